@@ -1,0 +1,106 @@
+// A compute kernel: one WGSL template from shaders/, its typegpu bind group layout and its
+// `override` constants, compiled once into a pipeline. Dispatches are plain records that a
+// plan replays into a command encoder; nothing here is created per dispatch.
+import tgpu, { type TgpuBindGroupLayout, type TgpuRoot } from 'typegpu';
+import type { ExtractBindGroupInputFromLayout, TgpuLayoutEntry } from 'typegpu';
+import { shaderSource } from './shaders.ts';
+
+/** WebGPU's guaranteed maximum number of workgroups per dispatch dimension. */
+export const MAX_WORKGROUPS_PER_DIMENSION = 65535;
+
+export type Entries = Record<string, TgpuLayoutEntry | null>;
+export type Workgroups = readonly [number, number, number];
+
+/** One prepared dispatch: replayed as-is every step. */
+export interface Dispatch {
+  label: string;
+  pipeline: GPUComputePipeline;
+  bindGroup: GPUBindGroup;
+  workgroups: Workgroups;
+}
+
+export interface KernelOptions<E extends Entries> {
+  /** File name in shaders/ without `.wgsl`; also the label. */
+  shader: string;
+  layout: TgpuBindGroupLayout<E>;
+  /**
+   * Values of the shader's `override` constants: workgroup sizes (declared in WGSL without a
+   * default, so TypeScript is the one place they are written) and any shape constants.
+   */
+  constants?: Record<string, number>;
+  /** Extra names the template refers to (struct schemas, other layouts). */
+  externals?: Record<string, unknown>;
+  /** Suffix for labels where one shader is compiled several times with other constants. */
+  variant?: string;
+}
+
+/** Number of workgroups to cover `n` items with groups of `size`, checked against the limit. */
+export function groupsFor(n: number, size: number, what = 'dispatch'): number {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${what}: bad item count ${n}`);
+  const groups = Math.ceil(n / size);
+  checkWorkgroups([groups, 1, 1], what);
+  return groups;
+}
+
+export function checkWorkgroups(w: Workgroups, what: string): void {
+  for (const g of w) {
+    if (!Number.isInteger(g) || g < 0 || g > MAX_WORKGROUPS_PER_DIMENSION) {
+      throw new Error(
+        `${what}: ${g} workgroups in one dimension (limit ${MAX_WORKGROUPS_PER_DIMENSION}); split the dispatch`,
+      );
+    }
+  }
+}
+
+export class Kernel<E extends Entries> {
+  readonly label: string;
+  readonly pipeline: GPUComputePipeline;
+  readonly code: string;
+  private readonly root: TgpuRoot;
+  private readonly layout: TgpuBindGroupLayout<E>;
+
+  constructor(root: TgpuRoot, options: KernelOptions<E>) {
+    const { shader, layout, constants = {}, externals = {}, variant } = options;
+    this.root = root;
+    this.layout = layout;
+    this.label = variant ? `${shader}[${variant}]` : shader;
+    this.code = tgpu.resolve({ template: shaderSource(shader), externals: { layout, ...externals } });
+    const device = root.device;
+    const module = device.createShaderModule({ label: this.label, code: this.code });
+    this.pipeline = device.createComputePipeline({
+      label: this.label,
+      layout: device.createPipelineLayout({ label: this.label, bindGroupLayouts: [root.unwrap(layout)] }),
+      compute: { module, entryPoint: 'main', constants },
+    });
+  }
+
+  /** A bind group for this kernel's layout (build once, reuse every step). */
+  bind(resources: ExtractBindGroupInputFromLayout<E>): GPUBindGroup {
+    return this.root.unwrap(this.root.createBindGroup(this.layout, resources));
+  }
+
+  /** A prepared dispatch; the workgroup counts are checked against the per-dimension limit. */
+  dispatch(bindGroup: GPUBindGroup, x: number, y = 1, z = 1, label = this.label): Dispatch {
+    const workgroups = [x, y, z] as const;
+    checkWorkgroups(workgroups, label);
+    return { label, pipeline: this.pipeline, bindGroup, workgroups };
+  }
+}
+
+/** Records dispatches into one compute pass. */
+export function encodeDispatches(encoder: GPUCommandEncoder, dispatches: readonly Dispatch[], label?: string): void {
+  const pass = encoder.beginComputePass(label ? { label } : undefined);
+  for (const d of dispatches) {
+    pass.setPipeline(d.pipeline);
+    pass.setBindGroup(0, d.bindGroup);
+    pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
+  }
+  pass.end();
+}
+
+/** Submits dispatches in one command buffer. */
+export function runDispatches(device: GPUDevice, dispatches: readonly Dispatch[], label?: string): void {
+  const encoder = device.createCommandEncoder(label ? { label } : undefined);
+  encodeDispatches(encoder, dispatches, label);
+  device.queue.submit([encoder.finish()]);
+}
