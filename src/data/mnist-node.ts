@@ -17,11 +17,12 @@ export function mnistDataDir(): string {
 }
 
 /** Reads one file's bytes, with the file name and path in the error when it cannot be read. */
-export async function readMnistFile(dir: string, name: string): Promise<Uint8Array> {
+export async function readMnistFile(dir: string, name: string): Promise<Uint8Array<ArrayBuffer>> {
   const path = join(dir, name);
   try {
     const buffer = await readFile(path);
-    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    // readFile allocates a fresh, non-shared ArrayBuffer; a plain Uint8Array view avoids Buffer's quirks.
+    return new Uint8Array(buffer.buffer as ArrayBuffer, buffer.byteOffset, buffer.byteLength);
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
     throw new Error(`${name}: cannot read ${path}: ${reason}`);

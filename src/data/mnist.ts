@@ -4,9 +4,9 @@ import { NUM_CLASSES, pairImagesLabels, parseImages, parseLabels } from './idx.t
 
 export interface MnistSplit {
   /** (count, 28, 28) bytes 0..255, row-major. */
-  images: Uint8Array;
+  images: Uint8Array<ArrayBuffer>;
   /** (count) labels 0..9. */
-  labels: Uint8Array;
+  labels: Uint8Array<ArrayBuffer>;
   count: number;
 }
 
@@ -28,8 +28,11 @@ export const MNIST_FILE_NAMES: readonly string[] = Object.values(MNIST_FILES);
 /** URL path (under the page's base) where the Vite plugin serves the files. */
 export const MNIST_URL_PATH = 'mnist';
 
+/** Reads one file's bytes by name; a non-shared ArrayBuffer so the data can go straight to writeBuffer. */
+export type MnistFileReader = (name: string) => Promise<Uint8Array<ArrayBuffer>>;
+
 /** Reads the four files through `readFile(name)` (in parallel) and validates them. */
-export async function loadMnist(readFile: (name: string) => Promise<Uint8Array>): Promise<Mnist> {
+export async function loadMnist(readFile: MnistFileReader): Promise<Mnist> {
   const f = MNIST_FILES;
   const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(
     [f.trainImages, f.trainLabels, f.testImages, f.testLabels].map((name) => readFile(name)),
@@ -74,7 +77,7 @@ export function fetchMnist(baseUrl: string, fetchFn: typeof fetch = globalThis.f
   return loadMnist((name) => fetchBytes(`${base}/${name}`, name, fetchFn));
 }
 
-async function fetchBytes(url: string, name: string, fetchFn: typeof fetch): Promise<Uint8Array> {
+async function fetchBytes(url: string, name: string, fetchFn: typeof fetch): Promise<Uint8Array<ArrayBuffer>> {
   let response: Response;
   try {
     response = await fetchFn(url);

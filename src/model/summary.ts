@@ -20,27 +20,22 @@ export function formatBytes(bytes: number): string {
   return `${v.toFixed(2)} ${units[u]}`;
 }
 
-function pad(s: string, w: number): string {
-  return s.length >= w ? s + ' ' : s + ' '.repeat(w - s.length);
-}
-
-/** The summary table as text (float32 parameters, 4 bytes each). */
+/** The summary table as text, drawn like Keras 3 (float32 parameters, 4 bytes each). */
 export function summary(): string {
-  const w = [30, 28, 12];
-  const width = w[0] + w[1] + w[2];
-  const lines: string[] = [];
-  lines.push('Model: "sequential"');
-  lines.push('┏' + '━'.repeat(width) + '┓');
-  lines.push(pad('Layer (type)', w[0]) + pad('Output Shape', w[1]) + 'Param #');
-  lines.push('┡' + '━'.repeat(width) + '┩');
-  for (const l of LAYERS) {
-    const shape = `(None, ${l.outputShape.join(', ')})`;
-    lines.push(pad(`${l.name} (${l.type})`, w[0]) + pad(shape, w[1]) + formatInt(l.params));
-  }
-  lines.push('└' + '─'.repeat(width) + '┘');
+  const rows = LAYERS.map((l) => [`${l.name} (${l.type})`, `(None, ${l.outputShape.join(', ')})`, formatInt(l.params)]);
+  const head = ['Layer (type)', 'Output Shape', 'Param #'];
+  const w = [0, 1, 2].map((c) => Math.max(head[c].length, ...rows.map((r) => r[c].length)) + 2);
+  const cell = (text: string, c: number): string => (c === 2 ? ' ' + text.padStart(w[c] - 2) + ' ' : ' ' + text.padEnd(w[c] - 2) + ' ');
+  const rule = (l: string, m: string, r: string, f: string): string => l + w.map((n) => f.repeat(n)).join(m) + r;
+  const lines: string[] = ['Model: "sequential"'];
+  lines.push(rule('┏', '┳', '┓', '━'));
+  lines.push('┃' + head.map(cell).join('┃') + '┃');
+  lines.push(rule('┡', '╇', '┩', '━'));
+  for (const r of rows) lines.push('│' + r.map(cell).join('│') + '│');
+  lines.push(rule('└', '┴', '┘', '─'));
   const b = formatBytes(PARAM_COUNT * 4);
-  lines.push(`Total params: ${formatInt(PARAM_COUNT)} (${b})`);
-  lines.push(`Trainable params: ${formatInt(PARAM_COUNT)} (${b})`);
-  lines.push(`Non-trainable params: 0 (${formatBytes(0)})`);
+  lines.push(` Total params: ${formatInt(PARAM_COUNT)} (${b})`);
+  lines.push(` Trainable params: ${formatInt(PARAM_COUNT)} (${b})`);
+  lines.push(` Non-trainable params: 0 (${formatBytes(0)})`);
   return lines.join('\n');
 }

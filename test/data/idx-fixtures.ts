@@ -4,7 +4,7 @@
 export function imageFile(
   count: number,
   opts: { rows?: number; cols?: number; magic?: number; headerCount?: number; dataBytes?: number } = {},
-): Uint8Array {
+): Uint8Array<ArrayBuffer> {
   const rows = opts.rows ?? 28;
   const cols = opts.cols ?? 28;
   const dataBytes = opts.dataBytes ?? count * rows * cols;
@@ -19,7 +19,7 @@ export function imageFile(
 }
 
 /** An IDX1 label file: 8-byte big-endian header, then one byte per label. */
-export function labelFile(labels: number[], opts: { magic?: number; headerCount?: number } = {}): Uint8Array {
+export function labelFile(labels: number[], opts: { magic?: number; headerCount?: number } = {}): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(8 + labels.length);
   const view = new DataView(bytes.buffer);
   view.setUint32(0, opts.magic ?? 2049);

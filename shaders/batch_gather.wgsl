@@ -1,0 +1,41 @@
+// batch_gather: builds one batch on the GPU from the resident training set.
+// Sample s of the batch is image indices[state.batch * BATCH + s]. One invocation computes
+// FOUR consecutive pixels (one packed u32 word) of one sample: x = pixel / 255 through a
+// 256-entry lookup table (exactly the float32 of p / 255, like the CPU); the invocation
+// holding word 0 of a sample also copies its label.
+// Evaluation uses the same kernel with its own StepState-shaped buffer whose `batch` field
+// selects the batch (see src/layers/gather.ts).
+//
+// Bindings:
+//   state:        StepState {step, batch, seed, pad}, read (batch field only)
+//   indices:      (>= batches * BATCH) u32, read: image numbers, one epoch's order
+//   images:       (IMAGE_COUNT * WORDS) u32, read: pixels packed 4 per u32, little-endian
+//                 (pixel 4w + k in bits 8k..8k+7)
+//   labels:       (IMAGE_COUNT) u32, read
+//   scale:        (256) f32, read: scale[p] = f32(p / 255)
+//   output:       (BATCH, 28, 28, 1) f32 viewed as (BATCH * WORDS) vec4f, written
+//   outputLabels: (BATCH) u32, written
+// Overrides: BATCH, WORDS = pixels per image / 4 (196), IMAGE_COUNT, WORKGROUP_SIZE.
+
+override WORKGROUP_SIZE: u32;
+override BATCH: u32;
+override WORDS: u32;
+override IMAGE_COUNT: u32;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let t = gid.x;
+  if (t >= BATCH * WORDS) { return; }
+  let s = t / WORDS;
+  let w = t % WORDS;
+  let image = min(layout.$.indices[layout.$.state.batch * BATCH + s], IMAGE_COUNT - 1u);
+  let word = layout.$.images[image * WORDS + w];
+  layout.$.output[t] = vec4f(
+    layout.$.scale[word & 0xffu],
+    layout.$.scale[(word >> 8u) & 0xffu],
+    layout.$.scale[(word >> 16u) & 0xffu],
+    layout.$.scale[word >> 24u]);
+  if (w == 0u) {
+    layout.$.outputLabels[s] = layout.$.labels[image];
+  }
+}

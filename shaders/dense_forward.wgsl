@@ -1,0 +1,63 @@
+// dense_forward: y = x W + b, optionally followed by ReLU (RELU override; the stored output
+// is post-activation). One invocation computes a 4x4 register block of y: rows (batch)
+// n0..n0+3 and columns (output features) o0..o0+3, with o0 varying fastest across
+// invocations. Rows/columns past BATCH/OUT are loaded clamped and not written, so any
+// shape works (no divisibility assumptions).
+//
+// Bindings:
+//   input:  (BATCH, IN) f32, read (a flattened NHWC tensor is read as-is)
+//   params: flat f32 parameter buffer, read; W (IN, OUT) at W_OFFSET, b (OUT) at B_OFFSET
+//   output: (BATCH, OUT) f32, written
+// Overrides: BATCH, IN, OUT, W_OFFSET, B_OFFSET, RELU (bool), WORKGROUP_SIZE.
+// Invocations: ceil(BATCH/4) * ceil(OUT/4).
+
+override WORKGROUP_SIZE: u32;
+override BATCH: u32;
+override IN: u32;
+override OUT: u32;
+override W_OFFSET: u32;
+override B_OFFSET: u32;
+override RELU: bool;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let colTiles = (OUT + 3u) / 4u;
+  let t = gid.x;
+  if (t >= colTiles * ((BATCH + 3u) / 4u)) { return; }
+  let o0 = (t % colTiles) * 4u;
+  let n0 = (t / colTiles) * 4u;
+  let cols = min(vec4u(o0) + vec4u(0u, 1u, 2u, 3u), vec4u(OUT - 1u));
+  let rows = min(vec4u(n0) + vec4u(0u, 1u, 2u, 3u), vec4u(BATCH - 1u)) * IN;
+  let wc = cols + vec4u(W_OFFSET);
+
+  let bias = vec4f(
+    layout.$.params[B_OFFSET + cols.x], layout.$.params[B_OFFSET + cols.y],
+    layout.$.params[B_OFFSET + cols.z], layout.$.params[B_OFFSET + cols.w]);
+  var acc0 = bias;
+  var acc1 = bias;
+  var acc2 = bias;
+  var acc3 = bias;
+  for (var k = 0u; k < IN; k++) {
+    let wk = wc + vec4u(k * OUT);
+    let wv = vec4f(layout.$.params[wk.x], layout.$.params[wk.y], layout.$.params[wk.z], layout.$.params[wk.w]);
+    acc0 += layout.$.input[rows.x + k] * wv;
+    acc1 += layout.$.input[rows.y + k] * wv;
+    acc2 += layout.$.input[rows.z + k] * wv;
+    acc3 += layout.$.input[rows.w + k] * wv;
+  }
+  if (RELU) {
+    acc0 = max(acc0, vec4f(0.0));
+    acc1 = max(acc1, vec4f(0.0));
+    acc2 = max(acc2, vec4f(0.0));
+    acc3 = max(acc3, vec4f(0.0));
+  }
+  let accs = array<vec4f, 4>(acc0, acc1, acc2, acc3);
+  for (var r = 0u; r < 4u; r++) {
+    let n = n0 + r;
+    if (n >= BATCH) { break; }
+    for (var c = 0u; c < 4u; c++) {
+      let o = o0 + c;
+      if (o < OUT) { layout.$.output[n * OUT + o] = accs[r][c]; }
+    }
+  }
+}

@@ -1,0 +1,43 @@
+// maxpool_forward: 2x2 max pooling, stride 2, floor ("valid": an odd last row/column is
+// dropped). NHWC. One invocation computes ONE pooled output element (b, i, j, c): the max
+// of its 2x2 window and the window position of that max.
+// Ties: the first maximum in window order (0,0), (0,1), (1,0), (1,1) wins (strict `>`).
+//
+// Bindings:
+//   input:  (B, H, W, C) f32, read
+//   output: (B, HO, WO, C) f32, written; HO = floor(H/2), WO = floor(W/2)
+//   argmax: (B, HO, WO, C) u32, written: window position 2*di + dj in 0..3
+// Overrides: H, W, C, HO, WO, COUNT = B*HO*WO*C, WORKGROUP_SIZE.
+
+override WORKGROUP_SIZE: u32;
+override H: u32;
+override W: u32;
+override C: u32;
+override HO: u32;
+override WO: u32;
+override COUNT: u32;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let o = gid.x;
+  if (o >= COUNT) { return; }
+  let c = o % C;
+  let pix = o / C;
+  let j = pix % WO;
+  let rows = pix / WO;
+  let i = rows % HO;
+  let b = rows / HO;
+  let base = ((b * H + 2u * i) * W + 2u * j) * C + c;
+  let rowStep = W * C;
+  let v0 = layout.$.input[base];
+  let v1 = layout.$.input[base + C];
+  let v2 = layout.$.input[base + rowStep];
+  let v3 = layout.$.input[base + rowStep + C];
+  var best = v0;
+  var pos = 0u;
+  if (v1 > best) { best = v1; pos = 1u; }
+  if (v2 > best) { best = v2; pos = 2u; }
+  if (v3 > best) { best = v3; pos = 3u; }
+  layout.$.output[o] = best;
+  layout.$.argmax[o] = pos;
+}

@@ -1,0 +1,34 @@
+// softmax_xent_backward: gradient of the batch-mean cross-entropy with respect to the logits.
+// One invocation computes one sample n, all CLASSES outputs of its row:
+//   dlogits[n,c] = (softmax(z[n,:])[c] - (c == label[n] ? 1 : 0)) / BATCH
+// (softmax taken relative to the row max, so large logits are safe.)
+// Bindings:
+//   logits:  (BATCH, CLASSES) f32   read
+//   labels:  (BATCH) u32            read
+//   dlogits: (BATCH, CLASSES) f32   write
+
+override WORKGROUP_SIZE: u32;
+override BATCH: u32;
+override CLASSES: u32;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let n = gid.x;
+  if (n >= BATCH) { return; }
+  let row = n * CLASSES;
+  var mx = layout.$.logits[row];
+  for (var c = 1u; c < CLASSES; c++) {
+    mx = max(mx, layout.$.logits[row + c]);
+  }
+  var sum = 0.0;
+  for (var c = 0u; c < CLASSES; c++) {
+    sum += exp(layout.$.logits[row + c] - mx);
+  }
+  let scale = 1.0 / (sum * f32(BATCH));
+  let invBatch = 1.0 / f32(BATCH);
+  let label = layout.$.labels[n];
+  for (var c = 0u; c < CLASSES; c++) {
+    let p = exp(layout.$.logits[row + c] - mx) * scale;
+    layout.$.dlogits[row + c] = p - select(0.0, invBatch, c == label);
+  }
+}

@@ -1,0 +1,599 @@
+/**
+ * Weights in TensorFlow.js "layers-model" format: a model.json (the Keras Sequential topology
+ * plus a weights manifest) and one or more binary files of little-endian values.
+ *
+ * - `exportModel(flat)` writes this project's flat parameter buffer (PARAMS layout, see
+ *   src/model/params.ts) as model.json + weights.bin, loadable by `tf.loadLayersModel`.
+ * - `importModel(json, weights)` reads a model.json saved by this project, by TensorFlow.js
+ *   (`model.save`) or converted from Keras (`tensorflowjs_converter`), validates it and returns
+ *   the flat parameter buffer. Every problem found is collected into one WeightsFormatError.
+ *
+ * Browser-safe: no node imports (the disk helpers are in files.ts).
+ */
+import { LAYERS, PARAMS, PARAM_BUFFER_LENGTH, DROPOUT_RATES, IMAGE, C0, type ParamSpec } from '../model/index.ts';
+
+/** Name of the single weights file that exportModel describes. */
+export const WEIGHTS_FILE = 'weights.bin';
+
+/** The tfjs-layers version whose serialization the topology follows. */
+export const TFJS_LAYERS_VERSION = '4.22.0';
+
+export const GENERATED_BY = 'webgpu-mnist-trainer';
+
+export interface WeightsManifestEntry {
+  name: string;
+  shape: number[];
+  dtype: string;
+  quantization?: { dtype: string; scale?: number; min?: number };
+  [key: string]: unknown;
+}
+
+export interface WeightsManifestGroup {
+  paths: string[];
+  weights: WeightsManifestEntry[];
+}
+
+export interface ModelJson {
+  format: 'layers-model';
+  generatedBy: string;
+  convertedBy: null;
+  modelTopology: Record<string, unknown>;
+  weightsManifest: WeightsManifestGroup[];
+}
+
+export interface ExportOptions {
+  /** Dropout rates written into the topology (default: the Keras model's 0.25, 0.25, 0.5). */
+  dropout?: readonly [number, number, number];
+  /** generatedBy field (default 'webgpu-mnist-trainer'). */
+  generatedBy?: string;
+  /** Name of the weights file in the manifest (default 'weights.bin'). */
+  weightsPath?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export
+
+const GLOROT_UNIFORM = { class_name: 'GlorotUniform', config: { seed: null } };
+const ZEROS = { class_name: 'Zeros', config: {} };
+
+function conv2dConfig(name: string, filters: number, first: boolean): Record<string, unknown> {
+  return {
+    class_name: 'Conv2D',
+    config: {
+      name,
+      trainable: true,
+      ...(first ? { batch_input_shape: [null, IMAGE, IMAGE, C0], dtype: 'float32' } : {}),
+      filters,
+      kernel_size: [3, 3],
+      strides: [1, 1],
+      padding: 'valid',
+      data_format: 'channels_last',
+      dilation_rate: [1, 1],
+      activation: 'relu',
+      use_bias: true,
+      kernel_initializer: GLOROT_UNIFORM,
+      bias_initializer: ZEROS,
+      kernel_regularizer: null,
+      bias_regularizer: null,
+      activity_regularizer: null,
+      kernel_constraint: null,
+      bias_constraint: null,
+    },
+  };
+}
+
+function checkRates(dropout: readonly number[]): void {
+  if (dropout.length !== 3 || dropout.some((r) => !(r >= 0 && r < 1))) {
+    throw new RangeError(`dropout: expected three rates in [0, 1), got [${dropout.join(', ')}]`);
+  }
+}
+
+/** The Keras Sequential topology of the model, as tfjs-layers serializes it. */
+export function modelTopology(dropout: readonly [number, number, number] = DROPOUT_RATES): Record<string, unknown> {
+  checkRates(dropout);
+  let dropoutIndex = 0;
+  const layers = LAYERS.map((l, i) => {
+    switch (l.type) {
+      case 'Conv2D':
+        return conv2dConfig(l.name, l.outputShape[2], i === 0);
+      case 'MaxPooling2D':
+        return {
+          class_name: 'MaxPooling2D',
+          config: {
+            name: l.name,
+            trainable: true,
+            pool_size: [2, 2],
+            padding: 'valid',
+            strides: [2, 2],
+            data_format: 'channels_last',
+          },
+        };
+      case 'Dropout':
+        return {
+          class_name: 'Dropout',
+          config: { name: l.name, trainable: true, rate: dropout[dropoutIndex++], noise_shape: null, seed: null },
+        };
+      case 'Flatten':
+        return { class_name: 'Flatten', config: { name: l.name, trainable: true } };
+      case 'Dense':
+        return {
+          class_name: 'Dense',
+          config: {
+            name: l.name,
+            trainable: true,
+            units: l.outputShape[0],
+            activation: l.activation,
+            use_bias: true,
+            kernel_initializer: GLOROT_UNIFORM,
+            bias_initializer: ZEROS,
+            kernel_regularizer: null,
+            bias_regularizer: null,
+            activity_regularizer: null,
+            kernel_constraint: null,
+            bias_constraint: null,
+          },
+        };
+    }
+  });
+  return {
+    class_name: 'Sequential',
+    config: { name: 'sequential', layers },
+    keras_version: `tfjs-layers ${TFJS_LAYERS_VERSION}`,
+    backend: 'tensor_flow.js',
+  };
+}
+
+/** The manifest of exportModel's weights file: one group, one path, the eight tensors in PARAMS order. */
+export function weightsManifest(path: string = WEIGHTS_FILE): WeightsManifestGroup[] {
+  return [{ paths: [path], weights: PARAMS.map((p) => ({ name: p.name, shape: [...p.shape], dtype: 'float32' })) }];
+}
+
+/**
+ * model.json (as an object, ready for JSON.stringify) and weights.bin (the tensors of
+ * `flat` in PARAMS order, without the alignment padding, little-endian float32).
+ */
+export function exportModel(flat: Float32Array, options: ExportOptions = {}): { modelJson: ModelJson; weightsBin: Uint8Array } {
+  if (flat.length !== PARAM_BUFFER_LENGTH) {
+    throw new RangeError(`exportModel: parameter buffer has ${flat.length} floats, expected ${PARAM_BUFFER_LENGTH}`);
+  }
+  const total = PARAMS.reduce((a, p) => a + p.size, 0);
+  const weightsBin = new Uint8Array(total * 4);
+  const view = new DataView(weightsBin.buffer);
+  let byte = 0;
+  for (const p of PARAMS) {
+    for (let i = 0; i < p.size; i++, byte += 4) view.setFloat32(byte, flat[p.offset + i], true);
+  }
+  const modelJson: ModelJson = {
+    format: 'layers-model',
+    generatedBy: options.generatedBy ?? GENERATED_BY,
+    convertedBy: null,
+    modelTopology: modelTopology(options.dropout ?? DROPOUT_RATES),
+    weightsManifest: weightsManifest(options.weightsPath ?? WEIGHTS_FILE),
+  };
+  return { modelJson, weightsBin };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import
+
+/** Everything wrong with a model.json / weights pair, one line per problem. */
+export class WeightsFormatError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[], source = 'model.json') {
+    const head =
+      problems.length === 1 ? `Invalid TensorFlow.js model (${source}): ` : `Invalid TensorFlow.js model (${source}), ${problems.length} problems:\n  - `;
+    super(head + problems.join('\n  - '));
+    this.name = 'WeightsFormatError';
+    this.problems = problems;
+  }
+}
+
+/** The weights: one buffer (every path of the manifest concatenated in order) or path -> bytes. */
+export type WeightsInput = ArrayBuffer | ArrayBufferView | Map<string, ArrayBuffer | ArrayBufferView>;
+
+export interface ImportOptions {
+  /** Name of the model file used in messages (default 'model.json'). */
+  source?: string;
+}
+
+export interface ImportResult {
+  /** Flat parameter buffer, PARAMS layout, PARAM_BUFFER_LENGTH floats (padding zero). */
+  params: Float32Array;
+  /** Weights that were matched under another name (by prefix or by layer order). */
+  renamed: { from: string; to: string }[];
+  /** Weights in the file that this model does not use (e.g. optimizer state). */
+  ignored: string[];
+  /** Dropout rates read from the topology, when it has exactly three Dropout layers. */
+  dropout?: [number, number, number];
+}
+
+const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8, uint8: 1, uint16: 2, float16: 2 };
+
+function bytesOf(input: ArrayBuffer | ArrayBufferView): Uint8Array {
+  if (input instanceof ArrayBuffer) return new Uint8Array(input);
+  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  throw new TypeError('weights: expected an ArrayBuffer, a typed array or a Map of them');
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+function shapeText(shape: readonly unknown[]): string {
+  return `[${shape.join(',')}]`;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'string' ? `a string` : typeof v;
+}
+
+function fmtInt(n: number): string {
+  return n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+function lastSegment(path: string): string {
+  return path.split('/').pop() ?? path;
+}
+
+/** The layers of the topology (Sequential: config.layers or an old-style config array; converted Keras: model_config). */
+function topologyLayers(topology: unknown): { className: string; name: string; config: Record<string, unknown> }[] {
+  if (!isObject(topology)) return [];
+  let model: unknown = topology;
+  if (isObject(topology.model_config)) model = topology.model_config;
+  if (!isObject(model)) return [];
+  const config = model.config;
+  const list = Array.isArray(config) ? config : isObject(config) && Array.isArray(config.layers) ? config.layers : [];
+  const out: { className: string; name: string; config: Record<string, unknown> }[] = [];
+  for (const l of list) {
+    if (!isObject(l) || typeof l.class_name !== 'string') continue;
+    const cfg = isObject(l.config) ? l.config : {};
+    const name = typeof cfg.name === 'string' ? cfg.name : typeof l.name === 'string' ? l.name : '';
+    out.push({ className: l.class_name, name, config: cfg });
+  }
+  return out;
+}
+
+interface Located {
+  entry: WeightsManifestEntry;
+  group: number;
+  /** Byte offset inside its group's data. */
+  byteOffset: number;
+  byteLength: number;
+}
+
+/** Splits "a/b/conv2d_1/kernel" into its layer ("conv2d_1") and weight ("kernel") parts. */
+function splitName(name: string): { layer: string; weight: string } {
+  const parts = name.split('/');
+  const weight = parts.pop() ?? '';
+  return { layer: parts.pop() ?? '', weight: weight.replace(/:\d+$/, '') };
+}
+
+type LayerKind = 'conv' | 'dense';
+
+function expectedKind(p: ParamSpec): LayerKind {
+  return p.shape.length === 4 || p.name.startsWith('conv') ? 'conv' : 'dense';
+}
+
+function parseJson(modelJson: unknown, source: string): Record<string, unknown> {
+  let json = modelJson;
+  if (typeof json === 'string') {
+    try {
+      json = JSON.parse(json);
+    } catch (e) {
+      throw new WeightsFormatError([`not valid JSON: ${e instanceof Error ? e.message : String(e)}`], source);
+    }
+  }
+  if (json instanceof Uint8Array || json instanceof ArrayBuffer) {
+    throw new WeightsFormatError(['expected the model.json object (or its text), got binary data'], source);
+  }
+  if (!isObject(json)) throw new WeightsFormatError([`expected a JSON object, got ${describe(json)}`], source);
+  return json;
+}
+
+/** Checks the manifest's structure; returns the groups or throws (nothing else can be checked without it). */
+function parseManifest(json: Record<string, unknown>, source: string): WeightsManifestGroup[] {
+  const problems: string[] = [];
+  if (!('format' in json)) problems.push('format: missing (expected "layers-model")');
+  else if (json.format !== 'layers-model') {
+    problems.push(
+      `format: ${JSON.stringify(json.format)}, expected "layers-model"` +
+        (json.format === 'graph-model' ? ' (a graph model has no Keras layers; save the Keras/tfjs layers model instead)' : ''),
+    );
+  }
+  const manifest = json.weightsManifest;
+  if (manifest === undefined) problems.push('weightsManifest: missing');
+  else if (!Array.isArray(manifest) || manifest.length === 0) problems.push(`weightsManifest: expected a non-empty array, got ${describe(manifest)}`);
+  else {
+    manifest.forEach((g, gi) => {
+      const at = `weightsManifest[${gi}]`;
+      if (!isObject(g)) return problems.push(`${at}: expected an object, got ${describe(g)}`);
+      if (!Array.isArray(g.paths) || g.paths.length === 0 || g.paths.some((p) => typeof p !== 'string' || p === '')) {
+        problems.push(`${at}.paths: expected a non-empty array of file names`);
+      }
+      if (!Array.isArray(g.weights)) return problems.push(`${at}.weights: expected an array, got ${describe(g.weights)}`);
+      g.weights.forEach((w, wi) => {
+        const wat = `${at}.weights[${wi}]`;
+        if (!isObject(w)) return problems.push(`${wat}: expected an object, got ${describe(w)}`);
+        if (typeof w.name !== 'string' || w.name === '') problems.push(`${wat}.name: expected a string`);
+        const label = typeof w.name === 'string' ? w.name : wat;
+        if (!Array.isArray(w.shape) || w.shape.some((d) => !Number.isInteger(d) || (d as number) < 0)) {
+          problems.push(`${label}: shape ${JSON.stringify(w.shape)} is not a list of non-negative integers`);
+        }
+        if (typeof w.dtype !== 'string') problems.push(`${label}: dtype missing`);
+        if (w.quantization !== undefined) {
+          const q = w.quantization;
+          if (!isObject(q) || !['uint8', 'uint16', 'float16'].includes(q.dtype as string)) {
+            problems.push(`${label}: unsupported quantization ${JSON.stringify(q)}`);
+          }
+        }
+      });
+    });
+  }
+  if (problems.length > 0) throw new WeightsFormatError(problems, source);
+  return manifest as WeightsManifestGroup[];
+}
+
+function storedBytesPerElement(e: WeightsManifestEntry): number | undefined {
+  return BYTES[e.quantization ? e.quantization.dtype : e.dtype];
+}
+
+function float16(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exp = (bits >> 10) & 0x1f;
+  const frac = bits & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 0x1f) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+/** Decodes `count` values of entry `e` from `bytes` into out[outOffset...]; returns the count of non-finite values. */
+function decode(e: WeightsManifestEntry, bytes: Uint8Array, out: Float32Array, outOffset: number, count: number): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const q = e.quantization;
+  let bad = 0;
+  for (let i = 0; i < count; i++) {
+    let v: number;
+    if (!q) v = view.getFloat32(i * 4, true);
+    else if (q.dtype === 'float16') v = float16(view.getUint16(i * 2, true));
+    else {
+      const raw = q.dtype === 'uint8' ? view.getUint8(i) : view.getUint16(i * 2, true);
+      v = raw * (q.scale ?? 1) + (q.min ?? 0);
+    }
+    if (!Number.isFinite(v)) bad++;
+    out[outOffset + i] = v;
+  }
+  return bad;
+}
+
+/** Reads and validates a model.json + weights; see importModel. Also reports renames and ignored weights. */
+export function readModel(modelJson: unknown, weights: WeightsInput, options: ImportOptions = {}): ImportResult {
+  const source = options.source ?? 'model.json';
+  const json = parseJson(modelJson, source);
+  const groups = parseManifest(json, source);
+  const problems: string[] = [];
+
+  // Where every weight lies inside its group's bytes.
+  const located: Located[] = [];
+  const groupBytes: number[] = [];
+  let sizeKnown = true;
+  groups.forEach((g, gi) => {
+    let offset = 0;
+    for (const entry of g.weights) {
+      const per = storedBytesPerElement(entry);
+      const count = entry.shape.reduce((a, b) => a * b, 1);
+      if (per === undefined) {
+        // Unknown size (e.g. string tensors): offsets after it cannot be known.
+        problems.push(`${entry.name}: dtype ${entry.dtype} is not supported`);
+        sizeKnown = false;
+        located.push({ entry, group: gi, byteOffset: offset, byteLength: 0 });
+        continue;
+      }
+      located.push({ entry, group: gi, byteOffset: offset, byteLength: count * per });
+      offset += count * per;
+    }
+    groupBytes.push(offset);
+  });
+
+  // The data of each group.
+  const data: (Uint8Array | undefined)[] = [];
+  const totalExpected = groupBytes.reduce((a, b) => a + b, 0);
+  if (weights instanceof Map) {
+    const byBase = new Map<string, Uint8Array>();
+    for (const [k, v] of weights) byBase.set(lastSegment(k), bytesOf(v));
+    groups.forEach((g, gi) => {
+      const parts: Uint8Array[] = [];
+      for (const p of g.paths) {
+        const b = weights.has(p) ? bytesOf(weights.get(p)!) : byBase.get(lastSegment(p));
+        if (!b) problems.push(`weights file "${p}" (listed in the manifest) was not provided`);
+        else parts.push(b);
+      }
+      if (parts.length !== g.paths.length) return data.push(undefined);
+      const bytes = concat(parts);
+      if (sizeKnown && bytes.length !== groupBytes[gi]) {
+        problems.push(
+          `${g.paths.join(' + ')}: ${fmtInt(bytes.length)} bytes, the manifest describes ${fmtInt(groupBytes[gi])}` +
+            (bytes.length < groupBytes[gi] ? ' (truncated?)' : ''),
+        );
+      }
+      data.push(bytes);
+    });
+  } else {
+    const all = bytesOf(weights);
+    const names = groups.flatMap((g) => g.paths).join(' + ');
+    if (sizeKnown && all.length !== totalExpected) {
+      problems.push(
+        `${names}: ${fmtInt(all.length)} bytes, the manifest describes ${fmtInt(totalExpected)}` +
+          (all.length < totalExpected ? ' (truncated?)' : ''),
+      );
+    }
+    let start = 0;
+    for (const n of groupBytes) {
+      data.push(all.subarray(Math.min(start, all.length), Math.min(start + n, all.length)));
+      start += n;
+    }
+  }
+
+  // Match the file's weights to the parameter table.
+  const byName = new Map<string, Located>();
+  for (const l of located) {
+    if (byName.has(l.entry.name)) problems.push(`${l.entry.name}: listed twice in the manifest`);
+    else byName.set(l.entry.name, l);
+  }
+  const bound = new Map<string, Located>();
+  const renamed: { from: string; to: string }[] = [];
+  for (const p of PARAMS) {
+    const exact = byName.get(p.name);
+    if (exact) {
+      bound.set(p.name, exact);
+      continue;
+    }
+    const suffixed = located.filter((l) => l.entry.name.endsWith('/' + p.name) || l.entry.name === `${p.name}:0`);
+    if (suffixed.length === 1) {
+      bound.set(p.name, suffixed[0]);
+      renamed.push({ from: suffixed[0].entry.name, to: p.name });
+    }
+  }
+  if (bound.size < PARAMS.length) bindByOrder(located, json.modelTopology, bound, renamed, problems);
+
+  // Which layer names did we use, so that everything else is "ignored".
+  const used = new Set([...bound.values()].map((l) => l.entry.name));
+  const ignored = located.filter((l) => !used.has(l.entry.name)).map((l) => l.entry.name);
+
+  const params = new Float32Array(PARAM_BUFFER_LENGTH);
+  for (const p of PARAMS) {
+    const l = bound.get(p.name);
+    if (!l) continue; // reported by bindByOrder
+    const e = l.entry;
+    const label = e.name === p.name ? p.name : `${p.name} (as ${e.name})`;
+    let ok = true;
+    if (e.shape.length !== p.shape.length || e.shape.some((d, i) => d !== p.shape[i])) {
+      problems.push(`${label}: shape ${shapeText(e.shape)}, expected ${shapeText(p.shape)}`);
+      ok = false;
+    }
+    if (e.dtype !== 'float32') {
+      problems.push(`${label}: dtype ${e.dtype}, expected float32`);
+      ok = false;
+    }
+    const bytes = data[l.group];
+    if (!ok || !bytes) continue;
+    if (l.byteOffset + l.byteLength > bytes.length) {
+      problems.push(`${label}: its data (bytes ${fmtInt(l.byteOffset)}..${fmtInt(l.byteOffset + l.byteLength)}) lies past the end of the weights`);
+      continue;
+    }
+    const bad = decode(e, bytes.subarray(l.byteOffset, l.byteOffset + l.byteLength), params, p.offset, p.size);
+    if (bad > 0) problems.push(`${label}: ${fmtInt(bad)} value${bad === 1 ? ' is' : 's are'} NaN or infinite`);
+  }
+  if (problems.length > 0) throw new WeightsFormatError(problems, source);
+
+  const result: ImportResult = { params, renamed, ignored };
+  const rates = topologyLayers(json.modelTopology)
+    .filter((l) => l.className === 'Dropout')
+    .map((l) => l.config.rate);
+  if (rates.length === 3 && rates.every((r) => typeof r === 'number' && r >= 0 && r < 1)) {
+    result.dropout = rates as [number, number, number];
+  }
+  return result;
+}
+
+/**
+ * When exact (or prefixed) names are missing: map the file's Conv2D and Dense layers, in the
+ * order they appear, onto conv2d, conv2d_1 and dense, dense_1.
+ */
+function bindByOrder(
+  located: Located[],
+  topology: unknown,
+  bound: Map<string, Located>,
+  renamed: { from: string; to: string }[],
+  problems: string[],
+): void {
+  const classOf = new Map<string, string>();
+  for (const l of topologyLayers(topology)) classOf.set(l.name, l.className);
+
+  // The file's layers with kernel/bias weights, in manifest order, and their kinds.
+  const fileLayers: { layer: string; kind: LayerKind | undefined; weights: Map<string, Located> }[] = [];
+  for (const l of located) {
+    const { layer, weight } = splitName(l.entry.name);
+    if (weight !== 'kernel' && weight !== 'bias') continue;
+    let fl = fileLayers.find((f) => f.layer === layer);
+    if (!fl) {
+      fl = { layer, kind: undefined, weights: new Map() };
+      fileLayers.push(fl);
+    }
+    fl.weights.set(weight, l);
+  }
+  for (const fl of fileLayers) {
+    const cls = classOf.get(fl.layer);
+    const kernel = fl.weights.get('kernel');
+    if (cls === 'Conv2D') fl.kind = 'conv';
+    else if (cls === 'Dense') fl.kind = 'dense';
+    else if (/conv/i.test(fl.layer)) fl.kind = 'conv';
+    else if (/dense/i.test(fl.layer)) fl.kind = 'dense';
+    else if (kernel?.entry.shape.length === 4) fl.kind = 'conv';
+    else if (kernel?.entry.shape.length === 2) fl.kind = 'dense';
+  }
+
+  // Expected layers in order, per kind.
+  const expectedLayers: { layer: string; kind: LayerKind }[] = [];
+  for (const p of PARAMS) {
+    const layer = splitName(p.name).layer;
+    if (!expectedLayers.some((e) => e.layer === layer)) expectedLayers.push({ layer, kind: expectedKind(p) });
+  }
+
+  const fileNames = located.map((l) => l.entry.name).join(', ') || 'none';
+  for (const kind of ['conv', 'dense'] as const) {
+    const want = expectedLayers.filter((e) => e.kind === kind);
+    const have = fileLayers.filter((f) => f.kind === kind);
+    const kindName = kind === 'conv' ? 'Conv2D' : 'Dense';
+    const unbound = PARAMS.filter((p) => !bound.has(p.name) && want.some((w) => w.layer === splitName(p.name).layer));
+    if (unbound.length === 0) continue;
+    if (have.length !== want.length) {
+      for (const p of unbound) problems.push(`${p.name}: missing`);
+      problems.push(
+        `expected ${want.length} ${kindName} layers (${want.map((w) => w.layer).join(', ')}), ` +
+          `the file has ${have.length}${have.length ? ` (${have.map((h) => h.layer).join(', ')})` : ''}; its weights: ${fileNames}`,
+      );
+      continue;
+    }
+    want.forEach((w, i) => {
+      const fl = have[i];
+      for (const weight of ['kernel', 'bias']) {
+        const target = `${w.layer}/${weight}`;
+        if (bound.has(target) || !PARAMS.some((p) => p.name === target)) continue;
+        const l = fl.weights.get(weight);
+        if (!l) {
+          problems.push(`${target}: missing (mapped by order to layer "${fl.layer}", which has no ${weight})`);
+          continue;
+        }
+        if ([...bound.values()].includes(l)) {
+          problems.push(`${target}: missing ("${l.entry.name}" is already used)`);
+          continue;
+        }
+        bound.set(target, l);
+        renamed.push({ from: l.entry.name, to: target });
+      }
+    });
+  }
+}
+
+/**
+ * Validates a TensorFlow.js layers model (model.json object or text, and its weights: one
+ * buffer holding every manifest path concatenated in order, or a Map from path to bytes) and
+ * returns the flat parameter buffer in PARAMS layout. Throws WeightsFormatError listing every
+ * problem found.
+ */
+export function importModel(modelJson: unknown, weightsBin: WeightsInput, options: ImportOptions = {}): Float32Array {
+  return readModel(modelJson, weightsBin, options).params;
+}

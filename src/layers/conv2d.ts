@@ -1,0 +1,274 @@
+// Conv2D layer (3x3 kernel, valid padding, stride 1, bias, fused ReLU), NHWC activations and
+// HWIO kernel in the flat parameter buffer. Builds, once per shape, the forward dispatch and
+// the backward dispatches:
+//   mask:    g = dy * (y > 0)                                        (scratch, (B,Ho,Wo,Cout))
+//   filter:  split-K partial sums of dk and db over chunks of the B*Ho*Wo positions
+//   reduce:  sums the chunks and writes dk, db into `grads`
+//   input:   dx (only when an inputGrad buffer is given)
+import tgpu from 'typegpu';
+import * as d from 'typegpu/data';
+import { Kernel, MAX_WORKGROUPS_PER_DIMENSION, groupsFor, type Dispatch } from '../gpu/kernel.ts';
+import { createStorageBuffer } from '../gpu/buffers.ts';
+import type { GpuContext, LayerPlan } from './types.ts';
+
+export interface Conv2dConfig {
+  name: string;
+  batch: number;
+  height: number;
+  width: number;
+  inChannels: number;
+  outChannels: number;
+  kernelOffset: number;
+  biasOffset: number;
+}
+
+export interface Conv2dBuffers {
+  input: GPUBuffer /* (B,H,W,Cin) */;
+  output: GPUBuffer /* (B,H-2,W-2,Cout) post-ReLU */;
+  params: GPUBuffer;
+  grads: GPUBuffer;
+  outputGrad: GPUBuffer /* (B,H-2,W-2,Cout) dL/d(output) */;
+  inputGrad?: GPUBuffer /* (B,H,W,Cin), omitted for the first layer */;
+}
+
+/** Kernel size (3x3), fixed by the shaders. */
+export const CONV_K = 3;
+
+/** Workgroup sizes, one constant per kernel (passed as the shader's override and used for the dispatch). */
+export const CONV2D_FORWARD_WORKGROUP = 64;
+export const CONV2D_MASK_WORKGROUP = 256;
+export const CONV2D_FILTER_WORKGROUP = 64;
+export const CONV2D_REDUCE_WORKGROUP = 64;
+export const CONV2D_INPUT_WORKGROUP = 64;
+
+/** Register tiles of the shaders (documentation for dispatch math; the shaders hard-code them). */
+const FORWARD_TILE_X = 4; // output columns per invocation
+const FORWARD_TILE_C4 = 2; // vec4 output-channel groups per invocation
+const FILTER_TILE_C4 = 2; // vec4 output-channel groups per invocation (one ci, 9 taps)
+const INPUT_TILE_X = 4; // input columns per invocation
+const INPUT_TILE_CI = 4; // input channels per invocation
+
+/** Filter-gradient split: aim for this many invocations, but give each at least this many positions. */
+const FILTER_TARGET_INVOCATIONS = 32768;
+const FILTER_MIN_CHUNK = 64;
+
+const f32Array = d.arrayOf(d.f32);
+const vec4Array = d.arrayOf(d.vec4f);
+
+const forwardLayout = tgpu.bindGroupLayout({
+  x: { storage: f32Array, access: 'readonly' },
+  params: { storage: vec4Array, access: 'readonly' },
+  y: { storage: vec4Array, access: 'mutable' },
+});
+const maskLayout = tgpu.bindGroupLayout({
+  y: { storage: vec4Array, access: 'readonly' },
+  dy: { storage: vec4Array, access: 'readonly' },
+  g: { storage: vec4Array, access: 'mutable' },
+});
+const filterLayout = tgpu.bindGroupLayout({
+  x: { storage: f32Array, access: 'readonly' },
+  g: { storage: vec4Array, access: 'readonly' },
+  partials: { storage: vec4Array, access: 'mutable' },
+});
+const reduceLayout = tgpu.bindGroupLayout({
+  partials: { storage: vec4Array, access: 'readonly' },
+  grads: { storage: vec4Array, access: 'mutable' },
+});
+const inputLayout = tgpu.bindGroupLayout({
+  g: { storage: vec4Array, access: 'readonly' },
+  params: { storage: vec4Array, access: 'readonly' },
+  dx: { storage: f32Array, access: 'mutable' },
+});
+
+/** Derived sizes of one conv layer. */
+export interface Conv2dShape {
+  outHeight: number;
+  outWidth: number;
+  /** Output positions B*Ho*Wo (the filter gradient's reduction length). */
+  positions: number;
+  /** Floats in one partial-sum row: 9*Cin*Cout + Cout. */
+  partialRow: number;
+  /** Positions per filter-gradient chunk and number of chunks. */
+  chunk: number;
+  chunks: number;
+}
+
+export function validateConv2dConfig(c: Conv2dConfig): void {
+  const ints: Array<keyof Conv2dConfig> = ['batch', 'height', 'width', 'inChannels', 'outChannels', 'kernelOffset', 'biasOffset'];
+  for (const k of ints) {
+    const v = c[k] as number;
+    if (!Number.isInteger(v) || v < 0) throw new Error(`conv2d ${c.name}: ${k} must be a non-negative integer (got ${v})`);
+  }
+  if (c.batch < 1 || c.inChannels < 1 || c.outChannels < 1) throw new Error(`conv2d ${c.name}: batch and channel counts must be >= 1`);
+  if (c.height < CONV_K || c.width < CONV_K) {
+    throw new Error(`conv2d ${c.name}: input ${c.height}x${c.width} is smaller than the ${CONV_K}x${CONV_K} kernel`);
+  }
+  if (c.outChannels % 4 !== 0) {
+    throw new Error(`conv2d ${c.name}: outChannels must be a multiple of 4 (vec4 kernels), got ${c.outChannels}`);
+  }
+  if (c.kernelOffset % 4 !== 0 || c.biasOffset % 4 !== 0) {
+    throw new Error(`conv2d ${c.name}: kernelOffset and biasOffset must be multiples of 4 floats (vec4 loads)`);
+  }
+}
+
+export function conv2dShape(c: Conv2dConfig): Conv2dShape {
+  const outHeight = c.height - CONV_K + 1;
+  const outWidth = c.width - CONV_K + 1;
+  const positions = c.batch * outHeight * outWidth;
+  const tilesPerChunk = c.inChannels * Math.ceil(c.outChannels / 4 / FILTER_TILE_C4);
+  const maxChunks = Math.max(1, Math.floor(positions / FILTER_MIN_CHUNK));
+  const wanted = Math.min(maxChunks, Math.max(1, Math.ceil(FILTER_TARGET_INVOCATIONS / tilesPerChunk)));
+  const chunk = Math.ceil(positions / wanted);
+  const chunks = Math.ceil(positions / chunk);
+  return {
+    outHeight,
+    outWidth,
+    positions,
+    partialRow: CONV_K * CONV_K * c.inChannels * c.outChannels + c.outChannels,
+    chunk,
+    chunks,
+  };
+}
+
+/** Multiply-adds x2 of each pass (bias/ReLU/mask not counted). */
+export function conv2dFlops(c: Conv2dConfig): { forward: number; backwardFilter: number; backwardInput: number } {
+  const { positions } = conv2dShape(c);
+  const macs = positions * CONV_K * CONV_K * c.inChannels * c.outChannels;
+  return { forward: 2 * macs, backwardFilter: 2 * macs, backwardInput: 2 * macs };
+}
+
+/** Minimum bytes each pass must move (every input read once, every output written once). */
+export function conv2dBytes(c: Conv2dConfig): { forward: number; backwardMask: number; backwardFilter: number; backwardReduce: number; backwardInput: number } {
+  const s = conv2dShape(c);
+  const xs = c.batch * c.height * c.width * c.inChannels;
+  const ys = s.positions * c.outChannels;
+  const ks = s.partialRow;
+  return {
+    forward: 4 * (xs + ks + ys),
+    backwardMask: 4 * 3 * ys,
+    backwardFilter: 4 * (xs + ys + s.chunks * ks),
+    backwardReduce: 4 * (s.chunks * ks + ks),
+    backwardInput: 4 * (ys + ks + xs),
+  };
+}
+
+/** Workgroup grid for `groups` workgroups: 1-D when it fits, else 2-D (shaders linearise with num_workgroups). */
+function grid(groups: number, what: string): [number, number] {
+  if (groups <= MAX_WORKGROUPS_PER_DIMENSION) return [Math.max(groups, 1), 1];
+  const gy = Math.ceil(groups / MAX_WORKGROUPS_PER_DIMENSION);
+  const gx = Math.ceil(groups / gy);
+  if (gy > MAX_WORKGROUPS_PER_DIMENSION) throw new Error(`${what}: ${groups} workgroups is too many`);
+  return [gx, gy];
+}
+
+export function createConv2d(
+  ctx: GpuContext,
+  config: Conv2dConfig,
+  buffers: Conv2dBuffers,
+): LayerPlan & { inference: Dispatch[] } {
+  validateConv2dConfig(config);
+  const { root, device } = ctx;
+  const { name, batch: B, height: H, width: W, inChannels: CIN, outChannels: COUT, kernelOffset, biasOffset } = config;
+  const s = conv2dShape(config);
+  const C4 = COUT / 4;
+  const shape = { B, H, W, CIN, COUT };
+  const label = (pass: string) => `${name}/${pass}`;
+
+  // Forward.
+  const forward = new Kernel(root, {
+    shader: 'conv2d_forward',
+    layout: forwardLayout,
+    variant: name,
+    constants: { WORKGROUP_SIZE: CONV2D_FORWARD_WORKGROUP, ...shape, KERNEL_OFFSET: kernelOffset, BIAS_OFFSET: biasOffset },
+  });
+  const fwdItems = B * s.outHeight * Math.ceil(s.outWidth / FORWARD_TILE_X) * Math.ceil(C4 / FORWARD_TILE_C4);
+  const fwdGrid = grid(Math.ceil(fwdItems / CONV2D_FORWARD_WORKGROUP), label('forward'));
+  const forwardDispatch = forward.dispatch(
+    forward.bind({ x: buffers.input, params: buffers.params, y: buffers.output }),
+    fwdGrid[0],
+    fwdGrid[1],
+    1,
+    label('forward'),
+  );
+
+  // Backward scratch: masked gradient and the filter partial sums.
+  const gBuffer = createStorageBuffer(device, s.positions * COUT * 4, label('g'));
+  const partials = createStorageBuffer(device, s.chunks * s.partialRow * 4, label('partials'));
+
+  const mask = new Kernel(root, {
+    shader: 'conv2d_backward_mask',
+    layout: maskLayout,
+    variant: name,
+    constants: { WORKGROUP_SIZE: CONV2D_MASK_WORKGROUP, COUNT4: s.positions * C4 },
+  });
+  const maskGrid = grid(Math.ceil((s.positions * C4) / CONV2D_MASK_WORKGROUP), label('mask'));
+  const maskDispatch = mask.dispatch(
+    mask.bind({ y: buffers.output, dy: buffers.outputGrad, g: gBuffer }),
+    maskGrid[0],
+    maskGrid[1],
+    1,
+    label('backward_mask'),
+  );
+
+  const filter = new Kernel(root, {
+    shader: 'conv2d_backward_filter',
+    layout: filterLayout,
+    variant: name,
+    constants: { WORKGROUP_SIZE: CONV2D_FILTER_WORKGROUP, ...shape, CHUNK: s.chunk, CHUNKS: s.chunks },
+  });
+  const filterItems = s.chunks * CIN * Math.ceil(C4 / FILTER_TILE_C4);
+  const filterGrid = grid(Math.ceil(filterItems / CONV2D_FILTER_WORKGROUP), label('filter'));
+  const filterDispatch = filter.dispatch(
+    filter.bind({ x: buffers.input, g: gBuffer, partials }),
+    filterGrid[0],
+    filterGrid[1],
+    1,
+    label('backward_filter'),
+  );
+
+  const reduce = new Kernel(root, {
+    shader: 'conv2d_backward_filter_reduce',
+    layout: reduceLayout,
+    variant: name,
+    constants: { WORKGROUP_SIZE: CONV2D_REDUCE_WORKGROUP, CIN, COUT, CHUNKS: s.chunks, KERNEL_OFFSET: kernelOffset, BIAS_OFFSET: biasOffset },
+  });
+  const reduceDispatch = reduce.dispatch(
+    reduce.bind({ partials, grads: buffers.grads }),
+    groupsFor(s.partialRow / 4, CONV2D_REDUCE_WORKGROUP, label('reduce')),
+    1,
+    1,
+    label('backward_filter_reduce'),
+  );
+
+  const backward: Dispatch[] = [maskDispatch, filterDispatch, reduceDispatch];
+
+  if (buffers.inputGrad) {
+    const input = new Kernel(root, {
+      shader: 'conv2d_backward_input',
+      layout: inputLayout,
+      variant: name,
+      constants: { WORKGROUP_SIZE: CONV2D_INPUT_WORKGROUP, ...shape, KERNEL_OFFSET: kernelOffset },
+    });
+    const inItems = B * H * Math.ceil(W / INPUT_TILE_X) * Math.ceil(CIN / INPUT_TILE_CI);
+    const inGrid = grid(Math.ceil(inItems / CONV2D_INPUT_WORKGROUP), label('input'));
+    backward.push(
+      input.dispatch(
+        input.bind({ g: gBuffer, params: buffers.params, dx: buffers.inputGrad }),
+        inGrid[0],
+        inGrid[1],
+        1,
+        label('backward_input'),
+      ),
+    );
+  }
+
+  return {
+    forward: [forwardDispatch],
+    inference: [forwardDispatch],
+    backward,
+    destroy() {
+      gBuffer.destroy();
+      partials.destroy();
+    },
+  };
+}

@@ -1,0 +1,135 @@
+// Dense (fully connected), Keras semantics: y = x W + b with W [in, out] and b [out] read from
+// the flat parameter buffer at their PARAMS offsets, optionally with a fused ReLU (the stored
+// output is post-activation). Backward takes dy = dL/d(post-activation output), masks it
+// with (y > 0) when fused, and WRITES dW and db into the flat gradient buffer at the same
+// offsets; dx is computed only when an input gradient buffer is given.
+import tgpu from 'typegpu';
+import * as d from 'typegpu/data';
+import { Kernel, groupsFor, type Dispatch } from '../gpu/kernel.ts';
+import type { GpuContext, LayerPlan } from './types.ts';
+
+/** Invocations per workgroup of the dense kernels (each computes a 4x4 block). */
+export const DENSE_WORKGROUP_SIZE = 64;
+/** Side of each invocation's register block (written into the shaders as 4). */
+const BLOCK = 4;
+
+export interface DenseConfig {
+  name: string;
+  batch: number;
+  inFeatures: number;
+  outFeatures: number;
+  relu: boolean;
+  /** Offset (floats) of W (in, out) in the flat params/grads buffers. */
+  weightOffset: number;
+  /** Offset (floats) of b (out) in the flat params/grads buffers. */
+  biasOffset: number;
+}
+
+export interface DenseBuffers {
+  /** (B, in) f32 */
+  input: GPUBuffer;
+  /** (B, out) f32, post-activation */
+  output: GPUBuffer;
+  /** flat f32 parameter buffer */
+  params: GPUBuffer;
+  /** flat f32 gradient buffer (dW, db written at the same offsets) */
+  grads: GPUBuffer;
+  /** (B, out) f32, dL/d output (post-activation) */
+  outputGrad: GPUBuffer;
+  /** (B, in) f32, dL/d input; omit to skip computing it (first layer) */
+  inputGrad?: GPUBuffer;
+}
+
+const forwardLayout = tgpu.bindGroupLayout({
+  input: { storage: d.arrayOf(d.f32), access: 'readonly' },
+  params: { storage: d.arrayOf(d.f32), access: 'readonly' },
+  output: { storage: d.arrayOf(d.f32), access: 'mutable' },
+});
+
+const backwardInputLayout = tgpu.bindGroupLayout({
+  outputGrad: { storage: d.arrayOf(d.f32), access: 'readonly' },
+  output: { storage: d.arrayOf(d.f32), access: 'readonly' },
+  params: { storage: d.arrayOf(d.f32), access: 'readonly' },
+  inputGrad: { storage: d.arrayOf(d.f32), access: 'mutable' },
+});
+
+const backwardWeightsLayout = tgpu.bindGroupLayout({
+  input: { storage: d.arrayOf(d.f32), access: 'readonly' },
+  outputGrad: { storage: d.arrayOf(d.f32), access: 'readonly' },
+  output: { storage: d.arrayOf(d.f32), access: 'readonly' },
+  grads: { storage: d.arrayOf(d.f32), access: 'mutable' },
+});
+
+export type DensePlan = LayerPlan & {
+  /** Evaluation forward: the same dispatch as `forward` (dense has no training-only state). */
+  inference: Dispatch[];
+};
+
+const tiles = (n: number) => Math.ceil(n / BLOCK);
+
+export function createDense(ctx: GpuContext, config: DenseConfig, buffers: DenseBuffers): DensePlan {
+  const { name, batch, inFeatures: IN, outFeatures: OUT, relu, weightOffset, biasOffset } = config;
+  for (const [k, v] of Object.entries({ batch, IN, OUT })) {
+    if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: bad ${k} ${v}`);
+  }
+  for (const [k, v] of Object.entries({ weightOffset, biasOffset })) {
+    if (!Number.isInteger(v) || v < 0) throw new Error(`${name}: bad ${k} ${v}`);
+  }
+  const shape = { WORKGROUP_SIZE: DENSE_WORKGROUP_SIZE, BATCH: batch, IN, OUT, RELU: relu ? 1 : 0 };
+
+  const fwd = new Kernel(ctx.root, {
+    shader: 'dense_forward',
+    layout: forwardLayout,
+    constants: { ...shape, W_OFFSET: weightOffset, B_OFFSET: biasOffset },
+    variant: name,
+  });
+  const bwdW = new Kernel(ctx.root, {
+    shader: 'dense_backward_weights',
+    layout: backwardWeightsLayout,
+    constants: { ...shape, W_OFFSET: weightOffset, B_OFFSET: biasOffset },
+    variant: name,
+  });
+
+  const forward = [
+    fwd.dispatch(
+      fwd.bind({ input: buffers.input, params: buffers.params, output: buffers.output }),
+      groupsFor(tiles(batch) * tiles(OUT), DENSE_WORKGROUP_SIZE, `${name} forward`),
+      1,
+      1,
+      `${name}.forward`,
+    ),
+  ];
+  const backward: Dispatch[] = [];
+  if (buffers.inputGrad) {
+    const bwdX = new Kernel(ctx.root, {
+      shader: 'dense_backward_input',
+      layout: backwardInputLayout,
+      constants: { ...shape, W_OFFSET: weightOffset },
+      variant: name,
+    });
+    backward.push(
+      bwdX.dispatch(
+        bwdX.bind({
+          outputGrad: buffers.outputGrad,
+          output: buffers.output,
+          params: buffers.params,
+          inputGrad: buffers.inputGrad,
+        }),
+        groupsFor(tiles(batch) * tiles(IN), DENSE_WORKGROUP_SIZE, `${name} backward input`),
+        1,
+        1,
+        `${name}.backward_input`,
+      ),
+    );
+  }
+  backward.push(
+    bwdW.dispatch(
+      bwdW.bind({ input: buffers.input, outputGrad: buffers.outputGrad, output: buffers.output, grads: buffers.grads }),
+      groupsFor(tiles(IN) * tiles(OUT), DENSE_WORKGROUP_SIZE, `${name} backward weights`),
+      1,
+      1,
+      `${name}.backward_weights`,
+    ),
+  );
+  return { forward, backward, inference: forward, destroy: () => {} };
+}

@@ -1,0 +1,92 @@
+// Batch gather: the training (or test) set lives on the GPU as bytes; an index buffer (one
+// epoch's order) and StepState.batch select the batch, and one kernel writes x = pixel/255
+// (B, 28, 28, 1) f32 and the labels (B) u32. No per-step upload.
+//
+// Evaluation: build a second gather with its own StepState-shaped buffer
+// (createGatherState) and an identity index buffer, and set its batch number with
+// setGatherBatch before submitting each evaluation batch; the trainer's state is untouched.
+import tgpu from 'typegpu';
+import * as d from 'typegpu/data';
+import { Kernel, groupsFor, type Dispatch } from '../gpu/kernel.ts';
+import { createBufferWith, createStorageBuffer, writeBuffer } from '../gpu/buffers.ts';
+import { StepState } from '../gpu/state.ts';
+import type { GpuContext } from './types.ts';
+
+/** Invocations per workgroup of batch_gather (one packed word = 4 pixels each). */
+export const GATHER_WORKGROUP_SIZE = 64;
+/** Pixels per MNIST image (28 x 28 x 1). */
+export const IMAGE_PIXELS = 28 * 28;
+const WORDS = IMAGE_PIXELS / 4;
+
+export interface GatherConfig {
+  /** Samples per batch B. */
+  batch: number;
+  /** Images in the resident set (indices are clamped to it). */
+  imageCount: number;
+}
+
+export interface GatherBuffers {
+  /** From uploadImages: (imageCount * 784) bytes packed 4 per u32 */
+  images: GPUBuffer;
+  /** From uploadLabels: (imageCount) u32 */
+  labels: GPUBuffer;
+  /** (>= batches * B) u32 image numbers */
+  indices: GPUBuffer;
+  /** StepState; its `batch` field picks indices[batch * B .. batch * B + B) */
+  state: GPUBuffer;
+  /** (B, 28, 28, 1) f32 */
+  output: GPUBuffer;
+  /** (B) u32 */
+  outputLabels: GPUBuffer;
+}
+
+const layout = tgpu.bindGroupLayout({
+  state: { storage: StepState, access: 'readonly' },
+  indices: { storage: d.arrayOf(d.u32), access: 'readonly' },
+  images: { storage: d.arrayOf(d.u32), access: 'readonly' },
+  labels: { storage: d.arrayOf(d.u32), access: 'readonly' },
+  scale: { storage: d.arrayOf(d.f32), access: 'readonly' },
+  output: { storage: d.arrayOf(d.vec4f), access: 'mutable' },
+  outputLabels: { storage: d.arrayOf(d.u32), access: 'mutable' },
+});
+
+/** The training/test pixels (count * 784 bytes, image-major) as a GPU buffer of packed u32 words. */
+export function uploadImages(device: GPUDevice, pixels: Uint8Array, label = 'images'): GPUBuffer {
+  if (pixels.length % IMAGE_PIXELS !== 0) throw new Error(`uploadImages: ${pixels.length} bytes is not a whole number of 28x28 images`);
+  return createBufferWith(device, pixels, label);
+}
+
+/** Labels (one byte per image) widened to one u32 per image. */
+export function uploadLabels(device: GPUDevice, labels: Uint8Array | ArrayLike<number>, label = 'labels'): GPUBuffer {
+  return createBufferWith(device, Uint32Array.from(labels), label);
+}
+
+/** A StepState-shaped buffer for evaluation gathers (all fields 0). */
+export function createGatherState(device: GPUDevice, label = 'gather.state'): GPUBuffer {
+  return createStorageBuffer(device, 16, label);
+}
+
+/** Writes the `batch` field of a StepState-shaped buffer (queue order: applies to later submits). */
+export function setGatherBatch(device: GPUDevice, state: GPUBuffer, batch: number): void {
+  writeBuffer(device, state, Uint32Array.of(batch), 4);
+}
+
+export function createGather(
+  ctx: GpuContext,
+  config: GatherConfig,
+  buffers: GatherBuffers,
+): { dispatch: Dispatch; destroy(): void } {
+  const { batch, imageCount } = config;
+  if (!Number.isInteger(batch) || batch < 1) throw new Error(`gather: bad batch ${batch}`);
+  if (!Number.isInteger(imageCount) || imageCount < 1) throw new Error(`gather: bad imageCount ${imageCount}`);
+  const scaleTable = Float32Array.from({ length: 256 }, (_, p) => p / 255);
+  const scale = createBufferWith(ctx.device, scaleTable, 'gather.scale');
+  const kernel = new Kernel(ctx.root, {
+    shader: 'batch_gather',
+    layout,
+    constants: { WORKGROUP_SIZE: GATHER_WORKGROUP_SIZE, BATCH: batch, WORDS, IMAGE_COUNT: imageCount },
+  });
+  const bindGroup = kernel.bind({ ...buffers, scale });
+  const dispatch = kernel.dispatch(bindGroup, groupsFor(batch * WORDS, GATHER_WORKGROUP_SIZE, 'gather'), 1, 1, 'gather');
+  return { dispatch, destroy: () => scale.destroy() };
+}

@@ -1,0 +1,148 @@
+// The optimizers: one elementwise pass over the whole flat parameter buffer (vec4 per
+// invocation), Keras semantics.
+//   adam: t = state.step (1-based, set by step_begin earlier in the same step);
+//         lr_t = lr*sqrt(1-beta2^t)/(1-beta1^t); m += (g-m)(1-beta1); v += (g^2-v)(1-beta2);
+//         w -= lr_t*m/(sqrt(v)+epsilon)
+//   sgd:  velocity = momentum*velocity - lr*g; w += velocity   (velocity lives in `m`)
+// Hyperparameters sit in a uniform written at construction; setLearningRate rewrites it
+// (between epochs; queue order makes it apply to the next submitted step).
+// `length` is the padded flat length (PARAM_BUFFER_LENGTH), a multiple of 4; padding elements
+// must be zero in params and grads and then stay zero.
+import tgpu from 'typegpu';
+import * as d from 'typegpu/data';
+import { Kernel, groupsFor, type Dispatch } from '../gpu/kernel.ts';
+import { StepState } from '../gpu/state.ts';
+import type { GpuContext } from './types.ts';
+
+/** Invocations per workgroup of adam/sgd (each updates one vec4). */
+export const OPTIMIZER_WORKGROUP_SIZE = 64;
+
+export const AdamHyper = d
+  .struct({ lr: d.f32, beta1: d.f32, beta2: d.f32, epsilon: d.f32, logBeta1: d.f32, logBeta2: d.f32 })
+  .$name('AdamHyper');
+export const SgdHyper = d.struct({ lr: d.f32, momentum: d.f32 }).$name('SgdHyper');
+
+export const ADAM_DEFAULTS = { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } as const;
+
+export interface OptimizerOptions {
+  kind: 'adam' | 'sgd';
+  /** Flat (padded) length in floats, a multiple of 4. */
+  length: number;
+  lr: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  /** SGD only (default 0: plain SGD). */
+  momentum?: number;
+}
+
+export interface OptimizerBindings {
+  /** (length) f32, updated in place. */
+  params: GPUBuffer;
+  /** (length) f32, read. */
+  grads: GPUBuffer;
+  /** (length) f32: Adam's first moment, or SGD's velocity. Start at zero. */
+  m: GPUBuffer;
+  /** (length) f32: Adam's second moment (unused by SGD; may be omitted there). Start at zero. */
+  v?: GPUBuffer;
+  /** StepState (Adam reads .step). */
+  state: GPUBuffer;
+}
+
+export interface OptimizerPlan {
+  dispatch: Dispatch;
+  setLearningRate(lr: number): void;
+  destroy(): void;
+}
+
+const vec4Array = d.arrayOf(d.vec4f);
+
+const adamLayout = tgpu.bindGroupLayout({
+  hyper: { uniform: AdamHyper },
+  state: { storage: StepState, access: 'readonly' },
+  params: { storage: vec4Array, access: 'mutable' },
+  grads: { storage: vec4Array, access: 'readonly' },
+  m: { storage: vec4Array, access: 'mutable' },
+  v: { storage: vec4Array, access: 'mutable' },
+});
+
+const sgdLayout = tgpu.bindGroupLayout({
+  hyper: { uniform: SgdHyper },
+  params: { storage: vec4Array, access: 'mutable' },
+  grads: { storage: vec4Array, access: 'readonly' },
+  velocity: { storage: vec4Array, access: 'mutable' },
+});
+
+function checkBuffer(name: string, buffer: GPUBuffer | undefined, length: number): GPUBuffer {
+  if (!buffer) throw new Error(`createOptimizer: missing ${name} buffer`);
+  if (buffer.size < length * 4) throw new Error(`createOptimizer: ${name} has ${buffer.size} bytes, need ${length * 4}`);
+  return buffer;
+}
+
+export function createOptimizer(ctx: GpuContext, opts: OptimizerOptions, b: OptimizerBindings): OptimizerPlan {
+  const { root } = ctx;
+  const { kind, length } = opts;
+  if (!Number.isInteger(length) || length < 4 || length % 4 !== 0) {
+    throw new Error(`createOptimizer: length ${length} must be a positive multiple of 4 (pad the flat buffer)`);
+  }
+  const length4 = length / 4;
+  const constants = { WORKGROUP_SIZE: OPTIMIZER_WORKGROUP_SIZE, LENGTH4: length4 };
+  const groups = groupsFor(length4, OPTIMIZER_WORKGROUP_SIZE, kind);
+  const params = checkBuffer('params', b.params, length);
+  const grads = checkBuffer('grads', b.grads, length);
+  const m = checkBuffer('m', b.m, length);
+
+  if (kind === 'adam') {
+    // The kernel gets the betas as float32; ln(beta) is taken (in float64) of those float32 values.
+    const beta1 = Math.fround(opts.beta1 ?? ADAM_DEFAULTS.beta1);
+    const beta2 = Math.fround(opts.beta2 ?? ADAM_DEFAULTS.beta2);
+    if (!(beta1 > 0 && beta1 < 1 && beta2 > 0 && beta2 < 1)) throw new Error(`createOptimizer: betas must lie in (0, 1)`);
+    const hyperValue = {
+      lr: opts.lr,
+      beta1,
+      beta2,
+      epsilon: opts.epsilon ?? ADAM_DEFAULTS.epsilon,
+      logBeta1: Math.log(beta1),
+      logBeta2: Math.log(beta2),
+    };
+    const hyper = root.createBuffer(AdamHyper, hyperValue).$usage('uniform');
+    const kernel = new Kernel(root, {
+      shader: 'adam',
+      layout: adamLayout,
+      constants,
+      externals: { AdamHyper, StepState },
+      variant: `n${length}`,
+    });
+    const v = checkBuffer('v', b.v, length);
+    const dispatch = kernel.dispatch(kernel.bind({ hyper, state: b.state, params, grads, m, v }), groups);
+    return {
+      dispatch,
+      setLearningRate(lr: number) {
+        hyperValue.lr = lr;
+        hyper.write(hyperValue);
+      },
+      destroy: () => hyper.destroy(),
+    };
+  }
+  if (kind === 'sgd') {
+    const hyperValue = { lr: opts.lr, momentum: opts.momentum ?? 0 };
+    const hyper = root.createBuffer(SgdHyper, hyperValue).$usage('uniform');
+    const kernel = new Kernel(root, {
+      shader: 'sgd',
+      layout: sgdLayout,
+      constants,
+      externals: { SgdHyper },
+      variant: `n${length}`,
+    });
+    const dispatch = kernel.dispatch(kernel.bind({ hyper, params, grads, velocity: m }), groups);
+    return {
+      dispatch,
+      setLearningRate(lr: number) {
+        hyperValue.lr = lr;
+        hyper.write(hyperValue);
+      },
+      destroy: () => hyper.destroy(),
+    };
+  }
+  throw new Error(`createOptimizer: unknown kind ${String(kind)}`);
+}

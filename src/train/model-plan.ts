@@ -1,0 +1,218 @@
+// The model at one batch size: every activation and gradient buffer allocated once, every
+// layer's dispatches prepared once. `train` is one training step's forward and backward
+// (gather .. gradients written into `grads`); `inference` is the evaluation forward pass
+// (no dropout) ending in the loss and per-batch metrics. The trainer brackets `train` with
+// step_begin, the optimizer and step_end.
+import { C0, C1, C2, CLASSES, FLAT, H1, H2, HIDDEN, IMAGE, P1, P2 } from '../model/architecture.ts';
+import { paramSpec } from '../model/params.ts';
+import { createStorageBuffer } from '../gpu/buffers.ts';
+import type { Dispatch } from '../gpu/kernel.ts';
+import type { GpuContext } from '../layers/types.ts';
+import { createGather } from '../layers/gather.ts';
+import { createConv2d } from '../layers/conv2d.ts';
+import { createMaxPool } from '../layers/maxpool.ts';
+import { createDropout } from '../layers/dropout.ts';
+import { createDense } from '../layers/dense.ts';
+import { createSoftmaxXent } from '../layers/loss.ts';
+
+/** Buffers owned by the trainer and shared by all of its plans. */
+export interface SharedBuffers {
+  params: GPUBuffer; // (PARAM_BUFFER_LENGTH) f32
+  grads: GPUBuffer; // (PARAM_BUFFER_LENGTH) f32
+  state: GPUBuffer; // StepState
+  images: GPUBuffer; // (N*784/4) u32, 4 pixels per word
+  labels: GPUBuffer; // (N) u32
+  indices: GPUBuffer; // (>= slots*batch) u32: which images form each batch
+  batchLoss: GPUBuffer; // (slots) f32: sum of per-sample losses of each batch
+  batchCorrect: GPUBuffer; // (slots) u32: correct predictions of each batch
+}
+
+export interface ModelPlanConfig {
+  batch: number;
+  /** Images in `images` (bounds for the gather). */
+  imageCount: number;
+  /** Number of per-batch metric slots (batches per epoch or per evaluation). */
+  slots: number;
+  /** Dropout rates; ignored when `training` is false. */
+  dropout: readonly [number, number, number];
+  /** Build the backward pass and dropout (false: an evaluation-only plan). */
+  training: boolean;
+}
+
+export interface ModelPlan {
+  readonly batch: number;
+  /** Forward + loss + backward of one training step (empty for an evaluation plan). */
+  readonly train: Dispatch[];
+  /** Forward without dropout + loss + per-batch metrics (empty for a training plan). */
+  readonly inference: Dispatch[];
+  /** (B, 10) logits of the last forward pass. */
+  readonly logits: GPUBuffer;
+  destroy(): void;
+}
+
+const DROPOUT_LAYER_IDS = [1, 2, 3] as const;
+
+export function createModelPlan(ctx: GpuContext, config: ModelPlanConfig, shared: SharedBuffers): ModelPlan {
+  const { device } = ctx;
+  const B = config.batch;
+  const owned: GPUBuffer[] = [];
+  const f32 = (elements: number, label: string) => {
+    const b = createStorageBuffer(device, elements * 4, `${label} B=${B}`);
+    owned.push(b);
+    return b;
+  };
+  const training = config.training;
+  const rates = training ? config.dropout : ([0, 0, 0] as const);
+
+  // Forward activations (NHWC).
+  const x0 = f32(B * IMAGE * IMAGE * C0, 'x0'); // (B, 28, 28, 1)
+  const labels = createStorageBuffer(device, B * 4, `labels B=${B}`); // (B) u32
+  owned.push(labels);
+  const a1 = f32(B * H1 * H1 * C1, 'a1'); // (B, 26, 26, 32) post-ReLU
+  const p1 = f32(B * P1 * P1 * C1, 'p1'); // (B, 13, 13, 32)
+  const d1 = rates[0] > 0 ? f32(B * P1 * P1 * C1, 'd1') : p1; // (B, 13, 13, 32)
+  const a2 = f32(B * H2 * H2 * C2, 'a2'); // (B, 11, 11, 64) post-ReLU
+  const p2 = f32(B * FLAT, 'p2'); // (B, 5, 5, 64) = (B, 1600) flattened
+  const d2 = rates[1] > 0 ? f32(B * FLAT, 'd2') : p2; // (B, 1600)
+  const h = f32(B * HIDDEN, 'h'); // (B, 128) post-ReLU
+  const d3 = rates[2] > 0 ? f32(B * HIDDEN, 'd3') : h; // (B, 128)
+  const logits = f32(B * CLASSES, 'logits'); // (B, 10)
+
+  // Gradients (dL/d of each activation). Unused in evaluation plans, but tiny next to the
+  // activations except da1/da2; evaluation plans get 4-byte placeholders.
+  const g = (elements: number, label: string) => (training ? f32(elements, label) : f32(1, label));
+  const dLogits = g(B * CLASSES, 'dLogits'); // (B, 10)
+  const dD3 = g(B * HIDDEN, 'dD3'); // (B, 128)
+  const dH = rates[2] > 0 ? g(B * HIDDEN, 'dH') : dD3; // (B, 128)
+  const dD2 = g(B * FLAT, 'dD2'); // (B, 1600)
+  const dP2 = rates[1] > 0 ? g(B * FLAT, 'dP2') : dD2; // (B, 5, 5, 64)
+  const dA2 = g(B * H2 * H2 * C2, 'dA2'); // (B, 11, 11, 64)
+  const dD1 = g(B * P1 * P1 * C1, 'dD1'); // (B, 13, 13, 32)
+  const dP1 = rates[0] > 0 ? g(B * P1 * P1 * C1, 'dP1') : dD1; // (B, 13, 13, 32)
+  const dA1 = g(B * H1 * H1 * C1, 'dA1'); // (B, 26, 26, 32)
+
+  const { params, grads, state } = shared;
+  const off = (name: string) => paramSpec(name).offset;
+
+  const gather = createGather(
+    ctx,
+    { batch: B, imageCount: config.imageCount },
+    { images: shared.images, labels: shared.labels, indices: shared.indices, state, output: x0, outputLabels: labels },
+  );
+  const conv1 = createConv2d(
+    ctx,
+    {
+      name: 'conv2d', batch: B, height: IMAGE, width: IMAGE, inChannels: C0, outChannels: C1,
+      kernelOffset: off('conv2d/kernel'), biasOffset: off('conv2d/bias'),
+    },
+    { input: x0, output: a1, params, grads, outputGrad: dA1 },
+  );
+  const pool1 = createMaxPool(
+    ctx,
+    { name: 'max_pooling2d', batch: B, height: H1, width: H1, channels: C1 },
+    { input: a1, output: p1, outputGrad: dP1, inputGrad: dA1 },
+  );
+  const drop1 = createDropout(
+    ctx,
+    { name: 'dropout', batch: B, count: P1 * P1 * C1, rate: rates[0], layerId: DROPOUT_LAYER_IDS[0] },
+    { input: p1, output: d1, outputGrad: dD1, inputGrad: dP1, state },
+  );
+  const conv2 = createConv2d(
+    ctx,
+    {
+      name: 'conv2d_1', batch: B, height: P1, width: P1, inChannels: C1, outChannels: C2,
+      kernelOffset: off('conv2d_1/kernel'), biasOffset: off('conv2d_1/bias'),
+    },
+    { input: d1, output: a2, params, grads, outputGrad: dA2, inputGrad: dD1 },
+  );
+  const pool2 = createMaxPool(
+    ctx,
+    { name: 'max_pooling2d_1', batch: B, height: H2, width: H2, channels: C2 },
+    { input: a2, output: p2, outputGrad: dP2, inputGrad: dA2 },
+  );
+  const drop2 = createDropout(
+    ctx,
+    { name: 'dropout_1', batch: B, count: FLAT, rate: rates[1], layerId: DROPOUT_LAYER_IDS[1] },
+    { input: p2, output: d2, outputGrad: dD2, inputGrad: dP2, state },
+  );
+  const dense1 = createDense(
+    ctx,
+    {
+      name: 'dense', batch: B, inFeatures: FLAT, outFeatures: HIDDEN, relu: true,
+      weightOffset: off('dense/kernel'), biasOffset: off('dense/bias'),
+    },
+    { input: d2, output: h, params, grads, outputGrad: dH, inputGrad: dD2 },
+  );
+  const drop3 = createDropout(
+    ctx,
+    { name: 'dropout_2', batch: B, count: HIDDEN, rate: rates[2], layerId: DROPOUT_LAYER_IDS[2] },
+    { input: h, output: d3, outputGrad: dD3, inputGrad: dH, state },
+  );
+  const dense2 = createDense(
+    ctx,
+    {
+      name: 'dense_1', batch: B, inFeatures: HIDDEN, outFeatures: CLASSES, relu: false,
+      weightOffset: off('dense_1/kernel'), biasOffset: off('dense_1/bias'),
+    },
+    { input: d3, output: logits, params, grads, outputGrad: dLogits, inputGrad: dD3 },
+  );
+  const loss = createSoftmaxXent(
+    ctx,
+    { batch: B, classes: CLASSES, slots: config.slots },
+    {
+      logits, labels, logitsGrad: dLogits, state,
+      batchLoss: shared.batchLoss, batchCorrect: shared.batchCorrect,
+    },
+  );
+
+  // A training plan's conv2d_1 reads the dropout output, so only evaluation plans infer.
+  const inference = training
+    ? []
+    : [
+    gather.dispatch,
+    ...conv1.inference,
+    ...pool1.inference,
+    ...conv2.inference,
+    ...pool2.inference,
+    ...dense1.inference,
+    ...dense2.inference,
+    ...loss.inference,
+      ];
+  const train = training
+    ? [
+        gather.dispatch,
+        ...conv1.forward,
+        ...pool1.forward,
+        ...drop1.forward,
+        ...conv2.forward,
+        ...pool2.forward,
+        ...drop2.forward,
+        ...dense1.forward,
+        ...drop3.forward,
+        ...dense2.forward,
+        ...loss.forward,
+        ...loss.backward,
+        ...dense2.backward,
+        ...drop3.backward,
+        ...dense1.backward,
+        ...drop2.backward,
+        ...pool2.backward,
+        ...conv2.backward,
+        ...drop1.backward,
+        ...pool1.backward,
+        ...conv1.backward,
+      ]
+    : [];
+
+  const parts = [gather, conv1, pool1, drop1, conv2, pool2, drop2, dense1, drop3, dense2, loss];
+  return {
+    batch: B,
+    train,
+    inference,
+    logits,
+    destroy() {
+      for (const p of parts) p.destroy();
+      for (const b of owned) b.destroy();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+// Validation of trainer options: one clear message per bad value.
+import type { TrainOptions } from './types.ts';
+
+export class OptionsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OptionsError';
+  }
+}
+
+export function validateOptions(o: TrainOptions): void {
+  const positiveInt = (name: string, v: number) => {
+    if (!Number.isInteger(v) || v < 1) throw new OptionsError(`${name}: expected a positive integer, got ${v}`);
+  };
+  positiveInt('epochs', o.epochs);
+  positiveInt('batchSize', o.batchSize);
+  if (o.batchSize > 4096) throw new OptionsError(`batchSize: at most 4096, got ${o.batchSize}`);
+  if (o.optimizer !== 'adam' && o.optimizer !== 'sgd') {
+    throw new OptionsError(`optimizer: expected adam or sgd, got ${String(o.optimizer)}`);
+  }
+  if (!(o.learningRate > 0) || !Number.isFinite(o.learningRate)) {
+    throw new OptionsError(`learningRate: expected a positive number, got ${o.learningRate}`);
+  }
+  if (!(o.momentum >= 0 && o.momentum < 1)) throw new OptionsError(`momentum: expected 0 <= m < 1, got ${o.momentum}`);
+  if (o.dropout.length !== 3 || o.dropout.some((r) => !(r >= 0 && r < 1))) {
+    throw new OptionsError(`dropout: expected three rates in [0, 1), got ${o.dropout.join(',')}`);
+  }
+  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) {
+    throw new OptionsError(`seed: expected an integer in [0, 2^32), got ${o.seed}`);
+  }
+  if (o.limit !== null) positiveInt('limit', o.limit);
+  if (!(o.validationSplit >= 0 && o.validationSplit < 1)) {
+    throw new OptionsError(`validationSplit: expected 0 <= f < 1, got ${o.validationSplit}`);
+  }
+}

@@ -1,0 +1,395 @@
+// The trainer: Keras-like fit / evaluate / predict with everything on the GPU. Built once
+// per run: the training, validation, test and prediction passes (each a set of prepared
+// dispatches), the flat parameter, gradient and optimizer-moment buffers and the step
+// state. A training step replays [step_begin, forward, loss, backward, optimizer,
+// step_end]; several steps share one submit; the only uploads per epoch are the shuffled
+// index buffer and the batch counter.
+import type { Gpu } from '../gpu/device.ts';
+import { describeAdapter } from '../gpu/device.ts';
+import { createBufferWith, createStorageBuffer, readF32, writeBuffer } from '../gpu/buffers.ts';
+import { encodeDispatches, type Dispatch } from '../gpu/kernel.ts';
+import type { Mnist } from '../data/mnist.ts';
+import { CLASSES, IMAGE } from '../model/architecture.ts';
+import { PARAM_BUFFER_LENGTH } from '../model/params.ts';
+import { initParams } from '../model/init.ts';
+import { Rng } from '../model/rng.ts';
+import type { GpuContext } from '../layers/types.ts';
+import { createOptimizer, type OptimizerPlan } from '../layers/optimizer.ts';
+import { createStepBegin, createStepEnd, createStepState, writeEpochStart } from '../layers/step-state.ts';
+import { uploadSplit, type GpuImages } from './dataset-gpu.ts';
+import { Pass, identityOrder } from './pass.ts';
+import { validateOptions } from './options.ts';
+import type { Evaluation, History, TrainEvent, TrainOptions } from './types.ts';
+
+/** Batch size of evaluation and prediction passes. */
+export const EVAL_BATCH = 500;
+/** Training steps recorded into one command buffer. */
+export const STEPS_PER_SUBMIT = 8;
+/** Progress readbacks per epoch (at most). */
+export const PROGRESS_READS_PER_EPOCH = 20;
+
+export class DeviceLostError extends Error {
+  constructor(message: string) {
+    super(`The GPU device was lost: ${message}`);
+    this.name = 'DeviceLostError';
+  }
+}
+
+export class TrainingStoppedError extends Error {
+  constructor() {
+    super('Training was stopped');
+    this.name = 'TrainingStoppedError';
+  }
+}
+
+export interface FitControl {
+  signal?: AbortSignal;
+  /** Awaited between submits: resolves immediately unless the user paused. */
+  waitIfPaused?: () => Promise<void>;
+}
+
+export class Trainer {
+  readonly options: TrainOptions;
+  readonly trainCount: number;
+  readonly validationCount: number;
+  private readonly ctx: GpuContext;
+  private readonly owned: { destroy(): void }[] = [];
+  private readonly params: GPUBuffer; // (PARAM_BUFFER_LENGTH) f32
+  private readonly grads: GPUBuffer; // (PARAM_BUFFER_LENGTH) f32
+  private readonly moment1: GPUBuffer; // (PARAM_BUFFER_LENGTH) f32: Adam m / SGD velocity
+  private readonly moment2: GPUBuffer; // (PARAM_BUFFER_LENGTH) f32: Adam v
+  private readonly trainState: GPUBuffer; // StepState
+  private readonly evalState: GPUBuffer; // StepState of evaluation passes
+  private readonly optimizer: OptimizerPlan;
+  private readonly stepBegin: Dispatch;
+  private readonly stepEnd: Dispatch;
+  private readonly evalEnd: Dispatch;
+  private readonly trainPass: Pass;
+  private readonly validationPass: Pass | undefined;
+  private readonly testPass: Pass;
+  private readonly predictImages: GpuImages;
+  private readonly predictPass: Pass;
+  private readonly logitsStaging: GPUBuffer;
+  private readonly rng: Rng;
+  private lostMessage: string | undefined;
+  private epochsDone = 0;
+  private destroyed = false;
+
+  private constructor(
+    private readonly gpu: Gpu,
+    data: Mnist,
+    options: TrainOptions,
+    initialWeights: Float32Array | undefined,
+  ) {
+    this.options = options;
+    const { device, root } = gpu;
+    this.ctx = { device, root };
+    void gpu.lost.then((info) => {
+      this.lostMessage = info.message || info.reason;
+    });
+
+    const total = options.limit ?? data.train.count;
+    if (total > data.train.count) throw new Error(`limit ${total} exceeds the ${data.train.count} training images`);
+    // Keras validation_split: the LAST fraction of the samples, before any shuffling.
+    this.trainCount = Math.floor(total * (1 - options.validationSplit));
+    this.validationCount = total - this.trainCount;
+    if (this.trainCount < 1) throw new Error('no training samples left after the validation split');
+
+    const f32 = (label: string) => createStorageBuffer(device, PARAM_BUFFER_LENGTH * 4, label);
+    const weights = initialWeights ?? initParams(options.seed);
+    if (weights.length !== PARAM_BUFFER_LENGTH) {
+      throw new Error(`initial weights have ${weights.length} floats, expected ${PARAM_BUFFER_LENGTH}`);
+    }
+    this.params = createBufferWith(device, weights, 'params');
+    this.grads = f32('grads');
+    this.moment1 = f32('moment1');
+    this.moment2 = f32('moment2');
+    this.trainState = createStepState(device, options.seed, 'train state');
+    this.evalState = createStepState(device, 0, 'eval state');
+    for (const b of [this.params, this.grads, this.moment1, this.moment2, this.trainState, this.evalState]) {
+      this.owned.push(b);
+    }
+
+    this.optimizer = createOptimizer(
+      this.ctx,
+      { kind: options.optimizer, length: PARAM_BUFFER_LENGTH, lr: options.learningRate, momentum: options.momentum },
+      { params: this.params, grads: this.grads, m: this.moment1, v: this.moment2, state: this.trainState },
+    );
+    this.owned.push(this.optimizer);
+    this.stepBegin = createStepBegin(this.ctx, this.trainState);
+    this.stepEnd = createStepEnd(this.ctx, this.trainState);
+    this.evalEnd = createStepEnd(this.ctx, this.evalState);
+
+    const trainData = uploadSplit(device, data.train, total, 'train');
+    const testData = uploadSplit(device, data.test, data.test.count, 'test');
+    this.predictImages = {
+      images: createStorageBuffer(device, EVAL_BATCH * IMAGE * IMAGE, 'predict images'),
+      labels: createStorageBuffer(device, EVAL_BATCH * 4, 'predict labels'),
+      count: EVAL_BATCH,
+      destroy() {
+        this.images.destroy();
+        this.labels.destroy();
+      },
+    };
+    this.owned.push(trainData, testData, this.predictImages);
+
+    const common = { params: this.params, grads: this.grads };
+    const noDropout = [0, 0, 0] as const;
+    this.trainPass = new Pass(
+      this.ctx,
+      { label: 'train', count: this.trainCount, batch: options.batchSize, training: true, dropout: options.dropout },
+      { ...common, data: trainData, state: this.trainState },
+    );
+    this.owned.push(this.trainPass);
+    if (this.validationCount > 0) {
+      this.validationPass = new Pass(
+        this.ctx,
+        { label: 'validation', count: this.validationCount, batch: EVAL_BATCH, training: false, dropout: noDropout },
+        { ...common, data: trainData, state: this.evalState },
+      );
+      this.validationPass.setOrder(identityOrder(this.validationCount, this.trainCount));
+      this.owned.push(this.validationPass);
+    }
+    this.testPass = new Pass(
+      this.ctx,
+      { label: 'test', count: testData.count, batch: EVAL_BATCH, training: false, dropout: noDropout },
+      { ...common, data: testData, state: this.evalState },
+    );
+    this.testPass.setOrder(identityOrder(testData.count));
+    this.predictPass = new Pass(
+      this.ctx,
+      { label: 'predict', count: EVAL_BATCH, batch: EVAL_BATCH, training: false, dropout: noDropout },
+      { ...common, data: this.predictImages, state: this.evalState },
+    );
+    this.predictPass.setOrder(identityOrder(EVAL_BATCH));
+    this.logitsStaging = device.createBuffer({
+      label: 'logits staging',
+      size: EVAL_BATCH * CLASSES * 4,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    this.owned.push(this.testPass, this.predictPass, this.logitsStaging);
+    this.rng = new Rng(options.seed ^ 0x5eed);
+  }
+
+  /** Builds every pass for `options` (validated) and uploads the data. */
+  static async create(gpu: Gpu, data: Mnist, options: TrainOptions, initialWeights?: Float32Array): Promise<Trainer> {
+    validateOptions(options);
+    const { device } = gpu;
+    device.pushErrorScope('out-of-memory');
+    device.pushErrorScope('validation');
+    let trainer: Trainer | undefined;
+    try {
+      trainer = new Trainer(gpu, data, options, initialWeights);
+    } finally {
+      const validation = await device.popErrorScope();
+      const oom = await device.popErrorScope();
+      if (validation || oom) {
+        trainer?.destroy();
+        throw new Error(`GPU error while building the trainer: ${(validation ?? oom)!.message}`);
+      }
+    }
+    return trainer;
+  }
+
+  get stepsPerEpoch(): number {
+    return this.trainPass.batches;
+  }
+
+  /** Trains for options.epochs epochs (continuing from where a previous fit stopped). */
+  async fit(onEvent: (e: TrainEvent) => void = () => {}, control: FitControl = {}): Promise<History> {
+    const history: History = { epochs: [] };
+    const { epochs } = this.options;
+    onEvent({
+      type: 'start',
+      adapter: describeAdapter(this.gpu.adapter),
+      trainCount: this.trainCount,
+      validationCount: this.validationCount,
+      stepsPerEpoch: this.stepsPerEpoch,
+      options: this.options,
+    });
+    for (let epoch = this.epochsDone + 1; epoch <= epochs; epoch++) {
+      const record = await this.trainEpoch(epoch, onEvent, control);
+      history.epochs.push(record);
+      this.epochsDone = epoch;
+      onEvent({ type: 'epoch', epoch, ...record });
+    }
+    return history;
+  }
+
+  private checkAlive(control: FitControl): void {
+    if (this.lostMessage !== undefined) throw new DeviceLostError(this.lostMessage);
+    if (this.destroyed) throw new Error('the trainer was destroyed');
+    if (control.signal?.aborted) throw new TrainingStoppedError();
+  }
+
+  private async trainEpoch(epoch: number, onEvent: (e: TrainEvent) => void, control: FitControl) {
+    const { device } = this.gpu;
+    const pass = this.trainPass;
+    const start = performance.now();
+    const order = identityOrder(this.trainCount);
+    if (this.options.shuffle) this.rng.shuffle(order);
+    pass.setOrder(order);
+    writeEpochStart(device, this.trainState);
+
+    const steps = pass.batches;
+    const readEvery = Math.max(1, Math.ceil(steps / PROGRESS_READS_PER_EPOCH));
+    let reported = 0; // batches whose losses have been sent in a progress event
+    let nextRead = readEvery;
+    const pendingReads: Promise<void>[] = [];
+    let inFlight: Promise<unknown> = Promise.resolve();
+
+    const report = (done: number, lossSums: Float32Array, correct: Uint32Array) => {
+      if (done <= reported) return;
+      let loss = 0;
+      let right = 0;
+      let samples = 0;
+      for (let k = 0; k < done; k++) {
+        loss += lossSums[k];
+        right += correct[k];
+        samples += pass.batchSize(k);
+      }
+      const batchLosses: number[] = [];
+      for (let k = reported; k < done; k++) batchLosses.push(lossSums[k] / pass.batchSize(k));
+      reported = done;
+      const seconds = (performance.now() - start) / 1000;
+      onEvent({
+        type: 'progress',
+        epoch,
+        step: done,
+        steps,
+        loss: loss / samples,
+        accuracy: right / samples,
+        samplesPerSecond: samples / seconds,
+        batchLosses,
+      });
+    };
+
+    for (let k = 0; k < steps; ) {
+      if (control.waitIfPaused) await control.waitIfPaused();
+      this.checkAlive(control);
+      const encoder = device.createCommandEncoder({ label: `epoch ${epoch} steps ${k}+` });
+      const list: Dispatch[] = [];
+      const end = Math.min(steps, k + STEPS_PER_SUBMIT);
+      for (; k < end; k++) list.push(this.stepBegin, ...pass.trainBatch(k), this.optimizer.dispatch, this.stepEnd);
+      encodeDispatches(encoder, list);
+      device.queue.submit([encoder.finish()]);
+      // Keep at most two submits in flight: wait for the previous one, never for this one.
+      const previous = inFlight;
+      inFlight = device.queue.onSubmittedWorkDone();
+      await previous;
+      if (k >= nextRead && k < steps && pass.readback.canRead) {
+        nextRead = k + readEvery;
+        const done = k;
+        pendingReads.push(pass.readback.read().then((m) => report(done, m.lossSums, m.correct)));
+      }
+    }
+    await Promise.all(pendingReads);
+    const final = await pass.readback.read();
+    this.checkAlive(control);
+    report(steps, final.lossSums, final.correct);
+    const trainMetrics = summarize(pass, final.lossSums, final.correct);
+    const validation = this.validationPass ? await this.runEvaluation(this.validationPass) : undefined;
+    return {
+      loss: trainMetrics.loss,
+      accuracy: trainMetrics.accuracy,
+      val_loss: validation?.loss ?? Number.NaN,
+      val_accuracy: validation?.accuracy ?? Number.NaN,
+      seconds: (performance.now() - start) / 1000,
+    };
+  }
+
+  /** Runs every batch of an evaluation pass and returns loss and accuracy. */
+  private async runEvaluation(pass: Pass): Promise<Evaluation> {
+    const { device } = this.gpu;
+    writeEpochStart(device, this.evalState);
+    const encoder = device.createCommandEncoder({ label: 'evaluation' });
+    const list: Dispatch[] = [];
+    for (let k = 0; k < pass.batches; k++) list.push(...pass.inferBatch(k), this.evalEnd);
+    encodeDispatches(encoder, list);
+    device.queue.submit([encoder.finish()]);
+    const m = await pass.readback.read();
+    if (this.lostMessage !== undefined) throw new DeviceLostError(this.lostMessage);
+    return summarize(pass, m.lossSums, m.correct);
+  }
+
+  /** Loss and accuracy on the 10,000 test images. */
+  async evaluate(): Promise<Evaluation> {
+    return this.runEvaluation(this.testPass);
+  }
+
+  /** Loss and accuracy on the held-out validation images (undefined without a split). */
+  async evaluateValidation(): Promise<Evaluation | undefined> {
+    return this.validationPass ? this.runEvaluation(this.validationPass) : undefined;
+  }
+
+  /** Class probabilities (N, 10) for N images given as bytes (N, 28, 28). */
+  async predict(images: Uint8Array, count = images.length / (IMAGE * IMAGE)): Promise<Float32Array> {
+    const pixels = IMAGE * IMAGE;
+    if (!Number.isInteger(count) || count < 0 || images.length < count * pixels) {
+      throw new Error(`predict: expected (N, 28, 28) bytes, got ${images.length} bytes for ${count} images`);
+    }
+    const { device } = this.gpu;
+    const out = new Float32Array(count * CLASSES);
+    const chunk = new Uint8Array(EVAL_BATCH * pixels);
+    for (let first = 0; first < count; first += EVAL_BATCH) {
+      const n = Math.min(EVAL_BATCH, count - first);
+      chunk.fill(0);
+      chunk.set(images.subarray(first * pixels, (first + n) * pixels));
+      writeBuffer(device, this.predictImages.images, chunk);
+      writeEpochStart(device, this.evalState);
+      const encoder = device.createCommandEncoder({ label: 'predict' });
+      encodeDispatches(encoder, this.predictPass.inferBatch(0));
+      encoder.copyBufferToBuffer(this.predictPass.logits(0), 0, this.logitsStaging, 0, n * CLASSES * 4);
+      device.queue.submit([encoder.finish()]);
+      await this.logitsStaging.mapAsync(GPUMapMode.READ, 0, n * CLASSES * 4);
+      const logits = new Float32Array(this.logitsStaging.getMappedRange(0, n * CLASSES * 4));
+      softmaxRows(logits, out.subarray(first * CLASSES, (first + n) * CLASSES));
+      this.logitsStaging.unmap();
+    }
+    return out;
+  }
+
+  /** The flat parameters (PARAM_BUFFER_LENGTH floats, PARAMS layout). */
+  async getWeights(): Promise<Float32Array> {
+    return readF32(this.gpu.device, this.params, PARAM_BUFFER_LENGTH);
+  }
+
+  /** Replaces the parameters (optimizer moments are kept). */
+  setWeights(weights: Float32Array): void {
+    if (weights.length !== PARAM_BUFFER_LENGTH) {
+      throw new Error(`weights have ${weights.length} floats, expected ${PARAM_BUFFER_LENGTH}`);
+    }
+    writeBuffer(this.gpu.device, this.params, weights);
+  }
+
+  setLearningRate(lr: number): void {
+    this.optimizer.setLearningRate(lr);
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    for (const o of this.owned.reverse()) o.destroy();
+  }
+}
+
+function summarize(pass: Pass, lossSums: Float32Array, correct: Uint32Array): Evaluation {
+  let loss = 0;
+  let right = 0;
+  for (let k = 0; k < pass.batches; k++) {
+    loss += lossSums[k];
+    right += correct[k];
+  }
+  return { loss: loss / pass.count, accuracy: right / pass.count, count: pass.count };
+}
+
+/** Row-wise softmax of (N, 10) logits into `out`. */
+function softmaxRows(logits: Float32Array, out: Float32Array): void {
+  for (let r = 0; r < out.length / CLASSES; r++) {
+    const row = logits.subarray(r * CLASSES, (r + 1) * CLASSES);
+    const max = Math.max(...row);
+    let sum = 0;
+    for (let c = 0; c < CLASSES; c++) sum += Math.exp(row[c] - max);
+    for (let c = 0; c < CLASSES; c++) out[r * CLASSES + c] = Math.exp(row[c] - max) / sum;
+  }
+}

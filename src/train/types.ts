@@ -1,0 +1,82 @@
+// The trainer's public vocabulary: options, events and history, shared by the CLI, the page
+// and the benchmarks. The same option names are used on the command line and on the page.
+
+export type OptimizerKind = 'adam' | 'sgd';
+
+export interface TrainOptions {
+  /** Passes over the training data. Keras example: 12. */
+  epochs: number;
+  batchSize: number;
+  optimizer: OptimizerKind;
+  /** Adam: 0.001 (Keras default); SGD: 0.01. */
+  learningRate: number;
+  /** SGD momentum (ignored by Adam). */
+  momentum: number;
+  /** Dropout rates after pool 1, pool 2 and dense 128 (0 disables that dropout). */
+  dropout: [number, number, number];
+  /** Seeds initialisation, shuffling and the dropout RNG. */
+  seed: number;
+  /** Use only the first N training images (null: all 60,000). */
+  limit: number | null;
+  /** Fraction held out from the END of the training images for validation (Keras validation_split). */
+  validationSplit: number;
+  /** Reshuffle the training indices every epoch. */
+  shuffle: boolean;
+}
+
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
+  epochs: 12,
+  batchSize: 128,
+  optimizer: 'adam',
+  learningRate: 0.001,
+  momentum: 0.9,
+  dropout: [0.25, 0.25, 0.5],
+  seed: 1,
+  limit: null,
+  validationSplit: 0.1,
+  shuffle: true,
+};
+
+export interface EpochRecord {
+  loss: number;
+  accuracy: number;
+  /** NaN when there is no validation data. */
+  val_loss: number;
+  val_accuracy: number;
+  seconds: number;
+}
+
+export interface History {
+  epochs: EpochRecord[];
+  test?: { loss: number; accuracy: number };
+}
+
+export type TrainEvent =
+  | {
+      type: 'start';
+      adapter: string;
+      trainCount: number;
+      validationCount: number;
+      stepsPerEpoch: number;
+      options: TrainOptions;
+    }
+  | {
+      type: 'progress';
+      epoch: number; // 1-based
+      step: number; // batches done in this epoch
+      steps: number;
+      /** Running mean loss and accuracy over this epoch's batches so far. */
+      loss: number;
+      accuracy: number;
+      samplesPerSecond: number;
+      /** Per-batch mean losses read back since the previous progress event (for charts). */
+      batchLosses: number[];
+    }
+  | ({ type: 'epoch'; epoch: number } & EpochRecord)
+  | { type: 'test'; loss: number; accuracy: number };
+
+export interface Evaluation {
+  loss: number;
+  accuracy: number;
+  count: number;
+}

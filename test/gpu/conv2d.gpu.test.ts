@@ -1,0 +1,185 @@
+// conv2d layer kernels vs the float64 CPU reference: forward (conv + bias + ReLU), the
+// ReLU-masked filter/bias gradients (split-K partials + reduce) and the input gradient, for the
+// model's two conv shapes at batch 1, 37 and 128 and for awkward generic shapes.
+import { describe, expect, it } from 'vitest';
+import { createConv2d, conv2dShape, type Conv2dConfig } from '../../src/layers/conv2d.ts';
+import { runDispatches } from '../../src/gpu/kernel.ts';
+import { createBufferWith, createStorageBuffer, readF32 } from '../../src/gpu/buffers.ts';
+import { createRng } from '../../src/model/rng.ts';
+import { conv2dBackward, conv2dForward, reluBackward, reluForward } from '../reference/index.ts';
+import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
+
+// float32 tolerance: |gpu - ref| <= RTOL * |ref| + ATOL * sqrt(n) * max|ref|, n = reduction length
+// (9*Cin for the forward, B*Ho*Wo for dk/db, 9*Cout for dx). A wrong tap, channel or position
+// gives errors of order max|ref|, far above this.
+const RTOL = 1e-4;
+const ATOL = 5e-7;
+const SENTINEL = 12345;
+
+interface Case {
+  label: string;
+  config: Conv2dConfig;
+  /** The model's first layer has no input gradient. */
+  withInputGrad: boolean;
+}
+
+function modelCase(name: 'conv2d' | 'conv2d_1', batch: number, withInputGrad: boolean): Case {
+  const first = name === 'conv2d';
+  const [height, inChannels, outChannels] = first ? [28, 1, 32] : [13, 32, 64];
+  // Non-zero offsets inside a larger flat buffer (multiples of 4) to check offsets and slices.
+  const kernelOffset = first ? 4 : 20;
+  const biasOffset = Math.ceil((kernelOffset + 9 * inChannels * outChannels) / 4) * 4 + 4;
+  return {
+    label: `${name} B=${batch}${withInputGrad ? '' : ' (no dx)'}`,
+    config: { name, batch, height, width: height, inChannels, outChannels, kernelOffset, biasOffset },
+    withInputGrad,
+  };
+}
+
+const CASES: Case[] = [
+  modelCase('conv2d', 1, true),
+  modelCase('conv2d', 37, true),
+  modelCase('conv2d', 128, false),
+  modelCase('conv2d_1', 1, true),
+  modelCase('conv2d_1', 37, true),
+  modelCase('conv2d_1', 128, true),
+  {
+    label: 'awkward H=7 W=9 Cin=3 Cout=8 B=2',
+    config: { name: 'odd', batch: 2, height: 7, width: 9, inChannels: 3, outChannels: 8, kernelOffset: 8, biasOffset: 232 },
+    withInputGrad: true,
+  },
+  {
+    label: 'awkward H=5 W=6 Cin=5 Cout=12 B=3 (odd vec4 group count)',
+    config: { name: 'odd2', batch: 3, height: 5, width: 6, inChannels: 5, outChannels: 12, kernelOffset: 0, biasOffset: 540 },
+    withInputGrad: true,
+  },
+  {
+    label: 'awkward H=3 W=3 Cin=1 Cout=4 B=5 (1x1 output)',
+    config: { name: 'tiny', batch: 5, height: 3, width: 3, inChannels: 1, outChannels: 4, kernelOffset: 4, biasOffset: 40 },
+    withInputGrad: true,
+  },
+];
+
+function uniform(n: number, lo: number, hi: number, rng: ReturnType<typeof createRng>): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * rng.nextFloat();
+  return a;
+}
+
+/** Asserts the tolerance above; returns the max abs and scaled diffs for the log. */
+function compare(what: string, gpu: Float32Array, ref: Float64Array, n: number): string {
+  expect(gpu.length).toBe(ref.length);
+  let maxRef = 0;
+  for (let i = 0; i < ref.length; i++) maxRef = Math.max(maxRef, Math.abs(ref[i]));
+  const atol = ATOL * Math.sqrt(n) * maxRef;
+  let maxAbs = 0;
+  let maxRel = 0;
+  let worst = -1;
+  let worstRatio = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const diff = Math.abs(gpu[i] - ref[i]);
+    const ratio = Number.isFinite(diff) ? diff / (RTOL * Math.abs(ref[i]) + atol) : Infinity;
+    maxAbs = Math.max(maxAbs, Number.isFinite(diff) ? diff : Infinity);
+    maxRel = Math.max(maxRel, diff / (Math.abs(ref[i]) + 1e-30 + maxRef * 1e-3));
+    if (ratio > worstRatio) {
+      worstRatio = ratio;
+      worst = i;
+    }
+  }
+  const msg = `${what}: max|ref| ${maxRef.toExponential(2)}, max abs diff ${maxAbs.toExponential(2)}, max rel diff ${maxRel.toExponential(2)}, worst/tol ${worstRatio.toFixed(3)}`;
+  if (worstRatio > 1) {
+    throw new Error(`${msg}; at ${worst}: gpu ${gpu[worst]} ref ${ref[worst]}`);
+  }
+  return msg;
+}
+
+describe('conv2d layer vs float64 reference', () => {
+  for (const c of CASES) {
+    it(c.label, async () => {
+      const { root, device } = await getGpu();
+      const cfg = c.config;
+      const { batch: B, height: H, width: W, inChannels: CIN, outChannels: COUT } = cfg;
+      const s = conv2dShape(cfg);
+      const kSize = 9 * CIN * COUT;
+      const paramLen = Math.ceil((cfg.biasOffset + COUT) / 4) * 4 + 8;
+      const rng = createRng(1000 + B * 7 + CIN * 13 + H);
+
+      const x = uniform(B * H * W * CIN, 0, 1, rng);
+      const limit = Math.sqrt(6 / (9 * CIN + 9 * COUT));
+      const params = uniform(paramLen, -1, 1, rng); // non-parameter entries are noise the kernels must ignore
+      const kernel = uniform(kSize, -limit, limit, rng);
+      const bias = uniform(COUT, -0.1, 0.1, rng);
+      params.set(kernel, cfg.kernelOffset);
+      params.set(bias, cfg.biasOffset);
+      const dy = uniform(s.positions * COUT, -0.01, 0.01, rng);
+
+      const xBuf = createBufferWith(device, x, 'x');
+      const pBuf = createBufferWith(device, params, 'params');
+      const gradsBuf = createBufferWith(device, new Float32Array(paramLen).fill(SENTINEL), 'grads');
+      const yBuf = createStorageBuffer(device, s.positions * COUT * 4, 'y');
+      const dyBuf = createBufferWith(device, dy, 'dy');
+      const dxBuf = c.withInputGrad ? createBufferWith(device, new Float32Array(x.length).fill(NaN), 'dx') : undefined;
+
+      const logs: string[] = [];
+      await expectNoGpuErrors(device, async () => {
+        const layer = createConv2d({ root, device }, cfg, {
+          input: xBuf,
+          output: yBuf,
+          params: pBuf,
+          grads: gradsBuf,
+          outputGrad: dyBuf,
+          ...(dxBuf ? { inputGrad: dxBuf } : {}),
+        });
+        expect(layer.inference).toEqual(layer.forward);
+        expect(layer.backward.length).toBe(c.withInputGrad ? 4 : 3);
+
+        let t0 = performance.now();
+        runDispatches(device, layer.forward);
+        const y = await readF32(device, yBuf, s.positions * COUT);
+        const tFwd = performance.now() - t0;
+        t0 = performance.now();
+        runDispatches(device, layer.backward);
+        const grads = await readF32(device, gradsBuf, paramLen);
+        const dx = dxBuf ? await readF32(device, dxBuf, x.length) : undefined;
+        const tBwd = performance.now() - t0;
+        layer.destroy();
+
+        // Reference: forward from the same float32 inputs; backward masks with the GPU's own y
+        // (the kernel's contract), so that values within rounding of 0 cannot flip the mask.
+        t0 = performance.now();
+        const x64 = Float64Array.from(x);
+        const k64 = Float64Array.from(kernel);
+        const yRef = reluForward(conv2dForward(x64, k64, Float64Array.from(bias), B, H, W, CIN, COUT));
+        logs.push(compare('forward y', y, yRef, 9 * CIN));
+        const g = reluBackward(Float64Array.from(dy), Float64Array.from(y));
+        const ref = conv2dBackward(g, x64, k64, B, H, W, CIN, COUT);
+        const tRef = performance.now() - t0;
+        logs.push(compare('dk', grads.subarray(cfg.kernelOffset, cfg.kernelOffset + kSize), ref.dk, s.positions));
+        logs.push(compare('db', grads.subarray(cfg.biasOffset, cfg.biasOffset + COUT), ref.db, s.positions));
+        if (dx) logs.push(compare('dx', dx, ref.dx, 9 * COUT));
+
+        // Only the layer's own slices of `grads` are written.
+        for (let i = 0; i < paramLen; i++) {
+          const own = (i >= cfg.kernelOffset && i < cfg.kernelOffset + kSize) || (i >= cfg.biasOffset && i < cfg.biasOffset + COUT);
+          if (!own && grads[i] !== SENTINEL) throw new Error(`grads[${i}] outside the layer's slices was written`);
+        }
+        logs.push(
+          `chunks ${s.chunks} x ${s.chunk} positions; gpu fwd ${tFwd.toFixed(0)} ms, bwd ${tBwd.toFixed(0)} ms (incl. readback, first run compiles), ref ${tRef.toFixed(0)} ms`,
+        );
+      });
+      console.log(`conv2d ${c.label}\n  ${logs.join('\n  ')}`);
+      for (const b of [xBuf, pBuf, gradsBuf, yBuf, dyBuf, dxBuf]) b?.destroy();
+    });
+  }
+
+  it('rejects shapes the kernels do not support', async () => {
+    const { root, device } = await getGpu();
+    const base: Conv2dConfig = { name: 'bad', batch: 1, height: 5, width: 5, inChannels: 1, outChannels: 6, kernelOffset: 0, biasOffset: 56 };
+    const dummy = createStorageBuffer(device, 16, 'dummy');
+    const bufs = { input: dummy, output: dummy, params: dummy, grads: dummy, outputGrad: dummy };
+    expect(() => createConv2d({ root, device }, base, bufs)).toThrow(/multiple of 4/);
+    expect(() => createConv2d({ root, device }, { ...base, outChannels: 8, kernelOffset: 2 }, bufs)).toThrow(/multiples of 4/);
+    expect(() => createConv2d({ root, device }, { ...base, outChannels: 8, height: 2 }, bufs)).toThrow(/smaller than/);
+    dummy.destroy();
+  });
+});

@@ -1,0 +1,143 @@
+// dense_forward / dense_backward_input / dense_backward_weights against the float64
+// reference (test/reference/dense.ts, relu.ts): the model's layers (1600->128 ReLU,
+// 128->10) at batch 1, 37, 128, awkward odd shapes (37->13, with and without ReLU, unaligned
+// offsets), and a first-layer variant without an input gradient. Gradient kernels must
+// write exactly their slices of the flat grads buffer and nothing else.
+import { describe, expect, it } from 'vitest';
+import { createDense } from '../../src/layers/dense.ts';
+import { createBufferWith, createStorageBuffer, readF32 } from '../../src/gpu/buffers.ts';
+import { runDispatches } from '../../src/gpu/kernel.ts';
+import { Rng } from '../../src/model/rng.ts';
+import { paramSpec, PARAM_BUFFER_LENGTH } from '../../src/model/params.ts';
+import { denseBackward, denseForward } from '../reference/dense.ts';
+import { reluBackward, reluForward } from '../reference/relu.ts';
+import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
+
+// float32 tolerance per tensor: |gpu - ref| <= ATOL_SCALE * max|ref| + RTOL * |ref|
+// (dot products of up to 1600 float32 terms; max|ref| sets the scale of rounding errors).
+const ATOL_SCALE = 5e-6;
+const RTOL = 1e-5;
+const SENTINEL = 12345;
+
+interface Case {
+  B: number;
+  IN: number;
+  OUT: number;
+  relu: boolean;
+  wOff: number;
+  bOff: number;
+  flatLength: number;
+  inputGrad: boolean;
+}
+
+const model = (B: number, layer: 'dense' | 'dense_1'): Case => ({
+  B,
+  IN: layer === 'dense' ? 1600 : 128,
+  OUT: layer === 'dense' ? 128 : 10,
+  relu: layer === 'dense',
+  wOff: paramSpec(`${layer}/kernel`).offset,
+  bOff: paramSpec(`${layer}/bias`).offset,
+  flatLength: PARAM_BUFFER_LENGTH,
+  inputGrad: true,
+});
+const odd = (B: number, relu: boolean, inputGrad = true): Case => ({
+  B,
+  IN: 37,
+  OUT: 13,
+  relu,
+  wOff: 3,
+  bOff: 3 + 37 * 13 + 2,
+  flatLength: 3 + 37 * 13 + 2 + 13 + 5,
+  inputGrad,
+});
+
+const CASES: Case[] = [
+  model(1, 'dense'),
+  model(37, 'dense'),
+  model(128, 'dense'),
+  model(1, 'dense_1'),
+  model(37, 'dense_1'),
+  model(128, 'dense_1'),
+  odd(5, true),
+  odd(37, false),
+  odd(1, true, false),
+];
+
+function compare(name: string, gpu: ArrayLike<number>, ref: ArrayLike<number>): { line: string; bad: number } {
+  let scale = 0;
+  for (let i = 0; i < ref.length; i++) scale = Math.max(scale, Math.abs(ref[i]));
+  let maxAbs = 0;
+  let maxRel = 0;
+  let bad = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const e = Math.abs(gpu[i] - ref[i]);
+    maxAbs = Math.max(maxAbs, e);
+    if (ref[i] !== 0) maxRel = Math.max(maxRel, e / Math.abs(ref[i]));
+    if (!(e <= ATOL_SCALE * scale + RTOL * Math.abs(ref[i]))) bad++;
+  }
+  return { line: `${name} max abs ${maxAbs.toExponential(2)} (scale ${scale.toExponential(2)}) max rel ${maxRel.toExponential(2)}`, bad };
+}
+
+describe('dense', () => {
+  for (const c of CASES) {
+    const { B, IN, OUT, relu, wOff, bOff, flatLength, inputGrad: withDx } = c;
+    it(`forward + backward match the reference (B=${B}, ${IN}->${OUT}${relu ? ' relu' : ''}${withDx ? '' : ', no dx'})`, async () => {
+      const { root, device } = await getGpu();
+      const rng = new Rng(B * 7919 + IN + OUT + (relu ? 1 : 0));
+      const limit = Math.sqrt(6 / (IN + OUT));
+      const flat = new Float32Array(flatLength).fill(-999); // garbage outside the layer's slices
+      for (let i = 0; i < IN * OUT; i++) flat[wOff + i] = (rng.nextFloat() * 2 - 1) * limit;
+      for (let o = 0; o < OUT; o++) flat[bOff + o] = (rng.nextFloat() * 2 - 1) * 0.1;
+      const x = Float32Array.from({ length: B * IN }, () => rng.nextFloat() * 2 - (relu ? 1 : 0.5));
+      const dy = Float32Array.from({ length: B * OUT }, () => (rng.nextFloat() * 2 - 1) / B);
+      const w64 = Float64Array.from(flat.subarray(wOff, wOff + IN * OUT));
+      const b64 = Float64Array.from(flat.subarray(bOff, bOff + OUT));
+      const x64 = Float64Array.from(x);
+
+      await expectNoGpuErrors(device, async () => {
+        const input = createBufferWith(device, x, 'x');
+        const output = createStorageBuffer(device, B * OUT * 4, 'y');
+        const params = createBufferWith(device, flat, 'params');
+        const grads = createBufferWith(device, new Float32Array(flatLength).fill(SENTINEL), 'grads');
+        const outputGrad = createBufferWith(device, dy, 'dy');
+        const inputGrad = withDx ? createBufferWith(device, new Float32Array(B * IN).fill(SENTINEL), 'dx') : undefined;
+        const dense = createDense(
+          { root, device },
+          { name: 'dense', batch: B, inFeatures: IN, outFeatures: OUT, relu, weightOffset: wOff, biasOffset: bOff },
+          { input, output, params, grads, outputGrad, inputGrad },
+        );
+        expect(dense.inference).toEqual(dense.forward);
+        expect(dense.backward.length).toBe(withDx ? 2 : 1);
+        runDispatches(device, [...dense.forward, ...dense.backward]);
+        const y = await readF32(device, output, B * OUT);
+        const g = await readF32(device, grads, flatLength);
+        const dx = inputGrad ? await readF32(device, inputGrad, B * IN) : undefined;
+
+        const pre = denseForward(x64, w64, b64, B, IN, OUT);
+        const yRef = relu ? reluForward(pre) : pre;
+        // The backward masks with the layer's own stored output (y > 0): use the GPU's y so
+        // that a value rounding across 0 cannot flip the mask between GPU and reference.
+        const dyEff = relu ? reluBackward(Float64Array.from(dy), Float64Array.from(y)) : Float64Array.from(dy);
+        const ref = denseBackward(dyEff, x64, w64, B, IN, OUT);
+
+        const results = [
+          compare('y', y, yRef),
+          compare('dW', g.subarray(wOff, wOff + IN * OUT), ref.dw),
+          compare('db', g.subarray(bOff, bOff + OUT), ref.db),
+        ];
+        if (dx) results.push(compare('dx', dx, ref.dx));
+        let outside = 0;
+        for (let i = 0; i < flatLength; i++) {
+          const inW = i >= wOff && i < wOff + IN * OUT;
+          const inB = i >= bOff && i < bOff + OUT;
+          if (!inW && !inB && g[i] !== SENTINEL) outside++;
+        }
+        console.log(`dense B=${B} ${IN}->${OUT}${relu ? ' relu' : ''}: ${results.map((r) => r.line).join('; ')}; writes outside slices ${outside}`);
+        for (const r of results) expect(r.bad).toBe(0);
+        expect(outside).toBe(0);
+        dense.destroy();
+        for (const b of [input, output, params, grads, outputGrad, inputGrad]) b?.destroy();
+      });
+    });
+  }
+});

@@ -1,0 +1,71 @@
+// batch_gather: the batch selected on the GPU by indices[state.batch * B + i] equals the
+// CPU-gathered float32(pixel / 255) and labels exactly, for random images, a random index
+// buffer and several batch numbers, at batch 1, 37 and 128; and the evaluation path (its
+// own StepState-shaped buffer, batch set with setGatherBatch) gives the same result.
+import { describe, expect, it } from 'vitest';
+import { createGather, createGatherState, setGatherBatch, uploadImages, uploadLabels, IMAGE_PIXELS } from '../../src/layers/gather.ts';
+import { createBufferWith, createStorageBuffer, readF32, readU32, writeBuffer } from '../../src/gpu/buffers.ts';
+import { runDispatches } from '../../src/gpu/kernel.ts';
+import { Rng } from '../../src/model/rng.ts';
+import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
+
+const IMAGE_COUNT = 301;
+const BATCHES = 3;
+
+describe('batch gather', () => {
+  for (const B of [1, 37, 128]) {
+    it(`gathers pixels/255 and labels exactly (B=${B})`, async () => {
+      const { root, device } = await getGpu();
+      const rng = new Rng(4242 + B);
+      const pixels = Uint8Array.from({ length: IMAGE_COUNT * IMAGE_PIXELS }, () => rng.nextInt(256));
+      // Make sure the extremes 0 and 255 occur.
+      pixels[0] = 0;
+      pixels[1] = 255;
+      const labels = Uint8Array.from({ length: IMAGE_COUNT }, () => rng.nextInt(10));
+      const indices = Uint32Array.from({ length: BATCHES * B }, () => rng.nextInt(IMAGE_COUNT));
+      indices[0] = 0;
+      indices[BATCHES * B - 1] = IMAGE_COUNT - 1;
+
+      await expectNoGpuErrors(device, async () => {
+        const images = uploadImages(device, pixels);
+        const labelBuf = uploadLabels(device, labels);
+        const indexBuf = createBufferWith(device, indices, 'indices');
+        const state = createStorageBuffer(device, 16, 'state');
+        const evalState = createGatherState(device);
+        const output = createStorageBuffer(device, B * IMAGE_PIXELS * 4, 'x');
+        const outputLabels = createStorageBuffer(device, B * 4, 'labels');
+        const ctx = { root, device };
+        const train = createGather(ctx, { batch: B, imageCount: IMAGE_COUNT }, {
+          images, labels: labelBuf, indices: indexBuf, state, output, outputLabels,
+        });
+        const evaluate = createGather(ctx, { batch: B, imageCount: IMAGE_COUNT }, {
+          images, labels: labelBuf, indices: indexBuf, state: evalState, output, outputLabels,
+        });
+        for (const batch of [0, 2, 1]) {
+          for (const mode of ['state', 'eval'] as const) {
+            if (mode === 'state') writeBuffer(device, state, Uint32Array.of(5, batch, 99, 0));
+            else setGatherBatch(device, evalState, batch);
+            runDispatches(device, [mode === 'state' ? train.dispatch : evaluate.dispatch]);
+            const x = await readF32(device, output, B * IMAGE_PIXELS);
+            const lab = await readU32(device, outputLabels, B);
+            let pixelMismatch = 0;
+            let labelMismatch = 0;
+            for (let s = 0; s < B; s++) {
+              const img = indices[batch * B + s];
+              if (lab[s] !== labels[img]) labelMismatch++;
+              for (let p = 0; p < IMAGE_PIXELS; p++) {
+                if (x[s * IMAGE_PIXELS + p] !== Math.fround(pixels[img * IMAGE_PIXELS + p] / 255)) pixelMismatch++;
+              }
+            }
+            console.log(`gather B=${B} batch=${batch} (${mode}): pixel mismatches ${pixelMismatch}, label mismatches ${labelMismatch}`);
+            expect(pixelMismatch).toBe(0);
+            expect(labelMismatch).toBe(0);
+          }
+        }
+        train.destroy();
+        evaluate.destroy();
+        for (const b of [images, labelBuf, indexBuf, state, evalState, output, outputLabels]) b.destroy();
+      });
+    });
+  }
+});

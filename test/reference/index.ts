@@ -1,0 +1,9 @@
+/** float64 CPU reference: the oracle the GPU kernels are tested against. */
+export * from './conv2d.ts';
+export * from './relu.ts';
+export * from './pool.ts';
+export * from './dropout.ts';
+export * from './dense.ts';
+export * from './loss.ts';
+export * from './optim.ts';
+export * from './model.ts';
