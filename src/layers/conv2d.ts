@@ -4,7 +4,9 @@
 //   mask:    g = dy * (y > 0)                                        (scratch, (B,Ho,Wo,Cout))
 //   filter:  split-K partial sums of dk and db over chunks of the B*Ho*Wo positions
 //   reduce:  sums the chunks and writes dk, db into `grads`
-//   input:   dx (only when an inputGrad buffer is given)
+//   input:   dx (only when an inputGrad buffer is given); variant 'transposed' (default, Cin >= 8) first
+//            writes the kernel as (3,3,Cout,Cin4) so the dx kernel has the forward's tiling,
+//            variant 'direct' reads the HWIO kernel as it is.
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import { Kernel, MAX_WORKGROUPS_PER_DIMENSION, groupsFor, type Dispatch } from '../gpu/kernel.ts';
@@ -31,6 +33,14 @@ export interface Conv2dBuffers {
   inputGrad?: GPUBuffer /* (B,H,W,Cin), omitted for the first layer */;
 }
 
+/** Implementation choices, kept side by side for benchmarking. */
+export type Conv2dInputVariant = 'transposed' | 'direct';
+export const CONV2D_INPUT_VARIANTS: readonly Conv2dInputVariant[] = ['transposed', 'direct'];
+export interface Conv2dOptions {
+  /** How dx is computed (default: 'transposed' when Cin >= 8, else 'direct', whose tile wastes less on few channels). */
+  inputVariant?: Conv2dInputVariant;
+}
+
 /** Kernel size (3x3), fixed by the shaders. */
 export const CONV_K = 3;
 
@@ -40,13 +50,15 @@ export const CONV2D_MASK_WORKGROUP = 256;
 export const CONV2D_FILTER_WORKGROUP = 64;
 export const CONV2D_REDUCE_WORKGROUP = 64;
 export const CONV2D_INPUT_WORKGROUP = 64;
+export const CONV2D_TRANSPOSE_WORKGROUP = 64;
 
 /** Register tiles of the shaders (documentation for dispatch math; the shaders hard-code them). */
 const FORWARD_TILE_X = 4; // output columns per invocation
 const FORWARD_TILE_C4 = 2; // vec4 output-channel groups per invocation
 const FILTER_TILE_C4 = 2; // vec4 output-channel groups per invocation (one ci, 9 taps)
-const INPUT_TILE_X = 4; // input columns per invocation
-const INPUT_TILE_CI = 4; // input channels per invocation
+const INPUT_TILE_X = 4; // input columns per invocation (both variants)
+const INPUT_DIRECT_TILE_CI = 4; // input channels per invocation ('direct')
+const INPUT_TRANSPOSED_TILE_CI4 = 2; // vec4 input-channel groups per invocation ('transposed')
 
 /** Filter-gradient split: aim for this many invocations, but give each at least this many positions. */
 const FILTER_TARGET_INVOCATIONS = 32768;
@@ -74,7 +86,16 @@ const reduceLayout = tgpu.bindGroupLayout({
   partials: { storage: vec4Array, access: 'readonly' },
   grads: { storage: vec4Array, access: 'mutable' },
 });
-const inputLayout = tgpu.bindGroupLayout({
+const transposeLayout = tgpu.bindGroupLayout({
+  params: { storage: f32Array, access: 'readonly' },
+  kT: { storage: f32Array, access: 'mutable' },
+});
+const inputTransposedLayout = tgpu.bindGroupLayout({
+  g: { storage: f32Array, access: 'readonly' },
+  kT: { storage: vec4Array, access: 'readonly' },
+  dx: { storage: f32Array, access: 'mutable' },
+});
+const inputDirectLayout = tgpu.bindGroupLayout({
   g: { storage: vec4Array, access: 'readonly' },
   params: { storage: vec4Array, access: 'readonly' },
   dx: { storage: f32Array, access: 'mutable' },
@@ -165,7 +186,10 @@ export function createConv2d(
   ctx: GpuContext,
   config: Conv2dConfig,
   buffers: Conv2dBuffers,
+  options: Conv2dOptions = {},
 ): LayerPlan & { inference: Dispatch[] } {
+  const inputVariant = options.inputVariant ?? (config.inChannels >= 8 ? 'transposed' : 'direct');
+  if (!CONV2D_INPUT_VARIANTS.includes(inputVariant)) throw new Error(`conv2d ${config.name}: unknown inputVariant ${inputVariant}`);
   validateConv2dConfig(config);
   const { root, device } = ctx;
   const { name, batch: B, height: H, width: W, inChannels: CIN, outChannels: COUT, kernelOffset, biasOffset } = config;
@@ -242,18 +266,55 @@ export function createConv2d(
 
   const backward: Dispatch[] = [maskDispatch, filterDispatch, reduceDispatch];
 
-  if (buffers.inputGrad) {
+  let kT: GPUBuffer | undefined;
+  if (buffers.inputGrad && inputVariant === 'direct') {
     const input = new Kernel(root, {
-      shader: 'conv2d_backward_input',
-      layout: inputLayout,
+      shader: 'conv2d_backward_input_direct',
+      layout: inputDirectLayout,
       variant: name,
       constants: { WORKGROUP_SIZE: CONV2D_INPUT_WORKGROUP, ...shape, KERNEL_OFFSET: kernelOffset },
     });
-    const inItems = B * H * Math.ceil(W / INPUT_TILE_X) * Math.ceil(CIN / INPUT_TILE_CI);
+    const inItems = B * H * Math.ceil(W / INPUT_TILE_X) * Math.ceil(CIN / INPUT_DIRECT_TILE_CI);
     const inGrid = grid(Math.ceil(inItems / CONV2D_INPUT_WORKGROUP), label('input'));
     backward.push(
       input.dispatch(
         input.bind({ g: gBuffer, params: buffers.params, dx: buffers.inputGrad }),
+        inGrid[0],
+        inGrid[1],
+        1,
+        label('backward_input_direct'),
+      ),
+    );
+  } else if (buffers.inputGrad) {
+    const CI4 = Math.ceil(CIN / 4);
+    const kTLength = CONV_K * CONV_K * COUT * CI4 * 4;
+    kT = createStorageBuffer(device, kTLength * 4, label('kT'));
+    const transpose = new Kernel(root, {
+      shader: 'conv2d_backward_kernel_transpose',
+      layout: transposeLayout,
+      variant: name,
+      constants: { WORKGROUP_SIZE: CONV2D_TRANSPOSE_WORKGROUP, CIN, COUT, KERNEL_OFFSET: kernelOffset },
+    });
+    backward.push(
+      transpose.dispatch(
+        transpose.bind({ params: buffers.params, kT }),
+        groupsFor(kTLength, CONV2D_TRANSPOSE_WORKGROUP, label('transpose')),
+        1,
+        1,
+        label('backward_kernel_transpose'),
+      ),
+    );
+    const input = new Kernel(root, {
+      shader: 'conv2d_backward_input',
+      layout: inputTransposedLayout,
+      variant: name,
+      constants: { WORKGROUP_SIZE: CONV2D_INPUT_WORKGROUP, ...shape },
+    });
+    const inItems = B * H * Math.ceil(W / INPUT_TILE_X) * Math.ceil(CI4 / INPUT_TRANSPOSED_TILE_CI4);
+    const inGrid = grid(Math.ceil(inItems / CONV2D_INPUT_WORKGROUP), label('input'));
+    backward.push(
+      input.dispatch(
+        input.bind({ g: gBuffer, kT, dx: buffers.inputGrad }),
         inGrid[0],
         inGrid[1],
         1,
@@ -269,6 +330,7 @@ export function createConv2d(
     destroy() {
       gBuffer.destroy();
       partials.destroy();
+      kT?.destroy();
     },
   };
 }

@@ -39,8 +39,19 @@ export interface ModelPlanConfig {
   training: boolean;
 }
 
+/** One layer's share of the plan (for per-kernel benchmarks and debugging). */
+export interface PlanLayer {
+  name: string;
+  forward: Dispatch[];
+  backward: Dispatch[];
+}
+
 export interface ModelPlan {
   readonly batch: number;
+  /** Layers in forward order with their dispatches (training plans: training forward). */
+  readonly layers: PlanLayer[];
+  /** Every activation and gradient buffer by name (x0, labels, a1, p1, d1, ..., dA1). */
+  readonly buffers: Readonly<Record<string, GPUBuffer>>;
   /** Forward + loss + backward of one training step (empty for an evaluation plan). */
   readonly train: Dispatch[];
   /** Forward without dropout + loss + per-batch metrics (empty for a training plan). */
@@ -205,8 +216,32 @@ export function createModelPlan(ctx: GpuContext, config: ModelPlanConfig, shared
     : [];
 
   const parts = [gather, conv1, pool1, drop1, conv2, pool2, drop2, dense1, drop3, dense2, loss];
+  const layer = (name: string, p: { forward: Dispatch[]; backward: Dispatch[]; inference?: Dispatch[] }) => ({
+    name,
+    forward: training ? p.forward : (p.inference ?? p.forward),
+    backward: training ? p.backward : [],
+  });
+  const layers: PlanLayer[] = [
+    { name: 'gather', forward: [gather.dispatch], backward: [] },
+    layer('conv2d', conv1),
+    layer('max_pooling2d', pool1),
+    layer('dropout', drop1),
+    layer('conv2d_1', conv2),
+    layer('max_pooling2d_1', pool2),
+    layer('dropout_1', drop2),
+    layer('dense', dense1),
+    layer('dropout_2', drop3),
+    layer('dense_1', dense2),
+    layer('loss', loss),
+  ].filter((l) => l.forward.length + l.backward.length > 0);
+  const buffers = {
+    x0, labels, a1, p1, d1, a2, p2, d2, h, d3, logits,
+    dLogits, dD3, dH, dD2, dP2, dA2, dD1, dP1, dA1,
+  };
   return {
     batch: B,
+    layers,
+    buffers,
     train,
     inference,
     logits,

@@ -2,7 +2,7 @@
 // ReLU-masked filter/bias gradients (split-K partials + reduce) and the input gradient, for the
 // model's two conv shapes at batch 1, 37 and 128 and for awkward generic shapes.
 import { describe, expect, it } from 'vitest';
-import { createConv2d, conv2dShape, type Conv2dConfig } from '../../src/layers/conv2d.ts';
+import { createConv2d, conv2dShape, type Conv2dConfig, type Conv2dInputVariant } from '../../src/layers/conv2d.ts';
 import { runDispatches } from '../../src/gpu/kernel.ts';
 import { createBufferWith, createStorageBuffer, readF32 } from '../../src/gpu/buffers.ts';
 import { createRng } from '../../src/model/rng.ts';
@@ -21,28 +21,29 @@ interface Case {
   config: Conv2dConfig;
   /** The model's first layer has no input gradient. */
   withInputGrad: boolean;
+  /** dx implementation; default: the layer's choice. */
+  inputVariant?: Conv2dInputVariant;
 }
 
-function modelCase(name: 'conv2d' | 'conv2d_1', batch: number, withInputGrad: boolean): Case {
+function modelCase(name: 'conv2d' | 'conv2d_1', batch: number, withInputGrad: boolean, inputVariant?: Conv2dInputVariant): Case {
   const first = name === 'conv2d';
   const [height, inChannels, outChannels] = first ? [28, 1, 32] : [13, 32, 64];
   // Non-zero offsets inside a larger flat buffer (multiples of 4) to check offsets and slices.
   const kernelOffset = first ? 4 : 20;
   const biasOffset = Math.ceil((kernelOffset + 9 * inChannels * outChannels) / 4) * 4 + 4;
   return {
-    label: `${name} B=${batch}${withInputGrad ? '' : ' (no dx)'}`,
+    label: `${name} B=${batch}${withInputGrad ? '' : ' (no dx)'}${inputVariant ? ` dx ${inputVariant}` : ''}`,
     config: { name, batch, height, width: height, inChannels, outChannels, kernelOffset, biasOffset },
     withInputGrad,
+    inputVariant,
   };
 }
 
-const CASES: Case[] = [
-  modelCase('conv2d', 1, true),
-  modelCase('conv2d', 37, true),
-  modelCase('conv2d', 128, false),
-  modelCase('conv2d_1', 1, true),
-  modelCase('conv2d_1', 37, true),
-  modelCase('conv2d_1', 128, true),
+function withVariant(c: Case, inputVariant: Conv2dInputVariant): Case {
+  return { ...c, label: `${c.label} dx ${inputVariant}`, inputVariant };
+}
+
+const AWKWARD: Case[] = [
   {
     label: 'awkward H=7 W=9 Cin=3 Cout=8 B=2',
     config: { name: 'odd', batch: 2, height: 7, width: 9, inChannels: 3, outChannels: 8, kernelOffset: 8, biasOffset: 232 },
@@ -58,6 +59,18 @@ const CASES: Case[] = [
     config: { name: 'tiny', batch: 5, height: 3, width: 3, inChannels: 1, outChannels: 4, kernelOffset: 4, biasOffset: 40 },
     withInputGrad: true,
   },
+];
+
+const CASES: Case[] = [
+  modelCase('conv2d', 1, true),
+  modelCase('conv2d', 37, true),
+  modelCase('conv2d', 128, false),
+  modelCase('conv2d_1', 1, true),
+  modelCase('conv2d_1', 37, true),
+  modelCase('conv2d_1', 37, true, 'direct'),
+  modelCase('conv2d_1', 128, true),
+  modelCase('conv2d', 2, true, 'transposed'),
+  ...AWKWARD.flatMap((c) => [withVariant(c, 'transposed'), withVariant(c, 'direct')]),
 ];
 
 function uniform(n: number, lo: number, hi: number, rng: ReturnType<typeof createRng>): Float32Array {
@@ -129,9 +142,10 @@ describe('conv2d layer vs float64 reference', () => {
           grads: gradsBuf,
           outputGrad: dyBuf,
           ...(dxBuf ? { inputGrad: dxBuf } : {}),
-        });
+        }, c.inputVariant ? { inputVariant: c.inputVariant } : {});
         expect(layer.inference).toEqual(layer.forward);
-        expect(layer.backward.length).toBe(c.withInputGrad ? 4 : 3);
+        expect(layer.backward.length).toBeGreaterThanOrEqual(c.withInputGrad ? 4 : 3);
+        expect(layer.backward.length).toBeLessThanOrEqual(c.withInputGrad ? 5 : 3);
 
         let t0 = performance.now();
         runDispatches(device, layer.forward);

@@ -135,6 +135,17 @@ describe('dense', () => {
         console.log(`dense B=${B} ${IN}->${OUT}${relu ? ' relu' : ''}: ${results.map((r) => r.line).join('; ')}; writes outside slices ${outside}`);
         for (const r of results) expect(r.bad).toBe(0);
         expect(outside).toBe(0);
+        if (B === 128 && IN === 1600) {
+          // Informative timing only (no assertion): forward + both backward kernels.
+          const reps = 3;
+          await device.queue.onSubmittedWorkDone();
+          const t0 = performance.now();
+          for (let r = 0; r < reps; r++) runDispatches(device, [...dense.forward, ...dense.backward]);
+          await device.queue.onSubmittedWorkDone();
+          const ms = (performance.now() - t0) / reps;
+          const gflop = (3 * 2 * B * IN * OUT) / 1e9;
+          console.log(`dense B=${B} ${IN}->${OUT} fwd+bwd: ${ms.toFixed(1)} ms per step, ${(gflop / (ms / 1000)).toFixed(2)} GFLOP/s`);
+        }
         dense.destroy();
         for (const b of [input, output, params, grads, outputGrad, inputGrad]) b?.destroy();
       });

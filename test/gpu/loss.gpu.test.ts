@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSoftmaxXent } from '../../src/layers/loss.ts';
 import { createStepEnd, createStepState, writeEpochStart, writeStepState } from '../../src/layers/step-state.ts';
-import { createBufferWith, createStorageBuffer, readF32, readU32 } from '../../src/gpu/buffers.ts';
+import { createBufferWith, createStorageBuffer, readF32, readU32, writeBuffer } from '../../src/gpu/buffers.ts';
 import { runDispatches } from '../../src/gpu/kernel.ts';
 import { Rng } from '../../src/model/rng.ts';
 import { CLASSES } from '../../src/model/architecture.ts';
@@ -157,8 +157,8 @@ describe('softmax cross-entropy', () => {
       const refCounts: number[] = [];
       for (let k = 0; k < slots; k++) {
         const { logits, labels } = makeCase(B, 50 + k);
-        device.queue.writeBuffer(logitsBuf, 0, logits);
-        device.queue.writeBuffer(labelsBuf, 0, labels);
+        writeBuffer(device, logitsBuf, logits);
+        writeBuffer(device, labelsBuf, labels);
         runDispatches(device, [...plan.forward, ...plan.backward, end]);
         const r = softmaxCrossEntropy(Float64Array.from(logits), labels, B, C);
         refSums.push(r.loss * B);
@@ -192,8 +192,8 @@ describe('softmax cross-entropy', () => {
       const eRefCounts: number[] = [];
       for (let k = 0; k < eslots; k++) {
         const { logits, labels } = makeCase(EB, 70 + k);
-        device.queue.writeBuffer(eLogits, 0, logits);
-        device.queue.writeBuffer(eLabels, 0, labels);
+        writeBuffer(device, eLogits, logits);
+        writeBuffer(device, eLabels, labels);
         runDispatches(device, [...evalPlan.inference, evalEnd]);
         const r = softmaxCrossEntropy(Float64Array.from(logits), labels, EB, C);
         eRefSums.push(r.loss * EB);

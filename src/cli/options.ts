@@ -1,0 +1,185 @@
+// Command-line options of `npm run train`: parsing and validation (pure: no I/O, no exit).
+import { parseArgs } from 'node:util';
+import { OptionsError, validateOptions } from '../train/options.ts';
+import { DEFAULT_TRAIN_OPTIONS, type OptimizerKind, type TrainOptions } from '../train/types.ts';
+
+/** A bad command line: the CLI prints the message and exits with code 2. */
+export class UsageError extends Error {
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Learning rate used with SGD when --lr is not given (DEFAULT_TRAIN_OPTIONS' is Adam's). */
+export const DEFAULT_SGD_LEARNING_RATE = 0.01;
+
+/** Largest batch the trainer accepts (src/train/options.ts). */
+const MAX_BATCH = 4096;
+
+/** MNIST training images. */
+const TRAIN_IMAGES = 60_000;
+
+export interface CliOptions {
+  train: TrainOptions;
+  /** model.json (or a directory holding one) to start from, instead of fresh weights. */
+  init: string | null;
+  /** Output directory for model.json, weights.bin and history.json. */
+  out: string;
+  /** Use the machine's GPU (WEBGPU_FLAGS_HARDWARE) instead of SwiftShader. */
+  gpu: boolean;
+}
+
+export type ParsedCommand = { kind: 'help' } | { kind: 'train'; options: CliOptions };
+
+const d = DEFAULT_TRAIN_OPTIONS;
+
+export const USAGE = `Usage: npm run train -- [options]
+
+Trains the MNIST CNN with WebGPU in headless Chromium and writes the model
+(TensorFlow.js layers format), its weights and the training history.
+
+Options:
+  --epochs N              passes over the training data (default ${d.epochs})
+  --batch-size N          images per step (default ${d.batchSize})
+  --optimizer adam|sgd    optimizer (default ${d.optimizer})
+  --lr X                  learning rate (default ${d.learningRate} for adam, ${DEFAULT_SGD_LEARNING_RATE} for sgd)
+  --momentum X            SGD momentum in [0, 1) (default ${d.momentum})
+  --dropout R[,R,R]       dropout rates in [0, 1): one value for all three layers,
+                          or three comma-separated values (default ${d.dropout.join(',')})
+  --seed N                seed of initialisation, shuffling and dropout (default ${d.seed})
+  --limit N               use only the first N training images (default: all ${TRAIN_IMAGES.toLocaleString('en-US')})
+  --validation-split F    fraction held out from the end of the training images for
+                          validation, in [0, 1) (default ${d.validationSplit})
+  --no-shuffle            keep the training order (default: reshuffle every epoch)
+  --init PATH             start from a TensorFlow.js model.json (or a directory holding one)
+  --out DIR               output directory (default out/)
+  --gpu                   use the machine's GPU instead of SwiftShader (software WebGPU)
+  -h, --help              show this help
+
+Environment: CHROMIUM_PATH selects the browser binary.`;
+
+function fail(message: string): never {
+  throw new UsageError(message);
+}
+
+function positiveInt(name: string, raw: string, max = Number.MAX_SAFE_INTEGER): number {
+  if (!/^\+?\d+$/.test(raw.trim())) fail(`--${name}: expected a positive integer, got "${raw}"`);
+  const n = Number(raw);
+  if (n < 1) fail(`--${name}: expected a positive integer, got "${raw}"`);
+  if (n > max) fail(`--${name}: must be at most ${max.toLocaleString('en-US')}, got ${raw}`);
+  return n;
+}
+
+function number(name: string, raw: string): number {
+  const s = raw.trim();
+  const n = s === '' ? NaN : Number(s);
+  if (!Number.isFinite(n)) fail(`--${name}: expected a number, got "${raw}"`);
+  return n;
+}
+
+function rate(name: string, raw: string): number {
+  const n = number(name, raw);
+  if (n < 0 || n >= 1) fail(`--${name}: expected a value in [0, 1), got ${raw}`);
+  return n;
+}
+
+/**
+ * Parses `argv` (without node and the script). Returns the command or throws UsageError with
+ * a message naming the option and the bad value.
+ */
+export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        epochs: { type: 'string' },
+        'batch-size': { type: 'string' },
+        optimizer: { type: 'string' },
+        lr: { type: 'string' },
+        'learning-rate': { type: 'string' },
+        momentum: { type: 'string' },
+        dropout: { type: 'string' },
+        seed: { type: 'string' },
+        limit: { type: 'string' },
+        'validation-split': { type: 'string' },
+        'no-shuffle': { type: 'boolean' },
+        shuffle: { type: 'boolean' },
+        init: { type: 'string' },
+        out: { type: 'string' },
+        gpu: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    // parseArgs's messages are clear ("Unknown option '--foo'", "Option '--epochs <value>' argument missing").
+    const message = e instanceof Error ? e.message : String(e);
+    fail(message.replace(/\. To specify a positional argument.*$/, '').replace(/^Unexpected argument/, 'Unexpected argument'));
+  }
+  const v = parsed.values;
+  if (v.help) return { kind: 'help' };
+
+  const train: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, dropout: [...DEFAULT_TRAIN_OPTIONS.dropout] };
+  if (v.epochs !== undefined) train.epochs = positiveInt('epochs', v.epochs);
+  if (v['batch-size'] !== undefined) train.batchSize = positiveInt('batch-size', v['batch-size'], MAX_BATCH);
+  if (v.optimizer !== undefined) {
+    const o = v.optimizer.trim().toLowerCase();
+    if (o !== 'adam' && o !== 'sgd') fail(`--optimizer: expected adam or sgd, got "${v.optimizer}"`);
+    train.optimizer = o as OptimizerKind;
+  }
+  if (v.lr !== undefined && v['learning-rate'] !== undefined) fail('--lr and --learning-rate are the same option: give one');
+  const lr = v.lr ?? v['learning-rate'];
+  const lrName = v.lr !== undefined ? 'lr' : 'learning-rate';
+  if (lr !== undefined) {
+    train.learningRate = number(lrName, lr);
+    if (!(train.learningRate > 0)) fail(`--${lrName}: expected a positive number, got ${lr}`);
+  } else if (train.optimizer === 'sgd') {
+    train.learningRate = DEFAULT_SGD_LEARNING_RATE;
+  }
+  if (v.momentum !== undefined) train.momentum = rate('momentum', v.momentum);
+  if (v.dropout !== undefined) {
+    const parts = v.dropout.split(',');
+    if (parts.length !== 1 && parts.length !== 3) {
+      fail(`--dropout: expected one rate or three comma-separated rates, got "${v.dropout}"`);
+    }
+    const rates = parts.map((p) => rate('dropout', p));
+    train.dropout = rates.length === 1 ? [rates[0], rates[0], rates[0]] : [rates[0], rates[1], rates[2]];
+  }
+  if (v.seed !== undefined) {
+    if (!/^\d+$/.test(v.seed.trim()) || Number(v.seed) > 0xffffffff) {
+      fail(`--seed: expected an integer from 0 to 4294967295, got "${v.seed}"`);
+    }
+    train.seed = Number(v.seed);
+  }
+  if (v.limit !== undefined) train.limit = positiveInt('limit', v.limit, TRAIN_IMAGES);
+  if (v['validation-split'] !== undefined) train.validationSplit = rate('validation-split', v['validation-split']);
+  if (v['no-shuffle'] && v.shuffle) fail('--shuffle and --no-shuffle contradict each other');
+  if (v['no-shuffle']) train.shuffle = false;
+
+  // Enough images left to train on after the validation split?
+  const images = train.limit ?? TRAIN_IMAGES;
+  // Keras: the first floor(n * (1 - split)) images train, the rest validate.
+  if (Math.floor(images * (1 - train.validationSplit)) < 1) {
+    fail(`--validation-split ${train.validationSplit} leaves no training images out of ${images}`);
+  }
+
+  if (v.init !== undefined && v.init.trim() === '') fail('--init: expected a path to a model.json');
+  if (v.out !== undefined && v.out.trim() === '') fail('--out: expected a directory');
+
+  // The trainer's own checks, as a last gate (its messages use the TrainOptions names).
+  try {
+    validateOptions(train);
+  } catch (e) {
+    if (e instanceof OptionsError) fail(e.message);
+    throw e;
+  }
+
+  return {
+    kind: 'train',
+    options: { train, init: v.init ?? null, out: v.out ?? 'out', gpu: v.gpu ?? false },
+  };
+}

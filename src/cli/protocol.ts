@@ -1,0 +1,73 @@
+// What the Node driver (train.ts) and the headless page (headless-entry.ts) exchange.
+// Browser-safe: no node imports.
+import type { EpochRecord, Evaluation, TrainEvent, TrainOptions } from '../train/types.ts';
+
+/** Name of the function the driver exposes on the page (page.exposeFunction) for TrainEvents. */
+export const EVENT_BINDING = '__mnistTrainEvent';
+/** Global the page sets once it is ready to run. */
+export const PAGE_API = 'mnistHeadless';
+/** Page path of the headless entry, under the Vite server's root. */
+export const HEADLESS_PAGE = '/src/cli/headless.html';
+/**
+ * Environment variable (tests only) naming a module, relative to the repository root, that
+ * replaces src/train/trainer.ts in the headless page, e.g. test/cli/fake-trainer.ts.
+ */
+export const TRAINER_MODULE_ENV = 'MNIST_TRAINER_MODULE';
+
+export interface HeadlessConfig {
+  options: TrainOptions;
+  /** Flat initial parameters (PARAMS layout) as base64 of little-endian float32, or null. */
+  initialWeights: string | null;
+  /** How many test images to predict and show. */
+  samples: number;
+  /** URL path of a stand-in Trainer module (tests), or null for src/train/trainer.ts. */
+  trainerModule: string | null;
+}
+
+export interface HeadlessSamples {
+  /** (count, 28, 28) bytes, base64. */
+  images: string;
+  labels: number[];
+  /** (count, 10) probabilities. */
+  probabilities: number[][];
+}
+
+export type HeadlessResult =
+  | {
+      ok: true;
+      adapter: string;
+      epochs: EpochRecord[];
+      test: Evaluation;
+      /** Final flat parameters, base64 of little-endian float32. */
+      weights: string;
+      samples: HeadlessSamples;
+    }
+  | { ok: false; error: { name: string; message: string; stack?: string }; stage: string };
+
+export type EventSink = (event: TrainEvent) => void;
+
+// base64 without Buffer (the page has no Buffer); chunked so large arrays don't overflow the stack.
+export function bytesToBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(s);
+}
+
+export function base64ToBytes(b64: string): Uint8Array {
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/** float32 <-> base64 (little-endian, the byte order of every WebGPU platform). */
+export function floatsToBase64(f: Float32Array): string {
+  return bytesToBase64(new Uint8Array(f.buffer, f.byteOffset, f.byteLength));
+}
+
+export function base64ToFloats(b64: string): Float32Array {
+  const bytes = base64ToBytes(b64);
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+}

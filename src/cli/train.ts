@@ -1,0 +1,286 @@
+// `npm run train`: trains the MNIST CNN with WebGPU in headless Chromium (Playwright) and
+// writes model.json + weights.bin (TensorFlow.js layers format) and history.json.
+//
+// Node side: parses the options, serves the repository with Vite on 127.0.0.1, opens
+// src/cli/headless.html, which runs the Trainer and streams its events back through an
+// exposed function; renders them Keras-style and writes the outputs.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright';
+import { loadModelFiles, saveModelFiles } from '../io/files.ts';
+import { summary } from '../model/summary.ts';
+import type { History, TrainEvent, TrainOptions } from '../train/types.ts';
+import { findChromium, INSTALL_HINT, WEBGPU_FLAGS, WEBGPU_FLAGS_HARDWARE } from './chromium.ts';
+import { parseTrainArgs, USAGE, UsageError, type CliOptions } from './options.ts';
+import {
+  base64ToBytes,
+  base64ToFloats,
+  EVENT_BINDING,
+  floatsToBase64,
+  HEADLESS_PAGE,
+  PAGE_API,
+  TRAINER_MODULE_ENV,
+  type HeadlessConfig,
+  type HeadlessResult,
+} from './protocol.ts';
+import { epochLine, formatInt, progressLine, renderSamples } from './render.ts';
+import { startDevServer, type DevServer } from './server.ts';
+
+/** Test images predicted and drawn at the end. */
+const SAMPLE_COUNT = 10;
+/** Without a TTY, at most one progress line per this many milliseconds. */
+const PLAIN_PROGRESS_INTERVAL_MS = 10_000;
+
+class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+const out = process.stdout;
+const isTty = Boolean(out.isTTY);
+
+function describeOptions(o: TrainOptions): string {
+  const opt = o.optimizer === 'sgd' ? `sgd lr ${o.learningRate} momentum ${o.momentum}` : `adam lr ${o.learningRate}`;
+  return (
+    `epochs ${o.epochs}, batch ${o.batchSize}, ${opt}, dropout ${o.dropout.join('/')}, seed ${o.seed}` +
+    `${o.shuffle ? '' : ', no shuffle'}`
+  );
+}
+
+/** Renders the TrainEvents as they arrive. */
+class EventPrinter {
+  private epochsTotal = 0;
+  private steps = 0;
+  private epochStart = 0;
+  private lastPlain = 0;
+  private progressShown = false;
+
+  handle(e: TrainEvent): void {
+    switch (e.type) {
+      case 'start':
+        this.epochsTotal = e.options.epochs;
+        this.steps = e.stepsPerEpoch;
+        out.write(`WebGPU adapter: ${e.adapter}\n`);
+        out.write(
+          `Training on ${formatInt(e.trainCount)} images, validating on ${formatInt(e.validationCount)}; ` +
+            `${describeOptions(e.options)}\n`,
+        );
+        break;
+      case 'progress': {
+        if (e.step === 1 || this.epochStart === 0) this.beginEpoch(e.epoch);
+        const elapsed = (performance.now() - this.epochStart) / 1000;
+        const line = progressLine(e, elapsed);
+        if (isTty) {
+          out.write(`\r${line}\x1b[K`);
+          this.progressShown = true;
+        } else if (performance.now() - this.lastPlain >= PLAIN_PROGRESS_INTERVAL_MS && e.step < e.steps) {
+          this.lastPlain = performance.now();
+          out.write(`${line}\n`);
+        }
+        break;
+      }
+      case 'epoch': {
+        if (this.epochStart === 0) this.beginEpoch(e.epoch);
+        const line = epochLine(e, this.steps, isTty);
+        out.write(isTty && this.progressShown ? `\r${line}\x1b[K\n` : `${line}\n`);
+        this.epochStart = 0;
+        this.progressShown = false;
+        break;
+      }
+      case 'test':
+        out.write(`\nTest loss: ${e.loss.toFixed(4)} - test accuracy: ${e.accuracy.toFixed(4)}\n`);
+        break;
+    }
+  }
+
+  private beginEpoch(epoch: number): void {
+    if (this.epochStart !== 0) return;
+    this.epochStart = performance.now();
+    this.lastPlain = performance.now();
+    out.write(`Epoch ${epoch}/${this.epochsTotal}\n`);
+  }
+
+  /** Ends a `\r` progress line before other output. */
+  interrupt(): void {
+    if (this.progressShown) out.write('\n');
+    this.progressShown = false;
+  }
+}
+
+async function launchBrowser(gpu: boolean): Promise<Browser> {
+  let executablePath: string | undefined;
+  try {
+    executablePath = findChromium();
+  } catch (e) {
+    throw new CliError(`${e instanceof Error ? e.message : String(e)}\n${INSTALL_HINT}`);
+  }
+  try {
+    return await chromium.launch({ executablePath, headless: true, args: gpu ? WEBGPU_FLAGS_HARDWARE : WEBGPU_FLAGS });
+  } catch (e) {
+    const first = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    throw new CliError(`Could not start Chromium${executablePath ? ` (${executablePath})` : ''}: ${first}\n${INSTALL_HINT}`);
+  }
+}
+
+function forwardBrowserErrors(page: Page, printer: EventPrinter): void {
+  page.on('console', (msg) => {
+    const type = msg.type();
+    if (type !== 'error' && type !== 'warning') return;
+    printer.interrupt();
+    process.stderr.write(`[browser ${type}] ${msg.text()}\n`);
+  });
+  page.on('pageerror', (err) => {
+    printer.interrupt();
+    process.stderr.write(`[page error] ${err.stack ?? err.message}\n`);
+  });
+  page.on('crash', () => {
+    printer.interrupt();
+    process.stderr.write('[page crashed]\n');
+  });
+}
+
+async function runInBrowser(config: HeadlessConfig, gpu: boolean, printer: EventPrinter, cleanup: (() => Promise<void>)[]): Promise<HeadlessResult & { ok: true }> {
+  const server: DevServer = await startDevServer(undefined, config.trainerModule ? [config.trainerModule.replace(/^\//, '')] : []);
+  cleanup.push(() => server.close());
+  const browser = await launchBrowser(gpu);
+  cleanup.push(() => browser.close());
+  const page = await browser.newPage();
+  forwardBrowserErrors(page, printer);
+  await page.exposeFunction(EVENT_BINDING, (e: TrainEvent) => printer.handle(e));
+
+  const url = `${server.url}${HEADLESS_PAGE}`;
+  const response = await page.goto(url);
+  if (!response?.ok()) throw new CliError(`Could not open the headless page ${url}: HTTP ${response?.status()}`);
+  try {
+    await page.waitForFunction((api) => api in globalThis, PAGE_API, { timeout: 120_000 });
+  } catch {
+    throw new CliError(`The headless page ${url} did not start (see the page errors above).`);
+  }
+  const result = await page.evaluate(
+    ([api, cfg]) =>
+      (globalThis as unknown as Record<string, { run(c: HeadlessConfig): Promise<HeadlessResult> }>)[api].run(cfg),
+    [PAGE_API, config] as const,
+  );
+  printer.interrupt();
+  if (!result.ok) {
+    const { name, message, stack } = result.error;
+    let text = `Failed while ${result.stage}: ${name}: ${message}`;
+    if (name === 'WebGpuUnavailableError' && !gpu) text += '\n(Chromium was started with SwiftShader: see INSTALL_HINT below.)';
+    if (name === 'WebGpuUnavailableError') text += `\n${INSTALL_HINT}`;
+    else if (stack && process.env.DEBUG) text += `\n${stack}`;
+    throw new CliError(text);
+  }
+  return result;
+}
+
+async function train(cli: CliOptions): Promise<void> {
+  const started = performance.now();
+  const outDir = resolve(cli.out);
+  let initialWeights: string | null = null;
+  if (cli.init) {
+    let loaded;
+    try {
+      loaded = await loadModelFiles(cli.init);
+    } catch (e) {
+      throw new CliError(`--init ${cli.init}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    out.write(`Starting from ${loaded.path}\n`);
+    for (const r of loaded.renamed) out.write(`  weight ${r.from} used as ${r.to}\n`);
+    if (loaded.ignored.length) out.write(`  ignored weights: ${loaded.ignored.join(', ')}\n`);
+    initialWeights = floatsToBase64(loaded.params);
+  }
+  // Fail before training, not after it, when the output directory cannot be created.
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (e) {
+    throw new CliError(`--out ${cli.out}: cannot create the directory: ${e instanceof Error ? e.message : String(e)}`);
+  }
+
+  out.write(`${summary()}\n\n`);
+
+  const printer = new EventPrinter();
+  const cleanup: (() => Promise<void>)[] = [];
+  const onSignal = () => {
+    printer.interrupt();
+    process.stderr.write('Interrupted.\n');
+    void Promise.allSettled([...cleanup].reverse().map((f) => f())).then(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  let result: HeadlessResult & { ok: true };
+  try {
+    result = await runInBrowser(
+      {
+        options: cli.train,
+        initialWeights,
+        samples: SAMPLE_COUNT,
+        trainerModule: process.env[TRAINER_MODULE_ENV] ? '/' + process.env[TRAINER_MODULE_ENV].replace(/^\/+/, '') : null,
+      },
+      cli.gpu,
+      printer,
+      cleanup,
+    );
+  } finally {
+    for (const f of [...cleanup].reverse()) await f().catch(() => {});
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+
+  // Sample predictions.
+  const images = base64ToBytes(result.samples.images);
+  const samples = result.samples.labels.map((label, i) => ({ label, probabilities: result.samples.probabilities[i] }));
+  const right = samples.filter((s) => s.probabilities.indexOf(Math.max(...s.probabilities)) === s.label).length;
+  out.write(`\nFirst ${samples.length} test images (true label, prediction; ${right}/${samples.length} right):\n\n`);
+  out.write(`${renderSamples(images, samples)}\n\n`);
+
+  // Outputs.
+  const weights = base64ToFloats(result.weights);
+  const files = await saveModelFiles(outDir, weights, { dropout: cli.train.dropout });
+  const history: History = { epochs: result.epochs, test: { loss: result.test.loss, accuracy: result.test.accuracy } };
+  const historyPath = join(outDir, 'history.json');
+  // NaN (no validation split) is written as null.
+  await writeFile(historyPath, JSON.stringify(history, null, 2) + '\n');
+  out.write(`Saved ${files.modelJson}\n      ${files.weightsBin}\n      ${historyPath}\n`);
+  out.write(`Done in ${((performance.now() - started) / 1000).toFixed(1)}s.\n`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  let command;
+  try {
+    command = parseTrainArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`error: ${e.message}\nRun \`npm run train -- --help\` for the options.\n`);
+      return e.exitCode;
+    }
+    throw e;
+  }
+  if (command.kind === 'help') {
+    out.write(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    await train(command.options);
+    return 0;
+  } catch (e) {
+    if (e instanceof CliError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,79 @@
+// The typed messages between the page (main.ts) and the training worker (worker.ts).
+// The worker owns the GPU, the data and the Trainer; the page never waits on the GPU.
+import type { AdapterSummary } from '../gpu/device.ts';
+import type { EpochRecord, TrainEvent, TrainOptions } from '../train/types.ts';
+
+/** Where a run's initial weights come from. */
+export type WeightsSource =
+  | { kind: 'scratch' }
+  /** The worker's current model (continue training it). */
+  | { kind: 'current' }
+  /** Given weights, e.g. an autosaved checkpoint. */
+  | { kind: 'given'; weights: Float32Array };
+
+export interface StartRequest {
+  type: 'start';
+  options: TrainOptions;
+  from: WeightsSource;
+  /** Epochs already done (resume): events are numbered from epochOffset + 1. */
+  epochOffset: number;
+  /** How many test images to evaluate after training (1..10,000). */
+  evalCount: number;
+}
+
+export type PageToWorker =
+  | StartRequest
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' }
+  /** Classify one image (28x28 bytes). The reply carries the same id. */
+  | { type: 'predict'; id: number; image: Uint8Array }
+  /** Evaluate the current model on the first `count` test images. */
+  | { type: 'evaluate'; count: number }
+  /** Export the current model as model.json + weights.bin. */
+  | { type: 'save' }
+  /** Import model.json + weights; a bad pair changes nothing. */
+  | { type: 'load'; modelJson: string; modelJsonName: string; weights: ArrayBuffer; weightsName: string }
+  /** Testing aid: destroys the GPU device as a driver reset would. */
+  | { type: 'simulateDeviceLoss' };
+
+export interface Sample {
+  /** Index in the test set. */
+  index: number;
+  /** 28x28 bytes. */
+  image: Uint8Array;
+  label: number;
+  predicted: number;
+  /** Probability of the predicted class. */
+  confidence: number;
+}
+
+export interface TestResults {
+  count: number;
+  loss: number;
+  accuracy: number;
+  /** confusion[true * 10 + predicted]. */
+  confusion: number[];
+  samples: Sample[];
+  worst: Sample[];
+  seconds: number;
+}
+
+export type WorkerPhase = 'idle' | 'loading-data' | 'building' | 'training' | 'paused' | 'evaluating';
+
+export type WorkerToPage =
+  | { type: 'adapter'; adapter: AdapterSummary; description: string }
+  | { type: 'unavailable'; message: string }
+  | { type: 'phase'; phase: WorkerPhase; detail?: string }
+  | { type: 'train'; event: TrainEvent }
+  /** After each epoch: the weights, for the autosave. */
+  | { type: 'checkpoint'; epoch: number; record: EpochRecord; weights: Float32Array }
+  | { type: 'done'; reason: 'finished' | 'stopped' }
+  | { type: 'results'; results: TestResults }
+  | { type: 'prediction'; id: number; probabilities: Float32Array }
+  | { type: 'saved'; modelJson: string; weights: Uint8Array }
+  | { type: 'loaded'; message: string; dropout?: [number, number, number] }
+  /** The model is ready for drawing/evaluation (after training or loading). */
+  | { type: 'model-ready' }
+  | { type: 'device-lost'; message: string }
+  | { type: 'error'; context: 'start' | 'train' | 'predict' | 'evaluate' | 'save' | 'load' | 'gpu'; message: string };

@@ -1,0 +1,263 @@
+/// <reference lib="webworker" />
+// The training worker: owns the GPU device, the MNIST data and the Trainer. Everything GPU
+// happens here so the page never freezes. Speaks the protocol in protocol.ts.
+import { acquireGpu, describeAdapter, WebGpuUnavailableError, type Gpu } from '../gpu/device.ts';
+import { fetchMnist, MNIST_URL_PATH, type Mnist } from '../data/mnist.ts';
+import { DeviceLostError, Trainer, TrainingStoppedError } from '../train/trainer.ts';
+import { DEFAULT_TRAIN_OPTIONS, type TrainEvent, type TrainOptions } from '../train/types.ts';
+import { exportModel, readModel } from '../io/tfjs-model.ts';
+import { testResults } from './metrics.ts';
+import type { PageToWorker, StartRequest, WorkerPhase, WorkerToPage } from './protocol.ts';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+function post(message: WorkerToPage, transfer: Transferable[] = []): void {
+  scope.postMessage(message, transfer);
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+let gpu: Gpu | undefined;
+let gpuLost = false;
+let data: Promise<Mnist> | undefined;
+/** The current model: the one being trained, or an inference-only one built for loaded weights. */
+let trainer: Trainer | undefined;
+let training = false;
+let busy = false; // evaluating / building
+let abort: AbortController | undefined;
+let resumeWaiters: (() => void)[] = [];
+let paused = false;
+/** Serializes predict/evaluate/save on the trainer (one mapAsync on its staging buffer at a time). */
+let queue: Promise<unknown> = Promise.resolve();
+function exclusive<T>(job: () => Promise<T>): Promise<T> {
+  const next = queue.then(job, job);
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+function phase(p: WorkerPhase, detail?: string): void {
+  post({ type: 'phase', phase: p, detail });
+}
+
+async function getGpu(): Promise<Gpu> {
+  if (gpu && !gpuLost) return gpu;
+  gpu = await acquireGpu(scope.navigator.gpu);
+  gpuLost = false;
+  const mine = gpu;
+  void mine.lost.then((info) => {
+    if (gpu !== mine) return;
+    gpuLost = true;
+    trainer = undefined; // its buffers are gone with the device
+    // While training, fit() throws DeviceLostError and the start handler reports it.
+    if (!training) post({ type: 'device-lost', message: info.message || info.reason });
+  });
+  post({ type: 'adapter', adapter: gpu.adapter, description: describeAdapter(gpu.adapter) });
+  return gpu;
+}
+
+function getData(): Promise<Mnist> {
+  if (!data) {
+    phase('loading-data', 'Downloading MNIST (55 MB)…');
+    data = fetchMnist(new URL(import.meta.env.BASE_URL + MNIST_URL_PATH, scope.location.href).href);
+    data.catch(() => (data = undefined));
+  }
+  return data;
+}
+
+/** Options for an inference-only Trainer (predict and evaluate only; fit is never called). */
+const INFERENCE_OPTIONS: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, epochs: 1, limit: 256, validationSplit: 0 };
+
+async function replaceModel(weights: Float32Array): Promise<void> {
+  const g = await getGpu();
+  const d = await getData();
+  phase('building', 'Building the model…');
+  const next = await Trainer.create(g, d, INFERENCE_OPTIONS, weights);
+  trainer?.destroy();
+  trainer = next;
+}
+
+async function start(req: StartRequest): Promise<void> {
+  if (training || busy) throw new Error('a run is already in progress');
+  training = true;
+  paused = false;
+  abort = new AbortController();
+  let run: Trainer | undefined;
+  try {
+    const g = await getGpu();
+    const d = await getData();
+    let initial: Float32Array | undefined;
+    if (req.from.kind === 'given') initial = req.from.weights;
+    else if (req.from.kind === 'current' && trainer) initial = await exclusive(() => trainer!.getWeights());
+    phase('building', 'Building the trainer…');
+    const done = req.epochOffset;
+    // A resumed run trains only the remaining epochs; a fresh seed per resume point keeps it
+    // from replaying epoch 1's shuffle and dropout masks.
+    const options: TrainOptions = {
+      ...req.options,
+      epochs: req.options.epochs - done,
+      seed: (req.options.seed + done) >>> 0,
+    };
+    if (options.epochs < 1) throw new Error(`nothing to do: ${done} of ${req.options.epochs} epochs are done`);
+    run = await Trainer.create(g, d, options, initial);
+    if (trainer !== run) trainer?.destroy();
+    trainer = run;
+    phase('training');
+    const current = run;
+    const onEvent = (e: TrainEvent): void => {
+      if (e.type === 'start') post({ type: 'train', event: { ...e, options: req.options } });
+      else if (e.type === 'progress') post({ type: 'train', event: { ...e, epoch: e.epoch + done } });
+      else if (e.type === 'epoch') {
+        const epoch = e.epoch + done;
+        post({ type: 'train', event: { ...e, epoch } });
+        const record = { loss: e.loss, accuracy: e.accuracy, val_loss: e.val_loss, val_accuracy: e.val_accuracy, seconds: e.seconds };
+        // getWeights submits its copy now, before the next epoch's steps: this epoch's weights.
+        current.getWeights().then(
+          (weights) => post({ type: 'checkpoint', epoch, record, weights }, [weights.buffer]),
+          () => undefined,
+        );
+      } else post({ type: 'train', event: e });
+    };
+    let reason: 'finished' | 'stopped' = 'finished';
+    try {
+      await run.fit(onEvent, {
+        signal: abort.signal,
+        waitIfPaused: () => (paused ? new Promise<void>((r) => resumeWaiters.push(r)) : Promise.resolve()),
+      });
+    } catch (e) {
+      if (!(e instanceof TrainingStoppedError)) throw e;
+      reason = 'stopped';
+    }
+    training = false;
+    post({ type: 'done', reason });
+    post({ type: 'model-ready' });
+    if (reason === 'finished') await evaluate(req.evalCount);
+    else phase('idle');
+  } catch (e) {
+    training = false;
+    if (e instanceof DeviceLostError || gpuLost) {
+      gpuLost = true;
+      if (trainer === run) trainer = undefined;
+      post({ type: 'device-lost', message: errorMessage(e) });
+    } else if (e instanceof WebGpuUnavailableError) {
+      post({ type: 'unavailable', message: e.message });
+    } else {
+      post({ type: 'error', context: 'train', message: errorMessage(e) });
+    }
+    phase('idle');
+  } finally {
+    training = false;
+    abort = undefined;
+  }
+}
+
+async function evaluate(count: number): Promise<void> {
+  const model = trainer;
+  if (!model) throw new Error('there is no model yet: train one or load weights');
+  busy = true;
+  try {
+    const d = await getData();
+    const n = Math.max(1, Math.min(d.test.count, Math.floor(count)));
+    phase('evaluating', `Evaluating on ${n.toLocaleString('en-US')} test images…`);
+    const t0 = performance.now();
+    const probabilities = await exclusive(() => model.predict(d.test.images, n));
+    const results = testResults(probabilities, d.test.labels, d.test.images, n, 40, 16, (performance.now() - t0) / 1000);
+    post({ type: 'results', results });
+  } finally {
+    busy = false;
+    phase('idle');
+  }
+}
+
+async function handle(msg: PageToWorker): Promise<void> {
+  switch (msg.type) {
+    case 'start':
+      return start(msg);
+    case 'pause':
+      if (training) {
+        paused = true;
+        phase('paused');
+      }
+      return;
+    case 'resume': {
+      paused = false;
+      const waiters = resumeWaiters;
+      resumeWaiters = [];
+      waiters.forEach((r) => r());
+      if (training) phase('training');
+      return;
+    }
+    case 'stop':
+      abort?.abort();
+      if (paused) await handle({ type: 'resume' });
+      return;
+    case 'predict': {
+      const model = trainer;
+      if (!model) return post({ type: 'error', context: 'predict', message: 'there is no model yet: train one or load weights' });
+      try {
+        const probabilities = await exclusive(() => model.predict(msg.image, 1));
+        post({ type: 'prediction', id: msg.id, probabilities }, [probabilities.buffer]);
+      } catch (e) {
+        post({ type: 'error', context: 'predict', message: errorMessage(e) });
+      }
+      return;
+    }
+    case 'evaluate':
+      if (training || busy) return post({ type: 'error', context: 'evaluate', message: 'wait for the current run to end' });
+      try {
+        await evaluate(msg.count);
+      } catch (e) {
+        post({ type: 'error', context: 'evaluate', message: errorMessage(e) });
+      }
+      return;
+    case 'save': {
+      const model = trainer;
+      if (!model) return post({ type: 'error', context: 'save', message: 'there is no model to save yet' });
+      try {
+        const flat = await exclusive(() => model.getWeights());
+        const opts = training ? model.options : undefined;
+        const { modelJson, weightsBin } = exportModel(flat, opts ? { dropout: opts.dropout } : {});
+        post({ type: 'saved', modelJson: JSON.stringify(modelJson, null, 1), weights: weightsBin }, [weightsBin.buffer]);
+      } catch (e) {
+        post({ type: 'error', context: 'save', message: errorMessage(e) });
+      }
+      return;
+    }
+    case 'load': {
+      if (training || busy) return post({ type: 'error', context: 'load', message: 'stop the current run before loading weights' });
+      let imported;
+      try {
+        imported = readModel(msg.modelJson, new Map([[msg.weightsName, msg.weights]]), { source: msg.modelJsonName });
+      } catch (e) {
+        return post({ type: 'error', context: 'load', message: errorMessage(e) });
+      }
+      busy = true;
+      try {
+        await replaceModel(imported.params);
+        const notes = imported.renamed.length ? ` (${imported.renamed.length} weights matched by layer order)` : '';
+        post({ type: 'loaded', message: `Loaded ${msg.modelJsonName} + ${msg.weightsName}${notes}.`, dropout: imported.dropout });
+        post({ type: 'model-ready' });
+      } catch (e) {
+        post({ type: 'error', context: 'load', message: errorMessage(e) });
+      } finally {
+        busy = false;
+        phase('idle');
+      }
+      return;
+    }
+    case 'simulateDeviceLoss':
+      gpu?.device.destroy();
+      return;
+  }
+}
+
+scope.onmessage = (ev: MessageEvent<PageToWorker>) => {
+  void handle(ev.data);
+};
+
+// Say at once which adapter we will use (or why there is none).
+getGpu().catch((e: unknown) => {
+  if (e instanceof WebGpuUnavailableError) post({ type: 'unavailable', message: e.message });
+  else post({ type: 'error', context: 'gpu', message: `Could not start WebGPU: ${errorMessage(e)}` });
+});

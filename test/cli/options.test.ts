@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SGD_LEARNING_RATE, parseTrainArgs, USAGE, UsageError, type CliOptions } from '../../src/cli/options.ts';
+import { DEFAULT_TRAIN_OPTIONS } from '../../src/train/types.ts';
+
+function parse(...argv: string[]): CliOptions {
+  const r = parseTrainArgs(argv);
+  if (r.kind !== 'train') throw new Error('expected a train command');
+  return r.options;
+}
+
+function usageError(...argv: string[]): string {
+  try {
+    parseTrainArgs(argv);
+  } catch (e) {
+    expect(e).toBeInstanceOf(UsageError);
+    expect((e as UsageError).exitCode).toBe(2);
+    return (e as Error).message;
+  }
+  throw new Error(`expected a UsageError for ${argv.join(' ')}`);
+}
+
+describe('parseTrainArgs', () => {
+  it('defaults to DEFAULT_TRAIN_OPTIONS, out/, SwiftShader', () => {
+    expect(parse()).toEqual({ train: DEFAULT_TRAIN_OPTIONS, init: null, out: 'out', gpu: false });
+  });
+
+  it('does not share the defaults object', () => {
+    const o = parse();
+    o.train.dropout[0] = 0.9;
+    expect(DEFAULT_TRAIN_OPTIONS.dropout[0]).toBe(0.25);
+  });
+
+  it('reads every option, in both --name value and --name=value forms', () => {
+    const o = parse(
+      '--epochs', '3', '--batch-size=64', '--optimizer', 'sgd', '--lr', '0.05', '--momentum=0.8',
+      '--dropout', '0.1,0.2,0.3', '--seed', '42', '--limit', '600', '--validation-split', '0.2',
+      '--no-shuffle', '--init', 'prev/model.json', '--out', 'runs/a', '--gpu',
+    );
+    expect(o).toEqual({
+      train: {
+        epochs: 3, batchSize: 64, optimizer: 'sgd', learningRate: 0.05, momentum: 0.8,
+        dropout: [0.1, 0.2, 0.3], seed: 42, limit: 600, validationSplit: 0.2, shuffle: false,
+      },
+      init: 'prev/model.json',
+      out: 'runs/a',
+      gpu: true,
+    });
+  });
+
+  it('uses one dropout value for all three layers', () => {
+    expect(parse('--dropout', '0').train.dropout).toEqual([0, 0, 0]);
+    expect(parse('--dropout=0.4').train.dropout).toEqual([0.4, 0.4, 0.4]);
+  });
+
+  it("gives SGD its own default learning rate unless --lr is given", () => {
+    expect(parse('--optimizer', 'sgd').train.learningRate).toBe(DEFAULT_SGD_LEARNING_RATE);
+    expect(parse('--optimizer', 'SGD', '--lr', '1e-3').train.learningRate).toBe(0.001);
+    expect(parse('--optimizer', 'adam').train.learningRate).toBe(0.001);
+    expect(parse('--learning-rate', '0.002').train.learningRate).toBe(0.002);
+  });
+
+  it('accepts --help and -h', () => {
+    expect(parseTrainArgs(['--help'])).toEqual({ kind: 'help' });
+    expect(parseTrainArgs(['--epochs', '2', '-h'])).toEqual({ kind: 'help' });
+    for (const flag of ['--epochs', '--batch-size', '--optimizer', '--lr', '--momentum', '--dropout', '--seed', '--limit', '--validation-split', '--no-shuffle', '--init', '--out', '--gpu', '--help']) {
+      expect(USAGE).toContain(flag);
+    }
+  });
+
+  it.each([
+    [['--epochs', 'abc'], '--epochs: expected a positive integer, got "abc"'],
+    [['--epochs', '0'], '--epochs: expected a positive integer, got "0"'],
+    [['--epochs', '1.5'], '--epochs: expected a positive integer, got "1.5"'],
+    [['--batch-size', '-3'], "Option '--batch-size' argument is ambiguous"],
+    [['--batch-size=-3'], '--batch-size: expected a positive integer, got "-3"'],
+    [['--batch-size', '100000'], '--batch-size: must be at most 4,096, got 100000'],
+    [['--optimizer', 'rmsprop'], '--optimizer: expected adam or sgd, got "rmsprop"'],
+    [['--lr', 'fast'], '--lr: expected a number, got "fast"'],
+    [['--lr', '0'], '--lr: expected a positive number, got 0'],
+    [['--momentum', '1'], '--momentum: expected a value in [0, 1), got 1'],
+    [['--dropout', '0.1,0.2'], '--dropout: expected one rate or three comma-separated rates, got "0.1,0.2"'],
+    [['--dropout', '0.1,x,0.2'], '--dropout: expected a number, got "x"'],
+    [['--dropout', '1'], '--dropout: expected a value in [0, 1), got 1'],
+    [['--seed', '-1'], "Option '--seed' argument is ambiguous"],
+    [['--seed', '1.5'], '--seed: expected an integer from 0 to 4294967295, got "1.5"'],
+    [['--limit', '70000'], '--limit: must be at most 60,000, got 70000'],
+    [['--validation-split', '1'], '--validation-split: expected a value in [0, 1), got 1'],
+    [['--limit', '1', '--validation-split', '0.5'], '--validation-split 0.5 leaves no training images out of 1'],
+    [['--epochs'], "Option '--epochs <value>' argument missing"],
+    [['--bogus'], "Unknown option '--bogus'"],
+    [['--gpu=yes'], "Option '--gpu' does not take an argument"],
+    [['stray'], "Unexpected argument 'stray'"],
+    [['--init', ''], '--init: expected a path to a model.json'],
+  ])('rejects %j', (argv, message) => {
+    expect(usageError(...(argv as string[]))).toContain(message);
+  });
+});
