@@ -10,6 +10,9 @@ export default defineConfig({
   plugins: [mnistPlugin()],
   server: { host: '127.0.0.1' },
   worker: { format: 'es' },
+  // One copy of typegpu for every entry (page, worker, headless runners): a dependency found
+  // mid-run would be bundled again and typegpu refuses mixed copies.
+  optimizeDeps: { include: ['typegpu', 'typegpu/data'] },
   build: { target: 'es2022' },
   test: {
     projects: [
@@ -40,6 +43,17 @@ export default defineConfig({
             }),
             instances: [{ browser: 'chromium' }],
           },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/**/*.e2e.test.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
+          fileParallelism: false,
         },
       },
     ],

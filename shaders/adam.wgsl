@@ -35,9 +35,16 @@ fn oneMinusExp(x: f32) -> f32 {
   return 1.0 - exp(x);
 }
 
+// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
+// the invocation index is linearised over it, and the surplus invocations of the last row
+// fail the bounds check below.
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let i = gid.x;
+fn main(
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(num_workgroups) nwg: vec3u,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let i = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
   if (i >= LENGTH4) { return; }
   let h = layout.$.hyper;
   let t = f32(layout.$.state.step);

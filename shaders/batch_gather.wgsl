@@ -22,9 +22,16 @@ override BATCH: u32;
 override WORDS: u32;
 override IMAGE_COUNT: u32;
 
+// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
+// the invocation index is linearised over it, and the surplus invocations of the last row
+// fail the bounds check below.
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let t = gid.x;
+fn main(
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(num_workgroups) nwg: vec3u,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let t = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
   if (t >= BATCH * WORDS) { return; }
   let s = t / WORDS;
   let w = t % WORDS;

@@ -15,11 +15,18 @@ override CHUNKS: u32;
 override KERNEL_OFFSET: u32;
 override BIAS_OFFSET: u32;
 
+// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
+// the invocation index is linearised over it, and the surplus invocations of the last row
+// fail the bounds check below.
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
+fn main(
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(num_workgroups) nwg: vec3u,
+  @builtin(local_invocation_index) lid: u32,
+) {
   let K4 = 9u * CIN * (COUT / 4u);
   let R4 = K4 + COUT / 4u;
-  let j = gid.x;
+  let j = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
   if (j >= R4) { return; }
   var s0 = vec4f(0.0);
   var s1 = vec4f(0.0);

@@ -10,10 +10,17 @@ override CIN: u32;
 override COUT: u32;
 override KERNEL_OFFSET: u32;
 
+// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
+// the invocation index is linearised over it, and the surplus invocations of the last row
+// fail the bounds check below.
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
+fn main(
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(num_workgroups) nwg: vec3u,
+  @builtin(local_invocation_index) lid: u32,
+) {
   let CIN4 = (CIN + 3u) / 4u * 4u;
-  let i = gid.x;
+  let i = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
   if (i >= 9u * COUT * CIN4) { return; }
   let ci = i % CIN4;
   let co = (i / CIN4) % COUT;

@@ -33,10 +33,17 @@ fn grad4(idx: vec4u) -> vec4f {
   return g;
 }
 
+// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
+// the invocation index is linearised over it, and the surplus invocations of the last row
+// fail the bounds check below.
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
+fn main(
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(num_workgroups) nwg: vec3u,
+  @builtin(local_invocation_index) lid: u32,
+) {
   let colTiles = (OUT + 3u) / 4u;
-  let t = gid.x;
+  let t = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
   if (t >= colTiles * ((IN + 3u) / 4u)) { return; }
   let o0 = (t % colTiles) * 4u;
   let i0 = (t / colTiles) * 4u;

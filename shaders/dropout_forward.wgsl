@@ -38,9 +38,16 @@ fn keepElement(e: u32) -> bool {
   return fmix(fmix(key ^ e) + key) >= THRESHOLD;
 }
 
+// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
+// the invocation index is linearised over it, and the surplus invocations of the last row
+// fail the bounds check below.
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let e = gid.x;
+fn main(
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(num_workgroups) nwg: vec3u,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let e = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
   if (e >= COUNT) { return; }
   var v = 0.0;
   if (keepElement(e)) { v = layout.$.input[e] * SCALE; }

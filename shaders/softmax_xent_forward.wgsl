@@ -16,9 +16,16 @@ override WORKGROUP_SIZE: u32;
 override BATCH: u32;
 override CLASSES: u32;
 
+// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
+// the invocation index is linearised over it, and the surplus invocations of the last row
+// fail the bounds check below.
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let n = gid.x;
+fn main(
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(num_workgroups) nwg: vec3u,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let n = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
   if (n >= BATCH) { return; }
   let row = n * CLASSES;
   var mx = layout.$.logits[row];

@@ -4,6 +4,7 @@
 //
 //   runTfjsPeers({ backends: ['webgpu', 'wasm'], capSeconds: 150, browser })  // from the bench
 //   tsx bench/peers/run-tfjs.ts [--backends webgpu,wasm] [--cap 150]          // standalone
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
@@ -39,9 +40,14 @@ export interface TfjsRunLimits {
   maxInferRuns: number;
 }
 
-/** SwiftShader webgpu steps take ~10 s, wasm ones ~0.4 s: few webgpu steps, many wasm ones. */
+/**
+ * On SwiftShader a webgpu step takes ~10 s and a 1000-image inference ~40 s (far more when the
+ * machine is busy), a wasm step ~0.4 s: few webgpu runs, many wasm ones. Past the minimums the
+ * cap decides; webgpu's minimum inference runs is 0 so that a busy machine still finishes
+ * (the warm-up pass is then the inference figure, flagged infer_from_warmup).
+ */
 export const DEFAULT_LIMITS: Record<TfjsBackend, TfjsRunLimits> = {
-  webgpu: { minSteps: 2, maxSteps: 3, minInferRuns: 1, maxInferRuns: 3 },
+  webgpu: { minSteps: 1, maxSteps: 3, minInferRuns: 0, maxInferRuns: 3 },
   wasm: { minSteps: 3, maxSteps: 30, minInferRuns: 3, maxInferRuns: 10 },
 };
 
@@ -127,9 +133,10 @@ export async function runTfjsPeers(options: TfjsPeersOptions): Promise<TfjsPeers
       };
       log(`tfjs ${backend}: running (cap ${options.capSeconds} s)`);
       try {
-        const { figures, adapter } = await runInFreshPage(request, started.url, options, browser, log);
+        const { figures, adapter, browserVersion } = await runInFreshPage(request, started.url, options, browser, log);
         result[key] = figures;
         result.adapter ??= adapter;
+        if (result.browser_version === 'unknown' && browserVersion) result.browser_version = browserVersion;
         log(
           `tfjs ${backend}: ${figures.ms_per_step.toFixed(1)} ms/step over ${figures.steps_timed} steps, ` +
             `${figures.infer_ms.toFixed(1)} ms per ${figures.infer_images} images`,
@@ -152,7 +159,7 @@ async function runInFreshPage(
   options: TfjsPeersOptions,
   browser: Browser | undefined,
   log: (line: string) => void,
-): Promise<{ figures: TfjsPeerResult; adapter: AdapterSummary | null }> {
+): Promise<{ figures: TfjsPeerResult; adapter: AdapterSummary | null; browserVersion: string | undefined }> {
   let context: BrowserContext | undefined;
   let page: Page;
   if (options.newPage) page = await options.newPage();
@@ -162,7 +169,11 @@ async function runInFreshPage(
   }
   page.on('pageerror', (e) => log(`tfjs ${request.backend} page error: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error') log(`tfjs ${request.backend} console: ${m.text()}`);
+    // Failed requests are reported below with their URL instead.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) log(`tfjs ${request.backend} console: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) log(`tfjs ${request.backend}: HTTP ${r.status()} for ${r.url()}`);
   });
   // A hung page must not hang the bench: past this, the page is closed and the run fails.
   const guardMs = (request.capSeconds * 2 + 120) * 1000;
@@ -185,7 +196,7 @@ async function runInFreshPage(
         figures.adapter !== undefined
           ? figures.adapter
           : await page.evaluate((name) => (window as unknown as Record<string, TfjsPeerPageApi>)[name].adapterInfo(), PAGE_API_GLOBAL);
-      return { figures, adapter };
+      return { figures, adapter, browserVersion: page.context().browser()?.version() };
     })();
     return await Promise.race([work, guard]);
   } finally {
@@ -211,35 +222,34 @@ export function formatTfjsPeers(r: TfjsPeersResult): string {
       : 'WebGPU adapter: none',
   );
   lines.push('');
-  const header = ['peer', 'ms/step', 'samples/s', 'infer ms/1000', 'steps timed', 'infer runs', 'warm-up step ms', 'total s'];
-  const rows = [header];
+  const rows = [['peer', 'ms/step', 'samples/s', 'infer ms/1000', 'steps timed', 'infer runs', 'warm-up step ms', 'total s']];
+  const failed: string[] = [];
   for (const key of ['tfjs_webgpu', 'tfjs_wasm'] as const) {
     const f = r[key];
-    if (f) {
-      const name = f.wasm ? `${key} (${f.wasm.flavour})` : key;
-      rows.push([
-        name,
-        fmt(f.ms_per_step),
-        fmt(f.samples_per_s),
-        fmt(f.infer_ms),
-        String(f.steps_timed),
-        String(f.infer_runs),
-        fmt(f.warmup_step_ms, 0),
-        fmt(f.total_s) + (f.over_cap ? ' (over cap)' : ''),
-      ]);
-    } else if (r.errors[key]) rows.push([key, `FAILED: ${r.errors[key]}`]);
+    if (r.errors[key]) failed.push(`${key}: FAILED: ${r.errors[key]}`);
+    if (!f) continue;
+    rows.push([
+      f.wasm ? `${key} (${f.wasm.flavour})` : key,
+      fmt(f.ms_per_step),
+      fmt(f.samples_per_s),
+      fmt(f.infer_ms) + (f.infer_from_warmup ? ' (warm-up)' : ''),
+      String(f.steps_timed),
+      String(f.infer_runs),
+      fmt(f.warmup_step_ms, 0),
+      fmt(f.total_s) + (f.over_cap ? ' (over cap)' : ''),
+    ]);
   }
-  const widths = header.map((_, i) => Math.max(...rows.map((row) => (row.length > 2 || i < 1 ? (row[i] ?? '').length : 0))));
-  for (const row of rows) {
-    lines.push(row.length === 2 ? `${row[0].padEnd(widths[0])}  ${row[1]}` : row.map((c, i) => (i ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  '));
-  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  for (const row of rows) lines.push(row.map((c, i) => (i ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  '));
+  lines.push(...failed);
   for (const key of ['tfjs_webgpu', 'tfjs_wasm'] as const) {
     const f = r[key];
     if (!f) continue;
     lines.push('');
     lines.push(
       `${key}: tfjs ${f.tfjs_version}, ${f.params} params, batch ${f.batch}, loss ${f.first_loss.toFixed(3)} -> ${f.last_loss.toFixed(3)}, ` +
-        `steps ms [${f.step_ms.map((v) => v.toFixed(0)).join(', ')}], infer ms [${f.infer_ms_all.map((v) => v.toFixed(0)).join(', ')}]`,
+        `steps ms [${f.step_ms.map((v) => v.toFixed(0)).join(', ')}], ` +
+        `infer ms [${f.infer_ms_all.map((v) => v.toFixed(0)).join(', ')}] (warm-up ${f.warmup_infer_ms.toFixed(0)})`,
     );
     if (f.wasm) {
       lines.push(
@@ -278,7 +288,11 @@ function parseArgs(argv: string[]): { backends: TfjsBackend[]; capSeconds: numbe
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  const loadBefore = loadavg()[0];
   const result = await runTfjsPeers({ backends: args.backends, capSeconds: args.capSeconds });
+  if (!args.json) {
+    process.stdout.write(`(1-minute load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after, on ${cpus().length} CPUs)\n`);
+  }
   process.stdout.write(`${args.json ? JSON.stringify(result, null, 2) : formatTfjsPeers(result)}\n`);
   if (Object.keys(result.errors).length) process.exitCode = 1;
 }

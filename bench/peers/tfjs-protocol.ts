@@ -12,10 +12,13 @@ export interface TfjsPeerRequest {
   inferImages: number;
   /** Wall-clock budget for this backend, model build and warm-ups included. */
   capSeconds: number;
-  /** Timed training steps: at least min (even past the cap), at most max. */
+  /** Timed training steps after the warm-up step: at least min (>= 1, even past the cap), at most max. */
   minSteps: number;
   maxSteps: number;
-  /** Timed inference runs: at least min (even past the cap), at most max. */
+  /**
+   * Timed inference runs after the warm-up pass: at least min (even past the cap), at most max.
+   * With min 0 and the cap reached, the warm-up pass is reported (infer_from_warmup).
+   */
   minInferRuns: number;
   maxInferRuns: number;
   /** URL prefix (ending in '/') of the tfjs-backend-wasm .wasm files. */
@@ -32,7 +35,10 @@ export interface TfjsPeerResult {
   /** Median of the timed inference runs (model.predict on (N,28,28,1), awaited with .data()). */
   infer_ms: number;
   steps_timed: number;
+  /** Timed inference runs after the warm-up pass (0 when infer_from_warmup). */
   infer_runs: number;
+  /** True when the cap left no time for a timed inference run and infer_ms is the warm-up pass. */
+  infer_from_warmup: boolean;
   /** Every timed step and inference run, in order. */
   step_ms: number[];
   infer_ms_all: number[];

@@ -24,7 +24,7 @@ function send(event: TrainEvent): void {
 }
 
 async function run(config: HeadlessConfig): Promise<HeadlessResult> {
-  let stage = 'WebGPU';
+  let stage = 'acquiring a WebGPU device';
   let trainer: Trainer | undefined;
   try {
     const gpu = await acquireGpu();

@@ -144,10 +144,12 @@ function forwardBrowserErrors(page: Page, printer: EventPrinter): void {
 }
 
 async function runInBrowser(config: HeadlessConfig, gpu: boolean, printer: EventPrinter, cleanup: (() => Promise<void>)[]): Promise<HeadlessResult & { ok: true }> {
-  const server: DevServer = await startDevServer(undefined, config.trainerModule ? [config.trainerModule.replace(/^\//, '')] : []);
-  cleanup.push(() => server.close());
+  // The browser first: a missing browser is the likeliest failure, and vite.config.ts itself
+  // looks for it.
   const browser = await launchBrowser(gpu);
   cleanup.push(() => browser.close());
+  const server: DevServer = await startDevServer(undefined, config.trainerModule ? [config.trainerModule.replace(/^\//, '')] : []);
+  cleanup.push(() => server.close());
   const page = await browser.newPage();
   forwardBrowserErrors(page, printer);
   await page.exposeFunction(EVENT_BINDING, (e: TrainEvent) => printer.handle(e));
@@ -169,8 +171,12 @@ async function runInBrowser(config: HeadlessConfig, gpu: boolean, printer: Event
   if (!result.ok) {
     const { name, message, stack } = result.error;
     let text = `Failed while ${result.stage}: ${name}: ${message}`;
-    if (name === 'WebGpuUnavailableError' && !gpu) text += '\n(Chromium was started with SwiftShader: see INSTALL_HINT below.)';
-    if (name === 'WebGpuUnavailableError') text += `\n${INSTALL_HINT}`;
+    if (name === 'WebGpuUnavailableError') {
+      text += gpu
+        ? '\nChromium found no usable GPU adapter with --gpu; without --gpu it uses SwiftShader (software WebGPU).'
+        : '\nChromium was started with SwiftShader (software WebGPU) and still has no adapter: is this a Chromium build with WebGPU?';
+      text += `\n${INSTALL_HINT}`;
+    }
     else if (stack && process.env.DEBUG) text += `\n${stack}`;
     throw new CliError(text);
   }

@@ -42,6 +42,39 @@ export function groupsFor(n: number, size: number, what = 'dispatch'): number {
   return groups;
 }
 
+/**
+ * Workgroup grid (x, y) for `groups` workgroups: 1-D when it fits in one dimension, else 2-D.
+ * A shader dispatched this way linearises its workgroup index with
+ *   wg = workgroup_id.y * num_workgroups.x + workgroup_id.x
+ * and must bounds-check the resulting invocation index (gx * gy may exceed `groups`).
+ */
+export function grid2d(groups: number, what = 'dispatch'): [number, number] {
+  if (!Number.isInteger(groups) || groups < 0) throw new Error(`${what}: bad workgroup count ${groups}`);
+  if (groups <= MAX_WORKGROUPS_PER_DIMENSION) return [Math.max(groups, 1), 1];
+  const gy = Math.ceil(groups / MAX_WORKGROUPS_PER_DIMENSION);
+  const gx = Math.ceil(groups / gy);
+  if (gy > MAX_WORKGROUPS_PER_DIMENSION) throw new Error(`${what}: ${groups} workgroups is too many for a 2-D grid`);
+  return [gx, gy];
+}
+
+/** Largest invocation count whose linear index (a u32 in the shaders) cannot wrap around. */
+const MAX_LINEAR_INVOCATIONS = 2 ** 32;
+
+/**
+ * Grid for `n` items (one per invocation) in workgroups of `size` (grid2d of ceil(n / size)).
+ * Also checks that every linear invocation index of the grid fits in a u32, so a shader's
+ * `index >= COUNT` bounds check cannot be fooled by wrap-around.
+ */
+export function gridFor(n: number, size: number, what = 'dispatch'): [number, number] {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${what}: bad item count ${n}`);
+  if (!Number.isInteger(size) || size < 1) throw new Error(`${what}: bad workgroup size ${size}`);
+  const [gx, gy] = grid2d(Math.ceil(n / size), what);
+  if (gx * gy * size > MAX_LINEAR_INVOCATIONS) {
+    throw new Error(`${what}: ${n} items need invocation indices past 2^32; split the work`);
+  }
+  return [gx, gy];
+}
+
 export function checkWorkgroups(w: Workgroups, what: string): void {
   for (const g of w) {
     if (!Number.isInteger(g) || g < 0 || g > MAX_WORKGROUPS_PER_DIMENSION) {

@@ -7,9 +7,11 @@
 //   input:   dx (only when an inputGrad buffer is given); variant 'transposed' (default, Cin >= 8) first
 //            writes the kernel as (3,3,Cout,Cin4) so the dx kernel has the forward's tiling,
 //            variant 'direct' reads the HWIO kernel as it is.
+// An inferenceOnly layer (evaluation) builds the forward alone: no backward kernels, bind groups
+// or scratch buffers.
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
-import { Kernel, MAX_WORKGROUPS_PER_DIMENSION, groupsFor, type Dispatch } from '../gpu/kernel.ts';
+import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
 
@@ -22,15 +24,21 @@ export interface Conv2dConfig {
   outChannels: number;
   kernelOffset: number;
   biasOffset: number;
+  /**
+   * Evaluation only: the forward kernel alone, no backward pipelines, bind groups or scratch
+   * buffers (masked gradient, partial sums, transposed kernel); `backward` is empty and
+   * `grads` / `outputGrad` / `inputGrad` are not needed.
+   */
+  inferenceOnly?: boolean;
 }
 
 export interface Conv2dBuffers {
   input: GPUBuffer /* (B,H,W,Cin) */;
   output: GPUBuffer /* (B,H-2,W-2,Cout) post-ReLU */;
   params: GPUBuffer;
-  grads: GPUBuffer;
-  outputGrad: GPUBuffer /* (B,H-2,W-2,Cout) dL/d(output) */;
-  inputGrad?: GPUBuffer /* (B,H,W,Cin), omitted for the first layer */;
+  grads?: GPUBuffer /* required unless inferenceOnly */;
+  outputGrad?: GPUBuffer /* (B,H-2,W-2,Cout) dL/d(output), required unless inferenceOnly */;
+  inputGrad?: GPUBuffer /* (B,H,W,Cin), omitted for the first layer and when inferenceOnly */;
 }
 
 /** Implementation choices, kept side by side for benchmarking. */
@@ -173,15 +181,6 @@ export function conv2dBytes(c: Conv2dConfig): { forward: number; backwardMask: n
   };
 }
 
-/** Workgroup grid for `groups` workgroups: 1-D when it fits, else 2-D (shaders linearise with num_workgroups). */
-function grid(groups: number, what: string): [number, number] {
-  if (groups <= MAX_WORKGROUPS_PER_DIMENSION) return [Math.max(groups, 1), 1];
-  const gy = Math.ceil(groups / MAX_WORKGROUPS_PER_DIMENSION);
-  const gx = Math.ceil(groups / gy);
-  if (gy > MAX_WORKGROUPS_PER_DIMENSION) throw new Error(`${what}: ${groups} workgroups is too many`);
-  return [gx, gy];
-}
-
 export function createConv2d(
   ctx: GpuContext,
   config: Conv2dConfig,
@@ -206,7 +205,7 @@ export function createConv2d(
     constants: { WORKGROUP_SIZE: CONV2D_FORWARD_WORKGROUP, ...shape, KERNEL_OFFSET: kernelOffset, BIAS_OFFSET: biasOffset },
   });
   const fwdItems = B * s.outHeight * Math.ceil(s.outWidth / FORWARD_TILE_X) * Math.ceil(C4 / FORWARD_TILE_C4);
-  const fwdGrid = grid(Math.ceil(fwdItems / CONV2D_FORWARD_WORKGROUP), label('forward'));
+  const fwdGrid = gridFor(fwdItems, CONV2D_FORWARD_WORKGROUP, label('forward'));
   const forwardDispatch = forward.dispatch(
     forward.bind({ x: buffers.input, params: buffers.params, y: buffers.output }),
     fwdGrid[0],
@@ -214,6 +213,10 @@ export function createConv2d(
     1,
     label('forward'),
   );
+
+  if (config.inferenceOnly) return { forward: [forwardDispatch], inference: [forwardDispatch], backward: [], destroy() {} };
+  const { grads, outputGrad, inputGrad } = buffers;
+  if (!grads || !outputGrad) throw new Error(`conv2d ${name}: grads and outputGrad are required unless inferenceOnly`);
 
   // Backward scratch: masked gradient and the filter partial sums.
   const gBuffer = createStorageBuffer(device, s.positions * COUT * 4, label('g'));
@@ -225,9 +228,9 @@ export function createConv2d(
     variant: name,
     constants: { WORKGROUP_SIZE: CONV2D_MASK_WORKGROUP, COUNT4: s.positions * C4 },
   });
-  const maskGrid = grid(Math.ceil((s.positions * C4) / CONV2D_MASK_WORKGROUP), label('mask'));
+  const maskGrid = gridFor(s.positions * C4, CONV2D_MASK_WORKGROUP, label('mask'));
   const maskDispatch = mask.dispatch(
-    mask.bind({ y: buffers.output, dy: buffers.outputGrad, g: gBuffer }),
+    mask.bind({ y: buffers.output, dy: outputGrad, g: gBuffer }),
     maskGrid[0],
     maskGrid[1],
     1,
@@ -241,7 +244,7 @@ export function createConv2d(
     constants: { WORKGROUP_SIZE: CONV2D_FILTER_WORKGROUP, ...shape, CHUNK: s.chunk, CHUNKS: s.chunks },
   });
   const filterItems = s.chunks * CIN * Math.ceil(C4 / FILTER_TILE_C4);
-  const filterGrid = grid(Math.ceil(filterItems / CONV2D_FILTER_WORKGROUP), label('filter'));
+  const filterGrid = gridFor(filterItems, CONV2D_FILTER_WORKGROUP, label('filter'));
   const filterDispatch = filter.dispatch(
     filter.bind({ x: buffers.input, g: gBuffer, partials }),
     filterGrid[0],
@@ -256,10 +259,11 @@ export function createConv2d(
     variant: name,
     constants: { WORKGROUP_SIZE: CONV2D_REDUCE_WORKGROUP, CIN, COUT, CHUNKS: s.chunks, KERNEL_OFFSET: kernelOffset, BIAS_OFFSET: biasOffset },
   });
+  const reduceGrid = gridFor(s.partialRow / 4, CONV2D_REDUCE_WORKGROUP, label('reduce'));
   const reduceDispatch = reduce.dispatch(
-    reduce.bind({ partials, grads: buffers.grads }),
-    groupsFor(s.partialRow / 4, CONV2D_REDUCE_WORKGROUP, label('reduce')),
-    1,
+    reduce.bind({ partials, grads }),
+    reduceGrid[0],
+    reduceGrid[1],
     1,
     label('backward_filter_reduce'),
   );
@@ -267,7 +271,7 @@ export function createConv2d(
   const backward: Dispatch[] = [maskDispatch, filterDispatch, reduceDispatch];
 
   let kT: GPUBuffer | undefined;
-  if (buffers.inputGrad && inputVariant === 'direct') {
+  if (inputGrad && inputVariant === 'direct') {
     const input = new Kernel(root, {
       shader: 'conv2d_backward_input_direct',
       layout: inputDirectLayout,
@@ -275,17 +279,17 @@ export function createConv2d(
       constants: { WORKGROUP_SIZE: CONV2D_INPUT_WORKGROUP, ...shape, KERNEL_OFFSET: kernelOffset },
     });
     const inItems = B * H * Math.ceil(W / INPUT_TILE_X) * Math.ceil(CIN / INPUT_DIRECT_TILE_CI);
-    const inGrid = grid(Math.ceil(inItems / CONV2D_INPUT_WORKGROUP), label('input'));
+    const inGrid = gridFor(inItems, CONV2D_INPUT_WORKGROUP, label('input'));
     backward.push(
       input.dispatch(
-        input.bind({ g: gBuffer, params: buffers.params, dx: buffers.inputGrad }),
+        input.bind({ g: gBuffer, params: buffers.params, dx: inputGrad }),
         inGrid[0],
         inGrid[1],
         1,
         label('backward_input_direct'),
       ),
     );
-  } else if (buffers.inputGrad) {
+  } else if (inputGrad) {
     const CI4 = Math.ceil(CIN / 4);
     const kTLength = CONV_K * CONV_K * COUT * CI4 * 4;
     kT = createStorageBuffer(device, kTLength * 4, label('kT'));
@@ -295,11 +299,12 @@ export function createConv2d(
       variant: name,
       constants: { WORKGROUP_SIZE: CONV2D_TRANSPOSE_WORKGROUP, CIN, COUT, KERNEL_OFFSET: kernelOffset },
     });
+    const transposeGrid = gridFor(kTLength, CONV2D_TRANSPOSE_WORKGROUP, label('transpose'));
     backward.push(
       transpose.dispatch(
         transpose.bind({ params: buffers.params, kT }),
-        groupsFor(kTLength, CONV2D_TRANSPOSE_WORKGROUP, label('transpose')),
-        1,
+        transposeGrid[0],
+        transposeGrid[1],
         1,
         label('backward_kernel_transpose'),
       ),
@@ -311,10 +316,10 @@ export function createConv2d(
       constants: { WORKGROUP_SIZE: CONV2D_INPUT_WORKGROUP, ...shape },
     });
     const inItems = B * H * Math.ceil(W / INPUT_TILE_X) * Math.ceil(CI4 / INPUT_TRANSPOSED_TILE_CI4);
-    const inGrid = grid(Math.ceil(inItems / CONV2D_INPUT_WORKGROUP), label('input'));
+    const inGrid = gridFor(inItems, CONV2D_INPUT_WORKGROUP, label('input'));
     backward.push(
       input.dispatch(
-        input.bind({ g: gBuffer, kT, dx: buffers.inputGrad }),
+        input.bind({ g: gBuffer, kT, dx: inputGrad }),
         inGrid[0],
         inGrid[1],
         1,

@@ -2,10 +2,11 @@
 // the flat parameter buffer at their PARAMS offsets, optionally with a fused ReLU (the stored
 // output is post-activation). Backward takes dy = dL/d(post-activation output), masks it
 // with (y > 0) when fused, and WRITES dW and db into the flat gradient buffer at the same
-// offsets; dx is computed only when an input gradient buffer is given.
+// offsets; dx is computed only when an input gradient buffer is given. An inferenceOnly layer
+// (evaluation) builds the forward kernel alone.
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
-import { Kernel, groupsFor, type Dispatch } from '../gpu/kernel.ts';
+import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
 
 /** Invocations per workgroup of the dense kernels (each computes a 4x4 block). */
@@ -23,6 +24,11 @@ export interface DenseConfig {
   weightOffset: number;
   /** Offset (floats) of b (out) in the flat params/grads buffers. */
   biasOffset: number;
+  /**
+   * Evaluation only: the forward kernel alone (no backward pipelines or bind groups; `backward`
+   * is empty), and `grads` / `outputGrad` / `inputGrad` are not needed.
+   */
+  inferenceOnly?: boolean;
 }
 
 export interface DenseBuffers {
@@ -32,11 +38,11 @@ export interface DenseBuffers {
   output: GPUBuffer;
   /** flat f32 parameter buffer */
   params: GPUBuffer;
-  /** flat f32 gradient buffer (dW, db written at the same offsets) */
-  grads: GPUBuffer;
-  /** (B, out) f32, dL/d output (post-activation) */
-  outputGrad: GPUBuffer;
-  /** (B, in) f32, dL/d input; omit to skip computing it (first layer) */
+  /** flat f32 gradient buffer (dW, db written at the same offsets); required unless inferenceOnly */
+  grads?: GPUBuffer;
+  /** (B, out) f32, dL/d output (post-activation); required unless inferenceOnly */
+  outputGrad?: GPUBuffer;
+  /** (B, in) f32, dL/d input; omit to skip computing it (first layer, inferenceOnly) */
   inputGrad?: GPUBuffer;
 }
 
@@ -68,7 +74,7 @@ export type DensePlan = LayerPlan & {
 const tiles = (n: number) => Math.ceil(n / BLOCK);
 
 export function createDense(ctx: GpuContext, config: DenseConfig, buffers: DenseBuffers): DensePlan {
-  const { name, batch, inFeatures: IN, outFeatures: OUT, relu, weightOffset, biasOffset } = config;
+  const { name, batch, inFeatures: IN, outFeatures: OUT, relu, weightOffset, biasOffset, inferenceOnly = false } = config;
   for (const [k, v] of Object.entries({ batch, IN, OUT })) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: bad ${k} ${v}`);
   }
@@ -83,50 +89,51 @@ export function createDense(ctx: GpuContext, config: DenseConfig, buffers: Dense
     constants: { ...shape, W_OFFSET: weightOffset, B_OFFSET: biasOffset },
     variant: name,
   });
-  const bwdW = new Kernel(ctx.root, {
-    shader: 'dense_backward_weights',
-    layout: backwardWeightsLayout,
-    constants: { ...shape, W_OFFSET: weightOffset, B_OFFSET: biasOffset },
-    variant: name,
-  });
-
+  const [fx, fy] = gridFor(tiles(batch) * tiles(OUT), DENSE_WORKGROUP_SIZE, `${name} forward`);
   const forward = [
     fwd.dispatch(
       fwd.bind({ input: buffers.input, params: buffers.params, output: buffers.output }),
-      groupsFor(tiles(batch) * tiles(OUT), DENSE_WORKGROUP_SIZE, `${name} forward`),
-      1,
+      fx,
+      fy,
       1,
       `${name}.forward`,
     ),
   ];
+  if (inferenceOnly) return { forward, backward: [], inference: forward, destroy: () => {} };
+
+  const { grads, outputGrad, inputGrad } = buffers;
+  if (!grads || !outputGrad) throw new Error(`${name}: grads and outputGrad are required unless inferenceOnly`);
   const backward: Dispatch[] = [];
-  if (buffers.inputGrad) {
+  if (inputGrad) {
     const bwdX = new Kernel(ctx.root, {
       shader: 'dense_backward_input',
       layout: backwardInputLayout,
       constants: { ...shape, W_OFFSET: weightOffset },
       variant: name,
     });
+    const [xx, xy] = gridFor(tiles(batch) * tiles(IN), DENSE_WORKGROUP_SIZE, `${name} backward input`);
     backward.push(
       bwdX.dispatch(
-        bwdX.bind({
-          outputGrad: buffers.outputGrad,
-          output: buffers.output,
-          params: buffers.params,
-          inputGrad: buffers.inputGrad,
-        }),
-        groupsFor(tiles(batch) * tiles(IN), DENSE_WORKGROUP_SIZE, `${name} backward input`),
-        1,
+        bwdX.bind({ outputGrad, output: buffers.output, params: buffers.params, inputGrad }),
+        xx,
+        xy,
         1,
         `${name}.backward_input`,
       ),
     );
   }
+  const bwdW = new Kernel(ctx.root, {
+    shader: 'dense_backward_weights',
+    layout: backwardWeightsLayout,
+    constants: { ...shape, W_OFFSET: weightOffset, B_OFFSET: biasOffset },
+    variant: name,
+  });
+  const [wx, wy] = gridFor(tiles(IN) * tiles(OUT), DENSE_WORKGROUP_SIZE, `${name} backward weights`);
   backward.push(
     bwdW.dispatch(
-      bwdW.bind({ input: buffers.input, outputGrad: buffers.outputGrad, output: buffers.output, grads: buffers.grads }),
-      groupsFor(tiles(IN) * tiles(OUT), DENSE_WORKGROUP_SIZE, `${name} backward weights`),
-      1,
+      bwdW.bind({ input: buffers.input, outputGrad, output: buffers.output, grads }),
+      wx,
+      wy,
       1,
       `${name}.backward_weights`,
     ),

@@ -5,7 +5,7 @@
 // (and the output gradient as the input gradient). Evaluation skips dropout entirely.
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
-import { Kernel, groupsFor } from '../gpu/kernel.ts';
+import { Kernel, gridFor } from '../gpu/kernel.ts';
 import { StepState } from '../gpu/state.ts';
 import { dropoutThreshold } from './dropout-rng.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
@@ -71,15 +71,15 @@ export function createDropout(ctx: GpuContext, config: DropoutConfig, buffers: D
   };
   const fwd = new Kernel(ctx.root, { shader: 'dropout_forward', layout: forwardLayout, constants, variant: name });
   const bwd = new Kernel(ctx.root, { shader: 'dropout_backward', layout: backwardLayout, constants, variant: name });
-  const groups = groupsFor(total, DROPOUT_WORKGROUP_SIZE, name);
+  const [gx, gy] = gridFor(total, DROPOUT_WORKGROUP_SIZE, name);
   const forward = [
-    fwd.dispatch(fwd.bind({ state: buffers.state, input: buffers.input, output: buffers.output }), groups, 1, 1, `${name}.forward`),
+    fwd.dispatch(fwd.bind({ state: buffers.state, input: buffers.input, output: buffers.output }), gx, gy, 1, `${name}.forward`),
   ];
   const backward = [
     bwd.dispatch(
       bwd.bind({ state: buffers.state, outputGrad: buffers.outputGrad, inputGrad: buffers.inputGrad }),
-      groups,
-      1,
+      gx,
+      gy,
       1,
       `${name}.backward`,
     ),

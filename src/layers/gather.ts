@@ -7,7 +7,7 @@
 // setGatherBatch before submitting each evaluation batch; the trainer's state is untouched.
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
-import { Kernel, groupsFor, type Dispatch } from '../gpu/kernel.ts';
+import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
 import { createBufferWith, createStorageBuffer, writeBuffer } from '../gpu/buffers.ts';
 import { StepState } from '../gpu/state.ts';
 import type { GpuContext } from './types.ts';
@@ -87,6 +87,7 @@ export function createGather(
     constants: { WORKGROUP_SIZE: GATHER_WORKGROUP_SIZE, BATCH: batch, WORDS, IMAGE_COUNT: imageCount },
   });
   const bindGroup = kernel.bind({ ...buffers, scale });
-  const dispatch = kernel.dispatch(bindGroup, groupsFor(batch * WORDS, GATHER_WORKGROUP_SIZE, 'gather'), 1, 1, 'gather');
+  const [gx, gy] = gridFor(batch * WORDS, GATHER_WORKGROUP_SIZE, 'gather');
+  const dispatch = kernel.dispatch(bindGroup, gx, gy, 1, 'gather');
   return { dispatch, destroy: () => scale.destroy() };
 }

@@ -4,6 +4,7 @@
 //               per-sample loss/correct/prediction, then ONE workgroup sums them into
 //               batchLoss[state.batch] (f32 sum of losses) and batchCorrect[state.batch] (u32 count)
 //   backward  = [softmax_xent_backward]   dlogits = (softmax(z) - onehot(label)) / batch
+//               (empty, and no backward kernel built, when shape.inferenceOnly)
 //   inference = [softmax_xent_forward, batch_metrics(evalState ?? state)]
 //
 // Evaluation: an evaluator builds its OWN instance (e.g. batch 500, slots 20 for the 10,000
@@ -18,7 +19,7 @@
 // is ignored by the kernel.
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
-import { Kernel, groupsFor, type Dispatch } from '../gpu/kernel.ts';
+import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import { StepState } from '../gpu/state.ts';
 import type { GpuContext } from './types.ts';
@@ -35,6 +36,8 @@ export interface SoftmaxXentShape {
   classes: number;
   /** Length of batchLoss / batchCorrect (steps per epoch, or evaluation batches). */
   slots: number;
+  /** Evaluation only: no backward pipeline or bind group (`backward` is empty; logitsGrad not needed). */
+  inferenceOnly?: boolean;
 }
 
 export interface SoftmaxXentBindings {
@@ -42,8 +45,8 @@ export interface SoftmaxXentBindings {
   logits: GPUBuffer;
   /** (B) u32, read. */
   labels: GPUBuffer;
-  /** (B, classes) f32, written by backward. */
-  logitsGrad: GPUBuffer;
+  /** (B, classes) f32, written by backward; required unless inferenceOnly. */
+  logitsGrad?: GPUBuffer;
   /** StepState; forward reads .batch as the metrics slot. */
   state: GPUBuffer;
   /** (slots) f32, written one element per forward/inference. */
@@ -111,7 +114,6 @@ export function createSoftmaxXent(
 
   const perSample = { WORKGROUP_SIZE: LOSS_WORKGROUP_SIZE, BATCH: B, CLASSES: C };
   const fwd = new Kernel(root, { shader: 'softmax_xent_forward', layout: forwardLayout, constants: perSample, variant });
-  const bwd = new Kernel(root, { shader: 'softmax_xent_backward', layout: backwardLayout, constants: perSample, variant });
   const metrics = new Kernel(root, {
     shader: 'batch_metrics',
     layout: metricsLayout,
@@ -120,10 +122,11 @@ export function createSoftmaxXent(
     variant,
   });
 
-  const groups = groupsFor(B, LOSS_WORKGROUP_SIZE, 'softmax_xent');
+  const [gx, gy] = gridFor(B, LOSS_WORKGROUP_SIZE, 'softmax_xent');
   const fwdDispatch = fwd.dispatch(
     fwd.bind({ logits: b.logits, labels: b.labels, losses, correct, pred: predictions }),
-    groups,
+    gx,
+    gy,
   );
   const metricsFor = (state: GPUBuffer, label: string): Dispatch =>
     metrics.dispatch(
@@ -133,11 +136,16 @@ export function createSoftmaxXent(
       1,
       label,
     );
-  const bwdDispatch = bwd.dispatch(bwd.bind({ logits: b.logits, labels: b.labels, dlogits: b.logitsGrad }), groups);
+  const backward: Dispatch[] = [];
+  if (!shape.inferenceOnly) {
+    if (!b.logitsGrad) throw new Error('createSoftmaxXent: logitsGrad is required unless inferenceOnly');
+    const bwd = new Kernel(root, { shader: 'softmax_xent_backward', layout: backwardLayout, constants: perSample, variant });
+    backward.push(bwd.dispatch(bwd.bind({ logits: b.logits, labels: b.labels, dlogits: b.logitsGrad }), gx, gy));
+  }
 
   return {
     forward: [fwdDispatch, metricsFor(b.state, `${metrics.label}[train]`)],
-    backward: [bwdDispatch],
+    backward,
     inference: [fwdDispatch, metricsFor(b.evalState ?? b.state, `${metrics.label}[eval]`)],
     losses,
     correct,

@@ -10,7 +10,7 @@
 // must be zero in params and grads and then stay zero.
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
-import { Kernel, groupsFor, type Dispatch } from '../gpu/kernel.ts';
+import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
 import { StepState } from '../gpu/state.ts';
 import type { GpuContext } from './types.ts';
 
@@ -87,7 +87,7 @@ export function createOptimizer(ctx: GpuContext, opts: OptimizerOptions, b: Opti
   }
   const length4 = length / 4;
   const constants = { WORKGROUP_SIZE: OPTIMIZER_WORKGROUP_SIZE, LENGTH4: length4 };
-  const groups = groupsFor(length4, OPTIMIZER_WORKGROUP_SIZE, kind);
+  const [gx, gy] = gridFor(length4, OPTIMIZER_WORKGROUP_SIZE, kind);
   const params = checkBuffer('params', b.params, length);
   const grads = checkBuffer('grads', b.grads, length);
   const m = checkBuffer('m', b.m, length);
@@ -114,7 +114,7 @@ export function createOptimizer(ctx: GpuContext, opts: OptimizerOptions, b: Opti
       variant: `n${length}`,
     });
     const v = checkBuffer('v', b.v, length);
-    const dispatch = kernel.dispatch(kernel.bind({ hyper, state: b.state, params, grads, m, v }), groups);
+    const dispatch = kernel.dispatch(kernel.bind({ hyper, state: b.state, params, grads, m, v }), gx, gy);
     return {
       dispatch,
       setLearningRate(lr: number) {
@@ -134,7 +134,7 @@ export function createOptimizer(ctx: GpuContext, opts: OptimizerOptions, b: Opti
       externals: { SgdHyper },
       variant: `n${length}`,
     });
-    const dispatch = kernel.dispatch(kernel.bind({ hyper, params, grads, velocity: m }), groups);
+    const dispatch = kernel.dispatch(kernel.bind({ hyper, params, grads, velocity: m }), gx, gy);
     return {
       dispatch,
       setLearningRate(lr: number) {

@@ -2,7 +2,9 @@
 // layer's dispatches prepared once. `train` is one training step's forward and backward
 // (gather .. gradients written into `grads`); `inference` is the evaluation forward pass
 // (no dropout) ending in the loss and per-batch metrics. The trainer brackets `train` with
-// step_begin, the optimizer and step_end.
+// step_begin, the optimizer and step_end. An evaluation plan (training: false) builds every
+// layer with `inferenceOnly` (no backward kernels, bind groups or scratch buffers), skips the
+// dropout layers and allocates no gradient buffers.
 import { C0, C1, C2, CLASSES, FLAT, H1, H2, HIDDEN, IMAGE, P1, P2 } from '../model/architecture.ts';
 import { paramSpec } from '../model/params.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
@@ -50,7 +52,10 @@ export interface ModelPlan {
   readonly batch: number;
   /** Layers in forward order with their dispatches (training plans: training forward). */
   readonly layers: PlanLayer[];
-  /** Every activation and gradient buffer by name (x0, labels, a1, p1, d1, ..., dA1). */
+  /**
+   * Every activation and gradient buffer by name (x0, labels, a1, p1, d1, ..., dA1); evaluation
+   * plans have no gradient buffers (no dLogits .. dA1 keys).
+   */
   readonly buffers: Readonly<Record<string, GPUBuffer>>;
   /** Forward + loss + backward of one training step (empty for an evaluation plan). */
   readonly train: Dispatch[];
@@ -63,6 +68,27 @@ export interface ModelPlan {
 
 const DROPOUT_LAYER_IDS = [1, 2, 3] as const;
 
+/** Stand-in for a layer an evaluation plan does not build (dropout). */
+const NO_LAYER = { forward: [] as Dispatch[], backward: [] as Dispatch[], destroy() {} };
+
+/** dL/d of each activation, for a training plan (aliases where a dropout has rate 0). */
+function createGradients(
+  f32: (elements: number, label: string) => GPUBuffer,
+  B: number,
+  rates: readonly [number, number, number],
+): Record<'dLogits' | 'dD3' | 'dH' | 'dD2' | 'dP2' | 'dA2' | 'dD1' | 'dP1' | 'dA1', GPUBuffer> {
+  const dLogits = f32(B * CLASSES, 'dLogits'); // (B, 10)
+  const dD3 = f32(B * HIDDEN, 'dD3'); // (B, 128)
+  const dH = rates[2] > 0 ? f32(B * HIDDEN, 'dH') : dD3; // (B, 128)
+  const dD2 = f32(B * FLAT, 'dD2'); // (B, 1600)
+  const dP2 = rates[1] > 0 ? f32(B * FLAT, 'dP2') : dD2; // (B, 5, 5, 64)
+  const dA2 = f32(B * H2 * H2 * C2, 'dA2'); // (B, 11, 11, 64)
+  const dD1 = f32(B * P1 * P1 * C1, 'dD1'); // (B, 13, 13, 32)
+  const dP1 = rates[0] > 0 ? f32(B * P1 * P1 * C1, 'dP1') : dD1; // (B, 13, 13, 32)
+  const dA1 = f32(B * H1 * H1 * C1, 'dA1'); // (B, 26, 26, 32)
+  return { dLogits, dD3, dH, dD2, dP2, dA2, dD1, dP1, dA1 };
+}
+
 export function createModelPlan(ctx: GpuContext, config: ModelPlanConfig, shared: SharedBuffers): ModelPlan {
   const { device } = ctx;
   const B = config.batch;
@@ -73,6 +99,7 @@ export function createModelPlan(ctx: GpuContext, config: ModelPlanConfig, shared
     return b;
   };
   const training = config.training;
+  const inferenceOnly = !training;
   const rates = training ? config.dropout : ([0, 0, 0] as const);
 
   // Forward activations (NHWC).
@@ -89,18 +116,9 @@ export function createModelPlan(ctx: GpuContext, config: ModelPlanConfig, shared
   const d3 = rates[2] > 0 ? f32(B * HIDDEN, 'd3') : h; // (B, 128)
   const logits = f32(B * CLASSES, 'logits'); // (B, 10)
 
-  // Gradients (dL/d of each activation). Unused in evaluation plans, but tiny next to the
-  // activations except da1/da2; evaluation plans get 4-byte placeholders.
-  const g = (elements: number, label: string) => (training ? f32(elements, label) : f32(1, label));
-  const dLogits = g(B * CLASSES, 'dLogits'); // (B, 10)
-  const dD3 = g(B * HIDDEN, 'dD3'); // (B, 128)
-  const dH = rates[2] > 0 ? g(B * HIDDEN, 'dH') : dD3; // (B, 128)
-  const dD2 = g(B * FLAT, 'dD2'); // (B, 1600)
-  const dP2 = rates[1] > 0 ? g(B * FLAT, 'dP2') : dD2; // (B, 5, 5, 64)
-  const dA2 = g(B * H2 * H2 * C2, 'dA2'); // (B, 11, 11, 64)
-  const dD1 = g(B * P1 * P1 * C1, 'dD1'); // (B, 13, 13, 32)
-  const dP1 = rates[0] > 0 ? g(B * P1 * P1 * C1, 'dP1') : dD1; // (B, 13, 13, 32)
-  const dA1 = g(B * H1 * H1 * C1, 'dA1'); // (B, 26, 26, 32)
+  // Gradients (dL/d of each activation): training plans only. Evaluation plans build every
+  // layer inference-only (no backward kernels or scratch) and allocate none of these.
+  const grad = training ? createGradients(f32, B, rates) : undefined;
 
   const { params, grads, state } = shared;
   const off = (name: string) => paramSpec(name).offset;
@@ -114,64 +132,70 @@ export function createModelPlan(ctx: GpuContext, config: ModelPlanConfig, shared
     ctx,
     {
       name: 'conv2d', batch: B, height: IMAGE, width: IMAGE, inChannels: C0, outChannels: C1,
-      kernelOffset: off('conv2d/kernel'), biasOffset: off('conv2d/bias'),
+      kernelOffset: off('conv2d/kernel'), biasOffset: off('conv2d/bias'), inferenceOnly,
     },
-    { input: x0, output: a1, params, grads, outputGrad: dA1 },
+    { input: x0, output: a1, params, grads: training ? grads : undefined, outputGrad: grad?.dA1 },
   );
   const pool1 = createMaxPool(
     ctx,
-    { name: 'max_pooling2d', batch: B, height: H1, width: H1, channels: C1 },
-    { input: a1, output: p1, outputGrad: dP1, inputGrad: dA1 },
+    { name: 'max_pooling2d', batch: B, height: H1, width: H1, channels: C1, inferenceOnly },
+    { input: a1, output: p1, outputGrad: grad?.dP1, inputGrad: grad?.dA1 },
   );
-  const drop1 = createDropout(
-    ctx,
-    { name: 'dropout', batch: B, count: P1 * P1 * C1, rate: rates[0], layerId: DROPOUT_LAYER_IDS[0] },
-    { input: p1, output: d1, outputGrad: dD1, inputGrad: dP1, state },
-  );
+  const drop1 = grad
+    ? createDropout(
+        ctx,
+        { name: 'dropout', batch: B, count: P1 * P1 * C1, rate: rates[0], layerId: DROPOUT_LAYER_IDS[0] },
+        { input: p1, output: d1, outputGrad: grad.dD1, inputGrad: grad.dP1, state },
+      )
+    : NO_LAYER;
   const conv2 = createConv2d(
     ctx,
     {
       name: 'conv2d_1', batch: B, height: P1, width: P1, inChannels: C1, outChannels: C2,
-      kernelOffset: off('conv2d_1/kernel'), biasOffset: off('conv2d_1/bias'),
+      kernelOffset: off('conv2d_1/kernel'), biasOffset: off('conv2d_1/bias'), inferenceOnly,
     },
-    { input: d1, output: a2, params, grads, outputGrad: dA2, inputGrad: dD1 },
+    { input: d1, output: a2, params, grads: training ? grads : undefined, outputGrad: grad?.dA2, inputGrad: grad?.dD1 },
   );
   const pool2 = createMaxPool(
     ctx,
-    { name: 'max_pooling2d_1', batch: B, height: H2, width: H2, channels: C2 },
-    { input: a2, output: p2, outputGrad: dP2, inputGrad: dA2 },
+    { name: 'max_pooling2d_1', batch: B, height: H2, width: H2, channels: C2, inferenceOnly },
+    { input: a2, output: p2, outputGrad: grad?.dP2, inputGrad: grad?.dA2 },
   );
-  const drop2 = createDropout(
-    ctx,
-    { name: 'dropout_1', batch: B, count: FLAT, rate: rates[1], layerId: DROPOUT_LAYER_IDS[1] },
-    { input: p2, output: d2, outputGrad: dD2, inputGrad: dP2, state },
-  );
+  const drop2 = grad
+    ? createDropout(
+        ctx,
+        { name: 'dropout_1', batch: B, count: FLAT, rate: rates[1], layerId: DROPOUT_LAYER_IDS[1] },
+        { input: p2, output: d2, outputGrad: grad.dD2, inputGrad: grad.dP2, state },
+      )
+    : NO_LAYER;
   const dense1 = createDense(
     ctx,
     {
       name: 'dense', batch: B, inFeatures: FLAT, outFeatures: HIDDEN, relu: true,
-      weightOffset: off('dense/kernel'), biasOffset: off('dense/bias'),
+      weightOffset: off('dense/kernel'), biasOffset: off('dense/bias'), inferenceOnly,
     },
-    { input: d2, output: h, params, grads, outputGrad: dH, inputGrad: dD2 },
+    { input: d2, output: h, params, grads: training ? grads : undefined, outputGrad: grad?.dH, inputGrad: grad?.dD2 },
   );
-  const drop3 = createDropout(
-    ctx,
-    { name: 'dropout_2', batch: B, count: HIDDEN, rate: rates[2], layerId: DROPOUT_LAYER_IDS[2] },
-    { input: h, output: d3, outputGrad: dD3, inputGrad: dH, state },
-  );
+  const drop3 = grad
+    ? createDropout(
+        ctx,
+        { name: 'dropout_2', batch: B, count: HIDDEN, rate: rates[2], layerId: DROPOUT_LAYER_IDS[2] },
+        { input: h, output: d3, outputGrad: grad.dD3, inputGrad: grad.dH, state },
+      )
+    : NO_LAYER;
   const dense2 = createDense(
     ctx,
     {
       name: 'dense_1', batch: B, inFeatures: HIDDEN, outFeatures: CLASSES, relu: false,
-      weightOffset: off('dense_1/kernel'), biasOffset: off('dense_1/bias'),
+      weightOffset: off('dense_1/kernel'), biasOffset: off('dense_1/bias'), inferenceOnly,
     },
-    { input: d3, output: logits, params, grads, outputGrad: dLogits, inputGrad: dD3 },
+    { input: d3, output: logits, params, grads: training ? grads : undefined, outputGrad: grad?.dLogits, inputGrad: grad?.dD3 },
   );
   const loss = createSoftmaxXent(
     ctx,
-    { batch: B, classes: CLASSES, slots: config.slots },
+    { batch: B, classes: CLASSES, slots: config.slots, inferenceOnly },
     {
-      logits, labels, logitsGrad: dLogits, state,
+      logits, labels, logitsGrad: grad?.dLogits, state,
       batchLoss: shared.batchLoss, batchCorrect: shared.batchCorrect,
     },
   );
@@ -180,14 +204,14 @@ export function createModelPlan(ctx: GpuContext, config: ModelPlanConfig, shared
   const inference = training
     ? []
     : [
-    gather.dispatch,
-    ...conv1.inference,
-    ...pool1.inference,
-    ...conv2.inference,
-    ...pool2.inference,
-    ...dense1.inference,
-    ...dense2.inference,
-    ...loss.inference,
+        gather.dispatch,
+        ...conv1.inference,
+        ...pool1.inference,
+        ...conv2.inference,
+        ...pool2.inference,
+        ...dense1.inference,
+        ...dense2.inference,
+        ...loss.inference,
       ];
   const train = training
     ? [
@@ -234,10 +258,7 @@ export function createModelPlan(ctx: GpuContext, config: ModelPlanConfig, shared
     layer('dense_1', dense2),
     layer('loss', loss),
   ].filter((l) => l.forward.length + l.backward.length > 0);
-  const buffers = {
-    x0, labels, a1, p1, d1, a2, p2, d2, h, d3, logits,
-    dLogits, dD3, dH, dD2, dP2, dA2, dD1, dP1, dA1,
-  };
+  const buffers: Record<string, GPUBuffer> = { x0, labels, a1, p1, d1, a2, p2, d2, h, d3, logits, ...grad };
   return {
     batch: B,
     layers,

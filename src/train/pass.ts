@@ -95,6 +95,11 @@ export class Pass {
     if (this.tailIndices) writeBuffer(device, this.tailIndices, order.subarray(main), this.fullBatches * this.tail * 4);
   }
 
+  /** The plan of the full batches (buffers and per-layer dispatches, for benchmarks). */
+  get mainPlan(): ModelPlan {
+    return this.main;
+  }
+
   /** Training dispatches (forward + backward) of batch k. */
   trainBatch(k: number): Dispatch[] {
     return k < this.fullBatches ? this.main.train : this.tailPlan!.train;

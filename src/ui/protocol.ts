@@ -33,7 +33,9 @@ export type PageToWorker =
   /** Export the current model as model.json + weights.bin. */
   | { type: 'save' }
   /** Import model.json + weights; a bad pair changes nothing. */
-  | { type: 'load'; modelJson: string; modelJsonName: string; weights: ArrayBuffer; weightsName: string }
+  | { type: 'load'; modelJson: string; modelJsonName: string; weights: { name: string; data: ArrayBuffer }[] }
+  /** Make these flat weights (PARAMS layout) the current model, e.g. an autosaved checkpoint. */
+  | { type: 'useWeights'; weights: Float32Array; label: string }
   /** Testing aid: destroys the GPU device as a driver reset would. */
   | { type: 'simulateDeviceLoss' };
 

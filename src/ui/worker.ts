@@ -70,6 +70,12 @@ function getData(): Promise<Mnist> {
 const INFERENCE_OPTIONS: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, epochs: 1, limit: 256, validationSplit: 0 };
 
 async function replaceModel(weights: Float32Array): Promise<void> {
+  if (trainer && !gpuLost) {
+    // Same architecture: just overwrite the parameters (queued after any pending predict).
+    const model = trainer;
+    await exclusive(async () => model.setWeights(weights));
+    return;
+  }
   const g = await getGpu();
   const d = await getData();
   phase('building', 'Building the model…');
@@ -228,7 +234,10 @@ async function handle(msg: PageToWorker): Promise<void> {
       if (training || busy) return post({ type: 'error', context: 'load', message: 'stop the current run before loading weights' });
       let imported;
       try {
-        imported = readModel(msg.modelJson, new Map([[msg.weightsName, msg.weights]]), { source: msg.modelJsonName });
+        // One binary file: take it whatever its name (downloads get renamed, e.g. "weights (1).bin").
+        const weights =
+          msg.weights.length === 1 ? msg.weights[0].data : new Map(msg.weights.map((w) => [w.name, w.data] as const));
+        imported = readModel(msg.modelJson, weights, { source: msg.modelJsonName });
       } catch (e) {
         return post({ type: 'error', context: 'load', message: errorMessage(e) });
       }
@@ -236,7 +245,22 @@ async function handle(msg: PageToWorker): Promise<void> {
       try {
         await replaceModel(imported.params);
         const notes = imported.renamed.length ? ` (${imported.renamed.length} weights matched by layer order)` : '';
-        post({ type: 'loaded', message: `Loaded ${msg.modelJsonName} + ${msg.weightsName}${notes}.`, dropout: imported.dropout });
+        post({ type: 'loaded', message: `Loaded ${msg.modelJsonName} + ${msg.weights.map((w) => w.name).join(' + ')}${notes}.`, dropout: imported.dropout });
+        post({ type: 'model-ready' });
+      } catch (e) {
+        post({ type: 'error', context: 'load', message: errorMessage(e) });
+      } finally {
+        busy = false;
+        phase('idle');
+      }
+      return;
+    }
+    case 'useWeights': {
+      if (training || busy) return post({ type: 'error', context: 'load', message: 'stop the current run first' });
+      busy = true;
+      try {
+        await replaceModel(msg.weights);
+        post({ type: 'loaded', message: `Using ${msg.label}.` });
         post({ type: 'model-ready' });
       } catch (e) {
         post({ type: 'error', context: 'load', message: errorMessage(e) });

@@ -1,0 +1,180 @@
+// Browser side of `npm run bench`: validates one real training step layer by layer against
+// the float64 reference, then times every kernel alone, the kernel variants side by side,
+// the whole training step and inference.
+import { acquireGpu, describeAdapter } from '../src/gpu/device.ts';
+import { createStorageBuffer } from '../src/gpu/buffers.ts';
+import { encodeDispatches, type Dispatch } from '../src/gpu/kernel.ts';
+import { fetchMnist } from '../src/data/mnist.ts';
+import { initParams } from '../src/model/init.ts';
+import { PARAM_BUFFER_LENGTH, paramSpec } from '../src/model/params.ts';
+import { C1, C2, P1, CLASSES } from '../src/model/architecture.ts';
+import { Rng } from '../src/model/rng.ts';
+import { createBufferWith, readF32 } from '../src/gpu/buffers.ts';
+import { createOptimizer } from '../src/layers/optimizer.ts';
+import { createStepBegin, createStepEnd, createStepState } from '../src/layers/step-state.ts';
+import { createConv2d } from '../src/layers/conv2d.ts';
+import { uploadSplit } from '../src/train/dataset-gpu.ts';
+import { Pass, identityOrder } from '../src/train/pass.ts';
+import { STEPS_PER_SUBMIT } from '../src/train/trainer.ts';
+import { validateStep } from './validate-step.ts';
+import { kernelCost, shaderOf } from './kernel-costs.ts';
+import { GpuTimer } from './timing.ts';
+import { BENCH_API_GLOBAL, type BenchPageApi, type BenchRequest, type BenchResult, type KernelRow, type VariantRow } from './bench-protocol.ts';
+
+const SEED = 42;
+const RATES = [0.25, 0.25, 0.5] as const;
+const LR = 0.001;
+
+async function run(req: BenchRequest): Promise<BenchResult> {
+  const gpu = await acquireGpu();
+  const { device, root } = gpu;
+  const ctx = { device, root };
+  const data = await fetchMnist('/mnist');
+  const B = req.batch;
+
+  // One training setup at batch B on real MNIST.
+  const w0 = initParams(SEED);
+  const params = createBufferWith(device, w0, 'params');
+  const grads = createStorageBuffer(device, PARAM_BUFFER_LENGTH * 4, 'grads');
+  const m = createStorageBuffer(device, PARAM_BUFFER_LENGTH * 4, 'm');
+  const v = createStorageBuffer(device, PARAM_BUFFER_LENGTH * 4, 'v');
+  const state = createStepState(device, SEED);
+  const trainData = uploadSplit(device, data.train, data.train.count, 'train');
+  const pass = new Pass(ctx, { label: 'bench', count: B, batch: B, training: true, dropout: RATES }, { data: trainData, params, grads, state });
+  const order = identityOrder(data.train.count);
+  new Rng(SEED).shuffle(order);
+  const batchIndices = order.slice(0, B);
+  pass.setOrder(batchIndices);
+  const optimizer = createOptimizer(ctx, { kind: 'adam', length: PARAM_BUFFER_LENGTH, lr: LR }, { params, grads, m, v, state });
+  const step: Dispatch[] = [createStepBegin(ctx, state), ...pass.trainBatch(0), optimizer.dispatch, createStepEnd(ctx, state)];
+
+  // 1. Validate one step, layer by layer, before timing anything.
+  const encoder = device.createCommandEncoder();
+  encodeDispatches(encoder, step);
+  device.queue.submit([encoder.finish()]);
+  const plan = pass.mainPlan;
+  const validation = await validateStep(device, {
+    plan, paramsBefore: w0, paramsAfter: params, grads, images: data.train.images, indices: batchIndices,
+    seed: SEED, step: 1, rates: RATES, learningRate: LR,
+  });
+  const failed = validation.filter((c) => !c.ok);
+  if (failed.length) {
+    throw new Error(`validation failed; not timing wrong kernels: ${failed.map((c) => `${c.name} (error ${c.error.toExponential(2)} > ${c.tolerance})`).join('; ')}`);
+  }
+
+  // 2. Every kernel alone.
+  const timer = new GpuTimer(device, gpu.hasTimestamps);
+  const wall = new GpuTimer(device, false);
+  const budget = { budgetMs: req.quick ? 50 : req.kernelBudgetMs, minReps: req.quick ? 1 : 3, maxReps: req.quick ? 2 : 50 };
+  const rows: KernelRow[] = [];
+  const layers = [...plan.layers, { name: 'optimizer', forward: [optimizer.dispatch], backward: [] }];
+  for (const layer of layers) {
+    for (const [passName, list] of [['forward', layer.forward], ['backward', layer.backward]] as const) {
+      for (const d of list) {
+        const shader = shaderOf(d.pipeline.label);
+        const cost = kernelCost(layer.name, shader, B);
+        const t = await timer.time([d], budget);
+        rows.push({
+          name: `${layer.name} ${passName} ${shader}`,
+          layer: layer.name,
+          shader,
+          shape: cost?.shape ?? '',
+          ms: t.ms,
+          gflops: cost ? cost.flops / t.ms / 1e6 : 0,
+          gbps: cost ? cost.bytes / t.ms / 1e6 : 0,
+          reps: t.reps,
+          share: 0,
+        });
+      }
+    }
+  }
+  const total = rows.reduce((a, r) => a + r.ms, 0);
+  for (const r of rows) r.share = r.ms / total;
+
+  // 3. Kernel variants side by side: conv2d_1's input gradient, each validated against the
+  // promoted kernel's (already validated) output.
+  const variants: VariantRow[] = [];
+  const dD1 = await readF32(device, plan.buffers.dD1);
+  // The step's own inputs: parameters before the optimizer moved them.
+  const paramsBefore = createBufferWith(device, w0, 'params before');
+  const scratchGrads = createStorageBuffer(device, PARAM_BUFFER_LENGTH * 4, 'scratch grads');
+  for (const variant of ['transposed', 'direct'] as const) {
+    const scratch = createStorageBuffer(device, B * P1 * P1 * C1 * 4, `dx ${variant}`);
+    const layer = createConv2d(
+      ctx,
+      { name: `conv2d_1 ${variant}`, batch: B, height: P1, width: P1, inChannels: C1, outChannels: C2,
+        kernelOffset: paramSpec('conv2d_1/kernel').offset, biasOffset: paramSpec('conv2d_1/bias').offset },
+      { input: plan.buffers.d1, output: plan.buffers.a2, params: paramsBefore, grads: scratchGrads, outputGrad: plan.buffers.dA2, inputGrad: scratch },
+      { inputVariant: variant },
+    );
+    // Re-run the forward so a2 matches params (the optimizer step changed them), then backward.
+    const e = device.createCommandEncoder();
+    encodeDispatches(e, [...layer.forward, ...layer.backward]);
+    device.queue.submit([e.finish()]);
+    const dx = await readF32(device, scratch);
+    const ref = dD1;
+    let maxDiff = 0;
+    let maxRef = 0;
+    for (let i = 0; i < ref.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(dx[i] - ref[i]));
+      maxRef = Math.max(maxRef, Math.abs(ref[i]));
+    }
+    const input = layer.backward.filter((d) => /^conv2d_backward_(input|kernel_transpose)/.test(shaderOf(d.pipeline.label)));
+    const t = await timer.time(input, budget);
+    const cost = kernelCost('conv2d_1', 'conv2d_backward_input', B)!;
+    variants.push({ name: `conv2d_1 backward input: ${variant}`, ms: t.ms, gflops: cost.flops / t.ms / 1e6, error: maxDiff / (maxRef + 1e-30), promoted: variant === 'transposed' });
+    layer.destroy();
+    scratch.destroy();
+  }
+
+  // 4. The whole training step, as the trainer submits it.
+  const steps: Dispatch[] = [];
+  for (let i = 0; i < STEPS_PER_SUBMIT; i++) steps.push(...step);
+  const stepTiming = await wall.time(steps, { budgetMs: req.quick ? 0 : req.stepBudgetMs, minReps: req.quick ? 1 : 3, maxReps: req.quick ? 1 : 20 });
+  const msPerStep = stepTiming.ms / STEPS_PER_SUBMIT;
+
+  // 5. Inference at inferBatch on test images, GPU only and with the logits read back.
+  const testData = uploadSplit(device, data.test, req.inferBatch, 'test');
+  const infer = new Pass(ctx, { label: 'infer', count: req.inferBatch, batch: req.inferBatch, training: false, dropout: [0, 0, 0] }, { data: testData, params, grads, state: createStepState(device, 0) });
+  infer.setOrder(identityOrder(req.inferBatch));
+  const inferTiming = await timer.time(infer.inferBatch(0), budget);
+  const staging = device.createBuffer({ size: req.inferBatch * CLASSES * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const withReadback: number[] = [];
+  for (let i = 0; i < (req.quick ? 1 : 5); i++) {
+    const t0 = performance.now();
+    const e = device.createCommandEncoder();
+    encodeDispatches(e, infer.inferBatch(0));
+    e.copyBufferToBuffer(infer.logits(0), 0, staging, 0, staging.size);
+    device.queue.submit([e.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    staging.unmap();
+    withReadback.push(performance.now() - t0);
+  }
+  withReadback.sort((a, b) => a - b);
+
+  const result: BenchResult = {
+    adapter: { ...gpu.adapter, label: describeAdapter(gpu.adapter) },
+    timing: timer.method,
+    validation,
+    kernels: rows,
+    variants,
+    train: {
+      ms_per_step: msPerStep,
+      samples_per_s: (B / msPerStep) * 1000,
+      epoch_seconds: (Math.ceil(54000 / B) * msPerStep) / 1000,
+      batch: B,
+      steps_per_submit: STEPS_PER_SUBMIT,
+    },
+    infer: {
+      images_per_s: (req.inferBatch / inferTiming.ms) * 1000,
+      ms_per_1000: (inferTiming.ms * 1000) / req.inferBatch,
+      ms_with_readback: withReadback[withReadback.length >> 1],
+      batch: req.inferBatch,
+    },
+  };
+  device.destroy();
+  return result;
+}
+
+const api: BenchPageApi = { run };
+(globalThis as unknown as Record<string, BenchPageApi>)[BENCH_API_GLOBAL] = api;

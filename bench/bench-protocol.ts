@@ -1,0 +1,51 @@
+// What the benchmark page returns to the Node driver (src/cli/bench.ts); the JSON written by
+// `npm run bench -- --json FILE` extends it with the peers.
+import type { AdapterSummary } from '../src/gpu/device.ts';
+
+export interface BenchRequest {
+  batch: number;
+  inferBatch: number;
+  /** Measuring time per kernel (ms). */
+  kernelBudgetMs: number;
+  stepBudgetMs: number;
+  /** Fewer repetitions (smoke test of the bench itself). */
+  quick: boolean;
+}
+
+export interface KernelRow {
+  name: string;
+  layer: string;
+  shader: string;
+  shape: string;
+  ms: number;
+  gflops: number;
+  gbps: number;
+  reps: number;
+  /** Share of the summed kernel time of a step. */
+  share: number;
+}
+
+export interface VariantRow {
+  name: string;
+  ms: number;
+  gflops: number;
+  /** Max relative difference against the validated output. */
+  error: number;
+  promoted: boolean;
+}
+
+export interface BenchResult {
+  adapter: AdapterSummary & { label: string };
+  timing: 'timestamp' | 'wall';
+  validation: { name: string; error: number; tolerance: number; ok: boolean }[];
+  kernels: KernelRow[];
+  variants: VariantRow[];
+  train: { ms_per_step: number; samples_per_s: number; epoch_seconds: number; batch: number; steps_per_submit: number };
+  infer: { images_per_s: number; ms_per_1000: number; ms_with_readback: number; batch: number };
+}
+
+export interface BenchPageApi {
+  run(request: BenchRequest): Promise<BenchResult>;
+}
+
+export const BENCH_API_GLOBAL = '__bench';

@@ -1,0 +1,156 @@
+// `npm run bench`: kernel, training-step and inference throughput of this project in headless
+// Chromium, then TensorFlow.js (webgpu and wasm backends) with the same model in the same
+// browser, with ratios. `--json FILE` writes the results; `--quick` is a smoke run.
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { chromium, type Browser } from 'playwright';
+import { findChromium, INSTALL_HINT, WEBGPU_FLAGS, WEBGPU_FLAGS_HARDWARE } from './chromium.ts';
+import { startDevServer } from './server.ts';
+import { BENCH_API_GLOBAL, type BenchPageApi, type BenchRequest, type BenchResult } from '../../bench/bench-protocol.ts';
+import { runTfjsPeers, type TfjsPeersResult } from '../../bench/peers/run-tfjs.ts';
+
+/** Inference batch (the issue's figure: images/s at batch 1000). */
+const INFER_BATCH = Number(process.env.BENCH_INFER_BATCH ?? 1000);
+
+const HELP = `Usage: npm run bench -- [options]
+
+  --json FILE     also write the results as JSON
+  --quick         smoke run: few repetitions, no peers
+  --no-peers      skip TensorFlow.js
+  --peer-cap S    seconds per TensorFlow.js backend (default 150)
+  --gpu           use the machine's GPU (default: SwiftShader flags)
+  --help          this text
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`bench: ${message}\n\n${HELP}`);
+  process.exit(2);
+}
+
+const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+const fixed = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+
+export function formatResults(r: BenchResult, peers: TfjsPeersResult | undefined, browserVersion: string): string {
+  const out: string[] = [];
+  const adapter = `adapter: ${r.adapter.label} | Chromium ${browserVersion} | timing: ${r.timing === 'timestamp' ? 'timestamp queries' : 'wall clock'}`;
+  out.push(`Validation (one real training step, each kernel vs the float64 reference) — ${adapter}`);
+  for (const c of r.validation) out.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${pad(c.name, 40)} max rel err ${c.error.toExponential(2)} (tol ${c.tolerance})`);
+  out.push('');
+  out.push(`Kernels at batch ${r.train.batch} — ${adapter}`);
+  out.push(`  ${pad('kernel', 52)} ${pad('shape', 40)} ${lpad('ms', 9)} ${lpad('GFLOP/s', 8)} ${lpad('GB/s', 7)} ${lpad('share', 6)}`);
+  for (const k of r.kernels) {
+    out.push(`  ${pad(k.name, 52)} ${pad(k.shape, 40)} ${lpad(fixed(k.ms, 3), 9)} ${lpad(fixed(k.gflops), 8)} ${lpad(fixed(k.gbps), 7)} ${lpad(fixed(100 * k.share, 1) + '%', 6)}`);
+  }
+  out.push('');
+  out.push(`Kernel variants — ${adapter}`);
+  for (const v of r.variants) {
+    out.push(`  ${v.promoted ? '*' : ' '} ${pad(v.name, 44)} ${lpad(fixed(v.ms, 3), 9)} ms ${lpad(fixed(v.gflops), 7)} GFLOP/s  err ${v.error.toExponential(1)}`);
+  }
+  out.push('');
+  out.push(`Training step (batch ${r.train.batch}, ${r.train.steps_per_submit} steps per submit) — ${adapter}`);
+  out.push(`  ${fixed(r.train.ms_per_step, 1)} ms/step, ${fixed(r.train.samples_per_s, 0)} samples/s, projected epoch (54,000 images) ${fixed(r.train.epoch_seconds, 1)} s`);
+  out.push(`Inference (batch ${r.infer.batch}) — ${adapter}`);
+  out.push(`  ${fixed(r.infer.images_per_s, 0)} images/s; 1000 images: ${fixed(r.infer.ms_per_1000, 1)} ms on the GPU, ${fixed(r.infer.ms_with_readback, 1)} ms with the readback`);
+  if (peers) {
+    out.push('');
+    const pa = peers.adapter ? `${peers.adapter.vendor} / ${peers.adapter.architecture}${peers.adapter.fallback ? ' (fallback)' : ''}` : 'no WebGPU adapter';
+    out.push(`Peers, same browser — adapter: ${pa}`);
+    out.push(`  ${pad('', 14)} ${lpad('ms/step', 10)} ${lpad('samples/s', 10)} ${lpad('infer ms/1000', 14)} ${lpad('ours/theirs train', 18)} ${lpad('ours/theirs infer', 18)}`);
+    const ourInfer = r.infer.ms_with_readback * (1000 / r.infer.batch);
+    out.push(`  ${pad('this project', 14)} ${lpad(fixed(r.train.ms_per_step, 1), 10)} ${lpad(fixed(r.train.samples_per_s, 0), 10)} ${lpad(fixed(ourInfer, 1), 14)}`);
+    for (const key of ['tfjs_webgpu', 'tfjs_wasm'] as const) {
+      const p = peers[key];
+      if (!p) {
+        out.push(`  ${pad(key, 14)} ${peers.errors[key] ?? 'not run'}`);
+        continue;
+      }
+      out.push(
+        `  ${pad(key, 14)} ${lpad(fixed(p.ms_per_step, 1), 10)} ${lpad(fixed(p.samples_per_s, 0), 10)} ${lpad(fixed(p.infer_ms, 1), 14)} ` +
+          `${lpad(fixed(r.train.samples_per_s / p.samples_per_s, 2) + 'x', 18)} ${lpad(fixed(p.infer_ms / ourInfer, 2) + 'x', 18)}`,
+      );
+    }
+  }
+  return out.join('\n');
+}
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        json: { type: 'string' },
+        quick: { type: 'boolean', default: false },
+        'no-peers': { type: 'boolean', default: false },
+        'peer-cap': { type: 'string', default: '150' },
+        gpu: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (e) {
+    fail(e instanceof Error ? e.message : String(e));
+  }
+  if (args.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const peerCap = Number(args['peer-cap']);
+  if (!(peerCap > 0)) fail(`--peer-cap: expected a positive number of seconds, got "${args['peer-cap']}"`);
+
+  const executablePath = findChromium();
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({ executablePath, headless: true, args: args.gpu ? WEBGPU_FLAGS_HARDWARE : [...WEBGPU_FLAGS, '--enable-webgpu-developer-features'] });
+  } catch (e) {
+    process.stderr.write(`bench: could not start Chromium: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}\n${INSTALL_HINT}\n`);
+    process.exit(1);
+  }
+  const server = await startDevServer(undefined, ['bench/bench.html']);
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') process.stderr.write(`page: ${m.text()}\n`);
+    });
+    await page.goto(`${server.url}/bench/bench.html`);
+    await page.waitForFunction((g) => g in globalThis, BENCH_API_GLOBAL);
+    const request: BenchRequest = { batch: 128, inferBatch: INFER_BATCH, kernelBudgetMs: 1500, stepBudgetMs: 20000, quick: args.quick };
+    process.stderr.write('bench: validating and timing our kernels...\n');
+    const result = await page.evaluate(
+      ({ g, req }) => (globalThis as unknown as Record<string, BenchPageApi>)[g].run(req),
+      { g: BENCH_API_GLOBAL, req: request },
+    );
+    await page.close();
+    let peers: TfjsPeersResult | undefined;
+    if (!args.quick && !args['no-peers']) {
+      process.stderr.write('bench: timing TensorFlow.js peers in the same browser...\n');
+      peers = await runTfjsPeers({ backends: ['webgpu', 'wasm'], capSeconds: peerCap, browser });
+    }
+    process.stdout.write(`${formatResults(result, peers, browser.version())}\n`);
+    if (args.json) {
+      const json = {
+        date: new Date().toISOString(),
+        browser: browser.version(),
+        ...result,
+        peers: peers
+          ? Object.fromEntries(
+              (['tfjs_webgpu', 'tfjs_wasm'] as const)
+                .filter((k) => peers![k])
+                .map((k) => [k, { ms_per_step: peers![k]!.ms_per_step, samples_per_s: peers![k]!.samples_per_s, infer_ms: peers![k]!.infer_ms, steps_timed: peers![k]!.steps_timed }]),
+            )
+          : {},
+      };
+      await writeFile(args.json, `${JSON.stringify(json, null, 2)}\n`);
+      process.stderr.write(`bench: wrote ${args.json}\n`);
+    }
+  } finally {
+    await server.close();
+    await browser.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

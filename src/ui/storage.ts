@@ -1,0 +1,55 @@
+// Autosave in IndexedDB: the latest checkpoint (weights after an epoch, the history so far
+// and the run's options), so that a reload or a lost GPU device can resume from it.
+import type { EpochRecord, TrainOptions } from '../train/types.ts';
+
+export interface Checkpoint {
+  options: TrainOptions;
+  evalCount: number;
+  /** Epochs done (1-based count). */
+  epoch: number;
+  history: EpochRecord[];
+  weights: Float32Array;
+  savedAt: number;
+  adapter: string;
+}
+
+const DB = 'webgpu-mnist';
+const STORE = 'checkpoints';
+const KEY = 'latest';
+
+function open(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error ?? new Error('IndexedDB open failed'));
+  });
+}
+
+async function withStore<T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest): Promise<T> {
+  const db = await open();
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      const tx = db.transaction(STORE, mode);
+      const req = op(tx.objectStore(STORE));
+      tx.oncomplete = () => resolve(req.result as T);
+      tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
+      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+    });
+  } finally {
+    db.close();
+  }
+}
+
+export function saveCheckpoint(c: Checkpoint): Promise<void> {
+  return withStore<unknown>('readwrite', (s) => s.put(c, KEY)).then(() => undefined);
+}
+
+export async function loadCheckpoint(): Promise<Checkpoint | undefined> {
+  const c = await withStore<Checkpoint | undefined>('readonly', (s) => s.get(KEY));
+  return c && c.weights instanceof Float32Array && Array.isArray(c.history) ? c : undefined;
+}
+
+export function clearCheckpoint(): Promise<void> {
+  return withStore<unknown>('readwrite', (s) => s.delete(KEY)).then(() => undefined);
+}

@@ -1,0 +1,139 @@
+// End-to-end tests of `npm run train`: real runs of the CLI (headless Chromium, WebGPU on
+// SwiftShader where there is no GPU). Run with the 'e2e' Vitest project.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { INSTALL_HINT } from '../../src/cli/chromium.ts';
+import { loadModelFiles, saveModelFiles } from '../../src/io/files.ts';
+import { initParams, PARAM_BUFFER_LENGTH } from '../../src/model/index.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function train(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn('npm', ['run', '--silent', 'train', '--', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+const dirs: string[] = [];
+async function tempDir(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'train-e2e-'));
+  dirs.push(d);
+  return d;
+}
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+function expectSameBits(a: Float32Array, b: Float32Array): void {
+  expect(a.length).toBe(b.length);
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  const i = x.findIndex((v, k) => v !== y[k]);
+  expect(i === -1 ? 'identical' : `first difference at ${i}`).toBe('identical');
+}
+
+describe('npm run train', () => {
+  it('trains one epoch on 600 images and prints and writes everything', async () => {
+    const out = await tempDir();
+    const run = await train(['--epochs', '1', '--limit', '600', '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const s = run.stdout;
+    // model summary
+    expect(s).toContain('Model: "sequential"');
+    expect(s).toContain('Total params: 225,034');
+    // start, epoch line, test result
+    expect(s).toMatch(/WebGPU adapter: .+/);
+    expect(s).toContain('Training on 540 images, validating on 60');
+    expect(s).toContain('Epoch 1/1');
+    expect(s).toMatch(/^5\/5 - \S+ - \S+\/step - loss: \d+\.\d{4} - accuracy: \d\.\d{4} - val_loss: \d+\.\d{4} - val_accuracy: \d\.\d{4}$/m);
+    expect(s).toMatch(/^Test loss: \d+\.\d{4} - test accuracy: \d\.\d{4}$/m);
+    // ten sample images with their labels
+    expect(s).toMatch(/First 10 test images/);
+    expect(s.match(/true \d pred \d[✓✗]/g)).toHaveLength(10);
+    expect(s).toMatch(/true 7 pred \d/); // the first test image is a 7
+    // files
+    const model = await loadModelFiles(join(out, 'model.json'));
+    expect(model.params.length).toBe(PARAM_BUFFER_LENGTH);
+    expect(model.renamed).toEqual([]);
+    const history = JSON.parse(await readFile(join(out, 'history.json'), 'utf8'));
+    expect(history.epochs).toHaveLength(1);
+    for (const k of ['loss', 'accuracy', 'val_loss', 'val_accuracy', 'seconds']) expect(typeof history.epochs[0][k]).toBe('number');
+    expect(history.epochs[0].loss).toBeLessThan(2.5);
+    expect(typeof history.test.loss).toBe('number');
+    expect(history.test.accuracy).toBeGreaterThan(0.2);
+  });
+
+  it('round-trips --init weights through the page bit for bit (stand-in trainer)', async () => {
+    const dir = await tempDir();
+    const initial = initParams(1234);
+    initial[5] = -0;
+    await saveModelFiles(join(dir, 'init'), initial);
+    const run = await train(['--epochs', '2', '--init', join(dir, 'init'), '--out', join(dir, 'out'), '--validation-split', '0'], {
+      MNIST_TRAINER_MODULE: 'test/cli/fake-trainer.ts',
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`Starting from ${join(dir, 'init', 'model.json')}`);
+    expect(run.stdout).toContain('Epoch 2/2');
+    expect(run.stdout).toContain('Test loss: 0.1250 - test accuracy: 0.8750');
+    expect(run.stdout).toContain('9/10 right');
+    const back = await loadModelFiles(join(dir, 'out'));
+    expectSameBits(back.params, initial);
+    const history = JSON.parse(await readFile(join(dir, 'out', 'history.json'), 'utf8'));
+    expect(history).toEqual({
+      epochs: [
+        { loss: 0.5, accuracy: 0.9, val_loss: 0.4, val_accuracy: 0.95, seconds: 0.25 },
+        { loss: 0.25, accuracy: 0.9, val_loss: 0.2, val_accuracy: 0.95, seconds: 0.25 },
+      ],
+      test: { loss: 0.125, accuracy: 0.875 },
+    });
+  });
+
+  it('exits 2 with a clear message on a bad option', async () => {
+    const run = await train(['--epochs', 'abc']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--epochs: expected a positive integer, got "abc"');
+    expect(run.stdout).toBe('');
+  });
+
+  it('prints the help', async () => {
+    const run = await train(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Usage: npm run train');
+  });
+
+  it('rejects a bad --init model before starting the browser', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'model.json'), JSON.stringify({ format: 'layers-model', weightsManifest: [{ paths: ['w.bin'], weights: [] }] }));
+    await writeFile(join(dir, 'w.bin'), new Uint8Array(0));
+    const run = await train(['--init', dir, '--out', join(dir, 'out')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('conv2d/kernel: missing');
+    expect(run.stdout).not.toContain('Model: "sequential"');
+  });
+
+  it('names the install hint when there is no browser', async () => {
+    const dir = await tempDir();
+    const run = await train(['--out', dir], { CHROMIUM_PATH: join(dir, 'no-such-chromium') });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(INSTALL_HINT);
+  });
+});

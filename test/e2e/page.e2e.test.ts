@@ -1,0 +1,238 @@
+// End-to-end tests of the page in real headless Chromium (WebGPU on SwiftShader where there is
+// no GPU): a Vite dev server started here, the browser driven by Playwright. Screenshots go
+// to test-results/ (gitignored).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Download, type Page } from 'playwright';
+import { createServer, type ViteDevServer } from 'vite';
+import { findChromium, INSTALL_HINT, WEBGPU_FLAGS } from '../../src/cli/chromium.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const OUT = join(ROOT, 'test-results', 'e2e');
+const RUN_TIMEOUT = 300_000;
+
+let server: ViteDevServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let url: string;
+
+function shot(name: string): Promise<Buffer> {
+  return page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+}
+
+async function text(selector: string): Promise<string> {
+  return (await page.textContent(selector))?.trim() ?? '';
+}
+
+/** The 10 probabilities shown next to the drawing pad, in percent. */
+async function shownProbabilities(): Promise<number[]> {
+  return page.$$eval('#bars .value', (els) => els.map((e) => Number.parseFloat(e.textContent ?? 'NaN')));
+}
+
+/** Waits until the drawn digit has been classified after `since` (a guess title change). */
+async function waitForGuess(): Promise<void> {
+  await page.waitForSelector('#guess[data-state="ready"]', { timeout: 60_000 });
+}
+
+async function drawOne(): Promise<void> {
+  const box = (await page.locator('#pad').boundingBox())!;
+  const x = box.x + box.width * 0.5;
+  await page.mouse.move(x, box.y + box.height * 0.15);
+  await page.mouse.down();
+  for (let i = 1; i <= 12; i++) await page.mouse.move(x + i * 0.3, box.y + box.height * (0.15 + (0.7 * i) / 12));
+  await page.mouse.up();
+}
+
+async function waitIdle(): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const s = (globalThis as { mnistPage?: { state: { running: boolean; busy: boolean } } }).mnistPage?.state;
+      return s && !s.running && !s.busy;
+    },
+    undefined,
+    { timeout: 60_000 },
+  );
+}
+
+beforeAll(async () => {
+  mkdirSync(OUT, { recursive: true });
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error(`No Chromium found. ${INSTALL_HINT}`);
+  server = await createServer({
+    root: ROOT,
+    configFile: join(ROOT, 'vite.config.ts'),
+    logLevel: 'warn',
+    server: { host: '127.0.0.1', port: 0, strictPort: false },
+  });
+  await server.listen();
+  url = server.resolvedUrls!.local[0];
+  browser = await chromium.launch({ executablePath, args: WEBGPU_FLAGS, headless: true });
+  context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  page.on('pageerror', (e) => console.error('[page error]', e.message));
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the page', () => {
+  it('loads and shows the adapter', async () => {
+    await page.goto(url);
+    await page.waitForSelector('#adapter[data-state="ok"], #adapter[data-state="fallback"]', { timeout: 60_000 });
+    expect(await text('#adapter')).toMatch(/^GPU: /);
+    expect(await page.isHidden('#no-webgpu')).toBe(true);
+    expect(await page.isEnabled('#train')).toBe(true);
+  }, 90_000);
+
+  it('trains a short run and shows loss, accuracy, charts and predictions', async () => {
+    await page.fill('input[name=epochs]', '1');
+    await page.fill('input[name=batchSize]', '64');
+    await page.fill('input[name=limit]', '600');
+    await page.fill('input[name=validationSplit]', '0.1');
+    await page.fill('input[name=evalCount]', '300');
+    await page.click('#train');
+    await page.waitForSelector('#results-card:not([hidden])', { timeout: RUN_TIMEOUT });
+    await waitIdle();
+    expect(await text('#stat-loss')).toMatch(/^\d+\.\d{4}$/);
+    expect(await text('#stat-acc')).toMatch(/%$/);
+    expect(await text('#stat-val-acc')).toMatch(/%$/);
+    const acc = Number.parseFloat(await text('#test-acc'));
+    expect(acc).toBeGreaterThan(30); // 540 images, one epoch: far better than chance (10%)
+    expect(await text('#test-count')).toBe('300');
+    expect(Number.parseFloat(await text('#test-loss'))).toBeGreaterThan(0);
+    // charts: uPlot draws into canvases; the batch-loss chart has data points
+    expect(await page.locator('#chart-batch canvas').count()).toBeGreaterThan(0);
+    expect(await page.locator('#chart-loss canvas').count()).toBeGreaterThan(0);
+    expect(await page.locator('#chart-acc canvas').count()).toBeGreaterThan(0);
+    // predictions grid, confusion matrix, worst mistakes
+    expect(await page.locator('#samples figure').count()).toBe(40);
+    expect(await page.locator('#confusion td').count()).toBe(100);
+    const total = await page.$$eval('#confusion td', (tds) => tds.reduce((a, td) => a + Number(td.textContent || 0), 0));
+    expect(total).toBe(300);
+    expect(await page.locator('#worst figure').count()).toBeGreaterThan(0);
+    expect(await page.locator('#worst figure.wrong').count()).toBe(await page.locator('#worst figure').count());
+    expect(await page.isEnabled('#save')).toBe(true);
+    await shot('after-short-run');
+  }, RUN_TIMEOUT + 30_000);
+
+  it('classifies a digit drawn on the canvas', async () => {
+    await drawOne();
+    await waitForGuess();
+    expect(await text('#guess')).toMatch(/^\d$/);
+    const p = await shownProbabilities();
+    expect(p).toHaveLength(10);
+    expect(p.reduce((a, b) => a + b, 0)).toBeGreaterThan(99);
+    expect(p.reduce((a, b) => a + b, 0)).toBeLessThan(101);
+    // what the model sees: a non-empty 28x28 image
+    const ink = await page.$eval('#seen', (c) => {
+      const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 28, 28).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] > 0) n++;
+      return n;
+    });
+    expect(ink).toBeGreaterThan(10);
+    await page.locator('#draw-card').screenshot({ path: join(OUT, 'draw.png') });
+  }, 90_000);
+
+  it('saves the weights and loads them back; a wrong file changes nothing', async () => {
+    const downloads: Download[] = [];
+    const got = new Promise<void>((done) => {
+      const on = (d: Download) => {
+        downloads.push(d);
+        if (downloads.length === 2) {
+          page.off('download', on);
+          done();
+        }
+      };
+      page.on('download', on);
+    });
+    await page.click('#save');
+    await got;
+    const dir = join(OUT, 'model');
+    mkdirSync(dir, { recursive: true });
+    const names = downloads.map((d) => d.suggestedFilename()).sort();
+    expect(names).toEqual(['model.json', 'weights.bin']);
+    for (const d of downloads) await d.saveAs(join(dir, d.suggestedFilename()));
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    expect(json.format).toBe('layers-model');
+    const weights = readFileSync(join(dir, 'weights.bin'));
+    expect(weights.length).toBe(225_034 * 4);
+    const before = await shownProbabilities();
+
+    // 1. a wrong pair: the model unchanged, a clear message
+    const bad = join(dir, 'bad-model.json');
+    writeFileSync(bad, JSON.stringify({ format: 'graph-model', weightsManifest: [] }));
+    await page.setInputFiles('#load', [bad, join(dir, 'weights.bin')]);
+    await page.waitForSelector('#message.error', { timeout: 30_000 });
+    expect(await text('#message')).toMatch(/nothing was changed.*layers-model/s);
+    // only one file
+    await page.setInputFiles('#load', [join(dir, 'weights.bin')]);
+    await page.waitForFunction(() => /Choose both files/.test(document.getElementById('message')!.textContent ?? ''));
+    await shot('load-error');
+
+    // 2. zero weights: every class equally likely, so the load really happened
+    const zeros = join(dir, 'zeros');
+    mkdirSync(zeros, { recursive: true });
+    writeFileSync(join(zeros, 'model.json'), JSON.stringify(json));
+    writeFileSync(join(zeros, 'weights.bin'), new Uint8Array(weights.length));
+    await page.setInputFiles('#load', [join(zeros, 'model.json'), join(zeros, 'weights.bin')]);
+    await page.waitForSelector('#message.ok', { timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelector('#bars .value')?.textContent === '10.0%', undefined, {
+      timeout: 30_000,
+    });
+
+    // 3. the saved pair: the drawn digit's probabilities are as before
+    await page.setInputFiles('#load', [join(dir, 'model.json'), join(dir, 'weights.bin')]);
+    await page.waitForFunction(
+      (expected) => {
+        const now = Array.from(document.querySelectorAll('#bars .value')).map((e) => Number.parseFloat(e.textContent ?? ''));
+        return now.every((v, i) => Math.abs(v - expected[i]) < 0.051);
+      },
+      before,
+      { timeout: 30_000 },
+    );
+    expect(await text('#model-status')).toMatch(/Loaded model\.json \+ weights\.bin/);
+
+    // 4. saving again gives the same bytes
+    const again = page.waitForEvent('download', (d) => d.suggestedFilename() === 'weights.bin');
+    await page.click('#save');
+    const path = join(dir, 'weights-again.bin');
+    await (await again).saveAs(path);
+    expect(Buffer.compare(readFileSync(path), weights)).toBe(0);
+  }, 180_000);
+
+  it('offers to resume the autosaved run after a reload', async () => {
+    await page.reload();
+    await page.waitForSelector('#resume-banner:not([hidden])', { timeout: 30_000 });
+    expect(await text('#resume-text')).toMatch(/epoch 1 of 1/);
+    expect(await page.isHidden('#resume-run')).toBe(true); // finished: only "use the saved model"
+    await page.waitForSelector('#adapter[data-state="ok"], #adapter[data-state="fallback"]', { timeout: 60_000 });
+    await page.click('#restore-model');
+    await page.waitForSelector('#message.ok', { timeout: 120_000 });
+    await drawOne();
+    await waitForGuess();
+    expect(await text('#guess')).toMatch(/^\d$/);
+  }, 180_000);
+
+  it('explains what to do in a browser without WebGPU', async () => {
+    const ctx = await browser.newContext();
+    await ctx.addInitScript(() => {
+      Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
+    });
+    const p = await ctx.newPage();
+    const errors: string[] = [];
+    p.on('pageerror', (e) => errors.push(e.message));
+    await p.goto(url);
+    await p.waitForSelector('#no-webgpu:not([hidden])', { timeout: 30_000 });
+    expect(await p.textContent('#no-webgpu-message')).toMatch(/WebGPU is not available.*Chrome/s);
+    expect(await p.textContent('#adapter')).toBe('No WebGPU');
+    expect(await p.isDisabled('#train')).toBe(true);
+    expect(errors).toEqual([]);
+    await p.screenshot({ path: join(OUT, 'no-webgpu.png'), fullPage: true });
+    await ctx.close();
+  }, 60_000);
+});
