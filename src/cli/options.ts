@@ -29,6 +29,8 @@ export interface CliOptions {
   out: string;
   /** Use the machine's GPU (WEBGPU_FLAGS_HARDWARE) instead of SwiftShader. */
   gpu: boolean;
+  /** Run in Node with the `webgpu` package (Dawn on Vulkan) instead of headless Chromium. */
+  node: boolean;
 }
 
 export type ParsedCommand = { kind: 'help' } | { kind: 'train'; options: CliOptions };
@@ -56,6 +58,8 @@ Options:
   --init PATH             start from a TensorFlow.js model.json (or a directory holding one)
   --out DIR               output directory (default out/)
   --gpu                   use the machine's GPU instead of SwiftShader (software WebGPU)
+  --node                  run in Node through the webgpu package (Dawn + Vulkan) instead of
+                          headless Chromium; with no Vulkan GPU driver it uses SwiftShader
   -h, --help              show this help
 
 Environment: CHROMIUM_PATH selects the browser binary.`;
@@ -112,6 +116,7 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
         init: { type: 'string' },
         out: { type: 'string' },
         gpu: { type: 'boolean' },
+        node: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -180,6 +185,6 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
 
   return {
     kind: 'train',
-    options: { train, init: v.init ?? null, out: v.out ?? 'out', gpu: v.gpu ?? false },
+    options: { train, init: v.init ?? null, out: v.out ?? 'out', gpu: v.gpu ?? false, node: v.node ?? false },
   };
 }

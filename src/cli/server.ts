@@ -56,3 +56,28 @@ export async function startDevServer(root = REPO_ROOT, extraEntries: string[] = 
   }
   return { url: `http://127.0.0.1:${address.port}`, close: () => server.close() };
 }
+
+export interface SsrLoader {
+  /** Loads a module of the repository (e.g. '/src/cli/node-entry.ts') with Vite's transforms. */
+  load(path: string): Promise<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Vite in middleware mode (no port) used as a module loader for Node: the same transforms
+ * as the page (WGSL files through import.meta.glob), run in this process.
+ */
+export async function startSsrLoader(root = REPO_ROOT): Promise<SsrLoader> {
+  const server = await createServer({
+    root,
+    configFile: resolve(root, 'vite.config.ts'),
+    logLevel: 'error',
+    clearScreen: false,
+    appType: 'custom',
+    server: { middlewareMode: true, hmr: false, watch: null },
+    optimizeDeps: { noDiscovery: true, include: [] },
+    // The `webgpu` package is a native Node module: load it with Node, not Vite.
+    ssr: { external: ['webgpu'] },
+  });
+  return { load: (path) => server.ssrLoadModule(path), close: () => server.close() };
+}

@@ -24,7 +24,9 @@ import {
   type HeadlessResult,
 } from './protocol.ts';
 import { epochLine, formatInt, progressLine, renderSamples } from './render.ts';
-import { startDevServer, type DevServer } from './server.ts';
+import { startDevServer, startSsrLoader, type DevServer } from './server.ts';
+import { vulkanEnv } from './vulkan-env.ts';
+import { spawn } from 'node:child_process';
 
 /** Test images predicted and drawn at the end. */
 const SAMPLE_COUNT = 10;
@@ -183,6 +185,26 @@ async function runInBrowser(config: HeadlessConfig, gpu: boolean, printer: Event
   return result;
 }
 
+/** Runs the same headless run in Node with the `webgpu` package (Dawn on Vulkan). */
+async function runInNode(config: HeadlessConfig, printer: EventPrinter, cleanup: (() => Promise<void>)[]): Promise<HeadlessResult & { ok: true }> {
+  const loader = await startSsrLoader();
+  cleanup.push(() => loader.close());
+  const entry = (await loader.load('/src/cli/node-entry.ts')) as {
+    run(c: HeadlessConfig, send: (e: TrainEvent) => void): Promise<HeadlessResult>;
+  };
+  const result = await entry.run(config, (e) => printer.handle(e));
+  printer.interrupt();
+  if (!result.ok) {
+    const { name, message, stack } = result.error;
+    let text = `Failed while ${result.stage}: ${name}: ${message}`;
+    if (name === 'WebGpuUnavailableError') {
+      text += '\nDawn found no Vulkan adapter: install the GPU\'s Vulkan driver, or Debian\'s chromium package (its SwiftShader Vulkan driver is used when no GPU driver is present).';
+    } else if (stack && process.env.DEBUG) text += `\n${stack}`;
+    throw new CliError(text);
+  }
+  return result;
+}
+
 async function train(cli: CliOptions): Promise<void> {
   const started = performance.now();
   const outDir = resolve(cli.out);
@@ -220,17 +242,13 @@ async function train(cli: CliOptions): Promise<void> {
 
   let result: HeadlessResult & { ok: true };
   try {
-    result = await runInBrowser(
-      {
+    const config: HeadlessConfig = {
         options: cli.train,
         initialWeights,
         samples: SAMPLE_COUNT,
         trainerModule: process.env[TRAINER_MODULE_ENV] ? '/' + process.env[TRAINER_MODULE_ENV].replace(/^\/+/, '') : null,
-      },
-      cli.gpu,
-      printer,
-      cleanup,
-    );
+    };
+    result = cli.node ? await runInNode(config, printer, cleanup) : await runInBrowser(config, cli.gpu, printer, cleanup);
   } finally {
     for (const f of [...cleanup].reverse()) await f().catch(() => {});
     process.off('SIGINT', onSignal);
@@ -269,6 +287,17 @@ async function main(argv: string[]): Promise<number> {
   if (command.kind === 'help') {
     out.write(`${USAGE}\n`);
     return 0;
+  }
+  if (command.options.node) {
+    // Dawn reads the Vulkan loader path and driver list at start-up: re-run with them set.
+    const extra = vulkanEnv(process.env, !command.options.gpu);
+    if (extra && !process.env.MNIST_VULKAN_ENV_SET) {
+      const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+        stdio: 'inherit',
+        env: { ...process.env, ...extra, MNIST_VULKAN_ENV_SET: '1' },
+      });
+      return new Promise((done) => child.on('exit', (code) => done(code ?? 1)));
+    }
   }
   try {
     await train(command.options);

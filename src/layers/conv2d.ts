@@ -44,9 +44,29 @@ export interface Conv2dBuffers {
 /** Implementation choices, kept side by side for benchmarking. */
 export type Conv2dInputVariant = 'transposed' | 'direct';
 export const CONV2D_INPUT_VARIANTS: readonly Conv2dInputVariant[] = ['transposed', 'direct'];
+/** Forward kernel: 'tiled' (conv2d_forward, 1x4 pixels x 8 channels) or 'tile4x4' (conv2d_forward_tile4x4, 4x4 pixels x 8 channels). */
+export type Conv2dForwardVariant = 'tiled' | 'tile4x4';
+export const CONV2D_FORWARD_VARIANTS: readonly Conv2dForwardVariant[] = ['tiled', 'tile4x4'];
+/** Filter-gradient kernel: 'positions' (conv2d_backward_filter, chunks of positions) or 'rows' (conv2d_backward_filter_rows, chunks of output rows, 4 ci x 8 co x 3 kx per invocation). */
+export type Conv2dFilterVariant = 'positions' | 'rows';
+export const CONV2D_FILTER_VARIANTS: readonly Conv2dFilterVariant[] = ['positions', 'rows'];
 export interface Conv2dOptions {
   /** How dx is computed (default: 'transposed' when Cin >= 8, else 'direct', whose tile wastes less on few channels). */
   inputVariant?: Conv2dInputVariant;
+  /** Forward kernel (default: defaultForwardVariant). */
+  forwardVariant?: Conv2dForwardVariant;
+  /** Filter-gradient kernel (default: defaultFilterVariant). */
+  filterVariant?: Conv2dFilterVariant;
+}
+
+/** The promoted forward kernel. */
+export function defaultForwardVariant(_c: Conv2dConfig): Conv2dForwardVariant {
+  return 'tiled';
+}
+
+/** The promoted filter-gradient kernel ('rows' computes 4 input channels per invocation, wasteful below 4). */
+export function defaultFilterVariant(_c: Conv2dConfig): Conv2dFilterVariant {
+  return 'positions';
 }
 
 /** Kernel size (3x3), fixed by the shaders. */
@@ -64,6 +84,8 @@ export const CONV2D_TRANSPOSE_WORKGROUP = 64;
 const FORWARD_TILE_X = 4; // output columns per invocation
 const FORWARD_TILE_C4 = 2; // vec4 output-channel groups per invocation
 const FILTER_TILE_C4 = 2; // vec4 output-channel groups per invocation (one ci, 9 taps)
+const FORWARD_4X4_TILE = 4; // 'tile4x4': output rows and columns per invocation (x 8 channels)
+const FILTER_ROWS_TILE_CI = 4; // 'rows': input channels per invocation (x 8 output channels x 3 kx taps)
 const INPUT_TILE_X = 4; // input columns per invocation (both variants)
 const INPUT_DIRECT_TILE_CI = 4; // input channels per invocation ('direct')
 const INPUT_TRANSPOSED_TILE_CI4 = 2; // vec4 input-channel groups per invocation ('transposed')
@@ -71,6 +93,9 @@ const INPUT_TRANSPOSED_TILE_CI4 = 2; // vec4 input-channel groups per invocation
 /** Filter-gradient split: aim for this many invocations, but give each at least this many positions. */
 const FILTER_TARGET_INVOCATIONS = 32768;
 const FILTER_MIN_CHUNK = 64;
+/** 'rows' filter split: aim for this many invocations, each with at least this many output rows. */
+const FILTER_ROWS_TARGET_INVOCATIONS = 16384;
+const FILTER_ROWS_MIN_ROWS = 2;
 
 const f32Array = d.arrayOf(d.f32);
 const vec4Array = d.arrayOf(d.vec4f);
@@ -120,6 +145,8 @@ export interface Conv2dShape {
   /** Positions per filter-gradient chunk and number of chunks. */
   chunk: number;
   chunks: number;
+  /** Output rows per chunk ('rows' filter variant; 0 for 'positions'). */
+  rowsPerChunk: number;
 }
 
 export function validateConv2dConfig(c: Conv2dConfig): void {
@@ -140,10 +167,27 @@ export function validateConv2dConfig(c: Conv2dConfig): void {
   }
 }
 
-export function conv2dShape(c: Conv2dConfig): Conv2dShape {
+/** Derived sizes; the filter split (chunk, chunks) depends on the filter variant (default: the layer's). */
+export function conv2dShape(c: Conv2dConfig, filterVariant: Conv2dFilterVariant = defaultFilterVariant(c)): Conv2dShape {
   const outHeight = c.height - CONV_K + 1;
   const outWidth = c.width - CONV_K + 1;
   const positions = c.batch * outHeight * outWidth;
+  if (filterVariant === 'rows') {
+    const rows = c.batch * outHeight;
+    const perChunk = CONV_K * Math.ceil(c.inChannels / FILTER_ROWS_TILE_CI) * Math.ceil(c.outChannels / 4 / FILTER_TILE_C4);
+    const wanted = Math.max(1, Math.ceil(FILTER_ROWS_TARGET_INVOCATIONS / perChunk));
+    const rowsPerChunk = Math.max(FILTER_ROWS_MIN_ROWS, Math.ceil(rows / wanted));
+    const chunks = Math.ceil(rows / rowsPerChunk);
+    return {
+      outHeight,
+      outWidth,
+      positions,
+      partialRow: CONV_K * CONV_K * c.inChannels * c.outChannels + c.outChannels,
+      chunk: rowsPerChunk * outWidth,
+      chunks,
+      rowsPerChunk,
+    };
+  }
   const tilesPerChunk = c.inChannels * Math.ceil(c.outChannels / 4 / FILTER_TILE_C4);
   const maxChunks = Math.max(1, Math.floor(positions / FILTER_MIN_CHUNK));
   const wanted = Math.min(maxChunks, Math.max(1, Math.ceil(FILTER_TARGET_INVOCATIONS / tilesPerChunk)));
@@ -156,6 +200,7 @@ export function conv2dShape(c: Conv2dConfig): Conv2dShape {
     partialRow: CONV_K * CONV_K * c.inChannels * c.outChannels + c.outChannels,
     chunk,
     chunks,
+    rowsPerChunk: 0,
   };
 }
 
@@ -189,22 +234,29 @@ export function createConv2d(
 ): LayerPlan & { inference: Dispatch[] } {
   const inputVariant = options.inputVariant ?? (config.inChannels >= 8 ? 'transposed' : 'direct');
   if (!CONV2D_INPUT_VARIANTS.includes(inputVariant)) throw new Error(`conv2d ${config.name}: unknown inputVariant ${inputVariant}`);
+  const forwardVariant = options.forwardVariant ?? defaultForwardVariant(config);
+  if (!CONV2D_FORWARD_VARIANTS.includes(forwardVariant)) throw new Error(`conv2d ${config.name}: unknown forwardVariant ${forwardVariant}`);
+  const filterVariant = options.filterVariant ?? defaultFilterVariant(config);
+  if (!CONV2D_FILTER_VARIANTS.includes(filterVariant)) throw new Error(`conv2d ${config.name}: unknown filterVariant ${filterVariant}`);
   validateConv2dConfig(config);
   const { root, device } = ctx;
   const { name, batch: B, height: H, width: W, inChannels: CIN, outChannels: COUT, kernelOffset, biasOffset } = config;
-  const s = conv2dShape(config);
+  const s = conv2dShape(config, filterVariant);
   const C4 = COUT / 4;
   const shape = { B, H, W, CIN, COUT };
   const label = (pass: string) => `${name}/${pass}`;
 
   // Forward.
   const forward = new Kernel(root, {
-    shader: 'conv2d_forward',
+    shader: forwardVariant === 'tile4x4' ? 'conv2d_forward_tile4x4' : 'conv2d_forward',
     layout: forwardLayout,
     variant: name,
     constants: { WORKGROUP_SIZE: CONV2D_FORWARD_WORKGROUP, ...shape, KERNEL_OFFSET: kernelOffset, BIAS_OFFSET: biasOffset },
   });
-  const fwdItems = B * s.outHeight * Math.ceil(s.outWidth / FORWARD_TILE_X) * Math.ceil(C4 / FORWARD_TILE_C4);
+  const fwdItems =
+    forwardVariant === 'tile4x4'
+      ? B * Math.ceil(s.outHeight / FORWARD_4X4_TILE) * Math.ceil(s.outWidth / FORWARD_4X4_TILE) * Math.ceil(C4 / FORWARD_TILE_C4)
+      : B * s.outHeight * Math.ceil(s.outWidth / FORWARD_TILE_X) * Math.ceil(C4 / FORWARD_TILE_C4);
   const fwdGrid = gridFor(fwdItems, CONV2D_FORWARD_WORKGROUP, label('forward'));
   const forwardDispatch = forward.dispatch(
     forward.bind({ x: buffers.input, params: buffers.params, y: buffers.output }),
@@ -237,13 +289,18 @@ export function createConv2d(
     label('backward_mask'),
   );
 
+  const rows = filterVariant === 'rows';
   const filter = new Kernel(root, {
-    shader: 'conv2d_backward_filter',
+    shader: rows ? 'conv2d_backward_filter_rows' : 'conv2d_backward_filter',
     layout: filterLayout,
     variant: name,
-    constants: { WORKGROUP_SIZE: CONV2D_FILTER_WORKGROUP, ...shape, CHUNK: s.chunk, CHUNKS: s.chunks },
+    constants: rows
+      ? { WORKGROUP_SIZE: CONV2D_FILTER_WORKGROUP, ...shape, ROWS: s.rowsPerChunk, CHUNKS: s.chunks }
+      : { WORKGROUP_SIZE: CONV2D_FILTER_WORKGROUP, ...shape, CHUNK: s.chunk, CHUNKS: s.chunks },
   });
-  const filterItems = s.chunks * CIN * Math.ceil(C4 / FILTER_TILE_C4);
+  const filterItems = rows
+    ? s.chunks * CONV_K * Math.ceil(CIN / FILTER_ROWS_TILE_CI) * Math.ceil(C4 / FILTER_TILE_C4)
+    : s.chunks * CIN * Math.ceil(C4 / FILTER_TILE_C4);
   const filterGrid = gridFor(filterItems, CONV2D_FILTER_WORKGROUP, label('filter'));
   const filterDispatch = filter.dispatch(
     filter.bind({ x: buffers.input, g: gBuffer, partials }),

@@ -29,6 +29,11 @@ export interface DenseConfig {
    * is empty), and `grads` / `outputGrad` / `inputGrad` are not needed.
    */
   inferenceOnly?: boolean;
+  /**
+   * With `relu`: outputGrad is already dL/d(pre-activation), i.e. the ReLU derivative is applied
+   * (src/layers/dropout-relu.ts writes it), so the backward kernels skip the (y > 0) mask.
+   */
+  outputGradMasked?: boolean;
 }
 
 export interface DenseBuffers {
@@ -82,6 +87,8 @@ export function createDense(ctx: GpuContext, config: DenseConfig, buffers: Dense
     if (!Number.isInteger(v) || v < 0) throw new Error(`${name}: bad ${k} ${v}`);
   }
   const shape = { WORKGROUP_SIZE: DENSE_WORKGROUP_SIZE, BATCH: batch, IN, OUT, RELU: relu ? 1 : 0 };
+  // Backward kernels apply the ReLU mask themselves unless the output gradient comes masked.
+  const backwardShape = { ...shape, RELU: relu && !config.outputGradMasked ? 1 : 0 };
 
   const fwd = new Kernel(ctx.root, {
     shader: 'dense_forward',
@@ -108,7 +115,7 @@ export function createDense(ctx: GpuContext, config: DenseConfig, buffers: Dense
     const bwdX = new Kernel(ctx.root, {
       shader: 'dense_backward_input',
       layout: backwardInputLayout,
-      constants: { ...shape, W_OFFSET: weightOffset },
+      constants: { ...backwardShape, W_OFFSET: weightOffset },
       variant: name,
     });
     const [xx, xy] = gridFor(tiles(batch) * tiles(IN), DENSE_WORKGROUP_SIZE, `${name} backward input`);
@@ -125,7 +132,7 @@ export function createDense(ctx: GpuContext, config: DenseConfig, buffers: Dense
   const bwdW = new Kernel(ctx.root, {
     shader: 'dense_backward_weights',
     layout: backwardWeightsLayout,
-    constants: { ...shape, W_OFFSET: weightOffset, B_OFFSET: biasOffset },
+    constants: { ...backwardShape, W_OFFSET: weightOffset, B_OFFSET: biasOffset },
     variant: name,
   });
   const [wx, wy] = gridFor(tiles(IN) * tiles(OUT), DENSE_WORKGROUP_SIZE, `${name} backward weights`);

@@ -1,6 +1,7 @@
 // The page: wires the controls, charts, results, drawing pad and model files to the training
 // worker. Nothing here touches the GPU; every message goes through protocol.ts.
 import { NO_WEBGPU_HELP } from '../gpu/device.ts';
+import { summary } from '../model/summary.ts';
 import type { EpochRecord, TrainEvent, TrainOptions } from '../train/types.ts';
 import { Charts } from './charts.ts';
 import { readForm, setFormEnabled, wireOptimizerDefaults, writeForm } from './controls.ts';
@@ -490,6 +491,7 @@ const pad = (() => {
 // Boot
 
 function boot(): void {
+  $('summary').textContent = summary();
   wireOptimizerDefaults(form);
   refreshButtons();
   if (!('gpu' in navigator) || !navigator.gpu) {

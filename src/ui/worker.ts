@@ -142,6 +142,10 @@ async function start(req: StartRequest): Promise<void> {
     else phase('idle');
   } catch (e) {
     training = false;
+    // A lost device can surface first as a failed mapAsync; give device.lost a moment to say so.
+    if (!(e instanceof DeviceLostError) && gpu && !gpuLost) {
+      await Promise.race([gpu.lost, new Promise((r) => setTimeout(r, 200))]);
+    }
     if (e instanceof DeviceLostError || gpuLost) {
       gpuLost = true;
       if (trainer === run) trainer = undefined;

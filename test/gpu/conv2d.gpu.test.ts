@@ -1,8 +1,16 @@
 // conv2d layer kernels vs the float64 CPU reference: forward (conv + bias + ReLU), the
 // ReLU-masked filter/bias gradients (split-K partials + reduce) and the input gradient, for the
-// model's two conv shapes at batch 1, 37 and 128 and for awkward generic shapes.
+// model's two conv shapes at batch 1, 37 and 128 and for awkward generic shapes; and an
+// inference-only layer (no gradient buffers) builds no backward and gives the same forward.
 import { describe, expect, it } from 'vitest';
-import { createConv2d, conv2dShape, type Conv2dConfig, type Conv2dInputVariant } from '../../src/layers/conv2d.ts';
+import {
+  createConv2d,
+  conv2dShape,
+  type Conv2dConfig,
+  type Conv2dFilterVariant,
+  type Conv2dForwardVariant,
+  type Conv2dInputVariant,
+} from '../../src/layers/conv2d.ts';
 import { runDispatches } from '../../src/gpu/kernel.ts';
 import { createBufferWith, createStorageBuffer, readF32 } from '../../src/gpu/buffers.ts';
 import { createRng } from '../../src/model/rng.ts';
@@ -23,6 +31,9 @@ interface Case {
   withInputGrad: boolean;
   /** dx implementation; default: the layer's choice. */
   inputVariant?: Conv2dInputVariant;
+  /** Forward and filter-gradient kernels; default: the layer's choice. */
+  forwardVariant?: Conv2dForwardVariant;
+  filterVariant?: Conv2dFilterVariant;
 }
 
 function modelCase(name: 'conv2d' | 'conv2d_1', batch: number, withInputGrad: boolean, inputVariant?: Conv2dInputVariant): Case {
@@ -41,6 +52,11 @@ function modelCase(name: 'conv2d' | 'conv2d_1', batch: number, withInputGrad: bo
 
 function withVariant(c: Case, inputVariant: Conv2dInputVariant): Case {
   return { ...c, label: `${c.label} dx ${inputVariant}`, inputVariant };
+}
+
+/** The case with the given forward and filter-gradient kernels. */
+function withKernels(c: Case, forwardVariant: Conv2dForwardVariant, filterVariant: Conv2dFilterVariant): Case {
+  return { ...c, label: `${c.label} fwd ${forwardVariant} dk ${filterVariant}`, forwardVariant, filterVariant };
 }
 
 const AWKWARD: Case[] = [
@@ -71,6 +87,22 @@ const CASES: Case[] = [
   modelCase('conv2d_1', 128, true),
   modelCase('conv2d', 2, true, 'transposed'),
   ...AWKWARD.flatMap((c) => [withVariant(c, 'transposed'), withVariant(c, 'direct')]),
+  // Every forward / filter-gradient variant at batch 1, 37, 128 and on the awkward shapes (the
+  // cases above use the layer's defaults).
+  ...(
+    [
+      ['tiled', 'positions'],
+      ['tile4x4', 'rows'],
+    ] as const
+  ).flatMap(([fwd, dk]) => [
+    withKernels(modelCase('conv2d', 1, true), fwd, dk),
+    withKernels(modelCase('conv2d', 37, false), fwd, dk),
+    withKernels(modelCase('conv2d', 128, false), fwd, dk),
+    withKernels(modelCase('conv2d_1', 1, true), fwd, dk),
+    withKernels(modelCase('conv2d_1', 37, false), fwd, dk),
+    withKernels(modelCase('conv2d_1', 128, false), fwd, dk),
+    ...AWKWARD.map((c) => withKernels(c, fwd, dk)),
+  ]),
 ];
 
 function uniform(n: number, lo: number, hi: number, rng: ReturnType<typeof createRng>): Float32Array {
@@ -112,7 +144,7 @@ describe('conv2d layer vs float64 reference', () => {
       const { root, device } = await getGpu();
       const cfg = c.config;
       const { batch: B, height: H, width: W, inChannels: CIN, outChannels: COUT } = cfg;
-      const s = conv2dShape(cfg);
+      const s = conv2dShape(cfg, c.filterVariant);
       const kSize = 9 * CIN * COUT;
       const paramLen = Math.ceil((cfg.biasOffset + COUT) / 4) * 4 + 8;
       const rng = createRng(1000 + B * 7 + CIN * 13 + H);
@@ -142,7 +174,11 @@ describe('conv2d layer vs float64 reference', () => {
           grads: gradsBuf,
           outputGrad: dyBuf,
           ...(dxBuf ? { inputGrad: dxBuf } : {}),
-        }, c.inputVariant ? { inputVariant: c.inputVariant } : {});
+        }, {
+          ...(c.inputVariant ? { inputVariant: c.inputVariant } : {}),
+          ...(c.forwardVariant ? { forwardVariant: c.forwardVariant } : {}),
+          ...(c.filterVariant ? { filterVariant: c.filterVariant } : {}),
+        });
         expect(layer.inference).toEqual(layer.forward);
         expect(layer.backward.length).toBeGreaterThanOrEqual(c.withInputGrad ? 4 : 3);
         expect(layer.backward.length).toBeLessThanOrEqual(c.withInputGrad ? 5 : 3);
@@ -186,6 +222,41 @@ describe('conv2d layer vs float64 reference', () => {
     });
   }
 
+  for (const c of [modelCase('conv2d', 5, false), modelCase('conv2d_1', 37, true), AWKWARD[0]]) {
+    it(`inference-only ${c.label}: no backward, same forward`, async () => {
+      const { root, device } = await getGpu();
+      const cfg = c.config;
+      const s = conv2dShape(cfg);
+      const paramLen = Math.ceil((cfg.biasOffset + cfg.outChannels) / 4) * 4 + 8;
+      const rng = createRng(77 + cfg.batch);
+      const xBuf = createBufferWith(device, uniform(cfg.batch * cfg.height * cfg.width * cfg.inChannels, 0, 1, rng), 'x');
+      const pBuf = createBufferWith(device, uniform(paramLen, -0.3, 0.3, rng), 'params');
+      const yN = s.positions * cfg.outChannels;
+      const yTrain = createBufferWith(device, new Float32Array(yN).fill(NaN), 'y (training layer)');
+      const yInfer = createBufferWith(device, new Float32Array(yN).fill(NaN), 'y (inference-only layer)');
+      const grads = createStorageBuffer(device, paramLen * 4, 'grads');
+      const dy = createStorageBuffer(device, yN * 4, 'dy');
+      await expectNoGpuErrors(device, async () => {
+        const train = createConv2d({ root, device }, cfg, { input: xBuf, output: yTrain, params: pBuf, grads, outputGrad: dy });
+        const infer = createConv2d({ root, device }, { ...cfg, inferenceOnly: true }, { input: xBuf, output: yInfer, params: pBuf });
+        expect(train.backward.length).toBeGreaterThan(0);
+        expect(infer.backward).toEqual([]);
+        expect(infer.forward.length).toBe(1);
+        expect(infer.inference).toEqual(infer.forward);
+        runDispatches(device, [...train.forward, ...infer.forward]);
+        const a = await readF32(device, yTrain, yN);
+        const b = await readF32(device, yInfer, yN);
+        let diff = 0;
+        for (let i = 0; i < yN; i++) if (!(a[i] === b[i])) diff++;
+        console.log(`conv2d inference-only ${c.label}: ${infer.forward.length} forward / ${infer.backward.length} backward dispatches, ${diff} differing outputs`);
+        expect(diff).toBe(0);
+        train.destroy();
+        infer.destroy();
+      });
+      for (const b of [xBuf, pBuf, yTrain, yInfer, grads, dy]) b.destroy();
+    });
+  }
+
   it('rejects shapes the kernels do not support', async () => {
     const { root, device } = await getGpu();
     const base: Conv2dConfig = { name: 'bad', batch: 1, height: 5, width: 5, inChannels: 1, outChannels: 6, kernelOffset: 0, biasOffset: 56 };
@@ -194,6 +265,7 @@ describe('conv2d layer vs float64 reference', () => {
     expect(() => createConv2d({ root, device }, base, bufs)).toThrow(/multiple of 4/);
     expect(() => createConv2d({ root, device }, { ...base, outChannels: 8, kernelOffset: 2 }, bufs)).toThrow(/multiples of 4/);
     expect(() => createConv2d({ root, device }, { ...base, outChannels: 8, height: 2 }, bufs)).toThrow(/smaller than/);
+    expect(() => createConv2d({ root, device }, { ...base, outChannels: 8 }, { input: dummy, output: dummy, params: dummy })).toThrow(/inferenceOnly/);
     dummy.destroy();
   });
 });

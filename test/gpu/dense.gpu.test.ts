@@ -2,7 +2,8 @@
 // reference (test/reference/dense.ts, relu.ts): the model's layers (1600->128 ReLU,
 // 128->10) at batch 1, 37, 128, awkward odd shapes (37->13, with and without ReLU, unaligned
 // offsets), and a first-layer variant without an input gradient. Gradient kernels must
-// write exactly their slices of the flat grads buffer and nothing else.
+// write exactly their slices of the flat grads buffer and nothing else. An inference-only layer
+// (no gradient buffers) builds no backward and gives the same forward.
 import { describe, expect, it } from 'vitest';
 import { createDense } from '../../src/layers/dense.ts';
 import { createBufferWith, createStorageBuffer, readF32 } from '../../src/gpu/buffers.ts';
@@ -148,6 +149,40 @@ describe('dense', () => {
         }
         dense.destroy();
         for (const b of [input, output, params, grads, outputGrad, inputGrad]) b?.destroy();
+      });
+    });
+  }
+
+  for (const c of [model(37, 'dense'), model(5, 'dense_1'), odd(3, true)]) {
+    const { B, IN, OUT, relu, wOff, bOff, flatLength } = c;
+    it(`inference-only (B=${B}, ${IN}->${OUT}): no backward, same forward`, async () => {
+      const { root, device } = await getGpu();
+      const rng = new Rng(31 * B + IN);
+      const flat = Float32Array.from({ length: flatLength }, () => (rng.nextFloat() * 2 - 1) * 0.1);
+      const x = Float32Array.from({ length: B * IN }, () => rng.nextFloat() * 2 - 1);
+      await expectNoGpuErrors(device, async () => {
+        const input = createBufferWith(device, x, 'x');
+        const params = createBufferWith(device, flat, 'params');
+        const grads = createStorageBuffer(device, flatLength * 4, 'grads');
+        const outputGrad = createStorageBuffer(device, B * OUT * 4, 'dy');
+        const yTrain = createBufferWith(device, new Float32Array(B * OUT).fill(NaN), 'y (training layer)');
+        const yInfer = createBufferWith(device, new Float32Array(B * OUT).fill(NaN), 'y (inference-only layer)');
+        const config = { name: 'dense', batch: B, inFeatures: IN, outFeatures: OUT, relu, weightOffset: wOff, biasOffset: bOff };
+        const train = createDense({ root, device }, config, { input, output: yTrain, params, grads, outputGrad });
+        const infer = createDense({ root, device }, { ...config, inferenceOnly: true }, { input, output: yInfer, params });
+        expect(train.backward.length).toBe(1);
+        expect(infer.backward).toEqual([]);
+        expect(infer.forward.length).toBe(1);
+        expect(infer.inference).toEqual(infer.forward);
+        expect(() => createDense({ root, device }, config, { input, output: yInfer, params })).toThrow(/inferenceOnly/);
+        runDispatches(device, [...train.forward, ...infer.forward]);
+        const a = await readF32(device, yTrain, B * OUT);
+        const b = await readF32(device, yInfer, B * OUT);
+        let diff = 0;
+        for (let i = 0; i < B * OUT; i++) if (!(a[i] === b[i])) diff++;
+        console.log(`dense inference-only B=${B} ${IN}->${OUT}: ${diff} differing outputs`);
+        expect(diff).toBe(0);
+        for (const buf of [input, params, grads, outputGrad, yTrain, yInfer]) buf.destroy();
       });
     });
   }

@@ -2,12 +2,13 @@
 // (same hash of seed, step, layerId, element), values match the float64 reference
 // (test/reference/dropout.ts), the kept fraction is within a binomial tolerance of
 // 1 - rate, the backward regenerates the forward's mask, masks change with step and layer,
-// and rate 0 is the identity (no dispatches).
+// and rate 0 is the identity (no dispatches). A case past 65,535 * 256 elements checks the 2-D
+// dispatch grid exactly.
 import { describe, expect, it } from 'vitest';
-import { createDropout } from '../../src/layers/dropout.ts';
-import { dropoutMask, dropoutThreshold } from '../../src/layers/dropout-rng.ts';
+import { createDropout, DROPOUT_WORKGROUP_SIZE } from '../../src/layers/dropout.ts';
+import { dropoutHash, dropoutKey, dropoutMask, dropoutThreshold } from '../../src/layers/dropout-rng.ts';
 import { createBufferWith, createStorageBuffer, readF32, writeBuffer } from '../../src/gpu/buffers.ts';
-import { runDispatches } from '../../src/gpu/kernel.ts';
+import { MAX_WORKGROUPS_PER_DIMENSION, runDispatches } from '../../src/gpu/kernel.ts';
 import { Rng } from '../../src/model/rng.ts';
 import { dropoutBackward, dropoutForward } from '../reference/dropout.ts';
 import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
@@ -130,5 +131,49 @@ describe('dropout', () => {
     expect(drop.backward).toEqual([]);
     drop.destroy();
     buf.destroy();
+  });
+
+  it('more than 65,535 workgroups (2-D grid): exact mask and values over all 16.8M elements', async () => {
+    const { root, device } = await getGpu();
+    const [B, count, rate] = [4, 4_200_000, 0.5]; // SCALE = 2: products are exact
+    const n = B * count;
+    const groups = Math.ceil(n / DROPOUT_WORKGROUP_SIZE);
+    expect(groups).toBeGreaterThan(MAX_WORKGROUPS_PER_DIMENSION);
+    const x = new Float32Array(n);
+    for (let i = 0; i < n; i++) x[i] = (i % 1000) + 1; // nonzero, exact
+    const [seed, step, layerId] = [77, 3, 5];
+    await expectNoGpuErrors(device, async () => {
+      const state = createStorageBuffer(device, 16, 'state');
+      const input = createBufferWith(device, x, 'x');
+      const output = createStorageBuffer(device, n * 4, 'y');
+      const inputGrad = createStorageBuffer(device, n * 4, 'dx');
+      // The backward reads x as its output gradient, so dx must equal y.
+      const drop = createDropout(
+        { root, device },
+        { name: 'drop_big', batch: B, count, rate, layerId },
+        { input, output, outputGrad: input, inputGrad, state },
+      );
+      const [gx, gy] = drop.forward[0].workgroups;
+      expect(gy).toBeGreaterThan(1);
+      expect(drop.backward[0].workgroups).toEqual(drop.forward[0].workgroups);
+      writeState(device, state, step, seed);
+      runDispatches(device, [...drop.forward, ...drop.backward]);
+      const y = await readF32(device, output, n);
+      const dx = await readF32(device, inputGrad, n);
+      const key = dropoutKey(seed, step, layerId);
+      const threshold = dropoutThreshold(rate);
+      let bad = 0;
+      let kept = 0;
+      for (let e = 0; e < n; e++) {
+        const keep = dropoutHash(key, e) >= threshold;
+        const want = keep ? x[e] * 2 : 0;
+        kept += keep ? 1 : 0;
+        if (y[e] !== want || dx[e] !== want) bad++;
+      }
+      console.log(`dropout n=${n}: grid ${gx}x${gy} (${groups} groups), mismatches ${bad}, kept ${(kept / n).toFixed(4)}`);
+      expect(bad).toBe(0);
+      drop.destroy();
+      for (const b of [state, input, output, inputGrad]) b.destroy();
+    });
   });
 });

@@ -1,11 +1,12 @@
 // batch_gather: the batch selected on the GPU by indices[state.batch * B + i] equals the
 // CPU-gathered float32(pixel / 255) and labels exactly, for random images, a random index
 // buffer and several batch numbers, at batch 1, 37 and 128; and the evaluation path (its
-// own StepState-shaped buffer, batch set with setGatherBatch) gives the same result.
+// own StepState-shaped buffer, batch set with setGatherBatch) gives the same result. A batch
+// of 21,500 (more than 65,535 workgroups: a 2-D grid) is checked exactly too.
 import { describe, expect, it } from 'vitest';
-import { createGather, createGatherState, setGatherBatch, uploadImages, uploadLabels, IMAGE_PIXELS } from '../../src/layers/gather.ts';
+import { createGather, createGatherState, setGatherBatch, uploadImages, uploadLabels, GATHER_WORKGROUP_SIZE, IMAGE_PIXELS } from '../../src/layers/gather.ts';
 import { createBufferWith, createStorageBuffer, readF32, readU32, writeBuffer } from '../../src/gpu/buffers.ts';
-import { runDispatches } from '../../src/gpu/kernel.ts';
+import { MAX_WORKGROUPS_PER_DIMENSION, runDispatches } from '../../src/gpu/kernel.ts';
 import { Rng } from '../../src/model/rng.ts';
 import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
 
@@ -68,4 +69,47 @@ describe('batch gather', () => {
       });
     });
   }
+
+  it('large batch past 65,535 workgroups (2-D grid) gathers exactly', async () => {
+    const { root, device } = await getGpu();
+    const B = 21_500;
+    const words = (B * IMAGE_PIXELS) / 4;
+    expect(Math.ceil(words / GATHER_WORKGROUP_SIZE)).toBeGreaterThan(MAX_WORKGROUPS_PER_DIMENSION);
+    const rng = new Rng(99);
+    const pixels = Uint8Array.from({ length: IMAGE_COUNT * IMAGE_PIXELS }, () => rng.nextInt(256));
+    const labels = Uint8Array.from({ length: IMAGE_COUNT }, () => rng.nextInt(10));
+    const indices = Uint32Array.from({ length: 2 * B }, () => rng.nextInt(IMAGE_COUNT));
+    const scale = Float32Array.from({ length: 256 }, (_, p) => p / 255);
+    await expectNoGpuErrors(device, async () => {
+      const images = uploadImages(device, pixels);
+      const labelBuf = uploadLabels(device, labels);
+      const indexBuf = createBufferWith(device, indices, 'indices');
+      const state = createGatherState(device);
+      const output = createStorageBuffer(device, B * IMAGE_PIXELS * 4, 'x');
+      const outputLabels = createStorageBuffer(device, B * 4, 'labels');
+      const gather = createGather({ root, device }, { batch: B, imageCount: IMAGE_COUNT }, {
+        images, labels: labelBuf, indices: indexBuf, state, output, outputLabels,
+      });
+      const [gx, gy] = gather.dispatch.workgroups;
+      expect(gy).toBeGreaterThan(1);
+      setGatherBatch(device, state, 1);
+      runDispatches(device, [gather.dispatch]);
+      const x = await readF32(device, output, B * IMAGE_PIXELS);
+      const lab = await readU32(device, outputLabels, B);
+      let pixelMismatch = 0;
+      let labelMismatch = 0;
+      for (let s = 0; s < B; s++) {
+        const img = indices[B + s];
+        if (lab[s] !== labels[img]) labelMismatch++;
+        const src = img * IMAGE_PIXELS;
+        const dst = s * IMAGE_PIXELS;
+        for (let p = 0; p < IMAGE_PIXELS; p++) if (x[dst + p] !== scale[pixels[src + p]]) pixelMismatch++;
+      }
+      console.log(`gather B=${B}: grid ${gx}x${gy}, pixel mismatches ${pixelMismatch}, label mismatches ${labelMismatch}`);
+      expect(pixelMismatch).toBe(0);
+      expect(labelMismatch).toBe(0);
+      gather.destroy();
+      for (const b of [images, labelBuf, indexBuf, state, output, outputLabels]) b.destroy();
+    });
+  });
 });
