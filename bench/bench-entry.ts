@@ -1,35 +1,37 @@
-// Browser side of `npm run bench`: validates one real training step layer by layer against
-// the float64 reference, then times every kernel alone, the kernel variants side by side,
-// the whole training step and inference.
+// The benchmark itself, wherever WebGPU comes from (the page: bench-page.ts; Node: the
+// `webgpu` package): validates one real training step layer by layer against the float64
+// reference, then times every kernel alone, the kernel variants side by side, the whole
+// training step and inference.
 import { acquireGpu, describeAdapter } from '../src/gpu/device.ts';
 import { createStorageBuffer } from '../src/gpu/buffers.ts';
 import { encodeDispatches, type Dispatch } from '../src/gpu/kernel.ts';
-import { fetchMnist } from '../src/data/mnist.ts';
+import type { Mnist } from '../src/data/mnist.ts';
 import { initParams } from '../src/model/init.ts';
 import { PARAM_BUFFER_LENGTH, paramSpec } from '../src/model/params.ts';
-import { C1, C2, P1, CLASSES } from '../src/model/architecture.ts';
+import { C0, C1, C2, IMAGE, P1, CLASSES } from '../src/model/architecture.ts';
 import { Rng } from '../src/model/rng.ts';
 import { createBufferWith, readF32 } from '../src/gpu/buffers.ts';
 import { createOptimizer } from '../src/layers/optimizer.ts';
 import { createStepBegin, createStepEnd, createStepState } from '../src/layers/step-state.ts';
-import { createConv2d } from '../src/layers/conv2d.ts';
+import { createConv2d, defaultFilterVariant, defaultForwardVariant } from '../src/layers/conv2d.ts';
 import { uploadSplit } from '../src/train/dataset-gpu.ts';
 import { Pass, identityOrder } from '../src/train/pass.ts';
 import { STEPS_PER_SUBMIT } from '../src/train/trainer.ts';
 import { validateStep } from './validate-step.ts';
+import { poolDropoutVariants } from './pool-dropout-variants.ts';
 import { kernelCost, shaderOf } from './kernel-costs.ts';
 import { GpuTimer } from './timing.ts';
-import { BENCH_API_GLOBAL, type BenchPageApi, type BenchRequest, type BenchResult, type KernelRow, type VariantRow } from './bench-protocol.ts';
+import { type BenchRequest, type BenchResult, type KernelRow, type VariantRow } from './bench-protocol.ts';
 
 const SEED = 42;
 const RATES = [0.25, 0.25, 0.5] as const;
 const LR = 0.001;
 
-async function run(req: BenchRequest): Promise<BenchResult> {
-  const gpu = await acquireGpu();
+export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined; loadData(): Promise<Mnist> }): Promise<BenchResult> {
+  const gpu = await acquireGpu(source.gpu);
   const { device, root } = gpu;
   const ctx = { device, root };
-  const data = await fetchMnist('/mnist');
+  const data = await source.loadData();
   const B = req.batch;
 
   // One training setup at batch B on real MNIST.
@@ -126,6 +128,61 @@ async function run(req: BenchRequest): Promise<BenchResult> {
     layer.destroy();
     scratch.destroy();
   }
+  // Forward and filter-gradient (+ reduce) variants of both conv layers on the step's own
+  // inputs, each validated against the first variant's y and dk/db.
+  const relErr = (a: Float32Array, b: Float32Array) => {
+    let maxDiff = 0;
+    let maxRef = 0;
+    for (let i = 0; i < b.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+      maxRef = Math.max(maxRef, Math.abs(b[i]));
+    }
+    return maxDiff / (maxRef + 1e-30);
+  };
+  for (const conv of ['conv2d', 'conv2d_1'] as const) {
+    const first = conv === 'conv2d';
+    const cfg = {
+      name: conv, batch: B, kernelOffset: paramSpec(`${conv}/kernel`).offset, biasOffset: paramSpec(`${conv}/bias`).offset,
+      ...(first ? { height: IMAGE, width: IMAGE, inChannels: C0, outChannels: C1 } : { height: P1, width: P1, inChannels: C1, outChannels: C2 }),
+    };
+    const yLen = B * (cfg.height - 2) * (cfg.width - 2) * cfg.outChannels;
+    const kLen = 9 * cfg.inChannels * cfg.outChannels;
+    let ref: { y: Float32Array; dk: Float32Array; db: Float32Array } | undefined;
+    for (const [fwd, dk] of [['tiled', 'positions'], ['tile4x4', 'rows']] as const) {
+      const y = createStorageBuffer(device, yLen * 4, `${conv} y ${fwd}`);
+      const layer = createConv2d(
+        ctx,
+        { ...cfg, name: `${conv} ${fwd}/${dk}` },
+        { input: first ? plan.buffers.x0 : plan.buffers.d1, output: y, params: paramsBefore, grads: scratchGrads, outputGrad: first ? plan.buffers.dA1 : plan.buffers.dA2 },
+        { forwardVariant: fwd, filterVariant: dk },
+      );
+      const e = device.createCommandEncoder();
+      encodeDispatches(e, [...layer.forward, ...layer.backward]);
+      device.queue.submit([e.finish()]);
+      const g = await readF32(device, scratchGrads);
+      const out = {
+        y: await readF32(device, y),
+        dk: g.slice(cfg.kernelOffset, cfg.kernelOffset + kLen),
+        db: g.slice(cfg.biasOffset, cfg.biasOffset + cfg.outChannels),
+      };
+      ref ??= out;
+      const tf = await timer.time(layer.forward, budget);
+      const fCost = kernelCost(conv, 'conv2d_forward', B)!;
+      variants.push({ name: `${conv} forward: ${fwd}`, ms: tf.ms, gflops: fCost.flops / tf.ms / 1e6, error: relErr(out.y, ref.y), promoted: fwd === defaultForwardVariant(cfg) });
+      const filterList = layer.backward.filter((d) => /^conv2d_backward_filter/.test(shaderOf(d.pipeline.label)));
+      const tk = await timer.time(filterList, budget);
+      const kCost = kernelCost(conv, 'conv2d_backward_filter', B)!;
+      variants.push({
+        name: `${conv} filter+reduce: ${dk}`, ms: tk.ms, gflops: kCost.flops / tk.ms / 1e6,
+        error: Math.max(relErr(out.dk, ref.dk), relErr(out.db, ref.db)), promoted: dk === defaultFilterVariant(cfg),
+      });
+      layer.destroy();
+      y.destroy();
+    }
+  }
+
+  // Fused pool + dropout (+ the conv's ReLU mask) and dropout_2 + dense's ReLU mask vs unfused.
+  variants.push(...(await poolDropoutVariants(ctx, plan, paramsBefore, state, RATES, timer, budget)));
 
   // 4. The whole training step, as the trainer submits it.
   const steps: Dispatch[] = [];
@@ -175,6 +232,3 @@ async function run(req: BenchRequest): Promise<BenchResult> {
   device.destroy();
   return result;
 }
-
-const api: BenchPageApi = { run };
-(globalThis as unknown as Record<string, BenchPageApi>)[BENCH_API_GLOBAL] = api;

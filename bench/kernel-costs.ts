@@ -32,10 +32,12 @@ export function kernelCost(layer: string, shader: string, B: number): KernelCost
     const ks = s.partialRow;
     switch (shader) {
       case 'conv2d_forward':
+      case 'conv2d_forward_tile4x4':
         return { shape, flops: f.forward + 2 * ys, bytes: b.forward };
       case 'conv2d_backward_mask':
         return { shape, flops: ys, bytes: b.backwardMask };
       case 'conv2d_backward_filter':
+      case 'conv2d_backward_filter_rows':
         return { shape: `${shape} ${s.chunks} chunks`, flops: f.backwardFilter + 2 * ys, bytes: b.backwardFilter };
       case 'conv2d_backward_filter_reduce':
         return { shape: `${s.chunks}x${ks}`, flops: s.chunks * ks, bytes: b.backwardReduce };

@@ -4,8 +4,8 @@
 //   db[co]             = sum over p of g[b, oy, ox, co]
 // The B*HO output rows (b, oy) are cut into CHUNKS chunks of ROWS consecutive rows. One invocation
 // computes, for one chunk, one kernel row ky, 4 input channels ci0..ci0+3 and 8 output channels
-// (vec4 groups g0, g0+1), the 3 kx taps' 4x8 partial sums (6 mat4x4 accumulators, column i =
-// channel ci0+i). It sweeps each output row left to right keeping the 3-column input window
+// (vec4 groups g0, g0+1), the 3 kx taps' 4x8 partial sums (24 vec4 accumulators a{kx}{group}{i} over 4
+// output channels, i = channel ci0+i). It sweeps each output row left to right keeping the 3-column input window
 // (x[.., ox+kx, ci0..ci0+3], kx = 0..2) in registers: per position it loads 4 new x values and
 // 2 g vec4s for 96 multiply-adds (conv2d_backward_filter: 17 loads for 72). Bias partial sums
 // come from the (ky = 0, ci0 = 0) invocations. Channels past CIN are computed from clamped loads
@@ -57,12 +57,15 @@ fn main(
   let rowStart = chunk * ROWS;
   let rowEnd = min(rowStart + ROWS, B * HO);
 
-  let zm = mat4x4f();
-  var m00 = zm; var m01 = zm; // kx = 0, groups g0 / g1
-  var m10 = zm; var m11 = zm; // kx = 1
-  var m20 = zm; var m21 = zm; // kx = 2
-  var d0 = vec4f(0.0);
-  var d1 = vec4f(0.0);
+  let z = vec4f(0.0);
+  var a000 = z; var a001 = z; var a002 = z; var a003 = z; // kx = 0, group g0, channels ci0..ci0+3
+  var a010 = z; var a011 = z; var a012 = z; var a013 = z; // kx = 0, group g1, channels ci0..ci0+3
+  var a100 = z; var a101 = z; var a102 = z; var a103 = z; // kx = 1, group g0, channels ci0..ci0+3
+  var a110 = z; var a111 = z; var a112 = z; var a113 = z; // kx = 1, group g1, channels ci0..ci0+3
+  var a200 = z; var a201 = z; var a202 = z; var a203 = z; // kx = 2, group g0, channels ci0..ci0+3
+  var a210 = z; var a211 = z; var a212 = z; var a213 = z; // kx = 2, group g1, channels ci0..ci0+3
+  var d0 = z;
+  var d1 = z;
 
   for (var row = rowStart; row < rowEnd; row++) {
     let b = row / HO;
@@ -79,12 +82,12 @@ fn main(
       let q1 = layout.$.g[gi + g1];
       gi += C4;
       d0 += q0; d1 += q1;
-      m00 += mat4x4f(q0 * xa.x, q0 * xa.y, q0 * xa.z, q0 * xa.w);
-      m01 += mat4x4f(q1 * xa.x, q1 * xa.y, q1 * xa.z, q1 * xa.w);
-      m10 += mat4x4f(q0 * xb.x, q0 * xb.y, q0 * xb.z, q0 * xb.w);
-      m11 += mat4x4f(q1 * xb.x, q1 * xb.y, q1 * xb.z, q1 * xb.w);
-      m20 += mat4x4f(q0 * xc.x, q0 * xc.y, q0 * xc.z, q0 * xc.w);
-      m21 += mat4x4f(q1 * xc.x, q1 * xc.y, q1 * xc.z, q1 * xc.w);
+      a000 += q0 * xa.x; a001 += q0 * xa.y; a002 += q0 * xa.z; a003 += q0 * xa.w;
+      a010 += q1 * xa.x; a011 += q1 * xa.y; a012 += q1 * xa.z; a013 += q1 * xa.w;
+      a100 += q0 * xb.x; a101 += q0 * xb.y; a102 += q0 * xb.z; a103 += q0 * xb.w;
+      a110 += q1 * xb.x; a111 += q1 * xb.y; a112 += q1 * xb.z; a113 += q1 * xb.w;
+      a200 += q0 * xc.x; a201 += q0 * xc.y; a202 += q0 * xc.z; a203 += q0 * xc.w;
+      a210 += q1 * xc.x; a211 += q1 * xc.y; a212 += q1 * xc.z; a213 += q1 * xc.w;
       xa = xb;
       xb = xc;
     }
@@ -96,16 +99,25 @@ fn main(
   // Tap (ky, kx) row of channel ci0 in the partial row, in vec4s.
   let t0 = chunk * R4 + ((ky * 3u) * CIN + ci0) * C4;
   let tap = CIN * C4;
-  for (var i = 0u; i < nc; i++) {
-    let o = t0 + i * C4;
-    layout.$.partials[o + g0] = m00[i];
-    layout.$.partials[o + tap + g0] = m10[i];
-    layout.$.partials[o + 2u * tap + g0] = m20[i];
-    if (has1) {
-      layout.$.partials[o + g1] = m01[i];
-      layout.$.partials[o + tap + g1] = m11[i];
-      layout.$.partials[o + 2u * tap + g1] = m21[i];
-    }
+  {
+    let o = t0 + 0u * C4;
+    layout.$.partials[o + g0] = a000; layout.$.partials[o + tap + g0] = a100; layout.$.partials[o + 2u * tap + g0] = a200;
+    if (has1) { layout.$.partials[o + g1] = a010; layout.$.partials[o + tap + g1] = a110; layout.$.partials[o + 2u * tap + g1] = a210; }
+  }
+  if (nc > 1u) {
+    let o = t0 + 1u * C4;
+    layout.$.partials[o + g0] = a001; layout.$.partials[o + tap + g0] = a101; layout.$.partials[o + 2u * tap + g0] = a201;
+    if (has1) { layout.$.partials[o + g1] = a011; layout.$.partials[o + tap + g1] = a111; layout.$.partials[o + 2u * tap + g1] = a211; }
+  }
+  if (nc > 2u) {
+    let o = t0 + 2u * C4;
+    layout.$.partials[o + g0] = a002; layout.$.partials[o + tap + g0] = a102; layout.$.partials[o + 2u * tap + g0] = a202;
+    if (has1) { layout.$.partials[o + g1] = a012; layout.$.partials[o + tap + g1] = a112; layout.$.partials[o + 2u * tap + g1] = a212; }
+  }
+  if (nc > 3u) {
+    let o = t0 + 3u * C4;
+    layout.$.partials[o + g0] = a003; layout.$.partials[o + tap + g0] = a103; layout.$.partials[o + 2u * tap + g0] = a203;
+    if (has1) { layout.$.partials[o + g1] = a013; layout.$.partials[o + tap + g1] = a113; layout.$.partials[o + 2u * tap + g1] = a213; }
   }
   if (ky == 0u && cq == 0u) {
     let bb = chunk * R4 + 9u * tap;

@@ -5,7 +5,9 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser } from 'playwright';
 import { findChromium, INSTALL_HINT, WEBGPU_FLAGS, WEBGPU_FLAGS_HARDWARE } from './chromium.ts';
-import { startDevServer } from './server.ts';
+import { startDevServer, startSsrLoader } from './server.ts';
+import { vulkanEnv } from './vulkan-env.ts';
+import { spawn } from 'node:child_process';
 import { BENCH_API_GLOBAL, type BenchPageApi, type BenchRequest, type BenchResult } from '../../bench/bench-protocol.ts';
 import { runTfjsPeers, type TfjsPeersResult } from '../../bench/peers/run-tfjs.ts';
 
@@ -19,6 +21,8 @@ const HELP = `Usage: npm run bench -- [options]
   --no-peers      skip TensorFlow.js
   --peer-cap S    seconds per TensorFlow.js backend (default 150)
   --gpu           use the machine's GPU (default: SwiftShader flags)
+  --node          run our side in Node through the webgpu package (Dawn on Vulkan) instead of
+                  headless Chromium; the peers (browser only) are skipped
   --help          this text
 `;
 
@@ -31,9 +35,9 @@ const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.
 const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
 const fixed = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 
-export function formatResults(r: BenchResult, peers: TfjsPeersResult | undefined, browserVersion: string): string {
+export function formatResults(r: BenchResult, peers: TfjsPeersResult | undefined, runtime: string): string {
   const out: string[] = [];
-  const adapter = `adapter: ${r.adapter.label} | Chromium ${browserVersion} | timing: ${r.timing === 'timestamp' ? 'timestamp queries' : 'wall clock'}`;
+  const adapter = `adapter: ${r.adapter.label} | ${runtime} | timing: ${r.timing === 'timestamp' ? 'timestamp queries' : 'wall clock'}`;
   out.push(`Validation (one real training step, each kernel vs the float64 reference) — ${adapter}`);
   for (const c of r.validation) out.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${pad(c.name, 40)} max rel err ${c.error.toExponential(2)} (tol ${c.tolerance})`);
   out.push('');
@@ -84,6 +88,7 @@ async function main(): Promise<void> {
         'no-peers': { type: 'boolean', default: false },
         'peer-cap': { type: 'string', default: '150' },
         gpu: { type: 'boolean', default: false },
+        node: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -97,6 +102,30 @@ async function main(): Promise<void> {
   }
   const peerCap = Number(args['peer-cap']);
   if (!(peerCap > 0)) fail(`--peer-cap: expected a positive number of seconds, got "${args['peer-cap']}"`);
+
+  const request: BenchRequest = { batch: 128, inferBatch: INFER_BATCH, kernelBudgetMs: 1500, stepBudgetMs: 20000, quick: args.quick };
+  if (args.node) {
+    const extra = vulkanEnv(process.env, !args.gpu);
+    if (extra && !process.env.MNIST_VULKAN_ENV_SET) {
+      // Dawn reads the Vulkan loader path and driver list at start-up: re-run with them set.
+      const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+        stdio: 'inherit',
+        env: { ...process.env, ...extra, MNIST_VULKAN_ENV_SET: '1' },
+      });
+      child.on('exit', (code) => process.exit(code ?? 1));
+      return;
+    }
+    const loader = await startSsrLoader();
+    try {
+      const entry = (await loader.load('/bench/bench-node.ts')) as { run(r: BenchRequest): Promise<BenchResult> };
+      process.stderr.write('bench: validating and timing our kernels (Node, webgpu package)...\n');
+      const result = await entry.run(request);
+      await report(result, undefined, `none (Node ${process.version}, Dawn)`, args.json);
+    } finally {
+      await loader.close();
+    }
+    return;
+  }
 
   const executablePath = findChromium();
   let browser: Browser;
@@ -115,7 +144,6 @@ async function main(): Promise<void> {
     });
     await page.goto(`${server.url}/bench/bench.html`);
     await page.waitForFunction((g) => g in globalThis, BENCH_API_GLOBAL);
-    const request: BenchRequest = { batch: 128, inferBatch: INFER_BATCH, kernelBudgetMs: 1500, stepBudgetMs: 20000, quick: args.quick };
     process.stderr.write('bench: validating and timing our kernels...\n');
     const result = await page.evaluate(
       ({ g, req }) => (globalThis as unknown as Record<string, BenchPageApi>)[g].run(req),
@@ -127,11 +155,19 @@ async function main(): Promise<void> {
       process.stderr.write('bench: timing TensorFlow.js peers in the same browser...\n');
       peers = await runTfjsPeers({ backends: ['webgpu', 'wasm'], capSeconds: peerCap, browser });
     }
-    process.stdout.write(`${formatResults(result, peers, browser.version())}\n`);
-    if (args.json) {
+    await report(result, peers, `Chromium ${browser.version()}`, args.json);
+  } finally {
+    await server.close();
+    await browser.close();
+  }
+}
+
+async function report(result: BenchResult, peers: TfjsPeersResult | undefined, runtime: string, jsonPath: string | undefined): Promise<void> {
+    process.stdout.write(`${formatResults(result, peers, runtime)}\n`);
+    if (jsonPath) {
       const json = {
         date: new Date().toISOString(),
-        browser: browser.version(),
+        runtime,
         ...result,
         peers: peers
           ? Object.fromEntries(
@@ -141,13 +177,9 @@ async function main(): Promise<void> {
             )
           : {},
       };
-      await writeFile(args.json, `${JSON.stringify(json, null, 2)}\n`);
-      process.stderr.write(`bench: wrote ${args.json}\n`);
+      await writeFile(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
+      process.stderr.write(`bench: wrote ${jsonPath}\n`);
     }
-  } finally {
-    await server.close();
-    await browser.close();
-  }
 }
 
 main().catch((e: unknown) => {

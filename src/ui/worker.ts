@@ -21,6 +21,8 @@ function errorMessage(e: unknown): string {
 
 let gpu: Gpu | undefined;
 let gpuLost = false;
+/** Why the device was lost (the browser's words), once it was. */
+let lostReason = '';
 let data: Promise<Mnist> | undefined;
 /** The current model: the one being trained, or an inference-only one built for loaded weights. */
 let trainer: Trainer | undefined;
@@ -45,10 +47,12 @@ async function getGpu(): Promise<Gpu> {
   if (gpu && !gpuLost) return gpu;
   gpu = await acquireGpu(scope.navigator.gpu);
   gpuLost = false;
+  lostReason = '';
   const mine = gpu;
   void mine.lost.then((info) => {
     if (gpu !== mine) return;
     gpuLost = true;
+    lostReason = info.message || `reason: ${info.reason}`;
     trainer = undefined; // its buffers are gone with the device
     // While training, fit() throws DeviceLostError and the start handler reports it.
     if (!training) post({ type: 'device-lost', message: info.message || info.reason });
@@ -149,7 +153,7 @@ async function start(req: StartRequest): Promise<void> {
     if (e instanceof DeviceLostError || gpuLost) {
       gpuLost = true;
       if (trainer === run) trainer = undefined;
-      post({ type: 'device-lost', message: errorMessage(e) });
+      post({ type: 'device-lost', message: lostReason || errorMessage(e) });
     } else if (e instanceof WebGpuUnavailableError) {
       post({ type: 'unavailable', message: e.message });
     } else {
@@ -279,6 +283,17 @@ async function handle(msg: PageToWorker): Promise<void> {
       return;
   }
 }
+
+// Readbacks still pending when the device goes away reject with nobody awaiting them (the
+// trainer stops awaiting once it sees the loss); they say nothing the device-lost report
+// does not, and they may come before device.lost resolves.
+scope.addEventListener('unhandledrejection', (ev) => {
+  const r = ev.reason as { name?: string; message?: string } | undefined;
+  if (gpuLost || (r?.name === 'AbortError' || r?.name === 'OperationError') && /mapAsync/.test(r?.message ?? '')) {
+    ev.preventDefault();
+    console.warn('after the GPU device was lost:', r?.message);
+  }
+});
 
 scope.onmessage = (ev: MessageEvent<PageToWorker>) => {
   void handle(ev.data);

@@ -1,11 +1,11 @@
 // End-to-end tests of the page in real headless Chromium (WebGPU on SwiftShader where there is
 // no GPU): a Vite dev server started here, the browser driven by Playwright. Screenshots go
 // to test-results/ (gitignored).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Download, type Page } from 'playwright';
-import { createServer, type ViteDevServer } from 'vite';
+import { build, createServer, preview, type PreviewServer, type ViteDevServer } from 'vite';
 import { findChromium, INSTALL_HINT, WEBGPU_FLAGS } from '../../src/cli/chromium.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -222,16 +222,27 @@ describe('the page', () => {
     expect(await text('#guess')).toMatch(/^\d$/);
   }, 180_000);
 
-  it('resumes from the last autosave when the GPU device is lost mid-training', async () => {
+  it('pauses and resumes; resumes from the last autosave when the GPU device is lost mid-training', async () => {
     await page.fill('input[name=epochs]', '2');
     await page.fill('input[name=limit]', '600');
     await page.fill('input[name=evalCount]', '100');
     await page.click('#train');
+    // pause holds the progress still; resume goes on
+    await page.waitForSelector('body[data-phase="training"]', { timeout: 120_000 });
+    await page.click('#pause');
+    await page.waitForSelector('body[data-phase="paused"]', { timeout: 30_000 });
+    expect(await text('#pause')).toBe('Resume');
+    await page.waitForTimeout(1500); // the submit in flight may still report
+    const width = await page.$eval('#bar-fill', (e) => (e as HTMLElement).style.width);
+    await page.waitForTimeout(1500);
+    expect(await page.$eval('#bar-fill', (e) => (e as HTMLElement).style.width)).toBe(width);
+    await page.click('#pause');
+    await page.waitForSelector('body[data-phase="training"]', { timeout: 30_000 });
     await page.waitForFunction(() => /Autosaved after epoch 1/.test(document.getElementById('model-status')!.textContent ?? ''), undefined, {
       timeout: RUN_TIMEOUT,
     });
     await page.evaluate(() => (globalThis as unknown as { mnistPage: { simulateDeviceLoss(): void } }).mnistPage.simulateDeviceLoss());
-    await page.waitForFunction(() => /GPU device was lost.*Resuming from the autosave after epoch 1/s.test(document.getElementById('message')!.textContent ?? ''), undefined, {
+    await page.waitForFunction(() => /GPU device was lost \((?!Failed).*Resuming from the autosave after epoch 1/s.test(document.getElementById('message')!.textContent ?? ''), undefined, {
       timeout: 60_000,
     });
     await shot('device-lost');
@@ -263,4 +274,42 @@ describe('the page', () => {
     await p.screenshot({ path: join(OUT, 'no-webgpu.png'), fullPage: true });
     await ctx.close();
   }, 60_000);
+});
+
+describe('the static build', () => {
+  const outDir = join(ROOT, 'test-results', 'dist');
+  let server: PreviewServer | undefined;
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('builds index.html, the worker and the MNIST files, and works from a static server', async () => {
+    await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    expect(existsSync(join(outDir, 'index.html'))).toBe(true);
+    expect(readdirSync(join(outDir, 'assets')).some((f) => /^worker-.*\.js$/.test(f))).toBe(true);
+    for (const f of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) {
+      expect(existsSync(join(outDir, 'mnist', f))).toBe(true);
+    }
+    server = await preview({
+      root: ROOT,
+      configFile: join(ROOT, 'vite.config.ts'),
+      logLevel: 'warn',
+      build: { outDir },
+      preview: { host: '127.0.0.1', port: 0, strictPort: false },
+    });
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    await p.goto(server.resolvedUrls!.local[0]);
+    await p.waitForSelector('#adapter[data-state="ok"], #adapter[data-state="fallback"]', { timeout: 60_000 });
+    // the worker loads weights saved by the test above, builds a model (MNIST from dist/mnist) and classifies
+    const dir = join(OUT, 'model');
+    await p.setInputFiles('#load', [join(dir, 'model.json'), join(dir, 'weights.bin')]);
+    await p.waitForSelector('#message.ok', { timeout: 120_000 });
+    await p.fill('input[name=evalCount]', '200');
+    await p.click('#evaluate');
+    await p.waitForSelector('#results-card:not([hidden])', { timeout: 120_000 });
+    expect(await p.textContent('#test-acc')).toMatch(/%$/);
+    expect(await p.textContent('#test-count')).toBe('200');
+    await ctx.close();
+  }, 300_000);
 });
