@@ -100,7 +100,7 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
   // The step's own inputs: parameters before the optimizer moved them.
   const paramsBefore = createBufferWith(device, w0, 'params before');
   const scratchGrads = createStorageBuffer(device, PARAM_BUFFER_LENGTH * 4, 'scratch grads');
-  for (const variant of ['transposed', 'direct'] as const) {
+  for (const variant of ['transposed', 'direct', 'tile4x4'] as const) {
     const scratch = createStorageBuffer(device, B * P1 * P1 * C1 * 4, `dx ${variant}`);
     const layer = createConv2d(
       ctx,
@@ -182,7 +182,7 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
   }
 
   // Fused pool + dropout (+ the conv's ReLU mask) and dropout_2 + dense's ReLU mask vs unfused.
-  variants.push(...(await poolDropoutVariants(ctx, plan, paramsBefore, state, RATES, timer, budget)));
+  variants.push(...(await poolDropoutVariants(ctx, plan, params, state, RATES, timer, budget)));
 
   // 4. The whole training step, as the trainer submits it.
   const steps: Dispatch[] = [];

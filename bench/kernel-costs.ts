@@ -45,6 +45,7 @@ export function kernelCost(layer: string, shader: string, B: number): KernelCost
         return { shape: `${ks}`, flops: 0, bytes: 8 * ks };
       case 'conv2d_backward_input':
       case 'conv2d_backward_input_direct':
+      case 'conv2d_backward_input_tile4x4':
         return { shape, flops: f.backwardInput, bytes: b.backwardInput };
     }
   }

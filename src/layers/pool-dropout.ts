@@ -8,9 +8,11 @@
 // Masks equal the unfused maxpool + dropout path's (same hash, same element indices), and
 // values are bit-identical (pooling selects, dropout multiplies by the same f32 SCALE).
 // The pooled output before dropout is never materialised. Rate 0 is plain pooling + routing.
+// An inferenceOnly layer (evaluation: dropout is the identity) builds one vec4 pooling kernel
+// without routing codes or StepState, and no backward.
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
-import { Kernel, gridFor } from '../gpu/kernel.ts';
+import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import { StepState } from '../gpu/state.ts';
 import { dropoutThreshold } from './dropout-rng.ts';
@@ -30,6 +32,11 @@ export interface PoolDropoutConfig {
   rate: number;
   /** The dropout layer's id in the mask hash (same as the unfused createDropout's layerId). */
   layerId: number;
+  /**
+   * Evaluation only: plain pooling (rate and layerId are ignored; use rate 0), no routing
+   * buffer, no backward; `outputGrad`, `inputGrad` and `state` are not needed.
+   */
+  inferenceOnly?: boolean;
 }
 
 export interface PoolDropoutBuffers {
@@ -37,17 +44,19 @@ export interface PoolDropoutBuffers {
   input: GPUBuffer;
   /** (B, H/2, W/2, C) f32, dropout output (what the next layer reads) */
   output: GPUBuffer;
-  /** (B, H/2, W/2, C) f32, dL/d output */
-  outputGrad: GPUBuffer;
-  /** (B, H, W, C) f32, dL/d conv pre-activation (ReLU derivative applied); every element written */
-  inputGrad: GPUBuffer;
-  /** StepState (src/gpu/state.ts): seed and step select the mask */
-  state: GPUBuffer;
+  /** (B, H/2, W/2, C) f32, dL/d output (required unless inferenceOnly) */
+  outputGrad?: GPUBuffer;
+  /** (B, H, W, C) f32, dL/d conv pre-activation (ReLU derivative applied); every element written (required unless inferenceOnly) */
+  inputGrad?: GPUBuffer;
+  /** StepState (src/gpu/state.ts): seed and step select the mask (required unless inferenceOnly) */
+  state?: GPUBuffer;
 }
 
 export type PoolDropoutPlan = LayerPlan & {
-  /** (B, H/2, W/2, C/4) u32 routing codes (byte k = channel 4*c4+k: 0..3 window position, 4 none), owned by this layer. */
-  route: GPUBuffer;
+  /** (B, H/2, W/2, C/4) u32 routing codes (byte k = channel 4*c4+k: 0..3 window position, 4 none), owned by this layer; absent when inferenceOnly. */
+  route: GPUBuffer | undefined;
+  /** Evaluation forward: the inference kernel in an inferenceOnly layer, else `forward`. */
+  inference: Dispatch[];
 };
 
 const forwardLayout = tgpu.bindGroupLayout({
@@ -57,6 +66,11 @@ const forwardLayout = tgpu.bindGroupLayout({
   route: { storage: d.arrayOf(d.u32), access: 'mutable' },
 });
 
+const inferenceLayout = tgpu.bindGroupLayout({
+  input: { storage: d.arrayOf(d.vec4f), access: 'readonly' },
+  output: { storage: d.arrayOf(d.vec4f), access: 'mutable' },
+});
+
 const backwardLayout = tgpu.bindGroupLayout({
   outputGrad: { storage: d.arrayOf(d.vec4f), access: 'readonly' },
   route: { storage: d.arrayOf(d.u32), access: 'readonly' },
@@ -64,7 +78,7 @@ const backwardLayout = tgpu.bindGroupLayout({
 });
 
 export function createPoolDropout(ctx: GpuContext, config: PoolDropoutConfig, buffers: PoolDropoutBuffers): PoolDropoutPlan {
-  const { name, batch: B, height: H, width: W, channels: C, rate, layerId } = config;
+  const { name, batch: B, height: H, width: W, channels: C, rate, layerId, inferenceOnly = false } = config;
   for (const [k, v] of Object.entries({ batch: B, H, W, C })) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: bad ${k} ${v}`);
   }
@@ -79,10 +93,20 @@ export function createPoolDropout(ctx: GpuContext, config: PoolDropoutConfig, bu
   // Element indices of the mask hash are u32 in the shader.
   if (4 * B * HO * WO * C4 > 2 ** 32) throw new Error(`${name}: too many elements for u32 indices`);
 
-  const route = createStorageBuffer(ctx.device, B * HO * WO * C4 * 4, `${name}.route`);
   const shape = { WORKGROUP_SIZE: POOL_DROPOUT_WORKGROUP_SIZE, H, W, C4, HO, WO };
-  const scale = 1 / (1 - rate);
   const fwdRows = B * HO * C4;
+  const [fx, fy] = gridFor(fwdRows, POOL_DROPOUT_WORKGROUP_SIZE, `${name} forward`);
+
+  if (inferenceOnly) {
+    const inf = new Kernel(ctx.root, { shader: 'pool_dropout_inference', layout: inferenceLayout, constants: { ...shape, ROWS: fwdRows }, variant: name });
+    const forward = [inf.dispatch(inf.bind({ input: buffers.input, output: buffers.output }), fx, fy, 1, `${name}.inference`)];
+    return { forward, backward: [], inference: forward, route: undefined, destroy: () => {} };
+  }
+  const { outputGrad, inputGrad, state } = buffers;
+  if (!outputGrad || !inputGrad || !state) throw new Error(`${name}: outputGrad, inputGrad and state are required unless inferenceOnly`);
+
+  const route = createStorageBuffer(ctx.device, B * HO * WO * C4 * 4, `${name}.route`);
+  const scale = 1 / (1 - rate);
   const bwdRows = B * HI * C4;
   const fwd = new Kernel(ctx.root, {
     shader: 'pool_dropout_forward',
@@ -96,13 +120,12 @@ export function createPoolDropout(ctx: GpuContext, config: PoolDropoutConfig, bu
     constants: { ...shape, HI, ROWS: bwdRows, SCALE: scale },
     variant: name,
   });
-  const [fx, fy] = gridFor(fwdRows, POOL_DROPOUT_WORKGROUP_SIZE, `${name} forward`);
   const [bx, by] = gridFor(bwdRows, POOL_DROPOUT_WORKGROUP_SIZE, `${name} backward`);
   const forward = [
-    fwd.dispatch(fwd.bind({ state: buffers.state, input: buffers.input, output: buffers.output, route }), fx, fy, 1, `${name}.forward`),
+    fwd.dispatch(fwd.bind({ state, input: buffers.input, output: buffers.output, route }), fx, fy, 1, `${name}.forward`),
   ];
   const backward = [
-    bwd.dispatch(bwd.bind({ outputGrad: buffers.outputGrad, route, inputGrad: buffers.inputGrad }), bx, by, 1, `${name}.backward`),
+    bwd.dispatch(bwd.bind({ outputGrad, route, inputGrad }), bx, by, 1, `${name}.backward`),
   ];
-  return { forward, backward, route, destroy: () => route.destroy() };
+  return { forward, backward, inference: forward, route, destroy: () => route.destroy() };
 }

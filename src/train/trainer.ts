@@ -280,7 +280,11 @@ export class Trainer {
       if (k >= nextRead && k < steps && pass.readback.canRead) {
         nextRead = k + readEvery;
         const done = k;
-        pendingReads.push(pass.readback.read().then((m) => report(done, m.lossSums, m.correct)));
+        const read = pass.readback.read().then((m) => report(done, m.lossSums, m.correct));
+        // Awaited at the end of the epoch; if the epoch ends early (stop, device lost) it must
+        // not surface as an unhandled rejection.
+        read.catch(() => {});
+        pendingReads.push(read);
       }
     }
     await Promise.all(pendingReads);

@@ -54,9 +54,9 @@ function withVariant(c: Case, inputVariant: Conv2dInputVariant): Case {
   return { ...c, label: `${c.label} dx ${inputVariant}`, inputVariant };
 }
 
-/** The case with the given forward and filter-gradient kernels. */
-function withKernels(c: Case, forwardVariant: Conv2dForwardVariant, filterVariant: Conv2dFilterVariant): Case {
-  return { ...c, label: `${c.label} fwd ${forwardVariant} dk ${filterVariant}`, forwardVariant, filterVariant };
+/** The case with the given forward, filter-gradient and input-gradient kernels. */
+function withKernels(c: Case, forwardVariant: Conv2dForwardVariant, filterVariant: Conv2dFilterVariant, inputVariant: Conv2dInputVariant): Case {
+  return { ...c, label: `${c.label} fwd ${forwardVariant} dk ${filterVariant} dx ${inputVariant}`, forwardVariant, filterVariant, inputVariant };
 }
 
 const AWKWARD: Case[] = [
@@ -87,21 +87,21 @@ const CASES: Case[] = [
   modelCase('conv2d_1', 128, true),
   modelCase('conv2d', 2, true, 'transposed'),
   ...AWKWARD.flatMap((c) => [withVariant(c, 'transposed'), withVariant(c, 'direct')]),
-  // Every forward / filter-gradient variant at batch 1, 37, 128 and on the awkward shapes (the
-  // cases above use the layer's defaults).
+  // Every forward / filter-gradient / input-gradient variant at batch 1, 37, 128 and on the
+  // awkward shapes (the cases above use the layer's defaults).
   ...(
     [
-      ['tiled', 'positions'],
-      ['tile4x4', 'rows'],
+      ['tiled', 'positions', 'transposed'],
+      ['tile4x4', 'rows', 'tile4x4'],
     ] as const
-  ).flatMap(([fwd, dk]) => [
-    withKernels(modelCase('conv2d', 1, true), fwd, dk),
-    withKernels(modelCase('conv2d', 37, false), fwd, dk),
-    withKernels(modelCase('conv2d', 128, false), fwd, dk),
-    withKernels(modelCase('conv2d_1', 1, true), fwd, dk),
-    withKernels(modelCase('conv2d_1', 37, false), fwd, dk),
-    withKernels(modelCase('conv2d_1', 128, false), fwd, dk),
-    ...AWKWARD.map((c) => withKernels(c, fwd, dk)),
+  ).flatMap(([fwd, dk, dx]) => [
+    withKernels(modelCase('conv2d', 1, true), fwd, dk, dx),
+    withKernels(modelCase('conv2d', 37, false), fwd, dk, dx),
+    withKernels(modelCase('conv2d', 128, false), fwd, dk, dx),
+    withKernels(modelCase('conv2d_1', 1, true), fwd, dk, dx),
+    withKernels(modelCase('conv2d_1', 37, true), fwd, dk, dx),
+    withKernels(modelCase('conv2d_1', 128, true), fwd, dk, dx),
+    ...AWKWARD.map((c) => withKernels(c, fwd, dk, dx)),
   ]),
 ];
 

@@ -122,11 +122,26 @@ describe('pool_dropout (fused maxpool 2x2 + dropout + conv ReLU mask)', () => {
         const dA = createStorageBuffer(device, inN * 4, 'dA');
         const mp = createMaxPool(ctx, { name: 'mp', batch: B, height: H, width: W, channels: C }, { input, output: p, outputGrad: dP, inputGrad: dA });
         const dr = createDropout(ctx, { name: 'dr', batch: B, count: HO * WO * C, rate, layerId }, { input: p, output: d, outputGrad, inputGrad: dP, state });
-        runDispatches(device, [...fused.forward, ...fused.backward, ...mp.forward, ...dr.forward, ...dr.backward, ...mp.backward]);
+        // Inference-only twin (evaluation: pooling alone, no routing, no gradient buffers).
+        const pooled = createBufferWith(device, new Float32Array(outN).fill(GARBAGE), 'p inference');
+        const inf = createPoolDropout(ctx, { name: 'pd_inf', batch: B, height: H, width: W, channels: C, rate: 0, layerId: 0, inferenceOnly: true }, { input, output: pooled });
+        expect(inf.backward).toEqual([]);
+        expect(inf.inference).toEqual(inf.forward);
+        expect(inf.route).toBeUndefined();
+        runDispatches(device, [...fused.forward, ...fused.backward, ...mp.forward, ...dr.forward, ...dr.backward, ...mp.backward, ...inf.forward]);
+        const pInf = await readF32(device, pooled, outN);
+        const pUnfused = await readF32(device, p, outN);
+        const infBits = bitMismatches(pInf, pUnfused);
+        const infRef = compare(pInf, pool.y);
+        console.log(`pool_dropout_inference B=${B} ${H}x${W}x${C}: bit mismatches vs maxpool_forward ${infBits}, max abs vs reference ${infRef.maxAbs}`);
+        expect(infBits).toBe(0);
+        expect(infRef.maxAbs).toBe(0);
+        inf.destroy();
+        pooled.destroy();
 
         const out = await readF32(device, output, outN);
         const g = await readF32(device, inputGrad, inN);
-        const words = await readU32(device, fused.route, outN / 4);
+        const words = await readU32(device, fused.route!, outN / 4);
         const dUnfused = await readF32(device, d, outN);
         const dAUnfused = await readF32(device, dA, inN);
         const gUnfused = dAUnfused.map((v, i) => (x[i] > 0 ? v : 0));
