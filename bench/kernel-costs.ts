@@ -57,12 +57,17 @@ export function kernelCost(layer: string, shader: string, B: number): KernelCost
     const shape = `(${B},${H},${H},${C})->(${B},${P},${P},${C})`;
     if (shader === 'maxpool_forward') return { shape, flops: 3 * out, bytes: 4 * (n + 2 * out) };
     if (shader === 'maxpool_backward') return { shape, flops: n, bytes: 4 * (2 * out + n) };
+    // Fused with the dropout after it: 1 routing byte per pooled element; hash ~21 ops/element.
+    if (shader === 'pool_dropout_forward') return { shape, flops: 3 * out + 21 * out, bytes: 4 * (n + out) + out };
+    if (shader === 'pool_dropout_backward') return { shape, flops: n, bytes: 4 * (out + n) + out };
+    if (shader === 'pool_dropout_inference') return { shape, flops: 3 * out, bytes: 4 * (n + out) };
   }
   if (layer in DROPOUTS) {
     const n = B * DROPOUTS[layer];
     const shape = `(${B},${DROPOUTS[layer]})`;
     // The hash is ~20 integer ops per element; counted as FLOPs for a comparable rate.
     if (shader === 'dropout_forward' || shader === 'dropout_backward') return { shape, flops: 21 * n, bytes: 8 * n };
+    if (shader === 'dropout_relu_backward') return { shape, flops: 22 * n, bytes: 12 * n };
   }
   if (layer in DENSES) {
     const [I, O] = DENSES[layer];

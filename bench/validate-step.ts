@@ -67,27 +67,25 @@ export async function validateStep(device: GPUDevice, s: StepSnapshot): Promise<
   const B = s.plan.batch;
   const buf = s.plan.buffers;
   const read = async (name: string, n: number) => f64(await readF32(device, buf[name], n));
-  const [x0, a1, p1, d1, a2, p2, d2, h, d3, logits] = await Promise.all([
+  // Pooling + dropout are fused (pool_dropout): no pooled tensor before dropout is stored, and
+  // the backward writes dA = dL/d(conv pre-activation) directly (no dP).
+  const [x0, a1, d1, a2, d2, h, d3, logits] = await Promise.all([
     read('x0', B * IMAGE * IMAGE * C0),
     read('a1', B * H1 * H1 * C1),
-    read('p1', B * P1 * P1 * C1),
     read('d1', B * P1 * P1 * C1),
     read('a2', B * H2 * H2 * C2),
-    read('p2', B * FLAT),
     read('d2', B * FLAT),
     read('h', B * HIDDEN),
     read('d3', B * HIDDEN),
     read('logits', B * CLASSES),
   ]);
-  const [dLogits, dD3, dH, dD2, dP2, dA2, dD1, dP1, dA1] = await Promise.all([
+  const [dLogits, dD3, dH, dD2, dA2, dD1, dA1] = await Promise.all([
     read('dLogits', B * CLASSES),
     read('dD3', B * HIDDEN),
     read('dH', B * HIDDEN),
     read('dD2', B * FLAT),
-    read('dP2', B * FLAT),
     read('dA2', B * H2 * H2 * C2),
     read('dD1', B * P1 * P1 * C1),
-    read('dP1', B * P1 * P1 * C1),
     read('dA1', B * H1 * H1 * C1),
   ]);
   const labels = await readU32(device, buf.labels, B);
@@ -110,16 +108,14 @@ export async function validateStep(device: GPUDevice, s: StepSnapshot): Promise<
     compare('conv2d forward (+bias, ReLU)', a1, reluForward(conv2dForward(x0, slice(w, 'conv2d/kernel'), slice(w, 'conv2d/bias'), B, IMAGE, IMAGE, C0, C1))),
   );
   const pool1 = maxpool2x2Forward(a1, B, H1, H1, C1);
-  checks.push(compare('max_pooling2d forward', p1, pool1.y, 0));
   const m1 = mask(1, P1 * P1 * C1, s.rates[0]);
-  checks.push(compare('dropout forward', d1, dropoutForward(p1, m1, s.rates[0]), 1e-6));
+  checks.push(compare('max_pooling2d+dropout forward', d1, dropoutForward(pool1.y, m1, s.rates[0]), 1e-6));
   checks.push(
     compare('conv2d_1 forward (+bias, ReLU)', a2, reluForward(conv2dForward(d1, slice(w, 'conv2d_1/kernel'), slice(w, 'conv2d_1/bias'), B, P1, P1, C1, C2))),
   );
   const pool2 = maxpool2x2Forward(a2, B, H2, H2, C2);
-  checks.push(compare('max_pooling2d_1 forward', p2, pool2.y, 0));
   const m2 = mask(2, FLAT, s.rates[1]);
-  checks.push(compare('dropout_1 forward', d2, dropoutForward(p2, m2, s.rates[1]), 1e-6));
+  checks.push(compare('max_pooling2d_1+dropout_1 forward', d2, dropoutForward(pool2.y, m2, s.rates[1]), 1e-6));
   checks.push(compare('dense forward (+bias, ReLU)', h, reluForward(denseForward(d2, slice(w, 'dense/kernel'), slice(w, 'dense/bias'), B, FLAT, HIDDEN))));
   const m3 = mask(3, HIDDEN, s.rates[2]);
   checks.push(compare('dropout_2 forward', d3, dropoutForward(h, m3, s.rates[2]), 1e-6));
@@ -136,19 +132,19 @@ export async function validateStep(device: GPUDevice, s: StepSnapshot): Promise<
   g('dense_1/kernel', dense1.dw);
   g('dense_1/bias', dense1.db);
   checks.push(compare('dense_1 backward (input)', dD3, dense1.dx));
-  checks.push(compare('dropout_2 backward', dH, dropoutBackward(dD3, m3, s.rates[2]), 1e-6));
+  checks.push(compare('dropout_2 backward (+dense ReLU)', dH, mulMask(dropoutBackward(dD3, m3, s.rates[2]), h), 1e-6));
   const dense0 = denseBackward(mulMask(dH, h), d2, slice(w, 'dense/kernel'), B, FLAT, HIDDEN);
   g('dense/kernel', dense0.dw);
   g('dense/bias', dense0.db);
   checks.push(compare('dense backward (input, ReLU)', dD2, dense0.dx));
-  checks.push(compare('dropout_1 backward', dP2, dropoutBackward(dD2, m2, s.rates[1]), 1e-6));
-  checks.push(compare('max_pooling2d_1 backward', dA2, maxpool2x2Backward(dP2, pool2.argmax, B, H2, H2, C2), 0));
+  const dP2 = dropoutBackward(dD2, m2, s.rates[1]);
+  checks.push(compare('max_pooling2d_1+dropout_1 backward (+ReLU)', dA2, mulMask(maxpool2x2Backward(dP2, pool2.argmax, B, H2, H2, C2), a2), 1e-6));
   const conv1 = conv2dBackward(mulMask(dA2, a2), d1, slice(w, 'conv2d_1/kernel'), B, P1, P1, C1, C2);
   g('conv2d_1/kernel', conv1.dk);
   g('conv2d_1/bias', conv1.db);
   checks.push(compare('conv2d_1 backward (input, ReLU)', dD1, conv1.dx));
-  checks.push(compare('dropout backward', dP1, dropoutBackward(dD1, m1, s.rates[0]), 1e-6));
-  checks.push(compare('max_pooling2d backward', dA1, maxpool2x2Backward(dP1, pool1.argmax, B, H1, H1, C1), 0));
+  const dP1 = dropoutBackward(dD1, m1, s.rates[0]);
+  checks.push(compare('max_pooling2d+dropout backward (+ReLU)', dA1, mulMask(maxpool2x2Backward(dP1, pool1.argmax, B, H1, H1, C1), a1), 1e-6));
   const conv0 = conv2dBackward(mulMask(dA1, a1), x0, slice(w, 'conv2d/kernel'), B, IMAGE, IMAGE, C0, C1);
   g('conv2d/kernel', conv0.dk);
   g('conv2d/bias', conv0.db);

@@ -5,6 +5,12 @@
 // step_begin, the optimizer and step_end. An evaluation plan (training: false) builds every
 // layer with `inferenceOnly` (no backward kernels, bind groups or scratch buffers), skips the
 // dropout layers and allocates no gradient buffers.
+// Training plans fuse each max pooling with the dropout after it (src/layers/pool-dropout.ts:
+// the pooled tensor before dropout is never stored, and the backward writes dA = dL/d(conv
+// pre-activation) with the conv's ReLU derivative applied) and dropout_2's backward with the
+// dense ReLU's (src/layers/dropout-relu.ts: dH is dL/d(dense pre-activation), so dense takes
+// it with outputGradMasked). The conv layers still apply their ReLU mask to dA1/dA2, which
+// leaves an already-masked gradient unchanged.
 import { C0, C1, C2, CLASSES, FLAT, H1, H2, HIDDEN, IMAGE, P1, P2 } from '../model/architecture.ts';
 import { paramSpec } from '../model/params.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
@@ -12,8 +18,8 @@ import type { Dispatch } from '../gpu/kernel.ts';
 import type { GpuContext } from '../layers/types.ts';
 import { createGather } from '../layers/gather.ts';
 import { createConv2d } from '../layers/conv2d.ts';
-import { createMaxPool } from '../layers/maxpool.ts';
-import { createDropout } from '../layers/dropout.ts';
+import { createPoolDropout } from '../layers/pool-dropout.ts';
+import { createDropoutRelu } from '../layers/dropout-relu.ts';
 import { createDense } from '../layers/dense.ts';
 import { createSoftmaxXent } from '../layers/loss.ts';
 
@@ -53,7 +59,8 @@ export interface ModelPlan {
   /** Layers in forward order with their dispatches (training plans: training forward). */
   readonly layers: PlanLayer[];
   /**
-   * Every activation and gradient buffer by name (x0, labels, a1, p1, d1, ..., dA1); evaluation
+   * Every activation and gradient buffer by name (x0, labels, a1, d1, ..., dA1; p1/p2, the
+   * pooled tensors, only in evaluation plans, where d1/d2 alias them); evaluation
    * plans have no gradient buffers (no dLogits .. dA1 keys).
    */
   readonly buffers: Readonly<Record<string, GPUBuffer>>;
@@ -71,22 +78,19 @@ const DROPOUT_LAYER_IDS = [1, 2, 3] as const;
 /** Stand-in for a layer an evaluation plan does not build (dropout). */
 const NO_LAYER = { forward: [] as Dispatch[], backward: [] as Dispatch[], destroy() {} };
 
-/** dL/d of each activation, for a training plan (aliases where a dropout has rate 0). */
+/** dL/d of each activation, for a training plan (pooling + dropout fused: no dP1/dP2). */
 function createGradients(
   f32: (elements: number, label: string) => GPUBuffer,
   B: number,
-  rates: readonly [number, number, number],
-): Record<'dLogits' | 'dD3' | 'dH' | 'dD2' | 'dP2' | 'dA2' | 'dD1' | 'dP1' | 'dA1', GPUBuffer> {
+): Record<'dLogits' | 'dD3' | 'dH' | 'dD2' | 'dA2' | 'dD1' | 'dA1', GPUBuffer> {
   const dLogits = f32(B * CLASSES, 'dLogits'); // (B, 10)
-  const dD3 = f32(B * HIDDEN, 'dD3'); // (B, 128)
-  const dH = rates[2] > 0 ? f32(B * HIDDEN, 'dH') : dD3; // (B, 128)
-  const dD2 = f32(B * FLAT, 'dD2'); // (B, 1600)
-  const dP2 = rates[1] > 0 ? f32(B * FLAT, 'dP2') : dD2; // (B, 5, 5, 64)
-  const dA2 = f32(B * H2 * H2 * C2, 'dA2'); // (B, 11, 11, 64)
-  const dD1 = f32(B * P1 * P1 * C1, 'dD1'); // (B, 13, 13, 32)
-  const dP1 = rates[0] > 0 ? f32(B * P1 * P1 * C1, 'dP1') : dD1; // (B, 13, 13, 32)
-  const dA1 = f32(B * H1 * H1 * C1, 'dA1'); // (B, 26, 26, 32)
-  return { dLogits, dD3, dH, dD2, dP2, dA2, dD1, dP1, dA1 };
+  const dD3 = f32(B * HIDDEN, 'dD3'); // (B, 128) dL/d dropout_2 output
+  const dH = f32(B * HIDDEN, 'dH'); // (B, 128) dL/d dense pre-activation (ReLU derivative applied)
+  const dD2 = f32(B * FLAT, 'dD2'); // (B, 1600) dL/d dropout_1 output
+  const dA2 = f32(B * H2 * H2 * C2, 'dA2'); // (B, 11, 11, 64) dL/d conv2d_1 pre-activation
+  const dD1 = f32(B * P1 * P1 * C1, 'dD1'); // (B, 13, 13, 32) dL/d dropout output
+  const dA1 = f32(B * H1 * H1 * C1, 'dA1'); // (B, 26, 26, 32) dL/d conv2d pre-activation
+  return { dLogits, dD3, dH, dD2, dA2, dD1, dA1 };
 }
 
 export function createModelPlan(ctx: GpuContext, config: ModelPlanConfig, shared: SharedBuffers): ModelPlan {
@@ -107,18 +111,17 @@ export function createModelPlan(ctx: GpuContext, config: ModelPlanConfig, shared
   const labels = createStorageBuffer(device, B * 4, `labels B=${B}`); // (B) u32
   owned.push(labels);
   const a1 = f32(B * H1 * H1 * C1, 'a1'); // (B, 26, 26, 32) post-ReLU
-  const p1 = f32(B * P1 * P1 * C1, 'p1'); // (B, 13, 13, 32)
-  const d1 = rates[0] > 0 ? f32(B * P1 * P1 * C1, 'd1') : p1; // (B, 13, 13, 32)
+  // Training: pooled + dropout output (fused); evaluation: the pooled output p1 (= d1).
+  const d1 = f32(B * P1 * P1 * C1, training ? 'd1' : 'p1'); // (B, 13, 13, 32)
   const a2 = f32(B * H2 * H2 * C2, 'a2'); // (B, 11, 11, 64) post-ReLU
-  const p2 = f32(B * FLAT, 'p2'); // (B, 5, 5, 64) = (B, 1600) flattened
-  const d2 = rates[1] > 0 ? f32(B * FLAT, 'd2') : p2; // (B, 1600)
+  const d2 = f32(B * FLAT, training ? 'd2' : 'p2'); // (B, 5, 5, 64) = (B, 1600) flattened
   const h = f32(B * HIDDEN, 'h'); // (B, 128) post-ReLU
   const d3 = rates[2] > 0 ? f32(B * HIDDEN, 'd3') : h; // (B, 128)
   const logits = f32(B * CLASSES, 'logits'); // (B, 10)
 
   // Gradients (dL/d of each activation): training plans only. Evaluation plans build every
   // layer inference-only (no backward kernels or scratch) and allocate none of these.
-  const grad = training ? createGradients(f32, B, rates) : undefined;
+  const grad = training ? createGradients(f32, B) : undefined;
 
   const { params, grads, state } = shared;
   const off = (name: string) => paramSpec(name).offset;
@@ -136,18 +139,12 @@ export function createModelPlan(ctx: GpuContext, config: ModelPlanConfig, shared
     },
     { input: x0, output: a1, params, grads: training ? grads : undefined, outputGrad: grad?.dA1 },
   );
-  const pool1 = createMaxPool(
+  // max_pooling2d + dropout (evaluation: pooling alone).
+  const pool1 = createPoolDropout(
     ctx,
-    { name: 'max_pooling2d', batch: B, height: H1, width: H1, channels: C1, inferenceOnly },
-    { input: a1, output: p1, outputGrad: grad?.dP1, inputGrad: grad?.dA1 },
+    { name: 'max_pooling2d', batch: B, height: H1, width: H1, channels: C1, rate: rates[0], layerId: DROPOUT_LAYER_IDS[0], inferenceOnly },
+    { input: a1, output: d1, outputGrad: grad?.dD1, inputGrad: grad?.dA1, state },
   );
-  const drop1 = grad
-    ? createDropout(
-        ctx,
-        { name: 'dropout', batch: B, count: P1 * P1 * C1, rate: rates[0], layerId: DROPOUT_LAYER_IDS[0] },
-        { input: p1, output: d1, outputGrad: grad.dD1, inputGrad: grad.dP1, state },
-      )
-    : NO_LAYER;
   const conv2 = createConv2d(
     ctx,
     {
@@ -156,28 +153,22 @@ export function createModelPlan(ctx: GpuContext, config: ModelPlanConfig, shared
     },
     { input: d1, output: a2, params, grads: training ? grads : undefined, outputGrad: grad?.dA2, inputGrad: grad?.dD1 },
   );
-  const pool2 = createMaxPool(
+  // max_pooling2d_1 + dropout_1 (evaluation: pooling alone).
+  const pool2 = createPoolDropout(
     ctx,
-    { name: 'max_pooling2d_1', batch: B, height: H2, width: H2, channels: C2, inferenceOnly },
-    { input: a2, output: p2, outputGrad: grad?.dP2, inputGrad: grad?.dA2 },
+    { name: 'max_pooling2d_1', batch: B, height: H2, width: H2, channels: C2, rate: rates[1], layerId: DROPOUT_LAYER_IDS[1], inferenceOnly },
+    { input: a2, output: d2, outputGrad: grad?.dD2, inputGrad: grad?.dA2, state },
   );
-  const drop2 = grad
-    ? createDropout(
-        ctx,
-        { name: 'dropout_1', batch: B, count: FLAT, rate: rates[1], layerId: DROPOUT_LAYER_IDS[1] },
-        { input: p2, output: d2, outputGrad: grad.dD2, inputGrad: grad.dP2, state },
-      )
-    : NO_LAYER;
   const dense1 = createDense(
     ctx,
     {
-      name: 'dense', batch: B, inFeatures: FLAT, outFeatures: HIDDEN, relu: true,
+      name: 'dense', batch: B, inFeatures: FLAT, outFeatures: HIDDEN, relu: true, outputGradMasked: true,
       weightOffset: off('dense/kernel'), biasOffset: off('dense/bias'), inferenceOnly,
     },
     { input: d2, output: h, params, grads: training ? grads : undefined, outputGrad: grad?.dH, inputGrad: grad?.dD2 },
   );
   const drop3 = grad
-    ? createDropout(
+    ? createDropoutRelu(
         ctx,
         { name: 'dropout_2', batch: B, count: HIDDEN, rate: rates[2], layerId: DROPOUT_LAYER_IDS[2] },
         { input: h, output: d3, outputGrad: grad.dD3, inputGrad: grad.dH, state },
@@ -218,10 +209,8 @@ export function createModelPlan(ctx: GpuContext, config: ModelPlanConfig, shared
         gather.dispatch,
         ...conv1.forward,
         ...pool1.forward,
-        ...drop1.forward,
         ...conv2.forward,
         ...pool2.forward,
-        ...drop2.forward,
         ...dense1.forward,
         ...drop3.forward,
         ...dense2.forward,
@@ -230,16 +219,14 @@ export function createModelPlan(ctx: GpuContext, config: ModelPlanConfig, shared
         ...dense2.backward,
         ...drop3.backward,
         ...dense1.backward,
-        ...drop2.backward,
         ...pool2.backward,
         ...conv2.backward,
-        ...drop1.backward,
         ...pool1.backward,
         ...conv1.backward,
       ]
     : [];
 
-  const parts = [gather, conv1, pool1, drop1, conv2, pool2, drop2, dense1, drop3, dense2, loss];
+  const parts = [gather, conv1, pool1, conv2, pool2, dense1, drop3, dense2, loss];
   const layer = (name: string, p: { forward: Dispatch[]; backward: Dispatch[]; inference?: Dispatch[] }) => ({
     name,
     forward: training ? p.forward : (p.inference ?? p.forward),
@@ -249,16 +236,15 @@ export function createModelPlan(ctx: GpuContext, config: ModelPlanConfig, shared
     { name: 'gather', forward: [gather.dispatch], backward: [] },
     layer('conv2d', conv1),
     layer('max_pooling2d', pool1),
-    layer('dropout', drop1),
     layer('conv2d_1', conv2),
     layer('max_pooling2d_1', pool2),
-    layer('dropout_1', drop2),
     layer('dense', dense1),
     layer('dropout_2', drop3),
     layer('dense_1', dense2),
     layer('loss', loss),
   ].filter((l) => l.forward.length + l.backward.length > 0);
-  const buffers: Record<string, GPUBuffer> = { x0, labels, a1, p1, d1, a2, p2, d2, h, d3, logits, ...grad };
+  const pooled: Record<string, GPUBuffer> = training ? {} : { p1: d1, p2: d2 };
+  const buffers: Record<string, GPUBuffer> = { x0, labels, a1, ...pooled, d1, a2, d2, h, d3, logits, ...grad };
   return {
     batch: B,
     layers,
