@@ -36,7 +36,7 @@ export async function runHeadless(config: HeadlessConfig, deps: HeadlessDeps): P
     stage = 'training';
     const history = await trainer.fit(deps.send);
     stage = 'evaluating';
-    const test = await trainer.evaluate();
+    const test = await trainer.evaluate(config.testLimit ?? undefined);
     deps.send({ type: 'test', loss: test.loss, accuracy: test.accuracy });
     stage = 'predicting';
     const n = Math.min(config.samples, data.test.count);

@@ -27,6 +27,8 @@ export interface CliOptions {
   init: string | null;
   /** Output directory for model.json, weights.bin and history.json. */
   out: string;
+  /** Evaluate only the first N test images (rounded up to a batch of 500); null: all 10,000. */
+  testLimit: number | null;
   /** Use the machine's GPU (WEBGPU_FLAGS_HARDWARE) instead of SwiftShader. */
   gpu: boolean;
   /** Run in Node with the `webgpu` package (Dawn on Vulkan) instead of headless Chromium. */
@@ -57,6 +59,8 @@ Options:
   --no-shuffle            keep the training order (default: reshuffle every epoch)
   --init PATH             start from a TensorFlow.js model.json (or a directory holding one)
   --out DIR               output directory (default out/)
+  --test-limit N          evaluate only the first N test images, rounded up to a batch of 500
+                          (default: all 10,000)
   --gpu                   use the machine's GPU instead of SwiftShader (software WebGPU)
   --node                  run in Node through the webgpu package (Dawn + Vulkan) instead of
                           headless Chromium; with no Vulkan GPU driver it uses SwiftShader
@@ -111,6 +115,7 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
         seed: { type: 'string' },
         limit: { type: 'string' },
         'validation-split': { type: 'string' },
+        'test-limit': { type: 'string' },
         'no-shuffle': { type: 'boolean' },
         shuffle: { type: 'boolean' },
         init: { type: 'string' },
@@ -185,6 +190,7 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
 
   return {
     kind: 'train',
-    options: { train, init: v.init ?? null, out: v.out ?? 'out', gpu: v.gpu ?? false, node: v.node ?? false },
+    options: { train, init: v.init ?? null, out: v.out ?? 'out', gpu: v.gpu ?? false, node: v.node ?? false,
+      testLimit: v['test-limit'] === undefined ? null : positiveInt('test-limit', v['test-limit'], 10_000) },
   };
 }

@@ -20,6 +20,8 @@ export interface HeadlessConfig {
   initialWeights: string | null;
   /** How many test images to predict and show. */
   samples: number;
+  /** Evaluate only the first N test images (rounded up to an evaluation batch); null: all. */
+  testLimit: number | null;
   /** URL path of a stand-in Trainer module (tests), or null for src/train/trainer.ts. */
   trainerModule: string | null;
 }

@@ -246,6 +246,7 @@ async function train(cli: CliOptions): Promise<void> {
         options: cli.train,
         initialWeights,
         samples: SAMPLE_COUNT,
+        testLimit: cli.testLimit,
         trainerModule: process.env[TRAINER_MODULE_ENV] ? '/' + process.env[TRAINER_MODULE_ENV].replace(/^\/+/, '') : null,
     };
     result = cli.node ? await runInNode(config, printer, cleanup) : await runInBrowser(config, cli.gpu, printer, cleanup);

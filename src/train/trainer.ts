@@ -302,23 +302,28 @@ export class Trainer {
     };
   }
 
-  /** Runs every batch of an evaluation pass and returns loss and accuracy. */
-  private async runEvaluation(pass: Pass): Promise<Evaluation> {
+  /** Runs the first `batches` batches of an evaluation pass and returns loss and accuracy. */
+  private async runEvaluation(pass: Pass, batches = pass.batches): Promise<Evaluation> {
     const { device } = this.gpu;
     writeEpochStart(device, this.evalState);
     const encoder = device.createCommandEncoder({ label: 'evaluation' });
     const list: Dispatch[] = [];
-    for (let k = 0; k < pass.batches; k++) list.push(...pass.inferBatch(k), this.evalEnd);
+    for (let k = 0; k < batches; k++) list.push(...pass.inferBatch(k), this.evalEnd);
     encodeDispatches(encoder, list);
     device.queue.submit([encoder.finish()]);
     const m = await pass.readback.read();
     if (this.lostMessage !== undefined) throw new DeviceLostError(this.lostMessage);
-    return summarize(pass, m.lossSums, m.correct);
+    return summarize(pass, m.lossSums, m.correct, batches);
   }
 
-  /** Loss and accuracy on the 10,000 test images. */
-  async evaluate(): Promise<Evaluation> {
-    return this.runEvaluation(this.testPass);
+  /**
+   * Loss and accuracy on the 10,000 test images, or on the first `limit` of them rounded up
+   * to whole evaluation batches (of EVAL_BATCH images; for quick checks).
+   */
+  async evaluate(limit?: number): Promise<Evaluation> {
+    const pass = this.testPass;
+    const batches = limit === undefined ? pass.batches : Math.min(pass.batches, Math.max(1, Math.ceil(limit / pass.batch)));
+    return this.runEvaluation(pass, batches);
   }
 
   /** Loss and accuracy on the held-out validation images (undefined without a split). */
@@ -377,14 +382,16 @@ export class Trainer {
   }
 }
 
-function summarize(pass: Pass, lossSums: Float32Array, correct: Uint32Array): Evaluation {
+function summarize(pass: Pass, lossSums: Float32Array, correct: Uint32Array, batches = pass.batches): Evaluation {
   let loss = 0;
   let right = 0;
-  for (let k = 0; k < pass.batches; k++) {
+  let count = 0;
+  for (let k = 0; k < batches; k++) {
     loss += lossSums[k];
     right += correct[k];
+    count += pass.batchSize(k);
   }
-  return { loss: loss / pass.count, accuracy: right / pass.count, count: pass.count };
+  return { loss: loss / count, accuracy: right / count, count };
 }
 
 /** Row-wise softmax of (N, 10) logits into `out`. */

@@ -21,7 +21,7 @@ function usageError(...argv: string[]): string {
 
 describe('parseTrainArgs', () => {
   it('defaults to DEFAULT_TRAIN_OPTIONS, out/, SwiftShader', () => {
-    expect(parse()).toEqual({ train: DEFAULT_TRAIN_OPTIONS, init: null, out: 'out', gpu: false, node: false });
+    expect(parse()).toEqual({ train: DEFAULT_TRAIN_OPTIONS, init: null, out: 'out', gpu: false, node: false, testLimit: null });
   });
 
   it('does not share the defaults object', () => {
@@ -34,7 +34,7 @@ describe('parseTrainArgs', () => {
     const o = parse(
       '--epochs', '3', '--batch-size=64', '--optimizer', 'sgd', '--lr', '0.05', '--momentum=0.8',
       '--dropout', '0.1,0.2,0.3', '--seed', '42', '--limit', '600', '--validation-split', '0.2',
-      '--no-shuffle', '--init', 'prev/model.json', '--out', 'runs/a', '--gpu', '--node',
+      '--no-shuffle', '--init', 'prev/model.json', '--out', 'runs/a', '--gpu', '--node', '--test-limit', '1000',
     );
     expect(o).toEqual({
       train: {
@@ -45,6 +45,7 @@ describe('parseTrainArgs', () => {
       out: 'runs/a',
       gpu: true,
       node: true,
+      testLimit: 1000,
     });
   });
 

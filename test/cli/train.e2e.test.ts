@@ -52,9 +52,14 @@ function expectSameBits(a: Float32Array, b: Float32Array): void {
 }
 
 describe('npm run train', () => {
-  it('trains one epoch on 600 images and prints and writes everything', async () => {
+  // Both back ends of the same run: headless Chromium (the default) and Node with the webgpu
+  // package (Dawn on SwiftShader's Vulkan driver from the chromium package).
+  it.each([
+    ['headless Chromium', []],
+    ['Node (webgpu package)', ['--node']],
+  ])('trains one epoch on 600 images and prints and writes everything: %s', async (_name, extra) => {
     const out = await tempDir();
-    const run = await train(['--epochs', '1', '--limit', '600', '--out', out]);
+    const run = await train(['--epochs', '1', '--limit', '600', '--test-limit', '1000', '--out', out, ...extra]);
     expect(run.code, run.stderr).toBe(0);
     const s = run.stdout;
     // model summary
