@@ -32,6 +32,11 @@ export interface Conv2dConfig {
    * `grads` / `outputGrad` / `inputGrad` are not needed.
    */
   inferenceOnly?: boolean;
+  /**
+   * `outputGrad` is already dL/d(pre-activation), the ReLU derivative applied (e.g. by the
+   * fused pool + dropout backward): no mask pass, the backward kernels read it directly.
+   */
+  outputGradMasked?: boolean;
 }
 
 export interface Conv2dBuffers {
@@ -278,24 +283,25 @@ export function createConv2d(
   const { grads, outputGrad, inputGrad } = buffers;
   if (!grads || !outputGrad) throw new Error(`conv2d ${name}: grads and outputGrad are required unless inferenceOnly`);
 
-  // Backward scratch: masked gradient and the filter partial sums.
-  const gBuffer = createStorageBuffer(device, s.positions * COUT * 4, label('g'));
+  // Backward scratch: masked gradient (unless the caller gives it already masked) and the
+  // filter partial sums.
+  const ownG = !config.outputGradMasked;
+  const gBuffer = ownG ? createStorageBuffer(device, s.positions * COUT * 4, label('g')) : outputGrad;
   const partials = createStorageBuffer(device, s.chunks * s.partialRow * 4, label('partials'));
 
-  const mask = new Kernel(root, {
-    shader: 'conv2d_backward_mask',
-    layout: maskLayout,
-    variant: name,
-    constants: { WORKGROUP_SIZE: CONV2D_MASK_WORKGROUP, COUNT4: s.positions * C4 },
-  });
-  const maskGrid = gridFor(s.positions * C4, CONV2D_MASK_WORKGROUP, label('mask'));
-  const maskDispatch = mask.dispatch(
-    mask.bind({ y: buffers.output, dy: outputGrad, g: gBuffer }),
-    maskGrid[0],
-    maskGrid[1],
-    1,
-    label('backward_mask'),
-  );
+  const maskDispatches: Dispatch[] = [];
+  if (ownG) {
+    const mask = new Kernel(root, {
+      shader: 'conv2d_backward_mask',
+      layout: maskLayout,
+      variant: name,
+      constants: { WORKGROUP_SIZE: CONV2D_MASK_WORKGROUP, COUNT4: s.positions * C4 },
+    });
+    const maskGrid = gridFor(s.positions * C4, CONV2D_MASK_WORKGROUP, label('mask'));
+    maskDispatches.push(
+      mask.dispatch(mask.bind({ y: buffers.output, dy: outputGrad, g: gBuffer }), maskGrid[0], maskGrid[1], 1, label('backward_mask')),
+    );
+  }
 
   const rows = filterVariant === 'rows';
   const filter = new Kernel(root, {
@@ -333,7 +339,7 @@ export function createConv2d(
     label('backward_filter_reduce'),
   );
 
-  const backward: Dispatch[] = [maskDispatch, filterDispatch, reduceDispatch];
+  const backward: Dispatch[] = [...maskDispatches, filterDispatch, reduceDispatch];
 
   let kT: GPUBuffer | undefined;
   if (inputGrad && inputVariant === 'direct') {
@@ -401,7 +407,7 @@ export function createConv2d(
     inference: [forwardDispatch],
     backward,
     destroy() {
-      gBuffer.destroy();
+      if (ownG) gBuffer.destroy();
       partials.destroy();
       kT?.destroy();
     },

@@ -136,6 +136,8 @@ export function createModelPlan(ctx: GpuContext, config: ModelPlanConfig, shared
     {
       name: 'conv2d', batch: B, height: IMAGE, width: IMAGE, inChannels: C0, outChannels: C1,
       kernelOffset: off('conv2d/kernel'), biasOffset: off('conv2d/bias'), inferenceOnly,
+      // dA1 comes from the fused pool + dropout backward with the ReLU derivative applied.
+      outputGradMasked: true,
     },
     { input: x0, output: a1, params, grads: training ? grads : undefined, outputGrad: grad?.dA1 },
   );
@@ -150,6 +152,7 @@ export function createModelPlan(ctx: GpuContext, config: ModelPlanConfig, shared
     {
       name: 'conv2d_1', batch: B, height: P1, width: P1, inChannels: C1, outChannels: C2,
       kernelOffset: off('conv2d_1/kernel'), biasOffset: off('conv2d_1/bias'), inferenceOnly,
+      outputGradMasked: true,
     },
     { input: d1, output: a2, params, grads: training ? grads : undefined, outputGrad: grad?.dA2, inputGrad: grad?.dD1 },
   );

@@ -1,5 +1,6 @@
 // A short real training run on the GPU (SwiftShader in CI): 1 epoch on the first 6,000
-// MNIST training images (5,400 after the 10% validation split), then the 10,000 test images.
+// MNIST training images (5,400 after the 10% validation split), then the 10,000 test images;
+// then predict() agrees with evaluate() and the run is deterministic for a seed.
 import { describe, expect, it } from 'vitest';
 import { fetchMnist, type Mnist } from '../../src/data/mnist.ts';
 import { Trainer } from '../../src/train/trainer.ts';
@@ -30,6 +31,11 @@ describe('Trainer on real MNIST', () => {
     const head = losses.slice(0, 5).reduce((a, b) => a + b) / 5;
     const tail = losses.slice(-5).reduce((a, b) => a + b) / 5;
     expect(tail).toBeLessThan(head * 0.5);
-    expect(test.accuracy).toBeGreaterThan(0.9);
+    // Floor: the float64 reference trainer with this budget (test/reference/same-budget.ts:
+    // same split, batch, Adam and dropout rates) reaches test accuracy 0.873-0.877 and loss
+    // 0.47-0.51 over seeds 1-3; 0.80 / 0.70 leave room for the seed while a broken kernel
+    // (no learning: 0.10; a wrong gradient: typically below 0.7) fails.
+    expect(test.accuracy).toBeGreaterThan(0.8);
+    expect(test.loss).toBeLessThan(0.7);
   });
 });
