@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { fetchMnist, type Mnist } from '../../src/data/mnist.ts';
 import { Trainer } from '../../src/train/trainer.ts';
 import { DEFAULT_TRAIN_OPTIONS, type TrainEvent } from '../../src/train/types.ts';
+import { exportModel, importModel } from '../../src/io/tfjs-model.ts';
 import { getGpu } from './gpu-fixture.ts';
 
 let mnist: Promise<Mnist> | undefined;
@@ -25,7 +26,26 @@ describe('Trainer on real MNIST', () => {
     const t1 = performance.now();
     const test = await trainer.evaluate();
     console.log(`evaluate: ${((performance.now() - t1) / 1000).toFixed(1)} s`, JSON.stringify(test));
+
+    // predict() agrees with evaluate() on the first 500 test images.
+    const probs = await trainer.predict(data.test.images.subarray(0, 500 * 784), 500);
+    const firstBatch = await trainer.evaluate(500);
+    let right = 0;
+    for (let i = 0; i < 500; i++) {
+      const row = Array.from(probs.subarray(i * 10, i * 10 + 10));
+      if (row.indexOf(Math.max(...row)) === data.test.labels[i]) right++;
+    }
+    expect(right / 500).toBe(firstBatch.accuracy);
+
+    // Export to the TensorFlow.js format, import, and a new trainer evaluates identically.
+    const exported = exportModel(await trainer.getWeights());
     trainer.destroy();
+    const imported = importModel(JSON.parse(JSON.stringify(exported.modelJson)), exported.weightsBin);
+    const again = await Trainer.create(gpu, data, { ...DEFAULT_TRAIN_OPTIONS, limit: 6000 }, imported);
+    const test2 = await again.evaluate();
+    again.destroy();
+    expect(test2.accuracy).toBe(test.accuracy);
+    expect(test2.loss).toBe(test.loss);
     const losses = events.flatMap((e) => (e.type === 'progress' ? e.batchLosses : []));
     expect(losses.length).toBe(trainer.stepsPerEpoch);
     const head = losses.slice(0, 5).reduce((a, b) => a + b) / 5;
@@ -37,5 +57,21 @@ describe('Trainer on real MNIST', () => {
     // (no learning: 0.10; a wrong gradient: typically below 0.7) fails.
     expect(test.accuracy).toBeGreaterThan(0.8);
     expect(test.loss).toBeLessThan(0.7);
+  });
+
+  it('is deterministic: the same seed and options give the same epoch losses', async () => {
+    const gpu = await getGpu();
+    const data = await getMnist();
+    const options = { ...DEFAULT_TRAIN_OPTIONS, epochs: 2, limit: 640, validationSplit: 0 };
+    const runs: number[][] = [];
+    for (const seed of [5, 5, 6]) {
+      const trainer = await Trainer.create(gpu, data, { ...options, seed });
+      const history = await trainer.fit();
+      trainer.destroy();
+      runs.push(history.epochs.map((e) => e.loss));
+    }
+    console.log('epoch losses (seed 5, seed 5, seed 6):', JSON.stringify(runs));
+    expect(runs[1]).toEqual(runs[0]);
+    expect(runs[2]).not.toEqual(runs[0]);
   });
 });
