@@ -12,6 +12,7 @@ import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import { createStorageBuffer, readF32 } from '../src/gpu/buffers.ts';
 import { encodeDispatches, gridFor, Kernel, type Dispatch } from '../src/gpu/kernel.ts';
+import { linearIndex } from '../src/gpu/wgsl-lib.ts';
 import { C1, C2, FLAT, H1, H2, HIDDEN, P1, P2 } from '../src/model/architecture.ts';
 import { paramSpec, PARAM_BUFFER_LENGTH } from '../src/model/params.ts';
 import { CONV2D_MASK_WORKGROUP } from '../src/layers/conv2d.ts';
@@ -99,7 +100,7 @@ export async function poolDropoutVariants(
     const gOld = f32(inN, `${tag} g`);
     const mp = createMaxPool(ctx, { name: `${s.pool} (bench)`, batch: B, height: s.H, width: s.H, channels: s.C }, { input: s.a, output: p, outputGrad: dP, inputGrad: dA });
     const dr = createDropout(ctx, { name: `${s.drop} (bench)`, batch: B, count: s.P * s.P * s.C, rate: s.rate, layerId: s.id }, { input: p, output: dOld, outputGrad: s.dD, inputGrad: dP, state });
-    const mask = new Kernel(ctx.root, { shader: 'conv2d_backward_mask', layout: maskLayout, variant: `${s.conv} (bench)`, constants: { WORKGROUP_SIZE: CONV2D_MASK_WORKGROUP, COUNT4: inN / 4 } });
+    const mask = new Kernel(ctx.root, { shader: 'conv2d_backward_mask', layout: maskLayout, variant: `${s.conv} (bench)`, externals: { linearIndex }, constants: { WORKGROUP_SIZE: CONV2D_MASK_WORKGROUP, COUNT4: inN / 4 } });
     const [mx, my] = gridFor(inN / 4, CONV2D_MASK_WORKGROUP, `${s.conv} mask (bench)`);
     const maskDispatch = mask.dispatch(mask.bind({ y: s.a, dy: dA, g: gOld }), mx, my, 1, `${s.conv}/backward_mask (bench)`);
     const oldFwd = [...mp.forward, ...dr.forward];

@@ -44,7 +44,7 @@ fn main(
   @builtin(num_workgroups) nwg: vec3u,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  let i = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+  let i = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
   if (i >= LENGTH4) { return; }
   let h = layout.$.hyper;
   let t = f32(layout.$.state.step);

@@ -10,7 +10,7 @@
 //   x:        (B, H, W, CIN) f32, read
 //   g:        (B, HO, WO, COUT) ReLU-masked output gradient, as vec4, read
 //   partials: (CHUNKS, 9*CIN*COUT + COUT) as vec4; row c = [dk partial (3,3,CIN,COUT) | db partial (COUT)], written
-// Requires COUT % 4 == 0. Invocation id = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+// Requires COUT % 4 == 0. Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
 // ordered (chunk, ci, channel block) with the channel block fastest.
 
 override WORKGROUP_SIZE: u32;
@@ -32,7 +32,7 @@ fn main(
   let WO = W - 2u;
   let C4 = COUT / 4u;
   let cBlocks = (C4 + 1u) / 2u;
-  let id = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+  let id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
   if (id >= CHUNKS * CIN * cBlocks) { return; }
   let cb = id % cBlocks;
   let ci = (id / cBlocks) % CIN;

@@ -26,7 +26,7 @@ fn main(
 ) {
   let K4 = 9u * CIN * (COUT / 4u);
   let R4 = K4 + COUT / 4u;
-  let j = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+  let j = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
   if (j >= R4) { return; }
   var s0 = vec4f(0.0);
   var s1 = vec4f(0.0);

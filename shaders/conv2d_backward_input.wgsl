@@ -9,7 +9,7 @@
 //   g:  (B, H-2, W-2, COUT) ReLU-masked output gradient, f32, read
 //   kT: (3, 3, COUT, CIN4) transposed kernel (conv2d_backward_kernel_transpose), as vec4, read
 //   dx: (B, H, W, CIN) f32, written
-// Invocation id = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid, ordered
+// Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE), ordered
 // (b, y, column tile, channel block) with the channel block fastest.
 
 override WORKGROUP_SIZE: u32;
@@ -30,7 +30,7 @@ fn main(
   let CI4 = (CIN + 3u) / 4u;
   let tilesX = (W + 3u) / 4u;
   let cBlocks = (CI4 + 1u) / 2u;
-  let id = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+  let id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
   if (id >= B * H * tilesX * cBlocks) { return; }
   let cb = id % cBlocks;
   var r = id / cBlocks;

@@ -10,7 +10,7 @@
 //   params: flat parameter buffer as vec4; kernel [3, 3, CIN, COUT] at float offset
 //           KERNEL_OFFSET (multiple of 4), read
 //   dx:     (B, H, W, CIN) f32, written
-// Requires COUT % 4 == 0. Invocation id = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid,
+// Requires COUT % 4 == 0. Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE),
 // ordered (b, y, column tile, channel block) with the channel block fastest.
 
 override WORKGROUP_SIZE: u32;
@@ -32,7 +32,7 @@ fn main(
   let C4 = COUT / 4u;
   let tilesX = (W + 3u) / 4u;
   let ciBlocks = (CIN + 3u) / 4u;
-  let id = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+  let id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
   if (id >= B * H * tilesX * ciBlocks) { return; }
   let cb = id % ciBlocks;
   var r = id / ciBlocks;

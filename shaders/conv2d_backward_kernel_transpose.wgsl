@@ -20,7 +20,7 @@ fn main(
   @builtin(local_invocation_index) lid: u32,
 ) {
   let CIN4 = (CIN + 3u) / 4u * 4u;
-  let i = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+  let i = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
   if (i >= 9u * COUT * CIN4) { return; }
   let ci = i % CIN4;
   let co = (i / CIN4) % COUT;

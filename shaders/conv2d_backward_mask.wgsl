@@ -5,7 +5,7 @@
 //   y:  (B, HO, WO, COUT) post-ReLU forward output, as vec4, read
 //   dy: (B, HO, WO, COUT) dL/dy, as vec4, read
 //   g:  (B, HO, WO, COUT) as vec4, written
-// COUNT4 = B*HO*WO*COUT/4. Invocation id = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid.
+// COUNT4 = B*HO*WO*COUT/4. Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE).
 
 override WORKGROUP_SIZE: u32;
 override COUNT4: u32;
@@ -16,7 +16,7 @@ fn main(
   @builtin(num_workgroups) nwg: vec3u,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  let i = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+  let i = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
   if (i >= COUNT4) { return; }
   layout.$.g[i] = select(vec4f(0.0), layout.$.dy[i], layout.$.y[i] > vec4f(0.0));
 }

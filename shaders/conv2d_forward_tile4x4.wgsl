@@ -10,7 +10,7 @@
 //   params: flat parameter buffer viewed as vec4; kernel [3, 3, CIN, COUT] at float offset
 //           KERNEL_OFFSET, bias [COUT] at float offset BIAS_OFFSET (both multiples of 4), read
 //   y:      (B, H-2, W-2, COUT) viewed as vec4 (COUT/4 per pixel), written post-ReLU
-// Requires COUT % 4 == 0. Invocation id = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid,
+// Requires COUT % 4 == 0. Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE),
 // ordered (b, row tile, column tile, channel block) with the channel block fastest.
 
 override WORKGROUP_SIZE: u32;
@@ -34,7 +34,7 @@ fn main(
   let tilesX = (WO + 3u) / 4u;
   let tilesY = (HO + 3u) / 4u;
   let cBlocks = (C4 + 1u) / 2u;
-  let id = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+  let id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
   if (id >= B * tilesY * tilesX * cBlocks) { return; }
   let cb = id % cBlocks;
   var r = id / cBlocks;

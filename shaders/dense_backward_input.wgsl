@@ -34,7 +34,7 @@ fn main(
   @builtin(local_invocation_index) lid: u32,
 ) {
   let colTiles = (IN + 3u) / 4u;
-  let t = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+  let t = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
   if (t >= colTiles * ((BATCH + 3u) / 4u)) { return; }
   let i0 = (t % colTiles) * 4u;
   let n0 = (t / colTiles) * 4u;

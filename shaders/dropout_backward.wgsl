@@ -1,16 +1,9 @@
 // dropout_backward: gradient of inverted dropout, with the forward's mask regenerated from
 // the same (seed, step, layerId, element) counter. One invocation computes ONE element:
 // dx[e] = keep(e) ? dy[e] * SCALE : 0, SCALE = 1 / (1 - rate).
-// The hash below is identical to dropout_forward.wgsl's.
-// Mask hash (counter-based; src/layers/dropout-rng.ts is its exact TypeScript twin):
-//   fmix(h)  = murmur3 32-bit finalizer: h ^= h >> 16; h *= 0x85ebca6b; h ^= h >> 13;
-//              h *= 0xc2b2ae35; h ^= h >> 16   (u32 wrap-around arithmetic)
-//   key      = fmix(fmix(fmix(seed ^ 0x9e3779b9) ^ step) ^ layerId)
-//   hash(e)  = fmix(fmix(key ^ e) + key)        e = b*count + i, the flat index in (B, count)
-//   keep(e)  = hash(e) >= THRESHOLD, THRESHOLD = min(ceil(rate * 2^32), 2^32 - 1),
-//              i.e. u = hash / 2^32 and keep iff u >= rate.
-// seed and step come from the StepState buffer (step is 1-based during a step), so the
-// backward pass regenerates the forward pass's mask without storing it.
+// keep(e): the counter-based mask hash dropoutKey / dropoutKeep of src/gpu/wgsl-lib.ts (twin of
+// src/layers/dropout-rng.ts), e = b*count + i, the flat index in (B, count); seed and step come
+// from StepState, so the backward regenerates the forward's mask without storing it.
 //
 // Bindings:
 //   state:      StepState {step, batch, seed, pad}, read (same step as the forward)
@@ -24,21 +17,6 @@ override LAYER_ID: u32;
 override THRESHOLD: u32;
 override SCALE: f32;
 
-fn fmix(x: u32) -> u32 {
-  var h = x;
-  h ^= h >> 16u;
-  h *= 0x85ebca6bu;
-  h ^= h >> 13u;
-  h *= 0xc2b2ae35u;
-  h ^= h >> 16u;
-  return h;
-}
-
-fn keepElement(e: u32) -> bool {
-  let key = fmix(fmix(fmix(layout.$.state.seed ^ 0x9e3779b9u) ^ layout.$.state.step) ^ LAYER_ID);
-  return fmix(fmix(key ^ e) + key) >= THRESHOLD;
-}
-
 // The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
 // the invocation index is linearised over it, and the surplus invocations of the last row
 // fail the bounds check below.
@@ -48,9 +26,10 @@ fn main(
   @builtin(num_workgroups) nwg: vec3u,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  let e = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+  let e = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
   if (e >= COUNT) { return; }
+  let key = dropoutKey(layout.$.state.seed, layout.$.state.step, LAYER_ID);
   var g = 0.0;
-  if (keepElement(e)) { g = layout.$.outputGrad[e] * SCALE; }
+  if (dropoutKeep(key, e, THRESHOLD)) { g = layout.$.outputGrad[e] * SCALE; }
   layout.$.inputGrad[e] = g;
 }

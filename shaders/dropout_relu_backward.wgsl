@@ -3,7 +3,7 @@
 // ReLU), so that layer's backward kernels take g as it is (no ReLU mask in their loops).
 // One invocation computes ONE vec4 (4 consecutive elements e = 4*v .. 4*v+3 of (B, count)):
 //   g[e] = (keep(e) && y[e] > 0) ? dy[e] * SCALE : 0
-// keep(e): the counter-based hash of shaders/dropout_forward.wgsl (twin of
+// keep(e): the counter-based hash dropoutKey / dropoutKeep4 of src/gpu/wgsl-lib.ts (twin of
 // src/layers/dropout-rng.ts), e = the flat index in (B, count), regenerated from StepState as
 // the forward generated it. THRESHOLD == 0 (rate 0) keeps everything and skips the hash.
 //
@@ -20,16 +20,6 @@ override LAYER_ID: u32;
 override THRESHOLD: u32;
 override SCALE: f32;
 
-fn fmix(x: vec4u) -> vec4u {
-  var h = x;
-  h ^= h >> vec4u(16u);
-  h *= 0x85ebca6bu;
-  h ^= h >> vec4u(13u);
-  h *= 0xc2b2ae35u;
-  h ^= h >> vec4u(16u);
-  return h;
-}
-
 // The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts).
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(
@@ -37,14 +27,14 @@ fn main(
   @builtin(num_workgroups) nwg: vec3u,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  let v = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+  let v = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
   if (v >= COUNT4) { return; }
   var keep = layout.$.y[v] > vec4f(0.0);
   if (THRESHOLD > 0u) {
     let s = layout.$.state;
-    let key = vec4u(fmix(fmix(fmix(vec4u(s.seed ^ 0x9e3779b9u)) ^ vec4u(s.step)) ^ vec4u(LAYER_ID)).x);
+    let key = dropoutKey(s.seed, s.step, LAYER_ID);
     let e = vec4u(4u * v) + vec4u(0u, 1u, 2u, 3u);
-    keep = keep & (fmix(fmix(key ^ e) + key) >= vec4u(THRESHOLD));
+    keep = keep & dropoutKeep4(key, e, THRESHOLD);
   }
   layout.$.inputGrad[v] = select(vec4f(0.0), layout.$.outputGrad[v] * SCALE, keep);
 }

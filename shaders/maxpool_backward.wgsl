@@ -26,7 +26,7 @@ fn main(
   @builtin(num_workgroups) nwg: vec3u,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  let e = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+  let e = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
   if (e >= COUNT) { return; }
   let c = e % C;
   let pix = e / C;

@@ -26,7 +26,7 @@ fn main(
   @builtin(num_workgroups) nwg: vec3u,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  let o = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+  let o = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
   if (o >= COUNT) { return; }
   let c = o % C;
   let pix = o / C;

@@ -33,7 +33,7 @@ fn main(
   @builtin(num_workgroups) nwg: vec3u,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  let t = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+  let t = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
   if (t >= ROWS) { return; }
   let c4 = t % C4;
   let r = t / C4;

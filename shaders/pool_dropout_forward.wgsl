@@ -8,7 +8,7 @@
 //            else 4: where the backward sends dL/d(out) * SCALE. m > 0 is the ReLU derivative
 //            of the conv output at the arg-max (the input is post-ReLU), so the backward never
 //            reads the conv output again.
-// Dropout mask: the counter-based hash of shaders/dropout_forward.wgsl (twin of
+// Dropout mask: the counter-based hash dropoutKey / dropoutKeep4 of src/gpu/wgsl-lib.ts (twin of
 // src/layers/dropout-rng.ts), e = flat index of the pooled element in (B, HO*WO*C), which is
 // 4 * (vec4 index of the output) + k; so masks equal the unfused maxpool + dropout path.
 // THRESHOLD == 0 (rate 0) keeps everything and skips the hash (SCALE is then 1).
@@ -34,33 +34,23 @@ override LAYER_ID: u32;
 override THRESHOLD: u32;
 override SCALE: f32;
 
-fn fmix(x: vec4u) -> vec4u {
-  var h = x;
-  h ^= h >> vec4u(16u);
-  h *= 0x85ebca6bu;
-  h ^= h >> vec4u(13u);
-  h *= 0xc2b2ae35u;
-  h ^= h >> vec4u(16u);
-  return h;
-}
-
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(
   @builtin(workgroup_id) wid: vec3u,
   @builtin(num_workgroups) nwg: vec3u,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  let t = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+  let t = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
   if (t >= ROWS) { return; }
   let c4 = t % C4;
   let r = t / C4;
   let i = r % HO;
   let b = r / HO;
 
-  var key = vec4u(0u);
+  var key = 0u;
   if (THRESHOLD > 0u) {
     let s = layout.$.state;
-    key = vec4u(fmix(fmix(fmix(vec4u(s.seed ^ 0x9e3779b9u)) ^ vec4u(s.step)) ^ vec4u(LAYER_ID)).x);
+    key = dropoutKey(s.seed, s.step, LAYER_ID);
   }
   let rowStep = W * C4;
   let colStep = 2u * C4;
@@ -86,7 +76,7 @@ fn main(
     var keep = vec4<bool>(true);
     if (THRESHOLD > 0u) {
       let e = vec4u(4u * o) + vec4u(0u, 1u, 2u, 3u);
-      keep = fmix(fmix(key ^ e) + key) >= vec4u(THRESHOLD);
+      keep = dropoutKeep4(key, e, THRESHOLD);
     }
     layout.$.output[o] = select(vec4f(0.0), m * SCALE, keep);
     let code = select(vec4u(4u), pos, keep & (m > vec4f(0.0)));

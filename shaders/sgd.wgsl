@@ -21,7 +21,7 @@ fn main(
   @builtin(num_workgroups) nwg: vec3u,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  let i = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+  let i = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
   if (i >= LENGTH4) { return; }
   let h = layout.$.hyper;
   let vel = h.momentum * layout.$.velocity[i] - h.lr * layout.$.grads[i];

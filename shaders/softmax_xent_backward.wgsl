@@ -20,7 +20,7 @@ fn main(
   @builtin(num_workgroups) nwg: vec3u,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  let n = (wid.y * nwg.x + wid.x) * WORKGROUP_SIZE + lid;
+  let n = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
   if (n >= BATCH) { return; }
   let row = n * CLASSES;
   var mx = layout.$.logits[row];

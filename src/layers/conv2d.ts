@@ -14,6 +14,7 @@
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
+import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
 
@@ -264,6 +265,7 @@ export function createConv2d(
     shader: forwardVariant === 'tile4x4' ? 'conv2d_forward_tile4x4' : 'conv2d_forward',
     layout: forwardLayout,
     variant: name,
+    externals: { linearIndex },
     constants: { WORKGROUP_SIZE: CONV2D_FORWARD_WORKGROUP, ...shape, KERNEL_OFFSET: kernelOffset, BIAS_OFFSET: biasOffset },
   });
   const fwdItems =
@@ -295,6 +297,7 @@ export function createConv2d(
       shader: 'conv2d_backward_mask',
       layout: maskLayout,
       variant: name,
+      externals: { linearIndex },
       constants: { WORKGROUP_SIZE: CONV2D_MASK_WORKGROUP, COUNT4: s.positions * C4 },
     });
     const maskGrid = gridFor(s.positions * C4, CONV2D_MASK_WORKGROUP, label('mask'));
@@ -308,6 +311,7 @@ export function createConv2d(
     shader: rows ? 'conv2d_backward_filter_rows' : 'conv2d_backward_filter',
     layout: filterLayout,
     variant: name,
+    externals: { linearIndex },
     constants: rows
       ? { WORKGROUP_SIZE: CONV2D_FILTER_WORKGROUP, ...shape, ROWS: s.rowsPerChunk, CHUNKS: s.chunks }
       : { WORKGROUP_SIZE: CONV2D_FILTER_WORKGROUP, ...shape, CHUNK: s.chunk, CHUNKS: s.chunks },
@@ -328,6 +332,7 @@ export function createConv2d(
     shader: 'conv2d_backward_filter_reduce',
     layout: reduceLayout,
     variant: name,
+    externals: { linearIndex },
     constants: { WORKGROUP_SIZE: CONV2D_REDUCE_WORKGROUP, CIN, COUT, CHUNKS: s.chunks, KERNEL_OFFSET: kernelOffset, BIAS_OFFSET: biasOffset },
   });
   const reduceGrid = gridFor(s.partialRow / 4, CONV2D_REDUCE_WORKGROUP, label('reduce'));
@@ -347,6 +352,7 @@ export function createConv2d(
       shader: 'conv2d_backward_input_direct',
       layout: inputDirectLayout,
       variant: name,
+      externals: { linearIndex },
       constants: { WORKGROUP_SIZE: CONV2D_INPUT_WORKGROUP, ...shape, KERNEL_OFFSET: kernelOffset },
     });
     const inItems = B * H * Math.ceil(W / INPUT_TILE_X) * Math.ceil(CIN / INPUT_DIRECT_TILE_CI);
@@ -368,6 +374,7 @@ export function createConv2d(
       shader: 'conv2d_backward_kernel_transpose',
       layout: transposeLayout,
       variant: name,
+      externals: { linearIndex },
       constants: { WORKGROUP_SIZE: CONV2D_TRANSPOSE_WORKGROUP, CIN, COUT, KERNEL_OFFSET: kernelOffset },
     });
     const transposeGrid = gridFor(kTLength, CONV2D_TRANSPOSE_WORKGROUP, label('transpose'));
@@ -384,6 +391,7 @@ export function createConv2d(
       shader: inputVariant === 'tile4x4' ? 'conv2d_backward_input_tile4x4' : 'conv2d_backward_input',
       layout: inputTransposedLayout,
       variant: name,
+      externals: { linearIndex },
       constants: { WORKGROUP_SIZE: CONV2D_INPUT_WORKGROUP, ...shape },
     });
     const inItems =

@@ -7,6 +7,7 @@
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
+import { linearIndex } from '../gpu/wgsl-lib.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
 
 /** Invocations per workgroup of the dense kernels (each computes a 4x4 block). */
@@ -94,6 +95,7 @@ export function createDense(ctx: GpuContext, config: DenseConfig, buffers: Dense
     shader: 'dense_forward',
     layout: forwardLayout,
     constants: { ...shape, W_OFFSET: weightOffset, B_OFFSET: biasOffset },
+    externals: { linearIndex },
     variant: name,
   });
   const [fx, fy] = gridFor(tiles(batch) * tiles(OUT), DENSE_WORKGROUP_SIZE, `${name} forward`);
@@ -116,6 +118,7 @@ export function createDense(ctx: GpuContext, config: DenseConfig, buffers: Dense
       shader: 'dense_backward_input',
       layout: backwardInputLayout,
       constants: { ...backwardShape, W_OFFSET: weightOffset },
+      externals: { linearIndex },
       variant: name,
     });
     const [xx, xy] = gridFor(tiles(batch) * tiles(IN), DENSE_WORKGROUP_SIZE, `${name} backward input`);
@@ -133,6 +136,7 @@ export function createDense(ctx: GpuContext, config: DenseConfig, buffers: Dense
     shader: 'dense_backward_weights',
     layout: backwardWeightsLayout,
     constants: { ...backwardShape, W_OFFSET: weightOffset, B_OFFSET: biasOffset },
+    externals: { linearIndex },
     variant: name,
   });
   const [wx, wy] = gridFor(tiles(IN) * tiles(OUT), DENSE_WORKGROUP_SIZE, `${name} backward weights`);

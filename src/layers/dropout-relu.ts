@@ -7,6 +7,7 @@
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
+import { dropoutLib, linearIndex } from '../gpu/wgsl-lib.ts';
 import { StepState } from '../gpu/state.ts';
 import { DROPOUT_WORKGROUP_SIZE, type DropoutConfig } from './dropout.ts';
 import { dropoutThreshold } from './dropout-rng.ts';
@@ -63,6 +64,7 @@ export function createDropoutRelu(ctx: GpuContext, config: DropoutConfig, buffer
       shader: 'dropout_forward',
       layout: forwardLayout,
       constants: { WORKGROUP_SIZE: DROPOUT_WORKGROUP_SIZE, COUNT: total, ...mask },
+      externals: { linearIndex, ...dropoutLib },
       variant: name,
     });
     const [fx, fy] = gridFor(total, DROPOUT_WORKGROUP_SIZE, `${name} forward`);
@@ -72,6 +74,7 @@ export function createDropoutRelu(ctx: GpuContext, config: DropoutConfig, buffer
     shader: 'dropout_relu_backward',
     layout: backwardLayout,
     constants: { WORKGROUP_SIZE: DROPOUT_RELU_WORKGROUP_SIZE, COUNT4: count4, ...mask },
+    externals: { linearIndex, ...dropoutLib },
     variant: name,
   });
   const [gx, gy] = gridFor(count4, DROPOUT_RELU_WORKGROUP_SIZE, `${name} backward`);

@@ -1,10 +1,6 @@
-// The dropout mask's counter-based hash, bit-for-bit identical to the one in
-// shaders/dropout_forward.wgsl and shaders/dropout_backward.wgsl, so that tests and the CPU
-// reference can regenerate exactly the mask the GPU used:
-//   fmix(h)  = murmur3 32-bit finalizer (u32 wrap-around)
-//   key      = fmix(fmix(fmix(seed ^ 0x9e3779b9) ^ step) ^ layerId)
-//   hash(e)  = fmix(fmix(key ^ e) + key), e = flat element index in (B, count)
-//   keep(e)  = hash(e) >= dropoutThreshold(rate)   (i.e. hash / 2^32 >= rate)
+// The dropout mask's counter-based hash in TypeScript, bit-for-bit identical to the WGSL one
+// (dropoutFmix / dropoutKey / dropoutKeep in src/gpu/wgsl-lib.ts, where the hash is documented),
+// so that tests and the CPU reference can regenerate exactly the mask the GPU used.
 
 /** murmur3's 32-bit finalizer. */
 export function fmix32(x: number): number {

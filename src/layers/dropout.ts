@@ -6,6 +6,7 @@
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import { Kernel, gridFor } from '../gpu/kernel.ts';
+import { dropoutLib, linearIndex } from '../gpu/wgsl-lib.ts';
 import { StepState } from '../gpu/state.ts';
 import { dropoutThreshold } from './dropout-rng.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
@@ -69,8 +70,8 @@ export function createDropout(ctx: GpuContext, config: DropoutConfig, buffers: D
     THRESHOLD: threshold,
     SCALE: 1 / (1 - rate),
   };
-  const fwd = new Kernel(ctx.root, { shader: 'dropout_forward', layout: forwardLayout, constants, variant: name });
-  const bwd = new Kernel(ctx.root, { shader: 'dropout_backward', layout: backwardLayout, constants, variant: name });
+  const fwd = new Kernel(ctx.root, { shader: 'dropout_forward', layout: forwardLayout, constants, externals: { linearIndex, ...dropoutLib }, variant: name });
+  const bwd = new Kernel(ctx.root, { shader: 'dropout_backward', layout: backwardLayout, constants, externals: { linearIndex, ...dropoutLib }, variant: name });
   const [gx, gy] = gridFor(total, DROPOUT_WORKGROUP_SIZE, name);
   const forward = [
     fwd.dispatch(fwd.bind({ state: buffers.state, input: buffers.input, output: buffers.output }), gx, gy, 1, `${name}.forward`),

@@ -8,6 +8,7 @@
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
+import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { createBufferWith, createStorageBuffer, writeBuffer } from '../gpu/buffers.ts';
 import { StepState } from '../gpu/state.ts';
 import type { GpuContext } from './types.ts';
@@ -85,6 +86,7 @@ export function createGather(
     shader: 'batch_gather',
     layout,
     constants: { WORKGROUP_SIZE: GATHER_WORKGROUP_SIZE, BATCH: batch, WORDS, IMAGE_COUNT: imageCount },
+    externals: { linearIndex },
   });
   const bindGroup = kernel.bind({ ...buffers, scale });
   const [gx, gy] = gridFor(batch * WORDS, GATHER_WORKGROUP_SIZE, 'gather');

@@ -20,6 +20,7 @@
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
+import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import { StepState } from '../gpu/state.ts';
 import type { GpuContext } from './types.ts';
@@ -113,7 +114,7 @@ export function createSoftmaxXent(
   const predictions = createStorageBuffer(device, B * 4, `softmax_xent.predictions (${B})`);
 
   const perSample = { WORKGROUP_SIZE: LOSS_WORKGROUP_SIZE, BATCH: B, CLASSES: C };
-  const fwd = new Kernel(root, { shader: 'softmax_xent_forward', layout: forwardLayout, constants: perSample, variant });
+  const fwd = new Kernel(root, { shader: 'softmax_xent_forward', layout: forwardLayout, constants: perSample, externals: { linearIndex }, variant });
   const metrics = new Kernel(root, {
     shader: 'batch_metrics',
     layout: metricsLayout,
@@ -139,7 +140,7 @@ export function createSoftmaxXent(
   const backward: Dispatch[] = [];
   if (!shape.inferenceOnly) {
     if (!b.logitsGrad) throw new Error('createSoftmaxXent: logitsGrad is required unless inferenceOnly');
-    const bwd = new Kernel(root, { shader: 'softmax_xent_backward', layout: backwardLayout, constants: perSample, variant });
+    const bwd = new Kernel(root, { shader: 'softmax_xent_backward', layout: backwardLayout, constants: perSample, externals: { linearIndex }, variant });
     backward.push(bwd.dispatch(bwd.bind({ logits: b.logits, labels: b.labels, dlogits: b.logitsGrad }), gx, gy));
   }
 

@@ -4,6 +4,7 @@
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
+import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
 
@@ -79,6 +80,7 @@ export function createMaxPool(ctx: GpuContext, config: MaxPoolConfig, buffers: M
       shader: 'maxpool_inference',
       layout: inferenceLayout,
       constants: { ...shape, COUNT: outCount },
+      externals: { linearIndex },
       variant: name,
     });
     const forward = [inf.dispatch(inf.bind({ input: buffers.input, output: buffers.output }), fx, fy, 1, `${name}.inference`)];
@@ -92,12 +94,14 @@ export function createMaxPool(ctx: GpuContext, config: MaxPoolConfig, buffers: M
     shader: 'maxpool_forward',
     layout: forwardLayout,
     constants: { ...shape, COUNT: outCount },
+    externals: { linearIndex },
     variant: name,
   });
   const bwd = new Kernel(ctx.root, {
     shader: 'maxpool_backward',
     layout: backwardLayout,
     constants: { ...shape, COUNT: inCount },
+    externals: { linearIndex },
     variant: name,
   });
   const [bx, by] = gridFor(inCount, MAXPOOL_WORKGROUP_SIZE, `${name} backward`);

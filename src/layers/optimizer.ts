@@ -11,6 +11,7 @@
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
+import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { StepState } from '../gpu/state.ts';
 import type { GpuContext } from './types.ts';
 
@@ -110,7 +111,7 @@ export function createOptimizer(ctx: GpuContext, opts: OptimizerOptions, b: Opti
       shader: 'adam',
       layout: adamLayout,
       constants,
-      externals: { AdamHyper, StepState },
+      externals: { AdamHyper, StepState, linearIndex },
       variant: `n${length}`,
     });
     const v = checkBuffer('v', b.v, length);
@@ -131,7 +132,7 @@ export function createOptimizer(ctx: GpuContext, opts: OptimizerOptions, b: Opti
       shader: 'sgd',
       layout: sgdLayout,
       constants,
-      externals: { SgdHyper },
+      externals: { SgdHyper, linearIndex },
       variant: `n${length}`,
     });
     const dispatch = kernel.dispatch(kernel.bind({ hyper, params, grads, velocity: m }), gx, gy);

@@ -13,6 +13,7 @@
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
+import { dropoutLib, linearIndex } from '../gpu/wgsl-lib.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import { StepState } from '../gpu/state.ts';
 import { dropoutThreshold } from './dropout-rng.ts';
@@ -98,7 +99,7 @@ export function createPoolDropout(ctx: GpuContext, config: PoolDropoutConfig, bu
   const [fx, fy] = gridFor(fwdRows, POOL_DROPOUT_WORKGROUP_SIZE, `${name} forward`);
 
   if (inferenceOnly) {
-    const inf = new Kernel(ctx.root, { shader: 'pool_dropout_inference', layout: inferenceLayout, constants: { ...shape, ROWS: fwdRows }, variant: name });
+    const inf = new Kernel(ctx.root, { shader: 'pool_dropout_inference', layout: inferenceLayout, constants: { ...shape, ROWS: fwdRows }, externals: { linearIndex }, variant: name });
     const forward = [inf.dispatch(inf.bind({ input: buffers.input, output: buffers.output }), fx, fy, 1, `${name}.inference`)];
     return { forward, backward: [], inference: forward, route: undefined, destroy: () => {} };
   }
@@ -112,12 +113,14 @@ export function createPoolDropout(ctx: GpuContext, config: PoolDropoutConfig, bu
     shader: 'pool_dropout_forward',
     layout: forwardLayout,
     constants: { ...shape, ROWS: fwdRows, LAYER_ID: layerId, THRESHOLD: threshold, SCALE: scale },
+    externals: { linearIndex, ...dropoutLib },
     variant: name,
   });
   const bwd = new Kernel(ctx.root, {
     shader: 'pool_dropout_backward',
     layout: backwardLayout,
     constants: { ...shape, HI, ROWS: bwdRows, SCALE: scale },
+    externals: { linearIndex },
     variant: name,
   });
   const [bx, by] = gridFor(bwdRows, POOL_DROPOUT_WORKGROUP_SIZE, `${name} backward`);

@@ -1,0 +1,63 @@
+// WGSL helpers shared by several kernels, each defined once here. A shader template refers to a
+// helper by name; the layer builder passes it in the Kernel's `externals`, and tgpu.resolve
+// emits its definition (and those of the helpers it uses) once into that shader.
+import tgpu from 'typegpu';
+import * as d from 'typegpu/data';
+
+// Linear invocation index over a 1-D or 2-D workgroup grid (grid2d / gridFor in kernel.ts):
+// (workgroup_id.y * num_workgroups.x + workgroup_id.x) * size + local_invocation_index.
+// The caller bounds-checks it (the last grid row may hold surplus invocations).
+export const linearIndex = tgpu.fn([d.vec3u, d.vec3u, d.u32, d.u32], d.u32)`(wid: vec3u, nwg: vec3u, lid: u32, size: u32) -> u32 {
+  return (wid.y * nwg.x + wid.x) * size + lid;
+}`.$name('linearIndex');
+
+// The dropout mask's counter-based hash. src/layers/dropout-rng.ts is its exact TypeScript twin
+// (fmix32, dropoutKey, dropoutHash, dropoutThreshold), used by tests and the CPU reference:
+//   fmix(h)  = murmur3 32-bit finalizer: h ^= h >> 16; h *= 0x85ebca6b; h ^= h >> 13;
+//              h *= 0xc2b2ae35; h ^= h >> 16   (u32 wrap-around arithmetic)
+//   key      = fmix(fmix(fmix(seed ^ 0x9e3779b9) ^ step) ^ layerId)
+//   hash(e)  = fmix(fmix(key ^ e) + key)        e = b*count + i, the flat index in (B, count)
+//   keep(e)  = hash(e) >= THRESHOLD, THRESHOLD = min(ceil(rate * 2^32), 2^32 - 1),
+//              i.e. u = hash / 2^32 and keep iff u >= rate.
+// seed and step come from the StepState buffer (step is 1-based during a step), so a backward
+// pass regenerates its forward pass's mask without storing it.
+
+// fmix: murmur3's 32-bit finalizer.
+export const dropoutFmix = tgpu.fn([d.u32], d.u32)`(x: u32) -> u32 {
+  var h = x;
+  h ^= h >> 16u;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13u;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16u;
+  return h;
+}`.$name('dropoutFmix');
+
+// key(seed, step, layerId): one per dropout call and step.
+export const dropoutKey = tgpu.fn([d.u32, d.u32, d.u32], d.u32)`(seed: u32, step: u32, layerId: u32) -> u32 {
+  return dropoutFmix(dropoutFmix(dropoutFmix(seed ^ 0x9e3779b9u) ^ step) ^ layerId);
+}`
+  .$uses({ dropoutFmix })
+  .$name('dropoutKey');
+
+// keep(e) for one element: hash(e) >= threshold.
+export const dropoutKeep = tgpu.fn([d.u32, d.u32, d.u32], d.bool)`(key: u32, e: u32, threshold: u32) -> bool {
+  return dropoutFmix(dropoutFmix(key ^ e) + key) >= threshold;
+}`
+  .$uses({ dropoutFmix })
+  .$name('dropoutKeep');
+
+// keep(e) for 4 elements at once (one lane each).
+export const dropoutKeep4 = tgpu.fn([d.u32, d.vec4u, d.u32], d.vec4b)`(key: u32, e: vec4u, threshold: u32) -> vec4<bool> {
+  return vec4<bool>(
+    dropoutKeep(key, e.x, threshold),
+    dropoutKeep(key, e.y, threshold),
+    dropoutKeep(key, e.z, threshold),
+    dropoutKeep(key, e.w, threshold),
+  );
+}`
+  .$uses({ dropoutKeep })
+  .$name('dropoutKeep4');
+
+/** The dropout helpers, for a Kernel's `externals`. */
+export const dropoutLib = { dropoutKey, dropoutKeep, dropoutKeep4 };
