@@ -8,6 +8,9 @@ import { DEFAULT_TRAIN_OPTIONS, type TrainEvent } from '../../src/train/types.ts
 import { exportModel, importModel } from '../../src/io/tfjs-model.ts';
 import { getGpu } from './gpu-fixture.ts';
 
+/** A real training run: about a minute on an idle 2-core SwiftShader, several when loaded. */
+const LONG_RUN_MS = 900_000;
+
 let mnist: Promise<Mnist> | undefined;
 const getMnist = () => (mnist ??= fetchMnist('/mnist'));
 
@@ -57,7 +60,7 @@ describe('Trainer on real MNIST', () => {
     // (no learning: 0.10; a wrong gradient: typically below 0.7) fails.
     expect(test.accuracy).toBeGreaterThan(0.8);
     expect(test.loss).toBeLessThan(0.7);
-  });
+  }, LONG_RUN_MS);
 
   it('is deterministic: the same seed and options give the same epoch losses', async () => {
     const gpu = await getGpu();
@@ -73,5 +76,5 @@ describe('Trainer on real MNIST', () => {
     console.log('epoch losses (seed 5, seed 5, seed 6):', JSON.stringify(runs));
     expect(runs[1]).toEqual(runs[0]);
     expect(runs[2]).not.toEqual(runs[0]);
-  });
+  }, LONG_RUN_MS);
 });
