@@ -6,8 +6,7 @@ import { parseArgs } from 'node:util';
 import { chromium, type Browser } from 'playwright';
 import { findChromium, INSTALL_HINT, WEBGPU_FLAGS, WEBGPU_FLAGS_HARDWARE } from './chromium.ts';
 import { startDevServer, startSsrLoader } from './server.ts';
-import { vulkanEnv } from './vulkan-env.ts';
-import { spawn } from 'node:child_process';
+import { rerunWithVulkanEnv } from './vulkan-env.ts';
 import { BENCH_API_GLOBAL, type BenchPageApi, type BenchRequest, type BenchResult } from '../../bench/bench-protocol.ts';
 import { runTfjsPeers, type TfjsPeersResult } from '../../bench/peers/run-tfjs.ts';
 
@@ -105,16 +104,8 @@ async function main(): Promise<void> {
 
   const request: BenchRequest = { batch: 128, inferBatch: INFER_BATCH, kernelBudgetMs: 1500, stepBudgetMs: 20000, quick: args.quick };
   if (args.node) {
-    const extra = vulkanEnv(process.env, !args.gpu);
-    if (extra && !process.env.MNIST_VULKAN_ENV_SET) {
-      // Dawn reads the Vulkan loader path and driver list at start-up: re-run with them set.
-      const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-        stdio: 'inherit',
-        env: { ...process.env, ...extra, MNIST_VULKAN_ENV_SET: '1' },
-      });
-      child.on('exit', (code) => process.exit(code ?? 1));
-      return;
-    }
+    const rerun = rerunWithVulkanEnv(!args.gpu);
+    if (rerun) process.exit(await rerun);
     const loader = await startSsrLoader();
     try {
       const entry = (await loader.load('/bench/bench-node.ts')) as { run(r: BenchRequest): Promise<BenchResult> };

@@ -25,8 +25,7 @@ import {
 } from './protocol.ts';
 import { epochLine, formatInt, progressLine, renderSamples } from './render.ts';
 import { startDevServer, startSsrLoader, type DevServer } from './server.ts';
-import { vulkanEnv } from './vulkan-env.ts';
-import { spawn } from 'node:child_process';
+import { rerunWithVulkanEnv } from './vulkan-env.ts';
 
 /** Test images predicted and drawn at the end. */
 const SAMPLE_COUNT = 10;
@@ -290,15 +289,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command.options.node) {
-    // Dawn reads the Vulkan loader path and driver list at start-up: re-run with them set.
-    const extra = vulkanEnv(process.env, !command.options.gpu);
-    if (extra && !process.env.MNIST_VULKAN_ENV_SET) {
-      const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-        stdio: 'inherit',
-        env: { ...process.env, ...extra, MNIST_VULKAN_ENV_SET: '1' },
-      });
-      return new Promise((done) => child.on('exit', (code) => done(code ?? 1)));
-    }
+    const rerun = rerunWithVulkanEnv(!command.options.gpu);
+    if (rerun) return rerun;
   }
   try {
     await train(command.options);

@@ -1,6 +1,7 @@
 // Environment for Dawn (the `webgpu` package) to find a Vulkan driver. With a GPU driver
 // installed nothing changes. Without one, Debian's chromium package ships SwiftShader's Vulkan
 // ICD and a Vulkan loader in its library folder: point Dawn at those.
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const CHROMIUM_LIB_DIRS = ['/usr/lib/chromium', '/usr/lib64/chromium', '/usr/lib/chromium-browser'];
@@ -24,4 +25,19 @@ export function vulkanEnv(env: NodeJS.ProcessEnv, forceSwiftShader: boolean): Re
     extra.VK_ICD_FILENAMES = swiftshaderIcd;
   }
   return Object.keys(extra).length ? extra : null;
+}
+
+/**
+ * Dawn reads the Vulkan loader path and driver list at start-up: when `vulkanEnv` asks for
+ * changes, re-runs this same command with them set and resolves with its exit code; resolves
+ * null when this process can go on itself.
+ */
+export function rerunWithVulkanEnv(forceSwiftShader: boolean): Promise<number> | null {
+  const extra = vulkanEnv(process.env, forceSwiftShader);
+  if (!extra || process.env.MNIST_VULKAN_ENV_SET) return null;
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, ...extra, MNIST_VULKAN_ENV_SET: '1' },
+  });
+  return new Promise((done) => child.on('exit', (code) => done(code ?? 1)));
 }
