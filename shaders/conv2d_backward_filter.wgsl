@@ -1,7 +1,9 @@
 // conv2d_backward_filter: split-K partial sums of the kernel and bias gradients.
 //   dk[ky, kx, ci, co] = sum over p = (b, oy, ox) of x[b, oy+ky, ox+kx, ci] * g[b, oy, ox, co]
 //   db[co]             = sum over p of g[b, oy, ox, co]
-// The B*HO*WO positions are cut into CHUNKS chunks of CHUNK consecutive positions.
+// The sum runs over the used positions (b, oy < USED_HO, ox < USED_WO): the gradient of the
+// others is zero (USED_HO = HO, USED_WO = WO unless a floor max-pool drops the last row/column).
+// These B*USED_HO*USED_WO positions are cut into CHUNKS chunks of CHUNK consecutive positions.
 // One invocation computes, for one chunk c, one input channel ci and 8 output channels
 // (vec4 groups g0, g0+1), the 9 taps x 8 channels partial sums (18 vec4 accumulators), plus the
 // bias partial sums for those 8 channels when ci == 0. Each x value is loaded once per position
@@ -19,6 +21,8 @@ override H: u32;
 override W: u32;
 override CIN: u32;
 override COUT: u32;
+override USED_HO: u32;
+override USED_WO: u32;
 override CHUNK: u32;
 override CHUNKS: u32;
 
@@ -40,7 +44,7 @@ fn main(
   let g0 = cb * 2u;
   let g1 = min(g0 + 1u, C4 - 1u);
 
-  let P = B * HO * WO;
+  let P = B * USED_HO * USED_WO;
   let start = chunk * CHUNK;
   let end = min(start + CHUNK, P);
 
@@ -50,10 +54,11 @@ fn main(
   let r1 = W * CIN;
   let r2 = 2u * W * CIN;
 
-  var ox = start % WO;
-  var oy = (start / WO) % HO;
-  let b0 = start / (WO * HO);
+  var ox = start % USED_WO;
+  var oy = (start / USED_WO) % USED_HO;
+  let b0 = start / (USED_WO * USED_HO);
   var xi = ((b0 * H + oy) * W + ox) * CIN + ci;
+  var gi = ((b0 * HO + oy) * WO + ox) * C4;
 
   let z = vec4f(0.0);
   var a00 = z; var a01 = z; var a10 = z; var a11 = z; var a20 = z; var a21 = z;
@@ -62,8 +67,8 @@ fn main(
   var d0 = z; var d1 = z;
 
   for (var p = start; p < end; p++) {
-    let gv0 = layout.$.g[p * C4 + g0];
-    let gv1 = layout.$.g[p * C4 + g1];
+    let gv0 = layout.$.g[gi + g0];
+    let gv1 = layout.$.g[gi + g1];
     d0 += gv0; d1 += gv1;
     var t = layout.$.x[xi];
     a00 += t * gv0; a01 += t * gv1;
@@ -83,17 +88,21 @@ fn main(
     a70 += t * gv0; a71 += t * gv1;
     t = layout.$.x[xi + r2 + s2];
     a80 += t * gv0; a81 += t * gv1;
-    // Next position: step one column; at the row end skip the 2 border columns, at the image
-    // end skip the 2 border rows.
+    // Next position: step one column; at the end of the used row skip the unused output
+    // columns (and x's 2 border columns), at the end of the used rows the unused output rows
+    // (and x's 2 border rows).
     ox++;
     xi += CIN;
-    if (ox == WO) {
+    gi += C4;
+    if (ox == USED_WO) {
       ox = 0u;
-      xi += 2u * CIN;
+      xi += (W - USED_WO) * CIN;
+      gi += (WO - USED_WO) * C4;
       oy++;
-      if (oy == HO) {
+      if (oy == USED_HO) {
         oy = 0u;
-        xi += 2u * W * CIN;
+        xi += (H - USED_HO) * W * CIN;
+        gi += (HO - USED_HO) * WO * C4;
       }
     }
   }

@@ -4,9 +4,14 @@
 //   mask:    g = dy * (y > 0)                                        (scratch, (B,Ho,Wo,Cout))
 //   filter:  split-K partial sums of dk and db over chunks of the B*Ho*Wo positions
 //   reduce:  sums the chunks and writes dk, db into `grads`
-//   input:   dx (only when an inputGrad buffer is given); variants 'transposed' (default, Cin >= 8)
-//            and 'tile4x4' first write the kernel as (3,3,Cout,Cin4) so the dx kernel has the
-//            forward's tiling (4x4 or 1x4 pixels x 8 channels), 'direct' reads the HWIO kernel.
+//   input:   dx (only when an inputGrad buffer is given); variants 'rows' (default, Cin >= 8),
+//            'transposed' and 'tile4x4' first write the kernel as (3,3,Cout,Cin4) so the dx kernel
+//            reads it as vec4s over ci ('rows': 1x7 pixels x 8 channels, visiting only the kernel
+//            rows whose output row exists; the others: the forward's tiling, 4x4 or 1x4 pixels x 8
+//            channels, over zero-padded rows), 'direct' reads the HWIO kernel.
+// A layer whose output feeds a floor 2x2 max-pool can declare the region the pool reads
+// (usedOutputHeight/Width): the promoted filter- and input-gradient kernels then skip the
+// positions outside it, whose gradient is zero.
 // Forward variants 'tile4x4' (default, Cin < 8) / 'tiled' (default, Cin >= 8), filter variants 'positions' (default) / 'rows'
 // are kept side by side for the bench (Conv2dOptions).
 // An inferenceOnly layer (evaluation) builds the forward alone: no backward kernels, bind groups
@@ -38,6 +43,14 @@ export interface Conv2dConfig {
    * fused pool + dropout backward): no mask pass, the backward kernels read it directly.
    */
   outputGradMasked?: boolean;
+  /**
+   * Output rows / columns that anything downstream reads (default: all; e.g. 2*floor(Ho/2) when
+   * a floor 2x2 max-pool follows). The output gradient must be zero outside this region: the
+   * promoted filter-gradient ('positions') and input-gradient ('rows') kernels skip it. The
+   * forward still computes every output.
+   */
+  usedOutputHeight?: number;
+  usedOutputWidth?: number;
 }
 
 export interface Conv2dBuffers {
@@ -50,9 +63,9 @@ export interface Conv2dBuffers {
 }
 
 /** Implementation choices, kept side by side for benchmarking. */
-/** dx kernel: 'transposed' (conv2d_backward_input, 1x4 pixels x 8 ci from kT), 'direct' (HWIO kernel as it is), 'tile4x4' (conv2d_backward_input_tile4x4, 4x4 pixels x 8 ci from kT). */
-export type Conv2dInputVariant = 'transposed' | 'direct' | 'tile4x4';
-export const CONV2D_INPUT_VARIANTS: readonly Conv2dInputVariant[] = ['transposed', 'direct', 'tile4x4'];
+/** dx kernel: 'rows' (conv2d_backward_input_rows, 1x7 pixels x 8 ci from kT, existing kernel rows only), 'transposed' (conv2d_backward_input, 1x4 pixels x 8 ci from kT), 'direct' (HWIO kernel as it is), 'tile4x4' (conv2d_backward_input_tile4x4, 4x4 pixels x 8 ci from kT). */
+export type Conv2dInputVariant = 'rows' | 'transposed' | 'direct' | 'tile4x4';
+export const CONV2D_INPUT_VARIANTS: readonly Conv2dInputVariant[] = ['rows', 'transposed', 'direct', 'tile4x4'];
 /** Forward kernel: 'tiled' (conv2d_forward, 1x4 pixels x 8 channels) or 'tile4x4' (conv2d_forward_tile4x4, 4x4 pixels x 8 channels). */
 export type Conv2dForwardVariant = 'tiled' | 'tile4x4';
 export const CONV2D_FORWARD_VARIANTS: readonly Conv2dForwardVariant[] = ['tiled', 'tile4x4'];
@@ -60,7 +73,7 @@ export const CONV2D_FORWARD_VARIANTS: readonly Conv2dForwardVariant[] = ['tiled'
 export type Conv2dFilterVariant = 'positions' | 'rows';
 export const CONV2D_FILTER_VARIANTS: readonly Conv2dFilterVariant[] = ['positions', 'rows'];
 export interface Conv2dOptions {
-  /** How dx is computed (default: 'transposed' when Cin >= 8, else 'direct', whose tile wastes less on few channels). */
+  /** How dx is computed (default: defaultInputVariant). */
   inputVariant?: Conv2dInputVariant;
   /** Forward kernel (default: defaultForwardVariant). */
   forwardVariant?: Conv2dForwardVariant;
@@ -75,6 +88,15 @@ export interface Conv2dOptions {
  */
 export function defaultForwardVariant(c: Conv2dConfig): Conv2dForwardVariant {
   return c.inChannels < 8 ? 'tile4x4' : 'tiled';
+}
+
+/**
+ * The promoted input-gradient kernel: 'rows' from 8 input channels (conv2d_1: 1.5-1.7x faster
+ * than 'transposed' on SwiftShader, bench/README.md), else 'direct', whose 4-channel tile
+ * wastes less on few channels.
+ */
+export function defaultInputVariant(c: Conv2dConfig): Conv2dInputVariant {
+  return c.inChannels >= 8 ? 'rows' : 'direct';
 }
 
 /** The promoted filter-gradient kernel ('rows' computes 4 input channels per invocation, wasteful below 4). */
@@ -102,7 +124,8 @@ const INPUT_4X4_TILE = 4; // 'tile4x4' dx: input rows and columns per invocation
 const FILTER_ROWS_TILE_CI = 4; // 'rows': input channels per invocation (x 8 output channels x 3 kx taps)
 const INPUT_TILE_X = 4; // input columns per invocation (both variants)
 const INPUT_DIRECT_TILE_CI = 4; // input channels per invocation ('direct')
-const INPUT_TRANSPOSED_TILE_CI4 = 2; // vec4 input-channel groups per invocation ('transposed')
+const INPUT_TRANSPOSED_TILE_CI4 = 2; // vec4 input-channel groups per invocation ('transposed', 'tile4x4', 'rows')
+const INPUT_ROWS_TILE_X = 7; // 'rows': input columns per invocation (TILE_X in the shader)
 
 /** Filter-gradient split: aim for this many invocations, but give each at least this many positions. */
 const FILTER_TARGET_INVOCATIONS = 32768;
@@ -152,10 +175,15 @@ const inputDirectLayout = tgpu.bindGroupLayout({
 export interface Conv2dShape {
   outHeight: number;
   outWidth: number;
-  /** Output positions B*Ho*Wo (the filter gradient's reduction length). */
+  /** The output region read downstream (usedOutputHeight/Width, default the whole output). */
+  usedHeight: number;
+  usedWidth: number;
+  /** Output positions B*Ho*Wo (the size of y and of its gradient). */
   positions: number;
   /** Floats in one partial-sum row: 9*Cin*Cout + Cout. */
   partialRow: number;
+  /** Positions the filter gradient sums over: B*Ho*Wo ('rows') or B*usedHeight*usedWidth ('positions'). */
+  filterPositions: number;
   /** Positions per filter-gradient chunk and number of chunks. */
   chunk: number;
   chunks: number;
@@ -176,6 +204,12 @@ export function validateConv2dConfig(c: Conv2dConfig): void {
   if (c.outChannels % 4 !== 0) {
     throw new Error(`conv2d ${c.name}: outChannels must be a multiple of 4 (vec4 kernels), got ${c.outChannels}`);
   }
+  for (const [k, full] of [['usedOutputHeight', c.height - CONV_K + 1], ['usedOutputWidth', c.width - CONV_K + 1]] as const) {
+    const v = c[k];
+    if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > full)) {
+      throw new Error(`conv2d ${c.name}: ${k} must be an integer in 1..${full} (got ${v})`);
+    }
+  }
   if (c.kernelOffset % 4 !== 0 || c.biasOffset % 4 !== 0) {
     throw new Error(`conv2d ${c.name}: kernelOffset and biasOffset must be multiples of 4 floats (vec4 loads)`);
   }
@@ -186,6 +220,8 @@ export function conv2dShape(c: Conv2dConfig, filterVariant: Conv2dFilterVariant 
   const outHeight = c.height - CONV_K + 1;
   const outWidth = c.width - CONV_K + 1;
   const positions = c.batch * outHeight * outWidth;
+  const usedHeight = c.usedOutputHeight ?? outHeight;
+  const usedWidth = c.usedOutputWidth ?? outWidth;
   if (filterVariant === 'rows') {
     const rows = c.batch * outHeight;
     const perChunk = CONV_K * Math.ceil(c.inChannels / FILTER_ROWS_TILE_CI) * Math.ceil(c.outChannels / 4 / FILTER_TILE_C4);
@@ -195,22 +231,29 @@ export function conv2dShape(c: Conv2dConfig, filterVariant: Conv2dFilterVariant 
     return {
       outHeight,
       outWidth,
+      usedHeight,
+      usedWidth,
       positions,
+      filterPositions: positions,
       partialRow: CONV_K * CONV_K * c.inChannels * c.outChannels + c.outChannels,
       chunk: rowsPerChunk * outWidth,
       chunks,
       rowsPerChunk,
     };
   }
+  const filterPositions = c.batch * usedHeight * usedWidth;
   const tilesPerChunk = c.inChannels * Math.ceil(c.outChannels / 4 / FILTER_TILE_C4);
-  const maxChunks = Math.max(1, Math.floor(positions / FILTER_MIN_CHUNK));
+  const maxChunks = Math.max(1, Math.floor(filterPositions / FILTER_MIN_CHUNK));
   const wanted = Math.min(maxChunks, Math.max(1, Math.ceil(FILTER_TARGET_INVOCATIONS / tilesPerChunk)));
-  const chunk = Math.ceil(positions / wanted);
-  const chunks = Math.ceil(positions / chunk);
+  const chunk = Math.ceil(filterPositions / wanted);
+  const chunks = Math.ceil(filterPositions / chunk);
   return {
     outHeight,
     outWidth,
+    usedHeight,
+    usedWidth,
     positions,
+    filterPositions,
     partialRow: CONV_K * CONV_K * c.inChannels * c.outChannels + c.outChannels,
     chunk,
     chunks,
@@ -246,7 +289,7 @@ export function createConv2d(
   buffers: Conv2dBuffers,
   options: Conv2dOptions = {},
 ): LayerPlan & { inference: Dispatch[] } {
-  const inputVariant = options.inputVariant ?? (config.inChannels >= 8 ? 'transposed' : 'direct');
+  const inputVariant = options.inputVariant ?? defaultInputVariant(config);
   if (!CONV2D_INPUT_VARIANTS.includes(inputVariant)) throw new Error(`conv2d ${config.name}: unknown inputVariant ${inputVariant}`);
   const forwardVariant = options.forwardVariant ?? defaultForwardVariant(config);
   if (!CONV2D_FORWARD_VARIANTS.includes(forwardVariant)) throw new Error(`conv2d ${config.name}: unknown forwardVariant ${forwardVariant}`);
@@ -314,7 +357,7 @@ export function createConv2d(
     externals: { linearIndex },
     constants: rows
       ? { WORKGROUP_SIZE: CONV2D_FILTER_WORKGROUP, ...shape, ROWS: s.rowsPerChunk, CHUNKS: s.chunks }
-      : { WORKGROUP_SIZE: CONV2D_FILTER_WORKGROUP, ...shape, CHUNK: s.chunk, CHUNKS: s.chunks },
+      : { WORKGROUP_SIZE: CONV2D_FILTER_WORKGROUP, ...shape, USED_HO: s.usedHeight, USED_WO: s.usedWidth, CHUNK: s.chunk, CHUNKS: s.chunks },
   });
   const filterItems = rows
     ? s.chunks * CONV_K * Math.ceil(CIN / FILTER_ROWS_TILE_CI) * Math.ceil(C4 / FILTER_TILE_C4)
@@ -387,17 +430,22 @@ export function createConv2d(
         label('backward_kernel_transpose'),
       ),
     );
+    const shaderOf: Record<Exclude<Conv2dInputVariant, 'direct'>, string> = { rows: 'conv2d_backward_input_rows', tile4x4: 'conv2d_backward_input_tile4x4', transposed: 'conv2d_backward_input' };
     const input = new Kernel(root, {
-      shader: inputVariant === 'tile4x4' ? 'conv2d_backward_input_tile4x4' : 'conv2d_backward_input',
+      shader: shaderOf[inputVariant as Exclude<Conv2dInputVariant, 'direct'>],
       layout: inputTransposedLayout,
       variant: name,
       externals: { linearIndex },
-      constants: { WORKGROUP_SIZE: CONV2D_INPUT_WORKGROUP, ...shape },
+      constants:
+        inputVariant === 'rows'
+          ? { WORKGROUP_SIZE: CONV2D_INPUT_WORKGROUP, ...shape, USED_HO: s.usedHeight, USED_WO: s.usedWidth }
+          : { WORKGROUP_SIZE: CONV2D_INPUT_WORKGROUP, ...shape },
     });
+    const cBlocks = Math.ceil(CI4 / INPUT_TRANSPOSED_TILE_CI4);
     const inItems =
       inputVariant === 'tile4x4'
-        ? B * Math.ceil(H / INPUT_4X4_TILE) * Math.ceil(W / INPUT_4X4_TILE) * Math.ceil(CI4 / INPUT_TRANSPOSED_TILE_CI4)
-        : B * H * Math.ceil(W / INPUT_TILE_X) * Math.ceil(CI4 / INPUT_TRANSPOSED_TILE_CI4);
+        ? B * Math.ceil(H / INPUT_4X4_TILE) * Math.ceil(W / INPUT_4X4_TILE) * cBlocks
+        : B * H * Math.ceil(W / (inputVariant === 'rows' ? INPUT_ROWS_TILE_X : INPUT_TILE_X)) * cBlocks;
     const inGrid = gridFor(inItems, CONV2D_INPUT_WORKGROUP, label('input'));
     backward.push(
       input.dispatch(

@@ -153,6 +153,10 @@ export function createModelPlan(ctx: GpuContext, config: ModelPlanConfig, shared
       name: 'conv2d_1', batch: B, height: P1, width: P1, inChannels: C1, outChannels: C2,
       kernelOffset: off('conv2d_1/kernel'), biasOffset: off('conv2d_1/bias'), inferenceOnly,
       outputGradMasked: true,
+      // The floor 2x2 pool after it reads rows and columns 0..9 of 11: the backward kernels skip
+      // the last row and column, whose gradient the pool's backward sets to zero.
+      usedOutputHeight: 2 * Math.floor(H2 / 2),
+      usedOutputWidth: 2 * Math.floor(H2 / 2),
     },
     { input: d1, output: a2, params, grads: training ? grads : undefined, outputGrad: grad?.dA2, inputGrad: grad?.dD1 },
   );

@@ -1,7 +1,9 @@
 // conv2d layer kernels vs the float64 CPU reference: forward (conv + bias + ReLU), the
 // ReLU-masked filter/bias gradients (split-K partials + reduce) and the input gradient, for the
-// model's two conv shapes at batch 1, 37 and 128 and for awkward generic shapes; and an
-// inference-only layer (no gradient buffers) builds no backward and gives the same forward.
+// model's two conv shapes at batch 1, 37 and 128 and for awkward generic shapes; layers that
+// declare a used output region (a floor max-pool after them: the output gradient is zero
+// outside it and the backward kernels may skip it); and an inference-only layer (no gradient
+// buffers) builds no backward and gives the same forward.
 import { describe, expect, it } from 'vitest';
 import {
   createConv2d,
@@ -80,7 +82,22 @@ const AWKWARD: Case[] = [
     config: { name: 'tiny', batch: 5, height: 3, width: 3, inChannels: 1, outChannels: 4, kernelOffset: 4, biasOffset: 40 },
     withInputGrad: true,
   },
+  {
+    label: 'awkward H=4 W=5 Cin=9 Cout=8 B=2 (narrower than a dx row tile, ragged vec4 group)',
+    config: { name: 'narrow', batch: 2, height: 4, width: 5, inChannels: 9, outChannels: 8, kernelOffset: 4, biasOffset: 652 },
+    withInputGrad: true,
+  },
+  {
+    label: 'awkward H=9 W=17 Cin=12 Cout=4 B=3 (3 dx row tiles, the last shifted)',
+    config: { name: 'wide', batch: 3, height: 9, width: 17, inChannels: 12, outChannels: 4, kernelOffset: 0, biasOffset: 432 },
+    withInputGrad: true,
+  },
 ];
+
+/** The case with only rows < h and columns < w of the output used downstream (gradient zero elsewhere). */
+function usedRegion(c: Case, h: number, w: number): Case {
+  return { ...c, label: `${c.label}, used output ${h}x${w}`, config: { ...c.config, usedOutputHeight: h, usedOutputWidth: w } };
+}
 
 const CASES: Case[] = [
   modelCase('conv2d', 1, true),
@@ -91,7 +108,7 @@ const CASES: Case[] = [
   modelCase('conv2d_1', 37, true, 'direct'),
   modelCase('conv2d_1', 128, true),
   modelCase('conv2d', 2, true, 'transposed'),
-  ...AWKWARD.flatMap((c) => [withVariant(c, 'transposed'), withVariant(c, 'direct')]),
+  ...AWKWARD.flatMap((c) => [withVariant(c, 'rows'), withVariant(c, 'transposed'), withVariant(c, 'direct')]),
   // Every forward / filter-gradient / input-gradient variant at batch 1, 37, 128 and on the
   // awkward shapes (the cases above use the layer's defaults).
   ...(
@@ -112,6 +129,16 @@ const CASES: Case[] = [
   premasked(modelCase('conv2d', 37, false)),
   premasked(modelCase('conv2d_1', 37, true)),
   premasked(AWKWARD[0]),
+  // conv2d_1 as the model builds it: pre-masked, and the floor pool reads only 10x10 of 11x11.
+  premasked(usedRegion(modelCase('conv2d_1', 1, true), 10, 10)),
+  premasked(usedRegion(modelCase('conv2d_1', 128, true), 10, 10)),
+  // Every dx and filter variant must give the same gradients with a used region.
+  ...(['rows', 'transposed', 'direct', 'tile4x4'] as const).map((dx) =>
+    withKernels(usedRegion(modelCase('conv2d_1', 3, true), 10, 9), 'tiled', dx === 'tile4x4' ? 'rows' : 'positions', dx),
+  ),
+  usedRegion(withVariant(AWKWARD[4], 'rows'), 5, 4),
+  usedRegion(withVariant(AWKWARD[3], 'rows'), 1, 2),
+  usedRegion(AWKWARD[1], 2, 3),
 ];
 
 function uniform(n: number, lo: number, hi: number, rng: ReturnType<typeof createRng>): Float32Array {
@@ -166,6 +193,12 @@ describe('conv2d layer vs float64 reference', () => {
       params.set(kernel, cfg.kernelOffset);
       params.set(bias, cfg.biasOffset);
       const dy = uniform(s.positions * COUT, -0.01, 0.01, rng);
+      // A used region's contract: the output gradient is zero outside it.
+      for (let p = 0; p < s.positions; p++) {
+        const ox = p % s.outWidth;
+        const oy = Math.floor(p / s.outWidth) % s.outHeight;
+        if (oy >= s.usedHeight || ox >= s.usedWidth) dy.fill(0, p * COUT, (p + 1) * COUT);
+      }
 
       const xBuf = createBufferWith(device, x, 'x');
       const pBuf = createBufferWith(device, params, 'params');
