@@ -110,9 +110,13 @@ export async function validateStep(device: GPUDevice, s: StepSnapshot): Promise<
   const pool1 = maxpool2x2Forward(a1, B, H1, H1, C1);
   const m1 = mask(1, P1 * P1 * C1, s.rates[0]);
   checks.push(compare('max_pooling2d+dropout forward', d1, dropoutForward(pool1.y, m1, s.rates[0]), 1e-6));
-  checks.push(
-    compare('conv2d_1 forward (+bias, ReLU)', a2, reluForward(conv2dForward(d1, slice(w, 'conv2d_1/kernel'), slice(w, 'conv2d_1/bias'), B, P1, P1, C1, C2))),
-  );
+  // The floor pool reads rows and columns 0..H2-2 of conv2d_1's output; the layer computes only those.
+  const a2Ref = reluForward(conv2dForward(d1, slice(w, 'conv2d_1/kernel'), slice(w, 'conv2d_1/bias'), B, P1, P1, C1, C2));
+  const pooled = (i: number) => {
+    const p = Math.floor(i / C2);
+    return Math.floor(p / H2) % H2 < 2 * P2 && p % H2 < 2 * P2;
+  };
+  checks.push(compare('conv2d_1 forward (+bias, ReLU)', a2.map((v, i) => (pooled(i) ? v : 0)), a2Ref.map((v, i) => (pooled(i) ? v : 0))));
   const pool2 = maxpool2x2Forward(a2, B, H2, H2, C2);
   const m2 = mask(2, FLAT, s.rates[1]);
   checks.push(compare('max_pooling2d_1+dropout_1 forward', d2, dropoutForward(pool2.y, m2, s.rates[1]), 1e-6));

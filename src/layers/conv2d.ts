@@ -12,7 +12,8 @@
 // A layer whose output feeds a floor 2x2 max-pool can declare the region the pool reads
 // (usedOutputHeight/Width): the promoted filter- and input-gradient kernels then skip the
 // positions outside it, whose gradient is zero.
-// Forward variants 'tile4x4' (default, Cin < 8) / 'tiled' (default, Cin >= 8), filter variants 'positions' (default) / 'rows'
+// Forward variants 'tile4x4' (default, Cin < 8) / 'tile5x5' (default when the used region is made
+// of 5x5 tiles) / 'tiled', filter variants 'positions' (default) / 'rows'
 // are kept side by side for the bench (Conv2dOptions).
 // An inferenceOnly layer (evaluation) builds the forward alone: no backward kernels, bind groups
 // or scratch buffers.
@@ -46,8 +47,8 @@ export interface Conv2dConfig {
   /**
    * Output rows / columns that anything downstream reads (default: all; e.g. 2*floor(Ho/2) when
    * a floor 2x2 max-pool follows). The output gradient must be zero outside this region: the
-   * promoted filter-gradient ('positions') and input-gradient ('rows') kernels skip it. The
-   * forward still computes every output.
+   * promoted filter-gradient ('positions') and input-gradient ('rows') kernels skip it, and the
+   * 'tile5x5' forward computes only this region (the outputs outside it are left unwritten).
    */
   usedOutputHeight?: number;
   usedOutputWidth?: number;
@@ -66,9 +67,9 @@ export interface Conv2dBuffers {
 /** dx kernel: 'rows' (conv2d_backward_input_rows, 1x7 pixels x 8 ci from kT, existing kernel rows only), 'transposed' (conv2d_backward_input, 1x4 pixels x 8 ci from kT), 'direct' (HWIO kernel as it is), 'tile4x4' (conv2d_backward_input_tile4x4, 4x4 pixels x 8 ci from kT). */
 export type Conv2dInputVariant = 'rows' | 'transposed' | 'direct' | 'tile4x4';
 export const CONV2D_INPUT_VARIANTS: readonly Conv2dInputVariant[] = ['rows', 'transposed', 'direct', 'tile4x4'];
-/** Forward kernel: 'tiled' (conv2d_forward, 1x4 pixels x 8 channels) or 'tile4x4' (conv2d_forward_tile4x4, 4x4 pixels x 8 channels). */
-export type Conv2dForwardVariant = 'tiled' | 'tile4x4';
-export const CONV2D_FORWARD_VARIANTS: readonly Conv2dForwardVariant[] = ['tiled', 'tile4x4'];
+/** Forward kernel: 'tiled' (conv2d_forward, 1x4 pixels x 8 channels), 'tile4x4' (conv2d_forward_tile4x4, 4x4 pixels x 8 channels) or 'tile5x5' (conv2d_forward_tile5x5, 5x5 pixels x 8 channels over the used region only). */
+export type Conv2dForwardVariant = 'tiled' | 'tile4x4' | 'tile5x5';
+export const CONV2D_FORWARD_VARIANTS: readonly Conv2dForwardVariant[] = ['tiled', 'tile4x4', 'tile5x5'];
 /** Filter-gradient kernel: 'positions' (conv2d_backward_filter, chunks of positions) or 'rows' (conv2d_backward_filter_rows, chunks of output rows, 4 ci x 8 co x 3 kx per invocation). */
 export type Conv2dFilterVariant = 'positions' | 'rows';
 export const CONV2D_FILTER_VARIANTS: readonly Conv2dFilterVariant[] = ['positions', 'rows'];
@@ -83,11 +84,16 @@ export interface Conv2dOptions {
 
 /**
  * The promoted forward kernel: 'tile4x4' below 8 input channels (conv2d: 2.2x faster than 'tiled'
- * on SwiftShader in three bench runs), else 'tiled' (conv2d_1: 'tile4x4' was 2.1x and 1.3x
- * faster in two runs and 1.3x slower in a third on a loaded machine; undecided).
+ * on SwiftShader in three bench runs); from 8, 'tile5x5' when the used output region is a whole
+ * number of 5x5 tiles (conv2d_1's 10x10: 1.6x faster than 'tile4x4' over 11x11, bench/README.md),
+ * else 'tiled' ('tile4x4' was faster in two runs and slower in a third; undecided).
  */
 export function defaultForwardVariant(c: Conv2dConfig): Conv2dForwardVariant {
-  return c.inChannels < 8 ? 'tile4x4' : 'tiled';
+  if (c.inChannels < 8) return 'tile4x4';
+  const used = (v: number | undefined, full: number) => v ?? full;
+  const h = used(c.usedOutputHeight, c.height - CONV_K + 1);
+  const w = used(c.usedOutputWidth, c.width - CONV_K + 1);
+  return h % FORWARD_5X5_TILE === 0 && w % FORWARD_5X5_TILE === 0 ? 'tile5x5' : 'tiled';
 }
 
 /**
@@ -120,6 +126,7 @@ const FORWARD_TILE_X = 4; // output columns per invocation
 const FORWARD_TILE_C4 = 2; // vec4 output-channel groups per invocation
 const FILTER_TILE_C4 = 2; // vec4 output-channel groups per invocation (one ci, 9 taps)
 const FORWARD_4X4_TILE = 4; // 'tile4x4': output rows and columns per invocation (x 8 channels)
+const FORWARD_5X5_TILE = 5; // 'tile5x5': output rows and columns per invocation (TILE in the shader)
 const INPUT_4X4_TILE = 4; // 'tile4x4' dx: input rows and columns per invocation (x 8 input channels)
 const FILTER_ROWS_TILE_CI = 4; // 'rows': input channels per invocation (x 8 output channels x 3 kx taps)
 const INPUT_TILE_X = 4; // input columns per invocation (both variants)
@@ -304,17 +311,21 @@ export function createConv2d(
   const label = (pass: string) => `${name}/${pass}`;
 
   // Forward.
+  const forwardShader = { tiled: 'conv2d_forward', tile4x4: 'conv2d_forward_tile4x4', tile5x5: 'conv2d_forward_tile5x5' }[forwardVariant];
+  const forwardConstants = { WORKGROUP_SIZE: CONV2D_FORWARD_WORKGROUP, ...shape, KERNEL_OFFSET: kernelOffset, BIAS_OFFSET: biasOffset };
   const forward = new Kernel(root, {
-    shader: forwardVariant === 'tile4x4' ? 'conv2d_forward_tile4x4' : 'conv2d_forward',
+    shader: forwardShader,
     layout: forwardLayout,
     variant: name,
     externals: { linearIndex },
-    constants: { WORKGROUP_SIZE: CONV2D_FORWARD_WORKGROUP, ...shape, KERNEL_OFFSET: kernelOffset, BIAS_OFFSET: biasOffset },
+    constants: forwardVariant === 'tile5x5' ? { ...forwardConstants, USED_HO: s.usedHeight, USED_WO: s.usedWidth } : forwardConstants,
   });
-  const fwdItems =
-    forwardVariant === 'tile4x4'
-      ? B * Math.ceil(s.outHeight / FORWARD_4X4_TILE) * Math.ceil(s.outWidth / FORWARD_4X4_TILE) * Math.ceil(C4 / FORWARD_TILE_C4)
-      : B * s.outHeight * Math.ceil(s.outWidth / FORWARD_TILE_X) * Math.ceil(C4 / FORWARD_TILE_C4);
+  const groupsC = Math.ceil(C4 / FORWARD_TILE_C4);
+  const fwdItems = {
+    tile4x4: B * Math.ceil(s.outHeight / FORWARD_4X4_TILE) * Math.ceil(s.outWidth / FORWARD_4X4_TILE) * groupsC,
+    tile5x5: B * Math.ceil(s.usedHeight / FORWARD_5X5_TILE) * Math.ceil(s.usedWidth / FORWARD_5X5_TILE) * groupsC,
+    tiled: B * s.outHeight * Math.ceil(s.outWidth / FORWARD_TILE_X) * groupsC,
+  }[forwardVariant];
   const fwdGrid = gridFor(fwdItems, CONV2D_FORWARD_WORKGROUP, label('forward'));
   const forwardDispatch = forward.dispatch(
     forward.bind({ x: buffers.input, params: buffers.params, y: buffers.output }),

@@ -1,0 +1,207 @@
+// conv2d_forward_tile5x5 (forward variant "tile5x5"): y = relu(conv3x3_valid_stride1(x, kernel) + bias),
+// NHWC, HWIO kernel, over the used output region (rows < USED_HO, columns < USED_WO; outputs
+// outside it are not written). Built for conv2d_1, whose floor pool reads 10x10 of 11x11 outputs:
+// 5x5 tiles cover that region exactly.
+// One invocation computes a 5x5x8 output tile: rows oy0..oy0+4, columns ox0..ox0+4 of image b,
+// times 8 output channels (vec4 groups g0, g0+1). Per input channel it loads the 7x7 input window
+// once (49 scalars) and the 9 taps x 2 kernel vec4s, then does 9*25*8 multiply-adds. When the
+// region is not a multiple of 5 the last tile of a row/column is shifted back to end at the
+// region's edge and stores only what the tile before it did not; a region under 5 is computed
+// from clamped loads and the surplus not stored. Out-of-range channel groups likewise.
+// Bindings:
+//   x:      (B, H, W, CIN) f32, read
+//   params: flat parameter buffer viewed as vec4; kernel [3, 3, CIN, COUT] at float offset
+//           KERNEL_OFFSET, bias [COUT] at float offset BIAS_OFFSET (both multiples of 4), read
+//   y:      (B, H-2, W-2, COUT) viewed as vec4 (COUT/4 per pixel), written post-ReLU inside the region
+// Requires COUT % 4 == 0. Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE),
+// ordered (b, row tile, column tile, channel block) with the channel block fastest.
+
+override WORKGROUP_SIZE: u32;
+override B: u32;
+override H: u32;
+override W: u32;
+override CIN: u32;
+override COUT: u32;
+override USED_HO: u32;
+override USED_WO: u32;
+override KERNEL_OFFSET: u32;
+override BIAS_OFFSET: u32;
+
+const TILE: u32 = 5u;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(num_workgroups) nwg: vec3u,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let HO = H - 2u;
+  let WO = W - 2u;
+  let C4 = COUT / 4u;
+  let tilesX = (USED_WO + TILE - 1u) / TILE;
+  let tilesY = (USED_HO + TILE - 1u) / TILE;
+  let cBlocks = (C4 + 1u) / 2u;
+  let id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
+  if (id >= B * tilesY * tilesX * cBlocks) { return; }
+  let cb = id % cBlocks;
+  var r = id / cBlocks;
+  let tx = r % tilesX;
+  r = r / tilesX;
+  let ty = r % tilesY;
+  let b = r / tilesY;
+  // First row/column this tile owns, and where its 5 rows/columns start (shifted back at the edge).
+  let ownX = tx * TILE;
+  let ownY = ty * TILE;
+  let ox0 = select(ownX, min(ownX, USED_WO - TILE), USED_WO >= TILE);
+  let oy0 = select(ownY, min(ownY, USED_HO - TILE), USED_HO >= TILE);
+  let g0 = cb * 2u;
+  let g1 = min(g0 + 1u, C4 - 1u);
+
+  // Float offsets of the 7 input rows and 7 input columns of the window, clamped into the image.
+  let img = b * H;
+  let r0 = (img + min(oy0 + 0u, H - 1u)) * W * CIN;
+  let r1 = (img + min(oy0 + 1u, H - 1u)) * W * CIN;
+  let r2 = (img + min(oy0 + 2u, H - 1u)) * W * CIN;
+  let r3 = (img + min(oy0 + 3u, H - 1u)) * W * CIN;
+  let r4 = (img + min(oy0 + 4u, H - 1u)) * W * CIN;
+  let r5 = (img + min(oy0 + 5u, H - 1u)) * W * CIN;
+  let r6 = (img + min(oy0 + 6u, H - 1u)) * W * CIN;
+  let c0 = min(ox0 + 0u, W - 1u) * CIN;
+  let c1 = min(ox0 + 1u, W - 1u) * CIN;
+  let c2 = min(ox0 + 2u, W - 1u) * CIN;
+  let c3 = min(ox0 + 3u, W - 1u) * CIN;
+  let c4 = min(ox0 + 4u, W - 1u) * CIN;
+  let c5 = min(ox0 + 5u, W - 1u) * CIN;
+  let c6 = min(ox0 + 6u, W - 1u) * CIN;
+
+  let bias4 = BIAS_OFFSET / 4u;
+  let bias0 = layout.$.params[bias4 + g0];
+  let bias1 = layout.$.params[bias4 + g1];
+  var a000 = bias0; var a001 = bias1; var a010 = bias0; var a011 = bias1; var a020 = bias0; var a021 = bias1; var a030 = bias0; var a031 = bias1; var a040 = bias0; var a041 = bias1;
+  var a100 = bias0; var a101 = bias1; var a110 = bias0; var a111 = bias1; var a120 = bias0; var a121 = bias1; var a130 = bias0; var a131 = bias1; var a140 = bias0; var a141 = bias1;
+  var a200 = bias0; var a201 = bias1; var a210 = bias0; var a211 = bias1; var a220 = bias0; var a221 = bias1; var a230 = bias0; var a231 = bias1; var a240 = bias0; var a241 = bias1;
+  var a300 = bias0; var a301 = bias1; var a310 = bias0; var a311 = bias1; var a320 = bias0; var a321 = bias1; var a330 = bias0; var a331 = bias1; var a340 = bias0; var a341 = bias1;
+  var a400 = bias0; var a401 = bias1; var a410 = bias0; var a411 = bias1; var a420 = bias0; var a421 = bias1; var a430 = bias0; var a431 = bias1; var a440 = bias0; var a441 = bias1;
+
+  let kBase4 = KERNEL_OFFSET / 4u;
+  let tap = CIN * C4; // vec4s between taps
+  var k0: vec4f;
+  var k1: vec4f;
+  for (var ci = 0u; ci < CIN; ci++) {
+    // The 7x7 input window of this tile for channel ci (rows and columns clamped into the image).
+    let x00 = layout.$.x[r0 + c0 + ci]; let x01 = layout.$.x[r0 + c1 + ci]; let x02 = layout.$.x[r0 + c2 + ci]; let x03 = layout.$.x[r0 + c3 + ci]; let x04 = layout.$.x[r0 + c4 + ci]; let x05 = layout.$.x[r0 + c5 + ci]; let x06 = layout.$.x[r0 + c6 + ci];
+    let x10 = layout.$.x[r1 + c0 + ci]; let x11 = layout.$.x[r1 + c1 + ci]; let x12 = layout.$.x[r1 + c2 + ci]; let x13 = layout.$.x[r1 + c3 + ci]; let x14 = layout.$.x[r1 + c4 + ci]; let x15 = layout.$.x[r1 + c5 + ci]; let x16 = layout.$.x[r1 + c6 + ci];
+    let x20 = layout.$.x[r2 + c0 + ci]; let x21 = layout.$.x[r2 + c1 + ci]; let x22 = layout.$.x[r2 + c2 + ci]; let x23 = layout.$.x[r2 + c3 + ci]; let x24 = layout.$.x[r2 + c4 + ci]; let x25 = layout.$.x[r2 + c5 + ci]; let x26 = layout.$.x[r2 + c6 + ci];
+    let x30 = layout.$.x[r3 + c0 + ci]; let x31 = layout.$.x[r3 + c1 + ci]; let x32 = layout.$.x[r3 + c2 + ci]; let x33 = layout.$.x[r3 + c3 + ci]; let x34 = layout.$.x[r3 + c4 + ci]; let x35 = layout.$.x[r3 + c5 + ci]; let x36 = layout.$.x[r3 + c6 + ci];
+    let x40 = layout.$.x[r4 + c0 + ci]; let x41 = layout.$.x[r4 + c1 + ci]; let x42 = layout.$.x[r4 + c2 + ci]; let x43 = layout.$.x[r4 + c3 + ci]; let x44 = layout.$.x[r4 + c4 + ci]; let x45 = layout.$.x[r4 + c5 + ci]; let x46 = layout.$.x[r4 + c6 + ci];
+    let x50 = layout.$.x[r5 + c0 + ci]; let x51 = layout.$.x[r5 + c1 + ci]; let x52 = layout.$.x[r5 + c2 + ci]; let x53 = layout.$.x[r5 + c3 + ci]; let x54 = layout.$.x[r5 + c4 + ci]; let x55 = layout.$.x[r5 + c5 + ci]; let x56 = layout.$.x[r5 + c6 + ci];
+    let x60 = layout.$.x[r6 + c0 + ci]; let x61 = layout.$.x[r6 + c1 + ci]; let x62 = layout.$.x[r6 + c2 + ci]; let x63 = layout.$.x[r6 + c3 + ci]; let x64 = layout.$.x[r6 + c4 + ci]; let x65 = layout.$.x[r6 + c5 + ci]; let x66 = layout.$.x[r6 + c6 + ci];
+    let w = kBase4 + ci * C4;
+    // tap (0, 0)
+    k0 = layout.$.params[w + 0u * tap + g0]; k1 = layout.$.params[w + 0u * tap + g1];
+    a000 += x00 * k0; a001 += x00 * k1; a010 += x01 * k0; a011 += x01 * k1; a020 += x02 * k0; a021 += x02 * k1; a030 += x03 * k0; a031 += x03 * k1; a040 += x04 * k0; a041 += x04 * k1;
+    a100 += x10 * k0; a101 += x10 * k1; a110 += x11 * k0; a111 += x11 * k1; a120 += x12 * k0; a121 += x12 * k1; a130 += x13 * k0; a131 += x13 * k1; a140 += x14 * k0; a141 += x14 * k1;
+    a200 += x20 * k0; a201 += x20 * k1; a210 += x21 * k0; a211 += x21 * k1; a220 += x22 * k0; a221 += x22 * k1; a230 += x23 * k0; a231 += x23 * k1; a240 += x24 * k0; a241 += x24 * k1;
+    a300 += x30 * k0; a301 += x30 * k1; a310 += x31 * k0; a311 += x31 * k1; a320 += x32 * k0; a321 += x32 * k1; a330 += x33 * k0; a331 += x33 * k1; a340 += x34 * k0; a341 += x34 * k1;
+    a400 += x40 * k0; a401 += x40 * k1; a410 += x41 * k0; a411 += x41 * k1; a420 += x42 * k0; a421 += x42 * k1; a430 += x43 * k0; a431 += x43 * k1; a440 += x44 * k0; a441 += x44 * k1;
+    // tap (0, 1)
+    k0 = layout.$.params[w + 1u * tap + g0]; k1 = layout.$.params[w + 1u * tap + g1];
+    a000 += x01 * k0; a001 += x01 * k1; a010 += x02 * k0; a011 += x02 * k1; a020 += x03 * k0; a021 += x03 * k1; a030 += x04 * k0; a031 += x04 * k1; a040 += x05 * k0; a041 += x05 * k1;
+    a100 += x11 * k0; a101 += x11 * k1; a110 += x12 * k0; a111 += x12 * k1; a120 += x13 * k0; a121 += x13 * k1; a130 += x14 * k0; a131 += x14 * k1; a140 += x15 * k0; a141 += x15 * k1;
+    a200 += x21 * k0; a201 += x21 * k1; a210 += x22 * k0; a211 += x22 * k1; a220 += x23 * k0; a221 += x23 * k1; a230 += x24 * k0; a231 += x24 * k1; a240 += x25 * k0; a241 += x25 * k1;
+    a300 += x31 * k0; a301 += x31 * k1; a310 += x32 * k0; a311 += x32 * k1; a320 += x33 * k0; a321 += x33 * k1; a330 += x34 * k0; a331 += x34 * k1; a340 += x35 * k0; a341 += x35 * k1;
+    a400 += x41 * k0; a401 += x41 * k1; a410 += x42 * k0; a411 += x42 * k1; a420 += x43 * k0; a421 += x43 * k1; a430 += x44 * k0; a431 += x44 * k1; a440 += x45 * k0; a441 += x45 * k1;
+    // tap (0, 2)
+    k0 = layout.$.params[w + 2u * tap + g0]; k1 = layout.$.params[w + 2u * tap + g1];
+    a000 += x02 * k0; a001 += x02 * k1; a010 += x03 * k0; a011 += x03 * k1; a020 += x04 * k0; a021 += x04 * k1; a030 += x05 * k0; a031 += x05 * k1; a040 += x06 * k0; a041 += x06 * k1;
+    a100 += x12 * k0; a101 += x12 * k1; a110 += x13 * k0; a111 += x13 * k1; a120 += x14 * k0; a121 += x14 * k1; a130 += x15 * k0; a131 += x15 * k1; a140 += x16 * k0; a141 += x16 * k1;
+    a200 += x22 * k0; a201 += x22 * k1; a210 += x23 * k0; a211 += x23 * k1; a220 += x24 * k0; a221 += x24 * k1; a230 += x25 * k0; a231 += x25 * k1; a240 += x26 * k0; a241 += x26 * k1;
+    a300 += x32 * k0; a301 += x32 * k1; a310 += x33 * k0; a311 += x33 * k1; a320 += x34 * k0; a321 += x34 * k1; a330 += x35 * k0; a331 += x35 * k1; a340 += x36 * k0; a341 += x36 * k1;
+    a400 += x42 * k0; a401 += x42 * k1; a410 += x43 * k0; a411 += x43 * k1; a420 += x44 * k0; a421 += x44 * k1; a430 += x45 * k0; a431 += x45 * k1; a440 += x46 * k0; a441 += x46 * k1;
+    // tap (1, 0)
+    k0 = layout.$.params[w + 3u * tap + g0]; k1 = layout.$.params[w + 3u * tap + g1];
+    a000 += x10 * k0; a001 += x10 * k1; a010 += x11 * k0; a011 += x11 * k1; a020 += x12 * k0; a021 += x12 * k1; a030 += x13 * k0; a031 += x13 * k1; a040 += x14 * k0; a041 += x14 * k1;
+    a100 += x20 * k0; a101 += x20 * k1; a110 += x21 * k0; a111 += x21 * k1; a120 += x22 * k0; a121 += x22 * k1; a130 += x23 * k0; a131 += x23 * k1; a140 += x24 * k0; a141 += x24 * k1;
+    a200 += x30 * k0; a201 += x30 * k1; a210 += x31 * k0; a211 += x31 * k1; a220 += x32 * k0; a221 += x32 * k1; a230 += x33 * k0; a231 += x33 * k1; a240 += x34 * k0; a241 += x34 * k1;
+    a300 += x40 * k0; a301 += x40 * k1; a310 += x41 * k0; a311 += x41 * k1; a320 += x42 * k0; a321 += x42 * k1; a330 += x43 * k0; a331 += x43 * k1; a340 += x44 * k0; a341 += x44 * k1;
+    a400 += x50 * k0; a401 += x50 * k1; a410 += x51 * k0; a411 += x51 * k1; a420 += x52 * k0; a421 += x52 * k1; a430 += x53 * k0; a431 += x53 * k1; a440 += x54 * k0; a441 += x54 * k1;
+    // tap (1, 1)
+    k0 = layout.$.params[w + 4u * tap + g0]; k1 = layout.$.params[w + 4u * tap + g1];
+    a000 += x11 * k0; a001 += x11 * k1; a010 += x12 * k0; a011 += x12 * k1; a020 += x13 * k0; a021 += x13 * k1; a030 += x14 * k0; a031 += x14 * k1; a040 += x15 * k0; a041 += x15 * k1;
+    a100 += x21 * k0; a101 += x21 * k1; a110 += x22 * k0; a111 += x22 * k1; a120 += x23 * k0; a121 += x23 * k1; a130 += x24 * k0; a131 += x24 * k1; a140 += x25 * k0; a141 += x25 * k1;
+    a200 += x31 * k0; a201 += x31 * k1; a210 += x32 * k0; a211 += x32 * k1; a220 += x33 * k0; a221 += x33 * k1; a230 += x34 * k0; a231 += x34 * k1; a240 += x35 * k0; a241 += x35 * k1;
+    a300 += x41 * k0; a301 += x41 * k1; a310 += x42 * k0; a311 += x42 * k1; a320 += x43 * k0; a321 += x43 * k1; a330 += x44 * k0; a331 += x44 * k1; a340 += x45 * k0; a341 += x45 * k1;
+    a400 += x51 * k0; a401 += x51 * k1; a410 += x52 * k0; a411 += x52 * k1; a420 += x53 * k0; a421 += x53 * k1; a430 += x54 * k0; a431 += x54 * k1; a440 += x55 * k0; a441 += x55 * k1;
+    // tap (1, 2)
+    k0 = layout.$.params[w + 5u * tap + g0]; k1 = layout.$.params[w + 5u * tap + g1];
+    a000 += x12 * k0; a001 += x12 * k1; a010 += x13 * k0; a011 += x13 * k1; a020 += x14 * k0; a021 += x14 * k1; a030 += x15 * k0; a031 += x15 * k1; a040 += x16 * k0; a041 += x16 * k1;
+    a100 += x22 * k0; a101 += x22 * k1; a110 += x23 * k0; a111 += x23 * k1; a120 += x24 * k0; a121 += x24 * k1; a130 += x25 * k0; a131 += x25 * k1; a140 += x26 * k0; a141 += x26 * k1;
+    a200 += x32 * k0; a201 += x32 * k1; a210 += x33 * k0; a211 += x33 * k1; a220 += x34 * k0; a221 += x34 * k1; a230 += x35 * k0; a231 += x35 * k1; a240 += x36 * k0; a241 += x36 * k1;
+    a300 += x42 * k0; a301 += x42 * k1; a310 += x43 * k0; a311 += x43 * k1; a320 += x44 * k0; a321 += x44 * k1; a330 += x45 * k0; a331 += x45 * k1; a340 += x46 * k0; a341 += x46 * k1;
+    a400 += x52 * k0; a401 += x52 * k1; a410 += x53 * k0; a411 += x53 * k1; a420 += x54 * k0; a421 += x54 * k1; a430 += x55 * k0; a431 += x55 * k1; a440 += x56 * k0; a441 += x56 * k1;
+    // tap (2, 0)
+    k0 = layout.$.params[w + 6u * tap + g0]; k1 = layout.$.params[w + 6u * tap + g1];
+    a000 += x20 * k0; a001 += x20 * k1; a010 += x21 * k0; a011 += x21 * k1; a020 += x22 * k0; a021 += x22 * k1; a030 += x23 * k0; a031 += x23 * k1; a040 += x24 * k0; a041 += x24 * k1;
+    a100 += x30 * k0; a101 += x30 * k1; a110 += x31 * k0; a111 += x31 * k1; a120 += x32 * k0; a121 += x32 * k1; a130 += x33 * k0; a131 += x33 * k1; a140 += x34 * k0; a141 += x34 * k1;
+    a200 += x40 * k0; a201 += x40 * k1; a210 += x41 * k0; a211 += x41 * k1; a220 += x42 * k0; a221 += x42 * k1; a230 += x43 * k0; a231 += x43 * k1; a240 += x44 * k0; a241 += x44 * k1;
+    a300 += x50 * k0; a301 += x50 * k1; a310 += x51 * k0; a311 += x51 * k1; a320 += x52 * k0; a321 += x52 * k1; a330 += x53 * k0; a331 += x53 * k1; a340 += x54 * k0; a341 += x54 * k1;
+    a400 += x60 * k0; a401 += x60 * k1; a410 += x61 * k0; a411 += x61 * k1; a420 += x62 * k0; a421 += x62 * k1; a430 += x63 * k0; a431 += x63 * k1; a440 += x64 * k0; a441 += x64 * k1;
+    // tap (2, 1)
+    k0 = layout.$.params[w + 7u * tap + g0]; k1 = layout.$.params[w + 7u * tap + g1];
+    a000 += x21 * k0; a001 += x21 * k1; a010 += x22 * k0; a011 += x22 * k1; a020 += x23 * k0; a021 += x23 * k1; a030 += x24 * k0; a031 += x24 * k1; a040 += x25 * k0; a041 += x25 * k1;
+    a100 += x31 * k0; a101 += x31 * k1; a110 += x32 * k0; a111 += x32 * k1; a120 += x33 * k0; a121 += x33 * k1; a130 += x34 * k0; a131 += x34 * k1; a140 += x35 * k0; a141 += x35 * k1;
+    a200 += x41 * k0; a201 += x41 * k1; a210 += x42 * k0; a211 += x42 * k1; a220 += x43 * k0; a221 += x43 * k1; a230 += x44 * k0; a231 += x44 * k1; a240 += x45 * k0; a241 += x45 * k1;
+    a300 += x51 * k0; a301 += x51 * k1; a310 += x52 * k0; a311 += x52 * k1; a320 += x53 * k0; a321 += x53 * k1; a330 += x54 * k0; a331 += x54 * k1; a340 += x55 * k0; a341 += x55 * k1;
+    a400 += x61 * k0; a401 += x61 * k1; a410 += x62 * k0; a411 += x62 * k1; a420 += x63 * k0; a421 += x63 * k1; a430 += x64 * k0; a431 += x64 * k1; a440 += x65 * k0; a441 += x65 * k1;
+    // tap (2, 2)
+    k0 = layout.$.params[w + 8u * tap + g0]; k1 = layout.$.params[w + 8u * tap + g1];
+    a000 += x22 * k0; a001 += x22 * k1; a010 += x23 * k0; a011 += x23 * k1; a020 += x24 * k0; a021 += x24 * k1; a030 += x25 * k0; a031 += x25 * k1; a040 += x26 * k0; a041 += x26 * k1;
+    a100 += x32 * k0; a101 += x32 * k1; a110 += x33 * k0; a111 += x33 * k1; a120 += x34 * k0; a121 += x34 * k1; a130 += x35 * k0; a131 += x35 * k1; a140 += x36 * k0; a141 += x36 * k1;
+    a200 += x42 * k0; a201 += x42 * k1; a210 += x43 * k0; a211 += x43 * k1; a220 += x44 * k0; a221 += x44 * k1; a230 += x45 * k0; a231 += x45 * k1; a240 += x46 * k0; a241 += x46 * k1;
+    a300 += x52 * k0; a301 += x52 * k1; a310 += x53 * k0; a311 += x53 * k1; a320 += x54 * k0; a321 += x54 * k1; a330 += x55 * k0; a331 += x55 * k1; a340 += x56 * k0; a341 += x56 * k1;
+    a400 += x62 * k0; a401 += x62 * k1; a410 += x63 * k0; a411 += x63 * k1; a420 += x64 * k0; a421 += x64 * k1; a430 += x65 * k0; a431 += x65 * k1; a440 += x66 * k0; a441 += x66 * k1;
+  }
+
+  let z = vec4f(0.0);
+  let has1 = g0 + 1u < C4;
+  if (oy0 + 0u >= ownY && oy0 + 0u < USED_HO) {
+    let o = ((b * HO + oy0 + 0u) * WO + ox0) * C4;
+    if (ox0 + 0u >= ownX && ox0 + 0u < USED_WO) { layout.$.y[o + 0u * C4 + g0] = max(a000, z); if (has1) { layout.$.y[o + 0u * C4 + g1] = max(a001, z); } }
+    if (ox0 + 1u >= ownX && ox0 + 1u < USED_WO) { layout.$.y[o + 1u * C4 + g0] = max(a010, z); if (has1) { layout.$.y[o + 1u * C4 + g1] = max(a011, z); } }
+    if (ox0 + 2u >= ownX && ox0 + 2u < USED_WO) { layout.$.y[o + 2u * C4 + g0] = max(a020, z); if (has1) { layout.$.y[o + 2u * C4 + g1] = max(a021, z); } }
+    if (ox0 + 3u >= ownX && ox0 + 3u < USED_WO) { layout.$.y[o + 3u * C4 + g0] = max(a030, z); if (has1) { layout.$.y[o + 3u * C4 + g1] = max(a031, z); } }
+    if (ox0 + 4u >= ownX && ox0 + 4u < USED_WO) { layout.$.y[o + 4u * C4 + g0] = max(a040, z); if (has1) { layout.$.y[o + 4u * C4 + g1] = max(a041, z); } }
+  }
+  if (oy0 + 1u >= ownY && oy0 + 1u < USED_HO) {
+    let o = ((b * HO + oy0 + 1u) * WO + ox0) * C4;
+    if (ox0 + 0u >= ownX && ox0 + 0u < USED_WO) { layout.$.y[o + 0u * C4 + g0] = max(a100, z); if (has1) { layout.$.y[o + 0u * C4 + g1] = max(a101, z); } }
+    if (ox0 + 1u >= ownX && ox0 + 1u < USED_WO) { layout.$.y[o + 1u * C4 + g0] = max(a110, z); if (has1) { layout.$.y[o + 1u * C4 + g1] = max(a111, z); } }
+    if (ox0 + 2u >= ownX && ox0 + 2u < USED_WO) { layout.$.y[o + 2u * C4 + g0] = max(a120, z); if (has1) { layout.$.y[o + 2u * C4 + g1] = max(a121, z); } }
+    if (ox0 + 3u >= ownX && ox0 + 3u < USED_WO) { layout.$.y[o + 3u * C4 + g0] = max(a130, z); if (has1) { layout.$.y[o + 3u * C4 + g1] = max(a131, z); } }
+    if (ox0 + 4u >= ownX && ox0 + 4u < USED_WO) { layout.$.y[o + 4u * C4 + g0] = max(a140, z); if (has1) { layout.$.y[o + 4u * C4 + g1] = max(a141, z); } }
+  }
+  if (oy0 + 2u >= ownY && oy0 + 2u < USED_HO) {
+    let o = ((b * HO + oy0 + 2u) * WO + ox0) * C4;
+    if (ox0 + 0u >= ownX && ox0 + 0u < USED_WO) { layout.$.y[o + 0u * C4 + g0] = max(a200, z); if (has1) { layout.$.y[o + 0u * C4 + g1] = max(a201, z); } }
+    if (ox0 + 1u >= ownX && ox0 + 1u < USED_WO) { layout.$.y[o + 1u * C4 + g0] = max(a210, z); if (has1) { layout.$.y[o + 1u * C4 + g1] = max(a211, z); } }
+    if (ox0 + 2u >= ownX && ox0 + 2u < USED_WO) { layout.$.y[o + 2u * C4 + g0] = max(a220, z); if (has1) { layout.$.y[o + 2u * C4 + g1] = max(a221, z); } }
+    if (ox0 + 3u >= ownX && ox0 + 3u < USED_WO) { layout.$.y[o + 3u * C4 + g0] = max(a230, z); if (has1) { layout.$.y[o + 3u * C4 + g1] = max(a231, z); } }
+    if (ox0 + 4u >= ownX && ox0 + 4u < USED_WO) { layout.$.y[o + 4u * C4 + g0] = max(a240, z); if (has1) { layout.$.y[o + 4u * C4 + g1] = max(a241, z); } }
+  }
+  if (oy0 + 3u >= ownY && oy0 + 3u < USED_HO) {
+    let o = ((b * HO + oy0 + 3u) * WO + ox0) * C4;
+    if (ox0 + 0u >= ownX && ox0 + 0u < USED_WO) { layout.$.y[o + 0u * C4 + g0] = max(a300, z); if (has1) { layout.$.y[o + 0u * C4 + g1] = max(a301, z); } }
+    if (ox0 + 1u >= ownX && ox0 + 1u < USED_WO) { layout.$.y[o + 1u * C4 + g0] = max(a310, z); if (has1) { layout.$.y[o + 1u * C4 + g1] = max(a311, z); } }
+    if (ox0 + 2u >= ownX && ox0 + 2u < USED_WO) { layout.$.y[o + 2u * C4 + g0] = max(a320, z); if (has1) { layout.$.y[o + 2u * C4 + g1] = max(a321, z); } }
+    if (ox0 + 3u >= ownX && ox0 + 3u < USED_WO) { layout.$.y[o + 3u * C4 + g0] = max(a330, z); if (has1) { layout.$.y[o + 3u * C4 + g1] = max(a331, z); } }
+    if (ox0 + 4u >= ownX && ox0 + 4u < USED_WO) { layout.$.y[o + 4u * C4 + g0] = max(a340, z); if (has1) { layout.$.y[o + 4u * C4 + g1] = max(a341, z); } }
+  }
+  if (oy0 + 4u >= ownY && oy0 + 4u < USED_HO) {
+    let o = ((b * HO + oy0 + 4u) * WO + ox0) * C4;
+    if (ox0 + 0u >= ownX && ox0 + 0u < USED_WO) { layout.$.y[o + 0u * C4 + g0] = max(a400, z); if (has1) { layout.$.y[o + 0u * C4 + g1] = max(a401, z); } }
+    if (ox0 + 1u >= ownX && ox0 + 1u < USED_WO) { layout.$.y[o + 1u * C4 + g0] = max(a410, z); if (has1) { layout.$.y[o + 1u * C4 + g1] = max(a411, z); } }
+    if (ox0 + 2u >= ownX && ox0 + 2u < USED_WO) { layout.$.y[o + 2u * C4 + g0] = max(a420, z); if (has1) { layout.$.y[o + 2u * C4 + g1] = max(a421, z); } }
+    if (ox0 + 3u >= ownX && ox0 + 3u < USED_WO) { layout.$.y[o + 3u * C4 + g0] = max(a430, z); if (has1) { layout.$.y[o + 3u * C4 + g1] = max(a431, z); } }
+    if (ox0 + 4u >= ownX && ox0 + 4u < USED_WO) { layout.$.y[o + 4u * C4 + g0] = max(a440, z); if (has1) { layout.$.y[o + 4u * C4 + g1] = max(a441, z); } }
+  }
+}
