@@ -13,6 +13,8 @@ import { Rng } from '../src/model/rng.ts';
 import { createBufferWith, readF32 } from '../src/gpu/buffers.ts';
 import { createOptimizer } from '../src/layers/optimizer.ts';
 import { createStepBegin, createStepEnd, createStepState } from '../src/layers/step-state.ts';
+import { createDense, defaultDenseVariant, denseVariantAllowed, DENSE_VARIANTS, type DenseVariant } from '../src/layers/dense.ts';
+import { FLAT, HIDDEN } from '../src/model/architecture.ts';
 import { createConv2d, defaultFilterVariant, defaultForwardVariant, defaultInputVariant, type Conv2dFilterVariant, type Conv2dForwardVariant, type Conv2dInputVariant } from '../src/layers/conv2d.ts';
 import { uploadSplit } from '../src/train/dataset-gpu.ts';
 import { Pass, identityOrder } from '../src/train/pass.ts';
@@ -203,6 +205,60 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
 
   // Fused pool + dropout (+ the conv's ReLU mask) and dropout_2 + dense's ReLU mask vs unfused.
   variants.push(...(await poolDropoutVariants(ctx, plan, params, state, RATES, timer, budget)));
+
+  // Dense (1600->128) kernel variants on the step's own inputs (d2, the masked dH), each
+  // kernel timed alone and its y / dx / dW+db compared with the promoted variant's.
+  {
+    const cfg = {
+      name: 'dense', batch: B, inFeatures: FLAT, outFeatures: HIDDEN, relu: true, outputGradMasked: true,
+      weightOffset: paramSpec('dense/kernel').offset, biasOffset: paramSpec('dense/bias').offset,
+    };
+    const promoted = defaultDenseVariant(cfg);
+    const outs = new Map<DenseVariant, { y: Float32Array; dx: Float32Array; dw: Float32Array }>();
+    const times = new Map<DenseVariant, [number, number, number]>();
+    for (const variant of DENSE_VARIANTS) {
+      if (!denseVariantAllowed(cfg, variant)) continue;
+      const y = createStorageBuffer(device, B * HIDDEN * 4, `dense y ${variant}`);
+      const dx = createStorageBuffer(device, B * FLAT * 4, `dense dx ${variant}`);
+      const layer = createDense(
+        ctx,
+        { ...cfg, name: `dense ${variant}` },
+        { input: plan.buffers.d2, output: y, params: paramsBefore, grads: scratchGrads, outputGrad: plan.buffers.dH, inputGrad: dx },
+        { variant },
+      );
+      const e = device.createCommandEncoder();
+      encodeDispatches(e, [...layer.forward, ...layer.backward]);
+      device.queue.submit([e.finish()]);
+      const g = await readF32(device, scratchGrads);
+      outs.set(variant, {
+        y: await readF32(device, y),
+        dx: await readF32(device, dx),
+        // dW and db (db follows dW in the flat buffer, after alignment padding that stays untouched).
+        dw: g.slice(cfg.weightOffset, cfg.biasOffset + HIDDEN),
+      });
+      const only = (re: RegExp) => layer.backward.filter((d) => re.test(shaderOf(d.pipeline.label)));
+      const tf = await timer.time(layer.forward, budget);
+      const tx = await timer.time(only(/^dense_backward_input/), budget);
+      const tw = await timer.time(only(/^dense_backward_weights/), budget);
+      times.set(variant, [tf.ms, tx.ms, tw.ms]);
+      layer.destroy();
+      y.destroy();
+      dx.destroy();
+    }
+    const ref = outs.get(promoted)!;
+    for (const [variant, [fMs, xMs, wMs]] of times) {
+      const out = outs.get(variant)!;
+      const rows = [
+        ['forward', 'dense_forward', fMs, relErr(out.y, ref.y)],
+        ['backward input', 'dense_backward_input', xMs, relErr(out.dx, ref.dx)],
+        ['backward weights', 'dense_backward_weights', wMs, relErr(out.dw, ref.dw)],
+      ] as const;
+      for (const [what, shader, ms, error] of rows) {
+        const cost = kernelCost('dense', shader, B)!;
+        variants.push({ name: `dense ${what}: ${variant}`, ms, gflops: cost.flops / ms / 1e6, error, promoted: variant === promoted });
+      }
+    }
+  }
 
   // 4. The whole training step, as the trainer submits it.
   const steps: Dispatch[] = [];

@@ -73,9 +73,11 @@ export function kernelCost(layer: string, shader: string, B: number): KernelCost
   if (layer in DENSES) {
     const [I, O] = DENSES[layer];
     const shape = `(${B},${I})x(${I},${O})`;
-    if (shader === 'dense_forward') return { shape, flops: 2 * B * I * O + 2 * B * O, bytes: 4 * (B * I + I * O + O + B * O) };
-    if (shader === 'dense_backward_input') return { shape, flops: 2 * B * I * O, bytes: 4 * (2 * B * O + I * O + B * I) };
-    if (shader === 'dense_backward_weights') return { shape, flops: 2 * B * I * O + B * O, bytes: 4 * (B * I + 2 * B * O + I * O + O) };
+    // Both variants ('tile4x4': dense_*, 'tile16x16': dense_*_tile16x16) do the same work.
+    const kernel = shader.replace(/_tile16x16$/, '');
+    if (kernel === 'dense_forward') return { shape, flops: 2 * B * I * O + 2 * B * O, bytes: 4 * (B * I + I * O + O + B * O) };
+    if (kernel === 'dense_backward_input') return { shape, flops: 2 * B * I * O, bytes: 4 * (2 * B * O + I * O + B * I) };
+    if (kernel === 'dense_backward_weights') return { shape, flops: 2 * B * I * O + B * O, bytes: 4 * (B * I + 2 * B * O + I * O + O) };
   }
   if (layer === 'gather' && shader === 'batch_gather') {
     const n = B * IMAGE * IMAGE;

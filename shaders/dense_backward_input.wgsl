@@ -1,4 +1,5 @@
-// dense_backward_input: dx = g W^T with g = dy, or g = dy * (y > 0) when the layer has a fused
+// dense_backward_input (dense variant "tile4x4"; dense_backward_input_tile16x16 is the vec4
+// variant): dx = g W^T with g = dy, or g = dy * (y > 0) when the layer has a fused
 // ReLU (y is the stored post-activation output). One invocation computes a 4x4 register
 // block of dx: rows (batch) n0..n0+3 and input features i0..i0+3, i0 varying fastest.
 // Out-of-range rows/columns are loaded clamped and not written.

@@ -1,4 +1,5 @@
-// dense_backward_weights: dW = x^T g and db = sum over the batch of g, with g = dy, or
+// dense_backward_weights (dense variant "tile4x4"; dense_backward_weights_tile16x16 is the
+// vec4 variant): dW = x^T g and db = sum over the batch of g, with g = dy, or
 // g = dy * (y > 0) when the layer has a fused ReLU. The batch reduction is short (BATCH), so
 // each invocation loops over the whole batch itself (no split-K, no atomics).
 // One invocation computes a 4x4 register block of dW: input features i0..i0+3 and output

@@ -1,5 +1,6 @@
-// dense_forward: y = x W + b, optionally followed by ReLU (RELU override; the stored output
-// is post-activation). One invocation computes a 4x4 register block of y: rows (batch)
+// dense_forward (dense variant "tile4x4"; dense_forward_tile16x16 is the vec4 variant):
+// y = x W + b, optionally followed by ReLU (RELU override; the stored output is
+// post-activation). One invocation computes a 4x4 register block of y: rows (batch)
 // n0..n0+3 and columns (output features) o0..o0+3, with o0 varying fastest across
 // invocations. Rows/columns past BATCH/OUT are loaded clamped and not written, so any
 // shape works (no divisibility assumptions).

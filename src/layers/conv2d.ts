@@ -12,8 +12,8 @@
 // A layer whose output feeds a floor 2x2 max-pool can declare the region the pool reads
 // (usedOutputHeight/Width): the promoted filter- and input-gradient kernels then skip the
 // positions outside it, whose gradient is zero.
-// Forward variants 'tile4x4' (default, Cin < 8) / 'tile5x5' (default when the used region is made
-// of 5x5 tiles) / 'tiled', filter variants 'positions' (default) / 'rows'
+// Forward variants 'cin1row' (default, Cin = 1) / 'tile4x4' (default, Cin < 8) / 'tile5x5' (default
+// when the used region is made of 5x5 tiles) / 'tiled', filter variants 'positions' (default) / 'rows'
 // are kept side by side for the bench (Conv2dOptions).
 // An inferenceOnly layer (evaluation) builds the forward alone: no backward kernels, bind groups
 // or scratch buffers.
@@ -67,9 +67,14 @@ export interface Conv2dBuffers {
 /** dx kernel: 'rows' (conv2d_backward_input_rows, 1x7 pixels x 8 ci from kT, existing kernel rows only), 'transposed' (conv2d_backward_input, 1x4 pixels x 8 ci from kT), 'direct' (HWIO kernel as it is), 'tile4x4' (conv2d_backward_input_tile4x4, 4x4 pixels x 8 ci from kT). */
 export type Conv2dInputVariant = 'rows' | 'transposed' | 'direct' | 'tile4x4';
 export const CONV2D_INPUT_VARIANTS: readonly Conv2dInputVariant[] = ['rows', 'transposed', 'direct', 'tile4x4'];
-/** Forward kernel: 'tiled' (conv2d_forward, 1x4 pixels x 8 channels), 'tile4x4' (conv2d_forward_tile4x4, 4x4 pixels x 8 channels) or 'tile5x5' (conv2d_forward_tile5x5, 5x5 pixels x 8 channels over the used region only). */
-export type Conv2dForwardVariant = 'tiled' | 'tile4x4' | 'tile5x5';
-export const CONV2D_FORWARD_VARIANTS: readonly Conv2dForwardVariant[] = ['tiled', 'tile4x4', 'tile5x5'];
+/**
+ * Forward kernel: 'tiled' (conv2d_forward, 1x4 pixels x 8 channels), 'tile4x4'
+ * (conv2d_forward_tile4x4, 4x4 pixels x 8 channels), 'tile5x5' (conv2d_forward_tile5x5, 5x5
+ * pixels x 8 channels over the used region only) or 'cin1row' (conv2d_forward_cin1_row, one
+ * input channel only: a whole output row x 8 channels with the kernel held in registers).
+ */
+export type Conv2dForwardVariant = 'tiled' | 'tile4x4' | 'tile5x5' | 'cin1row';
+export const CONV2D_FORWARD_VARIANTS: readonly Conv2dForwardVariant[] = ['tiled', 'tile4x4', 'tile5x5', 'cin1row'];
 /** Filter-gradient kernel: 'positions' (conv2d_backward_filter, chunks of positions) or 'rows' (conv2d_backward_filter_rows, chunks of output rows, 4 ci x 8 co x 3 kx per invocation). */
 export type Conv2dFilterVariant = 'positions' | 'rows';
 export const CONV2D_FILTER_VARIANTS: readonly Conv2dFilterVariant[] = ['positions', 'rows'];
@@ -83,12 +88,14 @@ export interface Conv2dOptions {
 }
 
 /**
- * The promoted forward kernel: 'tile4x4' below 8 input channels (conv2d: 2.2x faster than 'tiled'
- * on SwiftShader in three bench runs); from 8, 'tile5x5' when the used output region is a whole
+ * The promoted forward kernel: 'cin1row' for one input channel (conv2d: 2.5-3x faster than
+ * 'tile4x4' on SwiftShader), 'tile4x4' below 8 input channels (conv2d: 2.2x faster than 'tiled'
+ * in three bench runs); from 8, 'tile5x5' when the used output region is a whole
  * number of 5x5 tiles (conv2d_1's 10x10: 1.6x faster than 'tile4x4' over 11x11, bench/README.md),
  * else 'tiled' ('tile4x4' was faster in two runs and slower in a third; undecided).
  */
 export function defaultForwardVariant(c: Conv2dConfig): Conv2dForwardVariant {
+  if (c.inChannels === 1) return 'cin1row';
   if (c.inChannels < 8) return 'tile4x4';
   const used = (v: number | undefined, full: number) => v ?? full;
   const h = used(c.usedOutputHeight, c.height - CONV_K + 1);
@@ -311,7 +318,10 @@ export function createConv2d(
   const label = (pass: string) => `${name}/${pass}`;
 
   // Forward.
-  const forwardShader = { tiled: 'conv2d_forward', tile4x4: 'conv2d_forward_tile4x4', tile5x5: 'conv2d_forward_tile5x5' }[forwardVariant];
+  if (forwardVariant === 'cin1row' && config.inChannels !== 1) {
+    throw new Error(`conv2d ${config.name}: forwardVariant 'cin1row' needs 1 input channel (got ${config.inChannels})`);
+  }
+  const forwardShader = { tiled: 'conv2d_forward', tile4x4: 'conv2d_forward_tile4x4', tile5x5: 'conv2d_forward_tile5x5', cin1row: 'conv2d_forward_cin1_row' }[forwardVariant];
   const forwardConstants = { WORKGROUP_SIZE: CONV2D_FORWARD_WORKGROUP, ...shape, KERNEL_OFFSET: kernelOffset, BIAS_OFFSET: biasOffset };
   const forward = new Kernel(root, {
     shader: forwardShader,
@@ -325,6 +335,7 @@ export function createConv2d(
     tile4x4: B * Math.ceil(s.outHeight / FORWARD_4X4_TILE) * Math.ceil(s.outWidth / FORWARD_4X4_TILE) * groupsC,
     tile5x5: B * Math.ceil(s.usedHeight / FORWARD_5X5_TILE) * Math.ceil(s.usedWidth / FORWARD_5X5_TILE) * groupsC,
     tiled: B * s.outHeight * Math.ceil(s.outWidth / FORWARD_TILE_X) * groupsC,
+    cin1row: B * s.outHeight * groupsC,
   }[forwardVariant];
   const fwdGrid = gridFor(fwdItems, CONV2D_FORWARD_WORKGROUP, label('forward'));
   const forwardDispatch = forward.dispatch(

@@ -142,6 +142,15 @@ const CASES: Case[] = [
   withKernels(usedRegion(modelCase('conv2d_1', 128, true), 10, 10), 'tile5x5', 'rows', 'transposed'),
   withKernels(usedRegion(AWKWARD[4], 7, 3), 'tile5x5', 'positions', 'rows'),
   withKernels(AWKWARD[1], 'tile5x5', 'positions', 'direct'),
+  // The one-input-channel row forward: the model's first layer and odd single-channel shapes.
+  ...[1, 37, 128].map((b) => withKernels(modelCase('conv2d', b, false), 'cin1row', 'positions', 'direct')),
+  withKernels(AWKWARD[2], 'cin1row', 'positions', 'direct'),
+  {
+    label: 'awkward H=4 W=19 Cin=1 Cout=12 B=3 (one channel, odd vec4 group count)',
+    config: { name: 'row1', batch: 3, height: 4, width: 19, inChannels: 1, outChannels: 12, kernelOffset: 8, biasOffset: 120 },
+    withInputGrad: true,
+    forwardVariant: 'cin1row',
+  },
   withKernels(AWKWARD[2], 'tile5x5', 'positions', 'direct'),
   usedRegion(withVariant(AWKWARD[3], 'rows'), 1, 2),
   usedRegion(AWKWARD[1], 2, 3),
@@ -320,6 +329,8 @@ describe('conv2d layer vs float64 reference', () => {
     expect(() => createConv2d({ root, device }, { ...base, outChannels: 8, kernelOffset: 2 }, bufs)).toThrow(/multiples of 4/);
     expect(() => createConv2d({ root, device }, { ...base, outChannels: 8, height: 2 }, bufs)).toThrow(/smaller than/);
     expect(() => createConv2d({ root, device }, { ...base, outChannels: 8 }, { input: dummy, output: dummy, params: dummy })).toThrow(/inferenceOnly/);
+    expect(() => createConv2d({ root, device }, { ...base, outChannels: 8, inChannels: 2, biasOffset: 144 }, bufs, { forwardVariant: 'cin1row' })).toThrow(/1 input channel/);
+    expect(() => createConv2d({ root, device }, { ...base, outChannels: 8, usedOutputHeight: 4 }, bufs)).toThrow(/usedOutputHeight/);
     dummy.destroy();
   });
 });

@@ -1,11 +1,13 @@
 // dense_forward / dense_backward_input / dense_backward_weights against the float64
-// reference (test/reference/dense.ts, relu.ts): the model's layers (1600->128 ReLU,
-// 128->10) at batch 1, 37, 128, awkward odd shapes (37->13, with and without ReLU, unaligned
-// offsets), and a first-layer variant without an input gradient. Gradient kernels must
+// reference (test/reference/dense.ts, relu.ts), for every kernel variant (DENSE_VARIANTS) on
+// every shape it supports: the model's layers (1600->128 ReLU, 128->10) at batch 1, 5, 37,
+// 128, 129, awkward odd shapes (37->13, with and without ReLU, unaligned offsets: 'tile4x4'
+// only), shapes aligned to 4 but not to the 16x16 block (44->20, offsets 8 / 892) at batch 1,
+// 5, 37, and first-layer variants without an input gradient. Gradient kernels must
 // write exactly their slices of the flat grads buffer and nothing else. An inference-only layer
 // (no gradient buffers) builds no backward and gives the same forward.
 import { describe, expect, it } from 'vitest';
-import { createDense } from '../../src/layers/dense.ts';
+import { createDense, defaultDenseVariant, denseVariantAllowed, DENSE_VARIANTS, type DenseConfig } from '../../src/layers/dense.ts';
 import { createBufferWith, createStorageBuffer, readF32 } from '../../src/gpu/buffers.ts';
 import { runDispatches } from '../../src/gpu/kernel.ts';
 import { Rng } from '../../src/model/rng.ts';
@@ -52,17 +54,39 @@ const odd = (B: number, relu: boolean, inputGrad = true): Case => ({
   inputGrad,
 });
 
+// Multiples of 4 (the vec4 kernels apply) but not of 16: partial 16x16 blocks in every dimension.
+const aligned = (B: number, relu: boolean, inputGrad = true): Case => ({
+  B,
+  IN: 44,
+  OUT: 20,
+  relu,
+  wOff: 8,
+  bOff: 8 + 44 * 20 + 4,
+  flatLength: 8 + 44 * 20 + 4 + 20 + 8,
+  inputGrad,
+});
+
 const CASES: Case[] = [
   model(1, 'dense'),
+  model(5, 'dense'),
   model(37, 'dense'),
   model(128, 'dense'),
+  model(129, 'dense'),
   model(1, 'dense_1'),
   model(37, 'dense_1'),
   model(128, 'dense_1'),
   odd(5, true),
   odd(37, false),
   odd(1, true, false),
+  aligned(1, true),
+  aligned(5, false),
+  aligned(37, true),
+  aligned(37, true, false),
 ];
+
+const configOf = (c: Case): DenseConfig => ({
+  name: 'dense', batch: c.B, inFeatures: c.IN, outFeatures: c.OUT, relu: c.relu, weightOffset: c.wOff, biasOffset: c.bOff,
+});
 
 function compare(name: string, gpu: ArrayLike<number>, ref: ArrayLike<number>): { line: string; bad: number } {
   let scale = 0;
@@ -79,10 +103,33 @@ function compare(name: string, gpu: ArrayLike<number>, ref: ArrayLike<number>): 
   return { line: `${name} max abs ${maxAbs.toExponential(2)} (scale ${scale.toExponential(2)}) max rel ${maxRel.toExponential(2)}`, bad };
 }
 
+describe('dense variants', () => {
+  it('promotes tile16x16 where the shape allows vec4 views, else tile4x4', () => {
+    expect(defaultDenseVariant(configOf(model(128, 'dense')))).toBe('tile16x16');
+    expect(defaultDenseVariant(configOf(model(128, 'dense_1')))).toBe('tile4x4'); // OUT = 10
+    expect(defaultDenseVariant(configOf(odd(5, true)))).toBe('tile4x4');
+    expect(defaultDenseVariant(configOf(aligned(5, true)))).toBe('tile16x16');
+    const base = configOf(aligned(5, true));
+    for (const bad of [{ inFeatures: 42 }, { outFeatures: 22 }, { weightOffset: 6 }, { biasOffset: 894 }]) {
+      expect(denseVariantAllowed({ ...base, ...bad }, 'tile16x16')).toBe(false);
+      expect(denseVariantAllowed({ ...base, ...bad }, 'tile4x4')).toBe(true);
+    }
+  });
+
+  it('refuses tile16x16 on a shape it does not support', async () => {
+    const { root, device } = await getGpu();
+    const c = odd(5, true);
+    const buf = createStorageBuffer(device, c.flatLength * 4, 'any');
+    expect(() => createDense({ root, device }, { ...configOf(c), inferenceOnly: true }, { input: buf, output: buf, params: buf }, { variant: 'tile16x16' })).toThrow(/multiples of 4/);
+    buf.destroy();
+  });
+});
+
 describe('dense', () => {
-  for (const c of CASES) {
+  for (const c of CASES) for (const variant of DENSE_VARIANTS) {
     const { B, IN, OUT, relu, wOff, bOff, flatLength, inputGrad: withDx } = c;
-    it(`forward + backward match the reference (B=${B}, ${IN}->${OUT}${relu ? ' relu' : ''}${withDx ? '' : ', no dx'})`, async () => {
+    if (!denseVariantAllowed(configOf(c), variant)) continue;
+    it(`${variant}: forward + backward match the reference (B=${B}, ${IN}->${OUT}${relu ? ' relu' : ''}${withDx ? '' : ', no dx'})`, async () => {
       const { root, device } = await getGpu();
       const rng = new Rng(B * 7919 + IN + OUT + (relu ? 1 : 0));
       const limit = Math.sqrt(6 / (IN + OUT));
@@ -106,6 +153,7 @@ describe('dense', () => {
           { root, device },
           { name: 'dense', batch: B, inFeatures: IN, outFeatures: OUT, relu, weightOffset: wOff, biasOffset: bOff },
           { input, output, params, grads, outputGrad, inputGrad },
+          { variant },
         );
         expect(dense.inference).toEqual(dense.forward);
         expect(dense.backward.length).toBe(withDx ? 2 : 1);
@@ -133,7 +181,7 @@ describe('dense', () => {
           const inB = i >= bOff && i < bOff + OUT;
           if (!inW && !inB && g[i] !== SENTINEL) outside++;
         }
-        console.log(`dense B=${B} ${IN}->${OUT}${relu ? ' relu' : ''}: ${results.map((r) => r.line).join('; ')}; writes outside slices ${outside}`);
+        console.log(`dense ${variant} B=${B} ${IN}->${OUT}${relu ? ' relu' : ''}: ${results.map((r) => r.line).join('; ')}; writes outside slices ${outside}`);
         for (const r of results) expect(r.bad).toBe(0);
         expect(outside).toBe(0);
         if (B === 128 && IN === 1600) {
@@ -145,7 +193,7 @@ describe('dense', () => {
           await device.queue.onSubmittedWorkDone();
           const ms = (performance.now() - t0) / reps;
           const gflop = (3 * 2 * B * IN * OUT) / 1e9;
-          console.log(`dense B=${B} ${IN}->${OUT} fwd+bwd: ${ms.toFixed(1)} ms per step, ${(gflop / (ms / 1000)).toFixed(2)} GFLOP/s`);
+          console.log(`dense ${variant} B=${B} ${IN}->${OUT} fwd+bwd: ${ms.toFixed(1)} ms per step, ${(gflop / (ms / 1000)).toFixed(2)} GFLOP/s`);
         }
         dense.destroy();
         for (const b of [input, output, params, grads, outputGrad, inputGrad]) b?.destroy();
