@@ -33,11 +33,14 @@ export function kernelCost(layer: string, shader: string, B: number): KernelCost
     switch (shader) {
       case 'conv2d_forward':
       case 'conv2d_forward_tile4x4':
+      case 'conv2d_forward_tile5x5':
+      case 'conv2d_forward_cin1_row':
         return { shape, flops: f.forward + 2 * ys, bytes: b.forward };
       case 'conv2d_backward_mask':
         return { shape, flops: ys, bytes: b.backwardMask };
       case 'conv2d_backward_filter':
       case 'conv2d_backward_filter_rows':
+      case 'conv2d_backward_filter_slide':
         return { shape: `${shape} ${s.chunks} chunks`, flops: f.backwardFilter + 2 * ys, bytes: b.backwardFilter };
       case 'conv2d_backward_filter_reduce':
         return { shape: `${s.chunks}x${ks}`, flops: s.chunks * ks, bytes: b.backwardReduce };

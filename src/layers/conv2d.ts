@@ -47,7 +47,7 @@ export interface Conv2dConfig {
   /**
    * Output rows / columns that anything downstream reads (default: all; e.g. 2*floor(Ho/2) when
    * a floor 2x2 max-pool follows). The output gradient must be zero outside this region: the
-   * promoted filter-gradient ('positions') and input-gradient ('rows') kernels skip it, and the
+   * filter-gradient ('positions', 'slide') and input-gradient ('rows') kernels skip it, and the
    * 'tile5x5' forward computes only this region (the outputs outside it are left unwritten).
    */
   usedOutputHeight?: number;
@@ -75,9 +75,14 @@ export const CONV2D_INPUT_VARIANTS: readonly Conv2dInputVariant[] = ['rows', 'tr
  */
 export type Conv2dForwardVariant = 'tiled' | 'tile4x4' | 'tile5x5' | 'cin1row';
 export const CONV2D_FORWARD_VARIANTS: readonly Conv2dForwardVariant[] = ['tiled', 'tile4x4', 'tile5x5', 'cin1row'];
-/** Filter-gradient kernel: 'positions' (conv2d_backward_filter, chunks of positions) or 'rows' (conv2d_backward_filter_rows, chunks of output rows, 4 ci x 8 co x 3 kx per invocation). */
-export type Conv2dFilterVariant = 'positions' | 'rows';
-export const CONV2D_FILTER_VARIANTS: readonly Conv2dFilterVariant[] = ['positions', 'rows'];
+/**
+ * Filter-gradient kernel: 'positions' (conv2d_backward_filter, chunks of used positions, 1 ci x 8
+ * co x 9 taps per invocation), 'rows' (conv2d_backward_filter_rows, chunks of output rows, 4 ci x
+ * 8 co x 3 kx per invocation) or 'slide' (conv2d_backward_filter_slide, chunks of used output rows,
+ * 2 ci x 8 co x 9 taps per invocation with a sliding 3x3 input window).
+ */
+export type Conv2dFilterVariant = 'positions' | 'rows' | 'slide';
+export const CONV2D_FILTER_VARIANTS: readonly Conv2dFilterVariant[] = ['positions', 'rows', 'slide'];
 export interface Conv2dOptions {
   /** How dx is computed (default: defaultInputVariant). */
   inputVariant?: Conv2dInputVariant;
@@ -112,9 +117,13 @@ export function defaultInputVariant(c: Conv2dConfig): Conv2dInputVariant {
   return c.inChannels >= 8 ? 'rows' : 'direct';
 }
 
-/** The promoted filter-gradient kernel ('rows' computes 4 input channels per invocation, wasteful below 4). */
-export function defaultFilterVariant(_c: Conv2dConfig): Conv2dFilterVariant {
-  return 'positions';
+/**
+ * The promoted filter-gradient kernel: 'slide' from 8 input channels (conv2d_1: 1.7x faster than
+ * 'positions' over the same used region on SwiftShader, bench/README.md), else 'positions'
+ * ('slide' computes 2 input channels per invocation, 'rows' 4: wasteful on fewer).
+ */
+export function defaultFilterVariant(c: Conv2dConfig): Conv2dFilterVariant {
+  return c.inChannels >= 8 ? 'slide' : 'positions';
 }
 
 /** Kernel size (3x3), fixed by the shaders. */
@@ -147,6 +156,9 @@ const FILTER_MIN_CHUNK = 64;
 /** 'rows' filter split: aim for this many invocations, each with at least this many output rows. */
 const FILTER_ROWS_TARGET_INVOCATIONS = 16384;
 const FILTER_ROWS_MIN_ROWS = 2;
+/** 'slide' filter split: aim for this many invocations (2 ci x 8 co each). */
+const FILTER_SLIDE_TARGET_INVOCATIONS = 8192;
+const FILTER_SLIDE_TILE_CI = 2; // input channels per invocation ('slide')
 
 const f32Array = d.arrayOf(d.f32);
 const vec4Array = d.arrayOf(d.vec4f);
@@ -201,7 +213,7 @@ export interface Conv2dShape {
   /** Positions per filter-gradient chunk and number of chunks. */
   chunk: number;
   chunks: number;
-  /** Output rows per chunk ('rows' filter variant; 0 for 'positions'). */
+  /** Output rows per chunk ('rows' and 'slide' filter variants; 0 for 'positions'). */
   rowsPerChunk: number;
 }
 
@@ -256,6 +268,24 @@ export function conv2dShape(c: Conv2dConfig, filterVariant: Conv2dFilterVariant 
     };
   }
   const filterPositions = c.batch * usedHeight * usedWidth;
+  if (filterVariant === 'slide') {
+    const rows = c.batch * usedHeight;
+    const perChunk = Math.ceil(c.inChannels / FILTER_SLIDE_TILE_CI) * Math.ceil(c.outChannels / 4 / FILTER_TILE_C4);
+    const wanted = Math.max(1, Math.ceil(FILTER_SLIDE_TARGET_INVOCATIONS / perChunk));
+    const rowsPerChunk = Math.max(1, Math.ceil(rows / wanted));
+    return {
+      outHeight,
+      outWidth,
+      usedHeight,
+      usedWidth,
+      positions,
+      filterPositions,
+      partialRow: CONV_K * CONV_K * c.inChannels * c.outChannels + c.outChannels,
+      chunk: rowsPerChunk * usedWidth,
+      chunks: Math.ceil(rows / rowsPerChunk),
+      rowsPerChunk,
+    };
+  }
   const tilesPerChunk = c.inChannels * Math.ceil(c.outChannels / 4 / FILTER_TILE_C4);
   const maxChunks = Math.max(1, Math.floor(filterPositions / FILTER_MIN_CHUNK));
   const wanted = Math.min(maxChunks, Math.max(1, Math.ceil(FILTER_TARGET_INVOCATIONS / tilesPerChunk)));
@@ -371,19 +401,32 @@ export function createConv2d(
     );
   }
 
-  const rows = filterVariant === 'rows';
+  const used = { USED_HO: s.usedHeight, USED_WO: s.usedWidth };
+  const filterSpec: { shader: string; constants: Record<string, number>; items: number } = {
+    rows: {
+      shader: 'conv2d_backward_filter_rows',
+      constants: { ROWS: s.rowsPerChunk, CHUNKS: s.chunks },
+      items: s.chunks * CONV_K * Math.ceil(CIN / FILTER_ROWS_TILE_CI) * Math.ceil(C4 / FILTER_TILE_C4),
+    },
+    slide: {
+      shader: 'conv2d_backward_filter_slide',
+      constants: { ...used, ROWS: s.rowsPerChunk, CHUNKS: s.chunks },
+      items: s.chunks * Math.ceil(CIN / FILTER_SLIDE_TILE_CI) * Math.ceil(C4 / FILTER_TILE_C4),
+    },
+    positions: {
+      shader: 'conv2d_backward_filter',
+      constants: { ...used, CHUNK: s.chunk, CHUNKS: s.chunks },
+      items: s.chunks * CIN * Math.ceil(C4 / FILTER_TILE_C4),
+    },
+  }[filterVariant];
   const filter = new Kernel(root, {
-    shader: rows ? 'conv2d_backward_filter_rows' : 'conv2d_backward_filter',
+    shader: filterSpec.shader,
     layout: filterLayout,
     variant: name,
     externals: { linearIndex },
-    constants: rows
-      ? { WORKGROUP_SIZE: CONV2D_FILTER_WORKGROUP, ...shape, ROWS: s.rowsPerChunk, CHUNKS: s.chunks }
-      : { WORKGROUP_SIZE: CONV2D_FILTER_WORKGROUP, ...shape, USED_HO: s.usedHeight, USED_WO: s.usedWidth, CHUNK: s.chunk, CHUNKS: s.chunks },
+    constants: { WORKGROUP_SIZE: CONV2D_FILTER_WORKGROUP, ...shape, ...filterSpec.constants },
   });
-  const filterItems = rows
-    ? s.chunks * CONV_K * Math.ceil(CIN / FILTER_ROWS_TILE_CI) * Math.ceil(C4 / FILTER_TILE_C4)
-    : s.chunks * CIN * Math.ceil(C4 / FILTER_TILE_C4);
+  const filterItems = filterSpec.items;
   const filterGrid = gridFor(filterItems, CONV2D_FILTER_WORKGROUP, label('filter'));
   const filterDispatch = filter.dispatch(
     filter.bind({ x: buffers.input, g: gBuffer, partials }),

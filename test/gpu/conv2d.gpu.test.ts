@@ -142,6 +142,12 @@ const CASES: Case[] = [
   withKernels(usedRegion(modelCase('conv2d_1', 128, true), 10, 10), 'tile5x5', 'rows', 'transposed'),
   withKernels(usedRegion(AWKWARD[4], 7, 3), 'tile5x5', 'positions', 'rows'),
   withKernels(AWKWARD[1], 'tile5x5', 'positions', 'direct'),
+  // The sliding-window filter gradient: model shapes, odd channel counts, used regions.
+  ...[1, 37, 128].map((b) => withKernels(modelCase('conv2d_1', b, true), 'tiled', 'slide', 'rows')),
+  withKernels(usedRegion(modelCase('conv2d_1', 128, true), 10, 10), 'tile5x5', 'slide', 'rows'),
+  withKernels(modelCase('conv2d', 37, false), 'tiled', 'slide', 'direct'),
+  ...AWKWARD.map((c) => withKernels(c, 'tiled', 'slide', 'direct')),
+  withKernels(usedRegion(AWKWARD[4], 6, 13), 'tiled', 'slide', 'rows'),
   // The one-input-channel row forward: the model's first layer and odd single-channel shapes.
   ...[1, 37, 128].map((b) => withKernels(modelCase('conv2d', b, false), 'cin1row', 'positions', 'direct')),
   withKernels(AWKWARD[2], 'cin1row', 'positions', 'direct'),
