@@ -2,7 +2,7 @@
 // HWIO kernel in the flat parameter buffer. Builds, once per shape, the forward dispatch and
 // the backward dispatches:
 //   mask:    g = dy * (y > 0)                                        (scratch, (B,Ho,Wo,Cout))
-//   filter:  split-K partial sums of dk and db over chunks of the B*Ho*Wo positions
+//   filter:  split-K partial sums of dk and db over chunks of the (used) output positions
 //   reduce:  sums the chunks and writes dk, db into `grads`
 //   input:   dx (only when an inputGrad buffer is given); variants 'rows' (default, Cin >= 8),
 //            'transposed' and 'tile4x4' first write the kernel as (3,3,Cout,Cin4) so the dx kernel
@@ -10,11 +10,11 @@
 //            rows whose output row exists; the others: the forward's tiling, 4x4 or 1x4 pixels x 8
 //            channels, over zero-padded rows), 'direct' reads the HWIO kernel.
 // A layer whose output feeds a floor 2x2 max-pool can declare the region the pool reads
-// (usedOutputHeight/Width): the promoted filter- and input-gradient kernels then skip the
-// positions outside it, whose gradient is zero.
+// (usedOutputHeight/Width): the promoted kernels then skip the positions outside it, whose
+// gradient is zero.
 // Forward variants 'cin1row' (default, Cin = 1) / 'tile4x4' (default, Cin < 8) / 'tile5x5' (default
-// when the used region is made of 5x5 tiles) / 'tiled', filter variants 'positions' (default) / 'rows'
-// are kept side by side for the bench (Conv2dOptions).
+// when the used region is made of 5x5 tiles) / 'tiled', filter variants 'slide' (default, Cin >= 8)
+// / 'positions' (default, Cin < 8) / 'rows' are kept side by side for the bench (Conv2dOptions).
 // An inferenceOnly layer (evaluation) builds the forward alone: no backward kernels, bind groups
 // or scratch buffers.
 import tgpu from 'typegpu';
