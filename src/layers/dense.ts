@@ -94,50 +94,35 @@ export interface DenseBuffers {
   inputGrad?: GPUBuffer;
 }
 
-const forwardLayout = tgpu.bindGroupLayout({
-  input: { storage: d.arrayOf(d.f32), access: 'readonly' },
-  params: { storage: d.arrayOf(d.f32), access: 'readonly' },
-  output: { storage: d.arrayOf(d.f32), access: 'mutable' },
-});
+/**
+ * The three kernels' bind group layouts with every array viewed as `element`: f32 for
+ * 'tile4x4', vec4f for 'tile16x16' (every offset and row length a multiple of 4 floats).
+ */
+function denseLayouts<T extends d.F32 | d.Vec4f>(element: T) {
+  const array = d.arrayOf(element);
+  return {
+    forward: tgpu.bindGroupLayout({
+      input: { storage: array, access: 'readonly' },
+      params: { storage: array, access: 'readonly' },
+      output: { storage: array, access: 'mutable' },
+    }),
+    input: tgpu.bindGroupLayout({
+      outputGrad: { storage: array, access: 'readonly' },
+      output: { storage: array, access: 'readonly' },
+      params: { storage: array, access: 'readonly' },
+      inputGrad: { storage: array, access: 'mutable' },
+    }),
+    weights: tgpu.bindGroupLayout({
+      input: { storage: array, access: 'readonly' },
+      outputGrad: { storage: array, access: 'readonly' },
+      output: { storage: array, access: 'readonly' },
+      grads: { storage: array, access: 'mutable' },
+    }),
+  };
+}
 
-const backwardInputLayout = tgpu.bindGroupLayout({
-  outputGrad: { storage: d.arrayOf(d.f32), access: 'readonly' },
-  output: { storage: d.arrayOf(d.f32), access: 'readonly' },
-  params: { storage: d.arrayOf(d.f32), access: 'readonly' },
-  inputGrad: { storage: d.arrayOf(d.f32), access: 'mutable' },
-});
-
-const backwardWeightsLayout = tgpu.bindGroupLayout({
-  input: { storage: d.arrayOf(d.f32), access: 'readonly' },
-  outputGrad: { storage: d.arrayOf(d.f32), access: 'readonly' },
-  output: { storage: d.arrayOf(d.f32), access: 'readonly' },
-  grads: { storage: d.arrayOf(d.f32), access: 'mutable' },
-});
-
-const LAYOUTS_F32 = { forward: forwardLayout, input: backwardInputLayout, weights: backwardWeightsLayout };
-
-// 'tile16x16': the same bindings viewed as vec4 (every offset and row length a multiple of 4 floats).
-const vec4Array = d.arrayOf(d.vec4f);
-
-const forwardLayout16 = tgpu.bindGroupLayout({
-  input: { storage: vec4Array, access: 'readonly' },
-  params: { storage: vec4Array, access: 'readonly' },
-  output: { storage: vec4Array, access: 'mutable' },
-});
-
-const backwardInputLayout16 = tgpu.bindGroupLayout({
-  outputGrad: { storage: vec4Array, access: 'readonly' },
-  output: { storage: vec4Array, access: 'readonly' },
-  params: { storage: vec4Array, access: 'readonly' },
-  inputGrad: { storage: vec4Array, access: 'mutable' },
-});
-
-const backwardWeightsLayout16 = tgpu.bindGroupLayout({
-  input: { storage: vec4Array, access: 'readonly' },
-  outputGrad: { storage: vec4Array, access: 'readonly' },
-  output: { storage: vec4Array, access: 'readonly' },
-  grads: { storage: vec4Array, access: 'mutable' },
-});
+const LAYOUTS_F32 = denseLayouts(d.f32);
+const LAYOUTS_VEC4 = denseLayouts(d.vec4f);
 
 export type DensePlan = LayerPlan & {
   /** Evaluation forward: the same dispatch as `forward` (dense has no training-only state). */
@@ -166,9 +151,7 @@ export function createDense(ctx: GpuContext, config: DenseConfig, buffers: Dense
 
   // The two variants' layouts differ only in the arrays' element type (f32 / vec4f); the
   // resources are the same raw buffers, so one typed path builds both.
-  const layouts = wide
-    ? ({ forward: forwardLayout16, input: backwardInputLayout16, weights: backwardWeightsLayout16 } as unknown as typeof LAYOUTS_F32)
-    : LAYOUTS_F32;
+  const layouts = wide ? (LAYOUTS_VEC4 as unknown as typeof LAYOUTS_F32) : LAYOUTS_F32;
   const fwd = new Kernel(ctx.root, {
     shader: shaders.forward,
     layout: layouts.forward,
