@@ -8,14 +8,13 @@ import { encodeDispatches, type Dispatch } from '../src/gpu/kernel.ts';
 import type { Mnist } from '../src/data/mnist.ts';
 import { initParams } from '../src/model/init.ts';
 import { PARAM_BUFFER_LENGTH, paramSpec } from '../src/model/params.ts';
-import { C0, C1, C2, IMAGE, P1, CLASSES } from '../src/model/architecture.ts';
+import { C0, C1, C2, IMAGE, P1, CLASSES, FLAT, HIDDEN, USED2 } from '../src/model/architecture.ts';
 import { Rng } from '../src/model/rng.ts';
 import { createBufferWith, readF32 } from '../src/gpu/buffers.ts';
 import { createOptimizer } from '../src/layers/optimizer.ts';
 import { createStepBegin, createStepEnd, createStepState } from '../src/layers/step-state.ts';
 import { createDense, defaultDenseVariant, denseVariantAllowed, DENSE_VARIANTS, type DenseVariant } from '../src/layers/dense.ts';
-import { FLAT, HIDDEN } from '../src/model/architecture.ts';
-import { createConv2d, defaultFilterVariant, defaultForwardVariant, defaultInputVariant, type Conv2dFilterVariant, type Conv2dForwardVariant, type Conv2dInputVariant } from '../src/layers/conv2d.ts';
+import { conv2dShape, createConv2d, defaultFilterVariant, inUsedOutput, defaultForwardVariant, defaultInputVariant, type Conv2dFilterVariant, type Conv2dForwardVariant, type Conv2dInputVariant } from '../src/layers/conv2d.ts';
 import { uploadSplit } from '../src/train/dataset-gpu.ts';
 import { Pass, identityOrder } from '../src/train/pass.ts';
 import { STEPS_PER_SUBMIT } from '../src/train/trainer.ts';
@@ -99,11 +98,21 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
   // the buffers on (the optimizer ran many times), so every variant runs here on the same
   // inputs and is compared with the promoted variant (the one the step validation checked).
   const variants: VariantRow[] = [];
+  // Max |a - b| relative to max |b|: each variant against the promoted one on the same inputs.
+  const relErr = (a: Float32Array, b: Float32Array) => {
+    let maxDiff = 0;
+    let maxRef = 0;
+    for (let i = 0; i < b.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+      maxRef = Math.max(maxRef, Math.abs(b[i]));
+    }
+    return maxDiff / (maxRef + 1e-30);
+  };
   const paramsBefore = createBufferWith(device, w0, 'params before');
   const scratchGrads = createStorageBuffer(device, PARAM_BUFFER_LENGTH * 4, 'scratch grads');
   let promotedDx: Float32Array | undefined;
   // conv2d_1 as the plan builds it: the floor pool after it reads 10x10 of its 11x11 outputs.
-  const used = 2 * Math.floor((P1 - 2) / 2);
+  const used = USED2;
   const conv2Base = {
     batch: B, height: P1, width: P1, inChannels: C1, outChannels: C2,
     kernelOffset: paramSpec('conv2d_1/kernel').offset, biasOffset: paramSpec('conv2d_1/bias').offset,
@@ -123,19 +132,13 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
     device.queue.submit([e.finish()]);
     const dx = await readF32(device, scratch);
     const ref = (promotedDx ??= dx);
-    let maxDiff = 0;
-    let maxRef = 0;
-    for (let i = 0; i < ref.length; i++) {
-      maxDiff = Math.max(maxDiff, Math.abs(dx[i] - ref[i]));
-      maxRef = Math.max(maxRef, Math.abs(ref[i]));
-    }
     const input = layer.backward.filter((d) => /^conv2d_backward_(input|kernel_transpose)/.test(shaderOf(d.pipeline.label)));
     const t = await timer.time(input, budget);
     const cost = kernelCost('conv2d_1', 'conv2d_backward_input', B)!;
     // Only 'rows' skips the unused row and column; the others compute them from zeros.
     const region = variant === 'rows' ? (withUsed ? ` (skips unused ${P1 - 2}th row/col)` : ' (all 11x11 outputs)') : '';
     variants.push({
-      name: `conv2d_1 backward input: ${variant}${region}`, ms: t.ms, gflops: cost.flops / t.ms / 1e6, error: maxDiff / (maxRef + 1e-30),
+      name: `conv2d_1 backward input: ${variant}${region}`, ms: t.ms, gflops: cost.flops / t.ms / 1e6, error: relErr(dx, ref),
       promoted: withUsed && variant === defaultInputVariant(cfg),
     });
     layer.destroy();
@@ -143,15 +146,6 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
   }
   // Forward and filter-gradient (+ reduce) variants of both conv layers on the step's own
   // inputs, each validated against the first variant's y and dk/db.
-  const relErr = (a: Float32Array, b: Float32Array) => {
-    let maxDiff = 0;
-    let maxRef = 0;
-    for (let i = 0; i < b.length; i++) {
-      maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
-      maxRef = Math.max(maxRef, Math.abs(b[i]));
-    }
-    return maxDiff / (maxRef + 1e-30);
-  };
   for (const conv of ['conv2d', 'conv2d_1'] as const) {
     const first = conv === 'conv2d';
     const cfg = {
@@ -168,13 +162,8 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
       : [['tile5x5', 'slide', true], ['tiled', 'positions', true], ['tile4x4', 'rows', true], ['tile4x4', 'positions', false]];
     const timedForward = new Set<Conv2dForwardVariant>();
     // Forward outputs compared inside the used region only ('tile5x5' leaves the rest unwritten).
-    const HO = cfg.height - 2;
-    const usedH = first ? HO : used;
-    const inRegion = (i: number) => {
-      const p = Math.floor(i / cfg.outChannels);
-      return Math.floor(p / HO) % HO < usedH && p % HO < usedH;
-    };
-    const usedPart = (a: Float32Array) => a.map((v, i) => (inRegion(i) ? v : 0));
+    const outShape = conv2dShape(cfg);
+    const usedPart = (a: Float32Array) => a.map((v, i) => (inUsedOutput(outShape, cfg.outChannels, i) ? v : 0));
     for (const [fwd, dk, withUsed] of kernelPairs) {
       const y = createStorageBuffer(device, yLen * 4, `${conv} y ${fwd}`);
       const { usedOutputHeight: _h, usedOutputWidth: _w, ...whole } = cfg as typeof cfg & { usedOutputHeight?: number; usedOutputWidth?: number };

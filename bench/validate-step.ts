@@ -2,7 +2,8 @@
 // compared with the float64 reference computed from the GPU's own inputs to that kernel
 // (so errors do not compound and each row says which kernel is wrong). The benchmark runs
 // it before timing anything; a GPU test runs it too.
-import { C0, C1, C2, CLASSES, FLAT, H1, H2, HIDDEN, IMAGE, P1, P2 } from '../src/model/architecture.ts';
+import { C0, C1, C2, CLASSES, FLAT, H1, H2, HIDDEN, IMAGE, P1, P2, USED2 } from '../src/model/architecture.ts';
+import { inUsedOutput } from '../src/layers/conv2d.ts';
 import { PARAM_BUFFER_LENGTH, paramSpec } from '../src/model/params.ts';
 import { readF32, readU32 } from '../src/gpu/buffers.ts';
 import { dropoutMask } from '../src/layers/dropout-rng.ts';
@@ -110,12 +111,10 @@ export async function validateStep(device: GPUDevice, s: StepSnapshot): Promise<
   const pool1 = maxpool2x2Forward(a1, B, H1, H1, C1);
   const m1 = mask(1, P1 * P1 * C1, s.rates[0]);
   checks.push(compare('max_pooling2d+dropout forward', d1, dropoutForward(pool1.y, m1, s.rates[0]), 1e-6));
-  // The floor pool reads rows and columns 0..H2-2 of conv2d_1's output; the layer computes only those.
+  // The floor pool reads rows and columns 0..USED2-1 of conv2d_1's output; the layer computes only those.
   const a2Ref = reluForward(conv2dForward(d1, slice(w, 'conv2d_1/kernel'), slice(w, 'conv2d_1/bias'), B, P1, P1, C1, C2));
-  const pooled = (i: number) => {
-    const p = Math.floor(i / C2);
-    return Math.floor(p / H2) % H2 < 2 * P2 && p % H2 < 2 * P2;
-  };
+  const a2Region = { outHeight: H2, outWidth: H2, usedHeight: USED2, usedWidth: USED2 };
+  const pooled = (i: number) => inUsedOutput(a2Region, C2, i);
   checks.push(compare('conv2d_1 forward (+bias, ReLU)', a2.map((v, i) => (pooled(i) ? v : 0)), a2Ref.map((v, i) => (pooled(i) ? v : 0))));
   const pool2 = maxpool2x2Forward(a2, B, H2, H2, C2);
   const m2 = mask(2, FLAT, s.rates[1]);

@@ -80,45 +80,44 @@ fn main(
     let row = (b * HO + y - ky) * WO * COUT;
     let kRow = ky * 3u * COUT * CI4;
     for (var co = 0u; co < COUT; co++) {
-      {
-        let g0 = layout.$.g[row + o0 + co] * m0;
-        let g1 = layout.$.g[row + o1 + co] * m1;
-        let g2 = layout.$.g[row + o2 + co] * m2;
-        let g3 = layout.$.g[row + o3 + co] * m3;
-        let g4 = layout.$.g[row + o4 + co] * m4;
-        let g5 = layout.$.g[row + o5 + co] * m5;
-        let g6 = layout.$.g[row + o6 + co] * m6;
-        let g7 = layout.$.g[row + o7 + co] * m7;
-        let g8 = layout.$.g[row + o8 + co] * m8;
-        let k = kRow + (co) * CI4;
-        var k0 = layout.$.kT[k + h0];
-        var k1 = layout.$.kT[k + h1];
-        a00 += g2 * k0; a01 += g2 * k1;
-        a10 += g3 * k0; a11 += g3 * k1;
-        a20 += g4 * k0; a21 += g4 * k1;
-        a30 += g5 * k0; a31 += g5 * k1;
-        a40 += g6 * k0; a41 += g6 * k1;
-        a50 += g7 * k0; a51 += g7 * k1;
-        a60 += g8 * k0; a61 += g8 * k1;
-        k0 = layout.$.kT[k + COUT * CI4 + h0];
-        k1 = layout.$.kT[k + COUT * CI4 + h1];
-        a00 += g1 * k0; a01 += g1 * k1;
-        a10 += g2 * k0; a11 += g2 * k1;
-        a20 += g3 * k0; a21 += g3 * k1;
-        a30 += g4 * k0; a31 += g4 * k1;
-        a40 += g5 * k0; a41 += g5 * k1;
-        a50 += g6 * k0; a51 += g6 * k1;
-        a60 += g7 * k0; a61 += g7 * k1;
-        k0 = layout.$.kT[k + 2u * COUT * CI4 + h0];
-        k1 = layout.$.kT[k + 2u * COUT * CI4 + h1];
-        a00 += g0 * k0; a01 += g0 * k1;
-        a10 += g1 * k0; a11 += g1 * k1;
-        a20 += g2 * k0; a21 += g2 * k1;
-        a30 += g3 * k0; a31 += g3 * k1;
-        a40 += g4 * k0; a41 += g4 * k1;
-        a50 += g5 * k0; a51 += g5 * k1;
-        a60 += g6 * k0; a61 += g6 * k1;
-      }
+      let g0 = layout.$.g[row + o0 + co] * m0;
+      let g1 = layout.$.g[row + o1 + co] * m1;
+      let g2 = layout.$.g[row + o2 + co] * m2;
+      let g3 = layout.$.g[row + o3 + co] * m3;
+      let g4 = layout.$.g[row + o4 + co] * m4;
+      let g5 = layout.$.g[row + o5 + co] * m5;
+      let g6 = layout.$.g[row + o6 + co] * m6;
+      let g7 = layout.$.g[row + o7 + co] * m7;
+      let g8 = layout.$.g[row + o8 + co] * m8;
+      // Tap kx takes dx column c from output column c - kx, i.e. g(c + 2 - kx).
+      let k = kRow + co * CI4;
+      var k0 = layout.$.kT[k + h0];
+      var k1 = layout.$.kT[k + h1];
+      a00 += g2 * k0; a01 += g2 * k1;
+      a10 += g3 * k0; a11 += g3 * k1;
+      a20 += g4 * k0; a21 += g4 * k1;
+      a30 += g5 * k0; a31 += g5 * k1;
+      a40 += g6 * k0; a41 += g6 * k1;
+      a50 += g7 * k0; a51 += g7 * k1;
+      a60 += g8 * k0; a61 += g8 * k1;
+      k0 = layout.$.kT[k + COUT * CI4 + h0];
+      k1 = layout.$.kT[k + COUT * CI4 + h1];
+      a00 += g1 * k0; a01 += g1 * k1;
+      a10 += g2 * k0; a11 += g2 * k1;
+      a20 += g3 * k0; a21 += g3 * k1;
+      a30 += g4 * k0; a31 += g4 * k1;
+      a40 += g5 * k0; a41 += g5 * k1;
+      a50 += g6 * k0; a51 += g6 * k1;
+      a60 += g7 * k0; a61 += g7 * k1;
+      k0 = layout.$.kT[k + 2u * COUT * CI4 + h0];
+      k1 = layout.$.kT[k + 2u * COUT * CI4 + h1];
+      a00 += g0 * k0; a01 += g0 * k1;
+      a10 += g1 * k0; a11 += g1 * k1;
+      a20 += g2 * k0; a21 += g2 * k1;
+      a30 += g3 * k0; a31 += g3 * k1;
+      a40 += g4 * k0; a41 += g4 * k1;
+      a50 += g5 * k0; a51 += g5 * k1;
+      a60 += g6 * k0; a61 += g6 * k1;
     }
   }
 

@@ -102,10 +102,19 @@ export interface Conv2dOptions {
 export function defaultForwardVariant(c: Conv2dConfig): Conv2dForwardVariant {
   if (c.inChannels === 1) return 'cin1row';
   if (c.inChannels < 8) return 'tile4x4';
-  const used = (v: number | undefined, full: number) => v ?? full;
-  const h = used(c.usedOutputHeight, c.height - CONV_K + 1);
-  const w = used(c.usedOutputWidth, c.width - CONV_K + 1);
-  return h % FORWARD_5X5_TILE === 0 && w % FORWARD_5X5_TILE === 0 ? 'tile5x5' : 'tiled';
+  const { usedHeight, usedWidth } = usedOutput(c);
+  return usedHeight % FORWARD_5X5_TILE === 0 && usedWidth % FORWARD_5X5_TILE === 0 ? 'tile5x5' : 'tiled';
+}
+
+/** Whether element i of a flat (B, Ho, Wo, C) output (or its gradient) lies in the used region. */
+export function inUsedOutput(s: Pick<Conv2dShape, 'outHeight' | 'outWidth' | 'usedHeight' | 'usedWidth'>, channels: number, i: number): boolean {
+  const p = Math.floor(i / channels);
+  return Math.floor(p / s.outWidth) % s.outHeight < s.usedHeight && p % s.outWidth < s.usedWidth;
+}
+
+/** The output region read downstream: usedOutputHeight/Width, by default the whole output. */
+function usedOutput(c: Conv2dConfig): { usedHeight: number; usedWidth: number } {
+  return { usedHeight: c.usedOutputHeight ?? c.height - CONV_K + 1, usedWidth: c.usedOutputWidth ?? c.width - CONV_K + 1 };
 }
 
 /**
@@ -208,9 +217,7 @@ export interface Conv2dShape {
   positions: number;
   /** Floats in one partial-sum row: 9*Cin*Cout + Cout. */
   partialRow: number;
-  /** Positions the filter gradient sums over: B*Ho*Wo ('rows') or B*usedHeight*usedWidth ('positions'). */
-  filterPositions: number;
-  /** Positions per filter-gradient chunk and number of chunks. */
+  /** Positions per filter-gradient chunk (of whole rows for 'rows' and 'slide') and number of chunks. */
   chunk: number;
   chunks: number;
   /** Output rows per chunk ('rows' and 'slide' filter variants; 0 for 'positions'). */
@@ -245,64 +252,36 @@ export function validateConv2dConfig(c: Conv2dConfig): void {
 export function conv2dShape(c: Conv2dConfig, filterVariant: Conv2dFilterVariant = defaultFilterVariant(c)): Conv2dShape {
   const outHeight = c.height - CONV_K + 1;
   const outWidth = c.width - CONV_K + 1;
-  const positions = c.batch * outHeight * outWidth;
-  const usedHeight = c.usedOutputHeight ?? outHeight;
-  const usedWidth = c.usedOutputWidth ?? outWidth;
-  if (filterVariant === 'rows') {
-    const rows = c.batch * outHeight;
-    const perChunk = CONV_K * Math.ceil(c.inChannels / FILTER_ROWS_TILE_CI) * Math.ceil(c.outChannels / 4 / FILTER_TILE_C4);
-    const wanted = Math.max(1, Math.ceil(FILTER_ROWS_TARGET_INVOCATIONS / perChunk));
-    const rowsPerChunk = Math.max(FILTER_ROWS_MIN_ROWS, Math.ceil(rows / wanted));
-    const chunks = Math.ceil(rows / rowsPerChunk);
-    return {
-      outHeight,
-      outWidth,
-      usedHeight,
-      usedWidth,
-      positions,
-      filterPositions: positions,
-      partialRow: CONV_K * CONV_K * c.inChannels * c.outChannels + c.outChannels,
-      chunk: rowsPerChunk * outWidth,
-      chunks,
-      rowsPerChunk,
-    };
-  }
-  const filterPositions = c.batch * usedHeight * usedWidth;
-  if (filterVariant === 'slide') {
-    const rows = c.batch * usedHeight;
-    const perChunk = Math.ceil(c.inChannels / FILTER_SLIDE_TILE_CI) * Math.ceil(c.outChannels / 4 / FILTER_TILE_C4);
-    const wanted = Math.max(1, Math.ceil(FILTER_SLIDE_TARGET_INVOCATIONS / perChunk));
-    const rowsPerChunk = Math.max(1, Math.ceil(rows / wanted));
-    return {
-      outHeight,
-      outWidth,
-      usedHeight,
-      usedWidth,
-      positions,
-      filterPositions,
-      partialRow: CONV_K * CONV_K * c.inChannels * c.outChannels + c.outChannels,
-      chunk: rowsPerChunk * usedWidth,
-      chunks: Math.ceil(rows / rowsPerChunk),
-      rowsPerChunk,
-    };
-  }
-  const tilesPerChunk = c.inChannels * Math.ceil(c.outChannels / 4 / FILTER_TILE_C4);
-  const maxChunks = Math.max(1, Math.floor(filterPositions / FILTER_MIN_CHUNK));
-  const wanted = Math.min(maxChunks, Math.max(1, Math.ceil(FILTER_TARGET_INVOCATIONS / tilesPerChunk)));
-  const chunk = Math.ceil(filterPositions / wanted);
-  const chunks = Math.ceil(filterPositions / chunk);
-  return {
+  const common = {
     outHeight,
     outWidth,
-    usedHeight,
-    usedWidth,
-    positions,
-    filterPositions,
+    ...usedOutput(c),
+    positions: c.batch * outHeight * outWidth,
     partialRow: CONV_K * CONV_K * c.inChannels * c.outChannels + c.outChannels,
-    chunk,
-    chunks,
-    rowsPerChunk: 0,
   };
+  const cBlocks = Math.ceil(c.outChannels / 4 / FILTER_TILE_C4);
+  if (filterVariant === 'rows') {
+    // Chunks of whole output rows (all of them: 'rows' ignores the used region).
+    const rows = c.batch * outHeight;
+    const perChunk = CONV_K * Math.ceil(c.inChannels / FILTER_ROWS_TILE_CI) * cBlocks;
+    const wanted = Math.max(1, Math.ceil(FILTER_ROWS_TARGET_INVOCATIONS / perChunk));
+    const rowsPerChunk = Math.max(FILTER_ROWS_MIN_ROWS, Math.ceil(rows / wanted));
+    return { ...common, chunk: rowsPerChunk * outWidth, chunks: Math.ceil(rows / rowsPerChunk), rowsPerChunk };
+  }
+  if (filterVariant === 'slide') {
+    // Chunks of used output rows.
+    const rows = c.batch * common.usedHeight;
+    const perChunk = Math.ceil(c.inChannels / FILTER_SLIDE_TILE_CI) * cBlocks;
+    const wanted = Math.max(1, Math.ceil(FILTER_SLIDE_TARGET_INVOCATIONS / perChunk));
+    const rowsPerChunk = Math.max(1, Math.ceil(rows / wanted));
+    return { ...common, chunk: rowsPerChunk * common.usedWidth, chunks: Math.ceil(rows / rowsPerChunk), rowsPerChunk };
+  }
+  // 'positions': chunks of used output positions.
+  const usedPositions = c.batch * common.usedHeight * common.usedWidth;
+  const maxChunks = Math.max(1, Math.floor(usedPositions / FILTER_MIN_CHUNK));
+  const wanted = Math.min(maxChunks, Math.max(1, Math.ceil(FILTER_TARGET_INVOCATIONS / (c.inChannels * cBlocks))));
+  const chunk = Math.ceil(usedPositions / wanted);
+  return { ...common, chunk, chunks: Math.ceil(usedPositions / chunk), rowsPerChunk: 0 };
 }
 
 /** Multiply-adds x2 of each pass (bias/ReLU/mask not counted). */
@@ -351,6 +330,8 @@ export function createConv2d(
   if (forwardVariant === 'cin1row' && config.inChannels !== 1) {
     throw new Error(`conv2d ${config.name}: forwardVariant 'cin1row' needs 1 input channel (got ${config.inChannels})`);
   }
+  // The used output region, for the kernels that skip the rest.
+  const used = { USED_HO: s.usedHeight, USED_WO: s.usedWidth };
   const forwardShader = { tiled: 'conv2d_forward', tile4x4: 'conv2d_forward_tile4x4', tile5x5: 'conv2d_forward_tile5x5', cin1row: 'conv2d_forward_cin1_row' }[forwardVariant];
   const forwardConstants = { WORKGROUP_SIZE: CONV2D_FORWARD_WORKGROUP, ...shape, KERNEL_OFFSET: kernelOffset, BIAS_OFFSET: biasOffset };
   const forward = new Kernel(root, {
@@ -358,7 +339,7 @@ export function createConv2d(
     layout: forwardLayout,
     variant: name,
     externals: { linearIndex },
-    constants: forwardVariant === 'tile5x5' ? { ...forwardConstants, USED_HO: s.usedHeight, USED_WO: s.usedWidth } : forwardConstants,
+    constants: forwardVariant === 'tile5x5' ? { ...forwardConstants, ...used } : forwardConstants,
   });
   const groupsC = Math.ceil(C4 / FORWARD_TILE_C4);
   const fwdItems = {
@@ -401,7 +382,6 @@ export function createConv2d(
     );
   }
 
-  const used = { USED_HO: s.usedHeight, USED_WO: s.usedWidth };
   const filterSpec: { shader: string; constants: Record<string, number>; items: number } = {
     rows: {
       shader: 'conv2d_backward_filter_rows',
@@ -426,8 +406,7 @@ export function createConv2d(
     externals: { linearIndex },
     constants: { WORKGROUP_SIZE: CONV2D_FILTER_WORKGROUP, ...shape, ...filterSpec.constants },
   });
-  const filterItems = filterSpec.items;
-  const filterGrid = gridFor(filterItems, CONV2D_FILTER_WORKGROUP, label('filter'));
+  const filterGrid = gridFor(filterSpec.items, CONV2D_FILTER_WORKGROUP, label('filter'));
   const filterDispatch = filter.dispatch(
     filter.bind({ x: buffers.input, g: gBuffer, partials }),
     filterGrid[0],
@@ -503,7 +482,7 @@ export function createConv2d(
       externals: { linearIndex },
       constants:
         inputVariant === 'rows'
-          ? { WORKGROUP_SIZE: CONV2D_INPUT_WORKGROUP, ...shape, USED_HO: s.usedHeight, USED_WO: s.usedWidth }
+          ? { WORKGROUP_SIZE: CONV2D_INPUT_WORKGROUP, ...shape, ...used }
           : { WORKGROUP_SIZE: CONV2D_INPUT_WORKGROUP, ...shape },
     });
     const cBlocks = Math.ceil(CI4 / INPUT_TRANSPOSED_TILE_CI4);

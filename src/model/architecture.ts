@@ -21,6 +21,8 @@ export const P1 = 13;
 export const H2 = 11;
 /** Output side of max_pooling2d_1 (floor(11 / 2); row/col 10 is dropped). */
 export const P2 = 5;
+/** Rows / columns of conv2d_1's output that max_pooling2d_1 reads (2 * P2). */
+export const USED2 = 2 * P2;
 /** Flattened features: P2 * P2 * C2, channels-last index (h*5+w)*64+c. */
 export const FLAT = 1600;
 /** Hidden units of dense. */

@@ -11,7 +11,7 @@
 // dense ReLU's (src/layers/dropout-relu.ts: dH is dL/d(dense pre-activation), so dense takes
 // it with outputGradMasked). The conv layers still apply their ReLU mask to dA1/dA2, which
 // leaves an already-masked gradient unchanged.
-import { C0, C1, C2, CLASSES, FLAT, H1, H2, HIDDEN, IMAGE, P1, P2 } from '../model/architecture.ts';
+import { C0, C1, C2, CLASSES, FLAT, H1, H2, HIDDEN, IMAGE, P1, P2, USED2 } from '../model/architecture.ts';
 import { paramSpec } from '../model/params.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import type { Dispatch } from '../gpu/kernel.ts';
@@ -155,8 +155,8 @@ export function createModelPlan(ctx: GpuContext, config: ModelPlanConfig, shared
       outputGradMasked: true,
       // The floor 2x2 pool after it reads rows and columns 0..9 of 11: the backward kernels skip
       // the last row and column, whose gradient the pool's backward sets to zero.
-      usedOutputHeight: 2 * Math.floor(H2 / 2),
-      usedOutputWidth: 2 * Math.floor(H2 / 2),
+      usedOutputHeight: USED2,
+      usedOutputWidth: USED2,
     },
     { input: d1, output: a2, params, grads: training ? grads : undefined, outputGrad: grad?.dA2, inputGrad: grad?.dD1 },
   );

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createConv2d,
   conv2dShape,
+  inUsedOutput,
   type Conv2dConfig,
   type Conv2dFilterVariant,
   type Conv2dForwardVariant,
@@ -215,11 +216,7 @@ describe('conv2d layer vs float64 reference', () => {
       params.set(bias, cfg.biasOffset);
       const dy = uniform(s.positions * COUT, -0.01, 0.01, rng);
       // A used region's contract: the output gradient is zero outside it.
-      for (let p = 0; p < s.positions; p++) {
-        const ox = p % s.outWidth;
-        const oy = Math.floor(p / s.outWidth) % s.outHeight;
-        if (oy >= s.usedHeight || ox >= s.usedWidth) dy.fill(0, p * COUT, (p + 1) * COUT);
-      }
+      for (let i = 0; i < dy.length; i++) if (!inUsedOutput(s, COUT, i)) dy[i] = 0;
 
       const xBuf = createBufferWith(device, x, 'x');
       const pBuf = createBufferWith(device, params, 'params');
@@ -265,8 +262,7 @@ describe('conv2d layer vs float64 reference', () => {
         const k64 = Float64Array.from(kernel);
         const yRef = reluForward(conv2dForward(x64, k64, Float64Array.from(bias), B, H, W, CIN, COUT));
         // Outputs outside a used region are unspecified (the 'tile5x5' forward skips them).
-        const inRegion = (p: number) => Math.floor(p / s.outWidth) % s.outHeight < s.usedHeight && p % s.outWidth < s.usedWidth;
-        const usedIdx = [...Array(s.positions).keys()].filter(inRegion).flatMap((p) => [...Array(COUT).keys()].map((c) => p * COUT + c));
+        const usedIdx = [...Array(y.length).keys()].filter((i) => inUsedOutput(s, COUT, i));
         logs.push(compare('forward y', Float32Array.from(usedIdx, (i) => y[i]), Float64Array.from(usedIdx, (i) => yRef[i]), 9 * CIN));
         // A pre-masked gradient is used as it is (a layer that masked it again would zero
         // the entries where y = 0 and fail here).
