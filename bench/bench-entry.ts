@@ -69,30 +69,34 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
   const timer = new GpuTimer(device, gpu.hasTimestamps);
   const wall = new GpuTimer(device, false);
   const budget = { budgetMs: req.quick ? 50 : req.kernelBudgetMs, minReps: req.quick ? 1 : 3, maxReps: req.quick ? 2 : 50 };
-  const rows: KernelRow[] = [];
-  const layers = [...plan.layers, { name: 'optimizer', forward: [optimizer.dispatch], backward: [] }];
-  for (const layer of layers) {
-    for (const [passName, list] of [['forward', layer.forward], ['backward', layer.backward]] as const) {
-      for (const d of list) {
-        const shader = shaderOf(d.pipeline.label);
-        const cost = kernelCost(layer.name, shader, B);
-        const t = await timer.time([d], budget);
-        rows.push({
-          name: `${layer.name} ${passName} ${shader}`,
-          layer: layer.name,
-          shader,
-          shape: cost?.shape ?? '',
-          ms: t.ms,
-          gflops: cost ? cost.flops / t.ms / 1e6 : 0,
-          gbps: cost ? cost.bytes / t.ms / 1e6 : 0,
-          reps: t.reps,
-          share: 0,
-        });
+  // Each dispatch of each layer timed alone at `batch`, with its share of the summed time.
+  const timeLayers = async (list: { name: string; forward: Dispatch[]; backward: Dispatch[] }[], batch: number) => {
+    const out: KernelRow[] = [];
+    for (const layer of list) {
+      for (const [passName, dispatches] of [['forward', layer.forward], ['backward', layer.backward]] as const) {
+        for (const d of dispatches) {
+          const shader = shaderOf(d.pipeline.label);
+          const cost = kernelCost(layer.name, shader, batch);
+          const t = await timer.time([d], budget);
+          out.push({
+            name: `${layer.name} ${passName} ${shader}`,
+            layer: layer.name,
+            shader,
+            shape: cost?.shape ?? '',
+            ms: t.ms,
+            gflops: cost ? cost.flops / t.ms / 1e6 : 0,
+            gbps: cost ? cost.bytes / t.ms / 1e6 : 0,
+            reps: t.reps,
+            share: 0,
+          });
+        }
       }
     }
-  }
-  const total = rows.reduce((a, r) => a + r.ms, 0);
-  for (const r of rows) r.share = r.ms / total;
+    const total = out.reduce((a, r) => a + r.ms, 0);
+    for (const r of out) r.share = r.ms / total;
+    return out;
+  };
+  const rows = await timeLayers([...plan.layers, { name: 'optimizer', forward: [optimizer.dispatch], backward: [] }], B);
 
   // 3. Kernel variants side by side: conv2d_1's input gradient. The timing runs above moved
   // the buffers on (the optimizer ran many times), so every variant runs here on the same
@@ -272,6 +276,8 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
   const infer = new Pass(ctx, { label: 'infer', count: req.inferBatch, batch: req.inferBatch, training: false, dropout: [0, 0, 0] }, { data: testData, params, grads, state: createStepState(device, 0) });
   infer.setOrder(identityOrder(req.inferBatch));
   const inferTiming = await timer.time(infer.inferBatch(0), budget);
+  // The same forward kernel by kernel (where inference time goes).
+  const inferKernels = await timeLayers(infer.mainPlan.layers, req.inferBatch);
   const staging = device.createBuffer({ size: req.inferBatch * CLASSES * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const withReadback: number[] = [];
   for (let i = 0; i < (req.quick ? 1 : 5); i++) {
@@ -291,6 +297,7 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
     timing: timer.method,
     validation,
     kernels: rows,
+    inferKernels,
     variants,
     train: {
       ms_per_step: msPerStep,

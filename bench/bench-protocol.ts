@@ -21,7 +21,7 @@ export interface KernelRow {
   gflops: number;
   gbps: number;
   reps: number;
-  /** Share of the summed kernel time of a step. */
+  /** Share of the summed kernel time of its table (a training step or an inference pass). */
   share: number;
 }
 
@@ -39,6 +39,8 @@ export interface BenchResult {
   timing: 'timestamp' | 'wall';
   validation: { name: string; error: number; tolerance: number; ok: boolean }[];
   kernels: KernelRow[];
+  /** The inference forward pass kernel by kernel, at `infer.batch`. */
+  inferKernels: KernelRow[];
   variants: VariantRow[];
   train: { ms_per_step: number; samples_per_s: number; epoch_seconds: number; batch: number; steps_per_submit: number };
   infer: { images_per_s: number; ms_per_1000: number; ms_with_readback: number; batch: number };

@@ -40,12 +40,16 @@ export function formatResults(r: BenchResult, peers: TfjsPeersResult | undefined
   out.push(`Validation (one real training step, each kernel vs the float64 reference) — ${adapter}`);
   for (const c of r.validation) out.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${pad(c.name, 40)} max rel err ${c.error.toExponential(2)} (tol ${c.tolerance})`);
   out.push('');
-  out.push(`Kernels at batch ${r.train.batch} — ${adapter}`);
-  out.push(`  ${pad('kernel', 52)} ${pad('shape', 40)} ${lpad('ms', 9)} ${lpad('GFLOP/s', 8)} ${lpad('GB/s', 7)} ${lpad('share', 6)}`);
-  for (const k of r.kernels) {
-    out.push(`  ${pad(k.name, 52)} ${pad(k.shape, 40)} ${lpad(fixed(k.ms, 3), 9)} ${lpad(fixed(k.gflops), 8)} ${lpad(fixed(k.gbps), 7)} ${lpad(fixed(100 * k.share, 1) + '%', 6)}`);
-  }
-  out.push('');
+  const kernelTable = (title: string, rows: BenchResult['kernels']) => {
+    out.push(`${title} — ${adapter}`);
+    out.push(`  ${pad('kernel', 52)} ${pad('shape', 40)} ${lpad('ms', 9)} ${lpad('GFLOP/s', 8)} ${lpad('GB/s', 7)} ${lpad('share', 6)}`);
+    for (const k of rows) {
+      out.push(`  ${pad(k.name, 52)} ${pad(k.shape, 40)} ${lpad(fixed(k.ms, 3), 9)} ${lpad(fixed(k.gflops), 8)} ${lpad(fixed(k.gbps), 7)} ${lpad(fixed(100 * k.share, 1) + '%', 6)}`);
+    }
+    out.push('');
+  };
+  kernelTable(`Kernels at batch ${r.train.batch}`, r.kernels);
+  kernelTable(`Inference kernels at batch ${r.infer.batch}`, r.inferKernels);
   out.push(`Kernel variants — ${adapter}`);
   for (const v of r.variants) {
     out.push(`  ${v.promoted ? '*' : ' '} ${pad(v.name, 44)} ${lpad(fixed(v.ms, 3), 9)} ms ${lpad(fixed(v.gflops), 7)} GFLOP/s  err ${v.error.toExponential(1)}`);
