@@ -8,7 +8,8 @@ import { encodeDispatches, type Dispatch } from '../src/gpu/kernel.ts';
 import type { Mnist } from '../src/data/mnist.ts';
 import { initParams } from '../src/model/init.ts';
 import { PARAM_BUFFER_LENGTH, paramSpec } from '../src/model/params.ts';
-import { C0, C1, C2, IMAGE, P1, CLASSES, FLAT, HIDDEN, USED2 } from '../src/model/architecture.ts';
+import { C0, C1, C2, H1, IMAGE, P1, CLASSES, FLAT, HIDDEN, USED2 } from '../src/model/architecture.ts';
+import { createPoolDropout } from '../src/layers/pool-dropout.ts';
 import { Rng } from '../src/model/rng.ts';
 import { createBufferWith, readF32 } from '../src/gpu/buffers.ts';
 import { createOptimizer } from '../src/layers/optimizer.ts';
@@ -206,6 +207,39 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
       layer.destroy();
       y.destroy();
     }
+  }
+
+  // Evaluation's conv2d + ReLU + max_pooling2d: the fused kernel vs the two kernels it replaces,
+  // on the step's own images; the unfused pooled output compared with the fused one.
+  {
+    const cfg = {
+      name: 'conv2d', batch: B, height: IMAGE, width: IMAGE, inChannels: C0, outChannels: C1, inferenceOnly: true,
+      kernelOffset: paramSpec('conv2d/kernel').offset, biasOffset: paramSpec('conv2d/bias').offset,
+    };
+    const y = createStorageBuffer(device, B * H1 * H1 * C1 * 4, 'conv2d y (unfused)');
+    const pooledFused = createStorageBuffer(device, B * P1 * P1 * C1 * 4, 'conv2d pooled (fused)');
+    const pooledUnfused = createStorageBuffer(device, B * P1 * P1 * C1 * 4, 'conv2d pooled (unfused)');
+    const fused = createConv2d(ctx, cfg, { input: plan.buffers.x0, pooledOutput: pooledFused, params: paramsBefore });
+    const conv = createConv2d(ctx, cfg, { input: plan.buffers.x0, output: y, params: paramsBefore }, { forwardVariant: 'cin1row' });
+    const pool = createPoolDropout(
+      ctx,
+      { name: 'max_pooling2d', batch: B, height: H1, width: H1, channels: C1, rate: 0, layerId: 1, inferenceOnly: true },
+      { input: y, output: pooledUnfused },
+    );
+    const e = device.createCommandEncoder();
+    encodeDispatches(e, [...fused.inference, ...conv.inference, ...pool.inference]);
+    device.queue.submit([e.finish()]);
+    const ref = await readF32(device, pooledFused);
+    const other = await readF32(device, pooledUnfused);
+    const cost = kernelCost('conv2d', 'conv2d_forward', B)!;
+    const tUnfused = await timer.time([...conv.inference, ...pool.inference], budget);
+    const tFused = await timer.time(fused.inference, budget);
+    variants.push(
+      { name: 'conv2d+max_pooling2d inference: cin1row + pool (2 kernels)', ms: tUnfused.ms, gflops: cost.flops / tUnfused.ms / 1e6, error: relErr(other, ref), promoted: false },
+      { name: 'conv2d+max_pooling2d inference: cin1pool (fused)', ms: tFused.ms, gflops: cost.flops / tFused.ms / 1e6, error: 0, promoted: true },
+    );
+    for (const l of [fused, conv, pool]) l.destroy();
+    for (const b of [y, pooledFused, pooledUnfused]) b.destroy();
   }
 
   // Fused pool + dropout (+ the conv's ReLU mask) and dropout_2 + dense's ReLU mask vs unfused.

@@ -36,6 +36,12 @@ export function kernelCost(layer: string, shader: string, B: number): KernelCost
       case 'conv2d_forward_tile5x5':
       case 'conv2d_forward_cin1_row':
         return { shape, flops: f.forward + 2 * ys, bytes: b.forward };
+      case 'conv2d_forward_cin1_pool': {
+        // Conv + bias + ReLU, then 3 compares per pooled value; writes only the pooled output.
+        const pooled = B * Math.floor(s.outHeight / 2) * Math.floor(s.outWidth / 2) * c.outChannels;
+        const pooledShape = `(${B},${c.height},${c.width},${c.inChannels})->(${B},${Math.floor(s.outHeight / 2)},${Math.floor(s.outWidth / 2)},${c.outChannels})`;
+        return { shape: `${pooledShape} pooled`, flops: f.forward + 2 * ys + 3 * pooled, bytes: b.forward - 4 * (ys - pooled) };
+      }
       case 'conv2d_backward_mask':
         return { shape, flops: ys, bytes: b.backwardMask };
       case 'conv2d_backward_filter':

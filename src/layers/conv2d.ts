@@ -16,7 +16,9 @@
 // when the used region is made of 5x5 tiles) / 'tiled', filter variants 'slide' (default, Cin >= 8)
 // / 'positions' (default, Cin < 8) / 'rows' are kept side by side for the bench (Conv2dOptions).
 // An inferenceOnly layer (evaluation) builds the forward alone: no backward kernels, bind groups
-// or scratch buffers.
+// or scratch buffers. An inference-only layer with one input channel can also take the floor 2x2
+// max-pool after it (`pooledOutput`): 'cin1pool' computes conv + bias + ReLU + pool in one pass
+// and never stores the conv output.
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
@@ -56,7 +58,13 @@ export interface Conv2dConfig {
 
 export interface Conv2dBuffers {
   input: GPUBuffer /* (B,H,W,Cin) */;
-  output: GPUBuffer /* (B,H-2,W-2,Cout) post-ReLU */;
+  output?: GPUBuffer /* (B,H-2,W-2,Cout) post-ReLU; required unless pooledOutput is given */;
+  /**
+   * (B, floor((H-2)/2), floor((W-2)/2), Cout): the floor 2x2 max-pool of the post-ReLU output,
+   * written by the fused 'cin1pool' kernel instead of `output`. Only for an inferenceOnly layer
+   * with one input channel.
+   */
+  pooledOutput?: GPUBuffer;
   params: GPUBuffer;
   grads?: GPUBuffer /* required unless inferenceOnly */;
   outputGrad?: GPUBuffer /* (B,H-2,W-2,Cout) dL/d(output), required unless inferenceOnly */;
@@ -140,6 +148,7 @@ export const CONV_K = 3;
 
 /** Workgroup sizes, one constant per kernel (passed as the shader's override and used for the dispatch). */
 export const CONV2D_FORWARD_WORKGROUP = 64;
+export const CONV2D_POOLED_WORKGROUP = 64;
 export const CONV2D_MASK_WORKGROUP = 256;
 export const CONV2D_FILTER_WORKGROUP = 64;
 export const CONV2D_REDUCE_WORKGROUP = 64;
@@ -306,6 +315,35 @@ export function conv2dBytes(c: Conv2dConfig): { forward: number; backwardMask: n
   };
 }
 
+/**
+ * The 'cin1pool' evaluation forward: conv + bias + ReLU + floor 2x2 max-pool into `pooled`
+ * (B, floor(Ho/2), floor(Wo/2), Cout) in one dispatch, the conv output never stored.
+ */
+function createPooledInference(
+  ctx: GpuContext,
+  config: Conv2dConfig,
+  input: GPUBuffer,
+  params: GPUBuffer,
+  pooled: GPUBuffer,
+): LayerPlan & { inference: Dispatch[] } {
+  const { name, batch: B, height: H, width: W, inChannels: CIN, outChannels: COUT } = config;
+  if (!config.inferenceOnly) throw new Error(`conv2d ${name}: pooledOutput (fused pooling) is for inferenceOnly layers`);
+  if (CIN !== 1) throw new Error(`conv2d ${name}: pooledOutput (fused pooling) needs 1 input channel (got ${CIN})`);
+  const s = conv2dShape(config);
+  if (s.outHeight < 2 || s.outWidth < 2) throw new Error(`conv2d ${name}: pooledOutput needs a conv output of at least 2x2 (got ${s.outHeight}x${s.outWidth})`);
+  const kernel = new Kernel(ctx.root, {
+    shader: 'conv2d_forward_cin1_pool',
+    layout: forwardLayout,
+    variant: name,
+    externals: { linearIndex },
+    constants: { WORKGROUP_SIZE: CONV2D_POOLED_WORKGROUP, B, H, W, CIN, COUT, KERNEL_OFFSET: config.kernelOffset, BIAS_OFFSET: config.biasOffset },
+  });
+  const items = B * Math.floor(s.outHeight / 2) * Math.ceil(COUT / 4 / FORWARD_TILE_C4);
+  const grid = gridFor(items, CONV2D_POOLED_WORKGROUP, `${name}/forward_pooled`);
+  const dispatch = kernel.dispatch(kernel.bind({ x: input, params, y: pooled }), grid[0], grid[1], 1, `${name}/forward_pooled`);
+  return { forward: [dispatch], inference: [dispatch], backward: [], destroy() {} };
+}
+
 export function createConv2d(
   ctx: GpuContext,
   config: Conv2dConfig,
@@ -325,6 +363,9 @@ export function createConv2d(
   const C4 = COUT / 4;
   const shape = { B, H, W, CIN, COUT };
   const label = (pass: string) => `${name}/${pass}`;
+
+  if (buffers.pooledOutput) return createPooledInference(ctx, config, buffers.input, buffers.params, buffers.pooledOutput);
+  if (!buffers.output) throw new Error(`conv2d ${name}: an output buffer is required (or pooledOutput, for a pooled inference layer)`);
 
   // Forward.
   if (forwardVariant === 'cin1row' && config.inChannels !== 1) {

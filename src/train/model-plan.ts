@@ -4,7 +4,8 @@
 // (no dropout) ending in the loss and per-batch metrics. The trainer brackets `train` with
 // step_begin, the optimizer and step_end. An evaluation plan (training: false) builds every
 // layer with `inferenceOnly` (no backward kernels, bind groups or scratch buffers), skips the
-// dropout layers and allocates no gradient buffers.
+// dropout layers and allocates no gradient buffers; its conv2d computes conv + ReLU + the first
+// max pooling in one kernel (src/layers/conv2d.ts, 'cin1pool'), so it has no a1 buffer.
 // Training plans fuse each max pooling with the dropout after it (src/layers/pool-dropout.ts:
 // the pooled tensor before dropout is never stored, and the backward writes dA = dL/d(conv
 // pre-activation) with the conv's ReLU derivative applied) and dropout_2's backward with the
@@ -61,7 +62,7 @@ export interface ModelPlan {
   /**
    * Every activation and gradient buffer by name (x0, labels, a1, d1, ..., dA1; p1/p2, the
    * pooled tensors, only in evaluation plans, where d1/d2 alias them); evaluation
-   * plans have no gradient buffers (no dLogits .. dA1 keys).
+   * plans have no a1 (pooled inside conv2d's kernel) and no gradient buffers (no dLogits .. dA1 keys).
    */
   readonly buffers: Readonly<Record<string, GPUBuffer>>;
   /** Forward + loss + backward of one training step (empty for an evaluation plan). */
@@ -110,7 +111,8 @@ export function createModelPlan(ctx: GpuContext, config: ModelPlanConfig, shared
   const x0 = f32(B * IMAGE * IMAGE * C0, 'x0'); // (B, 28, 28, 1)
   const labels = createStorageBuffer(device, B * 4, `labels B=${B}`); // (B) u32
   owned.push(labels);
-  const a1 = f32(B * H1 * H1 * C1, 'a1'); // (B, 26, 26, 32) post-ReLU
+  // Training only: evaluation plans pool conv2d's output inside its kernel.
+  const a1 = training ? f32(B * H1 * H1 * C1, 'a1') : undefined; // (B, 26, 26, 32) post-ReLU
   // Training: pooled + dropout output (fused); evaluation: the pooled output p1 (= d1).
   const d1 = f32(B * P1 * P1 * C1, training ? 'd1' : 'p1'); // (B, 13, 13, 32)
   const a2 = f32(B * H2 * H2 * C2, 'a2'); // (B, 11, 11, 64) post-ReLU
@@ -139,14 +141,18 @@ export function createModelPlan(ctx: GpuContext, config: ModelPlanConfig, shared
       // dA1 comes from the fused pool + dropout backward with the ReLU derivative applied.
       outputGradMasked: true,
     },
-    { input: x0, output: a1, params, grads: training ? grads : undefined, outputGrad: grad?.dA1 },
+    a1
+      ? { input: x0, output: a1, params, grads, outputGrad: grad?.dA1 }
+      : { input: x0, pooledOutput: d1, params },
   );
-  // max_pooling2d + dropout (evaluation: pooling alone).
-  const pool1 = createPoolDropout(
-    ctx,
-    { name: 'max_pooling2d', batch: B, height: H1, width: H1, channels: C1, rate: rates[0], layerId: DROPOUT_LAYER_IDS[0], inferenceOnly },
-    { input: a1, output: d1, outputGrad: grad?.dD1, inputGrad: grad?.dA1, state },
-  );
+  // max_pooling2d + dropout (training only: evaluation plans pool inside conv2d's kernel).
+  const pool1 = a1
+    ? createPoolDropout(
+        ctx,
+        { name: 'max_pooling2d', batch: B, height: H1, width: H1, channels: C1, rate: rates[0], layerId: DROPOUT_LAYER_IDS[0] },
+        { input: a1, output: d1, outputGrad: grad?.dD1, inputGrad: grad?.dA1, state },
+      )
+    : { ...NO_LAYER, inference: [] as Dispatch[] };
   const conv2 = createConv2d(
     ctx,
     {
@@ -251,7 +257,7 @@ export function createModelPlan(ctx: GpuContext, config: ModelPlanConfig, shared
     layer('loss', loss),
   ].filter((l) => l.forward.length + l.backward.length > 0);
   const pooled: Record<string, GPUBuffer> = training ? {} : { p1: d1, p2: d2 };
-  const buffers: Record<string, GPUBuffer> = { x0, labels, a1, ...pooled, d1, a2, d2, h, d3, logits, ...grad };
+  const buffers: Record<string, GPUBuffer> = { x0, labels, ...(a1 ? { a1 } : {}), ...pooled, d1, a2, d2, h, d3, logits, ...grad };
   return {
     batch: B,
     layers,

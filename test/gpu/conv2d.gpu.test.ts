@@ -2,8 +2,9 @@
 // ReLU-masked filter/bias gradients (split-K partials + reduce) and the input gradient, for the
 // model's two conv shapes at batch 1, 37 and 128 and for awkward generic shapes; layers that
 // declare a used output region (a floor max-pool after them: the output gradient is zero
-// outside it and the backward kernels may skip it); and an inference-only layer (no gradient
-// buffers) builds no backward and gives the same forward.
+// outside it and the backward kernels may skip it); an inference-only layer (no gradient
+// buffers) builds no backward and gives the same forward; and evaluation's fused conv + ReLU +
+// max-pool kernel ('cin1pool').
 import { describe, expect, it } from 'vitest';
 import {
   createConv2d,
@@ -17,7 +18,8 @@ import {
 import { runDispatches } from '../../src/gpu/kernel.ts';
 import { createBufferWith, createStorageBuffer, readF32 } from '../../src/gpu/buffers.ts';
 import { createRng } from '../../src/model/rng.ts';
-import { conv2dBackward, conv2dForward, reluBackward, reluForward } from '../reference/index.ts';
+import { conv2dBackward, conv2dForward, maxpool2x2Forward, reluBackward, reluForward } from '../reference/index.ts';
+import { createPoolDropout } from '../../src/layers/pool-dropout.ts';
 import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
 
 // float32 tolerance: |gpu - ref| <= RTOL * |ref| + ATOL * sqrt(n) * max|ref|, n = reduction length
@@ -322,6 +324,65 @@ describe('conv2d layer vs float64 reference', () => {
     });
   }
 
+  // Evaluation's conv2d + ReLU + floor 2x2 max-pool in one kernel ('cin1pool'): the float64
+  // reference maxpool(relu(conv)) and the unfused path (cin1row forward, then the evaluation
+  // pooling kernel) on the same inputs. Odd conv outputs check the floor (last row/column dropped).
+  const POOLED: Array<{ label: string; config: Conv2dConfig }> = [
+    { label: 'conv2d B=1', config: modelCase('conv2d', 1, false).config },
+    { label: 'conv2d B=37', config: modelCase('conv2d', 37, false).config },
+    { label: 'H=7 W=9 Cout=8 B=2 (5x7 conv output: last row and column dropped)', config: { name: 'odd', batch: 2, height: 7, width: 9, inChannels: 1, outChannels: 8, kernelOffset: 8, biasOffset: 80 } },
+    { label: 'H=6 W=5 Cout=12 B=3 (odd vec4 group count, 2x1 pooled)', config: { name: 'odd2', batch: 3, height: 6, width: 5, inChannels: 1, outChannels: 12, kernelOffset: 0, biasOffset: 108 } },
+    { label: 'H=4 W=4 Cout=4 B=5 (1x1 pooled)', config: { name: 'tiny', batch: 5, height: 4, width: 4, inChannels: 1, outChannels: 4, kernelOffset: 4, biasOffset: 40 } },
+  ];
+  for (const c of POOLED) {
+    it(`pooled inference (cin1pool) ${c.label}: maxpool(relu(conv)) vs float64 and the unfused kernels`, async () => {
+      const { root, device } = await getGpu();
+      const cfg: Conv2dConfig = { ...c.config, inferenceOnly: true };
+      const { batch: B, height: H, width: W, outChannels: C } = cfg;
+      const s = conv2dShape(cfg);
+      const PH = Math.floor(s.outHeight / 2);
+      const PW = Math.floor(s.outWidth / 2);
+      const paramLen = Math.ceil((cfg.biasOffset + C) / 4) * 4 + 8;
+      const rng = createRng(301 + B * H);
+      const x = uniform(B * H * W, 0, 1, rng);
+      const p = uniform(paramLen, -0.5, 0.5, rng);
+      const xBuf = createBufferWith(device, x, 'x');
+      const pBuf = createBufferWith(device, p, 'params');
+      const pooledN = B * PH * PW * C;
+      const fused = createBufferWith(device, new Float32Array(pooledN).fill(NaN), 'pooled (fused)');
+      const unfused = createBufferWith(device, new Float32Array(pooledN).fill(NaN), 'pooled (unfused)');
+      const y = createStorageBuffer(device, s.positions * C * 4, 'y (unfused)');
+      await expectNoGpuErrors(device, async () => {
+        const layer = createConv2d({ root, device }, cfg, { input: xBuf, pooledOutput: fused, params: pBuf });
+        expect(layer.backward).toEqual([]);
+        expect(layer.inference).toEqual(layer.forward);
+        expect(layer.forward.length).toBe(1);
+        const conv = createConv2d({ root, device }, cfg, { input: xBuf, output: y, params: pBuf }, { forwardVariant: 'cin1row' });
+        const pool = createPoolDropout(
+          { root, device },
+          { name: 'pool', batch: B, height: s.outHeight, width: s.outWidth, channels: C, rate: 0, layerId: 1, inferenceOnly: true },
+          { input: y, output: unfused },
+        );
+        runDispatches(device, [...layer.inference, ...conv.inference, ...pool.inference]);
+        const got = await readF32(device, fused, pooledN);
+        const twoKernels = await readF32(device, unfused, pooledN);
+        const k = Float64Array.from(p.subarray(cfg.kernelOffset, cfg.kernelOffset + 9 * C));
+        const bias = Float64Array.from(p.subarray(cfg.biasOffset, cfg.biasOffset + C));
+        const ref = maxpool2x2Forward(reluForward(conv2dForward(Float64Array.from(x), k, bias, B, H, W, 1, C)), B, s.outHeight, s.outWidth, C).y;
+        const log = compare('pooled', got, ref, 9);
+        let maxVsUnfused = 0;
+        for (let i = 0; i < pooledN; i++) maxVsUnfused = Math.max(maxVsUnfused, Math.abs(got[i] - twoKernels[i]));
+        console.log(`conv2d cin1pool ${c.label}: ${log}; max |fused - unfused| ${maxVsUnfused.toExponential(2)}`);
+        // Same expressions in the same order: equal up to the compiler's freedom to contract (none on SwiftShader).
+        expect(maxVsUnfused).toBeLessThanOrEqual(1e-6);
+        layer.destroy();
+        conv.destroy();
+        pool.destroy();
+      });
+      for (const b of [xBuf, pBuf, fused, unfused, y]) b.destroy();
+    });
+  }
+
   it('rejects shapes the kernels do not support', async () => {
     const { root, device } = await getGpu();
     const base: Conv2dConfig = { name: 'bad', batch: 1, height: 5, width: 5, inChannels: 1, outChannels: 6, kernelOffset: 0, biasOffset: 56 };
@@ -333,6 +394,11 @@ describe('conv2d layer vs float64 reference', () => {
     expect(() => createConv2d({ root, device }, { ...base, outChannels: 8 }, { input: dummy, output: dummy, params: dummy })).toThrow(/inferenceOnly/);
     expect(() => createConv2d({ root, device }, { ...base, outChannels: 8, inChannels: 2, biasOffset: 144 }, bufs, { forwardVariant: 'cin1row' })).toThrow(/1 input channel/);
     expect(() => createConv2d({ root, device }, { ...base, outChannels: 8, usedOutputHeight: 4 }, bufs)).toThrow(/usedOutputHeight/);
+    const pooled = { input: dummy, pooledOutput: dummy, params: dummy };
+    expect(() => createConv2d({ root, device }, { ...base, outChannels: 8 }, pooled)).toThrow(/inferenceOnly/);
+    expect(() => createConv2d({ root, device }, { ...base, outChannels: 8, inChannels: 2, biasOffset: 144, inferenceOnly: true }, pooled)).toThrow(/1 input channel/);
+    expect(() => createConv2d({ root, device }, { ...base, outChannels: 8, height: 3, inferenceOnly: true }, pooled)).toThrow(/at least 2x2/);
+    expect(() => createConv2d({ root, device }, { ...base, outChannels: 8, inferenceOnly: true }, { input: dummy, params: dummy })).toThrow(/output buffer is required/);
     dummy.destroy();
   });
 });

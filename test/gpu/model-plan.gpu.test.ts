@@ -1,7 +1,8 @@
 // Evaluation plans (training: false) of the whole model: every layer is built inference-only
 // (no backward dispatches, no gradient buffers), and at batch 1000, where a training plan's
 // max_pooling2d backward alone would need 84,500 workgroups, the plan builds and its
-// inference pass gives the float64 reference's logits for every sample.
+// inference pass gives the float64 reference's logits for every sample (conv2d's ReLU and
+// max_pooling2d run inside one fused kernel there).
 import { describe, expect, it } from 'vitest';
 import { createModelPlan } from '../../src/train/model-plan.ts';
 import { createBufferWith, createStorageBuffer, readF32, readU32 } from '../../src/gpu/buffers.ts';
@@ -52,9 +53,10 @@ describe('model plan (evaluation)', () => {
         shared,
       );
       expect(plan.train).toEqual([]);
-      expect(plan.layers.map((l) => l.name)).toEqual(['gather', 'conv2d', 'max_pooling2d', 'conv2d_1', 'max_pooling2d_1', 'dense', 'dense_1', 'loss']);
+      // conv2d pools inside its kernel: no max_pooling2d layer and no a1 buffer.
+      expect(plan.layers.map((l) => l.name)).toEqual(['gather', 'conv2d', 'conv2d_1', 'max_pooling2d_1', 'dense', 'dense_1', 'loss']);
       for (const l of plan.layers) expect(l.backward).toEqual([]);
-      expect(Object.keys(plan.buffers).sort()).toEqual(['a1', 'a2', 'd1', 'd2', 'd3', 'h', 'labels', 'logits', 'p1', 'p2', 'x0'].sort());
+      expect(Object.keys(plan.buffers).sort()).toEqual(['a2', 'd1', 'd2', 'd3', 'h', 'labels', 'logits', 'p1', 'p2', 'x0'].sort());
       expect(plan.buffers.d1).toBe(plan.buffers.p1); // no dropout: aliases
       for (const d of plan.inference) for (const g of d.workgroups) expect(g).toBeLessThanOrEqual(MAX_WORKGROUPS_PER_DIMENSION);
       expect(plan.inference.length).toBe(plan.layers.reduce((n, l) => n + l.forward.length, 0));
