@@ -75,12 +75,19 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
     const out: KernelRow[] = [];
     for (const layer of list) {
       for (const [passName, dispatches] of [['forward', layer.forward], ['backward', layer.backward]] as const) {
+        // Consecutive dispatches of one shader (e.g. 'tile6x6' dx, one per tile class) form one row.
+        const runs: Dispatch[][] = [];
         for (const d of dispatches) {
-          const shader = shaderOf(d.pipeline.label);
+          const last = runs[runs.length - 1];
+          if (last && shaderOf(last[0].pipeline.label) === shaderOf(d.pipeline.label)) last.push(d);
+          else runs.push([d]);
+        }
+        for (const run of runs) {
+          const shader = shaderOf(run[0].pipeline.label);
           const cost = kernelCost(layer.name, shader, batch);
-          const t = await timer.time([d], budget);
+          const t = await timer.time(run, budget);
           out.push({
-            name: `${layer.name} ${passName} ${shader}`,
+            name: `${layer.name} ${passName} ${shader}${run.length > 1 ? ` (${run.length} dispatches)` : ''}`,
             layer: layer.name,
             shader,
             shape: cost?.shape ?? '',
@@ -122,7 +129,7 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
     batch: B, height: P1, width: P1, inChannels: C1, outChannels: C2,
     kernelOffset: paramSpec('conv2d_1/kernel').offset, biasOffset: paramSpec('conv2d_1/bias').offset,
   };
-  const dxVariants: Array<[Conv2dInputVariant, boolean]> = [['rows', true], ['rows', false], ['transposed', true], ['direct', true], ['tile4x4', true]];
+  const dxVariants: Array<[Conv2dInputVariant, boolean]> = [['tile6x6', true], ['rows', true], ['rows', false], ['transposed', true], ['direct', true], ['tile4x4', true]];
   for (const [variant, withUsed] of dxVariants) {
     const scratch = createStorageBuffer(device, B * P1 * P1 * C1 * 4, `dx ${variant}`);
     const cfg = { ...conv2Base, name: `conv2d_1 ${variant}`, ...(withUsed ? { usedOutputHeight: used, usedOutputWidth: used } : {}) };
@@ -140,8 +147,8 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
     const input = layer.backward.filter((d) => /^conv2d_backward_(input|kernel_transpose)/.test(shaderOf(d.pipeline.label)));
     const t = await timer.time(input, budget);
     const cost = kernelCost('conv2d_1', 'conv2d_backward_input', B)!;
-    // Only 'rows' skips the unused row and column; the others compute them from zeros.
-    const region = variant === 'rows' ? (withUsed ? ` (skips unused ${P1 - 2}th row/col)` : ' (all 11x11 outputs)') : '';
+    // Only 'rows' and 'tile6x6' skip the unused row and column; the others compute them from zeros.
+    const region = variant === 'rows' ? (withUsed ? ` (skips unused ${P1 - 2}th row/col)` : ' (all 11x11 outputs)') : variant === 'tile6x6' ? ' (used region, 4 tile classes)' : '';
     variants.push({
       name: `conv2d_1 backward input: ${variant}${region}`, ms: t.ms, gflops: cost.flops / t.ms / 1e6, error: relErr(dx, ref),
       promoted: withUsed && variant === defaultInputVariant(cfg),

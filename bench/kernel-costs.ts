@@ -56,6 +56,7 @@ export function kernelCost(layer: string, shader: string, B: number): KernelCost
       case 'conv2d_backward_input_direct':
       case 'conv2d_backward_input_tile4x4':
       case 'conv2d_backward_input_rows':
+      case 'conv2d_backward_input_tile6x6':
         return { shape, flops: f.backwardInput, bytes: b.backwardInput };
     }
   }

@@ -4,11 +4,13 @@
 //   mask:    g = dy * (y > 0)                                        (scratch, (B,Ho,Wo,Cout))
 //   filter:  split-K partial sums of dk and db over chunks of the (used) output positions
 //   reduce:  sums the chunks and writes dk, db into `grads`
-//   input:   dx (only when an inputGrad buffer is given); variants 'rows' (default, Cin >= 8),
-//            'transposed' and 'tile4x4' first write the kernel as (3,3,Cout,Cin4) so the dx kernel
-//            reads it as vec4s over ci ('rows': 1x7 pixels x 8 channels, visiting only the kernel
-//            rows whose output row exists; the others: the forward's tiling, 4x4 or 1x4 pixels x 8
-//            channels, over zero-padded rows), 'direct' reads the HWIO kernel.
+//   input:   dx (only when an inputGrad buffer is given); variants 'tile6x6' (default, Cin >= 8),
+//            'rows', 'transposed' and 'tile4x4' first write the kernel as (3,3,Cout,Cin4) so the dx
+//            kernel reads it as vec4s over ci ('tile6x6': 6x6 pixels x 8 channels, one dispatch per
+//            tile class so that window rows/columns outside the used region are compiled out;
+//            'rows': 1x7 pixels x 8 channels, visiting only the kernel rows whose output row
+//            exists; the others: the forward's tiling, 4x4 or 1x4 pixels x 8 channels, over
+//            zero-padded rows), 'direct' reads the HWIO kernel.
 // A layer whose output feeds a floor 2x2 max-pool can declare the region the pool reads
 // (usedOutputHeight/Width): the promoted kernels then skip the positions outside it, whose
 // gradient is zero.
@@ -49,7 +51,7 @@ export interface Conv2dConfig {
   /**
    * Output rows / columns that anything downstream reads (default: all; e.g. 2*floor(Ho/2) when
    * a floor 2x2 max-pool follows). The output gradient must be zero outside this region: the
-   * filter-gradient ('positions', 'slide') and input-gradient ('rows') kernels skip it, and the
+   * filter-gradient ('positions', 'slide') and input-gradient ('rows', 'tile6x6') kernels skip it, and the
    * 'tile5x5' forward computes only this region (the outputs outside it are left unwritten).
    */
   usedOutputHeight?: number;
@@ -72,9 +74,16 @@ export interface Conv2dBuffers {
 }
 
 /** Implementation choices, kept side by side for benchmarking. */
-/** dx kernel: 'rows' (conv2d_backward_input_rows, 1x7 pixels x 8 ci from kT, existing kernel rows only), 'transposed' (conv2d_backward_input, 1x4 pixels x 8 ci from kT), 'direct' (HWIO kernel as it is), 'tile4x4' (conv2d_backward_input_tile4x4, 4x4 pixels x 8 ci from kT). */
-export type Conv2dInputVariant = 'rows' | 'transposed' | 'direct' | 'tile4x4';
-export const CONV2D_INPUT_VARIANTS: readonly Conv2dInputVariant[] = ['rows', 'transposed', 'direct', 'tile4x4'];
+/**
+ * dx kernel: 'tile6x6' (conv2d_backward_input_tile6x6, 6x6 pixels x 8 ci from kT over the region
+ * that can receive gradient, one dispatch per tile class with the window rows/columns outside
+ * the used region compiled out), 'rows' (conv2d_backward_input_rows, 1x7 pixels x 8 ci from kT,
+ * existing kernel rows only), 'transposed' (conv2d_backward_input, 1x4 pixels x 8 ci from kT),
+ * 'direct' (HWIO kernel as it is), 'tile4x4' (conv2d_backward_input_tile4x4, 4x4 pixels x 8 ci
+ * from kT over zero-padded rows).
+ */
+export type Conv2dInputVariant = 'tile6x6' | 'rows' | 'transposed' | 'direct' | 'tile4x4';
+export const CONV2D_INPUT_VARIANTS: readonly Conv2dInputVariant[] = ['tile6x6', 'rows', 'transposed', 'direct', 'tile4x4'];
 /**
  * Forward kernel: 'tiled' (conv2d_forward, 1x4 pixels x 8 channels), 'tile4x4'
  * (conv2d_forward_tile4x4, 4x4 pixels x 8 channels), 'tile5x5' (conv2d_forward_tile5x5, 5x5
@@ -126,12 +135,12 @@ function usedOutput(c: Conv2dConfig): { usedHeight: number; usedWidth: number } 
 }
 
 /**
- * The promoted input-gradient kernel: 'rows' from 8 input channels (conv2d_1: 1.5-1.7x faster
- * than 'transposed' on SwiftShader, bench/README.md), else 'direct', whose 4-channel tile
- * wastes less on few channels.
+ * The promoted input-gradient kernel: 'tile6x6' from 8 input channels (conv2d_1: 1.6x faster
+ * than 'rows' on SwiftShader, which was 1.5-1.7x faster than 'transposed', bench/README.md),
+ * else 'direct', whose 4-channel tile wastes less on few channels.
  */
 export function defaultInputVariant(c: Conv2dConfig): Conv2dInputVariant {
-  return c.inChannels >= 8 ? 'rows' : 'direct';
+  return c.inChannels >= 8 ? 'tile6x6' : 'direct';
 }
 
 /**
@@ -165,8 +174,9 @@ const INPUT_4X4_TILE = 4; // 'tile4x4' dx: input rows and columns per invocation
 const FILTER_ROWS_TILE_CI = 4; // 'rows': input channels per invocation (x 8 output channels x 3 kx taps)
 const INPUT_TILE_X = 4; // input columns per invocation (both variants)
 const INPUT_DIRECT_TILE_CI = 4; // input channels per invocation ('direct')
-const INPUT_TRANSPOSED_TILE_CI4 = 2; // vec4 input-channel groups per invocation ('transposed', 'tile4x4', 'rows')
+const INPUT_TRANSPOSED_TILE_CI4 = 2; // vec4 input-channel groups per invocation ('transposed', 'tile4x4', 'rows', 'tile6x6')
 const INPUT_ROWS_TILE_X = 7; // 'rows': input columns per invocation (TILE_X in the shader)
+const INPUT_6X6_TILE = 6; // 'tile6x6': input rows and columns per invocation (TILE in the shader)
 
 /** Filter-gradient split: aim for this many invocations, but give each at least this many positions. */
 const FILTER_TARGET_INVOCATIONS = 32768;
@@ -313,6 +323,35 @@ export function conv2dBytes(c: Conv2dConfig): { forward: number; backwardMask: n
     backwardReduce: 4 * (s.chunks * ks + ks),
     backwardInput: 4 * (ys + ks + xs),
   };
+}
+
+/** A run of consecutive 'tile6x6' dx tiles (along one axis) whose g windows have the same rows outside the used region. */
+export interface InputTileClass {
+  first: number;
+  count: number;
+  /** Window rows (of TILE + 2) before / after the used output rows, for every tile of the run. */
+  skipLeading: number;
+  skipTrailing: number;
+}
+
+/**
+ * The 'tile6x6' tiles along one axis: `extent` dx rows that can receive gradient (min(H, used + 2))
+ * in tiles of 6, the last shifted back to end at the edge (or at 0 when extent < 6), grouped into
+ * runs of equal window pattern. Tile t starts at o = min(6t, extent - 6); its window covers output
+ * rows o-2 .. o+5, of which those < 0 or >= `used` lie outside the used region.
+ */
+export function inputTileClasses(extent: number, used: number): { tiles: number; classes: InputTileClass[] } {
+  const tiles = Math.ceil(extent / INPUT_6X6_TILE);
+  const classes: InputTileClass[] = [];
+  for (let t = 0; t < tiles; t++) {
+    const o = extent >= INPUT_6X6_TILE ? Math.min(t * INPUT_6X6_TILE, extent - INPUT_6X6_TILE) : 0;
+    const skipLeading = Math.max(0, CONV_K - 1 - o);
+    const skipTrailing = Math.max(0, o + INPUT_6X6_TILE - used);
+    const last = classes[classes.length - 1];
+    if (last && last.skipLeading === skipLeading && last.skipTrailing === skipTrailing) last.count++;
+    else classes.push({ first: t, count: 1, skipLeading, skipTrailing });
+  }
+  return { tiles, classes };
 }
 
 /**
@@ -515,32 +554,56 @@ export function createConv2d(
         label('backward_kernel_transpose'),
       ),
     );
-    const shaderOf: Record<Exclude<Conv2dInputVariant, 'direct'>, string> = { rows: 'conv2d_backward_input_rows', tile4x4: 'conv2d_backward_input_tile4x4', transposed: 'conv2d_backward_input' };
-    const input = new Kernel(root, {
-      shader: shaderOf[inputVariant as Exclude<Conv2dInputVariant, 'direct'>],
-      layout: inputTransposedLayout,
-      variant: name,
-      externals: { linearIndex },
-      constants:
-        inputVariant === 'rows'
-          ? { WORKGROUP_SIZE: CONV2D_INPUT_WORKGROUP, ...shape, ...used }
-          : { WORKGROUP_SIZE: CONV2D_INPUT_WORKGROUP, ...shape },
-    });
     const cBlocks = Math.ceil(CI4 / INPUT_TRANSPOSED_TILE_CI4);
-    const inItems =
-      inputVariant === 'tile4x4'
-        ? B * Math.ceil(H / INPUT_4X4_TILE) * Math.ceil(W / INPUT_4X4_TILE) * cBlocks
-        : B * H * Math.ceil(W / (inputVariant === 'rows' ? INPUT_ROWS_TILE_X : INPUT_TILE_X)) * cBlocks;
-    const inGrid = gridFor(inItems, CONV2D_INPUT_WORKGROUP, label('input'));
-    backward.push(
-      input.dispatch(
-        input.bind({ g: gBuffer, kT, dx: inputGrad }),
-        inGrid[0],
-        inGrid[1],
-        1,
-        label('backward_input'),
-      ),
-    );
+    if (inputVariant === 'tile6x6') {
+      // One dispatch per tile class (same window rows/columns outside the used region).
+      const rowClasses = inputTileClasses(Math.min(H, s.usedHeight + CONV_K - 1), s.usedHeight);
+      const colClasses = inputTileClasses(Math.min(W, s.usedWidth + CONV_K - 1), s.usedWidth);
+      for (const rc of rowClasses.classes) {
+        for (const cc of colClasses.classes) {
+          const cls = `r${rc.first}+${rc.count} c${cc.first}+${cc.count}`;
+          const input = new Kernel(root, {
+            shader: 'conv2d_backward_input_tile6x6',
+            layout: inputTransposedLayout,
+            variant: `${name} ${cls}`,
+            externals: { linearIndex },
+            constants: {
+              WORKGROUP_SIZE: CONV2D_INPUT_WORKGROUP, ...shape, ...used,
+              TY0: rc.first, TY_N: rc.count, TX0: cc.first, TX_N: cc.count, TILES_Y: rowClasses.tiles, TILES_X: colClasses.tiles,
+              SKIP_TOP: rc.skipLeading, SKIP_BOTTOM: rc.skipTrailing, SKIP_LEFT: cc.skipLeading, SKIP_RIGHT: cc.skipTrailing,
+            },
+          });
+          const grid = gridFor(B * rc.count * cc.count * cBlocks, CONV2D_INPUT_WORKGROUP, label('input'));
+          backward.push(input.dispatch(input.bind({ g: gBuffer, kT, dx: inputGrad }), grid[0], grid[1], 1, label(`backward_input ${cls}`)));
+        }
+      }
+    } else {
+      const shaderOf: Record<Exclude<Conv2dInputVariant, 'direct' | 'tile6x6'>, string> = { rows: 'conv2d_backward_input_rows', tile4x4: 'conv2d_backward_input_tile4x4', transposed: 'conv2d_backward_input' };
+      const input = new Kernel(root, {
+        shader: shaderOf[inputVariant as keyof typeof shaderOf],
+        layout: inputTransposedLayout,
+        variant: name,
+        externals: { linearIndex },
+        constants:
+          inputVariant === 'rows'
+            ? { WORKGROUP_SIZE: CONV2D_INPUT_WORKGROUP, ...shape, ...used }
+            : { WORKGROUP_SIZE: CONV2D_INPUT_WORKGROUP, ...shape },
+      });
+      const inItems =
+        inputVariant === 'tile4x4'
+          ? B * Math.ceil(H / INPUT_4X4_TILE) * Math.ceil(W / INPUT_4X4_TILE) * cBlocks
+          : B * H * Math.ceil(W / (inputVariant === 'rows' ? INPUT_ROWS_TILE_X : INPUT_TILE_X)) * cBlocks;
+      const inGrid = gridFor(inItems, CONV2D_INPUT_WORKGROUP, label('input'));
+      backward.push(
+        input.dispatch(
+          input.bind({ g: gBuffer, kT, dx: inputGrad }),
+          inGrid[0],
+          inGrid[1],
+          1,
+          label('backward_input'),
+        ),
+      );
+    }
   }
 
   return {
