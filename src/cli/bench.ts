@@ -42,9 +42,9 @@ export function formatResults(r: BenchResult, peers: TfjsPeersResult | undefined
   out.push('');
   const kernelTable = (title: string, rows: BenchResult['kernels']) => {
     out.push(`${title} — ${adapter}`);
-    out.push(`  ${pad('kernel', 52)} ${pad('shape', 40)} ${lpad('ms', 9)} ${lpad('GFLOP/s', 8)} ${lpad('GB/s', 7)} ${lpad('share', 6)}`);
+    out.push(`  ${pad('kernel', 66)} ${pad('shape', 46)} ${lpad('ms', 9)} ${lpad('GFLOP/s', 8)} ${lpad('GB/s', 7)} ${lpad('share', 6)}`);
     for (const k of rows) {
-      out.push(`  ${pad(k.name, 52)} ${pad(k.shape, 40)} ${lpad(fixed(k.ms, 3), 9)} ${lpad(fixed(k.gflops), 8)} ${lpad(fixed(k.gbps), 7)} ${lpad(fixed(100 * k.share, 1) + '%', 6)}`);
+      out.push(`  ${pad(k.name, 66)} ${pad(k.shape, 46)} ${lpad(fixed(k.ms, 3), 9)} ${lpad(fixed(k.gflops), 8)} ${lpad(fixed(k.gbps), 7)} ${lpad(fixed(100 * k.share, 1) + '%', 6)}`);
     }
     out.push('');
   };
@@ -52,7 +52,7 @@ export function formatResults(r: BenchResult, peers: TfjsPeersResult | undefined
   kernelTable(`Inference kernels at batch ${r.infer.batch}`, r.inferKernels);
   out.push(`Kernel variants — ${adapter}`);
   for (const v of r.variants) {
-    out.push(`  ${v.promoted ? '*' : ' '} ${pad(v.name, 44)} ${lpad(fixed(v.ms, 3), 9)} ms ${lpad(fixed(v.gflops), 7)} GFLOP/s  err ${v.error.toExponential(1)}`);
+    out.push(`  ${v.promoted ? '*' : ' '} ${pad(v.name, 64)} ${lpad(fixed(v.ms, 3), 9)} ms ${lpad(fixed(v.gflops), 7)} GFLOP/s  err ${v.error.toExponential(1)}`);
   }
   out.push('');
   out.push(`Training step (batch ${r.train.batch}, ${r.train.steps_per_submit} steps per submit) — ${adapter}`);
