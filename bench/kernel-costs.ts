@@ -47,7 +47,6 @@ export function kernelCost(layer: string, shader: string, B: number): KernelCost
       case 'conv2d_backward_filter':
       case 'conv2d_backward_filter_rows':
       case 'conv2d_backward_filter_slide':
-      case 'conv2d_backward_filter_slide16':
         return { shape: `${shape} ${s.chunks} chunks`, flops: f.backwardFilter + 2 * ys, bytes: b.backwardFilter };
       case 'conv2d_backward_filter_reduce':
         return { shape: `${s.chunks}x${ks}`, flops: s.chunks * ks, bytes: b.backwardReduce };

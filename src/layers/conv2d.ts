@@ -16,7 +16,7 @@
 // gradient is zero.
 // Forward variants 'cin1row' (default, Cin = 1) / 'tile4x4' (default, Cin < 8) / 'tile5x5' (default
 // when the used region is made of 5x5 tiles) / 'tiled', filter variants 'slide' (default, Cin >= 8)
-// / 'slide16' / 'positions' (default, Cin < 8) / 'rows', and input variants 'tile6x6' (default,
+// / 'positions' (default, Cin < 8) / 'rows', and input variants 'tile6x6' (default,
 // Cin >= 8) / 'direct' (default, Cin < 8) / 'rows' / 'transposed' / 'tile4x4' are kept side by
 // side for the bench (Conv2dOptions).
 // An inferenceOnly layer (evaluation) builds the forward alone: no backward kernels, bind groups
@@ -97,13 +97,11 @@ export const CONV2D_FORWARD_VARIANTS: readonly Conv2dForwardVariant[] = ['tiled'
 /**
  * Filter-gradient kernel: 'positions' (conv2d_backward_filter, chunks of used positions, 1 ci x 8
  * co x 9 taps per invocation), 'rows' (conv2d_backward_filter_rows, chunks of output rows, 4 ci x
- * 8 co x 3 kx per invocation), 'slide' (conv2d_backward_filter_slide, chunks of used output rows,
- * 2 ci x 8 co x 9 taps per invocation with a sliding 3x3 input window) or 'slide16'
- * (conv2d_backward_filter_slide16: 'slide' with 16 co per invocation over the same chunks, so
- * its partial sums equal 'slide's bit for bit).
+ * 8 co x 3 kx per invocation) or 'slide' (conv2d_backward_filter_slide, chunks of used output rows,
+ * 2 ci x 8 co x 9 taps per invocation with a sliding 3x3 input window).
  */
-export type Conv2dFilterVariant = 'positions' | 'rows' | 'slide' | 'slide16';
-export const CONV2D_FILTER_VARIANTS: readonly Conv2dFilterVariant[] = ['positions', 'rows', 'slide', 'slide16'];
+export type Conv2dFilterVariant = 'positions' | 'rows' | 'slide';
+export const CONV2D_FILTER_VARIANTS: readonly Conv2dFilterVariant[] = ['positions', 'rows', 'slide'];
 export interface Conv2dOptions {
   /** How dx is computed (default: defaultInputVariant). */
   inputVariant?: Conv2dInputVariant;
@@ -190,8 +188,7 @@ const FILTER_ROWS_TARGET_INVOCATIONS = 16384;
 const FILTER_ROWS_MIN_ROWS = 2;
 /** 'slide' filter split: aim for this many invocations (2 ci x 8 co each). */
 const FILTER_SLIDE_TARGET_INVOCATIONS = 8192;
-const FILTER_SLIDE_TILE_CI = 2; // input channels per invocation ('slide', 'slide16')
-const FILTER_SLIDE16_TILE_C4 = 4; // 'slide16': vec4 output-channel groups per invocation
+const FILTER_SLIDE_TILE_CI = 2; // input channels per invocation ('slide')
 
 const f32Array = d.arrayOf(d.f32);
 const vec4Array = d.arrayOf(d.vec4f);
@@ -292,8 +289,8 @@ export function conv2dShape(c: Conv2dConfig, filterVariant: Conv2dFilterVariant 
     const rowsPerChunk = Math.max(FILTER_ROWS_MIN_ROWS, Math.ceil(rows / wanted));
     return { ...common, chunk: rowsPerChunk * outWidth, chunks: Math.ceil(rows / rowsPerChunk), rowsPerChunk };
   }
-  if (filterVariant === 'slide' || filterVariant === 'slide16') {
-    // Chunks of used output rows ('slide16' uses 'slide's split: the same partial sums).
+  if (filterVariant === 'slide') {
+    // Chunks of used output rows.
     const rows = c.batch * common.usedHeight;
     const perChunk = Math.ceil(c.inChannels / FILTER_SLIDE_TILE_CI) * cBlocks;
     const wanted = Math.max(1, Math.ceil(FILTER_SLIDE_TARGET_INVOCATIONS / perChunk));
@@ -477,11 +474,6 @@ export function createConv2d(
       shader: 'conv2d_backward_filter_slide',
       constants: { ...used, ROWS: s.rowsPerChunk, CHUNKS: s.chunks },
       items: s.chunks * Math.ceil(CIN / FILTER_SLIDE_TILE_CI) * Math.ceil(C4 / FILTER_TILE_C4),
-    },
-    slide16: {
-      shader: 'conv2d_backward_filter_slide16',
-      constants: { ...used, ROWS: s.rowsPerChunk, CHUNKS: s.chunks },
-      items: s.chunks * Math.ceil(CIN / FILTER_SLIDE_TILE_CI) * Math.ceil(C4 / FILTER_SLIDE16_TILE_C4),
     },
     positions: {
       shader: 'conv2d_backward_filter',

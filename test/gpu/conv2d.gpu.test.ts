@@ -149,11 +149,6 @@ const CASES: Case[] = [
   withKernels(AWKWARD[1], 'tile5x5', 'positions', 'direct'),
   // The sliding-window filter gradient: model shapes, odd channel counts, used regions.
   ...[1, 37, 128].map((b) => withKernels(modelCase('conv2d_1', b, true), 'tiled', 'slide', 'rows')),
-  // 'slide' with 16 output channels per invocation: model shapes with the used region, all
-  // awkward shapes (one vec4 group, 3 groups, odd input channels).
-  ...[1, 37, 128].map((b) => premasked(usedRegion(withKernels(modelCase('conv2d_1', b, true), 'tile5x5', 'slide16', 'tile6x6'), 10, 10))),
-  ...AWKWARD.map((c) => withKernels(c, 'tiled', 'slide16', 'direct')),
-  withKernels(usedRegion(AWKWARD[4], 6, 13), 'tiled', 'slide16', 'rows'),
   withKernels(usedRegion(modelCase('conv2d_1', 128, true), 10, 10), 'tile5x5', 'slide', 'rows'),
   withKernels(modelCase('conv2d', 37, false), 'tiled', 'slide', 'direct'),
   ...AWKWARD.map((c) => withKernels(c, 'tiled', 'slide', 'direct')),
@@ -411,37 +406,6 @@ describe('conv2d layer vs float64 reference', () => {
         pool.destroy();
       });
       for (const b of [xBuf, pBuf, fused, unfused, y]) b.destroy();
-    });
-  }
-
-  // 'slide16' uses 'slide's chunks and adds the same terms in the same order: equal dk and db.
-  for (const c of [usedRegion(modelCase('conv2d_1', 37, true), 10, 10), AWKWARD[1], AWKWARD[3]]) {
-    it(`filter gradient slide16 equals slide bit for bit: ${c.label}`, async () => {
-      const { root, device } = await getGpu();
-      const cfg = { ...c.config, outputGradMasked: true };
-      const s = conv2dShape(cfg);
-      const paramLen = Math.ceil((cfg.biasOffset + cfg.outChannels) / 4) * 4 + 8;
-      const rng = createRng(511 + cfg.batch);
-      const xBuf = createBufferWith(device, uniform(cfg.batch * cfg.height * cfg.width * cfg.inChannels, -1, 1, rng), 'x');
-      const pBuf = createBufferWith(device, uniform(paramLen, -0.3, 0.3, rng), 'params');
-      const dy = uniform(s.positions * cfg.outChannels, -0.01, 0.01, rng);
-      for (let i = 0; i < dy.length; i++) if (!inUsedOutput(s, cfg.outChannels, i)) dy[i] = 0;
-      const dyBuf = createBufferWith(device, dy, 'dy');
-      const y = createStorageBuffer(device, s.positions * cfg.outChannels * 4, 'y');
-      const grads = [0, 1].map((i) => createBufferWith(device, new Float32Array(paramLen).fill(SENTINEL), `grads ${i}`));
-      await expectNoGpuErrors(device, async () => {
-        const layers = (['slide', 'slide16'] as const).map((filterVariant, i) =>
-          createConv2d({ root, device }, cfg, { input: xBuf, output: y, params: pBuf, grads: grads[i], outputGrad: dyBuf }, { filterVariant }),
-        );
-        runDispatches(device, layers.flatMap((l) => [...l.forward, ...l.backward]));
-        const [a, b] = [await readF32(device, grads[0], paramLen), await readF32(device, grads[1], paramLen)];
-        let differing = 0;
-        for (let i = 0; i < paramLen; i++) if (!Object.is(a[i], b[i])) differing++;
-        console.log(`conv2d ${c.label}: slide16 vs slide, ${differing} of ${paramLen} gradient floats differ`);
-        expect(differing).toBe(0);
-        for (const l of layers) l.destroy();
-      });
-      for (const buf of [xBuf, pBuf, dyBuf, y, ...grads]) buf.destroy();
     });
   }
 
