@@ -148,7 +148,8 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
     const t = await timer.time(input, budget);
     const cost = kernelCost('conv2d_1', 'conv2d_backward_input', B)!;
     // Only 'rows' and 'tile6x6' skip the unused row and column; the others compute them from zeros.
-    const region = variant === 'rows' ? (withUsed ? ` (skips unused ${P1 - 2}th row/col)` : ' (all 11x11 outputs)') : variant === 'tile6x6' ? ' (used region, 4 tile classes)' : '';
+    const tileClasses = input.length - 1; // the dx dispatches after the kernel transpose
+    const region = variant === 'rows' ? (withUsed ? ` (skips unused ${P1 - 2}th row/col)` : ' (all 11x11 outputs)') : variant === 'tile6x6' ? ` (used region, ${tileClasses} tile classes)` : '';
     variants.push({
       name: `conv2d_1 backward input: ${variant}${region}`, ms: t.ms, gflops: cost.flops / t.ms / 1e6, error: relErr(dx, ref),
       promoted: withUsed && variant === defaultInputVariant(cfg),

@@ -336,13 +336,19 @@ export interface InputTileClass {
   skipTrailing: number;
 }
 
+/** The 'tile6x6' tiles along one axis and their runs. */
+export interface InputTileAxis {
+  tiles: number;
+  classes: InputTileClass[];
+}
+
 /**
  * The 'tile6x6' tiles along one axis: `extent` dx rows that can receive gradient (min(H, used + 2))
  * in tiles of 6, the last shifted back to end at the edge (or at 0 when extent < 6), grouped into
  * runs of equal window pattern. Tile t starts at o = min(6t, extent - 6); its window covers output
  * rows o-2 .. o+5, of which those < 0 or >= `used` lie outside the used region.
  */
-export function inputTileClasses(extent: number, used: number): { tiles: number; classes: InputTileClass[] } {
+function inputTileClasses(extent: number, used: number): InputTileAxis {
   const tiles = Math.ceil(extent / INPUT_6X6_TILE);
   const classes: InputTileClass[] = [];
   for (let t = 0; t < tiles; t++) {
@@ -354,6 +360,19 @@ export function inputTileClasses(extent: number, used: number): { tiles: number;
     else classes.push({ first: t, count: 1, skipLeading, skipTrailing });
   }
   return { tiles, classes };
+}
+
+/**
+ * The 'tile6x6' tile grid of a layer: rows and columns, each over the dx region that can
+ * receive gradient (min(H, usedHeight + 2) x min(W, usedWidth + 2)). The layer dispatches once
+ * per (row class, column class).
+ */
+export function inputTileGrid(c: Conv2dConfig): { rows: InputTileAxis; cols: InputTileAxis } {
+  const { usedHeight, usedWidth } = usedOutput(c);
+  return {
+    rows: inputTileClasses(Math.min(c.height, usedHeight + CONV_K - 1), usedHeight),
+    cols: inputTileClasses(Math.min(c.width, usedWidth + CONV_K - 1), usedWidth),
+  };
 }
 
 /**
@@ -559,8 +578,7 @@ export function createConv2d(
     const cBlocks = Math.ceil(CI4 / INPUT_TRANSPOSED_TILE_CI4);
     if (inputVariant === 'tile6x6') {
       // One dispatch per tile class (same window rows/columns outside the used region).
-      const rowClasses = inputTileClasses(Math.min(H, s.usedHeight + CONV_K - 1), s.usedHeight);
-      const colClasses = inputTileClasses(Math.min(W, s.usedWidth + CONV_K - 1), s.usedWidth);
+      const { rows: rowClasses, cols: colClasses } = inputTileGrid(config);
       for (const rc of rowClasses.classes) {
         for (const cc of colClasses.classes) {
           const cls = `r${rc.first}+${rc.count} c${cc.first}+${cc.count}`;

@@ -10,7 +10,7 @@ import {
   createConv2d,
   conv2dShape,
   inUsedOutput,
-  inputTileClasses,
+  inputTileGrid,
   defaultInputVariant,
   type Conv2dConfig,
   type Conv2dFilterVariant,
@@ -265,11 +265,8 @@ describe('conv2d layer vs float64 reference', () => {
         const maskPasses = cfg.outputGradMasked ? 0 : 1;
         expect(layer.backward.length).toBeGreaterThanOrEqual((c.withInputGrad ? 3 : 2) + maskPasses);
         // 'tile6x6' dispatches once per (row class, column class) of its tiles.
-        const dxDispatches =
-          (c.inputVariant ?? defaultInputVariant(cfg)) === 'tile6x6'
-            ? inputTileClasses(Math.min(cfg.height, s.usedHeight + 2), s.usedHeight).classes.length *
-              inputTileClasses(Math.min(cfg.width, s.usedWidth + 2), s.usedWidth).classes.length
-            : 1;
+        const grid = inputTileGrid(cfg);
+        const dxDispatches = (c.inputVariant ?? defaultInputVariant(cfg)) === 'tile6x6' ? grid.rows.classes.length * grid.cols.classes.length : 1;
         expect(layer.backward.length).toBeLessThanOrEqual((c.withInputGrad ? 3 + dxDispatches : 2) + maskPasses);
 
         let t0 = performance.now();
