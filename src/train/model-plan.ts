@@ -152,7 +152,7 @@ export function createModelPlan(ctx: GpuContext, config: ModelPlanConfig, shared
         { name: 'max_pooling2d', batch: B, height: H1, width: H1, channels: C1, rate: rates[0], layerId: DROPOUT_LAYER_IDS[0] },
         { input: a1, output: d1, outputGrad: grad?.dD1, inputGrad: grad?.dA1, state },
       )
-    : { ...NO_LAYER, inference: [] as Dispatch[] };
+    : NO_LAYER;
   const conv2 = createConv2d(
     ctx,
     {
@@ -209,8 +209,7 @@ export function createModelPlan(ctx: GpuContext, config: ModelPlanConfig, shared
     ? []
     : [
         gather.dispatch,
-        ...conv1.inference,
-        ...pool1.inference,
+        ...conv1.inference, // conv2d + ReLU + max_pooling2d in one kernel
         ...conv2.inference,
         ...pool2.inference,
         ...dense1.inference,
