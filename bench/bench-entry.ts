@@ -23,6 +23,7 @@ import { validateStep } from './validate-step.ts';
 import { poolDropoutVariants } from './pool-dropout-variants.ts';
 import { kernelCost, shaderOf } from './kernel-costs.ts';
 import { GpuTimer } from './timing.ts';
+import { measureArithmeticFloor } from './arithmetic-floor.ts';
 import { type BenchRequest, type BenchResult, type KernelRow, type VariantRow } from './bench-protocol.ts';
 
 const SEED = 42;
@@ -320,6 +321,17 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
   const inferTiming = await timer.time(infer.inferBatch(0), budget);
   // The same forward kernel by kernel (where inference time goes).
   const inferKernels = await timeLayers(infer.mainPlan.layers, req.inferBatch);
+  // conv2d_1's forward beside its arithmetic-only twin, at the inference batch on its real input.
+  const floor = await measureArithmeticFloor(
+    ctx,
+    {
+      name: 'conv2d_1', batch: req.inferBatch, height: P1, width: P1, inChannels: C1, outChannels: C2, usedOutputHeight: USED2, usedOutputWidth: USED2,
+      kernelOffset: paramSpec('conv2d_1/kernel').offset, biasOffset: paramSpec('conv2d_1/bias').offset,
+    },
+    { input: infer.mainPlan.buffers.d1, params },
+    timer,
+    budget,
+  );
   const staging = device.createBuffer({ size: req.inferBatch * CLASSES * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const withReadback: number[] = [];
   for (let i = 0; i < (req.quick ? 1 : 5); i++) {
@@ -340,6 +352,7 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
     validation,
     kernels: rows,
     inferKernels,
+    ...(floor ? { floor } : {}),
     variants,
     train: {
       ms_per_step: msPerStep,

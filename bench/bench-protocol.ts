@@ -1,6 +1,7 @@
 // What the benchmark page returns to the Node driver (src/cli/bench.ts); the JSON written by
 // `npm run bench -- --json FILE` extends it with the peers.
 import type { AdapterSummary } from '../src/gpu/device.ts';
+import type { ArithmeticFloor } from './arithmetic-floor.ts';
 
 export interface BenchRequest {
   batch: number;
@@ -41,6 +42,8 @@ export interface BenchResult {
   kernels: KernelRow[];
   /** The inference forward pass kernel by kernel, at `infer.batch`. */
   inferKernels: KernelRow[];
+  /** conv2d_1's forward at `infer.batch` beside its arithmetic-only twin (bench/arithmetic-floor.ts). */
+  floor?: ArithmeticFloor;
   variants: VariantRow[];
   train: { ms_per_step: number; samples_per_s: number; epoch_seconds: number; batch: number; steps_per_submit: number };
   infer: { images_per_s: number; ms_per_1000: number; ms_with_readback: number; batch: number };

@@ -50,6 +50,13 @@ export function formatResults(r: BenchResult, peers: TfjsPeersResult | undefined
   };
   kernelTable(`Kernels at batch ${r.train.batch}`, r.kernels);
   kernelTable(`Inference kernels at batch ${r.infer.batch}`, r.inferKernels);
+  if (r.floor) {
+    const f = r.floor;
+    out.push(`Arithmetic floor of conv2d_1 forward (batch ${f.batch}; the same shader with its inner-loop loads replaced by their index arithmetic, not a kernel) — ${adapter}`);
+    out.push(`  ${pad(f.kernel, 40)} ${lpad(fixed(f.ms, 1), 9)} ms`);
+    out.push(`  ${pad('arithmetic only', 40)} ${lpad(fixed(f.arithmetic_ms, 1), 9)} ms (${fixed((100 * f.arithmetic_ms) / f.ms, 0)}% of the kernel)`);
+    out.push('');
+  }
   out.push(`Kernel variants — ${adapter}`);
   for (const v of r.variants) {
     out.push(`  ${v.promoted ? '*' : ' '} ${pad(v.name, 64)} ${lpad(fixed(v.ms, 3), 9)} ms ${lpad(fixed(v.gflops), 7)} GFLOP/s  err ${v.error.toExponential(1)}`);
@@ -75,6 +82,14 @@ export function formatResults(r: BenchResult, peers: TfjsPeersResult | undefined
       out.push(
         `  ${pad(key, 14)} ${lpad(fixed(p.ms_per_step, 1), 10)} ${lpad(fixed(p.samples_per_s, 0), 10)} ${lpad(fixed(p.infer_ms, 1), 14)} ` +
           `${lpad(fixed(r.train.samples_per_s / p.samples_per_s, 2) + 'x', 18)} ${lpad(fixed(p.infer_ms / ourInfer, 2) + 'x', 18)}`,
+      );
+    }
+    const wasm = peers.tfjs_wasm;
+    if (r.floor && wasm) {
+      const floorPer1000 = r.floor.arithmetic_ms * (1000 / r.floor.batch);
+      out.push(
+        `  conv2d_1 forward's arithmetic alone: ${fixed(floorPer1000, 1)} ms per 1000 images = ${fixed(floorPer1000 / wasm.infer_ms, 2)}x tfjs_wasm's whole inference ` +
+          `(2x faster than tfjs_wasm needs <= ${fixed(wasm.infer_ms / 2, 1)} ms for all of ours)`,
       );
     }
   }

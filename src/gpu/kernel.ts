@@ -32,6 +32,11 @@ export interface KernelOptions<E extends Entries> {
   externals?: Record<string, unknown>;
   /** Suffix for labels where one shader is compiled several times with other constants. */
   variant?: string;
+  /**
+   * Rewrites the template before it is compiled (the bench's arithmetic-floor probe, which
+   * strips a kernel's loads); the kernel then computes something else and must not be used.
+   */
+  rewriteSource?: (template: string) => string;
 }
 
 /** Number of workgroups to cover `n` items with groups of `size`, checked against the limit. */
@@ -93,11 +98,12 @@ export class Kernel<E extends Entries> {
   private readonly layout: TgpuBindGroupLayout<E>;
 
   constructor(root: TgpuRoot, options: KernelOptions<E>) {
-    const { shader, layout, constants = {}, externals = {}, variant } = options;
+    const { shader, layout, constants = {}, externals = {}, variant, rewriteSource } = options;
     this.root = root;
     this.layout = layout;
     this.label = variant ? `${shader}[${variant}]` : shader;
-    this.code = tgpu.resolve({ template: shaderSource(shader), externals: { layout, ...externals } });
+    const template = rewriteSource ? rewriteSource(shaderSource(shader)) : shaderSource(shader);
+    this.code = tgpu.resolve({ template, externals: { layout, ...externals } });
     const device = root.device;
     const module = device.createShaderModule({ label: this.label, code: this.code });
     this.pipeline = device.createComputePipeline({

@@ -109,6 +109,8 @@ export interface Conv2dOptions {
   forwardVariant?: Conv2dForwardVariant;
   /** Filter-gradient kernel (default: defaultFilterVariant). */
   filterVariant?: Conv2dFilterVariant;
+  /** Rewrites the forward kernel's WGSL template (the bench's arithmetic-floor probe only). */
+  rewriteForwardSource?: (template: string) => string;
 }
 
 /**
@@ -441,6 +443,7 @@ export function createConv2d(
     variant: name,
     externals: { linearIndex },
     constants: forwardVariant === 'tile5x5' ? { ...forwardConstants, ...used } : forwardConstants,
+    rewriteSource: options.rewriteForwardSource,
   });
   const groupsC = Math.ceil(C4 / FORWARD_TILE_C4);
   const fwdItems = {
