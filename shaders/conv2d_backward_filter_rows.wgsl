@@ -1,5 +1,5 @@
 // conv2d_backward_filter_rows (filter variant "rows"): split-K partial sums of the kernel and bias
-// gradients, same contract and partials layout as conv2d_backward_filter:
+// gradients, same contract and partials arrangement as conv2d_backward_filter:
 //   dk[ky, kx, ci, co] = sum over p = (b, oy, ox) of x[b, oy+ky, ox+kx, ci] * g[b, oy, ox, co]
 //   db[co]             = sum over p of g[b, oy, ox, co]
 // The B*HO output rows (b, oy) are cut into CHUNKS chunks of ROWS consecutive rows. One invocation

@@ -3,12 +3,12 @@
 // browser, with ratios. `--json FILE` writes the results; `--quick` is a smoke run.
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { chromium, type Browser } from 'playwright';
+import type { Browser } from 'playwright';
 import { findChromium, INSTALL_HINT, WEBGPU_FLAGS, WEBGPU_FLAGS_HARDWARE } from './chromium.ts';
-import { startDevServer, startSsrLoader } from './server.ts';
+import { loadBenchEntry } from './node-entries.ts';
 import { rerunWithVulkanEnv } from './vulkan-env.ts';
 import { BENCH_API_GLOBAL, type BenchPageApi, type BenchRequest, type BenchResult } from '../../bench/bench-protocol.ts';
-import { runTfjsPeers, type TfjsPeersResult } from '../../bench/peers/run-tfjs.ts';
+import type { TfjsPeersResult } from '../../bench/peers/run-tfjs.ts';
 
 /** Inference batch (the issue's figure: images/s at batch 1000). */
 const INFER_BATCH = Number(process.env.BENCH_INFER_BATCH ?? 1000);
@@ -125,17 +125,22 @@ async function main(): Promise<void> {
   if (args.node) {
     const rerun = rerunWithVulkanEnv(!args.gpu);
     if (rerun) process.exit(await rerun);
-    const loader = await startSsrLoader();
+    const { entry, close } = await loadBenchEntry();
     try {
-      const entry = (await loader.load('/bench/bench-node.ts')) as { run(r: BenchRequest): Promise<BenchResult> };
       process.stderr.write('bench: validating and timing our kernels (Node, webgpu package)...\n');
       const result = await entry.run(request);
       await report(result, undefined, `none (Node ${process.version}, Dawn)`, args.json);
     } finally {
-      await loader.close();
+      await close();
     }
     return;
   }
+
+  // The browser back end: Playwright, Vite and the peers are loaded only here (the portable
+  // Node build, bench/gpu-kit, carries none of them).
+  const { chromium } = await import('playwright');
+  const { startDevServer } = await import('./server.ts');
+  const { runTfjsPeers } = await import('../../bench/peers/run-tfjs.ts');
 
   const executablePath = findChromium();
   let browser: Browser;

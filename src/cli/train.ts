@@ -6,7 +6,7 @@
 // exposed function; renders them Keras-style and writes the outputs.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright';
+import type { Browser, Page } from 'playwright';
 import { loadModelFiles, saveModelFiles } from '../io/files.ts';
 import { summary } from '../model/summary.ts';
 import type { History, TrainEvent, TrainOptions } from '../train/types.ts';
@@ -24,7 +24,8 @@ import {
   type HeadlessResult,
 } from './protocol.ts';
 import { epochLine, formatInt, progressLine, renderSamples } from './render.ts';
-import { startDevServer, startSsrLoader, type DevServer } from './server.ts';
+import type { DevServer } from './server.ts';
+import { loadTrainEntry } from './node-entries.ts';
 import { rerunWithVulkanEnv } from './vulkan-env.ts';
 
 /** Test images predicted and drawn at the end. */
@@ -120,6 +121,9 @@ async function launchBrowser(gpu: boolean): Promise<Browser> {
     throw new CliError(`${e instanceof Error ? e.message : String(e)}\n${INSTALL_HINT}`);
   }
   try {
+    // Playwright (and Vite, below) are loaded only for the browser back ends: the portable Node
+    // build (bench/gpu-kit) carries neither.
+    const { chromium } = await import('playwright');
     return await chromium.launch({ executablePath, headless: true, args: gpu ? WEBGPU_FLAGS_HARDWARE : WEBGPU_FLAGS });
   } catch (e) {
     const first = (e instanceof Error ? e.message : String(e)).split('\n')[0];
@@ -149,6 +153,7 @@ async function runInBrowser(config: HeadlessConfig, gpu: boolean, printer: Event
   // looks for it.
   const browser = await launchBrowser(gpu);
   cleanup.push(() => browser.close());
+  const { startDevServer } = await import('./server.ts');
   const server: DevServer = await startDevServer(undefined, config.trainerModule ? [config.trainerModule.replace(/^\//, '')] : []);
   cleanup.push(() => server.close());
   const page = await browser.newPage();
@@ -186,11 +191,8 @@ async function runInBrowser(config: HeadlessConfig, gpu: boolean, printer: Event
 
 /** Runs the same headless run in Node with the `webgpu` package (Dawn on Vulkan). */
 async function runInNode(config: HeadlessConfig, printer: EventPrinter, cleanup: (() => Promise<void>)[]): Promise<HeadlessResult & { ok: true }> {
-  const loader = await startSsrLoader();
-  cleanup.push(() => loader.close());
-  const entry = (await loader.load('/src/cli/node-entry.ts')) as {
-    run(c: HeadlessConfig, send: (e: TrainEvent) => void): Promise<HeadlessResult>;
-  };
+  const { entry, close } = await loadTrainEntry();
+  cleanup.push(close);
   const result = await entry.run(config, (e) => printer.handle(e));
   printer.interrupt();
   if (!result.ok) {
