@@ -44,7 +44,12 @@ export class TrainingStoppedError extends Error {
 
 export interface FitControl {
   signal?: AbortSignal;
-  /** Awaited between submits: resolves immediately unless the user paused. */
+  /**
+   * Whether the user asked to pause. Checked between submits: the trainer then lets the submits
+   * in flight finish and their progress be reported (the GPU goes idle) and calls waitIfPaused.
+   */
+  isPaused?: () => boolean;
+  /** Awaited once the GPU is idle after a pause; resolves when the user resumes. */
   waitIfPaused?: () => Promise<void>;
 }
 
@@ -265,7 +270,12 @@ export class Trainer {
     };
 
     for (let k = 0; k < steps; ) {
-      if (control.waitIfPaused) await control.waitIfPaused();
+      if (control.isPaused?.()) {
+        await inFlight;
+        await Promise.all(pendingReads);
+        this.checkAlive(control);
+        await control.waitIfPaused?.();
+      }
       this.checkAlive(control);
       const encoder = device.createCommandEncoder({ label: `epoch ${epoch} steps ${k}+` });
       const list: Dispatch[] = [];

@@ -77,6 +77,7 @@ const PHASE_TEXT: Record<WorkerPhase, string> = {
   'loading-data': 'Loading MNIST…',
   building: 'Building…',
   training: 'Training',
+  pausing: 'Pausing… (finishing the steps already on the GPU)',
   paused: 'Paused',
   evaluating: 'Evaluating…',
 };
@@ -162,7 +163,7 @@ function onMessage(msg: WorkerToPage): void {
       break;
     case 'phase':
       setPhase(msg.phase, msg.detail);
-      state.paused = msg.phase === 'paused';
+      state.paused = msg.phase === 'paused' || msg.phase === 'pausing';
       refreshButtons();
       break;
     case 'train':

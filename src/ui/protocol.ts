@@ -61,7 +61,8 @@ export interface TestResults {
   seconds: number;
 }
 
-export type WorkerPhase = 'idle' | 'loading-data' | 'building' | 'training' | 'paused' | 'evaluating';
+/** 'pausing': a pause was asked for and the steps already on the GPU are finishing; 'paused': held. */
+export type WorkerPhase = 'idle' | 'loading-data' | 'building' | 'training' | 'pausing' | 'paused' | 'evaluating';
 
 export type WorkerToPage =
   | { type: 'adapter'; adapter: AdapterSummary; description: string }

@@ -133,7 +133,13 @@ async function start(req: StartRequest): Promise<void> {
     try {
       await run.fit(onEvent, {
         signal: abort.signal,
-        waitIfPaused: () => (paused ? new Promise<void>((r) => resumeWaiters.push(r)) : Promise.resolve()),
+        isPaused: () => paused,
+        // Called once the steps already submitted have finished: only now is the run held.
+        waitIfPaused: () => {
+          if (!paused) return Promise.resolve();
+          phase('paused');
+          return new Promise<void>((r) => resumeWaiters.push(r));
+        },
       });
     } catch (e) {
       if (!(e instanceof TrainingStoppedError)) throw e;
@@ -191,7 +197,7 @@ async function handle(msg: PageToWorker): Promise<void> {
     case 'pause':
       if (training) {
         paused = true;
-        phase('paused');
+        phase('pausing');
       }
       return;
     case 'resume': {

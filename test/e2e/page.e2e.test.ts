@@ -189,16 +189,25 @@ describe('the page', () => {
       timeout: 30_000,
     });
 
-    // 3. the saved pair: the drawn digit's probabilities are as before
+    // 3. the saved pair: the drawn digit's probabilities are as before (the load rebuilds the
+    // model's pipelines: as long as step 2's on a busy machine)
     await page.setInputFiles('#load', [join(dir, 'model.json'), join(dir, 'weights.bin')]);
-    await page.waitForFunction(
-      (expected) => {
-        const now = Array.from(document.querySelectorAll('#bars .value')).map((e) => Number.parseFloat(e.textContent ?? ''));
-        return now.every((v, i) => Math.abs(v - expected[i]) < 0.051);
-      },
-      before,
-      { timeout: 30_000 },
-    );
+    await page
+      .waitForFunction(
+        (expected) => {
+          const now = Array.from(document.querySelectorAll('#bars .value')).map((e) => Number.parseFloat(e.textContent ?? ''));
+          return now.every((v, i) => Math.abs(v - expected[i]) < 0.051);
+        },
+        before,
+        { timeout: 90_000 },
+      )
+      .catch(async (e: unknown) => {
+        // Say what the page shows instead of only that the wait ran out.
+        throw new Error(
+          `probabilities after loading the saved pair: ${JSON.stringify(await shownProbabilities())}, expected ${JSON.stringify(before)}; ` +
+            `message "${await text('#message')}", model status "${await text('#model-status')}" (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`,
+        );
+      });
     expect(await text('#model-status')).toMatch(/Loaded model\.json \+ weights\.bin/);
 
     // 4. saving again gives the same bytes
@@ -227,14 +236,15 @@ describe('the page', () => {
     await page.fill('input[name=limit]', '600');
     await page.fill('input[name=evalCount]', '100');
     await page.click('#train');
-    // pause holds the progress still; resume goes on
+    // pause: 'Pausing…' while the steps already submitted finish, then 'Paused', which holds
+    // the progress still; resume goes on
     await page.waitForSelector('body[data-phase="training"]', { timeout: 120_000 });
     await page.click('#pause');
-    await page.waitForSelector('body[data-phase="paused"]', { timeout: 30_000 });
+    await page.waitForSelector('body[data-phase="pausing"], body[data-phase="paused"]', { timeout: 30_000 });
     expect(await text('#pause')).toBe('Resume');
-    await page.waitForTimeout(1500); // the submit in flight may still report
+    await page.waitForSelector('body[data-phase="paused"]', { timeout: 120_000 });
     const width = await page.$eval('#bar-fill', (e) => (e as HTMLElement).style.width);
-    await page.waitForTimeout(1500);
+    await page.waitForTimeout(3000);
     expect(await page.$eval('#bar-fill', (e) => (e as HTMLElement).style.width)).toBe(width);
     await page.click('#pause');
     await page.waitForSelector('body[data-phase="training"]', { timeout: 30_000 });
