@@ -18,7 +18,8 @@ export interface TimerOptions {
   maxReps: number;
 }
 
-const median = (xs: number[]) => {
+/** Median of a non-empty list (the mean of the middle two for an even count). */
+export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;

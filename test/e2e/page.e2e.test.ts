@@ -189,8 +189,8 @@ describe('the page', () => {
       timeout: 30_000,
     });
 
-    // 3. the saved pair: the drawn digit's probabilities are as before (the load rebuilds the
-    // model's pipelines: as long as step 2's on a busy machine)
+    // 3. the saved pair: the drawn digit's probabilities are as before (on a busy machine the
+    // load and the prediction after it can wait tens of seconds for SwiftShader)
     await page.setInputFiles('#load', [join(dir, 'model.json'), join(dir, 'weights.bin')]);
     await page
       .waitForFunction(
