@@ -61,3 +61,30 @@ export const dropoutKeep4 = tgpu.fn([d.u32, d.vec4u, d.u32], d.vec4b)`(key: u32,
 
 /** The dropout helpers, for a Kernel's `externals`. */
 export const dropoutLib = { dropoutKey, dropoutKeep, dropoutKeep4 };
+
+// Activations, selected by an integer code (the ACTIVATION_CODES of src/model/activations.ts,
+// passed to a kernel as an `override ACT: u32`): 0 linear, 1 relu, 2 sigmoid, 3 tanh.
+// activate(x, act) is the activation; activationGrad(y, act) its derivative expressed through
+// the activation's OUTPUT y (what a forward pass stores): relu 1 where y > 0 (0 at y = 0, as
+// TensorFlow), sigmoid y (1 - y), tanh 1 - y^2, linear 1. test/reference/activation.ts is the
+// float64 twin.
+export const activate = tgpu.fn([d.f32, d.u32], d.f32)`(x: f32, act: u32) -> f32 {
+  switch act {
+    case 1u: { return max(x, 0.0); }
+    case 2u: { return 1.0 / (1.0 + exp(-x)); }
+    case 3u: { return tanh(x); }
+    default: { return x; }
+  }
+}`.$name('activate');
+
+export const activationGrad = tgpu.fn([d.f32, d.u32], d.f32)`(y: f32, act: u32) -> f32 {
+  switch act {
+    case 1u: { return select(0.0, 1.0, y > 0.0); }
+    case 2u: { return y * (1.0 - y); }
+    case 3u: { return 1.0 - y * y; }
+    default: { return 1.0; }
+  }
+}`.$name('activationGrad');
+
+/** The activation helpers, for a Kernel's `externals`. */
+export const activationLib = { activate, activationGrad };

@@ -1,6 +1,7 @@
 /** float64 CPU reference: the oracle the GPU kernels are tested against. */
 export * from './conv2d.ts';
 export * from './relu.ts';
+export * from './activation.ts';
 export * from './pool.ts';
 export * from './dropout.ts';
 export * from './dense.ts';
