@@ -13,9 +13,9 @@
 //                 (pixel 4w + k in bits 8k..8k+7)
 //   labels:       (IMAGE_COUNT) u32, read
 //   scale:        (256) f32, read: scale[p] = f32(p / 255)
-//   output:       (BATCH, 28, 28, 1) f32 viewed as (BATCH * WORDS) vec4f, written
+//   output:       (BATCH, H, W, C) f32 viewed as (BATCH * WORDS) vec4f, written
 //   outputLabels: (BATCH) u32, written
-// Overrides: BATCH, WORDS = pixels per image / 4 (196), IMAGE_COUNT, WORKGROUP_SIZE.
+// Overrides: BATCH, WORDS = values per image / 4 (196 for 28x28x1), IMAGE_COUNT, WORKGROUP_SIZE.
 
 override WORKGROUP_SIZE: u32;
 override BATCH: u32;

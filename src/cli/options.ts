@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { OptionsError, validateOptions } from '../train/options.ts';
 import { DEFAULT_TRAIN_OPTIONS, type OptimizerKind, type TrainOptions } from '../train/types.ts';
+import { DEFAULT_PRESET, PRESET_NAMES } from '../model/presets.ts';
 
 /** A bad command line: the CLI prints the message and exits with code 2. */
 export class UsageError extends Error {
@@ -23,6 +24,8 @@ const TRAIN_IMAGES = 60_000;
 
 export interface CliOptions {
   train: TrainOptions;
+  /** --model: a preset name or a path to a Keras config.json / TF.js model.json (null: --init's topology, else the default preset). */
+  model: string | null;
   /** model.json (or a directory holding one) to start from, instead of fresh weights. */
   init: string | null;
   /** Output directory for model.json, weights.bin and history.json. */
@@ -41,23 +44,26 @@ const d = DEFAULT_TRAIN_OPTIONS;
 
 export const USAGE = `Usage: npm run train -- [options]
 
-Trains the MNIST CNN with WebGPU in headless Chromium and writes the model
-(TensorFlow.js layers format), its weights and the training history.
+Trains a Keras Sequential CNN (default: the MNIST CNN) with WebGPU in headless Chromium
+and writes the model (TensorFlow.js layers format), its weights and the training history.
 
 Options:
+  --model NAME|PATH       a preset (${PRESET_NAMES.join(', ')}; default ${DEFAULT_PRESET}) or a Keras
+                          Sequential config: a .keras file's config.json or a TF.js model.json
   --epochs N              passes over the training data (default ${d.epochs})
   --batch-size N          images per step (default ${d.batchSize})
   --optimizer adam|sgd    optimizer (default ${d.optimizer})
   --lr X                  learning rate (default ${d.learningRate} for adam, ${DEFAULT_SGD_LEARNING_RATE} for sgd)
   --momentum X            SGD momentum in [0, 1) (default ${d.momentum})
-  --dropout R[,R,R]       dropout rates in [0, 1): one value for all three layers,
-                          or three comma-separated values (default ${d.dropout.join(',')})
+  --dropout R[,R...]      dropout rates in [0, 1): one value for every Dropout layer, or one
+                          per Dropout layer in order (default: the model's own rates)
   --seed N                seed of initialisation, shuffling and dropout (default ${d.seed})
   --limit N               use only the first N training images (default: all ${TRAIN_IMAGES.toLocaleString('en-US')})
   --validation-split F    fraction held out from the end of the training images for
                           validation, in [0, 1) (default ${d.validationSplit})
   --no-shuffle            keep the training order (default: reshuffle every epoch)
-  --init PATH             start from a TensorFlow.js model.json (or a directory holding one)
+  --init PATH             start from a TensorFlow.js model.json (or a directory holding one);
+                          without --model, its topology is the model
   --out DIR               output directory (default out/)
   --test-limit N          evaluate only the first N test images, rounded up to a batch of 500
                           (default: all 10,000)
@@ -111,6 +117,7 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
         lr: { type: 'string' },
         'learning-rate': { type: 'string' },
         momentum: { type: 'string' },
+        model: { type: 'string' },
         dropout: { type: 'string' },
         seed: { type: 'string' },
         limit: { type: 'string' },
@@ -133,7 +140,7 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
   const v = parsed.values;
   if (v.help) return { kind: 'help' };
 
-  const train: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, dropout: [...DEFAULT_TRAIN_OPTIONS.dropout] };
+  const train: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS };
   if (v.epochs !== undefined) train.epochs = positiveInt('epochs', v.epochs);
   if (v['batch-size'] !== undefined) train.batchSize = positiveInt('batch-size', v['batch-size'], MAX_BATCH);
   if (v.optimizer !== undefined) {
@@ -152,12 +159,8 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
   }
   if (v.momentum !== undefined) train.momentum = rate('momentum', v.momentum);
   if (v.dropout !== undefined) {
-    const parts = v.dropout.split(',');
-    if (parts.length !== 1 && parts.length !== 3) {
-      fail(`--dropout: expected one rate or three comma-separated rates, got "${v.dropout}"`);
-    }
-    const rates = parts.map((p) => rate('dropout', p));
-    train.dropout = rates.length === 1 ? [rates[0], rates[0], rates[0]] : [rates[0], rates[1], rates[2]];
+    // Whether the count matches the model's Dropout layers is checked once the model is known.
+    train.dropout = v.dropout.split(',').map((p) => rate('dropout', p));
   }
   if (v.seed !== undefined) {
     if (!/^\d+$/.test(v.seed.trim()) || Number(v.seed) > 0xffffffff) {
@@ -179,6 +182,7 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
 
   if (v.init !== undefined && v.init.trim() === '') fail('--init: expected a path to a model.json');
   if (v.out !== undefined && v.out.trim() === '') fail('--out: expected a directory');
+  if (v.model !== undefined && v.model.trim() === '') fail('--model: expected a preset name or a path to a model config');
 
   // The trainer's own checks, as a last gate (its messages use the TrainOptions names).
   try {
@@ -190,7 +194,7 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
 
   return {
     kind: 'train',
-    options: { train, init: v.init ?? null, out: v.out ?? 'out', gpu: v.gpu ?? false, node: v.node ?? false,
+    options: { train, model: v.model ?? null, init: v.init ?? null, out: v.out ?? 'out', gpu: v.gpu ?? false, node: v.node ?? false,
       testLimit: v['test-limit'] === undefined ? null : positiveInt('test-limit', v['test-limit'], 10_000) },
   };
 }

@@ -9,6 +9,9 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { loadModelFiles, saveModelFiles } from '../io/files.ts';
 import { summary } from '../model/summary.ts';
+import { modelOf, OptionsError } from '../train/options.ts';
+import { dropoutRates } from '../model/model-spec.ts';
+import { resolveModelSpec } from './model-source.ts';
 import type { History, TrainEvent, TrainOptions } from '../train/types.ts';
 import { findChromium, INSTALL_HINT, WEBGPU_FLAGS, WEBGPU_FLAGS_HARDWARE } from './chromium.ts';
 import { parseTrainArgs, USAGE, UsageError, type CliOptions } from './options.ts';
@@ -48,7 +51,7 @@ const isTty = Boolean(out.isTTY);
 function describeOptions(o: TrainOptions): string {
   const opt = o.optimizer === 'sgd' ? `sgd lr ${o.learningRate} momentum ${o.momentum}` : `adam lr ${o.learningRate}`;
   return (
-    `epochs ${o.epochs}, batch ${o.batchSize}, ${opt}, dropout ${o.dropout.join('/')}, seed ${o.seed}` +
+    `epochs ${o.epochs}, batch ${o.batchSize}, ${opt}, dropout ${(o.dropout ?? dropoutRates(o.model)).join('/') || 'none'}, seed ${o.seed}` +
     `${o.shuffle ? '' : ', no shuffle'}`
   );
 }
@@ -210,8 +213,8 @@ async function train(cli: CliOptions): Promise<void> {
   const started = performance.now();
   const outDir = resolve(cli.out);
   let initialWeights: string | null = null;
+  let loaded;
   if (cli.init) {
-    let loaded;
     try {
       loaded = await loadModelFiles(cli.init);
     } catch (e) {
@@ -220,6 +223,18 @@ async function train(cli: CliOptions): Promise<void> {
     out.write(`Starting from ${loaded.path}\n`);
     for (const r of loaded.renamed) out.write(`  weight ${r.from} used as ${r.to}\n`);
     if (loaded.ignored.length) out.write(`  ignored weights: ${loaded.ignored.join(', ')}\n`);
+  }
+  cli.train.model = await resolveModelSpec(cli.model, loaded?.model.spec);
+  let model;
+  try {
+    model = modelOf(cli.train);
+  } catch (e) {
+    throw new CliError(e instanceof Error ? e.message : String(e), e instanceof OptionsError || e instanceof UsageError ? 2 : 1);
+  }
+  if (loaded) {
+    if (loaded.params.length !== model.params.length || loaded.model.params.entries.some((p, i) => p.name !== model.params.entries[i]?.name || p.shape.join() !== model.params.entries[i].shape.join())) {
+      throw new CliError(`--init ${cli.init}: its weights are for another model than --model ${cli.model}`, 2);
+    }
     initialWeights = floatsToBase64(loaded.params);
   }
   // Fail before training, not after it, when the output directory cannot be created.
@@ -229,7 +244,7 @@ async function train(cli: CliOptions): Promise<void> {
     throw new CliError(`--out ${cli.out}: cannot create the directory: ${e instanceof Error ? e.message : String(e)}`);
   }
 
-  out.write(`${summary()}\n\n`);
+  out.write(`${summary(model)}\n\n`);
 
   const printer = new EventPrinter();
   const cleanup: (() => Promise<void>)[] = [];
@@ -266,7 +281,7 @@ async function train(cli: CliOptions): Promise<void> {
 
   // Outputs.
   const weights = base64ToFloats(result.weights);
-  const files = await saveModelFiles(outDir, weights, { dropout: cli.train.dropout });
+  const files = await saveModelFiles(outDir, model, weights);
   const history: History = { epochs: result.epochs, test: { loss: result.test.loss, accuracy: result.test.accuracy } };
   const historyPath = join(outDir, 'history.json');
   // NaN (no validation split) is written as null.
@@ -298,7 +313,7 @@ async function main(argv: string[]): Promise<number> {
     await train(command.options);
     return 0;
   } catch (e) {
-    if (e instanceof CliError) {
+    if (e instanceof CliError || e instanceof UsageError) {
       process.stderr.write(`error: ${e.message}\n`);
       return e.exitCode;
     }

@@ -1,6 +1,7 @@
 // Node-only: reads and writes a TensorFlow.js layers model (model.json + weight files) on disk.
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import type { ModelInfo } from '../model/model-info.ts';
 import { exportModel, readModel, WEIGHTS_FILE, WeightsFormatError, type ExportOptions, type ImportResult } from './tfjs-model.ts';
 
 /** `path` may be a model.json or a directory holding one. */
@@ -60,10 +61,11 @@ export async function loadModelFiles(path: string): Promise<ImportResult & { pat
 /** Writes `dir`/model.json and `dir`/weights.bin (creating dir); returns their paths. */
 export async function saveModelFiles(
   dir: string,
+  model: ModelInfo,
   flat: Float32Array,
   options: ExportOptions = {},
 ): Promise<{ modelJson: string; weightsBin: string }> {
-  const { modelJson, weightsBin } = exportModel(flat, options);
+  const { modelJson, weightsBin } = exportModel(model, flat, options);
   await mkdir(dir, { recursive: true });
   const jsonPath = join(dir, 'model.json');
   const binPath = join(dir, options.weightsPath ?? WEIGHTS_FILE);

@@ -2,15 +2,19 @@
  * Weights in TensorFlow.js "layers-model" format: a model.json (the Keras Sequential topology
  * plus a weights manifest) and one or more binary files of little-endian values.
  *
- * - `exportModel(flat)` writes this project's flat parameter buffer (PARAMS layout, see
- *   src/model/params.ts) as model.json + weights.bin, loadable by `tf.loadLayersModel`.
- * - `importModel(json, weights)` reads a model.json saved by this project, by TensorFlow.js
- *   (`model.save`) or converted from Keras (`tensorflowjs_converter`), validates it and returns
- *   the flat parameter buffer. Every problem found is collected into one WeightsFormatError.
+ * - `exportModel(model, flat)` writes a model's flat parameter buffer (its parameter table's
+ *   layout, src/model/param-table.ts) as model.json (the topology with the real layer options)
+ *   + weights.bin, loadable by `tf.loadLayersModel`.
+ * - `readModel(json, weights)` reads a model.json saved by this project, by TensorFlow.js
+ *   (`model.save`) or converted from Keras (`tensorflowjs_converter`): the model from its
+ *   topology (or the table given), the weights validated into the flat parameter buffer.
+ *   Every problem found is collected into one WeightsFormatError.
  *
  * Browser-safe: no node imports (the disk helpers are in files.ts).
  */
-import { LAYERS, PARAMS, PARAM_BUFFER_LENGTH, DROPOUT_RATES, IMAGE, C0, type ParamSpec } from '../model/index.ts';
+import type { ParamSpec, ParamTable } from '../model/param-table.ts';
+import { modelInfo, type ModelInfo } from '../model/model-info.ts';
+import { parseModelConfig, toTfjsTopology } from '../model/model-spec.ts';
 
 /** Name of the single weights file that exportModel describes. */
 export const WEIGHTS_FILE = 'weights.bin';
@@ -42,133 +46,43 @@ export interface ModelJson {
 }
 
 export interface ExportOptions {
-  /** Dropout rates written into the topology (default: the Keras model's 0.25, 0.25, 0.5). */
-  dropout?: readonly [number, number, number];
   /** generatedBy field (default 'webgpu-mnist-trainer'). */
   generatedBy?: string;
   /** Name of the weights file in the manifest (default 'weights.bin'). */
   weightsPath?: string;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Export
-
-const GLOROT_UNIFORM = { class_name: 'GlorotUniform', config: { seed: null } };
-const ZEROS = { class_name: 'Zeros', config: {} };
-
-function conv2dConfig(name: string, filters: number, first: boolean): Record<string, unknown> {
-  return {
-    class_name: 'Conv2D',
-    config: {
-      name,
-      trainable: true,
-      ...(first ? { batch_input_shape: [null, IMAGE, IMAGE, C0], dtype: 'float32' } : {}),
-      filters,
-      kernel_size: [3, 3],
-      strides: [1, 1],
-      padding: 'valid',
-      data_format: 'channels_last',
-      dilation_rate: [1, 1],
-      activation: 'relu',
-      use_bias: true,
-      kernel_initializer: GLOROT_UNIFORM,
-      bias_initializer: ZEROS,
-      kernel_regularizer: null,
-      bias_regularizer: null,
-      activity_regularizer: null,
-      kernel_constraint: null,
-      bias_constraint: null,
-    },
-  };
+/** The Keras Sequential topology of a model, as tfjs-layers serializes it. */
+export function modelTopology(model: ModelInfo): Record<string, unknown> {
+  return toTfjsTopology(model.spec, `tfjs-layers ${TFJS_LAYERS_VERSION}`);
 }
 
-function checkRates(dropout: readonly number[]): void {
-  if (dropout.length !== 3 || dropout.some((r) => !(r >= 0 && r < 1))) {
-    throw new RangeError(`dropout: expected three rates in [0, 1), got [${dropout.join(', ')}]`);
-  }
-}
-
-/** The Keras Sequential topology of the model, as tfjs-layers serializes it. */
-export function modelTopology(dropout: readonly [number, number, number] = DROPOUT_RATES): Record<string, unknown> {
-  checkRates(dropout);
-  let dropoutIndex = 0;
-  const layers = LAYERS.map((l, i) => {
-    switch (l.type) {
-      case 'Conv2D':
-        return conv2dConfig(l.name, l.outputShape[2], i === 0);
-      case 'MaxPooling2D':
-        return {
-          class_name: 'MaxPooling2D',
-          config: {
-            name: l.name,
-            trainable: true,
-            pool_size: [2, 2],
-            padding: 'valid',
-            strides: [2, 2],
-            data_format: 'channels_last',
-          },
-        };
-      case 'Dropout':
-        return {
-          class_name: 'Dropout',
-          config: { name: l.name, trainable: true, rate: dropout[dropoutIndex++], noise_shape: null, seed: null },
-        };
-      case 'Flatten':
-        return { class_name: 'Flatten', config: { name: l.name, trainable: true } };
-      case 'Dense':
-        return {
-          class_name: 'Dense',
-          config: {
-            name: l.name,
-            trainable: true,
-            units: l.outputShape[0],
-            activation: l.activation,
-            use_bias: true,
-            kernel_initializer: GLOROT_UNIFORM,
-            bias_initializer: ZEROS,
-            kernel_regularizer: null,
-            bias_regularizer: null,
-            activity_regularizer: null,
-            kernel_constraint: null,
-            bias_constraint: null,
-          },
-        };
-    }
-  });
-  return {
-    class_name: 'Sequential',
-    config: { name: 'sequential', layers },
-    keras_version: `tfjs-layers ${TFJS_LAYERS_VERSION}`,
-    backend: 'tensor_flow.js',
-  };
-}
-
-/** The manifest of exportModel's weights file: one group, one path, the eight tensors in PARAMS order. */
-export function weightsManifest(path: string = WEIGHTS_FILE): WeightsManifestGroup[] {
-  return [{ paths: [path], weights: PARAMS.map((p) => ({ name: p.name, shape: [...p.shape], dtype: 'float32' })) }];
+/** The manifest of exportModel's weights file: one group, one path, every tensor in table order. */
+export function weightsManifest(table: ParamTable, path: string = WEIGHTS_FILE): WeightsManifestGroup[] {
+  return [{ paths: [path], weights: table.entries.map((p) => ({ name: p.name, shape: [...p.shape], dtype: 'float32' })) }];
 }
 
 /**
  * model.json (as an object, ready for JSON.stringify) and weights.bin (the tensors of
- * `flat` in PARAMS order, without the alignment padding, little-endian float32).
+ * `flat` in table order, without the alignment padding, little-endian float32).
  */
-export function exportModel(flat: Float32Array, options: ExportOptions = {}): { modelJson: ModelJson; weightsBin: Uint8Array } {
-  if (flat.length !== PARAM_BUFFER_LENGTH) {
-    throw new RangeError(`exportModel: parameter buffer has ${flat.length} floats, expected ${PARAM_BUFFER_LENGTH}`);
+export function exportModel(model: ModelInfo, flat: Float32Array, options: ExportOptions = {}): { modelJson: ModelJson; weightsBin: Uint8Array } {
+  const table = model.params;
+  if (flat.length !== table.length) {
+    throw new RangeError(`exportModel: parameter buffer has ${flat.length} floats, expected ${table.length}`);
   }
-  const total = PARAMS.reduce((a, p) => a + p.size, 0);
-  const weightsBin = new Uint8Array(total * 4);
+  const weightsBin = new Uint8Array(table.count * 4);
   const view = new DataView(weightsBin.buffer);
   let byte = 0;
-  for (const p of PARAMS) {
+  for (const p of table.entries) {
     for (let i = 0; i < p.size; i++, byte += 4) view.setFloat32(byte, flat[p.offset + i], true);
   }
   const modelJson: ModelJson = {
     format: 'layers-model',
     generatedBy: options.generatedBy ?? GENERATED_BY,
     convertedBy: null,
-    modelTopology: modelTopology(options.dropout ?? DROPOUT_RATES),
-    weightsManifest: weightsManifest(options.weightsPath ?? WEIGHTS_FILE),
+    modelTopology: modelTopology(model),
+    weightsManifest: weightsManifest(table, options.weightsPath ?? WEIGHTS_FILE),
   };
   return { modelJson, weightsBin };
 }
@@ -194,17 +108,19 @@ export type WeightsInput = ArrayBuffer | ArrayBufferView | Map<string, ArrayBuff
 export interface ImportOptions {
   /** Name of the model file used in messages (default 'model.json'). */
   source?: string;
+  /** The model whose parameter table the weights fill (default: the model of the file's topology). */
+  model?: ModelInfo;
 }
 
 export interface ImportResult {
-  /** Flat parameter buffer, PARAMS layout, PARAM_BUFFER_LENGTH floats (padding zero). */
+  /** The model the weights were read for. */
+  model: ModelInfo;
+  /** Flat parameter buffer in the model's table layout (padding zero). */
   params: Float32Array;
   /** Weights that were matched under another name (by prefix or by layer order). */
   renamed: { from: string; to: string }[];
   /** Weights in the file that this model does not use (e.g. optimizer state). */
   ignored: string[];
-  /** Dropout rates read from the topology, when it has exactly three Dropout layers. */
-  dropout?: [number, number, number];
 }
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8, uint8: 1, uint16: 2, float16: 2 };
@@ -284,7 +200,7 @@ function splitName(name: string): { layer: string; weight: string } {
 type LayerKind = 'conv' | 'dense';
 
 function expectedKind(p: ParamSpec): LayerKind {
-  return p.shape.length === 4 || p.name.startsWith('conv') ? 'conv' : 'dense';
+  return p.shape.length === 4 ? 'conv' : 'dense';
 }
 
 function parseJson(modelJson: unknown, source: string): Record<string, unknown> {
@@ -384,6 +300,8 @@ export function readModel(modelJson: unknown, weights: WeightsInput, options: Im
   const json = parseJson(modelJson, source);
   const groups = parseManifest(json, source);
   const problems: string[] = [];
+  const model = options.model ?? modelOfTopology(json, source);
+  const PARAMS = model.params.entries;
 
   // Where every weight lies inside its group's bytes.
   const located: Located[] = [];
@@ -466,13 +384,13 @@ export function readModel(modelJson: unknown, weights: WeightsInput, options: Im
       renamed.push({ from: suffixed[0].entry.name, to: p.name });
     }
   }
-  if (bound.size < PARAMS.length) bindByOrder(located, json.modelTopology, bound, renamed, problems);
+  if (bound.size < PARAMS.length) bindByOrder(PARAMS, located, json.modelTopology, bound, renamed, problems);
 
   // Which layer names did we use, so that everything else is "ignored".
   const used = new Set([...bound.values()].map((l) => l.entry.name));
   const ignored = located.filter((l) => !used.has(l.entry.name)).map((l) => l.entry.name);
 
-  const params = new Float32Array(PARAM_BUFFER_LENGTH);
+  const params = new Float32Array(model.params.length);
   for (const p of PARAMS) {
     const l = bound.get(p.name);
     if (!l) continue; // reported by bindByOrder
@@ -498,14 +416,17 @@ export function readModel(modelJson: unknown, weights: WeightsInput, options: Im
   }
   if (problems.length > 0) throw new WeightsFormatError(problems, source);
 
-  const result: ImportResult = { params, renamed, ignored };
-  const rates = topologyLayers(json.modelTopology)
-    .filter((l) => l.className === 'Dropout')
-    .map((l) => l.config.rate);
-  if (rates.length === 3 && rates.every((r) => typeof r === 'number' && r >= 0 && r < 1)) {
-    result.dropout = rates as [number, number, number];
+  return { model, params, renamed, ignored };
+}
+
+/** The model of a model.json's topology (a clear error naming the file where it is not one this project supports). */
+function modelOfTopology(json: Record<string, unknown>, source: string): ModelInfo {
+  if (json.modelTopology === undefined) throw new WeightsFormatError(['no modelTopology: the file does not say which model the weights are for'], source);
+  try {
+    return modelInfo(parseModelConfig(json.modelTopology));
+  } catch (e) {
+    throw new WeightsFormatError([`modelTopology: ${e instanceof Error ? e.message : String(e)}`], source);
   }
-  return result;
 }
 
 /**
@@ -513,6 +434,7 @@ export function readModel(modelJson: unknown, weights: WeightsInput, options: Im
  * order they appear, onto conv2d, conv2d_1 and dense, dense_1.
  */
 function bindByOrder(
+  PARAMS: readonly ParamSpec[],
   located: Located[],
   topology: unknown,
   bound: Map<string, Located>,
@@ -591,7 +513,7 @@ function bindByOrder(
 /**
  * Validates a TensorFlow.js layers model (model.json object or text, and its weights: one
  * buffer holding every manifest path concatenated in order, or a Map from path to bytes) and
- * returns the flat parameter buffer in PARAMS layout. Throws WeightsFormatError listing every
+ * returns the flat parameter buffer in the model's table layout. Throws WeightsFormatError listing every
  * problem found.
  */
 export function importModel(modelJson: unknown, weightsBin: WeightsInput, options: ImportOptions = {}): Float32Array {

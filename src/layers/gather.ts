@@ -1,6 +1,6 @@
 // Batch gather: the training (or test) set lives on the GPU as bytes; an index buffer (one
 // epoch's order) and StepState.batch select the batch, and one kernel writes x = pixel/255
-// (B, 28, 28, 1) f32 and the labels (B) u32. No per-step upload.
+// (B, H, W, C) f32 and the labels (B) u32. No per-step upload.
 //
 // Evaluation: build a second gather with its own StepState-shaped buffer
 // (createGatherState) and an identity index buffer, and set its batch number with
@@ -15,19 +15,18 @@ import type { GpuContext } from './types.ts';
 
 /** Invocations per workgroup of batch_gather (one packed word = 4 pixels each). */
 export const GATHER_WORKGROUP_SIZE = 64;
-/** Pixels per MNIST image (28 x 28 x 1). */
-export const IMAGE_PIXELS = 28 * 28;
-const WORDS = IMAGE_PIXELS / 4;
 
 export interface GatherConfig {
   /** Samples per batch B. */
   batch: number;
   /** Images in the resident set (indices are clamped to it). */
   imageCount: number;
+  /** Values per image H * W * C (a multiple of 4: the kernel moves 4 pixels per invocation). */
+  pixels: number;
 }
 
 export interface GatherBuffers {
-  /** From uploadImages: (imageCount * 784) bytes packed 4 per u32 */
+  /** From uploadImages: (imageCount * pixels) bytes packed 4 per u32 */
   images: GPUBuffer;
   /** From uploadLabels: (imageCount) u32 */
   labels: GPUBuffer;
@@ -35,7 +34,7 @@ export interface GatherBuffers {
   indices: GPUBuffer;
   /** StepState; its `batch` field picks indices[batch * B .. batch * B + B) */
   state: GPUBuffer;
-  /** (B, 28, 28, 1) f32 */
+  /** (B, H, W, C) f32 */
   output: GPUBuffer;
   /** (B) u32 */
   outputLabels: GPUBuffer;
@@ -51,10 +50,10 @@ const layout = tgpu.bindGroupLayout({
   outputLabels: { storage: d.arrayOf(d.u32), access: 'mutable' },
 });
 
-/** The training/test pixels (count * 784 bytes, image-major) as a GPU buffer of packed u32 words. */
-export function uploadImages(device: GPUDevice, pixels: Uint8Array, label = 'images'): GPUBuffer {
-  if (pixels.length % IMAGE_PIXELS !== 0) throw new Error(`uploadImages: ${pixels.length} bytes is not a whole number of 28x28 images`);
-  return createBufferWith(device, pixels, label);
+/** The training/test pixels (count * pixels bytes, image-major) as a GPU buffer of packed u32 words. */
+export function uploadImages(device: GPUDevice, bytes: Uint8Array, pixels: number, label = 'images'): GPUBuffer {
+  if (bytes.length % pixels !== 0) throw new Error(`uploadImages: ${bytes.length} bytes is not a whole number of ${pixels}-value images`);
+  return createBufferWith(device, bytes, label);
 }
 
 /** Labels (one byte per image) widened to one u32 per image. */
@@ -77,8 +76,12 @@ export function createGather(
   config: GatherConfig,
   buffers: GatherBuffers,
 ): { dispatch: Dispatch; destroy(): void } {
-  const { batch, imageCount } = config;
+  const { batch, imageCount, pixels } = config;
   if (!Number.isInteger(batch) || batch < 1) throw new Error(`gather: bad batch ${batch}`);
+  if (!Number.isInteger(pixels) || pixels < 4 || pixels % 4 !== 0) {
+    throw new Error(`gather: ${pixels} values per image; the gather needs a multiple of 4 (H * W * C)`);
+  }
+  const WORDS = pixels / 4;
   if (!Number.isInteger(imageCount) || imageCount < 1) throw new Error(`gather: bad imageCount ${imageCount}`);
   const scaleTable = Float32Array.from({ length: 256 }, (_, p) => p / 255);
   const scale = createBufferWith(ctx.device, scaleTable, 'gather.scale');

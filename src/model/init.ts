@@ -1,7 +1,8 @@
 /**
- * Keras-compatible initialisation: kernels glorot_uniform, biases zero.
+ * Keras-compatible initialisation: kernels glorot_uniform, biases zero, BatchNormalization's
+ * gamma and moving variance one (each tensor's `init` in the parameter table).
  */
-import { PARAMS, PARAM_BUFFER_LENGTH, type ParamSpec } from './params.ts';
+import type { ParamTable } from './param-table.ts';
 import { Rng } from './rng.ts';
 
 /** fan_in and fan_out as Keras computes them (conv: receptive field * channels). */
@@ -19,20 +20,17 @@ export function glorotLimit(shape: readonly number[]): number {
   return Math.sqrt(6 / (fanIn + fanOut));
 }
 
-function isKernel(p: ParamSpec): boolean {
-  return p.name.endsWith('/kernel');
-}
-
 /**
- * A fresh flat parameter buffer (length PARAM_BUFFER_LENGTH, padding zero): kernels drawn
- * uniformly from [-limit, limit) with the glorot limit, biases zero. Deterministic for
- * a seed (the same seed gives the same weights), tensors filled in table order.
+ * A fresh flat parameter buffer (the table's length, padding zero): glorot_uniform tensors
+ * drawn uniformly from [-limit, limit), the others zero or one. Deterministic for a seed (the
+ * same seed gives the same weights), the random tensors filled in table order.
  */
-export function initParams(seed: number): Float32Array {
-  const flat = new Float32Array(PARAM_BUFFER_LENGTH);
+export function initParams(table: ParamTable, seed: number): Float32Array {
+  const flat = new Float32Array(table.length);
   const rng = new Rng(seed);
-  for (const p of PARAMS) {
-    if (!isKernel(p)) continue;
+  for (const p of table.entries) {
+    if (p.init === 'ones') flat.fill(1, p.offset, p.offset + p.size);
+    if (p.init !== 'glorot_uniform') continue;
     const limit = glorotLimit(p.shape);
     for (let i = 0; i < p.size; i++) flat[p.offset + i] = (rng.nextFloat() * 2 - 1) * limit;
   }

@@ -1,19 +1,20 @@
-// One split of MNIST resident on the GPU: images packed 4 pixels per u32, labels as u32,
+// One split of a dataset resident on the GPU: images packed 4 pixels per u32, labels as u32,
 // uploaded once. Batches are selected on the GPU through index buffers.
 import type { MnistSplit } from '../data/mnist.ts';
 import { createBufferWith } from '../gpu/buffers.ts';
 
 export interface GpuImages {
-  images: GPUBuffer; // (N * 784 / 4) u32: 4 pixels per word, little-endian
+  images: GPUBuffer; // (N * pixels / 4) u32: 4 pixels per word, little-endian
   labels: GPUBuffer; // (N) u32
   count: number;
   destroy(): void;
 }
 
-/** Uploads the first `count` images and labels of a split. */
-export function uploadSplit(device: GPUDevice, split: MnistSplit, count: number, label: string): GpuImages {
+/** Uploads the first `count` images (of `pixels` bytes each) and labels of a split. */
+export function uploadSplit(device: GPUDevice, split: MnistSplit, count: number, pixels: number, label: string): GpuImages {
   if (count < 1 || count > split.count) throw new Error(`${label}: cannot upload ${count} of ${split.count} images`);
-  const images = createBufferWith(device, split.images.subarray(0, count * 784), `${label} images`);
+  if (split.images.length < count * pixels) throw new Error(`${label}: ${split.images.length} bytes hold fewer than ${count} images of ${pixels} values`);
+  const images = createBufferWith(device, split.images.subarray(0, count * pixels), `${label} images`);
   const labels = createBufferWith(device, Uint32Array.from(split.labels.subarray(0, count)), `${label} labels`);
   return {
     images,

@@ -1,5 +1,7 @@
 // Validation of trainer options: one clear message per bad value.
 import type { TrainOptions } from './types.ts';
+import { withDropout, type ModelSpec } from '../model/model-spec.ts';
+import { modelInfo, type ModelInfo } from '../model/model-info.ts';
 
 export class OptionsError extends Error {
   constructor(message: string) {
@@ -22,8 +24,8 @@ export function validateOptions(o: TrainOptions): void {
     throw new OptionsError(`learningRate: expected a positive number, got ${o.learningRate}`);
   }
   if (!(o.momentum >= 0 && o.momentum < 1)) throw new OptionsError(`momentum: expected 0 <= m < 1, got ${o.momentum}`);
-  if (o.dropout.length !== 3 || o.dropout.some((r) => !(r >= 0 && r < 1))) {
-    throw new OptionsError(`dropout: expected three rates in [0, 1), got ${o.dropout.join(',')}`);
+  if (o.dropout !== null && o.dropout.some((r) => !(r >= 0 && r < 1))) {
+    throw new OptionsError(`dropout: expected rates in [0, 1), got ${o.dropout.join(',')}`);
   }
   if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) {
     throw new OptionsError(`seed: expected an integer in [0, 2^32), got ${o.seed}`);
@@ -32,4 +34,17 @@ export function validateOptions(o: TrainOptions): void {
   if (!(o.validationSplit >= 0 && o.validationSplit < 1)) {
     throw new OptionsError(`validationSplit: expected 0 <= f < 1, got ${o.validationSplit}`);
   }
+}
+
+/** The model the options describe: the spec with the Dropout rates of `dropout` applied, its shapes inferred. */
+export function modelOf(o: Pick<TrainOptions, 'model' | 'dropout'>): ModelInfo {
+  let spec: ModelSpec = o.model;
+  if (o.dropout !== null) {
+    try {
+      spec = withDropout(spec, o.dropout);
+    } catch (e) {
+      throw new OptionsError(e instanceof Error ? e.message : String(e));
+    }
+  }
+  return modelInfo(spec);
 }

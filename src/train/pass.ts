@@ -9,6 +9,7 @@ import { createStorageBuffer, writeBuffer } from '../gpu/buffers.ts';
 import type { Dispatch } from '../gpu/kernel.ts';
 import type { GpuContext } from '../layers/types.ts';
 import { createModelPlan, type ModelPlan } from './model-plan.ts';
+import type { ModelInfo } from '../model/model-info.ts';
 import { MetricsReadback } from './metrics-readback.ts';
 import type { GpuImages } from './dataset-gpu.ts';
 
@@ -18,7 +19,6 @@ export interface PassConfig {
   count: number;
   batch: number;
   training: boolean;
-  dropout: readonly [number, number, number];
 }
 
 export interface PassBuffers {
@@ -45,6 +45,7 @@ export class Pass {
 
   constructor(
     private readonly ctx: GpuContext,
+    model: ModelInfo,
     config: PassConfig,
     buffers: PassBuffers,
   ) {
@@ -79,11 +80,10 @@ export class Pass {
       batch: b,
       imageCount: buffers.data.count,
       slots: this.batches,
-      dropout: config.dropout,
       training: config.training,
     });
-    this.main = createModelPlan(ctx, planConfig(this.batch), shared(this.indices));
-    this.tailPlan = this.tailIndices ? createModelPlan(ctx, planConfig(this.tail), shared(this.tailIndices)) : undefined;
+    this.main = createModelPlan(ctx, model, planConfig(this.batch), shared(this.indices));
+    this.tailPlan = this.tailIndices ? createModelPlan(ctx, model, planConfig(this.tail), shared(this.tailIndices)) : undefined;
   }
 
   /** Sets which images form the batches: order (count) of image indices. */
@@ -110,7 +110,7 @@ export class Pass {
     return k < this.fullBatches ? this.main.inference : this.tailPlan!.inference;
   }
 
-  /** Logits buffer (B, 10) of the plan that runs batch k. */
+  /** Logits buffer (B, classes) of the plan that runs batch k. */
   logits(k: number): GPUBuffer {
     return k < this.fullBatches ? this.main.logits : this.tailPlan!.logits;
   }

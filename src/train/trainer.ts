@@ -9,8 +9,7 @@ import { describeAdapter } from '../gpu/device.ts';
 import { createBufferWith, createStorageBuffer, readF32, writeBuffer } from '../gpu/buffers.ts';
 import { encodeDispatches, type Dispatch } from '../gpu/kernel.ts';
 import type { Mnist } from '../data/mnist.ts';
-import { CLASSES, IMAGE } from '../model/architecture.ts';
-import { PARAM_BUFFER_LENGTH } from '../model/params.ts';
+import type { ModelInfo } from '../model/model-info.ts';
 import { initParams } from '../model/init.ts';
 import { Rng } from '../model/rng.ts';
 import type { GpuContext } from '../layers/types.ts';
@@ -18,7 +17,7 @@ import { createOptimizer, type OptimizerPlan } from '../layers/optimizer.ts';
 import { createStepBegin, createStepEnd, createStepState, writeEpochStart } from '../layers/step-state.ts';
 import { uploadSplit, type GpuImages } from './dataset-gpu.ts';
 import { Pass, identityOrder } from './pass.ts';
-import { validateOptions } from './options.ts';
+import { modelOf, validateOptions } from './options.ts';
 import type { Evaluation, History, TrainEvent, TrainOptions } from './types.ts';
 
 /** Batch size of evaluation and prediction passes. */
@@ -55,14 +54,16 @@ export interface FitControl {
 
 export class Trainer {
   readonly options: TrainOptions;
+  /** The model trained: its layers' shapes and the parameter table. */
+  readonly model: ModelInfo;
   readonly trainCount: number;
   readonly validationCount: number;
   private readonly ctx: GpuContext;
   private readonly owned: { destroy(): void }[] = [];
-  private readonly params: GPUBuffer; // (PARAM_BUFFER_LENGTH) f32
-  private readonly grads: GPUBuffer; // (PARAM_BUFFER_LENGTH) f32
-  private readonly moment1: GPUBuffer; // (PARAM_BUFFER_LENGTH) f32: Adam m / SGD velocity
-  private readonly moment2: GPUBuffer; // (PARAM_BUFFER_LENGTH) f32: Adam v
+  private readonly params: GPUBuffer; // (model.params.length) f32
+  private readonly grads: GPUBuffer; // (model.params.length) f32
+  private readonly moment1: GPUBuffer; // (model.params.length) f32: Adam m / SGD velocity
+  private readonly moment2: GPUBuffer; // (model.params.length) f32: Adam v
   private readonly trainState: GPUBuffer; // StepState
   private readonly evalState: GPUBuffer; // StepState of evaluation passes
   private readonly optimizer: OptimizerPlan;
@@ -87,6 +88,9 @@ export class Trainer {
     initialWeights: Float32Array | undefined,
   ) {
     this.options = options;
+    const model = modelOf(options);
+    this.model = model;
+    checkDataMatchesModel(data, model);
     const { device, root } = gpu;
     this.ctx = { device, root };
     void gpu.lost.then((info) => {
@@ -100,10 +104,11 @@ export class Trainer {
     this.validationCount = total - this.trainCount;
     if (this.trainCount < 1) throw new Error('no training samples left after the validation split');
 
-    const f32 = (label: string) => createStorageBuffer(device, PARAM_BUFFER_LENGTH * 4, label);
-    const weights = initialWeights ?? initParams(options.seed);
-    if (weights.length !== PARAM_BUFFER_LENGTH) {
-      throw new Error(`initial weights have ${weights.length} floats, expected ${PARAM_BUFFER_LENGTH}`);
+    const length = model.params.length;
+    const f32 = (label: string) => createStorageBuffer(device, length * 4, label);
+    const weights = initialWeights ?? initParams(model.params, options.seed);
+    if (weights.length !== length) {
+      throw new Error(`initial weights have ${weights.length} floats, expected ${length}`);
     }
     this.params = createBufferWith(device, weights, 'params');
     this.grads = f32('grads');
@@ -117,7 +122,7 @@ export class Trainer {
 
     this.optimizer = createOptimizer(
       this.ctx,
-      { kind: options.optimizer, length: PARAM_BUFFER_LENGTH, lr: options.learningRate, momentum: options.momentum },
+      { kind: options.optimizer, length, lr: options.learningRate, momentum: options.momentum },
       { params: this.params, grads: this.grads, m: this.moment1, v: this.moment2, state: this.trainState },
     );
     this.owned.push(this.optimizer);
@@ -125,10 +130,10 @@ export class Trainer {
     this.stepEnd = createStepEnd(this.ctx, this.trainState);
     this.evalEnd = createStepEnd(this.ctx, this.evalState);
 
-    const trainData = uploadSplit(device, data.train, total, 'train');
-    const testData = uploadSplit(device, data.test, data.test.count, 'test');
+    const trainData = uploadSplit(device, data.train, total, model.inputSize, 'train');
+    const testData = uploadSplit(device, data.test, data.test.count, model.inputSize, 'test');
     this.predictImages = {
-      images: createStorageBuffer(device, EVAL_BATCH * IMAGE * IMAGE, 'predict images'),
+      images: createStorageBuffer(device, EVAL_BATCH * model.inputSize, 'predict images'),
       labels: createStorageBuffer(device, EVAL_BATCH * 4, 'predict labels'),
       count: EVAL_BATCH,
       destroy() {
@@ -139,17 +144,18 @@ export class Trainer {
     this.owned.push(trainData, testData, this.predictImages);
 
     const common = { params: this.params, grads: this.grads };
-    const noDropout = [0, 0, 0] as const;
     this.trainPass = new Pass(
       this.ctx,
-      { label: 'train', count: this.trainCount, batch: options.batchSize, training: true, dropout: options.dropout },
+      model,
+      { label: 'train', count: this.trainCount, batch: options.batchSize, training: true },
       { ...common, data: trainData, state: this.trainState },
     );
     this.owned.push(this.trainPass);
     if (this.validationCount > 0) {
       this.validationPass = new Pass(
         this.ctx,
-        { label: 'validation', count: this.validationCount, batch: EVAL_BATCH, training: false, dropout: noDropout },
+        model,
+        { label: 'validation', count: this.validationCount, batch: EVAL_BATCH, training: false },
         { ...common, data: trainData, state: this.evalState },
       );
       this.validationPass.setOrder(identityOrder(this.validationCount, this.trainCount));
@@ -157,19 +163,21 @@ export class Trainer {
     }
     this.testPass = new Pass(
       this.ctx,
-      { label: 'test', count: testData.count, batch: EVAL_BATCH, training: false, dropout: noDropout },
+      model,
+      { label: 'test', count: testData.count, batch: EVAL_BATCH, training: false },
       { ...common, data: testData, state: this.evalState },
     );
     this.testPass.setOrder(identityOrder(testData.count));
     this.predictPass = new Pass(
       this.ctx,
-      { label: 'predict', count: EVAL_BATCH, batch: EVAL_BATCH, training: false, dropout: noDropout },
+      model,
+      { label: 'predict', count: EVAL_BATCH, batch: EVAL_BATCH, training: false },
       { ...common, data: this.predictImages, state: this.evalState },
     );
     this.predictPass.setOrder(identityOrder(EVAL_BATCH));
     this.logitsStaging = device.createBuffer({
       label: 'logits staging',
-      size: EVAL_BATCH * CLASSES * 4,
+      size: EVAL_BATCH * model.classes * 4,
       usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
     });
     this.owned.push(this.testPass, this.predictPass, this.logitsStaging);
@@ -341,11 +349,12 @@ export class Trainer {
     return this.validationPass ? this.runEvaluation(this.validationPass) : undefined;
   }
 
-  /** Class probabilities (N, 10) for N images given as bytes (N, 28, 28). */
-  async predict(images: Uint8Array, count = images.length / (IMAGE * IMAGE)): Promise<Float32Array> {
-    const pixels = IMAGE * IMAGE;
+  /** Class probabilities (N, classes) for N images given as bytes (N, H, W, C). */
+  async predict(images: Uint8Array, count = images.length / this.model.inputSize): Promise<Float32Array> {
+    const pixels = this.model.inputSize;
+    const CLASSES = this.model.classes;
     if (!Number.isInteger(count) || count < 0 || images.length < count * pixels) {
-      throw new Error(`predict: expected (N, 28, 28) bytes, got ${images.length} bytes for ${count} images`);
+      throw new Error(`predict: expected (N, ${this.model.inputShape.join(', ')}) bytes, got ${images.length} bytes for ${count} images`);
     }
     const { device } = this.gpu;
     const out = new Float32Array(count * CLASSES);
@@ -362,21 +371,21 @@ export class Trainer {
       device.queue.submit([encoder.finish()]);
       await this.logitsStaging.mapAsync(GPUMapMode.READ, 0, n * CLASSES * 4);
       const logits = new Float32Array(this.logitsStaging.getMappedRange(0, n * CLASSES * 4));
-      softmaxRows(logits, out.subarray(first * CLASSES, (first + n) * CLASSES));
+      softmaxRows(logits, out.subarray(first * CLASSES, (first + n) * CLASSES), CLASSES);
       this.logitsStaging.unmap();
     }
     return out;
   }
 
-  /** The flat parameters (PARAM_BUFFER_LENGTH floats, PARAMS layout). */
+  /** The flat parameters (model.params.length floats, the model's parameter table layout). */
   async getWeights(): Promise<Float32Array> {
-    return readF32(this.gpu.device, this.params, PARAM_BUFFER_LENGTH);
+    return readF32(this.gpu.device, this.params, this.model.params.length);
   }
 
   /** Replaces the parameters (optimizer moments are kept). */
   setWeights(weights: Float32Array): void {
-    if (weights.length !== PARAM_BUFFER_LENGTH) {
-      throw new Error(`weights have ${weights.length} floats, expected ${PARAM_BUFFER_LENGTH}`);
+    if (weights.length !== this.model.params.length) {
+      throw new Error(`weights have ${weights.length} floats, expected ${this.model.params.length}`);
     }
     writeBuffer(this.gpu.device, this.params, weights);
   }
@@ -404,8 +413,8 @@ function summarize(pass: Pass, lossSums: Float32Array, correct: Uint32Array, bat
   return { loss: loss / count, accuracy: right / count, count };
 }
 
-/** Row-wise softmax of (N, 10) logits into `out`. */
-function softmaxRows(logits: Float32Array, out: Float32Array): void {
+/** Row-wise softmax of (N, classes) logits into `out`. */
+function softmaxRows(logits: Float32Array, out: Float32Array, CLASSES: number): void {
   for (let r = 0; r < out.length / CLASSES; r++) {
     const row = logits.subarray(r * CLASSES, (r + 1) * CLASSES);
     const max = Math.max(...row);
@@ -413,4 +422,15 @@ function softmaxRows(logits: Float32Array, out: Float32Array): void {
     for (let c = 0; c < CLASSES; c++) sum += Math.exp(row[c] - max);
     for (let c = 0; c < CLASSES; c++) out[r * CLASSES + c] = Math.exp(row[c] - max) / sum;
   }
+}
+
+/** The dataset's images must be the model's input (28x28x1 bytes) and its labels the model's classes. */
+function checkDataMatchesModel(data: Mnist, model: ModelInfo): void {
+  const pixels = data.train.images.length / Math.max(1, data.train.count);
+  if (pixels !== model.inputSize) {
+    throw new Error(
+      `the model's input (${model.inputShape.join(', ')}) holds ${model.inputSize} values per image, the dataset's images ${pixels}`,
+    );
+  }
+  if (model.classes !== 10) throw new Error(`the model ends in ${model.classes} classes, the dataset has 10`);
 }

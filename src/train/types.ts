@@ -1,9 +1,13 @@
 // The trainer's public vocabulary: options, events and history, shared by the CLI, the page
 // and the benchmarks. The same option names are used on the command line and on the page.
+import { DEFAULT_SPEC } from '../model/presets.ts';
+import type { ModelSpec } from '../model/model-spec.ts';
 
 export type OptimizerKind = 'adam' | 'sgd';
 
 export interface TrainOptions {
+  /** The model (a checked Keras Sequential; default the seed's network, models/mnist-cnn.json). */
+  model: ModelSpec;
   /** Passes over the training data. Keras example: 12. */
   epochs: number;
   batchSize: number;
@@ -12,8 +16,11 @@ export interface TrainOptions {
   learningRate: number;
   /** SGD momentum (ignored by Adam). */
   momentum: number;
-  /** Dropout rates after pool 1, pool 2 and dense 128 (0 disables that dropout). */
-  dropout: [number, number, number];
+  /**
+   * Dropout rates replacing the model's: one for every Dropout layer, or one per Dropout layer in
+   * order (0 disables that dropout); null keeps the model's own rates.
+   */
+  dropout: number[] | null;
   /** Seeds initialisation, shuffling and the dropout RNG. */
   seed: number;
   /** Use only the first N training images (null: all 60,000). */
@@ -25,12 +32,13 @@ export interface TrainOptions {
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
+  model: DEFAULT_SPEC,
   epochs: 12,
   batchSize: 128,
   optimizer: 'adam',
   learningRate: 0.001,
   momentum: 0.9,
-  dropout: [0.25, 0.25, 0.5],
+  dropout: null,
   seed: 1,
   limit: null,
   validationSplit: 0.1,

@@ -1,5 +1,7 @@
 // The options form: reads and writes every TrainOptions field, plus the page's own
 // settings (how many test images to evaluate, whether to start from the current model).
+import { DEFAULT_SPEC } from '../model/presets.ts';
+import { dropoutRates } from '../model/model-spec.ts';
 import { validateOptions } from '../train/options.ts';
 import type { OptimizerKind, TrainOptions } from '../train/types.ts';
 
@@ -24,6 +26,7 @@ function num(form: HTMLFormElement, name: string, label: string): number {
 export function readForm(form: HTMLFormElement): FormValues {
   const limitRaw = input(form, 'limit').value.trim();
   const options: TrainOptions = {
+    model: DEFAULT_SPEC,
     epochs: num(form, 'epochs', 'Epochs'),
     batchSize: num(form, 'batchSize', 'Batch size'),
     optimizer: (form.elements.namedItem('optimizer') as HTMLSelectElement).value as OptimizerKind,
@@ -48,7 +51,7 @@ export function writeForm(form: HTMLFormElement, options: TrainOptions, evalCoun
   (form.elements.namedItem('optimizer') as HTMLSelectElement).value = options.optimizer;
   input(form, 'learningRate').value = String(options.learningRate);
   input(form, 'momentum').value = String(options.momentum);
-  options.dropout.forEach((r, i) => (input(form, `dropout${i}`).value = String(r)));
+  (options.dropout ?? dropoutRates(options.model)).forEach((r, i) => (input(form, `dropout${i}`).value = String(r)));
   input(form, 'seed').value = String(options.seed);
   input(form, 'limit').value = options.limit === null ? '' : String(options.limit);
   input(form, 'validationSplit').value = String(options.validationSplit);

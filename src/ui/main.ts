@@ -1,5 +1,6 @@
 // The page: wires the controls, charts, results, drawing pad and model files to the training
 // worker. Nothing here touches the GPU; every message goes through protocol.ts.
+import { DEFAULT_MODEL } from '../model/presets.ts';
 import { NO_WEBGPU_HELP } from '../gpu/device.ts';
 import { summary } from '../model/summary.ts';
 import type { EpochRecord, TrainEvent, TrainOptions } from '../train/types.ts';
@@ -492,7 +493,7 @@ const pad = (() => {
 // Boot
 
 function boot(): void {
-  $('summary').textContent = summary();
+  $('summary').textContent = summary(DEFAULT_MODEL);
   wireOptimizerDefaults(form);
   refreshButtons();
   if (!('gpu' in navigator) || !navigator.gpu) {

@@ -1,6 +1,8 @@
 /// <reference lib="webworker" />
 // The training worker: owns the GPU device, the MNIST data and the Trainer. Everything GPU
 // happens here so the page never freezes. Speaks the protocol in protocol.ts.
+import { DEFAULT_MODEL } from '../model/presets.ts';
+import { dropoutRates, parseModelConfig } from '../model/model-spec.ts';
 import { acquireGpu, describeAdapter, WebGpuUnavailableError, type Gpu } from '../gpu/device.ts';
 import { fetchMnist, MNIST_URL_PATH, type Mnist } from '../data/mnist.ts';
 import { DeviceLostError, Trainer, TrainingStoppedError } from '../train/trainer.ts';
@@ -236,8 +238,7 @@ async function handle(msg: PageToWorker): Promise<void> {
       if (!model) return post({ type: 'error', context: 'save', message: 'there is no model to save yet' });
       try {
         const flat = await exclusive(() => model.getWeights());
-        const opts = training ? model.options : undefined;
-        const { modelJson, weightsBin } = exportModel(flat, opts ? { dropout: opts.dropout } : {});
+        const { modelJson, weightsBin } = exportModel(model.model, flat);
         post({ type: 'saved', modelJson: JSON.stringify(modelJson, null, 1), weights: weightsBin }, [weightsBin.buffer]);
       } catch (e) {
         post({ type: 'error', context: 'save', message: errorMessage(e) });
@@ -251,7 +252,8 @@ async function handle(msg: PageToWorker): Promise<void> {
         // One binary file: take it whatever its name (downloads get renamed, e.g. "weights (1).bin").
         const weights =
           msg.weights.length === 1 ? msg.weights[0].data : new Map(msg.weights.map((w) => [w.name, w.data] as const));
-        imported = readModel(msg.modelJson, weights, { source: msg.modelJsonName });
+        // The page trains the default model: the file's weights must fit its parameter table.
+        imported = readModel(msg.modelJson, weights, { source: msg.modelJsonName, model: trainer?.model ?? DEFAULT_MODEL });
       } catch (e) {
         return post({ type: 'error', context: 'load', message: errorMessage(e) });
       }
@@ -259,7 +261,7 @@ async function handle(msg: PageToWorker): Promise<void> {
       try {
         await replaceModel(imported.params);
         const notes = imported.renamed.length ? ` (${imported.renamed.length} weights matched by layer order)` : '';
-        post({ type: 'loaded', message: `Loaded ${msg.modelJsonName} + ${msg.weights.map((w) => w.name).join(' + ')}${notes}.`, dropout: imported.dropout });
+        post({ type: 'loaded', message: `Loaded ${msg.modelJsonName} + ${msg.weights.map((w) => w.name).join(' + ')}${notes}.`, dropout: fileDropoutRates(msg.modelJson) });
         post({ type: 'model-ready' });
       } catch (e) {
         post({ type: 'error', context: 'load', message: errorMessage(e) });
@@ -310,3 +312,14 @@ getGpu().catch((e: unknown) => {
   if (e instanceof WebGpuUnavailableError) post({ type: 'unavailable', message: e.message });
   else post({ type: 'error', context: 'gpu', message: `Could not start WebGPU: ${errorMessage(e)}` });
 });
+
+/** The Dropout rates of a model.json's topology, when it has the default model's three (for the form). */
+function fileDropoutRates(modelJson: unknown): [number, number, number] | undefined {
+  try {
+    const json = typeof modelJson === 'string' ? JSON.parse(modelJson) : modelJson;
+    const rates = dropoutRates(parseModelConfig(json));
+    return rates.length === 3 ? [rates[0], rates[1], rates[2]] : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,47 @@
+// The model a run trains (--model): a preset by name, a Keras Sequential config from a file
+// (a .keras file's config.json or a TF.js model.json), or, with --init alone, the topology of
+// the model.json it starts from. Every problem is a UsageError (exit 2) naming the file and,
+// for a bad config, the layer and option.
+import { readFile } from 'node:fs/promises';
+import { isPresetName, presetSpec, DEFAULT_SPEC, PRESET_NAMES } from '../model/presets.ts';
+import { parseModelConfig, type ModelSpec } from '../model/model-spec.ts';
+import { UsageError } from './options.ts';
+
+/** Largest model config file read (a config is a few kilobytes; this refuses /dev/zero and the like). */
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+async function readConfigFile(path: string): Promise<unknown> {
+  let bytes: Buffer;
+  try {
+    const { stat } = await import('node:fs/promises');
+    const st = await stat(path);
+    if (!st.isFile()) throw new UsageError(`--model ${path}: not a regular file`);
+    if (st.size > MAX_CONFIG_BYTES) throw new UsageError(`--model ${path}: ${st.size} bytes is too large for a model config`);
+    bytes = await readFile(path);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    const looksLikeName = !/[/\\.]/.test(path);
+    const hint = looksLikeName ? ` (not a preset either: ${PRESET_NAMES.join(', ')})` : '';
+    throw new UsageError(`--model ${path}: cannot read it${hint}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch (e) {
+    throw new UsageError(`--model ${path}: not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/**
+ * The spec of --model (a preset name or a file), else `fromInit` (the --init model's own
+ * topology), else the default preset.
+ */
+export async function resolveModelSpec(model: string | null, fromInit?: ModelSpec): Promise<ModelSpec> {
+  if (model === null) return fromInit ?? DEFAULT_SPEC;
+  if (isPresetName(model)) return presetSpec(model);
+  const json = await readConfigFile(model);
+  try {
+    return parseModelConfig(json);
+  } catch (e) {
+    throw new UsageError(`--model ${model}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}

@@ -1,0 +1,137 @@
+// The builders of single layers, by Keras type: each returns the layer's segment, or
+// undefined where the configuration is not one its kernels handle (the next builder of the
+// type is then tried). Kernels that serve a special case (the seed's 3x3 ReLU convolution)
+// come before the general ones.
+import type { LayerInfo } from '../model/model-info.ts';
+import type { LayerTypeName } from '../model/layers/index.ts';
+import type { Dispatch } from '../gpu/kernel.ts';
+import { identitySegment, outputCount, type Segment, type SegmentIo, type SingleLayerBuilder } from './segment-types.ts';
+import type { GpuContext, LayerPlan } from './types.ts';
+import { createConv2d, type Conv2dConfig } from './conv2d.ts';
+import { createDense, type DenseConfig } from './dense.ts';
+import { createDropout } from './dropout.ts';
+import { createMaxPool } from './maxpool.ts';
+
+/** Conv2D 3x3 'valid' stride 1 with bias and ReLU, the configuration of src/layers/conv2d.ts's kernels. */
+export function isFastConv(l: LayerInfo | undefined): boolean {
+  if (l?.spec.type !== 'Conv2D') return false;
+  const o = l.spec.options;
+  const cin = l.inputShape[2];
+  return (
+    o.kernelSize.join() === '3,3' && o.strides.join() === '1,1' && o.padding === 'valid' && o.activation === 'relu' &&
+    o.useBias && o.filters % 4 === 0 && (cin < 8 || cin % 8 === 0)
+  );
+}
+
+function offset(l: LayerInfo, weight: string): number {
+  const p = l.weights.find((w) => w.weight === weight);
+  if (!p) throw new Error(`${l.spec.name} has no ${weight}`);
+  return p.offset;
+}
+
+export function convConfig(l: LayerInfo, batch: number, inferenceOnly: boolean): Conv2dConfig {
+  const [height, width, inChannels] = l.inputShape;
+  return {
+    name: l.spec.name, batch, height, width, inChannels, outChannels: l.outputShape[2],
+    kernelOffset: offset(l, 'kernel'), biasOffset: offset(l, 'bias'), inferenceOnly,
+  };
+}
+
+export function denseConfig(l: LayerInfo, batch: number, inferenceOnly: boolean): DenseConfig {
+  if (l.spec.type !== 'Dense') throw new Error(`${l.spec.name} is not a Dense layer`);
+  return {
+    name: l.spec.name, batch, inFeatures: l.inputShape[0], outFeatures: l.spec.options.units,
+    relu: l.spec.options.activation === 'relu', weightOffset: offset(l, 'kernel'), biasOffset: offset(l, 'bias'), inferenceOnly,
+  };
+}
+
+/** A segment of one layer built by `create` (training: forward and backward; evaluation: inference). */
+function layerSegment(
+  layer: LayerInfo,
+  training: boolean,
+  create: (ctx: GpuContext, io: SegmentIo) => LayerPlan & { inference?: Dispatch[] },
+): Segment {
+  return {
+    layers: [layer],
+    identity: false,
+    build(ctx, io) {
+      const p = create(ctx, io);
+      const forward = training ? p.forward : (p.inference ?? p.forward);
+      return { parts: [{ name: layer.spec.name, forward, backward: training ? p.backward : [] }], destroy: () => p.destroy() };
+    },
+  };
+}
+
+const fastConv: SingleLayerBuilder = (l, pc) =>
+  isFastConv(l)
+    ? layerSegment(l, pc.training, (ctx, io) =>
+        createConv2d(ctx, convConfig(l, io.batch, !pc.training), {
+          input: io.input, output: io.output, params: io.params, grads: io.grads, outputGrad: io.outputGrad, inputGrad: io.inputGrad,
+        }),
+      )
+    : undefined;
+
+/** Dense with bias and ReLU or no activation (a final softmax is the loss's: the layer writes logits). */
+const dense: SingleLayerBuilder = (l, pc) => {
+  if (l.spec.type !== 'Dense') return undefined;
+  const { activation, useBias } = l.spec.options;
+  const ok = useBias && (activation === 'relu' || activation === 'linear' || (activation === 'softmax' && pc.isLast(l)));
+  if (!ok) return undefined;
+  return layerSegment(l, pc.training, (ctx, io) =>
+    createDense(ctx, denseConfig(l, io.batch, !pc.training), {
+      input: io.input, output: io.output, params: io.params, grads: io.grads, outputGrad: io.outputGrad, inputGrad: io.inputGrad,
+    }),
+  );
+};
+
+const floorMaxPool2x2: SingleLayerBuilder = (l, pc) => {
+  if (l.spec.type !== 'MaxPooling2D') return undefined;
+  const o = l.spec.options;
+  if (o.padding !== 'valid' || o.poolSize.join() !== '2,2' || o.strides.join() !== '2,2') return undefined;
+  const [height, width, channels] = l.inputShape;
+  return layerSegment(l, pc.training, (ctx, io) =>
+    createMaxPool(
+      ctx,
+      { name: l.spec.name, batch: io.batch, height, width, channels, inferenceOnly: !pc.training || !io.inputGrad },
+      { input: io.input, output: io.output, outputGrad: io.outputGrad, inputGrad: io.inputGrad },
+    ),
+  );
+};
+
+/** Inverted dropout in training; the identity in evaluation and at rate 0. */
+const dropout: SingleLayerBuilder = (l, pc) => {
+  if (l.spec.type !== 'Dropout') return undefined;
+  const rate = l.spec.options.rate;
+  if (!pc.training || rate === 0) return identitySegment(l);
+  return layerSegment(l, true, (ctx, io) => {
+    const d = createDropout(
+      ctx,
+      { name: l.spec.name, batch: io.batch, count: outputCount(l), rate, layerId: pc.dropoutId(l) },
+      // Without an input gradient (nothing before it has weights) the backward is not needed: its
+      // kernel is bound to the output buffer but never dispatched.
+      { input: io.input, output: io.output, outputGrad: io.outputGrad!, inputGrad: io.inputGrad ?? io.output, state: io.state },
+    );
+    return { ...d, backward: io.inputGrad ? d.backward : [] };
+  });
+};
+
+const passThrough: SingleLayerBuilder = (l) => identitySegment(l);
+
+/** Activation: linear, and the final softmax (the loss's), compute nothing. */
+const identityActivation: SingleLayerBuilder = (l, pc) => {
+  if (l.spec.type !== 'Activation') return undefined;
+  const a = l.spec.options.activation;
+  return a === 'linear' || (a === 'softmax' && pc.isLast(l)) ? identitySegment(l) : undefined;
+};
+
+export const SINGLE_LAYER_BUILDERS: { readonly [K in LayerTypeName]: readonly SingleLayerBuilder[] } = {
+  Conv2D: [fastConv],
+  MaxPooling2D: [floorMaxPool2x2],
+  AveragePooling2D: [],
+  GlobalAveragePooling2D: [],
+  Flatten: [passThrough],
+  Dropout: [dropout],
+  Activation: [identityActivation],
+  BatchNormalization: [],
+  Dense: [dense],
+};
