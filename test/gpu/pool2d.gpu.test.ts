@@ -4,13 +4,15 @@
 // gradients), pool 3 'valid' on 7x7, a rectangular pool and stride, C = 3 and 5, batch 1 and odd
 // batches, and max pooling on inputs with many exact ties (the first cell in row-major window
 // order wins, so arg-max positions must match exactly). Each case also builds the inference-only
-// twin (no arg-max, no backward), which must give the same output.
+// twin (no arg-max, no backward), which must give the same output. The seed's case (2x2, stride 2,
+// valid, odd size) is also checked exactly against the seed's own reference (test/reference/pool.ts).
 import { describe, expect, it } from 'vitest';
 import { createPool2d, pool2dGeometry, type Pool2dConfig, type Pool2dKind } from '../../src/layers/pool2d.ts';
 import { createBufferWith, createStorageBuffer, readF32, readU32 } from '../../src/gpu/buffers.ts';
 import { runDispatches } from '../../src/gpu/kernel.ts';
 import { Rng } from '../../src/model/rng.ts';
 import { pool2dBackward, pool2dForward } from '../reference/pool2d.ts';
+import { maxpool2x2Backward, maxpool2x2Forward } from '../reference/pool.ts';
 import { compareToReference } from './compare.ts';
 import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
 
@@ -116,6 +118,35 @@ describe('pool2d', () => {
       });
     });
   }
+
+  it('2x2 stride 2 valid equals the seed reference exactly (B=3, 11x11x5, ties)', async () => {
+    const { root, device } = await getGpu();
+    const [B, H, W, C] = [3, 11, 11, 5];
+    const rng = new Rng(2024);
+    const inN = B * H * W * C;
+    const outN = B * 5 * 5 * C;
+    const x = Float32Array.from({ length: inN }, () => rng.nextInt(3));
+    const dy = Float32Array.from({ length: outN }, () => rng.nextFloat() * 2 - 1);
+    const seed = maxpool2x2Forward(Float64Array.from(x), B, H, W, C);
+    const dxSeed = maxpool2x2Backward(Float64Array.from(dy), seed.argmax, B, H, W, C);
+    await expectNoGpuErrors(device, async () => {
+      const input = createBufferWith(device, x, 'x'); // (B, 11, 11, C)
+      const output = createStorageBuffer(device, outN * 4, 'y'); // (B, 5, 5, C)
+      const outputGrad = createBufferWith(device, dy, 'dy'); // (B, 5, 5, C)
+      const inputGrad = createBufferWith(device, new Float32Array(inN).fill(789), 'dx'); // (B, 11, 11, C)
+      const pool = createPool2d(
+        { root, device },
+        { name: 'pool', kind: 'max', batch: B, height: H, width: W, channels: C, poolHeight: 2, poolWidth: 2, strideHeight: 2, strideWidth: 2, padding: 'valid' },
+        { input, output, outputGrad, inputGrad },
+      );
+      runDispatches(device, [...pool.forward, ...pool.backward]);
+      expect(Array.from(await readF32(device, output, outN))).toEqual(Array.from(seed.y));
+      expect(Array.from(await readU32(device, pool.argmax!, outN))).toEqual(Array.from(seed.window));
+      expect(Array.from(await readF32(device, inputGrad, inN))).toEqual(Array.from(Float32Array.from(dxSeed)));
+      pool.destroy();
+      for (const b of [input, output, outputGrad, inputGrad]) b.destroy();
+    });
+  });
 
   it('bad configurations get clear errors', async () => {
     const { root, device } = await getGpu();
