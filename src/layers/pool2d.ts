@@ -99,9 +99,17 @@ export function createPool2d(ctx: GpuContext, config: Pool2dConfig, buffers: Poo
   const outCount = batch * HO * WO * C;
   const inCount = batch * H * W * C;
   const shape = {
-    H, W, C, HO, WO,
-    PH: config.poolHeight, PW: config.poolWidth, SH: config.strideHeight, SW: config.strideWidth,
-    PAD_TOP: padTop, PAD_LEFT: padLeft,
+    H,
+    W,
+    C,
+    HO,
+    WO,
+    PH: config.poolHeight,
+    PW: config.poolWidth,
+    SH: config.strideHeight,
+    SW: config.strideWidth,
+    PAD_TOP: padTop,
+    PAD_LEFT: padLeft,
     IS_MAX: isMax ? 1 : 0,
     WORKGROUP_SIZE: POOL2D_WORKGROUP_SIZE,
   };
