@@ -68,14 +68,20 @@ export const dropoutLib = { dropoutKey, dropoutKeep, dropoutKeep4 };
 // the activation's OUTPUT y (what a forward pass stores): relu 1 where y > 0 (0 at y = 0, as
 // TensorFlow), sigmoid y (1 - y), tanh 1 - y^2, linear 1. test/reference/activation.ts is the
 // float64 twin.
+// tanh's argument is clamped to +-TANH_SATURATION: WGSL's tanh returns NaN for large |x| on some
+// implementations (SwiftShader: NaN at |x| = 100), and in float32 tanh(x) already rounds to +-1
+// for |x| > 9.1, so the clamp changes no value.
+const TANH_SATURATION = 15;
 export const activate = tgpu.fn([d.f32, d.u32], d.f32)`(x: f32, act: u32) -> f32 {
   switch act {
     case 1u: { return max(x, 0.0); }
     case 2u: { return 1.0 / (1.0 + exp(-x)); }
-    case 3u: { return tanh(x); }
+    case 3u: { return tanh(clamp(x, -TANH_SATURATION, TANH_SATURATION)); }
     default: { return x; }
   }
-}`.$name('activate');
+}`
+  .$uses({ TANH_SATURATION })
+  .$name('activate');
 
 export const activationGrad = tgpu.fn([d.f32, d.u32], d.f32)`(y: f32, act: u32) -> f32 {
   switch act {

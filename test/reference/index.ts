@@ -8,3 +8,6 @@ export * from './dense.ts';
 export * from './loss.ts';
 export * from './optim.ts';
 export * from './model.ts';
+export * from './pool2d.ts';
+export * from './global-avg-pool.ts';
+export * from './activation-layer.ts';

@@ -1,0 +1,35 @@
+// activation_forward_softmax: Activation('softmax') over the last axis, for a softmax that is not
+// the network's final layer (the final one is fused into the loss).
+// One invocation computes ONE row r of N elements:
+//   y[r, i] = exp(x[r, i] - m) / sum_k exp(x[r, k] - m),  m = max_k x[r, k]  (no overflow).
+//
+// Bindings:
+//   input:  (ROWS, N) f32, read
+//   output: (ROWS, N) f32, written (first the exponentials, then divided by their sum)
+// Overrides: N (row length), ROWS (= B), WORKGROUP_SIZE.
+
+override WORKGROUP_SIZE: u32;
+override N: u32;
+override ROWS: u32;
+
+// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
+// the invocation index is linearised over it, and the surplus invocations fail the bounds check.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(num_workgroups) nwg: vec3u,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let r = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
+  if (r >= ROWS) { return; }
+  let base = r * N;
+  var m = layout.$.input[base];
+  for (var i = 1u; i < N; i++) { m = max(m, layout.$.input[base + i]); }
+  var sum = 0.0;
+  for (var i = 0u; i < N; i++) {
+    let e = exp(layout.$.input[base + i] - m);
+    layout.$.output[base + i] = e;
+    sum += e;
+  }
+  for (var i = 0u; i < N; i++) { layout.$.output[base + i] = layout.$.output[base + i] / sum; }
+}

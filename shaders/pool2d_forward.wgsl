@@ -1,0 +1,73 @@
+// pool2d_forward: MaxPooling2D / AveragePooling2D, any pool size, stride and padding, NHWC.
+// One invocation computes ONE pooled output element (b, i, j, c) from the real (non-padded)
+// cells of its window, rows i*SH - PAD_TOP .. +PH-1, columns j*SW - PAD_LEFT .. +PW-1:
+//   IS_MAX:  the largest cell; ties go to the first in row-major window order (strict `>`,
+//            as TensorFlow); with SAVE_ARGMAX also its window position di * PW + dj
+//            (di, dj counted in the padded window).
+//   average: the sum of the real cells divided by their number (padding counts nowhere).
+// Every window holds at least one real cell (pool2dGeometry's 'same' padding is < pool).
+//
+// Bindings:
+//   input:  (B, H, W, C) f32, read
+//   output: (B, HO, WO, C) f32, written
+//   argmax: (B, HO, WO, C) u32, written when IS_MAX && SAVE_ARGMAX (else a placeholder, untouched)
+// Overrides: H, W, C, HO, WO, PH, PW, SH, SW, PAD_TOP, PAD_LEFT, COUNT = B*HO*WO*C,
+//   IS_MAX, SAVE_ARGMAX (bool), WORKGROUP_SIZE.
+
+override WORKGROUP_SIZE: u32;
+override H: u32;
+override W: u32;
+override C: u32;
+override HO: u32;
+override WO: u32;
+override PH: u32;
+override PW: u32;
+override SH: u32;
+override SW: u32;
+override PAD_TOP: u32;
+override PAD_LEFT: u32;
+override COUNT: u32;
+override IS_MAX: bool;
+override SAVE_ARGMAX: bool;
+
+// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
+// the invocation index is linearised over it, and the surplus invocations fail the bounds check.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(num_workgroups) nwg: vec3u,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let o = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
+  if (o >= COUNT) { return; }
+  let c = o % C;
+  let pix = o / C;
+  let j = pix % WO;
+  let rows = pix / WO;
+  let i = rows % HO;
+  let b = rows / HO;
+  let top = i32(i * SH) - i32(PAD_TOP);
+  let left = i32(j * SW) - i32(PAD_LEFT);
+  let hs = poolSpan(top, PH, H);
+  let ws = poolSpan(left, PW, W);
+  var best = layout.$.input[((b * H + hs.x) * W + ws.x) * C + c];
+  var pos = u32(i32(hs.x) - top) * PW + u32(i32(ws.x) - left);
+  var sum = 0.0;
+  for (var h = hs.x; h < hs.y; h++) {
+    let rowBase = (b * H + h) * W;
+    for (var w = ws.x; w < ws.y; w++) {
+      let v = layout.$.input[(rowBase + w) * C + c];
+      sum += v;
+      if (v > best) {
+        best = v;
+        pos = u32(i32(h) - top) * PW + u32(i32(w) - left);
+      }
+    }
+  }
+  if (IS_MAX) {
+    layout.$.output[o] = best;
+    if (SAVE_ARGMAX) { layout.$.argmax[o] = pos; }
+  } else {
+    layout.$.output[o] = sum / f32((hs.y - hs.x) * (ws.y - ws.x));
+  }
+}

@@ -1,0 +1,82 @@
+// GlobalAveragePooling2D (Keras): NHWC (B, H, W, C) -> (B, C), the mean over H x W per channel;
+// backward dx = dy / (H*W) broadcast over H x W. Nothing is stored between the passes.
+// An inferenceOnly layer builds the forward only.
+import tgpu from 'typegpu';
+import * as d from 'typegpu/data';
+import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
+import { linearIndex } from '../gpu/wgsl-lib.ts';
+import type { GpuContext, LayerPlan } from './types.ts';
+
+/** Invocations per workgroup of both kernels (one output / one dx element each). */
+export const GLOBAL_AVG_POOL_WORKGROUP_SIZE = 256;
+
+export interface GlobalAvgPoolConfig {
+  name: string;
+  batch: number;
+  /** Input (B, height, width, channels). */
+  height: number;
+  width: number;
+  channels: number;
+  /** Evaluation only: no backward; the gradient buffers are not needed. */
+  inferenceOnly?: boolean;
+}
+
+export interface GlobalAvgPoolBuffers {
+  /** (B, H, W, C) f32 */
+  input: GPUBuffer;
+  /** (B, C) f32 */
+  output: GPUBuffer;
+  /** (B, C) f32, dL/d output (required unless inferenceOnly) */
+  outputGrad?: GPUBuffer;
+  /** (B, H, W, C) f32, dL/d input (required unless inferenceOnly) */
+  inputGrad?: GPUBuffer;
+}
+
+export type GlobalAvgPoolPlan = LayerPlan & {
+  /** Evaluation forward: the same dispatches as `forward`. */
+  inference: Dispatch[];
+};
+
+const forwardLayout = tgpu.bindGroupLayout({
+  input: { storage: d.arrayOf(d.f32), access: 'readonly' },
+  output: { storage: d.arrayOf(d.f32), access: 'mutable' },
+});
+
+const backwardLayout = tgpu.bindGroupLayout({
+  outputGrad: { storage: d.arrayOf(d.f32), access: 'readonly' },
+  inputGrad: { storage: d.arrayOf(d.f32), access: 'mutable' },
+});
+
+export function createGlobalAvgPool(ctx: GpuContext, config: GlobalAvgPoolConfig, buffers: GlobalAvgPoolBuffers): GlobalAvgPoolPlan {
+  const { name, batch, height: H, width: W, channels: C, inferenceOnly = false } = config;
+  for (const [k, v] of Object.entries({ batch, height: H, width: W, channels: C })) {
+    if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: bad ${k} ${v}`);
+  }
+  const { outputGrad, inputGrad } = buffers;
+  if (!inferenceOnly && (!outputGrad || !inputGrad)) throw new Error(`${name}: outputGrad and inputGrad are required unless inferenceOnly`);
+  const shape = { HW: H * W, C, WORKGROUP_SIZE: GLOBAL_AVG_POOL_WORKGROUP_SIZE };
+  const outCount = batch * C;
+  const inCount = batch * H * W * C;
+
+  const fwd = new Kernel(ctx.root, {
+    shader: 'global_avg_pool_forward',
+    layout: forwardLayout,
+    constants: { ...shape, COUNT: outCount },
+    externals: { linearIndex },
+    variant: name,
+  });
+  const [fx, fy] = gridFor(outCount, GLOBAL_AVG_POOL_WORKGROUP_SIZE, `${name} forward`);
+  const forward = [fwd.dispatch(fwd.bind({ input: buffers.input, output: buffers.output }), fx, fy, 1, `${name}.forward`)];
+  if (inferenceOnly) return { forward, backward: [], inference: forward, destroy: () => {} };
+
+  const bwd = new Kernel(ctx.root, {
+    shader: 'global_avg_pool_backward',
+    layout: backwardLayout,
+    constants: { ...shape, COUNT: inCount },
+    externals: { linearIndex },
+    variant: name,
+  });
+  const [bx, by] = gridFor(inCount, GLOBAL_AVG_POOL_WORKGROUP_SIZE, `${name} backward`);
+  const backward = [bwd.dispatch(bwd.bind({ outputGrad: outputGrad!, inputGrad: inputGrad! }), bx, by, 1, `${name}.backward`)];
+  return { forward, backward, inference: forward, destroy: () => {} };
+}
