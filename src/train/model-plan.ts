@@ -175,7 +175,7 @@ export function createModelPlan(ctx: GpuContext, config: ModelPlanConfig, shared
   const dense1 = createDense(
     ctx,
     {
-      name: 'dense', batch: B, inFeatures: FLAT, outFeatures: HIDDEN, relu: true, outputGradMasked: true,
+      name: 'dense', batch: B, inFeatures: FLAT, outFeatures: HIDDEN, activation: 'relu', useBias: true, outputGradMasked: true,
       weightOffset: off('dense/kernel'), biasOffset: off('dense/bias'), inferenceOnly,
     },
     { input: d2, output: h, params, grads: training ? grads : undefined, outputGrad: grad?.dH, inputGrad: grad?.dD2 },
@@ -190,7 +190,7 @@ export function createModelPlan(ctx: GpuContext, config: ModelPlanConfig, shared
   const dense2 = createDense(
     ctx,
     {
-      name: 'dense_1', batch: B, inFeatures: HIDDEN, outFeatures: CLASSES, relu: false,
+      name: 'dense_1', batch: B, inFeatures: HIDDEN, outFeatures: CLASSES, activation: 'linear', useBias: true,
       weightOffset: off('dense_1/kernel'), biasOffset: off('dense_1/bias'), inferenceOnly,
     },
     { input: d3, output: logits, params, grads: training ? grads : undefined, outputGrad: grad?.dLogits, inputGrad: grad?.dD3 },
