@@ -58,6 +58,10 @@ export interface BatchNormBuffers {
   inputGrad?: GPUBuffer;
 }
 
+/**
+ * `forward` (training) moves the moving statistics in the parameter buffer each time it runs:
+ * replay it once per training step. An inferenceOnly plan's `forward` is `inference`.
+ */
 export type BatchNormPlan = LayerPlan & {
   /** Evaluation forward: normalises with the moving statistics (changes nothing). */
   inference: Dispatch[];
@@ -101,10 +105,31 @@ function checkedConfig(config: BatchNormConfig) {
   return { N, offsets };
 }
 
+/** Clear errors for buffers too small for the layer (WebGPU would clamp the accesses silently). */
+function checkBufferSizes(config: BatchNormConfig, N: number, buffers: BatchNormBuffers): void {
+  const { name, channels: C, scale, center } = config;
+  const tensorBytes = N * C * 4;
+  for (const key of ['input', 'output', 'outputGrad', 'inputGrad'] as const) {
+    const b = buffers[key];
+    if (b && b.size < tensorBytes) throw new Error(`${name}: ${key} holds ${b.size} bytes, needs ${tensorBytes} (${N} x ${C} f32)`);
+  }
+  const offsets = [config.movingMeanOffset, config.movingVarianceOffset];
+  if (scale && config.gammaOffset !== undefined) offsets.push(config.gammaOffset);
+  if (center && config.betaOffset !== undefined) offsets.push(config.betaOffset);
+  const end = Math.max(...offsets) + C;
+  for (const key of ['params', 'grads'] as const) {
+    const b = buffers[key];
+    if (b && b.size < end * 4) throw new Error(`${name}: ${key} holds ${b.size / 4} floats, the layer's tensors reach ${end}`);
+  }
+}
+
 export function createBatchNorm(ctx: GpuContext, config: BatchNormConfig, buffers: BatchNormBuffers): BatchNormPlan {
   const { name, channels: C, momentum, epsilon, center, scale, inferenceOnly = false } = config;
   const { N, offsets } = checkedConfig(config);
+  checkBufferSizes(config, N, buffers);
   const { device, root } = ctx;
+  const { grads, outputGrad, inputGrad } = buffers;
+  if (!inferenceOnly && (!grads || !outputGrad)) throw new Error(`${name}: grads and outputGrad are required unless inferenceOnly`);
   const WG = BATCH_NORM_WORKGROUP_SIZE;
   const shape = { WORKGROUP_SIZE: WG, ROWS: N, CHANNELS: C };
   const chunked = { ...shape, ROWS_PER_CHUNK: BATCH_NORM_ROWS_PER_CHUNK };
@@ -131,10 +156,8 @@ export function createBatchNorm(ctx: GpuContext, config: BatchNormConfig, buffer
     return k.dispatch(group, elementGrid[0], elementGrid[1], 1, `${name}.${inference ? 'inference' : 'normalize'}`);
   };
   const inference = [normalize(true)];
-  if (inferenceOnly || !partials) return { forward: inference, backward: [], inference, destroy };
+  if (inferenceOnly || !partials || !grads || !outputGrad) return { forward: inference, backward: [], inference, destroy };
 
-  const { grads, outputGrad, inputGrad } = buffers;
-  if (!grads || !outputGrad) throw new Error(`${name}: grads and outputGrad are required unless inferenceOnly`);
   const statsPartial = kernel('batch_norm_stats_partial', LAYOUTS.statsPartial, chunked);
   const statsFinalize = kernel('batch_norm_stats_finalize', LAYOUTS.statsFinalize, {
     ...chunked,

@@ -41,7 +41,7 @@ interface Case {
 const CASES: Case[] = [
   { batch: 3, rows: 9 * 9, C: 3, scale: true, center: true, momentum: 0.99, shift: 0, inputGrad: true }, // N = 243: 2 chunks
   { batch: 1, rows: 5 * 7, C: 5, scale: true, center: false, momentum: 0.9, shift: 2, inputGrad: true }, // batch 1, N = 35
-  { batch: 2, rows: 13 * 13, C: 16, scale: false, center: true, momentum: 0.99, shift: 50, inputGrad: true }, // N = 338: 3 chunks
+  { batch: 5, rows: 13 * 13, C: 16, scale: false, center: true, momentum: 0.99, shift: 50, inputGrad: true }, // N = 845: 7 chunks
   { batch: 37, rows: 1, C: 5, scale: false, center: false, momentum: 0.9, shift: -1, inputGrad: false }, // (B, C)
 ];
 
@@ -176,12 +176,13 @@ describe('batch norm', () => {
 
   it('refuses bad configs with clear errors', async () => {
     const { root, device } = await getGpu();
-    const buf = createStorageBuffer(device, 64, 'any');
+    const buf = createStorageBuffer(device, 96, 'x and y'); // (2 * 3, 4) f32
+    const params = createStorageBuffer(device, 64, 'params'); // the 4 tensors of 4 floats
     const base: BatchNormConfig = {
       name: 'bn', batch: 2, rows: 3, channels: 4, momentum: 0.99, epsilon: 1e-3, center: true, scale: true,
       gammaOffset: 0, betaOffset: 4, movingMeanOffset: 8, movingVarianceOffset: 12, inferenceOnly: true,
     };
-    const bufs = { input: buf, output: buf, params: buf };
+    const bufs = { input: buf, output: buf, params };
     const make = (patch: Partial<BatchNormConfig>, b: Parameters<typeof createBatchNorm>[2] = bufs) =>
       () => createBatchNorm({ root, device }, { ...base, ...patch }, b);
     expect(make({ channels: 0 })).toThrow(/bn: bad channels 0/);
@@ -192,6 +193,10 @@ describe('batch norm', () => {
     expect(make({ betaOffset: undefined })).toThrow(/center needs a betaOffset/);
     expect(make({ movingVarianceOffset: -4 })).toThrow(/bad MOVING_VARIANCE_OFFSET/);
     expect(make({ inferenceOnly: false })).toThrow(/grads and outputGrad are required/);
+    expect(make({ rows: 4 })).toThrow(/input holds 96 bytes, needs 128/);
+    expect(make({ movingVarianceOffset: 13 })).toThrow(/params holds 16 floats, the layer's tensors reach 17/);
+    make({})().destroy(); // the base config itself is fine
     buf.destroy();
+    params.destroy();
   });
 });

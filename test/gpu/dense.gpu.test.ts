@@ -5,10 +5,10 @@
 // only), shapes aligned to 4 but not to the 16x16 block (44->20, offsets 8 / 892) at batch 1,
 // 5, 37, and first-layer variants without an input gradient; every activation (linear, relu,
 // sigmoid, tanh) with and without a bias at 37->6, batch 5 ('tile4x4'), and tanh without a bias
-// at 44->20 (both variants). A
-// layer without a bias must neither read b (its slot holds garbage) nor write db. Gradient kernels must
-// write exactly their slices of the flat grads buffer and nothing else. An inference-only layer
-// (no gradient buffers) builds no backward and gives the same forward.
+// at 44->20 (both variants). A layer without a bias must neither read b (its slot holds garbage)
+// nor write db. Gradient kernels must write exactly their slices of the flat grads buffer and
+// nothing else. An inference-only layer (no gradient buffers) builds no backward and gives the
+// same forward.
 import { describe, expect, it } from 'vitest';
 import { createDense, defaultDenseVariant, denseVariantAllowed, DENSE_VARIANTS, type DenseConfig } from '../../src/layers/dense.ts';
 import { createBufferWith, createStorageBuffer, readF32 } from '../../src/gpu/buffers.ts';
