@@ -258,7 +258,7 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
   // kernel timed alone and its y / dx / dW+db compared with the promoted variant's.
   {
     const cfg = {
-      name: 'dense', batch: B, inFeatures: FLAT, outFeatures: HIDDEN, relu: true, outputGradMasked: true,
+      name: 'dense', batch: B, inFeatures: FLAT, outFeatures: HIDDEN, activation: 'relu' as const, useBias: true, outputGradMasked: true,
       weightOffset: paramSpec('dense/kernel').offset, biasOffset: paramSpec('dense/bias').offset,
     };
     const promoted = defaultDenseVariant(cfg);

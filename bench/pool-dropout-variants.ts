@@ -147,7 +147,7 @@ export async function poolDropoutVariants(
     const old = createDropout(ctx, drop, { input: buf.h, output: d3, outputGrad: buf.dD3, inputGrad: dH, state });
     const fused = createDropoutRelu(ctx, drop, { input: buf.h, output: d3, outputGrad: buf.dD3, inputGrad: gH, state });
     const dense = {
-      name: 'dense (bench)', batch: B, inFeatures: FLAT, outFeatures: HIDDEN, relu: true,
+      name: 'dense (bench)', batch: B, inFeatures: FLAT, outFeatures: HIDDEN, activation: 'relu' as const, useBias: true,
       weightOffset: paramSpec('dense/kernel').offset, biasOffset: paramSpec('dense/bias').offset,
     };
     const [gradsOld, gradsNew] = [f32(PARAM_BUFFER_LENGTH, 'dense grads'), f32(PARAM_BUFFER_LENGTH, 'dense fused grads')];

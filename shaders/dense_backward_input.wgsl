@@ -1,15 +1,15 @@
 // dense_backward_input (dense variant "tile4x4"; dense_backward_input_tile16x16 is the vec4
-// variant): dx = g W^T with g = dy, or g = dy * (y > 0) when the layer has a fused
-// ReLU (y is the stored post-activation output). One invocation computes a 4x4 register
+// variant): dx = g W^T with g = dL/d(pre-activation) = activationBackward(dy, y, ACT) (y the
+// stored post-activation output; ACT = 0, linear, when dy comes already through the activation). One invocation computes a 4x4 register
 // block of dx: rows (batch) n0..n0+3 and input features i0..i0+3, i0 varying fastest.
 // Out-of-range rows/columns are loaded clamped and not written.
 //
 // Bindings:
 //   outputGrad: (BATCH, OUT) f32, read (dL/d post-activation output)
-//   output:     (BATCH, OUT) f32, read (post-activation y; used only when RELU)
+//   output:     (BATCH, OUT) f32, read (post-activation y; read unless ACT is linear)
 //   params:     flat f32 parameter buffer, read; W (IN, OUT) at W_OFFSET
 //   inputGrad:  (BATCH, IN) f32, written
-// Overrides: BATCH, IN, OUT, W_OFFSET, RELU (bool), WORKGROUP_SIZE.
+// Overrides: BATCH, IN, OUT, W_OFFSET, ACT (activation code), WORKGROUP_SIZE.
 // Invocations: ceil(BATCH/4) * ceil(IN/4).
 
 override WORKGROUP_SIZE: u32;
@@ -17,12 +17,12 @@ override BATCH: u32;
 override IN: u32;
 override OUT: u32;
 override W_OFFSET: u32;
-override RELU: bool;
+override ACT: u32;
 
 fn grad(idx: u32) -> f32 {
   let g = layout.$.outputGrad[idx];
-  if (RELU) { return select(0.0, g, layout.$.output[idx] > 0.0); }
-  return g;
+  if (ACT == 0u) { return g; }
+  return activationBackward(g, layout.$.output[idx], ACT);
 }
 
 // The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):

@@ -1,21 +1,22 @@
-// dense_backward_input_tile16x16 (dense variant "tile16x16"): dx = g W^T with g = dy, or
-// g = dy * (y > 0) when the layer has a fused ReLU (y is the stored post-activation output);
+// dense_backward_input_tile16x16 (dense variant "tile16x16"): dx = g W^T with
+// g = dL/d(pre-activation) = activationBackward(dy, y, ACT) (y the stored post-activation output;
+// ACT = 0, linear, when dy comes already through the activation);
 // same contract as dense_backward_input (variant "tile4x4") with vec4 loads and a larger
 // register block, for SwiftShader, where a storage load costs as much as dozens of multiply-adds.
 // One invocation computes a 16x16 block of dx: rows (batch) n0..n0+15 and input features
 // i0..i0+15 (4 vec4 column groups; the column block varies fastest across invocations). Per
 // 4 output features o..o+3 it loads 16 vec4 of W (W[i, o..o+3], one per input feature) and
-// one vec4 of g per row (g[n, o..o+3]; with RELU also one of y), 32 loads (48 with RELU) for
+// one vec4 of g per row (g[n, o..o+3]; unless ACT is linear also one of y), 32 loads (48 with y) for
 // 1024 multiply-adds (256 dot products). Rows and column groups past BATCH/IN are loaded
 // clamped and not written.
 // Requires IN % 4 == 0, OUT % 4 == 0, W_OFFSET % 4 == 0 (defaultDenseVariant in src/layers/dense.ts).
 //
 // Bindings:
 //   outputGrad: (BATCH, OUT) f32 viewed as vec4, read (dL/d post-activation output)
-//   output:     (BATCH, OUT) f32 viewed as vec4, read (post-activation y; used only when RELU)
+//   output:     (BATCH, OUT) f32 viewed as vec4, read (post-activation y; read unless ACT is linear)
 //   params:     flat f32 parameter buffer viewed as vec4, read; W (IN, OUT) at float offset W_OFFSET
 //   inputGrad:  (BATCH, IN) f32 viewed as vec4 (IN/4 per row), written
-// Overrides: BATCH, IN, OUT, W_OFFSET, RELU (bool), WORKGROUP_SIZE.
+// Overrides: BATCH, IN, OUT, W_OFFSET, ACT (activation code), WORKGROUP_SIZE.
 // Invocations: ceil(BATCH/16) * ceil(IN/16).
 
 override WORKGROUP_SIZE: u32;
@@ -23,18 +24,18 @@ override BATCH: u32;
 override IN: u32;
 override OUT: u32;
 override W_OFFSET: u32;
-override RELU: bool;
+override ACT: u32;
 
 // 16 consecutive features of one row: 4 vec4 groups.
 struct Cols { c0: vec4f, c1: vec4f, c2: vec4f, c3: vec4f }
 // W[i0 + 4 j + m, o..o+3] in q<j>.c<m>, for the block's 16 input features.
 struct WRows { q0: Cols, q1: Cols, q2: Cols, q3: Cols }
 
-// g[idx] (a vec4 of 4 output features), masked with (y > 0) when RELU.
+// g[idx] (a vec4 of 4 output features), through the activation's derivative unless ACT is linear.
 fn grad(idx: u32) -> vec4f {
   let g = layout.$.outputGrad[idx];
-  if (RELU) { return select(vec4f(0.0), g, layout.$.output[idx] > vec4f(0.0)); }
-  return g;
+  if (ACT == 0u) { return g; }
+  return activationBackward4(g, layout.$.output[idx], ACT);
 }
 
 // a + (g . w.c0, g . w.c1, g . w.c2, g . w.c3): 4 input features of one row.

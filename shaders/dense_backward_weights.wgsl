@@ -1,18 +1,21 @@
 // dense_backward_weights (dense variant "tile4x4"; dense_backward_weights_tile16x16 is the
-// vec4 variant): dW = x^T g and db = sum over the batch of g, with g = dy, or
-// g = dy * (y > 0) when the layer has a fused ReLU. The batch reduction is short (BATCH), so
+// vec4 variant): dW = x^T g and, when USE_BIAS, db = sum over the batch of g, with
+// g = dL/d(pre-activation) = activationBackward(dy, y, ACT) (ACT = 0, linear, when dy comes
+// already through the activation). The batch reduction is short (BATCH), so
 // each invocation loops over the whole batch itself (no split-K, no atomics).
 // One invocation computes a 4x4 register block of dW: input features i0..i0+3 and output
 // features o0..o0+3 (o0 varying fastest); the invocations with i0 == 0 also write
-// db[o0..o0+3]. Gradients are WRITTEN (not accumulated). Out-of-range rows/columns are
+// db[o0..o0+3] (when USE_BIAS). Gradients are WRITTEN (not accumulated). Out-of-range rows/columns are
 // loaded clamped and not written.
 //
 // Bindings:
 //   input:      (BATCH, IN) f32, read (the forward's input x)
 //   outputGrad: (BATCH, OUT) f32, read (dL/d post-activation output)
-//   output:     (BATCH, OUT) f32, read (post-activation y; used only when RELU)
+//   output:     (BATCH, OUT) f32, read (post-activation y; read unless ACT is linear)
 //   grads:      flat f32 gradient buffer, written; dW (IN, OUT) at W_OFFSET, db (OUT) at B_OFFSET
-// Overrides: BATCH, IN, OUT, W_OFFSET, B_OFFSET, RELU (bool), WORKGROUP_SIZE.
+//               (written only when USE_BIAS)
+// Overrides: BATCH, IN, OUT, W_OFFSET, B_OFFSET, ACT (activation code), USE_BIAS (bool),
+// WORKGROUP_SIZE.
 // Invocations: ceil(IN/4) * ceil(OUT/4).
 
 override WORKGROUP_SIZE: u32;
@@ -21,17 +24,16 @@ override IN: u32;
 override OUT: u32;
 override W_OFFSET: u32;
 override B_OFFSET: u32;
-override RELU: bool;
+override ACT: u32;
+override USE_BIAS: bool;
 
 fn grad4(idx: vec4u) -> vec4f {
   let g = vec4f(layout.$.outputGrad[idx.x], layout.$.outputGrad[idx.y],
                 layout.$.outputGrad[idx.z], layout.$.outputGrad[idx.w]);
-  if (RELU) {
-    let y = vec4f(layout.$.output[idx.x], layout.$.output[idx.y],
-                  layout.$.output[idx.z], layout.$.output[idx.w]);
-    return select(vec4f(0.0), g, y > vec4f(0.0));
-  }
-  return g;
+  if (ACT == 0u) { return g; }
+  let y = vec4f(layout.$.output[idx.x], layout.$.output[idx.y],
+                layout.$.output[idx.z], layout.$.output[idx.w]);
+  return activationBackward4(g, y, ACT);
 }
 
 // The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
@@ -74,7 +76,7 @@ fn main(
       if (o < OUT) { layout.$.grads[W_OFFSET + i * OUT + o] = accs[r][c]; }
     }
   }
-  if (i0 == 0u) {
+  if (USE_BIAS && i0 == 0u) {
     for (var c = 0u; c < 4u; c++) {
       let o = o0 + c;
       if (o < OUT) { layout.$.grads[B_OFFSET + o] = accB[c]; }

@@ -1,25 +1,27 @@
-// dense_backward_weights_tile16x16 (dense variant "tile16x16"): dW = x^T g and db = sum over
-// the batch of g, with g = dy, or g = dy * (y > 0) when the layer has a fused ReLU; same
+// dense_backward_weights_tile16x16 (dense variant "tile16x16"): dW = x^T g and, when
+// USE_BIAS, db = sum over the batch of g, with g = dL/d(pre-activation) =
+// activationBackward(dy, y, ACT) (ACT = 0, linear, when dy comes already through the activation); same
 // contract as dense_backward_weights (variant "tile4x4") with vec4 loads and a larger register
 // block, for SwiftShader, where a storage load costs as much as dozens of multiply-adds. Each
 // invocation loops over the whole batch itself (no split-K, no atomics).
 // One invocation computes a 16x16 block of dW: input features i0..i0+15 (4 vec4 groups of
 // x[n, .]) and output features o0..o0+15 (4 vec4 groups of g[n, .]; the column block varies
-// fastest across invocations). Per 4 batch rows it loads 16 vec4 of x and 16 of g (with RELU
-// also 16 of y), 32 loads (48 with RELU) for 1024 multiply-adds. A last partial group of batch rows is
-// loaded clamped with its g zeroed. The invocations with i0 == 0 also write db[o0..o0+15].
+// fastest across invocations). Per 4 batch rows it loads 16 vec4 of x and 16 of g (unless ACT
+// is linear also 16 of y), 32 loads (48 with y) for 1024 multiply-adds. A last partial group of batch rows is
+// loaded clamped with its g zeroed. The invocations with i0 == 0 also write db[o0..o0+15] (when USE_BIAS).
 // Gradients are WRITTEN (not accumulated). Row/column groups past IN/OUT are loaded clamped
 // and not written.
-// Requires IN % 4 == 0, OUT % 4 == 0, W_OFFSET % 4 == 0, B_OFFSET % 4 == 0 (defaultDenseVariant
-// in src/layers/dense.ts).
+// Requires IN % 4 == 0, OUT % 4 == 0, W_OFFSET % 4 == 0 and, with USE_BIAS, B_OFFSET % 4 == 0
+// (defaultDenseVariant in src/layers/dense.ts).
 //
 // Bindings:
 //   input:      (BATCH, IN) f32 viewed as vec4 (IN/4 per row), read (the forward's input x)
 //   outputGrad: (BATCH, OUT) f32 viewed as vec4 (OUT/4 per row), read (dL/d post-activation output)
-//   output:     (BATCH, OUT) f32 viewed as vec4, read (post-activation y; used only when RELU)
+//   output:     (BATCH, OUT) f32 viewed as vec4, read (post-activation y; read unless ACT is linear)
 //   grads:      flat f32 gradient buffer viewed as vec4, written; dW (IN, OUT) at float offset
-//               W_OFFSET, db (OUT) at float offset B_OFFSET
-// Overrides: BATCH, IN, OUT, W_OFFSET, B_OFFSET, RELU (bool), WORKGROUP_SIZE.
+//               W_OFFSET, db (OUT) at float offset B_OFFSET (written only when USE_BIAS)
+// Overrides: BATCH, IN, OUT, W_OFFSET, B_OFFSET, ACT (activation code), USE_BIAS (bool),
+// WORKGROUP_SIZE.
 // Invocations: ceil(IN/16) * ceil(OUT/16).
 
 override WORKGROUP_SIZE: u32;
@@ -28,7 +30,8 @@ override IN: u32;
 override OUT: u32;
 override W_OFFSET: u32;
 override B_OFFSET: u32;
-override RELU: bool;
+override ACT: u32;
+override USE_BIAS: bool;
 
 // 16 consecutive features of one row: 4 vec4 groups.
 struct Cols { c0: vec4f, c1: vec4f, c2: vec4f, c3: vec4f }
@@ -55,11 +58,12 @@ fn loadX(row: u32, c: vec4u) -> Cols {
   return Cols(layout.$.input[row + c.x], layout.$.input[row + c.y], layout.$.input[row + c.z], layout.$.input[row + c.w]);
 }
 
-// g[idx] (a vec4 of 4 output features), masked with (y > 0) when RELU and zeroed when not live.
+// g[idx] (a vec4 of 4 output features), zeroed when not live, through the activation's
+// derivative unless ACT is linear.
 fn grad(idx: u32, live: bool) -> vec4f {
-  var g = select(vec4f(0.0), layout.$.outputGrad[idx], live);
-  if (RELU) { g = select(vec4f(0.0), g, layout.$.output[idx] > vec4f(0.0)); }
-  return g;
+  let g = select(vec4f(0.0), layout.$.outputGrad[idx], live);
+  if (ACT == 0u) { return g; }
+  return activationBackward4(g, layout.$.output[idx], ACT);
 }
 
 // g[n, 4 c.x ..], ..., g[n, 4 c.w ..]: 16 output features of batch row n (vec4 indices; row = n * OUT/4).
@@ -158,5 +162,5 @@ fn main(
   storeRow(i0 + 13u, g0, a13);
   storeRow(i0 + 14u, g0, a14);
   storeRow(i0 + 15u, g0, a15);
-  if (x0 == 0u) { storeCols(B_OFFSET / 4u, g0, db); }
+  if (USE_BIAS && x0 == 0u) { storeCols(B_OFFSET / 4u, g0, db); }
 }

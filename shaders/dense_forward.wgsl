@@ -1,15 +1,17 @@
 // dense_forward (dense variant "tile4x4"; dense_forward_tile16x16 is the vec4 variant):
-// y = x W + b, optionally followed by ReLU (RELU override; the stored output is
-// post-activation). One invocation computes a 4x4 register block of y: rows (batch)
+// y = act(x W + b), the bias added only when USE_BIAS and act the elementwise activation of code
+// ACT (src/model/activations.ts; the stored output is post-activation). One invocation computes a 4x4 register block of y: rows (batch)
 // n0..n0+3 and columns (output features) o0..o0+3, with o0 varying fastest across
 // invocations. Rows/columns past BATCH/OUT are loaded clamped and not written, so any
 // shape works (no divisibility assumptions).
 //
 // Bindings:
 //   input:  (BATCH, IN) f32, read (a flattened NHWC tensor is read as-is)
-//   params: flat f32 parameter buffer, read; W (IN, OUT) at W_OFFSET, b (OUT) at B_OFFSET
+//   params: flat f32 parameter buffer, read; W (IN, OUT) at W_OFFSET, b (OUT) at B_OFFSET (read
+//           only when USE_BIAS)
 //   output: (BATCH, OUT) f32, written
-// Overrides: BATCH, IN, OUT, W_OFFSET, B_OFFSET, RELU (bool), WORKGROUP_SIZE.
+// Overrides: BATCH, IN, OUT, W_OFFSET, B_OFFSET, ACT (activation code), USE_BIAS (bool),
+// WORKGROUP_SIZE.
 // Invocations: ceil(BATCH/4) * ceil(OUT/4).
 
 override WORKGROUP_SIZE: u32;
@@ -18,7 +20,8 @@ override IN: u32;
 override OUT: u32;
 override W_OFFSET: u32;
 override B_OFFSET: u32;
-override RELU: bool;
+override ACT: u32;
+override USE_BIAS: bool;
 
 // The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
 // the invocation index is linearised over it, and the surplus invocations of the last row
@@ -38,9 +41,12 @@ fn main(
   let rows = min(vec4u(n0) + vec4u(0u, 1u, 2u, 3u), vec4u(BATCH - 1u)) * IN;
   let wc = cols + vec4u(W_OFFSET);
 
-  let bias = vec4f(
-    layout.$.params[B_OFFSET + cols.x], layout.$.params[B_OFFSET + cols.y],
-    layout.$.params[B_OFFSET + cols.z], layout.$.params[B_OFFSET + cols.w]);
+  var bias = vec4f(0.0);
+  if (USE_BIAS) {
+    bias = vec4f(
+      layout.$.params[B_OFFSET + cols.x], layout.$.params[B_OFFSET + cols.y],
+      layout.$.params[B_OFFSET + cols.z], layout.$.params[B_OFFSET + cols.w]);
+  }
   var acc0 = bias;
   var acc1 = bias;
   var acc2 = bias;
@@ -53,13 +59,7 @@ fn main(
     acc2 += layout.$.input[rows.z + k] * wv;
     acc3 += layout.$.input[rows.w + k] * wv;
   }
-  if (RELU) {
-    acc0 = max(acc0, vec4f(0.0));
-    acc1 = max(acc1, vec4f(0.0));
-    acc2 = max(acc2, vec4f(0.0));
-    acc3 = max(acc3, vec4f(0.0));
-  }
-  let accs = array<vec4f, 4>(acc0, acc1, acc2, acc3);
+  let accs = array<vec4f, 4>(activate4(acc0, ACT), activate4(acc1, ACT), activate4(acc2, ACT), activate4(acc3, ACT));
   for (var r = 0u; r < 4u; r++) {
     let n = n0 + r;
     if (n >= BATCH) { break; }

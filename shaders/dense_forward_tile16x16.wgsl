@@ -1,5 +1,6 @@
-// dense_forward_tile16x16 (dense variant "tile16x16"): y = x W + b, optionally followed by ReLU
-// (RELU override; the stored output is post-activation); same contract as dense_forward
+// dense_forward_tile16x16 (dense variant "tile16x16"): y = act(x W + b), the bias added only
+// when USE_BIAS and act the elementwise activation of code ACT (the stored output is
+// post-activation); same contract as dense_forward
 // (variant "tile4x4") with vec4 loads and a larger register block, for SwiftShader, where a
 // storage load costs as much as dozens of multiply-adds.
 // One invocation computes a 16x16 block of y: rows (batch) n0..n0+15 and output features
@@ -7,15 +8,16 @@
 // 4 k it loads 16 vec4 of W (W[k..k+3, o0..o0+15]) and one vec4 of x per row (x[n, k..k+3]),
 // 32 loads for 1024 multiply-adds (dense_forward: 32 scalar loads for 64).
 // Rows and column groups past BATCH/OUT are loaded clamped and not written.
-// Requires IN % 4 == 0, OUT % 4 == 0, W_OFFSET % 4 == 0, B_OFFSET % 4 == 0 (defaultDenseVariant
-// in src/layers/dense.ts).
+// Requires IN % 4 == 0, OUT % 4 == 0, W_OFFSET % 4 == 0 and, with USE_BIAS, B_OFFSET % 4 == 0
+// (defaultDenseVariant in src/layers/dense.ts).
 //
 // Bindings:
 //   input:  (BATCH, IN) f32 viewed as vec4 (IN/4 per row), read (a flattened NHWC tensor as-is)
 //   params: flat f32 parameter buffer viewed as vec4, read; W (IN, OUT) at float offset
-//           W_OFFSET, b (OUT) at float offset B_OFFSET
+//           W_OFFSET, b (OUT) at float offset B_OFFSET (read only when USE_BIAS)
 //   output: (BATCH, OUT) f32 viewed as vec4 (OUT/4 per row), written
-// Overrides: BATCH, IN, OUT, W_OFFSET, B_OFFSET, RELU (bool), WORKGROUP_SIZE.
+// Overrides: BATCH, IN, OUT, W_OFFSET, B_OFFSET, ACT (activation code), USE_BIAS (bool),
+// WORKGROUP_SIZE.
 // Invocations: ceil(BATCH/16) * ceil(OUT/16).
 
 override WORKGROUP_SIZE: u32;
@@ -24,7 +26,8 @@ override IN: u32;
 override OUT: u32;
 override W_OFFSET: u32;
 override B_OFFSET: u32;
-override RELU: bool;
+override ACT: u32;
+override USE_BIAS: bool;
 
 // 16 consecutive features of one row: 4 vec4 groups.
 struct Cols { c0: vec4f, c1: vec4f, c2: vec4f, c3: vec4f }
@@ -50,20 +53,15 @@ fn loadCols(i: u32, c: vec4u) -> Cols {
   return Cols(layout.$.params[i + c.x], layout.$.params[i + c.y], layout.$.params[i + c.z], layout.$.params[i + c.w]);
 }
 
-fn act(v: vec4f) -> vec4f {
-  if (RELU) { return max(v, vec4f(0.0)); }
-  return v;
-}
-
-// y[n, 4 g0 .. 4 g0 + 15] = act(a), skipping rows past BATCH and groups past OUT/4.
+// y[n, 4 g0 .. 4 g0 + 15] = activate(a), skipping rows past BATCH and groups past OUT/4.
 fn storeRow(n: u32, g0: u32, a: Cols) {
   let O4 = OUT / 4u;
   if (n >= BATCH) { return; }
   let i = n * O4 + g0;
-  layout.$.output[i] = act(a.c0);
-  if (g0 + 1u < O4) { layout.$.output[i + 1u] = act(a.c1); }
-  if (g0 + 2u < O4) { layout.$.output[i + 2u] = act(a.c2); }
-  if (g0 + 3u < O4) { layout.$.output[i + 3u] = act(a.c3); }
+  layout.$.output[i] = activate4(a.c0, ACT);
+  if (g0 + 1u < O4) { layout.$.output[i + 1u] = activate4(a.c1, ACT); }
+  if (g0 + 2u < O4) { layout.$.output[i + 2u] = activate4(a.c2, ACT); }
+  if (g0 + 3u < O4) { layout.$.output[i + 3u] = activate4(a.c3, ACT); }
 }
 
 // The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
@@ -101,7 +99,8 @@ fn main(
   let r14 = min(n0 + 14u, last) * I4;
   let r15 = min(n0 + 15u, last) * I4;
 
-  let bias = loadCols(B_OFFSET / 4u, cols);
+  var bias = Cols(vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0));
+  if (USE_BIAS) { bias = loadCols(B_OFFSET / 4u, cols); }
   var a0 = bias; var a1 = bias; var a2 = bias; var a3 = bias;
   var a4 = bias; var a5 = bias; var a6 = bias; var a7 = bias;
   var a8 = bias; var a9 = bias; var a10 = bias; var a11 = bias;

@@ -94,3 +94,34 @@ export const activationGrad = tgpu.fn([d.f32, d.u32], d.f32)`(y: f32, act: u32) 
 
 /** The activation helpers, for a Kernel's `externals`. */
 export const activationLib = { activate, activationGrad };
+
+// dL/d(pre-activation) from dy = dL/d(output) and the output y: dy * activationGrad(y, act),
+// except relu, which selects dy or 0 (no multiply: the same value and zero sign as masking).
+export const activationBackward = tgpu.fn([d.f32, d.f32, d.u32], d.f32)`(dy: f32, y: f32, act: u32) -> f32 {
+  if (act == 1u) { return select(0.0, dy, y > 0.0); }
+  return dy * activationGrad(y, act);
+}`
+  .$uses({ activationGrad })
+  .$name('activationBackward');
+
+// activate on each lane of a vec4.
+export const activate4 = tgpu.fn([d.vec4f, d.u32], d.vec4f)`(x: vec4f, act: u32) -> vec4f {
+  return vec4f(activate(x.x, act), activate(x.y, act), activate(x.z, act), activate(x.w, act));
+}`
+  .$uses({ activate })
+  .$name('activate4');
+
+// activationBackward on each lane of a vec4.
+export const activationBackward4 = tgpu.fn([d.vec4f, d.vec4f, d.u32], d.vec4f)`(dy: vec4f, y: vec4f, act: u32) -> vec4f {
+  return vec4f(
+    activationBackward(dy.x, y.x, act),
+    activationBackward(dy.y, y.y, act),
+    activationBackward(dy.z, y.z, act),
+    activationBackward(dy.w, y.w, act),
+  );
+}`
+  .$uses({ activationBackward })
+  .$name('activationBackward4');
+
+/** Scalar and vec4 forms of the activation and of its backward, for a Kernel's `externals`. */
+export const activationVecLib = { activate, activate4, activationBackward, activationBackward4 };

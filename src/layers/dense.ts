@@ -1,8 +1,10 @@
-// Dense (fully connected), Keras semantics: y = x W + b with W [in, out] and b [out] read from
-// the flat parameter buffer at their PARAMS offsets, optionally with a fused ReLU (the stored
-// output is post-activation). Backward takes dy = dL/d(post-activation output), masks it
-// with (y > 0) when fused, and WRITES dW and db into the flat gradient buffer at the same
-// offsets; dx is computed only when an input gradient buffer is given. An inferenceOnly layer
+// Dense (fully connected), Keras semantics: y = act(x W + b) with W [in, out] and b [out] read
+// from the flat parameter buffer at their PARAMS offsets, b only when `useBias`, and act a fused
+// elementwise activation (linear, relu, sigmoid, tanh; the stored output is post-activation).
+// Backward takes dy = dL/d(post-activation output), applies the activation's derivative through
+// the stored output y (relu: masks with y > 0), and WRITES dW (and db when `useBias`) into the
+// flat gradient buffer at the same offsets; dx is computed only when an input gradient buffer is
+// given. An inferenceOnly layer
 // (evaluation) builds the forward kernel alone.
 // Two implementations are kept side by side (DenseVariant): 'tile4x4' (dense_forward,
 // dense_backward_input, dense_backward_weights: 4x4 blocks from scalar loads, any shape) and
@@ -11,7 +13,8 @@
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
-import { linearIndex } from '../gpu/wgsl-lib.ts';
+import { activationVecLib, linearIndex } from '../gpu/wgsl-lib.ts';
+import { activationCode, ELEMENTWISE_ACTIVATIONS, type ElementwiseActivation } from '../model/activations.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
 
 /** Invocations per workgroup of every dense kernel (both variants). */
@@ -41,7 +44,9 @@ export interface DenseOptions {
 /** Whether a layer's shape allows `variant` ('tile16x16' views x, y, W, b and the gradients as vec4). */
 export function denseVariantAllowed(c: DenseConfig, variant: DenseVariant): boolean {
   if (variant === 'tile4x4') return true;
-  return [c.inFeatures, c.outFeatures, c.weightOffset, c.biasOffset].every((v) => v % 4 === 0);
+  const aligned = [c.inFeatures, c.outFeatures, c.weightOffset];
+  if (c.useBias) aligned.push(c.biasOffset ?? 0);
+  return aligned.every((v) => v % 4 === 0);
 }
 
 /**
@@ -62,19 +67,22 @@ export interface DenseConfig {
   batch: number;
   inFeatures: number;
   outFeatures: number;
-  relu: boolean;
+  /** Fused elementwise activation (Keras's `activation`). */
+  activation: ElementwiseActivation;
+  /** Keras's `use_bias`: false means no b is read and no db written. */
+  useBias: boolean;
   /** Offset (floats) of W (in, out) in the flat params/grads buffers. */
   weightOffset: number;
-  /** Offset (floats) of b (out) in the flat params/grads buffers. */
-  biasOffset: number;
+  /** Offset (floats) of b (out) in the flat params/grads buffers; required when useBias. */
+  biasOffset?: number;
   /**
    * Evaluation only: the forward kernel alone (no backward pipelines or bind groups; `backward`
    * is empty), and `grads` / `outputGrad` / `inputGrad` are not needed.
    */
   inferenceOnly?: boolean;
   /**
-   * With `relu`: outputGrad is already dL/d(pre-activation), i.e. the ReLU derivative is applied
-   * (src/layers/dropout-relu.ts writes it), so the backward kernels skip the (y > 0) mask.
+   * outputGrad is already dL/d(pre-activation), i.e. the activation's derivative is applied (for
+   * relu src/layers/dropout-relu.ts writes it), so the backward kernels skip it (the (y > 0) mask).
    */
   outputGradMasked?: boolean;
 }
@@ -130,10 +138,16 @@ export type DensePlan = LayerPlan & {
 };
 
 export function createDense(ctx: GpuContext, config: DenseConfig, buffers: DenseBuffers, options: DenseOptions = {}): DensePlan {
-  const { name, batch, inFeatures: IN, outFeatures: OUT, relu, weightOffset, biasOffset, inferenceOnly = false } = config;
+  const { name, batch, inFeatures: IN, outFeatures: OUT, activation, useBias, weightOffset, inferenceOnly = false } = config;
   for (const [k, v] of Object.entries({ batch, IN, OUT })) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: bad ${k} ${v}`);
   }
+  if (!ELEMENTWISE_ACTIVATIONS.includes(activation)) {
+    throw new Error(`${name}: activation must be one of ${ELEMENTWISE_ACTIVATIONS.join(', ')} (got ${String(activation)})`);
+  }
+  if (typeof useBias !== 'boolean') throw new Error(`${name}: useBias must be true or false (got ${String(useBias)})`);
+  if (useBias && config.biasOffset === undefined) throw new Error(`${name}: useBias needs a biasOffset`);
+  const biasOffset = useBias ? (config.biasOffset as number) : 0;
   for (const [k, v] of Object.entries({ weightOffset, biasOffset })) {
     if (!Number.isInteger(v) || v < 0) throw new Error(`${name}: bad ${k} ${v}`);
   }
@@ -145,9 +159,11 @@ export function createDense(ctx: GpuContext, config: DenseConfig, buffers: Dense
   const wide = variant === 'tile16x16';
   const shaders = SHADERS[variant];
   const tiles = (n: number) => Math.ceil(n / BLOCK[variant]);
-  const shape = { WORKGROUP_SIZE: DENSE_WORKGROUP_SIZE, BATCH: batch, IN, OUT, RELU: relu ? 1 : 0 };
-  // Backward kernels apply the ReLU mask themselves unless the output gradient comes masked.
-  const backwardShape = { ...shape, RELU: relu && !config.outputGradMasked ? 1 : 0 };
+  const shape = { WORKGROUP_SIZE: DENSE_WORKGROUP_SIZE, BATCH: batch, IN, OUT, ACT: activationCode(activation) };
+  // Backward kernels apply the activation's derivative themselves unless the output gradient
+  // comes through it already (then they see a linear activation).
+  const backwardShape = { ...shape, ACT: activationCode(config.outputGradMasked ? 'linear' : activation) };
+  const bias = { USE_BIAS: useBias ? 1 : 0, B_OFFSET: biasOffset };
 
   // The two variants' layouts differ only in the arrays' element type (f32 / vec4f); the
   // resources are the same raw buffers, so one typed path builds both.
@@ -155,8 +171,8 @@ export function createDense(ctx: GpuContext, config: DenseConfig, buffers: Dense
   const fwd = new Kernel(ctx.root, {
     shader: shaders.forward,
     layout: layouts.forward,
-    constants: { ...shape, W_OFFSET: weightOffset, B_OFFSET: biasOffset },
-    externals: { linearIndex },
+    constants: { ...shape, ...bias, W_OFFSET: weightOffset },
+    externals: { linearIndex, ...activationVecLib },
     variant: name,
   });
   const [fx, fy] = gridFor(tiles(batch) * tiles(OUT), DENSE_WORKGROUP_SIZE, `${name} forward`);
@@ -179,7 +195,7 @@ export function createDense(ctx: GpuContext, config: DenseConfig, buffers: Dense
       shader: shaders.input,
       layout: layouts.input,
       constants: { ...backwardShape, W_OFFSET: weightOffset },
-      externals: { linearIndex },
+      externals: { linearIndex, ...activationVecLib },
       variant: name,
     });
     const [xx, xy] = gridFor(tiles(batch) * tiles(IN), DENSE_WORKGROUP_SIZE, `${name} backward input`);
@@ -196,8 +212,8 @@ export function createDense(ctx: GpuContext, config: DenseConfig, buffers: Dense
   const bwdW = new Kernel(ctx.root, {
     shader: shaders.weights,
     layout: layouts.weights,
-    constants: { ...backwardShape, W_OFFSET: weightOffset, B_OFFSET: biasOffset },
-    externals: { linearIndex },
+    constants: { ...backwardShape, ...bias, W_OFFSET: weightOffset },
+    externals: { linearIndex, ...activationVecLib },
     variant: name,
   });
   const [wx, wy] = gridFor(tiles(IN) * tiles(OUT), DENSE_WORKGROUP_SIZE, `${name} backward weights`);

@@ -11,6 +11,10 @@ import { createConv2d, type Conv2dConfig } from './conv2d.ts';
 import { createDense, type DenseConfig } from './dense.ts';
 import { createDropout } from './dropout.ts';
 import { createMaxPool } from './maxpool.ts';
+import { createPool2d } from './pool2d.ts';
+import { createGlobalAvgPool } from './global-avg-pool.ts';
+import { createActivation } from './activation.ts';
+import { createBatchNorm } from './batch-norm.ts';
 
 /** Conv2D 3x3 'valid' stride 1 with bias and ReLU, the configuration of src/layers/conv2d.ts's kernels. */
 export function isFastConv(l: LayerInfo | undefined): boolean {
@@ -29,6 +33,11 @@ function offset(l: LayerInfo, weight: string): number {
   return p.offset;
 }
 
+/** The offset of a weight the layer may not have (a bias with use_bias false, BatchNormalization's beta with center false). */
+function optionalOffset(l: LayerInfo, weight: string): number | undefined {
+  return l.weights.find((w) => w.weight === weight)?.offset;
+}
+
 export function convConfig(l: LayerInfo, batch: number, inferenceOnly: boolean): Conv2dConfig {
   const [height, width, inChannels] = l.inputShape;
   return {
@@ -39,9 +48,12 @@ export function convConfig(l: LayerInfo, batch: number, inferenceOnly: boolean):
 
 export function denseConfig(l: LayerInfo, batch: number, inferenceOnly: boolean): DenseConfig {
   if (l.spec.type !== 'Dense') throw new Error(`${l.spec.name} is not a Dense layer`);
+  const { activation, useBias, units } = l.spec.options;
   return {
-    name: l.spec.name, batch, inFeatures: l.inputShape[0], outFeatures: l.spec.options.units,
-    relu: l.spec.options.activation === 'relu', weightOffset: offset(l, 'kernel'), biasOffset: offset(l, 'bias'), inferenceOnly,
+    name: l.spec.name, batch, inFeatures: l.inputShape[0], outFeatures: units,
+    // A softmax (the last layer's) is the loss's: the layer writes logits.
+    activation: activation === 'softmax' ? 'linear' : activation,
+    useBias, weightOffset: offset(l, 'kernel'), biasOffset: optionalOffset(l, 'bias'), inferenceOnly,
   };
 }
 
@@ -71,12 +83,10 @@ const fastConv: SingleLayerBuilder = (l, pc) =>
       )
     : undefined;
 
-/** Dense with bias and ReLU or no activation (a final softmax is the loss's: the layer writes logits). */
+/** Dense with any elementwise activation, with or without bias (a final softmax is the loss's: the layer writes logits). */
 const dense: SingleLayerBuilder = (l, pc) => {
   if (l.spec.type !== 'Dense') return undefined;
-  const { activation, useBias } = l.spec.options;
-  const ok = useBias && (activation === 'relu' || activation === 'linear' || (activation === 'softmax' && pc.isLast(l)));
-  if (!ok) return undefined;
+  if (l.spec.options.activation === 'softmax' && !pc.isLast(l)) return undefined;
   return layerSegment(l, pc.training, (ctx, io) =>
     createDense(ctx, denseConfig(l, io.batch, !pc.training), {
       input: io.input, output: io.output, params: io.params, grads: io.grads, outputGrad: io.outputGrad, inputGrad: io.inputGrad,
@@ -115,6 +125,69 @@ const dropout: SingleLayerBuilder = (l, pc) => {
   });
 };
 
+/** MaxPooling2D and AveragePooling2D of any window, stride and padding. */
+const pool2d: SingleLayerBuilder = (l, pc) => {
+  if (l.spec.type !== 'MaxPooling2D' && l.spec.type !== 'AveragePooling2D') return undefined;
+  const o = l.spec.options;
+  const [height, width, channels] = l.inputShape;
+  const kind = l.spec.type === 'MaxPooling2D' ? 'max' : 'average';
+  return layerSegment(l, pc.training, (ctx, io) =>
+    createPool2d(
+      ctx,
+      {
+        name: l.spec.name, batch: io.batch, height, width, channels, kind, padding: o.padding,
+        poolHeight: o.poolSize[0], poolWidth: o.poolSize[1], strideHeight: o.strides[0], strideWidth: o.strides[1],
+        inferenceOnly: !pc.training || !io.inputGrad,
+      },
+      { input: io.input, output: io.output, outputGrad: io.outputGrad, inputGrad: io.inputGrad },
+    ),
+  );
+};
+
+const globalAveragePooling: SingleLayerBuilder = (l, pc) => {
+  const [height, width, channels] = l.inputShape;
+  return layerSegment(l, pc.training, (ctx, io) =>
+    createGlobalAvgPool(
+      ctx,
+      { name: l.spec.name, batch: io.batch, height, width, channels, inferenceOnly: !pc.training || !io.inputGrad },
+      { input: io.input, output: io.output, outputGrad: io.outputGrad, inputGrad: io.inputGrad },
+    ),
+  );
+};
+
+/** Activation: relu, sigmoid, tanh, and softmax that is not the model's last layer. */
+const activation: SingleLayerBuilder = (l, pc) => {
+  if (l.spec.type !== 'Activation') return undefined;
+  const a = l.spec.options.activation;
+  return layerSegment(l, pc.training, (ctx, io) =>
+    createActivation(
+      ctx,
+      { name: l.spec.name, batch: io.batch, count: outputCount(l), activation: a, inferenceOnly: !pc.training || !io.inputGrad },
+      { input: io.input, output: io.output, outputGrad: io.outputGrad, inputGrad: io.inputGrad },
+    ),
+  );
+};
+
+/** BatchNormalization over the channel axis: batch statistics in training (updating the moving ones), moving statistics in evaluation. */
+const batchNorm: SingleLayerBuilder = (l, pc) => {
+  if (l.spec.type !== 'BatchNormalization') return undefined;
+  const o = l.spec.options;
+  const channels = l.inputShape[l.inputShape.length - 1];
+  return layerSegment(l, pc.training, (ctx, io) =>
+    createBatchNorm(
+      ctx,
+      {
+        name: l.spec.name, batch: io.batch, rows: outputCount(l) / channels, channels,
+        momentum: o.momentum, epsilon: o.epsilon, center: o.center, scale: o.scale,
+        gammaOffset: optionalOffset(l, 'gamma'), betaOffset: optionalOffset(l, 'beta'),
+        movingMeanOffset: offset(l, 'moving_mean'), movingVarianceOffset: offset(l, 'moving_variance'),
+        inferenceOnly: !pc.training,
+      },
+      { input: io.input, output: io.output, params: io.params, grads: io.grads, outputGrad: io.outputGrad, inputGrad: io.inputGrad },
+    ),
+  );
+};
+
 const passThrough: SingleLayerBuilder = (l) => identitySegment(l);
 
 /** Activation: linear, and the final softmax (the loss's), compute nothing. */
@@ -126,12 +199,12 @@ const identityActivation: SingleLayerBuilder = (l, pc) => {
 
 export const SINGLE_LAYER_BUILDERS: { readonly [K in LayerTypeName]: readonly SingleLayerBuilder[] } = {
   Conv2D: [fastConv],
-  MaxPooling2D: [floorMaxPool2x2],
-  AveragePooling2D: [],
-  GlobalAveragePooling2D: [],
+  MaxPooling2D: [floorMaxPool2x2, pool2d],
+  AveragePooling2D: [pool2d],
+  GlobalAveragePooling2D: [globalAveragePooling],
   Flatten: [passThrough],
   Dropout: [dropout],
-  Activation: [identityActivation],
-  BatchNormalization: [],
+  Activation: [identityActivation, activation],
+  BatchNormalization: [batchNorm],
   Dense: [dense],
 };

@@ -21,13 +21,13 @@ function usageError(...argv: string[]): string {
 
 describe('parseTrainArgs', () => {
   it('defaults to DEFAULT_TRAIN_OPTIONS, out/, SwiftShader', () => {
-    expect(parse()).toEqual({ train: DEFAULT_TRAIN_OPTIONS, init: null, out: 'out', gpu: false, node: false, testLimit: null });
+    expect(parse()).toEqual({ train: DEFAULT_TRAIN_OPTIONS, model: null, init: null, out: 'out', gpu: false, node: false, testLimit: null });
   });
 
   it('does not share the defaults object', () => {
     const o = parse();
-    o.train.dropout[0] = 0.9;
-    expect(DEFAULT_TRAIN_OPTIONS.dropout[0]).toBe(0.25);
+    o.train.epochs = 99;
+    expect(DEFAULT_TRAIN_OPTIONS.epochs).toBe(12);
   });
 
   it('reads every option, in both --name value and --name=value forms', () => {
@@ -38,9 +38,11 @@ describe('parseTrainArgs', () => {
     );
     expect(o).toEqual({
       train: {
+        model: DEFAULT_TRAIN_OPTIONS.model,
         epochs: 3, batchSize: 64, optimizer: 'sgd', learningRate: 0.05, momentum: 0.8,
         dropout: [0.1, 0.2, 0.3], seed: 42, limit: 600, validationSplit: 0.2, shuffle: false,
       },
+      model: null,
       init: 'prev/model.json',
       out: 'runs/a',
       gpu: true,
@@ -49,9 +51,11 @@ describe('parseTrainArgs', () => {
     });
   });
 
-  it('uses one dropout value for all three layers', () => {
-    expect(parse('--dropout', '0').train.dropout).toEqual([0, 0, 0]);
-    expect(parse('--dropout=0.4').train.dropout).toEqual([0.4, 0.4, 0.4]);
+  it('keeps one dropout value (for every Dropout layer) or a list (one per layer), checked against the model later', () => {
+    expect(parse('--dropout', '0').train.dropout).toEqual([0]);
+    expect(parse('--dropout=0.4').train.dropout).toEqual([0.4]);
+    expect(parse('--dropout=0.1,0.2').train.dropout).toEqual([0.1, 0.2]);
+    expect(parse('--model', 'lenet5').model).toBe('lenet5');
   });
 
   it("gives SGD its own default learning rate unless --lr is given", () => {
@@ -80,7 +84,6 @@ describe('parseTrainArgs', () => {
     [['--lr', 'fast'], '--lr: expected a number, got "fast"'],
     [['--lr', '0'], '--lr: expected a positive number, got 0'],
     [['--momentum', '1'], '--momentum: expected a value in [0, 1), got 1'],
-    [['--dropout', '0.1,0.2'], '--dropout: expected one rate or three comma-separated rates, got "0.1,0.2"'],
     [['--dropout', '0.1,x,0.2'], '--dropout: expected a number, got "x"'],
     [['--dropout', '1'], '--dropout: expected a value in [0, 1), got 1'],
     [['--seed', '-1'], "Option '--seed' argument is ambiguous"],

@@ -8,6 +8,7 @@ import { INSTALL_HINT } from '../../src/cli/chromium.ts';
 import { loadModelFiles, saveModelFiles } from '../../src/io/files.ts';
 import { initParams, PARAM_BUFFER_LENGTH } from '../../src/model/index.ts';
 import { runProcess, type Run } from './run-process.ts';
+import { DEFAULT_MODEL } from '../../src/model/presets.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -71,9 +72,9 @@ describe('npm run train', () => {
 
   it('round-trips --init weights through the page bit for bit (stand-in trainer)', async () => {
     const dir = await tempDir();
-    const initial = initParams(1234);
+    const initial = initParams(DEFAULT_MODEL.params, 1234);
     initial[5] = -0;
-    await saveModelFiles(join(dir, 'init'), initial);
+    await saveModelFiles(join(dir, 'init'), DEFAULT_MODEL, initial);
     const run = await train(['--epochs', '2', '--init', join(dir, 'init'), '--out', join(dir, 'out'), '--validation-split', '0'], {
       MNIST_TRAINER_MODULE: 'test/cli/fake-trainer.ts',
     });

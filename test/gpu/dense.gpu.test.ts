@@ -1,19 +1,22 @@
 // dense_forward / dense_backward_input / dense_backward_weights against the float64
-// reference (test/reference/dense.ts, relu.ts), for every kernel variant (DENSE_VARIANTS) on
+// reference (test/reference/dense.ts), for every kernel variant (DENSE_VARIANTS) on
 // every shape it supports: the model's layers (1600->128 ReLU, 128->10) at batch 1, 5, 37,
 // 128, 129, awkward odd shapes (37->13, with and without ReLU, unaligned offsets: 'tile4x4'
 // only), shapes aligned to 4 but not to the 16x16 block (44->20, offsets 8 / 892) at batch 1,
-// 5, 37, and first-layer variants without an input gradient. Gradient kernels must
-// write exactly their slices of the flat grads buffer and nothing else. An inference-only layer
-// (no gradient buffers) builds no backward and gives the same forward.
+// 5, 37, and first-layer variants without an input gradient; every activation (linear, relu,
+// sigmoid, tanh) with and without a bias at 37->6, batch 5 ('tile4x4'), and tanh without a bias
+// at 44->20 (both variants). A layer without a bias must neither read b (its slot holds garbage)
+// nor write db. Gradient kernels must write exactly their slices of the flat grads buffer and
+// nothing else. An inference-only layer (no gradient buffers) builds no backward and gives the
+// same forward.
 import { describe, expect, it } from 'vitest';
 import { createDense, defaultDenseVariant, denseVariantAllowed, DENSE_VARIANTS, type DenseConfig } from '../../src/layers/dense.ts';
 import { createBufferWith, createStorageBuffer, readF32 } from '../../src/gpu/buffers.ts';
 import { runDispatches } from '../../src/gpu/kernel.ts';
 import { Rng } from '../../src/model/rng.ts';
 import { paramSpec, PARAM_BUFFER_LENGTH } from '../../src/model/params.ts';
-import { denseBackward, denseForward } from '../reference/dense.ts';
-import { reluBackward, reluForward } from '../reference/relu.ts';
+import { ELEMENTWISE_ACTIVATIONS, type ElementwiseActivation } from '../../src/model/activations.ts';
+import { denseActivationBackward, denseActivationForward } from '../reference/dense.ts';
 import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
 
 // float32 tolerance per tensor: |gpu - ref| <= ATOL_SCALE * max|ref| + RTOL * |ref|
@@ -26,7 +29,8 @@ interface Case {
   B: number;
   IN: number;
   OUT: number;
-  relu: boolean;
+  act: ElementwiseActivation;
+  useBias: boolean;
   wOff: number;
   bOff: number;
   flatLength: number;
@@ -37,7 +41,8 @@ const model = (B: number, layer: 'dense' | 'dense_1'): Case => ({
   B,
   IN: layer === 'dense' ? 1600 : 128,
   OUT: layer === 'dense' ? 128 : 10,
-  relu: layer === 'dense',
+  act: layer === 'dense' ? 'relu' : 'linear',
+  useBias: true,
   wOff: paramSpec(`${layer}/kernel`).offset,
   bOff: paramSpec(`${layer}/bias`).offset,
   flatLength: PARAM_BUFFER_LENGTH,
@@ -47,7 +52,8 @@ const odd = (B: number, relu: boolean, inputGrad = true): Case => ({
   B,
   IN: 37,
   OUT: 13,
-  relu,
+  act: relu ? 'relu' : 'linear',
+  useBias: true,
   wOff: 3,
   bOff: 3 + 37 * 13 + 2,
   flatLength: 3 + 37 * 13 + 2 + 13 + 5,
@@ -55,15 +61,29 @@ const odd = (B: number, relu: boolean, inputGrad = true): Case => ({
 });
 
 // Multiples of 4 (the vec4 kernels apply) but not of 16: partial 16x16 blocks in every dimension.
-const aligned = (B: number, relu: boolean, inputGrad = true): Case => ({
+const aligned = (B: number, relu: boolean, inputGrad = true, act: ElementwiseActivation = relu ? 'relu' : 'linear', useBias = true): Case => ({
   B,
   IN: 44,
   OUT: 20,
-  relu,
+  act,
+  useBias,
   wOff: 8,
   bOff: 8 + 44 * 20 + 4,
   flatLength: 8 + 44 * 20 + 4 + 20 + 8,
   inputGrad,
+});
+
+// Awkward shape (nothing a multiple of 4) for the activations and use_bias: false.
+const awkward = (act: ElementwiseActivation, useBias: boolean): Case => ({
+  B: 5,
+  IN: 37,
+  OUT: 6,
+  act,
+  useBias,
+  wOff: 5,
+  bOff: 5 + 37 * 6 + 3,
+  flatLength: 5 + 37 * 6 + 3 + 6 + 7,
+  inputGrad: true,
 });
 
 const CASES: Case[] = [
@@ -82,10 +102,15 @@ const CASES: Case[] = [
   aligned(5, false),
   aligned(37, true),
   aligned(37, true, false),
+  ...ELEMENTWISE_ACTIVATIONS.flatMap((act) => [awkward(act, true), awkward(act, false)]),
+  // One 'tile16x16' case for the vec4 activation path and no bias (each of its pipelines takes
+  // seconds to compile on SwiftShader).
+  aligned(5, false, true, 'tanh', false),
 ];
 
 const configOf = (c: Case): DenseConfig => ({
-  name: 'dense', batch: c.B, inFeatures: c.IN, outFeatures: c.OUT, relu: c.relu, weightOffset: c.wOff, biasOffset: c.bOff,
+  name: 'dense', batch: c.B, inFeatures: c.IN, outFeatures: c.OUT, activation: c.act, useBias: c.useBias,
+  weightOffset: c.wOff, biasOffset: c.useBias ? c.bOff : undefined,
 });
 
 function compare(name: string, gpu: ArrayLike<number>, ref: ArrayLike<number>): { line: string; bad: number } {
@@ -114,32 +139,41 @@ describe('dense variants', () => {
       expect(denseVariantAllowed({ ...base, ...bad }, 'tile16x16')).toBe(false);
       expect(denseVariantAllowed({ ...base, ...bad }, 'tile4x4')).toBe(true);
     }
+    // Without a bias its offset does not matter.
+    expect(denseVariantAllowed({ ...base, useBias: false, biasOffset: 894 }, 'tile16x16')).toBe(true);
   });
 
-  it('refuses tile16x16 on a shape it does not support', async () => {
+  it('refuses tile16x16 on a shape it does not support, and a bad activation or bias', async () => {
     const { root, device } = await getGpu();
     const c = odd(5, true);
     const buf = createStorageBuffer(device, c.flatLength * 4, 'any');
-    expect(() => createDense({ root, device }, { ...configOf(c), inferenceOnly: true }, { input: buf, output: buf, params: buf }, { variant: 'tile16x16' })).toThrow(/multiples of 4/);
+    const inferOnly = { ...configOf(c), inferenceOnly: true };
+    const bufs = { input: buf, output: buf, params: buf };
+    expect(() => createDense({ root, device }, inferOnly, bufs, { variant: 'tile16x16' })).toThrow(/multiples of 4/);
+    expect(() => createDense({ root, device }, { ...inferOnly, activation: 'softmax' as never }, bufs)).toThrow(/activation must be one of/);
+    expect(() => createDense({ root, device }, { ...inferOnly, biasOffset: undefined }, bufs)).toThrow(/useBias needs a biasOffset/);
     buf.destroy();
   });
 });
 
 describe('dense', () => {
   for (const c of CASES) for (const variant of DENSE_VARIANTS) {
-    const { B, IN, OUT, relu, wOff, bOff, flatLength, inputGrad: withDx } = c;
+    const { B, IN, OUT, act, useBias, wOff, bOff, flatLength, inputGrad: withDx } = c;
     if (!denseVariantAllowed(configOf(c), variant)) continue;
-    it(`${variant}: forward + backward match the reference (B=${B}, ${IN}->${OUT}${relu ? ' relu' : ''}${withDx ? '' : ', no dx'})`, async () => {
+    const relu = act === 'relu';
+    const label = `${act}${useBias ? '' : ', no bias'}${withDx ? '' : ', no dx'}`;
+    it(`${variant}: forward + backward match the reference (B=${B}, ${IN}->${OUT} ${label})`, async () => {
       const { root, device } = await getGpu();
-      const rng = new Rng(B * 7919 + IN + OUT + (relu ? 1 : 0));
+      const rng = new Rng(B * 7919 + IN + OUT + ELEMENTWISE_ACTIVATIONS.indexOf(act) + (useBias ? 0 : 17));
       const limit = Math.sqrt(6 / (IN + OUT));
       const flat = new Float32Array(flatLength).fill(-999); // garbage outside the layer's slices
       for (let i = 0; i < IN * OUT; i++) flat[wOff + i] = (rng.nextFloat() * 2 - 1) * limit;
-      for (let o = 0; o < OUT; o++) flat[bOff + o] = (rng.nextFloat() * 2 - 1) * 0.1;
+      // Without a bias its slot keeps the garbage: reading it would spoil y.
+      if (useBias) for (let o = 0; o < OUT; o++) flat[bOff + o] = (rng.nextFloat() * 2 - 1) * 0.1;
       const x = Float32Array.from({ length: B * IN }, () => rng.nextFloat() * 2 - (relu ? 1 : 0.5));
       const dy = Float32Array.from({ length: B * OUT }, () => (rng.nextFloat() * 2 - 1) / B);
       const w64 = Float64Array.from(flat.subarray(wOff, wOff + IN * OUT));
-      const b64 = Float64Array.from(flat.subarray(bOff, bOff + OUT));
+      const b64 = useBias ? Float64Array.from(flat.subarray(bOff, bOff + OUT)) : null;
       const x64 = Float64Array.from(x);
 
       await expectNoGpuErrors(device, async () => {
@@ -151,7 +185,7 @@ describe('dense', () => {
         const inputGrad = withDx ? createBufferWith(device, new Float32Array(B * IN).fill(SENTINEL), 'dx') : undefined;
         const dense = createDense(
           { root, device },
-          { name: 'dense', batch: B, inFeatures: IN, outFeatures: OUT, relu, weightOffset: wOff, biasOffset: bOff },
+          configOf(c),
           { input, output, params, grads, outputGrad, inputGrad },
           { variant },
         );
@@ -162,26 +196,22 @@ describe('dense', () => {
         const g = await readF32(device, grads, flatLength);
         const dx = inputGrad ? await readF32(device, inputGrad, B * IN) : undefined;
 
-        const pre = denseForward(x64, w64, b64, B, IN, OUT);
-        const yRef = relu ? reluForward(pre) : pre;
-        // The backward masks with the layer's own stored output (y > 0): use the GPU's y so
-        // that a value rounding across 0 cannot flip the mask between GPU and reference.
-        const dyEff = relu ? reluBackward(Float64Array.from(dy), Float64Array.from(y)) : Float64Array.from(dy);
-        const ref = denseBackward(dyEff, x64, w64, B, IN, OUT);
+        const yRef = denseActivationForward(x64, w64, b64, B, IN, OUT, act);
+        // The backward takes the activation's derivative through the layer's own stored output:
+        // use the GPU's y so that a relu value rounding across 0 cannot flip the mask between
+        // GPU and reference.
+        const ref = denseActivationBackward(Float64Array.from(dy), x64, w64, Float64Array.from(y), B, IN, OUT, act, useBias);
 
-        const results = [
-          compare('y', y, yRef),
-          compare('dW', g.subarray(wOff, wOff + IN * OUT), ref.dw),
-          compare('db', g.subarray(bOff, bOff + OUT), ref.db),
-        ];
+        const results = [compare('y', y, yRef), compare('dW', g.subarray(wOff, wOff + IN * OUT), ref.dw)];
+        if (ref.db) results.push(compare('db', g.subarray(bOff, bOff + OUT), ref.db));
         if (dx) results.push(compare('dx', dx, ref.dx));
         let outside = 0;
         for (let i = 0; i < flatLength; i++) {
           const inW = i >= wOff && i < wOff + IN * OUT;
-          const inB = i >= bOff && i < bOff + OUT;
+          const inB = useBias && i >= bOff && i < bOff + OUT;
           if (!inW && !inB && g[i] !== SENTINEL) outside++;
         }
-        console.log(`dense ${variant} B=${B} ${IN}->${OUT}${relu ? ' relu' : ''}: ${results.map((r) => r.line).join('; ')}; writes outside slices ${outside}`);
+        console.log(`dense ${variant} B=${B} ${IN}->${OUT} ${label}: ${results.map((r) => r.line).join('; ')}; writes outside slices ${outside}`);
         for (const r of results) expect(r.bad).toBe(0);
         expect(outside).toBe(0);
         if (B === 128 && IN === 1600) {
@@ -202,7 +232,7 @@ describe('dense', () => {
   }
 
   for (const c of [model(37, 'dense'), model(5, 'dense_1'), odd(3, true)]) {
-    const { B, IN, OUT, relu, wOff, bOff, flatLength } = c;
+    const { B, IN, OUT, flatLength } = c;
     it(`inference-only (B=${B}, ${IN}->${OUT}): no backward, same forward`, async () => {
       const { root, device } = await getGpu();
       const rng = new Rng(31 * B + IN);
@@ -215,7 +245,7 @@ describe('dense', () => {
         const outputGrad = createStorageBuffer(device, B * OUT * 4, 'dy');
         const yTrain = createBufferWith(device, new Float32Array(B * OUT).fill(NaN), 'y (training layer)');
         const yInfer = createBufferWith(device, new Float32Array(B * OUT).fill(NaN), 'y (inference-only layer)');
-        const config = { name: 'dense', batch: B, inFeatures: IN, outFeatures: OUT, relu, weightOffset: wOff, biasOffset: bOff };
+        const config = configOf(c);
         const train = createDense({ root, device }, config, { input, output: yTrain, params, grads, outputGrad });
         const infer = createDense({ root, device }, { ...config, inferenceOnly: true }, { input, output: yInfer, params });
         expect(train.backward.length).toBe(1);

@@ -14,6 +14,7 @@ import { CLASSES } from '../../src/model/architecture.ts';
 import { Rng } from '../../src/model/rng.ts';
 import { modelForward } from '../reference/model.ts';
 import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
+import { DEFAULT_MODEL } from '../../src/model/presets.ts';
 
 // float32 tolerance on logits: |gpu - ref| <= ATOL_SCALE * max|ref| + RTOL * |ref|.
 const ATOL_SCALE = 1e-5;
@@ -27,7 +28,7 @@ describe('model plan (evaluation)', () => {
     const rng = new Rng(2024);
     const pixels = Uint8Array.from({ length: DISTINCT * IMAGE_PIXELS }, () => (rng.nextFloat() < 0.3 ? rng.nextInt(256) : 0));
     const indices = Uint32Array.from({ length: B }, (_, s) => s % DISTINCT);
-    const w = initParams(5);
+    const w = initParams(DEFAULT_MODEL.params, 5);
     const ref = modelForward(w, Float64Array.from(pixels, (p) => Math.fround(p / 255)), null).logits;
     // Labels: the reference's prediction for even images, another class for odd ones.
     const refArg = Array.from({ length: DISTINCT }, (_, i) => {

@@ -259,7 +259,7 @@ describe('dropout_relu_backward (dropout backward + ReLU mask)', () => {
         const [dH, gH] = [createStorageBuffer(device, B * OUT * 4, 'dH'), createStorageBuffer(device, B * OUT * 4, 'gH')];
         const [gradsA, gradsB] = [createStorageBuffer(device, PARAM_BUFFER_LENGTH * 4, 'grads A'), createStorageBuffer(device, PARAM_BUFFER_LENGTH * 4, 'grads B')];
         const [dxA, dxB] = [createStorageBuffer(device, B * IN * 4, 'dx A'), createStorageBuffer(device, B * IN * 4, 'dx B')];
-        const dense = { name: 'dense', batch: B, inFeatures: IN, outFeatures: OUT, relu: true, weightOffset: wOff, biasOffset: bOff };
+        const dense = { name: 'dense', batch: B, inFeatures: IN, outFeatures: OUT, activation: 'relu' as const, useBias: true, weightOffset: wOff, biasOffset: bOff };
         const drop = { name: 'dropout_2', batch: B, count: OUT, rate, layerId };
         // Unfused: dropout backward writes dH, dense masks with (h > 0) in its loops.
         const denseA = createDense(ctx, dense, { input, output: h, params, grads: gradsA, outputGrad: dH, inputGrad: dxA });

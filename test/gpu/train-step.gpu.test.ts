@@ -13,6 +13,7 @@ import { Trainer } from '../../src/train/trainer.ts';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../../src/train/types.ts';
 import { trainStep, type DropoutMasks } from '../reference/model.ts';
 import { getGpu } from './gpu-fixture.ts';
+import { DEFAULT_MODEL } from '../../src/model/presets.ts';
 
 function fakeMnist(trainCount: number, testCount: number, seed: number): Mnist {
   const rng = new Rng(seed);
@@ -44,7 +45,7 @@ async function compare(optimizer: 'adam' | 'sgd', count: number, batch: number) 
     validationSplit: 0,
     shuffle: false,
   };
-  const w0 = initParams(7);
+  const w0 = initParams(DEFAULT_MODEL.params, 7);
   const gpu = await getGpu();
   const trainer = await Trainer.create(gpu, data, options, w0);
   const events: { loss: number }[] = [];

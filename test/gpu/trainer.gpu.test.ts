@@ -41,7 +41,7 @@ describe('Trainer on real MNIST', () => {
     expect(right / 500).toBe(firstBatch.accuracy);
 
     // Export to the TensorFlow.js format, import, and a new trainer evaluates identically.
-    const exported = exportModel(await trainer.getWeights());
+    const exported = exportModel(trainer.model, await trainer.getWeights());
     trainer.destroy();
     const imported = importModel(JSON.parse(JSON.stringify(exported.modelJson)), exported.weightsBin);
     const again = await Trainer.create(gpu, data, { ...DEFAULT_TRAIN_OPTIONS, limit: 6000 }, imported);

@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initParams, PARAMS, PARAM_BUFFER_LENGTH } from '../../src/model/index.ts';
+import { DEFAULT_MODEL, DEFAULT_SPEC } from '../../src/model/presets.ts';
+import { modelInfo } from '../../src/model/model-info.ts';
+import { dropoutRates, withDropout } from '../../src/model/model-spec.ts';
 import {
   exportModel,
   importModel,
@@ -13,7 +16,7 @@ import {
 import { loadModelFiles, saveModelFiles } from '../../src/io/files.ts';
 
 function sample(seed = 7): Float32Array {
-  const flat = initParams(seed);
+  const flat = initParams(DEFAULT_MODEL.params, seed);
   // biases are zero after init: give them values so a mix-up would show
   for (const p of PARAMS) if (p.name.endsWith('/bias')) for (let i = 0; i < p.size; i++) flat[p.offset + i] = (i + 1) * 1e-3 * (p.offset % 7 + 1);
   return flat;
@@ -44,7 +47,7 @@ function problemsOf(fn: () => unknown): string[] {
 }
 
 describe('exportModel', () => {
-  const { modelJson, weightsBin } = exportModel(sample());
+  const { modelJson, weightsBin } = exportModel(DEFAULT_MODEL, sample());
 
   it('writes the layers-model format with the Keras topology', () => {
     expect(modelJson.format).toBe('layers-model');
@@ -95,24 +98,27 @@ describe('exportModel', () => {
     }
   });
 
-  it('takes the dropout rates from the options', () => {
-    const { modelJson } = exportModel(sample(), { dropout: [0.1, 0.2, 0.3] });
+  it("writes the model's own dropout rates, and reading gives the model back", () => {
+    const model = modelInfo(withDropout(DEFAULT_SPEC, [0.1, 0.2, 0.3]));
+    const { modelJson } = exportModel(model, sample());
     const rates = (modelJson.modelTopology as { config: { layers: { class_name: string; config: { rate?: number } }[] } }).config.layers
       .filter((l) => l.class_name === 'Dropout')
       .map((l) => l.config.rate);
     expect(rates).toEqual([0.1, 0.2, 0.3]);
-    expect(readModel(modelJson, exportModel(sample()).weightsBin).dropout).toEqual([0.1, 0.2, 0.3]);
-    expect(() => exportModel(sample(), { dropout: [0.1, 1, 0.3] })).toThrow(/dropout/);
+    const back = readModel(modelJson, exportModel(DEFAULT_MODEL, sample()).weightsBin);
+    expect(dropoutRates(back.model.spec)).toEqual([0.1, 0.2, 0.3]);
+    expect(back.model.spec).toEqual(model.spec);
+    expect(() => withDropout(DEFAULT_SPEC, [0.1, 1, 0.3])).toThrow(/dropout/);
   });
 
   it('rejects a buffer of the wrong length', () => {
-    expect(() => exportModel(new Float32Array(10))).toThrow(`expected ${PARAM_BUFFER_LENGTH}`);
+    expect(() => exportModel(DEFAULT_MODEL, new Float32Array(10))).toThrow(`expected ${PARAM_BUFFER_LENGTH}`);
   });
 });
 
 describe('importModel', () => {
   const flat = sample();
-  const { modelJson, weightsBin } = exportModel(flat);
+  const { modelJson, weightsBin } = exportModel(DEFAULT_MODEL, flat);
 
   it('round-trips bit-identically (also through JSON text)', () => {
     const back = importModel(JSON.parse(JSON.stringify(modelJson)), weightsBin);
@@ -126,7 +132,7 @@ describe('importModel', () => {
     const f = sample();
     f[PARAMS[0].offset] = -0;
     f[PARAMS[0].offset + 1] = 1e-40;
-    const { modelJson, weightsBin } = exportModel(f);
+    const { modelJson, weightsBin } = exportModel(DEFAULT_MODEL, f);
     expectSameBits(importModel(modelJson, weightsBin), f);
   });
 
@@ -198,7 +204,7 @@ describe('importModel', () => {
   it('reports NaN weights', () => {
     const f = sample();
     f[PARAMS[2].offset + 5] = NaN;
-    const { modelJson, weightsBin } = exportModel(f);
+    const { modelJson, weightsBin } = exportModel(DEFAULT_MODEL, f);
     expect(problemsOf(() => importModel(modelJson, weightsBin))).toEqual(['conv2d_1/kernel: 1 value is NaN or infinite']);
   });
 
@@ -265,7 +271,13 @@ describe('importModel', () => {
       convertedBy: null,
       weightsManifest: manifest,
     };
-    const r = readModel(tfjsJson, files);
+    // Read as the file's own model: its layer names, nothing renamed.
+    const own = readModel(tfjsJson, files);
+    expectSameBits(own.params, flat);
+    expect(own.renamed).toEqual([]);
+    expect(own.model.params.entries[0].name).toBe('conv2d_Conv2D3/kernel');
+    // Read into the default model's table: matched by layer order.
+    const r = readModel(tfjsJson, files, { model: DEFAULT_MODEL });
     expectSameBits(r.params, flat);
     expect(r.renamed[0]).toEqual({ from: 'conv2d_Conv2D3/kernel', to: 'conv2d/kernel' });
     // a single buffer holding every path in manifest order works as well
@@ -315,12 +327,12 @@ describe('files', () => {
     const dir = await mkdtemp(join(tmpdir(), 'io-'));
     dirs.push(dir);
     const flat = sample(3);
-    const paths = await saveModelFiles(join(dir, 'out'), flat, { dropout: [0.2, 0.2, 0.4] });
+    const paths = await saveModelFiles(join(dir, 'out'), modelInfo(withDropout(DEFAULT_SPEC, [0.2, 0.2, 0.4])), flat);
     expect(JSON.parse(await readFile(paths.modelJson, 'utf8')).format).toBe('layers-model');
     for (const p of [paths.modelJson, join(dir, 'out')]) {
       const r = await loadModelFiles(p);
       expectSameBits(r.params, flat);
-      expect(r.dropout).toEqual([0.2, 0.2, 0.4]);
+      expect(dropoutRates(r.model.spec)).toEqual([0.2, 0.2, 0.4]);
     }
   });
 
@@ -329,7 +341,7 @@ describe('files', () => {
     dirs.push(dir);
     await expect(loadModelFiles(join(dir, 'nope.json'))).rejects.toThrow(/no such file or directory/);
     await mkdir(join(dir, 'm'));
-    await writeFile(join(dir, 'm', 'model.json'), JSON.stringify(exportModel(sample()).modelJson));
+    await writeFile(join(dir, 'm', 'model.json'), JSON.stringify(exportModel(DEFAULT_MODEL, sample()).modelJson));
     await expect(loadModelFiles(join(dir, 'm'))).rejects.toThrow(/weights file "weights.bin" .* not found at .*weights.bin/);
     await writeFile(join(dir, 'm', 'model.json'), '<html>');
     await expect(loadModelFiles(join(dir, 'm'))).rejects.toThrow(/model.json\): not valid JSON/);

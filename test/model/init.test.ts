@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fans, glorotLimit, initParams } from '../../src/model/init.ts';
 import { PARAMS, PARAM_BUFFER_LENGTH } from '../../src/model/params.ts';
+import { DEFAULT_MODEL } from '../../src/model/presets.ts';
+
+const initDefault = (seed: number) => initParams(DEFAULT_MODEL.params, seed);
 import { Rng } from '../../src/model/rng.ts';
 
 describe('glorot_uniform init', () => {
@@ -12,7 +15,7 @@ describe('glorot_uniform init', () => {
   });
 
   it('kernels within limits with std near limit/sqrt(3); biases and padding zero', () => {
-    const flat = initParams(1234);
+    const flat = initDefault(1234);
     expect(flat.length).toBe(PARAM_BUFFER_LENGTH);
     const real = new Uint8Array(PARAM_BUFFER_LENGTH);
     for (const p of PARAMS) {
@@ -46,9 +49,9 @@ describe('glorot_uniform init', () => {
   });
 
   it('is deterministic for a seed and differs between seeds', () => {
-    const a = initParams(7);
-    const b = initParams(7);
-    const c = initParams(8);
+    const a = initDefault(7);
+    const b = initDefault(7);
+    const c = initDefault(8);
     let diff = 0;
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) diff++;
     expect(diff).toBe(0);

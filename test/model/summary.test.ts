@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { formatBytes, summary } from '../../src/model/summary.ts';
+import { DEFAULT_MODEL } from '../../src/model/presets.ts';
 
 describe('summary()', () => {
   it('prints a Keras-style table', () => {
-    const s = summary();
+    const s = summary(DEFAULT_MODEL);
     console.log(s);
     expect(s.startsWith('Model: "sequential"')).toBe(true);
     expect(s).toContain('Layer (type)');

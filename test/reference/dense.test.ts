@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/model/rng.ts';
-import { denseBackward, denseForward } from './dense.ts';
+import { ELEMENTWISE_ACTIVATIONS } from '../../src/model/activations.ts';
+import { denseActivationBackward, denseActivationForward, denseBackward, denseForward } from './dense.ts';
 import { dropoutBackward, dropoutForward } from './dropout.ts';
 import { dot, gradCheck, randArray, report } from './gradcheck.ts';
 
@@ -34,6 +35,34 @@ describe('reference dense', () => {
       ] as const) {
         const r = gradCheck(L, arr, grad);
         report(`dense ${B}x${In}->${Out} ${name}`, r);
+        expect(r.relErr).toBeLessThan(1e-6);
+      }
+    });
+  }
+});
+
+describe('reference dense with activation and use_bias', () => {
+  for (const act of ELEMENTWISE_ACTIVATIONS) for (const useBias of [true, false]) {
+    it(`${act}${useBias ? '' : ', no bias'}: backward matches finite differences (B=3, 7->5)`, () => {
+      const [B, In, Out] = [3, 7, 5];
+      const rng = new Rng(700 + act.length * 13 + (useBias ? 1 : 0));
+      // relu: pre-activations away from the kink (|x w + b| > 1e-3 checked below; h = 1e-5).
+      const x = randArray(rng, B * In);
+      const w = randArray(rng, In * Out);
+      const b = useBias ? randArray(rng, Out) : null;
+      const dy = randArray(rng, B * Out);
+      const y = denseActivationForward(x, w, b, B, In, Out, act);
+      const pre = denseForward(x, w, b ?? new Float64Array(Out), B, In, Out);
+      if (act === 'relu') expect(Math.min(...Array.from(pre, Math.abs))).toBeGreaterThan(1e-3);
+      if (act === 'linear') expect(Array.from(y)).toEqual(Array.from(pre));
+      const L = () => dot(dy, denseActivationForward(x, w, b, B, In, Out, act));
+      const g = denseActivationBackward(dy, x, w, y, B, In, Out, act, useBias);
+      expect(g.db === null).toBe(!useBias);
+      const checks: [string, Float64Array, Float64Array][] = [['dx', x, g.dx], ['dw', w, g.dw]];
+      if (b && g.db) checks.push(['db', b, g.db]);
+      for (const [name, arr, grad] of checks) {
+        const r = gradCheck(L, arr, grad);
+        report(`dense ${act}${useBias ? '' : ' nobias'} ${name}`, r);
         expect(r.relErr).toBeLessThan(1e-6);
       }
     });

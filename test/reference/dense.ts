@@ -6,7 +6,10 @@
  *
  * Flatten is the identity on NHWC memory: the (B, 5, 5, 64) tensor is read as (B, 1600)
  * with feature index (h*5 + w)*64 + c (Keras channels-last order), so no function is needed.
+ * denseActivationForward / denseActivationBackward add the fused activation and use_bias.
  */
+import type { ElementwiseActivation } from '../../src/model/activations.ts';
+import { activationBackward, activationForward } from './activation.ts';
 
 export function denseForward(
   x: Float64Array,
@@ -53,4 +56,39 @@ export function denseBackward(
       }
     }
   return { dx, dw, db };
+}
+
+/**
+ * Keras Dense with its activation and use_bias: y = act(x w + b), b omitted (null) when
+ * use_bias is false. Returns the post-activation output (B, Out).
+ */
+export function denseActivationForward(
+  x: Float64Array,
+  w: Float64Array,
+  b: Float64Array | null,
+  B: number,
+  In: number,
+  Out: number,
+  act: ElementwiseActivation,
+): Float64Array {
+  return activationForward(denseForward(x, w, b ?? new Float64Array(Out), B, In, Out), act);
+}
+
+/**
+ * Backward of denseActivationForward from dy = dL/dy (post-activation) and the forward's output
+ * y: g = dy * act'(y), then denseBackward of g; db is null when use_bias is false.
+ */
+export function denseActivationBackward(
+  dy: Float64Array,
+  x: Float64Array,
+  w: Float64Array,
+  y: Float64Array,
+  B: number,
+  In: number,
+  Out: number,
+  act: ElementwiseActivation,
+  useBias: boolean,
+): { dx: Float64Array; dw: Float64Array; db: Float64Array | null } {
+  const { dx, dw, db } = denseBackward(activationBackward(dy, y, act), x, w, B, In, Out);
+  return { dx, dw, db: useBias ? db : null };
 }

@@ -15,6 +15,7 @@ import {
   type ModelForward,
 } from './model.ts';
 import { adamStep } from './optim.ts';
+import { DEFAULT_MODEL } from '../../src/model/presets.ts';
 
 /** ReLU signs and pooling arg-maxes: FD is only valid where these do not change. */
 function samePattern(a: ModelForward, b: ModelForward): boolean {
@@ -34,7 +35,7 @@ function samePattern(a: ModelForward, b: ModelForward): boolean {
 function checkModel(masks: DropoutMasks | null, label: string): void {
   const rng = new Rng(2024);
   const B = 2;
-  const params = Float64Array.from(initParams(42));
+  const params = Float64Array.from(initParams(DEFAULT_MODEL.params, 42));
   // non-zero biases so that their gradients are exercised in a generic state
   for (const p of PARAMS) if (p.name.endsWith('/bias')) for (let i = 0; i < p.size; i++) params[p.offset + i] = 0.05 * (rng.nextFloat() - 0.3);
   const images = randArray(rng, B * 784, 0, 1);
@@ -100,7 +101,7 @@ function checkModel(masks: DropoutMasks | null, label: string): void {
 describe('reference model', () => {
   it('forward shapes, eval mode ignores dropout and is deterministic', () => {
     const rng = new Rng(5);
-    const params = initParams(1);
+    const params = initParams(DEFAULT_MODEL.params, 1);
     const images = randArray(rng, 3 * 784, 0, 1);
     const f = modelForward(params, images, null);
     expect(f.B).toBe(3);
@@ -136,7 +137,7 @@ describe('reference model', () => {
     const images = randArray(rng, B * 784, 0, 1);
     const labels = [0, 1, 2, 3];
     const masks = randomMasks(rng, B);
-    const p0 = Float64Array.from(initParams(9));
+    const p0 = Float64Array.from(initParams(DEFAULT_MODEL.params, 9));
     const expected = Float64Array.from(p0);
     const lg = modelLossAndGrads(expected, images, labels, masks);
     adamStep(expected, lg.grads, new Float64Array(PARAM_BUFFER_LENGTH), new Float64Array(PARAM_BUFFER_LENGTH), 1);

@@ -10,6 +10,7 @@ import { PARAM_BUFFER_LENGTH } from '../../src/model/params.ts';
 import { Rng } from '../../src/model/rng.ts';
 import { modelForward, randomMasks, trainStep } from './model.ts';
 import { softmaxCrossEntropy } from './loss.ts';
+import { DEFAULT_MODEL } from '../../src/model/presets.ts';
 
 const data = await loadMnistFromDisk();
 const TRAIN = 5400;
@@ -22,7 +23,7 @@ const pixels = (split: typeof data.train, idx: ArrayLike<number>) => {
 };
 for (let seed = 1; seed <= seeds; seed++) {
   const rng = new Rng(seed * 7919);
-  const params = Float64Array.from(initParams(seed));
+  const params = Float64Array.from(initParams(DEFAULT_MODEL.params, seed));
   const m = new Float64Array(PARAM_BUFFER_LENGTH);
   const v = new Float64Array(PARAM_BUFFER_LENGTH);
   const order = Array.from({ length: TRAIN }, (_, i) => i);

@@ -1,0 +1,40 @@
+// batch_norm_backward_input: BatchNormalization's input gradient in training mode, one
+// invocation per element (r, c) of the (ROWS, CHANNELS) tensor:
+//   dx = gamma[c] * invstd[c] * (dy - sum dy / ROWS - xhat * sum(dy * xhat) / ROWS)
+// with xhat = (x - mean[c]) * invstd[c], gamma taken as 1 unless SCALE, and the per-channel
+// sums from batch_norm_backward_reduce.
+//
+// Bindings:
+//   input:      (ROWS, CHANNELS) f32, read (the forward's input x)
+//   outputGrad: (ROWS, CHANNELS) f32, read (dy)
+//   stats:      (4, CHANNELS) f32, read: rows mean, invstd, sum dy, sum dy * xhat
+//   params:     flat f32 parameter buffer, read: gamma (CHANNELS) at GAMMA_OFFSET (if SCALE)
+//   inputGrad:  (ROWS, CHANNELS) f32, written
+// Overrides: ROWS, CHANNELS, GAMMA_OFFSET, SCALE (bool), WORKGROUP_SIZE.
+// Invocations: ROWS * CHANNELS.
+
+override WORKGROUP_SIZE: u32;
+override ROWS: u32;
+override CHANNELS: u32;
+override GAMMA_OFFSET: u32;
+override SCALE: bool;
+
+// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
+// the invocation index is linearised over it, and the surplus invocations fail the bounds check.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(num_workgroups) nwg: vec3u,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let i = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
+  if (i >= ROWS * CHANNELS) { return; }
+  let c = i % CHANNELS;
+  let invStd = layout.$.stats[CHANNELS + c];
+  let xhat = (layout.$.input[i] - layout.$.stats[c]) * invStd;
+  let n = f32(ROWS);
+  let centred = layout.$.outputGrad[i] - layout.$.stats[2u * CHANNELS + c] / n - xhat * (layout.$.stats[3u * CHANNELS + c] / n);
+  var scale = invStd;
+  if (SCALE) { scale *= layout.$.params[GAMMA_OFFSET + c]; }
+  layout.$.inputGrad[i] = scale * centred;
+}

@@ -1,0 +1,55 @@
+// batch_norm_forward: BatchNormalization's normalisation, one invocation per element (r, c) of
+// the (ROWS, CHANNELS) tensor: y = gamma[c] * (x - mean[c]) * invstd[c] + beta[c], gamma taken
+// as 1 unless SCALE and beta as 0 unless CENTER. Training mode (INFERENCE false) reads the batch
+// statistics from stats (batch_norm_stats_finalize); inference mode reads the moving statistics
+// from the parameter buffer, invstd = 1 / sqrt(moving_variance + EPSILON).
+//
+// Bindings:
+//   input:  (ROWS, CHANNELS) f32, read
+//   stats:  (4, CHANNELS) f32, read (training mode only): row 0 mean, row 1 invstd
+//   params: flat f32 parameter buffer, read: gamma at GAMMA_OFFSET (if SCALE), beta at
+//           BETA_OFFSET (if CENTER), moving_mean at MOVING_MEAN_OFFSET and moving_variance at
+//           MOVING_VARIANCE_OFFSET (inference mode), each (CHANNELS)
+//   output: (ROWS, CHANNELS) f32, written
+// Overrides: ROWS, CHANNELS, GAMMA_OFFSET, BETA_OFFSET, MOVING_MEAN_OFFSET,
+// MOVING_VARIANCE_OFFSET, EPSILON (f32), SCALE (bool), CENTER (bool), INFERENCE (bool),
+// WORKGROUP_SIZE.
+// Invocations: ROWS * CHANNELS.
+
+override WORKGROUP_SIZE: u32;
+override ROWS: u32;
+override CHANNELS: u32;
+override GAMMA_OFFSET: u32;
+override BETA_OFFSET: u32;
+override MOVING_MEAN_OFFSET: u32;
+override MOVING_VARIANCE_OFFSET: u32;
+override EPSILON: f32;
+override SCALE: bool;
+override CENTER: bool;
+override INFERENCE: bool;
+
+// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
+// the invocation index is linearised over it, and the surplus invocations fail the bounds check.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(num_workgroups) nwg: vec3u,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let i = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
+  if (i >= ROWS * CHANNELS) { return; }
+  let c = i % CHANNELS;
+  var mean: f32;
+  var invStd: f32;
+  if (INFERENCE) {
+    mean = layout.$.params[MOVING_MEAN_OFFSET + c];
+    invStd = 1.0 / sqrt(layout.$.params[MOVING_VARIANCE_OFFSET + c] + EPSILON);
+  } else {
+    mean = layout.$.stats[c];
+    invStd = layout.$.stats[CHANNELS + c];
+  }
+  var y = (layout.$.input[i] - mean) * invStd;
+  if (SCALE) { y *= layout.$.params[GAMMA_OFFSET + c]; }
+  if (CENTER) { y += layout.$.params[BETA_OFFSET + c]; }
+  layout.$.output[i] = y;
+}
