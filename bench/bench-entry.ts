@@ -1,3 +1,5 @@
+import { seedBuffers } from './seed-buffers.ts';
+import { DEFAULT_MODEL } from '../src/model/presets.ts';
 // The benchmark itself, wherever WebGPU comes from (the page: bench-page.ts; Node: the
 // `webgpu` package): validates one real training step layer by layer against the float64
 // reference, then times every kernel alone, the kernel variants side by side, the whole
@@ -38,14 +40,14 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
   const B = req.batch;
 
   // One training setup at batch B on real MNIST.
-  const w0 = initParams(SEED);
+  const w0 = initParams(DEFAULT_MODEL.params, SEED);
   const params = createBufferWith(device, w0, 'params');
   const grads = createStorageBuffer(device, PARAM_BUFFER_LENGTH * 4, 'grads');
   const m = createStorageBuffer(device, PARAM_BUFFER_LENGTH * 4, 'm');
   const v = createStorageBuffer(device, PARAM_BUFFER_LENGTH * 4, 'v');
   const state = createStepState(device, SEED);
-  const trainData = uploadSplit(device, data.train, data.train.count, 'train');
-  const pass = new Pass(ctx, { label: 'bench', count: B, batch: B, training: true, dropout: RATES }, { data: trainData, params, grads, state });
+  const trainData = uploadSplit(device, data.train, data.train.count, DEFAULT_MODEL.inputSize, 'train');
+  const pass = new Pass(ctx, DEFAULT_MODEL, { label: 'bench', count: B, batch: B, training: true }, { data: trainData, params, grads, state });
   const order = identityOrder(data.train.count);
   new Rng(SEED).shuffle(order);
   const batchIndices = order.slice(0, B);
@@ -137,7 +139,7 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
     const layer = createConv2d(
       ctx,
       cfg,
-      { input: plan.buffers.d1, output: plan.buffers.a2, params: paramsBefore, grads: scratchGrads, outputGrad: plan.buffers.dA2, inputGrad: scratch },
+      { input: seedBuffers(plan).d1, output: seedBuffers(plan).a2, params: paramsBefore, grads: scratchGrads, outputGrad: seedBuffers(plan).dA2, inputGrad: scratch },
       { inputVariant: variant },
     );
     const e = device.createCommandEncoder();
@@ -184,7 +186,7 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
       const layer = createConv2d(
         ctx,
         { ...(withUsed ? cfg : whole), name: `${conv} ${fwd}/${dk}` },
-        { input: first ? plan.buffers.x0 : plan.buffers.d1, output: y, params: paramsBefore, grads: scratchGrads, outputGrad: first ? plan.buffers.dA1 : plan.buffers.dA2 },
+        { input: first ? seedBuffers(plan).x0 : seedBuffers(plan).d1, output: y, params: paramsBefore, grads: scratchGrads, outputGrad: first ? seedBuffers(plan).dA1 : seedBuffers(plan).dA2 },
         { forwardVariant: fwd, filterVariant: dk },
       );
       const e = device.createCommandEncoder();
@@ -228,8 +230,8 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
     const y = createStorageBuffer(device, B * H1 * H1 * C1 * 4, 'conv2d y (unfused)');
     const pooledFused = createStorageBuffer(device, B * P1 * P1 * C1 * 4, 'conv2d pooled (fused)');
     const pooledUnfused = createStorageBuffer(device, B * P1 * P1 * C1 * 4, 'conv2d pooled (unfused)');
-    const fused = createConv2d(ctx, cfg, { input: plan.buffers.x0, pooledOutput: pooledFused, params: paramsBefore });
-    const conv = createConv2d(ctx, cfg, { input: plan.buffers.x0, output: y, params: paramsBefore }, { forwardVariant: 'cin1row' });
+    const fused = createConv2d(ctx, cfg, { input: seedBuffers(plan).x0, pooledOutput: pooledFused, params: paramsBefore });
+    const conv = createConv2d(ctx, cfg, { input: seedBuffers(plan).x0, output: y, params: paramsBefore }, { forwardVariant: 'cin1row' });
     const pool = createPoolDropout(
       ctx,
       { name: 'max_pooling2d', batch: B, height: H1, width: H1, channels: C1, rate: 0, layerId: 1, inferenceOnly: true },
@@ -271,7 +273,7 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
       const layer = createDense(
         ctx,
         { ...cfg, name: `dense ${variant}` },
-        { input: plan.buffers.d2, output: y, params: paramsBefore, grads: scratchGrads, outputGrad: plan.buffers.dH, inputGrad: dx },
+        { input: seedBuffers(plan).d2, output: y, params: paramsBefore, grads: scratchGrads, outputGrad: seedBuffers(plan).dH, inputGrad: dx },
         { variant },
       );
       const e = device.createCommandEncoder();
@@ -315,8 +317,8 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
   const msPerStep = stepTiming.ms / STEPS_PER_SUBMIT;
 
   // 5. Inference at inferBatch on test images, GPU only and with the logits read back.
-  const testData = uploadSplit(device, data.test, req.inferBatch, 'test');
-  const infer = new Pass(ctx, { label: 'infer', count: req.inferBatch, batch: req.inferBatch, training: false, dropout: [0, 0, 0] }, { data: testData, params, grads, state: createStepState(device, 0) });
+  const testData = uploadSplit(device, data.test, req.inferBatch, DEFAULT_MODEL.inputSize, 'test');
+  const infer = new Pass(ctx, DEFAULT_MODEL, { label: 'infer', count: req.inferBatch, batch: req.inferBatch, training: false}, { data: testData, params, grads, state: createStepState(device, 0) });
   infer.setOrder(identityOrder(req.inferBatch));
   const inferTiming = await timer.time(infer.inferBatch(0), budget);
   // The same forward kernel by kernel (where inference time goes).
@@ -328,7 +330,7 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
       name: 'conv2d_1', batch: req.inferBatch, height: P1, width: P1, inChannels: C1, outChannels: C2, usedOutputHeight: USED2, usedOutputWidth: USED2,
       kernelOffset: paramSpec('conv2d_1/kernel').offset, biasOffset: paramSpec('conv2d_1/bias').offset,
     },
-    { input: infer.mainPlan.buffers.d1, params },
+    { input: seedBuffers(infer.mainPlan).d1, params },
     timer,
     budget,
   );

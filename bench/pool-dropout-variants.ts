@@ -8,6 +8,7 @@
 // Both paths are built here on the plan's activations and upstream gradients (a1/a2, dD1/dD2,
 // h, dD3, d2), whichever path the plan itself uses; each fused output is compared with the
 // unfused one (error column: max |fused - unfused| / max |unfused|; 0 = bit-identical values).
+import { seedBuffers } from './seed-buffers.ts';
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import { createStorageBuffer, readF32 } from '../src/gpu/buffers.ts';
@@ -65,7 +66,7 @@ export async function poolDropoutVariants(
 ): Promise<VariantRow[]> {
   const { device } = ctx;
   const B = plan.batch;
-  const buf = plan.buffers;
+  const buf = seedBuffers(plan);
   const rows: VariantRow[] = [];
   const scratch: GPUBuffer[] = [];
   const destroyers: Array<{ destroy(): void }> = [];

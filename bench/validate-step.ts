@@ -2,6 +2,7 @@
 // compared with the float64 reference computed from the GPU's own inputs to that kernel
 // (so errors do not compound and each row says which kernel is wrong). The benchmark runs
 // it before timing anything; a GPU test runs it too.
+import { seedBuffers } from './seed-buffers.ts';
 import { C0, C1, C2, CLASSES, FLAT, H1, H2, HIDDEN, IMAGE, P1, P2, USED2 } from '../src/model/architecture.ts';
 import { inUsedOutput } from '../src/layers/conv2d.ts';
 import { PARAM_BUFFER_LENGTH, paramSpec } from '../src/model/params.ts';
@@ -66,7 +67,7 @@ const mulMask = (x: Float64Array, y: ArrayLike<number>) => x.map((v, i) => (y[i]
 /** Reads every buffer of a training plan after one step and checks each kernel. */
 export async function validateStep(device: GPUDevice, s: StepSnapshot): Promise<Check[]> {
   const B = s.plan.batch;
-  const buf = s.plan.buffers;
+  const buf = seedBuffers(s.plan);
   const read = async (name: string, n: number) => f64(await readF32(device, buf[name], n));
   // Pooling + dropout are fused (pool_dropout): no pooled tensor before dropout is stored, and
   // the backward writes dA = dL/d(conv pre-activation) directly (no dP).

@@ -76,6 +76,7 @@ const convPoolDropout: Fusion = {
             { name: conv.spec.name, forward: c.forward, backward: c.backward },
             { name: pool.spec.name, forward: p.forward, backward: p.backward },
           ],
+          inner: [{ layer: conv.spec.name, activation: convOut, gradient: convGrad }],
           destroy: destroyAll([c, p]),
         };
       },
@@ -110,6 +111,7 @@ const denseReluDropout: Fusion = {
             { name: dense.spec.name, forward: d.forward, backward: d.backward },
             { name: drop.spec.name, forward: r.forward, backward: r.backward },
           ],
+          inner: [{ layer: dense.spec.name, activation: h, gradient: dH }],
           destroy() {
             d.destroy();
             r.destroy();

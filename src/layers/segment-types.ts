@@ -30,6 +30,12 @@ export interface PlanPart {
 export interface BuiltSegment {
   /** Training plans: forward and backward per layer; evaluation plans: the inference dispatches. */
   parts: PlanPart[];
+  /**
+   * Tensors of a fused segment's inner layers that it stores in buffers of its own (a conv's
+   * output before the pool; the gradient there is dL/d(pre-activation) where the fusion applies
+   * the activation's derivative). The plan lists the segment's output for every other layer.
+   */
+  inner?: { layer: string; activation?: GPUBuffer; gradient?: GPUBuffer }[];
   destroy(): void;
 }
 

@@ -48,9 +48,16 @@ export interface ModelPlan {
   readonly input: GPUBuffer;
   /** (B) u32: the gathered labels. */
   readonly labels: GPUBuffer;
-  /** Each layer's output by layer name (a layer that computes nothing shares its input's buffer). */
+  /**
+   * Each layer's output by layer name (a layer that computes nothing shares its input's
+   * buffer; a fused layer whose own output is not stored shares its segment's output).
+   */
   readonly activations: ReadonlyMap<string, GPUBuffer>;
-  /** dL/d each layer's output by layer name (training plans; absent where nothing reads it). */
+  /**
+   * dL/d each layer's output by layer name (training plans; absent where nothing reads it).
+   * Where a fusion applies a layer's activation derivative for it (conv-pool-dropout,
+   * dense-relu-dropout), that layer's entry is dL/d its pre-activation.
+   */
   readonly gradients: ReadonlyMap<string, GPUBuffer>;
   /** Forward + loss + backward of one training step (empty for an evaluation plan). */
   readonly train: Dispatch[];
@@ -101,6 +108,7 @@ export function createModelPlan(ctx: GpuContext, model: ModelInfo, config: Model
     let currentGrad: GPUBuffer | undefined; // dL/d current (absent until a layer with weights is behind)
     for (const seg of planSegments(model.layers, segmentContext(model, training))) {
       const last = seg.layers[seg.layers.length - 1];
+      let inner: NonNullable<BuiltSegment['inner']> = [];
       if (!seg.identity) {
         const count = B * shapeSize(last.outputShape);
         const output = f32(count, last.spec.name); // (B, ...output shape)
@@ -115,10 +123,13 @@ export function createModelPlan(ctx: GpuContext, model: ModelInfo, config: Model
         parts.push(...b.parts);
         current = output;
         currentGrad = outputGrad;
+        inner = b.inner ?? [];
       }
       for (const l of seg.layers) {
-        activations.set(l.spec.name, current);
-        if (currentGrad) gradients.set(l.spec.name, currentGrad);
+        const own = inner.find((t) => t.layer === l.spec.name);
+        activations.set(l.spec.name, own?.activation ?? current);
+        const grad = own?.gradient ?? currentGrad;
+        if (grad) gradients.set(l.spec.name, grad);
       }
     }
 

@@ -4,7 +4,11 @@
 // own StepState-shaped buffer, batch set with setGatherBatch) gives the same result. A batch
 // of 21,500 (more than 65,535 workgroups: a 2-D grid) is checked exactly too.
 import { describe, expect, it } from 'vitest';
-import { createGather, createGatherState, setGatherBatch, uploadImages, uploadLabels, GATHER_WORKGROUP_SIZE, IMAGE_PIXELS } from '../../src/layers/gather.ts';
+import { createGather, createGatherState, setGatherBatch, uploadImages, uploadLabels, GATHER_WORKGROUP_SIZE } from '../../src/layers/gather.ts';
+import { DEFAULT_MODEL } from '../../src/model/presets.ts';
+
+/** Values per image of the default model's input (28 x 28 x 1). */
+const IMAGE_PIXELS = DEFAULT_MODEL.inputSize;
 import { createBufferWith, createStorageBuffer, readF32, readU32, writeBuffer } from '../../src/gpu/buffers.ts';
 import { MAX_WORKGROUPS_PER_DIMENSION, runDispatches } from '../../src/gpu/kernel.ts';
 import { Rng } from '../../src/model/rng.ts';
@@ -28,7 +32,7 @@ describe('batch gather', () => {
       indices[BATCHES * B - 1] = IMAGE_COUNT - 1;
 
       await expectNoGpuErrors(device, async () => {
-        const images = uploadImages(device, pixels);
+        const images = uploadImages(device, pixels, IMAGE_PIXELS);
         const labelBuf = uploadLabels(device, labels);
         const indexBuf = createBufferWith(device, indices, 'indices');
         const state = createStorageBuffer(device, 16, 'state');
@@ -36,10 +40,10 @@ describe('batch gather', () => {
         const output = createStorageBuffer(device, B * IMAGE_PIXELS * 4, 'x');
         const outputLabels = createStorageBuffer(device, B * 4, 'labels');
         const ctx = { root, device };
-        const train = createGather(ctx, { batch: B, imageCount: IMAGE_COUNT }, {
+        const train = createGather(ctx, { batch: B, imageCount: IMAGE_COUNT, pixels: IMAGE_PIXELS }, {
           images, labels: labelBuf, indices: indexBuf, state, output, outputLabels,
         });
-        const evaluate = createGather(ctx, { batch: B, imageCount: IMAGE_COUNT }, {
+        const evaluate = createGather(ctx, { batch: B, imageCount: IMAGE_COUNT, pixels: IMAGE_PIXELS }, {
           images, labels: labelBuf, indices: indexBuf, state: evalState, output, outputLabels,
         });
         for (const batch of [0, 2, 1]) {
@@ -81,13 +85,13 @@ describe('batch gather', () => {
     const indices = Uint32Array.from({ length: 2 * B }, () => rng.nextInt(IMAGE_COUNT));
     const scale = Float32Array.from({ length: 256 }, (_, p) => p / 255);
     await expectNoGpuErrors(device, async () => {
-      const images = uploadImages(device, pixels);
+      const images = uploadImages(device, pixels, IMAGE_PIXELS);
       const labelBuf = uploadLabels(device, labels);
       const indexBuf = createBufferWith(device, indices, 'indices');
       const state = createGatherState(device);
       const output = createStorageBuffer(device, B * IMAGE_PIXELS * 4, 'x');
       const outputLabels = createStorageBuffer(device, B * 4, 'labels');
-      const gather = createGather({ root, device }, { batch: B, imageCount: IMAGE_COUNT }, {
+      const gather = createGather({ root, device }, { batch: B, imageCount: IMAGE_COUNT, pixels: IMAGE_PIXELS }, {
         images, labels: labelBuf, indices: indexBuf, state, output, outputLabels,
       });
       const [gx, gy] = gather.dispatch.workgroups;

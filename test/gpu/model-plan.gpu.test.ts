@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createModelPlan } from '../../src/train/model-plan.ts';
 import { createBufferWith, createStorageBuffer, readF32, readU32 } from '../../src/gpu/buffers.ts';
 import { MAX_WORKGROUPS_PER_DIMENSION, runDispatches } from '../../src/gpu/kernel.ts';
-import { uploadImages, uploadLabels, IMAGE_PIXELS } from '../../src/layers/gather.ts';
+import { uploadImages, uploadLabels } from '../../src/layers/gather.ts';
 import { initParams } from '../../src/model/init.ts';
 import { PARAM_BUFFER_LENGTH } from '../../src/model/params.ts';
 import { CLASSES } from '../../src/model/architecture.ts';
@@ -15,6 +15,8 @@ import { Rng } from '../../src/model/rng.ts';
 import { modelForward } from '../reference/model.ts';
 import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
 import { DEFAULT_MODEL } from '../../src/model/presets.ts';
+
+const IMAGE_PIXELS = DEFAULT_MODEL.inputSize;
 
 // float32 tolerance on logits: |gpu - ref| <= ATOL_SCALE * max|ref| + RTOL * |ref|.
 const ATOL_SCALE = 1e-5;
@@ -42,7 +44,7 @@ describe('model plan (evaluation)', () => {
         params: createBufferWith(device, Float32Array.from(w), 'params'),
         grads: createStorageBuffer(device, PARAM_BUFFER_LENGTH * 4, 'grads'),
         state: createStorageBuffer(device, 16, 'state'),
-        images: uploadImages(device, pixels),
+        images: uploadImages(device, pixels, IMAGE_PIXELS),
         labels: uploadLabels(device, labels),
         indices: createBufferWith(device, indices, 'indices'),
         batchLoss: createStorageBuffer(device, 4, 'batchLoss'),
@@ -50,15 +52,22 @@ describe('model plan (evaluation)', () => {
       };
       const plan = createModelPlan(
         { root, device },
-        { batch: B, imageCount: DISTINCT, slots: 1, dropout: [0.25, 0.25, 0.5], training: false },
+        DEFAULT_MODEL,
+        { batch: B, imageCount: DISTINCT, slots: 1, training: false },
         shared,
       );
       expect(plan.train).toEqual([]);
       // conv2d pools inside its kernel: no max_pooling2d layer and no a1 buffer.
       expect(plan.layers.map((l) => l.name)).toEqual(['gather', 'conv2d', 'conv2d_1', 'max_pooling2d_1', 'dense', 'dense_1', 'loss']);
       for (const l of plan.layers) expect(l.backward).toEqual([]);
-      expect(Object.keys(plan.buffers).sort()).toEqual(['a2', 'd1', 'd2', 'd3', 'h', 'labels', 'logits', 'p1', 'p2', 'x0'].sort());
-      expect(plan.buffers.d1).toBe(plan.buffers.p1); // no dropout: aliases
+      expect(plan.gradients.size).toBe(0);
+      expect([...plan.activations.keys()]).toEqual(DEFAULT_MODEL.layers.map((l) => l.spec.name));
+      // No dropout in evaluation: each Dropout layer's output is its input's buffer (as Flatten's).
+      for (const [drop, before] of [['dropout', 'max_pooling2d'], ['dropout_1', 'max_pooling2d_1'], ['flatten', 'dropout_1'], ['dropout_2', 'dense']]) {
+        expect(plan.activations.get(drop)).toBe(plan.activations.get(before));
+      }
+      // conv2d pools inside its kernel: its output is the pooled tensor.
+      expect(plan.activations.get('conv2d')).toBe(plan.activations.get('max_pooling2d'));
       for (const d of plan.inference) for (const g of d.workgroups) expect(g).toBeLessThanOrEqual(MAX_WORKGROUPS_PER_DIMENSION);
       expect(plan.inference.length).toBe(plan.layers.reduce((n, l) => n + l.forward.length, 0));
 
