@@ -46,6 +46,8 @@ const CASES: Conv2dGeneralConfig[] = [
   layer('seed conv2d_1 geometry 32->64', [3, 13, 13, 32, 64], [3, 3, 1, 1], 'valid', 'relu'),
   layer('64x64 input k3 same s2', [1, 64, 64, 1, 4], [3, 3, 2, 2], 'same', 'sigmoid'),
   layer('k6x7 valid s2 (kernel past half the input)', [2, 9, 12, 2, 3], [6, 7, 2, 2], 'valid', 'relu', false),
+  // 4096*32*32 = 2^22 outputs: the activation pass needs 65,536 workgroups of 64, a 2-D grid.
+  layer('batch 4096 (2-D grid)', [4096, 32, 32, 1, 1], [3, 3, 1, 1], 'same', 'sigmoid'),
 ];
 
 function refShape(c: Conv2dGeneralConfig): ConvGeneralShape {
@@ -92,6 +94,8 @@ describe('general conv2d layer vs float64 reference', () => {
         expect(plan.inference).toEqual(plan.forward);
         // activation pass (not for linear), filter partials, reduce, dx
         expect(plan.backward.length).toBe(c.activation === 'linear' ? 3 : 4);
+        const twoD = [...plan.forward, ...plan.backward].filter((d) => d.workgroups[1] > 1).map((d) => d.label);
+        if (c.batch === 4096) expect(twoD).toContain(`${c.name}.backward_activation`);
         let t0 = performance.now();
         runDispatches(device, plan.forward);
         const y = await readF32(device, yBuf, s.outputLength);
@@ -120,7 +124,7 @@ describe('general conv2d layer vs float64 reference', () => {
           const own = (i >= c.kernelOffset && i < c.kernelOffset + s.kernelSize) || (i >= c.biasOffset && i < bEnd);
           if (!own && grads[i] !== SENTINEL) throw new Error(`grads[${i}] outside the layer's slices was written`);
         }
-        logs.push(`out ${s.outHeight}x${s.outWidth} pad ${s.padTop},${s.padLeft}; ${s.chunks} chunks of ${s.chunk} positions; gpu ${tGpu.toFixed(0)} ms (incl. compile), ref ${tRef.toFixed(0)} ms`);
+        logs.push(`2-D grids: ${twoD.join(', ') || 'none'}; out ${s.outHeight}x${s.outWidth} pad ${s.padTop},${s.padLeft}; ${s.chunks} chunks of ${s.chunk} positions; gpu ${tGpu.toFixed(0)} ms (incl. compile), ref ${tRef.toFixed(0)} ms`);
       });
       console.log(`conv2d-general ${label(c)}\n  ${logs.join('\n  ')}`);
       for (const b of [xBuf, pBuf, gradsBuf, yBuf, dyBuf, dxBuf]) b.destroy();
