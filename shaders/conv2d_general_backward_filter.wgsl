@@ -6,17 +6,19 @@
 // conv2d_general_backward_reduce sums the chunks.
 // One invocation computes, for chunk `chunk` (positions chunk*CHUNK .. +CHUNK of the
 // BATCH*HO*WO), one tap (kh, kw) and a 4x4 block of dK: input channels c0..c0+3 times output
-// channels o0..o0+3 (8 loads per 16 multiply-adds). The invocations of tap 0 and input block 0
-// also sum db for their 4 output channels (when USE_BIAS). Channels past CIN / COUT are
-// computed on clamped indices and not written.
+// channels o0..o0+3 (16 multiply-adds per position, from 2 vec4 loads when CIN % 4 == 0
+// (X_VEC4) and COUT % 4 == 0 (OUT_VEC4), else up to 8 scalar loads). The invocations of tap 0
+// and input block 0 also sum db for their 4 output channels (when USE_BIAS). Channels past
+// CIN / COUT are computed on clamped indices and not written.
 //
 // Bindings:
-//   x:        (BATCH, H, W, CIN) f32, the forward's input, read
-//   g:        (BATCH, HO, WO, COUT) f32, dL/d(pre-activation output), read
+//   x:        (BATCH, H, W, CIN) f32, the forward's input, read; x4: the same as vec4 (X_VEC4)
+//   g:        (BATCH, HO, WO, COUT) f32, dL/d(pre-activation output), read; g4: the same as
+//             vec4 (OUT_VEC4)
 //   partials: (CHUNKS, ROW) f32, ROW = KH*KW*CIN*COUT (+ COUT when USE_BIAS): the chunk's
 //             [dK (KH, KW, CIN, COUT) | db (COUT)], written
 // Overrides: BATCH, H, W, CIN, COUT, KH, KW, SH, SW, PAD_TOP, PAD_LEFT, HO, WO, CHUNK, CHUNKS,
-//   USE_BIAS (bool), WORKGROUP_SIZE.
+//   USE_BIAS (bool), X_VEC4 (bool), OUT_VEC4 (bool), WORKGROUP_SIZE.
 // Invocations: CHUNKS * KH*KW * ceil(CIN/4) * ceil(COUT/4), output block fastest, then input
 // block, tap, chunk; the index is linearised over a 1-D or 2-D grid (gridFor) and the surplus
 // fails the bounds check.
@@ -38,6 +40,22 @@ override WO: u32;
 override CHUNK: u32;
 override CHUNKS: u32;
 override USE_BIAS: bool;
+override X_VEC4: bool;
+override OUT_VEC4: bool;
+
+// g[p, o0..o0+3] (outs: those channels clamped to COUT - 1).
+fn gBlock(p: u32, o0: u32, outs: vec4u) -> vec4f {
+  if (OUT_VEC4) { return layout.$.g4[(p * COUT + o0) / 4u]; }
+  let i = vec4u(p * COUT) + outs;
+  return vec4f(layout.$.g[i.x], layout.$.g[i.y], layout.$.g[i.z], layout.$.g[i.w]);
+}
+
+// x[pixel, c0..c0+3] (chans: those channels clamped to CIN - 1).
+fn xBlock(pixel: u32, c0: u32, chans: vec4u) -> vec4f {
+  if (X_VEC4) { return layout.$.x4[(pixel * CIN + c0) / 4u]; }
+  let i = vec4u(pixel * CIN) + chans;
+  return vec4f(layout.$.x[i.x], layout.$.x[i.y], layout.$.x[i.z], layout.$.x[i.w]);
+}
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(
@@ -72,15 +90,13 @@ fn main(
     let row = p / WO; // n * HO + oh
     let oh = row % HO;
     let n = row / HO;
-    let gb = vec4u(p * COUT) + outs;
-    let gv = vec4f(layout.$.g[gb.x], layout.$.g[gb.y], layout.$.g[gb.z], layout.$.g[gb.w]);
+    let gv = gBlock(p, o0, outs);
     if (withBias) { accB += gv; }
     let ihp = oh * SH + kh; // ih + PAD_TOP
     let iwp = ow * SW + kw; // iw + PAD_LEFT
     let inside = ihp >= PAD_TOP && ihp - PAD_TOP < H && iwp >= PAD_LEFT && iwp - PAD_LEFT < W;
     if (!inside) { continue; }
-    let xb = vec4u(((n * H + ihp - PAD_TOP) * W + iwp - PAD_LEFT) * CIN) + chans;
-    let xv = vec4f(layout.$.x[xb.x], layout.$.x[xb.y], layout.$.x[xb.z], layout.$.x[xb.w]);
+    let xv = xBlock((n * H + ihp - PAD_TOP) * W + iwp - PAD_LEFT, c0, chans);
     acc0 += xv.x * gv;
     acc1 += xv.y * gv;
     acc2 += xv.z * gv;

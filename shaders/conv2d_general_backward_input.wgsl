@@ -4,16 +4,19 @@
 // column is fractional or outside the output contribute nothing). Every dx element is written
 // (0 where no output reads that input).
 // One invocation computes a 4x4 register block of dx: 4 consecutive input columns iw0..iw0+3 of
-// one input row (n, ih) times 4 consecutive input channels c0..c3 (8 loads per 16
-// multiply-adds). Columns past W and channels past CIN are computed on clamped indices and not
-// written. A column whose tap has no output reads g as 0.
+// one input row (n, ih) times 4 consecutive input channels c0..c3. Columns past W and
+// channels past CIN are computed on clamped indices and not written. A column whose tap has
+// no output reads g as 0. When COUT % 4 == 0 (OUT_VEC4) g and the kernel rows are read as
+// vec4 over 4 output channels (8 loads per 64 multiply-adds), else as scalars (8 per 16).
 //
 // Bindings:
-//   g:      (BATCH, HO, WO, COUT) f32, dL/d(pre-activation output), read
-//   params: flat f32 parameter buffer, read; K (KH, KW, CIN, COUT) HWIO at K_OFFSET
-//   dx:     (BATCH, H, W, CIN) f32, written
+//   g:       (BATCH, HO, WO, COUT) f32, dL/d(pre-activation output), read; g4: the same as vec4
+//   params:  flat f32 parameter buffer, read; K (KH, KW, CIN, COUT) HWIO at K_OFFSET (a
+//            multiple of 4); params4: the same buffer as vec4 (g4 and params4 read only with
+//            OUT_VEC4)
+//   dx:      (BATCH, H, W, CIN) f32, written
 // Overrides: BATCH, H, W, CIN, COUT, KH, KW, SH, SW, PAD_TOP, PAD_LEFT, HO, WO, K_OFFSET,
-//   WORKGROUP_SIZE.
+//   OUT_VEC4 (bool), WORKGROUP_SIZE.
 // Invocations: BATCH * H * ceil(W/4) * ceil(CIN/4), channel block fastest; the index is
 // linearised over a 1-D or 2-D grid (gridFor) and the surplus fails the bounds check.
 
@@ -32,6 +35,7 @@ override PAD_LEFT: u32;
 override HO: u32;
 override WO: u32;
 override K_OFFSET: u32;
+override OUT_VEC4: bool;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(
@@ -66,15 +70,34 @@ fn main(
       let hits = (iwp >= vec4u(kw)) & (span % vec4u(SW) == vec4u(0u)) & (span / vec4u(SW) < vec4u(WO));
       let gBase = (vec4u(gRow) + min(span / vec4u(SW), vec4u(WO - 1u))) * COUT;
       let wBase = chans + vec4u(K_OFFSET + (kh * KW + kw) * CIN * COUT);
-      for (var o = 0u; o < COUT; o++) {
-        let wv = vec4f(layout.$.params[wBase.x + o], layout.$.params[wBase.y + o],
-                       layout.$.params[wBase.z + o], layout.$.params[wBase.w + o]);
-        let gv = select(vec4f(0.0), vec4f(
-          layout.$.g[gBase.x + o], layout.$.g[gBase.y + o], layout.$.g[gBase.z + o], layout.$.g[gBase.w + o]), hits);
-        acc0 += gv.x * wv;
-        acc1 += gv.y * wv;
-        acc2 += gv.z * wv;
-        acc3 += gv.w * wv;
+      if (OUT_VEC4) {
+        let wRow4 = wBase / vec4u(4u); // kernel rows of c0..c3 as vec4 indices (COUT, K_OFFSET multiples of 4)
+        let gRow4 = gBase / vec4u(4u);
+        for (var o4 = 0u; o4 < COUT / 4u; o4++) {
+          let w0 = layout.$.params4[wRow4.x + o4];
+          let w1 = layout.$.params4[wRow4.y + o4];
+          let w2 = layout.$.params4[wRow4.z + o4];
+          let w3 = layout.$.params4[wRow4.w + o4];
+          let g0 = select(vec4f(0.0), layout.$.g4[gRow4.x + o4], hits.x);
+          let g1 = select(vec4f(0.0), layout.$.g4[gRow4.y + o4], hits.y);
+          let g2 = select(vec4f(0.0), layout.$.g4[gRow4.z + o4], hits.z);
+          let g3 = select(vec4f(0.0), layout.$.g4[gRow4.w + o4], hits.w);
+          acc0 += vec4f(dot(g0, w0), dot(g0, w1), dot(g0, w2), dot(g0, w3));
+          acc1 += vec4f(dot(g1, w0), dot(g1, w1), dot(g1, w2), dot(g1, w3));
+          acc2 += vec4f(dot(g2, w0), dot(g2, w1), dot(g2, w2), dot(g2, w3));
+          acc3 += vec4f(dot(g3, w0), dot(g3, w1), dot(g3, w2), dot(g3, w3));
+        }
+      } else {
+        for (var o = 0u; o < COUT; o++) {
+          let wv = vec4f(layout.$.params[wBase.x + o], layout.$.params[wBase.y + o],
+                         layout.$.params[wBase.z + o], layout.$.params[wBase.w + o]);
+          let gv = select(vec4f(0.0), vec4f(
+            layout.$.g[gBase.x + o], layout.$.g[gBase.y + o], layout.$.g[gBase.z + o], layout.$.g[gBase.w + o]), hits);
+          acc0 += gv.x * wv;
+          acc1 += gv.y * wv;
+          acc2 += gv.z * wv;
+          acc3 += gv.w * wv;
+        }
       }
     }
   }

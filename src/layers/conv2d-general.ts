@@ -29,6 +29,8 @@ const BLOCK = 4;
 const FILTER_TARGET_INVOCATIONS = 16384;
 /** Shortest chunk of output positions per filter-gradient invocation. */
 const FILTER_MIN_CHUNK = 16;
+/** Most chunks (the reduce sums them serially per element); a longer chunk is used past it. */
+const FILTER_MAX_CHUNKS = 512;
 /** Cap on the partial-sum scratch (bytes); a longer chunk is used past it. */
 const FILTER_MAX_PARTIAL_BYTES = 64 * 1024 * 1024;
 
@@ -158,7 +160,7 @@ export function conv2dGeneralShape(c: Conv2dGeneralConfig): Conv2dGeneralShape {
   const partialRow = kernelSize + (c.useBias ? c.outChannels : 0);
   const perChunk = c.kernelHeight * c.kernelWidth * blocks(c.inChannels) * blocks(c.outChannels);
   let chunk = Math.max(FILTER_MIN_CHUNK, Math.ceil(positions / Math.ceil(FILTER_TARGET_INVOCATIONS / perChunk)));
-  const maxChunks = Math.max(1, Math.floor(FILTER_MAX_PARTIAL_BYTES / (4 * partialRow)));
+  const maxChunks = Math.max(1, Math.min(FILTER_MAX_CHUNKS, Math.floor(FILTER_MAX_PARTIAL_BYTES / (4 * partialRow))));
   chunk = Math.max(chunk, Math.ceil(positions / maxChunks));
   chunk = Math.min(chunk, positions);
   return {
@@ -173,10 +175,15 @@ export function conv2dGeneralShape(c: Conv2dGeneralConfig): Conv2dGeneralShape {
   };
 }
 
+// The vec4 views (x4, params4, g4) bind the same buffers as the f32 ones; a kernel reads them
+// only where the channel counts allow (X_VEC4: Cin % 4 == 0, OUT_VEC4: Cout % 4 == 0).
 const f32Array = d.arrayOf(d.f32);
+const vec4Array = d.arrayOf(d.vec4f);
 const forwardLayout = tgpu.bindGroupLayout({
   x: { storage: f32Array, access: 'readonly' },
+  x4: { storage: vec4Array, access: 'readonly' },
   params: { storage: f32Array, access: 'readonly' },
+  params4: { storage: vec4Array, access: 'readonly' },
   y: { storage: f32Array, access: 'mutable' },
 });
 const activationLayout = tgpu.bindGroupLayout({
@@ -186,7 +193,9 @@ const activationLayout = tgpu.bindGroupLayout({
 });
 const filterLayout = tgpu.bindGroupLayout({
   x: { storage: f32Array, access: 'readonly' },
+  x4: { storage: vec4Array, access: 'readonly' },
   g: { storage: f32Array, access: 'readonly' },
+  g4: { storage: vec4Array, access: 'readonly' },
   partials: { storage: f32Array, access: 'mutable' },
 });
 const reduceLayout = tgpu.bindGroupLayout({
@@ -195,7 +204,9 @@ const reduceLayout = tgpu.bindGroupLayout({
 });
 const inputLayout = tgpu.bindGroupLayout({
   g: { storage: f32Array, access: 'readonly' },
+  g4: { storage: vec4Array, access: 'readonly' },
   params: { storage: f32Array, access: 'readonly' },
+  params4: { storage: vec4Array, access: 'readonly' },
   dx: { storage: f32Array, access: 'mutable' },
 });
 
@@ -229,6 +240,11 @@ function geometryConstants(c: Conv2dGeneralConfig, s: Conv2dGeneralShape): Recor
   };
 }
 
+/** Which arrays a kernel may read as vec4: x over input channels, K rows and g over output channels. */
+function vec4Constants(c: Conv2dGeneralConfig): { X_VEC4: number; OUT_VEC4: number } {
+  return { X_VEC4: c.inChannels % 4 === 0 ? 1 : 0, OUT_VEC4: c.outChannels % 4 === 0 ? 1 : 0 };
+}
+
 /** A dispatch of `kernel` with one invocation per item (gridFor checks the dispatch limits). */
 function dispatchOver<E extends Entries>(kernel: Kernel<E>, bindGroup: GPUBindGroup, items: number, label: string): Dispatch {
   const [x, y] = gridFor(items, CONV2D_GENERAL_WORKGROUP_SIZE, label);
@@ -254,12 +270,12 @@ export function createConv2dGeneral(ctx: GpuContext, c: Conv2dGeneralConfig, b: 
   const fwd = new Kernel(ctx.root, {
     shader: 'conv2d_general_forward',
     layout: forwardLayout,
-    constants: { ...geometry, K_OFFSET: c.kernelOffset, B_OFFSET: c.useBias ? c.biasOffset : 0, USE_BIAS: useBias, ACT: act },
+    constants: { ...geometry, ...vec4Constants(c), K_OFFSET: c.kernelOffset, B_OFFSET: c.useBias ? c.biasOffset : 0, USE_BIAS: useBias, ACT: act },
     externals: { linearIndex, ...activationLib },
     variant: c.name,
   });
   const forwardItems = c.batch * s.outHeight * blocks(s.outWidth) * blocks(c.outChannels);
-  const forward = [dispatchOver(fwd, fwd.bind({ x: b.input, params: b.params, y: b.output }), forwardItems, `${c.name}.forward`)];
+  const forward = [dispatchOver(fwd, fwd.bind({ x: b.input, x4: b.input, params: b.params, params4: b.params, y: b.output }), forwardItems, `${c.name}.forward`)];
   if (c.inferenceOnly) return { forward, inference: forward, backward: [], destroy: () => {} };
 
   const { grads, outputGrad, inputGrad } = b;
@@ -313,7 +329,7 @@ function filterGradient(
   const filter = new Kernel(ctx.root, {
     shader: 'conv2d_general_backward_filter',
     layout: filterLayout,
-    constants: { ...geometryConstants(c, s), CHUNK: s.chunk, CHUNKS: s.chunks, USE_BIAS: c.useBias ? 1 : 0 },
+    constants: { ...geometryConstants(c, s), ...vec4Constants(c), CHUNK: s.chunk, CHUNKS: s.chunks, USE_BIAS: c.useBias ? 1 : 0 },
     externals: { linearIndex },
     variant: c.name,
   });
@@ -333,7 +349,7 @@ function filterGradient(
     variant: c.name,
   });
   return [
-    dispatchOver(filter, filter.bind({ x: b.x, g: b.g, partials }), filterItems, `${c.name}.backward_filter`),
+    dispatchOver(filter, filter.bind({ x: b.x, x4: b.x, g: b.g, g4: b.g, partials }), filterItems, `${c.name}.backward_filter`),
     dispatchOver(reduce, reduce.bind({ partials, grads: b.grads }), s.partialRow, `${c.name}.backward_reduce`),
   ];
 }
@@ -348,10 +364,10 @@ function inputGradient(
   const k = new Kernel(ctx.root, {
     shader: 'conv2d_general_backward_input',
     layout: inputLayout,
-    constants: { ...geometryConstants(c, s), K_OFFSET: c.kernelOffset },
+    constants: { ...geometryConstants(c, s), OUT_VEC4: vec4Constants(c).OUT_VEC4, K_OFFSET: c.kernelOffset },
     externals: { linearIndex },
     variant: c.name,
   });
   const items = c.batch * c.inHeight * blocks(c.inWidth) * blocks(c.inChannels);
-  return dispatchOver(k, k.bind(b), items, `${c.name}.backward_input`);
+  return dispatchOver(k, k.bind({ ...b, g4: b.g, params4: b.params }), items, `${c.name}.backward_input`);
 }
