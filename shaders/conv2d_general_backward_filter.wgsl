@@ -85,22 +85,31 @@ fn main(
   var accB = vec4f(0.0); // db[o0..o0+3]
   let first = chunk * CHUNK;
   let last = min(first + CHUNK, BATCH * HO * WO);
+  // Output position p = (n * HO + oh) * WO + ow, stepped without divisions.
+  var ow = first % WO;
+  var oh = (first / WO) % HO;
+  var n = first / (WO * HO);
   for (var p = first; p < last; p++) {
-    let ow = p % WO;
-    let row = p / WO; // n * HO + oh
-    let oh = row % HO;
-    let n = row / HO;
     let gv = gBlock(p, o0, outs);
     if (withBias) { accB += gv; }
     let ihp = oh * SH + kh; // ih + PAD_TOP
     let iwp = ow * SW + kw; // iw + PAD_LEFT
-    let inside = ihp >= PAD_TOP && ihp - PAD_TOP < H && iwp >= PAD_LEFT && iwp - PAD_LEFT < W;
-    if (!inside) { continue; }
-    let xv = xBlock((n * H + ihp - PAD_TOP) * W + iwp - PAD_LEFT, c0, chans);
-    acc0 += xv.x * gv;
-    acc1 += xv.y * gv;
-    acc2 += xv.z * gv;
-    acc3 += xv.w * gv;
+    if (ihp >= PAD_TOP && ihp - PAD_TOP < H && iwp >= PAD_LEFT && iwp - PAD_LEFT < W) {
+      let xv = xBlock((n * H + ihp - PAD_TOP) * W + iwp - PAD_LEFT, c0, chans);
+      acc0 += xv.x * gv;
+      acc1 += xv.y * gv;
+      acc2 += xv.z * gv;
+      acc3 += xv.w * gv;
+    }
+    ow++;
+    if (ow == WO) {
+      ow = 0u;
+      oh++;
+      if (oh == HO) {
+        oh = 0u;
+        n++;
+      }
+    }
   }
   let ROW = taps * CIN * COUT + select(0u, COUT, USE_BIAS);
   let accs = array<vec4f, 4>(acc0, acc1, acc2, acc3);
