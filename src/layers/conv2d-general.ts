@@ -25,7 +25,7 @@ export const CONV2D_GENERAL_MAX_KERNEL = 7;
 export const CONV2D_GENERAL_MAX_STRIDE = 2;
 /** Output positions and channels per invocation block of the forward / dx / dK kernels (the shaders hard-code 4). */
 const BLOCK = 4;
-/** The filter-gradient split aims for this many invocations (chunks x taps x channel blocks). */
+/** The filter-gradient split aims for this many invocations (chunks x dK blocks). */
 const FILTER_TARGET_INVOCATIONS = 16384;
 /** Shortest chunk of output positions per filter-gradient invocation. */
 const FILTER_MIN_CHUNK = 16;
@@ -158,7 +158,7 @@ export function conv2dGeneralShape(c: Conv2dGeneralConfig): Conv2dGeneralShape {
   const positions = c.batch * geometry.outHeight * geometry.outWidth;
   const kernelSize = c.kernelHeight * c.kernelWidth * c.inChannels * c.outChannels;
   const partialRow = kernelSize + (c.useBias ? c.outChannels : 0);
-  const perChunk = c.kernelHeight * c.kernelWidth * blocks(c.inChannels) * blocks(c.outChannels);
+  const perChunk = blocks(c.kernelHeight * c.kernelWidth * c.inChannels) * blocks(c.outChannels);
   let chunk = Math.max(FILTER_MIN_CHUNK, Math.ceil(positions / Math.ceil(FILTER_TARGET_INVOCATIONS / perChunk)));
   const maxChunks = Math.max(1, Math.min(FILTER_MAX_CHUNKS, Math.floor(FILTER_MAX_PARTIAL_BYTES / (4 * partialRow))));
   chunk = Math.max(chunk, Math.ceil(positions / maxChunks));
@@ -333,7 +333,7 @@ function filterGradient(
     externals: { linearIndex },
     variant: c.name,
   });
-  const filterItems = s.chunks * c.kernelHeight * c.kernelWidth * blocks(c.inChannels) * blocks(c.outChannels);
+  const filterItems = s.chunks * blocks(c.kernelHeight * c.kernelWidth * c.inChannels) * blocks(c.outChannels);
   const reduce = new Kernel(ctx.root, {
     shader: 'conv2d_general_backward_reduce',
     layout: reduceLayout,
