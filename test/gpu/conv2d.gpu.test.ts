@@ -23,12 +23,10 @@ import { createRng } from '../../src/model/rng.ts';
 import { conv2dBackward, conv2dForward, maxpool2x2Forward, reluBackward, reluForward } from '../reference/index.ts';
 import { createPoolDropout } from '../../src/layers/pool-dropout.ts';
 import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
+import { compare } from './tolerance.ts';
 
-// float32 tolerance: |gpu - ref| <= RTOL * |ref| + ATOL * sqrt(n) * max|ref|, n = reduction length
-// (9*Cin for the forward, B*Ho*Wo for dk/db, 9*Cout for dx). A wrong tap, channel or position
-// gives errors of order max|ref|, far above this.
-const RTOL = 1e-4;
-const ATOL = 5e-7;
+// float32 tolerance: ./tolerance.ts (RTOL, ATOL scaled by the reduction length n: 9*Cin for the
+// forward, B*Ho*Wo for dk/db, 9*Cout for dx).
 const SENTINEL = 12345;
 
 interface Case {
@@ -189,33 +187,6 @@ function uniform(n: number, lo: number, hi: number, rng: ReturnType<typeof creat
   const a = new Float32Array(n);
   for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * rng.nextFloat();
   return a;
-}
-
-/** Asserts the tolerance above; returns the max abs and scaled diffs for the log. */
-function compare(what: string, gpu: Float32Array, ref: Float64Array, n: number): string {
-  expect(gpu.length).toBe(ref.length);
-  let maxRef = 0;
-  for (let i = 0; i < ref.length; i++) maxRef = Math.max(maxRef, Math.abs(ref[i]));
-  const atol = ATOL * Math.sqrt(n) * maxRef;
-  let maxAbs = 0;
-  let maxRel = 0;
-  let worst = -1;
-  let worstRatio = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const diff = Math.abs(gpu[i] - ref[i]);
-    const ratio = Number.isFinite(diff) ? diff / (RTOL * Math.abs(ref[i]) + atol) : Infinity;
-    maxAbs = Math.max(maxAbs, Number.isFinite(diff) ? diff : Infinity);
-    maxRel = Math.max(maxRel, diff / (Math.abs(ref[i]) + 1e-30 + maxRef * 1e-3));
-    if (ratio > worstRatio) {
-      worstRatio = ratio;
-      worst = i;
-    }
-  }
-  const msg = `${what}: max|ref| ${maxRef.toExponential(2)}, max abs diff ${maxAbs.toExponential(2)}, max rel diff ${maxRel.toExponential(2)}, worst/tol ${worstRatio.toFixed(3)}`;
-  if (worstRatio > 1) {
-    throw new Error(`${msg}; at ${worst}: gpu ${gpu[worst]} ref ${ref[worst]}`);
-  }
-  return msg;
 }
 
 describe('conv2d layer vs float64 reference', () => {

@@ -1,0 +1,26 @@
+// conv2d_general_backward_activation: g = dy * act'(y), the output gradient taken through the
+// activation (its derivative from the forward's output y: wgsl-lib activationGrad), materialised
+// once for the filter- and input-gradient kernels, which read it many times. Not built for a
+// linear activation (g = dy).
+// One invocation computes one element of g.
+// Bindings:
+//   y:  (BATCH, HO, WO, COUT) f32, the forward's post-activation output, read
+//   dy: (BATCH, HO, WO, COUT) f32, dL/dy, read
+//   g:  (BATCH, HO, WO, COUT) f32, written
+// Overrides: COUNT = BATCH*HO*WO*COUT, ACT (activation code), WORKGROUP_SIZE.
+// Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE) over a gridFor grid.
+
+override WORKGROUP_SIZE: u32;
+override COUNT: u32;
+override ACT: u32;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(num_workgroups) nwg: vec3u,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let i = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
+  if (i >= COUNT) { return; }
+  layout.$.g[i] = layout.$.dy[i] * activationGrad(layout.$.y[i], ACT);
+}

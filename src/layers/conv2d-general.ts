@@ -1,0 +1,373 @@
+// The general Keras Conv2D layer: NHWC input (B, H, W, Cin), HWIO kernel (KH, KW, Cin, Cout)
+// and optional bias (Cout) read from the flat parameter buffer, kernel sizes 1..7 (not
+// necessarily square), strides 1..2, 'valid' or Keras's asymmetric 'same' padding, any
+// elementwise activation (the stored output y is post-activation). The seed network's fast
+// 3x3 kernels stay in conv2d.ts; this layer takes any other geometry.
+// Dispatches, built once per shape:
+//   forward:    y = act(conv(x, K) + b)                                   (conv2d_general_forward)
+//   backward:   g = dy * act'(y)    (scratch (B,Ho,Wo,Cout); skipped for linear: g = dy)
+//               split-K partials of dK, db over chunks of the output positions, then a reduce
+//               that WRITES dK, db into `grads` at the parameters' offsets
+//               dx (only when an inputGrad buffer is given; every element written)
+// An inferenceOnly layer builds the forward alone: no backward pipelines, bind groups or scratch.
+import tgpu from 'typegpu';
+import * as d from 'typegpu/data';
+import { Kernel, gridFor, type Dispatch, type Entries } from '../gpu/kernel.ts';
+import { activationLib, linearIndex } from '../gpu/wgsl-lib.ts';
+import { createStorageBuffer } from '../gpu/buffers.ts';
+import { activationCode, type ElementwiseActivation } from '../model/activations.ts';
+import type { GpuContext, LayerPlan } from './types.ts';
+
+/** Invocations per workgroup of every general conv2d kernel. */
+export const CONV2D_GENERAL_WORKGROUP_SIZE = 64;
+/** Largest kernel side and stride the layer accepts. */
+export const CONV2D_GENERAL_MAX_KERNEL = 7;
+export const CONV2D_GENERAL_MAX_STRIDE = 2;
+/** Output positions and channels per invocation block of the forward / dx / dK kernels (the shaders hard-code 4). */
+const BLOCK = 4;
+/** The filter-gradient split aims for this many invocations (chunks x dK blocks). */
+const FILTER_TARGET_INVOCATIONS = 16384;
+/** Shortest chunk of output positions per filter-gradient invocation. */
+const FILTER_MIN_CHUNK = 16;
+/** Most chunks (the reduce sums them serially per element); a longer chunk is used past it. */
+const FILTER_MAX_CHUNKS = 512;
+/** Cap on the partial-sum scratch (bytes); a longer chunk is used past it. */
+const FILTER_MAX_PARTIAL_BYTES = 64 * 1024 * 1024;
+
+export type Conv2dPadding = 'valid' | 'same';
+
+export interface Conv2dGeneralConfig {
+  name: string;
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outChannels: number;
+  kernelHeight: number;
+  kernelWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  padding: Conv2dPadding;
+  useBias: boolean;
+  activation: ElementwiseActivation;
+  /** Offset (floats, a multiple of 4) of K (KH, KW, Cin, Cout) in the flat params/grads buffers. */
+  kernelOffset: number;
+  /** Offset (floats, a multiple of 4) of b (Cout); ignored without a bias. */
+  biasOffset: number;
+  /** Evaluation only: the forward alone; grads / outputGrad / inputGrad are not needed. */
+  inferenceOnly?: boolean;
+}
+
+export interface Conv2dGeneralBuffers {
+  /** (B, H, W, Cin) f32 */
+  input: GPUBuffer;
+  /** (B, Ho, Wo, Cout) f32, post-activation */
+  output: GPUBuffer;
+  /** flat f32 parameter buffer */
+  params: GPUBuffer;
+  /** flat f32 gradient buffer (dK, db written at the parameters' offsets); required unless inferenceOnly */
+  grads?: GPUBuffer;
+  /** (B, Ho, Wo, Cout) f32, dL/dy (post-activation); required unless inferenceOnly */
+  outputGrad?: GPUBuffer;
+  /** (B, H, W, Cin) f32, dL/dx, overwritten; omit to skip it (first layer) */
+  inputGrad?: GPUBuffer;
+}
+
+export interface Conv2dGeometry {
+  outHeight: number;
+  outWidth: number;
+  /** Zero rows above / columns left of the input ('same'; the odd one goes below / right). */
+  padTop: number;
+  padLeft: number;
+}
+
+/** Output size and leading pad along one axis, Keras / TensorFlow rules. */
+function axisGeometry(size: number, k: number, s: number, padding: Conv2dPadding): { out: number; pad: number } {
+  if (padding === 'valid') return { out: size >= k ? Math.floor((size - k) / s) + 1 : 0, pad: 0 };
+  const out = Math.ceil(size / s);
+  const total = Math.max((out - 1) * s + k - size, 0);
+  return { out, pad: Math.floor(total / 2) };
+}
+
+/**
+ * Output size and padding of a conv: 'valid' floor((in - k) / s) + 1, no pad; 'same'
+ * ceil(in / s) with total pad max((out - 1) * s + k - in, 0), floor(total / 2) before.
+ * Throws when the output is empty (a 'valid' input smaller than the kernel) or an argument is bad.
+ */
+export function conv2dGeometry(
+  inH: number,
+  inW: number,
+  kh: number,
+  kw: number,
+  sh: number,
+  sw: number,
+  padding: Conv2dPadding,
+): Conv2dGeometry {
+  for (const [k, v] of Object.entries({ inH, inW, kh, kw, sh, sw })) {
+    if (!Number.isInteger(v) || v < 1) throw new Error(`conv2d geometry: ${k} must be a positive integer (got ${v})`);
+  }
+  if (padding !== 'valid' && padding !== 'same') throw new Error(`conv2d geometry: padding must be 'valid' or 'same' (got ${String(padding)})`);
+  const h = axisGeometry(inH, kh, sh, padding);
+  const w = axisGeometry(inW, kw, sw, padding);
+  if (h.out < 1 || w.out < 1) {
+    throw new Error(`conv2d geometry: input ${inH}x${inW} is smaller than the ${kh}x${kw} kernel ('valid'): the output is empty`);
+  }
+  return { outHeight: h.out, outWidth: w.out, padTop: h.pad, padLeft: w.pad };
+}
+
+function checkConfig(c: Conv2dGeneralConfig): void {
+  const intAtLeast = (k: string, v: number, min: number, max = Infinity) => {
+    if (!Number.isInteger(v) || v < min || v > max) {
+      throw new Error(`conv2d ${c.name}: ${k} must be an integer in ${min}..${max === Infinity ? '' : max} (got ${v})`);
+    }
+  };
+  for (const k of ['batch', 'inHeight', 'inWidth', 'inChannels', 'outChannels'] as const) intAtLeast(k, c[k], 1);
+  for (const k of ['kernelHeight', 'kernelWidth'] as const) intAtLeast(k, c[k], 1, CONV2D_GENERAL_MAX_KERNEL);
+  for (const k of ['strideHeight', 'strideWidth'] as const) intAtLeast(k, c[k], 1, CONV2D_GENERAL_MAX_STRIDE);
+  for (const k of ['kernelOffset', 'biasOffset'] as const) {
+    intAtLeast(k, c[k], 0);
+    if (c[k] % 4 !== 0) throw new Error(`conv2d ${c.name}: ${k} must be a multiple of 4 floats (got ${c[k]})`);
+  }
+  activationCode(c.activation); // throws on an unknown activation
+}
+
+/** Sizes derived from a config: geometry, tensor lengths and the filter-gradient split. */
+export interface Conv2dGeneralShape extends Conv2dGeometry {
+  /** Output positions B*Ho*Wo (the reduction length of dK and db). */
+  positions: number;
+  inputLength: number;
+  outputLength: number;
+  kernelSize: number;
+  /** Partial row: dK then db (when useBias). */
+  partialRow: number;
+  /** Split-K: `chunks` chunks of `chunk` output positions (the last may be shorter). */
+  chunk: number;
+  chunks: number;
+}
+
+const blocks = (n: number) => Math.ceil(n / BLOCK);
+
+export function conv2dGeneralShape(c: Conv2dGeneralConfig): Conv2dGeneralShape {
+  checkConfig(c);
+  let geometry: Conv2dGeometry;
+  try {
+    geometry = conv2dGeometry(c.inHeight, c.inWidth, c.kernelHeight, c.kernelWidth, c.strideHeight, c.strideWidth, c.padding);
+  } catch (e) {
+    throw new Error(`conv2d ${c.name}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const positions = c.batch * geometry.outHeight * geometry.outWidth;
+  const kernelSize = c.kernelHeight * c.kernelWidth * c.inChannels * c.outChannels;
+  const partialRow = kernelSize + (c.useBias ? c.outChannels : 0);
+  const perChunk = blocks(c.kernelHeight * c.kernelWidth * c.inChannels) * blocks(c.outChannels);
+  let chunk = Math.max(FILTER_MIN_CHUNK, Math.ceil(positions / Math.ceil(FILTER_TARGET_INVOCATIONS / perChunk)));
+  const maxChunks = Math.max(1, Math.min(FILTER_MAX_CHUNKS, Math.floor(FILTER_MAX_PARTIAL_BYTES / (4 * partialRow))));
+  chunk = Math.max(chunk, Math.ceil(positions / maxChunks));
+  chunk = Math.min(chunk, positions);
+  return {
+    ...geometry,
+    positions,
+    inputLength: c.batch * c.inHeight * c.inWidth * c.inChannels,
+    outputLength: positions * c.outChannels,
+    kernelSize,
+    partialRow,
+    chunk,
+    chunks: Math.ceil(positions / chunk),
+  };
+}
+
+// The vec4 views (x4, params4, g4) bind the same buffers as the f32 ones; a kernel reads them
+// only where the channel counts allow (X_VEC4: Cin % 4 == 0, OUT_VEC4: Cout % 4 == 0).
+const f32Array = d.arrayOf(d.f32);
+const vec4Array = d.arrayOf(d.vec4f);
+const forwardLayout = tgpu.bindGroupLayout({
+  x: { storage: f32Array, access: 'readonly' },
+  x4: { storage: vec4Array, access: 'readonly' },
+  params: { storage: f32Array, access: 'readonly' },
+  params4: { storage: vec4Array, access: 'readonly' },
+  y: { storage: f32Array, access: 'mutable' },
+});
+const activationLayout = tgpu.bindGroupLayout({
+  y: { storage: f32Array, access: 'readonly' },
+  dy: { storage: f32Array, access: 'readonly' },
+  g: { storage: f32Array, access: 'mutable' },
+});
+const filterLayout = tgpu.bindGroupLayout({
+  x: { storage: f32Array, access: 'readonly' },
+  x4: { storage: vec4Array, access: 'readonly' },
+  g: { storage: f32Array, access: 'readonly' },
+  g4: { storage: vec4Array, access: 'readonly' },
+  partials: { storage: f32Array, access: 'mutable' },
+});
+const reduceLayout = tgpu.bindGroupLayout({
+  partials: { storage: f32Array, access: 'readonly' },
+  grads: { storage: f32Array, access: 'mutable' },
+});
+const inputLayout = tgpu.bindGroupLayout({
+  g: { storage: f32Array, access: 'readonly' },
+  g4: { storage: vec4Array, access: 'readonly' },
+  params: { storage: f32Array, access: 'readonly' },
+  params4: { storage: vec4Array, access: 'readonly' },
+  dx: { storage: f32Array, access: 'mutable' },
+});
+
+/** Throws unless `buffer` holds `floats` f32 values and fits one storage binding. */
+function checkBuffer(device: GPUDevice, c: Conv2dGeneralConfig, what: string, buffer: GPUBuffer, floats: number): void {
+  const bytes = floats * 4;
+  const limit = device.limits.maxStorageBufferBindingSize;
+  if (bytes > limit) {
+    throw new Error(`conv2d ${c.name}: ${what} needs ${bytes} bytes, over the device's storage binding limit of ${limit}; use a smaller batch`);
+  }
+  if (buffer.size < bytes) throw new Error(`conv2d ${c.name}: ${what} buffer has ${buffer.size} bytes, needs ${bytes}`);
+}
+
+/** The override constants every geometry-aware kernel shares. */
+function geometryConstants(c: Conv2dGeneralConfig, s: Conv2dGeneralShape): Record<string, number> {
+  return {
+    WORKGROUP_SIZE: CONV2D_GENERAL_WORKGROUP_SIZE,
+    BATCH: c.batch,
+    H: c.inHeight,
+    W: c.inWidth,
+    CIN: c.inChannels,
+    COUT: c.outChannels,
+    KH: c.kernelHeight,
+    KW: c.kernelWidth,
+    SH: c.strideHeight,
+    SW: c.strideWidth,
+    PAD_TOP: s.padTop,
+    PAD_LEFT: s.padLeft,
+    HO: s.outHeight,
+    WO: s.outWidth,
+  };
+}
+
+/** Which arrays a kernel may read as vec4: x over input channels, K rows and g over output channels. */
+function vec4Constants(c: Conv2dGeneralConfig): { X_VEC4: number; OUT_VEC4: number } {
+  return { X_VEC4: c.inChannels % 4 === 0 ? 1 : 0, OUT_VEC4: c.outChannels % 4 === 0 ? 1 : 0 };
+}
+
+/** A dispatch of `kernel` with one invocation per item (gridFor checks the dispatch limits). */
+function dispatchOver<E extends Entries>(kernel: Kernel<E>, bindGroup: GPUBindGroup, items: number, label: string): Dispatch {
+  const [x, y] = gridFor(items, CONV2D_GENERAL_WORKGROUP_SIZE, label);
+  return kernel.dispatch(bindGroup, x, y, 1, label);
+}
+
+export type Conv2dGeneralPlan = LayerPlan & {
+  /** Evaluation forward: the same dispatches as `forward` (no training-only state). */
+  inference: Dispatch[];
+};
+
+export function createConv2dGeneral(ctx: GpuContext, c: Conv2dGeneralConfig, b: Conv2dGeneralBuffers): Conv2dGeneralPlan {
+  const s = conv2dGeneralShape(c);
+  const { device } = ctx;
+  const paramFloats = Math.max(c.kernelOffset + s.kernelSize, c.useBias ? c.biasOffset + c.outChannels : 0);
+  checkBuffer(device, c, 'input (B, H, W, Cin)', b.input, s.inputLength);
+  checkBuffer(device, c, 'output (B, Ho, Wo, Cout)', b.output, s.outputLength);
+  checkBuffer(device, c, 'params', b.params, paramFloats);
+  const geometry = geometryConstants(c, s);
+  const act = activationCode(c.activation);
+  const useBias = c.useBias ? 1 : 0;
+
+  const fwd = new Kernel(ctx.root, {
+    shader: 'conv2d_general_forward',
+    layout: forwardLayout,
+    constants: { ...geometry, ...vec4Constants(c), K_OFFSET: c.kernelOffset, B_OFFSET: c.useBias ? c.biasOffset : 0, USE_BIAS: useBias, ACT: act },
+    externals: { linearIndex, ...activationLib },
+    variant: c.name,
+  });
+  const forwardItems = c.batch * s.outHeight * blocks(s.outWidth) * blocks(c.outChannels);
+  const forward = [dispatchOver(fwd, fwd.bind({ x: b.input, x4: b.input, params: b.params, params4: b.params, y: b.output }), forwardItems, `${c.name}.forward`)];
+  if (c.inferenceOnly) return { forward, inference: forward, backward: [], destroy: () => {} };
+
+  const { grads, outputGrad, inputGrad } = b;
+  if (!grads || !outputGrad) throw new Error(`conv2d ${c.name}: grads and outputGrad are required unless inferenceOnly`);
+  checkBuffer(device, c, 'grads', grads, paramFloats);
+  checkBuffer(device, c, 'outputGrad (B, Ho, Wo, Cout)', outputGrad, s.outputLength);
+  if (inputGrad) checkBuffer(device, c, 'inputGrad (B, H, W, Cin)', inputGrad, s.inputLength);
+  if (inputGrad === b.input || inputGrad === outputGrad) throw new Error(`conv2d ${c.name}: inputGrad must be a buffer of its own`);
+  const scratch: GPUBuffer[] = [];
+  const backward: Dispatch[] = [];
+  // g = dL/d(pre-activation): dy itself for a linear activation, else materialised once.
+  let g = outputGrad;
+  if (c.activation !== 'linear') {
+    g = createStorageBuffer(device, s.outputLength * 4, `${c.name}.g`); // (B, Ho, Wo, Cout)
+    scratch.push(g);
+    const k = new Kernel(ctx.root, {
+      shader: 'conv2d_general_backward_activation',
+      layout: activationLayout,
+      constants: { WORKGROUP_SIZE: CONV2D_GENERAL_WORKGROUP_SIZE, COUNT: s.outputLength, ACT: act },
+      externals: { linearIndex, ...activationLib },
+      variant: c.name,
+    });
+    backward.push(dispatchOver(k, k.bind({ y: b.output, dy: outputGrad, g }), s.outputLength, `${c.name}.backward_activation`));
+  }
+  backward.push(...filterGradient(ctx, c, s, { x: b.input, g, grads }, scratch));
+  if (inputGrad) backward.push(inputGradient(ctx, c, s, { g, params: b.params, dx: inputGrad }));
+  return {
+    forward,
+    inference: forward,
+    backward,
+    destroy() {
+      for (const buffer of scratch) buffer.destroy();
+    },
+  };
+}
+
+/** dK and db: split-K partial sums over chunks of the output positions, then the reduce. */
+function filterGradient(
+  ctx: GpuContext,
+  c: Conv2dGeneralConfig,
+  s: Conv2dGeneralShape,
+  b: { x: GPUBuffer; g: GPUBuffer; grads: GPUBuffer },
+  scratch: GPUBuffer[],
+): Dispatch[] {
+  const partialBytes = s.chunks * s.partialRow * 4;
+  if (partialBytes > ctx.device.limits.maxStorageBufferBindingSize) {
+    throw new Error(`conv2d ${c.name}: the kernel gradient's partial sums need ${partialBytes} bytes, over the device's storage binding limit`);
+  }
+  const partials = createStorageBuffer(ctx.device, partialBytes, `${c.name}.partials`); // (CHUNKS, ROW)
+  scratch.push(partials);
+  const filter = new Kernel(ctx.root, {
+    shader: 'conv2d_general_backward_filter',
+    layout: filterLayout,
+    constants: { ...geometryConstants(c, s), ...vec4Constants(c), CHUNK: s.chunk, CHUNKS: s.chunks, USE_BIAS: c.useBias ? 1 : 0 },
+    externals: { linearIndex },
+    variant: c.name,
+  });
+  const filterItems = s.chunks * blocks(c.kernelHeight * c.kernelWidth * c.inChannels) * blocks(c.outChannels);
+  const reduce = new Kernel(ctx.root, {
+    shader: 'conv2d_general_backward_reduce',
+    layout: reduceLayout,
+    constants: {
+      WORKGROUP_SIZE: CONV2D_GENERAL_WORKGROUP_SIZE,
+      ROW: s.partialRow,
+      K_SIZE: s.kernelSize,
+      CHUNKS: s.chunks,
+      K_OFFSET: c.kernelOffset,
+      B_OFFSET: c.useBias ? c.biasOffset : 0,
+    },
+    externals: { linearIndex },
+    variant: c.name,
+  });
+  return [
+    dispatchOver(filter, filter.bind({ x: b.x, x4: b.x, g: b.g, g4: b.g, partials }), filterItems, `${c.name}.backward_filter`),
+    dispatchOver(reduce, reduce.bind({ partials, grads: b.grads }), s.partialRow, `${c.name}.backward_reduce`),
+  ];
+}
+
+/** dx, every element written. */
+function inputGradient(
+  ctx: GpuContext,
+  c: Conv2dGeneralConfig,
+  s: Conv2dGeneralShape,
+  b: { g: GPUBuffer; params: GPUBuffer; dx: GPUBuffer },
+): Dispatch {
+  const k = new Kernel(ctx.root, {
+    shader: 'conv2d_general_backward_input',
+    layout: inputLayout,
+    constants: { ...geometryConstants(c, s), OUT_VEC4: vec4Constants(c).OUT_VEC4, K_OFFSET: c.kernelOffset },
+    externals: { linearIndex },
+    variant: c.name,
+  });
+  const items = c.batch * c.inHeight * blocks(c.inWidth) * blocks(c.inChannels);
+  return dispatchOver(k, k.bind({ ...b, g4: b.g, params4: b.params }), items, `${c.name}.backward_input`);
+}
