@@ -15,6 +15,7 @@ import { createPool2d } from './pool2d.ts';
 import { createGlobalAvgPool } from './global-avg-pool.ts';
 import { createActivation } from './activation.ts';
 import { createBatchNorm } from './batch-norm.ts';
+import { createConv2dGeneral } from './conv2d-general.ts';
 
 /** Conv2D 3x3 'valid' stride 1 with bias and ReLU, the configuration of src/layers/conv2d.ts's kernels. */
 export function isFastConv(l: LayerInfo | undefined): boolean {
@@ -82,6 +83,25 @@ const fastConv: SingleLayerBuilder = (l, pc) =>
         }),
       )
     : undefined;
+
+/** Conv2D of any kernel, stride, padding, bias and activation. */
+const generalConv: SingleLayerBuilder = (l, pc) => {
+  if (l.spec.type !== 'Conv2D') return undefined;
+  const o = l.spec.options;
+  const [inHeight, inWidth, inChannels] = l.inputShape;
+  return layerSegment(l, pc.training, (ctx, io) =>
+    createConv2dGeneral(
+      ctx,
+      {
+        name: l.spec.name, batch: io.batch, inHeight, inWidth, inChannels, outChannels: o.filters,
+        kernelHeight: o.kernelSize[0], kernelWidth: o.kernelSize[1], strideHeight: o.strides[0], strideWidth: o.strides[1],
+        padding: o.padding, useBias: o.useBias, activation: o.activation,
+        kernelOffset: offset(l, 'kernel'), biasOffset: optionalOffset(l, 'bias') ?? 0, inferenceOnly: !pc.training,
+      },
+      { input: io.input, output: io.output, params: io.params, grads: io.grads, outputGrad: io.outputGrad, inputGrad: io.inputGrad },
+    ),
+  );
+};
 
 /** Dense with any elementwise activation, with or without bias (a final softmax is the loss's: the layer writes logits). */
 const dense: SingleLayerBuilder = (l, pc) => {
@@ -198,7 +218,7 @@ const identityActivation: SingleLayerBuilder = (l, pc) => {
 };
 
 export const SINGLE_LAYER_BUILDERS: { readonly [K in LayerTypeName]: readonly SingleLayerBuilder[] } = {
-  Conv2D: [fastConv],
+  Conv2D: [fastConv, generalConv],
   MaxPooling2D: [floorMaxPool2x2, pool2d],
   AveragePooling2D: [pool2d],
   GlobalAveragePooling2D: [globalAveragePooling],
