@@ -15,6 +15,7 @@ export const GLYPHS: Record<string, Point[][]> = {
   '8': [ellipse(0.5, 0.25, 0.4, 0.25), ellipse(0.5, 0.75, 0.5, 0.25)],
   // broken digits: the pen lifted, leaving pieces that do not touch
   'broken 4': [[[0.6, 0], [0, 0.6], [1, 0.6]], [[0.72, 0], [0.72, 0.45]], [[0.72, 0.75], [0.72, 1]]],
+  'side-by-side 4': [[[0.15, 0], [0, 0.65], [0.55, 0.65]], [[0.75, 0.25], [0.75, 1]]],
   'broken 5': [[[0.2, 0], [1, 0]], [[0.1, 0.15], [0.05, 0.45], [0.6, 0.4], [0.95, 0.65], [0.65, 1], [0, 0.9]]],
 };
 
@@ -82,6 +83,27 @@ export class InkCanvas {
       for (let c = 0; c < 28; c++) {
         const i = (y + r) * this.width + x + c;
         this.ink[i] = Math.max(this.ink[i], pixels[r * 28 + c] / 255);
+      }
+    }
+  }
+
+  /**
+   * Pastes a (28, 28) 0..255 image enlarged `scale` times (bilinear) with its top-left at
+   * (x, y), as a photo or a big pad would show the digit.
+   */
+  pasteScaled(pixels: Uint8Array, x: number, y: number, scale: number): void {
+    const at = (r: number, c: number) => (r < 0 || c < 0 || r > 27 || c > 27 ? 0 : pixels[r * 28 + c] / 255);
+    for (let py = 0; py < 28 * scale; py++) {
+      for (let px = 0; px < 28 * scale; px++) {
+        const sy = (py + 0.5) / scale - 0.5;
+        const sx = (px + 0.5) / scale - 0.5;
+        const r = Math.floor(sy);
+        const c = Math.floor(sx);
+        const fy = sy - r;
+        const fx = sx - c;
+        const v = (1 - fy) * ((1 - fx) * at(r, c) + fx * at(r, c + 1)) + fy * ((1 - fx) * at(r + 1, c) + fx * at(r + 1, c + 1));
+        const i = (y + py) * this.width + x + px;
+        this.ink[i] = Math.max(this.ink[i], v);
       }
     }
   }

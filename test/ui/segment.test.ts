@@ -127,6 +127,16 @@ describe('segmentDigits on drawn strokes', () => {
     expectMnistFields(s);
   });
 
+  it('joins a 4 that came apart into two short pieces side by side, with no column overlap', () => {
+    const c = new InkCanvas(420, 150);
+    const one = c.glyph('1', { x: 40, y: 25, width: 45, height: 100 }, 9);
+    const four = c.glyph('side-by-side 4', { x: 150, y: 25, width: 80, height: 100 }, 9);
+    const seven = c.glyph('7', { x: 300, y: 25, width: 70, height: 100 }, 9);
+    const s = segmentDark(c);
+    expectBoxes(s, [one, four, seven], 2);
+    expectMnistFields(s);
+  });
+
   it('ignores noise specks around and between the digits', () => {
     const c = new InkCanvas(400, 160);
     const one = c.glyph('1', { x: 60, y: 30, width: 45, height: 100 }, 8);
@@ -246,6 +256,33 @@ describe('segmentDigits on real MNIST digits', async () => {
     const picks = [3, 4, 16, 17];
     s.digits.forEach((d, i) => expect(closest(d.pixels, picks), `digit ${i}`).toBe(picks[i]));
   });
+
+  it('gives fields that a nearest-neighbour classifier over MNIST training digits reads as well as the originals', async () => {
+    const train = parseImages(await readMnistFile(dir, MNIST_FILES.trainImages), MNIST_FILES.trainImages);
+    const trainLabels = parseLabels(await readMnistFile(dir, MNIST_FILES.trainLabels), MNIST_FILES.trainLabels);
+    const references = 6000;
+    const nearest = (field: Uint8Array) => {
+      let best = Infinity;
+      let label = -1;
+      for (let k = 0; k < references; k++) {
+        let d = 0;
+        for (let p = 0, o = k * 784; p < 784; p++, o++) d += (field[p] - train.pixels[o]) ** 2;
+        if (d < best) { best = d; label = trainLabels[k]; }
+      }
+      return label;
+    };
+    // 16 test digits enlarged 3x (bilinear) in a row, as a photo of a written number shows them
+    const picks = Array.from({ length: 16 }, (_, k) => 20 + k);
+    const c = new InkCanvas(20 + 90 * picks.length, 110);
+    picks.forEach((k, i) => c.pasteScaled(digit(k), 10 + 90 * i, 12, 3));
+    const s = segmentDark(c);
+    expect(s.digits).toHaveLength(picks.length);
+    expectMnistFields(s);
+    const rightOnOriginals = picks.filter((k) => nearest(digit(k)) === labels[k]).length;
+    const rightOnFields = picks.filter((k, i) => nearest(s.digits[i].pixels) === labels[k]).length;
+    expect(rightOnOriginals).toBeGreaterThanOrEqual(14);
+    expect(rightOnFields).toBeGreaterThanOrEqual(rightOnOriginals - 1);
+  }, 60_000);
 
   it('leaves single digits whole: at least 99% of 300 MNIST test digits come out as one', () => {
     let whole = 0;
