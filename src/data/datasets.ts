@@ -1,0 +1,28 @@
+// The datasets the trainer knows, by name: both are ten classes of 28x28 grayscale bytes in
+// the same IDX form (mnist.ts's Mnist), so everything after loading is shared. Browser-safe.
+
+export type DatasetName = 'mnist' | 'fashion-mnist';
+
+export const DATASET_NAMES: readonly DatasetName[] = ['mnist', 'fashion-mnist'];
+
+/**
+ * Where a page fetches each dataset's four IDX files, under its base URL: the same file
+ * names in both (MNIST_FILES), so `fetchMnist(base + DATASET_URL_PATHS[name])` loads either.
+ */
+export const DATASET_URL_PATHS: Record<DatasetName, string> = {
+  mnist: 'mnist',
+  'fashion-mnist': 'fashion-mnist',
+};
+
+/** Label l of each dataset means CLASS_NAMES[name][l]. */
+export const CLASS_NAMES: Record<DatasetName, readonly string[]> = {
+  mnist: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+  'fashion-mnist': ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
+};
+
+/** The dataset named `text`, or a clear error listing the known names. */
+export function parseDatasetName(text: string): DatasetName {
+  const name = DATASET_NAMES.find((n) => n === text);
+  if (!name) throw new RangeError(`unknown dataset '${text}': expected one of ${DATASET_NAMES.join(', ')}`);
+  return name;
+}
