@@ -91,6 +91,7 @@ const denseReluDropout: Fusion = {
     const [dense, drop] = [layers[start], layers[start + 1]];
     if (!pc.training || dense?.spec.type !== 'Dense' || drop?.spec.type !== 'Dropout') return undefined;
     if (dense.spec.options.activation !== 'relu' || !dense.spec.options.useBias || drop.spec.options.rate === 0) return undefined;
+    if (dense.spec.options.units % 4 !== 0) return undefined; // the fused backward works on vec4s
     const rate = drop.spec.options.rate;
     const units = dense.spec.options.units;
     return {

@@ -11,7 +11,8 @@
 //                        stored; the backward writes dL/d(conv pre-activation), so the conv
 //                        skips its mask pass and the rows/columns the floor pool drops); in
 //                        evaluation with one input channel, conv + ReLU + pool in one kernel.
-//   dense-relu-dropout   Dense ReLU + Dropout: the dropout backward applies the ReLU derivative.
+//   dense-relu-dropout   Dense ReLU (units a multiple of 4) + Dropout: the dropout backward applies
+//                        the ReLU derivative.
 import type { LayerInfo } from '../model/model-info.ts';
 import type { Segment, SegmentPlanContext } from './segment-types.ts';
 import { SINGLE_LAYER_BUILDERS } from './single-layers.ts';

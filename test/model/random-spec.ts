@@ -33,7 +33,9 @@ function convBlock(rng: Rng): object[] {
       kernel_size: [1 + rng.nextInt(5), 1 + rng.nextInt(5)],
       strides: [1 + rng.nextInt(2), 1 + rng.nextInt(2)],
       padding: pick(rng, ['valid', 'same']),
-      use_bias: rng.nextFloat() < 0.7,
+      // Before BatchNormalization a bias has a zero gradient; Adam would turn its float32 noise
+      // into full-size steps of either sign, which no reference can match (Keras users drop it too).
+      use_bias: !bn && rng.nextFloat() < 0.7,
       activation: bn ? 'linear' : pick(rng, ACTS),
     }),
   );
