@@ -17,10 +17,10 @@ export const batchNormType: LayerType<BatchNormOptions> = {
     r.neutral('renorm', (v) => v === false, 'only false');
     r.neutral('synchronized', (v) => v === false, 'only false');
     r.nulls('beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint');
-    r.initializer('beta_initializer', ['Zeros']);
-    r.initializer('gamma_initializer', ['Ones']);
-    r.initializer('moving_mean_initializer', ['Zeros']);
-    r.initializer('moving_variance_initializer', ['Ones']);
+    r.initializer('beta_initializer');
+    r.initializer('gamma_initializer');
+    r.initializer('moving_mean_initializer');
+    r.initializer('moving_variance_initializer');
     return {
       momentum: r.number('momentum', 0, 1, 0.99, true),
       epsilon: r.number('epsilon', 1e-12, 1, 1e-3),

@@ -23,8 +23,8 @@ export const conv2dType: LayerType<Conv2dOptions> = {
     r.neutral('dilation_rate', (v) => v === 1 || JSON.stringify(v) === '[1,1]', 'only 1');
     r.neutral('groups', (v) => v === 1, 'only 1');
     r.nulls('kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint');
-    r.initializer('kernel_initializer', ['GlorotUniform']);
-    r.initializer('bias_initializer', ['Zeros']);
+    r.initializer('kernel_initializer');
+    r.initializer('bias_initializer');
     return {
       filters: r.int('filters', 1, MAX_FILTERS),
       kernelSize: r.pair('kernel_size', 1, 7),

@@ -16,8 +16,8 @@ export const denseType: LayerType<DenseOptions> = {
   namePrefix: 'dense',
   parse(r, last) {
     r.nulls('kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint');
-    r.initializer('kernel_initializer', ['GlorotUniform']);
-    r.initializer('bias_initializer', ['Zeros']);
+    r.initializer('kernel_initializer');
+    r.initializer('bias_initializer');
     r.neutral('quantization_config', (v) => v === null, 'only null');
     const activation = r.activation('activation', true);
     if (activation === 'softmax' && !last) r.fail('activation', 'softmax is supported on the last layer only');

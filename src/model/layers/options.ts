@@ -85,9 +85,14 @@ export class OptionReader {
     for (const k of keys) this.neutral(k, (v) => v === null, 'only null');
   }
 
-  /** An initializer: one of the Keras class names given (TF.js writes glorot as VarianceScaling). */
-  initializer(key: string, allowed: readonly string[]): void {
-    this.neutral(key, (v) => initializerName(v) !== undefined && allowed.includes(initializerName(v)!), `initializers: ${allowed.join(', ')}`);
+  /**
+   * An initializer: any serialized one is accepted (it matters only for fresh weights, and a
+   * config usually comes with trained ones). Fresh weights always use Keras's defaults
+   * (glorot_uniform kernels, zero biases, BatchNormalization's ones and zeros); a malformed
+   * value is an error.
+   */
+  initializer(key: string): void {
+    this.neutral(key, (v) => v === null || initializerName(v) !== undefined, 'an initializer name or object');
   }
 }
 
