@@ -1,0 +1,222 @@
+/**
+ * The HDF5 half of a Keras 3 `.keras` file: `model.weights.h5`, read and written through
+ * h5wasm (the HDF5 C library compiled to WebAssembly; its ESM build embeds the WASM, so the
+ * same import works in Node, a page and a worker). Files live in h5wasm's in-memory file
+ * system only for the duration of one call.
+ *
+ * Layout (Keras 3 saving_lib, H5IOStore), every `vars` group carrying a scalar UTF-8 string
+ * attribute `name`:
+ *   /vars                        name = the model's name ("sequential"), no datasets
+ *   /layers/<path>/vars/0..n     name = the layer's name; <path> is the snake_case class name
+ *                                made unique by `_1`, `_2`, ... (conv2d, conv2d_1, dense, ...)
+ *   /optimizer/vars/0..n         name = the optimizer's name ("adam")
+ * Layers without variables (pooling, dropout, flatten) still have their empty `vars` group.
+ */
+import * as h5wasm from 'h5wasm';
+
+/** One stored variable: its shape and its values, row-major (last index fastest). */
+export interface KerasVar<T extends KerasVarData = Float32Array> {
+  shape: number[];
+  data: T;
+}
+
+/** Element types a stored variable may have: float32, or the optimizer's int32/int64 step count. */
+export type KerasVarData = Float32Array | Int32Array | BigInt64Array;
+
+/** Variables of one layer as stored: its HDF5 group path under /layers and its Keras name. */
+export interface H5LayerGroup {
+  /** Group path under /layers (e.g. `conv2d_1`). */
+  path: string;
+  /** The `name` attribute: the layer's name. */
+  name: string;
+  vars: KerasVar[];
+}
+
+/** Everything model.weights.h5 holds. */
+export interface H5Weights {
+  /** The root `vars` group's `name` attribute (the model's name). */
+  modelName: string;
+  layers: H5LayerGroup[];
+  optimizer?: { name: string; vars: KerasVar<KerasVarData>[] };
+}
+
+/** A problem with a `.keras` file; the message names the file, member, layer and variable. */
+export class KerasFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KerasFileError';
+  }
+}
+
+/** Format bounds for writing: readable by HDF5 1.12 and later (h5py's wheels ship 1.14). */
+const WRITE_LIBVER: ['earliest', 'v112'] = ['earliest', 'v112'];
+
+// h5wasm's H5T_class_t values as its metadata reports them.
+const H5T_INTEGER = 0;
+const H5T_FLOAT = 1;
+
+let scratchCounter = 0;
+
+/** A unique path in h5wasm's in-memory file system for one call. */
+function scratchPath(): string {
+  scratchCounter += 1;
+  return `/keras-scratch-${scratchCounter}.h5`;
+}
+
+type H5Module = Awaited<typeof h5wasm.ready>;
+
+function removeScratch(module: H5Module, path: string): void {
+  try {
+    module.FS.unlink(path);
+  } catch {
+    // already gone (the library may not have created it)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+function describe(where: string, what: string): string {
+  return `${where}: ${what}`;
+}
+
+/** Reads the `name` attribute of a `vars` group, or undefined when absent. */
+function nameAttribute(group: h5wasm.Group): string | undefined {
+  const attribute = group.attrs['name'];
+  if (!attribute) return undefined;
+  const value = attribute.value;
+  return typeof value === 'string' ? value : undefined;
+}
+
+function asGroup(entity: h5wasm.Entity | null): h5wasm.Group | undefined {
+  return entity instanceof h5wasm.Group ? entity : undefined;
+}
+
+/** Dataset keys of a `vars` group, checked to be exactly 0..n-1, in numeric order. */
+function varKeys(group: h5wasm.Group, where: string): string[] {
+  const keys = group.keys();
+  const indices = keys.map((k) => (/^(0|[1-9][0-9]*)$/.test(k) ? Number(k) : -1)).sort((a, b) => a - b);
+  indices.forEach((index, i) => {
+    if (index !== i) {
+      const stray = keys.find((k) => !/^(0|[1-9][0-9]*)$/.test(k));
+      throw new KerasFileError(
+        describe(where, stray !== undefined ? `unexpected entry "${stray}" among the variables` : `variable ${i} is missing (found ${keys.length} entries: ${keys.join(', ')})`),
+      );
+    }
+  });
+  return indices.map(String);
+}
+
+/** Converts a dataset's value (a typed array, or a plain number for a scalar) to a typed array. */
+function typedData(dataset: h5wasm.Dataset, where: string, allowIntegers: boolean): KerasVarData {
+  const meta = dataset.metadata;
+  const value = dataset.value;
+  if (meta.type === H5T_FLOAT && meta.size === 4) {
+    if (value instanceof Float32Array) return value;
+    if (typeof value === 'number') return Float32Array.of(value);
+  } else if (allowIntegers && meta.type === H5T_INTEGER && meta.signed && meta.size === 4) {
+    if (value instanceof Int32Array) return value;
+    if (typeof value === 'number') return Int32Array.of(value);
+  } else if (allowIntegers && meta.type === H5T_INTEGER && meta.signed && meta.size === 8) {
+    if (value instanceof BigInt64Array) return value;
+    if (typeof value === 'bigint') return BigInt64Array.of(value);
+  }
+  const kind = meta.type === H5T_FLOAT ? `float${meta.size * 8}` : meta.type === H5T_INTEGER ? `${meta.signed ? 'int' : 'uint'}${meta.size * 8}` : `HDF5 type class ${meta.type}`;
+  throw new KerasFileError(describe(where, `is ${kind}, expected float32${allowIntegers ? ' (or int32/int64 for a step count)' : ''}`));
+}
+
+function readVars(group: h5wasm.Group, where: string, allowIntegers: boolean): KerasVar<KerasVarData>[] {
+  return varKeys(group, where).map((key) => {
+    const varWhere = `${where}, variable ${key}`;
+    const dataset = group.get(key);
+    if (!(dataset instanceof h5wasm.Dataset)) throw new KerasFileError(describe(varWhere, 'is not a dataset'));
+    const shape = dataset.shape;
+    if (shape === null) throw new KerasFileError(describe(varWhere, 'has no shape (null dataspace)'));
+    return { shape: [...shape], data: typedData(dataset, varWhere, allowIntegers) };
+  });
+}
+
+function readLayers(file: h5wasm.File, where: string): H5LayerGroup[] {
+  const layersGroup = asGroup(file.get('layers'));
+  if (!layersGroup) throw new KerasFileError(describe(where, 'has no "layers" group'));
+  const layers: H5LayerGroup[] = [];
+  const seen = new Set<string>();
+  for (const path of layersGroup.keys()) {
+    const vars = asGroup(layersGroup.get(`${path}/vars`));
+    if (!vars) throw new KerasFileError(describe(where, `group layers/${path} has no "vars" group`));
+    const name = nameAttribute(vars) ?? path;
+    if (seen.has(name)) throw new KerasFileError(describe(where, `two layer groups are named "${name}"`));
+    seen.add(name);
+    const layerWhere = `${where}, layer "${name}" (layers/${path}/vars)`;
+    layers.push({ path, name, vars: readVars(vars, layerWhere, false) as KerasVar[] });
+  }
+  return layers;
+}
+
+function readOptimizer(file: h5wasm.File, where: string): H5Weights['optimizer'] {
+  const vars = asGroup(file.get('optimizer/vars'));
+  if (!vars) return undefined;
+  const name = nameAttribute(vars) ?? 'optimizer';
+  return { name, vars: readVars(vars, `${where}, optimizer "${name}" (optimizer/vars)`, true) };
+}
+
+/**
+ * Reads model.weights.h5. `where` names the file and member in error messages
+ * (e.g. `model.keras: model.weights.h5`). Throws KerasFileError.
+ */
+export async function readWeightsH5(bytes: Uint8Array, where: string): Promise<H5Weights> {
+  const module = await h5wasm.ready;
+  const path = scratchPath();
+  module.FS.writeFile(path, bytes);
+  let file: h5wasm.File | undefined;
+  try {
+    try {
+      file = new h5wasm.File(path, 'r');
+    } catch (e) {
+      throw new KerasFileError(describe(where, `is not a readable HDF5 file (${e instanceof Error ? e.message : String(e)})`));
+    }
+    const root = asGroup(file.get('vars'));
+    const modelName = (root && nameAttribute(root)) ?? 'sequential';
+    return { modelName, layers: readLayers(file, where), optimizer: readOptimizer(file, where) };
+  } finally {
+    file?.close();
+    removeScratch(module, path);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+function writeVarsGroup(parent: h5wasm.Group, name: string, vars: readonly KerasVar<KerasVarData>[]): void {
+  const group = parent.create_group('vars');
+  group.create_attribute('name', name);
+  vars.forEach((v, i) => {
+    const size = v.shape.reduce((a, b) => a * b, 1);
+    if (v.data.length !== size) {
+      throw new KerasFileError(`variable ${i} of "${name}": shape [${v.shape.join(',')}] needs ${size} values, got ${v.data.length}`);
+    }
+    group.create_dataset({ name: String(i), data: v.data, shape: v.shape });
+  });
+}
+
+/** Writes model.weights.h5 with Keras's groups and attributes; returns the file's bytes. */
+export async function writeWeightsH5(weights: H5Weights): Promise<Uint8Array> {
+  const module = await h5wasm.ready;
+  const path = scratchPath();
+  try {
+    const file = new h5wasm.File(path, 'w', { libver: WRITE_LIBVER });
+    try {
+      const layersGroup = file.create_group('layers');
+      for (const layer of weights.layers) {
+        writeVarsGroup(layersGroup.create_group(layer.path), layer.name, layer.vars);
+      }
+      if (weights.optimizer) writeVarsGroup(file.create_group('optimizer'), weights.optimizer.name, weights.optimizer.vars);
+      writeVarsGroup(file, weights.modelName, []);
+    } finally {
+      file.close();
+    }
+    return new Uint8Array(module.FS.readFile(path));
+  } finally {
+    removeScratch(module, path);
+  }
+}
