@@ -100,7 +100,7 @@ function varKeys(group: h5wasm.Group, where: string): string[] {
     if (index !== i) {
       const stray = keys.find((k) => !/^(0|[1-9][0-9]*)$/.test(k));
       throw new KerasFileError(
-        describe(where, stray !== undefined ? `unexpected entry "${stray}" among the variables` : `variable ${i} is missing (found ${keys.length} entries: ${keys.join(', ')})`),
+        describe(where, stray !== undefined ? `unexpected entry "${stray}" among the variables` : `variable ${i} is missing (the group holds: ${keys.join(', ') || 'nothing'})`),
       );
     }
   });
@@ -160,27 +160,59 @@ function readOptimizer(file: h5wasm.File, where: string): H5Weights['optimizer']
   return { name, vars: readVars(vars, `${where}, optimizer "${name}" (optimizer/vars)`, true) };
 }
 
+/** HDF5's format signature: the first 8 bytes of a file without a user block. */
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+function hasHdf5Signature(bytes: Uint8Array): boolean {
+  return bytes.length >= HDF5_SIGNATURE.length && HDF5_SIGNATURE.every((b, i) => bytes[i] === b);
+}
+
+/** An error's message, full; for HDF5's error stacks the outermost entry and the innermost reason. */
+function hdf5Reason(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  // stack entries look like `  #003: /path/H5Fint.c line 2031 in H5F_open(): unable to read superblock`
+  const entries = [...message.matchAll(/#\d+: .*? in (\w+\(\)): (.*)/g)].map((m) => `${m[1]}: ${m[2].trim()}`);
+  return entries.length === 0 ? message.trim() : entries.length === 1 ? entries[0] : `${entries[0]} ... ${entries[entries.length - 1]}`;
+}
+
+function openForReading(path: string, where: string): h5wasm.File {
+  let file: h5wasm.File;
+  try {
+    file = new h5wasm.File(path, 'r');
+  } catch (e) {
+    throw new KerasFileError(describe(where, `is not a readable HDF5 file (${hdf5Reason(e)})`));
+  }
+  if (file.file_id < 0n) throw new KerasFileError(describe(where, 'is not a readable HDF5 file (the HDF5 library cannot open it)'));
+  return file;
+}
+
 /**
  * Reads model.weights.h5. `where` names the file and member in error messages
  * (e.g. `model.keras: model.weights.h5`). Throws KerasFileError.
  */
 export async function readWeightsH5(bytes: Uint8Array, where: string): Promise<H5Weights> {
+  if (!hasHdf5Signature(bytes)) throw new KerasFileError(describe(where, 'is not an HDF5 file (no HDF5 signature at its start)'));
   const module = await h5wasm.ready;
   const path = scratchPath();
   module.FS.writeFile(path, bytes);
   let file: h5wasm.File | undefined;
+  // HDF5 errors become exceptions (caught below) instead of error stacks printed to stderr.
+  module.activate_throwing_error_handler();
   try {
-    try {
-      file = new h5wasm.File(path, 'r');
-    } catch (e) {
-      throw new KerasFileError(describe(where, `is not a readable HDF5 file (${e instanceof Error ? e.message : String(e)})`));
-    }
+    file = openForReading(path, where);
     const root = asGroup(file.get('vars'));
     const modelName = (root && nameAttribute(root)) ?? 'sequential';
     return { modelName, layers: readLayers(file, where), optimizer: readOptimizer(file, where) };
+  } catch (e) {
+    if (e instanceof KerasFileError) throw e;
+    throw new KerasFileError(describe(where, `is damaged: the HDF5 library failed reading it (${hdf5Reason(e)})`));
   } finally {
-    file?.close();
-    removeScratch(module, path);
+    try {
+      if (file && file.file_id >= 0n) file.close();
+    } finally {
+      module.deactivate_throwing_error_handler();
+      removeScratch(module, path);
+    }
   }
 }
 
