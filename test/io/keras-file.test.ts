@@ -11,11 +11,12 @@ import { loadMnistFromDisk } from '../../src/data/mnist-node.ts';
 import { modelForward, softmaxCrossEntropy } from '../reference/index.ts';
 import { buildH5, h5Tree } from './h5-tree.ts';
 
-const FIXTURES = '/work/shared/fixtures/keras';
+/** Files saved by Keras 3.15.1 (JAX), with Keras's own test loss and accuracy beside them. */
+const FIXTURES = new URL('../fixtures/keras/', import.meta.url);
 /** fflate option: store members uncompressed (as Keras does; fast). */
 const STORED = { level: 0 } as const;
-const fixtureBytes = (name: string) => new Uint8Array(readFileSync(`${FIXTURES}/${name}.keras`));
-const fixtureScores = (name: string) => JSON.parse(readFileSync(`${FIXTURES}/${name}.json`, 'utf8')) as { test_loss: number; test_accuracy: number };
+const fixtureBytes = (name: string) => new Uint8Array(readFileSync(new URL(`${name}.keras`, FIXTURES)));
+const fixtureScores = (name: string) => JSON.parse(readFileSync(new URL(`${name}.json`, FIXTURES), 'utf8')) as { test_loss: number; test_accuracy: number };
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
