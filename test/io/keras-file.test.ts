@@ -1,11 +1,14 @@
 // Keras 3 `.keras` files: reading the two Keras-written fixtures, mapping their variables onto
 // the parameter table, writing files with Keras's structure, round trips, and bad input.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { readKerasFile, writeKerasFile, KerasFileError, layerGroupPaths, sequentialLayers, type KerasFile, type KerasVar } from '../../src/io/keras-file.ts';
 import { adamFromKeras, kerasFileFrom, paramFor, paramsFromKeras, SEED_LAYOUT, type AdamState, type ParamEntry, type ParamLayout } from '../../src/io/keras-mapping.ts';
 import { kerasMetadata, seedKerasConfig } from '../../src/io/keras-seed-config.ts';
+import { loadKerasModelFile, saveKerasModelFile } from '../../src/io/keras-disk.ts';
 import { createRng, initParams, PARAMS, PARAM_BUFFER_LENGTH } from '../../src/model/index.ts';
 import { loadMnistFromDisk } from '../../src/data/mnist-node.ts';
 import { modelForward, softmaxCrossEntropy } from '../reference/index.ts';
@@ -358,5 +361,25 @@ describe('bad input gives one clear error naming the file, member, layer and var
     const layers = new Map(file.layers).set('dense_9', []);
     expect(await errorOf(writeKerasFile({ ...file, layers }))).toMatch(/layer "dense_9" has variables but is not in the config/);
     expect(await errorOf(writeKerasFile({ ...file, config: { class_name: 'Functional', config: {} } }))).toMatch(/expected a Sequential model, got class_name "Functional"/);
+  });
+});
+
+describe('on disk (Node)', () => {
+  it('saveKerasModelFile then loadKerasModelFile: same parameters and Adam state; clear errors', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keras-disk-'));
+    try {
+      const params = randomFlat(11, 0.2);
+      const adam: AdamState = { step: 9, learningRate: Math.fround(0.001), m: randomFlat(12, 0.01), v: randomFlat(13, 1e-3, true) };
+      const path = await saveKerasModelFile(join(dir, 'sub', 'model.keras'), { params, adam, config: seedKerasConfig(), metadata: kerasMetadata() });
+      const loaded = await loadKerasModelFile(path);
+      expect(loaded.path).toBe(path);
+      expectSameBytes(params, loaded.params, 'params');
+      expectSameBytes(adam.v, loaded.adam!.v, 'v');
+      expect(loaded.adam!.step).toBe(9);
+      expect(await errorOf(loadKerasModelFile(join(dir, 'absent.keras')))).toMatch(/absent\.keras: cannot read/);
+      expect(await errorOf(saveKerasModelFile(join(dir, 'model.h5'), { params, config: seedKerasConfig(), metadata: kerasMetadata() }))).toMatch(/must end in \.keras/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
