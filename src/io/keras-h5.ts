@@ -76,7 +76,8 @@ function removeScratch(module: H5Module, path: string): void {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-function describe(where: string, what: string): string {
+/** `where: what`: `where` names the file, member, layer and variable. */
+function at(where: string, what: string): string {
   return `${where}: ${what}`;
 }
 
@@ -92,19 +93,18 @@ function asGroup(entity: h5wasm.Entity | null): h5wasm.Group | undefined {
   return entity instanceof h5wasm.Group ? entity : undefined;
 }
 
+const VAR_INDEX = /^(0|[1-9][0-9]*)$/;
+
 /** Dataset keys of a `vars` group, checked to be exactly 0..n-1, in numeric order. */
 function varKeys(group: h5wasm.Group, where: string): string[] {
   const keys = group.keys();
-  const indices = keys.map((k) => (/^(0|[1-9][0-9]*)$/.test(k) ? Number(k) : -1)).sort((a, b) => a - b);
-  indices.forEach((index, i) => {
-    if (index !== i) {
-      const stray = keys.find((k) => !/^(0|[1-9][0-9]*)$/.test(k));
-      throw new KerasFileError(
-        describe(where, stray !== undefined ? `unexpected entry "${stray}" among the variables` : `variable ${i} is missing (the group holds: ${keys.join(', ') || 'nothing'})`),
-      );
-    }
-  });
-  return indices.map(String);
+  const stray = keys.find((k) => !VAR_INDEX.test(k));
+  if (stray !== undefined) throw new KerasFileError(at(where, `unexpected entry "${stray}" among the variables`));
+  const present = new Set(keys.map(Number));
+  for (let i = 0; i < keys.length; i++) {
+    if (!present.has(i)) throw new KerasFileError(at(where, `variable ${i} is missing (the group holds: ${keys.join(', ')})`));
+  }
+  return keys.map(Number).sort((a, b) => a - b).map(String);
 }
 
 /** Converts a dataset's value (a typed array, or a plain number for a scalar) to a typed array. */
@@ -122,30 +122,30 @@ function typedData(dataset: h5wasm.Dataset, where: string, allowIntegers: boolea
     if (typeof value === 'bigint') return BigInt64Array.of(value);
   }
   const kind = meta.type === H5T_FLOAT ? `float${meta.size * 8}` : meta.type === H5T_INTEGER ? `${meta.signed ? 'int' : 'uint'}${meta.size * 8}` : `HDF5 type class ${meta.type}`;
-  throw new KerasFileError(describe(where, `is ${kind}, expected float32${allowIntegers ? ' (or int32/int64 for a step count)' : ''}`));
+  throw new KerasFileError(at(where, `is ${kind}, expected float32${allowIntegers ? ' (or int32/int64 for a step count)' : ''}`));
 }
 
 function readVars(group: h5wasm.Group, where: string, allowIntegers: boolean): KerasVar<KerasVarData>[] {
   return varKeys(group, where).map((key) => {
     const varWhere = `${where}, variable ${key}`;
     const dataset = group.get(key);
-    if (!(dataset instanceof h5wasm.Dataset)) throw new KerasFileError(describe(varWhere, 'is not a dataset'));
+    if (!(dataset instanceof h5wasm.Dataset)) throw new KerasFileError(at(varWhere, 'is not a dataset'));
     const shape = dataset.shape;
-    if (shape === null) throw new KerasFileError(describe(varWhere, 'has no shape (null dataspace)'));
+    if (shape === null) throw new KerasFileError(at(varWhere, 'has no shape (null dataspace)'));
     return { shape: [...shape], data: typedData(dataset, varWhere, allowIntegers) };
   });
 }
 
 function readLayers(file: h5wasm.File, where: string): H5LayerGroup[] {
   const layersGroup = asGroup(file.get('layers'));
-  if (!layersGroup) throw new KerasFileError(describe(where, 'has no "layers" group'));
+  if (!layersGroup) throw new KerasFileError(at(where, 'has no "layers" group'));
   const layers: H5LayerGroup[] = [];
   const seen = new Set<string>();
   for (const path of layersGroup.keys()) {
     const vars = asGroup(layersGroup.get(`${path}/vars`));
-    if (!vars) throw new KerasFileError(describe(where, `group layers/${path} has no "vars" group`));
+    if (!vars) throw new KerasFileError(at(where, `group layers/${path} has no "vars" group`));
     const name = nameAttribute(vars) ?? path;
-    if (seen.has(name)) throw new KerasFileError(describe(where, `two layer groups are named "${name}"`));
+    if (seen.has(name)) throw new KerasFileError(at(where, `two layer groups are named "${name}"`));
     seen.add(name);
     const layerWhere = `${where}, layer "${name}" (layers/${path}/vars)`;
     layers.push({ path, name, vars: readVars(vars, layerWhere, false) as KerasVar[] });
@@ -180,9 +180,9 @@ function openForReading(path: string, where: string): h5wasm.File {
   try {
     file = new h5wasm.File(path, 'r');
   } catch (e) {
-    throw new KerasFileError(describe(where, `is not a readable HDF5 file (${hdf5Reason(e)})`));
+    throw new KerasFileError(at(where, `is not a readable HDF5 file (${hdf5Reason(e)})`));
   }
-  if (file.file_id < 0n) throw new KerasFileError(describe(where, 'is not a readable HDF5 file (the HDF5 library cannot open it)'));
+  if (file.file_id < 0n) throw new KerasFileError(at(where, 'is not a readable HDF5 file (the HDF5 library cannot open it)'));
   return file;
 }
 
@@ -191,7 +191,7 @@ function openForReading(path: string, where: string): h5wasm.File {
  * (e.g. `model.keras: model.weights.h5`). Throws KerasFileError.
  */
 export async function readWeightsH5(bytes: Uint8Array, where: string): Promise<H5Weights> {
-  if (!hasHdf5Signature(bytes)) throw new KerasFileError(describe(where, 'is not an HDF5 file (no HDF5 signature at its start)'));
+  if (!hasHdf5Signature(bytes)) throw new KerasFileError(at(where, 'is not an HDF5 file (no HDF5 signature at its start)'));
   const module = await h5wasm.ready;
   const path = scratchPath();
   module.FS.writeFile(path, bytes);
@@ -205,7 +205,7 @@ export async function readWeightsH5(bytes: Uint8Array, where: string): Promise<H
     return { modelName, layers: readLayers(file, where), optimizer: readOptimizer(file, where) };
   } catch (e) {
     if (e instanceof KerasFileError) throw e;
-    throw new KerasFileError(describe(where, `is damaged: the HDF5 library failed reading it (${hdf5Reason(e)})`));
+    throw new KerasFileError(at(where, `is damaged: the HDF5 library failed reading it (${hdf5Reason(e)})`));
   } finally {
     try {
       if (file && file.file_id >= 0n) file.close();
