@@ -16,6 +16,8 @@ export interface H5Node {
 
 type Meta = { type: number; size: number; signed: boolean; vlen: boolean; cset?: number };
 
+// String padding is left out: h5wasm writes variable-length UTF-8 strings space-padded, h5py
+// null-terminated; for variable-length strings the padding carries nothing (h5py reads both alike).
 function typeName(meta: Meta): string {
   if (meta.type === 0) return `${meta.signed ? 'int' : 'uint'}${meta.size * 8}`;
   if (meta.type === 1) return `float${meta.size * 8}`;
