@@ -169,9 +169,23 @@ function checkLength(what: string, flat: Float32Array, length: number): void {
   if (flat.length !== length) throw new RangeError(`kerasFileFrom: ${what} has ${flat.length} floats, expected ${length}`);
 }
 
+type CompiledConfig = { compile_config?: { optimizer?: { class_name?: unknown; config?: { name?: unknown; learning_rate?: unknown } } } } | null;
+
 function optimizerName(config: unknown): string {
-  const name = (config as { compile_config?: { optimizer?: { config?: { name?: unknown } } } } | null)?.compile_config?.optimizer?.config?.name;
+  const name = (config as CompiledConfig)?.compile_config?.optimizer?.config?.name;
   return typeof name === 'string' ? name : 'adam';
+}
+
+/**
+ * The state of an Adam that has not stepped yet (what Keras builds on load), when the config is
+ * compiled with Adam: written when no state is given, so that load_model restores it silently
+ * instead of warning that the saved optimizer has no variables.
+ */
+function freshAdam(config: unknown, layout: ParamLayout): AdamState | undefined {
+  const optimizer = (config as CompiledConfig)?.compile_config?.optimizer;
+  const lr = optimizer?.config?.learning_rate;
+  if (optimizer?.class_name !== 'Adam' || typeof lr !== 'number') return undefined;
+  return { step: 0, learningRate: lr, m: new Float32Array(layout.length), v: new Float32Array(layout.length) };
 }
 
 /** Adam's variables in Keras's order (step count as int32, as Keras on JAX stores it). */
@@ -192,6 +206,7 @@ export interface KerasExport {
   /** The Keras config (a Sequential) whose layers the table's layer names belong to. */
   config: unknown;
   metadata: KerasFile['metadata'];
+  /** Adam's state; default: a fresh Adam's (step 0, zero moments) when the config is compiled with Adam. */
   adam?: AdamState;
   layout?: ParamLayout;
 }
@@ -207,6 +222,7 @@ export function kerasFileFrom(source: KerasExport): KerasFile {
   const layers = new Map<string, KerasVar[]>();
   for (const { name } of configLayers) layers.set(name, layerEntries(name, layout.table).map((e) => tensor(source.params, e)));
   const file: KerasFile = { metadata: source.metadata, config: source.config, layers };
-  if (source.adam) file.optimizer = { name: optimizerName(source.config), vars: adamVars(source.adam, layout) };
+  const adam = source.adam ?? freshAdam(source.config, layout);
+  if (adam) file.optimizer = { name: optimizerName(source.config), vars: adamVars(adam, layout) };
   return file;
 }

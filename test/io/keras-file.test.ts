@@ -290,6 +290,13 @@ describe('round trips', () => {
     expectSameBytes(adam.m, adamBack.m, 'm');
     expectSameBytes(adam.v, adamBack.v, 'v');
     expect(await adamFromKeras(await readKerasFile(await writeKerasFile({ ...file, optimizer: undefined }), 'x.keras'), 'x.keras')).toBeUndefined();
+    // without a state, a fresh Adam's is written (Keras builds the same one on load)
+    const fresh = kerasFileFrom({ params, config: seedKerasConfig({ learningRate: 3e-4 }), metadata: kerasMetadata() });
+    const freshBack = adamFromKeras(await readKerasFile(await writeKerasFile(fresh), 'fresh.keras'), 'fresh.keras')!;
+    expect([freshBack.step, freshBack.learningRate]).toEqual([0, Math.fround(3e-4)]);
+    expect(freshBack.m.every((x) => x === 0) && freshBack.v.every((x) => x === 0)).toBe(true);
+    const { compile_config: _compiled, ...uncompiled } = seedKerasConfig();
+    expect(kerasFileFrom({ params, config: uncompiled, metadata: kerasMetadata() }).optimizer).toBeUndefined();
   });
 });
 
