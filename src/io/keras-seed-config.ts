@@ -5,6 +5,7 @@
  * deserialize one dtype policy once.
  */
 import { C0, DROPOUT_RATES, IMAGE, LAYERS, type LayerSpec } from '../model/index.ts';
+import { KerasFileError } from './keras-h5.ts';
 
 /** The Keras version whose file layout and config serialization this project writes. */
 export const KERAS_FORMAT_VERSION = '3.15.1';
@@ -170,4 +171,58 @@ export function kerasMetadata(date: Date = new Date()): { keras_version: string;
   const day = `${date.getUTCFullYear()}-${two(date.getUTCMonth() + 1)}-${two(date.getUTCDate())}`;
   const time = `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}`;
   return { keras_version: KERAS_FORMAT_VERSION, date_saved: `${day}@${time}` };
+}
+
+/** Layer options that do not change what the seed network computes at evaluation or in training here. */
+const FREE_OPTIONS = new Set(['name', 'trainable', 'dtype', 'kernel_initializer', 'bias_initializer', 'seed', 'rate']);
+
+function layerList(config: unknown): Json[] | undefined {
+  const layers = (config as { config?: { layers?: unknown } } | null)?.config?.layers;
+  return Array.isArray(layers) ? (layers as Json[]) : undefined;
+}
+
+/** Equal options; an absent option equals null (Keras versions add options that default to null). */
+function sameOption(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+function optionText(value: unknown): string {
+  return value === undefined ? 'absent' : JSON.stringify(value);
+}
+
+/**
+ * Checks that a Keras config (a file's config.json) is the seed network, layer by layer
+ * (InputLayer included): same classes and options, only names, initializers and dropout rates
+ * free. Returns the dropout rates; throws one KerasFileError listing every difference, naming the file,
+ * the layer and the option. Until the model-as-data spec reads any supported Sequential, this
+ * is what keeps a different model from loading into the seed's table with matching shapes.
+ */
+export function seedDropoutRatesOf(config: unknown, fileName: string): [number, number, number] {
+  const seed = layerList(seedKerasConfig()) as Json[];
+  const layers = layerList(config);
+  const where = `${fileName}: config.json`;
+  if ((config as Json | null)?.['class_name'] !== 'Sequential' || !layers) throw new KerasFileError(`${where}: not a Keras Sequential model`);
+  if (layers.length !== seed.length) {
+    const classes = layers.map((l) => l['class_name']).join(', ');
+    throw new KerasFileError(`${where}: ${layers.length} layers (${classes}); this model has ${seed.length}: ${seed.map((l) => l['class_name']).join(', ')}`);
+  }
+  const problems: string[] = [];
+  layers.forEach((layer, i) => {
+    const expected = seed[i];
+    const own = (layer['config'] ?? {}) as Json;
+    const label = `layer ${i} "${String(own['name'])}" (${String(layer['class_name'])})`;
+    if (layer['class_name'] !== expected['class_name']) {
+      problems.push(`${label}: expected ${String(expected['class_name'])}`);
+      return;
+    }
+    const wanted = expected['config'] as Json;
+    for (const key of new Set([...Object.keys(wanted), ...Object.keys(own)])) {
+      if (FREE_OPTIONS.has(key) || sameOption(own[key], wanted[key])) continue;
+      problems.push(`${label}: ${key} ${optionText(own[key])}, this model supports ${optionText(wanted[key])}`);
+    }
+  });
+  if (problems.length > 0) throw new KerasFileError(`${where}: not the network this trainer runs:\n  - ${problems.join('\n  - ')}`);
+  const rates = layers.filter((l) => l['class_name'] === 'Dropout').map((l) => (l['config'] as Json)['rate']);
+  if (!rates.every((r) => typeof r === 'number' && r >= 0 && r < 1)) throw new KerasFileError(`${where}: dropout rates ${JSON.stringify(rates)} are not all in [0, 1)`);
+  return rates as [number, number, number];
 }

@@ -7,7 +7,7 @@ import { strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { readKerasFile, writeKerasFile, KerasFileError, layerGroupPaths, sequentialLayers, type KerasFile, type KerasVar } from '../../src/io/keras-file.ts';
 import { adamFromKeras, kerasFileFrom, paramFor, paramsFromKeras, SEED_LAYOUT, type AdamState, type ParamEntry, type ParamLayout } from '../../src/io/keras-mapping.ts';
-import { kerasMetadata, seedKerasConfig } from '../../src/io/keras-seed-config.ts';
+import { kerasMetadata, seedDropoutRatesOf, seedKerasConfig } from '../../src/io/keras-seed-config.ts';
 import { loadKerasModelFile, saveKerasModelFile } from '../../src/io/keras-disk.ts';
 import { createRng, initParams, PARAMS, PARAM_BUFFER_LENGTH } from '../../src/model/index.ts';
 import { loadMnistFromDisk } from '../../src/data/mnist-node.ts';
@@ -388,5 +388,30 @@ describe('on disk (Node)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the seed network check (until the model-as-data spec reads any Sequential)', () => {
+  it('accepts mnist-cnn.keras and returns its dropout rates; names every difference of another model', async () => {
+    const file = await readKerasFile(fixtureBytes('mnist-cnn'), 'mnist-cnn.keras');
+    expect(seedDropoutRatesOf(file.config, 'mnist-cnn.keras')).toEqual([0.25, 0.25, 0.5]);
+    const changed = JSON.parse(JSON.stringify(file.config)) as Json;
+    changed.config.layers[4].config.activation = 'tanh';
+    changed.config.layers[2].config.padding = 'same';
+    changed.config.layers[3].config.rate = 0.4;
+    delete changed.config.layers[8].config.quantization_config; // absent = null: older Keras versions
+    const message = await errorOf(() => seedDropoutRatesOf(changed, 'other.keras'));
+    expect(message).toBe(
+      'other.keras: config.json: not the network this trainer runs:\n' +
+        '  - layer 2 "max_pooling2d" (MaxPooling2D): padding "same", this model supports "valid"\n' +
+        '  - layer 4 "conv2d_1" (Conv2D): activation "tanh", this model supports "relu"',
+    );
+    const small = await readKerasFile(fixtureBytes('small-bn'), 'small-bn.keras');
+    const smallMessage = await errorOf(() => seedDropoutRatesOf(small.config, 'small-bn.keras'));
+    expect(smallMessage).toMatch(/^small-bn\.keras: config\.json: not the network this trainer runs:\n/);
+    expect(smallMessage).toContain('  - layer 1 "conv2d" (Conv2D): kernel_size [5,5], this model supports [3,3]\n');
+    expect(smallMessage).toContain('  - layer 2 "batch_normalization" (BatchNormalization): expected MaxPooling2D\n');
+    const shorter = { ...file.config as Json, config: { ...(file.config as Json).config, layers: (file.config as Json).config.layers.slice(0, 9) } };
+    expect(await errorOf(() => seedDropoutRatesOf(shorter, 's.keras'))).toMatch(/^s\.keras: config\.json: 9 layers \(InputLayer, Conv2D, .*\); this model has 11: InputLayer, Conv2D, MaxPooling2D,/);
   });
 });
