@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { KerasFileError, readKerasFile, writeKerasFile, type KerasFile } from './keras-file.ts';
 import { adamFromKeras, kerasFileFrom, paramsFromKeras, SEED_LAYOUT, type AdamState, type KerasExport, type ParamLayout } from './keras-mapping.ts';
+import { seedDropoutRatesOf } from './keras-seed-config.ts';
 
 export interface LoadedKeras {
   /** Absolute path of the file read. */
@@ -13,9 +14,14 @@ export interface LoadedKeras {
   params: Float32Array;
   /** Adam's state when the file holds one. */
   adam?: AdamState;
+  /** With the seed's table: the file's dropout rates (its config was checked to be the seed network). */
+  dropout?: [number, number, number];
 }
 
-/** Reads and maps a `.keras` file; every problem is one KerasFileError naming the file. */
+/**
+ * Reads and maps a `.keras` file; every problem is one KerasFileError naming the file. With
+ * the seed's table (the default) the config must be the seed network.
+ */
 export async function loadKerasModelFile(path: string, layout: ParamLayout = SEED_LAYOUT): Promise<LoadedKeras> {
   const abs = resolve(path);
   let bytes: Uint8Array;
@@ -26,9 +32,11 @@ export async function loadKerasModelFile(path: string, layout: ParamLayout = SEE
   }
   const name = basename(abs);
   const file = await readKerasFile(bytes, name);
-  const params = paramsFromKeras(file, name, layout);
+  const loaded: LoadedKeras = { path: abs, file, params: paramsFromKeras(file, name, layout) };
+  if (layout === SEED_LAYOUT) loaded.dropout = seedDropoutRatesOf(file.config, name);
   const adam = adamFromKeras(file, name, layout);
-  return adam ? { path: abs, file, params, adam } : { path: abs, file, params };
+  if (adam) loaded.adam = adam;
+  return loaded;
 }
 
 /** Writes the flat buffers as a `.keras` file at `path` (creating its directory); returns the absolute path. */

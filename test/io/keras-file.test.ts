@@ -383,6 +383,7 @@ describe('on disk (Node)', () => {
       expectSameBytes(params, loaded.params, 'params');
       expectSameBytes(adam.v, loaded.adam!.v, 'v');
       expect(loaded.adam!.step).toBe(9);
+      expect(loaded.dropout).toEqual([0.25, 0.25, 0.5]);
       expect(await errorOf(loadKerasModelFile(join(dir, 'absent.keras')))).toMatch(/absent\.keras: cannot read/);
       expect(await errorOf(saveKerasModelFile(join(dir, 'model.h5'), { params, config: seedKerasConfig(), metadata: kerasMetadata() }))).toMatch(/must end in \.keras/);
     } finally {
