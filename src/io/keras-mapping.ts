@@ -112,9 +112,11 @@ function scalarOf(state: KerasOptimizerState, index: number, fileName: string, w
   return Number(v.data[0]);
 }
 
+/** The parts of a compiled model's config.json read here. */
+type CompiledConfig = { compile_config?: { optimizer?: { class_name?: unknown; config?: { name?: unknown; learning_rate?: unknown } } } } | null;
+
 function optimizerClass(config: unknown): string | undefined {
-  const compile = (config as { compile_config?: { optimizer?: { class_name?: unknown } } } | null)?.compile_config;
-  const name = compile?.optimizer?.class_name;
+  const name = (config as CompiledConfig)?.compile_config?.optimizer?.class_name;
   return typeof name === 'string' ? name : undefined;
 }
 
@@ -168,8 +170,6 @@ function tensor(flat: Float32Array, entry: ParamEntry): KerasVar {
 function checkLength(what: string, flat: Float32Array, length: number): void {
   if (flat.length !== length) throw new RangeError(`kerasFileFrom: ${what} has ${flat.length} floats, expected ${length}`);
 }
-
-type CompiledConfig = { compile_config?: { optimizer?: { class_name?: unknown; config?: { name?: unknown; learning_rate?: unknown } } } } | null;
 
 function optimizerName(config: unknown): string {
   const name = (config as CompiledConfig)?.compile_config?.optimizer?.config?.name;
