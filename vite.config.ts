@@ -11,8 +11,9 @@ export default defineConfig({
   server: { host: '127.0.0.1' },
   worker: { format: 'es' },
   // One copy of typegpu for every entry (page, worker, headless runners): a dependency found
-  // mid-run would be bundled again and typegpu refuses mixed copies.
-  optimizeDeps: { include: ['typegpu', 'typegpu/data'] },
+  // mid-run would be bundled again and typegpu refuses mixed copies. h5wasm and fflate (.keras
+  // files) are listed so that their first use does not re-optimize and reload a running page.
+  optimizeDeps: { include: ['typegpu', 'typegpu/data', 'h5wasm', 'fflate'] },
   build: { target: 'es2022' },
   test: {
     projects: [
