@@ -3,26 +3,27 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { KerasFileError, readKerasFile, writeKerasFile, type KerasFile } from './keras-file.ts';
-import { adamFromKeras, kerasFileFrom, paramsFromKeras, SEED_LAYOUT, type AdamState, type KerasExport, type ParamLayout } from './keras-mapping.ts';
-import { seedDropoutRatesOf } from './keras-seed-config.ts';
+import { kerasFileFrom, type AdamState, type KerasExport } from './keras-mapping.ts';
+import { modelFromKerasFile } from './keras-model.ts';
+import type { ModelInfo } from '../model/model-info.ts';
 
 export interface LoadedKeras {
   /** Absolute path of the file read. */
   path: string;
   file: KerasFile;
-  /** (layout.length) f32: the parameters in the table's layout. */
+  /** The model of the file's config.json. */
+  model: ModelInfo;
+  /** (model.params.length) f32: the parameters in the model's table layout. */
   params: Float32Array;
   /** Adam's state when the file holds one. */
   adam?: AdamState;
-  /** With the seed's table: the file's dropout rates (its config was checked to be the seed network). */
-  dropout?: [number, number, number];
 }
 
 /**
- * Reads and maps a `.keras` file; every problem is one KerasFileError naming the file. With
- * the seed's table (the default) the config must be the seed network.
+ * Reads a `.keras` file: the model from its config.json, the weights (and Adam's state when
+ * present) in that model's layout; every problem is one KerasFileError naming the file.
  */
-export async function loadKerasModelFile(path: string, layout: ParamLayout = SEED_LAYOUT): Promise<LoadedKeras> {
+export async function loadKerasModelFile(path: string): Promise<LoadedKeras> {
   const abs = resolve(path);
   let bytes: Uint8Array;
   try {
@@ -32,11 +33,7 @@ export async function loadKerasModelFile(path: string, layout: ParamLayout = SEE
   }
   const name = basename(abs);
   const file = await readKerasFile(bytes, name);
-  const loaded: LoadedKeras = { path: abs, file, params: paramsFromKeras(file, name, layout) };
-  if (layout === SEED_LAYOUT) loaded.dropout = seedDropoutRatesOf(file.config, name);
-  const adam = adamFromKeras(file, name, layout);
-  if (adam) loaded.adam = adam;
-  return loaded;
+  return { path: abs, file, ...modelFromKerasFile(file, name) };
 }
 
 /** Writes the flat buffers as a `.keras` file at `path` (creating its directory); returns the absolute path. */

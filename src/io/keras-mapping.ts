@@ -9,7 +9,7 @@
  *   for each trainable variable in model order its momentum m and its velocity v, interleaved:
  *   2 = m0, 3 = v0, 4 = m1, 5 = v1, ...
  */
-import { PARAMS, PARAM_BUFFER_LENGTH } from '../model/index.ts';
+import type { ModelInfo } from '../model/model-info.ts';
 import { KerasFileError, sequentialLayers, type KerasFile, type KerasOptimizerState, type KerasVar } from './keras-file.ts';
 
 /** One tensor of a parameter table (src/model/params.ts's ParamSpec, plus an optional trainable flag). */
@@ -30,8 +30,10 @@ export interface ParamLayout {
   readonly length: number;
 }
 
-/** The seed network's table. */
-export const SEED_LAYOUT: ParamLayout = { table: PARAMS, length: PARAM_BUFFER_LENGTH };
+/** A model's parameter table as a layout. */
+export function layoutOf(model: ModelInfo): ParamLayout {
+  return { table: model.params.entries, length: model.params.length };
+}
 
 /** Adam's state in the flat layout. */
 export interface AdamState {
@@ -54,7 +56,7 @@ function layerEntries(layerName: string, table: readonly ParamEntry[]): ParamEnt
 }
 
 /** Layer name + variable index -> the table entry it fills (undefined: the model has none). */
-export function paramFor(layerName: string, varIndex: number, table: readonly ParamEntry[] = PARAMS): ParamEntry | undefined {
+export function paramFor(layerName: string, varIndex: number, table: readonly ParamEntry[]): ParamEntry | undefined {
   return layerEntries(layerName, table)[varIndex];
 }
 
@@ -70,7 +72,7 @@ function fail(fileName: string, problems: string[]): never {
  * must be filled exactly once with the right shape, and every variable must have an entry;
  * otherwise one KerasFileError lists every problem, naming the layer and the variable.
  */
-export function paramsFromKeras(file: KerasFile, fileName: string, layout: ParamLayout = SEED_LAYOUT): Float32Array {
+export function paramsFromKeras(file: KerasFile, fileName: string, layout: ParamLayout): Float32Array {
   const flat = new Float32Array(layout.length); // (length) f32
   const addressed = new Set<string>(); // entries some variable of the file maps to
   const problems: string[] = [];
@@ -125,7 +127,7 @@ function optimizerClass(config: unknown): string | undefined {
  * file has no optimizer state. Throws KerasFileError for another optimizer, a wrong variable
  * count (e.g. AMSGrad's extra slots) or a mis-shaped variable.
  */
-export function adamFromKeras(file: KerasFile, fileName: string, layout: ParamLayout = SEED_LAYOUT): AdamState | undefined {
+export function adamFromKeras(file: KerasFile, fileName: string, layout: ParamLayout): AdamState | undefined {
   const state = file.optimizer;
   if (!state) return undefined;
   const className = optimizerClass(file.config);
@@ -208,12 +210,12 @@ export interface KerasExport {
   metadata: KerasFile['metadata'];
   /** Adam's state; default: a fresh Adam's (step 0, zero moments) when the config is compiled with Adam. */
   adam?: AdamState;
-  layout?: ParamLayout;
+  layout: ParamLayout;
 }
 
 /** A KerasFile (for writeKerasFile) from the flat buffers: every config layer, its weights copied out of `params`. */
 export function kerasFileFrom(source: KerasExport): KerasFile {
-  const layout = source.layout ?? SEED_LAYOUT;
+  const layout = source.layout;
   checkLength('params', source.params, layout.length);
   const configLayers = sequentialLayers(source.config, 'kerasFileFrom: config');
   const known = new Set(configLayers.map((l) => l.name));

@@ -6,8 +6,16 @@ import { join } from 'node:path';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { readKerasFile, writeKerasFile, KerasFileError, layerGroupPaths, sequentialLayers, type KerasFile, type KerasVar } from '../../src/io/keras-file.ts';
-import { adamFromKeras, kerasFileFrom, paramFor, paramsFromKeras, SEED_LAYOUT, type AdamState, type ParamEntry, type ParamLayout } from '../../src/io/keras-mapping.ts';
-import { kerasMetadata, seedDropoutRatesOf, seedKerasConfig } from '../../src/io/keras-seed-config.ts';
+import { adamFromKeras, kerasFileFrom, layoutOf, paramFor, paramsFromKeras, type AdamState, type ParamEntry, type ParamLayout } from '../../src/io/keras-mapping.ts';
+import { kerasConfig, kerasMetadata } from '../../src/io/keras-config.ts';
+import { modelOfKerasConfig } from '../../src/io/keras-model.ts';
+import { DEFAULT_MODEL, DEFAULT_SPEC } from '../../src/model/presets.ts';
+import { modelInfo } from '../../src/model/model-info.ts';
+import { withDropout } from '../../src/model/model-spec.ts';
+
+const SEED_LAYOUT = layoutOf(DEFAULT_MODEL);
+const seedKerasConfig = (o: { dropout?: number[]; learningRate?: number } = {}) =>
+  kerasConfig(o.dropout ? modelInfo(withDropout(DEFAULT_SPEC, o.dropout)) : DEFAULT_MODEL, { learningRate: o.learningRate });
 import { loadKerasModelFile, saveKerasModelFile } from '../../src/io/keras-disk.ts';
 import { createRng, initParams, PARAMS, PARAM_BUFFER_LENGTH } from '../../src/model/index.ts';
 import { loadMnistFromDisk } from '../../src/data/mnist-node.ts';
@@ -162,7 +170,7 @@ describe('mapping mnist-cnn.keras onto the seed parameter table', () => {
 
   it('weights land at their table offsets, bit for bit, padding zero', async () => {
     const file = await readKerasFile(fixtureBytes('mnist-cnn'), 'mnist-cnn.keras');
-    const flat = paramsFromKeras(file, 'mnist-cnn.keras');
+    const flat = paramsFromKeras(file, 'mnist-cnn.keras', SEED_LAYOUT);
     expect(flat.length).toBe(PARAM_BUFFER_LENGTH);
     const covered = new Uint8Array(PARAM_BUFFER_LENGTH);
     for (const p of PARAMS) {
@@ -176,7 +184,7 @@ describe('mapping mnist-cnn.keras onto the seed parameter table', () => {
 
   it('Adam state: step, learning rate, m and v in the flat layout', async () => {
     const file = await readKerasFile(fixtureBytes('mnist-cnn'), 'mnist-cnn.keras');
-    const adam = adamFromKeras(file, 'mnist-cnn.keras')!;
+    const adam = adamFromKeras(file, 'mnist-cnn.keras', SEED_LAYOUT)!;
     expect(adam.step).toBe(47);
     expect(adam.learningRate).toBe(Math.fround(0.001));
     PARAMS.forEach((p, k) => {
@@ -187,7 +195,7 @@ describe('mapping mnist-cnn.keras onto the seed parameter table', () => {
 
   it("the mapped weights classify MNIST test images as Keras reported (float64 reference, first 120 images)", async () => {
     const file = await readKerasFile(fixtureBytes('mnist-cnn'), 'mnist-cnn.keras');
-    const flat = paramsFromKeras(file, 'mnist-cnn.keras');
+    const flat = paramsFromKeras(file, 'mnist-cnn.keras', SEED_LAYOUT);
     const { test } = await loadMnistFromDisk();
     const B = 120;
     const images = Float64Array.from(test.images.subarray(0, B * 784), (x) => x / 255);
@@ -223,7 +231,7 @@ describe('mapping mnist-cnn.keras onto the seed parameter table', () => {
     }
     const layout: ParamLayout = { table, length: offset };
     const flat = paramsFromKeras(file, 'small-bn.keras', layout);
-    const adam = adamFromKeras(file, 'small-bn.keras', layout)!;
+    const adam = adamFromKeras(file, 'small-bn.keras', layout, SEED_LAYOUT)!;
     const at = (name: string) => table.find((p) => p.name === name)!;
     const view = (a: Float32Array, p: ParamEntry) => a.subarray(p.offset, p.offset + p.size);
     expectSameBytes(file.layers.get('batch_normalization')![3].data, view(flat, at('batch_normalization/moving_variance')), 'moving_variance');
@@ -248,7 +256,7 @@ describe('writing .keras files', () => {
 
   it("a file written from the seed's table has the fixture's members, HDF5 groups, datasets and attributes", async () => {
     const written = await writeKerasFile(
-      kerasFileFrom({ params: randomFlat(1, 0.1), config: seedKerasConfig(), metadata: kerasMetadata(), adam: { step: 47, learningRate: 0.001, m: randomFlat(2, 0.01), v: randomFlat(3, 1e-4, true) } }),
+      kerasFileFrom({ layout: SEED_LAYOUT, params: randomFlat(1, 0.1), config: seedKerasConfig(), metadata: kerasMetadata(), adam: { step: 47, learningRate: 0.001, m: randomFlat(2, 0.01), v: randomFlat(3, 1e-4, true) } }),
     );
     const ours = unzipSync(written);
     const keras = unzipSync(fixtureBytes('mnist-cnn'));
@@ -278,25 +286,25 @@ describe('round trips', () => {
   }
 
   it('flat parameters and Adam state -> .keras -> flat buffers, bit for bit', async () => {
-    const params = initParams(5);
+    const params = initParams(DEFAULT_MODEL.params, 5);
     params.set(randomFlat(6, 0.5).subarray(PARAMS[1].offset, PARAMS[1].offset + PARAMS[1].size), PARAMS[1].offset);
     const adam: AdamState = { step: 1234, learningRate: Math.fround(3e-4), m: randomFlat(7, 0.01), v: randomFlat(8, 1e-3, true) };
-    const file = kerasFileFrom({ params, adam, config: seedKerasConfig({ learningRate: 3e-4 }), metadata: kerasMetadata() });
+    const file = kerasFileFrom({ layout: SEED_LAYOUT, params, adam, config: seedKerasConfig({ learningRate: 3e-4 }), metadata: kerasMetadata() });
     const back = await readKerasFile(await writeKerasFile(file), 'trained.keras');
-    expectSameBytes(params, paramsFromKeras(back, 'trained.keras'), 'params');
-    const adamBack = adamFromKeras(back, 'trained.keras')!;
+    expectSameBytes(params, paramsFromKeras(back, 'trained.keras', SEED_LAYOUT), 'params');
+    const adamBack = adamFromKeras(back, 'trained.keras', SEED_LAYOUT)!;
     expect(adamBack.step).toBe(1234);
     expect(adamBack.learningRate).toBe(Math.fround(3e-4));
     expectSameBytes(adam.m, adamBack.m, 'm');
     expectSameBytes(adam.v, adamBack.v, 'v');
     expect(await adamFromKeras(await readKerasFile(await writeKerasFile({ ...file, optimizer: undefined }), 'x.keras'), 'x.keras')).toBeUndefined();
     // without a state, a fresh Adam's is written (Keras builds the same one on load)
-    const fresh = kerasFileFrom({ params, config: seedKerasConfig({ learningRate: 3e-4 }), metadata: kerasMetadata() });
+    const fresh = kerasFileFrom({ layout: SEED_LAYOUT, params, config: seedKerasConfig({ learningRate: 3e-4 }), metadata: kerasMetadata() });
     const freshBack = adamFromKeras(await readKerasFile(await writeKerasFile(fresh), 'fresh.keras'), 'fresh.keras')!;
     expect([freshBack.step, freshBack.learningRate]).toEqual([0, Math.fround(3e-4)]);
     expect(freshBack.m.every((x) => x === 0) && freshBack.v.every((x) => x === 0)).toBe(true);
     const { compile_config: _compiled, ...uncompiled } = seedKerasConfig();
-    expect(kerasFileFrom({ params, config: uncompiled, metadata: kerasMetadata() }).optimizer).toBeUndefined();
+    expect(kerasFileFrom({ layout: SEED_LAYOUT, params, config: uncompiled, metadata: kerasMetadata() }).optimizer).toBeUndefined();
   });
 });
 
@@ -344,7 +352,7 @@ describe('bad input gives one clear error naming the file, member, layer and var
     layers.set('dense', [layers.get('dense')![0]]);
     layers.set('dense_1', [...layers.get('dense_1')!, { shape: [10], data: new Float32Array(10) }]);
     const broken = await readKerasFile(await writeKerasFile({ ...file, layers }), 'h.keras');
-    const message = await errorOf(() => paramsFromKeras(broken, 'h.keras'));
+    const message = await errorOf(() => paramsFromKeras(broken, 'h.keras', SEED_LAYOUT));
     expect(message).toContain('h.keras: 3 problems');
     expect(message).toContain('layer "conv2d_1" variable 0 (conv2d_1/kernel): shape [3,3,32,63], expected [3,3,32,64]');
     expect(message).toContain('layer "dense" variable 1 (dense/bias [128]) is missing');
@@ -354,13 +362,13 @@ describe('bad input gives one clear error naming the file, member, layer and var
   it('optimizer state of the wrong size or of another optimizer', async () => {
     const file = await readKerasFile(fixtureBytes('mnist-cnn'), 'mnist-cnn.keras');
     const short = { ...file, optimizer: { name: 'adam', vars: file.optimizer!.vars.slice(0, 17) } };
-    expect(await errorOf(() => adamFromKeras(short, 'i.keras'))).toMatch(/^i\.keras: optimizer "adam" has 17 variables, expected 18/);
+    expect(await errorOf(() => adamFromKeras(short, 'i.keras', SEED_LAYOUT))).toMatch(/^i\.keras: optimizer "adam" has 17 variables, expected 18/);
     const swapped = { ...file, optimizer: { name: 'adam', vars: [...file.optimizer!.vars] } };
     [swapped.optimizer.vars[2], swapped.optimizer.vars[4]] = [swapped.optimizer.vars[4], swapped.optimizer.vars[2]];
-    expect(await errorOf(() => adamFromKeras(swapped, 'j.keras'))).toContain('optimizer "adam" variable 2 (m of conv2d/kernel): shape [32], expected [3,3,1,32]');
+    expect(await errorOf(() => adamFromKeras(swapped, 'j.keras', SEED_LAYOUT))).toContain('optimizer "adam" variable 2 (m of conv2d/kernel): shape [32], expected [3,3,1,32]');
     const config = JSON.parse(JSON.stringify(file.config)) as Json;
     config.compile_config.optimizer.class_name = 'SGD';
-    expect(await errorOf(() => adamFromKeras({ ...file, config }, 'k.keras'))).toBe('k.keras: optimizer "adam" is SGD; only Adam\'s state can be loaded');
+    expect(await errorOf(() => adamFromKeras({ ...file, config }, 'k.keras', SEED_LAYOUT))).toBe('k.keras: optimizer "adam" is SGD; only Adam\'s state can be loaded');
   });
 
   it('writing: variables of a layer the config lacks, a non-Sequential config', async () => {
@@ -392,27 +400,16 @@ describe('on disk (Node)', () => {
   });
 });
 
-describe('the seed network check (until the model-as-data spec reads any Sequential)', () => {
-  it('accepts mnist-cnn.keras and returns its dropout rates; names every difference of another model', async () => {
+describe("the model of a file's config", () => {
+  it('reads both fixtures as models; an unsupported option names the file, layer and option', async () => {
     const file = await readKerasFile(fixtureBytes('mnist-cnn'), 'mnist-cnn.keras');
-    expect(seedDropoutRatesOf(file.config, 'mnist-cnn.keras')).toEqual([0.25, 0.25, 0.5]);
-    const changed = JSON.parse(JSON.stringify(file.config)) as Json;
-    changed.config.layers[4].config.activation = 'tanh';
-    changed.config.layers[2].config.padding = 'same';
-    changed.config.layers[3].config.rate = 0.4;
-    delete changed.config.layers[8].config.quantization_config; // absent = null: older Keras versions
-    const message = await errorOf(() => seedDropoutRatesOf(changed, 'other.keras'));
-    expect(message).toBe(
-      'other.keras: config.json: not the network this trainer runs:\n' +
-        '  - layer 2 "max_pooling2d" (MaxPooling2D): padding "same", this model supports "valid"\n' +
-        '  - layer 4 "conv2d_1" (Conv2D): activation "tanh", this model supports "relu"',
-    );
+    expect(modelOfKerasConfig(file.config, 'mnist-cnn.keras').spec).toEqual(DEFAULT_SPEC);
     const small = await readKerasFile(fixtureBytes('small-bn'), 'small-bn.keras');
-    const smallMessage = await errorOf(() => seedDropoutRatesOf(small.config, 'small-bn.keras'));
-    expect(smallMessage).toMatch(/^small-bn\.keras: config\.json: not the network this trainer runs:\n/);
-    expect(smallMessage).toContain('  - layer 1 "conv2d" (Conv2D): kernel_size [5,5], this model supports [3,3]\n');
-    expect(smallMessage).toContain('  - layer 2 "batch_normalization" (BatchNormalization): expected MaxPooling2D\n');
-    const shorter = { ...file.config as Json, config: { ...(file.config as Json).config, layers: (file.config as Json).config.layers.slice(0, 9) } };
-    expect(await errorOf(() => seedDropoutRatesOf(shorter, 's.keras'))).toMatch(/^s\.keras: config\.json: 9 layers \(InputLayer, Conv2D, .*\); this model has 11: InputLayer, Conv2D, MaxPooling2D,/);
+    expect(modelOfKerasConfig(small.config, 'small-bn.keras').params.count).toBe(24_250);
+    const changed = JSON.parse(JSON.stringify(file.config)) as Json;
+    changed.config.layers[4].config.dilation_rate = [2, 2];
+    expect(await errorOf(() => modelOfKerasConfig(changed, 'other.keras'))).toBe(
+      'other.keras: config.json: layer 3 "conv2d_1" (Conv2D), option dilation_rate: [2,2] is not supported (only 1)',
+    );
   });
 });

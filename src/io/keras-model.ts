@@ -1,0 +1,36 @@
+// Between a .keras file and this project's model: the model of a file's config.json, and the
+// KerasFile of a model with its flat parameters (and Adam's state). Browser-safe.
+import { modelInfo, type ModelInfo } from '../model/model-info.ts';
+import { parseModelConfig } from '../model/model-spec.ts';
+import { KerasFileError, type KerasFile } from './keras-file.ts';
+import { kerasConfig, kerasMetadata } from './keras-config.ts';
+import { adamFromKeras, kerasFileFrom, layoutOf, paramsFromKeras, type AdamState } from './keras-mapping.ts';
+
+/** The model a .keras file's config.json describes (an unsupported layer or option names the file, layer and option). */
+export function modelOfKerasConfig(config: unknown, fileName: string): ModelInfo {
+  try {
+    return modelInfo(parseModelConfig(config));
+  } catch (e) {
+    throw new KerasFileError(`${fileName}: config.json: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** The model, weights and Adam state (when present) of a read .keras file; nothing is returned half-loaded. */
+export function modelFromKerasFile(file: KerasFile, fileName: string): { model: ModelInfo; params: Float32Array; adam?: AdamState } {
+  const model = modelOfKerasConfig(file.config, fileName);
+  const layout = layoutOf(model);
+  const params = paramsFromKeras(file, fileName, layout);
+  const adam = adamFromKeras(file, fileName, layout);
+  return adam ? { model, params, adam } : { model, params };
+}
+
+/** A .keras file of a model: its Keras 3 config (compiled with Adam at `learningRate`), weights and Adam's state. */
+export function kerasFileOfModel(model: ModelInfo, params: Float32Array, options: { adam?: AdamState; learningRate?: number; date?: Date } = {}): KerasFile {
+  return kerasFileFrom({
+    params,
+    config: kerasConfig(model, { learningRate: options.adam?.learningRate ?? options.learningRate }),
+    metadata: kerasMetadata(options.date),
+    layout: layoutOf(model),
+    ...(options.adam ? { adam: options.adam } : {}),
+  });
+}
