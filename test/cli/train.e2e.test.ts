@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { INSTALL_HINT } from '../../src/cli/chromium.ts';
+import { INSTALL_HINT } from '../../src/cli/browser.ts';
 import { loadModelFiles, saveModelFiles } from '../../src/io/files.ts';
 import { initParams, PARAM_BUFFER_LENGTH } from '../../src/model/index.ts';
 import { runProcess, type Run } from './run-process.ts';

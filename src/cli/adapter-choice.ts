@@ -1,0 +1,23 @@
+// `--adapter auto|gpu|swiftshader` of `npm run train` and `npm run bench` (both back ends).
+
+/**
+ * auto: the machine's GPU where the browser (or Dawn) finds one, else SwiftShader with a notice;
+ * gpu: the machine's GPU or a clear error; swiftshader: SwiftShader (software WebGPU) always.
+ */
+export type AdapterChoice = 'auto' | 'gpu' | 'swiftshader';
+
+export const ADAPTER_CHOICES: readonly AdapterChoice[] = ['auto', 'gpu', 'swiftshader'];
+
+/** The choice named by `raw` (case and spaces ignored), or null. */
+export function parseAdapterChoice(raw: string): AdapterChoice | null {
+  const v = raw.trim().toLowerCase();
+  return (ADAPTER_CHOICES as readonly string[]).includes(v) ? (v as AdapterChoice) : null;
+}
+
+/** Printed when `auto` found no hardware adapter. */
+export function softwareNotice(where: string): string {
+  return `Note: ${where} found no GPU adapter; using SwiftShader (software WebGPU, slow). --adapter swiftshader silences this.`;
+}
+
+/** The error of `--gpu`, which `--adapter` replaced. */
+export const GPU_FLAG_REPLACED = '--gpu was replaced by --adapter gpu (default: --adapter auto, the GPU where there is one)';
