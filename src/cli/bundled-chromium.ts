@@ -62,6 +62,11 @@ function packageBinDir(): { bin: string; packageJson: string } {
   return { bin: join(pkg, 'bin'), packageJson: join(pkg, 'package.json') };
 }
 
+/** The installed package's version, e.g. "153.0.0". */
+export async function bundledVersion(): Promise<string> {
+  return (JSON.parse(await readFile(packageBinDir().packageJson, 'utf8')) as { version: string }).version;
+}
+
 function describe(dir: string, version: string, unpackSeconds: number): BundledChromium {
   return {
     version,
@@ -108,7 +113,7 @@ async function removeOtherVersions(keep: string): Promise<void> {
 }
 
 /** Renames `partial` to `dir`, unless another process has put a finished `dir` there first. */
-async function moveIntoPlace(partial: string, dir: string, isReady: (d: string) => Promise<boolean>): Promise<void> {
+export async function moveIntoPlace(partial: string, dir: string, isReady: (d: string) => Promise<boolean>): Promise<void> {
   try {
     await rename(partial, dir);
     return;
@@ -123,17 +128,32 @@ async function moveIntoPlace(partial: string, dir: string, isReady: (d: string) 
   await rename(partial, dir);
 }
 
+/** This process's unpacks under way, by cache folder. */
+const unpacking = new Map<string, Promise<BundledChromium>>();
+
 /**
  * The unpacked bundled Chromium, unpacking it first where its versioned folder is missing.
  * Safe to call from several processes at once: each unpacks into its own folder and renames
- * it into place; the first rename wins.
+ * it into place; the first rename wins. Calls within one process share the unpack under way.
  */
-export async function unpackBundledChromium(env: NodeJS.ProcessEnv = process.env): Promise<BundledChromium> {
+export function unpackBundledChromium(env: NodeJS.ProcessEnv = process.env): Promise<BundledChromium> {
+  const key = cacheRoot(env);
+  let pending = unpacking.get(key);
+  if (!pending) {
+    pending = unpackOnce(env);
+    unpacking.set(key, pending);
+    const forget = () => void unpacking.delete(key);
+    pending.then(forget, forget);
+  }
+  return pending;
+}
+
+async function unpackOnce(env: NodeJS.ProcessEnv): Promise<BundledChromium> {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new BundledChromiumError(`${BUNDLED_PACKAGE} ships Chromium for linux-x64 only (this is ${process.platform}-${process.arch})`);
   }
-  const { bin, packageJson } = packageBinDir();
-  const version = (JSON.parse(await readFile(packageJson, 'utf8')) as { version: string }).version;
+  const { bin } = packageBinDir();
+  const version = await bundledVersion();
   const dir = bundledDir(version, env);
   const isReady = async (d: string) => existsSync(join(d, READY_MARK)) && (await readFile(join(d, READY_MARK), 'utf8')).trim() === version;
   if (await isReady(dir)) return describe(dir, version, 0);
