@@ -19,5 +19,10 @@ export function softwareNotice(where: string): string {
   return `Note: ${where} found no GPU adapter; using SwiftShader (software WebGPU, slow). --adapter swiftshader silences this.`;
 }
 
+/** True when `argv` holds `--gpu`, which `--adapter` replaced (GPU_FLAG_REPLACED says so). */
+export function hasGpuFlag(argv: readonly string[]): boolean {
+  return argv.some((a) => a === '--gpu' || a.startsWith('--gpu='));
+}
+
 /** The error of `--gpu`, which `--adapter` replaced. */
 export const GPU_FLAG_REPLACED = '--gpu was replaced by --adapter gpu (default: --adapter auto, the GPU where there is one)';

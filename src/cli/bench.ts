@@ -3,7 +3,7 @@
 // browser, with ratios. `--json FILE` writes the results; `--quick` is a smoke run.
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { GPU_FLAG_REPLACED, parseAdapterChoice } from './adapter-choice.ts';
+import { GPU_FLAG_REPLACED, hasGpuFlag, parseAdapterChoice } from './adapter-choice.ts';
 import { BrowserNotFoundError, launchWebGpuBrowser, type LaunchedBrowser } from './browser.ts';
 import { loadBenchEntry } from './node-entries.ts';
 import { rerunWithVulkanEnv, VulkanSetupError } from './vulkan-env.ts';
@@ -98,7 +98,7 @@ export function formatResults(r: BenchResult, peers: TfjsPeersResult | undefined
 }
 
 async function main(): Promise<void> {
-  if (process.argv.slice(2).some((a) => a === '--gpu' || a.startsWith('--gpu='))) fail(GPU_FLAG_REPLACED);
+  if (hasGpuFlag(process.argv.slice(2))) fail(GPU_FLAG_REPLACED);
   let args;
   try {
     args = parseArgs({

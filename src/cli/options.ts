@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { OptionsError, validateOptions } from '../train/options.ts';
 import { DEFAULT_TRAIN_OPTIONS, type OptimizerKind, type TrainOptions } from '../train/types.ts';
-import { GPU_FLAG_REPLACED, parseAdapterChoice, type AdapterChoice } from './adapter-choice.ts';
+import { GPU_FLAG_REPLACED, hasGpuFlag, parseAdapterChoice, type AdapterChoice } from './adapter-choice.ts';
 
 /** A bad command line: the CLI prints the message and exits with code 2. */
 export class UsageError extends Error {
@@ -104,7 +104,7 @@ function rate(name: string, raw: string): number {
  * a message naming the option and the bad value.
  */
 export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
-  if (argv.some((a) => a === '--gpu' || a.startsWith('--gpu='))) fail(GPU_FLAG_REPLACED);
+  if (hasGpuFlag(argv)) fail(GPU_FLAG_REPLACED);
   let parsed;
   try {
     parsed = parseArgs({

@@ -58,6 +58,8 @@ export interface VulkanPlan {
   driver: 'system' | 'swiftshader';
   /** One line to print (a fallback to SwiftShader under `auto`), or null. */
   notice: string | null;
+  /** The driver and loader in use, for the log. */
+  description: string;
 }
 
 export class VulkanSetupError extends Error {
@@ -101,6 +103,10 @@ function swiftShaderSet(sw: SwiftShaderVulkan, env: NodeJS.ProcessEnv, withLoade
   return set;
 }
 
+function swiftShaderDescription(sw: SwiftShaderVulkan, system: SystemVulkan): string {
+  return `SwiftShader ${sw.icd}, loader ${system.hasLoader ? 'on the library path' : sw.loaderDir}`;
+}
+
 /**
  * The variables to set for `adapter` (pure: `system` is what the machine has, `swiftShader`
  * the software driver available, or null). Throws VulkanSetupError when nothing fits.
@@ -118,27 +124,28 @@ export function planVulkan(
   };
   if (preference === 'bundled') {
     const sw = needSwiftShader(`${VULKAN_ENV}=bundled`);
-    return { set: swiftShaderSet(sw, env, true), driver: 'swiftshader', notice: null };
+    return { set: swiftShaderSet(sw, env, true), driver: 'swiftshader', notice: null, description: `SwiftShader ${sw.icd}, loader ${sw.loaderDir} (${VULKAN_ENV}=bundled)` };
   }
-  const loaderFrom = (sw: SwiftShaderVulkan | null): Record<string, string> =>
-    system.hasLoader || !sw ? {} : { LD_LIBRARY_PATH: prepend(sw.loaderDir, env.LD_LIBRARY_PATH) };
   if (adapter === 'swiftshader') {
     const sw = needSwiftShader('--adapter swiftshader');
-    return { set: swiftShaderSet(sw, env, !system.hasLoader), driver: 'swiftshader', notice: null };
+    return { set: swiftShaderSet(sw, env, !system.hasLoader), driver: 'swiftshader', notice: null, description: swiftShaderDescription(sw, system) };
   }
   if (system.userDrivers || system.icdFiles.length > 0 || system.nvidiaIcd) {
-    const set = loaderFrom(swiftShader);
-    if (!system.userDrivers && system.nvidiaIcd) Object.assign(set, { VK_ICD_FILENAMES: system.nvidiaIcd, VK_DRIVER_FILES: system.nvidiaIcd });
-    if (!system.hasLoader && !set.LD_LIBRARY_PATH) {
-      throw new VulkanSetupError('A Vulkan driver is installed but no Vulkan loader (libvulkan.so.1): install it (Debian/Ubuntu: libvulkan1).');
+    const set: Record<string, string> = {};
+    if (!system.hasLoader) {
+      if (!swiftShader) throw new VulkanSetupError('A Vulkan driver is installed but no Vulkan loader (libvulkan.so.1): install it (Debian/Ubuntu: libvulkan1).');
+      set.LD_LIBRARY_PATH = prepend(swiftShader.loaderDir, env.LD_LIBRARY_PATH);
     }
-    return { set, driver: 'system', notice: null };
+    if (!system.userDrivers && system.nvidiaIcd) Object.assign(set, { VK_ICD_FILENAMES: system.nvidiaIcd, VK_DRIVER_FILES: system.nvidiaIcd });
+    const driver = set.VK_ICD_FILENAMES ?? (system.userDrivers ? 'the drivers VK_ICD_FILENAMES / VK_DRIVER_FILES name' : system.icdFiles.join(', '));
+    const loader = system.hasLoader ? 'on the library path' : swiftShader!.loaderDir;
+    return { set, driver: 'system', notice: null, description: `${driver}, loader ${loader}` };
   }
   if (adapter === 'gpu' || preference === 'system') {
     throw new VulkanSetupError(`${adapter === 'gpu' ? '--adapter gpu' : `${VULKAN_ENV}=system`}: no Vulkan driver is installed (no ICD file in ${ICD_DIRS.join(', ')}). Install the GPU's Vulkan driver.`);
   }
   const sw = needSwiftShader('No Vulkan driver is installed');
-  return { set: swiftShaderSet(sw, env, !system.hasLoader), driver: 'swiftshader', notice: softwareNotice('Vulkan') };
+  return { set: swiftShaderSet(sw, env, !system.hasLoader), driver: 'swiftshader', notice: softwareNotice('Vulkan'), description: swiftShaderDescription(sw, system) };
 }
 
 /** SwiftShader from the unpacked npm Chromium, else from Debian's chromium package, else null. */
@@ -173,6 +180,7 @@ export async function vulkanPlanFor(adapter: AdapterChoice, env: NodeJS.ProcessE
 export async function rerunWithVulkanEnv(adapter: AdapterChoice): Promise<number | null> {
   if (process.env[RERUN_MARK]) return null;
   const plan = await vulkanPlanFor(adapter);
+  process.stderr.write(`Vulkan: ${plan.description}\n`);
   if (plan.notice) process.stderr.write(`${plan.notice}\n`);
   if (Object.keys(plan.set).length === 0) return null;
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {

@@ -34,16 +34,19 @@ function expectSameBits(a: Float32Array, b: Float32Array): void {
 }
 
 describe('npm run train', () => {
-  // Both back ends of the same run: headless Chromium (the default) and Node with the webgpu
-  // package (Dawn on SwiftShader's Vulkan driver from the chromium package).
+  // Both back ends of the same run, as on a fresh machine with neither a browser nor Vulkan
+  // installed: headless Chromium with only the npm-shipped Chromium visible (WEBGPU_BROWSER=bundled),
+  // and Node with the webgpu package (Dawn) on that package's Vulkan loader and SwiftShader only
+  // (WEBGPU_VULKAN=bundled: the system's loader and drivers hidden).
   it.each([
-    ['headless Chromium', []],
-    ['Node (webgpu package)', ['--node']],
-  ])('trains one epoch on 600 images and prints and writes everything: %s', async (_name, extra) => {
+    ['headless Chromium, the npm-shipped one', [], { WEBGPU_BROWSER: 'bundled', CHROMIUM_PATH: '/no/system/browser' }, /^Browser: bundled Chromium \(@sparticuz\/chromium \d+\.\d+\.\d+ in .+\), Chromium \d+\./m],
+    ['Node (webgpu package) on the npm-shipped Vulkan loader and SwiftShader', ['--node'], { WEBGPU_VULKAN: 'bundled' }, /^Vulkan: SwiftShader \S+\/chromium-[^/]+\/vk_swiftshader_icd\.json, loader \S+\/chromium-[^/ ]+ \(WEBGPU_VULKAN=bundled\)$/m],
+  ] as const)('trains one epoch on 600 images and prints and writes everything: %s', async (_name, extra, env, source) => {
     const out = await tempDir();
-    const run = await train(['--epochs', '1', '--limit', '600', '--test-limit', '1000', '--out', out, ...extra]);
+    const run = await train(['--epochs', '1', '--limit', '600', '--test-limit', '1000', '--out', out, ...extra], env);
     expect(run.code, run.stderr).toBe(0);
     const s = run.stdout;
+    expect(`${s}\n${run.stderr}`).toMatch(source);
     // model summary
     expect(s).toContain('Model: "sequential"');
     expect(s).toContain('Total params: 225,034');
@@ -67,6 +70,9 @@ describe('npm run train', () => {
     expect(history.epochs[0].loss).toBeLessThan(2.5);
     expect(typeof history.test.loss).toBe('number');
     expect(history.test.accuracy).toBeGreaterThan(0.2);
+    // The adapter, printed and recorded.
+    expect(history.adapter).toMatch(/\S/);
+    expect(s).toContain(`WebGPU adapter: ${history.adapter}\n`);
   });
 
   it('round-trips --init weights through the page bit for bit (stand-in trainer)', async () => {
@@ -91,7 +97,20 @@ describe('npm run train', () => {
         { loss: 0.25, accuracy: 0.9, val_loss: 0.2, val_accuracy: 0.95, seconds: 0.25 },
       ],
       test: { loss: 0.125, accuracy: 0.875 },
+      adapter: expect.any(String),
     });
+  });
+
+  it('--adapter gpu trains on a hardware adapter or refuses clearly (stand-in trainer)', async () => {
+    const dir = await tempDir();
+    const run = await train(['--adapter', 'gpu', '--epochs', '1', '--out', dir], { MNIST_TRAINER_MODULE: 'test/cli/fake-trainer.ts' });
+    if (run.code === 0) {
+      expect(run.stdout).toMatch(/^WebGPU adapter: .+$/m);
+      expect(run.stdout).not.toContain('(software fallback)');
+    } else {
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/--adapter gpu: Chromium found (only a software adapter|no WebGPU adapter)/);
+    }
   });
 
   it('exits 2 with a clear message on a bad option', async () => {

@@ -63,26 +63,29 @@ describe('planVulkan', () => {
   it("points the loader at NVIDIA's driver before anything else, for auto and gpu", () => {
     for (const adapter of ['auto', 'gpu'] as const) {
       const plan = planVulkan(adapter, 'auto', nvidia, SW, {});
-      expect(plan).toEqual({ set: { VK_ICD_FILENAMES: NVIDIA, VK_DRIVER_FILES: NVIDIA }, driver: 'system', notice: null });
+      expect(plan).toMatchObject({ set: { VK_ICD_FILENAMES: NVIDIA, VK_DRIVER_FILES: NVIDIA }, driver: 'system', notice: null });
+      expect(plan.description).toBe(`${NVIDIA}, loader on the library path`);
     }
   });
 
   it('lends SwiftShader’s loader to a system driver without one', () => {
     const plan = planVulkan('gpu', 'auto', { ...mesa, hasLoader: false }, SW, {});
-    expect(plan).toEqual({ set: { LD_LIBRARY_PATH: SW.loaderDir }, driver: 'system', notice: null });
+    expect(plan).toMatchObject({ set: { LD_LIBRARY_PATH: SW.loaderDir }, driver: 'system', notice: null });
+    expect(plan.description).toBe(`${mesa.icdFiles[0]}, loader ${SW.loaderDir}`);
     expect(() => planVulkan('gpu', 'auto', { ...mesa, hasLoader: false }, null, {})).toThrow(/no Vulkan loader/);
   });
 
   it('changes nothing for a system driver, or for drivers the user named', () => {
-    expect(planVulkan('auto', 'auto', mesa, SW, {})).toEqual({ set: {}, driver: 'system', notice: null });
-    expect(planVulkan('auto', 'auto', { ...withLoader, userDrivers: true }, SW, {})).toEqual({ set: {}, driver: 'system', notice: null });
+    expect(planVulkan('auto', 'auto', mesa, SW, {})).toMatchObject({ set: {}, driver: 'system', notice: null });
+    expect(planVulkan('auto', 'auto', { ...withLoader, userDrivers: true }, SW, {})).toMatchObject({ set: {}, driver: 'system', notice: null });
     // NVIDIA's file is not forced over the user's choice.
     expect(planVulkan('gpu', 'auto', { ...nvidia, userDrivers: true }, SW, {}).set).toEqual({});
   });
 
   it('forces SwiftShader for --adapter swiftshader even beside a GPU driver', () => {
     const plan = planVulkan('swiftshader', 'auto', nvidia, SW, {});
-    expect(plan).toEqual({ set: { VK_ICD_FILENAMES: SW.icd, VK_DRIVER_FILES: SW.icd }, driver: 'swiftshader', notice: null });
+    expect(plan).toMatchObject({ set: { VK_ICD_FILENAMES: SW.icd, VK_DRIVER_FILES: SW.icd }, driver: 'swiftshader', notice: null });
+    expect(plan.description).toBe(`SwiftShader ${SW.icd}, loader on the library path`);
   });
 
   it('refuses --adapter gpu, and WEBGPU_VULKAN=system, with no driver', () => {
@@ -94,6 +97,7 @@ describe('planVulkan', () => {
     const plan = planVulkan('auto', 'bundled', nvidia, SW, { LD_LIBRARY_PATH: '/usr/local/lib' });
     expect(plan.set).toEqual({ VK_ICD_FILENAMES: SW.icd, VK_DRIVER_FILES: SW.icd, LD_LIBRARY_PATH: `${SW.loaderDir}:/usr/local/lib` });
     expect(plan.driver).toBe('swiftshader');
+    expect(plan.description).toBe(`SwiftShader ${SW.icd}, loader ${SW.loaderDir} (WEBGPU_VULKAN=bundled)`);
   });
 
   it('says where SwiftShader comes from when it is missing', () => {
