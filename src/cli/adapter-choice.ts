@@ -14,9 +14,9 @@ export function parseAdapterChoice(raw: string): AdapterChoice | null {
   return (ADAPTER_CHOICES as readonly string[]).includes(v) ? (v as AdapterChoice) : null;
 }
 
-/** Printed when `auto` found no hardware adapter. */
-export function softwareNotice(where: string): string {
-  return `Note: ${where} found no GPU adapter; using SwiftShader (software WebGPU, slow). --adapter swiftshader silences this.`;
+/** Printed when `auto` found no hardware adapter; `why` says so, e.g. "Chromium found no GPU adapter". */
+export function softwareNotice(why: string): string {
+  return `Note: ${why}; using SwiftShader (software WebGPU, slow). --adapter swiftshader silences this.`;
 }
 
 /** True when `argv` holds `--gpu`, which `--adapter` replaced (GPU_FLAG_REPLACED says so). */

@@ -179,9 +179,9 @@ export async function launchWebGpuBrowser(adapter: AdapterChoice, extraArgs: str
     const seen = probed ? `only a software adapter (${probed.vendor} / ${probed.architecture})` : 'no WebGPU adapter';
     throw new BrowserNotFoundError(`--adapter gpu: Chromium found ${seen}. Check the GPU driver, or use --adapter auto or swiftshader.`);
   }
-  if (probed) return { browser, found, adapter: probed, notice: softwareNotice('Chromium') };
+  if (probed) return { browser, found, adapter: probed, notice: softwareNotice('Chromium found no GPU adapter') };
   // No adapter at all without the flag: ask for SwiftShader explicitly.
   await browser.close();
   const relaunched = await chromium.launch({ executablePath: found.executablePath, headless: true, args: [...webgpuFlags('swiftshader'), ...extraArgs], env: found.env });
-  return { browser: relaunched, found, adapter: null, notice: softwareNotice('Chromium') };
+  return { browser: relaunched, found, adapter: null, notice: softwareNotice('Chromium found no GPU adapter') };
 }

@@ -145,7 +145,7 @@ export function planVulkan(
     throw new VulkanSetupError(`${adapter === 'gpu' ? '--adapter gpu' : `${VULKAN_ENV}=system`}: no Vulkan driver is installed (no ICD file in ${ICD_DIRS.join(', ')}). Install the GPU's Vulkan driver.`);
   }
   const sw = needSwiftShader('No Vulkan driver is installed');
-  return { set: swiftShaderSet(sw, env, !system.hasLoader), driver: 'swiftshader', notice: softwareNotice('Vulkan'), description: swiftShaderDescription(sw, system) };
+  return { set: swiftShaderSet(sw, env, !system.hasLoader), driver: 'swiftshader', notice: softwareNotice('no Vulkan GPU driver is installed'), description: swiftShaderDescription(sw, system) };
 }
 
 /** SwiftShader from the unpacked npm Chromium, else from Debian's chromium package, else null. */

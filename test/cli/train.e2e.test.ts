@@ -86,6 +86,9 @@ describe('npm run train', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`Starting from ${join(dir, 'init', 'model.json')}`);
     expect(run.stdout).toContain('Epoch 2/2');
+    // --adapter auto (the default): a software adapter comes with a one-line notice.
+    const adapter = run.stdout.match(/^WebGPU adapter: (.+)$/m)![1];
+    expect(run.stdout.includes('Note: Chromium found no GPU adapter; using SwiftShader')).toBe(adapter.includes('(software fallback)'));
     expect(run.stdout).toContain('Test loss: 0.1250 - test accuracy: 0.8750');
     expect(run.stdout).toContain('9/10 right');
     const back = await loadModelFiles(join(dir, 'out'));

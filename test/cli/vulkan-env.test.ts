@@ -52,7 +52,7 @@ describe('planVulkan', () => {
     const plan = planVulkan('auto', 'auto', bare, SW, { LD_LIBRARY_PATH: '/mine' });
     expect(plan.set).toEqual({ VK_ICD_FILENAMES: SW.icd, VK_DRIVER_FILES: SW.icd, LD_LIBRARY_PATH: `${SW.loaderDir}:/mine` });
     expect(plan.driver).toBe('swiftshader');
-    expect(plan.notice).toMatch(/no GPU adapter; using SwiftShader/);
+    expect(plan.notice).toBe('Note: no Vulkan GPU driver is installed; using SwiftShader (software WebGPU, slow). --adapter swiftshader silences this.');
   });
 
   it("keeps the system's loader when there is one", () => {
