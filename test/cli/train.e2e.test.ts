@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { INSTALL_HINT } from '../../src/cli/browser.ts';
 import { loadModelFiles, saveModelFiles } from '../../src/io/files.ts';
 import { initParams, PARAM_BUFFER_LENGTH } from '../../src/model/index.ts';
+import { CAN_HIDE_SYSTEM, runOnFreshMachine } from './fresh-machine.ts';
 import { runProcess, type Run } from './run-process.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -35,18 +36,25 @@ function expectSameBits(a: Float32Array, b: Float32Array): void {
 
 describe('npm run train', () => {
   // Both back ends of the same run, as on a fresh machine with neither a browser nor Vulkan
-  // installed: headless Chromium with only the npm-shipped Chromium visible (WEBGPU_BROWSER=bundled),
-  // and Node with the webgpu package (Dawn) on that package's Vulkan loader and SwiftShader only
-  // (WEBGPU_VULKAN=bundled: the system's loader and drivers hidden).
+  // installed (fresh-machine.ts): headless Chromium finds only the npm-shipped Chromium, and Node
+  // with the webgpu package (Dawn) only that package's Vulkan loader and SwiftShader.
+  const hidden = CAN_HIDE_SYSTEM;
+  const sources = {
+    browser: [/^Browser: bundled Chromium \(@sparticuz\/chromium \d+\.\d+\.\d+ in .+\), Chromium \d+\./m, ...(hidden ? [/its own NSS libraries/] : [])],
+    node: hidden
+      ? [/^Vulkan: SwiftShader \S+\/chromium-[^/]+\/vk_swiftshader_icd\.json, loader \S+\/chromium-[^/ ]+$/m, /^Note: no Vulkan GPU driver is installed; using SwiftShader/m]
+      : [/^Vulkan: SwiftShader \S+\/chromium-[^/]+\/vk_swiftshader_icd\.json, loader \S+\/chromium-[^/ ]+ \(WEBGPU_VULKAN=bundled\)$/m],
+  };
   it.each([
-    ['headless Chromium, the npm-shipped one', [], { WEBGPU_BROWSER: 'bundled', CHROMIUM_PATH: '/no/system/browser' }, /^Browser: bundled Chromium \(@sparticuz\/chromium \d+\.\d+\.\d+ in .+\), Chromium \d+\./m],
-    ['Node (webgpu package) on the npm-shipped Vulkan loader and SwiftShader', ['--node'], { WEBGPU_VULKAN: 'bundled' }, /^Vulkan: SwiftShader \S+\/chromium-[^/]+\/vk_swiftshader_icd\.json, loader \S+\/chromium-[^/ ]+ \(WEBGPU_VULKAN=bundled\)$/m],
-  ] as const)('trains one epoch on 600 images and prints and writes everything: %s', async (_name, extra, env, source) => {
+    [`headless Chromium (${hidden ? 'system browser, Vulkan and NSS hidden' : 'WEBGPU_BROWSER=bundled'})`, [], sources.browser],
+    [`Node, webgpu package (${hidden ? 'system browser, Vulkan and NSS hidden' : 'WEBGPU_VULKAN=bundled'})`, ['--node'], sources.node],
+  ] as const)('trains one epoch on 600 images and prints and writes everything: %s', async (_name, extra, source) => {
     const out = await tempDir();
-    const run = await train(['--epochs', '1', '--limit', '600', '--test-limit', '1000', '--out', out, ...extra], env);
+    const args = ['run', '--silent', 'train', '--', '--epochs', '1', '--limit', '600', '--test-limit', '1000', '--out', out, ...extra];
+    const run = await runOnFreshMachine('npm', args, { cwd: ROOT, work: await tempDir() });
     expect(run.code, run.stderr).toBe(0);
     const s = run.stdout;
-    expect(`${s}\n${run.stderr}`).toMatch(source);
+    for (const line of source) expect(`${s}\n${run.stderr}`).toMatch(line);
     // model summary
     expect(s).toContain('Model: "sequential"');
     expect(s).toContain('Total params: 225,034');
