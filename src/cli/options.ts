@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { OptionsError, validateOptions } from '../train/options.ts';
 import { DEFAULT_TRAIN_OPTIONS, type OptimizerKind, type TrainOptions } from '../train/types.ts';
 import { DEFAULT_PRESET, PRESET_NAMES } from '../model/presets.ts';
+import { GPU_FLAG_REPLACED, hasGpuFlag, parseAdapterChoice, type AdapterChoice } from './adapter-choice.ts';
 
 /** A bad command line: the CLI prints the message and exits with code 2. */
 export class UsageError extends Error {
@@ -32,8 +33,8 @@ export interface CliOptions {
   out: string;
   /** Evaluate only the first N test images (rounded up to a batch of 500); null: all 10,000. */
   testLimit: number | null;
-  /** Use the machine's GPU (WEBGPU_FLAGS_HARDWARE) instead of SwiftShader. */
-  gpu: boolean;
+  /** The WebGPU adapter: the GPU where there is one (auto), the GPU or an error, or SwiftShader. */
+  adapter: AdapterChoice;
   /** Run in Node with the `webgpu` package (Dawn on Vulkan) instead of headless Chromium. */
   node: boolean;
 }
@@ -67,12 +68,17 @@ Options:
   --out DIR               output directory (default out/)
   --test-limit N          evaluate only the first N test images, rounded up to a batch of 500
                           (default: all 10,000)
-  --gpu                   use the machine's GPU instead of SwiftShader (software WebGPU)
+  --adapter auto|gpu|swiftshader
+                          WebGPU adapter: the machine's GPU where there is one, else
+                          SwiftShader with a notice (auto, the default); the GPU or an error
+                          (gpu); SwiftShader, software WebGPU (swiftshader)
   --node                  run in Node through the webgpu package (Dawn + Vulkan) instead of
-                          headless Chromium; with no Vulkan GPU driver it uses SwiftShader
+                          headless Chromium
   -h, --help              show this help
 
-Environment: CHROMIUM_PATH selects the browser binary.`;
+Environment: CHROMIUM_PATH names the browser binary; WEBGPU_BROWSER=bundled uses the
+Chromium of the npm package @sparticuz/chromium even where a system browser exists;
+WEBGPU_VULKAN=bundled gives --node only that package's Vulkan loader and SwiftShader.`;
 
 function fail(message: string): never {
   throw new UsageError(message);
@@ -104,6 +110,7 @@ function rate(name: string, raw: string): number {
  * a message naming the option and the bad value.
  */
 export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
+  if (hasGpuFlag(argv)) fail(GPU_FLAG_REPLACED);
   let parsed;
   try {
     parsed = parseArgs({
@@ -127,7 +134,7 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
         shuffle: { type: 'boolean' },
         init: { type: 'string' },
         out: { type: 'string' },
-        gpu: { type: 'boolean' },
+        adapter: { type: 'string' },
         node: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -183,6 +190,8 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
   if (v.init !== undefined && v.init.trim() === '') fail('--init: expected a path to a model.json');
   if (v.out !== undefined && v.out.trim() === '') fail('--out: expected a directory');
   if (v.model !== undefined && v.model.trim() === '') fail('--model: expected a preset name or a path to a model config');
+  const adapter = v.adapter === undefined ? 'auto' : parseAdapterChoice(v.adapter);
+  if (adapter === null) fail(`--adapter: expected auto, gpu or swiftshader, got "${v.adapter}"`);
 
   // The trainer's own checks, as a last gate (its messages use the TrainOptions names).
   try {
@@ -194,7 +203,7 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
 
   return {
     kind: 'train',
-    options: { train, model: v.model ?? null, init: v.init ?? null, out: v.out ?? 'out', gpu: v.gpu ?? false, node: v.node ?? false,
+    options: { train, model: v.model ?? null, init: v.init ?? null, out: v.out ?? 'out', adapter, node: v.node ?? false,
       testLimit: v['test-limit'] === undefined ? null : positiveInt('test-limit', v['test-limit'], 10_000) },
   };
 }

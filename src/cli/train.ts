@@ -13,7 +13,8 @@ import { modelOf, OptionsError } from '../train/options.ts';
 import { dropoutRates } from '../model/model-spec.ts';
 import { resolveModelSpec } from './model-source.ts';
 import type { History, TrainEvent, TrainOptions } from '../train/types.ts';
-import { findChromium, INSTALL_HINT, WEBGPU_FLAGS, WEBGPU_FLAGS_HARDWARE } from './chromium.ts';
+import type { AdapterChoice } from './adapter-choice.ts';
+import { BrowserNotFoundError, INSTALL_HINT, launchWebGpuBrowser } from './browser.ts';
 import { parseTrainArgs, USAGE, UsageError, type CliOptions } from './options.ts';
 import {
   base64ToBytes,
@@ -29,7 +30,7 @@ import {
 import { epochLine, formatInt, progressLine, renderSamples } from './render.ts';
 import type { DevServer } from './server.ts';
 import { loadTrainEntry } from './node-entries.ts';
-import { rerunWithVulkanEnv } from './vulkan-env.ts';
+import { rerunWithVulkanEnv, VulkanSetupError } from './vulkan-env.ts';
 
 /** Test images predicted and drawn at the end. */
 const SAMPLE_COUNT = 10;
@@ -63,12 +64,15 @@ class EventPrinter {
   private epochStart = 0;
   private lastPlain = 0;
   private progressShown = false;
+  /** The adapter the run's start event named (written to history.json). */
+  adapter: string | null = null;
 
   handle(e: TrainEvent): void {
     switch (e.type) {
       case 'start':
         this.epochsTotal = e.options.epochs;
         this.steps = e.stepsPerEpoch;
+        this.adapter = e.adapter;
         out.write(`WebGPU adapter: ${e.adapter}\n`);
         out.write(
           `Training on ${formatInt(e.trainCount)} images, validating on ${formatInt(e.validationCount)}; ` +
@@ -116,21 +120,17 @@ class EventPrinter {
   }
 }
 
-async function launchBrowser(gpu: boolean): Promise<Browser> {
-  let executablePath: string | undefined;
-  try {
-    executablePath = findChromium();
-  } catch (e) {
-    throw new CliError(`${e instanceof Error ? e.message : String(e)}\n${INSTALL_HINT}`);
-  }
+async function launchBrowser(adapter: AdapterChoice): Promise<Browser> {
   try {
     // Playwright (and Vite, below) are loaded only for the browser back ends: the portable Node
     // build (bench/gpu-kit) carries neither.
-    const { chromium } = await import('playwright');
-    return await chromium.launch({ executablePath, headless: true, args: gpu ? WEBGPU_FLAGS_HARDWARE : WEBGPU_FLAGS });
+    const launched = await launchWebGpuBrowser(adapter);
+    out.write(`Browser: ${launched.found.description}, Chromium ${launched.browser.version()}\n`);
+    if (launched.notice) out.write(`${launched.notice}\n`);
+    return launched.browser;
   } catch (e) {
-    const first = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-    throw new CliError(`Could not start Chromium${executablePath ? ` (${executablePath})` : ''}: ${first}\n${INSTALL_HINT}`);
+    if (e instanceof BrowserNotFoundError) throw new CliError(e.message);
+    throw e;
   }
 }
 
@@ -151,10 +151,10 @@ function forwardBrowserErrors(page: Page, printer: EventPrinter): void {
   });
 }
 
-async function runInBrowser(config: HeadlessConfig, gpu: boolean, printer: EventPrinter, cleanup: (() => Promise<void>)[]): Promise<HeadlessResult & { ok: true }> {
+async function runInBrowser(config: HeadlessConfig, adapter: AdapterChoice, printer: EventPrinter, cleanup: (() => Promise<void>)[]): Promise<HeadlessResult & { ok: true }> {
   // The browser first: a missing browser is the likeliest failure, and vite.config.ts itself
   // looks for it.
-  const browser = await launchBrowser(gpu);
+  const browser = await launchBrowser(adapter);
   cleanup.push(() => browser.close());
   const { startDevServer } = await import('./server.ts');
   const server: DevServer = await startDevServer(undefined, config.trainerModule ? [config.trainerModule.replace(/^\//, '')] : []);
@@ -181,9 +181,9 @@ async function runInBrowser(config: HeadlessConfig, gpu: boolean, printer: Event
     const { name, message, stack } = result.error;
     let text = `Failed while ${result.stage}: ${name}: ${message}`;
     if (name === 'WebGpuUnavailableError') {
-      text += gpu
-        ? '\nChromium found no usable GPU adapter with --gpu; without --gpu it uses SwiftShader (software WebGPU).'
-        : '\nChromium was started with SwiftShader (software WebGPU) and still has no adapter: is this a Chromium build with WebGPU?';
+      text += adapter === 'gpu'
+        ? '\nChromium found no usable GPU adapter with --adapter gpu; --adapter auto falls back to SwiftShader (software WebGPU).'
+        : '\nChromium has no WebGPU adapter, not even SwiftShader: is this a Chromium build with WebGPU?';
       text += `\n${INSTALL_HINT}`;
     }
     else if (stack && process.env.DEBUG) text += `\n${stack}`;
@@ -202,7 +202,7 @@ async function runInNode(config: HeadlessConfig, printer: EventPrinter, cleanup:
     const { name, message, stack } = result.error;
     let text = `Failed while ${result.stage}: ${name}: ${message}`;
     if (name === 'WebGpuUnavailableError') {
-      text += '\nDawn found no Vulkan adapter: install the GPU\'s Vulkan driver, or Debian\'s chromium package (its SwiftShader Vulkan driver is used when no GPU driver is present).';
+      text += '\nDawn found no Vulkan adapter: install the GPU\'s Vulkan driver (without one, SwiftShader\'s from the npm package @sparticuz/chromium is used).';
     } else if (stack && process.env.DEBUG) text += `\n${stack}`;
     throw new CliError(text);
   }
@@ -265,7 +265,7 @@ async function train(cli: CliOptions): Promise<void> {
         testLimit: cli.testLimit,
         trainerModule: process.env[TRAINER_MODULE_ENV] ? '/' + process.env[TRAINER_MODULE_ENV].replace(/^\/+/, '') : null,
     };
-    result = cli.node ? await runInNode(config, printer, cleanup) : await runInBrowser(config, cli.gpu, printer, cleanup);
+    result = cli.node ? await runInNode(config, printer, cleanup) : await runInBrowser(config, cli.adapter, printer, cleanup);
   } finally {
     for (const f of [...cleanup].reverse()) await f().catch(() => {});
     process.off('SIGINT', onSignal);
@@ -282,7 +282,11 @@ async function train(cli: CliOptions): Promise<void> {
   // Outputs.
   const weights = base64ToFloats(result.weights);
   const files = await saveModelFiles(outDir, model, weights);
-  const history: History = { epochs: result.epochs, test: { loss: result.test.loss, accuracy: result.test.accuracy } };
+  const history: History & { adapter: string | null } = {
+    epochs: result.epochs,
+    test: { loss: result.test.loss, accuracy: result.test.accuracy },
+    adapter: printer.adapter,
+  };
   const historyPath = join(outDir, 'history.json');
   // NaN (no validation split) is written as null.
   await writeFile(historyPath, JSON.stringify(history, null, 2) + '\n');
@@ -305,17 +309,17 @@ async function main(argv: string[]): Promise<number> {
     out.write(`${USAGE}\n`);
     return 0;
   }
-  if (command.options.node) {
-    const rerun = rerunWithVulkanEnv(!command.options.gpu);
-    if (rerun) return rerun;
-  }
   try {
+    if (command.options.node) {
+      const rerun = await rerunWithVulkanEnv(command.options.adapter);
+      if (rerun !== null) return rerun;
+    }
     await train(command.options);
     return 0;
   } catch (e) {
-    if (e instanceof CliError || e instanceof UsageError) {
+    if (e instanceof CliError || e instanceof UsageError || e instanceof VulkanSetupError) {
       process.stderr.write(`error: ${e.message}\n`);
-      return e.exitCode;
+      return e instanceof CliError ? e.exitCode : 1;
     }
     process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return 1;

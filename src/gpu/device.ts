@@ -31,7 +31,7 @@ export interface Gpu {
 
 export const NO_WEBGPU_HELP =
   'WebGPU is not available. Use a WebGPU-capable browser (Chrome/Edge 113+, Safari 26+, Firefox 141+) ' +
-  'over https or localhost. Headless: install Chromium (`apt-get install chromium`) and launch it with ' +
+  'over https or localhost. Headless: a Chromium launched with ' +
   '--enable-unsafe-webgpu --use-webgpu-adapter=swiftshader.';
 
 export function summarizeAdapter(adapter: GPUAdapter): AdapterSummary {

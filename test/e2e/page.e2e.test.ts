@@ -4,9 +4,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Download, type Page } from 'playwright';
+import type { Browser, BrowserContext, Download, Page } from 'playwright';
 import { build, createServer, preview, type PreviewServer, type ViteDevServer } from 'vite';
-import { findChromium, INSTALL_HINT, WEBGPU_FLAGS } from '../../src/cli/chromium.ts';
+import { launchWebGpuBrowser } from '../../src/cli/browser.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT = join(ROOT, 'test-results', 'e2e');
@@ -59,8 +59,6 @@ async function waitIdle(): Promise<void> {
 
 beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
-  const executablePath = findChromium();
-  if (!executablePath) throw new Error(`No Chromium found. ${INSTALL_HINT}`);
   server = await createServer({
     root: ROOT,
     configFile: join(ROOT, 'vite.config.ts'),
@@ -69,7 +67,7 @@ beforeAll(async () => {
   });
   await server.listen();
   url = server.resolvedUrls!.local[0];
-  browser = await chromium.launch({ executablePath, args: WEBGPU_FLAGS, headless: true });
+  browser = (await launchWebGpuBrowser('swiftshader')).browser;
   context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
   page.on('pageerror', (e) => console.error('[page error]', e.message));

@@ -4,8 +4,8 @@ import { acquireGpu, type Gpu } from '../../src/gpu/device.ts';
 let shared: Promise<Gpu> | undefined;
 
 export const NO_ADAPTER_HINT =
-  'No WebGPU adapter in this browser. The GPU tests need Chromium with WebGPU: install Chromium ' +
-  '(Debian/Ubuntu: `apt-get install chromium`, or set CHROMIUM_PATH), launched with ' +
+  'No WebGPU adapter in this browser. The GPU tests need Chromium with WebGPU (src/cli/browser.ts finds ' +
+  'it: CHROMIUM_PATH, a system Chromium/Chrome, else the npm package @sparticuz/chromium), launched with ' +
   '--enable-unsafe-webgpu --use-webgpu-adapter=swiftshader (vite.config.ts does this).';
 
 export function getGpu(): Promise<Gpu> {
