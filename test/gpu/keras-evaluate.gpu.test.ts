@@ -8,7 +8,10 @@ import mnistCnnUrl from '../fixtures/keras/mnist-cnn.keras?url';
 import kerasScores from '../fixtures/keras/mnist-cnn.json';
 import { fetchMnist } from '../../src/data/mnist.ts';
 import { readKerasFile, writeKerasFile } from '../../src/io/keras-file.ts';
-import { adamFromKeras, kerasFileFrom, paramsFromKeras } from '../../src/io/keras-mapping.ts';
+import { adamFromKeras, kerasFileFrom, layoutOf, paramsFromKeras } from '../../src/io/keras-mapping.ts';
+import { DEFAULT_MODEL } from '../../src/model/presets.ts';
+
+const LAYOUT = layoutOf(DEFAULT_MODEL);
 import { Trainer } from '../../src/train/trainer.ts';
 import { DEFAULT_TRAIN_OPTIONS } from '../../src/train/types.ts';
 import { getGpu } from './gpu-fixture.ts';
@@ -22,7 +25,7 @@ describe('mnist-cnn.keras evaluated on the GPU', () => {
     };
     const bytes = new Uint8Array(await (await fetch(mnistCnnUrl)).arrayBuffer());
     const file = await readKerasFile(bytes, 'mnist-cnn.keras');
-    const params = paramsFromKeras(file, 'mnist-cnn.keras');
+    const params = paramsFromKeras(file, 'mnist-cnn.keras', LAYOUT);
     lap('read and map mnist-cnn.keras');
     const gpu = await getGpu();
     const data = await fetchMnist('/mnist');
@@ -42,9 +45,9 @@ describe('mnist-cnn.keras evaluated on the GPU', () => {
 
       const weights = await trainer.getWeights();
       const written = await writeKerasFile(
-        kerasFileFrom({ params: weights, config: file.config, metadata: file.metadata, adam: adamFromKeras(file, 'mnist-cnn.keras') }),
+        kerasFileFrom({ layout: LAYOUT, params: weights, config: file.config, metadata: file.metadata, adam: adamFromKeras(file, 'mnist-cnn.keras', LAYOUT) }),
       );
-      const back = paramsFromKeras(await readKerasFile(written, 'written.keras'), 'written.keras');
+      const back = paramsFromKeras(await readKerasFile(written, 'written.keras'), 'written.keras', LAYOUT);
       const expectedBits = new Uint32Array(weights.buffer, weights.byteOffset, weights.length);
       const differing = new Uint32Array(back.buffer).findIndex((x, i) => x !== expectedBits[i]);
       expect(differing).toBe(-1);

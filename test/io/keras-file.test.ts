@@ -161,11 +161,11 @@ describe('reading Keras-written .keras files', () => {
 
 describe('mapping mnist-cnn.keras onto the seed parameter table', () => {
   it('layer name + variable index -> parameter, by the layer weight order', () => {
-    expect(paramFor('conv2d', 0)?.name).toBe('conv2d/kernel');
-    expect(paramFor('conv2d', 1)?.name).toBe('conv2d/bias');
-    expect(paramFor('dense_1', 1)?.name).toBe('dense_1/bias');
-    expect(paramFor('dense', 2)).toBeUndefined();
-    expect(paramFor('dropout', 0)).toBeUndefined();
+    expect(paramFor('conv2d', 0, SEED_LAYOUT.table)?.name).toBe('conv2d/kernel');
+    expect(paramFor('conv2d', 1, SEED_LAYOUT.table)?.name).toBe('conv2d/bias');
+    expect(paramFor('dense_1', 1, SEED_LAYOUT.table)?.name).toBe('dense_1/bias');
+    expect(paramFor('dense', 2, SEED_LAYOUT.table)).toBeUndefined();
+    expect(paramFor('dropout', 0, SEED_LAYOUT.table)).toBeUndefined();
   });
 
   it('weights land at their table offsets, bit for bit, padding zero', async () => {
@@ -231,7 +231,7 @@ describe('mapping mnist-cnn.keras onto the seed parameter table', () => {
     }
     const layout: ParamLayout = { table, length: offset };
     const flat = paramsFromKeras(file, 'small-bn.keras', layout);
-    const adam = adamFromKeras(file, 'small-bn.keras', layout, SEED_LAYOUT)!;
+    const adam = adamFromKeras(file, 'small-bn.keras', layout)!;
     const at = (name: string) => table.find((p) => p.name === name)!;
     const view = (a: Float32Array, p: ParamEntry) => a.subarray(p.offset, p.offset + p.size);
     expectSameBytes(file.layers.get('batch_normalization')![3].data, view(flat, at('batch_normalization/moving_variance')), 'moving_variance');
@@ -297,10 +297,10 @@ describe('round trips', () => {
     expect(adamBack.learningRate).toBe(Math.fround(3e-4));
     expectSameBytes(adam.m, adamBack.m, 'm');
     expectSameBytes(adam.v, adamBack.v, 'v');
-    expect(await adamFromKeras(await readKerasFile(await writeKerasFile({ ...file, optimizer: undefined }), 'x.keras'), 'x.keras')).toBeUndefined();
+    expect(await adamFromKeras(await readKerasFile(await writeKerasFile({ ...file, optimizer: undefined }), 'x.keras'), 'x.keras', SEED_LAYOUT)).toBeUndefined();
     // without a state, a fresh Adam's is written (Keras builds the same one on load)
     const fresh = kerasFileFrom({ layout: SEED_LAYOUT, params, config: seedKerasConfig({ learningRate: 3e-4 }), metadata: kerasMetadata() });
-    const freshBack = adamFromKeras(await readKerasFile(await writeKerasFile(fresh), 'fresh.keras'), 'fresh.keras')!;
+    const freshBack = adamFromKeras(await readKerasFile(await writeKerasFile(fresh), 'fresh.keras'), 'fresh.keras', SEED_LAYOUT)!;
     expect([freshBack.step, freshBack.learningRate]).toEqual([0, Math.fround(3e-4)]);
     expect(freshBack.m.every((x) => x === 0) && freshBack.v.every((x) => x === 0)).toBe(true);
     const { compile_config: _compiled, ...uncompiled } = seedKerasConfig();
@@ -385,15 +385,15 @@ describe('on disk (Node)', () => {
     try {
       const params = randomFlat(11, 0.2);
       const adam: AdamState = { step: 9, learningRate: Math.fround(0.001), m: randomFlat(12, 0.01), v: randomFlat(13, 1e-3, true) };
-      const path = await saveKerasModelFile(join(dir, 'sub', 'model.keras'), { params, adam, config: seedKerasConfig(), metadata: kerasMetadata() });
+      const path = await saveKerasModelFile(join(dir, 'sub', 'model.keras'), { layout: SEED_LAYOUT, params, adam, config: seedKerasConfig(), metadata: kerasMetadata() });
       const loaded = await loadKerasModelFile(path);
       expect(loaded.path).toBe(path);
       expectSameBytes(params, loaded.params, 'params');
       expectSameBytes(adam.v, loaded.adam!.v, 'v');
       expect(loaded.adam!.step).toBe(9);
-      expect(loaded.dropout).toEqual([0.25, 0.25, 0.5]);
+      expect(loaded.model.spec).toEqual(DEFAULT_SPEC);
       expect(await errorOf(loadKerasModelFile(join(dir, 'absent.keras')))).toMatch(/absent\.keras: cannot read/);
-      expect(await errorOf(saveKerasModelFile(join(dir, 'model.h5'), { params, config: seedKerasConfig(), metadata: kerasMetadata() }))).toMatch(/must end in \.keras/);
+      expect(await errorOf(saveKerasModelFile(join(dir, 'model.h5'), { layout: SEED_LAYOUT, params, config: seedKerasConfig(), metadata: kerasMetadata() }))).toMatch(/must end in \.keras/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
