@@ -12,6 +12,7 @@ import { createModelPlan, type ModelPlan } from './model-plan.ts';
 import type { ModelInfo } from '../model/model-info.ts';
 import { MetricsReadback } from './metrics-readback.ts';
 import type { GpuImages } from './dataset-gpu.ts';
+import type { Evaluation } from './types.ts';
 
 export interface PassConfig {
   label: string;
@@ -118,6 +119,19 @@ export class Pass {
   /** Samples in batch k. */
   batchSize(k: number): number {
     return k < this.fullBatches ? this.batch : this.tail;
+  }
+
+  /** Mean loss and accuracy over the first `batches` batches, from their per-batch sums. */
+  summarize(lossSums: Float32Array, correct: Uint32Array, batches = this.batches): Evaluation {
+    let loss = 0;
+    let right = 0;
+    let count = 0;
+    for (let k = 0; k < batches; k++) {
+      loss += lossSums[k];
+      right += correct[k];
+      count += this.batchSize(k);
+    }
+    return { loss: loss / count, accuracy: right / count, count };
   }
 
   destroy(): void {

@@ -6,7 +6,7 @@
 // index buffer and the batch counter.
 import type { Gpu } from '../gpu/device.ts';
 import { describeAdapter } from '../gpu/device.ts';
-import { createBufferWith, createStorageBuffer, readF32, writeBuffer } from '../gpu/buffers.ts';
+import { createBufferWith, createStorageBuffer } from '../gpu/buffers.ts';
 import { encodeDispatches, type Dispatch } from '../gpu/kernel.ts';
 import type { Mnist } from '../data/mnist.ts';
 import type { ModelInfo } from '../model/model-info.ts';
@@ -15,13 +15,13 @@ import { Rng } from '../model/rng.ts';
 import type { GpuContext } from '../layers/types.ts';
 import { createOptimizer, type OptimizerPlan } from '../layers/optimizer.ts';
 import { createStepBegin, createStepEnd, createStepState, writeEpochStart } from '../layers/step-state.ts';
-import { uploadSplit, type GpuImages } from './dataset-gpu.ts';
+import { uploadSplit } from './dataset-gpu.ts';
 import { Pass, identityOrder } from './pass.ts';
 import { modelOf, validateOptions } from './options.ts';
+import { EVAL_BATCH, GpuModel } from './gpu-model.ts';
 import type { Evaluation, History, TrainEvent, TrainOptions } from './types.ts';
 
-/** Batch size of evaluation and prediction passes. */
-export const EVAL_BATCH = 500;
+export { EVAL_BATCH };
 /** Training steps recorded into one command buffer. */
 export const STEPS_PER_SUBMIT = 8;
 /** Progress readbacks per epoch (at most). */
@@ -65,17 +65,13 @@ export class Trainer {
   private readonly moment1: GPUBuffer; // (model.params.length) f32: Adam m / SGD velocity
   private readonly moment2: GPUBuffer; // (model.params.length) f32: Adam v
   private readonly trainState: GPUBuffer; // StepState
-  private readonly evalState: GPUBuffer; // StepState of evaluation passes
   private readonly optimizer: OptimizerPlan;
   private readonly stepBegin: Dispatch;
   private readonly stepEnd: Dispatch;
-  private readonly evalEnd: Dispatch;
   private readonly trainPass: Pass;
   private readonly validationPass: Pass | undefined;
-  private readonly testPass: Pass;
-  private readonly predictImages: GpuImages;
-  private readonly predictPass: Pass;
-  private readonly logitsStaging: GPUBuffer;
+  /** The parameters' evaluation side (test set, prediction, weights IO) over this trainer's parameter buffer. */
+  private readonly evaluator: GpuModel;
   private readonly rng: Rng;
   private lostMessage: string | undefined;
   private epochsDone = 0;
@@ -115,8 +111,7 @@ export class Trainer {
     this.moment1 = f32('moment1');
     this.moment2 = f32('moment2');
     this.trainState = createStepState(device, options.seed, 'train state');
-    this.evalState = createStepState(device, 0, 'eval state');
-    for (const b of [this.params, this.grads, this.moment1, this.moment2, this.trainState, this.evalState]) {
+    for (const b of [this.params, this.grads, this.moment1, this.moment2, this.trainState]) {
       this.owned.push(b);
     }
 
@@ -128,20 +123,11 @@ export class Trainer {
     this.owned.push(this.optimizer);
     this.stepBegin = createStepBegin(this.ctx, this.trainState);
     this.stepEnd = createStepEnd(this.ctx, this.trainState);
-    this.evalEnd = createStepEnd(this.ctx, this.evalState);
 
     const trainData = uploadSplit(device, data.train, total, model.inputSize, 'train');
-    const testData = uploadSplit(device, data.test, data.test.count, model.inputSize, 'test');
-    this.predictImages = {
-      images: createStorageBuffer(device, EVAL_BATCH * model.inputSize, 'predict images'),
-      labels: createStorageBuffer(device, EVAL_BATCH * 4, 'predict labels'),
-      count: EVAL_BATCH,
-      destroy() {
-        this.images.destroy();
-        this.labels.destroy();
-      },
-    };
-    this.owned.push(trainData, testData, this.predictImages);
+    this.owned.push(trainData);
+    this.evaluator = new GpuModel(this.ctx, model, this.params, data.test, this.grads);
+    this.owned.push(this.evaluator);
 
     const common = { params: this.params, grads: this.grads };
     this.trainPass = new Pass(
@@ -152,35 +138,11 @@ export class Trainer {
     );
     this.owned.push(this.trainPass);
     if (this.validationCount > 0) {
-      this.validationPass = new Pass(
-        this.ctx,
-        model,
-        { label: 'validation', count: this.validationCount, batch: EVAL_BATCH, training: false },
-        { ...common, data: trainData, state: this.evalState },
-      );
-      this.validationPass.setOrder(identityOrder(this.validationCount, this.trainCount));
-      this.owned.push(this.validationPass);
+      const validation = this.evaluator.evaluationPass('validation', trainData, this.validationCount, this.grads);
+      validation.setOrder(identityOrder(this.validationCount, this.trainCount));
+      this.owned.push(validation);
+      this.validationPass = validation;
     }
-    this.testPass = new Pass(
-      this.ctx,
-      model,
-      { label: 'test', count: testData.count, batch: EVAL_BATCH, training: false },
-      { ...common, data: testData, state: this.evalState },
-    );
-    this.testPass.setOrder(identityOrder(testData.count));
-    this.predictPass = new Pass(
-      this.ctx,
-      model,
-      { label: 'predict', count: EVAL_BATCH, batch: EVAL_BATCH, training: false },
-      { ...common, data: this.predictImages, state: this.evalState },
-    );
-    this.predictPass.setOrder(identityOrder(EVAL_BATCH));
-    this.logitsStaging = device.createBuffer({
-      label: 'logits staging',
-      size: EVAL_BATCH * model.classes * 4,
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-    });
-    this.owned.push(this.testPass, this.predictPass, this.logitsStaging);
     this.rng = new Rng(options.seed ^ 0x5eed);
   }
 
@@ -309,7 +271,7 @@ export class Trainer {
     const final = await pass.readback.read();
     this.checkAlive(control);
     report(steps, final.lossSums, final.correct);
-    const trainMetrics = summarize(pass, final.lossSums, final.correct);
+    const trainMetrics = pass.summarize(final.lossSums, final.correct);
     const validation = this.validationPass ? await this.runEvaluation(this.validationPass) : undefined;
     return {
       loss: trainMetrics.loss,
@@ -322,16 +284,9 @@ export class Trainer {
 
   /** Runs the first `batches` batches of an evaluation pass and returns loss and accuracy. */
   private async runEvaluation(pass: Pass, batches = pass.batches): Promise<Evaluation> {
-    const { device } = this.gpu;
-    writeEpochStart(device, this.evalState);
-    const encoder = device.createCommandEncoder({ label: 'evaluation' });
-    const list: Dispatch[] = [];
-    for (let k = 0; k < batches; k++) list.push(...pass.inferBatch(k), this.evalEnd);
-    encodeDispatches(encoder, list);
-    device.queue.submit([encoder.finish()]);
-    const m = await pass.readback.read();
+    const result = await this.evaluator.run(pass, batches);
     if (this.lostMessage !== undefined) throw new DeviceLostError(this.lostMessage);
-    return summarize(pass, m.lossSums, m.correct, batches);
+    return result;
   }
 
   /**
@@ -339,9 +294,9 @@ export class Trainer {
    * to whole evaluation batches (of EVAL_BATCH images; for quick checks).
    */
   async evaluate(limit?: number): Promise<Evaluation> {
-    const pass = this.testPass;
-    const batches = limit === undefined ? pass.batches : Math.min(pass.batches, Math.max(1, Math.ceil(limit / pass.batch)));
-    return this.runEvaluation(pass, batches);
+    const result = await this.evaluator.evaluate(limit);
+    if (this.lostMessage !== undefined) throw new DeviceLostError(this.lostMessage);
+    return result;
   }
 
   /** Loss and accuracy on the held-out validation images (undefined without a split). */
@@ -350,44 +305,18 @@ export class Trainer {
   }
 
   /** Class probabilities (N, classes) for N images given as bytes (N, H, W, C). */
-  async predict(images: Uint8Array, count = images.length / this.model.inputSize): Promise<Float32Array> {
-    const pixels = this.model.inputSize;
-    const CLASSES = this.model.classes;
-    if (!Number.isInteger(count) || count < 0 || images.length < count * pixels) {
-      throw new Error(`predict: expected (N, ${this.model.inputShape.join(', ')}) bytes, got ${images.length} bytes for ${count} images`);
-    }
-    const { device } = this.gpu;
-    const out = new Float32Array(count * CLASSES);
-    const chunk = new Uint8Array(EVAL_BATCH * pixels);
-    for (let first = 0; first < count; first += EVAL_BATCH) {
-      const n = Math.min(EVAL_BATCH, count - first);
-      chunk.fill(0);
-      chunk.set(images.subarray(first * pixels, (first + n) * pixels));
-      writeBuffer(device, this.predictImages.images, chunk);
-      writeEpochStart(device, this.evalState);
-      const encoder = device.createCommandEncoder({ label: 'predict' });
-      encodeDispatches(encoder, this.predictPass.inferBatch(0));
-      encoder.copyBufferToBuffer(this.predictPass.logits(0), 0, this.logitsStaging, 0, n * CLASSES * 4);
-      device.queue.submit([encoder.finish()]);
-      await this.logitsStaging.mapAsync(GPUMapMode.READ, 0, n * CLASSES * 4);
-      const logits = new Float32Array(this.logitsStaging.getMappedRange(0, n * CLASSES * 4));
-      softmaxRows(logits, out.subarray(first * CLASSES, (first + n) * CLASSES), CLASSES);
-      this.logitsStaging.unmap();
-    }
-    return out;
+  predict(images: Uint8Array, count?: number): Promise<Float32Array> {
+    return this.evaluator.predict(images, count);
   }
 
   /** The flat parameters (model.params.length floats, the model's parameter table layout). */
-  async getWeights(): Promise<Float32Array> {
-    return readF32(this.gpu.device, this.params, this.model.params.length);
+  getWeights(): Promise<Float32Array> {
+    return this.evaluator.getWeights();
   }
 
   /** Replaces the parameters (optimizer moments are kept). */
   setWeights(weights: Float32Array): void {
-    if (weights.length !== this.model.params.length) {
-      throw new Error(`weights have ${weights.length} floats, expected ${this.model.params.length}`);
-    }
-    writeBuffer(this.gpu.device, this.params, weights);
+    this.evaluator.setWeights(weights);
   }
 
   setLearningRate(lr: number): void {
@@ -398,29 +327,6 @@ export class Trainer {
     if (this.destroyed) return;
     this.destroyed = true;
     for (const o of this.owned.reverse()) o.destroy();
-  }
-}
-
-function summarize(pass: Pass, lossSums: Float32Array, correct: Uint32Array, batches = pass.batches): Evaluation {
-  let loss = 0;
-  let right = 0;
-  let count = 0;
-  for (let k = 0; k < batches; k++) {
-    loss += lossSums[k];
-    right += correct[k];
-    count += pass.batchSize(k);
-  }
-  return { loss: loss / count, accuracy: right / count, count };
-}
-
-/** Row-wise softmax of (N, classes) logits into `out`. */
-function softmaxRows(logits: Float32Array, out: Float32Array, CLASSES: number): void {
-  for (let r = 0; r < out.length / CLASSES; r++) {
-    const row = logits.subarray(r * CLASSES, (r + 1) * CLASSES);
-    const max = Math.max(...row);
-    let sum = 0;
-    for (let c = 0; c < CLASSES; c++) sum += Math.exp(row[c] - max);
-    for (let c = 0; c < CLASSES; c++) out[r * CLASSES + c] = Math.exp(row[c] - max) / sum;
   }
 }
 

@@ -1,0 +1,156 @@
+// A model on the GPU without training state: its flat parameters, the evaluation passes
+// (test set, prediction) and weights IO; no gradients, optimizer moments or training plan.
+// `npm run evaluate` and the page's prediction use it alone; the Trainer builds one over its
+// own parameter buffer and adds the training side.
+import { createBufferWith, createStorageBuffer, readF32, writeBuffer } from '../gpu/buffers.ts';
+import { encodeDispatches, type Dispatch } from '../gpu/kernel.ts';
+import type { MnistSplit } from '../data/mnist.ts';
+import type { ModelInfo } from '../model/model-info.ts';
+import type { GpuContext } from '../layers/types.ts';
+import { createStepEnd, createStepState, writeEpochStart } from '../layers/step-state.ts';
+import { uploadSplit, type GpuImages } from './dataset-gpu.ts';
+import { Pass, identityOrder } from './pass.ts';
+import type { Evaluation } from './types.ts';
+
+/** Batch size of evaluation and prediction passes. */
+export const EVAL_BATCH = 500;
+
+export class GpuModel {
+  /** (model.params.length) f32: the parameters (owned unless given to the constructor). */
+  readonly params: GPUBuffer;
+  /** StepState of evaluation passes (shared by every pass this model evaluates). */
+  readonly evalState: GPUBuffer;
+  private readonly evalEnd: Dispatch;
+  private readonly testPass: Pass;
+  private readonly predictImages: GpuImages; // (EVAL_BATCH, H, W, C) bytes
+  private readonly predictPass: Pass;
+  private readonly logitsStaging: GPUBuffer; // (EVAL_BATCH, classes) f32, MAP_READ
+  private readonly owned: { destroy(): void }[] = [];
+
+  /**
+   * Builds the evaluation passes of `model` over the `test` split. `params` is either the
+   * weights to upload (the model owns the buffer) or a parameter buffer owned by the caller.
+   */
+  constructor(
+    private readonly ctx: GpuContext,
+    readonly model: ModelInfo,
+    params: Float32Array | GPUBuffer,
+    test: MnistSplit,
+    /** The buffer gradients are written to by a training caller's plans (evaluation plans never write it). */
+    grads?: GPUBuffer,
+  ) {
+    const { device } = ctx;
+    const owned = (x: { destroy(): void }) => {
+      this.owned.push(x);
+      return x;
+    };
+    if (params instanceof Float32Array) {
+      if (params.length !== model.params.length) throw new Error(`weights have ${params.length} floats, expected ${model.params.length}`);
+      this.params = owned(createBufferWith(device, params, 'params')) as GPUBuffer;
+    } else {
+      this.params = params;
+    }
+    // Evaluation plans bind the gradient buffer's slot without writing it: a 16-byte stand-in.
+    const noGrads = grads ?? (owned(createStorageBuffer(device, 16, 'no grads')) as GPUBuffer);
+    this.evalState = owned(createStepState(device, 0, 'eval state')) as GPUBuffer;
+    this.evalEnd = createStepEnd(ctx, this.evalState);
+    const testData = owned(uploadSplit(device, test, test.count, model.inputSize, 'test')) as GpuImages;
+    const common = { params: this.params, grads: noGrads, state: this.evalState };
+    this.testPass = owned(new Pass(ctx, model, { label: 'test', count: testData.count, batch: EVAL_BATCH, training: false }, { ...common, data: testData })) as Pass;
+    this.testPass.setOrder(identityOrder(testData.count));
+    const images = createStorageBuffer(device, EVAL_BATCH * model.inputSize, 'predict images');
+    const labels = createStorageBuffer(device, EVAL_BATCH * 4, 'predict labels');
+    const predictImages: GpuImages = { images, labels, count: EVAL_BATCH, destroy: () => (images.destroy(), labels.destroy()) };
+    this.predictImages = owned(predictImages) as GpuImages;
+    this.predictPass = owned(new Pass(ctx, model, { label: 'predict', count: EVAL_BATCH, batch: EVAL_BATCH, training: false }, { ...common, data: this.predictImages })) as Pass;
+    this.predictPass.setOrder(identityOrder(EVAL_BATCH));
+    this.logitsStaging = owned(
+      device.createBuffer({ label: 'logits staging', size: EVAL_BATCH * model.classes * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+    ) as GPUBuffer;
+  }
+
+  /** An evaluation pass of this model over other data (the Trainer's validation split), sharing the model's parameters. */
+  evaluationPass(label: string, data: GpuImages, count: number, grads: GPUBuffer): Pass {
+    return new Pass(this.ctx, this.model, { label, count, batch: EVAL_BATCH, training: false }, { params: this.params, grads, state: this.evalState, data });
+  }
+
+  /** Runs the first `batches` batches of an evaluation pass and returns loss and accuracy. */
+  async run(pass: Pass, batches = pass.batches): Promise<Evaluation> {
+    const { device } = this.ctx;
+    writeEpochStart(device, this.evalState);
+    const encoder = device.createCommandEncoder({ label: 'evaluation' });
+    const list: Dispatch[] = [];
+    for (let k = 0; k < batches; k++) list.push(...pass.inferBatch(k), this.evalEnd);
+    encodeDispatches(encoder, list);
+    device.queue.submit([encoder.finish()]);
+    const m = await pass.readback.read();
+    return pass.summarize(m.lossSums, m.correct, batches);
+  }
+
+  /**
+   * Loss and accuracy on the test split, or on its first `limit` images rounded up to whole
+   * evaluation batches (for quick checks).
+   */
+  evaluate(limit?: number): Promise<Evaluation> {
+    const pass = this.testPass;
+    const batches = limit === undefined ? pass.batches : Math.min(pass.batches, Math.max(1, Math.ceil(limit / pass.batch)));
+    return this.run(pass, batches);
+  }
+
+  /** Class probabilities (N, classes) for N images given as bytes (N, H, W, C). */
+  async predict(images: Uint8Array, count = images.length / this.model.inputSize): Promise<Float32Array> {
+    const pixels = this.model.inputSize;
+    const classes = this.model.classes;
+    if (!Number.isInteger(count) || count < 0 || images.length < count * pixels) {
+      throw new Error(`predict: expected (N, ${this.model.inputShape.join(', ')}) bytes, got ${images.length} bytes for ${count} images`);
+    }
+    const { device } = this.ctx;
+    const out = new Float32Array(count * classes);
+    const chunk = new Uint8Array(EVAL_BATCH * pixels);
+    for (let first = 0; first < count; first += EVAL_BATCH) {
+      const n = Math.min(EVAL_BATCH, count - first);
+      chunk.fill(0);
+      chunk.set(images.subarray(first * pixels, (first + n) * pixels));
+      writeBuffer(device, this.predictImages.images, chunk);
+      writeEpochStart(device, this.evalState);
+      const encoder = device.createCommandEncoder({ label: 'predict' });
+      encodeDispatches(encoder, this.predictPass.inferBatch(0));
+      encoder.copyBufferToBuffer(this.predictPass.logits(0), 0, this.logitsStaging, 0, n * classes * 4);
+      device.queue.submit([encoder.finish()]);
+      await this.logitsStaging.mapAsync(GPUMapMode.READ, 0, n * classes * 4);
+      const logits = new Float32Array(this.logitsStaging.getMappedRange(0, n * classes * 4));
+      softmaxRows(logits, out.subarray(first * classes, (first + n) * classes), classes);
+      this.logitsStaging.unmap();
+    }
+    return out;
+  }
+
+  /** The flat parameters (the model's table layout). */
+  getWeights(): Promise<Float32Array> {
+    return readF32(this.ctx.device, this.params, this.model.params.length);
+  }
+
+  /** Replaces the parameters. */
+  setWeights(weights: Float32Array): void {
+    if (weights.length !== this.model.params.length) {
+      throw new Error(`weights have ${weights.length} floats, expected ${this.model.params.length}`);
+    }
+    writeBuffer(this.ctx.device, this.params, weights);
+  }
+
+  destroy(): void {
+    for (const o of this.owned.reverse()) o.destroy();
+    this.owned.length = 0;
+  }
+}
+
+/** Row-wise softmax of (N, classes) logits into `out`. */
+function softmaxRows(logits: Float32Array, out: Float32Array, classes: number): void {
+  for (let r = 0; r < out.length / classes; r++) {
+    const row = logits.subarray(r * classes, (r + 1) * classes);
+    const max = Math.max(...row);
+    let sum = 0;
+    for (let c = 0; c < classes; c++) sum += Math.exp(row[c] - max);
+    for (let c = 0; c < classes; c++) out[r * classes + c] = Math.exp(row[c] - max) / sum;
+  }
+}
