@@ -157,6 +157,9 @@ export function conv2dGeneralShape(c: Conv2dGeneralConfig): Conv2dGeneralShape {
   }
   const positions = c.batch * geometry.outHeight * geometry.outWidth;
   const kernelSize = c.kernelHeight * c.kernelWidth * c.inChannels * c.outChannels;
+  if (c.useBias && c.biasOffset < c.kernelOffset + kernelSize && c.kernelOffset < c.biasOffset + c.outChannels) {
+    throw new Error(`conv2d ${c.name}: the bias [${c.biasOffset}, +${c.outChannels}) overlaps the kernel [${c.kernelOffset}, +${kernelSize})`);
+  }
   const partialRow = kernelSize + (c.useBias ? c.outChannels : 0);
   const perChunk = blocks(c.kernelHeight * c.kernelWidth * c.inChannels) * blocks(c.outChannels);
   let chunk = Math.max(FILTER_MIN_CHUNK, Math.ceil(positions / Math.ceil(FILTER_TARGET_INVOCATIONS / perChunk)));

@@ -17,6 +17,7 @@ describe('general conv2d config', () => {
     ['unaligned kernel offset', { kernelOffset: 6 }, /kernelOffset must be a multiple of 4/],
     ['unknown padding', { padding: 'full' as 'same' }, /padding must be 'valid' or 'same'/],
     ['unknown activation', { activation: 'softmax' as 'relu' }, /activation "softmax"/],
+    ['bias overlapping the kernel', { biasOffset: 200 }, /bias \[200, \+6\) overlaps the kernel \[4, \+270\)/],
     ["'valid' output collapses to zero", { padding: 'valid', inWidth: 4 }, /smaller than the 3x5 kernel.*empty/],
   ])('rejects %s', (_, change, message) => {
     expect(() => conv2dGeneralShape({ ...BASE, ...change })).toThrow(message);
@@ -28,7 +29,9 @@ describe('general conv2d config', () => {
     { batch: 4096, inHeight: 64, inWidth: 64, inChannels: 1, outChannels: 8, kernelHeight: 7, kernelWidth: 7 },
     { batch: 128, inHeight: 13, inWidth: 13, inChannels: 64, outChannels: 64, kernelHeight: 7, kernelWidth: 7, useBias: false },
   ])('splits the output positions into chunks that cover each once: %o', (change) => {
-    const c = { ...BASE, ...change };
+    const kernel = { ...BASE, ...change };
+    const kernelSize = kernel.kernelHeight * kernel.kernelWidth * kernel.inChannels * kernel.outChannels;
+    const c = { ...kernel, biasOffset: Math.ceil((kernel.kernelOffset + kernelSize) / 4) * 4 };
     const s = conv2dGeneralShape(c);
     expect(s.positions).toBe(c.batch * s.outHeight * s.outWidth);
     expect(s.chunk).toBeGreaterThanOrEqual(1);
