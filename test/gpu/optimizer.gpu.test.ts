@@ -102,6 +102,38 @@ describe('optimizers', () => {
     });
   }
 
+  it("adam at t = 1: the update itself equals the reference's to 1e-5 relative (bias correction's small-t branch)", async () => {
+    // From zero weights the first update is all there is: lr_t * m / (sqrt(v) + eps) with
+    // lr_t = lr * sqrt(1 - 0.999) / (1 - 0.9). A bias correction that loses digits at t = 1
+    // (1 - beta^t by pow, without its series) is off by ~4e-5 of the update: far inside the
+    // absolute weight tolerance above, but not this one.
+    const gpu = await getGpu();
+    const { device } = gpu;
+    const length = 1004;
+    const rng = new Rng(11);
+    const g = randomVector(rng, length, length, 0.5);
+    const wg = await expectNoGpuErrors(device, async () => {
+      const params = createStorageBuffer(device, length * 4, 'params'); // zeros
+      const grads = createBufferWith(device, g, 'grads');
+      const m = createStorageBuffer(device, length * 4, 'm');
+      const v = createStorageBuffer(device, length * 4, 'v');
+      const state = createStepState(device, 3);
+      const opt = createOptimizer(gpu, { kind: 'adam', length, lr: 0.001 }, { params, grads, m, v, state });
+      runDispatches(device, [createStepBegin(gpu, state), opt.dispatch]);
+      const out = await readF32(device, params, length);
+      opt.destroy();
+      for (const b of [params, grads, m, v, state]) b.destroy();
+      return out;
+    });
+    const f = Math.fround;
+    const w = new Float64Array(length);
+    adamStep(w, Float64Array.from(g), new Float64Array(length), new Float64Array(length), 1, { lr: f(0.001), beta1: f(0.9), beta2: f(0.999), eps: f(1e-7) });
+    let worst = 0;
+    for (let i = 0; i < length; i++) if (w[i] !== 0) worst = Math.max(worst, Math.abs(wg[i] - w[i]) / Math.abs(w[i]));
+    console.log(`adam t = 1: worst relative error of the update ${worst.toExponential(2)}`);
+    expect(worst).toBeLessThan(1e-5);
+  });
+
   it('adam: bias correction at t = 4, 5, 499, 500, 5000 (both branches of 1 - beta^t)', async () => {
     const gpu = await getGpu();
     const { device } = gpu;

@@ -11,7 +11,9 @@ import { Rng } from '../../src/model/rng.ts';
 import { dropoutMask } from '../../src/layers/dropout-rng.ts';
 import { Trainer } from '../../src/train/trainer.ts';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../../src/train/types.ts';
-import { trainStep, type DropoutMasks } from '../reference/model.ts';
+import { modelForward, trainStep, type DropoutMasks } from '../reference/model.ts';
+import { softmaxCrossEntropy } from '../reference/loss.ts';
+import { identityOrder } from '../../src/train/pass.ts';
 import { getGpu } from './gpu-fixture.ts';
 import { DEFAULT_MODEL } from '../../src/model/presets.ts';
 
@@ -31,7 +33,14 @@ function fakeMnist(trainCount: number, testCount: number, seed: number): Mnist {
 const SEED = 1234;
 const RATES = [0.25, 0.25, 0.5] as const;
 
-async function compare(optimizer: 'adam' | 'sgd', count: number, batch: number) {
+interface RunShape {
+  /** Reshuffle the training order (the trainer's Rng(seed ^ 0x5eed), as the reference below replays it). */
+  shuffle?: boolean;
+  /** Keras validation_split: the LAST fraction of the samples validates. */
+  validationSplit?: number;
+}
+
+async function compare(optimizer: 'adam' | 'sgd', count: number, batch: number, shape: RunShape = {}) {
   const data = fakeMnist(count, 10, 99);
   const options: TrainOptions = {
     ...DEFAULT_TRAIN_OPTIONS,
@@ -42,8 +51,8 @@ async function compare(optimizer: 'adam' | 'sgd', count: number, batch: number) 
     momentum: 0.9,
     dropout: [...RATES],
     seed: SEED,
-    validationSplit: 0,
-    shuffle: false,
+    validationSplit: shape.validationSplit ?? 0,
+    shuffle: shape.shuffle ?? false,
   };
   const w0 = initParams(DEFAULT_MODEL.params, 7);
   const gpu = await getGpu();
@@ -55,16 +64,25 @@ async function compare(optimizer: 'adam' | 'sgd', count: number, batch: number) 
   const wGpu = await trainer.getWeights();
   trainer.destroy();
 
-  // Reference: the same batches in order, masks regenerated from (seed, step, layer).
+  // Reference: Keras's split (the first floor(count * (1 - split)) samples train, the rest
+  // validate), the epoch's order (shuffled by the trainer's own generator, or as stored), the
+  // batches in that order, masks regenerated from (seed, step, layer).
+  const trainCount = Math.floor(count * (1 - options.validationSplit));
+  const order = identityOrder(trainCount);
+  if (options.shuffle) new Rng(SEED ^ 0x5eed).shuffle(order);
   const params = Float64Array.from(w0);
   const m = new Float64Array(PARAM_BUFFER_LENGTH);
   const v = new Float64Array(PARAM_BUFFER_LENGTH);
   let lossSum = 0;
-  for (let first = 0, t = 1; first < count; first += batch, t++) {
-    const n = Math.min(batch, count - first);
+  for (let first = 0, t = 1; first < trainCount; first += batch, t++) {
+    const n = Math.min(batch, trainCount - first);
     const images = new Float64Array(n * 784);
-    for (let i = 0; i < n * 784; i++) images[i] = data.train.images[first * 784 + i] / 255;
-    const labels = Array.from(data.train.labels.subarray(first, first + n));
+    const labels: number[] = [];
+    for (let s = 0; s < n; s++) {
+      const img = order[first + s];
+      for (let i = 0; i < 784; i++) images[s * 784 + i] = data.train.images[img * 784 + i] / 255;
+      labels.push(data.train.labels[img]);
+    }
     const masks: DropoutMasks = {
       d1: dropoutMask(SEED, t, 1, n * P1 * P1 * C1, RATES[0]),
       d2: dropoutMask(SEED, t, 2, n * FLAT, RATES[1]),
@@ -93,14 +111,28 @@ async function compare(optimizer: 'adam' | 'sgd', count: number, batch: number) 
     expect(rel, p.name).toBeLessThan(1e-3);
     if (optimizer === 'adam') expect(maxAbs, p.name).toBeLessThan(0.02 * stepSize);
   }
-  const refLoss = lossSum / count;
+  const refLoss = lossSum / trainCount;
   console.log(`${optimizer}: epoch loss gpu ${history.epochs[0].loss} ref ${refLoss}`);
   expect(Math.abs(history.epochs[0].loss - refLoss)).toBeLessThan(1e-4 * Math.max(1, refLoss));
   expect(events).toHaveLength(1);
+  if (trainCount < count) {
+    // Validation: the trained weights on the last samples, evaluation mode.
+    const n = count - trainCount;
+    const images = Float64Array.from(data.train.images.subarray(trainCount * 784, count * 784), (p) => p / 255);
+    const fwd = modelForward(params, images, null);
+    const ce = softmaxCrossEntropy(fwd.logits, data.train.labels.subarray(trainCount, count), n, 10);
+    console.log(`validation: gpu ${history.epochs[0].val_loss} / ${history.epochs[0].val_accuracy}, ref ${ce.loss} / ${ce.correct / n}`);
+    expect(Math.abs(history.epochs[0].val_loss - ce.loss)).toBeLessThan(1e-4 * Math.max(1, ce.loss));
+    expect(history.epochs[0].val_accuracy).toBe(ce.correct / n);
+  } else {
+    expect(history.epochs[0].val_loss).toBeNaN();
+  }
 }
 
 describe('whole training step on the GPU vs the float64 reference', () => {
   it('Adam, 3 steps of batch 9 with a partial last batch of 7', () => compare('adam', 25, 9));
   it('SGD with momentum, 3 full steps of batch 9', () => compare('sgd', 27, 9));
   it('Adam, batch 1 (3 steps)', () => compare('adam', 3, 1));
+  it("Adam, shuffled (the trainer's epoch order), 3 steps of batch 8 and Keras's validation split of the last 20%", () =>
+    compare('adam', 30, 8, { shuffle: true, validationSplit: 0.2 }));
 });
