@@ -15,11 +15,12 @@ import { initParams } from '../model/init.ts';
 import { Rng } from '../model/rng.ts';
 import type { GpuContext } from '../layers/types.ts';
 import { createOptimizer, type OptimizerPlan } from '../layers/optimizer.ts';
-import { createStepBegin, createStepEnd, createStepState, writeEpochStart } from '../layers/step-state.ts';
+import { createStepBegin, createStepEnd, createStepState, readStepState, writeEpochStart, writeStepState } from '../layers/step-state.ts';
+import { firstNonFiniteBatch } from './metrics-readback.ts';
 import { uploadSplit, type GpuImages } from './dataset-gpu.ts';
 import { Pass, identityOrder } from './pass.ts';
 import { validateOptions } from './options.ts';
-import type { Evaluation, History, TrainEvent, TrainOptions } from './types.ts';
+import type { EpochRecord, Evaluation, History, TrainEvent, TrainOptions } from './types.ts';
 
 /** Batch size of evaluation and prediction passes. */
 export const EVAL_BATCH = 500;
@@ -42,6 +43,37 @@ export class TrainingStoppedError extends Error {
   }
 }
 
+/** A NaN or infinite loss or parameter: training stops (nothing non-finite is kept). */
+export class NonFiniteError extends Error {
+  constructor(
+    readonly epoch: number,
+    /** 1-based training step within the epoch, or null when found after the epoch's steps. */
+    readonly step: number | null,
+    what: string,
+  ) {
+    super(`Non-finite ${what} at epoch ${epoch}${step === null ? '' : `, step ${step}`}: training stopped (try a smaller learning rate)`);
+    this.name = 'NonFiniteError';
+  }
+}
+
+/**
+ * Everything a run needs to continue exactly where it stopped (after `epoch` epochs): the
+ * parameters, the optimizer moments (Adam m and v; SGD velocity in moment1), the optimizer
+ * step (Adam's t and the dropout RNG's step) and the shuffle RNG state.
+ */
+export interface TrainerState {
+  /** Finished epochs. */
+  epoch: number;
+  /** Training steps done so far (StepState.step). */
+  step: number;
+  /** The epoch-shuffle RNG's state (Rng.getState). */
+  shuffleRng: number;
+  params: Float32Array; // (PARAM_BUFFER_LENGTH)
+  moment1: Float32Array; // (PARAM_BUFFER_LENGTH) Adam m / SGD velocity
+  /** Adam v; null for SGD (which has no second moment). */
+  moment2: Float32Array | null; // (PARAM_BUFFER_LENGTH)
+}
+
 export interface FitControl {
   signal?: AbortSignal;
   /**
@@ -51,6 +83,8 @@ export interface FitControl {
   isPaused?: () => boolean;
   /** Awaited once the GPU is idle after a pause; resolves when the user resumes. */
   waitIfPaused?: () => Promise<void>;
+  /** Awaited after each finished epoch, before the next starts (checkpoints). */
+  afterEpoch?: (epoch: number, record: EpochRecord) => Promise<void>;
 }
 
 export class Trainer {
@@ -77,6 +111,7 @@ export class Trainer {
   private readonly logitsStaging: GPUBuffer;
   private readonly rng: Rng;
   private lostMessage: string | undefined;
+  private nonFinite: NonFiniteError | undefined;
   private epochsDone = 0;
   private destroyed = false;
 
@@ -217,12 +252,54 @@ export class Trainer {
       history.epochs.push(record);
       this.epochsDone = epoch;
       onEvent({ type: 'epoch', epoch, ...record });
+      await control.afterEpoch?.(epoch, record);
     }
     return history;
   }
 
+  /** Finished epochs (a fit continues after them). */
+  get epochsFinished(): number {
+    return this.epochsDone;
+  }
+
+  /** Reads back the state a later run needs to continue exactly from here (between epochs). */
+  async exportState(): Promise<TrainerState> {
+    const { device } = this.gpu;
+    const [params, moment1, moment2, stepState] = await Promise.all([
+      readF32(device, this.params, PARAM_BUFFER_LENGTH),
+      readF32(device, this.moment1, PARAM_BUFFER_LENGTH),
+      this.options.optimizer === 'adam' ? readF32(device, this.moment2, PARAM_BUFFER_LENGTH) : Promise.resolve(null),
+      readStepState(device, this.trainState),
+    ]);
+    if (this.lostMessage !== undefined) throw new DeviceLostError(this.lostMessage);
+    return { epoch: this.epochsDone, step: stepState.step, shuffleRng: this.rng.getState(), params, moment1, moment2 };
+  }
+
+  /** Continues from an exported state (of a trainer with the same options); call before fit. */
+  importState(s: TrainerState): void {
+    const n = PARAM_BUFFER_LENGTH;
+    const sized = (name: string, a: Float32Array | null) => {
+      if (a && a.length !== n) throw new Error(`trainer state: ${name} has ${a.length} floats, expected ${n}`);
+    };
+    sized('params', s.params);
+    sized('moment1', s.moment1);
+    sized('moment2', s.moment2);
+    if (this.options.optimizer === 'adam' && !s.moment2) throw new Error('trainer state: Adam needs moment2');
+    for (const [name, v] of [['epoch', s.epoch], ['step', s.step]] as const) {
+      if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new Error(`trainer state: bad ${name} ${v}`);
+    }
+    const { device } = this.gpu;
+    writeBuffer(device, this.params, s.params);
+    writeBuffer(device, this.moment1, s.moment1);
+    if (s.moment2) writeBuffer(device, this.moment2, s.moment2);
+    writeStepState(device, this.trainState, { step: s.step, batch: 0, seed: this.options.seed });
+    this.rng.setState(s.shuffleRng);
+    this.epochsDone = s.epoch;
+  }
+
   private checkAlive(control: FitControl): void {
     if (this.lostMessage !== undefined) throw new DeviceLostError(this.lostMessage);
+    if (this.nonFinite) throw this.nonFinite;
     if (this.destroyed) throw new Error('the trainer was destroyed');
     if (control.signal?.aborted) throw new TrainingStoppedError();
   }
@@ -245,6 +322,11 @@ export class Trainer {
 
     const report = (done: number, lossSums: Float32Array, correct: Uint32Array) => {
       if (done <= reported) return;
+      const bad = firstNonFiniteBatch({ lossSums, correct }, 0, done);
+      if (bad >= 0) {
+        this.nonFinite ??= new NonFiniteError(epoch, bad + 1, 'loss');
+        return;
+      }
       let loss = 0;
       let right = 0;
       let samples = 0;
@@ -301,8 +383,10 @@ export class Trainer {
     const final = await pass.readback.read();
     this.checkAlive(control);
     report(steps, final.lossSums, final.correct);
+    this.checkAlive(control);
     const trainMetrics = summarize(pass, final.lossSums, final.correct);
     const validation = this.validationPass ? await this.runEvaluation(this.validationPass) : undefined;
+    if (validation && !Number.isFinite(validation.loss)) throw new NonFiniteError(epoch, null, 'validation loss');
     return {
       loss: trainMetrics.loss,
       accuracy: trainMetrics.accuracy,
