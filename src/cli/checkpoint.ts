@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { saveModelFiles } from '../io/files.ts';
 import { PARAM_BUFFER_LENGTH } from '../model/params.ts';
-import type { TrainerState } from '../train/trainer.ts';
+import { firstNonFiniteValue, type TrainerState } from '../train/trainer.ts';
 import type { EpochRecord, History, TrainOptions } from '../train/types.ts';
 
 export const CHECKPOINT_FILE = 'checkpoint.bin';
@@ -119,16 +119,6 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): Checkpoint 
   };
 }
 
-/** The first non-finite value's description, or null when every value is finite. */
-export function nonFiniteIn(state: TrainerState): string | null {
-  for (const [name, a] of [['parameter', state.params], ['moment1', state.moment1], ['moment2', state.moment2]] as const) {
-    if (!a) continue;
-    const i = a.findIndex((v) => !Number.isFinite(v));
-    if (i >= 0) return `${name} ${i} is ${a[i]}`;
-  }
-  return null;
-}
-
 export function historyJson(history: History): string {
   // NaN (no validation split) is written as null.
   return JSON.stringify(history, null, 2) + '\n';
@@ -139,7 +129,7 @@ export function historyJson(history: History): string {
  * the previous checkpoint is then kept as it is.
  */
 export async function writeCheckpoint(dir: string, c: Checkpoint): Promise<void> {
-  const bad = nonFiniteIn(c.state);
+  const bad = firstNonFiniteValue(c.state);
   if (bad) throw new CheckpointError(dir, `epoch ${c.state.epoch} not saved: ${bad}`);
   await saveModelFiles(dir, c.state.params, { dropout: c.options.dropout });
   await writeFileAtomic(join(dir, HISTORY_FILE), historyJson({ epochs: c.history }));
@@ -179,4 +169,50 @@ export function resumeMismatch(saved: TrainOptions, wanted: TrainOptions, epochs
   if (differences.length) return `give the same options as the stopped run: ${differences.join(', ')}`;
   if (wanted.epochs <= epochsDone) return `the checkpoint already has ${epochsDone} of ${wanted.epochs} epochs; nothing to resume`;
   return null;
+}
+
+/**
+ * Keeps the run's checkpoints in --out: saves each finished epoch (one write at a time) and
+ * knows the last epoch saved, for the stop message and for resuming after a lost device.
+ */
+export class CheckpointKeeper {
+  private writing: Promise<void> = Promise.resolve();
+  private latestSaved: Checkpoint | null;
+
+  constructor(
+    readonly dir: string,
+    private readonly options: TrainOptions,
+    resumed: Checkpoint | null,
+  ) {
+    this.latestSaved = resumed;
+  }
+
+  /** The last checkpoint written (or resumed from); null before the first epoch. */
+  get latest(): Checkpoint | null {
+    return this.latestSaved;
+  }
+
+  get epochsSaved(): number {
+    return this.latestSaved?.state.epoch ?? 0;
+  }
+
+  /** Saves the state after a finished epoch; rejects (keeping the previous one) on failure. */
+  save(state: TrainerState, record: EpochRecord): Promise<void> {
+    const history = [...(this.latestSaved?.history ?? []), record].slice(0, state.epoch);
+    if (history.length !== state.epoch) {
+      return Promise.reject(new CheckpointError(this.dir, `epoch ${state.epoch} does not follow the saved epoch ${this.epochsSaved}`));
+    }
+    const checkpoint: Checkpoint = { options: this.options, history, state };
+    const write = this.writing.then(async () => {
+      await writeCheckpoint(this.dir, checkpoint);
+      this.latestSaved = checkpoint;
+    });
+    this.writing = write.catch(() => {});
+    return write;
+  }
+
+  /** Resolves once no checkpoint is being written. */
+  settle(): Promise<void> {
+    return this.writing;
+  }
 }

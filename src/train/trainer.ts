@@ -74,6 +74,16 @@ export interface TrainerState {
   moment2: Float32Array | null; // (PARAM_BUFFER_LENGTH)
 }
 
+/** The first NaN or infinite value of a state, described ("parameter 12 is NaN"), or null. */
+export function firstNonFiniteValue(s: TrainerState): string | null {
+  for (const [name, a] of [['parameter', s.params], ['moment1', s.moment1], ['moment2', s.moment2]] as const) {
+    if (!a) continue;
+    const i = a.findIndex((v) => !Number.isFinite(v));
+    if (i >= 0) return `${name} ${i} is ${a[i]}`;
+  }
+  return null;
+}
+
 export interface FitControl {
   signal?: AbortSignal;
   /**
