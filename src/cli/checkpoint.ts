@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { saveModelFiles } from '../io/files.ts';
 import { PARAM_BUFFER_LENGTH } from '../model/params.ts';
-import { firstNonFiniteValue, type TrainerState } from '../train/trainer.ts';
+import { firstNonFiniteValue, type TrainerState } from '../train/trainer-state.ts';
 import type { EpochRecord, History, TrainOptions } from '../train/types.ts';
 
 export const CHECKPOINT_FILE = 'checkpoint.bin';

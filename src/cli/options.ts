@@ -33,6 +33,8 @@ export interface CliOptions {
   gpu: boolean;
   /** Run in Node with the `webgpu` package (Dawn on Vulkan) instead of headless Chromium. */
   node: boolean;
+  /** Continue the stopped run whose checkpoint is in `out` (same options). */
+  resume: boolean;
 }
 
 export type ParsedCommand = { kind: 'help' } | { kind: 'train'; options: CliOptions };
@@ -58,7 +60,10 @@ Options:
                           validation, in [0, 1) (default ${d.validationSplit})
   --no-shuffle            keep the training order (default: reshuffle every epoch)
   --init PATH             start from a TensorFlow.js model.json (or a directory holding one)
-  --out DIR               output directory (default out/)
+  --out DIR               output directory (default out/); every finished epoch is kept
+                          there (model.json, weights.bin, history.json, checkpoint.bin)
+  --resume                continue the stopped run checkpointed in --out (give the same
+                          options; --epochs may be raised)
   --test-limit N          evaluate only the first N test images, rounded up to a batch of 500
                           (default: all 10,000)
   --gpu                   use the machine's GPU instead of SwiftShader (software WebGPU)
@@ -122,6 +127,7 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
         out: { type: 'string' },
         gpu: { type: 'boolean' },
         node: { type: 'boolean' },
+        resume: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -179,6 +185,7 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
 
   if (v.init !== undefined && v.init.trim() === '') fail('--init: expected a path to a model.json');
   if (v.out !== undefined && v.out.trim() === '') fail('--out: expected a directory');
+  if (v.resume && v.init !== undefined) fail('--resume continues from the checkpoint in --out: --init cannot be given with it');
 
   // The trainer's own checks, as a last gate (its messages use the TrainOptions names).
   try {
@@ -190,7 +197,7 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
 
   return {
     kind: 'train',
-    options: { train, init: v.init ?? null, out: v.out ?? 'out', gpu: v.gpu ?? false, node: v.node ?? false,
+    options: { train, init: v.init ?? null, out: v.out ?? 'out', gpu: v.gpu ?? false, node: v.node ?? false, resume: v.resume ?? false,
       testLimit: v['test-limit'] === undefined ? null : positiveInt('test-limit', v['test-limit'], 10_000) },
   };
 }

@@ -1,6 +1,6 @@
 // What the Node driver (train.ts) and the headless page (headless-entry.ts) exchange.
 // Browser-safe: no node imports.
-import type { TrainerState } from '../train/trainer.ts';
+import type { TrainerState } from '../train/trainer-state.ts';
 import type { EpochRecord, Evaluation, TrainEvent, TrainOptions } from '../train/types.ts';
 
 /** Name of the function the driver exposes on the page (page.exposeFunction) for TrainEvents. */

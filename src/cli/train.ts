@@ -1,261 +1,175 @@
-// `npm run train`: trains the MNIST CNN with WebGPU in headless Chromium (Playwright) and
-// writes model.json + weights.bin (TensorFlow.js layers format) and history.json.
+// `npm run train`: trains the MNIST CNN with WebGPU in headless Chromium (or in Node with
+// --node) and keeps every finished epoch in --out: model.json + weights.bin (TensorFlow.js
+// layers format), history.json and checkpoint.bin (what --resume needs; src/cli/checkpoint.ts).
 //
-// Node side: parses the options, serves the repository with Vite on 127.0.0.1, opens
-// src/cli/headless.html, which runs the Trainer and streams its events back through an
-// exposed function; renders them Keras-style and writes the outputs.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright';
+// A run stopped by a signal keeps its last finished epoch and says how to resume; a lost GPU
+// device restarts the back end once from the last checkpoint; a non-finite loss or parameter
+// stops the run with the last good checkpoint kept.
+import { join } from 'node:path';
 import { loadModelFiles, saveModelFiles } from '../io/files.ts';
+import { OutDirError, prepareOutDir } from '../io/out-dir.ts';
 import { summary } from '../model/summary.ts';
-import type { History, TrainEvent, TrainOptions } from '../train/types.ts';
-import { findChromium, INSTALL_HINT, WEBGPU_FLAGS, WEBGPU_FLAGS_HARDWARE } from './chromium.ts';
+import { runCleanup, runInBrowser, runInNode, type BackendRun, type Cleanup, type SuccessfulResult } from './backends.ts';
+import {
+  CHECKPOINT_FILE,
+  CheckpointKeeper,
+  HISTORY_FILE,
+  historyJson,
+  readCheckpoint,
+  removeCheckpoint,
+  resumeMismatch,
+  type Checkpoint,
+} from './checkpoint.ts';
+import { CliError } from './cli-error.ts';
+import { EventPrinter } from './event-printer.ts';
+import { writeFileAtomic } from '../io/atomic-write.ts';
 import { parseTrainArgs, USAGE, UsageError, type CliOptions } from './options.ts';
 import {
   base64ToBytes,
   base64ToFloats,
-  EVENT_BINDING,
+  decodeTrainerState,
+  encodeTrainerState,
   floatsToBase64,
-  HEADLESS_PAGE,
-  PAGE_API,
   TRAINER_MODULE_ENV,
+  type CheckpointSink,
   type HeadlessConfig,
-  type HeadlessResult,
 } from './protocol.ts';
-import { epochLine, formatInt, progressLine, renderSamples } from './render.ts';
-import type { DevServer } from './server.ts';
-import { loadTrainEntry } from './node-entries.ts';
+import { renderSamples } from './render.ts';
+import { exitCodeFor, RunStopper, type StopSignal } from './signals.ts';
 import { rerunWithVulkanEnv } from './vulkan-env.ts';
+import type { EpochRecord } from '../train/types.ts';
 
 /** Test images predicted and drawn at the end. */
 const SAMPLE_COUNT = 10;
-/** Without a TTY, at most one progress line per this many milliseconds. */
-const PLAIN_PROGRESS_INTERVAL_MS = 10_000;
-
-class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-  }
-}
+/** Errors after which the back end is started again (once) from the last checkpoint. */
+const RESTARTABLE = new Set(['DeviceLostError', 'BrowserClosed']);
 
 const out = process.stdout;
-const isTty = Boolean(out.isTTY);
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-function describeOptions(o: TrainOptions): string {
-  const opt = o.optimizer === 'sgd' ? `sgd lr ${o.learningRate} momentum ${o.momentum}` : `adam lr ${o.learningRate}`;
-  return (
-    `epochs ${o.epochs}, batch ${o.batchSize}, ${opt}, dropout ${o.dropout.join('/')}, seed ${o.seed}` +
-    `${o.shuffle ? '' : ', no shuffle'}`
-  );
+async function loadInitialWeights(path: string, printer: EventPrinter): Promise<string> {
+  let loaded;
+  try {
+    loaded = await loadModelFiles(path);
+  } catch (e) {
+    throw new CliError(`--init ${path}: ${message(e)}`);
+  }
+  printer.note(`Starting from ${loaded.path}`);
+  for (const r of loaded.renamed) printer.note(`  weight ${r.from} used as ${r.to}`);
+  if (loaded.ignored.length) printer.note(`  ignored weights: ${loaded.ignored.join(', ')}`);
+  return floatsToBase64(loaded.params);
 }
 
-/** Renders the TrainEvents as they arrive. */
-class EventPrinter {
-  private epochsTotal = 0;
-  private steps = 0;
-  private epochStart = 0;
-  private lastPlain = 0;
-  private progressShown = false;
+/** The checkpoint --resume continues (same options, epochs left), or a CliError (exit 2). */
+async function loadResume(outDir: string, cli: CliOptions): Promise<Checkpoint> {
+  let checkpoint;
+  try {
+    checkpoint = await readCheckpoint(outDir);
+  } catch (e) {
+    throw new CliError(`--resume: ${message(e)}`, 2);
+  }
+  if (!checkpoint) throw new CliError(`--resume: no ${CHECKPOINT_FILE} in ${outDir}: nothing to resume`, 2);
+  const why = resumeMismatch(checkpoint.options, cli.train, checkpoint.state.epoch);
+  if (why) throw new CliError(`--resume: ${why}`, 2);
+  return checkpoint;
+}
 
-  handle(e: TrainEvent): void {
-    switch (e.type) {
-      case 'start':
-        this.epochsTotal = e.options.epochs;
-        this.steps = e.stepsPerEpoch;
-        out.write(`WebGPU adapter: ${e.adapter}\n`);
-        out.write(
-          `Training on ${formatInt(e.trainCount)} images, validating on ${formatInt(e.validationCount)}; ` +
-            `${describeOptions(e.options)}\n`,
-        );
-        break;
-      case 'progress': {
-        if (e.step === 1 || this.epochStart === 0) this.beginEpoch(e.epoch);
-        const elapsed = (performance.now() - this.epochStart) / 1000;
-        const line = progressLine(e, elapsed);
-        if (isTty) {
-          out.write(`\r${line}\x1b[K`);
-          this.progressShown = true;
-        } else if (performance.now() - this.lastPlain >= PLAIN_PROGRESS_INTERVAL_MS && e.step < e.steps) {
-          this.lastPlain = performance.now();
-          out.write(`${line}\n`);
-        }
-        break;
-      }
-      case 'epoch': {
-        if (this.epochStart === 0) this.beginEpoch(e.epoch);
-        const line = epochLine(e, this.steps, isTty);
-        out.write(isTty && this.progressShown ? `\r${line}\x1b[K\n` : `${line}\n`);
-        this.epochStart = 0;
-        this.progressShown = false;
-        break;
-      }
-      case 'test':
-        out.write(`\nTest loss: ${e.loss.toFixed(4)} - test accuracy: ${e.accuracy.toFixed(4)}\n`);
-        break;
+/** What is kept in --out after a failed run, as a line for the error message. */
+function keptNote(keeper: CheckpointKeeper): string {
+  const n = keeper.epochsSaved;
+  return n > 0
+    ? `The checkpoint of epoch ${n} is kept in ${keeper.dir}.`
+    : 'No epoch finished: nothing was saved.';
+}
+
+interface Trained {
+  result: SuccessfulResult;
+  /** Epochs of the checkpoint the last attempt resumed from. */
+  earlier: EpochRecord[];
+}
+
+/**
+ * Runs the back end from the last checkpoint (or the start); after a lost device (or a browser
+ * that died) starts it once more from the checkpoint written meanwhile.
+ */
+async function trainWithRestart(
+  cli: CliOptions,
+  initialWeights: string | null,
+  keeper: CheckpointKeeper,
+  printer: EventPrinter,
+  stopper: RunStopper,
+  cleanup: Cleanup,
+): Promise<Trained> {
+  const checkpoint: CheckpointSink = async (state, record) => {
+    if (stopper.signal) throw new Error('the run is stopping');
+    await keeper.save(decodeTrainerState(state), record);
+  };
+  for (let attempt = 1; ; attempt++) {
+    const from = keeper.latest;
+    const config: HeadlessConfig = {
+      options: cli.train,
+      initialWeights: from ? null : initialWeights,
+      samples: SAMPLE_COUNT,
+      testLimit: cli.testLimit,
+      trainerModule: process.env[TRAINER_MODULE_ENV] ? '/' + process.env[TRAINER_MODULE_ENV].replace(/^\/+/, '') : null,
+      resume: from ? encodeTrainerState(from.state) : null,
+    };
+    const run: BackendRun = { config, printer, checkpoint, cleanup };
+    try {
+      const result = cli.node ? await runInNode(run) : await runInBrowser(run, cli.gpu);
+      return { result, earlier: from?.history ?? [] };
+    } catch (e) {
+      if (stopper.signal || attempt > 1 || !(e instanceof CliError) || !RESTARTABLE.has(e.kind ?? '')) throw e;
+      const n = keeper.epochsSaved;
+      printer.restart();
+      process.stderr.write(`${e.message}\n`);
+      printer.note(
+        `Restarting ${cli.node ? 'Dawn' : 'Chromium'} and resuming from ${n > 0 ? `epoch ${n} (the last checkpoint)` : 'the start (no epoch had finished)'}.`,
+      );
+    } finally {
+      if (!stopper.signal) await runCleanup(cleanup);
     }
   }
-
-  private beginEpoch(epoch: number): void {
-    if (this.epochStart !== 0) return;
-    this.epochStart = performance.now();
-    this.lastPlain = performance.now();
-    out.write(`Epoch ${epoch}/${this.epochsTotal}\n`);
-  }
-
-  /** Ends a `\r` progress line before other output. */
-  interrupt(): void {
-    if (this.progressShown) out.write('\n');
-    this.progressShown = false;
-  }
-}
-
-async function launchBrowser(gpu: boolean): Promise<Browser> {
-  let executablePath: string | undefined;
-  try {
-    executablePath = findChromium();
-  } catch (e) {
-    throw new CliError(`${e instanceof Error ? e.message : String(e)}\n${INSTALL_HINT}`);
-  }
-  try {
-    // Playwright (and Vite, below) are loaded only for the browser back ends: the portable Node
-    // build (bench/gpu-kit) carries neither.
-    const { chromium } = await import('playwright');
-    return await chromium.launch({ executablePath, headless: true, args: gpu ? WEBGPU_FLAGS_HARDWARE : WEBGPU_FLAGS });
-  } catch (e) {
-    const first = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-    throw new CliError(`Could not start Chromium${executablePath ? ` (${executablePath})` : ''}: ${first}\n${INSTALL_HINT}`);
-  }
-}
-
-function forwardBrowserErrors(page: Page, printer: EventPrinter): void {
-  page.on('console', (msg) => {
-    const type = msg.type();
-    if (type !== 'error' && type !== 'warning') return;
-    printer.interrupt();
-    process.stderr.write(`[browser ${type}] ${msg.text()}\n`);
-  });
-  page.on('pageerror', (err) => {
-    printer.interrupt();
-    process.stderr.write(`[page error] ${err.stack ?? err.message}\n`);
-  });
-  page.on('crash', () => {
-    printer.interrupt();
-    process.stderr.write('[page crashed]\n');
-  });
-}
-
-async function runInBrowser(config: HeadlessConfig, gpu: boolean, printer: EventPrinter, cleanup: (() => Promise<void>)[]): Promise<HeadlessResult & { ok: true }> {
-  // The browser first: a missing browser is the likeliest failure, and vite.config.ts itself
-  // looks for it.
-  const browser = await launchBrowser(gpu);
-  cleanup.push(() => browser.close());
-  const { startDevServer } = await import('./server.ts');
-  const server: DevServer = await startDevServer(undefined, config.trainerModule ? [config.trainerModule.replace(/^\//, '')] : []);
-  cleanup.push(() => server.close());
-  const page = await browser.newPage();
-  forwardBrowserErrors(page, printer);
-  await page.exposeFunction(EVENT_BINDING, (e: TrainEvent) => printer.handle(e));
-
-  const url = `${server.url}${HEADLESS_PAGE}`;
-  const response = await page.goto(url);
-  if (!response?.ok()) throw new CliError(`Could not open the headless page ${url}: HTTP ${response?.status()}`);
-  try {
-    await page.waitForFunction((api) => api in globalThis, PAGE_API, { timeout: 120_000 });
-  } catch {
-    throw new CliError(`The headless page ${url} did not start (see the page errors above).`);
-  }
-  const result = await page.evaluate(
-    ([api, cfg]) =>
-      (globalThis as unknown as Record<string, { run(c: HeadlessConfig): Promise<HeadlessResult> }>)[api].run(cfg),
-    [PAGE_API, config] as const,
-  );
-  printer.interrupt();
-  if (!result.ok) {
-    const { name, message, stack } = result.error;
-    let text = `Failed while ${result.stage}: ${name}: ${message}`;
-    if (name === 'WebGpuUnavailableError') {
-      text += gpu
-        ? '\nChromium found no usable GPU adapter with --gpu; without --gpu it uses SwiftShader (software WebGPU).'
-        : '\nChromium was started with SwiftShader (software WebGPU) and still has no adapter: is this a Chromium build with WebGPU?';
-      text += `\n${INSTALL_HINT}`;
-    }
-    else if (stack && process.env.DEBUG) text += `\n${stack}`;
-    throw new CliError(text);
-  }
-  return result;
-}
-
-/** Runs the same headless run in Node with the `webgpu` package (Dawn on Vulkan). */
-async function runInNode(config: HeadlessConfig, printer: EventPrinter, cleanup: (() => Promise<void>)[]): Promise<HeadlessResult & { ok: true }> {
-  const { entry, close } = await loadTrainEntry();
-  cleanup.push(close);
-  const result = await entry.run(config, (e) => printer.handle(e));
-  printer.interrupt();
-  if (!result.ok) {
-    const { name, message, stack } = result.error;
-    let text = `Failed while ${result.stage}: ${name}: ${message}`;
-    if (name === 'WebGpuUnavailableError') {
-      text += '\nDawn found no Vulkan adapter: install the GPU\'s Vulkan driver, or Debian\'s chromium package (its SwiftShader Vulkan driver is used when no GPU driver is present).';
-    } else if (stack && process.env.DEBUG) text += `\n${stack}`;
-    throw new CliError(text);
-  }
-  return result;
 }
 
 async function train(cli: CliOptions): Promise<void> {
   const started = performance.now();
-  const outDir = resolve(cli.out);
-  let initialWeights: string | null = null;
-  if (cli.init) {
-    let loaded;
-    try {
-      loaded = await loadModelFiles(cli.init);
-    } catch (e) {
-      throw new CliError(`--init ${cli.init}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    out.write(`Starting from ${loaded.path}\n`);
-    for (const r of loaded.renamed) out.write(`  weight ${r.from} used as ${r.to}\n`);
-    if (loaded.ignored.length) out.write(`  ignored weights: ${loaded.ignored.join(', ')}\n`);
-    initialWeights = floatsToBase64(loaded.params);
-  }
-  // Fail before training, not after it, when the output directory cannot be created.
+  // --out first: a folder that cannot be written fails now, not after the training.
+  let outDir: string;
   try {
-    await mkdir(outDir, { recursive: true });
+    outDir = await prepareOutDir(cli.out);
   } catch (e) {
-    throw new CliError(`--out ${cli.out}: cannot create the directory: ${e instanceof Error ? e.message : String(e)}`);
+    throw e instanceof OutDirError ? new CliError(e.message, 2) : e;
   }
-
+  const printer = new EventPrinter();
+  const resumed = cli.resume ? await loadResume(outDir, cli) : null;
+  const initialWeights = cli.init ? await loadInitialWeights(cli.init, printer) : null;
+  if (resumed) printer.note(`Resuming from epoch ${resumed.state.epoch} of ${join(outDir, CHECKPOINT_FILE)}`);
+  else await removeCheckpoint(outDir);
   out.write(`${summary()}\n\n`);
 
-  const printer = new EventPrinter();
-  const cleanup: (() => Promise<void>)[] = [];
-  const onSignal = () => {
-    printer.interrupt();
-    process.stderr.write('Interrupted.\n');
-    void Promise.allSettled([...cleanup].reverse().map((f) => f())).then(() => process.exit(130));
+  const keeper = new CheckpointKeeper(outDir, cli.train, resumed);
+  const cleanup: Cleanup = [];
+  const stopRun = async (signal: StopSignal) => {
+    printer.mute();
+    await keeper.settle();
+    await runCleanup(cleanup, 3000);
+    const n = keeper.epochsSaved;
+    process.stderr.write(
+      n > 0 ? `Stopped after epoch ${n}; resume with --resume\n` : 'Stopped before epoch 1 finished; nothing was saved\n',
+    );
+    process.exit(exitCodeFor(signal));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stopper = new RunStopper((signal) => void stopRun(signal)).install();
 
-  let result: HeadlessResult & { ok: true };
+  let trained: Trained;
   try {
-    const config: HeadlessConfig = {
-        options: cli.train,
-        initialWeights,
-        samples: SAMPLE_COUNT,
-        testLimit: cli.testLimit,
-        trainerModule: process.env[TRAINER_MODULE_ENV] ? '/' + process.env[TRAINER_MODULE_ENV].replace(/^\/+/, '') : null,
-    };
-    result = cli.node ? await runInNode(config, printer, cleanup) : await runInBrowser(config, cli.gpu, printer, cleanup);
-  } finally {
-    for (const f of [...cleanup].reverse()) await f().catch(() => {});
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    trained = await trainWithRestart(cli, initialWeights, keeper, printer, stopper, cleanup);
+  } catch (e) {
+    if (stopper.signal) await new Promise(() => {}); // stopRun reports and exits
+    throw e instanceof CliError ? new CliError(`${e.message}\n${keptNote(keeper)}`, e.exitCode, e.kind) : e;
   }
+  const { result, earlier } = trained;
 
   // Sample predictions.
   const images = base64ToBytes(result.samples.images);
@@ -264,13 +178,13 @@ async function train(cli: CliOptions): Promise<void> {
   out.write(`\nFirst ${samples.length} test images (true label, prediction; ${right}/${samples.length} right):\n\n`);
   out.write(`${renderSamples(images, samples)}\n\n`);
 
-  // Outputs.
+  // Outputs (the last checkpoint's files, now with the test result).
   const weights = base64ToFloats(result.weights);
   const files = await saveModelFiles(outDir, weights, { dropout: cli.train.dropout });
-  const history: History = { epochs: result.epochs, test: { loss: result.test.loss, accuracy: result.test.accuracy } };
-  const historyPath = join(outDir, 'history.json');
-  // NaN (no validation split) is written as null.
-  await writeFile(historyPath, JSON.stringify(history, null, 2) + '\n');
+  const historyPath = join(outDir, HISTORY_FILE);
+  const test = { loss: result.test.loss, accuracy: result.test.accuracy };
+  await writeFileAtomic(historyPath, historyJson({ epochs: [...earlier, ...result.epochs], test }));
+  stopper.dispose();
   out.write(`Saved ${files.modelJson}\n      ${files.weightsBin}\n      ${historyPath}\n`);
   out.write(`Done in ${((performance.now() - started) / 1000).toFixed(1)}s.\n`);
 }

@@ -3,6 +3,7 @@
 // ICD and a Vulkan loader in its library folder: point Dawn at those.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { relaySignalsTo } from './signals.ts';
 
 const CHROMIUM_LIB_DIRS = ['/usr/lib/chromium', '/usr/lib64/chromium', '/usr/lib/chromium-browser'];
 const LOADER_PATHS = [
@@ -39,5 +40,5 @@ export function rerunWithVulkanEnv(forceSwiftShader: boolean): Promise<number> |
     stdio: 'inherit',
     env: { ...process.env, ...extra, MNIST_VULKAN_ENV_SET: '1' },
   });
-  return new Promise((done) => child.on('exit', (code) => done(code ?? 1)));
+  return relaySignalsTo(child);
 }

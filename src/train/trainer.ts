@@ -21,6 +21,9 @@ import { uploadSplit, type GpuImages } from './dataset-gpu.ts';
 import { Pass, identityOrder } from './pass.ts';
 import { validateOptions } from './options.ts';
 import type { EpochRecord, Evaluation, History, TrainEvent, TrainOptions } from './types.ts';
+import type { TrainerState } from './trainer-state.ts';
+
+export { firstNonFiniteValue, type TrainerState } from './trainer-state.ts';
 
 /** Batch size of evaluation and prediction passes. */
 export const EVAL_BATCH = 500;
@@ -54,34 +57,6 @@ export class NonFiniteError extends Error {
     super(`Non-finite ${what} at epoch ${epoch}${step === null ? '' : `, step ${step}`}: training stopped (try a smaller learning rate)`);
     this.name = 'NonFiniteError';
   }
-}
-
-/**
- * Everything a run needs to continue exactly where it stopped (after `epoch` epochs): the
- * parameters, the optimizer moments (Adam m and v; SGD velocity in moment1), the optimizer
- * step (Adam's t and the dropout RNG's step) and the shuffle RNG state.
- */
-export interface TrainerState {
-  /** Finished epochs. */
-  epoch: number;
-  /** Training steps done so far (StepState.step). */
-  step: number;
-  /** The epoch-shuffle RNG's state (Rng.getState). */
-  shuffleRng: number;
-  params: Float32Array; // (PARAM_BUFFER_LENGTH)
-  moment1: Float32Array; // (PARAM_BUFFER_LENGTH) Adam m / SGD velocity
-  /** Adam v; null for SGD (which has no second moment). */
-  moment2: Float32Array | null; // (PARAM_BUFFER_LENGTH)
-}
-
-/** The first NaN or infinite value of a state, described ("parameter 12 is NaN"), or null. */
-export function firstNonFiniteValue(s: TrainerState): string | null {
-  for (const [name, a] of [['parameter', s.params], ['moment1', s.moment1], ['moment2', s.moment2]] as const) {
-    if (!a) continue;
-    const i = a.findIndex((v) => !Number.isFinite(v));
-    if (i >= 0) return `${name} ${i} is ${a[i]}`;
-  }
-  return null;
 }
 
 export interface FitControl {
