@@ -52,7 +52,8 @@ export class NonFiniteError extends Error {
     readonly epoch: number,
     /** 1-based training step within the epoch, or null when found after the epoch's steps. */
     readonly step: number | null,
-    what: string,
+    /** What was non-finite: 'loss', 'validation loss', ... */
+    readonly what: string,
   ) {
     super(`Non-finite ${what} at epoch ${epoch}${step === null ? '' : `, step ${step}`}: training stopped (try a smaller learning rate)`);
     this.name = 'NonFiniteError';
