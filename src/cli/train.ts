@@ -167,7 +167,8 @@ async function train(cli: CliOptions): Promise<void> {
     trained = await trainWithRestart(cli, initialWeights, keeper, printer, stopper, cleanup);
   } catch (e) {
     if (stopper.signal) await new Promise(() => {}); // stopRun reports and exits
-    throw e instanceof CliError ? new CliError(`${e.message}\n${keptNote(keeper)}`, e.exitCode, e.kind) : e;
+    // A failure of the run itself (not of starting it) says what it left in --out.
+    throw e instanceof CliError && e.kind ? new CliError(`${e.message}\n${keptNote(keeper)}`, e.exitCode, e.kind) : e;
   }
   const { result, earlier } = trained;
 
