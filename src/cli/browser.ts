@@ -155,6 +155,12 @@ export async function probeAdapter(browser: Browser): Promise<ProbedAdapter | nu
 }
 
 /**
+ * Every launch is headless and leaves SIGINT, SIGTERM and SIGHUP to the program: the CLI stops
+ * its run itself (src/cli/signals.ts) and closes the browser, with no Playwright log.
+ */
+const LAUNCH_COMMON = { headless: true, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false } as const;
+
+/**
  * Finds and launches the browser with WebGPU for `adapter`. `gpu` throws when the browser has
  * only a software adapter; `auto` then returns a notice. `extraArgs` are added to the flags.
  */
@@ -163,7 +169,7 @@ export async function launchWebGpuBrowser(adapter: AdapterChoice, extraArgs: str
   const { chromium } = await import('playwright');
   let browser: Browser;
   try {
-    browser = await chromium.launch({ executablePath: found.executablePath, headless: true, args: [...webgpuFlags(adapter), ...extraArgs], env: found.env });
+    browser = await chromium.launch({ ...LAUNCH_COMMON, executablePath: found.executablePath, args: [...webgpuFlags(adapter), ...extraArgs], env: found.env });
   } catch (e) {
     const first = (e instanceof Error ? e.message : String(e)).split('\n')[0];
     throw new BrowserNotFoundError(`Could not start the ${found.description}: ${first}`);
@@ -182,6 +188,6 @@ export async function launchWebGpuBrowser(adapter: AdapterChoice, extraArgs: str
   if (probed) return { browser, found, adapter: probed, notice: softwareNotice('Chromium found no GPU adapter') };
   // No adapter at all without the flag: ask for SwiftShader explicitly.
   await browser.close();
-  const relaunched = await chromium.launch({ executablePath: found.executablePath, headless: true, args: [...webgpuFlags('swiftshader'), ...extraArgs], env: found.env });
+  const relaunched = await chromium.launch({ ...LAUNCH_COMMON, executablePath: found.executablePath, args: [...webgpuFlags('swiftshader'), ...extraArgs], env: found.env });
   return { browser: relaunched, found, adapter: null, notice: softwareNotice('Chromium found no GPU adapter') };
 }

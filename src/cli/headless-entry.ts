@@ -4,7 +4,7 @@
 import { fetchMnist, MNIST_URL_PATH } from '../data/mnist.ts';
 import type { TrainEvent } from '../train/types.ts';
 import { runHeadless } from './headless-run.ts';
-import { EVENT_BINDING, PAGE_API, type HeadlessConfig, type HeadlessResult } from './protocol.ts';
+import { CHECKPOINT_BINDING, EVENT_BINDING, PAGE_API, type CheckpointSink, type HeadlessConfig, type HeadlessResult } from './protocol.ts';
 
 function send(event: TrainEvent): void {
   const sink = (globalThis as Record<string, unknown>)[EVENT_BINDING] as ((e: TrainEvent) => Promise<void>) | undefined;
@@ -12,11 +12,19 @@ function send(event: TrainEvent): void {
   void sink?.(event);
 }
 
+/** Awaits the driver's write of the epoch's checkpoint. */
+const checkpoint: CheckpointSink = async (state, record) => {
+  const sink = (globalThis as Record<string, unknown>)[CHECKPOINT_BINDING] as CheckpointSink | undefined;
+  if (!sink) throw new Error('the driver exposed no checkpoint binding');
+  await sink(state, record);
+};
+
 function run(config: HeadlessConfig): Promise<HeadlessResult> {
   return runHeadless(config, {
     gpu: navigator.gpu,
     loadData: () => fetchMnist(import.meta.env.BASE_URL + MNIST_URL_PATH),
     send,
+    checkpoint,
     // Tests only: a stand-in Trainer (the driver adds it to Vite's dependency scan).
     loadTrainer: async (path) => ((await import(/* @vite-ignore */ path)) as { Trainer: never }).Trainer,
   });

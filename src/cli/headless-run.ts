@@ -2,11 +2,23 @@
 // (headless-entry.ts, navigator.gpu) and Node (node-entry.ts, the `webgpu` package) both call
 // it. Acquires the device, loads MNIST, trains, evaluates, predicts samples and returns the
 // weights; never rejects (errors come back with the stage that failed).
-import { acquireGpu, describeAdapter } from '../gpu/device.ts';
+import { acquireGpu, describeAdapter, type Gpu } from '../gpu/device.ts';
 import type { Mnist } from '../data/mnist.ts';
-import { Trainer } from '../train/trainer.ts';
+import { DeviceLostError, firstNonFiniteValue, NonFiniteError, Trainer } from '../train/trainer.ts';
 import type { TrainEvent } from '../train/types.ts';
-import { base64ToFloats, bytesToBase64, floatsToBase64, type HeadlessConfig, type HeadlessResult } from './protocol.ts';
+import {
+  base64ToFloats,
+  bytesToBase64,
+  decodeTrainerState,
+  encodeTrainerState,
+  floatsToBase64,
+  type CheckpointSink,
+  type HeadlessConfig,
+  type HeadlessResult,
+} from './protocol.ts';
+
+/** How long a failed run waits for the device's lost promise before naming the error as is. */
+const LOST_GRACE_MS = 1000;
 
 type TrainerClass = Pick<typeof Trainer, 'create'>;
 
@@ -14,6 +26,8 @@ export interface HeadlessDeps {
   gpu: GPU | undefined;
   loadData(): Promise<Mnist>;
   send(event: TrainEvent): void;
+  /** Keeps each finished epoch's state (the driver writes the checkpoint); awaited. */
+  checkpoint: CheckpointSink;
   /** Tests only: loads a stand-in Trainer module. */
   loadTrainer?(path: string): Promise<TrainerClass>;
 }
@@ -21,8 +35,9 @@ export interface HeadlessDeps {
 export async function runHeadless(config: HeadlessConfig, deps: HeadlessDeps): Promise<HeadlessResult> {
   let stage = 'acquiring a WebGPU device';
   let trainer: Trainer | undefined;
+  let gpu: Gpu | undefined;
   try {
-    const gpu = await acquireGpu(deps.gpu);
+    gpu = await acquireGpu(deps.gpu);
     stage = 'loading MNIST';
     const data = await deps.loadData();
     let TrainerImpl: TrainerClass = Trainer;
@@ -32,9 +47,18 @@ export async function runHeadless(config: HeadlessConfig, deps: HeadlessDeps): P
     }
     stage = 'building the trainer';
     const initial = config.initialWeights ? base64ToFloats(config.initialWeights) : undefined;
-    trainer = (await TrainerImpl.create(gpu, data, config.options, initial)) as Trainer;
+    const built = (await TrainerImpl.create(gpu, data, config.options, initial)) as Trainer;
+    trainer = built;
+    if (config.resume) built.importState(decodeTrainerState(config.resume));
     stage = 'training';
-    const history = await trainer.fit(deps.send);
+    const history = await built.fit(deps.send, {
+      afterEpoch: async (epoch, record) => {
+        const state = await built.exportState();
+        const bad = firstNonFiniteValue(state);
+        if (bad) throw new NonFiniteError(epoch, null, `value after the epoch (${bad})`);
+        await deps.checkpoint(encodeTrainerState(state), record);
+      },
+    });
     stage = 'evaluating';
     const test = await trainer.evaluate(config.testLimit ?? undefined);
     deps.send({ type: 'test', loss: test.loss, accuracy: test.accuracy });
@@ -55,9 +79,25 @@ export async function runHeadless(config: HeadlessConfig, deps: HeadlessDeps): P
       samples: { images: bytesToBase64(images), labels: Array.from(data.test.labels.subarray(0, n)), probabilities },
     };
   } catch (e) {
-    const err = e instanceof Error ? e : new Error(String(e));
+    const err = gpu ? await asDeviceLoss(gpu, e) : e instanceof Error ? e : new Error(String(e));
     return { ok: false, stage, error: { name: err.name, message: err.message, stack: err.stack } };
   } finally {
     trainer?.destroy();
   }
+}
+
+/**
+ * A lost device makes pending GPU calls reject with unrelated errors (an OperationError from
+ * mapAsync, ...): when the device turns out to be lost, the error is named as such.
+ */
+async function asDeviceLoss(gpu: Gpu, e: unknown): Promise<Error> {
+  const err = e instanceof Error ? e : new Error(String(e));
+  if (err instanceof DeviceLostError) return err;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const lost = await Promise.race([
+    gpu.lost,
+    new Promise<null>((done) => (timer = setTimeout(() => done(null), LOST_GRACE_MS))),
+  ]);
+  clearTimeout(timer);
+  return lost ? new DeviceLostError(lost.message || lost.reason || err.message) : err;
 }

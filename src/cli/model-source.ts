@@ -1,11 +1,14 @@
 // The model a run trains (--model): a preset by name, a Keras Sequential config from a file
-// (a .keras file's config.json or a TF.js model.json), or, with --init alone, the topology of
-// the model.json it starts from. Every problem is a UsageError (exit 2) naming the file and,
+// (a .keras file's config.json, a .keras file itself, or a TF.js model.json), or, with --init
+// alone, the model of the file it starts from (--init: a .keras file or a TF.js model.json). Every problem is a UsageError (exit 2) naming the file and,
 // for a bad config, the layer and option.
 import { readFile } from 'node:fs/promises';
 import { isPresetName, presetSpec, DEFAULT_SPEC, PRESET_NAMES } from '../model/presets.ts';
 import { parseModelConfig, type ModelSpec } from '../model/model-spec.ts';
 import { UsageError } from './options.ts';
+import type { ModelInfo } from '../model/model-info.ts';
+import { loadModelFiles } from '../io/files.ts';
+import { loadKerasModelFile } from '../io/keras-disk.ts';
 
 /** Largest model config file read (a config is a few kilobytes; this refuses /dev/zero and the like). */
 const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
@@ -38,10 +41,42 @@ async function readConfigFile(path: string): Promise<unknown> {
 export async function resolveModelSpec(model: string | null, fromInit?: ModelSpec): Promise<ModelSpec> {
   if (model === null) return fromInit ?? DEFAULT_SPEC;
   if (isPresetName(model)) return presetSpec(model);
+  if (model.toLowerCase().endsWith('.keras')) {
+    try {
+      return (await loadKerasModelFile(model)).model.spec;
+    } catch (e) {
+      throw new UsageError(`--model ${model}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
   const json = await readConfigFile(model);
   try {
     return parseModelConfig(json);
   } catch (e) {
     throw new UsageError(`--model ${model}: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+/** The model and weights --init starts from. */
+export interface InitialModel {
+  /** The file read. */
+  path: string;
+  model: ModelInfo;
+  params: Float32Array;
+  /** Lines worth telling the user (weights matched by layer order, weights ignored, an optimizer state). */
+  notes: string[];
+}
+
+/** --init: a .keras file (Keras 3) or a TF.js model.json (or a folder holding one). */
+export async function loadInitialModel(path: string): Promise<InitialModel> {
+  if (path.toLowerCase().endsWith('.keras')) {
+    const k = await loadKerasModelFile(path);
+    const notes = k.adam ? [`the file's Adam state (step ${k.adam.step}) is not carried over: training starts a fresh optimizer`] : [];
+    return { path: k.path, model: k.model, params: k.params, notes };
+  }
+  const loaded = await loadModelFiles(path);
+  const notes = [
+    ...loaded.renamed.map((r) => `weight ${r.from} used as ${r.to}`),
+    ...(loaded.ignored.length ? [`ignored weights: ${loaded.ignored.join(', ')}`] : []),
+  ];
+  return { path: loaded.path, model: loaded.model, params: loaded.params, notes };
 }

@@ -5,7 +5,7 @@
 // its build defines __PORTABLE_NODE__.
 import type { BenchRequest, BenchResult } from '../../bench/bench-protocol.ts';
 import type { TrainEvent } from '../train/types.ts';
-import type { HeadlessConfig, HeadlessResult } from './protocol.ts';
+import type { CheckpointSink, HeadlessConfig, HeadlessResult } from './protocol.ts';
 
 declare const __PORTABLE_NODE__: boolean | undefined;
 
@@ -13,7 +13,7 @@ declare const __PORTABLE_NODE__: boolean | undefined;
 export const PORTABLE_NODE = typeof __PORTABLE_NODE__ !== 'undefined' && __PORTABLE_NODE__;
 
 export interface TrainEntry {
-  run(c: HeadlessConfig, send: (e: TrainEvent) => void): Promise<HeadlessResult>;
+  run(c: HeadlessConfig, send: (e: TrainEvent) => void, checkpoint: CheckpointSink): Promise<HeadlessResult>;
 }
 
 export interface BenchEntry {

@@ -5,8 +5,8 @@ import { loadMnistFromDisk } from '../data/mnist-node.ts';
 import { createNodeGpu } from '../gpu/node-gpu.ts';
 import type { TrainEvent } from '../train/types.ts';
 import { runHeadless } from './headless-run.ts';
-import type { HeadlessConfig, HeadlessResult } from './protocol.ts';
+import type { CheckpointSink, HeadlessConfig, HeadlessResult } from './protocol.ts';
 
-export async function run(config: HeadlessConfig, send: (e: TrainEvent) => void): Promise<HeadlessResult> {
-  return runHeadless(config, { gpu: await createNodeGpu(), loadData: () => loadMnistFromDisk(), send });
+export async function run(config: HeadlessConfig, send: (e: TrainEvent) => void, checkpoint: CheckpointSink): Promise<HeadlessResult> {
+  return runHeadless(config, { gpu: await createNodeGpu(), loadData: () => loadMnistFromDisk(), send, checkpoint });
 }

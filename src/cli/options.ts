@@ -37,6 +37,8 @@ export interface CliOptions {
   adapter: AdapterChoice;
   /** Run in Node with the `webgpu` package (Dawn on Vulkan) instead of headless Chromium. */
   node: boolean;
+  /** Continue the stopped run whose checkpoint is in `out` (same options). */
+  resume: boolean;
 }
 
 export type ParsedCommand = { kind: 'help' } | { kind: 'train'; options: CliOptions };
@@ -65,7 +67,10 @@ Options:
   --no-shuffle            keep the training order (default: reshuffle every epoch)
   --init PATH             start from a TensorFlow.js model.json (or a directory holding one);
                           without --model, its topology is the model
-  --out DIR               output directory (default out/)
+  --out DIR               output directory (default out/); every finished epoch is kept
+                          there (model.json, weights.bin, history.json, checkpoint.bin)
+  --resume                continue the stopped run checkpointed in --out (give the same
+                          options; --epochs may be raised)
   --test-limit N          evaluate only the first N test images, rounded up to a batch of 500
                           (default: all 10,000)
   --adapter auto|gpu|swiftshader
@@ -136,6 +141,7 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
         out: { type: 'string' },
         adapter: { type: 'string' },
         node: { type: 'boolean' },
+        resume: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -192,6 +198,7 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
   if (v.model !== undefined && v.model.trim() === '') fail('--model: expected a preset name or a path to a model config');
   const adapter = v.adapter === undefined ? 'auto' : parseAdapterChoice(v.adapter);
   if (adapter === null) fail(`--adapter: expected auto, gpu or swiftshader, got "${v.adapter}"`);
+  if (v.resume && v.init !== undefined) fail('--resume continues from the checkpoint in --out: --init cannot be given with it');
 
   // The trainer's own checks, as a last gate (its messages use the TrainOptions names).
   try {
@@ -203,7 +210,7 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
 
   return {
     kind: 'train',
-    options: { train, model: v.model ?? null, init: v.init ?? null, out: v.out ?? 'out', adapter, node: v.node ?? false,
+    options: { train, model: v.model ?? null, init: v.init ?? null, out: v.out ?? 'out', adapter, node: v.node ?? false, resume: v.resume ?? false,
       testLimit: v['test-limit'] === undefined ? null : positiveInt('test-limit', v['test-limit'], 10_000) },
   };
 }

@@ -1,9 +1,15 @@
 // What the Node driver (train.ts) and the headless page (headless-entry.ts) exchange.
 // Browser-safe: no node imports.
+import type { TrainerState } from '../train/trainer-state.ts';
 import type { EpochRecord, Evaluation, TrainEvent, TrainOptions } from '../train/types.ts';
 
 /** Name of the function the driver exposes on the page (page.exposeFunction) for TrainEvents. */
 export const EVENT_BINDING = '__mnistTrainEvent';
+/**
+ * Name of the function the driver exposes for checkpoints: the page awaits
+ * `(state: EncodedTrainerState, record: EpochRecord) => Promise<void>` after every epoch.
+ */
+export const CHECKPOINT_BINDING = '__mnistCheckpoint';
 /** Global the page sets once it is ready to run. */
 export const PAGE_API = 'mnistHeadless';
 /** Page path of the headless entry, under the Vite server's root. */
@@ -24,7 +30,43 @@ export interface HeadlessConfig {
   testLimit: number | null;
   /** URL path of a stand-in Trainer module (tests), or null for src/train/trainer.ts. */
   trainerModule: string | null;
+  /** The state to continue from (--resume, or after a lost device), or null for a fresh run. */
+  resume: EncodedTrainerState | null;
 }
+
+/** TrainerState with its arrays as base64 of little-endian float32 (for page.evaluate). */
+export interface EncodedTrainerState {
+  epoch: number;
+  step: number;
+  shuffleRng: number;
+  params: string;
+  moment1: string;
+  moment2: string | null;
+}
+
+export function encodeTrainerState(s: TrainerState): EncodedTrainerState {
+  return {
+    epoch: s.epoch,
+    step: s.step,
+    shuffleRng: s.shuffleRng,
+    params: floatsToBase64(s.params),
+    moment1: floatsToBase64(s.moment1),
+    moment2: s.moment2 ? floatsToBase64(s.moment2) : null,
+  };
+}
+
+export function decodeTrainerState(e: EncodedTrainerState): TrainerState {
+  return {
+    epoch: e.epoch,
+    step: e.step,
+    shuffleRng: e.shuffleRng,
+    params: base64ToFloats(e.params),
+    moment1: base64ToFloats(e.moment1),
+    moment2: e.moment2 === null ? null : base64ToFloats(e.moment2),
+  };
+}
+
+export type CheckpointSink = (state: EncodedTrainerState, record: EpochRecord) => Promise<void>;
 
 export interface HeadlessSamples {
   /** (count, 28, 28) bytes, base64. */

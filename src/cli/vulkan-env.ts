@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { softwareNotice, type AdapterChoice } from './adapter-choice.ts';
+import { relaySignalsTo } from './signals.ts';
 
 export const VULKAN_ENV = 'WEBGPU_VULKAN';
 export type VulkanPreference = 'auto' | 'system' | 'bundled';
@@ -187,5 +188,5 @@ export async function rerunWithVulkanEnv(adapter: AdapterChoice): Promise<number
     stdio: 'inherit',
     env: { ...process.env, ...plan.set, [RERUN_MARK]: plan.driver },
   });
-  return new Promise((done) => child.on('exit', (code) => done(code ?? 1)));
+  return relaySignalsTo(child);
 }

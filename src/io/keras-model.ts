@@ -4,7 +4,7 @@ import { modelInfo, type ModelInfo } from '../model/model-info.ts';
 import { parseModelConfig } from '../model/model-spec.ts';
 import { KerasFileError, type KerasFile } from './keras-file.ts';
 import { kerasConfig, kerasMetadata } from './keras-config.ts';
-import { adamFromKeras, kerasFileFrom, layoutOf, paramsFromKeras, type AdamState } from './keras-mapping.ts';
+import { adamFromKeras, kerasFileFrom, layoutOf, paramsFromKeras, type AdamState, type KerasExport } from './keras-mapping.ts';
 
 /** The model a .keras file's config.json describes (an unsupported layer or option names the file, layer and option). */
 export function modelOfKerasConfig(config: unknown, fileName: string): ModelInfo {
@@ -24,13 +24,25 @@ export function modelFromKerasFile(file: KerasFile, fileName: string): { model: 
   return adam ? { model, params, adam } : { model, params };
 }
 
-/** A .keras file of a model: its Keras 3 config (compiled with Adam at `learningRate`), weights and Adam's state. */
-export function kerasFileOfModel(model: ModelInfo, params: Float32Array, options: { adam?: AdamState; learningRate?: number; date?: Date } = {}): KerasFile {
-  return kerasFileFrom({
+export interface KerasModelOptions {
+  /** Adam's state to write (else a fresh one: step 0, zero moments). */
+  adam?: AdamState;
+  /** Adam's learning rate in compile_config (default: the state's, else 0.001). */
+  learningRate?: number;
+  date?: Date;
+}
+
+/** What a .keras file of a model holds: its Keras 3 config (compiled with Adam), weights and Adam's state. */
+export function kerasExportOfModel(model: ModelInfo, params: Float32Array, options: KerasModelOptions = {}): KerasExport {
+  return {
     params,
     config: kerasConfig(model, { learningRate: options.adam?.learningRate ?? options.learningRate }),
     metadata: kerasMetadata(options.date),
     layout: layoutOf(model),
     ...(options.adam ? { adam: options.adam } : {}),
-  });
+  };
+}
+
+export function kerasFileOfModel(model: ModelInfo, params: Float32Array, options: KerasModelOptions = {}): KerasFile {
+  return kerasFileFrom(kerasExportOfModel(model, params, options));
 }

@@ -262,6 +262,22 @@ function parseManifest(json: Record<string, unknown>, source: string): WeightsMa
   return manifest as WeightsManifestGroup[];
 }
 
+/**
+ * The weights manifest of a model.json: each group's paths and the byte size its data must
+ * have (undefined where a dtype's size is unknown). Throws WeightsFormatError for a bad manifest.
+ */
+export function manifestGroups(modelJson: unknown, source = 'model.json'): { paths: string[]; bytes: number | undefined }[] {
+  const groups = parseManifest(parseJson(modelJson, source), source);
+  return groups.map((g) => {
+    let bytes: number | undefined = 0;
+    for (const entry of g.weights) {
+      const per = storedBytesPerElement(entry);
+      bytes = per === undefined || bytes === undefined ? undefined : bytes + entry.shape.reduce((a, b) => a * b, 1) * per;
+    }
+    return { paths: g.paths, bytes };
+  });
+}
+
 function storedBytesPerElement(e: WeightsManifestEntry): number | undefined {
   return BYTES[e.quantization ? e.quantization.dtype : e.dtype];
 }

@@ -13,6 +13,19 @@ export class Rng {
     this.state = seed >>> 0;
   }
 
+  /** The whole generator state (a u32): `setState(getState())` continues the same sequence. */
+  getState(): number {
+    return this.state;
+  }
+
+  /** Restores a state returned by getState (checkpoints). */
+  setState(state: number): void {
+    if (!Number.isInteger(state) || state < 0 || state > 0xffffffff) {
+      throw new RangeError(`Rng state must be an integer in [0, 2^32), got ${state}`);
+    }
+    this.state = state;
+  }
+
   /** Next uniformly distributed unsigned 32-bit integer in [0, 2^32). */
   nextU32(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;

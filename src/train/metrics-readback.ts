@@ -9,6 +9,16 @@ export interface BatchMetrics {
   correct: Uint32Array;
 }
 
+/**
+ * The non-finite flag of metrics read back: the 0-based index of the first batch in
+ * [from, to) whose loss sum is NaN or infinite, or -1 when all are finite. A non-finite
+ * parameter makes the next batch's loss non-finite, so this also catches diverged weights.
+ */
+export function firstNonFiniteBatch(m: BatchMetrics, from: number, to: number): number {
+  for (let k = from; k < to; k++) if (!Number.isFinite(m.lossSums[k])) return k;
+  return -1;
+}
+
 export class MetricsReadback {
   private readonly free: GPUBuffer[] = [];
   private readonly all: GPUBuffer[] = [];

@@ -3,6 +3,11 @@ import type { TrainOptions } from './types.ts';
 import { withDropout, type ModelSpec } from '../model/model-spec.ts';
 import { modelInfo, type ModelInfo } from '../model/model-info.ts';
 
+/** Largest finite float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+/** Smallest normal float32 (smaller learning rates lose precision, below ~1.4e-45 they are 0). */
+const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
+
 export class OptionsError extends Error {
   constructor(message: string) {
     super(message);
@@ -20,11 +25,18 @@ export function validateOptions(o: TrainOptions): void {
   if (o.optimizer !== 'adam' && o.optimizer !== 'sgd') {
     throw new OptionsError(`optimizer: expected adam or sgd, got ${String(o.optimizer)}`);
   }
-  if (!(o.learningRate > 0) || !Number.isFinite(o.learningRate)) {
-    throw new OptionsError(`learningRate: expected a positive number, got ${o.learningRate}`);
+  // The GPU computes in float32: the values must hold there (1e39 is infinite, 1e-50 is 0,
+  // 0.999999999 is 1).
+  const lr32 = Math.fround(o.learningRate);
+  if (!(lr32 >= FLOAT32_MIN_NORMAL) || !Number.isFinite(lr32)) {
+    throw new OptionsError(
+      `learningRate: expected a positive number that is finite and non-zero in float32 (${FLOAT32_MIN_NORMAL} to ${FLOAT32_MAX}), got ${o.learningRate}`,
+    );
   }
-  if (!(o.momentum >= 0 && o.momentum < 1)) throw new OptionsError(`momentum: expected 0 <= m < 1, got ${o.momentum}`);
-  if (o.dropout !== null && o.dropout.some((r) => !(r >= 0 && r < 1))) {
+  if (!(o.momentum >= 0 && Math.fround(o.momentum) < 1)) {
+    throw new OptionsError(`momentum: expected 0 <= m < 1 (in float32), got ${o.momentum}`);
+  }
+  if (o.dropout !== null && o.dropout.some((r) => !(r >= 0 && Math.fround(r) < 1))) {
     throw new OptionsError(`dropout: expected rates in [0, 1), got ${o.dropout.join(',')}`);
   }
   if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) {

@@ -6,7 +6,7 @@
 // index buffer and the batch counter.
 import type { Gpu } from '../gpu/device.ts';
 import { describeAdapter } from '../gpu/device.ts';
-import { createBufferWith, createStorageBuffer } from '../gpu/buffers.ts';
+import { createBufferWith, createStorageBuffer, readF32, writeBuffer } from '../gpu/buffers.ts';
 import { encodeDispatches, type Dispatch } from '../gpu/kernel.ts';
 import type { Mnist } from '../data/mnist.ts';
 import type { ModelInfo } from '../model/model-info.ts';
@@ -14,12 +14,16 @@ import { initParams } from '../model/init.ts';
 import { Rng } from '../model/rng.ts';
 import type { GpuContext } from '../layers/types.ts';
 import { createOptimizer, type OptimizerPlan } from '../layers/optimizer.ts';
-import { createStepBegin, createStepEnd, createStepState, writeEpochStart } from '../layers/step-state.ts';
+import { createStepBegin, createStepEnd, createStepState, readStepState, writeEpochStart, writeStepState } from '../layers/step-state.ts';
+import { firstNonFiniteBatch } from './metrics-readback.ts';
 import { uploadSplit } from './dataset-gpu.ts';
 import { Pass, identityOrder } from './pass.ts';
 import { modelOf, validateOptions } from './options.ts';
 import { EVAL_BATCH, GpuModel } from './gpu-model.ts';
-import type { Evaluation, History, TrainEvent, TrainOptions } from './types.ts';
+import type { EpochRecord, Evaluation, History, TrainEvent, TrainOptions } from './types.ts';
+import type { TrainerState } from './trainer-state.ts';
+
+export { firstNonFiniteValue, type TrainerState } from './trainer-state.ts';
 
 export { EVAL_BATCH };
 /** Training steps recorded into one command buffer. */
@@ -41,6 +45,20 @@ export class TrainingStoppedError extends Error {
   }
 }
 
+/** A NaN or infinite loss or parameter: training stops (nothing non-finite is kept). */
+export class NonFiniteError extends Error {
+  constructor(
+    readonly epoch: number,
+    /** 1-based training step within the epoch, or null when found after the epoch's steps. */
+    readonly step: number | null,
+    /** What was non-finite: 'loss', 'validation loss', ... */
+    readonly what: string,
+  ) {
+    super(`Non-finite ${what} at epoch ${epoch}${step === null ? '' : `, step ${step}`}: training stopped (try a smaller learning rate)`);
+    this.name = 'NonFiniteError';
+  }
+}
+
 export interface FitControl {
   signal?: AbortSignal;
   /**
@@ -50,6 +68,8 @@ export interface FitControl {
   isPaused?: () => boolean;
   /** Awaited once the GPU is idle after a pause; resolves when the user resumes. */
   waitIfPaused?: () => Promise<void>;
+  /** Awaited after each finished epoch, before the next starts (checkpoints). */
+  afterEpoch?: (epoch: number, record: EpochRecord) => Promise<void>;
 }
 
 export class Trainer {
@@ -74,6 +94,7 @@ export class Trainer {
   private readonly evaluator: GpuModel;
   private readonly rng: Rng;
   private lostMessage: string | undefined;
+  private nonFinite: NonFiniteError | undefined;
   private epochsDone = 0;
   private destroyed = false;
 
@@ -187,12 +208,54 @@ export class Trainer {
       history.epochs.push(record);
       this.epochsDone = epoch;
       onEvent({ type: 'epoch', epoch, ...record });
+      await control.afterEpoch?.(epoch, record);
     }
     return history;
   }
 
+  /** Finished epochs (a fit continues after them). */
+  get epochsFinished(): number {
+    return this.epochsDone;
+  }
+
+  /** Reads back the state a later run needs to continue exactly from here (between epochs). */
+  async exportState(): Promise<TrainerState> {
+    const { device } = this.gpu;
+    const [params, moment1, moment2, stepState] = await Promise.all([
+      readF32(device, this.params, this.model.params.length),
+      readF32(device, this.moment1, this.model.params.length),
+      this.options.optimizer === 'adam' ? readF32(device, this.moment2, this.model.params.length) : Promise.resolve(null),
+      readStepState(device, this.trainState),
+    ]);
+    if (this.lostMessage !== undefined) throw new DeviceLostError(this.lostMessage);
+    return { epoch: this.epochsDone, step: stepState.step, shuffleRng: this.rng.getState(), params, moment1, moment2 };
+  }
+
+  /** Continues from an exported state (of a trainer with the same options); call before fit. */
+  importState(s: TrainerState): void {
+    const n = this.model.params.length;
+    const sized = (name: string, a: Float32Array | null) => {
+      if (a && a.length !== n) throw new Error(`trainer state: ${name} has ${a.length} floats, expected ${n}`);
+    };
+    sized('params', s.params);
+    sized('moment1', s.moment1);
+    sized('moment2', s.moment2);
+    if (this.options.optimizer === 'adam' && !s.moment2) throw new Error('trainer state: Adam needs moment2');
+    for (const [name, v] of [['epoch', s.epoch], ['step', s.step]] as const) {
+      if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new Error(`trainer state: bad ${name} ${v}`);
+    }
+    const { device } = this.gpu;
+    writeBuffer(device, this.params, s.params);
+    writeBuffer(device, this.moment1, s.moment1);
+    if (s.moment2) writeBuffer(device, this.moment2, s.moment2);
+    writeStepState(device, this.trainState, { step: s.step, batch: 0, seed: this.options.seed });
+    this.rng.setState(s.shuffleRng);
+    this.epochsDone = s.epoch;
+  }
+
   private checkAlive(control: FitControl): void {
     if (this.lostMessage !== undefined) throw new DeviceLostError(this.lostMessage);
+    if (this.nonFinite) throw this.nonFinite;
     if (this.destroyed) throw new Error('the trainer was destroyed');
     if (control.signal?.aborted) throw new TrainingStoppedError();
   }
@@ -215,6 +278,11 @@ export class Trainer {
 
     const report = (done: number, lossSums: Float32Array, correct: Uint32Array) => {
       if (done <= reported) return;
+      const bad = firstNonFiniteBatch({ lossSums, correct }, 0, done);
+      if (bad >= 0) {
+        this.nonFinite ??= new NonFiniteError(epoch, bad + 1, 'loss');
+        return;
+      }
       let loss = 0;
       let right = 0;
       let samples = 0;
@@ -271,8 +339,10 @@ export class Trainer {
     const final = await pass.readback.read();
     this.checkAlive(control);
     report(steps, final.lossSums, final.correct);
+    this.checkAlive(control);
     const trainMetrics = pass.summarize(final.lossSums, final.correct);
     const validation = this.validationPass ? await this.runEvaluation(this.validationPass) : undefined;
+    if (validation && !Number.isFinite(validation.loss)) throw new NonFiniteError(epoch, null, 'validation loss');
     return {
       loss: trainMetrics.loss,
       accuracy: trainMetrics.accuracy,

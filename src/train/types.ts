@@ -57,6 +57,8 @@ export interface EpochRecord {
 export interface History {
   epochs: EpochRecord[];
   test?: { loss: number; accuracy: number };
+  /** The WebGPU adapter the run used, as described at its start. */
+  adapter?: string | null;
 }
 
 export type TrainEvent =

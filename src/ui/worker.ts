@@ -5,7 +5,7 @@ import { DEFAULT_MODEL } from '../model/presets.ts';
 import { dropoutRates, parseModelConfig } from '../model/model-spec.ts';
 import { acquireGpu, describeAdapter, WebGpuUnavailableError, type Gpu } from '../gpu/device.ts';
 import { fetchMnist, MNIST_URL_PATH, type Mnist } from '../data/mnist.ts';
-import { DeviceLostError, Trainer, TrainingStoppedError } from '../train/trainer.ts';
+import { DeviceLostError, NonFiniteError, Trainer, TrainingStoppedError } from '../train/trainer.ts';
 import { DEFAULT_TRAIN_OPTIONS, type TrainEvent, type TrainOptions } from '../train/types.ts';
 import { exportModel, readModel } from '../io/tfjs-model.ts';
 import { testResults } from './metrics.ts';
@@ -125,8 +125,9 @@ async function start(req: StartRequest): Promise<void> {
         post({ type: 'train', event: { ...e, epoch } });
         const record = { loss: e.loss, accuracy: e.accuracy, val_loss: e.val_loss, val_accuracy: e.val_accuracy, seconds: e.seconds };
         // getWeights submits its copy now, before the next epoch's steps: this epoch's weights.
+        // Non-finite weights are never autosaved (the next step's loss then stops the run).
         current.getWeights().then(
-          (weights) => post({ type: 'checkpoint', epoch, record, weights }, [weights.buffer]),
+          (weights) => weights.every(Number.isFinite) && post({ type: 'checkpoint', epoch, record, weights }, [weights.buffer]),
           () => undefined,
         );
       } else post({ type: 'train', event: e });
@@ -162,6 +163,10 @@ async function start(req: StartRequest): Promise<void> {
       gpuLost = true;
       if (trainer === run) trainer = undefined;
       post({ type: 'device-lost', message: lostReason || errorMessage(e) });
+    } else if (e instanceof NonFiniteError) {
+      // The run's epochs count from the resume point: name the epoch as the page shows it.
+      const named = new NonFiniteError(e.epoch + req.epochOffset, e.step, e.what);
+      post({ type: 'error', context: 'train', message: `${named.message}. The last autosave is kept.` });
     } else if (e instanceof WebGpuUnavailableError) {
       post({ type: 'unavailable', message: e.message });
     } else {

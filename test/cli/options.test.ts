@@ -21,7 +21,7 @@ function usageError(...argv: string[]): string {
 
 describe('parseTrainArgs', () => {
   it('defaults to DEFAULT_TRAIN_OPTIONS, out/, the automatic adapter', () => {
-    expect(parse()).toEqual({ train: DEFAULT_TRAIN_OPTIONS, model: null, init: null, out: 'out', adapter: 'auto', node: false, testLimit: null });
+    expect(parse()).toEqual({ train: DEFAULT_TRAIN_OPTIONS, model: null, init: null, out: 'out', adapter: 'auto', node: false, resume: false, testLimit: null });
   });
 
   it('does not share the defaults object', () => {
@@ -47,8 +47,15 @@ describe('parseTrainArgs', () => {
       out: 'runs/a',
       adapter: 'gpu',
       node: true,
+      resume: false,
       testLimit: 1000,
     });
+    expect(parse('--resume', '--out', 'runs/a').resume).toBe(true);
+  });
+
+  it('accepts the largest float32 learning rate (the NaN check catches what it does)', () => {
+    expect(parse('--optimizer', 'sgd', '--lr', '1e30').train.learningRate).toBe(1e30);
+    expect(parse('--lr', '3.4e38').train.learningRate).toBe(3.4e38);
   });
 
   it('reads each --adapter choice, case and spaces ignored', () => {
@@ -106,6 +113,12 @@ describe('parseTrainArgs', () => {
     [['--node=yes'], "Option '--node' does not take an argument"],
     [['stray'], "Unexpected argument 'stray'"],
     [['--init', ''], '--init: expected a path to a model.json'],
+    [['--resume', '--init', 'a'], '--init cannot be given with it'],
+    // Checked in float32, the GPU's precision: 1e39 is infinite there, 1e-46 is 0, 0.9999999999 is 1.
+    [['--optimizer', 'sgd', '--lr', '1e39'], 'learningRate: expected a positive number that is finite and non-zero in float32'],
+    [['--lr', '1e-46'], 'learningRate: expected a positive number that is finite and non-zero in float32'],
+    [['--momentum', '0.9999999999'], 'momentum: expected 0 <= m < 1 (in float32)'],
+    [['--dropout', '0.99999999999'], 'dropout: expected three rates in [0, 1)'],
   ])('rejects %j', (argv, message) => {
     expect(usageError(...(argv as string[]))).toContain(message);
   });

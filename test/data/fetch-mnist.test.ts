@@ -41,12 +41,25 @@ describe('fetchMnist with a fake fetch', () => {
 
   it('reports an HTTP error with the file name and status', async () => {
     const { fetch } = fakeFetch((name) =>
-      name === MNIST_FILES.testLabels ? new Response('nope', { status: 404, statusText: 'Not Found' }) : ok(name),
+      name === MNIST_FILES.testLabels
+        ? new Response('nope', { status: 404, statusText: 'Not Found', headers: { 'Content-Type': 'application/json' } })
+        : ok(name),
     );
     const err = await fetchMnist('/mnist', fetch).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MnistFetchError);
     expect((err as MnistFetchError).status).toBe(404);
     expect((err as Error).message).toBe(`${MNIST_FILES.testLabels}: HTTP 404 Not Found (/mnist/${MNIST_FILES.testLabels})`);
+  });
+
+  it("quotes a plain-text error body (the dev server's reason)", async () => {
+    const { fetch } = fakeFetch((name) =>
+      name === MNIST_FILES.trainLabels
+        ? new Response(`${name}: cannot read /x/${name}: ENOENT`, { status: 500, headers: { 'Content-Type': 'text/plain' } })
+        : ok(name),
+    );
+    await expect(fetchMnist('/mnist', fetch)).rejects.toThrow(
+      `${MNIST_FILES.trainLabels}: HTTP 500: ${MNIST_FILES.trainLabels}: cannot read /x/${MNIST_FILES.trainLabels}: ENOENT (/mnist/${MNIST_FILES.trainLabels})`,
+    );
   });
 
   it('reports a network failure with the file name', async () => {
@@ -79,13 +92,13 @@ describe('the Vite plugin', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  async function devServer(base: string): Promise<{ server: ViteDevServer; origin: string }> {
+  async function devServer(base: string, dir?: string): Promise<{ server: ViteDevServer; origin: string }> {
     const server = await createServer({
       root,
       base,
       configFile: false,
       logLevel: 'silent',
-      plugins: [mnistPlugin()],
+      plugins: [mnistPlugin({ dir })],
       server: { host: '127.0.0.1', port: 0, strictPort: false, ws: false },
     });
     await server.listen();
@@ -104,6 +117,18 @@ describe('the Vite plugin', () => {
       expect(labelCounts(mnist.test.labels)).toEqual(TEST_COUNTS);
       // An unknown path falls through to Vite, whose SPA fallback answers with index.html.
       await expect(fetchMnist(`${origin}/not-mnist`)).rejects.toThrow(/got an HTML page/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('names a missing file and its path through fetchMnist', async () => {
+    const empty = join(root, 'no-mnist-here');
+    const { server, origin } = await devServer('/', empty);
+    try {
+      const err = await fetchMnist(`${origin}/mnist`).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(MnistFetchError);
+      expect((err as Error).message).toMatch(new RegExp(`HTTP 500 .*: \\S+-ubyte: cannot read ${empty}/\\S+-ubyte: ENOENT`));
     } finally {
       await server.close();
     }

@@ -265,6 +265,23 @@ describe('the page', () => {
     expect(epochs).toBe(2);
   }, 2 * RUN_TIMEOUT);
 
+  it('stops a diverging run (SGD, learning rate 1e30) naming the epoch and step, autosaving nothing non-finite', async () => {
+    await page.fill('input[name=epochs]', '2');
+    await page.fill('input[name=limit]', '600');
+    await page.selectOption('select[name=optimizer]', 'sgd');
+    await page.fill('input[name=learningRate]', '1e30');
+    const saved = await text('#model-status');
+    await page.click('#train');
+    await page.waitForFunction(() => /Non-finite loss at epoch 1, step \d+/.test(document.getElementById('message')!.textContent ?? ''), undefined, {
+      timeout: RUN_TIMEOUT,
+    });
+    expect(await text('#message')).toContain('The last autosave is kept.');
+    await waitIdle();
+    expect(await text('#model-status')).toBe(saved);
+    await page.selectOption('select[name=optimizer]', 'adam');
+    await page.fill('input[name=learningRate]', '0.001');
+  }, RUN_TIMEOUT);
+
   it('explains what to do in a browser without WebGPU', async () => {
     const ctx = await browser.newContext();
     await ctx.addInitScript(() => {

@@ -3,7 +3,6 @@
 // masks the GPU's counter-based RNG produced, for 3 consecutive steps, with Adam and SGD,
 // with and without a partial last batch.
 import { describe, expect, it } from 'vitest';
-import type { Mnist } from '../../src/data/mnist.ts';
 import { initParams } from '../../src/model/init.ts';
 import { PARAMS, PARAM_BUFFER_LENGTH } from '../../src/model/params.ts';
 import { FLAT, HIDDEN, P1, C1 } from '../../src/model/architecture.ts';
@@ -14,21 +13,9 @@ import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../../src/train/types.
 import { modelForward, trainStep, type DropoutMasks } from '../reference/model.ts';
 import { softmaxCrossEntropy } from '../reference/loss.ts';
 import { identityOrder } from '../../src/train/pass.ts';
+import { fakeMnist } from './fake-mnist.ts';
 import { getGpu } from './gpu-fixture.ts';
 import { DEFAULT_MODEL } from '../../src/model/presets.ts';
-
-function fakeMnist(trainCount: number, testCount: number, seed: number): Mnist {
-  const rng = new Rng(seed);
-  const split = (n: number) => {
-    const images = new Uint8Array(n * 784);
-    // Sparse strokes like MNIST: most pixels 0, some bright.
-    for (let i = 0; i < images.length; i++) images[i] = rng.nextFloat() < 0.25 ? rng.nextInt(256) : 0;
-    const labels = new Uint8Array(n);
-    for (let i = 0; i < n; i++) labels[i] = rng.nextInt(10);
-    return { images, labels, count: n };
-  };
-  return { train: split(trainCount), test: split(testCount) };
-}
 
 const SEED = 1234;
 const RATES = [0.25, 0.25, 0.5] as const;

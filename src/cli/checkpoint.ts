@@ -1,0 +1,219 @@
+// Node-only: the per-epoch checkpoint of `npm run train` in --out. After every finished epoch:
+//   weights.bin + model.json  the parameters (TensorFlow.js layers format, loadable with --init)
+//   history.json              the epochs so far
+//   checkpoint.bin            what --resume needs: options, history, optimizer step, shuffle
+//                             RNG state, parameters and optimizer moments
+// each written atomically (temp file + rename); checkpoint.bin last, so it never describes an
+// epoch whose files are missing. checkpoint.bin layout (little-endian):
+//   "MNISTCKP" | u32 version | u32 header bytes H | header JSON (UTF-8, padded with spaces to
+//   a multiple of 4) | params (P) f32 | moment1 (P) f32 | moment2 (P) f32, Adam only
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../io/atomic-write.ts';
+import { saveModelFiles } from '../io/files.ts';
+import { modelOf } from '../train/options.ts';
+import { firstNonFiniteValue, type TrainerState } from '../train/trainer-state.ts';
+import type { EpochRecord, History, TrainOptions } from '../train/types.ts';
+
+export const CHECKPOINT_FILE = 'checkpoint.bin';
+export const HISTORY_FILE = 'history.json';
+const MAGIC = 'MNISTCKP';
+const VERSION = 1;
+const PREFIX_BYTES = MAGIC.length + 8;
+
+export class CheckpointError extends Error {
+  constructor(path: string, problem: string) {
+    super(`${path}: ${problem}`);
+    this.name = 'CheckpointError';
+  }
+}
+
+export interface Checkpoint {
+  options: TrainOptions;
+  /** One record per finished epoch (history.length === state.epoch). */
+  history: EpochRecord[];
+  state: TrainerState;
+}
+
+interface Header {
+  options: TrainOptions;
+  history: EpochRecord[];
+  epoch: number;
+  step: number;
+  shuffleRng: number;
+  floats: number;
+  hasMoment2: boolean;
+}
+
+/** NaN (no validation split) is stored as null in JSON. */
+function recordFromJson(r: Record<string, number | null>): EpochRecord {
+  const n = (v: number | null | undefined) => (typeof v === 'number' ? v : Number.NaN);
+  return { loss: n(r.loss), accuracy: n(r.accuracy), val_loss: n(r.val_loss), val_accuracy: n(r.val_accuracy), seconds: n(r.seconds) };
+}
+
+export function encodeCheckpoint(c: Checkpoint): Uint8Array {
+  const { state } = c;
+  const header: Header = {
+    options: c.options,
+    history: c.history,
+    epoch: state.epoch,
+    step: state.step,
+    shuffleRng: state.shuffleRng,
+    floats: state.params.length,
+    hasMoment2: state.moment2 !== null,
+  };
+  let json = JSON.stringify(header);
+  json += ' '.repeat((4 - (Buffer.byteLength(json) % 4)) % 4);
+  const headerBytes = Buffer.from(json, 'utf8');
+  const arrays = [state.params, state.moment1, ...(state.moment2 ? [state.moment2] : [])];
+  const out = new Uint8Array(PREFIX_BYTES + headerBytes.length + arrays.length * state.params.length * 4);
+  const view = new DataView(out.buffer);
+  out.set(Buffer.from(MAGIC, 'ascii'), 0);
+  view.setUint32(MAGIC.length, VERSION, true);
+  view.setUint32(MAGIC.length + 4, headerBytes.length, true);
+  out.set(headerBytes, PREFIX_BYTES);
+  let offset = PREFIX_BYTES + headerBytes.length;
+  for (const a of arrays) {
+    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), offset);
+    offset += a.byteLength;
+  }
+  return out;
+}
+
+export function decodeCheckpoint(bytes: Uint8Array, source: string): Checkpoint {
+  const fail = (problem: string): never => {
+    throw new CheckpointError(source, problem);
+  };
+  if (bytes.length < PREFIX_BYTES || Buffer.from(bytes.subarray(0, MAGIC.length)).toString('ascii') !== MAGIC) {
+    fail('not a checkpoint of this trainer');
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint32(MAGIC.length, true);
+  if (version !== VERSION) fail(`checkpoint version ${version}, this trainer reads version ${VERSION}`);
+  const headerLength = view.getUint32(MAGIC.length + 4, true);
+  if (PREFIX_BYTES + headerLength > bytes.length) fail('truncated header');
+  let header: Header;
+  try {
+    header = JSON.parse(Buffer.from(bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + headerLength)).toString('utf8')) as Header;
+  } catch (e) {
+    return fail(`bad header: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const length = modelOf(header.options).params.length;
+  if (header.floats !== length) fail(`holds ${header.floats} parameters, its model has ${length}`);
+  if (!Array.isArray(header.history) || header.history.length !== header.epoch) fail('history does not match the epoch');
+  const arrays = header.hasMoment2 ? 3 : 2;
+  const start = PREFIX_BYTES + headerLength;
+  if (bytes.length !== start + arrays * header.floats * 4) fail(`${bytes.length} bytes, expected ${start + arrays * header.floats * 4}`);
+  // Copy out: the file's bytes need not be 4-byte aligned.
+  const floats = (i: number) => new Float32Array(bytes.slice(start + i * header.floats * 4, start + (i + 1) * header.floats * 4).buffer);
+  return {
+    options: header.options,
+    history: header.history.map((r) => recordFromJson(r as unknown as Record<string, number | null>)),
+    state: {
+      epoch: header.epoch,
+      step: header.step,
+      shuffleRng: header.shuffleRng,
+      params: floats(0),
+      moment1: floats(1),
+      moment2: header.hasMoment2 ? floats(2) : null,
+    },
+  };
+}
+
+export function historyJson(history: History): string {
+  // NaN (no validation split) is written as null.
+  return JSON.stringify(history, null, 2) + '\n';
+}
+
+/**
+ * Writes the epoch's checkpoint into `dir` (see the file comment). Refuses non-finite values:
+ * the previous checkpoint is then kept as it is.
+ */
+export async function writeCheckpoint(dir: string, c: Checkpoint): Promise<void> {
+  const bad = firstNonFiniteValue(c.state);
+  if (bad) throw new CheckpointError(dir, `epoch ${c.state.epoch} not saved: ${bad}`);
+  await saveModelFiles(dir, modelOf(c.options), c.state.params);
+  await writeFileAtomic(join(dir, HISTORY_FILE), historyJson({ epochs: c.history }));
+  await writeFileAtomic(join(dir, CHECKPOINT_FILE), encodeCheckpoint(c));
+}
+
+/** The checkpoint in `dir`, or null when there is none. */
+export async function readCheckpoint(dir: string): Promise<Checkpoint | null> {
+  const path = join(dir, CHECKPOINT_FILE);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(path));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new CheckpointError(path, `cannot read: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return decodeCheckpoint(bytes, path);
+}
+
+/** Removes a previous run's checkpoint (a fresh run must not be resumable as the old one). */
+export async function removeCheckpoint(dir: string): Promise<void> {
+  await rm(join(dir, CHECKPOINT_FILE), { force: true });
+}
+
+/**
+ * Why `wanted` cannot resume a checkpoint saved with `saved` (null when it can): every
+ * training option must be the same except the number of epochs, which must leave some to run.
+ */
+export function resumeMismatch(saved: TrainOptions, wanted: TrainOptions, epochsDone: number): string | null {
+  const differences: string[] = [];
+  for (const key of Object.keys(saved) as (keyof TrainOptions)[]) {
+    if (key === 'epochs') continue;
+    if (JSON.stringify(saved[key]) !== JSON.stringify(wanted[key])) {
+      differences.push(`${key} ${JSON.stringify(wanted[key])} (the checkpoint's: ${JSON.stringify(saved[key])})`);
+    }
+  }
+  if (differences.length) return `give the same options as the stopped run: ${differences.join(', ')}`;
+  if (wanted.epochs <= epochsDone) return `the checkpoint already has ${epochsDone} of ${wanted.epochs} epochs; nothing to resume`;
+  return null;
+}
+
+/**
+ * Keeps the run's checkpoints in --out: saves each finished epoch (one write at a time) and
+ * knows the last epoch saved, for the stop message and for resuming after a lost device.
+ */
+export class CheckpointKeeper {
+  private writing: Promise<void> = Promise.resolve();
+  private latestSaved: Checkpoint | null;
+
+  constructor(
+    readonly dir: string,
+    private readonly options: TrainOptions,
+    resumed: Checkpoint | null,
+  ) {
+    this.latestSaved = resumed;
+  }
+
+  /** The last checkpoint written (or resumed from); null before the first epoch. */
+  get latest(): Checkpoint | null {
+    return this.latestSaved;
+  }
+
+  get epochsSaved(): number {
+    return this.latestSaved?.state.epoch ?? 0;
+  }
+
+  /** Saves the state after a finished epoch; rejects (keeping the previous one) on failure. */
+  save(state: TrainerState, record: EpochRecord): Promise<void> {
+    const history = [...(this.latestSaved?.history ?? []), record].slice(0, state.epoch);
+    if (history.length !== state.epoch) {
+      return Promise.reject(new CheckpointError(this.dir, `epoch ${state.epoch} does not follow the saved epoch ${this.epochsSaved}`));
+    }
+    const checkpoint: Checkpoint = { options: this.options, history, state };
+    const write = this.writing.then(async () => {
+      await writeCheckpoint(this.dir, checkpoint);
+      this.latestSaved = checkpoint;
+    });
+    this.writing = write.catch(() => {});
+    return write;
+  }
+
+  /** Resolves once no checkpoint is being written. */
+  settle(): Promise<void> {
+    return this.writing;
+  }
+}

@@ -1,0 +1,109 @@
+// Renders the trainer's events on the terminal Keras-style: the start line, a progress bar per
+// epoch (rewritten in place on a TTY, a line every few seconds otherwise), the epoch lines and
+// the test result.
+import type { TrainEvent, TrainOptions } from '../train/types.ts';
+import { dropoutRates } from '../model/model-spec.ts';
+import { epochLine, formatInt, progressLine } from './render.ts';
+
+/** Without a TTY, at most one progress line per this many milliseconds. */
+const PLAIN_PROGRESS_INTERVAL_MS = 10_000;
+
+const out = process.stdout;
+const isTty = Boolean(out.isTTY);
+
+export function describeOptions(o: TrainOptions): string {
+  const opt = o.optimizer === 'sgd' ? `sgd lr ${o.learningRate} momentum ${o.momentum}` : `adam lr ${o.learningRate}`;
+  return (
+    `epochs ${o.epochs}, batch ${o.batchSize}, ${opt}, dropout ${(o.dropout ?? dropoutRates(o.model)).join('/') || 'none'}, seed ${o.seed}` +
+    `${o.shuffle ? '' : ', no shuffle'}`
+  );
+}
+
+/** Renders the TrainEvents as they arrive. */
+export class EventPrinter {
+  private epochsTotal = 0;
+  private steps = 0;
+  private epochStart = 0;
+  private lastPlain = 0;
+  private progressShown = false;
+  private muted = false;
+  /** The adapter the run's start event named (written to history.json). */
+  adapter: string | null = null;
+
+  /** Prints nothing more (the run is stopping). */
+  mute(): void {
+    this.interrupt();
+    this.muted = true;
+  }
+
+  get isMuted(): boolean {
+    return this.muted;
+  }
+
+  /** Prints a line of the run's own (not an event), ending a progress line first. */
+  note(line: string): void {
+    if (this.muted) return;
+    this.interrupt();
+    out.write(`${line}\n`);
+  }
+
+  handle(e: TrainEvent): void {
+    if (this.muted) return;
+    switch (e.type) {
+      case 'start':
+        this.epochsTotal = e.options.epochs;
+        this.steps = e.stepsPerEpoch;
+        this.adapter = e.adapter;
+        out.write(`WebGPU adapter: ${e.adapter}\n`);
+        out.write(
+          `Training on ${formatInt(e.trainCount)} images, validating on ${formatInt(e.validationCount)}; ` +
+            `${describeOptions(e.options)}\n`,
+        );
+        break;
+      case 'progress': {
+        if (e.step === 1 || this.epochStart === 0) this.beginEpoch(e.epoch);
+        const elapsed = (performance.now() - this.epochStart) / 1000;
+        const line = progressLine(e, elapsed);
+        if (isTty) {
+          out.write(`\r${line}\x1b[K`);
+          this.progressShown = true;
+        } else if (performance.now() - this.lastPlain >= PLAIN_PROGRESS_INTERVAL_MS && e.step < e.steps) {
+          this.lastPlain = performance.now();
+          out.write(`${line}\n`);
+        }
+        break;
+      }
+      case 'epoch': {
+        if (this.epochStart === 0) this.beginEpoch(e.epoch);
+        const line = epochLine(e, this.steps, isTty);
+        out.write(isTty && this.progressShown ? `\r${line}\x1b[K\n` : `${line}\n`);
+        this.epochStart = 0;
+        this.progressShown = false;
+        break;
+      }
+      case 'test':
+        out.write(`\nTest loss: ${e.loss.toFixed(4)} - test accuracy: ${e.accuracy.toFixed(4)}\n`);
+        break;
+    }
+  }
+
+  private beginEpoch(epoch: number): void {
+    if (this.epochStart !== 0) return;
+    this.epochStart = performance.now();
+    this.lastPlain = performance.now();
+    out.write(`Epoch ${epoch}/${this.epochsTotal}\n`);
+  }
+
+  /** Before a run starts again (after a lost device): the next progress opens its epoch anew. */
+  restart(): void {
+    this.interrupt();
+    this.epochStart = 0;
+  }
+
+  /** Ends a `\r` progress line before other output. */
+  interrupt(): void {
+    if (this.progressShown) out.write('\n');
+    this.progressShown = false;
+  }
+}
+

@@ -1,0 +1,230 @@
+// End-to-end tests of how `npm run train` keeps its work (tiny real runs, SwiftShader): a
+// signal stops the run within seconds keeping the last finished epoch, --resume then ends with
+// the uninterrupted run's weights.bin byte for byte, no process of the run outlives it, a
+// diverging run stops naming the step with nothing non-finite written, a lost GPU process is
+// survived by resuming from the checkpoint, and bad --out / --init / --resume fail at once.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { access, chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadModelFiles, saveModelFiles } from '../../src/io/files.ts';
+import { initParams } from '../../src/model/init.ts';
+import { descendants, stillAlive, type Proc } from './process-tree.ts';
+import { runProcess, type Run } from './run-process.ts';
+import { DEFAULT_MODEL } from '../../src/model/presets.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+/** A tiny run: 230 training images (2 steps of 128), 26 validation, 500 test images. */
+const TINY = ['--limit', '256', '--test-limit', '500'];
+/** How long after a stop signal no process of the run may be left. */
+const NOTHING_LEFT_AFTER_MS = 10_000;
+
+function npmTrain(args: string[]): string[] {
+  return ['run', '--silent', 'train', '--', ...args];
+}
+
+function train(args: string[]): Promise<Run> {
+  return runProcess('npm', npmTrain(args), { cwd: ROOT, env: process.env });
+}
+
+interface Background {
+  child: ChildProcess;
+  output(): Run;
+  done: Promise<Run>;
+}
+
+/** Starts `npm run train` without waiting for it. */
+function startTrain(args: string[]): Background {
+  const child = spawn('npm', npmTrain(args), { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const done = new Promise<Run>((ok, fail) => {
+    child.on('error', fail);
+    child.on('close', (code) => ok({ code, stdout, stderr }));
+  });
+  return { child, output: () => ({ code: child.exitCode, stdout, stderr }), done };
+}
+
+const exists = (path: string) => access(path).then(() => true, () => false);
+
+/** Waits for `path` to exist (a finished epoch's checkpoint); fails if the run ends first. */
+async function waitForFile(path: string, run: Background): Promise<void> {
+  while (!(await exists(path))) {
+    if (run.child.exitCode !== null) throw new Error(`the run ended first:\n${run.output().stdout}\n${run.output().stderr}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Ends the run's processes that are left (so a failing test leaves none either) and lists them. */
+function leftOver(tree: Proc[]): string[] {
+  const alive = stillAlive(tree);
+  for (const p of alive) process.kill(p.pid, 'SIGKILL');
+  return alive.map((p) => `${p.pid} ${p.cmd.slice(0, 120)}`);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+const dirs: string[] = [];
+async function tempDir(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'train-keep-'));
+  dirs.push(d);
+  return d;
+}
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+const historyOf = async (dir: string) => JSON.parse(await readFile(join(dir, 'history.json'), 'utf8'));
+const withoutSeconds = (epochs: Record<string, unknown>[]) => epochs.map(({ seconds: _, ...rest }) => rest);
+const STOP_LINE = /^Stopped after epoch (\d+); resume with --resume$/m;
+
+const THREE_EPOCHS = ['--epochs', '3', ...TINY];
+
+/** The uninterrupted 3-epoch run the stopped ones must equal (started once, on first use). */
+let straightRun: Promise<string> | undefined;
+function straight(): Promise<string> {
+  straightRun ??= tempDir().then(async (dir) => {
+    const run = await train([...THREE_EPOCHS, '--out', dir]);
+    expect(run.code, run.stderr).toBe(0);
+    return dir;
+  });
+  return straightRun;
+}
+
+/** Expects `out` to hold the uninterrupted run's weights.bin byte for byte and its history. */
+async function expectSameAsStraight(out: string): Promise<void> {
+  const reference = await straight();
+  const [a, b] = await Promise.all([readFile(join(reference, 'weights.bin')), readFile(join(out, 'weights.bin'))]);
+  expect(a.equals(b)).toBe(true);
+  const [ha, hb] = await Promise.all([historyOf(reference), historyOf(out)]);
+  expect(withoutSeconds(hb.epochs)).toEqual(withoutSeconds(ha.epochs));
+  expect(hb.test).toEqual(ha.test);
+}
+
+describe('npm run train keeps every finished epoch', () => {
+  it('SIGINT to the training process after epoch 1 of 3 exits 130 with the epoch kept; --resume ends byte-identical to an uninterrupted run', async () => {
+    const dir = await tempDir();
+    const args = THREE_EPOCHS;
+    // The reference run goes alongside (much of a run's start-up is waiting).
+    const reference = straight();
+    reference.catch(() => {});
+
+    const out = join(dir, 'stopped');
+    const run = startTrain([...args, '--out', out]);
+    await waitForFile(join(out, 'checkpoint.bin'), run);
+    const tree = descendants(run.child.pid!);
+    // The node process running train.ts (under npm and tsx's own node).
+    const trainer = tree.filter((p) => p.cmd.includes('src/cli/train.ts')).at(-1)!;
+    process.kill(trainer.pid, 'SIGINT');
+    const t0 = performance.now();
+    const stopped = await run.done;
+    const seconds = (performance.now() - t0) / 1000;
+    console.log(`stopped in ${seconds.toFixed(1)} s:\n${stopped.stderr}`);
+    expect(stopped.code, stopped.stderr).toBe(130);
+    expect(seconds).toBeLessThan(NOTHING_LEFT_AFTER_MS / 1000);
+    const kept = Number(STOP_LINE.exec(stopped.stderr)?.[1]);
+    expect(kept).toBeGreaterThanOrEqual(1);
+    expect(kept).toBeLessThan(3);
+    expect(stopped.stderr.trim()).toBe(`Stopped after epoch ${kept}; resume with --resume`);
+    expect((await historyOf(out)).epochs).toHaveLength(kept);
+    expect((await loadModelFiles(out)).params.every(Number.isFinite)).toBe(true);
+    await sleep(NOTHING_LEFT_AFTER_MS - (performance.now() - t0));
+    expect(leftOver(tree)).toEqual([]);
+
+    const resumed = await train([...args, '--resume', '--out', out]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain(`Resuming from epoch ${kept} of ${join(out, 'checkpoint.bin')}`);
+    expect(resumed.stdout).toContain('Epoch 3/3');
+    expect(resumed.stdout).not.toContain('Epoch 1/3');
+    await expectSameAsStraight(out);
+  });
+
+  it('SIGTERM to npm (--node back end) stops the run and leaves no process of it 10 s later', async () => {
+    const out = await tempDir();
+    const run = startTrain(['--node', ...THREE_EPOCHS, '--out', out]);
+    await waitForFile(join(out, 'checkpoint.bin'), run);
+    const tree = descendants(run.child.pid!);
+    expect(tree.filter((p) => p.cmd.includes('src/cli/train.ts')).length).toBeGreaterThanOrEqual(2); // tsx's node, the --node child
+    run.child.kill('SIGTERM');
+    const t0 = performance.now();
+    const stopped = await run.done;
+    expect(stopped.code, stopped.stderr).toBe(143);
+    await sleep(NOTHING_LEFT_AFTER_MS - (performance.now() - t0));
+    expect(leftOver(tree)).toEqual([]);
+    const kept = Number(STOP_LINE.exec(stopped.stderr)?.[1]);
+    expect((await historyOf(out)).epochs).toHaveLength(kept);
+  });
+
+  it('a diverging run (--optimizer sgd --lr 1e30) stops naming the step and writes nothing non-finite', async () => {
+    const out = await tempDir();
+    const run = await train(['--optimizer', 'sgd', '--lr', '1e30', '--epochs', '2', ...TINY, '--out', out]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/Non-finite loss at epoch 1, step \d: training stopped/);
+    expect(run.stderr).toContain('No epoch finished: nothing was saved.');
+    expect(run.stdout).not.toContain('Saved');
+    expect(await readdir(out)).toEqual([]);
+  });
+
+  it('survives its GPU process being killed: the device loss is named and the run resumes from the checkpoint', async () => {
+    const out = await tempDir();
+    const run = startTrain([...THREE_EPOCHS, '--out', out]);
+    await waitForFile(join(out, 'checkpoint.bin'), run);
+    const gpuProcesses = descendants(run.child.pid!).filter((p) => p.cmd.includes('--type=gpu-process'));
+    expect(gpuProcesses.length).toBe(1);
+    process.kill(gpuProcesses[0].pid, 'SIGKILL');
+    const finished = await run.done;
+    expect(finished.code, finished.stderr).toBe(0);
+    expect(finished.stderr).toMatch(/^The GPU device was lost: .+$/m);
+    expect(finished.stdout).toMatch(/Restarting Chromium and resuming from epoch [12] \(the last checkpoint\)/);
+    expect(finished.stdout).toContain('Epoch 3/3');
+    // Resumed from the checkpoint, it ends exactly where the uninterrupted run does.
+    await expectSameAsStraight(out);
+  });
+});
+
+describe('npm run train refuses bad paths at once', () => {
+  it.each(['/proc/x', '/sys/kernel'])('--out %s exits 2 in under 5 s', async (path) => {
+    const t0 = performance.now();
+    const run = await train(['--out', path]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`--out ${path}: is on `);
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('a read-only --out exits 2 in under 5 s (non-root)', async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'ro'));
+    await chmod(join(dir, 'ro'), 0o555);
+    const t0 = performance.now();
+    const run = await train(['--out', join(dir, 'ro')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('cannot write there');
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+
+  it.each([['../secret.bin', 'lies outside the model\'s folder'], ['/dev/zero', 'lies outside the model\'s folder']])(
+    '--init with a weight path %s is refused before the browser starts',
+    async (path, problem) => {
+      const dir = await tempDir();
+      await saveModelFiles(join(dir, 'model'), DEFAULT_MODEL, initParams(DEFAULT_MODEL.params, 1));
+      const json = JSON.parse(await readFile(join(dir, 'model', 'model.json'), 'utf8'));
+      json.weightsManifest[0].paths = [path];
+      await writeFile(join(dir, 'model', 'model.json'), JSON.stringify(json));
+      await writeFile(join(dir, 'secret.bin'), await readFile(join(dir, 'model', 'weights.bin')));
+      const run = await train(['--init', join(dir, 'model'), '--out', join(dir, 'out')]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(problem);
+      expect(run.stdout).not.toContain('Model: "sequential"');
+    },
+  );
+
+  it('--resume without a checkpoint exits 2', async () => {
+    const dir = await tempDir();
+    const run = await train(['--resume', '--out', dir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`--resume: no checkpoint.bin in ${dir}: nothing to resume`);
+  });
+});
