@@ -5,7 +5,9 @@
 import { acquireGpu, describeAdapter, type Gpu } from '../gpu/device.ts';
 import type { Mnist } from '../data/mnist.ts';
 import { DeviceLostError, firstNonFiniteValue, NonFiniteError, Trainer } from '../train/trainer.ts';
-import type { TrainEvent } from '../train/types.ts';
+import type { EpochRecord, TrainEvent } from '../train/types.ts';
+import { checkDataMatchesModel, GpuModel } from '../train/gpu-model.ts';
+import { modelOf } from '../train/options.ts';
 import {
   base64ToFloats,
   bytesToBase64,
@@ -45,8 +47,9 @@ export async function runHeadless(config: HeadlessConfig, deps: HeadlessDeps): P
       stage = 'loading the trainer';
       TrainerImpl = await deps.loadTrainer(config.trainerModule);
     }
-    stage = 'building the trainer';
     const initial = config.initialWeights ? base64ToFloats(config.initialWeights) : undefined;
+    if (config.evaluateOnly) return await evaluateOnly(gpu, data, config, initial, deps, (s) => (stage = s));
+    stage = 'building the trainer';
     const built = (await TrainerImpl.create(gpu, data, config.options, initial)) as Trainer;
     trainer = built;
     if (config.resume) built.importState(decodeTrainerState(config.resume));
@@ -59,30 +62,65 @@ export async function runHeadless(config: HeadlessConfig, deps: HeadlessDeps): P
         await deps.checkpoint(encodeTrainerState(state), record);
       },
     });
-    stage = 'evaluating';
-    const test = await trainer.evaluate(config.testLimit ?? undefined);
-    deps.send({ type: 'test', loss: test.loss, accuracy: test.accuracy });
-    stage = 'predicting';
-    const n = Math.min(config.samples, data.test.count);
-    const images = data.test.images.slice(0, n * 28 * 28);
-    const probs = await trainer.predict(images, n);
-    const probabilities: number[][] = [];
-    for (let i = 0; i < n; i++) probabilities.push(Array.from(probs.subarray(i * 10, i * 10 + 10)));
-    stage = 'reading the weights';
-    const weights = await trainer.getWeights();
-    return {
-      ok: true,
-      adapter: describeAdapter(gpu.adapter),
-      epochs: history.epochs,
-      test,
-      weights: floatsToBase64(weights),
-      samples: { images: bytesToBase64(images), labels: Array.from(data.test.labels.subarray(0, n)), probabilities },
-    };
+    return await finish(built, gpu, data, config, history.epochs, deps, (s) => (stage = s));
   } catch (e) {
     const err = gpu ? await asDeviceLoss(gpu, e) : e instanceof Error ? e : new Error(String(e));
     return { ok: false, stage, error: { name: err.name, message: err.message, stack: err.stack } };
   } finally {
     trainer?.destroy();
+  }
+}
+
+/** What both kinds of run end with: the test figures, sample predictions and the weights. */
+async function finish(
+  model: Pick<GpuModel, 'evaluate' | 'predict' | 'getWeights' | 'model'>,
+  gpu: Gpu,
+  data: Mnist,
+  config: HeadlessConfig,
+  epochs: EpochRecord[],
+  deps: HeadlessDeps,
+  stage: (s: string) => void,
+): Promise<HeadlessResult> {
+  stage('evaluating');
+  const test = await model.evaluate(config.testLimit ?? undefined);
+  deps.send({ type: 'test', loss: test.loss, accuracy: test.accuracy });
+  stage('predicting');
+  const { inputSize, classes } = model.model;
+  const n = Math.min(config.samples, data.test.count);
+  const images = data.test.images.slice(0, n * inputSize);
+  const probs = await model.predict(images, n);
+  const probabilities: number[][] = [];
+  for (let i = 0; i < n; i++) probabilities.push(Array.from(probs.subarray(i * classes, (i + 1) * classes)));
+  stage('reading the weights');
+  const weights = await model.getWeights();
+  return {
+    ok: true,
+    adapter: describeAdapter(gpu.adapter),
+    epochs,
+    test,
+    weights: floatsToBase64(weights),
+    samples: { images: bytesToBase64(images), labels: Array.from(data.test.labels.subarray(0, n)), probabilities },
+  };
+}
+
+/** npm run evaluate: the given weights on the test set, through a GpuModel (no training state built). */
+async function evaluateOnly(
+  gpu: Gpu,
+  data: Mnist,
+  config: HeadlessConfig,
+  weights: Float32Array | undefined,
+  deps: HeadlessDeps,
+  stage: (s: string) => void,
+): Promise<HeadlessResult> {
+  if (!weights) throw new Error('evaluation needs weights');
+  stage('building the model');
+  const model = modelOf(config.options);
+  checkDataMatchesModel(data, model);
+  const gpuModel = new GpuModel({ device: gpu.device, root: gpu.root }, model, weights, data.test);
+  try {
+    return await finish(gpuModel, gpu, data, config, [], deps, stage);
+  } finally {
+    gpuModel.destroy();
   }
 }
 

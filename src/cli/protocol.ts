@@ -22,7 +22,7 @@ export const TRAINER_MODULE_ENV = 'MNIST_TRAINER_MODULE';
 
 export interface HeadlessConfig {
   options: TrainOptions;
-  /** Flat initial parameters (PARAMS layout) as base64 of little-endian float32, or null. */
+  /** Flat initial parameters (the model's table layout) as base64 of little-endian float32, or null. */
   initialWeights: string | null;
   /** How many test images to predict and show. */
   samples: number;
@@ -32,6 +32,8 @@ export interface HeadlessConfig {
   trainerModule: string | null;
   /** The state to continue from (--resume, or after a lost device), or null for a fresh run. */
   resume: EncodedTrainerState | null;
+  /** Evaluate `initialWeights` only (npm run evaluate): no trainer is built, nothing is trained. */
+  evaluateOnly?: boolean;
 }
 
 /** TrainerState with its arrays as base64 of little-endian float32 (for page.evaluate). */

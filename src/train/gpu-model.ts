@@ -4,7 +4,7 @@
 // own parameter buffer and adds the training side.
 import { createBufferWith, createStorageBuffer, readF32, writeBuffer } from '../gpu/buffers.ts';
 import { encodeDispatches, type Dispatch } from '../gpu/kernel.ts';
-import type { MnistSplit } from '../data/mnist.ts';
+import type { Mnist, MnistSplit } from '../data/mnist.ts';
 import type { ModelInfo } from '../model/model-info.ts';
 import type { GpuContext } from '../layers/types.ts';
 import { createStepEnd, createStepState, writeEpochStart } from '../layers/step-state.ts';
@@ -153,4 +153,15 @@ function softmaxRows(logits: Float32Array, out: Float32Array, classes: number): 
     for (let c = 0; c < classes; c++) sum += Math.exp(row[c] - max);
     for (let c = 0; c < classes; c++) out[r * classes + c] = Math.exp(row[c] - max) / sum;
   }
+}
+
+/** The dataset's images must be the model's input (28x28x1 bytes) and its labels the model's classes. */
+export function checkDataMatchesModel(data: Mnist, model: ModelInfo): void {
+  const pixels = data.train.images.length / Math.max(1, data.train.count);
+  if (pixels !== model.inputSize) {
+    throw new Error(
+      `the model's input (${model.inputShape.join(', ')}) holds ${model.inputSize} values per image, the dataset's images ${pixels}`,
+    );
+  }
+  if (model.classes !== 10) throw new Error(`the model ends in ${model.classes} classes, the dataset has 10`);
 }

@@ -19,7 +19,7 @@ import { firstNonFiniteBatch } from './metrics-readback.ts';
 import { uploadSplit } from './dataset-gpu.ts';
 import { Pass, identityOrder } from './pass.ts';
 import { modelOf, validateOptions } from './options.ts';
-import { EVAL_BATCH, GpuModel } from './gpu-model.ts';
+import { checkDataMatchesModel, EVAL_BATCH, GpuModel } from './gpu-model.ts';
 import type { EpochRecord, Evaluation, History, TrainEvent, TrainOptions } from './types.ts';
 import type { TrainerState } from './trainer-state.ts';
 
@@ -400,13 +400,3 @@ export class Trainer {
   }
 }
 
-/** The dataset's images must be the model's input (28x28x1 bytes) and its labels the model's classes. */
-function checkDataMatchesModel(data: Mnist, model: ModelInfo): void {
-  const pixels = data.train.images.length / Math.max(1, data.train.count);
-  if (pixels !== model.inputSize) {
-    throw new Error(
-      `the model's input (${model.inputShape.join(', ')}) holds ${model.inputSize} values per image, the dataset's images ${pixels}`,
-    );
-  }
-  if (model.classes !== 10) throw new Error(`the model ends in ${model.classes} classes, the dataset has 10`);
-}
