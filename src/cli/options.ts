@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { OptionsError, validateOptions } from '../train/options.ts';
 import { DEFAULT_TRAIN_OPTIONS, type OptimizerKind, type TrainOptions } from '../train/types.ts';
 import { DEFAULT_PRESET, PRESET_NAMES } from '../model/presets.ts';
+import { DATASET_NAMES } from '../data/datasets.ts';
 import { GPU_FLAG_REPLACED, hasGpuFlag, parseAdapterChoice, type AdapterChoice } from './adapter-choice.ts';
 
 /** A bad command line: the CLI prints the message and exits with code 2. */
@@ -51,6 +52,7 @@ Trains a Keras Sequential CNN (default: the MNIST CNN) with WebGPU in headless C
 and writes the model (TensorFlow.js layers format), its weights and the training history.
 
 Options:
+  --dataset NAME          ${DATASET_NAMES.join(' or ')} (default ${d.dataset}; Fashion-MNIST's split: README)
   --model NAME|PATH       a preset (${PRESET_NAMES.join(', ')}; default ${DEFAULT_PRESET}) or a Keras
                           Sequential config: a .keras file's config.json or a TF.js model.json
   --epochs N              passes over the training data (default ${d.epochs})
@@ -130,6 +132,7 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
         'learning-rate': { type: 'string' },
         momentum: { type: 'string' },
         model: { type: 'string' },
+        dataset: { type: 'string' },
         dropout: { type: 'string' },
         seed: { type: 'string' },
         limit: { type: 'string' },
@@ -154,6 +157,11 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
   if (v.help) return { kind: 'help' };
 
   const train: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS };
+  if (v.dataset !== undefined) {
+    const name = DATASET_NAMES.find((n) => n === v.dataset!.trim().toLowerCase());
+    if (!name) fail(`--dataset: expected one of ${DATASET_NAMES.join(', ')}, got "${v.dataset}"`);
+    train.dataset = name;
+  }
   if (v.epochs !== undefined) train.epochs = positiveInt('epochs', v.epochs);
   if (v['batch-size'] !== undefined) train.batchSize = positiveInt('batch-size', v['batch-size'], MAX_BATCH);
   if (v.optimizer !== undefined) {

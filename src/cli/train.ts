@@ -239,7 +239,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command.options.node) {
     const rerun = await rerunWithVulkanEnv(command.options.adapter);
-    if (rerun) return rerun;
+    if (rerun !== null) return rerun;
   }
   try {
     await train(command.options);

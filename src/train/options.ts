@@ -1,5 +1,6 @@
 // Validation of trainer options: one clear message per bad value.
 import type { TrainOptions } from './types.ts';
+import { DATASET_NAMES } from '../data/datasets.ts';
 import { withDropout, type ModelSpec } from '../model/model-spec.ts';
 import { modelInfo, type ModelInfo } from '../model/model-info.ts';
 
@@ -19,6 +20,7 @@ export function validateOptions(o: TrainOptions): void {
   const positiveInt = (name: string, v: number) => {
     if (!Number.isInteger(v) || v < 1) throw new OptionsError(`${name}: expected a positive integer, got ${v}`);
   };
+  if (!DATASET_NAMES.includes(o.dataset)) throw new OptionsError(`dataset: expected one of ${DATASET_NAMES.join(', ')}, got ${String(o.dataset)}`);
   positiveInt('epochs', o.epochs);
   positiveInt('batchSize', o.batchSize);
   if (o.batchSize > 4096) throw new OptionsError(`batchSize: at most 4096, got ${o.batchSize}`);
@@ -37,7 +39,7 @@ export function validateOptions(o: TrainOptions): void {
     throw new OptionsError(`momentum: expected 0 <= m < 1 (in float32), got ${o.momentum}`);
   }
   if (o.dropout !== null && o.dropout.some((r) => !(r >= 0 && Math.fround(r) < 1))) {
-    throw new OptionsError(`dropout: expected rates in [0, 1), got ${o.dropout.join(',')}`);
+    throw new OptionsError(`dropout: expected rates in [0, 1) (in float32), got ${o.dropout.join(',')}`);
   }
   if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) {
     throw new OptionsError(`seed: expected an integer in [0, 2^32), got ${o.seed}`);

@@ -2,12 +2,15 @@
 // and the benchmarks. The same option names are used on the command line and on the page.
 import { DEFAULT_SPEC } from '../model/presets.ts';
 import type { ModelSpec } from '../model/model-spec.ts';
+import type { DatasetName } from '../data/datasets.ts';
 
 export type OptimizerKind = 'adam' | 'sgd';
 
 export interface TrainOptions {
   /** The model (a checked Keras Sequential; default the seed's network, models/mnist-cnn.json). */
   model: ModelSpec;
+  /** The dataset trained and tested on (default MNIST; src/data/datasets.ts). */
+  dataset: DatasetName;
   /** Passes over the training data. Keras example: 12. */
   epochs: number;
   batchSize: number;
@@ -33,6 +36,7 @@ export interface TrainOptions {
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   model: DEFAULT_SPEC,
+  dataset: 'mnist',
   epochs: 12,
   batchSize: 128,
   optimizer: 'adam',

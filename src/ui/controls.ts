@@ -27,6 +27,7 @@ export function readForm(form: HTMLFormElement): FormValues {
   const limitRaw = input(form, 'limit').value.trim();
   const options: TrainOptions = {
     model: DEFAULT_SPEC,
+    dataset: 'mnist',
     epochs: num(form, 'epochs', 'Epochs'),
     batchSize: num(form, 'batchSize', 'Batch size'),
     optimizer: (form.elements.namedItem('optimizer') as HTMLSelectElement).value as OptimizerKind,

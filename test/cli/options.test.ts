@@ -33,12 +33,13 @@ describe('parseTrainArgs', () => {
   it('reads every option, in both --name value and --name=value forms', () => {
     const o = parse(
       '--epochs', '3', '--batch-size=64', '--optimizer', 'sgd', '--lr', '0.05', '--momentum=0.8',
-      '--dropout', '0.1,0.2,0.3', '--seed', '42', '--limit', '600', '--validation-split', '0.2',
+      '--dataset', 'fashion-mnist', '--dropout', '0.1,0.2,0.3', '--seed', '42', '--limit', '600', '--validation-split', '0.2',
       '--no-shuffle', '--init', 'prev/model.json', '--out', 'runs/a', '--adapter', 'gpu', '--node', '--test-limit', '1000',
     );
     expect(o).toEqual({
       train: {
         model: DEFAULT_TRAIN_OPTIONS.model,
+        dataset: 'fashion-mnist',
         epochs: 3, batchSize: 64, optimizer: 'sgd', learningRate: 0.05, momentum: 0.8,
         dropout: [0.1, 0.2, 0.3], seed: 42, limit: 600, validationSplit: 0.2, shuffle: false,
       },
@@ -118,7 +119,7 @@ describe('parseTrainArgs', () => {
     [['--optimizer', 'sgd', '--lr', '1e39'], 'learningRate: expected a positive number that is finite and non-zero in float32'],
     [['--lr', '1e-46'], 'learningRate: expected a positive number that is finite and non-zero in float32'],
     [['--momentum', '0.9999999999'], 'momentum: expected 0 <= m < 1 (in float32)'],
-    [['--dropout', '0.99999999999'], 'dropout: expected three rates in [0, 1)'],
+    [['--dropout', '0.99999999999'], 'dropout: expected rates in [0, 1)'],
   ])('rejects %j', (argv, message) => {
     expect(usageError(...(argv as string[]))).toContain(message);
   });
