@@ -9,6 +9,7 @@ import { UsageError } from './options.ts';
 import type { ModelInfo } from '../model/model-info.ts';
 import { loadModelFiles } from '../io/files.ts';
 import { loadKerasModelFile } from '../io/keras-disk.ts';
+import type { AdamState } from '../io/keras-mapping.ts';
 
 /** Largest model config file read (a config is a few kilobytes; this refuses /dev/zero and the like). */
 const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
@@ -62,16 +63,17 @@ export interface InitialModel {
   path: string;
   model: ModelInfo;
   params: Float32Array;
-  /** Lines worth telling the user (weights matched by layer order, weights ignored, an optimizer state). */
+  /** Lines worth telling the user (weights matched by layer order, weights ignored). */
   notes: string[];
+  /** Adam's state, when a .keras file holds one (training continues with it). */
+  adam?: AdamState;
 }
 
 /** --init: a .keras file (Keras 3) or a TF.js model.json (or a folder holding one). */
 export async function loadInitialModel(path: string): Promise<InitialModel> {
   if (path.toLowerCase().endsWith('.keras')) {
     const k = await loadKerasModelFile(path);
-    const notes = k.adam ? [`the file's Adam state (step ${k.adam.step}) is not carried over: training starts a fresh optimizer`] : [];
-    return { path: k.path, model: k.model, params: k.params, notes };
+    return { path: k.path, model: k.model, params: k.params, notes: [], ...(k.adam ? { adam: k.adam } : {}) };
   }
   const loaded = await loadModelFiles(path);
   const notes = [

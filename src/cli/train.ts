@@ -43,6 +43,7 @@ import { renderSamples } from './render.ts';
 import { exitCodeFor, RunStopper, type StopSignal } from './signals.ts';
 import { rerunWithVulkanEnv } from './vulkan-env.ts';
 import type { EpochRecord } from '../train/types.ts';
+import { freshShuffleState, type TrainerState } from '../train/trainer-state.ts';
 
 /** Test images predicted and drawn at the end. */
 const SAMPLE_COUNT = 10;
@@ -64,6 +65,21 @@ async function loadInitial(path: string, printer: EventPrinter): Promise<Initial
   printer.note(`Starting from ${loaded.path}`);
   for (const line of loaded.notes) printer.note(`  ${line}`);
   return loaded;
+}
+
+/**
+ * --init with a .keras file that holds Adam's state, training with Adam: the run continues that
+ * optimizer (its moments and step, so Adam's bias correction and the dropout masks go on from
+ * where Keras, or an earlier run, stopped); its epochs count from 1 and shuffle as a fresh run.
+ */
+function continuedAdam(cli: CliOptions, init: InitialModel, printer: EventPrinter): TrainerState | null {
+  if (!init.adam) return null;
+  if (cli.train.optimizer !== 'adam') {
+    printer.note(`  the file's Adam state (step ${init.adam.step}) is not used: training with ${cli.train.optimizer}`);
+    return null;
+  }
+  printer.note(`  continuing its Adam state (step ${init.adam.step})`);
+  return { epoch: 0, step: init.adam.step, shuffleRng: freshShuffleState(cli.train.seed), params: init.params, moment1: init.adam.m, moment2: init.adam.v };
 }
 
 /** The model of the run: --model, else --init's own, else the default; the weights of --init must fit it. */
@@ -122,6 +138,7 @@ interface Trained {
 async function trainWithRestart(
   cli: CliOptions,
   initialWeights: string | null,
+  initialState: TrainerState | null,
   keeper: CheckpointKeeper,
   printer: EventPrinter,
   stopper: RunStopper,
@@ -135,11 +152,11 @@ async function trainWithRestart(
     const from = keeper.latest;
     const config: HeadlessConfig = {
       options: cli.train,
-      initialWeights: from ? null : initialWeights,
+      initialWeights: from || initialState ? null : initialWeights,
       samples: SAMPLE_COUNT,
       testLimit: cli.testLimit,
       trainerModule: process.env[TRAINER_MODULE_ENV] ? '/' + process.env[TRAINER_MODULE_ENV].replace(/^\/+/, '') : null,
-      resume: from ? encodeTrainerState(from.state) : null,
+      resume: from ? encodeTrainerState(from.state) : initialState ? encodeTrainerState(initialState) : null,
     };
     const run: BackendRun = { config, printer, checkpoint, cleanup };
     try {
@@ -194,7 +211,7 @@ async function train(cli: CliOptions): Promise<void> {
 
   let trained: Trained;
   try {
-    trained = await trainWithRestart(cli, initialWeights, keeper, printer, stopper, cleanup);
+    trained = await trainWithRestart(cli, initialWeights, init ? continuedAdam(cli, init, printer) : null, keeper, printer, stopper, cleanup);
   } catch (e) {
     if (stopper.signal) await new Promise(() => {}); // stopRun reports and exits
     // A failure of the run itself (not of starting it) says what it left in --out.
@@ -213,7 +230,9 @@ async function train(cli: CliOptions): Promise<void> {
   const weights = base64ToFloats(result.weights);
   const files = await saveModelFiles(outDir, model, weights);
   // The same model for Python Keras: keras.models.load_model("model.keras").
-  const kerasPath = await saveKerasModelFile(join(outDir, KERAS_FILE), kerasExportOfModel(model, weights, { learningRate: cli.train.learningRate }));
+  const last = keeper.latest?.state;
+  const adam = last?.moment2 && cli.train.optimizer === 'adam' ? { step: last.step, learningRate: cli.train.learningRate, m: last.moment1, v: last.moment2 } : undefined;
+  const kerasPath = await saveKerasModelFile(join(outDir, KERAS_FILE), kerasExportOfModel(model, weights, { learningRate: cli.train.learningRate, ...(adam ? { adam } : {}) }));
   const historyPath = join(outDir, HISTORY_FILE);
   const test = { loss: result.test.loss, accuracy: result.test.accuracy };
   await writeFileAtomic(historyPath, historyJson({ epochs: [...earlier, ...result.epochs], test, adapter: printer.adapter }));

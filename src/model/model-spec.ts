@@ -125,6 +125,7 @@ function checkEndsInSoftmax(spec: ModelSpec): void {
 /** A copy of the spec with the given Dropout rates: one for every Dropout layer, or one per layer in order. */
 export function withDropout(spec: ModelSpec, rates: readonly number[]): ModelSpec {
   const count = spec.layers.filter((l) => l.type === 'Dropout').length;
+  if (count === 0 && rates.length > 1) throw new ModelSpecError(`dropout: the model has no Dropout layer, got ${rates.length} rates`);
   if (rates.length !== 1 && rates.length !== count) {
     throw new ModelSpecError(`dropout: give one rate or ${count} (one per Dropout layer), got ${rates.length}`);
   }

@@ -19,6 +19,11 @@ export interface TrainerState {
   moment2: Float32Array | null; // (model.params.length)
 }
 
+/** The state of the epoch-shuffle RNG of a fresh run with this seed. */
+export function freshShuffleState(seed: number): number {
+  return (seed ^ 0x5eed) >>> 0;
+}
+
 /** The first NaN or infinite value of a state, described ("parameter 12 is NaN"), or null. */
 export function firstNonFiniteValue(s: TrainerState): string | null {
   for (const [name, a] of [['parameter', s.params], ['moment1', s.moment1], ['moment2', s.moment2]] as const) {

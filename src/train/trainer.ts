@@ -24,6 +24,7 @@ import type { EpochRecord, Evaluation, History, TrainEvent, TrainOptions } from 
 import type { TrainerState } from './trainer-state.ts';
 
 export { firstNonFiniteValue, type TrainerState } from './trainer-state.ts';
+import { freshShuffleState } from './trainer-state.ts';
 
 export { EVAL_BATCH };
 /** Training steps recorded into one command buffer. */
@@ -164,7 +165,7 @@ export class Trainer {
       this.owned.push(validation);
       this.validationPass = validation;
     }
-    this.rng = new Rng(options.seed ^ 0x5eed);
+    this.rng = new Rng(freshShuffleState(options.seed));
   }
 
   /** Builds every pass for `options` (validated) and uploads the data. */

@@ -154,4 +154,38 @@ describe('npm run train', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(INSTALL_HINT);
   });
+
+  it('a preset with the new layers trains; model.keras with Adam continues byte-identically, and evaluate reads it', async () => {
+    const dir = await tempDir();
+    const common = ['--no-shuffle', '--limit', '256', '--test-limit', '500', '--adapter', 'swiftshader'];
+    const [whole, first] = await Promise.all([
+      train([...common, '--epochs', '2', '--out', join(dir, 'whole')]),
+      train([...common, '--epochs', '1', '--out', join(dir, 'first')]),
+    ]);
+    expect(whole.code, whole.stderr).toBe(0);
+    expect(first.code, first.stderr).toBe(0);
+    // The second epoch from the first run's model.keras (weights and Adam's moments and step).
+    const rest = await train([...common, '--epochs', '1', '--init', join(dir, 'first', 'model.keras'), '--out', join(dir, 'rest')]);
+    expect(rest.code, rest.stderr).toBe(0);
+    expect(rest.stdout).toContain('continuing its Adam state (step 2)');
+    const a = await readFile(join(dir, 'whole', 'weights.bin'));
+    const b = await readFile(join(dir, 'rest', 'weights.bin'));
+    expect(Buffer.compare(a, b)).toBe(0);
+
+    const evaluated = await runProcess('npm', ['run', '--silent', 'evaluate', '--', join(dir, 'rest', 'model.keras'), '--json', '--test-limit', '500', '--adapter', 'swiftshader'], { cwd: ROOT, env: process.env });
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    const figures = JSON.parse(evaluated.stdout) as { loss: number; accuracy: number; count: number };
+    const history = JSON.parse(await readFile(join(dir, 'rest', 'history.json'), 'utf8')) as { test: { loss: number; accuracy: number } };
+    expect(figures.count).toBe(500);
+    expect(figures.accuracy).toBe(history.test.accuracy);
+    expect(figures.loss).toBeCloseTo(history.test.loss, 10);
+
+    const lenet = await train(['--model', 'lenet5', '--dropout', '0.1', '--epochs', '1', '--limit', '256', '--test-limit', '500', '--adapter', 'swiftshader', '--out', join(dir, 'lenet5')]);
+    expect(lenet.code, lenet.stderr).toBe(0);
+    expect(lenet.stdout).toContain('Total params: 61,706');
+    expect(lenet.stdout).toMatch(/^Test loss: \d+\.\d{4} - test accuracy: \d\.\d{4}$/m);
+    const bad = await train(['--model', 'lenet5', '--dropout', '0.1,0.2', '--out', join(dir, 'bad')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('dropout: the model has no Dropout layer, got 2 rates');
+  });
 });
