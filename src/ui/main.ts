@@ -21,6 +21,7 @@ const buttons = {
   pause: $<HTMLButtonElement>('pause'),
   stop: $<HTMLButtonElement>('stop'),
   save: $<HTMLButtonElement>('save'),
+  saveKeras: $<HTMLButtonElement>('save-keras'),
   evaluate: $<HTMLButtonElement>('evaluate'),
   load: $<HTMLInputElement>('load'),
 };
@@ -64,6 +65,7 @@ function refreshButtons(): void {
   buttons.pause.textContent = state.paused ? 'Resume' : 'Pause';
   buttons.stop.disabled = !state.running;
   buttons.save.disabled = !state.modelReady;
+  buttons.saveKeras.disabled = !state.modelReady;
   buttons.evaluate.disabled = !(idle && state.modelReady);
   buttons.load.disabled = !idle;
   setFormEnabled(form, idle);
@@ -207,6 +209,10 @@ function onMessage(msg: WorkerToPage): void {
       // A short gap: some browsers drop the second of two downloads started in one task.
       setTimeout(() => download('weights.bin', new Blob([msg.weights as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' })), 150);
       $('model-status').textContent = 'Saved model.json and weights.bin.';
+      break;
+    case 'savedKeras':
+      download('model.keras', new Blob([msg.data as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
+      $('model-status').textContent = 'Saved model.keras (Keras 3: keras.models.load_model("model.keras")).';
       break;
     case 'loaded':
       state.busy = false;
@@ -388,10 +394,18 @@ function download(name: string, blob: Blob): void {
 }
 
 buttons.save.addEventListener('click', () => send({ type: 'save' }));
+buttons.saveKeras.addEventListener('click', () => send({ type: 'saveKeras' }));
 
 buttons.load.addEventListener('change', async () => {
   const files = Array.from(buttons.load.files ?? []);
   buttons.load.value = '';
+  const keras = files.filter((f) => f.name.toLowerCase().endsWith('.keras'));
+  if (keras.length === 1 && files.length === 1) {
+    const data = await keras[0].arrayBuffer();
+    state.busy = true;
+    refreshButtons();
+    return send({ type: 'loadKeras', name: keras[0].name, data }, [data]);
+  }
   const json = files.filter((f) => f.name.toLowerCase().endsWith('.json'));
   const bins = files.filter((f) => !f.name.toLowerCase().endsWith('.json'));
   const fail = (text: string) => {
@@ -400,7 +414,7 @@ buttons.load.addEventListener('change', async () => {
   };
   if (json.length !== 1 || bins.length < 1) {
     return fail(
-      `Choose both files together: one model.json and its weights file(s) (got ${files.map((f) => f.name).join(', ') || 'nothing'}).`,
+      `Choose one .keras file, or both files together: one model.json and its weights file(s) (got ${files.map((f) => f.name).join(', ') || 'nothing'}).`,
     );
   }
   let modelJson: string;

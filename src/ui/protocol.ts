@@ -32,6 +32,10 @@ export type PageToWorker =
   | { type: 'evaluate'; count: number }
   /** Export the current model as model.json + weights.bin. */
   | { type: 'save' }
+  /** The model as a Keras 3 .keras file. */
+  | { type: 'saveKeras' }
+  /** A .keras file (its model must be the page's). */
+  | { type: 'loadKeras'; name: string; data: ArrayBuffer }
   /** Import model.json + weights; a bad pair changes nothing. */
   | { type: 'load'; modelJson: string; modelJsonName: string; weights: { name: string; data: ArrayBuffer }[] }
   /** Make these flat weights (PARAMS layout) the current model, e.g. an autosaved checkpoint. */
@@ -75,6 +79,7 @@ export type WorkerToPage =
   | { type: 'results'; results: TestResults }
   | { type: 'prediction'; id: number; probabilities: Float32Array }
   | { type: 'saved'; modelJson: string; weights: Uint8Array }
+  | { type: 'savedKeras'; data: Uint8Array }
   | { type: 'loaded'; message: string; dropout?: [number, number, number] }
   /** The model is ready for drawing/evaluation (after training or loading). */
   | { type: 'model-ready' }

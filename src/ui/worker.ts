@@ -250,6 +250,47 @@ async function handle(msg: PageToWorker): Promise<void> {
       }
       return;
     }
+    case 'saveKeras': {
+      const model = trainer;
+      if (!model) return post({ type: 'error', context: 'save', message: 'there is no model to save yet' });
+      try {
+        const flat = await exclusive(() => model.getWeights());
+        // h5wasm (about 5 MB) is loaded only when a .keras file is saved or loaded.
+        const [{ writeKerasFile }, { kerasFileOfModel }] = await Promise.all([import('../io/keras-file.ts'), import('../io/keras-model.ts')]);
+        const data = await writeKerasFile(kerasFileOfModel(model.model, flat, { learningRate: model.options.learningRate }));
+        post({ type: 'savedKeras', data }, [data.buffer]);
+      } catch (e) {
+        post({ type: 'error', context: 'save', message: errorMessage(e) });
+      }
+      return;
+    }
+    case 'loadKeras': {
+      if (training || busy) return post({ type: 'error', context: 'load', message: 'stop the current run before loading weights' });
+      let params: Float32Array;
+      try {
+        const [{ readKerasFile }, { modelFromKerasFile }] = await Promise.all([import('../io/keras-file.ts'), import('../io/keras-model.ts')]);
+        const read = modelFromKerasFile(await readKerasFile(new Uint8Array(msg.data), msg.name), msg.name);
+        const current = trainer?.model ?? DEFAULT_MODEL;
+        const fits = read.model.params.length === current.params.length &&
+          read.model.params.entries.every((p, i) => p.shape.join() === current.params.entries[i].shape.join());
+        if (!fits) throw new Error(`${msg.name} holds another model than this page's (its summary: ${read.model.params.count.toLocaleString('en-US')} parameters)`);
+        params = read.params;
+      } catch (e) {
+        return post({ type: 'error', context: 'load', message: errorMessage(e) });
+      }
+      busy = true;
+      try {
+        await replaceModel(params);
+        post({ type: 'loaded', message: `Loaded ${msg.name}.` });
+        post({ type: 'model-ready' });
+      } catch (e) {
+        post({ type: 'error', context: 'load', message: errorMessage(e) });
+      } finally {
+        busy = false;
+        phase('idle');
+      }
+      return;
+    }
     case 'load': {
       if (training || busy) return post({ type: 'error', context: 'load', message: 'stop the current run before loading weights' });
       let imported;

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Download, Page } from 'playwright';
 import { build, createServer, preview, type PreviewServer, type ViteDevServer } from 'vite';
 import { launchWebGpuBrowser } from '../../src/cli/browser.ts';
+import { readKerasFile } from '../../src/io/keras-file.ts';
+import { modelFromKerasFile } from '../../src/io/keras-model.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT = join(ROOT, 'test-results', 'e2e');
@@ -214,7 +216,21 @@ describe('the page', () => {
     const path = join(dir, 'weights-again.bin');
     await (await again).saveAs(path);
     expect(Buffer.compare(readFileSync(path), weights)).toBe(0);
-  }, 180_000);
+
+    // 5. "Save as .keras": Keras 3's file of the same weights, and Load takes it back
+    const keras = page.waitForEvent('download', (d) => d.suggestedFilename() === 'model.keras');
+    await page.click('#save-keras');
+    const kerasPath = join(dir, 'model.keras');
+    await (await keras).saveAs(kerasPath);
+    const read = modelFromKerasFile(await readKerasFile(new Uint8Array(readFileSync(kerasPath)), 'model.keras'), 'model.keras');
+    const flat = new Float32Array(weights.buffer, weights.byteOffset, weights.length / 4);
+    const packed = new Float32Array(read.model.params.count);
+    let at = 0;
+    for (const p of read.model.params.entries) packed.set(read.params.subarray(p.offset, p.offset + p.size), (at += p.size) - p.size);
+    expect(Buffer.compare(Buffer.from(packed.buffer), Buffer.from(flat.buffer, flat.byteOffset, flat.byteLength))).toBe(0);
+    await page.setInputFiles('#load', [kerasPath]);
+    await page.waitForFunction(() => /Loaded model\.keras\./.test(document.getElementById('model-status')!.textContent ?? ''), undefined, { timeout: 90_000 });
+  }, 300_000);
 
   it('offers to resume the autosaved run after a reload', async () => {
     await page.reload();
