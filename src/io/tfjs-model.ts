@@ -15,6 +15,7 @@
 import type { ParamSpec, ParamTable } from '../model/param-table.ts';
 import { modelInfo, type ModelInfo } from '../model/model-info.ts';
 import { parseModelConfig, toTfjsTopology } from '../model/model-spec.ts';
+import { DEFAULT_MODEL } from '../model/presets.ts';
 
 /** Name of the single weights file that exportModel describes. */
 export const WEIGHTS_FILE = 'weights.bin';
@@ -435,9 +436,12 @@ export function readModel(modelJson: unknown, weights: WeightsInput, options: Im
   return { model, params, renamed, ignored };
 }
 
-/** The model of a model.json's topology (a clear error naming the file where it is not one this project supports). */
+/**
+ * The model of a model.json's topology (a clear error naming the file where it is not one this
+ * project supports); a file without a topology holds weights of the default model.
+ */
 function modelOfTopology(json: Record<string, unknown>, source: string): ModelInfo {
-  if (json.modelTopology === undefined) throw new WeightsFormatError(['no modelTopology: the file does not say which model the weights are for'], source);
+  if (json.modelTopology === undefined || json.modelTopology === null) return DEFAULT_MODEL;
   try {
     return modelInfo(parseModelConfig(json.modelTopology));
   } catch (e) {

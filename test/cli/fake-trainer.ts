@@ -8,14 +8,20 @@ import type { Mnist } from '../../src/data/mnist.ts';
 import { initParams } from '../../src/model/init.ts';
 import type { Evaluation, History, TrainEvent, TrainOptions } from '../../src/train/types.ts';
 import { DEFAULT_MODEL } from '../../src/model/presets.ts';
+import { modelOf } from '../../src/train/options.ts';
+import type { ModelInfo } from '../../src/model/model-info.ts';
 
 export class Trainer {
+  readonly model: ModelInfo;
+
   private constructor(
     private readonly gpu: Gpu,
     private readonly data: Mnist,
     private readonly options: TrainOptions,
     private readonly weights: Float32Array,
-  ) {}
+  ) {
+    this.model = modelOf(options);
+  }
 
   static async create(gpu: Gpu, data: Mnist, options: TrainOptions, initialWeights?: Float32Array): Promise<Trainer> {
     return new Trainer(gpu, data, options, initialWeights ? initialWeights.slice() : initParams(DEFAULT_MODEL.params, options.seed));
