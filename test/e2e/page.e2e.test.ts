@@ -247,7 +247,8 @@ describe('the page', () => {
 
   it('pauses and resumes; resumes from the last autosave when the GPU device is lost mid-training', async () => {
     await page.fill('input[name=epochs]', '2');
-    await page.fill('input[name=limit]', '600');
+    // Epochs long enough (16 steps) that the loss simulated once epoch 1 is autosaved falls inside epoch 2.
+    await page.fill('input[name=limit]', '2000');
     await page.fill('input[name=evalCount]', '100');
     await page.click('#train');
     // pause: 'Pausing…' while the steps already submitted finish, then 'Paused', which holds
@@ -266,9 +267,13 @@ describe('the page', () => {
       timeout: RUN_TIMEOUT,
     });
     await page.evaluate(() => (globalThis as unknown as { mnistPage: { simulateDeviceLoss(): void } }).mnistPage.simulateDeviceLoss());
-    await page.waitForFunction(() => /GPU device was lost \((?!Failed).*Resuming from the autosave after epoch 1/s.test(document.getElementById('message')!.textContent ?? ''), undefined, {
-      timeout: 60_000,
-    });
+    await page
+      .waitForFunction(() => /GPU device was lost \((?!Failed).*Resuming from the autosave after epoch 1/s.test(document.getElementById('message')!.textContent ?? ''), undefined, {
+        timeout: 60_000,
+      })
+      .catch(async (e: unknown) => {
+        throw new Error(`after the device loss the page says "${await text('#message')}" (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+      });
     await shot('device-lost');
     await page.waitForFunction(() => /Autosaved after epoch 2/.test(document.getElementById('model-status')!.textContent ?? ''), undefined, {
       timeout: RUN_TIMEOUT,
