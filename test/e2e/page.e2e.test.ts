@@ -175,7 +175,7 @@ describe('the page', () => {
     expect(await text('#message')).toMatch(/nothing was changed.*layers-model/s);
     // only one file
     await page.setInputFiles('#load', [join(dir, 'weights.bin')]);
-    await page.waitForFunction(() => /Choose both files/.test(document.getElementById('message')!.textContent ?? ''));
+    await page.waitForFunction(() => /both files together/.test(document.getElementById('message')!.textContent ?? ''));
     await shot('load-error');
 
     // 2. zero weights: every class equally likely, so the load really happened
