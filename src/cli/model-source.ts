@@ -2,7 +2,7 @@
 // (a .keras file's config.json, a .keras file itself, or a TF.js model.json), or, with --init
 // alone, the model of the file it starts from (--init: a .keras file or a TF.js model.json). Every problem is a UsageError (exit 2) naming the file and,
 // for a bad config, the layer and option.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { isPresetName, presetSpec, DEFAULT_SPEC, PRESET_NAMES } from '../model/presets.ts';
 import { parseModelConfig, type ModelSpec } from '../model/model-spec.ts';
 import { UsageError } from './options.ts';
@@ -17,7 +17,6 @@ const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 async function readConfigFile(path: string): Promise<unknown> {
   let bytes: Buffer;
   try {
-    const { stat } = await import('node:fs/promises');
     const st = await stat(path);
     if (!st.isFile()) throw new UsageError(`--model ${path}: not a regular file`);
     if (st.size > MAX_CONFIG_BYTES) throw new UsageError(`--model ${path}: ${st.size} bytes is too large for a model config`);

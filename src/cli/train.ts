@@ -91,17 +91,12 @@ async function chooseModel(cli: CliOptions, init: InitialModel | null): Promise<
   } catch (e) {
     throw new CliError(message(e), e instanceof OptionsError ? 2 : 1);
   }
-  if (init && !sameTable(init.model, model)) {
+  if (init && !init.model.params.sameLayout(model.params)) {
     throw new CliError(`--init ${cli.init}: its weights are for another model than --model ${cli.model} (compare the summaries)`, 2);
   }
   return model;
 }
 
-function sameTable(a: ModelInfo, b: ModelInfo): boolean {
-  const x = a.params.entries;
-  const y = b.params.entries;
-  return x.length === y.length && x.every((p, i) => p.shape.join() === y[i].shape.join() && p.weight === y[i].weight);
-}
 
 /** The checkpoint --resume continues (same options, epochs left), or a CliError (exit 2). */
 async function loadResume(outDir: string, cli: CliOptions): Promise<Checkpoint> {

@@ -74,6 +74,13 @@ export class ParamTable {
     return p;
   }
 
+  /** Whether flat buffers of this table and `other` hold the same weights at the same places (same weights, shapes and order). */
+  sameLayout(other: ParamTable): boolean {
+    const a = this.entries;
+    const b = other.entries;
+    return a.length === b.length && a.every((p, i) => p.weight === b[i].weight && p.shape.join() === b[i].shape.join());
+  }
+
   has(name: string): boolean {
     return this.byName.has(name);
   }

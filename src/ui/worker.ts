@@ -271,9 +271,7 @@ async function handle(msg: PageToWorker): Promise<void> {
         const [{ readKerasFile }, { modelFromKerasFile }] = await Promise.all([import('../io/keras-file.ts'), import('../io/keras-model.ts')]);
         const read = modelFromKerasFile(await readKerasFile(new Uint8Array(msg.data), msg.name), msg.name);
         const current = trainer?.model ?? DEFAULT_MODEL;
-        const fits = read.model.params.length === current.params.length &&
-          read.model.params.entries.every((p, i) => p.shape.join() === current.params.entries[i].shape.join());
-        if (!fits) throw new Error(`${msg.name} holds another model than this page's (its summary: ${read.model.params.count.toLocaleString('en-US')} parameters)`);
+        if (!read.model.params.sameLayout(current.params)) throw new Error(`${msg.name} holds another model than this page's (its summary: ${read.model.params.count.toLocaleString('en-US')} parameters)`);
         params = read.params;
       } catch (e) {
         return post({ type: 'error', context: 'load', message: errorMessage(e) });

@@ -9,7 +9,7 @@ import { modelInfo } from '../../src/model/model-info.ts';
 import { DEFAULT_SPEC, PRESET_NAMES, presetSpec } from '../../src/model/presets.ts';
 import { summary } from '../../src/model/summary.ts';
 
-const FIXTURES = new URL('../../../shared/fixtures/keras/', import.meta.url);
+const FIXTURES = new URL('../fixtures/keras/', import.meta.url);
 
 function fixtureConfig(name: string): unknown {
   const files = unzipSync(new Uint8Array(readFileSync(new URL(`${name}.keras`, FIXTURES))));
@@ -88,6 +88,14 @@ describe('model spec', () => {
     expect(errorOf(seq([L('Flatten', { name: 'x' }), L('Dense', { name: 'x', units: 10, activation: 'softmax' })]))).toMatch(/layer 1 "x" \(Dense\), option name: another layer has the same name/);
     expect(errorOf({ class_name: 'Functional', config: {} })).toMatch(/only Keras Sequential models are supported/);
     expect(errorOf({ class_name: 'Sequential', config: { layers: [L('Flatten'), L('Dense', { units: 10, activation: 'softmax' })] } })).toMatch(/no input shape/);
+  });
+
+  it('tells tables of the same layout apart from others', () => {
+    const cnn = modelInfo(parseModelConfig(fixtureConfig('mnist-cnn'))).params;
+    expect(cnn.sameLayout(modelInfo(DEFAULT_SPEC).params)).toBe(true);
+    expect(cnn.sameLayout(modelInfo(withDropout(DEFAULT_SPEC, [0.1])).params)).toBe(true);
+    expect(cnn.sameLayout(modelInfo(presetSpec('lenet5')).params)).toBe(false);
+    expect(modelInfo(presetSpec('strided-bn')).params.sameLayout(modelInfo(parseModelConfig(fixtureConfig('small-bn'))).params)).toBe(false);
   });
 
   it('sets dropout rates for every Dropout layer, or one per layer, and refuses a wrong count', () => {
