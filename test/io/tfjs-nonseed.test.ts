@@ -33,6 +33,13 @@ describe('a non-seed TF.js model read by readModel', () => {
       'Conv2D 14x14x6', 'BatchNormalization 14x14x6', 'AveragePooling2D 7x7x6', 'Conv2D 5x5x12', 'GlobalAveragePooling2D 12', 'Dense 10',
     ]);
     expect(r.model.params.count).toBe(5 * 5 * 6 + 6 + 4 * 6 + 3 * 3 * 6 * 12 + 12 * 10 + 10);
+    // The moving statistics TF.js saved are the drawn ones, far from its defaults (0 and 1).
+    const tensor = (suffix: string) => {
+      const p = r.model.params.entries.find((e) => e.name.endsWith(suffix))!;
+      return Array.from(r.params.subarray(p.offset, p.offset + p.size));
+    };
+    for (const v of tensor('/moving_variance')) expect(v >= 0.02 && v < 0.3, `moving variance ${v}`).toBe(true);
+    expect(Math.max(...tensor('/moving_mean').map(Math.abs))).toBeGreaterThan(0.1);
 
     const x = Float64Array.from(mnist.test.images.subarray(0, N * 784), (v) => Math.fround(v / 255));
     const fwd = sequentialForward(r.model, Float64Array.from(r.params), x, null);

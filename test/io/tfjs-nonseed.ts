@@ -44,9 +44,10 @@ export function buildNonSeedModel(seed = 7): tfl.Sequential {
   model.add(tfl.layers.conv2d({ filters: 12, kernelSize: 3, padding: 'valid', activation: 'sigmoid', useBias: false }));
   model.add(tfl.layers.globalAveragePooling2d({}));
   model.add(tfl.layers.dense({ units: CLASSES, activation: 'softmax' }));
-  const weights = model.getWeights().map((w, k) => {
-    const n = w.size;
-    const name = w.name;
+  const weights = model.weights.map((w, k) => {
+    const shape = w.shape as number[]; // a weight's shape is fully known
+    const n = shape.reduce((a, b) => a * b, 1);
+    const name = w.originalName;
     let values: Float32Array;
     if (name.includes('moving_variance')) values = uniform(n, seed * 31 + k, 0.02, 0.3);
     else if (name.includes('moving_mean')) values = uniform(n, seed * 31 + k, -0.4, 0.4);
@@ -54,11 +55,11 @@ export function buildNonSeedModel(seed = 7): tfl.Sequential {
     else if (name.includes('beta') || name.includes('bias')) values = uniform(n, seed * 31 + k, -0.5, 0.5);
     else {
       // kernels: fan_in = product of all but the last dimension
-      const fanIn = n / w.shape[w.shape.length - 1];
+      const fanIn = n / shape[shape.length - 1];
       const limit = 2.5 / Math.sqrt(fanIn);
       values = uniform(n, seed * 31 + k, -limit, limit);
     }
-    return tf.tensor(values, w.shape);
+    return tf.tensor(values, shape);
   });
   model.setWeights(weights);
   for (const w of weights) w.dispose();
