@@ -1,8 +1,8 @@
 // A non-seed model built by TensorFlow.js and saved as model.json + weights.bin in a temporary
 // folder (test/io/tfjs-nonseed.ts), through the CLI: `npm run evaluate` gives TF.js's own loss
 // and accuracy on the first 500 MNIST test images, and `npm run train --init` (the topology
-// taken from that model.json) trains it and writes a model that reads back with the same
-// topology and moved weights. Run with the 'e2e' Vitest project (WebGPU on SwiftShader where
+// taken from that model.json) trains it and writes a model that our reader and TF.js read back
+// with the same topology, every weight moved. Run with the 'e2e' Vitest project (WebGPU on SwiftShader where
 // there is no GPU).
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadMnistFromDisk } from '../../src/data/mnist-node.ts';
 import { loadModelFiles } from '../../src/io/files.ts';
-import { buildNonSeedModel, saveWithTfjs, tfjsFigures, useCpuBackend } from '../io/tfjs-nonseed.ts';
+import { buildNonSeedModel, tfjsFigures } from '../io/tfjs-nonseed.ts';
+import { layerShapes, loadIntoTfjs, saveWithTfjs, useCpuBackend } from '../io/tfjs-io.ts';
 import { runProcess, type Run } from './run-process.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -32,6 +33,7 @@ describe('a TF.js model.json of a non-seed architecture through the CLI', () => 
     const tfModel = buildNonSeedModel();
     const saved = await saveWithTfjs(tfModel);
     const want = await tfjsFigures(tfModel, (await loadMnistFromDisk()).test, TEST_IMAGES);
+    const shapes = layerShapes(tfModel);
     tfModel.dispose();
     const modelPath = join(dir, 'model.json');
     await writeFile(modelPath, JSON.stringify(saved.modelJson));
@@ -61,6 +63,12 @@ describe('a TF.js model.json of a non-seed architecture through the CLI', () => 
     const after = await loadModelFiles(join(out, 'model.json'));
     expect(after.model.spec).toEqual(before.model.spec);
     expect(after.model.params.entries.map((p) => `${p.name} ${p.shape.join('x')}`)).toEqual(before.model.params.entries.map((p) => `${p.name} ${p.shape.join('x')}`));
+    // TF.js itself loads the trained model (strict: every weight fits) as the same layers.
+    const trainedJson = JSON.parse(await readFile(join(out, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] };
+    expect(trainedJson.weightsManifest.flatMap((g) => g.paths)).toHaveLength(1);
+    const reloaded = await loadIntoTfjs(trainedJson, await readFile(join(out, trainedJson.weightsManifest[0].paths[0])));
+    expect(layerShapes(reloaded)).toEqual(shapes);
+    reloaded.dispose();
     // Every tensor moved: kernels, biases, gamma and beta by Adam, the moving statistics by training's batch statistics.
     for (const p of before.model.params.entries) {
       const a = before.params.subarray(p.offset, p.offset + p.size);

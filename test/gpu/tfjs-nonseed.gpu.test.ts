@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { fetchMnist, type MnistSplit } from '../../src/data/mnist.ts';
 import { readModel } from '../../src/io/tfjs-model.ts';
 import { GpuModel } from '../../src/train/gpu-model.ts';
-import { buildNonSeedModel, CLASSES, saveWithTfjs, tfjsFigures, useCpuBackend } from '../io/tfjs-nonseed.ts';
+import { buildNonSeedModel, CLASSES, tfjsFigures } from '../io/tfjs-nonseed.ts';
+import { saveWithTfjs, useCpuBackend } from '../io/tfjs-io.ts';
 import { getGpu } from './gpu-fixture.ts';
 
 const N = 200;

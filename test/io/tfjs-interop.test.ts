@@ -10,6 +10,7 @@ import { initParams, PARAMS, Rng } from '../../src/model/index.ts';
 import { modelForward } from '../reference/model.ts';
 import { DEFAULT_MODEL } from '../../src/model/presets.ts';
 import { dropoutRates } from '../../src/model/model-spec.ts';
+import { loadIntoTfjs, saveWithTfjs } from './tfjs-io.ts';
 
 const B = 3;
 
@@ -55,18 +56,7 @@ describe('TensorFlow.js interop', () => {
   it('tf.loadLayersModel accepts our export and computes what the reference computes', async () => {
     const flat = params(11);
     const { modelJson, weightsBin } = exportModel(DEFAULT_MODEL, flat);
-    const json = JSON.parse(JSON.stringify(modelJson));
-    const handler: tf.io.IOHandler = {
-      load: async () => ({
-        modelTopology: json.modelTopology,
-        format: json.format,
-        generatedBy: json.generatedBy,
-        convertedBy: json.convertedBy,
-        weightSpecs: json.weightsManifest.flatMap((g: { weights: tf.io.WeightsManifestEntry[] }) => g.weights),
-        weightData: weightsBin.slice().buffer,
-      }),
-    };
-    const model = await tfl.loadLayersModel(handler, { strict: true });
+    const model = await loadIntoTfjs(JSON.parse(JSON.stringify(modelJson)), weightsBin);
     expect(model.layers.map((l) => l.name)).toEqual([
       'conv2d', 'max_pooling2d', 'dropout', 'conv2d_1', 'max_pooling2d_1', 'dropout_1', 'flatten', 'dense', 'dropout_2', 'dense_1',
     ]);
@@ -91,25 +81,8 @@ describe('TensorFlow.js interop', () => {
     model.add(tfl.layers.dropout({ rate: 0.4 }));
     model.add(tfl.layers.dense({ units: 10, activation: 'softmax', biasInitializer: 'randomUniform' }));
 
-    let saved: tf.io.ModelArtifacts | undefined;
-    await model.save({
-      save: async (artifacts) => {
-        saved = artifacts;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      },
-    });
-    // model.json as tf.io's file writers lay it out
-    const modelJson = JSON.parse(
-      JSON.stringify({
-        modelTopology: saved!.modelTopology,
-        format: saved!.format,
-        generatedBy: saved!.generatedBy,
-        convertedBy: saved!.convertedBy,
-        weightsManifest: [{ paths: ['./model.weights.bin'], weights: saved!.weightSpecs }],
-      }),
-    );
-    const data = saved!.weightData as ArrayBuffer;
-    const r = readModel(modelJson, new Map([['model.weights.bin', data]]));
+    const saved = await saveWithTfjs(model, 'model.weights.bin');
+    const r = readModel(saved.modelJson, new Map([[saved.weightsPath, saved.weightsBin]]));
     // tfjs names its layers conv2d_Conv2D1, dense_Dense2, ...: the model read is the file's own.
     expect(r.renamed.length).toBe(0);
     expect(r.model.params.entries.map((p) => p.name)[0]).toMatch(/^conv2d_Conv2D\d+\/kernel$/);

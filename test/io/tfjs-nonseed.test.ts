@@ -4,12 +4,13 @@
 // probabilities and loss from them. The GPU test (test/gpu/tfjs-nonseed.gpu.test.ts) and the
 // CLI test (test/cli/tfjs-nonseed.e2e.test.ts) check the same model on the GPU.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readModel } from '../../src/io/tfjs-model.ts';
+import { exportModel, readModel } from '../../src/io/tfjs-model.ts';
 import { loadMnistFromDisk } from '../../src/data/mnist-node.ts';
 import type { Mnist } from '../../src/data/mnist.ts';
 import { sequentialForward } from '../reference/sequential.ts';
 import { softmaxCrossEntropy } from '../reference/loss.ts';
-import { buildNonSeedModel, CLASSES, saveWithTfjs, tfjsFigures, useCpuBackend } from './tfjs-nonseed.ts';
+import { buildNonSeedModel, CLASSES, tfjsFigures } from './tfjs-nonseed.ts';
+import { layerShapes, loadIntoTfjs, saveWithTfjs, useCpuBackend } from './tfjs-io.ts';
 
 const N = 64;
 
@@ -55,5 +56,20 @@ describe('a non-seed TF.js model read by readModel', () => {
     // TF.js computes in float32: a few ulps of the largest probability.
     expect(worst).toBeLessThan(2e-6);
     expect(Math.abs(loss - want.loss)).toBeLessThan(2e-6);
+  });
+
+  it('exportModel writes it back so that TF.js loads the same layers and computes the same probabilities', async () => {
+    const tfModel = buildNonSeedModel();
+    const saved = await saveWithTfjs(tfModel);
+    const want = await tfjsFigures(tfModel, mnist.test, N);
+    const r = readModel(saved.modelJson, new Map([[saved.weightsPath, saved.weightsBin]]));
+    const { modelJson, weightsBin } = exportModel(r.model, r.params);
+    const back = await loadIntoTfjs(JSON.parse(JSON.stringify(modelJson)), weightsBin);
+    expect(layerShapes(back)).toEqual(layerShapes(tfModel));
+    const got = await tfjsFigures(back, mnist.test, N);
+    // The same float32 computation on the same weights: identical.
+    expect(Array.from(got.probs)).toEqual(Array.from(want.probs));
+    tfModel.dispose();
+    back.dispose();
   });
 });

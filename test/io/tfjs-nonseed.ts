@@ -14,12 +14,6 @@ import type { MnistSplit } from '../../src/data/mnist.ts';
 
 export const CLASSES = 10;
 
-/** Sets the cpu backend (deterministic float32) before any TF.js work. */
-export async function useCpuBackend(): Promise<void> {
-  await tf.setBackend('cpu');
-  await tf.ready();
-}
-
 /** Uniform values in [lo, hi) from a small LCG, so that the weights do not depend on TF.js's RNG. */
 function uniform(n: number, seed: number, lo: number, hi: number): Float32Array {
   let s = seed >>> 0;
@@ -64,30 +58,6 @@ export function buildNonSeedModel(seed = 7): tfl.Sequential {
   model.setWeights(weights);
   for (const w of weights) w.dispose();
   return model;
-}
-
-/** What TF.js's save handler gives: model.json (as tf.io's file writers lay it out) and the weights file. */
-export interface SavedModel {
-  modelJson: Record<string, unknown>;
-  weightsPath: string;
-  weightsBin: ArrayBuffer;
-}
-
-/** Saves `model` through TF.js's own serialization (model.save with a save handler). */
-export async function saveWithTfjs(model: tfl.LayersModel, weightsPath = 'weights.bin'): Promise<SavedModel> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  if (!saved?.weightSpecs || !(saved.weightData instanceof ArrayBuffer)) throw new Error('TF.js saved no weights');
-  const manifest = [{ paths: [`./${weightsPath}`], weights: saved.weightSpecs }];
-  // model.json as tf.io's file writers (browserDownloads, tfjs-node's file://) lay it out
-  const { modelTopology, format, generatedBy, convertedBy, trainingConfig } = saved;
-  const modelJson = JSON.parse(JSON.stringify({ modelTopology, format, generatedBy, convertedBy, trainingConfig, weightsManifest: manifest })) as Record<string, unknown>;
-  return { modelJson, weightsPath, weightsBin: saved.weightData };
 }
 
 export interface TfjsFigures {
