@@ -14,6 +14,7 @@ export interface TuneCacheBackend {
 export class TuneCacheStore {
   private cache: TuneCache = emptyTuneCache();
   private rebuild = false;
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     readonly backend: TuneCacheBackend,
@@ -33,11 +34,21 @@ export class TuneCacheStore {
     return this.cache;
   }
 
-  /** Adds a run's new entries and writes the document (also when an ignored one is to be replaced). */
-  async record(updates: Record<string, TuneEntry>): Promise<void> {
-    if (Object.keys(updates).length === 0 && !this.rebuild) return;
+  /**
+   * Adds a run's new entries at once (current sees them) and writes the document (also when an
+   * ignored one is to be replaced); writes happen one after another. Resolves when this one is done.
+   */
+  record(updates: Record<string, TuneEntry>): Promise<void> {
+    if (Object.keys(updates).length === 0 && !this.rebuild) return this.writing;
     this.cache = mergeTuneEntries(this.cache, updates);
-    await this.backend.write(this.cache);
     this.rebuild = false;
+    const cache = this.cache;
+    this.writing = this.writing.catch(() => {}).then(() => this.backend.write(cache));
+    return this.writing;
+  }
+
+  /** Resolves when every write asked for so far has ended (a failed one was reported by its record()). */
+  settled(): Promise<void> {
+    return this.writing.catch(() => {});
   }
 }
