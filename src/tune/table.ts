@@ -23,6 +23,6 @@ export function tuneTable(report: TuneReport): string[] {
   if (report.slots.length === 0) return ['Kernels: the fixed rules (no layer of this model has a kernel to choose between)'];
   const how = report.timing ? `, timed with ${TIMING_NAMES[report.timing]}` : '';
   const rows = [['layer', 'pass', 'choice', 'from', 'candidates'], ...report.slots.map((s) => [s.layer, s.pass, s.choice, s.source, s.candidates.map(outcomeText).join(', ') || (s.note ?? '')])];
-  const invalid = report.slots.flatMap((s) => s.candidates.flatMap((o) => ('invalid' in o ? [`  ${s.layer} ${s.pass}: ${o.id} invalid: ${o.invalid}`] : [])));
+  const invalid = report.slots.flatMap((s) => s.candidates.flatMap((o) => ('invalid' in o ? [`  ${s.layer} ${s.pass}: ${o.id} invalid: ${o.invalid.split('\n')[0]}`] : [])));
   return [`Kernels (--autotune ${report.mode}${how}):`, ...columns(rows).map((l) => `  ${l}`), ...invalid];
 }
