@@ -4,7 +4,7 @@
 import type { TrainEvent, TrainOptions } from '../train/types.ts';
 import { dropoutRates } from '../model/model-spec.ts';
 import { epochLine, formatInt, progressLine } from './render.ts';
-import type { TuneReport } from '../tune/autotune-run.ts';
+import type { TuneReport } from '../tune/report.ts';
 import { tuneTable } from '../tune/table.ts';
 
 /** Without a TTY, at most one progress line per this many milliseconds. */

@@ -44,7 +44,7 @@ import { exitCodeFor, RunStopper, type StopSignal } from './signals.ts';
 import { rerunWithVulkanEnv } from './vulkan-env.ts';
 import type { EpochRecord } from '../train/types.ts';
 import { freshShuffleState, type TrainerState } from '../train/trainer-state.ts';
-import { tuningHistory } from '../tune/autotune-run.ts';
+import { tuningHistory } from '../tune/report.ts';
 import { tuneCacheFile } from '../tune/cache-file.ts';
 import { TuneCacheStore } from '../tune/store.ts';
 

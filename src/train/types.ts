@@ -3,7 +3,7 @@
 import { DEFAULT_SPEC } from '../model/presets.ts';
 import type { ModelSpec } from '../model/model-spec.ts';
 import type { DatasetName } from '../data/datasets.ts';
-import type { TuneReport, TuningHistory } from '../tune/autotune-run.ts';
+import type { TuneReport, TuningHistory } from '../tune/report.ts';
 
 export type OptimizerKind = 'adam' | 'sgd';
 

@@ -3,12 +3,13 @@
 // tunes them against the cache the caller loaded, and reports what was chosen and measured.
 import type { Gpu } from '../gpu/device.ts';
 import type { ModelInfo } from '../model/model-info.ts';
-import { emptyTuneCache, type TimingMethod, type TuneCache, type TuneEntry } from './cache.ts';
-import { tuneEnvironment, type TuneEnvironment } from './key.ts';
-import { activeTuning, type ActiveTuning, type AutotuneMode } from './mode.ts';
+import { emptyTuneCache, type TuneCache } from './cache.ts';
+import { tuneEnvironment } from './key.ts';
+import { activeTuning, type AutotuneMode } from './mode.ts';
 import { planSlots } from './plan-slots.ts';
 import type { TuneSlot } from './slots.ts';
-import { tuneSlots, type SlotReport } from './tuner.ts';
+import type { TuneReport } from './report.ts';
+import { tuneSlots } from './tuner.ts';
 
 export interface AutotuneRequest {
   mode: AutotuneMode;
@@ -16,25 +17,6 @@ export interface AutotuneRequest {
   cache: TuneCache | null;
   /** Measuring time for the slots that miss the cache (default DEFAULT_TUNE_BUDGET_MS). */
   budgetMs?: number;
-}
-
-export interface TuneReport {
-  mode: AutotuneMode;
-  /** What the mode came to on this adapter. */
-  active: ActiveTuning;
-  environment: TuneEnvironment;
-  /** How the measured slots were timed; null when nothing was measured. */
-  timing: TimingMethod | null;
-  slots: SlotReport[];
-  /** Entries to write into the cache (the slots measured now), by key. */
-  updates: Record<string, TuneEntry>;
-}
-
-/** A kernel chosen for one layer's pass: what the model plan's KernelChoices override is made of. */
-export interface TunedChoice {
-  layer: string;
-  pass: string;
-  id: string;
 }
 
 /** Tunes the slots the caller enumerated (planSlots for a model); destroys them afterwards. */
@@ -63,26 +45,4 @@ export async function autotuneSlots(gpu: Gpu, slots: readonly TuneSlot[], reques
 export async function autotuneModel(gpu: Gpu, model: ModelInfo, batch: number, request: AutotuneRequest, runtime: string): Promise<TuneReport> {
   const off = activeTuning(request.mode, gpu.adapter.isFallback) === 'off';
   return autotuneSlots(gpu, off ? [] : planSlots(gpu, model, batch), request, runtime);
-}
-
-/** Every slot's chosen kernel, for the model plan's KernelChoices override. */
-export function tunedChoices(report: TuneReport): TunedChoice[] {
-  return report.slots.map((s) => ({ layer: s.layer, pass: s.pass, id: s.choice }));
-}
-
-/** What history.json records of the tuning: the report without cache keys and cache updates. */
-export function tuningHistory(report: TuneReport): TuningHistory {
-  return {
-    mode: report.mode,
-    active: report.active,
-    timing: report.timing,
-    slots: report.slots.map(({ key: _key, ...s }) => s),
-  };
-}
-
-export interface TuningHistory {
-  mode: AutotuneMode;
-  active: ActiveTuning;
-  timing: TimingMethod | null;
-  slots: Omit<SlotReport, 'key'>[];
 }

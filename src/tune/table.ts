@@ -1,7 +1,7 @@
 // The autotuning report as a short table for the terminal: per layer and pass, the kernel
 // chosen, how, and every candidate's median time or "invalid".
 import type { CandidateOutcome } from './cache.ts';
-import type { TuneReport } from './autotune-run.ts';
+import type { TuneReport } from './report.ts';
 
 const TIMING_NAMES = { timestamp: 'timestamp queries', wall: 'wall clock' } as const;
 
