@@ -5,6 +5,7 @@ import { DEFAULT_TRAIN_OPTIONS, type OptimizerKind, type TrainOptions } from '..
 import { DEFAULT_PRESET, PRESET_NAMES } from '../model/presets.ts';
 import { DATASET_NAMES } from '../data/datasets.ts';
 import { GPU_FLAG_REPLACED, hasGpuFlag, parseAdapterChoice, type AdapterChoice } from './adapter-choice.ts';
+import { CACHE_OWNER } from '../tune/cache.ts';
 import { AUTOTUNE_MODES, parseAutotuneMode, type AutotuneMode } from '../tune/mode.ts';
 
 /** A bad command line: the CLI prints the message and exits with code 2. */
@@ -86,8 +87,8 @@ Options:
                           kernel choice: measured on this adapter and cached (on), the
                           fixed rules (off), measured again and the cache overwritten
                           (refresh); auto, the default: on for a GPU, off on SwiftShader.
-                          The cache: $XDG_CACHE_HOME/webgpu-mnist-trainer/autotune.json,
-                          else ~/.cache/webgpu-mnist-trainer/autotune.json
+                          The cache: $XDG_CACHE_HOME/${CACHE_OWNER}/autotune.json,
+                          else ~/.cache/${CACHE_OWNER}/autotune.json
   --node                  run in Node through the webgpu package (Dawn + Vulkan) instead of
                           headless Chromium
   -h, --help              show this help

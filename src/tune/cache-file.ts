@@ -5,18 +5,16 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.ts';
-import { emptyTuneCache, parseTuneCacheText, type ParsedTuneCache, type TuneCache } from './cache.ts';
+import { CACHE_OWNER, emptyTuneCache, parseTuneCacheText, type ParsedTuneCache, type TuneCache } from './cache.ts';
 import type { TuneCacheBackend } from './store.ts';
 
-/** The project's folder inside the user's cache folder. */
-export const CACHE_FOLDER = 'webgpu-mnist-trainer';
 export const TUNE_CACHE_FILE = 'autotune.json';
 
 /** Where the cache file lives ($XDG_CACHE_HOME when set to an absolute path, as the XDG spec asks). */
 export function tuneCachePath(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
   const xdg = env.XDG_CACHE_HOME;
   const base = xdg && isAbsolute(xdg) ? xdg : join(home, '.cache');
-  return join(base, CACHE_FOLDER, TUNE_CACHE_FILE);
+  return join(base, CACHE_OWNER, TUNE_CACHE_FILE);
 }
 
 /** Reads and checks the file; a missing file is an empty cache, an unreadable or bad one a problem. */

@@ -3,8 +3,10 @@
 // (cache-file.ts), the page in IndexedDB (idb-store.ts); both read it through parseTuneCache,
 // which turns a corrupt or foreign document into an empty cache and a warning.
 
+/** The project's name where the cache is kept: the cache folder, the IndexedDB database. */
+export const CACHE_OWNER = 'webgpu-mnist-trainer';
 /** Names this project's document among other JSON; a different one is foreign. */
-export const TUNE_CACHE_SCHEMA = 'webgpu-mnist-trainer/autotune';
+export const TUNE_CACHE_SCHEMA = `${CACHE_OWNER}/autotune` as const;
 export const TUNE_CACHE_VERSION = 1;
 
 export type TimingMethod = 'timestamp' | 'wall';

@@ -1,9 +1,9 @@
 // Browser-only: the page's autotuning cache, one document in IndexedDB (database
 // "webgpu-mnist-trainer", object store "autotune", key "cache"), read and checked like the CLI's file.
-import { emptyTuneCache, parseTuneCache, type TuneCache } from './cache.ts';
+import { CACHE_OWNER, emptyTuneCache, parseTuneCache, type TuneCache } from './cache.ts';
 import type { TuneCacheBackend } from './store.ts';
 
-export const TUNE_DB_NAME = 'webgpu-mnist-trainer';
+export const TUNE_DB_NAME = CACHE_OWNER;
 const OBJECT_STORE = 'autotune';
 const RECORD_KEY = 'cache';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { browserRuntime, canonicalJson, tuneEnvironment, tuneKey, type TuneEnvironment } from '../../src/tune/key.ts';
 import { activeTuning, parseAutotuneMode } from '../../src/tune/mode.ts';
+import { dawnRuntime } from '../../src/gpu/node-gpu.ts';
 
 const env: TuneEnvironment = { vendor: 'nvidia', architecture: 'hopper', device: '0x2335', description: 'NVIDIA H200', runtime: 'Chrome/131.0.6778.85' };
 const slot = { type: 'Conv2D', pass: 'forward', config: { filters: 32, kernel: [3, 3], input: [28, 28, 1] }, batch: 128 };
@@ -56,6 +57,13 @@ describe('browserRuntime', () => {
     expect(browserRuntime('Mozilla/5.0 (Macintosh) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.6778.85 Safari/537.36')).toBe('Chrome/131.0.6778.85');
     expect(browserRuntime('Mozilla/5.0 (X11; Linux x86_64; rv:141.0) Gecko/20100101 Firefox/141.0')).toBe('Firefox/141.0');
     expect(browserRuntime('Mozilla/5.0 (Macintosh) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/26.0 Safari/605.1.15')).toBe('Safari/26.0');
+  });
+});
+
+describe('dawnRuntime', () => {
+  it("names Dawn with the installed webgpu package's version", async () => {
+    const { version } = (await import('webgpu/package.json', { with: { type: 'json' } })).default as { version: string };
+    expect(dawnRuntime()).toBe(`Dawn (webgpu ${version})`);
   });
 });
 
