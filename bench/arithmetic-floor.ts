@@ -8,7 +8,7 @@
 import { createConv2d, defaultForwardVariant, type Conv2dConfig } from '../src/layers/conv2d.ts';
 import { createStorageBuffer } from '../src/gpu/buffers.ts';
 import type { GpuContext } from '../src/layers/types.ts';
-import { median, type GpuTimer, type TimerOptions } from './timing.ts';
+import { median, type GpuTimer, type TimerOptions } from '../src/gpu/timing.ts';
 
 /** Loads of the inner loop of conv2d_forward_tile5x5.wgsl: the 7x7 window and 9 taps x 2 kernel vec4s. */
 const WINDOW_LOADS = 49;

@@ -24,7 +24,7 @@ import { STEPS_PER_SUBMIT } from '../src/train/trainer.ts';
 import { validateStep } from './validate-step.ts';
 import { poolDropoutVariants } from './pool-dropout-variants.ts';
 import { kernelCost, shaderOf } from './kernel-costs.ts';
-import { GpuTimer } from './timing.ts';
+import { GpuTimer } from '../src/gpu/timing.ts';
 import { measureArithmeticFloor } from './arithmetic-floor.ts';
 import { type BenchRequest, type BenchResult, type KernelRow, type VariantRow } from './bench-protocol.ts';
 

@@ -25,7 +25,7 @@ import { createMaxPool } from '../src/layers/maxpool.ts';
 import type { GpuContext } from '../src/layers/types.ts';
 import type { ModelPlan } from '../src/train/model-plan.ts';
 import type { VariantRow } from './bench-protocol.ts';
-import type { GpuTimer, TimerOptions } from './timing.ts';
+import type { GpuTimer, TimerOptions } from '../src/gpu/timing.ts';
 
 /** The plan's dropout layer ids (model-plan.ts DROPOUT_LAYER_IDS). */
 const LAYER_IDS = [1, 2, 3] as const;

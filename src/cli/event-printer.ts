@@ -4,6 +4,8 @@
 import type { TrainEvent, TrainOptions } from '../train/types.ts';
 import { dropoutRates } from '../model/model-spec.ts';
 import { epochLine, formatInt, progressLine } from './render.ts';
+import type { TuneReport } from '../tune/report.ts';
+import { tuneTable } from '../tune/table.ts';
 
 /** Without a TTY, at most one progress line per this many milliseconds. */
 const PLAIN_PROGRESS_INTERVAL_MS = 10_000;
@@ -29,6 +31,10 @@ export class EventPrinter {
   private muted = false;
   /** The adapter the run's start event named (written to history.json). */
   adapter: string | null = null;
+  /** The kernel choices the run's autotune event reported (written to history.json). */
+  tuning: TuneReport | null = null;
+  /** Called with each autotune event (the driver writes the cache). */
+  onTuning: ((report: TuneReport) => void) | null = null;
 
   /** Prints nothing more (the run is stopping). */
   mute(): void {
@@ -81,6 +87,11 @@ export class EventPrinter {
         this.progressShown = false;
         break;
       }
+      case 'autotune':
+        this.tuning = e.report;
+        for (const line of tuneTable(e.report)) out.write(`${line}\n`);
+        this.onTuning?.(e.report);
+        break;
       case 'test':
         out.write(`\nTest loss: ${e.loss.toFixed(4)} - test accuracy: ${e.accuracy.toFixed(4)}\n`);
         break;

@@ -5,6 +5,7 @@ import { fetchMnist } from '../data/mnist.ts';
 import { DATASET_URL_PATHS } from '../data/datasets.ts';
 import type { TrainEvent } from '../train/types.ts';
 import { runHeadless } from './headless-run.ts';
+import { browserRuntime } from '../tune/key.ts';
 import { CHECKPOINT_BINDING, EVENT_BINDING, PAGE_API, type CheckpointSink, type HeadlessConfig, type HeadlessResult } from './protocol.ts';
 
 function send(event: TrainEvent): void {
@@ -26,6 +27,7 @@ function run(config: HeadlessConfig): Promise<HeadlessResult> {
     loadData: () => fetchMnist(import.meta.env.BASE_URL + DATASET_URL_PATHS[config.options.dataset]),
     send,
     checkpoint,
+    runtime: browserRuntime(navigator.userAgent),
     // Tests only: a stand-in Trainer (the driver adds it to Vite's dependency scan).
     loadTrainer: async (path) => ((await import(/* @vite-ignore */ path)) as { Trainer: never }).Trainer,
   });

@@ -8,6 +8,7 @@ import { DeviceLostError, firstNonFiniteValue, NonFiniteError, Trainer } from '.
 import type { EpochRecord, TrainEvent } from '../train/types.ts';
 import { checkDataMatchesModel, GpuModel } from '../train/gpu-model.ts';
 import { modelOf } from '../train/options.ts';
+import { autotuneModel } from '../tune/autotune-run.ts';
 import {
   base64ToFloats,
   bytesToBase64,
@@ -30,6 +31,8 @@ export interface HeadlessDeps {
   send(event: TrainEvent): void;
   /** Keeps each finished epoch's state (the driver writes the checkpoint); awaited. */
   checkpoint: CheckpointSink;
+  /** The WebGPU implementation, for the autotuning key: the browser's version or Dawn's. */
+  runtime: string;
   /** Tests only: loads a stand-in Trainer module. */
   loadTrainer?(path: string): Promise<TrainerClass>;
 }
@@ -49,6 +52,13 @@ export async function runHeadless(config: HeadlessConfig, deps: HeadlessDeps): P
     }
     const initial = config.initialWeights ? base64ToFloats(config.initialWeights) : undefined;
     if (config.evaluateOnly) return await evaluateOnly(gpu, data, config, initial, deps, (s) => (stage = s));
+    if (config.autotune) {
+      stage = 'autotuning the kernels';
+      const report = await autotuneModel(gpu, modelOf(config.options), config.options.batchSize, config.autotune, deps.runtime);
+      deps.send({ type: 'autotune', report });
+      // TODO(kernel registry): give tunedChoices(report) to the trainer's model plan as its
+      // KernelChoices override once the plan takes one; until then the fixed rules choose.
+    }
     stage = 'building the trainer';
     const built = (await TrainerImpl.create(gpu, data, config.options, initial)) as Trainer;
     trainer = built;

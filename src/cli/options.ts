@@ -5,6 +5,8 @@ import { DEFAULT_TRAIN_OPTIONS, type OptimizerKind, type TrainOptions } from '..
 import { DEFAULT_PRESET, PRESET_NAMES } from '../model/presets.ts';
 import { DATASET_NAMES } from '../data/datasets.ts';
 import { GPU_FLAG_REPLACED, hasGpuFlag, parseAdapterChoice, type AdapterChoice } from './adapter-choice.ts';
+import { CACHE_OWNER } from '../tune/cache.ts';
+import { AUTOTUNE_MODES, parseAutotuneMode, type AutotuneMode } from '../tune/mode.ts';
 
 /** A bad command line: the CLI prints the message and exits with code 2. */
 export class UsageError extends Error {
@@ -40,6 +42,8 @@ export interface CliOptions {
   node: boolean;
   /** Continue the stopped run whose checkpoint is in `out` (same options). */
   resume: boolean;
+  /** Kernel choice: measured on this adapter (cached), or the fixed rules (src/tune/mode.ts). */
+  autotune: AutotuneMode;
 }
 
 export type ParsedCommand = { kind: 'help' } | { kind: 'train'; options: CliOptions };
@@ -79,6 +83,12 @@ Options:
                           WebGPU adapter: the machine's GPU where there is one, else
                           SwiftShader with a notice (auto, the default); the GPU or an error
                           (gpu); SwiftShader, software WebGPU (swiftshader)
+  --autotune auto|on|off|refresh
+                          kernel choice: measured on this adapter and cached (on), the
+                          fixed rules (off), measured again and the cache overwritten
+                          (refresh); auto, the default: on for a GPU, off on SwiftShader.
+                          The cache: $XDG_CACHE_HOME/${CACHE_OWNER}/autotune.json,
+                          else ~/.cache/${CACHE_OWNER}/autotune.json
   --node                  run in Node through the webgpu package (Dawn + Vulkan) instead of
                           headless Chromium
   -h, --help              show this help
@@ -144,6 +154,7 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
         out: { type: 'string' },
         adapter: { type: 'string' },
         node: { type: 'boolean' },
+        autotune: { type: 'string' },
         resume: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -206,6 +217,8 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
   if (v.model !== undefined && v.model.trim() === '') fail('--model: expected a preset name or a path to a model config');
   const adapter = v.adapter === undefined ? 'auto' : parseAdapterChoice(v.adapter);
   if (adapter === null) fail(`--adapter: expected auto, gpu or swiftshader, got "${v.adapter}"`);
+  const autotune = v.autotune === undefined ? 'auto' : parseAutotuneMode(v.autotune);
+  if (autotune === null) fail(`--autotune: expected ${AUTOTUNE_MODES.join(', ')}, got "${v.autotune}"`);
   if (v.resume && v.init !== undefined) fail('--resume continues from the checkpoint in --out: --init cannot be given with it');
 
   // The trainer's own checks, as a last gate (its messages use the TrainOptions names).
@@ -218,7 +231,7 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
 
   return {
     kind: 'train',
-    options: { train, model: v.model ?? null, init: v.init ?? null, out: v.out ?? 'out', adapter, node: v.node ?? false, resume: v.resume ?? false,
+    options: { train, model: v.model ?? null, init: v.init ?? null, out: v.out ?? 'out', adapter, node: v.node ?? false, resume: v.resume ?? false, autotune,
       testLimit: v['test-limit'] === undefined ? null : positiveInt('test-limit', v['test-limit'], 10_000) },
   };
 }

@@ -2,6 +2,7 @@
 // Browser-safe: no node imports.
 import type { TrainerState } from '../train/trainer-state.ts';
 import type { EpochRecord, Evaluation, TrainEvent, TrainOptions } from '../train/types.ts';
+import type { AutotuneRequest } from '../tune/autotune-run.ts';
 
 /** Name of the function the driver exposes on the page (page.exposeFunction) for TrainEvents. */
 export const EVENT_BINDING = '__mnistTrainEvent';
@@ -34,6 +35,12 @@ export interface HeadlessConfig {
   resume: EncodedTrainerState | null;
   /** Evaluate `initialWeights` only (npm run evaluate): no trainer is built, nothing is trained. */
   evaluateOnly?: boolean;
+  /**
+   * Kernel autotuning before the trainer is built: the mode and the cache the driver loaded (the
+   * page cannot read the driver's file); the measured entries come back in an 'autotune' event.
+   * Absent: the fixed rules.
+   */
+  autotune?: AutotuneRequest;
 }
 
 /** TrainerState with its arrays as base64 of little-endian float32 (for page.evaluate). */

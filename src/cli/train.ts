@@ -44,6 +44,9 @@ import { exitCodeFor, RunStopper, type StopSignal } from './signals.ts';
 import { rerunWithVulkanEnv } from './vulkan-env.ts';
 import type { EpochRecord } from '../train/types.ts';
 import { freshShuffleState, type TrainerState } from '../train/trainer-state.ts';
+import { tuningHistory } from '../tune/report.ts';
+import { tuneCacheFile } from '../tune/cache-file.ts';
+import { TuneCacheStore } from '../tune/store.ts';
 
 /** Test images predicted and drawn at the end. */
 const SAMPLE_COUNT = 10;
@@ -112,6 +115,20 @@ async function loadResume(outDir: string, cli: CliOptions): Promise<Checkpoint> 
   return checkpoint;
 }
 
+/**
+ * The autotuning cache file (none with --autotune off), loaded; each autotune event's new
+ * entries are written to it as they arrive. A failed write warns and the run goes on.
+ */
+async function loadTuneCache(cli: CliOptions, printer: EventPrinter): Promise<TuneCacheStore | null> {
+  if (cli.autotune === 'off') return null;
+  const store = new TuneCacheStore(tuneCacheFile(), (line) => printer.note(line));
+  await store.load();
+  printer.onTuning = (report) => {
+    store.record(report.updates).catch((e: unknown) => printer.note(`warning: could not write the autotuning cache ${store.backend.where}: ${message(e)}`));
+  };
+  return store;
+}
+
 /** What is kept in --out after a failed run, as a line for the error message. */
 function keptNote(keeper: CheckpointKeeper): string {
   const n = keeper.epochsSaved;
@@ -138,6 +155,7 @@ async function trainWithRestart(
   printer: EventPrinter,
   stopper: RunStopper,
   cleanup: Cleanup,
+  tuneStore: TuneCacheStore | null,
 ): Promise<Trained> {
   const checkpoint: CheckpointSink = async (state, record) => {
     if (stopper.signal) throw new Error('the run is stopping');
@@ -152,6 +170,7 @@ async function trainWithRestart(
       testLimit: cli.testLimit,
       trainerModule: process.env[TRAINER_MODULE_ENV] ? '/' + process.env[TRAINER_MODULE_ENV].replace(/^\/+/, '') : null,
       resume: from ? encodeTrainerState(from.state) : initialState ? encodeTrainerState(initialState) : null,
+      autotune: { mode: cli.autotune, cache: tuneStore?.current ?? null },
     };
     const run: BackendRun = { config, printer, checkpoint, cleanup };
     try {
@@ -203,10 +222,11 @@ async function train(cli: CliOptions): Promise<void> {
     process.exit(exitCodeFor(signal));
   };
   const stopper = new RunStopper((signal) => void stopRun(signal)).install();
+  const tuneStore = await loadTuneCache(cli, printer);
 
   let trained: Trained;
   try {
-    trained = await trainWithRestart(cli, initialWeights, init ? continuedAdam(cli, init, printer) : null, keeper, printer, stopper, cleanup);
+    trained = await trainWithRestart(cli, initialWeights, init ? continuedAdam(cli, init, printer) : null, keeper, printer, stopper, cleanup, tuneStore);
   } catch (e) {
     if (stopper.signal) await new Promise(() => {}); // stopRun reports and exits
     // A failure of the run itself (not of starting it) says what it left in --out.
@@ -230,7 +250,9 @@ async function train(cli: CliOptions): Promise<void> {
   const kerasPath = await saveKerasModelFile(join(outDir, KERAS_FILE), kerasExportOfModel(model, weights, { learningRate: cli.train.learningRate, ...(adam ? { adam } : {}) }));
   const historyPath = join(outDir, HISTORY_FILE);
   const test = { loss: result.test.loss, accuracy: result.test.accuracy };
-  await writeFileAtomic(historyPath, historyJson({ epochs: [...earlier, ...result.epochs], test, adapter: printer.adapter }));
+  const autotune = printer.tuning ? tuningHistory(printer.tuning) : undefined;
+  await writeFileAtomic(historyPath, historyJson({ epochs: [...earlier, ...result.epochs], test, adapter: printer.adapter, autotune }));
+  await tuneStore?.settled();
   stopper.dispose();
   out.write(`Saved ${files.modelJson}\n      ${files.weightsBin}\n      ${kerasPath}\n      ${historyPath}\n`);
   out.write(`Done in ${((performance.now() - started) / 1000).toFixed(1)}s.\n`);

@@ -3,6 +3,7 @@
 import { DEFAULT_SPEC } from '../model/presets.ts';
 import type { ModelSpec } from '../model/model-spec.ts';
 import type { DatasetName } from '../data/datasets.ts';
+import type { TuneReport, TuningHistory } from '../tune/report.ts';
 
 export type OptimizerKind = 'adam' | 'sgd';
 
@@ -63,6 +64,8 @@ export interface History {
   test?: { loss: number; accuracy: number };
   /** The WebGPU adapter the run used, as described at its start. */
   adapter?: string | null;
+  /** How the kernels were chosen (--autotune): per layer and pass, the choice and the candidates' times. */
+  autotune?: TuningHistory;
 }
 
 export type TrainEvent =
@@ -87,7 +90,9 @@ export type TrainEvent =
       batchLosses: number[];
     }
   | ({ type: 'epoch'; epoch: number } & EpochRecord)
-  | { type: 'test'; loss: number; accuracy: number };
+  | { type: 'test'; loss: number; accuracy: number }
+  /** The kernels chosen before training (src/tune/), with what was measured. */
+  | { type: 'autotune'; report: TuneReport };
 
 export interface Evaluation {
   loss: number;

@@ -21,7 +21,7 @@ function usageError(...argv: string[]): string {
 
 describe('parseTrainArgs', () => {
   it('defaults to DEFAULT_TRAIN_OPTIONS, out/, the automatic adapter', () => {
-    expect(parse()).toEqual({ train: DEFAULT_TRAIN_OPTIONS, model: null, init: null, out: 'out', adapter: 'auto', node: false, resume: false, testLimit: null });
+    expect(parse()).toEqual({ train: DEFAULT_TRAIN_OPTIONS, model: null, init: null, out: 'out', adapter: 'auto', node: false, resume: false, autotune: 'auto', testLimit: null });
   });
 
   it('does not share the defaults object', () => {
@@ -34,7 +34,7 @@ describe('parseTrainArgs', () => {
     const o = parse(
       '--epochs', '3', '--batch-size=64', '--optimizer', 'sgd', '--lr', '0.05', '--momentum=0.8',
       '--dataset', 'fashion-mnist', '--dropout', '0.1,0.2,0.3', '--seed', '42', '--limit', '600', '--validation-split', '0.2',
-      '--no-shuffle', '--init', 'prev/model.json', '--out', 'runs/a', '--adapter', 'gpu', '--node', '--test-limit', '1000',
+      '--no-shuffle', '--init', 'prev/model.json', '--out', 'runs/a', '--adapter', 'gpu', '--node', '--test-limit', '1000', '--autotune', 'refresh',
     );
     expect(o).toEqual({
       train: {
@@ -49,6 +49,7 @@ describe('parseTrainArgs', () => {
       adapter: 'gpu',
       node: true,
       resume: false,
+      autotune: 'refresh',
       testLimit: 1000,
     });
     expect(parse('--resume', '--out', 'runs/a').resume).toBe(true);
@@ -63,6 +64,13 @@ describe('parseTrainArgs', () => {
     expect(parse('--adapter', 'auto').adapter).toBe('auto');
     expect(parse('--adapter=GPU').adapter).toBe('gpu');
     expect(parse('--adapter', ' swiftshader ').adapter).toBe('swiftshader');
+  });
+
+  it('reads each --autotune mode, case and spaces ignored', () => {
+    expect(parse('--autotune', 'on').autotune).toBe('on');
+    expect(parse('--autotune=OFF').autotune).toBe('off');
+    expect(parse('--autotune', ' refresh ').autotune).toBe('refresh');
+    expect(parse('--autotune', 'auto').autotune).toBe('auto');
   });
 
   it('keeps one dropout value (for every Dropout layer) or a list (one per layer), checked against the model later', () => {
@@ -82,7 +90,7 @@ describe('parseTrainArgs', () => {
   it('accepts --help and -h', () => {
     expect(parseTrainArgs(['--help'])).toEqual({ kind: 'help' });
     expect(parseTrainArgs(['--epochs', '2', '-h'])).toEqual({ kind: 'help' });
-    for (const flag of ['--epochs', '--batch-size', '--optimizer', '--lr', '--momentum', '--dropout', '--seed', '--limit', '--validation-split', '--no-shuffle', '--init', '--out', '--adapter', '--node', '--help']) {
+    for (const flag of ['--epochs', '--batch-size', '--optimizer', '--lr', '--momentum', '--dropout', '--seed', '--limit', '--validation-split', '--no-shuffle', '--init', '--out', '--adapter', '--autotune', '--node', '--help']) {
       expect(USAGE).toContain(flag);
     }
   });
@@ -111,6 +119,8 @@ describe('parseTrainArgs', () => {
     [['--gpu=yes'], '--gpu was replaced by --adapter gpu'],
     [['--adapter', 'cpu'], '--adapter: expected auto, gpu or swiftshader, got "cpu"'],
     [['--adapter'], "Option '--adapter <value>' argument missing"],
+    [['--autotune', 'fast'], '--autotune: expected auto, on, off, refresh, got "fast"'],
+    [['--autotune'], "Option '--autotune <value>' argument missing"],
     [['--node=yes'], "Option '--node' does not take an argument"],
     [['stray'], "Unexpected argument 'stray'"],
     [['--init', ''], '--init: expected a path to a model.json'],

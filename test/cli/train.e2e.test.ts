@@ -1,8 +1,8 @@
 // End-to-end tests of `npm run train`: real runs of the CLI (headless Chromium, WebGPU on
 // SwiftShader where there is no GPU). Run with the 'e2e' Vitest project.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { INSTALL_HINT } from '../../src/cli/browser.ts';
 import { loadModelFiles, saveModelFiles } from '../../src/io/files.ts';
@@ -110,7 +110,28 @@ describe('npm run train', () => {
       ],
       test: { loss: 0.125, accuracy: 0.875 },
       adapter: expect.any(String),
+      // --autotune auto: the fixed rules on a software adapter; no slot is tunable yet either way.
+      autotune: { mode: 'auto', active: adapter.includes('(software fallback)') ? 'off' : 'on', timing: null, slots: [] },
     });
+  });
+
+  it('--autotune on: a corrupt cache file is ignored with one warning and rebuilt; history.json records the mode (stand-in trainer)', async () => {
+    const dir = await tempDir();
+    const cacheFile = join(dir, 'cache', 'webgpu-mnist-trainer', 'autotune.json');
+    await mkdir(dirname(cacheFile), { recursive: true });
+    await writeFile(cacheFile, '{"schema": "webgpu-mnist-trainer/autotune", "vers');
+    const run = await train(['--autotune', 'on', '--epochs', '1', '--out', join(dir, 'out')], {
+      MNIST_TRAINER_MODULE: 'test/cli/fake-trainer.ts',
+      XDG_CACHE_HOME: join(dir, 'cache'),
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.match(/warning: autotuning cache .* ignored and rebuilt: not JSON/g)).toEqual([
+      expect.stringContaining(`warning: autotuning cache ${cacheFile} ignored`),
+    ]);
+    expect(run.stdout).toContain('Kernels: the fixed rules (no layer of this model has a kernel to choose between)');
+    expect(JSON.parse(await readFile(cacheFile, 'utf8'))).toEqual({ schema: 'webgpu-mnist-trainer/autotune', version: 1, entries: {} });
+    const history = JSON.parse(await readFile(join(dir, 'out', 'history.json'), 'utf8'));
+    expect(history.autotune).toEqual({ mode: 'on', active: 'on', timing: null, slots: [] });
   });
 
   it('--adapter gpu trains on a hardware adapter or refuses clearly (stand-in trainer)', async () => {

@@ -3,7 +3,7 @@
 // the same output, where the real kernel's outputs differ. measureArithmeticFloor times both.
 import { describe, expect, it } from 'vitest';
 import { measureArithmeticFloor, tile5x5ArithmeticOnly } from '../../bench/arithmetic-floor.ts';
-import { GpuTimer } from '../../bench/timing.ts';
+import { GpuTimer } from '../../src/gpu/timing.ts';
 import { createConv2d, type Conv2dConfig } from '../../src/layers/conv2d.ts';
 import { runDispatches } from '../../src/gpu/kernel.ts';
 import { createBufferWith, createStorageBuffer, readF32 } from '../../src/gpu/buffers.ts';

@@ -1,7 +1,7 @@
 // Times prepared dispatches on the GPU: with timestamp queries where the device has
 // `timestamp-query` (one compute pass per repetition, GPU time only), else by wall clock over
 // many back-to-back repetitions in one submit (includes submit and sync overhead, amortised).
-import { encodeDispatches, type Dispatch } from '../src/gpu/kernel.ts';
+import { encodeDispatches, type Dispatch } from './kernel.ts';
 
 export interface Timing {
   /** Median milliseconds for one run of the dispatch list. */

@@ -1,0 +1,21 @@
+// --autotune auto|on|off|refresh: whether kernels are chosen by measurement or by the fixed rules.
+
+export const AUTOTUNE_MODES = ['auto', 'on', 'off', 'refresh'] as const;
+/**
+ * auto: tune on a hardware adapter, the fixed rules on a software one (SwiftShader);
+ * on: tune, reusing cached choices; off: the fixed rules; refresh: measure again and overwrite the cache.
+ */
+export type AutotuneMode = (typeof AUTOTUNE_MODES)[number];
+
+/** What a mode comes to on a given adapter. */
+export type ActiveTuning = 'off' | 'on' | 'refresh';
+
+export function parseAutotuneMode(raw: string): AutotuneMode | null {
+  const m = raw.trim().toLowerCase();
+  return (AUTOTUNE_MODES as readonly string[]).includes(m) ? (m as AutotuneMode) : null;
+}
+
+export function activeTuning(mode: AutotuneMode, softwareAdapter: boolean): ActiveTuning {
+  if (mode === 'auto') return softwareAdapter ? 'off' : 'on';
+  return mode;
+}
