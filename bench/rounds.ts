@@ -150,13 +150,16 @@ export async function runInterleavedRounds(o: RoundsOptions): Promise<RoundsResu
       peer_inference: {},
     };
     for (const [modelIndex, model] of o.models.entries()) {
+      let t0 = performance.now();
       const prepared = await oursCall<{ params: number; adapter: string }>('prepare', { modelConfig: model.config, batch: o.batch, seed: o.seed });
       result.adapter = prepared.adapter;
       if (o.warmupSteps > 0) await oursCall<number>('steps', o.warmupSteps);
+      log(`rounds: ${model.name}: ours built and warmed up in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       const errors: ModelRounds['errors'] = {};
       const live: TfjsBackend[] = [];
       for (const backend of o.peers) {
         const key: PeerKey = `tfjs_${backend}`;
+        t0 = performance.now();
         try {
           const opened = await peerCall<TfjsSessionOpened>(backend, 'open', {
             backend, modelConfig: model.config, batch: o.batch, wasmPrefix: o.wasmPrefix, mnistBase: `${o.peerUrl}/mnist`,
@@ -165,6 +168,7 @@ export async function runInterleavedRounds(o: RoundsOptions): Promise<RoundsResu
           result.peer_info[key] ??= opened;
           if (o.warmupSteps > 0) await peerCall(backend, 'steps', o.warmupSteps);
           live.push(backend);
+          log(`rounds: ${model.name}: ${key} built and warmed up in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
         } catch (e) {
           errors[key] = errorText(e);
           log(`rounds: ${model.name}: ${key} FAILED: ${errors[key]}`);
