@@ -34,7 +34,7 @@ export interface RoundsOptions {
   peerUrl: string;
   wasmPrefix: string;
   log?: (line: string) => void;
-  /** Longest wait for one call into a page (ms); default 15 minutes. */
+  /** Longest wait for a page to load or for one call into it (ms); default 15 minutes. */
   callTimeoutMs?: number;
 }
 
@@ -84,7 +84,7 @@ interface OpenPage {
   context: BrowserContext;
 }
 
-async function openPage(browser: Browser, url: string, global: string, log: (line: string) => void, label: string): Promise<OpenPage> {
+async function openPage(browser: Browser, url: string, global: string, log: (line: string) => void, label: string, timeoutMs: number): Promise<OpenPage> {
   const context = await browser.newContext();
   const page = await context.newPage();
   page.on('pageerror', (e) => log(`${label} page error: ${e.message}`));
@@ -92,7 +92,8 @@ async function openPage(browser: Browser, url: string, global: string, log: (lin
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) log(`${label} console: ${m.text()}`);
   });
   await page.goto(url);
-  await page.waitForFunction((g) => g in globalThis, global, { timeout: 120_000 });
+  // A busy machine can take minutes for Vite's first transform of the page's modules.
+  await page.waitForFunction((g) => g in globalThis, global, { timeout: timeoutMs });
   return { page, context };
 }
 
@@ -126,12 +127,12 @@ export async function runInterleavedRounds(o: RoundsOptions): Promise<RoundsResu
   const timeout = o.callTimeoutMs ?? 15 * 60_000;
   const pages: OpenPage[] = [];
   try {
-    const ours = await openPage(o.browser, `${o.ourUrl}/bench/rounds.html`, ROUNDS_API_GLOBAL, log, 'ours');
+    const ours = await openPage(o.browser, `${o.ourUrl}/bench/rounds.html`, ROUNDS_API_GLOBAL, log, 'ours', timeout);
     pages.push(ours);
     const oursCall = <T>(method: keyof RoundsPageApi, ...args: unknown[]) => call<T>(ours, ROUNDS_API_GLOBAL, method, args, timeout);
     const peerPages = new Map<TfjsBackend, OpenPage>();
     for (const backend of o.peers) {
-      const p = await openPage(o.browser, `${o.peerUrl}/bench/peers/tfjs-page.html`, PAGE_API_GLOBAL, log, `tfjs_${backend}`);
+      const p = await openPage(o.browser, `${o.peerUrl}/bench/peers/tfjs-page.html`, PAGE_API_GLOBAL, log, `tfjs_${backend}`, timeout);
       pages.push(p);
       peerPages.set(backend, p);
     }
