@@ -1,58 +1,60 @@
-// Browser side of the TensorFlow.js peer benchmark: the Keras MNIST CNN in tfjs-layers,
-// trained with trainOnBatch on real MNIST batches, on the webgpu or the wasm backend.
-// run-tfjs.ts loads tfjs-page.html and calls window.__tfjsPeer.run(request).
+// Browser side of the TensorFlow.js peer benchmark: a model of our spec (the seed's network by
+// default, any preset in the interleaved rounds) in tfjs-layers, trained with trainOnBatch on
+// real MNIST batches, on the webgpu or the wasm backend. run-tfjs.ts loads tfjs-page.html and
+// calls window.__tfjsPeer.run(request); bench/rounds.ts calls open, steps and infer.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { fetchMnist, type Mnist } from '../../src/data/mnist.ts';
+import { DEFAULT_SPEC } from '../../src/model/presets.ts';
+import { parseModelConfig, toTfjsTopology, type ModelSpec } from '../../src/model/model-spec.ts';
+import { modelInfo } from '../../src/model/model-info.ts';
+import { median } from '../round-stats.ts';
 import {
-  EXPECTED_PARAMS,
   PAGE_API_GLOBAL,
   type AdapterSummary,
+  type TfjsBackend,
   type TfjsPeerPageApi,
   type TfjsPeerRequest,
   type TfjsPeerResult,
+  type TfjsSessionOpened,
+  type TfjsSessionRequest,
+  type TfjsStepsResult,
 } from './tfjs-protocol.ts';
 
-const PIXELS = 28 * 28;
 const CLASSES = 10;
 
-/** The Keras reference model (DESIGN.md), Keras defaults: glorot_uniform kernels, zero biases. */
-function buildModel(): tfl.Sequential {
-  const model = tfl.sequential({
-    layers: [
-      tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: 'relu' }),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.dropout({ rate: 0.25 }),
-      tfl.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.dropout({ rate: 0.25 }),
-      tfl.layers.flatten(),
-      tfl.layers.dense({ units: 128, activation: 'relu' }),
-      tfl.layers.dropout({ rate: 0.5 }),
-      tfl.layers.dense({ units: CLASSES, activation: 'softmax' }),
-    ],
+/**
+ * A model of our spec in tfjs-layers, built from the topology our TF.js export writes
+ * (model-spec.ts: toTfjsTopology) with tfjs's own initialisers (glorot_uniform kernels, zero
+ * biases), compiled like our trainer: Adam (Keras defaults), categorical cross-entropy.
+ */
+async function buildModel(spec: ModelSpec): Promise<tfl.LayersModel> {
+  const model = await tfl.models.modelFromJSON({
+    modelTopology: toTfjsTopology(spec, `tfjs-layers ${tfl.version_layers}`) as unknown as tf.io.ModelJSON['modelTopology'],
   });
   model.compile({ optimizer: tf.train.adam(0.001, 0.9, 0.999, 1e-7), loss: 'categoricalCrossentropy' });
+  const expected = modelInfo(spec).layers.reduce((a, l) => a + l.paramCount, 0);
   const params = model.countParams();
-  if (params !== EXPECTED_PARAMS) throw new Error(`tfjs model has ${params} parameters, expected ${EXPECTED_PARAMS}`);
+  if (params !== expected) throw new Error(`tfjs model has ${params} parameters, ours ${expected}`);
   return model;
 }
 
-/** Images [start, start+count) of a split as a (count,28,28,1) float tensor in [0,1] and one-hot labels. */
-function batchTensors(images: Uint8Array, labels: Uint8Array, start: number, count: number): [tf.Tensor4D, tf.Tensor2D] {
-  const x = new Float32Array(count * PIXELS);
-  for (let i = 0; i < x.length; i++) x[i] = images[start * PIXELS + i] / 255;
+/** Images [start, start+count) of a split as a (count,H,W,C) float tensor in [0,1] and one-hot labels. */
+function batchTensors(
+  images: Uint8Array,
+  labels: Uint8Array,
+  start: number,
+  count: number,
+  shape: readonly [number, number, number],
+): [tf.Tensor4D, tf.Tensor2D] {
+  const pixels = shape[0] * shape[1] * shape[2];
+  const x = new Float32Array(count * pixels);
+  for (let i = 0; i < x.length; i++) x[i] = images[start * pixels + i] / 255;
   const y = new Float32Array(count * CLASSES);
   for (let i = 0; i < count; i++) y[i * CLASSES + labels[start + i]] = 1;
-  return [tf.tensor4d(x, [count, 28, 28, 1]), tf.tensor2d(y, [count, CLASSES])];
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  return [tf.tensor4d(x, [count, ...shape]), tf.tensor2d(y, [count, CLASSES])];
 }
 
 async function adapterInfo(): Promise<AdapterSummary | null> {
@@ -73,13 +75,14 @@ async function adapterInfo(): Promise<AdapterSummary | null> {
 /**
  * tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel (Conv2D's weight gradient), so
  * training a conv net on it fails with "Kernel 'Conv2DBackpropFilter' not registered". Fill the
- * gap with the backend's own kernels so the work stays in wasm (XNNPACK, SIMD):
- * dW[i,j,c,o] = sum_{n,y,x} x[n,y+i,x+j,c] * dy[n,y,x,o] is itself a valid stride-1 convolution
- * of x viewed as (C, H, W, N) with dy viewed as an (OH, OW, N, O) filter, giving (C, KH, KW, O):
- * three Transposes and one Conv2D. (The backend's native Conv3DBackpropFilterV2 on a depth-1
- * view also works for stride 1, but is a plain loop: 890 ms against 30 ms for this one on the
- * second conv layer's shapes, and it is wrong for strides > 1 in 4.22.) Only stride 1 is needed:
- * every convolution of the Keras model is 3x3, stride 1, valid.
+ * gap with the backend's own kernels so the work stays in wasm (XNNPACK, SIMD). With the
+ * forward's stride s and padding (top, left):
+ * dW[i,j,c,o] = sum_{n,y,x} x[n, y*s+i-top, x*s+j-left, c] * dy[n,y,x,o] is itself a stride-1
+ * convolution with dilation s of x viewed as (C, H, W, N) with dy viewed as an (OH, OW, N, O)
+ * filter, padded by (top, left) and cut or padded at the far side so that it gives exactly
+ * (C, KH, KW, O): Transposes, at most one Slice and one Conv2D. (The backend's native
+ * Conv3DBackpropFilterV2 on a depth-1 view is a plain loop: 890 ms against 30 ms for this one on
+ * the seed's second conv layer, and it is wrong for strides > 1 in 4.22.)
  */
 function registerWasmConv2DBackpropFilter(): void {
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm')) return;
@@ -90,74 +93,99 @@ function registerWasmConv2DBackpropFilter(): void {
   };
   const conv2d = kernel('Conv2D');
   const transpose = kernel('Transpose');
+  const slice = kernel('Slice');
   tf.registerKernel({
     kernelName: 'Conv2DBackpropFilter',
     backendName: 'wasm',
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-      const { strides, pad, dataFormat, dimRoundingMode } = attrs as unknown as {
+      const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as {
         strides: number | [number, number];
         pad: 'valid' | 'same' | number;
         dataFormat: string;
-        dimRoundingMode?: string;
+        dimRoundingMode?: 'floor' | 'round' | 'ceil';
+        filterShape: [number, number, number, number];
       };
-      const [sh, sw] = typeof strides === 'number' ? [strides, strides] : strides;
-      if (dataFormat !== 'NHWC' || pad !== 'valid' || dimRoundingMode || sh !== 1 || sw !== 1) {
-        throw new Error(
-          `Conv2DBackpropFilter shim: only NHWC, valid padding, stride 1 (got ${dataFormat}, ${pad}, ${sh}x${sw})`,
-        );
+      if (dataFormat !== 'NHWC') throw new Error(`Conv2DBackpropFilter shim: only NHWC (got ${dataFormat})`);
+      const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
+      const [, h, w] = x.shape;
+      const { top, left } = info.padInfo;
+      // Rows and columns of x the forward read, in x's coordinates: [-top, hEnd) and [-left, wEnd).
+      const hEnd = (info.outHeight - 1) * info.strideHeight + info.filterHeight - top;
+      const wEnd = (info.outWidth - 1) * info.strideWidth + info.filterWidth - left;
+      const disposable: tf.TensorInfo[] = [];
+      let xT = transpose({ inputs: { x }, backend, attrs: { perm: [3, 1, 2, 0] } }) as tf.TensorInfo; // (C,H,W,N)
+      disposable.push(xT);
+      if (hEnd < h || wEnd < w) {
+        const size = [xT.shape[0], Math.min(h, hEnd), Math.min(w, wEnd), xT.shape[3]];
+        xT = slice({ inputs: { x: xT }, backend, attrs: { begin: [0, 0, 0, 0], size } }) as tf.TensorInfo;
+        disposable.push(xT);
       }
-      const xT = transpose({ inputs: { x }, backend, attrs: { perm: [3, 1, 2, 0] } }) as tf.TensorInfo; // (C,H,W,N)
       const dyT = transpose({ inputs: { x: dy }, backend, attrs: { perm: [1, 2, 0, 3] } }) as tf.TensorInfo; // (OH,OW,N,O)
+      const explicit = [[0, 0], [top, Math.max(0, hEnd - h)], [left, Math.max(0, wEnd - w)], [0, 0]];
       const out = conv2d({
         inputs: { x: xT, filter: dyT },
         backend,
-        attrs: { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] },
-      }) as tf.TensorInfo; // (C,KH,KW,O)
+        attrs: { strides: [1, 1], pad: explicit, dataFormat: 'NHWC', dilations: [info.strideHeight, info.strideWidth] },
+      } as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo; // (C,KH,KW,O)
       const dw = transpose({ inputs: { x: out }, backend, attrs: { perm: [1, 2, 0, 3] } }) as tf.TensorInfo; // (KH,KW,C,O)
-      for (const t of [xT, dyT, out]) (backend as tf.KernelBackend).disposeData(t.dataId);
+      for (const t of [...disposable, dyT, out]) (backend as tf.KernelBackend).disposeData(t.dataId);
       return dw;
     },
   });
 }
 
-/** Largest |error| of the wasm Conv2DBackpropFilter shim against a plain JS loop, on a small case. */
+/** Cases of the shim's check: the presets' convolutions and odd sizes that cut or pad the far side. */
+const SHIM_CASES = [
+  { n: 3, h: 9, w: 8, ci: 5, co: 6, k: [3, 3], s: 1, pad: 'valid' },
+  { n: 2, h: 9, w: 7, ci: 2, co: 3, k: [5, 5], s: 1, pad: 'same' },
+  { n: 2, h: 9, w: 8, ci: 3, co: 4, k: [3, 3], s: 2, pad: 'same' },
+  { n: 2, h: 10, w: 9, ci: 2, co: 3, k: [3, 2], s: 2, pad: 'valid' },
+] as const;
+
+/** Largest |error| of the wasm Conv2DBackpropFilter shim against a plain JS loop, over SHIM_CASES. */
 async function checkWasmConv2DBackpropFilter(): Promise<number> {
-  const [n, h, w, ci, co, k, s] = [3, 9, 8, 5, 6, 3, 1];
-  const oh = Math.floor((h - k) / s) + 1;
-  const ow = Math.floor((w - k) / s) + 1;
-  const xv = Float32Array.from({ length: n * h * w * ci }, (_, i) => Math.sin(i * 0.37));
-  const dyv = Float32Array.from({ length: n * oh * ow * co }, (_, i) => Math.cos(i * 0.91));
-  const x = tf.tensor4d(xv, [n, h, w, ci]);
-  const dy = tf.tensor4d(dyv, [n, oh, ow, co]);
-  const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
-    strides: [s, s],
-    pad: 'valid',
-    dataFormat: 'NHWC',
-    dimRoundingMode: undefined,
-    filterShape: [k, k, ci, co],
-  } as unknown as tf.NamedAttrMap) as tf.Tensor;
-  const got = await dw.data();
-  tf.dispose([x, dy, dw]);
   let maxErr = 0;
-  for (let a = 0; a < k; a++)
-    for (let b = 0; b < k; b++)
-      for (let c = 0; c < ci; c++)
-        for (let o = 0; o < co; o++) {
-          let sum = 0;
-          for (let bi = 0; bi < n; bi++)
-            for (let y = 0; y < oh; y++)
-              for (let z = 0; z < ow; z++)
-                sum += xv[((bi * h + y * s + a) * w + z * s + b) * ci + c] * dyv[((bi * oh + y) * ow + z) * co + o];
-          maxErr = Math.max(maxErr, Math.abs(sum - got[((a * k + b) * ci + c) * co + o]));
-        }
+  for (const { n, h, w, ci, co, k: [kh, kw], s, pad } of SHIM_CASES) {
+    const info = tf.backend_util.computeConv2DInfo([n, h, w, ci], [kh, kw, ci, co], s, 1, pad);
+    const { outHeight: oh, outWidth: ow } = info;
+    const { top, left } = info.padInfo;
+    const xv = Float32Array.from({ length: n * h * w * ci }, (_, i) => Math.sin(i * 0.37));
+    const dyv = Float32Array.from({ length: n * oh * ow * co }, (_, i) => Math.cos(i * 0.91));
+    const x = tf.tensor4d(xv, [n, h, w, ci]);
+    const dy = tf.tensor4d(dyv, [n, oh, ow, co]);
+    const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
+      strides: [s, s],
+      pad,
+      dataFormat: 'NHWC',
+      dimRoundingMode: undefined,
+      filterShape: [kh, kw, ci, co],
+    } as unknown as tf.NamedAttrMap) as tf.Tensor;
+    const got = await dw.data();
+    tf.dispose([x, dy, dw]);
+    for (let a = 0; a < kh; a++)
+      for (let b = 0; b < kw; b++)
+        for (let c = 0; c < ci; c++)
+          for (let o = 0; o < co; o++) {
+            let sum = 0;
+            for (let bi = 0; bi < n; bi++)
+              for (let y = 0; y < oh; y++)
+                for (let z = 0; z < ow; z++) {
+                  const row = y * s + a - top;
+                  const col = z * s + b - left;
+                  if (row < 0 || row >= h || col < 0 || col >= w) continue;
+                  sum += xv[((bi * h + row) * w + col) * ci + c] * dyv[((bi * oh + y) * ow + z) * co + o];
+                }
+            maxErr = Math.max(maxErr, Math.abs(sum - got[((a * kw + b) * ci + c) * co + o]));
+          }
+  }
   if (!(maxErr < 1e-4)) throw new Error(`wasm Conv2DBackpropFilter shim is wrong: max |error| ${maxErr}`);
   return maxErr;
 }
 
 let mnistPromise: Promise<Mnist> | undefined;
 
-async function setBackend(request: TfjsPeerRequest): Promise<void> {
+async function setBackend(request: Pick<TfjsPeerRequest, 'backend' | 'wasmPrefix'>): Promise<void> {
   if (request.backend === 'wasm') {
     setWasmPaths(request.wasmPrefix);
     registerWasmConv2DBackpropFilter();
@@ -190,6 +218,57 @@ async function wasmFlavour(): Promise<Omit<NonNullable<TfjsPeerResult["wasm"]>, 
   return { flavour, simd, threads, threads_count: getThreadsCount(), binary_url: binary };
 }
 
+/** A model of our spec on the active backend, stepping through real MNIST batches in order. */
+class PeerModel {
+  private batchIndex = 0;
+  private readonly batchesAvailable: number;
+  private xTest: tf.Tensor4D | undefined;
+
+  private constructor(
+    readonly model: tfl.LayersModel,
+    private readonly spec: ModelSpec,
+    private readonly mnist: Mnist,
+    private readonly batch: number,
+  ) {
+    this.batchesAvailable = Math.floor(mnist.train.count / batch);
+  }
+
+  static async build(spec: ModelSpec, mnist: Mnist, batch: number): Promise<PeerModel> {
+    return new PeerModel(await buildModel(spec), spec, mnist, batch);
+  }
+
+  /** One trainOnBatch on the next batch: [ms of trainOnBatch with its loss awaited, loss]. Making the batch's tensors is not timed. */
+  async step(): Promise<[number, number]> {
+    const { mnist, batch } = this;
+    const start0 = (this.batchIndex++ % this.batchesAvailable) * batch;
+    const [x, y] = batchTensors(mnist.train.images, mnist.train.labels, start0, batch, this.spec.inputShape);
+    const start = performance.now();
+    const loss = (await this.model.trainOnBatch(x, y)) as number;
+    const ms = performance.now() - start;
+    tf.dispose([x, y]);
+    return [ms, loss];
+  }
+
+  /** ms of one predict on the first `images` test images, awaited with .data(). */
+  async infer(images: number): Promise<number> {
+    if (this.xTest?.shape[0] !== images) {
+      this.xTest?.dispose();
+      [this.xTest] = batchTensors(this.mnist.test.images, this.mnist.test.labels, 0, images, this.spec.inputShape);
+    }
+    const start = performance.now();
+    const out = this.model.predict(this.xTest) as tf.Tensor;
+    await out.data();
+    const ms = performance.now() - start;
+    out.dispose();
+    return ms;
+  }
+
+  dispose(): void {
+    this.xTest?.dispose();
+    this.model.dispose();
+  }
+}
+
 async function run(request: TfjsPeerRequest): Promise<TfjsPeerResult> {
   if (!(request.minSteps >= 1)) throw new Error('minSteps must be at least 1');
   mnistPromise ??= fetchMnist(request.mnistBase);
@@ -201,48 +280,27 @@ async function run(request: TfjsPeerRequest): Promise<TfjsPeerResult> {
   // Training gets about 60% of the budget; inference the rest.
   const trainDeadline = t0 + request.capSeconds * 600;
   const shimError = request.backend === 'wasm' ? await checkWasmConv2DBackpropFilter() : undefined;
-  const model = buildModel();
   const { batch } = request;
-  const batchesAvailable = Math.floor(mnist.train.count / batch);
+  const peer = await PeerModel.build(DEFAULT_SPEC, mnist, batch);
 
-  let batchIndex = 0;
-  const step = async (): Promise<[number, number]> => {
-    const [x, y] = batchTensors(mnist.train.images, mnist.train.labels, (batchIndex++ % batchesAvailable) * batch, batch);
-    const start = performance.now();
-    const loss = (await model.trainOnBatch(x, y)) as number;
-    const ms = performance.now() - start;
-    tf.dispose([x, y]);
-    return [ms, loss];
-  };
-
-  const [warmupStep, firstLoss] = await step();
+  const [warmupStep, firstLoss] = await peer.step();
   const stepMs: number[] = [];
   let lastLoss = firstLoss;
   while (stepMs.length < request.maxSteps) {
     const estimate = stepMs.length ? median(stepMs) : warmupStep;
     if (stepMs.length >= request.minSteps && performance.now() + estimate > trainDeadline) break;
-    const [ms, loss] = await step();
+    const [ms, loss] = await peer.step();
     stepMs.push(ms);
     lastLoss = loss;
   }
 
-  const [xTest] = batchTensors(mnist.test.images, mnist.test.labels, 0, request.inferImages);
-  const infer = async (): Promise<number> => {
-    const start = performance.now();
-    const out = model.predict(xTest) as tf.Tensor;
-    await out.data();
-    const ms = performance.now() - start;
-    out.dispose();
-    return ms;
-  };
-  const warmupInfer = await infer();
+  const warmupInfer = await peer.infer(request.inferImages);
   const inferMs: number[] = [];
   while (inferMs.length < request.maxInferRuns) {
     const estimate = inferMs.length ? median(inferMs) : warmupInfer;
     if (inferMs.length >= request.minInferRuns && performance.now() + estimate > deadline) break;
-    inferMs.push(await infer());
+    inferMs.push(await peer.infer(request.inferImages));
   }
-  xTest.dispose();
   const end = performance.now();
 
   // With minInferRuns 0 and no time left after the warm-up pass, the warm-up pass is the figure.
@@ -262,7 +320,7 @@ async function run(request: TfjsPeerRequest): Promise<TfjsPeerResult> {
     warmup_infer_ms: warmupInfer,
     first_loss: firstLoss,
     last_loss: lastLoss,
-    params: model.countParams(),
+    params: peer.model.countParams(),
     batch,
     infer_images: request.inferImages,
     total_s: (end - t0) / 1000,
@@ -271,9 +329,58 @@ async function run(request: TfjsPeerRequest): Promise<TfjsPeerResult> {
   };
   if (request.backend === 'wasm') result.wasm = { ...(await wasmFlavour()), conv2d_backprop_filter_shim_error: shimError ?? NaN };
   if (request.backend === 'webgpu') result.adapter = await adapterInfo();
-  model.dispose();
+  peer.dispose();
   return result;
 }
 
-const api: TfjsPeerPageApi = { run, adapterInfo };
+// The session of the interleaved rounds (bench/rounds.ts): one backend per page, one model at a time.
+let session: { backend: TfjsBackend; shimError: number | undefined; peer: PeerModel | undefined } | undefined;
+
+async function open(request: TfjsSessionRequest): Promise<TfjsSessionOpened> {
+  if (session && session.backend !== request.backend) {
+    throw new Error(`this page runs tfjs ${session.backend}; open another page for ${request.backend}`);
+  }
+  mnistPromise ??= fetchMnist(request.mnistBase);
+  const mnist = await mnistPromise;
+  if (!session) {
+    await setBackend(request);
+    const shimError = request.backend === 'wasm' ? await checkWasmConv2DBackpropFilter() : undefined;
+    session = { backend: request.backend, shimError, peer: undefined };
+  }
+  session.peer?.dispose();
+  session.peer = undefined;
+  session.peer = await PeerModel.build(parseModelConfig(request.modelConfig), mnist, request.batch);
+  return {
+    params: session.peer.model.countParams(),
+    tfjs_version: tf.version_core,
+    ...(request.backend === 'wasm' ? { wasm: { ...(await wasmFlavour()), conv2d_backprop_filter_shim_error: session.shimError ?? NaN } } : {}),
+    ...(request.backend === 'webgpu' ? { adapter: await adapterInfo() } : {}),
+  };
+}
+
+function openedPeer(): PeerModel {
+  if (!session?.peer) throw new Error('no model opened');
+  return session.peer;
+}
+
+async function steps(count: number): Promise<TfjsStepsResult> {
+  const peer = openedPeer();
+  let ms = 0;
+  let loss = NaN;
+  for (let i = 0; i < count; i++) {
+    const [t, l] = await peer.step();
+    ms += t;
+    loss = l;
+  }
+  return { ms, loss };
+}
+
+async function infer(images: number, runs: number): Promise<number[]> {
+  const peer = openedPeer();
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) out.push(await peer.infer(images));
+  return out;
+}
+
+const api: TfjsPeerPageApi = { run, adapterInfo, open, steps, infer };
 (window as unknown as Record<string, TfjsPeerPageApi>)[PAGE_API_GLOBAL] = api;

@@ -78,12 +78,41 @@ export interface AdapterSummary {
   fallback: boolean | null;
 }
 
+/** A session of the interleaved rounds: one backend per page, then one model at a time. */
+export interface TfjsSessionRequest {
+  backend: TfjsBackend;
+  /** A Keras Sequential config (models/*.json); the page builds it from our TF.js topology. */
+  modelConfig: unknown;
+  batch: number;
+  wasmPrefix: string;
+  mnistBase: string;
+}
+
+export interface TfjsSessionOpened {
+  /** Parameters of the tfjs model (trainable and not); checked equal to ours. */
+  params: number;
+  tfjs_version: string;
+  wasm?: TfjsPeerResult['wasm'];
+  adapter?: AdapterSummary | null;
+}
+
+export interface TfjsStepsResult {
+  /** Summed ms of the steps' trainOnBatch calls (loss awaited); making each batch's tensors is not timed. */
+  ms: number;
+  /** Loss of the last step. */
+  loss: number;
+}
+
 /** The page sets this on window once its module has loaded. */
 export interface TfjsPeerPageApi {
   run(request: TfjsPeerRequest): Promise<TfjsPeerResult>;
   adapterInfo(): Promise<AdapterSummary | null>;
+  /** Sets the backend (first call) and builds the model, replacing the previous one. */
+  open(request: TfjsSessionRequest): Promise<TfjsSessionOpened>;
+  /** Trains the opened model for `count` steps. */
+  steps(count: number): Promise<TfjsStepsResult>;
+  /** ms of each of `runs` predicts of the first `images` test images. */
+  infer(images: number, runs: number): Promise<number[]>;
 }
 
 export const PAGE_API_GLOBAL = '__tfjsPeer';
-/** The Keras model's trainable parameter count (DESIGN.md). */
-export const EXPECTED_PARAMS = 225_034;

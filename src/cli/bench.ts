@@ -1,6 +1,7 @@
 // `npm run bench`: kernel, training-step and inference throughput of this project in headless
-// Chromium, then TensorFlow.js (webgpu and wasm backends) with the same model in the same
-// browser, with ratios. `--json FILE` writes the results; `--quick` is a smoke run.
+// Chromium, then our training against TensorFlow.js (webgpu and wasm backends) with the same
+// models in the same browser, in interleaved rounds (bench/rounds.ts), with the ratios' spread.
+// `--json FILE` writes the results; `--quick` is a smoke run.
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { GPU_FLAG_REPLACED, hasGpuFlag, parseAdapterChoice } from './adapter-choice.ts';
@@ -8,21 +9,30 @@ import { BrowserNotFoundError, launchWebGpuBrowser, type LaunchedBrowser } from 
 import { loadBenchEntry } from './node-entries.ts';
 import { rerunWithVulkanEnv, VulkanSetupError } from './vulkan-env.ts';
 import { BENCH_API_GLOBAL, type BenchPageApi, type BenchRequest, type BenchResult } from '../../bench/bench-protocol.ts';
-import type { TfjsPeersResult } from '../../bench/peers/run-tfjs.ts';
+import type { RoundsResult } from '../../bench/rounds.ts';
+import { formatRounds } from '../../bench/rounds-format.ts';
+import { PRESETS, DEFAULT_PRESET } from '../model/presets.ts';
+import { ROUNDS_HELP, roundsChoice, type RoundsChoice } from './bench-rounds-options.ts';
+import { UsageError } from './options.ts';
 
 /** Inference batch (the issue's figure: images/s at batch 1000). */
 const INFER_BATCH = Number(process.env.BENCH_INFER_BATCH ?? 1000);
+/** Untimed training steps of each side after building a model in the rounds. */
+const WARMUP_STEPS = 2;
+/**
+ * Each peer's timed predicts of 1000 images after the rounds (after one untimed run): on
+ * SwiftShader tfjs-webgpu takes ~40 s for one.
+ */
+const PEER_INFER_RUNS = { wasm: 3, webgpu: 1 };
 
 const HELP = `Usage: npm run bench -- [options]
 
   --json FILE     also write the results as JSON
-  --quick         smoke run: few repetitions, no peers
-  --no-peers      skip TensorFlow.js
-  --peer-cap S    seconds per TensorFlow.js backend (default 150)
-  --adapter A     auto (default: the GPU where there is one, else SwiftShader with a notice),
+  --quick         smoke run: few repetitions, no rounds unless one of the options below is given
+${ROUNDS_HELP}  --adapter A     auto (default: the GPU where there is one, else SwiftShader with a notice),
                   gpu (the GPU or an error) or swiftshader (software WebGPU)
   --node          run our side in Node through the webgpu package (Dawn on Vulkan) instead of
-                  headless Chromium; the peers (browser only) are skipped
+                  headless Chromium; the rounds and peers (browser only) are skipped
   --help          this text
 `;
 
@@ -35,7 +45,7 @@ const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.
 const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
 const fixed = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 
-export function formatResults(r: BenchResult, peers: TfjsPeersResult | undefined, runtime: string): string {
+export function formatResults(r: BenchResult, rounds: RoundsResult | undefined, runtime: string): string {
   const out: string[] = [];
   const adapter = `adapter: ${r.adapter.label} | ${runtime} | timing: ${r.timing === 'timestamp' ? 'timestamp queries' : 'wall clock'}`;
   out.push(`Validation (one real training step, each kernel vs the float64 reference) — ${adapter}`);
@@ -67,31 +77,28 @@ export function formatResults(r: BenchResult, peers: TfjsPeersResult | undefined
   out.push(`  ${fixed(r.train.ms_per_step, 1)} ms/step, ${fixed(r.train.samples_per_s, 0)} samples/s, projected epoch (54,000 images) ${fixed(r.train.epoch_seconds, 1)} s`);
   out.push(`Inference (batch ${r.infer.batch}) — ${adapter}`);
   out.push(`  ${fixed(r.infer.images_per_s, 0)} images/s; 1000 images: ${fixed(r.infer.ms_per_1000, 1)} ms on the GPU, ${fixed(r.infer.ms_with_readback, 1)} ms with the readback`);
-  if (peers) {
+  if (rounds) {
     out.push('');
-    const pa = peers.adapter ? `${peers.adapter.vendor} / ${peers.adapter.architecture}${peers.adapter.fallback ? ' (fallback)' : ''}` : 'no WebGPU adapter';
-    out.push(`Peers, same browser — adapter: ${pa}`);
-    out.push(`  ${pad('', 14)} ${lpad('ms/step', 10)} ${lpad('samples/s', 10)} ${lpad('infer ms/1000', 14)} ${lpad('ours/theirs train', 18)} ${lpad('ours/theirs infer', 18)}`);
-    const ourInfer = r.infer.ms_with_readback * (1000 / r.infer.batch);
-    out.push(`  ${pad('this project', 14)} ${lpad(fixed(r.train.ms_per_step, 1), 10)} ${lpad(fixed(r.train.samples_per_s, 0), 10)} ${lpad(fixed(ourInfer, 1), 14)}`);
-    for (const key of ['tfjs_webgpu', 'tfjs_wasm'] as const) {
-      const p = peers[key];
-      if (!p) {
-        out.push(`  ${pad(key, 14)} ${peers.errors[key] ?? 'not run'}`);
-        continue;
+    out.push(formatRounds(rounds));
+    const first = rounds.models[0]?.model;
+    const inference = Object.entries(rounds.peer_inference);
+    if (first === DEFAULT_PRESET && inference.length) {
+      const ourInfer = r.infer.ms_with_readback * (1000 / r.infer.batch);
+      out.push(`Inference of ${first}, 1000 images (ours from the inference section above; theirs after the rounds, median of ${inference.map(([k, p]) => `${p.ms.length} ${k}`).join(', ')} runs)`);
+      out.push(`  ${pad('this project', 14)} ${lpad(fixed(ourInfer, 1), 10)} ms`);
+      for (const [key, p] of inference) {
+        const per1000 = p.median_ms * (1000 / p.images);
+        out.push(`  ${pad(key, 14)} ${lpad(fixed(per1000, 1), 10)} ms   their ms / ours ${fixed(per1000 / ourInfer, 2)}x (> 1: we are faster)`);
       }
-      out.push(
-        `  ${pad(key, 14)} ${lpad(fixed(p.ms_per_step, 1), 10)} ${lpad(fixed(p.samples_per_s, 0), 10)} ${lpad(fixed(p.infer_ms, 1), 14)} ` +
-          `${lpad(fixed(r.train.samples_per_s / p.samples_per_s, 2) + 'x', 18)} ${lpad(fixed(p.infer_ms / ourInfer, 2) + 'x', 18)}`,
-      );
-    }
-    const wasm = peers.tfjs_wasm;
-    if (r.floor && wasm) {
-      const floorPer1000 = r.floor.arithmetic_ms * (1000 / r.floor.batch);
-      out.push(
-        `  conv2d_1 forward's arithmetic alone: ${fixed(floorPer1000, 1)} ms per 1000 images = ${fixed(floorPer1000 / wasm.infer_ms, 2)}x tfjs_wasm's whole inference ` +
-          `(2x faster than tfjs_wasm needs <= ${fixed(wasm.infer_ms / 2, 1)} ms for all of ours)`,
-      );
+      const wasm = rounds.peer_inference.tfjs_wasm;
+      if (r.floor && wasm) {
+        const floorPer1000 = r.floor.arithmetic_ms * (1000 / r.floor.batch);
+        const wasmPer1000 = wasm.median_ms * (1000 / wasm.images);
+        out.push(
+          `  conv2d_1 forward's arithmetic alone: ${fixed(floorPer1000, 1)} ms per 1000 images = ${fixed(floorPer1000 / wasmPer1000, 2)}x tfjs_wasm's whole inference ` +
+            `(2x faster than tfjs_wasm needs <= ${fixed(wasmPer1000 / 2, 1)} ms for all of ours)`,
+        );
+      }
     }
   }
   return out.join('\n');
@@ -105,8 +112,11 @@ async function main(): Promise<void> {
       options: {
         json: { type: 'string' },
         quick: { type: 'boolean', default: false },
+        peers: { type: 'string' },
         'no-peers': { type: 'boolean', default: false },
-        'peer-cap': { type: 'string', default: '150' },
+        models: { type: 'string' },
+        rounds: { type: 'string' },
+        'steps-per-round': { type: 'string' },
         adapter: { type: 'string', default: 'auto' },
         node: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -122,8 +132,16 @@ async function main(): Promise<void> {
   }
   const adapter = parseAdapterChoice(args.adapter);
   if (adapter === null) fail(`--adapter: expected auto, gpu or swiftshader, got "${args.adapter}"`);
-  const peerCap = Number(args['peer-cap']);
-  if (!(peerCap > 0)) fail(`--peer-cap: expected a positive number of seconds, got "${args['peer-cap']}"`);
+  let choice: RoundsChoice;
+  try {
+    choice = roundsChoice({ peers: args.peers, noPeers: args['no-peers'], models: args.models, rounds: args.rounds, stepsPerRound: args['steps-per-round'] });
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    fail(e.message);
+  }
+  // --quick alone is a smoke run of our side; any rounds option asks for the rounds too.
+  const roundsAsked = [args.peers, args.models, args.rounds, args['steps-per-round']].some((v) => v !== undefined) || args['no-peers'];
+  const wantRounds = !args.quick || roundsAsked;
 
   const request: BenchRequest = { batch: 128, inferBatch: INFER_BATCH, kernelBudgetMs: 1500, stepBudgetMs: 20000, quick: args.quick };
   if (args.node) {
@@ -140,6 +158,7 @@ async function main(): Promise<void> {
     try {
       process.stderr.write('bench: validating and timing our kernels (Node, webgpu package)...\n');
       const result = await entry.run(request);
+      if (roundsAsked) process.stderr.write('bench: --node skips the interleaved rounds and the peers (browser only)\n');
       await report(result, undefined, `none (Node ${process.version}, Dawn)`, args.json);
     } finally {
       await close();
@@ -150,7 +169,8 @@ async function main(): Promise<void> {
   // The browser back end: Playwright, Vite and the peers are loaded only here (the portable
   // Node build, bench/gpu-kit, carries none of them).
   const { startDevServer } = await import('./server.ts');
-  const { runTfjsPeers } = await import('../../bench/peers/run-tfjs.ts');
+  const { startPeerServer } = await import('../../bench/peers/run-tfjs.ts');
+  const { runInterleavedRounds } = await import('../../bench/rounds.ts');
 
   let launched: LaunchedBrowser;
   try {
@@ -163,7 +183,7 @@ async function main(): Promise<void> {
   const { browser } = launched;
   process.stderr.write(`bench: ${launched.found.description}, Chromium ${browser.version()}\n`);
   if (launched.notice) process.stderr.write(`bench: ${launched.notice}\n`);
-  const server = await startDevServer(undefined, ['bench/bench.html']);
+  const server = await startDevServer(undefined, ['bench/bench.html', 'bench/rounds.html']);
   try {
     const page = await browser.newPage();
     page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`));
@@ -178,36 +198,45 @@ async function main(): Promise<void> {
       { g: BENCH_API_GLOBAL, req: request },
     );
     await page.close();
-    let peers: TfjsPeersResult | undefined;
-    if (!args.quick && !args['no-peers']) {
-      process.stderr.write('bench: timing TensorFlow.js peers in the same browser...\n');
-      peers = await runTfjsPeers({ backends: ['webgpu', 'wasm'], capSeconds: peerCap, browser });
+    let rounds: RoundsResult | undefined;
+    if (wantRounds) {
+      const peerList = choice.peers.length ? choice.peers.map((b) => `TensorFlow.js ${b}`).join(', ') : 'no peers';
+      process.stderr.write(`bench: training ${choice.models.join(', ')} in ${choice.rounds} interleaved rounds of ${choice.stepsPerRound} steps (ours, ${peerList})...\n`);
+      const peerServer = await startPeerServer();
+      try {
+        rounds = await runInterleavedRounds({
+          browser,
+          models: choice.models.map((name) => ({ name, config: PRESETS[name] })),
+          peers: choice.peers,
+          rounds: choice.rounds,
+          stepsPerRound: choice.stepsPerRound,
+          warmupSteps: WARMUP_STEPS,
+          batch: request.batch,
+          seed: 42,
+          inferImages: 1000,
+          inferRuns: PEER_INFER_RUNS,
+          ourUrl: server.url,
+          peerUrl: peerServer.url,
+          wasmPrefix: `${peerServer.url}/node_modules/@tensorflow/tfjs-backend-wasm/dist/`,
+        });
+      } finally {
+        await peerServer.server.close();
+      }
     }
-    await report(result, peers, `Chromium ${browser.version()}`, args.json);
+    await report(result, rounds, `Chromium ${browser.version()}`, args.json);
   } finally {
     await server.close();
     await browser.close();
   }
 }
 
-async function report(result: BenchResult, peers: TfjsPeersResult | undefined, runtime: string, jsonPath: string | undefined): Promise<void> {
-    process.stdout.write(`${formatResults(result, peers, runtime)}\n`);
-    if (jsonPath) {
-      const json = {
-        date: new Date().toISOString(),
-        runtime,
-        ...result,
-        peers: peers
-          ? Object.fromEntries(
-              (['tfjs_webgpu', 'tfjs_wasm'] as const)
-                .filter((k) => peers![k])
-                .map((k) => [k, { ms_per_step: peers![k]!.ms_per_step, samples_per_s: peers![k]!.samples_per_s, infer_ms: peers![k]!.infer_ms, steps_timed: peers![k]!.steps_timed }]),
-            )
-          : {},
-      };
-      await writeFile(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
-      process.stderr.write(`bench: wrote ${jsonPath}\n`);
-    }
+async function report(result: BenchResult, rounds: RoundsResult | undefined, runtime: string, jsonPath: string | undefined): Promise<void> {
+  process.stdout.write(`${formatResults(result, rounds, runtime)}\n`);
+  if (jsonPath) {
+    const json = { date: new Date().toISOString(), runtime, ...result, ...(rounds ? { rounds } : {}) };
+    await writeFile(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
+    process.stderr.write(`bench: wrote ${jsonPath}\n`);
+  }
 }
 
 main().catch((e: unknown) => {

@@ -1,0 +1,27 @@
+// The contract between the interleaved rounds' driver (bench/rounds.ts, Node) and our side's
+// page (bench/rounds-page.ts): prepare a model's training step, then time runs of it.
+// Browser-safe: types and constants only. The TensorFlow.js peers' side of the same rounds is
+// bench/peers/tfjs-protocol.ts (TfjsSessionApi).
+
+export interface RoundsPrepareRequest {
+  /** A Keras Sequential config (models/*.json or a model.json topology). */
+  modelConfig: unknown;
+  batch: number;
+  seed: number;
+}
+
+export interface RoundsPrepared {
+  /** Parameters of the model (trainable and not), as Keras counts them. */
+  params: number;
+  /** The WebGPU adapter, one line. */
+  adapter: string;
+}
+
+export interface RoundsPageApi {
+  /** Builds the model's training step (replacing any previous one). */
+  prepare(request: RoundsPrepareRequest): Promise<RoundsPrepared>;
+  /** Runs `steps` training steps; the wall-clock ms until the GPU finished them. */
+  steps(steps: number): Promise<number>;
+}
+
+export const ROUNDS_API_GLOBAL = '__benchRounds';
