@@ -27,6 +27,8 @@
 //                      candidate's, keep the fastest.
 // Dispatches carry the entry that made them (Dispatch.kernel: id and cost), so the bench and
 // the tuner never parse labels.
+import type { TgpuBindGroupLayout, TgpuRoot } from 'typegpu';
+import { gridFor, Kernel, type Entries } from './kernel.ts';
 
 /** The passes of a layer that kernels serve (a layer type uses the ones it has). */
 export type KernelPass =
@@ -38,7 +40,9 @@ export type KernelPass =
   | 'backward-reduce' // the sum of split-K partial sums into the gradient buffer
   | 'backward-transpose' // a kernel rearranged for the input-gradient kernel
   | 'backward-input' // dL/d input
-  | 'backward-weights'; // a dense layer's weight and bias gradients
+  | 'backward-weights' // a dense layer's weight and bias gradients
+  | 'metrics' // the loss's per-batch sums
+  | 'update'; // an optimizer step over the flat parameter buffer
 
 /** Work of one pass: FLOPs count a multiply-add as 2; bytes are the compulsory traffic (4 a float). */
 export interface KernelCost {
@@ -169,4 +173,35 @@ export function layerChooser(overrides: Partial<Record<KernelPass, string>> = {}
       return createChooser({ [layer]: overrides }).choose(layer, entries, pass, config);
     },
   };
+}
+
+/** How an entry's kernel is compiled for one layer (the entry gives the shader, constants and cost). */
+export interface EntryKernelOptions<E extends Entries> {
+  layout: TgpuBindGroupLayout<E>;
+  externals?: Record<string, unknown>;
+  /** Label suffix (default: none). */
+  variant?: string;
+  /** Constants added to the entry's (e.g. one tile class's). */
+  extra?: Record<string, number>;
+  /** The cost to attach (default: the entry's for `config`); dispatches of one pass share it. */
+  cost?: DispatchKernel;
+  rewriteSource?: (template: string) => string;
+}
+
+/** `entry`'s kernel for `config`: its first shader with its constants, its dispatches tagged with its id and cost. */
+export function entryKernel<C, E extends Entries>(root: TgpuRoot, entry: KernelEntry<C>, config: C, options: EntryKernelOptions<E>): Kernel<E> {
+  return new Kernel(root, {
+    shader: entry.shaders[0],
+    layout: options.layout,
+    variant: options.variant,
+    externals: options.externals,
+    constants: { ...entry.constants(config), ...options.extra },
+    entry: options.cost ?? dispatchKernel(entry, config),
+    rewriteSource: options.rewriteSource,
+  });
+}
+
+/** The workgroup grid of `entry` for `config` (or for `items` invocations, a share of the pass). */
+export function entryGrid<C>(entry: KernelEntry<C>, config: C, what: string, items = entry.items(config)): [number, number] {
+  return gridFor(items, entry.workgroupSize, what);
 }

@@ -21,7 +21,7 @@ import * as d from 'typegpu/data';
 import { Kernel, gridFor, type Dispatch, type Entries } from '../gpu/kernel.ts';
 import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
-import { dispatchKernel, FIXED_RULES, type DispatchKernel, type KernelChooser, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { dispatchKernel, entryKernel, FIXED_RULES, type EntryKernelOptions, type KernelChooser, type KernelEntry } from '../gpu/kernel-registry.ts';
 import {
   CONV_K,
   CONV2D_FILTER_KERNELS,
@@ -146,26 +146,18 @@ function createPooledInference(
   return { forward: [dispatch], inference: [dispatch], backward: [], destroy() {} };
 }
 
-/** An entry's kernel for one layer: its shader, constants and cost (`extra` adds constants, e.g. a tile class's). */
+/** An entry's kernel for this layer (labelled with the layer's name unless `variant` says otherwise). */
 function buildKernel<C extends Conv2dConfig, E extends Entries>(
   ctx: GpuContext,
   entry: KernelEntry<C>,
   config: C,
   layout: TgpuBindGroupLayout<E>,
-  options: { variant?: string; extra?: Record<string, number>; cost?: DispatchKernel; rewriteSource?: (t: string) => string } = {},
+  options: Omit<EntryKernelOptions<E>, 'layout' | 'externals'> = {},
 ): Kernel<E> {
-  return new Kernel(ctx.root, {
-    shader: entry.shaders[0],
-    layout,
-    variant: options.variant ?? config.name,
-    externals: { linearIndex },
-    constants: { ...entry.constants(config), ...options.extra },
-    entry: options.cost ?? dispatchKernel(entry, config),
-    rewriteSource: options.rewriteSource,
-  });
+  return entryKernel(ctx.root, entry, config, { variant: config.name, ...options, layout, externals: { linearIndex } });
 }
 
-/** Builds `kernel` over `items` invocations as one prepared dispatch. */
+/** One prepared dispatch of `kernel` over `items` invocations. */
 function dispatchOver<E extends Entries>(kernel: Kernel<E>, bindGroup: GPUBindGroup, items: number, workgroupSize: number, label: string): Dispatch {
   const [x, y] = gridFor(items, workgroupSize, label);
   return kernel.dispatch(bindGroup, x, y, 1, label);
