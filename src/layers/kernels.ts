@@ -12,7 +12,6 @@ import { OPTIMIZER_KERNELS } from './optimizer.ts';
 import { POOL_DROPOUT_KERNELS } from './pool-dropout.ts';
 
 // Entries of different configuration types side by side: only their common fields are read here.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const ALL_KERNELS: readonly KernelEntry<any>[] = [
   GATHER_KERNEL,
   ...CONV2D_KERNELS,
