@@ -14,6 +14,7 @@ import { Pass } from '../src/train/pass.ts';
 import type { GpuContext } from '../src/layers/types.ts';
 import type { VariantRow } from './bench-protocol.ts';
 import type { GpuTimer, TimerOptions } from './timing.ts';
+import { relError } from './validate-step.ts';
 
 export interface VariantSetup {
   model: ModelInfo;
@@ -25,18 +26,6 @@ export interface VariantSetup {
   /** Parameters (left unchanged: no optimizer runs) and a StepState (not advanced). */
   params: GPUBuffer;
   state: GPUBuffer;
-}
-
-/** max |a - b| / max |b|; NaN counts as infinitely wrong. */
-export function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let maxDiff = 0;
-  let maxRef = 0;
-  for (let i = 0; i < b.length; i++) {
-    const diff = Math.abs(a[i] - b[i]);
-    if (!(diff <= maxDiff)) maxDiff = Number.isNaN(diff) ? Infinity : diff;
-    maxRef = Math.max(maxRef, Math.abs(b[i]));
-  }
-  return maxDiff / (maxRef + 1e-30);
 }
 
 /** One plan run: its pass (for the dispatches) and its results. */

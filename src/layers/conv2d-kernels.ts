@@ -2,7 +2,7 @@
 // builds the layer from them): per pass, the alternatives in the fixed rule's priority order
 // (src/gpu/kernel-registry.ts), each with its shader, constants, dispatch size and cost.
 // Numbers are SwiftShader's (bench/README.md).
-import type { KernelCost, KernelEntry } from '../gpu/kernel-registry.ts';
+import type { KernelCost, KernelEntry, KernelPass } from '../gpu/kernel-registry.ts';
 
 export interface Conv2dConfig {
   name: string;
@@ -188,6 +188,11 @@ function forwardCost(c: Conv2dConfig): KernelCost {
   return { shape: ioShape(c), flops: 2 * macs(c) + 2 * ys, bytes: 4 * (inputSize(c) + conv2dShape(c).partialRow + ys) };
 }
 
+/** The fields every entry of the layer shares: id, pass, shader, workgroup size; supported everywhere unless it says otherwise. */
+function entryBase(pass: KernelPass, variant: string, shader: string, workgroupSize: number) {
+  return { id: `conv2d.${pass}.${variant}`, layerType: 'Conv2D', pass, shaders: [shader], workgroupSize, supports: () => true as const };
+}
+
 function forwardEntry(
   variant: string,
   shader: string,
@@ -195,12 +200,7 @@ function forwardEntry(
   extra: Partial<Conv2dEntry> = {},
 ): Conv2dEntry {
   return {
-    id: `conv2d.forward.${variant}`,
-    layerType: 'Conv2D',
-    pass: 'forward',
-    shaders: [shader],
-    workgroupSize: CONV2D_FORWARD_WORKGROUP,
-    supports: () => true,
+    ...entryBase('forward', variant, shader, CONV2D_FORWARD_WORKGROUP),
     constants: (c) => ({ WORKGROUP_SIZE: CONV2D_FORWARD_WORKGROUP, ...shapeConstants(c), KERNEL_OFFSET: c.kernelOffset, BIAS_OFFSET: c.biasOffset }),
     items: (c) => items(c, conv2dShape(c)),
     cost: forwardCost,
@@ -301,12 +301,7 @@ function filterEntry(
   extra: Partial<Conv2dFilterEntry> = {},
 ): Conv2dFilterEntry {
   return {
-    id: `conv2d.backward-filter.${variant}`,
-    layerType: 'Conv2D',
-    pass: 'backward-filter',
-    shaders: [shader],
-    workgroupSize: CONV2D_FILTER_WORKGROUP,
-    supports: () => true,
+    ...entryBase('backward-filter', variant, shader, CONV2D_FILTER_WORKGROUP),
     split,
     items: (c) => split(c).chunks * perChunk(c),
     cost: (c) => filterCost(c, split(c)),
@@ -410,13 +405,8 @@ function inputCost(c: Conv2dConfig): KernelCost {
 
 function inputEntry(variant: string, shader: string, items: (c: Conv2dConfig) => number, extra: Partial<Conv2dInputEntry> = {}): Conv2dInputEntry {
   return {
-    id: `conv2d.backward-input.${variant}`,
-    layerType: 'Conv2D',
-    pass: 'backward-input',
-    shaders: [shader],
-    workgroupSize: CONV2D_INPUT_WORKGROUP,
+    ...entryBase('backward-input', variant, shader, CONV2D_INPUT_WORKGROUP),
     readsHwio: false,
-    supports: () => true,
     constants: (c) => ({ WORKGROUP_SIZE: CONV2D_INPUT_WORKGROUP, ...shapeConstants(c) }),
     items,
     cost: inputCost,
