@@ -73,7 +73,7 @@ export async function kernelVariants(ctx: GpuContext, s: VariantSetup, timer: Gp
           const cost = dispatches[0]?.kernel?.cost;
           const many = dispatches.length > 1 ? ` (${dispatches.length} dispatches)` : '';
           rows.push({
-            name: `${slot.layer} ${slot.pass}: ${id}${many}`,
+            name: `${slot.layer} ${slot.pass}${s.training ? '' : ` (evaluation, B=${s.batch})`}: ${id}${many}`,
             ms: t.ms,
             gflops: cost ? cost.flops / t.ms / 1e6 : 0,
             error,
