@@ -5,7 +5,8 @@
 // kernel (its output is meaningless) and is never validated; timed beside the real kernel on the
 // same buffers it shows how much of the kernel's time memory costs, and the least time any
 // direct convolution with this work per invocation could take on the adapter.
-import { createConv2d, defaultForwardVariant, type Conv2dConfig } from '../src/layers/conv2d.ts';
+import { createConv2d, CONV2D_FORWARD_KERNELS, type Conv2dConfig } from '../src/layers/conv2d.ts';
+import { fixedChoice } from '../src/gpu/kernel-registry.ts';
 import { createStorageBuffer } from '../src/gpu/buffers.ts';
 import type { GpuContext } from '../src/layers/types.ts';
 import { median, type GpuTimer, type TimerOptions } from '../src/gpu/timing.ts';
@@ -61,7 +62,7 @@ export async function measureArithmeticFloor(
   budget: TimerOptions,
 ): Promise<ArithmeticFloor | undefined> {
   const cfg = { ...config, inferenceOnly: true };
-  if (defaultForwardVariant(cfg) !== 'tile5x5') return undefined;
+  if (fixedChoice(CONV2D_FORWARD_KERNELS, 'forward', cfg).id !== 'conv2d.forward.tile5x5') return undefined;
   const output = createStorageBuffer(ctx.device, cfg.batch * (cfg.height - 2) * (cfg.width - 2) * cfg.outChannels * 4, `${cfg.name} floor output`);
   const real = createConv2d(ctx, cfg, { ...buffers, output });
   const stripped = createConv2d(ctx, { ...cfg, name: `${cfg.name} arithmetic only` }, { ...buffers, output }, { rewriteForwardSource: tile5x5ArithmeticOnly });

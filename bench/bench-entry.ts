@@ -5,30 +5,27 @@ import { DEFAULT_MODEL } from '../src/model/presets.ts';
 // reference, then times every kernel alone, the kernel variants side by side, the whole
 // training step and inference.
 import { acquireGpu, describeAdapter } from '../src/gpu/device.ts';
-import { createStorageBuffer } from '../src/gpu/buffers.ts';
+import { createBufferWith, createStorageBuffer } from '../src/gpu/buffers.ts';
 import { encodeDispatches, type Dispatch } from '../src/gpu/kernel.ts';
 import type { Mnist } from '../src/data/mnist.ts';
 import { initParams } from '../src/model/init.ts';
-import { PARAM_BUFFER_LENGTH, paramSpec } from '../src/model/params.ts';
-import { C0, C1, C2, H1, IMAGE, P1, CLASSES, FLAT, HIDDEN, USED2 } from '../src/model/architecture.ts';
-import { createPoolDropout } from '../src/layers/pool-dropout.ts';
 import { Rng } from '../src/model/rng.ts';
-import { createBufferWith, readF32 } from '../src/gpu/buffers.ts';
 import { createOptimizer } from '../src/layers/optimizer.ts';
 import { createStepBegin, createStepEnd, createStepState } from '../src/layers/step-state.ts';
-import { createDense, defaultDenseVariant, denseVariantAllowed, DENSE_VARIANTS, type DenseVariant } from '../src/layers/dense.ts';
-import { conv2dShape, createConv2d, defaultFilterVariant, inUsedOutput, defaultForwardVariant, defaultInputVariant, type Conv2dFilterVariant, type Conv2dForwardVariant, type Conv2dInputVariant } from '../src/layers/conv2d.ts';
 import { uploadSplit } from '../src/train/dataset-gpu.ts';
 import { Pass, identityOrder } from '../src/train/pass.ts';
 import { STEPS_PER_SUBMIT } from '../src/train/trainer.ts';
 import { validateStep } from './validate-step.ts';
-import { poolDropoutVariants } from './pool-dropout-variants.ts';
-import { kernelCost, shaderOf } from './kernel-costs.ts';
+import { kernelVariants } from './kernel-variants.ts';
+import { convConfig } from '../src/layers/single-layers.ts';
+import { ALL_KERNELS } from '../src/layers/kernels.ts';
 import { GpuTimer } from '../src/gpu/timing.ts';
 import { measureArithmeticFloor } from './arithmetic-floor.ts';
-import { type BenchRequest, type BenchResult, type KernelRow, type VariantRow } from './bench-protocol.ts';
+import { type BenchRequest, type BenchResult, type KernelRow } from './bench-protocol.ts';
 
 const SEED = 42;
+/** Each registered kernel's (first) shader, for the per-kernel rows. */
+const SHADER_OF = new Map(ALL_KERNELS.map((e) => [e.id, e.shaders[0]]));
 const RATES = [0.25, 0.25, 0.5] as const;
 const LR = 0.001;
 
@@ -42,9 +39,9 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
   // One training setup at batch B on real MNIST.
   const w0 = initParams(DEFAULT_MODEL.params, SEED);
   const params = createBufferWith(device, w0, 'params');
-  const grads = createStorageBuffer(device, PARAM_BUFFER_LENGTH * 4, 'grads');
-  const m = createStorageBuffer(device, PARAM_BUFFER_LENGTH * 4, 'm');
-  const v = createStorageBuffer(device, PARAM_BUFFER_LENGTH * 4, 'v');
+  const grads = createStorageBuffer(device, DEFAULT_MODEL.params.length * 4, 'grads');
+  const m = createStorageBuffer(device, DEFAULT_MODEL.params.length * 4, 'm');
+  const v = createStorageBuffer(device, DEFAULT_MODEL.params.length * 4, 'v');
   const state = createStepState(device, SEED);
   const trainData = uploadSplit(device, data.train, data.train.count, DEFAULT_MODEL.inputSize, 'train');
   const pass = new Pass(ctx, DEFAULT_MODEL, { label: 'bench', count: B, batch: B, training: true }, { data: trainData, params, grads, state });
@@ -52,7 +49,7 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
   new Rng(SEED).shuffle(order);
   const batchIndices = order.slice(0, B);
   pass.setOrder(batchIndices);
-  const optimizer = createOptimizer(ctx, { kind: 'adam', length: PARAM_BUFFER_LENGTH, lr: LR }, { params, grads, m, v, state });
+  const optimizer = createOptimizer(ctx, { kind: 'adam', length: DEFAULT_MODEL.params.length, lr: LR }, { params, grads, m, v, state });
   const step: Dispatch[] = [createStepBegin(ctx, state), ...pass.trainBatch(0), optimizer.dispatch, createStepEnd(ctx, state)];
 
   // 1. Validate one step, layer by layer, before timing anything.
@@ -78,16 +75,17 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
     const out: KernelRow[] = [];
     for (const layer of list) {
       for (const [passName, dispatches] of [['forward', layer.forward], ['backward', layer.backward]] as const) {
-        // Consecutive dispatches of one shader (e.g. 'tile6x6' dx, one per tile class) form one row.
+        // Consecutive dispatches of one pass of one entry (e.g. 'tile6x6' dx, one per tile class) form one row.
         const runs: Dispatch[][] = [];
         for (const d of dispatches) {
           const last = runs[runs.length - 1];
-          if (last && shaderOf(last[0].pipeline.label) === shaderOf(d.pipeline.label)) last.push(d);
+          if (last && d.kernel && last[0].kernel === d.kernel) last.push(d);
           else runs.push([d]);
         }
         for (const run of runs) {
-          const shader = shaderOf(run[0].pipeline.label);
-          const cost = kernelCost(layer.name, shader, batch);
+          const entry = run[0].kernel;
+          const shader = entry ? (SHADER_OF.get(entry.id) ?? entry.id) : run[0].pipeline.label;
+          const cost = entry?.cost;
           const t = await timer.time(run, budget);
           out.push({
             name: `${layer.name} ${passName} ${shader}${run.length > 1 ? ` (${run.length} dispatches)` : ''}`,
@@ -109,206 +107,17 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
   };
   const rows = await timeLayers([...plan.layers, { name: 'optimizer', forward: [optimizer.dispatch], backward: [] }], B);
 
-  // 3. Kernel variants side by side: conv2d_1's input gradient. The timing runs above moved
-  // the buffers on (the optimizer ran many times), so every variant runs here on the same
-  // inputs and is compared with the promoted variant (the one the step validation checked).
-  const variants: VariantRow[] = [];
-  // Max |a - b| relative to max |b|: each variant against the promoted one on the same inputs.
-  const relErr = (a: Float32Array, b: Float32Array) => {
-    let maxDiff = 0;
-    let maxRef = 0;
-    for (let i = 0; i < b.length; i++) {
-      maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
-      maxRef = Math.max(maxRef, Math.abs(b[i]));
-    }
-    return maxDiff / (maxRef + 1e-30);
-  };
+  // 3. Kernel variants side by side: every registered candidate of every slot with a choice,
+  // in the training plan at B and the evaluation plan at inferBatch, on the step's own images
+  // and the initial weights (the timing runs above moved the parameters on), each compared
+  // with the fixed rules' result.
   const paramsBefore = createBufferWith(device, w0, 'params before');
-  const scratchGrads = createStorageBuffer(device, PARAM_BUFFER_LENGTH * 4, 'scratch grads');
-  let promotedDx: Float32Array | undefined;
-  // conv2d_1 as the plan builds it: the floor pool after it reads 10x10 of its 11x11 outputs.
-  const used = USED2;
-  const conv2Base = {
-    batch: B, height: P1, width: P1, inChannels: C1, outChannels: C2,
-    kernelOffset: paramSpec('conv2d_1/kernel').offset, biasOffset: paramSpec('conv2d_1/bias').offset,
-  };
-  const dxVariants: Array<[Conv2dInputVariant, boolean]> = [['tile6x6', true], ['rows', true], ['rows', false], ['transposed', true], ['direct', true], ['tile4x4', true]];
-  for (const [variant, withUsed] of dxVariants) {
-    const scratch = createStorageBuffer(device, B * P1 * P1 * C1 * 4, `dx ${variant}`);
-    const cfg = { ...conv2Base, name: `conv2d_1 ${variant}`, ...(withUsed ? { usedOutputHeight: used, usedOutputWidth: used } : {}) };
-    const layer = createConv2d(
-      ctx,
-      cfg,
-      { input: seedBuffers(plan).d1, output: seedBuffers(plan).a2, params: paramsBefore, grads: scratchGrads, outputGrad: seedBuffers(plan).dA2, inputGrad: scratch },
-      { inputVariant: variant },
-    );
-    const e = device.createCommandEncoder();
-    encodeDispatches(e, [...layer.forward, ...layer.backward]);
-    device.queue.submit([e.finish()]);
-    const dx = await readF32(device, scratch);
-    const ref = (promotedDx ??= dx);
-    const input = layer.backward.filter((d) => /^conv2d_backward_(input|kernel_transpose)/.test(shaderOf(d.pipeline.label)));
-    const t = await timer.time(input, budget);
-    const cost = kernelCost('conv2d_1', 'conv2d_backward_input', B)!;
-    // Only 'rows' and 'tile6x6' skip the unused row and column; the others compute them from zeros.
-    const tileClasses = input.length - 1; // the dx dispatches after the kernel transpose
-    const region = variant === 'rows' ? (withUsed ? ` (skips unused ${P1 - 2}th row/col)` : ' (all 11x11 outputs)') : variant === 'tile6x6' ? ` (used region, ${tileClasses} tile classes)` : '';
-    variants.push({
-      name: `conv2d_1 backward input: ${variant}${region}`, ms: t.ms, gflops: cost.flops / t.ms / 1e6, error: relErr(dx, ref),
-      promoted: withUsed && variant === defaultInputVariant(cfg),
-    });
-    layer.destroy();
-    scratch.destroy();
-  }
-  // Forward and filter-gradient (+ reduce) variants of both conv layers on the step's own
-  // inputs, each validated against the first variant's y and dk/db.
-  for (const conv of ['conv2d', 'conv2d_1'] as const) {
-    const first = conv === 'conv2d';
-    const cfg = {
-      name: conv, batch: B, kernelOffset: paramSpec(`${conv}/kernel`).offset, biasOffset: paramSpec(`${conv}/bias`).offset,
-      ...(first
-        ? { height: IMAGE, width: IMAGE, inChannels: C0, outChannels: C1 }
-        : { height: P1, width: P1, inChannels: C1, outChannels: C2, usedOutputHeight: used, usedOutputWidth: used }),
-    };
-    const yLen = B * (cfg.height - 2) * (cfg.width - 2) * cfg.outChannels;
-    const kLen = 9 * cfg.inChannels * cfg.outChannels;
-    let ref: { y: Float32Array; dk: Float32Array; db: Float32Array } | undefined;
-    const kernelPairs: Array<[Conv2dForwardVariant, Conv2dFilterVariant, boolean]> = first
-      ? [['cin1row', 'positions', true], ['tile4x4', 'rows', true], ['tiled', 'slide', true]]
-      : [['tile5x5', 'slide', true], ['tiled', 'positions', true], ['tile4x4', 'rows', true], ['tile4x4', 'positions', false]];
-    const timedForward = new Set<Conv2dForwardVariant>();
-    // Forward outputs compared inside the used region only ('tile5x5' leaves the rest unwritten).
-    const outShape = conv2dShape(cfg);
-    const usedPart = (a: Float32Array) => a.map((v, i) => (inUsedOutput(outShape, cfg.outChannels, i) ? v : 0));
-    for (const [fwd, dk, withUsed] of kernelPairs) {
-      const y = createStorageBuffer(device, yLen * 4, `${conv} y ${fwd}`);
-      const { usedOutputHeight: _h, usedOutputWidth: _w, ...whole } = cfg as typeof cfg & { usedOutputHeight?: number; usedOutputWidth?: number };
-      const layer = createConv2d(
-        ctx,
-        { ...(withUsed ? cfg : whole), name: `${conv} ${fwd}/${dk}` },
-        { input: first ? seedBuffers(plan).x0 : seedBuffers(plan).d1, output: y, params: paramsBefore, grads: scratchGrads, outputGrad: first ? seedBuffers(plan).dA1 : seedBuffers(plan).dA2 },
-        { forwardVariant: fwd, filterVariant: dk },
-      );
-      const e = device.createCommandEncoder();
-      encodeDispatches(e, [...layer.forward, ...layer.backward]);
-      device.queue.submit([e.finish()]);
-      const g = await readF32(device, scratchGrads);
-      const out = {
-        y: usedPart(await readF32(device, y)),
-        dk: g.slice(cfg.kernelOffset, cfg.kernelOffset + kLen),
-        db: g.slice(cfg.biasOffset, cfg.biasOffset + cfg.outChannels),
-      };
-      ref ??= out;
-      if (!timedForward.has(fwd)) {
-        timedForward.add(fwd);
-        const tf = await timer.time(layer.forward, budget);
-        const fCost = kernelCost(conv, 'conv2d_forward', B)!;
-        const fRegion = fwd === 'tile5x5' ? ' (used 10x10 only)' : '';
-        variants.push({ name: `${conv} forward: ${fwd}${fRegion}`, ms: tf.ms, gflops: fCost.flops / tf.ms / 1e6, error: relErr(out.y, ref.y), promoted: fwd === defaultForwardVariant(cfg) });
-      }
-      const filterList = layer.backward.filter((d) => /^conv2d_backward_filter/.test(shaderOf(d.pipeline.label)));
-      const tk = await timer.time(filterList, budget);
-      const kCost = kernelCost(conv, 'conv2d_backward_filter', B)!;
-      // 'positions' and 'slide' skip conv2d_1's unused row and column when the layer declares them; 'rows' never does.
-      const region = first || dk === 'rows' ? '' : withUsed ? ' (skips unused row/col)' : ' (all 11x11 outputs)';
-      variants.push({
-        name: `${conv} filter+reduce: ${dk}${region}`, ms: tk.ms, gflops: kCost.flops / tk.ms / 1e6,
-        error: Math.max(relErr(out.dk, ref.dk), relErr(out.db, ref.db)), promoted: withUsed && dk === defaultFilterVariant(cfg),
-      });
-      layer.destroy();
-      y.destroy();
-    }
-  }
-
-  // Evaluation's conv2d + ReLU + max_pooling2d: the fused kernel vs the two kernels it replaces,
-  // on the step's own images; the unfused pooled output compared with the fused one.
-  {
-    const cfg = {
-      name: 'conv2d', batch: B, height: IMAGE, width: IMAGE, inChannels: C0, outChannels: C1, inferenceOnly: true,
-      kernelOffset: paramSpec('conv2d/kernel').offset, biasOffset: paramSpec('conv2d/bias').offset,
-    };
-    const y = createStorageBuffer(device, B * H1 * H1 * C1 * 4, 'conv2d y (unfused)');
-    const pooledFused = createStorageBuffer(device, B * P1 * P1 * C1 * 4, 'conv2d pooled (fused)');
-    const pooledUnfused = createStorageBuffer(device, B * P1 * P1 * C1 * 4, 'conv2d pooled (unfused)');
-    const fused = createConv2d(ctx, cfg, { input: seedBuffers(plan).x0, pooledOutput: pooledFused, params: paramsBefore });
-    const conv = createConv2d(ctx, cfg, { input: seedBuffers(plan).x0, output: y, params: paramsBefore }, { forwardVariant: 'cin1row' });
-    const pool = createPoolDropout(
-      ctx,
-      { name: 'max_pooling2d', batch: B, height: H1, width: H1, channels: C1, rate: 0, layerId: 1, inferenceOnly: true },
-      { input: y, output: pooledUnfused },
-    );
-    const e = device.createCommandEncoder();
-    encodeDispatches(e, [...fused.inference, ...conv.inference, ...pool.inference]);
-    device.queue.submit([e.finish()]);
-    const ref = await readF32(device, pooledFused);
-    const other = await readF32(device, pooledUnfused);
-    const cost = kernelCost('conv2d', 'conv2d_forward', B)!;
-    const tUnfused = await timer.time([...conv.inference, ...pool.inference], budget);
-    const tFused = await timer.time(fused.inference, budget);
-    variants.push(
-      { name: 'conv2d+max_pooling2d inference: cin1row + pool (2 kernels)', ms: tUnfused.ms, gflops: cost.flops / tUnfused.ms / 1e6, error: relErr(other, ref), promoted: false },
-      { name: 'conv2d+max_pooling2d inference: cin1pool (fused)', ms: tFused.ms, gflops: cost.flops / tFused.ms / 1e6, error: 0, promoted: true },
-    );
-    for (const l of [fused, conv, pool]) l.destroy();
-    for (const b of [y, pooledFused, pooledUnfused]) b.destroy();
-  }
-
-  // Fused pool + dropout (+ the conv's ReLU mask) and dropout_2 + dense's ReLU mask vs unfused.
-  variants.push(...(await poolDropoutVariants(ctx, plan, params, state, RATES, timer, budget)));
-
-  // Dense (1600->128) kernel variants on the step's own inputs (d2, the masked dH), each
-  // kernel timed alone and its y / dx / dW+db compared with the promoted variant's.
-  {
-    const cfg = {
-      name: 'dense', batch: B, inFeatures: FLAT, outFeatures: HIDDEN, activation: 'relu' as const, useBias: true, outputGradMasked: true,
-      weightOffset: paramSpec('dense/kernel').offset, biasOffset: paramSpec('dense/bias').offset,
-    };
-    const promoted = defaultDenseVariant(cfg);
-    const outs = new Map<DenseVariant, { y: Float32Array; dx: Float32Array; dw: Float32Array }>();
-    const times = new Map<DenseVariant, [number, number, number]>();
-    for (const variant of DENSE_VARIANTS) {
-      if (!denseVariantAllowed(cfg, variant)) continue;
-      const y = createStorageBuffer(device, B * HIDDEN * 4, `dense y ${variant}`);
-      const dx = createStorageBuffer(device, B * FLAT * 4, `dense dx ${variant}`);
-      const layer = createDense(
-        ctx,
-        { ...cfg, name: `dense ${variant}` },
-        { input: seedBuffers(plan).d2, output: y, params: paramsBefore, grads: scratchGrads, outputGrad: seedBuffers(plan).dH, inputGrad: dx },
-        { variant },
-      );
-      const e = device.createCommandEncoder();
-      encodeDispatches(e, [...layer.forward, ...layer.backward]);
-      device.queue.submit([e.finish()]);
-      const g = await readF32(device, scratchGrads);
-      outs.set(variant, {
-        y: await readF32(device, y),
-        dx: await readF32(device, dx),
-        // dW and db (db follows dW in the flat buffer, after alignment padding that stays untouched).
-        dw: g.slice(cfg.weightOffset, cfg.biasOffset + HIDDEN),
-      });
-      const only = (re: RegExp) => layer.backward.filter((d) => re.test(shaderOf(d.pipeline.label)));
-      const tf = await timer.time(layer.forward, budget);
-      const tx = await timer.time(only(/^dense_backward_input/), budget);
-      const tw = await timer.time(only(/^dense_backward_weights/), budget);
-      times.set(variant, [tf.ms, tx.ms, tw.ms]);
-      layer.destroy();
-      y.destroy();
-      dx.destroy();
-    }
-    const ref = outs.get(promoted)!;
-    for (const [variant, [fMs, xMs, wMs]] of times) {
-      const out = outs.get(variant)!;
-      const rows = [
-        ['forward', 'dense_forward', fMs, relErr(out.y, ref.y)],
-        ['backward input', 'dense_backward_input', xMs, relErr(out.dx, ref.dx)],
-        ['backward weights', 'dense_backward_weights', wMs, relErr(out.dw, ref.dw)],
-      ] as const;
-      for (const [what, shader, ms, error] of rows) {
-        const cost = kernelCost('dense', shader, B)!;
-        variants.push({ name: `dense ${what}: ${variant}`, ms, gflops: cost.flops / ms / 1e6, error, promoted: variant === promoted });
-      }
-    }
-  }
+  const variantState = createStepState(device, SEED);
+  const variantSetup = { model: DEFAULT_MODEL, data: trainData, params: paramsBefore, state: variantState };
+  const variants = [
+    ...(await kernelVariants(ctx, { ...variantSetup, batch: B, training: true, indices: batchIndices }, timer, budget)),
+    ...(await kernelVariants(ctx, { ...variantSetup, batch: req.inferBatch, training: false, indices: order.slice(0, req.inferBatch) }, timer, budget)),
+  ];
 
   // 4. The whole training step, as the trainer submits it.
   const steps: Dispatch[] = [];
@@ -324,17 +133,17 @@ export async function runBench(req: BenchRequest, source: { gpu: GPU | undefined
   // The same forward kernel by kernel (where inference time goes).
   const inferKernels = await timeLayers(infer.mainPlan.layers, req.inferBatch);
   // conv2d_1's forward beside its arithmetic-only twin, at the inference batch on its real input.
+  const conv2 = DEFAULT_MODEL.layers.find((l) => l.spec.name === 'conv2d_1')!;
+  const [ho, wo] = conv2.outputShape;
   const floor = await measureArithmeticFloor(
     ctx,
-    {
-      name: 'conv2d_1', batch: req.inferBatch, height: P1, width: P1, inChannels: C1, outChannels: C2, usedOutputHeight: USED2, usedOutputWidth: USED2,
-      kernelOffset: paramSpec('conv2d_1/kernel').offset, biasOffset: paramSpec('conv2d_1/bias').offset,
-    },
+    // As the training plan builds it: the floor pool after it reads 2*floor(Ho/2) x 2*floor(Wo/2).
+    { ...convConfig(conv2, req.inferBatch, true), usedOutputHeight: 2 * Math.floor(ho / 2), usedOutputWidth: 2 * Math.floor(wo / 2) },
     { input: seedBuffers(infer.mainPlan).d1, params },
     timer,
     budget,
   );
-  const staging = device.createBuffer({ size: req.inferBatch * CLASSES * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const staging = device.createBuffer({ size: req.inferBatch * DEFAULT_MODEL.classes * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const withReadback: number[] = [];
   for (let i = 0; i < (req.quick ? 1 : 5); i++) {
     const t0 = performance.now();

@@ -44,16 +44,21 @@ export interface StepSnapshot {
 /** Float32 tolerance relative to the tensor's largest reference value. */
 const TOL = 2e-5;
 
-function compare(name: string, gpu: ArrayLike<number>, ref: ArrayLike<number>, tolerance = TOL): Check {
-  if (gpu.length < ref.length) throw new Error(`${name}: GPU tensor has ${gpu.length} values, expected ${ref.length}`);
+/** max |a - b| / max |b| over b's length; NaN counts as infinitely wrong. */
+export function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let maxDiff = 0;
   let maxRef = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const d = Math.abs(gpu[i] - ref[i]);
-    if (!(d <= maxDiff)) maxDiff = Number.isNaN(d) ? Infinity : d;
-    maxRef = Math.max(maxRef, Math.abs(ref[i]));
+  for (let i = 0; i < b.length; i++) {
+    const diff = Math.abs(a[i] - b[i]);
+    if (!(diff <= maxDiff)) maxDiff = Number.isNaN(diff) ? Infinity : diff;
+    maxRef = Math.max(maxRef, Math.abs(b[i]));
   }
-  const error = maxDiff / (maxRef + 1e-30);
+  return maxDiff / (maxRef + 1e-30);
+}
+
+function compare(name: string, gpu: ArrayLike<number>, ref: ArrayLike<number>, tolerance = TOL): Check {
+  if (gpu.length < ref.length) throw new Error(`${name}: GPU tensor has ${gpu.length} values, expected ${ref.length}`);
+  const error = relError(gpu, ref);
   return { name, error, tolerance, ok: error <= tolerance };
 }
 

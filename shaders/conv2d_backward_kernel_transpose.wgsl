@@ -1,5 +1,5 @@
 // conv2d_backward_kernel_transpose: kT[ky, kx, co, ci] = kernel[ky, kx, ci, co], with ci padded
-// to CIN4 = ceil(CIN/4)*4 (padding zero), so that conv2d_backward_input can load kernel rows as
+// to CIN4 = ceil(CIN/4)*4 (padding zero), so that the dx kernels (conv2d_backward_input_*) can load kernel rows as
 // vec4 over input channels. One invocation computes one element of kT.
 // Bindings:
 //   params: flat parameter buffer f32; kernel [3, 3, CIN, COUT] at KERNEL_OFFSET, read

@@ -4,6 +4,7 @@
 import tgpu, { type TgpuBindGroupLayout, type TgpuRoot } from 'typegpu';
 import type { ExtractBindGroupInputFromLayout, TgpuLayoutEntry } from 'typegpu';
 import { shaderSource } from './shaders.ts';
+import type { DispatchKernel } from './kernel-registry.ts';
 
 /** WebGPU's guaranteed maximum number of workgroups per dispatch dimension. */
 export const MAX_WORKGROUPS_PER_DIMENSION = 65535;
@@ -17,6 +18,8 @@ export interface Dispatch {
   pipeline: GPUComputePipeline;
   bindGroup: GPUBindGroup;
   workgroups: Workgroups;
+  /** The registry entry that built it and the pass's cost (src/gpu/kernel-registry.ts). */
+  kernel?: DispatchKernel;
 }
 
 export interface KernelOptions<E extends Entries> {
@@ -37,6 +40,8 @@ export interface KernelOptions<E extends Entries> {
    * strips a kernel's loads); the kernel then computes something else and must not be used.
    */
   rewriteSource?: (template: string) => string;
+  /** The registry entry this kernel compiles, copied onto its dispatches. */
+  entry?: DispatchKernel;
 }
 
 /** Number of workgroups to cover `n` items with groups of `size`, checked against the limit. */
@@ -96,10 +101,12 @@ export class Kernel<E extends Entries> {
   readonly code: string;
   private readonly root: TgpuRoot;
   private readonly layout: TgpuBindGroupLayout<E>;
+  private readonly entry: DispatchKernel | undefined;
 
   constructor(root: TgpuRoot, options: KernelOptions<E>) {
-    const { shader, layout, constants = {}, externals = {}, variant, rewriteSource } = options;
+    const { shader, layout, constants = {}, externals = {}, variant, rewriteSource, entry } = options;
     this.root = root;
+    this.entry = entry;
     this.layout = layout;
     this.label = variant ? `${shader}[${variant}]` : shader;
     const template = rewriteSource ? rewriteSource(shaderSource(shader)) : shaderSource(shader);
@@ -122,7 +129,7 @@ export class Kernel<E extends Entries> {
   dispatch(bindGroup: GPUBindGroup, x: number, y = 1, z = 1, label = this.label): Dispatch {
     const workgroups = [x, y, z] as const;
     checkWorkgroups(workgroups, label);
-    return { label, pipeline: this.pipeline, bindGroup, workgroups };
+    return { label, pipeline: this.pipeline, bindGroup, workgroups, ...(this.entry ? { kernel: this.entry } : {}) };
   }
 }
 

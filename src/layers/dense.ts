@@ -6,61 +6,20 @@
 // flat gradient buffer at the same offsets; dx is computed only when an input gradient buffer is
 // given. An inferenceOnly layer
 // (evaluation) builds the forward kernel alone.
-// Two implementations are kept side by side (DenseVariant): 'tile4x4' (dense_forward,
-// dense_backward_input, dense_backward_weights: 4x4 blocks from scalar loads, any shape) and
-// 'tile16x16' (the *_tile16x16 shaders: 16x16 blocks from vec4 loads, which need IN, OUT and
-// both offsets to be multiples of 4); defaultDenseVariant says which one a layer gets.
-import tgpu from 'typegpu';
+// Each of the three kernels comes from the registry (DENSE_KERNELS below, in the fixed rule's
+// order): 'tile16x16' (16x16 blocks from vec4 loads, which need IN, OUT and both offsets to be
+// multiples of 4) or 'tile4x4' (4x4 blocks from scalar loads, any shape), chosen per pass by a
+// KernelChooser (default: the fixed rules).
+import tgpu, { type TgpuBindGroupLayout } from 'typegpu';
 import * as d from 'typegpu/data';
-import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
+import { Kernel, gridFor, type Dispatch, type Entries } from '../gpu/kernel.ts';
 import { activationVecLib, linearIndex } from '../gpu/wgsl-lib.ts';
 import { activationCode, ELEMENTWISE_ACTIVATIONS, type ElementwiseActivation } from '../model/activations.ts';
+import { dispatchKernel, FIXED_RULES, type KernelChooser, type KernelEntry } from '../gpu/kernel-registry.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
 
 /** Invocations per workgroup of every dense kernel (both variants). */
 export const DENSE_WORKGROUP_SIZE = 64;
-
-/** Implementation of all three kernels of a layer (see the header). */
-export type DenseVariant = 'tile4x4' | 'tile16x16';
-export const DENSE_VARIANTS: readonly DenseVariant[] = ['tile4x4', 'tile16x16'];
-
-/** Side of each invocation's register block per variant (the shaders hard-code it). */
-const BLOCK: Record<DenseVariant, number> = { tile4x4: 4, tile16x16: 16 };
-/** Shader files per variant. */
-const SHADERS: Record<DenseVariant, { forward: string; input: string; weights: string }> = {
-  tile4x4: { forward: 'dense_forward', input: 'dense_backward_input', weights: 'dense_backward_weights' },
-  tile16x16: {
-    forward: 'dense_forward_tile16x16',
-    input: 'dense_backward_input_tile16x16',
-    weights: 'dense_backward_weights_tile16x16',
-  },
-};
-
-export interface DenseOptions {
-  /** Kernels to use (default: defaultDenseVariant). */
-  variant?: DenseVariant;
-}
-
-/** Whether a layer's shape allows `variant` ('tile16x16' views x, y, W, b and the gradients as vec4). */
-export function denseVariantAllowed(c: DenseConfig, variant: DenseVariant): boolean {
-  if (variant === 'tile4x4') return true;
-  const aligned = [c.inFeatures, c.outFeatures, c.weightOffset];
-  if (c.useBias) aligned.push(c.biasOffset ?? 0);
-  return aligned.every((v) => v % 4 === 0);
-}
-
-/**
- * The promoted variant: 'tile16x16' wherever the shape allows it, else 'tile4x4' (the 128->10
- * layer: OUT = 10). On SwiftShader a vec4 storage load costs about 20 ns per invocation and a
- * multiply-add about 0.6 ns; 'tile16x16' does 8 multiply-adds per loaded float, 'tile4x4' 2.
- * The model's 1600->128 layer at batch 128, `npm run bench -- --quick` on a loaded 2-core
- * machine: forward 67 -> 26 ms, backward input 82 -> 26 ms, backward weights 80 -> 32 ms;
- * interleaved Node runs gave 2-2.6x for each kernel. 8x8 blocks gained only 1.1-1.5x; 32x16
- * blocks were up to 20% faster again than 16x16 but leave 32 forward invocations at batch 128.
- */
-export function defaultDenseVariant(c: DenseConfig): DenseVariant {
-  return denseVariantAllowed(c, 'tile16x16') ? 'tile16x16' : 'tile4x4';
-}
 
 export interface DenseConfig {
   name: string;
@@ -137,6 +96,113 @@ export type DensePlan = LayerPlan & {
   inference: Dispatch[];
 };
 
+/** A dense kernel: `wide` ones view every array as vec4f. */
+type DenseEntry = KernelEntry<DenseConfig> & { wide: boolean };
+
+/** Side of each invocation's register block (the shaders hard-code it). */
+const BLOCK = { tile4x4: 4, tile16x16: 16 } as const;
+type DenseVariant = keyof typeof BLOCK;
+
+const biasOffsetOf = (c: DenseConfig) => (c.useBias ? (c.biasOffset ?? 0) : 0);
+
+/** Why 'tile16x16' cannot serve `c` (it views x, y, W, b and the gradients as vec4), or true. */
+function vec4Aligned(c: DenseConfig): true | string {
+  const aligned = [c.inFeatures, c.outFeatures, c.weightOffset];
+  if (c.useBias) aligned.push(biasOffsetOf(c));
+  return aligned.every((v) => v % 4 === 0) || `needs IN, OUT and both offsets to be multiples of 4 (${c.inFeatures}, ${c.outFeatures}, ${c.weightOffset}, ${biasOffsetOf(c)})`;
+}
+
+const mm = (c: DenseConfig) => c.batch * c.inFeatures * c.outFeatures;
+const denseShape = (c: DenseConfig) => `(${c.batch},${c.inFeatures})x(${c.inFeatures},${c.outFeatures})`;
+const shapeConstants = (c: DenseConfig, act: ElementwiseActivation) => ({
+  WORKGROUP_SIZE: DENSE_WORKGROUP_SIZE, BATCH: c.batch, IN: c.inFeatures, OUT: c.outFeatures, ACT: activationCode(act),
+});
+const biasConstants = (c: DenseConfig) => ({ USE_BIAS: c.useBias ? 1 : 0, B_OFFSET: biasOffsetOf(c) });
+/** The backward kernels apply the activation's derivative unless the output gradient comes through it already. */
+const backwardActivation = (c: DenseConfig): ElementwiseActivation => (c.outputGradMasked ? 'linear' : c.activation);
+
+const PASSES = {
+  forward: {
+    shader: 'dense_forward',
+    constants: (c: DenseConfig) => ({ ...shapeConstants(c, c.activation), ...biasConstants(c), W_OFFSET: c.weightOffset }),
+    tiles: (c: DenseConfig, t: (n: number) => number) => t(c.batch) * t(c.outFeatures),
+    cost: (c: DenseConfig) => {
+      const { batch: B, inFeatures: I, outFeatures: O } = c;
+      return { shape: denseShape(c), flops: 2 * mm(c) + 2 * B * O, bytes: 4 * (B * I + I * O + O + B * O) };
+    },
+  },
+  'backward-input': {
+    shader: 'dense_backward_input',
+    constants: (c: DenseConfig) => ({ ...shapeConstants(c, backwardActivation(c)), W_OFFSET: c.weightOffset }),
+    tiles: (c: DenseConfig, t: (n: number) => number) => t(c.batch) * t(c.inFeatures),
+    cost: (c: DenseConfig) => {
+      const { batch: B, inFeatures: I, outFeatures: O } = c;
+      return { shape: denseShape(c), flops: 2 * mm(c), bytes: 4 * (2 * B * O + I * O + B * I) };
+    },
+  },
+  'backward-weights': {
+    shader: 'dense_backward_weights',
+    constants: (c: DenseConfig) => ({ ...shapeConstants(c, backwardActivation(c)), ...biasConstants(c), W_OFFSET: c.weightOffset }),
+    tiles: (c: DenseConfig, t: (n: number) => number) => t(c.inFeatures) * t(c.outFeatures),
+    cost: (c: DenseConfig) => {
+      const { batch: B, inFeatures: I, outFeatures: O } = c;
+      return { shape: denseShape(c), flops: 2 * mm(c) + B * O, bytes: 4 * (B * I + 2 * B * O + I * O + O) };
+    },
+  },
+} as const;
+
+function denseEntry(pass: keyof typeof PASSES, variant: DenseVariant): DenseEntry {
+  const p = PASSES[pass];
+  const wide = variant === 'tile16x16';
+  const tiles = (n: number) => Math.ceil(n / BLOCK[variant]);
+  return {
+    id: `dense.${pass}.${variant}`,
+    layerType: 'Dense',
+    pass,
+    shaders: [wide ? `${p.shader}_tile16x16` : p.shader],
+    workgroupSize: DENSE_WORKGROUP_SIZE,
+    wide,
+    supports: wide ? vec4Aligned : () => true,
+    constants: p.constants,
+    items: (c) => p.tiles(c, tiles),
+    cost: p.cost,
+  };
+}
+
+/**
+ * Per pass, 'tile16x16' wherever the shape allows it, else 'tile4x4' (the 128->10 layer: OUT =
+ * 10). On SwiftShader a vec4 storage load costs about 20 ns per invocation and a multiply-add
+ * about 0.6 ns; 'tile16x16' does 8 multiply-adds per loaded float, 'tile4x4' 2. The model's
+ * 1600->128 layer at batch 128, `npm run bench -- --quick` on a loaded 2-core machine: forward
+ * 67 -> 26 ms, backward input 82 -> 26 ms, backward weights 80 -> 32 ms; interleaved Node runs
+ * gave 2-2.6x for each kernel. 8x8 blocks gained only 1.1-1.5x; 32x16 blocks were up to 20%
+ * faster again than 16x16 but leave 32 forward invocations at batch 128.
+ */
+export const DENSE_KERNELS: readonly DenseEntry[] = (['forward', 'backward-input', 'backward-weights'] as const).flatMap((pass) => [
+  denseEntry(pass, 'tile16x16'),
+  denseEntry(pass, 'tile4x4'),
+]);
+
+export interface DenseOptions {
+  /** Picks each pass's kernel (default: the fixed rules). */
+  kernels?: KernelChooser;
+}
+
+/** The kernel `entry` for one layer with the layouts its element type needs. */
+function denseKernel<E extends Entries>(ctx: GpuContext, entry: DenseEntry, config: DenseConfig, pick: (layouts: typeof LAYOUTS_F32) => TgpuBindGroupLayout<E>): Kernel<E> {
+  // The two element types' layouts differ only in the arrays' element type (f32 / vec4f); the
+  // resources are the same raw buffers, so one typed path builds both.
+  const layouts = entry.wide ? (LAYOUTS_VEC4 as unknown as typeof LAYOUTS_F32) : LAYOUTS_F32;
+  return new Kernel(ctx.root, {
+    shader: entry.shaders[0],
+    layout: pick(layouts),
+    constants: entry.constants(config),
+    externals: { linearIndex, ...activationVecLib },
+    variant: config.name,
+    entry: dispatchKernel(entry, config),
+  });
+}
+
 export function createDense(ctx: GpuContext, config: DenseConfig, buffers: DenseBuffers, options: DenseOptions = {}): DensePlan {
   const { name, batch, inFeatures: IN, outFeatures: OUT, activation, useBias, weightOffset, inferenceOnly = false } = config;
   for (const [k, v] of Object.entries({ batch, IN, OUT })) {
@@ -147,43 +213,17 @@ export function createDense(ctx: GpuContext, config: DenseConfig, buffers: Dense
   }
   if (typeof useBias !== 'boolean') throw new Error(`${name}: useBias must be true or false (got ${String(useBias)})`);
   if (useBias && config.biasOffset === undefined) throw new Error(`${name}: useBias needs a biasOffset`);
-  const biasOffset = useBias ? (config.biasOffset as number) : 0;
-  for (const [k, v] of Object.entries({ weightOffset, biasOffset })) {
+  for (const [k, v] of Object.entries({ weightOffset, biasOffset: biasOffsetOf(config) })) {
     if (!Number.isInteger(v) || v < 0) throw new Error(`${name}: bad ${k} ${v}`);
   }
-  const variant = options.variant ?? defaultDenseVariant(config);
-  if (!DENSE_VARIANTS.includes(variant)) throw new Error(`${name}: unknown dense variant ${variant}`);
-  if (!denseVariantAllowed(config, variant)) {
-    throw new Error(`${name}: variant ${variant} needs IN, OUT and both offsets to be multiples of 4 (${IN}, ${OUT}, ${weightOffset}, ${biasOffset})`);
-  }
-  const wide = variant === 'tile16x16';
-  const shaders = SHADERS[variant];
-  const tiles = (n: number) => Math.ceil(n / BLOCK[variant]);
-  const shape = { WORKGROUP_SIZE: DENSE_WORKGROUP_SIZE, BATCH: batch, IN, OUT, ACT: activationCode(activation) };
-  // Backward kernels apply the activation's derivative themselves unless the output gradient
-  // comes through it already (then they see a linear activation).
-  const backwardShape = { ...shape, ACT: activationCode(config.outputGradMasked ? 'linear' : activation) };
-  const bias = { USE_BIAS: useBias ? 1 : 0, B_OFFSET: biasOffset };
+  const kernels = options.kernels ?? FIXED_RULES;
+  const grid = (entry: DenseEntry, what: string) => gridFor(entry.items(config), entry.workgroupSize, `${name} ${what}`);
 
-  // The two variants' layouts differ only in the arrays' element type (f32 / vec4f); the
-  // resources are the same raw buffers, so one typed path builds both.
-  const layouts = wide ? (LAYOUTS_VEC4 as unknown as typeof LAYOUTS_F32) : LAYOUTS_F32;
-  const fwd = new Kernel(ctx.root, {
-    shader: shaders.forward,
-    layout: layouts.forward,
-    constants: { ...shape, ...bias, W_OFFSET: weightOffset },
-    externals: { linearIndex, ...activationVecLib },
-    variant: name,
-  });
-  const [fx, fy] = gridFor(tiles(batch) * tiles(OUT), DENSE_WORKGROUP_SIZE, `${name} forward`);
+  const fwdEntry = kernels.choose(name, DENSE_KERNELS, 'forward', config);
+  const fwd = denseKernel(ctx, fwdEntry, config, (l) => l.forward);
+  const [fx, fy] = grid(fwdEntry, 'forward');
   const forward = [
-    fwd.dispatch(
-      fwd.bind({ input: buffers.input, params: buffers.params, output: buffers.output }),
-      fx,
-      fy,
-      1,
-      `${name}.forward`,
-    ),
+    fwd.dispatch(fwd.bind({ input: buffers.input, params: buffers.params, output: buffers.output }), fx, fy, 1, `${name}.forward`),
   ];
   if (inferenceOnly) return { forward, backward: [], inference: forward, destroy: () => {} };
 
@@ -191,40 +231,18 @@ export function createDense(ctx: GpuContext, config: DenseConfig, buffers: Dense
   if (!grads || !outputGrad) throw new Error(`${name}: grads and outputGrad are required unless inferenceOnly`);
   const backward: Dispatch[] = [];
   if (inputGrad) {
-    const bwdX = new Kernel(ctx.root, {
-      shader: shaders.input,
-      layout: layouts.input,
-      constants: { ...backwardShape, W_OFFSET: weightOffset },
-      externals: { linearIndex, ...activationVecLib },
-      variant: name,
-    });
-    const [xx, xy] = gridFor(tiles(batch) * tiles(IN), DENSE_WORKGROUP_SIZE, `${name} backward input`);
+    const entry = kernels.choose(name, DENSE_KERNELS, 'backward-input', config);
+    const bwdX = denseKernel(ctx, entry, config, (l) => l.input);
+    const [xx, xy] = grid(entry, 'backward input');
     backward.push(
-      bwdX.dispatch(
-        bwdX.bind({ outputGrad, output: buffers.output, params: buffers.params, inputGrad }),
-        xx,
-        xy,
-        1,
-        `${name}.backward_input`,
-      ),
+      bwdX.dispatch(bwdX.bind({ outputGrad, output: buffers.output, params: buffers.params, inputGrad }), xx, xy, 1, `${name}.backward_input`),
     );
   }
-  const bwdW = new Kernel(ctx.root, {
-    shader: shaders.weights,
-    layout: layouts.weights,
-    constants: { ...backwardShape, ...bias, W_OFFSET: weightOffset },
-    externals: { linearIndex, ...activationVecLib },
-    variant: name,
-  });
-  const [wx, wy] = gridFor(tiles(IN) * tiles(OUT), DENSE_WORKGROUP_SIZE, `${name} backward weights`);
+  const entry = kernels.choose(name, DENSE_KERNELS, 'backward-weights', config);
+  const bwdW = denseKernel(ctx, entry, config, (l) => l.weights);
+  const [wx, wy] = grid(entry, 'backward weights');
   backward.push(
-    bwdW.dispatch(
-      bwdW.bind({ input: buffers.input, outputGrad, output: buffers.output, grads }),
-      wx,
-      wy,
-      1,
-      `${name}.backward_weights`,
-    ),
+    bwdW.dispatch(bwdW.bind({ input: buffers.input, outputGrad, output: buffers.output, grads }), wx, wy, 1, `${name}.backward_weights`),
   );
   return { forward, backward, inference: forward, destroy: () => {} };
 }

@@ -6,15 +6,30 @@
 // Masks are the unfused createDropout's (same hash, layerId and element indices).
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
-import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
+import type { Dispatch } from '../gpu/kernel.ts';
+import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
 import { dropoutLib, linearIndex } from '../gpu/wgsl-lib.ts';
 import { StepState } from '../gpu/state.ts';
-import { DROPOUT_WORKGROUP_SIZE, type DropoutConfig } from './dropout.ts';
+import { DROPOUT_KERNELS, dropoutMaskConstants, type DropoutConfig } from './dropout.ts';
 import { dropoutThreshold } from './dropout-rng.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
 
 /** Invocations per workgroup of dropout_relu_backward (one vec4 each). */
 export const DROPOUT_RELU_WORKGROUP_SIZE = 256;
+
+/** The backward through dropout and the ReLU before it (its forward is the dropout's: DROPOUT_KERNELS.forward). */
+export const DROPOUT_RELU_BACKWARD_KERNEL: KernelEntry<DropoutConfig> = {
+  id: 'dropout.backward.relu-mask',
+  layerType: 'Dropout',
+  pass: 'backward',
+  shaders: ['dropout_relu_backward'],
+  workgroupSize: DROPOUT_RELU_WORKGROUP_SIZE,
+  supports: (c) => c.count % 4 === 0 || `count must be a multiple of 4 (vec4 kernel), got ${c.count}`,
+  constants: (c) => ({ WORKGROUP_SIZE: DROPOUT_RELU_WORKGROUP_SIZE, COUNT4: (c.batch * c.count) / 4, ...dropoutMaskConstants(c) }),
+  items: (c) => (c.batch * c.count) / 4,
+  // Reads dy and y, writes g; the hash's ops counted as FLOPs.
+  cost: (c) => ({ shape: `(${c.batch},${c.count})`, flops: 22 * c.batch * c.count, bytes: 12 * c.batch * c.count }),
+};
 
 export interface DropoutReluBuffers {
   /** (B, count) f32, post-ReLU activation (the dropout's input) */
@@ -49,35 +64,21 @@ const backwardLayout = tgpu.bindGroupLayout({
 
 export function createDropoutRelu(ctx: GpuContext, config: DropoutConfig, buffers: DropoutReluBuffers): DropoutReluPlan {
   const { name, batch, count, rate, layerId } = config;
-  const threshold = dropoutThreshold(rate);
+  dropoutThreshold(rate); // checks the rate
   if (!Number.isInteger(count) || count < 1 || count % 4 !== 0) throw new Error(`${name}: count must be a positive multiple of 4 (vec4 kernel), got ${count}`);
   if (!Number.isInteger(batch) || batch < 1) throw new Error(`${name}: bad batch ${batch}`);
   if (buffers.inputGrad === buffers.outputGrad) throw new Error(`${name}: inputGrad must be a separate buffer from outputGrad`);
   if (!Number.isInteger(layerId) || layerId < 0 || layerId > 0xffffffff) throw new Error(`${name}: bad layerId ${layerId}`);
-  const total = batch * count;
-  const count4 = total / 4;
-  const mask = { LAYER_ID: layerId, THRESHOLD: threshold, SCALE: 1 / (1 - rate) };
+  const externals = { linearIndex, ...dropoutLib };
   // Forward: the unfused dropout_forward kernel (none at rate 0: output = input).
   const forward: Dispatch[] = [];
   if (rate > 0) {
-    const fwd = new Kernel(ctx.root, {
-      shader: 'dropout_forward',
-      layout: forwardLayout,
-      constants: { WORKGROUP_SIZE: DROPOUT_WORKGROUP_SIZE, COUNT: total, ...mask },
-      externals: { linearIndex, ...dropoutLib },
-      variant: name,
-    });
-    const [fx, fy] = gridFor(total, DROPOUT_WORKGROUP_SIZE, `${name} forward`);
+    const fwd = entryKernel(ctx.root, DROPOUT_KERNELS.forward, config, { layout: forwardLayout, externals, variant: name });
+    const [fx, fy] = entryGrid(DROPOUT_KERNELS.forward, config, `${name} forward`);
     forward.push(fwd.dispatch(fwd.bind({ state: buffers.state, input: buffers.input, output: buffers.output }), fx, fy, 1, `${name}.forward`));
   }
-  const bwd = new Kernel(ctx.root, {
-    shader: 'dropout_relu_backward',
-    layout: backwardLayout,
-    constants: { WORKGROUP_SIZE: DROPOUT_RELU_WORKGROUP_SIZE, COUNT4: count4, ...mask },
-    externals: { linearIndex, ...dropoutLib },
-    variant: name,
-  });
-  const [gx, gy] = gridFor(count4, DROPOUT_RELU_WORKGROUP_SIZE, `${name} backward`);
+  const bwd = entryKernel(ctx.root, DROPOUT_RELU_BACKWARD_KERNEL, config, { layout: backwardLayout, externals, variant: name });
+  const [gx, gy] = entryGrid(DROPOUT_RELU_BACKWARD_KERNEL, config, `${name} backward`);
   const backward = [
     bwd.dispatch(
       bwd.bind({ state: buffers.state, outputGrad: buffers.outputGrad, y: buffers.input, inputGrad: buffers.inputGrad }),

@@ -5,7 +5,7 @@
 // (and the output gradient as the input gradient). Evaluation skips dropout entirely.
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
-import { Kernel, gridFor } from '../gpu/kernel.ts';
+import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
 import { dropoutLib, linearIndex } from '../gpu/wgsl-lib.ts';
 import { StepState } from '../gpu/state.ts';
 import { dropoutThreshold } from './dropout-rng.ts';
@@ -24,6 +24,32 @@ export interface DropoutConfig {
   /** Distinguishes the layers' masks within one step (any u32, unique per dropout layer). */
   layerId: number;
 }
+
+/** The hash's ~20 integer ops per element are counted as FLOPs, for a comparable rate. */
+const dropoutCost = (c: DropoutConfig, opsPerElement: number, floatsPerElement: number) => {
+  const n = c.batch * c.count;
+  return { shape: `(${c.batch},${c.count})`, flops: opsPerElement * n, bytes: 4 * floatsPerElement * n };
+};
+
+/** Mask constants of the dropout kernels (the rate's threshold and the inverted scale). */
+export const dropoutMaskConstants = (c: DropoutConfig) => ({ LAYER_ID: c.layerId, THRESHOLD: dropoutThreshold(c.rate), SCALE: 1 / (1 - c.rate) });
+
+function dropoutEntry(pass: 'forward' | 'backward', shader: string): KernelEntry<DropoutConfig> {
+  return {
+    id: `dropout.${pass}.hash`,
+    layerType: 'Dropout',
+    pass,
+    shaders: [shader],
+    workgroupSize: DROPOUT_WORKGROUP_SIZE,
+    supports: (c) => c.rate > 0 || 'rate 0 is the identity (no kernel)',
+    constants: (c) => ({ WORKGROUP_SIZE: DROPOUT_WORKGROUP_SIZE, COUNT: c.batch * c.count, ...dropoutMaskConstants(c) }),
+    items: (c) => c.batch * c.count,
+    cost: (c) => dropoutCost(c, 21, 2),
+  };
+}
+
+/** The dropout's kernels, one per pass (the mask regenerated from the hash in both). */
+export const DROPOUT_KERNELS = { forward: dropoutEntry('forward', 'dropout_forward'), backward: dropoutEntry('backward', 'dropout_backward') } as const;
 
 export interface DropoutBuffers {
   /** (B, count) f32 */
@@ -57,22 +83,16 @@ export type DropoutPlan = LayerPlan & {
 
 export function createDropout(ctx: GpuContext, config: DropoutConfig, buffers: DropoutBuffers): DropoutPlan {
   const { name, batch, count, rate, layerId } = config;
-  const threshold = dropoutThreshold(rate);
+  dropoutThreshold(rate); // checks the rate
   if (!Number.isInteger(layerId) || layerId < 0 || layerId > 0xffffffff) throw new Error(`${name}: bad layerId ${layerId}`);
   const total = batch * count;
   if (!Number.isInteger(total) || total < 1) throw new Error(`${name}: bad shape ${batch} x ${count}`);
   if (rate === 0) return { forward: [], backward: [], isIdentity: true, destroy: () => {} };
 
-  const constants = {
-    WORKGROUP_SIZE: DROPOUT_WORKGROUP_SIZE,
-    COUNT: total,
-    LAYER_ID: layerId,
-    THRESHOLD: threshold,
-    SCALE: 1 / (1 - rate),
-  };
-  const fwd = new Kernel(ctx.root, { shader: 'dropout_forward', layout: forwardLayout, constants, externals: { linearIndex, ...dropoutLib }, variant: name });
-  const bwd = new Kernel(ctx.root, { shader: 'dropout_backward', layout: backwardLayout, constants, externals: { linearIndex, ...dropoutLib }, variant: name });
-  const [gx, gy] = gridFor(total, DROPOUT_WORKGROUP_SIZE, name);
+  const externals = { linearIndex, ...dropoutLib };
+  const fwd = entryKernel(ctx.root, DROPOUT_KERNELS.forward, config, { layout: forwardLayout, externals, variant: name });
+  const bwd = entryKernel(ctx.root, DROPOUT_KERNELS.backward, config, { layout: backwardLayout, externals, variant: name });
+  const [gx, gy] = entryGrid(DROPOUT_KERNELS.forward, config, name);
   const forward = [
     fwd.dispatch(fwd.bind({ state: buffers.state, input: buffers.input, output: buffers.output }), gx, gy, 1, `${name}.forward`),
   ];

@@ -46,12 +46,12 @@ const convPoolDropout: Fusion = {
         };
         if (!pc.training && base.inChannels === 1) {
           // conv + bias + ReLU + pool in one kernel: the conv output is never stored.
-          const c = createConv2d(ctx, base, { input: io.input, pooledOutput: io.output, params: io.params });
+          const c = createConv2d(ctx, base, { input: io.input, pooledOutput: io.output, params: io.params }, { kernels: pc.kernels });
           return { parts: [{ name: conv.spec.name, forward: c.inference, backward: [] }], destroy: destroyAll([c]) };
         }
         const convOut = scratch(`${conv.spec.name} output`); // (B, Ho, Wo, C) post-ReLU
         if (!pc.training) {
-          const c = createConv2d(ctx, base, { input: io.input, output: convOut, params: io.params });
+          const c = createConv2d(ctx, base, { input: io.input, output: convOut, params: io.params }, { kernels: pc.kernels });
           const p = createPoolDropout(ctx, { ...poolConfig, rate: 0, inferenceOnly: true }, { input: convOut, output: io.output });
           return {
             parts: [
@@ -67,6 +67,7 @@ const convPoolDropout: Fusion = {
           // The floor pool reads rows and columns 0 .. 2*floor(Ho/2)-1: the conv's backward skips the rest.
           { ...base, outputGradMasked: true, usedOutputHeight: 2 * Math.floor(ho / 2), usedOutputWidth: 2 * Math.floor(wo / 2) },
           { input: io.input, output: convOut, params: io.params, grads: io.grads, outputGrad: convGrad, inputGrad: io.inputGrad },
+          { kernels: pc.kernels },
         );
         const p = createPoolDropout(ctx, poolConfig, {
           input: convOut, output: io.output, outputGrad: io.outputGrad, inputGrad: convGrad, state: io.state,
@@ -103,7 +104,7 @@ const denseReluDropout: Fusion = {
         const dH = createStorageBuffer(ctx.device, batch * units * 4, `${dense.spec.name} grad B=${batch}`); // (B, units) dL/d pre-activation
         const d = createDense(ctx, { ...denseConfig(dense, batch, false), outputGradMasked: true }, {
           input: io.input, output: h, params: io.params, grads: io.grads, outputGrad: dH, inputGrad: io.inputGrad,
-        });
+        }, { kernels: pc.kernels });
         const r = createDropoutRelu(ctx, { name: drop.spec.name, batch, count: units, rate, layerId: pc.dropoutId(drop) }, {
           input: h, output: io.output, outputGrad: io.outputGrad!, inputGrad: dH, state: io.state,
         });

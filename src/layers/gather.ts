@@ -7,7 +7,8 @@
 // setGatherBatch before submitting each evaluation batch; the trainer's state is untouched.
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
-import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
+import type { Dispatch } from '../gpu/kernel.ts';
+import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
 import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { createBufferWith, createStorageBuffer, writeBuffer } from '../gpu/buffers.ts';
 import { StepState } from '../gpu/state.ts';
@@ -24,6 +25,22 @@ export interface GatherConfig {
   /** Values per image H * W * C (a multiple of 4: the kernel moves 4 pixels per invocation). */
   pixels: number;
 }
+
+/** Moves 4 pixels per invocation: reads the bytes and the indices, writes f32 (one FLOP a value: the scale). */
+export const GATHER_KERNEL: KernelEntry<GatherConfig> = {
+  id: 'gather.forward.bytes',
+  layerType: 'Gather',
+  pass: 'forward',
+  shaders: ['batch_gather'],
+  workgroupSize: GATHER_WORKGROUP_SIZE,
+  supports: (c) => c.pixels % 4 === 0 || `${c.pixels} values per image; the gather needs a multiple of 4 (H * W * C)`,
+  constants: (c) => ({ WORKGROUP_SIZE: GATHER_WORKGROUP_SIZE, BATCH: c.batch, WORDS: c.pixels / 4, IMAGE_COUNT: c.imageCount }),
+  items: (c) => (c.batch * c.pixels) / 4,
+  cost: (c) => {
+    const n = c.batch * c.pixels;
+    return { shape: `(${c.batch},${c.pixels})`, flops: n, bytes: n + 4 * n + 8 * c.batch };
+  },
+};
 
 export interface GatherBuffers {
   /** From uploadImages: (imageCount * pixels) bytes packed 4 per u32 */
@@ -81,18 +98,12 @@ export function createGather(
   if (!Number.isInteger(pixels) || pixels < 4 || pixels % 4 !== 0) {
     throw new Error(`gather: ${pixels} values per image; the gather needs a multiple of 4 (H * W * C)`);
   }
-  const WORDS = pixels / 4;
   if (!Number.isInteger(imageCount) || imageCount < 1) throw new Error(`gather: bad imageCount ${imageCount}`);
   const scaleTable = Float32Array.from({ length: 256 }, (_, p) => p / 255);
   const scale = createBufferWith(ctx.device, scaleTable, 'gather.scale');
-  const kernel = new Kernel(ctx.root, {
-    shader: 'batch_gather',
-    layout,
-    constants: { WORKGROUP_SIZE: GATHER_WORKGROUP_SIZE, BATCH: batch, WORDS, IMAGE_COUNT: imageCount },
-    externals: { linearIndex },
-  });
+  const kernel = entryKernel(ctx.root, GATHER_KERNEL, config, { layout, externals: { linearIndex } });
   const bindGroup = kernel.bind({ ...buffers, scale });
-  const [gx, gy] = gridFor(batch * WORDS, GATHER_WORKGROUP_SIZE, 'gather');
+  const [gx, gy] = entryGrid(GATHER_KERNEL, config, 'gather');
   const dispatch = kernel.dispatch(bindGroup, gx, gy, 1, 'gather');
   return { dispatch, destroy: () => scale.destroy() };
 }

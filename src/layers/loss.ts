@@ -19,7 +19,8 @@
 // is ignored by the kernel.
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
-import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
+import type { Dispatch } from '../gpu/kernel.ts';
+import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
 import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import { StepState } from '../gpu/state.ts';
@@ -40,6 +41,29 @@ export interface SoftmaxXentShape {
   /** Evaluation only: no backward pipeline or bind group (`backward` is empty; logitsGrad not needed). */
   inferenceOnly?: boolean;
 }
+
+function lossEntry(pass: 'forward' | 'backward' | 'metrics', variant: string, shader: string, rest: Pick<KernelEntry<SoftmaxXentShape>, 'workgroupSize' | 'constants' | 'items' | 'cost'>): KernelEntry<SoftmaxXentShape> {
+  return { id: `loss.${pass}.${variant}`, layerType: 'Loss', pass, shaders: [shader], supports: () => true, ...rest };
+}
+const perSample = (c: SoftmaxXentShape) => ({ WORKGROUP_SIZE: LOSS_WORKGROUP_SIZE, BATCH: c.batch, CLASSES: c.classes });
+
+/** The loss's kernels: one invocation per sample (log-sum-exp, ~4 ops a logit), and the per-batch sums in one workgroup. */
+export const LOSS_KERNELS = {
+  forward: lossEntry('forward', 'softmax-xent', 'softmax_xent_forward', {
+    workgroupSize: LOSS_WORKGROUP_SIZE, constants: perSample, items: (c) => c.batch,
+    cost: (c) => ({ shape: `(${c.batch},${c.classes})`, flops: 4 * c.batch * c.classes, bytes: 4 * (c.batch * c.classes + 4 * c.batch) }),
+  }),
+  backward: lossEntry('backward', 'softmax-xent', 'softmax_xent_backward', {
+    workgroupSize: LOSS_WORKGROUP_SIZE, constants: perSample, items: (c) => c.batch,
+    cost: (c) => ({ shape: `(${c.batch},${c.classes})`, flops: 4 * c.batch * c.classes, bytes: 4 * (2 * c.batch * c.classes + c.batch) }),
+  }),
+  metrics: lossEntry('metrics', 'one-workgroup', 'batch_metrics', {
+    workgroupSize: METRICS_WORKGROUP_SIZE,
+    constants: (c) => ({ WORKGROUP_SIZE: METRICS_WORKGROUP_SIZE, BATCH: c.batch, SLOTS: c.slots }),
+    items: () => METRICS_WORKGROUP_SIZE,
+    cost: (c) => ({ shape: `(${c.batch})`, flops: 2 * c.batch, bytes: 8 * c.batch }),
+  }),
+} as const;
 
 export interface SoftmaxXentBindings {
   /** (B, classes) f32, read. */
@@ -113,17 +137,10 @@ export function createSoftmaxXent(
   const correct = createStorageBuffer(device, B * 4, `softmax_xent.correct (${B})`);
   const predictions = createStorageBuffer(device, B * 4, `softmax_xent.predictions (${B})`);
 
-  const perSample = { WORKGROUP_SIZE: LOSS_WORKGROUP_SIZE, BATCH: B, CLASSES: C };
-  const fwd = new Kernel(root, { shader: 'softmax_xent_forward', layout: forwardLayout, constants: perSample, externals: { linearIndex }, variant });
-  const metrics = new Kernel(root, {
-    shader: 'batch_metrics',
-    layout: metricsLayout,
-    constants: { WORKGROUP_SIZE: METRICS_WORKGROUP_SIZE, BATCH: B, SLOTS: slots },
-    externals: { StepState },
-    variant,
-  });
+  const fwd = entryKernel(root, LOSS_KERNELS.forward, shape, { layout: forwardLayout, externals: { linearIndex }, variant });
+  const metrics = entryKernel(root, LOSS_KERNELS.metrics, shape, { layout: metricsLayout, externals: { StepState }, variant });
 
-  const [gx, gy] = gridFor(B, LOSS_WORKGROUP_SIZE, 'softmax_xent');
+  const [gx, gy] = entryGrid(LOSS_KERNELS.forward, shape, 'softmax_xent');
   const fwdDispatch = fwd.dispatch(
     fwd.bind({ logits: b.logits, labels: b.labels, losses, correct, pred: predictions }),
     gx,
@@ -140,7 +157,7 @@ export function createSoftmaxXent(
   const backward: Dispatch[] = [];
   if (!shape.inferenceOnly) {
     if (!b.logitsGrad) throw new Error('createSoftmaxXent: logitsGrad is required unless inferenceOnly');
-    const bwd = new Kernel(root, { shader: 'softmax_xent_backward', layout: backwardLayout, constants: perSample, externals: { linearIndex }, variant });
+    const bwd = entryKernel(root, LOSS_KERNELS.backward, shape, { layout: backwardLayout, externals: { linearIndex }, variant });
     backward.push(bwd.dispatch(bwd.bind({ logits: b.logits, labels: b.labels, dlogits: b.logitsGrad }), gx, gy));
   }
 

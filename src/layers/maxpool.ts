@@ -3,7 +3,8 @@
 // An inferenceOnly layer (evaluation) builds only maxpool_inference (no argmax, no backward).
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
-import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
+import type { Dispatch } from '../gpu/kernel.ts';
+import { entryGrid, entryKernel, type KernelCost, type KernelEntry } from '../gpu/kernel-registry.ts';
 import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
@@ -23,6 +24,34 @@ export interface MaxPoolConfig {
    */
   inferenceOnly?: boolean;
 }
+
+const pooled = (c: MaxPoolConfig) => ({ HO: Math.floor(c.height / 2), WO: Math.floor(c.width / 2) });
+const outCount = (c: MaxPoolConfig) => c.batch * pooled(c).HO * pooled(c).WO * c.channels;
+const inCount = (c: MaxPoolConfig) => c.batch * c.height * c.width * c.channels;
+
+function maxPoolEntry(pass: 'forward' | 'backward' | 'inference', shader: string, items: (c: MaxPoolConfig) => number, cost: (n: number, out: number) => Omit<KernelCost, 'shape'>): KernelEntry<MaxPoolConfig> {
+  return {
+    id: `maxpool.${pass}.floor2x2`,
+    layerType: 'MaxPooling2D',
+    pass,
+    shaders: [shader],
+    workgroupSize: MAXPOOL_WORKGROUP_SIZE,
+    supports: () => true,
+    constants: (c) => ({ H: c.height, W: c.width, C: c.channels, ...pooled(c), WORKGROUP_SIZE: MAXPOOL_WORKGROUP_SIZE, COUNT: items(c) }),
+    items,
+    cost: (c) => {
+      const { HO, WO } = pooled(c);
+      return { shape: `(${c.batch},${c.height},${c.width},${c.channels})->(${c.batch},${HO},${WO},${c.channels})`, ...cost(inCount(c), outCount(c)) };
+    },
+  };
+}
+
+/** The floor 2x2 max-pool's kernels, one per pass (3 compares per output; the arg-max saved in training). */
+export const MAXPOOL_KERNELS = {
+  forward: maxPoolEntry('forward', 'maxpool_forward', outCount, (n, out) => ({ flops: 3 * out, bytes: 4 * (n + 2 * out) })),
+  backward: maxPoolEntry('backward', 'maxpool_backward', inCount, (n, out) => ({ flops: n, bytes: 4 * (2 * out + n) })),
+  inference: maxPoolEntry('inference', 'maxpool_inference', outCount, (n, out) => ({ flops: 3 * out, bytes: 4 * (n + out) })),
+} as const;
 
 export interface MaxPoolBuffers {
   /** (B, H, W, C) f32 */
@@ -68,43 +97,22 @@ export function createMaxPool(ctx: GpuContext, config: MaxPoolConfig, buffers: M
     if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: bad ${k} ${v}`);
   }
   if (H < 2 || W < 2) throw new Error(`${name}: input ${H}x${W} is smaller than the 2x2 window`);
-  const HO = Math.floor(H / 2);
-  const WO = Math.floor(W / 2);
-  const outCount = batch * HO * WO * C;
-  const inCount = batch * H * W * C;
-  const shape = { H, W, C, HO, WO, WORKGROUP_SIZE: MAXPOOL_WORKGROUP_SIZE };
-  const [fx, fy] = gridFor(outCount, MAXPOOL_WORKGROUP_SIZE, `${name} forward`);
+  const K = MAXPOOL_KERNELS;
+  const [fx, fy] = entryGrid(K.forward, config, `${name} forward`);
+  const opts = { externals: { linearIndex }, variant: name };
 
   if (inferenceOnly) {
-    const inf = new Kernel(ctx.root, {
-      shader: 'maxpool_inference',
-      layout: inferenceLayout,
-      constants: { ...shape, COUNT: outCount },
-      externals: { linearIndex },
-      variant: name,
-    });
+    const inf = entryKernel(ctx.root, K.inference, config, { ...opts, layout: inferenceLayout });
     const forward = [inf.dispatch(inf.bind({ input: buffers.input, output: buffers.output }), fx, fy, 1, `${name}.inference`)];
     return { forward, backward: [], inference: forward, argmax: undefined, destroy: () => {} };
   }
 
   const { outputGrad, inputGrad } = buffers;
   if (!outputGrad || !inputGrad) throw new Error(`${name}: outputGrad and inputGrad are required unless inferenceOnly`);
-  const argmax = createStorageBuffer(ctx.device, outCount * 4, `${name}.argmax`);
-  const fwd = new Kernel(ctx.root, {
-    shader: 'maxpool_forward',
-    layout: forwardLayout,
-    constants: { ...shape, COUNT: outCount },
-    externals: { linearIndex },
-    variant: name,
-  });
-  const bwd = new Kernel(ctx.root, {
-    shader: 'maxpool_backward',
-    layout: backwardLayout,
-    constants: { ...shape, COUNT: inCount },
-    externals: { linearIndex },
-    variant: name,
-  });
-  const [bx, by] = gridFor(inCount, MAXPOOL_WORKGROUP_SIZE, `${name} backward`);
+  const argmax = createStorageBuffer(ctx.device, outCount(config) * 4, `${name}.argmax`); // (B, HO, WO, C) u32
+  const fwd = entryKernel(ctx.root, K.forward, config, { ...opts, layout: forwardLayout });
+  const bwd = entryKernel(ctx.root, K.backward, config, { ...opts, layout: backwardLayout });
+  const [bx, by] = entryGrid(K.backward, config, `${name} backward`);
   const forward = [fwd.dispatch(fwd.bind({ input: buffers.input, output: buffers.output, argmax }), fx, fy, 1, `${name}.forward`)];
   const backward = [bwd.dispatch(bwd.bind({ outputGrad, argmax, inputGrad }), bx, by, 1, `${name}.backward`)];
   return { forward, backward, inference: forward, argmax, destroy: () => argmax.destroy() };

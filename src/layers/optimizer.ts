@@ -10,7 +10,8 @@
 // must be zero in params and grads and then stay zero.
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
-import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
+import type { Dispatch } from '../gpu/kernel.ts';
+import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
 import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { StepState } from '../gpu/state.ts';
 import type { GpuContext } from './types.ts';
@@ -36,6 +37,24 @@ export interface OptimizerOptions {
   /** SGD only (default 0: plain SGD). */
   momentum?: number;
 }
+
+/** An optimizer's update over `length` floats, one vec4 per invocation. */
+function updateEntry(kind: 'adam' | 'sgd', opsPerValue: number, floatsPerValue: number): KernelEntry<{ length: number }> {
+  return {
+    id: `${kind}.update.vec4`,
+    layerType: kind === 'adam' ? 'Adam' : 'SGD',
+    pass: 'update',
+    shaders: [kind],
+    workgroupSize: OPTIMIZER_WORKGROUP_SIZE,
+    supports: (c) => c.length % 4 === 0 || `length ${c.length} must be a multiple of 4`,
+    constants: (c) => ({ WORKGROUP_SIZE: OPTIMIZER_WORKGROUP_SIZE, LENGTH4: c.length / 4 }),
+    items: (c) => c.length / 4,
+    cost: (c) => ({ shape: `(${c.length})`, flops: opsPerValue * c.length, bytes: 4 * floatsPerValue * c.length }),
+  };
+}
+
+/** Adam reads w, g, m, v and writes w, m, v; SGD reads w, g, velocity and writes w, velocity. */
+export const OPTIMIZER_KERNELS = { adam: updateEntry('adam', 12, 7), sgd: updateEntry('sgd', 4, 5) } as const;
 
 export interface OptimizerBindings {
   /** (length) f32, updated in place. */
@@ -86,9 +105,7 @@ export function createOptimizer(ctx: GpuContext, opts: OptimizerOptions, b: Opti
   if (!Number.isInteger(length) || length < 4 || length % 4 !== 0) {
     throw new Error(`createOptimizer: length ${length} must be a positive multiple of 4 (pad the flat buffer)`);
   }
-  const length4 = length / 4;
-  const constants = { WORKGROUP_SIZE: OPTIMIZER_WORKGROUP_SIZE, LENGTH4: length4 };
-  const [gx, gy] = gridFor(length4, OPTIMIZER_WORKGROUP_SIZE, kind);
+  const [gx, gy] = entryGrid(OPTIMIZER_KERNELS.adam, { length }, kind);
   const params = checkBuffer('params', b.params, length);
   const grads = checkBuffer('grads', b.grads, length);
   const m = checkBuffer('m', b.m, length);
@@ -107,13 +124,7 @@ export function createOptimizer(ctx: GpuContext, opts: OptimizerOptions, b: Opti
       logBeta2: Math.log(beta2),
     };
     const hyper = root.createBuffer(AdamHyper, hyperValue).$usage('uniform');
-    const kernel = new Kernel(root, {
-      shader: 'adam',
-      layout: adamLayout,
-      constants,
-      externals: { AdamHyper, StepState, linearIndex },
-      variant: `n${length}`,
-    });
+    const kernel = entryKernel(root, OPTIMIZER_KERNELS.adam, { length }, { layout: adamLayout, externals: { AdamHyper, StepState, linearIndex }, variant: `n${length}` });
     const v = checkBuffer('v', b.v, length);
     const dispatch = kernel.dispatch(kernel.bind({ hyper, state: b.state, params, grads, m, v }), gx, gy);
     return {
@@ -128,13 +139,7 @@ export function createOptimizer(ctx: GpuContext, opts: OptimizerOptions, b: Opti
   if (kind === 'sgd') {
     const hyperValue = { lr: opts.lr, momentum: opts.momentum ?? 0 };
     const hyper = root.createBuffer(SgdHyper, hyperValue).$usage('uniform');
-    const kernel = new Kernel(root, {
-      shader: 'sgd',
-      layout: sgdLayout,
-      constants,
-      externals: { SgdHyper, linearIndex },
-      variant: `n${length}`,
-    });
+    const kernel = entryKernel(root, OPTIMIZER_KERNELS.sgd, { length }, { layout: sgdLayout, externals: { SgdHyper, linearIndex }, variant: `n${length}` });
     const dispatch = kernel.dispatch(kernel.bind({ hyper, params, grads, velocity: m }), gx, gy);
     return {
       dispatch,

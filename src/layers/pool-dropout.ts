@@ -10,9 +10,10 @@
 // The pooled output before dropout is never materialised. Rate 0 is plain pooling + routing.
 // An inferenceOnly layer (evaluation: dropout is the identity) builds one vec4 pooling kernel
 // without routing codes or StepState, and no backward.
-import tgpu from 'typegpu';
+import tgpu, { type TgpuBindGroupLayout } from 'typegpu';
 import * as d from 'typegpu/data';
-import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
+import type { Dispatch, Entries } from '../gpu/kernel.ts';
+import { entryGrid, entryKernel, type KernelCost, type KernelEntry } from '../gpu/kernel-registry.ts';
 import { dropoutLib, linearIndex } from '../gpu/wgsl-lib.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import { StepState } from '../gpu/state.ts';
@@ -60,6 +61,48 @@ export type PoolDropoutPlan = LayerPlan & {
   inference: Dispatch[];
 };
 
+/** Derived sizes: pooled (HO, WO), rows of the backward (HI), vec4 channel groups. */
+function poolSizes(c: PoolDropoutConfig) {
+  return { HO: Math.floor(c.height / 2), WO: Math.floor(c.width / 2), HI: Math.ceil(c.height / 2), C4: c.channels / 4 };
+}
+const poolConstants = (c: PoolDropoutConfig) => {
+  const { HO, WO, C4 } = poolSizes(c);
+  return { WORKGROUP_SIZE: POOL_DROPOUT_WORKGROUP_SIZE, H: c.height, W: c.width, C4, HO, WO };
+};
+const forwardRows = (c: PoolDropoutConfig) => c.batch * poolSizes(c).HO * poolSizes(c).C4;
+
+/** Input n and pooled output `out` elements and the shape label. */
+function poolCost(c: PoolDropoutConfig, cost: (n: number, out: number) => { flops: number; bytes: number }): KernelCost {
+  const { HO, WO } = poolSizes(c);
+  const n = c.batch * c.height * c.width * c.channels;
+  const out = c.batch * HO * WO * c.channels;
+  return { shape: `(${c.batch},${c.height},${c.width},${c.channels})->(${c.batch},${HO},${WO},${c.channels})`, ...cost(n, out) };
+}
+
+function poolDropoutEntry(pass: 'forward' | 'backward' | 'inference', shader: string, rest: Pick<KernelEntry<PoolDropoutConfig>, 'constants' | 'items' | 'cost'>): KernelEntry<PoolDropoutConfig> {
+  return { id: `maxpool-dropout.${pass}.fused`, layerType: 'MaxPooling2D', pass, shaders: [shader], workgroupSize: POOL_DROPOUT_WORKGROUP_SIZE, supports: () => true, ...rest };
+}
+
+/** The fused pool + dropout's kernels (one per pass; the unfused maxpool + dropout numbers are in bench/README.md). */
+export const POOL_DROPOUT_KERNELS = {
+  // Hash ~21 ops per element; one routing byte per pooled element.
+  forward: poolDropoutEntry('forward', 'pool_dropout_forward', {
+    constants: (c) => ({ ...poolConstants(c), ROWS: forwardRows(c), LAYER_ID: c.layerId, THRESHOLD: dropoutThreshold(c.rate), SCALE: 1 / (1 - c.rate) }),
+    items: forwardRows,
+    cost: (c) => poolCost(c, (n, out) => ({ flops: 3 * out + 21 * out, bytes: 4 * (n + out) + out })),
+  }),
+  backward: poolDropoutEntry('backward', 'pool_dropout_backward', {
+    constants: (c) => ({ ...poolConstants(c), HI: poolSizes(c).HI, ROWS: c.batch * poolSizes(c).HI * poolSizes(c).C4, SCALE: 1 / (1 - c.rate) }),
+    items: (c) => c.batch * poolSizes(c).HI * poolSizes(c).C4,
+    cost: (c) => poolCost(c, (n, out) => ({ flops: n, bytes: 4 * (out + n) + out })),
+  }),
+  inference: poolDropoutEntry('inference', 'pool_dropout_inference', {
+    constants: (c) => ({ ...poolConstants(c), ROWS: forwardRows(c) }),
+    items: forwardRows,
+    cost: (c) => poolCost(c, (n, out) => ({ flops: 3 * out, bytes: 4 * (n + out) })),
+  }),
+} as const;
+
 const forwardLayout = tgpu.bindGroupLayout({
   state: { storage: StepState, access: 'readonly' },
   input: { storage: d.arrayOf(d.vec4f), access: 'readonly' },
@@ -79,51 +122,34 @@ const backwardLayout = tgpu.bindGroupLayout({
 });
 
 export function createPoolDropout(ctx: GpuContext, config: PoolDropoutConfig, buffers: PoolDropoutBuffers): PoolDropoutPlan {
-  const { name, batch: B, height: H, width: W, channels: C, rate, layerId, inferenceOnly = false } = config;
+  const { name, batch: B, height: H, width: W, channels: C, layerId, inferenceOnly = false } = config;
   for (const [k, v] of Object.entries({ batch: B, H, W, C })) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: bad ${k} ${v}`);
   }
   if (H < 2 || W < 2) throw new Error(`${name}: input ${H}x${W} is smaller than the 2x2 window`);
   if (C % 4 !== 0) throw new Error(`${name}: channels must be a multiple of 4 (vec4 kernels), got ${C}`);
   if (!Number.isInteger(layerId) || layerId < 0 || layerId > 0xffffffff) throw new Error(`${name}: bad layerId ${layerId}`);
-  const threshold = dropoutThreshold(rate);
-  const C4 = C / 4;
-  const HO = Math.floor(H / 2);
-  const WO = Math.floor(W / 2);
-  const HI = Math.ceil(H / 2);
+  dropoutThreshold(config.rate); // checks the rate
+  const { HO, WO, C4 } = poolSizes(config);
   // Element indices of the mask hash are u32 in the shader.
   if (4 * B * HO * WO * C4 > 2 ** 32) throw new Error(`${name}: too many elements for u32 indices`);
-
-  const shape = { WORKGROUP_SIZE: POOL_DROPOUT_WORKGROUP_SIZE, H, W, C4, HO, WO };
-  const fwdRows = B * HO * C4;
-  const [fx, fy] = gridFor(fwdRows, POOL_DROPOUT_WORKGROUP_SIZE, `${name} forward`);
+  const K = POOL_DROPOUT_KERNELS;
+  const kernel = <E extends Entries>(entry: KernelEntry<PoolDropoutConfig>, layout: TgpuBindGroupLayout<E>, externals: Record<string, unknown>) =>
+    entryKernel(ctx.root, entry, config, { layout, externals, variant: name });
+  const [fx, fy] = entryGrid(K.forward, config, `${name} forward`);
 
   if (inferenceOnly) {
-    const inf = new Kernel(ctx.root, { shader: 'pool_dropout_inference', layout: inferenceLayout, constants: { ...shape, ROWS: fwdRows }, externals: { linearIndex }, variant: name });
+    const inf = kernel(K.inference, inferenceLayout, { linearIndex });
     const forward = [inf.dispatch(inf.bind({ input: buffers.input, output: buffers.output }), fx, fy, 1, `${name}.inference`)];
     return { forward, backward: [], inference: forward, route: undefined, destroy: () => {} };
   }
   const { outputGrad, inputGrad, state } = buffers;
   if (!outputGrad || !inputGrad || !state) throw new Error(`${name}: outputGrad, inputGrad and state are required unless inferenceOnly`);
 
-  const route = createStorageBuffer(ctx.device, B * HO * WO * C4 * 4, `${name}.route`);
-  const scale = 1 / (1 - rate);
-  const bwdRows = B * HI * C4;
-  const fwd = new Kernel(ctx.root, {
-    shader: 'pool_dropout_forward',
-    layout: forwardLayout,
-    constants: { ...shape, ROWS: fwdRows, LAYER_ID: layerId, THRESHOLD: threshold, SCALE: scale },
-    externals: { linearIndex, ...dropoutLib },
-    variant: name,
-  });
-  const bwd = new Kernel(ctx.root, {
-    shader: 'pool_dropout_backward',
-    layout: backwardLayout,
-    constants: { ...shape, HI, ROWS: bwdRows, SCALE: scale },
-    externals: { linearIndex },
-    variant: name,
-  });
-  const [bx, by] = gridFor(bwdRows, POOL_DROPOUT_WORKGROUP_SIZE, `${name} backward`);
+  const route = createStorageBuffer(ctx.device, B * HO * WO * C4 * 4, `${name}.route`); // (B, HO, WO, C4) u32
+  const fwd = kernel(K.forward, forwardLayout, { linearIndex, ...dropoutLib });
+  const bwd = kernel(K.backward, backwardLayout, { linearIndex });
+  const [bx, by] = entryGrid(K.backward, config, `${name} backward`);
   const forward = [
     fwd.dispatch(fwd.bind({ state, input: buffers.input, output: buffers.output, route }), fx, fy, 1, `${name}.forward`),
   ];

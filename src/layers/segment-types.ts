@@ -2,6 +2,7 @@
 import type { Dispatch } from '../gpu/kernel.ts';
 import type { LayerInfo } from '../model/model-info.ts';
 import { shapeSize } from '../model/model-info.ts';
+import type { KernelChooser } from '../gpu/kernel-registry.ts';
 import type { GpuContext } from './types.ts';
 
 export interface SegmentIo {
@@ -45,6 +46,8 @@ export interface SegmentPlanContext {
   dropoutId(layer: LayerInfo): number;
   /** Whether the segment holds the model's last layer (whose softmax the loss computes). */
   isLast(layer: LayerInfo): boolean;
+  /** Picks each layer's kernels from the registry (the fixed rules unless the plan was given choices). */
+  kernels: KernelChooser;
 }
 
 export interface Segment {

@@ -80,7 +80,7 @@ const fastConv: SingleLayerBuilder = (l, pc) =>
     ? layerSegment(l, pc.training, (ctx, io) =>
         createConv2d(ctx, convConfig(l, io.batch, !pc.training), {
           input: io.input, output: io.output, params: io.params, grads: io.grads, outputGrad: io.outputGrad, inputGrad: io.inputGrad,
-        }),
+        }, { kernels: pc.kernels }),
       )
     : undefined;
 
@@ -110,7 +110,7 @@ const dense: SingleLayerBuilder = (l, pc) => {
   return layerSegment(l, pc.training, (ctx, io) =>
     createDense(ctx, denseConfig(l, io.batch, !pc.training), {
       input: io.input, output: io.output, params: io.params, grads: io.grads, outputGrad: io.outputGrad, inputGrad: io.inputGrad,
-    }),
+    }, { kernels: pc.kernels }),
   );
 };
 

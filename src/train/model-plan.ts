@@ -14,6 +14,7 @@ import type { GpuContext } from '../layers/types.ts';
 import { createGather } from '../layers/gather.ts';
 import { createSoftmaxXent } from '../layers/loss.ts';
 import { planSegments, type BuiltSegment, type PlanPart, type SegmentPlanContext } from '../layers/segments.ts';
+import { createChooser, type KernelChoices, type KernelChooser, type KernelSlot } from '../gpu/kernel-registry.ts';
 
 /** Buffers owned by the trainer and shared by all of its plans. */
 export interface SharedBuffers {
@@ -35,6 +36,8 @@ export interface ModelPlanConfig {
   slots: number;
   /** Build the backward pass and dropout (false: an evaluation-only plan). */
   training: boolean;
+  /** Overrides of the registry's fixed rules by layer and pass (src/gpu/kernel-registry.ts). */
+  kernels?: KernelChoices;
 }
 
 /** One layer's share of the plan (for per-kernel benchmarks and debugging). */
@@ -65,10 +68,12 @@ export interface ModelPlan {
   readonly inference: Dispatch[];
   /** (B, classes) logits of the last forward pass. */
   readonly logits: GPUBuffer;
+  /** Every kernel choice the plan made, in build order (tunableSlots() keeps those with a choice). */
+  readonly kernelSlots: readonly KernelSlot[];
   destroy(): void;
 }
 
-function segmentContext(model: ModelInfo, training: boolean): SegmentPlanContext {
+function segmentContext(model: ModelInfo, training: boolean, kernels: KernelChooser): SegmentPlanContext {
   const dropouts = model.layers.filter((l) => l.spec.type === 'Dropout');
   const last = model.layers[model.layers.length - 1];
   return {
@@ -76,6 +81,7 @@ function segmentContext(model: ModelInfo, training: boolean): SegmentPlanContext
     // The first Dropout layer's masks use id 1, the next 2, ... (src/layers/dropout-rng.ts).
     dropoutId: (l: LayerInfo) => dropouts.indexOf(l) + 1,
     isLast: (l: LayerInfo) => l === last,
+    kernels,
   };
 }
 
@@ -106,7 +112,9 @@ export function createModelPlan(ctx: GpuContext, model: ModelInfo, config: Model
     const parts: PlanPart[] = [{ name: 'gather', forward: [gather.dispatch], backward: [] }];
     let current = input; // (B, ...shape) the running activation
     let currentGrad: GPUBuffer | undefined; // dL/d current (absent until a layer with weights is behind)
-    for (const seg of planSegments(model.layers, segmentContext(model, training))) {
+    const kernelSlots: KernelSlot[] = [];
+    const chooser = createChooser(config.kernels, kernelSlots);
+    for (const seg of planSegments(model.layers, segmentContext(model, training, chooser))) {
       const last = seg.layers[seg.layers.length - 1];
       let inner: NonNullable<BuiltSegment['inner']> = [];
       if (!seg.identity) {
@@ -142,6 +150,8 @@ export function createModelPlan(ctx: GpuContext, model: ModelInfo, config: Model
     built.push({ parts: [], destroy: () => loss.destroy() });
     parts.push({ name: 'loss', forward: training ? loss.forward : loss.inference, backward: loss.backward });
     if (training && !currentGrad) throw new Error('the model has no weights to train');
+    const unused = chooser.unused();
+    if (unused.length) throw new Error(`kernel choices that match no layer and pass of this ${training ? 'training' : 'evaluation'} plan: ${unused.join(', ')}`);
 
     const forward = parts.flatMap((p) => p.forward);
     const backward = parts
@@ -158,6 +168,7 @@ export function createModelPlan(ctx: GpuContext, model: ModelInfo, config: Model
       train: training ? [...forward, ...backward] : [],
       inference: training ? [] : forward,
       logits,
+      kernelSlots,
       destroy() {
         for (const b of built) b.destroy();
         for (const b of owned) b.destroy();

@@ -13,6 +13,7 @@ import type { ModelInfo } from '../model/model-info.ts';
 import { MetricsReadback } from './metrics-readback.ts';
 import type { GpuImages } from './dataset-gpu.ts';
 import type { Evaluation } from './types.ts';
+import type { KernelChoices } from '../gpu/kernel-registry.ts';
 
 export interface PassConfig {
   label: string;
@@ -20,6 +21,8 @@ export interface PassConfig {
   count: number;
   batch: number;
   training: boolean;
+  /** Overrides of the kernel registry's fixed rules (src/gpu/kernel-registry.ts), for every plan of the pass. */
+  kernels?: KernelChoices;
 }
 
 export interface PassBuffers {
@@ -82,6 +85,7 @@ export class Pass {
       imageCount: buffers.data.count,
       slots: this.batches,
       training: config.training,
+      kernels: config.kernels,
     });
     this.main = createModelPlan(ctx, model, planConfig(this.batch), shared(this.indices));
     this.tailPlan = this.tailIndices ? createModelPlan(ctx, model, planConfig(this.tail), shared(this.tailIndices)) : undefined;

@@ -11,12 +11,18 @@ import {
   conv2dShape,
   inUsedOutput,
   inputTileGrid,
-  defaultInputVariant,
+  CONV2D_FILTER_KERNELS,
+  CONV2D_FORWARD_KERNELS,
+  CONV2D_INPUT_KERNELS,
+  CONV2D_KERNELS,
+  CONV2D_MASK_KERNEL,
+  CONV2D_POOLED_KERNEL,
+  CONV2D_TRANSPOSE_KERNEL,
+  TILE6X6_INPUT_ID,
   type Conv2dConfig,
-  type Conv2dFilterVariant,
-  type Conv2dForwardVariant,
-  type Conv2dInputVariant,
+  type Conv2dEntry,
 } from '../../src/layers/conv2d.ts';
+import { fixedChoice, layerChooser, type KernelChooser, type KernelPass } from '../../src/gpu/kernel-registry.ts';
 import { runDispatches } from '../../src/gpu/kernel.ts';
 import { createBufferWith, createStorageBuffer, readF32 } from '../../src/gpu/buffers.ts';
 import { createRng } from '../../src/model/rng.ts';
@@ -34,11 +40,40 @@ interface Case {
   config: Conv2dConfig;
   /** The model's first layer has no input gradient. */
   withInputGrad: boolean;
-  /** dx implementation; default: the layer's choice. */
-  inputVariant?: Conv2dInputVariant;
-  /** Forward and filter-gradient kernels; default: the layer's choice. */
-  forwardVariant?: Conv2dForwardVariant;
-  filterVariant?: Conv2dFilterVariant;
+  /** dx kernel (the variant of a conv2d.backward-input entry); default: the fixed rule. */
+  inputVariant?: InputVariant;
+  /** Forward and filter-gradient kernels (conv2d.forward.* and conv2d.backward-filter.*); default: the fixed rule. */
+  forwardVariant?: ForwardVariant;
+  filterVariant?: FilterVariant;
+}
+
+/** The variant part of the registered ids, e.g. 'tile5x5' for conv2d.forward.tile5x5. */
+const variantOf = (id: string) => id.slice(id.lastIndexOf('.') + 1);
+type ForwardVariant = string;
+type FilterVariant = string;
+type InputVariant = string;
+
+/** The registry entries a case asks for, by pass (the fixed rule for the others). */
+function chooserOf(c: Pick<Case, 'forwardVariant' | 'filterVariant' | 'inputVariant'>): KernelChooser {
+  return layerChooser({
+    ...(c.forwardVariant ? { forward: `conv2d.forward.${c.forwardVariant}` } : {}),
+    ...(c.filterVariant ? { 'backward-filter': `conv2d.backward-filter.${c.filterVariant}` } : {}),
+    ...(c.inputVariant ? { 'backward-input': `conv2d.backward-input.${c.inputVariant}` } : {}),
+  });
+}
+
+/** The ids a case runs: its own choices, else the fixed rule's. */
+function caseKernels(c: Case): string[] {
+  const id = (entries: readonly Conv2dEntry[], pass: KernelPass, variant?: string) =>
+    variant ? `conv2d.${pass}.${variant}` : fixedChoice(entries, pass, c.config).id;
+  const ids = [
+    id(CONV2D_FORWARD_KERNELS, 'forward', c.forwardVariant),
+    id(CONV2D_FILTER_KERNELS, 'backward-filter', c.filterVariant),
+    ...(c.withInputGrad ? [id(CONV2D_INPUT_KERNELS, 'backward-input', c.inputVariant)] : []),
+  ];
+  if (!c.config.outputGradMasked) ids.push(CONV2D_MASK_KERNEL.id);
+  if (c.withInputGrad && !ids.includes('conv2d.backward-input.direct')) ids.push(CONV2D_TRANSPOSE_KERNEL.id);
+  return ids;
 }
 
 /** The same case with a gradient that is already dL/d(pre-activation): no mask pass. */
@@ -46,7 +81,7 @@ function premasked(c: Case): Case {
   return { ...c, label: `${c.label}, output gradient pre-masked`, config: { ...c.config, outputGradMasked: true } };
 }
 
-function modelCase(name: 'conv2d' | 'conv2d_1', batch: number, withInputGrad: boolean, inputVariant?: Conv2dInputVariant): Case {
+function modelCase(name: 'conv2d' | 'conv2d_1', batch: number, withInputGrad: boolean, inputVariant?: InputVariant): Case {
   const first = name === 'conv2d';
   const [height, inChannels, outChannels] = first ? [28, 1, 32] : [13, 32, 64];
   // Non-zero offsets inside a larger flat buffer (multiples of 4) to check offsets and slices.
@@ -60,12 +95,12 @@ function modelCase(name: 'conv2d' | 'conv2d_1', batch: number, withInputGrad: bo
   };
 }
 
-function withVariant(c: Case, inputVariant: Conv2dInputVariant): Case {
+function withVariant(c: Case, inputVariant: InputVariant): Case {
   return { ...c, label: `${c.label} dx ${inputVariant}`, inputVariant };
 }
 
 /** The case with the given forward, filter-gradient and input-gradient kernels. */
-function withKernels(c: Case, forwardVariant: Conv2dForwardVariant, filterVariant: Conv2dFilterVariant, inputVariant: Conv2dInputVariant): Case {
+function withKernels(c: Case, forwardVariant: ForwardVariant, filterVariant: FilterVariant, inputVariant: InputVariant): Case {
   return { ...c, label: `${c.label} fwd ${forwardVariant} dk ${filterVariant} dx ${inputVariant}`, forwardVariant, filterVariant, inputVariant };
 }
 
@@ -110,13 +145,13 @@ const CASES: Case[] = [
   modelCase('conv2d_1', 37, true),
   modelCase('conv2d_1', 37, true, 'direct'),
   modelCase('conv2d_1', 128, true),
-  modelCase('conv2d', 2, true, 'transposed'),
-  ...AWKWARD.flatMap((c) => [withVariant(c, 'rows'), withVariant(c, 'transposed'), withVariant(c, 'direct')]),
+  modelCase('conv2d', 2, true, 'tile4x4'),
+  ...AWKWARD.flatMap((c) => [withVariant(c, 'rows'), withVariant(c, 'direct')]),
   // Every forward / filter-gradient / input-gradient variant at batch 1, 37, 128 and on the
   // awkward shapes (the cases above use the layer's defaults).
   ...(
     [
-      ['tiled', 'positions', 'transposed'],
+      ['tiled', 'positions', 'rows'],
       ['tile4x4', 'rows', 'tile4x4'],
     ] as const
   ).flatMap(([fwd, dk, dx]) => [
@@ -136,13 +171,13 @@ const CASES: Case[] = [
   premasked(usedRegion(modelCase('conv2d_1', 1, true), 10, 10)),
   premasked(usedRegion(modelCase('conv2d_1', 128, true), 10, 10)),
   // Every dx and filter variant must give the same gradients with a used region.
-  ...(['tile6x6', 'rows', 'transposed', 'direct', 'tile4x4'] as const).map((dx) =>
+  ...(['tile6x6', 'rows', 'direct', 'tile4x4'] as const).map((dx) =>
     withKernels(usedRegion(modelCase('conv2d_1', 3, true), 10, 9), 'tiled', dx === 'tile4x4' ? 'rows' : 'positions', dx),
   ),
   usedRegion(withVariant(AWKWARD[4], 'rows'), 5, 4),
   // The 5x5-tile forward: exact tiles (the model's 10x10), shifted last tiles, a region under 5.
   ...[[10, 10], [7, 11], [11, 6]].map(([h, w]) => withKernels(usedRegion(modelCase('conv2d_1', 2, true), h, w), 'tile5x5', 'positions', 'rows')),
-  withKernels(usedRegion(modelCase('conv2d_1', 128, true), 10, 10), 'tile5x5', 'rows', 'transposed'),
+  withKernels(usedRegion(modelCase('conv2d_1', 128, true), 10, 10), 'tile5x5', 'rows', 'tile4x4'),
   withKernels(usedRegion(AWKWARD[4], 7, 3), 'tile5x5', 'positions', 'rows'),
   withKernels(AWKWARD[1], 'tile5x5', 'positions', 'direct'),
   // The sliding-window filter gradient: model shapes, odd channel counts, used regions.
@@ -181,6 +216,14 @@ const CASES: Case[] = [
       24,
     ),
   ),
+  // Every registered forward, filter-gradient and input-gradient kernel on the awkward shapes it supports.
+  ...[...CONV2D_FORWARD_KERNELS, ...CONV2D_FILTER_KERNELS, ...CONV2D_INPUT_KERNELS].flatMap((e) =>
+    AWKWARD.filter((c) => e.supports(c.config) === true).slice(0, 2).map((c) => ({
+      ...c,
+      label: `${c.label} registry ${e.id}`,
+      ...(e.pass === 'forward' ? { forwardVariant: variantOf(e.id) } : e.pass === 'backward-filter' ? { filterVariant: variantOf(e.id) } : { inputVariant: variantOf(e.id) }),
+    })),
+  ),
 ];
 
 function uniform(n: number, lo: number, hi: number, rng: ReturnType<typeof createRng>): Float32Array {
@@ -195,7 +238,8 @@ describe('conv2d layer vs float64 reference', () => {
       const { root, device } = await getGpu();
       const cfg = c.config;
       const { batch: B, height: H, width: W, inChannels: CIN, outChannels: COUT } = cfg;
-      const s = conv2dShape(cfg, c.filterVariant);
+      const s = conv2dShape(cfg);
+      const split = CONV2D_FILTER_KERNELS.find((e) => e.id === caseKernels(c)[1])!.split(cfg);
       const kSize = 9 * CIN * COUT;
       const paramLen = Math.ceil((cfg.biasOffset + COUT) / 4) * 4 + 8;
       const rng = createRng(1000 + B * 7 + CIN * 13 + H);
@@ -227,17 +271,15 @@ describe('conv2d layer vs float64 reference', () => {
           grads: gradsBuf,
           outputGrad: dyBuf,
           ...(dxBuf ? { inputGrad: dxBuf } : {}),
-        }, {
-          ...(c.inputVariant ? { inputVariant: c.inputVariant } : {}),
-          ...(c.forwardVariant ? { forwardVariant: c.forwardVariant } : {}),
-          ...(c.filterVariant ? { filterVariant: c.filterVariant } : {}),
-        });
+        }, { kernels: chooserOf(c) });
+        // Every dispatch comes from the entries the case asked for (or the fixed rule's).
+        expect(new Set([...layer.forward, ...layer.backward].map((d) => d.kernel?.id))).toEqual(new Set([...caseKernels(c), 'conv2d.backward-reduce.chunks']));
         expect(layer.inference).toEqual(layer.forward);
         const maskPasses = cfg.outputGradMasked ? 0 : 1;
         expect(layer.backward.length).toBeGreaterThanOrEqual((c.withInputGrad ? 3 : 2) + maskPasses);
         // 'tile6x6' dispatches once per (row class, column class) of its tiles.
         const grid = inputTileGrid(cfg);
-        const dxDispatches = (c.inputVariant ?? defaultInputVariant(cfg)) === 'tile6x6' ? grid.rows.classes.length * grid.cols.classes.length : 1;
+        const dxDispatches = caseKernels(c).includes(TILE6X6_INPUT_ID) ? grid.rows.classes.length * grid.cols.classes.length : 1;
         expect(layer.backward.length).toBeLessThanOrEqual((c.withInputGrad ? 3 + dxDispatches : 2) + maskPasses);
 
         let t0 = performance.now();
@@ -275,7 +317,7 @@ describe('conv2d layer vs float64 reference', () => {
           if (!own && grads[i] !== SENTINEL) throw new Error(`grads[${i}] outside the layer's slices was written`);
         }
         logs.push(
-          `chunks ${s.chunks} x ${s.chunk} positions; gpu fwd ${tFwd.toFixed(0)} ms, bwd ${tBwd.toFixed(0)} ms (incl. readback, first run compiles), ref ${tRef.toFixed(0)} ms`,
+          `chunks ${split.chunks} x ${split.chunk} positions; gpu fwd ${tFwd.toFixed(0)} ms, bwd ${tBwd.toFixed(0)} ms (incl. readback, first run compiles), ref ${tRef.toFixed(0)} ms`,
         );
       });
       console.log(`conv2d ${c.label}\n  ${logs.join('\n  ')}`);
@@ -351,7 +393,7 @@ describe('conv2d layer vs float64 reference', () => {
         expect(layer.backward).toEqual([]);
         expect(layer.inference).toEqual(layer.forward);
         expect(layer.forward.length).toBe(1);
-        const conv = createConv2d({ root, device }, cfg, { input: xBuf, output: y, params: pBuf }, { forwardVariant: 'cin1row' });
+        const conv = createConv2d({ root, device }, cfg, { input: xBuf, output: y, params: pBuf }, { kernels: layerChooser({ forward: 'conv2d.forward.cin1row' }) });
         const pool = createPoolDropout(
           { root, device },
           { name: 'pool', batch: B, height: s.outHeight, width: s.outWidth, channels: C, rate: 0, layerId: 1, inferenceOnly: true },
@@ -377,6 +419,11 @@ describe('conv2d layer vs float64 reference', () => {
     });
   }
 
+  it('every registered kernel of the layer runs in some case above', () => {
+    const run = new Set([...CASES.flatMap(caseKernels), 'conv2d.backward-reduce.chunks', CONV2D_POOLED_KERNEL.id]);
+    expect(CONV2D_KERNELS.map((e) => e.id).filter((id) => !run.has(id))).toEqual([]);
+  });
+
   it('rejects shapes the kernels do not support', async () => {
     const { root, device } = await getGpu();
     const base: Conv2dConfig = { name: 'bad', batch: 1, height: 5, width: 5, inChannels: 1, outChannels: 6, kernelOffset: 0, biasOffset: 56 };
@@ -386,7 +433,7 @@ describe('conv2d layer vs float64 reference', () => {
     expect(() => createConv2d({ root, device }, { ...base, outChannels: 8, kernelOffset: 2 }, bufs)).toThrow(/multiples of 4/);
     expect(() => createConv2d({ root, device }, { ...base, outChannels: 8, height: 2 }, bufs)).toThrow(/smaller than/);
     expect(() => createConv2d({ root, device }, { ...base, outChannels: 8 }, { input: dummy, output: dummy, params: dummy })).toThrow(/inferenceOnly/);
-    expect(() => createConv2d({ root, device }, { ...base, outChannels: 8, inChannels: 2, biasOffset: 144 }, bufs, { forwardVariant: 'cin1row' })).toThrow(/1 input channel/);
+    expect(() => createConv2d({ root, device }, { ...base, outChannels: 8, inChannels: 2, biasOffset: 144 }, bufs, { kernels: layerChooser({ forward: 'conv2d.forward.cin1row' }) })).toThrow(/cin1row does not support it: needs 1 input channel/);
     expect(() => createConv2d({ root, device }, { ...base, outChannels: 8, usedOutputHeight: 4 }, bufs)).toThrow(/usedOutputHeight/);
     const pooled = { input: dummy, pooledOutput: dummy, params: dummy };
     expect(() => createConv2d({ root, device }, { ...base, outChannels: 8 }, pooled)).toThrow(/inferenceOnly/);

@@ -1,5 +1,5 @@
 // dense_forward / dense_backward_input / dense_backward_weights against the float64
-// reference (test/reference/dense.ts), for every kernel variant (DENSE_VARIANTS) on
+// reference (test/reference/dense.ts), for every registered kernel (DENSE_KERNELS) on
 // every shape it supports: the model's layers (1600->128 ReLU, 128->10) at batch 1, 5, 37,
 // 128, 129, awkward odd shapes (37->13, with and without ReLU, unaligned offsets: 'tile4x4'
 // only), shapes aligned to 4 but not to the 16x16 block (44->20, offsets 8 / 892) at batch 1,
@@ -10,7 +10,8 @@
 // nothing else. An inference-only layer (no gradient buffers) builds no backward and gives the
 // same forward.
 import { describe, expect, it } from 'vitest';
-import { createDense, defaultDenseVariant, denseVariantAllowed, DENSE_VARIANTS, type DenseConfig } from '../../src/layers/dense.ts';
+import { createDense, DENSE_KERNELS, type DenseConfig } from '../../src/layers/dense.ts';
+import { fixedChoice, layerChooser, type KernelPass } from '../../src/gpu/kernel-registry.ts';
 import { createBufferWith, createStorageBuffer, readF32 } from '../../src/gpu/buffers.ts';
 import { runDispatches } from '../../src/gpu/kernel.ts';
 import { Rng } from '../../src/model/rng.ts';
@@ -128,19 +129,29 @@ function compare(name: string, gpu: ArrayLike<number>, ref: ArrayLike<number>): 
   return { line: `${name} max abs ${maxAbs.toExponential(2)} (scale ${scale.toExponential(2)}) max rel ${maxRel.toExponential(2)}`, bad };
 }
 
-describe('dense variants', () => {
-  it('promotes tile16x16 where the shape allows vec4 views, else tile4x4', () => {
-    expect(defaultDenseVariant(configOf(model(128, 'dense')))).toBe('tile16x16');
-    expect(defaultDenseVariant(configOf(model(128, 'dense_1')))).toBe('tile4x4'); // OUT = 10
-    expect(defaultDenseVariant(configOf(odd(5, true)))).toBe('tile4x4');
-    expect(defaultDenseVariant(configOf(aligned(5, true)))).toBe('tile16x16');
+const PASSES: readonly KernelPass[] = ['forward', 'backward-input', 'backward-weights'];
+/** The registered block sizes ('tile16x16', 'tile4x4'), each with a kernel for every pass. */
+const VARIANTS = [...new Set(DENSE_KERNELS.map((e) => e.id.slice(e.id.lastIndexOf('.') + 1)))];
+/** Kernels per pass: one variant for all three, or 'mixed' (16x16 forward, 4x4 gradients). */
+const kernelsOf = (variant: string): Record<string, string> =>
+  Object.fromEntries(PASSES.map((p) => [p, `dense.${p}.${variant === 'mixed' ? (p === 'forward' ? 'tile16x16' : 'tile4x4') : variant}`]));
+const supported = (c: DenseConfig, variant: string) =>
+  Object.values(kernelsOf(variant)).every((id) => DENSE_KERNELS.find((e) => e.id === id)!.supports(c) === true);
+
+describe('dense kernels', () => {
+  it('the fixed rule takes tile16x16 where the shape allows vec4 views, else tile4x4', () => {
+    const fixed = (c: DenseConfig) => PASSES.map((p) => fixedChoice(DENSE_KERNELS, p, c).id.replace(`dense.${p}.`, ''));
+    expect(fixed(configOf(model(128, 'dense')))).toEqual(['tile16x16', 'tile16x16', 'tile16x16']);
+    expect(fixed(configOf(model(128, 'dense_1')))).toEqual(['tile4x4', 'tile4x4', 'tile4x4']); // OUT = 10
+    expect(fixed(configOf(odd(5, true)))).toEqual(['tile4x4', 'tile4x4', 'tile4x4']);
+    expect(fixed(configOf(aligned(5, true)))).toEqual(['tile16x16', 'tile16x16', 'tile16x16']);
     const base = configOf(aligned(5, true));
     for (const bad of [{ inFeatures: 42 }, { outFeatures: 22 }, { weightOffset: 6 }, { biasOffset: 894 }]) {
-      expect(denseVariantAllowed({ ...base, ...bad }, 'tile16x16')).toBe(false);
-      expect(denseVariantAllowed({ ...base, ...bad }, 'tile4x4')).toBe(true);
+      expect(supported({ ...base, ...bad }, 'tile16x16')).toBe(false);
+      expect(supported({ ...base, ...bad }, 'tile4x4')).toBe(true);
     }
     // Without a bias its offset does not matter.
-    expect(denseVariantAllowed({ ...base, useBias: false, biasOffset: 894 }, 'tile16x16')).toBe(true);
+    expect(supported({ ...base, useBias: false, biasOffset: 894 }, 'tile16x16')).toBe(true);
   });
 
   it('refuses tile16x16 on a shape it does not support, and a bad activation or bias', async () => {
@@ -149,7 +160,7 @@ describe('dense variants', () => {
     const buf = createStorageBuffer(device, c.flatLength * 4, 'any');
     const inferOnly = { ...configOf(c), inferenceOnly: true };
     const bufs = { input: buf, output: buf, params: buf };
-    expect(() => createDense({ root, device }, inferOnly, bufs, { variant: 'tile16x16' })).toThrow(/multiples of 4/);
+    expect(() => createDense({ root, device }, inferOnly, bufs, { kernels: layerChooser({ forward: 'dense.forward.tile16x16' }) })).toThrow(/does not support it: needs IN, OUT and both offsets to be multiples of 4/);
     expect(() => createDense({ root, device }, { ...inferOnly, activation: 'softmax' as never }, bufs)).toThrow(/activation must be one of/);
     expect(() => createDense({ root, device }, { ...inferOnly, biasOffset: undefined }, bufs)).toThrow(/useBias needs a biasOffset/);
     buf.destroy();
@@ -157,9 +168,11 @@ describe('dense variants', () => {
 });
 
 describe('dense', () => {
-  for (const c of CASES) for (const variant of DENSE_VARIANTS) {
+  for (const c of CASES) for (const variant of [...VARIANTS, 'mixed']) {
     const { B, IN, OUT, act, useBias, wOff, bOff, flatLength, inputGrad: withDx } = c;
-    if (!denseVariantAllowed(configOf(c), variant)) continue;
+    if (!supported(configOf(c), variant)) continue;
+    // The mixed choice once per shape class is enough.
+    if (variant === 'mixed' && B > 5) continue;
     const relu = act === 'relu';
     const label = `${act}${useBias ? '' : ', no bias'}${withDx ? '' : ', no dx'}`;
     it(`${variant}: forward + backward match the reference (B=${B}, ${IN}->${OUT} ${label})`, async () => {
@@ -187,8 +200,10 @@ describe('dense', () => {
           { root, device },
           configOf(c),
           { input, output, params, grads, outputGrad, inputGrad },
-          { variant },
+          { kernels: layerChooser(kernelsOf(variant)) },
         );
+        const ran = [...dense.forward, ...dense.backward].map((d) => d.kernel?.id);
+        expect(ran).toEqual(PASSES.filter((p) => withDx || p !== 'backward-input').map((p) => kernelsOf(variant)[p]));
         expect(dense.inference).toEqual(dense.forward);
         expect(dense.backward.length).toBe(withDx ? 2 : 1);
         runDispatches(device, [...dense.forward, ...dense.backward]);

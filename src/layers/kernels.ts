@@ -1,0 +1,26 @@
+// Every registered kernel (src/gpu/kernel-registry.ts), gathered from the layer homes that
+// register them: the tests and the bench iterate over this list.
+import type { KernelEntry } from '../gpu/kernel-registry.ts';
+import { CONV2D_KERNELS, CONV2D_REDUCE_KERNEL } from './conv2d-kernels.ts';
+import { DENSE_KERNELS } from './dense.ts';
+import { DROPOUT_KERNELS } from './dropout.ts';
+import { DROPOUT_RELU_BACKWARD_KERNEL } from './dropout-relu.ts';
+import { GATHER_KERNEL } from './gather.ts';
+import { LOSS_KERNELS } from './loss.ts';
+import { MAXPOOL_KERNELS } from './maxpool.ts';
+import { OPTIMIZER_KERNELS } from './optimizer.ts';
+import { POOL_DROPOUT_KERNELS } from './pool-dropout.ts';
+
+// Entries of different configuration types side by side: only their common fields are read here.
+export const ALL_KERNELS: readonly KernelEntry<any>[] = [
+  GATHER_KERNEL,
+  ...CONV2D_KERNELS,
+  CONV2D_REDUCE_KERNEL,
+  ...Object.values(MAXPOOL_KERNELS),
+  ...Object.values(POOL_DROPOUT_KERNELS),
+  ...Object.values(DROPOUT_KERNELS),
+  DROPOUT_RELU_BACKWARD_KERNEL,
+  ...DENSE_KERNELS,
+  ...Object.values(LOSS_KERNELS),
+  ...Object.values(OPTIMIZER_KERNELS),
+];
