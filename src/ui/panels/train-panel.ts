@@ -1,0 +1,65 @@
+// The Train card's controls: the options form, the dataset, Train / Pause / Stop.
+import { DATASET_NAMES, type DatasetName } from '../../data/datasets.ts';
+import { readForm, setFormEnabled, wireOptimizerDefaults, writeForm } from '../controls.ts';
+import { byId, setText, type Panel, type PanelContext } from '../panel.ts';
+import { datasetChosen, isIdle, messageShown, optionsRejected, type PageState } from '../state.ts';
+
+/** A static build carries MNIST only; the dev server also serves Fashion-MNIST. */
+export const DATASETS_SERVED: readonly DatasetName[] = import.meta.env.DEV ? DATASET_NAMES : ['mnist'];
+
+export function createTrainPanel(ctx: PanelContext): Panel {
+  const form = byId<HTMLFormElement>('options');
+  const dataset = byId<HTMLSelectElement>('dataset');
+  const train = byId<HTMLButtonElement>('train');
+  const pause = byId<HTMLButtonElement>('pause');
+  const stop = byId<HTMLButtonElement>('stop');
+  const error = byId('options-error');
+  const datasetNote = byId('dataset-note');
+  let shownOptions: unknown;
+
+  for (const option of Array.from(dataset.options)) {
+    const served = DATASETS_SERVED.includes(option.value as DatasetName);
+    option.disabled = !served;
+    if (!served) option.textContent += ' (dev server only)';
+  }
+  datasetNote.hidden = DATASETS_SERVED.length === DATASET_NAMES.length;
+  dataset.addEventListener('change', () => ctx.update((s) => datasetChosen(s, dataset.value as DatasetName)));
+  wireOptimizerDefaults(form, () => ctx.update((s) => s));
+
+  train.addEventListener('click', () => {
+    const s = ctx.state();
+    const model = s.config.model;
+    if (!model) return ctx.update((x) => optionsRejected(x, `The model config has an error: ${s.config.error}`));
+    let values;
+    try {
+      values = readForm(form, model.spec, s.dataset);
+    } catch (e) {
+      return ctx.update((x) => optionsRejected(x, e instanceof Error ? e.message : String(e)));
+    }
+    ctx.update((x) => messageShown(x, ''));
+    const from = values.continueFromCurrent && s.modelReady ? ({ kind: 'current' } as const) : ({ kind: 'scratch' } as const);
+    ctx.startRun({ options: values.options, evalCount: values.evalCount, from, epochOffset: 0 }, []);
+  });
+  pause.addEventListener('click', () => ctx.send({ type: ctx.state().paused ? 'resume' : 'pause' }));
+  stop.addEventListener('click', () => ctx.send({ type: 'stop' }));
+
+  return {
+    render(s: PageState): void {
+      const idle = isIdle(s);
+      train.disabled = !idle || !s.config.model;
+      pause.disabled = !s.running;
+      setText(pause, s.paused ? 'Resume' : 'Pause');
+      stop.disabled = !s.running;
+      setFormEnabled(form, idle);
+      (form.elements.namedItem('continue') as HTMLInputElement).disabled = !idle || !s.modelReady;
+      dataset.disabled = !idle;
+      if (dataset.value !== s.dataset) dataset.value = s.dataset;
+      error.hidden = !s.optionsError;
+      setText(error, s.optionsError);
+      // A resumed run shows its own options.
+      if (s.run && s.run.options !== shownOptions && s.run.epochOffset > 0) writeForm(form, s.run.options, s.run.evalCount);
+      shownOptions = s.run?.options;
+      document.body.dataset.running = String(s.running);
+    },
+  };
+}
