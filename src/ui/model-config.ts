@@ -18,9 +18,9 @@ export interface ModelConfigState {
   error: string;
 }
 
-/** The editor's text for a config object. */
+/** The editor's text for a config object: two-space indents, arrays of plain values on one line. */
 function pretty(config: unknown): string {
-  return JSON.stringify(config, null, 2);
+  return JSON.stringify(config, null, 2).replace(/\[\s+([^[\]{}]*?)\s+\]/g, (_, inner: string) => `[${inner.split(/,\s+/).join(', ')}]`);
 }
 
 /** Checks `text` as a Keras Sequential config the page can train on its datasets. */
