@@ -164,7 +164,10 @@ const ON_MESSAGE: { [K in WorkerToPage['type']]: (s: PageState, m: Msg<K>) => Pa
   loaded: (s, m) => {
     const next = s.pendingActive;
     const pendingActive = next?.kind === 'shipped' && m.testAccuracy !== undefined ? { ...next, testAccuracy: m.testAccuracy } : next;
-    return { ...s, busy: false, pendingActive, config: configOfSpec(m.spec), modelStatus: m.message, message: { text: m.message, kind: 'ok' } };
+    // Weights of another model show it in the editor (to train on from them); the shipped
+    // model arriving leaves alone whatever the user chose meanwhile.
+    const config = next?.kind === 'shipped' ? s.config : configOfSpec(m.spec);
+    return { ...s, busy: false, pendingActive, config, modelStatus: m.message, message: { text: m.message, kind: 'ok' } };
   },
   'device-lost': (s, m) => deviceLost(s, m.message).state,
   error: (s, m) => {

@@ -65,10 +65,27 @@ describe('the page on arrival', () => {
     await page.waitForSelector('#active-model[data-kind="shipped"]', { timeout: 120_000 });
     expect(await page.textContent('#active-model')).toMatch(/^Active model: shipped with the page/);
     await drawSeven(page);
-    await page.waitForSelector('#guess[data-state="ready"]', { timeout: 60_000 });
-    expect(await page.textContent('#guess')).toBe('7');
+    // The first answers may be of the stroke half drawn: wait for the whole drawing's.
+    await page.waitForFunction(() => document.getElementById('guess')?.textContent === '7', undefined, { timeout: 90_000 }).catch(async () => {
+      const p = await page.$$eval('#bars .value', (els) => els.map((e) => e.textContent).join(' '));
+      throw new Error(`the drawn 7 reads "${await page.textContent('#guess')}" (probabilities 0-9: ${p})`);
+    });
     expect(requested.filter((r) => /idx\d-ubyte/.test(r))).toEqual([]);
-    await page.screenshot({ path: join(OUT, 'arrival-1400x1000.png'), fullPage: false });
+    await page.screenshot({ path: join(OUT, 'arrival-1400x1000.png'), fullPage: false, timeout: 120_000 });
+
+    // the options form: messages name the field's label and keep to its max; Momentum is SGD's only
+    expect(await page.isDisabled('input[name=momentum]')).toBe(true);
+    await page.selectOption('select[name=optimizer]', 'sgd');
+    expect(await page.isEnabled('input[name=momentum]')).toBe(true);
+    await page.selectOption('select[name=optimizer]', 'adam');
+    await page.fill('input[name=validationSplit]', '0.95');
+    await page.click('#train');
+    expect(await page.textContent('#options-error')).toBe('Validation split: from 0 to 0.9, got 0.95');
+    await page.fill('input[name=validationSplit]', '0.1');
+    await page.fill('input[name=learningRate]', '0');
+    await page.click('#train');
+    expect(await page.textContent('#options-error')).toMatch(/^Learning rate: /);
+    expect(await page.getAttribute('body', 'data-running')).toBe('false');
     await page.context().close();
   }, 180_000);
 
@@ -121,8 +138,8 @@ describe('the page on arrival', () => {
     expect(results.resultsTop).toBeLessThanOrEqual(results.drawBottom + 40); // right after the pad
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBe(0);
-    await page.screenshot({ path: join(OUT, 'arrival-390x844.png'), fullPage: false });
-    await page.screenshot({ path: join(OUT, 'arrival-390x844-full.png'), fullPage: true });
+    await page.screenshot({ path: join(OUT, 'arrival-390x844.png'), fullPage: false, timeout: 120_000 });
+    await page.screenshot({ path: join(OUT, 'arrival-390x844-full.png'), fullPage: true, timeout: 120_000 });
     await page.context().close();
   }, 90_000);
 });

@@ -4,7 +4,7 @@ import { PRESET_NAMES, type PresetName } from '../../model/presets.ts';
 import { summary } from '../../model/summary.ts';
 import { editedConfig, presetConfig } from '../model-config.ts';
 import { byId, setText, type Panel, type PanelContext } from '../panel.ts';
-import { configChanged, isIdle, type PageState } from '../state.ts';
+import { configChanged, type PageState } from '../state.ts';
 
 export function createConfigPanel(ctx: PanelContext): Panel {
   const preset = byId<HTMLSelectElement>('preset');
@@ -26,8 +26,8 @@ export function createConfigPanel(ctx: PanelContext): Panel {
       if (preset.value !== c.preset) preset.value = c.preset;
       // Never rewrite the text under the user's cursor.
       if (editor.value !== c.text && document.activeElement !== editor) editor.value = c.text;
-      const idle = isIdle(s);
-      preset.disabled = editor.readOnly = !idle;
+      // The config is what the next run trains: editable whenever no run is going.
+      preset.disabled = editor.readOnly = s.running;
       editor.setAttribute('aria-invalid', String(!!c.error));
       setText(error, c.error);
       if (c.model && c.model !== shownModel) {
