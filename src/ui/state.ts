@@ -60,6 +60,8 @@ export interface PageState {
   /** The model to train (preset or edited config) and the dataset. */
   config: ModelConfigState;
   dataset: DatasetName;
+  /** The datasets this server serves (a static build: MNIST only); undefined until probed. */
+  datasetsServed?: DatasetName[];
   /** The prediction for the drawing on the pad (null: nothing drawn or not classified yet). */
   prediction: Float32Array | null;
   predictionError: string;
@@ -267,7 +269,6 @@ export function checkpointDismissed(s: PageState, discard: boolean): PageState {
 export function checkpointRestoring(s: PageState, c: Checkpoint): PageState {
   return {
     ...busyStarted(s, { kind: 'autosave', label: `restored from the autosave of ${new Date(c.savedAt).toLocaleString()} (epoch ${c.epoch} of ${c.options.epochs})` }),
-    offerCheckpoint: false,
     run: { options: c.options, evalCount: c.evalCount, epochOffset: 0, history: c.history.slice(), stepsPerEpoch: 0, trainCount: 0, validationCount: 0, resumes: 0 },
   };
 }
@@ -278,6 +279,11 @@ export function drawingChanged(s: PageState, empty: boolean): PageState {
 
 export function datasetChosen(s: PageState, dataset: DatasetName): PageState {
   return { ...s, dataset };
+}
+
+/** The server was asked which datasets it serves; a chosen one it lacks falls back to the first it has. */
+export function datasetsProbed(s: PageState, served: DatasetName[]): PageState {
+  return { ...s, datasetsServed: served, dataset: served.includes(s.dataset) || !served.length ? s.dataset : served[0] };
 }
 
 export function configChanged(s: PageState, config: ModelConfigState): PageState {

@@ -20,14 +20,14 @@ const SHIPPED = existsSync(join(ROOT, 'public', SHIPPED_MODEL_PATH, 'model.json'
 let server: ViteDevServer;
 let browser: Browser;
 let url: string;
-/** Every request the pages made, to see that no dataset was downloaded. */
+/** Every GET the pages made, to see that no dataset was downloaded (the dataset choice only asks HEAD). */
 const requested: string[] = [];
 
 async function open(width: number, height: number): Promise<Page> {
   const ctx = await browser.newContext({ viewport: { width, height }, locale: 'en-US' });
   const page = await ctx.newPage();
   page.on('pageerror', (e) => console.error('[page error]', e.message));
-  page.on('request', (r) => requested.push(r.url()));
+  page.on('request', (r) => r.method() === 'GET' && requested.push(r.url()));
   await page.goto(url);
   return page;
 }

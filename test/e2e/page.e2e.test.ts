@@ -219,7 +219,7 @@ describe('the page', () => {
     expect(Buffer.compare(readFileSync(path), weights)).toBe(0);
 
     // 5. "Save as .keras": Keras 3's file of the same weights, and Load takes it back
-    const keras = page.waitForEvent('download', (d) => d.suggestedFilename() === 'model.keras');
+    const keras = page.waitForEvent('download', { predicate: (d) => d.suggestedFilename() === 'model.keras', timeout: 120_000 });
     await page.click('#save-keras');
     const kerasPath = join(dir, 'model.keras');
     await (await keras).saveAs(kerasPath);
@@ -349,8 +349,8 @@ describe('the static build', () => {
     await p.goto(server.resolvedUrls!.local[0]);
     await p.waitForSelector('#adapter[data-state="ok"], #adapter[data-state="fallback"]', { timeout: 60_000 });
     // a static build serves MNIST only, and says so
+    await p.waitForSelector('#dataset-note:not([hidden])', { timeout: 30_000 });
     expect(await p.isDisabled('#dataset option[value="fashion-mnist"]')).toBe(true);
-    expect(await p.isVisible('#dataset-note')).toBe(true);
     await p.waitForFunction(() => {
       const s = (globalThis as { mnistPage?: { state: { busy: boolean } } }).mnistPage?.state;
       return s && !s.busy; // the shipped model has arrived (or is missing)

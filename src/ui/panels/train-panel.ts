@@ -1,11 +1,27 @@
 // The Train card's controls: the options form, the dataset, Train / Pause / Stop.
-import { DATASET_NAMES, type DatasetName } from '../../data/datasets.ts';
+import { DATASET_NAMES, DATASET_URL_PATHS, type DatasetName } from '../../data/datasets.ts';
+import { MNIST_FILES } from '../../data/mnist.ts';
 import { readForm, setFormEnabled, wireOptimizerDefaults, writeForm } from '../controls.ts';
 import { byId, setText, type Panel, type PanelContext } from '../panel.ts';
-import { datasetChosen, isIdle, messageShown, optionsRejected, type PageState } from '../state.ts';
+import { datasetChosen, datasetsProbed, isIdle, messageShown, optionsRejected, type PageState } from '../state.ts';
 
-/** A static build carries MNIST only; the dev server also serves Fashion-MNIST. */
-export const DATASETS_SERVED: readonly DatasetName[] = import.meta.env.DEV ? DATASET_NAMES : ['mnist'];
+/**
+ * The datasets the server has (the dev server serves both, a static build MNIST only): each
+ * probed by a HEAD request for one file (a server without it answers 404 or its index.html).
+ */
+async function servedDatasets(): Promise<DatasetName[]> {
+  const has = async (name: DatasetName): Promise<boolean> => {
+    try {
+      const url = new URL(`${import.meta.env.BASE_URL}${DATASET_URL_PATHS[name]}/${MNIST_FILES.testLabels}`, location.href);
+      const r = await fetch(url, { method: 'HEAD' });
+      return r.ok && !(r.headers.get('content-type') ?? '').includes('text/html');
+    } catch {
+      return false;
+    }
+  };
+  const served = await Promise.all(DATASET_NAMES.map(has));
+  return DATASET_NAMES.filter((_, i) => served[i]);
+}
 
 export function createTrainPanel(ctx: PanelContext): Panel {
   const form = byId<HTMLFormElement>('options');
@@ -17,12 +33,8 @@ export function createTrainPanel(ctx: PanelContext): Panel {
   const datasetNote = byId('dataset-note');
   let shownOptions: unknown;
 
-  for (const option of Array.from(dataset.options)) {
-    const served = DATASETS_SERVED.includes(option.value as DatasetName);
-    option.disabled = !served;
-    if (!served) option.textContent += ' (dev server only)';
-  }
-  datasetNote.hidden = DATASETS_SERVED.length === DATASET_NAMES.length;
+  const titles = new Map(Array.from(dataset.options, (o) => [o, o.textContent ?? ''] as const));
+  void servedDatasets().then((served) => ctx.update((s) => datasetsProbed(s, served)));
   dataset.addEventListener('change', () => ctx.update((s) => datasetChosen(s, dataset.value as DatasetName)));
   wireOptimizerDefaults(form, () => ctx.update((s) => s));
 
@@ -53,6 +65,13 @@ export function createTrainPanel(ctx: PanelContext): Panel {
       setFormEnabled(form, idle);
       (form.elements.namedItem('continue') as HTMLInputElement).disabled = !idle || !s.modelReady;
       dataset.disabled = !idle;
+      const served = s.datasetsServed;
+      for (const [option, title] of titles) {
+        const missing = !!served && !served.includes(option.value as DatasetName);
+        option.disabled = missing;
+        setText(option, missing ? `${title} (dev server only)` : title);
+      }
+      datasetNote.hidden = !served || served.length === DATASET_NAMES.length;
       if (dataset.value !== s.dataset) dataset.value = s.dataset;
       error.hidden = !s.optionsError;
       setText(error, s.optionsError);
