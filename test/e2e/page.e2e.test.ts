@@ -254,7 +254,8 @@ describe('the page', () => {
     await page.click('#train');
     // pause: 'Pausing…' while the steps already submitted finish, then 'Paused', which holds
     // the progress still; resume goes on
-    await page.waitForSelector('body[data-phase="training"]', { timeout: 120_000 });
+    // (the first run after the reload: the dataset is downloaded now, not when the autosave was restored)
+    await page.waitForSelector('body[data-phase="training"]', { timeout: 240_000 });
     await page.click('#pause');
     await page.waitForSelector('body[data-phase="pausing"], body[data-phase="paused"]', { timeout: 30_000 });
     expect(await text('#pause')).toBe('Resume');

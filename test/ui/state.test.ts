@@ -9,6 +9,8 @@ import {
   busyStarted,
   checkpointFound,
   checkpointRestoring,
+  datasetChosen,
+  datasetsProbed,
   deviceLost,
   initialState,
   isIdle,
@@ -101,6 +103,14 @@ describe('page state', () => {
     s = onWorkerMessage(onWorkerMessage(s, { type: 'loaded', message: 'ok', spec: c.options.model }), { type: 'model-ready' });
     expect(s.active.kind).toBe('autosave');
     expect(s.run!.history).toEqual([RECORD]);
+    expect(s.offerCheckpoint).toBe(true); // the banner says why the autosave won
+  });
+
+  it('falls back to a dataset the server has', () => {
+    const s = datasetChosen(ready(), 'fashion-mnist');
+    expect(datasetsProbed(s, ['mnist']).dataset).toBe('mnist');
+    expect(datasetsProbed(s, ['mnist', 'fashion-mnist']).dataset).toBe('fashion-mnist');
+    expect(datasetsProbed(s, ['mnist']).datasetsServed).toEqual(['mnist']);
   });
 
   it('after a lost device resumes from an autosave of this run, restarts without one, and gives up after 3 tries', () => {
