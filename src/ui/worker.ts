@@ -306,7 +306,7 @@ async function handle(msg: PageToWorker): Promise<void> {
         const flat = await exclusive(() => model.getWeights());
         // h5wasm (about 5 MB) is loaded only when a .keras file is saved or loaded.
         const [{ writeKerasFile }, { kerasFileOfModel }] = await Promise.all([import('../io/keras-file.ts'), import('../io/keras-model.ts')]);
-        const data = await writeKerasFile(kerasFileOfModel(model.model, flat, { learningRate: model instanceof Trainer ? model.options.learningRate : undefined }));
+        const data = await writeKerasFile(kerasFileOfModel(model.model, flat, model instanceof Trainer ? { learningRate: model.options.learningRate } : {}));
         post({ type: 'savedKeras', data }, [data.buffer]);
       } catch (e) {
         post({ type: 'error', context: 'save', message: errorMessage(e) });

@@ -76,7 +76,7 @@ export function createStatusPanel(ctx: PanelContext): Panel {
       const c = s.checkpoint;
       banner.hidden = !(s.offerCheckpoint && c);
       if (!c) return;
-      const restored = s.active.kind === 'autosave';
+      const restored = s.active.kind === 'autosave' || s.pendingActive?.kind === 'autosave';
       setText(
         bannerText,
         restored
