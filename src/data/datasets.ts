@@ -14,6 +14,9 @@ export const DATASET_URL_PATHS: Record<DatasetName, string> = {
   'fashion-mnist': 'fashion-mnist',
 };
 
+/** Each dataset's name as people write it. */
+export const DATASET_TITLES: Record<DatasetName, string> = { mnist: 'MNIST', 'fashion-mnist': 'Fashion-MNIST' };
+
 /** Label l of each dataset means CLASS_NAMES[name][l]. */
 export const CLASS_NAMES: Record<DatasetName, readonly string[]> = {
   mnist: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],

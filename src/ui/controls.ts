@@ -1,8 +1,10 @@
-// The options form: reads and writes every TrainOptions field, plus the page's own
-// settings (how many test images to evaluate, whether to start from the current model).
-import { DEFAULT_SPEC } from '../model/presets.ts';
-import { dropoutRates } from '../model/model-spec.ts';
-import { validateOptions } from '../train/options.ts';
+// The options form: reads and writes the TrainOptions fields it shows, plus the page's own
+// settings (how many test images to evaluate, whether to start from the current model). The
+// model and the dataset come from their own controls (the config editor, the dataset choice).
+// Every message names the field by its label and respects the input's min and max.
+import type { DatasetName } from '../data/datasets.ts';
+import type { ModelSpec } from '../model/model-spec.ts';
+import { OptionsError, validateOptions } from '../train/options.ts';
 import type { OptimizerKind, TrainOptions } from '../train/types.ts';
 
 export interface FormValues {
@@ -15,34 +17,55 @@ function input(form: HTMLFormElement, name: string): HTMLInputElement {
   return form.elements.namedItem(name) as HTMLInputElement;
 }
 
-function num(form: HTMLFormElement, name: string, label: string): number {
-  const raw = input(form, name).value.trim();
+/** The visible label of a field ("Learning rate"), without its input's value. */
+export function fieldLabel(form: HTMLFormElement, name: string): string {
+  const label = input(form, name)?.closest('label');
+  const own = label ? Array.from(label.childNodes).filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent ?? '').join(' ') : '';
+  return own.replace(/\s+/g, ' ').trim() || name;
+}
+
+/** A number field's value within its min and max (and whole when its step is 1). */
+function num(form: HTMLFormElement, name: string): number {
+  const el = input(form, name);
+  const label = fieldLabel(form, name);
+  const raw = el.value.trim();
   const v = Number(raw);
   if (raw === '' || !Number.isFinite(v)) throw new Error(`${label}: enter a number`);
+  const min = el.min === '' ? -Infinity : Number(el.min);
+  const max = el.max === '' ? Infinity : Number(el.max);
+  if (v < min || v > max) {
+    throw new Error(`${label}: ${Number.isFinite(max) ? `from ${el.min} to ${el.max}` : `at least ${el.min}`}, got ${raw}`);
+  }
+  if (el.step === '1' && !Number.isInteger(v)) throw new Error(`${label}: a whole number, got ${raw}`);
   return v;
 }
 
 /** The form's values, validated; throws an Error with a message for the user. */
-export function readForm(form: HTMLFormElement): FormValues {
+export function readForm(form: HTMLFormElement, model: ModelSpec, dataset: DatasetName): FormValues {
   const limitRaw = input(form, 'limit').value.trim();
   const options: TrainOptions = {
-    model: DEFAULT_SPEC,
-    dataset: 'mnist',
-    epochs: num(form, 'epochs', 'Epochs'),
-    batchSize: num(form, 'batchSize', 'Batch size'),
+    model,
+    dataset,
+    epochs: num(form, 'epochs'),
+    batchSize: num(form, 'batchSize'),
     optimizer: (form.elements.namedItem('optimizer') as HTMLSelectElement).value as OptimizerKind,
-    learningRate: num(form, 'learningRate', 'Learning rate'),
-    momentum: num(form, 'momentum', 'Momentum'),
-    dropout: [num(form, 'dropout0', 'Dropout 1'), num(form, 'dropout1', 'Dropout 2'), num(form, 'dropout2', 'Dropout 3')],
-    seed: num(form, 'seed', 'Seed'),
-    limit: limitRaw === '' ? null : Number(limitRaw),
-    validationSplit: num(form, 'validationSplit', 'Validation split'),
+    learningRate: num(form, 'learningRate'),
+    momentum: num(form, 'momentum'),
+    dropout: null, // the model's own rates (edit them in the model config)
+    seed: num(form, 'seed'),
+    limit: limitRaw === '' ? null : num(form, 'limit'),
+    validationSplit: num(form, 'validationSplit'),
     shuffle: input(form, 'shuffle').checked,
   };
-  validateOptions(options);
-  if (options.limit !== null && options.limit > 60000) throw new Error('limit: at most 60,000 training images');
-  const evalCount = num(form, 'evalCount', 'Test images');
-  if (!Number.isInteger(evalCount) || evalCount < 1 || evalCount > 10000) throw new Error('Test images: an integer from 1 to 10,000');
+  try {
+    validateOptions(options);
+  } catch (e) {
+    // The trainer names options by their field names: say the label instead.
+    if (!(e instanceof OptionsError)) throw e;
+    const [, name, rest] = /^(\w+): (.*)$/s.exec(e.message) ?? [];
+    throw new Error(name && input(form, name) ? `${fieldLabel(form, name)}: ${rest}` : e.message);
+  }
+  const evalCount = num(form, 'evalCount');
   return { options, evalCount, continueFromCurrent: input(form, 'continue').checked };
 }
 
@@ -52,7 +75,6 @@ export function writeForm(form: HTMLFormElement, options: TrainOptions, evalCoun
   (form.elements.namedItem('optimizer') as HTMLSelectElement).value = options.optimizer;
   input(form, 'learningRate').value = String(options.learningRate);
   input(form, 'momentum').value = String(options.momentum);
-  (options.dropout ?? dropoutRates(options.model)).forEach((r, i) => (input(form, `dropout${i}`).value = String(r)));
   input(form, 'seed').value = String(options.seed);
   input(form, 'limit').value = options.limit === null ? '' : String(options.limit);
   input(form, 'validationSplit').value = String(options.validationSplit);
@@ -61,15 +83,19 @@ export function writeForm(form: HTMLFormElement, options: TrainOptions, evalCoun
 }
 
 /** Switching optimizer proposes its usual learning rate, unless the user changed it. */
-export function wireOptimizerDefaults(form: HTMLFormElement): void {
+export function wireOptimizerDefaults(form: HTMLFormElement, onChange: () => void): void {
   const select = form.elements.namedItem('optimizer') as HTMLSelectElement;
   const lr = input(form, 'learningRate');
   select.addEventListener('change', () => {
     if (select.value === 'sgd' && lr.value === '0.001') lr.value = '0.01';
     if (select.value === 'adam' && lr.value === '0.01') lr.value = '0.001';
+    onChange();
   });
 }
 
+/** Enables the form while idle; Momentum only with SGD, which uses it. */
 export function setFormEnabled(form: HTMLFormElement, enabled: boolean): void {
   for (const el of Array.from(form.elements)) (el as HTMLInputElement).disabled = !enabled;
+  const sgd = (form.elements.namedItem('optimizer') as HTMLSelectElement).value === 'sgd';
+  input(form, 'momentum').disabled = !enabled || !sgd;
 }

@@ -1,6 +1,8 @@
-// The typed messages between the page (main.ts) and the training worker (worker.ts).
+// The typed messages between the page (app.ts) and the training worker (worker.ts).
 // The worker owns the GPU, the data and the Trainer; the page never waits on the GPU.
 import type { AdapterSummary } from '../gpu/device.ts';
+import type { DatasetName } from '../data/datasets.ts';
+import type { ModelSpec } from '../model/model-spec.ts';
 import type { EpochRecord, TrainEvent, TrainOptions } from '../train/types.ts';
 
 /** Where a run's initial weights come from. */
@@ -28,18 +30,20 @@ export type PageToWorker =
   | { type: 'stop' }
   /** Classify one image (28x28 bytes). The reply carries the same id. */
   | { type: 'predict'; id: number; image: Uint8Array }
-  /** Evaluate the current model on the first `count` test images. */
-  | { type: 'evaluate'; count: number }
+  /** Evaluate the current model on the first `count` test images of `dataset`. */
+  | { type: 'evaluate'; count: number; dataset: DatasetName }
+  /** Make the model shipped with the page (public/trained/, see shipped-model.ts) the current one. */
+  | { type: 'loadShipped' }
   /** Export the current model as model.json + weights.bin. */
   | { type: 'save' }
   /** The model as a Keras 3 .keras file. */
   | { type: 'saveKeras' }
-  /** A .keras file (its model must be the page's). */
+  /** A .keras file (any model the page supports). */
   | { type: 'loadKeras'; name: string; data: ArrayBuffer }
   /** Import model.json + weights; a bad pair changes nothing. */
   | { type: 'load'; modelJson: string; modelJsonName: string; weights: { name: string; data: ArrayBuffer }[] }
-  /** Make these flat weights (PARAMS layout) the current model, e.g. an autosaved checkpoint. */
-  | { type: 'useWeights'; weights: Float32Array; label: string }
+  /** Make these flat weights (the parameter table of `model`) the current model, e.g. an autosaved checkpoint. */
+  | { type: 'useWeights'; model: ModelSpec; weights: Float32Array; label: string }
   /** Testing aid: destroys the GPU device as a driver reset would. */
   | { type: 'simulateDeviceLoss' };
 
@@ -80,8 +84,9 @@ export type WorkerToPage =
   | { type: 'prediction'; id: number; probabilities: Float32Array }
   | { type: 'saved'; modelJson: string; weights: Uint8Array }
   | { type: 'savedKeras'; data: Uint8Array }
-  | { type: 'loaded'; message: string; dropout?: [number, number, number] }
+  /** Weights were loaded: `spec` is the model they belong to, `testAccuracy` the shipped model's figure. */
+  | { type: 'loaded'; message: string; spec: ModelSpec; testAccuracy?: number }
   /** The model is ready for drawing/evaluation (after training or loading). */
   | { type: 'model-ready' }
   | { type: 'device-lost'; message: string }
-  | { type: 'error'; context: 'start' | 'train' | 'predict' | 'evaluate' | 'save' | 'load' | 'gpu'; message: string };
+  | { type: 'error'; context: 'start' | 'train' | 'predict' | 'evaluate' | 'save' | 'load' | 'shipped' | 'gpu'; message: string };

@@ -43,14 +43,18 @@ function confusionTable(table: HTMLElement, confusion: number[]): void {
     for (let p = 0; p < 10; p++) {
       const n = confusion[t * 10 + p];
       const td = document.createElement('td');
-      td.textContent = n ? String(n) : '';
+      // The diagonal always shows its count: a class never recognised reads 0, not a green cell.
+      td.textContent = n || t === p ? String(n) : '';
       td.title = `true ${t}, predicted ${p}: ${n} (${((n / total) * 100).toFixed(1)}% of ${t}s)`;
-      if (t === p) {
-        const a = 0.15 + 0.75 * (n / total);
+      // Shades stay light enough for the dark digits on them to keep a 4.5:1 contrast.
+      if (t === p && n > 0) {
+        const a = 0.1 + 0.5 * (n / total);
         td.style.background = `rgba(22, 163, 74, ${a.toFixed(3)})`;
         td.className = 'diag';
+      } else if (t === p) {
+        td.className = 'diag zero';
       } else if (n > 0) {
-        const a = 0.1 + 0.8 * (n / maxOff);
+        const a = 0.1 + 0.45 * (n / maxOff);
         td.style.background = `rgba(220, 38, 38, ${a.toFixed(3)})`;
       }
       row.append(td);

@@ -1,15 +1,17 @@
 /// <reference lib="webworker" />
 // The training worker: owns the GPU device, the MNIST data and the Trainer. Everything GPU
 // happens here so the page never freezes. Speaks the protocol in protocol.ts.
-import { DEFAULT_MODEL } from '../model/presets.ts';
-import { dropoutRates, parseModelConfig } from '../model/model-spec.ts';
+import { modelInfo, type ModelInfo } from '../model/model-info.ts';
 import { acquireGpu, describeAdapter, WebGpuUnavailableError, type Gpu } from '../gpu/device.ts';
-import { fetchMnist, MNIST_URL_PATH, type Mnist } from '../data/mnist.ts';
+import { fetchMnist, type Mnist, type MnistSplit } from '../data/mnist.ts';
+import { DATASET_TITLES, DATASET_URL_PATHS, type DatasetName } from '../data/datasets.ts';
 import { DeviceLostError, NonFiniteError, Trainer, TrainingStoppedError } from '../train/trainer.ts';
-import { DEFAULT_TRAIN_OPTIONS, type TrainEvent, type TrainOptions } from '../train/types.ts';
+import { GpuModel } from '../train/gpu-model.ts';
+import type { TrainEvent, TrainOptions } from '../train/types.ts';
 import { exportModel, readModel } from '../io/tfjs-model.ts';
 import { testResults } from './metrics.ts';
 import type { PageToWorker, StartRequest, WorkerPhase, WorkerToPage } from './protocol.ts';
+import { fetchShippedModel, SHIPPED_MODEL_PATH } from './shipped-model.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -25,9 +27,12 @@ let gpu: Gpu | undefined;
 let gpuLost = false;
 /** Why the device was lost (the browser's words), once it was. */
 let lostReason = '';
-let data: Promise<Mnist> | undefined;
-/** The current model: the one being trained, or an inference-only one built for loaded weights. */
-let trainer: Trainer | undefined;
+const data = new Map<DatasetName, Promise<Mnist>>();
+/**
+ * The current model: the one being trained (a Trainer), or an evaluation-only GpuModel built
+ * for loaded weights (no training state, no dataset).
+ */
+let trainer: Trainer | GpuModel | undefined;
 let training = false;
 let busy = false; // evaluating / building
 let abort: AbortController | undefined;
@@ -45,8 +50,16 @@ function phase(p: WorkerPhase, detail?: string): void {
   post({ type: 'phase', phase: p, detail });
 }
 
-async function getGpu(): Promise<Gpu> {
-  if (gpu && !gpuLost) return gpu;
+/** The device being acquired: callers arriving meanwhile share it (one device, not two). */
+let acquiring: Promise<Gpu> | undefined;
+
+function getGpu(): Promise<Gpu> {
+  if (gpu && !gpuLost) return Promise.resolve(gpu);
+  acquiring ??= acquireNewGpu().finally(() => (acquiring = undefined));
+  return acquiring;
+}
+
+async function acquireNewGpu(): Promise<Gpu> {
   gpu = await acquireGpu(scope.navigator.gpu);
   gpuLost = false;
   lostReason = '';
@@ -63,31 +76,67 @@ async function getGpu(): Promise<Gpu> {
   return gpu;
 }
 
-function getData(): Promise<Mnist> {
-  if (!data) {
-    phase('loading-data', 'Downloading MNIST (55 MB)…');
-    data = fetchMnist(new URL(import.meta.env.BASE_URL + MNIST_URL_PATH, scope.location.href).href);
-    data.catch(() => (data = undefined));
+function getData(dataset: DatasetName): Promise<Mnist> {
+  let loading = data.get(dataset);
+  if (!loading) {
+    phase('loading-data', `Downloading ${DATASET_TITLES[dataset]} (55 MB)…`);
+    loading = fetchMnist(new URL(import.meta.env.BASE_URL + DATASET_URL_PATHS[dataset], scope.location.href).href);
+    data.set(dataset, loading);
+    loading.catch(() => data.delete(dataset));
   }
-  return data;
+  return loading;
 }
 
-/** Options for an inference-only Trainer (predict and evaluate only; fit is never called). */
-const INFERENCE_OPTIONS: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, epochs: 1, limit: 256, validationSplit: 0 };
+/** The test split an evaluation-only model is built over: one blank image (it only predicts; evaluate() predicts the test set). */
+function blankSplit(model: ModelInfo): MnistSplit {
+  return { images: new Uint8Array(model.inputSize), labels: new Uint8Array(1), count: 1 };
+}
 
-async function replaceModel(weights: Float32Array): Promise<void> {
-  if (trainer && !gpuLost) {
-    // Same architecture: just overwrite the parameters (queued after any pending predict).
-    const model = trainer;
-    await exclusive(async () => model.setWeights(weights));
+/** Makes `weights` of `model` the current model, without downloading any dataset. */
+async function replaceModel(model: ModelInfo, weights: Float32Array): Promise<void> {
+  if (trainer && !gpuLost && trainer.model.params.sameLayout(model.params)) {
+    // Same parameter table: just overwrite the parameters (queued after any pending predict).
+    const same = trainer;
+    await exclusive(async () => same.setWeights(weights));
     return;
   }
   const g = await getGpu();
-  const d = await getData();
   phase('building', 'Building the model…');
-  const next = await Trainer.create(g, d, INFERENCE_OPTIONS, weights);
-  trainer?.destroy();
+  const { device } = g;
+  device.pushErrorScope('out-of-memory');
+  device.pushErrorScope('validation');
+  let next: GpuModel | undefined;
+  try {
+    next = new GpuModel({ device, root: g.root }, model, weights, blankSplit(model));
+  } finally {
+    const validation = await device.popErrorScope();
+    const oom = await device.popErrorScope();
+    if (validation || oom) {
+      next?.destroy();
+      next = undefined;
+      throw new Error(`GPU error while building the model: ${(validation ?? oom)!.message}`);
+    }
+  }
+  const old = trainer;
   trainer = next;
+  await exclusive(async () => old?.destroy());
+}
+
+/** Loading weights: one at a time, never during a run; reports 'loaded' and 'model-ready', or the error. */
+async function loadWeights(read: () => Promise<{ model: ModelInfo; params: Float32Array; message: string; testAccuracy?: number }>, context: 'load' | 'shipped'): Promise<void> {
+  if (training || busy) return post({ type: 'error', context, message: 'stop the current run before loading weights' });
+  busy = true;
+  try {
+    const r = await read();
+    await replaceModel(r.model, r.params);
+    post({ type: 'loaded', message: r.message, spec: r.model.spec, testAccuracy: r.testAccuracy });
+    post({ type: 'model-ready' });
+  } catch (e) {
+    post({ type: 'error', context, message: errorMessage(e) });
+  } finally {
+    busy = false;
+    phase('idle');
+  }
 }
 
 async function start(req: StartRequest): Promise<void> {
@@ -98,7 +147,7 @@ async function start(req: StartRequest): Promise<void> {
   let run: Trainer | undefined;
   try {
     const g = await getGpu();
-    const d = await getData();
+    const d = await getData(req.options.dataset);
     let initial: Float32Array | undefined;
     if (req.from.kind === 'given') initial = req.from.weights;
     else if (req.from.kind === 'current' && trainer) initial = await exclusive(() => trainer!.getWeights());
@@ -151,7 +200,7 @@ async function start(req: StartRequest): Promise<void> {
     training = false;
     post({ type: 'done', reason });
     post({ type: 'model-ready' });
-    if (reason === 'finished') await evaluate(req.evalCount);
+    if (reason === 'finished') await evaluate(req.evalCount, req.options.dataset);
     else phase('idle');
   } catch (e) {
     training = false;
@@ -179,12 +228,12 @@ async function start(req: StartRequest): Promise<void> {
   }
 }
 
-async function evaluate(count: number): Promise<void> {
+async function evaluate(count: number, dataset: DatasetName): Promise<void> {
   const model = trainer;
   if (!model) throw new Error('there is no model yet: train one or load weights');
   busy = true;
   try {
-    const d = await getData();
+    const d = await getData(dataset);
     const n = Math.max(1, Math.min(d.test.count, Math.floor(count)));
     phase('evaluating', `Evaluating on ${n.toLocaleString('en-US')} test images…`);
     const t0 = performance.now();
@@ -233,7 +282,7 @@ async function handle(msg: PageToWorker): Promise<void> {
     case 'evaluate':
       if (training || busy) return post({ type: 'error', context: 'evaluate', message: 'wait for the current run to end' });
       try {
-        await evaluate(msg.count);
+        await evaluate(msg.count, msg.dataset);
       } catch (e) {
         post({ type: 'error', context: 'evaluate', message: errorMessage(e) });
       }
@@ -257,79 +306,35 @@ async function handle(msg: PageToWorker): Promise<void> {
         const flat = await exclusive(() => model.getWeights());
         // h5wasm (about 5 MB) is loaded only when a .keras file is saved or loaded.
         const [{ writeKerasFile }, { kerasFileOfModel }] = await Promise.all([import('../io/keras-file.ts'), import('../io/keras-model.ts')]);
-        const data = await writeKerasFile(kerasFileOfModel(model.model, flat, { learningRate: model.options.learningRate }));
+        const data = await writeKerasFile(kerasFileOfModel(model.model, flat, model instanceof Trainer ? { learningRate: model.options.learningRate } : {}));
         post({ type: 'savedKeras', data }, [data.buffer]);
       } catch (e) {
         post({ type: 'error', context: 'save', message: errorMessage(e) });
       }
       return;
     }
-    case 'loadKeras': {
-      if (training || busy) return post({ type: 'error', context: 'load', message: 'stop the current run before loading weights' });
-      let params: Float32Array;
-      try {
+    case 'loadKeras':
+      return loadWeights(async () => {
+        // h5wasm (about 5 MB) is loaded only when a .keras file is saved or loaded.
         const [{ readKerasFile }, { modelFromKerasFile }] = await Promise.all([import('../io/keras-file.ts'), import('../io/keras-model.ts')]);
         const read = modelFromKerasFile(await readKerasFile(new Uint8Array(msg.data), msg.name), msg.name);
-        const current = trainer?.model ?? DEFAULT_MODEL;
-        if (!read.model.params.sameLayout(current.params)) throw new Error(`${msg.name} holds another model than this page's (its summary: ${read.model.params.count.toLocaleString('en-US')} parameters)`);
-        params = read.params;
-      } catch (e) {
-        return post({ type: 'error', context: 'load', message: errorMessage(e) });
-      }
-      busy = true;
-      try {
-        await replaceModel(params);
-        post({ type: 'loaded', message: `Loaded ${msg.name}.` });
-        post({ type: 'model-ready' });
-      } catch (e) {
-        post({ type: 'error', context: 'load', message: errorMessage(e) });
-      } finally {
-        busy = false;
-        phase('idle');
-      }
-      return;
-    }
-    case 'load': {
-      if (training || busy) return post({ type: 'error', context: 'load', message: 'stop the current run before loading weights' });
-      let imported;
-      try {
+        return { ...read, message: `Loaded ${msg.name}.` };
+      }, 'load');
+    case 'load':
+      return loadWeights(async () => {
         // One binary file: take it whatever its name (downloads get renamed, e.g. "weights (1).bin").
-        const weights =
-          msg.weights.length === 1 ? msg.weights[0].data : new Map(msg.weights.map((w) => [w.name, w.data] as const));
-        // The page trains the default model: the file's weights must fit its parameter table.
-        imported = readModel(msg.modelJson, weights, { source: msg.modelJsonName, model: trainer?.model ?? DEFAULT_MODEL });
-      } catch (e) {
-        return post({ type: 'error', context: 'load', message: errorMessage(e) });
-      }
-      busy = true;
-      try {
-        await replaceModel(imported.params);
+        const weights = msg.weights.length === 1 ? msg.weights[0].data : new Map(msg.weights.map((w) => [w.name, w.data] as const));
+        const imported = readModel(msg.modelJson, weights, { source: msg.modelJsonName });
         const notes = imported.renamed.length ? ` (${imported.renamed.length} weights matched by layer order)` : '';
-        post({ type: 'loaded', message: `Loaded ${msg.modelJsonName} + ${msg.weights.map((w) => w.name).join(' + ')}${notes}.`, dropout: fileDropoutRates(msg.modelJson) });
-        post({ type: 'model-ready' });
-      } catch (e) {
-        post({ type: 'error', context: 'load', message: errorMessage(e) });
-      } finally {
-        busy = false;
-        phase('idle');
-      }
-      return;
-    }
-    case 'useWeights': {
-      if (training || busy) return post({ type: 'error', context: 'load', message: 'stop the current run first' });
-      busy = true;
-      try {
-        await replaceModel(msg.weights);
-        post({ type: 'loaded', message: `Using ${msg.label}.` });
-        post({ type: 'model-ready' });
-      } catch (e) {
-        post({ type: 'error', context: 'load', message: errorMessage(e) });
-      } finally {
-        busy = false;
-        phase('idle');
-      }
-      return;
-    }
+        return { ...imported, message: `Loaded ${msg.modelJsonName} + ${msg.weights.map((w) => w.name).join(' + ')}${notes}.` };
+      }, 'load');
+    case 'useWeights':
+      return loadWeights(async () => ({ model: modelInfo(msg.model), params: msg.weights, message: `Using ${msg.label}.` }), 'load');
+    case 'loadShipped':
+      return loadWeights(async () => {
+        const shipped = await fetchShippedModel(new URL(import.meta.env.BASE_URL + SHIPPED_MODEL_PATH, scope.location.href).href);
+        return { ...shipped, message: 'Using the model shipped with the page.', testAccuracy: shipped.test?.accuracy };
+      }, 'shipped');
     case 'simulateDeviceLoss':
       gpu?.device.destroy();
       return;
@@ -356,14 +361,3 @@ getGpu().catch((e: unknown) => {
   if (e instanceof WebGpuUnavailableError) post({ type: 'unavailable', message: e.message });
   else post({ type: 'error', context: 'gpu', message: `Could not start WebGPU: ${errorMessage(e)}` });
 });
-
-/** The Dropout rates of a model.json's topology, when it has the default model's three (for the form). */
-function fileDropoutRates(modelJson: unknown): [number, number, number] | undefined {
-  try {
-    const json = typeof modelJson === 'string' ? JSON.parse(modelJson) : modelJson;
-    const rates = dropoutRates(parseModelConfig(json));
-    return rates.length === 3 ? [rates[0], rates[1], rates[2]] : undefined;
-  } catch {
-    return undefined;
-  }
-}

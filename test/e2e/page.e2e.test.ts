@@ -55,7 +55,7 @@ async function waitIdle(): Promise<void> {
       return s && !s.running && !s.busy;
     },
     undefined,
-    { timeout: 60_000 },
+    { timeout: 120_000 },
   );
 }
 
@@ -70,7 +70,7 @@ beforeAll(async () => {
   await server.listen();
   url = server.resolvedUrls!.local[0];
   browser = (await launchWebGpuBrowser('swiftshader')).browser;
-  context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+  context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   page = await context.newPage();
   page.on('pageerror', (e) => console.error('[page error]', e.message));
   page.on('console', (m) => {
@@ -89,8 +89,9 @@ describe('the page', () => {
     await page.waitForSelector('#adapter[data-state="ok"], #adapter[data-state="fallback"]', { timeout: 60_000 });
     expect(await text('#adapter')).toMatch(/^GPU: /);
     expect(await page.isHidden('#no-webgpu')).toBe(true);
+    await waitIdle(); // the shipped model (or none) has arrived
     expect(await page.isEnabled('#train')).toBe(true);
-  }, 90_000);
+  }, 180_000);
 
   it('trains a short run and shows loss, accuracy, charts and predictions', async () => {
     await page.fill('input[name=epochs]', '1');
@@ -218,7 +219,7 @@ describe('the page', () => {
     expect(Buffer.compare(readFileSync(path), weights)).toBe(0);
 
     // 5. "Save as .keras": Keras 3's file of the same weights, and Load takes it back
-    const keras = page.waitForEvent('download', (d) => d.suggestedFilename() === 'model.keras');
+    const keras = page.waitForEvent('download', { predicate: (d) => d.suggestedFilename() === 'model.keras', timeout: 120_000 });
     await page.click('#save-keras');
     const kerasPath = join(dir, 'model.keras');
     await (await keras).saveAs(kerasPath);
@@ -232,14 +233,14 @@ describe('the page', () => {
     await page.waitForFunction(() => /Loaded model\.keras\./.test(document.getElementById('model-status')!.textContent ?? ''), undefined, { timeout: 90_000 });
   }, 300_000);
 
-  it('offers to resume the autosaved run after a reload', async () => {
+  it('restores the autosaved run after a reload, in preference to the shipped model', async () => {
     await page.reload();
     await page.waitForSelector('#resume-banner:not([hidden])', { timeout: 30_000 });
     expect(await text('#resume-text')).toMatch(/epoch 1 of 1/);
-    expect(await page.isHidden('#resume-run')).toBe(true); // finished: only "use the saved model"
-    await page.waitForSelector('#adapter[data-state="ok"], #adapter[data-state="fallback"]', { timeout: 60_000 });
-    await page.click('#restore-model');
-    await page.waitForSelector('#message.ok', { timeout: 120_000 });
+    expect(await text('#resume-text')).toMatch(/autosave wins over the shipped model/);
+    expect(await page.isHidden('#resume-run')).toBe(true); // finished: nothing to resume
+    await page.waitForSelector('#active-model[data-kind="autosave"]', { timeout: 120_000 });
+    expect(await text('#active-model')).toMatch(/restored from the autosave/);
     await drawOne();
     await waitForGuess();
     expect(await text('#guess')).toMatch(/^\d$/);
@@ -253,7 +254,8 @@ describe('the page', () => {
     await page.click('#train');
     // pause: 'Pausing…' while the steps already submitted finish, then 'Paused', which holds
     // the progress still; resume goes on
-    await page.waitForSelector('body[data-phase="training"]', { timeout: 120_000 });
+    // (the first run after the reload: the dataset is downloaded now, not when the autosave was restored)
+    await page.waitForSelector('body[data-phase="training"]', { timeout: 240_000 });
     await page.click('#pause');
     await page.waitForSelector('body[data-phase="pausing"], body[data-phase="paused"]', { timeout: 30_000 });
     expect(await text('#pause')).toBe('Resume');
@@ -304,7 +306,7 @@ describe('the page', () => {
   }, RUN_TIMEOUT);
 
   it('explains what to do in a browser without WebGPU', async () => {
-    const ctx = await browser.newContext();
+    const ctx = await browser.newContext({ locale: 'en-US' });
     await ctx.addInitScript(() => {
       Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
     });
@@ -343,10 +345,17 @@ describe('the static build', () => {
       build: { outDir },
       preview: { host: '127.0.0.1', port: 0, strictPort: false },
     });
-    const ctx = await browser.newContext();
+    const ctx = await browser.newContext({ locale: 'en-US' });
     const p = await ctx.newPage();
     await p.goto(server.resolvedUrls!.local[0]);
     await p.waitForSelector('#adapter[data-state="ok"], #adapter[data-state="fallback"]', { timeout: 60_000 });
+    // a static build serves MNIST only, and says so
+    await p.waitForSelector('#dataset-note:not([hidden])', { timeout: 30_000 });
+    expect(await p.isDisabled('#dataset option[value="fashion-mnist"]')).toBe(true);
+    await p.waitForFunction(() => {
+      const s = (globalThis as { mnistPage?: { state: { busy: boolean } } }).mnistPage?.state;
+      return s && !s.busy; // the shipped model has arrived (or is missing)
+    }, undefined, { timeout: 120_000 });
     // the worker loads weights saved by the test above, builds a model (MNIST from dist/mnist) and classifies
     const dir = join(OUT, 'model');
     await p.setInputFiles('#load', [join(dir, 'model.json'), join(dir, 'weights.bin')]);

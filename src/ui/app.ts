@@ -1,0 +1,122 @@
+// The page's wiring: one state (state.ts), one render (every panel's render), the worker's
+// messages applied as pure state changes, and the few effects that are no panel's own
+// (autosave, resuming after a lost device, choosing the model on arrival).
+import { NO_WEBGPU_HELP } from '../gpu/device.ts';
+import type { EpochRecord } from '../train/types.ts';
+import type { Panel, PanelContext } from './panel.ts';
+import { byId } from './panel.ts';
+import { PANELS } from './panels/index.ts';
+import { restoreCheckpoint, useShipped } from './panels/status-panel.ts';
+import type { PageToWorker, StartRequest, WorkerToPage } from './protocol.ts';
+import { autosaved, checkpointFound, deviceLost, initialState, messageShown, onWorkerMessage, runStarted, type PageState } from './state.ts';
+import { loadCheckpoint, saveCheckpoint, type Checkpoint } from './storage.ts';
+
+export function startApp(): void {
+  let state: PageState = initialState();
+  let worker: Worker | undefined;
+  const panels: Panel[] = [];
+  let rendering = false;
+
+  const render = (): void => {
+    if (rendering) return; // a render that changes the state renders once more below
+    rendering = true;
+    try {
+      for (const p of panels) p.render(state);
+    } finally {
+      rendering = false;
+    }
+  };
+  const update = (change: (s: PageState) => PageState): void => {
+    const next = change(state);
+    if (next === state) return render();
+    state = next;
+    render();
+  };
+  const send = (msg: PageToWorker, transfer: Transferable[] = []): void => worker?.postMessage(msg, transfer);
+
+  const startRun = (req: Omit<StartRequest, 'type'>, history: EpochRecord[]): void => {
+    const resumes = state.run?.resumes ?? 0;
+    update((s) => runStarted(s, req, history, req.epochOffset > 0 || req.from.kind === 'given' ? resumes : 0));
+    send({ type: 'start', ...req });
+  };
+  const resumeFrom = (c: Checkpoint): void =>
+    startRun({ options: c.options, evalCount: c.evalCount, from: { kind: 'given', weights: c.weights }, epochOffset: c.epoch }, c.history);
+
+  const ctx: PanelContext = {
+    send,
+    state: () => state,
+    update,
+    startRun,
+    resumeFrom,
+    mount: (section) => byId('draw-card').after(section),
+  };
+  for (const create of PANELS) panels.push(create(ctx));
+
+  const autosave = async (epoch: number, weights: Float32Array): Promise<void> => {
+    const run = state.run;
+    if (!run) return;
+    const c: Checkpoint = {
+      options: run.options,
+      evalCount: run.evalCount,
+      epoch,
+      history: run.history.slice(0, epoch),
+      weights,
+      savedAt: Date.now(),
+      adapter: state.gpu.description,
+    };
+    try {
+      await saveCheckpoint(c);
+      update((s) => autosaved(s, c));
+    } catch (e) {
+      update((s) => autosaved(s, c, e instanceof Error ? e.message : String(e)));
+    }
+  };
+
+  const onMessage = (msg: WorkerToPage): void => {
+    if (msg.type === 'device-lost') {
+      const { state: next, plan } = deviceLost(state, msg.message);
+      update(() => next);
+      if (plan.kind === 'resume') setTimeout(() => resumeFrom(plan.checkpoint), 500);
+      else if (plan.kind === 'restart') {
+        const r = plan.run;
+        setTimeout(() => startRun({ options: r.options, evalCount: r.evalCount, from: { kind: 'scratch' }, epochOffset: 0 }, []), 500);
+      }
+    } else {
+      update((s) => onWorkerMessage(s, msg));
+    }
+    if (msg.type === 'checkpoint') void autosave(msg.epoch, msg.weights);
+    for (const p of panels) p.onMessage?.(msg);
+  };
+
+  // For tests and the curious: the page's state, read-only.
+  (globalThis as { mnistPage?: unknown }).mnistPage = {
+    get state() {
+      return state;
+    },
+    simulateDeviceLoss: () => send({ type: 'simulateDeviceLoss' }),
+  };
+
+  render();
+  if (!('gpu' in navigator) || !navigator.gpu) {
+    update((s) => onWorkerMessage(s, { type: 'unavailable', message: NO_WEBGPU_HELP }));
+    return;
+  }
+  try {
+    worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'trainer' });
+  } catch (e) {
+    update((s) => onWorkerMessage(s, { type: 'unavailable', message: `Could not start the training worker: ${e instanceof Error ? e.message : String(e)}` }));
+    return;
+  }
+  worker.onmessage = (ev: MessageEvent<WorkerToPage>) => onMessage(ev.data);
+  worker.onerror = (ev) => update((s) => ({ ...messageShown(s, `The training worker failed: ${ev.message || 'unknown error'}`, 'error'), running: false, busy: false }));
+
+  // On arrival: the autosave (the latest model trained in this browser) wins; else the shipped model.
+  loadCheckpoint()
+    .catch(() => undefined) // no IndexedDB (private mode): nothing to restore
+    .then((c) => {
+      if (c) {
+        update((s) => checkpointFound(s, c));
+        restoreCheckpoint(ctx, c);
+      } else useShipped(ctx);
+    });
+}

@@ -1,0 +1,22 @@
+// Every panel of the page, in render order. A new panel (e.g. whole-number recognition in
+// src/ui/numbers/) is one more factory here; see panel.ts for what a panel gets.
+import type { PanelFactory } from '../panel.ts';
+import { createChartsPanel } from './charts-panel.ts';
+import { createConfigPanel } from './config-panel.ts';
+import { createDrawPanel } from './draw-panel.ts';
+import { createModelPanel } from './model-panel.ts';
+import { createProgressPanel } from './progress-panel.ts';
+import { createResultsPanel } from './results-panel.ts';
+import { createStatusPanel } from './status-panel.ts';
+import { createTrainPanel } from './train-panel.ts';
+
+export const PANELS: PanelFactory[] = [
+  createStatusPanel,
+  createTrainPanel,
+  createProgressPanel,
+  createChartsPanel,
+  createConfigPanel,
+  createModelPanel,
+  createDrawPanel,
+  createResultsPanel,
+];

@@ -1,0 +1,84 @@
+// The Train card's controls: the options form, the dataset, Train / Pause / Stop.
+import { DATASET_NAMES, DATASET_URL_PATHS, type DatasetName } from '../../data/datasets.ts';
+import { MNIST_FILES } from '../../data/mnist.ts';
+import { readForm, setFormEnabled, wireOptimizerDefaults, writeForm } from '../controls.ts';
+import { byId, setText, type Panel, type PanelContext } from '../panel.ts';
+import { datasetChosen, datasetsProbed, isIdle, messageShown, optionsRejected, type PageState } from '../state.ts';
+
+/**
+ * The datasets the server has (the dev server serves both, a static build MNIST only): each
+ * probed by a HEAD request for one file (a server without it answers 404 or its index.html).
+ */
+async function servedDatasets(): Promise<DatasetName[]> {
+  const has = async (name: DatasetName): Promise<boolean> => {
+    try {
+      const url = new URL(`${import.meta.env.BASE_URL}${DATASET_URL_PATHS[name]}/${MNIST_FILES.testLabels}`, location.href);
+      const r = await fetch(url, { method: 'HEAD' });
+      return r.ok && !(r.headers.get('content-type') ?? '').includes('text/html');
+    } catch {
+      return false;
+    }
+  };
+  const served = await Promise.all(DATASET_NAMES.map(has));
+  return DATASET_NAMES.filter((_, i) => served[i]);
+}
+
+export function createTrainPanel(ctx: PanelContext): Panel {
+  const form = byId<HTMLFormElement>('options');
+  const dataset = byId<HTMLSelectElement>('dataset');
+  const train = byId<HTMLButtonElement>('train');
+  const pause = byId<HTMLButtonElement>('pause');
+  const stop = byId<HTMLButtonElement>('stop');
+  const error = byId('options-error');
+  const datasetNote = byId('dataset-note');
+  let shownOptions: unknown;
+
+  const titles = new Map(Array.from(dataset.options, (o) => [o, o.textContent ?? ''] as const));
+  void servedDatasets().then((served) => ctx.update((s) => datasetsProbed(s, served)));
+  dataset.addEventListener('change', () => ctx.update((s) => datasetChosen(s, dataset.value as DatasetName)));
+  wireOptimizerDefaults(form, () => ctx.update((s) => s));
+
+  train.addEventListener('click', () => {
+    const s = ctx.state();
+    const model = s.config.model;
+    if (!model) return ctx.update((x) => optionsRejected(x, `The model config has an error: ${s.config.error}`));
+    let values;
+    try {
+      values = readForm(form, model.spec, s.dataset);
+    } catch (e) {
+      return ctx.update((x) => optionsRejected(x, e instanceof Error ? e.message : String(e)));
+    }
+    ctx.update((x) => messageShown(x, ''));
+    const from = values.continueFromCurrent && s.modelReady ? ({ kind: 'current' } as const) : ({ kind: 'scratch' } as const);
+    ctx.startRun({ options: values.options, evalCount: values.evalCount, from, epochOffset: 0 }, []);
+  });
+  pause.addEventListener('click', () => ctx.send({ type: ctx.state().paused ? 'resume' : 'pause' }));
+  stop.addEventListener('click', () => ctx.send({ type: 'stop' }));
+
+  return {
+    render(s: PageState): void {
+      const idle = isIdle(s);
+      train.disabled = !idle || !s.config.model;
+      pause.disabled = !s.running;
+      setText(pause, s.paused ? 'Resume' : 'Pause');
+      stop.disabled = !s.running;
+      setFormEnabled(form, idle);
+      (form.elements.namedItem('continue') as HTMLInputElement).disabled = !idle || !s.modelReady;
+      dataset.disabled = !idle;
+      const served = s.datasetsServed;
+      for (const [option, title] of titles) {
+        const missing = !!served && !served.includes(option.value as DatasetName);
+        option.disabled = missing;
+        setText(option, missing ? `${title} (dev server only)` : title);
+      }
+      datasetNote.hidden = !served || served.length === DATASET_NAMES.length;
+      if (dataset.value !== s.dataset) dataset.value = s.dataset;
+      error.hidden = !s.optionsError;
+      setText(error, s.optionsError);
+      // A resumed run shows its own options.
+      if (s.run && s.run.options !== shownOptions && s.run.epochOffset > 0) writeForm(form, s.run.options, s.run.evalCount);
+      shownOptions = s.run?.options;
+      document.body.dataset.running = String(s.running);
+    },
+  };
+}

@@ -1,0 +1,292 @@
+// The page's one state and the pure functions that change it: one per worker message and one
+// per user action. Each returns a new state and never touches the DOM, the worker or storage;
+// app.ts applies them and renders, the panels read the state. Node-testable.
+import type { AdapterSummary } from '../gpu/device.ts';
+import { DATASET_TITLES, type DatasetName } from '../data/datasets.ts';
+import type { EpochRecord, TrainEvent, TrainOptions } from '../train/types.ts';
+import type { ModelConfigState } from './model-config.ts';
+import { configOfSpec, initialModelConfig } from './model-config.ts';
+import type { StartRequest, TestResults, WorkerPhase, WorkerToPage } from './protocol.ts';
+import type { Checkpoint } from './storage.ts';
+import { duration, int, percent } from './format.ts';
+
+/** The run in progress (or the last one). */
+export interface Run {
+  options: TrainOptions;
+  evalCount: number;
+  /** Epochs already done when this run started (a resume). */
+  epochOffset: number;
+  history: EpochRecord[];
+  stepsPerEpoch: number;
+  trainCount: number;
+  validationCount: number;
+  /** Automatic restarts after a lost device. */
+  resumes: number;
+  /** The latest progress event of the current epoch; undefined once the run ended. */
+  progress?: Extract<TrainEvent, { type: 'progress' }>;
+}
+
+/** Where the model that predicts and is saved came from. */
+export type ActiveModel =
+  | { kind: 'none' }
+  | { kind: 'shipped'; label: string; testAccuracy?: number }
+  | { kind: 'trained'; label: string }
+  | { kind: 'file'; label: string }
+  | { kind: 'autosave'; label: string };
+
+export type MessageKind = 'info' | 'error' | 'ok';
+
+export interface PageState {
+  gpu: { state: 'pending' | 'ok' | 'fallback' | 'none'; description: string; adapter?: AdapterSummary; unavailable?: string };
+  phase: WorkerPhase;
+  phaseDetail?: string;
+  running: boolean;
+  paused: boolean;
+  /** Evaluating or loading weights. */
+  busy: boolean;
+  modelReady: boolean;
+  active: ActiveModel;
+  /** A model on its way (set when loading starts, made active by 'model-ready'). */
+  pendingActive?: ActiveModel;
+  run?: Run;
+  results?: TestResults;
+  message: { text: string; kind: MessageKind };
+  /** The model card's status line (saved, autosaved, loaded). */
+  modelStatus: string;
+  optionsError: string;
+  /** The autosave known to the page, and whether the resume banner offers it. */
+  checkpoint?: Checkpoint;
+  offerCheckpoint: boolean;
+  /** The model to train (preset or edited config) and the dataset. */
+  config: ModelConfigState;
+  dataset: DatasetName;
+  /** The datasets this server serves (a static build: MNIST only); undefined until probed. */
+  datasetsServed?: DatasetName[];
+  /** The prediction for the drawing on the pad (null: nothing drawn or not classified yet). */
+  prediction: Float32Array | null;
+  predictionError: string;
+}
+
+export function initialState(): PageState {
+  return {
+    gpu: { state: 'pending', description: '' },
+    phase: 'idle',
+    running: false,
+    paused: false,
+    busy: false,
+    modelReady: false,
+    active: { kind: 'none' },
+    message: { text: '', kind: 'info' },
+    modelStatus: '',
+    optionsError: '',
+    offerCheckpoint: false,
+    config: initialModelConfig(),
+    dataset: 'mnist',
+    prediction: null,
+    predictionError: '',
+  };
+}
+
+/** Whether the page may start something new (train, evaluate, load). */
+export function isIdle(s: PageState): boolean {
+  return s.gpu.state !== 'none' && s.gpu.state !== 'pending' && !s.running && !s.busy;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Worker messages
+
+type Msg<T extends WorkerToPage['type']> = Extract<WorkerToPage, { type: T }>;
+
+function onTrainEvent(s: PageState, e: TrainEvent): PageState {
+  const run = s.run;
+  if (!run) return s;
+  switch (e.type) {
+    case 'start':
+      return { ...s, run: { ...run, stepsPerEpoch: e.stepsPerEpoch, trainCount: e.trainCount, validationCount: e.validationCount } };
+    case 'progress':
+      return { ...s, run: { ...run, progress: e } };
+    case 'epoch': {
+      const { type: _t, epoch: _e, ...record } = e;
+      return { ...s, run: { ...run, history: [...run.history, record] } };
+    }
+    case 'test':
+      return s;
+  }
+}
+
+const ON_MESSAGE: { [K in WorkerToPage['type']]: (s: PageState, m: Msg<K>) => PageState } = {
+  adapter: (s, m) => ({
+    ...s,
+    gpu: { state: m.adapter.isFallback ? 'fallback' : 'ok', description: m.description, adapter: m.adapter },
+  }),
+  unavailable: (s, m) => ({ ...s, gpu: { state: 'none', description: 'No WebGPU', unavailable: m.message } }),
+  // Once training runs, its model predicts (the pad works during a run and while paused).
+  phase: (s, m) => ({
+    ...s,
+    phase: m.phase,
+    phaseDetail: m.detail,
+    paused: m.phase === 'paused' || m.phase === 'pausing',
+    modelReady: s.modelReady || (m.phase === 'training' && s.running),
+  }),
+  train: (s, m) => onTrainEvent(s, m.event),
+  // The autosave itself is an effect (app.ts), which then applies `autosaved`.
+  checkpoint: (s) => s,
+  done: (s, m) => {
+    const ended = { ...s, running: false, paused: false, run: s.run && { ...s.run, progress: undefined } };
+    const run = s.run;
+    const active: ActiveModel = { kind: 'trained', label: run ? `trained now (${plural(run.history.length, 'epoch')} on ${DATASET_TITLES[run.options.dataset]})` : 'trained now' };
+    if (m.reason === 'stopped') {
+      return { ...ended, active, message: { text: 'Training stopped. The model as it is now can be used, saved or evaluated.', kind: 'info' } };
+    }
+    if (!run) return { ...ended, active };
+    return {
+      ...ended,
+      active,
+      busy: true,
+      message: { text: `Training finished: ${plural(run.options.epochs, 'epoch')}. Evaluating on ${int(run.evalCount)} test images…`, kind: 'ok' },
+    };
+  },
+  results: (s, m) => ({
+    ...s,
+    busy: false,
+    results: m.results,
+    message: {
+      text: `Test accuracy ${percent(m.results.accuracy)} · loss ${m.results.loss.toFixed(4)} on ${int(m.results.count)} images (evaluated in ${duration(m.results.seconds)}).`,
+      kind: 'ok',
+    },
+  }),
+  'model-ready': (s) => ({ ...s, modelReady: true, active: s.pendingActive ?? s.active, pendingActive: undefined }),
+  prediction: (s, m) => ({ ...s, prediction: m.probabilities, predictionError: '' }),
+  saved: (s) => ({ ...s, modelStatus: 'Saved model.json and weights.bin.' }),
+  savedKeras: (s) => ({ ...s, modelStatus: 'Saved model.keras (Keras 3: keras.models.load_model("model.keras")).' }),
+  loaded: (s, m) => {
+    const next = s.pendingActive;
+    const pendingActive = next?.kind === 'shipped' && m.testAccuracy !== undefined ? { ...next, testAccuracy: m.testAccuracy } : next;
+    // Weights of another model show it in the editor (to train on from them); the shipped
+    // model arriving leaves alone whatever the user chose meanwhile.
+    const config = next?.kind === 'shipped' ? s.config : configOfSpec(m.spec);
+    return { ...s, busy: false, pendingActive, config, modelStatus: m.message, message: { text: m.message, kind: 'ok' } };
+  },
+  'device-lost': (s, m) => deviceLost(s, m.message).state,
+  error: (s, m) => {
+    const next: PageState = { ...s, busy: false, pendingActive: undefined };
+    if (m.context === 'train') Object.assign(next, { running: false, paused: false });
+    if (m.context === 'predict') return { ...next, predictionError: m.message };
+    if (m.context === 'shipped') {
+      return { ...next, modelStatus: `No shipped model: ${m.message}`, message: { text: 'This page has no trained model to offer yet: train one or load weights.', kind: 'info' } };
+    }
+    if (m.context === 'load') {
+      return { ...next, modelStatus: m.message, message: { text: `Could not load the weights; nothing was changed. ${m.message}`, kind: 'error' } };
+    }
+    return { ...next, message: { text: `${m.context === 'gpu' ? 'WebGPU' : m.context}: ${m.message}`, kind: 'error' } };
+  },
+};
+
+/** The state after a worker message. */
+export function onWorkerMessage(s: PageState, msg: WorkerToPage): PageState {
+  return (ON_MESSAGE[msg.type] as (s: PageState, m: WorkerToPage) => PageState)(s, msg);
+}
+
+/** What to do after a lost device: resume from the autosave, start again, or wait for the user. */
+export type DeviceLostPlan = { kind: 'resume'; checkpoint: Checkpoint } | { kind: 'restart'; run: Run } | { kind: 'none' };
+
+export function deviceLost(s: PageState, reason: string): { state: PageState; plan: DeviceLostPlan } {
+  const base: PageState = { ...s, running: false, paused: false, busy: false, modelReady: false, active: { kind: 'none' } };
+  const c = s.checkpoint;
+  const run = s.run;
+  if (s.running && run && run.resumes < 3) {
+    const counted = { ...run, resumes: run.resumes + 1 };
+    if (c && c.options === run.options && c.epoch < run.options.epochs) {
+      return {
+        state: { ...base, run: counted, message: { text: `The GPU device was lost (${reason}). Resuming from the autosave after epoch ${c.epoch}…`, kind: 'error' } },
+        plan: { kind: 'resume', checkpoint: c },
+      };
+    }
+    return {
+      state: { ...base, run: counted, message: { text: `The GPU device was lost (${reason}) before the first epoch ended. Starting the run again…`, kind: 'error' } },
+      plan: { kind: 'restart', run: counted },
+    };
+  }
+  const text = `The GPU device was lost (${reason}). ` + (c ? 'The last autosave is kept: use "Resume training" or "Use the saved model".' : 'Press Train to start again.');
+  return { state: { ...base, message: { text, kind: 'error' }, offerCheckpoint: !!c }, plan: { kind: 'none' } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// User actions
+
+/** A run starts (Train, a resume or a restart): `history` holds the epochs already done. */
+export function runStarted(s: PageState, req: Omit<StartRequest, 'type' | 'from'>, history: EpochRecord[], resumes = 0): PageState {
+  return {
+    ...s,
+    running: true,
+    paused: false,
+    optionsError: '',
+    offerCheckpoint: false,
+    active: { kind: 'trained', label: 'being trained now' },
+    run: { options: req.options, evalCount: req.evalCount, epochOffset: req.epochOffset, history: history.slice(), stepsPerEpoch: 0, trainCount: 0, validationCount: 0, resumes },
+  };
+}
+
+export function optionsRejected(s: PageState, error: string): PageState {
+  return { ...s, optionsError: error };
+}
+
+/** Evaluating or loading weights began; `next` is the model a load will make active. */
+export function busyStarted(s: PageState, next?: ActiveModel): PageState {
+  return { ...s, busy: true, pendingActive: next ?? s.pendingActive };
+}
+
+export function messageShown(s: PageState, text: string, kind: MessageKind = 'info'): PageState {
+  return { ...s, message: { text, kind } };
+}
+
+export function loadRejected(s: PageState, text: string): PageState {
+  return { ...s, modelStatus: text, message: { text: `Could not load the weights; nothing was changed. ${text}`, kind: 'error' } };
+}
+
+/** An autosave was found after a reload, or written after an epoch. */
+export function checkpointFound(s: PageState, c: Checkpoint): PageState {
+  return { ...s, checkpoint: c, offerCheckpoint: true };
+}
+
+export function autosaved(s: PageState, c: Checkpoint, error?: string): PageState {
+  return {
+    ...s,
+    checkpoint: error ? s.checkpoint : c,
+    modelStatus: error ? `Autosave failed: ${error}` : `Autosaved after epoch ${c.epoch} (${new Date(c.savedAt).toLocaleTimeString()}).`,
+  };
+}
+
+export function checkpointDismissed(s: PageState, discard: boolean): PageState {
+  return { ...s, offerCheckpoint: false, checkpoint: discard ? undefined : s.checkpoint };
+}
+
+/** The autosaved weights are being made the model (its history shown in the charts). */
+export function checkpointRestoring(s: PageState, c: Checkpoint): PageState {
+  return {
+    ...busyStarted(s, { kind: 'autosave', label: `restored from the autosave of ${new Date(c.savedAt).toLocaleString()} (epoch ${c.epoch} of ${c.options.epochs})` }),
+    run: { options: c.options, evalCount: c.evalCount, epochOffset: 0, history: c.history.slice(), stepsPerEpoch: 0, trainCount: 0, validationCount: 0, resumes: 0 },
+  };
+}
+
+export function drawingChanged(s: PageState, empty: boolean): PageState {
+  return empty ? { ...s, prediction: null, predictionError: '' } : s;
+}
+
+export function datasetChosen(s: PageState, dataset: DatasetName): PageState {
+  return { ...s, dataset };
+}
+
+/** The server was asked which datasets it serves; a chosen one it lacks falls back to the first it has. */
+export function datasetsProbed(s: PageState, served: DatasetName[]): PageState {
+  return { ...s, datasetsServed: served, dataset: served.includes(s.dataset) || !served.length ? s.dataset : served[0] };
+}
+
+export function configChanged(s: PageState, config: ModelConfigState): PageState {
+  return { ...s, config };
+}
+

@@ -1,0 +1,145 @@
+// The page on arrival, in real headless Chromium (WebGPU on SwiftShader where there is no
+// GPU): the shipped model (public/trained/mnist-cnn/) predicts a drawn 7 with no training and
+// no dataset download; the model chooser's errors name the layer and option; axe finds no
+// serious or critical violation; the phone layout keeps the pad and results within reach.
+// Screenshots at 1400x1000 and 390x844 go to test-results/e2e/ (gitignored).
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright';
+import { createServer, type ViteDevServer } from 'vite';
+import { launchWebGpuBrowser } from '../../src/cli/browser.ts';
+import { SHIPPED_MODEL_PATH } from '../../src/ui/shipped-model.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const OUT = join(ROOT, 'test-results', 'e2e');
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const SHIPPED = existsSync(join(ROOT, 'public', SHIPPED_MODEL_PATH, 'model.json'));
+
+let server: ViteDevServer;
+let browser: Browser;
+let url: string;
+/** Every GET the pages made, to see that no dataset was downloaded (the dataset choice only asks HEAD). */
+const requested: string[] = [];
+
+async function open(width: number, height: number): Promise<Page> {
+  const ctx = await browser.newContext({ viewport: { width, height }, locale: 'en-US' });
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => console.error('[page error]', e.message));
+  page.on('request', (r) => r.method() === 'GET' && requested.push(r.url()));
+  await page.goto(url);
+  return page;
+}
+
+/** A 7 drawn with the mouse: a bar along the top, then a stroke down and to the left. */
+async function drawSeven(page: Page): Promise<void> {
+  await page.locator('#pad').scrollIntoViewIfNeeded();
+  const box = (await page.locator('#pad').boundingBox())!;
+  const at = (fx: number, fy: number) => [box.x + box.width * fx, box.y + box.height * fy] as const;
+  const stroke = async (points: (readonly [number, number])[]) => {
+    await page.mouse.move(...points[0]);
+    await page.mouse.down();
+    for (const p of points.slice(1)) await page.mouse.move(...p, { steps: 6 });
+    await page.mouse.up();
+  };
+  await stroke([at(0.25, 0.2), at(0.75, 0.2), at(0.45, 0.85)]);
+}
+
+beforeAll(async () => {
+  mkdirSync(OUT, { recursive: true });
+  server = await createServer({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn', server: { host: '127.0.0.1', port: 0, strictPort: false } });
+  await server.listen();
+  url = server.resolvedUrls!.local[0];
+  browser = (await launchWebGpuBrowser('swiftshader')).browser;
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the page on arrival', () => {
+  it.skipIf(!SHIPPED)('recognises a drawn 7 with the shipped model, with no training and no dataset download', async () => {
+    const page = await open(1400, 1000);
+    await page.waitForSelector('#active-model[data-kind="shipped"]', { timeout: 120_000 });
+    expect(await page.textContent('#active-model')).toMatch(/^Active model: shipped with the page/);
+    await drawSeven(page);
+    // The first answers may be of the stroke half drawn: wait for the whole drawing's.
+    await page.waitForFunction(() => document.getElementById('guess')?.textContent === '7', undefined, { timeout: 90_000 }).catch(async () => {
+      const p = await page.$$eval('#bars .value', (els) => els.map((e) => e.textContent).join(' '));
+      throw new Error(`the drawn 7 reads "${await page.textContent('#guess')}" (probabilities 0-9: ${p})`);
+    });
+    expect(requested.filter((r) => /idx\d-ubyte/.test(r))).toEqual([]);
+    await page.screenshot({ path: join(OUT, 'arrival-1400x1000.png'), fullPage: false, timeout: 120_000 });
+
+    // the options form: messages name the field's label and keep to its max; Momentum is SGD's only
+    expect(await page.isDisabled('input[name=momentum]')).toBe(true);
+    await page.selectOption('select[name=optimizer]', 'sgd');
+    expect(await page.isEnabled('input[name=momentum]')).toBe(true);
+    await page.selectOption('select[name=optimizer]', 'adam');
+    await page.fill('input[name=validationSplit]', '0.95');
+    await page.click('#train');
+    expect(await page.textContent('#options-error')).toBe('Validation split: from 0 to 0.9, got 0.95');
+    await page.fill('input[name=validationSplit]', '0.1');
+    await page.fill('input[name=learningRate]', '0');
+    await page.click('#train');
+    expect(await page.textContent('#options-error')).toMatch(/^Learning rate: /);
+    expect(await page.getAttribute('body', 'data-running')).toBe('false');
+    await page.context().close();
+  }, 180_000);
+
+  it('names the layer and option of an invalid config, and updates the summary for a preset', async () => {
+    const page = await open(1400, 1000);
+    await page.selectOption('#preset', 'lenet5');
+    expect(await page.textContent('#summary')).toMatch(/average_pooling2d/);
+    expect(await page.inputValue('#config')).toMatch(/"lenet5"|average_pooling2d/i);
+    const text = await page.inputValue('#config');
+    const broken = text.replace(/"padding": "same"/, '"padding": "sideways"');
+    expect(broken).not.toBe(text);
+    await page.fill('#config', broken);
+    const error = await page.textContent('#config-error');
+    expect(error).toMatch(/layer 0 "conv2d" \(Conv2D\), option padding/);
+    expect(await page.getAttribute('#config-error', 'aria-live')).toBe('polite');
+    expect(await page.inputValue('#preset')).toBe('custom');
+    await page.fill('#config', text);
+    expect(await page.textContent('#config-error')).toBe('');
+    await page.context().close();
+  }, 60_000);
+
+  it('passes axe with no serious or critical violation', async () => {
+    const page = await open(1400, 1000);
+    await page.waitForSelector('#adapter[data-state="ok"], #adapter[data-state="fallback"]', { timeout: 60_000 });
+    await page.addScriptTag({ path: AXE });
+    const violations = await page.evaluate(async () => {
+      const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+      const r = await axe.run();
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, where: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+    });
+    const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(bad, JSON.stringify(bad, null, 1)).toEqual([]);
+    await page.context().close();
+  }, 90_000);
+
+  it('on a phone (390x844) puts the pad near the top, with nothing wider than the screen', async () => {
+    const page = await open(390, 844);
+    await page.waitForSelector('#adapter[data-state="ok"], #adapter[data-state="fallback"]', { timeout: 60_000 });
+    const pad = (await page.locator('#pad').boundingBox())!;
+    expect(pad.y).toBeLessThan(844); // in the first screen
+    expect(pad.x + pad.width).toBeLessThanOrEqual(390);
+    const results = await page.evaluate(() => {
+      const draw = document.getElementById('draw-card')!.getBoundingClientRect();
+      const res = document.getElementById('results-card')!;
+      res.hidden = false; // where the results appear once there are some
+      const r = res.getBoundingClientRect();
+      res.hidden = true;
+      return { drawBottom: draw.bottom, resultsTop: r.top };
+    });
+    expect(results.resultsTop).toBeLessThanOrEqual(results.drawBottom + 40); // right after the pad
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBe(0);
+    await page.screenshot({ path: join(OUT, 'arrival-390x844.png'), fullPage: false, timeout: 120_000 });
+    await page.screenshot({ path: join(OUT, 'arrival-390x844-full.png'), fullPage: true, timeout: 120_000 });
+    await page.context().close();
+  }, 90_000);
+});
