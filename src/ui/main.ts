@@ -12,6 +12,8 @@ import { duration, fixed, int, percent } from './format.ts';
 import type { PageToWorker, StartRequest, WorkerPhase, WorkerToPage } from './protocol.ts';
 import { showResults } from './results.ts';
 import { clearCheckpoint, loadCheckpoint, saveCheckpoint, type Checkpoint } from './storage.ts';
+import { mountNumberReader } from './numbers/panel.ts';
+import { workerClassifier } from './numbers/worker-classifier.ts';
 import './style.css';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -149,6 +151,7 @@ function onTrainEvent(e: TrainEvent): void {
 }
 
 function onMessage(msg: WorkerToPage): void {
+  if (numberClassifier.onMessage(msg)) return; // the number reader's batches
   switch (msg.type) {
     case 'adapter': {
       state.gpuOk = true;
@@ -200,6 +203,7 @@ function onMessage(msg: WorkerToPage): void {
       state.modelReady = true;
       refreshButtons();
       pad.refresh();
+      numberReader.refresh();
       break;
     case 'prediction':
       pad.showPrediction(msg.id, msg.probabilities);
@@ -502,6 +506,12 @@ const pad = (() => {
     },
   };
 })();
+
+// ---------------------------------------------------------------------------------------------
+// Read a written number (src/ui/numbers/)
+
+const numberClassifier = workerClassifier(send, () => state.modelReady);
+const numberReader = mountNumberReader($('numbers-card'), numberClassifier.classify);
 
 // ---------------------------------------------------------------------------------------------
 // Boot
