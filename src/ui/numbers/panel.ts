@@ -44,7 +44,7 @@ const TEMPLATE = `
     <button type="button" data-action="cancel-camera" hidden>Cancel</button>
   </div>
   <p class="number-result" role="status" aria-live="polite"></p>
-  <div class="number-fields digits" aria-label="What the model sees for each digit"></div>
+  <div class="number-fields digits" role="group" aria-label="What the model sees for each digit"></div>
 `;
 
 export function mountNumberReader(root: HTMLElement, classify: BatchClassifier): NumberReader {
