@@ -57,6 +57,7 @@ export function mountNumberReader(root: HTMLElement, classify: BatchClassifier):
   const fields = q<HTMLElement>('.number-fields');
 
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let blank = true; // nothing drawn or loaded since the last Clear
   let generation = 0; // a newer read makes an older one's answer stale
   const setState = (state: 'empty' | 'reading' | 'read' | 'error', text: string) => {
     root.dataset.state = state;
@@ -107,13 +108,17 @@ export function mountNumberReader(root: HTMLElement, classify: BatchClassifier):
     // strokes as thick, for the digits' height, as MNIST's pen; a picture's height may be anything
     lineWidth: (c) => Math.max(3, Math.round(Math.min(c.width / 3, c.height) / 14)),
     onStrokeStart: () => clearTimeout(timer),
-    onStrokeEnd: () => readSoon(),
+    onStrokeEnd: () => {
+      blank = false;
+      readSoon();
+    },
   });
 
   const clear = () => {
     forget();
     canvas.width = PAD_WIDTH; // resizing also clears
     canvas.height = PAD_HEIGHT;
+    blank = true;
     delete root.dataset.number;
     setState('empty', '');
   };
@@ -125,6 +130,7 @@ export function mountNumberReader(root: HTMLElement, classify: BatchClassifier):
     } catch (e) {
       return setState('error', errorText(e));
     }
+    blank = false;
     void read();
   };
 
@@ -137,11 +143,14 @@ export function mountNumberReader(root: HTMLElement, classify: BatchClassifier):
   wireDrop(q<HTMLElement>('.number-stage'), loadFile);
   wireCamera(root, canvas, q<HTMLVideoElement>('.number-camera'), {
     before: forget,
-    after: () => void read(),
+    after: () => {
+      blank = false;
+      void read();
+    },
     fail: (text) => setState('error', text),
   });
   setState('empty', '');
-  return { refresh: () => readSoon(0) };
+  return { refresh: () => blank || readSoon(0) };
 }
 
 function wireDrop(stage: HTMLElement, loadFile: (file: File | undefined) => Promise<void>): void {
