@@ -49,6 +49,10 @@ describe('readNumber', () => {
     expect(below.digits[0].uncertain).toBe(true);
   });
 
+  it('gives the confidence of a single digit without "each"', () => {
+    expect(describeReading(readNumber([box(0)], Float32Array.from(row(6, 0.996))))).toBe('Read 6 (100% sure).');
+  });
+
   it('says when there are no digits', () => {
     const r = readNumber([], new Float32Array(0));
     expect(r).toEqual({ digits: [], text: '', uncertain: false });

@@ -81,7 +81,11 @@ export function mountNumberReader(root: HTMLElement, classify: BatchClassifier):
       return setState('error', `Could not read the picture: ${errorText(e)}`);
     }
     const { digits } = segmentation;
-    if (digits.length === 0) return (boxes.replaceChildren(), fields.replaceChildren(), setState('empty', 'No digits found.'));
+    if (digits.length === 0) {
+      forget();
+      delete root.dataset.number;
+      return setState('empty', 'No digits found.');
+    }
     if (digits.length > MAX_DIGITS) return setState('error', `Found ${digits.length} separate marks: more than ${MAX_DIGITS} digits is not a number. Crop the picture to the digits.`);
     setState('reading', `Reading ${digits.length} digit${digits.length === 1 ? '' : 's'}…`);
     const images = new Uint8Array(digits.length * SIDE * SIDE); // (N, 28, 28)
@@ -150,7 +154,11 @@ export function mountNumberReader(root: HTMLElement, classify: BatchClassifier):
     fail: (text) => setState('error', text),
   });
   setState('empty', '');
-  return { refresh: () => blank || readSoon(0) };
+  return {
+    refresh() {
+      if (!blank) readSoon(0);
+    },
+  };
 }
 
 function wireDrop(stage: HTMLElement, loadFile: (file: File | undefined) => Promise<void>): void {

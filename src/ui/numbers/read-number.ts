@@ -82,7 +82,8 @@ export function describeReading(r: NumberReading, threshold = UNCERTAIN_BELOW): 
   const count = `${r.digits.length} digit${r.digits.length === 1 ? '' : 's'}`;
   if (!r.uncertain) {
     const least = Math.min(...r.digits.map((d) => d.confidence));
-    return `Read ${r.text} (${count}, each at least ${percentText(least)} sure).`;
+    const sure = r.digits.length === 1 ? `${percentText(least)} sure` : `${count}, each at least ${percentText(least)} sure`;
+    return `Read ${r.text} (${sure}).`;
   }
   const unsure = r.digits
     .map((d, i) => (d.uncertain ? `digit ${i + 1} could be ${candidatesText(d)}` : ''))
