@@ -232,8 +232,8 @@ describe('the number reader', async () => {
 
   it('marks a low-confidence scribble as uncertain: "?", a dashed box and the candidates', async () => {
     // a random walk of 8 points in one digit's space (a seeded LCG), which the trained model
-    // spreads over 1, 2 and 3 (36%, 28%, 25% after 3 epochs)
-    let seed = 29;
+    // spreads over 7, 3 and 9 (40%, 35%, 21% after 3 epochs; 38%, 35%, 26% after 5)
+    let seed = 17;
     const next = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 4294967296;
     let [x, y] = [420, 140];
     const scrawl = Array.from({ length: 8 }, (): Point => {
