@@ -30,6 +30,8 @@ export type PageToWorker =
   | { type: 'stop' }
   /** Classify one image (28x28 bytes). The reply carries the same id. */
   | { type: 'predict'; id: number; image: Uint8Array }
+  /** Classify `count` images ((count, 28, 28) bytes) in one batch (the number reader). The reply carries the same id. */
+  | { type: 'predictBatch'; id: number; images: Uint8Array; count: number }
   /** Evaluate the current model on the first `count` test images of `dataset`. */
   | { type: 'evaluate'; count: number; dataset: DatasetName }
   /** Make the model shipped with the page (public/trained/, see shipped-model.ts) the current one. */
@@ -82,6 +84,9 @@ export type WorkerToPage =
   | { type: 'done'; reason: 'finished' | 'stopped' }
   | { type: 'results'; results: TestResults }
   | { type: 'prediction'; id: number; probabilities: Float32Array }
+  /** (count, classes) probabilities for a predictBatch, or why there are none. */
+  | { type: 'batchPrediction'; id: number; probabilities: Float32Array }
+  | { type: 'batchPredictionFailed'; id: number; message: string }
   | { type: 'saved'; modelJson: string; weights: Uint8Array }
   | { type: 'savedKeras'; data: Uint8Array }
   /** Weights were loaded: `spec` is the model they belong to, `testAccuracy` the shipped model's figure. */

@@ -1,5 +1,5 @@
 // Reads the digits of a written number out of one grayscale image (a wide drawing pad, a
-// photo of handwriting): polarity from the paper's level, Otsu threshold, 8-connected
+// photo of handwriting): polarity from the paper's level, the paper's shading evened out, Otsu threshold, 8-connected
 // components, noise specks dropped, broken strokes merged, touching digits split at a valley
 // of their column ink profile (digit-pieces.ts), left to right; each digit made into a 28x28
 // MNIST field (mnist-style.ts). Pure, no DOM, no GPU: runs in a worker and in Node.
@@ -18,7 +18,7 @@ import {
   splitTouching,
 } from './digit-pieces.ts';
 import { toMnistField } from './mnist-style.ts';
-import { borderLevel, otsuThreshold } from './threshold.ts';
+import { borderLevel, flattenPaper, otsuThreshold } from './threshold.ts';
 
 /**
  * The input: one grayscale value 0..255 per pixel, (height, width) row-major, either
@@ -51,7 +51,7 @@ export interface Segmentation {
   digits: SegmentedDigit[];
   /** True when the input was dark ink on light paper (and so was inverted to MNIST's white ink on black). */
   inverted: boolean;
-  /** Otsu's threshold in the input's own values (ink lies beyond it, on the side away from the paper). */
+  /** Otsu's threshold of the picture with its paper evened out (flattenPaper; ink lies beyond it, on the side away from the paper). */
   threshold: number;
 }
 
@@ -84,18 +84,21 @@ const DEFAULTS: Required<SegmentOptions> = {
 
 
 export function segmentDigits(image: GrayImage, options: SegmentOptions = {}): Segmentation {
-  const { width, height, data } = checkImage(image);
+  const { width, height, data: raw } = checkImage(image);
   const o = { ...DEFAULTS, ...options };
-  const paper = borderLevel(data, width, height);
   let min = Infinity;
   let max = -Infinity;
-  for (let i = 0; i < data.length; i++) {
-    min = Math.min(min, data[i]);
-    max = Math.max(max, data[i]);
+  for (let i = 0; i < raw.length; i++) {
+    min = Math.min(min, raw[i]);
+    max = Math.max(max, raw[i]);
   }
+  const rawPaper = borderLevel(raw, width, height);
+  const inverted = rawPaper > otsuThreshold(raw);
+  if (max - min < o.minContrast) return { digits: [], inverted: rawPaper > 127.5, threshold: otsuThreshold(raw) };
+  // a photo's shading evened out, then one threshold for the whole picture
+  const data = flattenPaper(raw, width, height, inverted);
+  const paper = borderLevel(data, width, height);
   const threshold = otsuThreshold(data);
-  const inverted = paper > threshold;
-  if (max - min < o.minContrast) return { digits: [], inverted: paper > 127.5, threshold };
 
   const { ink, mask } = inkAndMask(data, paper, threshold, inverted);
   const { labels, components } = labelComponents(mask, width, height);

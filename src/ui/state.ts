@@ -114,11 +114,15 @@ function onTrainEvent(s: PageState, e: TrainEvent): PageState {
       return { ...s, run: { ...run, history: [...run.history, record] } };
     }
     case 'test':
+    case 'autotune': // the page does not tune yet (src/tune/)
       return s;
   }
 }
 
 const ON_MESSAGE: { [K in WorkerToPage['type']]: (s: PageState, m: Msg<K>) => PageState } = {
+  // The number reader's replies (panels/numbers-panel.ts) change no page state.
+  batchPrediction: (s) => s,
+  batchPredictionFailed: (s) => s,
   adapter: (s, m) => ({
     ...s,
     gpu: { state: m.adapter.isFallback ? 'fallback' : 'ok', description: m.description, adapter: m.adapter },

@@ -9,6 +9,7 @@ import { DeviceLostError, NonFiniteError, Trainer, TrainingStoppedError } from '
 import { GpuModel } from '../train/gpu-model.ts';
 import type { TrainEvent, TrainOptions } from '../train/types.ts';
 import { exportModel, readModel } from '../io/tfjs-model.ts';
+import { EVAL_BATCH } from '../train/gpu-model.ts';
 import { testResults } from './metrics.ts';
 import type { PageToWorker, StartRequest, WorkerPhase, WorkerToPage } from './protocol.ts';
 import { fetchShippedModel, SHIPPED_MODEL_PATH } from './shipped-model.ts';
@@ -276,6 +277,21 @@ async function handle(msg: PageToWorker): Promise<void> {
         post({ type: 'prediction', id: msg.id, probabilities }, [probabilities.buffer]);
       } catch (e) {
         post({ type: 'error', context: 'predict', message: errorMessage(e) });
+      }
+      return;
+    }
+    case 'predictBatch': {
+      // the number reader: all the digits of one picture in one GPU batch
+      const model = trainer;
+      try {
+        if (!model) throw new Error('there is no model yet: train one or load weights');
+        if (!(Number.isInteger(msg.count) && msg.count >= 1 && msg.count <= EVAL_BATCH && msg.images.length === msg.count * model.model.inputSize)) {
+          throw new Error(`predictBatch: expected 1..${EVAL_BATCH} images of ${model.model.inputSize} bytes, got ${msg.images.length} bytes for ${msg.count}`);
+        }
+        const probabilities = await exclusive(() => model.predict(msg.images, msg.count));
+        post({ type: 'batchPrediction', id: msg.id, probabilities }, [probabilities.buffer]);
+      } catch (e) {
+        post({ type: 'batchPredictionFailed', id: msg.id, message: errorMessage(e) });
       }
       return;
     }

@@ -208,6 +208,48 @@ describe('segmentDigits on drawn strokes', () => {
     expectBoxes(s, [seven], 2);
   });
 
+  it('reads a photo of paper lit unevenly (shading from 110 to 245), with sensor grain on every pixel', () => {
+    const c = new InkCanvas(420, 160);
+    const drawn = [
+      c.glyph('2', { x: 40, y: 30, width: 70, height: 100 }, 9),
+      c.glyph('0', { x: 170, y: 30, width: 70, height: 100 }, 9),
+      c.glyph('8', { x: 300, y: 30, width: 70, height: 100 }, 9),
+    ];
+    const rnd = random(3);
+    // the paper's shadow side (110) is darker than halfway between the ink (30) and the
+    // lit side (245): one threshold must still fall between the ink and all of the paper
+    const data = Uint8ClampedArray.from(c.ink, (coverage, i) => {
+      const paper = 110 + (135 * (i % c.width)) / c.width;
+      return paper + coverage * (30 - paper) + (rnd() - 0.5) * 30;
+    });
+    const s = segmentDigits({ width: c.width, height: c.height, data });
+    expect(s.inverted).toBe(true);
+    expectBoxes(s, drawn, 3);
+    expectMnistFields(s);
+  });
+
+  it('finds the same digits in light ink on a dark ground with touching digits, a broken 4, specks and mixed sizes', () => {
+    const c = new InkCanvas(520, 180);
+    const drawn = [
+      c.glyph('2', { x: 20, y: 40, width: 70, height: 100 }, 9),
+      c.glyph('3', { x: 92, y: 40, width: 70, height: 100 }, 9), // touches the 2
+      c.glyph('broken 4', { x: 220, y: 40, width: 80, height: 100 }, 9),
+      c.glyph('7', { x: 350, y: 95, width: 30, height: 45 }, 4), // small
+      c.glyph('0', { x: 420, y: 20, width: 80, height: 140 }, 12), // big
+    ];
+    const rnd = random(9);
+    for (let k = 0; k < 40; k++) c.dot(Math.floor(rnd() * 515), Math.floor(rnd() * 175), 1 + Math.floor(rnd() * 2));
+    const dark = segmentDark(c);
+    const light = segmentDigits({ width: c.width, height: c.height, data: c.render(30, 220) });
+    expect(light.inverted).toBe(false);
+    expect(dark.inverted).toBe(true);
+    // the joint of the touching pair may move a box edge by a stroke width; a speck on a stroke by its size
+    expectBoxes(light, drawn, 10);
+    expect(light.digits.map((d) => d.box)).toEqual(dark.digits.map((d) => d.box));
+    light.digits.forEach((d, i) => expect(correlation(d.pixels, dark.digits[i].pixels), `digit ${i}`).toBeGreaterThan(0.98));
+    expectMnistFields(light);
+  });
+
   it('rejects malformed images with a clear error', () => {
     expect(() => segmentDigits({ width: 10, height: 10, data: new Uint8Array(99) })).toThrow(/expected 10x10 = 100/);
     expect(() => segmentDigits({ width: 10, height: 10, data: new Uint8Array(400) })).toThrow(/RGBA\?/);

@@ -5,6 +5,7 @@ import { createChartsPanel } from './charts-panel.ts';
 import { createConfigPanel } from './config-panel.ts';
 import { createDrawPanel } from './draw-panel.ts';
 import { createModelPanel } from './model-panel.ts';
+import { createNumbersPanel } from './numbers-panel.ts';
 import { createProgressPanel } from './progress-panel.ts';
 import { createResultsPanel } from './results-panel.ts';
 import { createStatusPanel } from './status-panel.ts';
@@ -18,5 +19,6 @@ export const PANELS: PanelFactory[] = [
   createConfigPanel,
   createModelPanel,
   createDrawPanel,
+  createNumbersPanel,
   createResultsPanel,
 ];

@@ -1,0 +1,226 @@
+// The number reader panel: a wide pad to write several digits on, or a picture (uploaded,
+// dropped or taken with the camera); its digits are segmented (segment.ts), classified in
+// one batch by `classify`, and shown with a box and confidence each (reading-view.ts).
+// Self-contained: the page gives it a container and a classifier.
+import { SIDE } from '../mnist-style.ts';
+import { grayscaleFromRgba, segmentDigits, type Segmentation } from '../segment.ts';
+import { StrokePad } from '../stroke-pad.ts';
+import { cameraAvailable, captureFrame, drawImageFile, startCamera } from './image-source.ts';
+import { describeReading, readNumber, UNCERTAIN_BELOW } from './read-number.ts';
+import { showBoxes, showFields } from './reading-view.ts';
+import './numbers.css';
+
+/** Classifies N 28x28 images ((N, 28, 28) bytes, MNIST polarity) in one batch; resolves to (N, classes) probabilities. */
+export type BatchClassifier = (images: Uint8Array, n: number) => Promise<Float32Array>;
+
+export interface NumberReader {
+  /** Reads the pad again (call when the model changed). */
+  refresh(): void;
+}
+
+/** The pad's size in canvas pixels when nothing else was loaded into it. */
+const PAD_WIDTH = 840;
+const PAD_HEIGHT = 280;
+/** Quiet time after a stroke before the pad is read (more digits may follow). */
+const READ_DELAY_MS = 350;
+/** More pieces than this is not a written number (and would not fit one GPU batch). */
+const MAX_DIGITS = 64;
+
+const TEMPLATE = `
+  <h2 id="numbers-title">Read a written number</h2>
+  <p class="hint">Write several digits side by side, or upload, drop or photograph handwriting. Each digit is cut out,
+    made 28×28 as MNIST's digits were, and classified; a digit under ${Math.round(UNCERTAIN_BELOW * 100)}% confidence is shown as “?”.</p>
+  <div class="number-stage">
+    <canvas class="number-pad" width="${PAD_WIDTH}" height="${PAD_HEIGHT}" role="img"
+      aria-label="Number pad: write digits here with a mouse, pen or finger, or drop a picture of handwriting"></canvas>
+    <video class="number-camera" playsinline muted hidden aria-label="Camera preview"></video>
+    <div class="number-boxes" aria-hidden="true"></div>
+  </div>
+  <div class="buttons">
+    <button type="button" data-action="clear" aria-label="Clear the number pad">Clear</button>
+    <label class="file-button">Upload a picture… <input type="file" accept="image/*" aria-label="Upload a picture of handwritten digits" /></label>
+    <button type="button" data-action="camera" hidden>Take a photo</button>
+    <button type="button" data-action="capture" class="primary" hidden>Capture</button>
+    <button type="button" data-action="cancel-camera" hidden>Cancel</button>
+  </div>
+  <p class="number-result" role="status" aria-live="polite"></p>
+  <div class="number-fields digits" role="group" aria-label="What the model sees for each digit"></div>
+`;
+
+export function mountNumberReader(root: HTMLElement, classify: BatchClassifier): NumberReader {
+  root.innerHTML = TEMPLATE;
+  root.setAttribute('aria-labelledby', 'numbers-title');
+  const q = <T extends Element>(selector: string) => root.querySelector(selector) as T;
+  const canvas = q<HTMLCanvasElement>('.number-pad');
+  const boxes = q<HTMLElement>('.number-boxes');
+  const result = q<HTMLElement>('.number-result');
+  const fields = q<HTMLElement>('.number-fields');
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let blank = true; // nothing drawn or loaded since the last Clear
+  let generation = 0; // a newer read makes an older one's answer stale
+  const setState = (state: 'empty' | 'reading' | 'read' | 'error', text: string) => {
+    root.dataset.state = state;
+    result.textContent = text;
+  };
+  const forget = () => {
+    generation++;
+    clearTimeout(timer);
+    boxes.replaceChildren();
+    fields.replaceChildren();
+  };
+
+  const read = async () => {
+    const mine = ++generation;
+    let segmentation: Segmentation;
+    try {
+      const { width, height } = canvas;
+      const rgba = canvas.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, width, height).data;
+      segmentation = segmentDigits(grayscaleFromRgba(rgba, width, height));
+    } catch (e) {
+      return setState('error', `Could not read the picture: ${errorText(e)}`);
+    }
+    const { digits } = segmentation;
+    if (digits.length === 0) {
+      forget();
+      delete root.dataset.number;
+      return setState('empty', 'No digits found.');
+    }
+    if (digits.length > MAX_DIGITS) return setState('error', `Found ${digits.length} separate marks: more than ${MAX_DIGITS} digits is not a number. Crop the picture to the digits.`);
+    setState('reading', `Reading ${digits.length} digit${digits.length === 1 ? '' : 's'}…`);
+    const images = new Uint8Array(digits.length * SIDE * SIDE); // (N, 28, 28)
+    digits.forEach((d, i) => images.set(d.pixels, i * SIDE * SIDE));
+    try {
+      const probabilities = await classify(images, digits.length);
+      if (mine !== generation) return;
+      const reading = readNumber(digits.map((d) => d.box), probabilities);
+      showBoxes(boxes, reading, canvas.width, canvas.height);
+      showFields(fields, reading, digits.map((d) => d.pixels));
+      const polarity = segmentation.inverted ? '' : ' Light ink on a dark ground.';
+      setState('read', describeReading(reading) + polarity);
+      root.dataset.number = reading.text;
+    } catch (e) {
+      if (mine === generation) setState('error', `Could not classify the digits: ${errorText(e)}`);
+    }
+  };
+  const readSoon = (delay = READ_DELAY_MS) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void read(), delay);
+  };
+
+  new StrokePad(canvas, {
+    // strokes as thick, for the digits' height, as MNIST's pen; a picture's height may be anything
+    lineWidth: (c) => Math.max(3, Math.round(Math.min(c.width / 3, c.height) / 14)),
+    onStrokeStart: () => clearTimeout(timer),
+    onStrokeEnd: () => {
+      blank = false;
+      readSoon();
+    },
+  });
+
+  const clear = () => {
+    forget();
+    canvas.width = PAD_WIDTH; // resizing also clears
+    canvas.height = PAD_HEIGHT;
+    blank = true;
+    delete root.dataset.number;
+    setState('empty', '');
+  };
+  const loadFile = async (file: File | undefined) => {
+    if (!file) return;
+    forget();
+    try {
+      await drawImageFile(canvas, file);
+    } catch (e) {
+      return setState('error', errorText(e));
+    }
+    blank = false;
+    void read();
+  };
+
+  q<HTMLButtonElement>('[data-action="clear"]').addEventListener('click', clear);
+  const input = q<HTMLInputElement>('input[type="file"]');
+  input.addEventListener('change', () => {
+    void loadFile(input.files?.[0]);
+    input.value = ''; // the same file chosen again is read again
+  });
+  wireDrop(q<HTMLElement>('.number-stage'), loadFile);
+  wireCamera(root, canvas, q<HTMLVideoElement>('.number-camera'), {
+    before: forget,
+    after: () => {
+      blank = false;
+      void read();
+    },
+    fail: (text) => setState('error', text),
+  });
+  setState('empty', '');
+  return {
+    refresh() {
+      if (!blank) readSoon(0);
+    },
+  };
+}
+
+function wireDrop(stage: HTMLElement, loadFile: (file: File | undefined) => Promise<void>): void {
+  stage.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    stage.classList.add('dropping');
+  });
+  stage.addEventListener('dragleave', () => stage.classList.remove('dropping'));
+  stage.addEventListener('drop', (e) => {
+    e.preventDefault();
+    stage.classList.remove('dropping');
+    void loadFile(e.dataTransfer?.files[0]);
+  });
+}
+
+interface CameraHooks {
+  before(): void;
+  after(): void;
+  fail(text: string): void;
+}
+
+/** "Take a photo" (shown only where a camera can be asked for): preview, then Capture or Cancel. */
+function wireCamera(root: HTMLElement, canvas: HTMLCanvasElement, video: HTMLVideoElement, hooks: CameraHooks): void {
+  const button = (action: string) => root.querySelector(`[data-action="${action}"]`) as HTMLButtonElement;
+  const [take, capture, cancel] = [button('camera'), button('capture'), button('cancel-camera')];
+  take.hidden = !cameraAvailable();
+  let camera: { stop(): void } | undefined;
+  const previewing = (on: boolean) => {
+    video.hidden = !on;
+    canvas.hidden = on;
+    capture.hidden = cancel.hidden = !on;
+    take.hidden = on || !cameraAvailable();
+  };
+  const stop = () => {
+    camera?.stop();
+    camera = undefined;
+    previewing(false);
+  };
+  take.addEventListener('click', async () => {
+    hooks.before();
+    try {
+      camera = await startCamera(video);
+      previewing(true);
+      capture.focus();
+    } catch (e) {
+      stop();
+      hooks.fail(`The camera could not be started: ${errorText(e)}`);
+    }
+  });
+  capture.addEventListener('click', () => {
+    try {
+      captureFrame(canvas, video);
+    } catch (e) {
+      return hooks.fail(errorText(e));
+    } finally {
+      stop();
+    }
+    hooks.after();
+  });
+  cancel.addEventListener('click', stop);
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
