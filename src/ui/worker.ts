@@ -138,9 +138,9 @@ async function start(req: StartRequest): Promise<void> {
         signal: abort.signal,
         isPaused: () => paused,
         // Called once the steps already submitted have finished: only now is the run held.
-        waitIfPaused: () => {
+        waitIfPaused: (at) => {
           if (!paused) return Promise.resolve();
-          phase('paused');
+          phase('paused', `Paused after batch ${at.step} of epoch ${at.epoch + done}`);
           return new Promise<void>((r) => resumeWaiters.push(r));
         },
       });
