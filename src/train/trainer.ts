@@ -8,6 +8,7 @@ import type { Gpu } from '../gpu/device.ts';
 import { describeAdapter } from '../gpu/device.ts';
 import { createBufferWith, createStorageBuffer, readF32, writeBuffer } from '../gpu/buffers.ts';
 import { encodeDispatches, type Dispatch } from '../gpu/kernel.ts';
+import { buildingPipelines, PipelineBuild, type BuildProgress } from '../gpu/pipeline-build.ts';
 import type { Mnist } from '../data/mnist.ts';
 import type { ModelInfo } from '../model/model-info.ts';
 import { initParams } from '../model/init.ts';
@@ -179,15 +180,25 @@ export class Trainer {
     this.rng = new Rng(freshShuffleState(options.seed));
   }
 
-  /** Builds every pass for `options` (validated) and uploads the data. */
-  static async create(gpu: Gpu, data: Mnist, options: TrainOptions, initialWeights?: Float32Array): Promise<Trainer> {
+  /**
+   * Builds every pass for `options` (validated) and uploads the data. The pipelines compile
+   * together, asynchronously; `onBuild` hears how many of them are built.
+   */
+  static async create(
+    gpu: Gpu,
+    data: Mnist,
+    options: TrainOptions,
+    initialWeights?: Float32Array,
+    onBuild?: (p: BuildProgress) => void,
+  ): Promise<Trainer> {
     validateOptions(options);
     const { device } = gpu;
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
     let trainer: Trainer | undefined;
+    const build = new PipelineBuild(device);
     try {
-      trainer = new Trainer(gpu, data, options, initialWeights);
+      trainer = buildingPipelines(build, () => new Trainer(gpu, data, options, initialWeights));
     } finally {
       const validation = await device.popErrorScope();
       const oom = await device.popErrorScope();
@@ -195,6 +206,12 @@ export class Trainer {
         trainer?.destroy();
         throw new Error(`GPU error while building the trainer: ${(validation ?? oom)!.message}`);
       }
+    }
+    try {
+      await build.finish(onBuild);
+    } catch (e) {
+      trainer.destroy();
+      throw e;
     }
     return trainer;
   }

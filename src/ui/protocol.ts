@@ -71,7 +71,8 @@ export type WorkerPhase = 'idle' | 'loading-data' | 'building' | 'training' | 'p
 export type WorkerToPage =
   | { type: 'adapter'; adapter: AdapterSummary; description: string }
   | { type: 'unavailable'; message: string }
-  | { type: 'phase'; phase: WorkerPhase; detail?: string }
+  /** `progress`: how far the phase is (building: pipelines built of total), for a progress bar. */
+  | { type: 'phase'; phase: WorkerPhase; detail?: string; progress?: { done: number; total: number } }
   | { type: 'train'; event: TrainEvent }
   /** After each epoch: the weights, for the autosave. */
   | { type: 'checkpoint'; epoch: number; record: EpochRecord; weights: Float32Array }

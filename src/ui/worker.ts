@@ -9,6 +9,7 @@ import { DeviceLostError, NonFiniteError, Trainer, TrainingStoppedError } from '
 import { DEFAULT_TRAIN_OPTIONS, type TrainEvent, type TrainOptions } from '../train/types.ts';
 import { exportModel, readModel } from '../io/tfjs-model.ts';
 import { testResults } from './metrics.ts';
+import type { BuildProgress } from '../gpu/pipeline-build.ts';
 import type { PageToWorker, StartRequest, WorkerPhase, WorkerToPage } from './protocol.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -41,8 +42,13 @@ function exclusive<T>(job: () => Promise<T>): Promise<T> {
   return next;
 }
 
-function phase(p: WorkerPhase, detail?: string): void {
-  post({ type: 'phase', phase: p, detail });
+function phase(p: WorkerPhase, detail?: string, progress?: { done: number; total: number }): void {
+  post({ type: 'phase', phase: p, detail, progress });
+}
+
+/** Reports a trainer's pipeline build as 'building' phases with progress ("Building the trainer: 12 of 68 kernels"). */
+function buildProgress(what: string): (p: BuildProgress) => void {
+  return ({ built, total }) => phase('building', `Building ${what}: ${built} of ${total} kernels compiled…`, { done: built, total });
 }
 
 async function getGpu(): Promise<Gpu> {
@@ -85,7 +91,7 @@ async function replaceModel(weights: Float32Array): Promise<void> {
   const g = await getGpu();
   const d = await getData();
   phase('building', 'Building the model…');
-  const next = await Trainer.create(g, d, INFERENCE_OPTIONS, weights);
+  const next = await Trainer.create(g, d, INFERENCE_OPTIONS, weights, buildProgress('the model'));
   trainer?.destroy();
   trainer = next;
 }
@@ -112,7 +118,7 @@ async function start(req: StartRequest): Promise<void> {
       seed: (req.options.seed + done) >>> 0,
     };
     if (options.epochs < 1) throw new Error(`nothing to do: ${done} of ${req.options.epochs} epochs are done`);
-    run = await Trainer.create(g, d, options, initial);
+    run = await Trainer.create(g, d, options, initial, buildProgress('the trainer'));
     if (trainer !== run) trainer?.destroy();
     trainer = run;
     phase('training');
