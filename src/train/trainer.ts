@@ -408,6 +408,48 @@ export class Trainer {
     };
   }
 
+  /**
+   * Times training steps on this adapter (ms per step, for run estimates) and leaves the
+   * trainer as it was: the parameters, optimizer moments and step state are copied aside and
+   * back. One untimed step first (first-use costs), then up to `count` in one submit. Call
+   * between runs, never during fit.
+   */
+  async timeSteps(count = 3): Promise<number> {
+    const { device } = this.gpu;
+    const kept = [this.params, this.moment1, this.moment2, this.trainState];
+    const backups = kept.map((b) => device.createBuffer({ label: `${b.label} (kept while timing)`, size: b.size, usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST }));
+    const copyAll = (from: GPUBuffer[], to: GPUBuffer[]) => {
+      const encoder = device.createCommandEncoder({ label: 'timing: keep state' });
+      from.forEach((b, i) => encoder.copyBufferToBuffer(b, 0, to[i], 0, b.size));
+      device.queue.submit([encoder.finish()]);
+    };
+    const pass = this.trainPass;
+    const run = async (steps: number) => {
+      writeEpochStart(device, this.trainState);
+      const list: Dispatch[] = [];
+      for (let k = 0; k < steps; k++) list.push(this.stepBegin, ...pass.trainBatch(k), this.optimizer.dispatch, this.stepEnd);
+      const encoder = device.createCommandEncoder({ label: 'timing steps' });
+      encodeDispatches(encoder, list);
+      const t0 = performance.now();
+      device.queue.submit([encoder.finish()]);
+      await device.queue.onSubmittedWorkDone();
+      return performance.now() - t0;
+    };
+    try {
+      copyAll(kept, backups);
+      pass.setOrder(identityOrder(this.trainCount));
+      await run(1);
+      const steps = Math.max(1, Math.min(count, pass.batches));
+      const ms = (await run(steps)) / steps;
+      if (this.lostMessage !== undefined) throw new DeviceLostError(this.lostMessage);
+      return ms;
+    } finally {
+      copyAll(backups, kept);
+      await device.queue.onSubmittedWorkDone().catch(() => undefined);
+      for (const b of backups) b.destroy();
+    }
+  }
+
   /** Runs the first `batches` batches of an evaluation pass and returns loss and accuracy. */
   private async runEvaluation(pass: Pass, batches = pass.batches): Promise<Evaluation> {
     const result = await this.evaluator.run(pass, batches);

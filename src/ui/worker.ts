@@ -5,7 +5,8 @@ import { DEFAULT_MODEL } from '../model/presets.ts';
 import { dropoutRates, parseModelConfig } from '../model/model-spec.ts';
 import { acquireGpu, describeAdapter, WebGpuUnavailableError, type Gpu } from '../gpu/device.ts';
 import { fetchMnist, MNIST_URL_PATH, type Mnist } from '../data/mnist.ts';
-import { DeviceLostError, NonFiniteError, Trainer, TrainingStoppedError } from '../train/trainer.ts';
+import { DeviceLostError, EVAL_BATCH, NonFiniteError, Trainer, TrainingStoppedError } from '../train/trainer.ts';
+import { describeEstimate, estimateRun, offerQuickRun, runShape, shortAdapterName } from '../train/run-estimate.ts';
 import { DEFAULT_TRAIN_OPTIONS, type TrainEvent, type TrainOptions } from '../train/types.ts';
 import { exportModel, readModel } from '../io/tfjs-model.ts';
 import { testResults } from './metrics.ts';
@@ -96,8 +97,51 @@ async function replaceModel(weights: Float32Array): Promise<void> {
   trainer = next;
 }
 
+/** A trainer built only to time steps of a model and batch size the worker had no trainer for. */
+let probe: { key: string; trainer: Trainer } | undefined;
+/** The estimate being measured (a run waits for it: both use the GPU). */
+let estimating: Promise<void> | undefined;
+
+/** What a trainer must share with a run for its step time to stand for the run's. */
+const timingKey = (o: TrainOptions) => JSON.stringify([o.model, o.dropout, o.batchSize, o.dataset]);
+
+async function estimate(req: Extract<PageToWorker, { type: 'estimate' }>): Promise<void> {
+  const g = await getGpu();
+  const d = await getData();
+  const key = timingKey(req.options);
+  let timed = trainer && !gpuLost && timingKey(trainer.options) === key ? trainer : probe?.key === key ? probe.trainer : undefined;
+  if (!timed) {
+    probe?.trainer.destroy();
+    probe = undefined;
+    const limit = Math.min(d.train.count, req.options.batchSize * 4);
+    const options: TrainOptions = { ...req.options, epochs: 1, limit, validationSplit: 0 };
+    timed = await Trainer.create(g, d, options, undefined, buildProgress('a trainer to time this run'));
+    probe = { key, trainer: timed };
+    phase('idle');
+  }
+  const model = timed;
+  const stepMs = await exclusive(() => model.timeSteps(3));
+  const t0 = performance.now();
+  await exclusive(() => model.evaluate(EVAL_BATCH));
+  const evalImageMs = (performance.now() - t0) / EVAL_BATCH;
+  const est = estimateRun(runShape(req.options, d.train.count, Math.min(req.evalCount, d.test.count)), { stepMs, evalImageMs });
+  const software = g.adapter.isFallback;
+  post({
+    type: 'estimate',
+    options: req.options,
+    seconds: est.seconds,
+    epochSeconds: est.epochSeconds,
+    stepMs,
+    text: describeEstimate(est, shortAdapterName(g.adapter), software),
+    offerQuickRun: offerQuickRun(est, software, req.options),
+  });
+}
+
 async function start(req: StartRequest): Promise<void> {
   if (training || busy) throw new Error('a run is already in progress');
+  await estimating?.catch(() => undefined);
+  probe?.trainer.destroy();
+  probe = undefined;
   training = true;
   paused = false;
   abort = new AbortController();
@@ -336,6 +380,12 @@ async function handle(msg: PageToWorker): Promise<void> {
       }
       return;
     }
+    case 'estimate':
+      if (training || busy || estimating) return; // the page asks again when it is idle
+      estimating = estimate(msg)
+        .catch((e: unknown) => post({ type: 'error', context: 'estimate', message: errorMessage(e) }))
+        .finally(() => (estimating = undefined));
+      return;
     case 'simulateDeviceLoss':
       gpu?.device.destroy();
       return;
