@@ -9,9 +9,11 @@ import { readForm, setFormEnabled, wireOptimizerDefaults, writeForm } from './co
 import { drawDigit } from './digits.ts';
 import { DrawPad } from './draw-pad.ts';
 import { duration, fixed, int, percent } from './format.ts';
-import type { PageToWorker, StartRequest, WorkerPhase, WorkerToPage } from './protocol.ts';
+import type { PageToWorker, StartRequest, TestResults, WorkerPhase, WorkerToPage } from './protocol.ts';
 import { showResults } from './results.ts';
 import { clearCheckpoint, loadCheckpoint, saveCheckpoint, type Checkpoint } from './storage.ts';
+import { EstimateView } from './estimate-view.ts';
+import { downloadPng, predictionsFigure } from './figures.ts';
 import './style.css';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -120,7 +122,7 @@ function onTrainEvent(e: TrainEvent): void {
       $('epoch-label').textContent = `${int(e.trainCount)} training, ${int(e.validationCount)} validation images`;
       break;
     case 'progress': {
-      charts.addBatchLosses(e.epoch, e.step, e.steps, e.batchLosses);
+      charts.progress(e);
       const fraction = e.step / e.steps;
       $('bar-fill').style.width = `${(fraction * 100).toFixed(1)}%`;
       $('bar-fill').parentElement!.setAttribute('aria-valuenow', (fraction * 100).toFixed(0));
@@ -166,6 +168,7 @@ function onMessage(msg: WorkerToPage): void {
       break;
     case 'phase':
       setPhase(msg.phase, msg.detail);
+      if (msg.progress) showBuildProgress(msg.progress.done, msg.progress.total); // page-time
       state.paused = msg.phase === 'paused' || msg.phase === 'pausing';
       refreshButtons();
       break;
@@ -188,6 +191,7 @@ function onMessage(msg: WorkerToPage): void {
       break;
     case 'results':
       state.busy = false;
+      lastResults = msg.results; // page-time
       showResults(msg.results);
       message(
         `Test accuracy ${percent(msg.results.accuracy)} · loss ${fixed(msg.results.loss)} on ${int(msg.results.count)} images ` +
@@ -198,6 +202,7 @@ function onMessage(msg: WorkerToPage): void {
       break;
     case 'model-ready':
       state.modelReady = true;
+      estimateView.request(); // page-time
       refreshButtons();
       pad.refresh();
       break;
@@ -223,6 +228,9 @@ function onMessage(msg: WorkerToPage): void {
     case 'device-lost':
       onDeviceLost(msg.message);
       break;
+    case 'estimate': // page-time
+      estimateView.show(msg);
+      break;
     case 'error':
       state.busy = false;
       if (msg.context === 'train') {
@@ -246,8 +254,8 @@ function startRun(options: TrainOptions, evalCount: number, from: StartRequest['
   state.run = { options, evalCount, epochOffset: offset, history: history.slice(), stepsPerEpoch: 0, trainCount: 0, resumes: state.run?.resumes ?? 0 };
   state.running = true;
   state.paused = false;
-  charts.reset();
-  charts.setEpochs(history);
+  charts.startRun(history, state.checkpoint?.epoch === offset ? state.checkpoint.batches : undefined); // page-time
+  estimateView.clear(); // page-time
   $('bar-fill').style.width = '0%';
   $('speed').textContent = '';
   $('eta').textContent = '';
@@ -297,6 +305,7 @@ async function autosave(epoch: number, weights: Float32Array): Promise<void> {
     weights,
     savedAt: Date.now(),
     adapter: state.adapter,
+    batches: charts.batchHistory(), // page-time
   };
   state.checkpoint = c;
   try {
@@ -368,7 +377,7 @@ $('restore-model').addEventListener('click', () => {
   $('resume-banner').hidden = true;
   writeForm(form, c.options, c.evalCount);
   charts.reset();
-  charts.setEpochs(c.history);
+  charts.startRun(c.history, c.batches); // page-time
   state.busy = true;
   refreshButtons();
   send({ type: 'useWeights', weights: c.weights, label: `the model saved after epoch ${c.epoch}` });
@@ -536,6 +545,38 @@ function boot(): void {
     () => undefined, // no IndexedDB (private mode): nothing to offer
   );
 }
+
+// ---------------------------------------------------------------------------------------------
+// page-time: build progress, the run estimate before Train, and saving the two figures
+
+function showBuildProgress(done: number, total: number): void {
+  const fraction = total > 0 ? done / total : 0;
+  $('bar-fill').style.width = `${(fraction * 100).toFixed(1)}%`;
+  $('bar-fill').parentElement!.setAttribute('aria-valuenow', (fraction * 100).toFixed(0));
+}
+
+const estimateView = new EstimateView($('estimate'), $<HTMLButtonElement>('quick-run'), {
+  read: () => {
+    try {
+      return readForm(form);
+    } catch {
+      return null;
+    }
+  },
+  idle: () => state.gpuOk && !state.running && !state.busy,
+  ask: (options, evalCount) => send({ type: 'estimate', options, evalCount }),
+  applyQuickRun: (quick) => {
+    const { options, evalCount } = readForm(form);
+    writeForm(form, { ...options, ...quick }, evalCount);
+  },
+});
+form.addEventListener('input', () => estimateView.request());
+
+let lastResults: TestResults | undefined;
+$('save-curves').addEventListener('click', () => downloadPng(charts.figure(), 'learning-curves.png'));
+$('save-predictions').addEventListener('click', () => {
+  if (lastResults) downloadPng(predictionsFigure(lastResults.samples), 'test-predictions.png');
+});
 
 // For tests and the curious: the page's state, read-only.
 (globalThis as { mnistPage?: unknown }).mnistPage = {
