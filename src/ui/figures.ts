@@ -2,6 +2,7 @@
 // drawn into one picture with their titles and legends) and a grid of test digits with the
 // predicted and true labels.
 import type { Sample } from './protocol.ts';
+import { download } from './download.ts';
 
 export interface ChartPicture {
   title: string;
@@ -94,15 +95,5 @@ export function predictionsFigure(samples: readonly Sample[], columns = 8, scale
 
 /** Offers a canvas as a PNG download named `name`. */
 export function downloadPng(canvas: HTMLCanvasElement, name: string): void {
-  canvas.toBlob((blob) => {
-    if (!blob) return;
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  }, 'image/png');
+  canvas.toBlob((blob) => blob && download(name, blob), 'image/png');
 }

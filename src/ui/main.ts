@@ -14,6 +14,7 @@ import { showResults } from './results.ts';
 import { clearCheckpoint, loadCheckpoint, saveCheckpoint, type Checkpoint } from './storage.ts';
 import { EstimateView } from './estimate-view.ts';
 import { downloadPng, predictionsFigure } from './figures.ts';
+import { download } from './download.ts';
 import './style.css';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -192,6 +193,7 @@ function onMessage(msg: WorkerToPage): void {
     case 'results':
       state.busy = false;
       lastResults = msg.results; // page-time
+      estimateView.request(); // page-time: idle again
       showResults(msg.results);
       message(
         `Test accuracy ${percent(msg.results.accuracy)} · loss ${fixed(msg.results.loss)} on ${int(msg.results.count)} images ` +
@@ -390,17 +392,6 @@ $('discard-checkpoint').addEventListener('click', () => {
 
 // ---------------------------------------------------------------------------------------------
 // Save and load
-
-function download(name: string, blob: Blob): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 buttons.save.addEventListener('click', () => send({ type: 'save' }));
 buttons.saveKeras.addEventListener('click', () => send({ type: 'saveKeras' }));
