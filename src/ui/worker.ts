@@ -139,14 +139,14 @@ async function estimate(req: Extract<PageToWorker, { type: 'estimate' }>): Promi
 
 async function start(req: StartRequest): Promise<void> {
   if (training || busy) throw new Error('a run is already in progress');
-  await estimating?.catch(() => undefined);
-  probe?.trainer.destroy();
-  probe = undefined;
   training = true;
   paused = false;
   abort = new AbortController();
   let run: Trainer | undefined;
   try {
+    await estimating; // a measurement in progress finishes first (both use the GPU)
+    probe?.trainer.destroy();
+    probe = undefined;
     const g = await getGpu();
     const d = await getData();
     let initial: Float32Array | undefined;
