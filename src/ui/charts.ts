@@ -124,7 +124,11 @@ export class Charts {
     return {
       title: u.root.querySelector('.u-title')?.textContent ?? '',
       canvas: u.ctx.canvas,
-      legend: u.series.slice(1).map((s) => ({ label: String(s.label ?? ''), color: typeof s.stroke === 'string' ? s.stroke : TRAIN })),
+      // uPlot keeps each series' stroke as a function of (plot, series index) once built.
+      legend: u.series.slice(1).map((s, i) => ({
+        label: String(s.label ?? ''),
+        color: String(typeof s.stroke === 'function' ? s.stroke(u, i + 1) : (s.stroke ?? TRAIN)),
+      })),
     };
   }
 

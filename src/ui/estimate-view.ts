@@ -36,6 +36,11 @@ export class EstimateView {
     });
   }
 
+  /** Measures the form's run once, when nothing was measured yet (the first model on the page). */
+  requestFirst(): void {
+    if (this.asked === undefined) this.request();
+  }
+
   /** Measures the form's run soon (after the form settles). */
   request(): void {
     clearTimeout(this.timer);

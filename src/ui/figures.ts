@@ -57,7 +57,7 @@ export function chartsFigure(charts: ChartPicture[]): HTMLCanvasElement {
   return canvas;
 }
 
-/** Test digits in rows of `columns`, each captioned "pred P (true T)", mistakes in red. */
+/** Test digits in rows of `columns`, each captioned "P (T)": predicted and true label, mistakes in red. */
 export function predictionsFigure(samples: readonly Sample[], columns = 8, scale = 3): HTMLCanvasElement {
   if (samples.length === 0) throw new Error('no predictions to draw yet: evaluate the model first');
   const side = 28 * scale;
@@ -69,12 +69,13 @@ export function predictionsFigure(samples: readonly Sample[], columns = 8, scale
   const { canvas, ctx } = blank(columns * cellW + gap, rows * cellH + gap + 30);
   ctx.font = TITLE_FONT;
   ctx.fillStyle = INK;
-  ctx.fillText('Test digits: predicted (true) label', gap, 16);
+  ctx.fillText('Test digits: predicted (true) label; mistakes in red', gap, 16);
   const digit = document.createElement('canvas');
   digit.width = 28;
   digit.height = 28;
   const dctx = digit.getContext('2d')!;
   ctx.imageSmoothingEnabled = false;
+  ctx.textAlign = 'center';
   samples.forEach((s, i) => {
     const x = gap + (i % columns) * cellW;
     const y = 30 + gap + Math.floor(i / columns) * cellH;
@@ -88,7 +89,7 @@ export function predictionsFigure(samples: readonly Sample[], columns = 8, scale
     const ok = s.predicted === s.label;
     ctx.font = FONT;
     ctx.fillStyle = ok ? INK : '#b91c1c';
-    ctx.fillText(ok ? `pred ${s.predicted} (${s.label})` : `pred ${s.predicted} (true ${s.label})`, x, y + side + caption / 2 + 2);
+    ctx.fillText(`${s.predicted} (${s.label})`, x + side / 2, y + side + caption / 2 + 2);
   });
   return canvas;
 }

@@ -193,7 +193,6 @@ function onMessage(msg: WorkerToPage): void {
     case 'results':
       state.busy = false;
       lastResults = msg.results; // page-time
-      estimateView.request(); // page-time: idle again
       showResults(msg.results);
       message(
         `Test accuracy ${percent(msg.results.accuracy)} · loss ${fixed(msg.results.loss)} on ${int(msg.results.count)} images ` +
@@ -204,7 +203,7 @@ function onMessage(msg: WorkerToPage): void {
       break;
     case 'model-ready':
       state.modelReady = true;
-      estimateView.request(); // page-time
+      estimateView.requestFirst(); // page-time: the first model; later, form changes ask
       refreshButtons();
       pad.refresh();
       break;
