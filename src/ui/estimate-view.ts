@@ -24,6 +24,8 @@ export interface EstimateHooks {
 export class EstimateView {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private asked: string | undefined;
+  /** Whether any estimate was asked for on this page. */
+  private everAsked = false;
 
   constructor(
     private readonly text: HTMLElement,
@@ -38,7 +40,7 @@ export class EstimateView {
 
   /** Measures the form's run once, when nothing was measured yet (the first model on the page). */
   requestFirst(): void {
-    if (this.asked === undefined) this.request();
+    if (!this.everAsked) this.request();
   }
 
   /** Measures the form's run soon (after the form settles). */
@@ -49,6 +51,7 @@ export class EstimateView {
       if (!values || !this.hooks.idle()) return;
       const key = JSON.stringify(values.options);
       this.asked = key;
+      this.everAsked = true;
       this.text.textContent = 'Estimating how long this run takes on this adapter…';
       this.quick.hidden = true;
       this.hooks.ask(values.options, values.evalCount);
