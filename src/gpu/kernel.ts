@@ -1,10 +1,12 @@
 // A compute kernel: one WGSL template from shaders/, its typegpu bind group layout and its
-// `override` constants, compiled once into a pipeline. Dispatches are plain records that a
+// `override` constants, compiled once into a pipeline (with others, asynchronously, inside a
+// PipelineBuild: pipeline-build.ts). Dispatches are plain records that a
 // plan replays into a command encoder; nothing here is created per dispatch.
 import tgpu, { type TgpuBindGroupLayout, type TgpuRoot } from 'typegpu';
 import type { ExtractBindGroupInputFromLayout, TgpuLayoutEntry } from 'typegpu';
 import { shaderSource } from './shaders.ts';
 import type { DispatchKernel } from './kernel-registry.ts';
+import { createPipelineNow, currentPipelineBuild } from './pipeline-build.ts';
 
 /** WebGPU's guaranteed maximum number of workgroups per dispatch dimension. */
 export const MAX_WORKGROUPS_PER_DIMENSION = 65535;
@@ -97,12 +99,16 @@ export function checkWorkgroups(w: Workgroups, what: string): void {
 
 export class Kernel<E extends Entries> {
   readonly label: string;
-  readonly pipeline: GPUComputePipeline;
   readonly code: string;
   private readonly root: TgpuRoot;
   private readonly layout: TgpuBindGroupLayout<E>;
   private readonly entry: DispatchKernel | undefined;
+  private built: GPUComputePipeline | undefined;
 
+  /**
+   * Inside `buildingPipelines` the pipeline is built asynchronously with the build's others
+   * (ready once the build's `finish` resolves); elsewhere it is built at once.
+   */
   constructor(root: TgpuRoot, options: KernelOptions<E>) {
     const { shader, layout, constants = {}, externals = {}, variant, rewriteSource, entry } = options;
     this.root = root;
@@ -111,13 +117,16 @@ export class Kernel<E extends Entries> {
     this.label = variant ? `${shader}[${variant}]` : shader;
     const template = rewriteSource ? rewriteSource(shaderSource(shader)) : shaderSource(shader);
     this.code = tgpu.resolve({ template, externals: { layout, ...externals } });
-    const device = root.device;
-    const module = device.createShaderModule({ label: this.label, code: this.code });
-    this.pipeline = device.createComputePipeline({
-      label: this.label,
-      layout: device.createPipelineLayout({ label: this.label, bindGroupLayouts: [root.unwrap(layout)] }),
-      compute: { module, entryPoint: 'main', constants },
-    });
+    const spec = { label: this.label, code: this.code, constants, bindGroupLayout: root.unwrap(layout) };
+    const build = currentPipelineBuild();
+    if (build) build.request(spec, (pipeline) => (this.built = pipeline));
+    else this.built = createPipelineNow(root.device, spec);
+  }
+
+  /** The compiled pipeline (of a kernel made in a build: once the build has finished). */
+  get pipeline(): GPUComputePipeline {
+    if (!this.built) throw new Error(`${this.label}: its pipeline is still being built (await the PipelineBuild first)`);
+    return this.built;
   }
 
   /** A bind group for this kernel's layout (build once, reuse every step). */
@@ -129,7 +138,17 @@ export class Kernel<E extends Entries> {
   dispatch(bindGroup: GPUBindGroup, x: number, y = 1, z = 1, label = this.label): Dispatch {
     const workgroups = [x, y, z] as const;
     checkWorkgroups(workgroups, label);
-    return { label, pipeline: this.pipeline, bindGroup, workgroups, ...(this.entry ? { kernel: this.entry } : {}) };
+    const kernel = this;
+    // The pipeline is looked up when the dispatch is encoded (a build may still be running now).
+    return {
+      label,
+      bindGroup,
+      workgroups,
+      get pipeline() {
+        return kernel.pipeline;
+      },
+      ...(this.entry ? { kernel: this.entry } : {}),
+    };
   }
 }
 

@@ -8,6 +8,7 @@ import type { Gpu } from '../gpu/device.ts';
 import { describeAdapter } from '../gpu/device.ts';
 import { createBufferWith, createStorageBuffer, readF32, writeBuffer } from '../gpu/buffers.ts';
 import { encodeDispatches, type Dispatch } from '../gpu/kernel.ts';
+import { buildingPipelines, PipelineBuild, type BuildProgress } from '../gpu/pipeline-build.ts';
 import type { Mnist } from '../data/mnist.ts';
 import type { ModelInfo } from '../model/model-info.ts';
 import { initParams } from '../model/init.ts';
@@ -15,6 +16,7 @@ import { Rng } from '../model/rng.ts';
 import type { GpuContext } from '../layers/types.ts';
 import { createOptimizer, type OptimizerPlan } from '../layers/optimizer.ts';
 import { createStepBegin, createStepEnd, createStepState, readStepState, writeEpochStart, writeStepState } from '../layers/step-state.ts';
+import { MAX_STEPS_PER_SUBMIT, StepClock, type Pacing } from './step-pacing.ts';
 import { firstNonFiniteBatch } from './metrics-readback.ts';
 import { uploadSplit } from './dataset-gpu.ts';
 import { Pass, identityOrder } from './pass.ts';
@@ -27,8 +29,8 @@ export { firstNonFiniteValue, type TrainerState } from './trainer-state.ts';
 import { freshShuffleState } from './trainer-state.ts';
 
 export { EVAL_BATCH };
-/** Training steps recorded into one command buffer. */
-export const STEPS_PER_SUBMIT = 8;
+/** Most training steps recorded into one command buffer (fewer where steps are slow: step-pacing.ts). */
+export const STEPS_PER_SUBMIT = MAX_STEPS_PER_SUBMIT;
 /** Progress readbacks per epoch (at most). */
 export const PROGRESS_READS_PER_EPOCH = 20;
 
@@ -63,12 +65,16 @@ export class NonFiniteError extends Error {
 export interface FitControl {
   signal?: AbortSignal;
   /**
-   * Whether the user asked to pause. Checked between submits: the trainer then lets the submits
-   * in flight finish and their progress be reported (the GPU goes idle) and calls waitIfPaused.
+   * Whether the user asked to pause. Checked between submits (short ones: step-pacing.ts): the
+   * trainer then lets the submits in flight finish and reports their progress (the GPU goes
+   * idle) and calls waitIfPaused.
    */
   isPaused?: () => boolean;
-  /** Awaited once the GPU is idle after a pause; resolves when the user resumes. */
-  waitIfPaused?: () => Promise<void>;
+  /**
+   * Awaited once the GPU is idle after a pause, held after `step` steps of `epoch` (1-based);
+   * resolves when the user resumes. The epoch then continues exactly (same order, same step).
+   */
+  waitIfPaused?: (at: { epoch: number; step: number }) => Promise<void>;
   /** Awaited after each finished epoch, before the next starts (checkpoints). */
   afterEpoch?: (epoch: number, record: EpochRecord) => Promise<void>;
 }
@@ -98,6 +104,12 @@ export class Trainer {
   private nonFinite: NonFiniteError | undefined;
   private epochsDone = 0;
   private destroyed = false;
+  /** Times the steps to choose how many share a submit. */
+  private readonly clock = new StepClock();
+  /** Training steps finished on the GPU (all epochs of this trainer; known to the trainer). */
+  private stepsDone = 0;
+  /** Training steps submitted (all epochs of this trainer); stepsSubmitted - stepsDone are in flight. */
+  private stepsSubmitted = 0;
 
   private constructor(
     private readonly gpu: Gpu,
@@ -168,15 +180,25 @@ export class Trainer {
     this.rng = new Rng(freshShuffleState(options.seed));
   }
 
-  /** Builds every pass for `options` (validated) and uploads the data. */
-  static async create(gpu: Gpu, data: Mnist, options: TrainOptions, initialWeights?: Float32Array): Promise<Trainer> {
+  /**
+   * Builds every pass for `options` (validated) and uploads the data. The pipelines compile
+   * together, asynchronously; `onBuild` hears how many of them are built.
+   */
+  static async create(
+    gpu: Gpu,
+    data: Mnist,
+    options: TrainOptions,
+    initialWeights?: Float32Array,
+    onBuild?: (p: BuildProgress) => void,
+  ): Promise<Trainer> {
     validateOptions(options);
     const { device } = gpu;
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
     let trainer: Trainer | undefined;
+    const build = new PipelineBuild(device);
     try {
-      trainer = new Trainer(gpu, data, options, initialWeights);
+      trainer = buildingPipelines(build, () => new Trainer(gpu, data, options, initialWeights));
     } finally {
       const validation = await device.popErrorScope();
       const oom = await device.popErrorScope();
@@ -184,6 +206,12 @@ export class Trainer {
         trainer?.destroy();
         throw new Error(`GPU error while building the trainer: ${(validation ?? oom)!.message}`);
       }
+    }
+    try {
+      await build.finish(onBuild);
+    } catch (e) {
+      trainer.destroy();
+      throw e;
     }
     return trainer;
   }
@@ -212,6 +240,11 @@ export class Trainer {
       await control.afterEpoch?.(epoch, record);
     }
     return history;
+  }
+
+  /** How steps are grouped into submits now, and the measured time per step (ms; undefined before the first). */
+  get pacing(): Pacing & { stepMs: number | undefined; stepsSubmitted: number; stepsDone: number } {
+    return { ...this.clock.pacing, stepMs: this.clock.stepMs, stepsSubmitted: this.stepsSubmitted, stepsDone: this.stepsDone };
   }
 
   /** Finished epochs (a fit continues after them). */
@@ -275,7 +308,7 @@ export class Trainer {
     let reported = 0; // batches whose losses have been sent in a progress event
     let nextRead = readEvery;
     const pendingReads: Promise<void>[] = [];
-    let inFlight: Promise<unknown> = Promise.resolve();
+    let pausedMs = 0; // time held by a pause (not training time)
 
     const report = (done: number, lossSums: Float32Array, correct: Uint32Array) => {
       if (done <= reported) return;
@@ -295,7 +328,7 @@ export class Trainer {
       const batchLosses: number[] = [];
       for (let k = reported; k < done; k++) batchLosses.push(lossSums[k] / pass.batchSize(k));
       reported = done;
-      const seconds = (performance.now() - start) / 1000;
+      const seconds = (performance.now() - start - pausedMs) / 1000;
       onEvent({
         type: 'progress',
         epoch,
@@ -308,24 +341,45 @@ export class Trainer {
       });
     };
 
+    // Submits on the GPU, oldest first; the pacing bounds how many steps may be in flight.
+    const inFlight: { steps: number; submittedAt: number; done: Promise<unknown> }[] = [];
+    const drainTo = async (submits: number) => {
+      while (inFlight.length > submits) {
+        const s = inFlight.shift()!;
+        await s.done;
+        this.clock.record(s.steps, s.submittedAt, performance.now());
+        this.stepsDone += s.steps;
+      }
+    };
+    this.clock.idle();
     for (let k = 0; k < steps; ) {
       if (control.isPaused?.()) {
-        await inFlight;
+        // Held at the boundary after step k: the steps in flight finish and are reported.
+        await drainTo(0);
         await Promise.all(pendingReads);
         this.checkAlive(control);
-        await control.waitIfPaused?.();
+        if (k > reported && pass.readback.canRead) {
+          const m = await pass.readback.read();
+          report(k, m.lossSums, m.correct);
+        }
+        this.checkAlive(control);
+        const heldAt = performance.now();
+        await control.waitIfPaused?.({ epoch, step: k });
+        pausedMs += performance.now() - heldAt;
+        this.clock.idle();
       }
       this.checkAlive(control);
+      const { stepsPerSubmit, inFlight: depth } = this.clock.pacing;
       const encoder = device.createCommandEncoder({ label: `epoch ${epoch} steps ${k}+` });
       const list: Dispatch[] = [];
-      const end = Math.min(steps, k + STEPS_PER_SUBMIT);
+      const first = k;
+      const end = Math.min(steps, k + stepsPerSubmit);
       for (; k < end; k++) list.push(this.stepBegin, ...pass.trainBatch(k), this.optimizer.dispatch, this.stepEnd);
       encodeDispatches(encoder, list);
       device.queue.submit([encoder.finish()]);
-      // Keep at most two submits in flight: wait for the previous one, never for this one.
-      const previous = inFlight;
-      inFlight = device.queue.onSubmittedWorkDone();
-      await previous;
+      this.stepsSubmitted += end - first;
+      inFlight.push({ steps: end - first, submittedAt: performance.now(), done: device.queue.onSubmittedWorkDone() });
+      await drainTo(depth - 1);
       if (k >= nextRead && k < steps && pass.readback.canRead) {
         nextRead = k + readEvery;
         const done = k;
@@ -336,6 +390,7 @@ export class Trainer {
         pendingReads.push(read);
       }
     }
+    await drainTo(0);
     await Promise.all(pendingReads);
     const final = await pass.readback.read();
     this.checkAlive(control);
@@ -349,8 +404,50 @@ export class Trainer {
       accuracy: trainMetrics.accuracy,
       val_loss: validation?.loss ?? Number.NaN,
       val_accuracy: validation?.accuracy ?? Number.NaN,
-      seconds: (performance.now() - start) / 1000,
+      seconds: (performance.now() - start - pausedMs) / 1000,
     };
+  }
+
+  /**
+   * Times training steps on this adapter (ms per step, for run estimates) and leaves the
+   * trainer as it was: the parameters, optimizer moments and step state are copied aside and
+   * back. One untimed step first (first-use costs), then up to `count` in one submit. Call
+   * between runs, never during fit.
+   */
+  async timeSteps(count = 3): Promise<number> {
+    const { device } = this.gpu;
+    const kept = [this.params, this.moment1, this.moment2, this.trainState];
+    const backups = kept.map((b) => device.createBuffer({ label: `${b.label} (kept while timing)`, size: b.size, usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST }));
+    const copyAll = (from: GPUBuffer[], to: GPUBuffer[]) => {
+      const encoder = device.createCommandEncoder({ label: 'timing: keep state' });
+      from.forEach((b, i) => encoder.copyBufferToBuffer(b, 0, to[i], 0, b.size));
+      device.queue.submit([encoder.finish()]);
+    };
+    const pass = this.trainPass;
+    const run = async (steps: number) => {
+      writeEpochStart(device, this.trainState);
+      const list: Dispatch[] = [];
+      for (let k = 0; k < steps; k++) list.push(this.stepBegin, ...pass.trainBatch(k), this.optimizer.dispatch, this.stepEnd);
+      const encoder = device.createCommandEncoder({ label: 'timing steps' });
+      encodeDispatches(encoder, list);
+      const t0 = performance.now();
+      device.queue.submit([encoder.finish()]);
+      await device.queue.onSubmittedWorkDone();
+      return performance.now() - t0;
+    };
+    try {
+      copyAll(kept, backups);
+      pass.setOrder(identityOrder(this.trainCount));
+      await run(1);
+      const steps = Math.max(1, Math.min(count, pass.batches));
+      const ms = (await run(steps)) / steps;
+      if (this.lostMessage !== undefined) throw new DeviceLostError(this.lostMessage);
+      return ms;
+    } finally {
+      copyAll(backups, kept);
+      await device.queue.onSubmittedWorkDone().catch(() => undefined);
+      for (const b of backups) b.destroy();
+    }
   }
 
   /** Runs the first `batches` batches of an evaluation pass and returns loss and accuracy. */

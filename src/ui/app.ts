@@ -64,6 +64,7 @@ export function startApp(): void {
       savedAt: Date.now(),
       adapter: state.gpu.description,
     };
+    for (const p of panels) Object.assign(c, p.checkpointExtras?.());
     try {
       await saveCheckpoint(c);
       update((s) => autosaved(s, c));

@@ -1,23 +1,34 @@
-// Live learning curves with uPlot: batch loss (x in epochs), per-epoch loss and accuracy
-// (train and validation).
+// Live learning curves with uPlot, x in epochs: every batch's loss with its moving average,
+// then loss and accuracy (%) of training (the mean so far in each epoch) and validation (at
+// each epoch's end). The history continues across resumes; "Save figure" draws the three
+// charts into one PNG (figures.ts).
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { EpochRecord } from '../train/types.ts';
+import type { EpochRecord, TrainEvent } from '../train/types.ts';
+import { BatchLosses, Curves, emaSpanFor, epochRange, percentRange, type BatchHistory } from './chart-data.ts';
+import { chartsFigure, type ChartPicture } from './figures.ts';
 
 const TRAIN = '#2563eb';
 const VAL = '#ea580c';
+const BATCH_HEIGHT = 200;
+const EPOCH_HEIGHT = 180;
+
+type Progress = Extract<TrainEvent, { type: 'progress' }>;
 
 function width(el: HTMLElement): number {
   return Math.max(240, Math.floor(el.clientWidth || 400));
 }
 
-function make(el: HTMLElement, title: string, series: uPlot.Series[], height: number, yRange?: uPlot.Scale): uPlot {
+function make(el: HTMLElement, title: string, yLabel: string, series: uPlot.Series[], height: number, yRange?: uPlot.Scale['range']): uPlot {
   const opts: uPlot.Options = {
     title,
     width: width(el),
     height,
-    scales: { x: { time: false }, y: yRange ?? {} },
-    axes: [{ label: 'epoch' }, {}],
+    scales: {
+      x: { time: false, range: (u) => epochRange(u.data[0] as number[]) },
+      y: yRange ? { range: yRange } : {},
+    },
+    axes: [{ label: 'epoch' }, { label: yLabel }],
     legend: { live: false },
     cursor: { drag: { x: false, y: false } },
     series: [{ label: 'epoch' }, ...series],
@@ -29,10 +40,8 @@ export class Charts {
   private readonly batch: uPlot;
   private readonly loss: uPlot;
   private readonly acc: uPlot;
-  private batchX: number[] = [];
-  private batchY: number[] = [];
-  private smoothY: number[] = [];
-  private epochs: EpochRecord[] = [];
+  private readonly batches = new BatchLosses();
+  private readonly curves = new Curves();
   private pending = false;
 
   constructor(
@@ -43,44 +52,90 @@ export class Charts {
     this.batch = make(
       batchEl,
       'Batch loss',
+      'loss',
       [
-        { label: 'batch', stroke: 'rgba(37, 99, 235, 0.35)', width: 1, points: { show: false } },
-        { label: 'smoothed', stroke: TRAIN, width: 2, points: { show: false } },
+        { label: 'each batch', stroke: 'rgba(37, 99, 235, 0.35)', width: 1, points: { show: false } },
+        { label: this.batches.smoothing.description, stroke: TRAIN, width: 2, points: { show: false } },
       ],
-      200,
+      BATCH_HEIGHT,
     );
-    const epochSeries = (unit: string): uPlot.Series[] => [
-      { label: `train ${unit}`, stroke: TRAIN, width: 2 },
-      { label: `val ${unit}`, stroke: VAL, width: 2, dash: [6, 4] },
+    const epochSeries = (train: string): uPlot.Series[] => [
+      { label: `training (${train})`, stroke: TRAIN, width: 2, spanGaps: true, points: { show: false } },
+      { label: 'validation (end of epoch)', stroke: VAL, width: 2, dash: [6, 4], spanGaps: true, points: { show: true, size: 7 } },
     ];
-    this.loss = make(lossEl, 'Loss per epoch', epochSeries('loss'), 180);
-    this.acc = make(accEl, 'Accuracy per epoch', epochSeries('accuracy'), 180);
+    this.loss = make(lossEl, 'Loss', 'loss', epochSeries('mean so far in the epoch'), EPOCH_HEIGHT);
+    this.acc = make(accEl, 'Accuracy', 'accuracy (%)', epochSeries('mean so far, dropout on'), EPOCH_HEIGHT, (u) => {
+      const [lo, hi] = percentRange([...(u.data[1] as (number | null)[]), ...(u.data[2] as (number | null)[])]);
+      return [lo, hi];
+    });
     new ResizeObserver(() => this.resize()).observe(batchEl.parentElement ?? batchEl);
   }
 
+  /** Clears every chart (a new run from scratch). */
   reset(): void {
-    this.batchX = [];
-    this.batchY = [];
-    this.smoothY = [];
-    this.epochs = [];
-    this.redraw();
+    this.startRun([]);
+  }
+
+  /**
+   * A run starts after `history` (its finished epochs; empty for a fresh run): the points of
+   * those epochs stay, later ones go. `saved` restores the batch losses after a reload.
+   */
+  startRun(history: readonly EpochRecord[], saved?: BatchHistory): void {
+    this.batches.resumeAt(history.length, saved);
+    this.curves.resumeAt(history);
+    this.schedule();
+  }
+
+  /** A progress event: its batch losses and the epoch's running loss and accuracy. */
+  progress(e: Progress): void {
+    this.addBatchLosses(e.epoch, e.step, e.steps, e.batchLosses);
+    this.curves.addProgress(e.epoch, e.step, e.steps, e.loss, e.accuracy);
   }
 
   /** Batch losses of `epoch` (1-based) ending at batch `step` of `steps`. */
   addBatchLosses(epoch: number, step: number, steps: number, losses: number[]): void {
-    const first = step - losses.length;
-    losses.forEach((loss, i) => {
-      this.batchX.push(epoch - 1 + (first + i + 1) / steps);
-      this.batchY.push(loss);
-      const prev = this.smoothY.length ? this.smoothY[this.smoothY.length - 1] : loss;
-      this.smoothY.push(prev + (loss - prev) * 0.1);
-    });
+    const span = emaSpanFor(steps);
+    if (span !== this.batches.smoothing.span) {
+      this.batches.setSpan(span);
+      this.relabel(this.batch, 2, this.batches.smoothing.description);
+    }
+    this.batches.add(epoch, step, steps, losses);
     this.schedule();
   }
 
-  setEpochs(epochs: EpochRecord[]): void {
-    this.epochs = epochs.slice();
+  /** The finished epochs so far (epoch i+1 is epochs[i]). */
+  setEpochs(epochs: readonly EpochRecord[]): void {
+    this.curves.resumeAt(epochs);
     this.schedule();
+  }
+
+  /** The batch losses so far (to keep with an autosave). */
+  batchHistory(): BatchHistory {
+    return this.batches.snapshot();
+  }
+
+  /** The three charts as one picture (white background, titles and legends drawn in). */
+  figure(): HTMLCanvasElement {
+    this.redraw();
+    return chartsFigure([this.batch, this.loss, this.acc].map((u) => this.picture(u)));
+  }
+
+  private picture(u: uPlot): ChartPicture {
+    return {
+      title: u.root.querySelector('.u-title')?.textContent ?? '',
+      canvas: u.ctx.canvas,
+      // uPlot keeps each series' stroke as a function of (plot, series index) once built.
+      legend: u.series.slice(1).map((s, i) => ({
+        label: String(s.label ?? ''),
+        color: String(typeof s.stroke === 'function' ? s.stroke(u, i + 1) : (s.stroke ?? TRAIN)),
+      })),
+    };
+  }
+
+  private relabel(u: uPlot, index: number, label: string): void {
+    const cell = u.root.querySelectorAll('.u-legend .u-series')[index]?.querySelector('.u-label');
+    if (cell) cell.textContent = label;
+    u.series[index].label = label;
   }
 
   private schedule(): void {
@@ -93,16 +148,16 @@ export class Charts {
   }
 
   private redraw(): void {
-    this.batch.setData([this.batchX, this.batchY, this.smoothY]);
-    const x = this.epochs.map((_, i) => i + 1);
-    const nanToNull = (v: number) => (Number.isFinite(v) ? v : null);
-    this.loss.setData([x, this.epochs.map((e) => e.loss), this.epochs.map((e) => nanToNull(e.val_loss))] as uPlot.AlignedData);
-    this.acc.setData([x, this.epochs.map((e) => e.accuracy), this.epochs.map((e) => nanToNull(e.val_accuracy))] as uPlot.AlignedData);
+    const b = this.batches;
+    this.batch.setData([b.x, b.loss, b.smooth]);
+    const c = this.curves.columns();
+    this.loss.setData([c.x, c.loss, c.valLoss] as uPlot.AlignedData);
+    this.acc.setData([c.x, c.accuracy, c.valAccuracy] as uPlot.AlignedData);
   }
 
   private resize(): void {
-    this.batch.setSize({ width: width(this.batchEl), height: 200 });
-    this.loss.setSize({ width: width(this.lossEl), height: 180 });
-    this.acc.setSize({ width: width(this.accEl), height: 180 });
+    this.batch.setSize({ width: width(this.batchEl), height: BATCH_HEIGHT });
+    this.loss.setSize({ width: width(this.lossEl), height: EPOCH_HEIGHT });
+    this.acc.setSize({ width: width(this.accEl), height: EPOCH_HEIGHT });
   }
 }

@@ -28,6 +28,8 @@ export interface Panel {
   render(state: PageState): void;
   /** Sees every worker message after the state took it (for replies only this panel uses, e.g. downloads). */
   onMessage?(msg: WorkerToPage): void;
+  /** What this panel keeps in an autosave beside the run (e.g. the batch losses). */
+  checkpointExtras?(): Partial<Checkpoint>;
 }
 
 export type PanelFactory = (ctx: PanelContext) => Panel;

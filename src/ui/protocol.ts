@@ -46,6 +46,12 @@ export type PageToWorker =
   | { type: 'load'; modelJson: string; modelJsonName: string; weights: { name: string; data: ArrayBuffer }[] }
   /** Make these flat weights (the parameter table of `model`) the current model, e.g. an autosaved checkpoint. */
   | { type: 'useWeights'; model: ModelSpec; weights: Float32Array; label: string }
+  /**
+   * How long a run of these options would take on this adapter: the worker times a few
+   * training steps and an evaluation batch (building a small trainer of the model and batch
+   * size first when it has none) and answers with an 'estimate'.
+   */
+  | { type: 'estimate'; options: TrainOptions; evalCount: number }
   /** Testing aid: destroys the GPU device as a driver reset would. */
   | { type: 'simulateDeviceLoss' };
 
@@ -77,7 +83,8 @@ export type WorkerPhase = 'idle' | 'loading-data' | 'building' | 'training' | 'p
 export type WorkerToPage =
   | { type: 'adapter'; adapter: AdapterSummary; description: string }
   | { type: 'unavailable'; message: string }
-  | { type: 'phase'; phase: WorkerPhase; detail?: string }
+  /** `progress`: how far the phase is (building: pipelines built of total), for a progress bar. */
+  | { type: 'phase'; phase: WorkerPhase; detail?: string; progress?: { done: number; total: number } }
   | { type: 'train'; event: TrainEvent }
   /** After each epoch: the weights, for the autosave. */
   | { type: 'checkpoint'; epoch: number; record: EpochRecord; weights: Float32Array }
@@ -94,4 +101,10 @@ export type WorkerToPage =
   /** The model is ready for drawing/evaluation (after training or loading). */
   | { type: 'model-ready' }
   | { type: 'device-lost'; message: string }
-  | { type: 'error'; context: 'start' | 'train' | 'predict' | 'evaluate' | 'save' | 'load' | 'shipped' | 'gpu'; message: string };
+  /**
+   * The answer to an 'estimate' request (for the options it carried): the run's duration in
+   * seconds, `text` as the page shows it ("about 48 min on this adapter (software:
+   * SwiftShader)") and whether to offer the quick run (QUICK_RUN of run-estimate.ts).
+   */
+  | { type: 'estimate'; options: TrainOptions; seconds: number; epochSeconds: number; stepMs: number; text: string; offerQuickRun: boolean }
+  | { type: 'error'; context: 'start' | 'train' | 'predict' | 'evaluate' | 'save' | 'load' | 'shipped' | 'gpu' | 'estimate'; message: string };

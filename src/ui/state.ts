@@ -40,6 +40,8 @@ export interface PageState {
   gpu: { state: 'pending' | 'ok' | 'fallback' | 'none'; description: string; adapter?: AdapterSummary; unavailable?: string };
   phase: WorkerPhase;
   phaseDetail?: string;
+  /** Progress of the phase where it has one (kernels compiled while building). */
+  phaseProgress?: { done: number; total: number };
   running: boolean;
   paused: boolean;
   /** Evaluating or loading weights. */
@@ -123,6 +125,8 @@ const ON_MESSAGE: { [K in WorkerToPage['type']]: (s: PageState, m: Msg<K>) => Pa
   // The number reader's replies (panels/numbers-panel.ts) change no page state.
   batchPrediction: (s) => s,
   batchPredictionFailed: (s) => s,
+  // The estimate before Train is shown by the train panel (estimate-view.ts).
+  estimate: (s) => s,
   adapter: (s, m) => ({
     ...s,
     gpu: { state: m.adapter.isFallback ? 'fallback' : 'ok', description: m.description, adapter: m.adapter },
@@ -133,6 +137,7 @@ const ON_MESSAGE: { [K in WorkerToPage['type']]: (s: PageState, m: Msg<K>) => Pa
     ...s,
     phase: m.phase,
     phaseDetail: m.detail,
+    phaseProgress: m.progress,
     paused: m.phase === 'paused' || m.phase === 'pausing',
     modelReady: s.modelReady || (m.phase === 'training' && s.running),
   }),

@@ -1,6 +1,7 @@
 // Autosave in IndexedDB: the latest checkpoint (weights after an epoch, the history so far
 // and the run's options), so that a reload or a lost GPU device can resume from it.
 import type { EpochRecord, TrainOptions } from '../train/types.ts';
+import type { BatchHistory } from './chart-data.ts';
 
 export interface Checkpoint {
   options: TrainOptions;
@@ -11,6 +12,8 @@ export interface Checkpoint {
   weights: Float32Array;
   savedAt: number;
   adapter: string;
+  /** The batch losses so far, for the batch chart after a reload (absent in older autosaves). */
+  batches?: BatchHistory;
 }
 
 const DB = 'webgpu-mnist';

@@ -8,9 +8,11 @@ import { DATASET_TITLES, DATASET_URL_PATHS, type DatasetName } from '../data/dat
 import { DeviceLostError, NonFiniteError, Trainer, TrainingStoppedError } from '../train/trainer.ts';
 import { GpuModel } from '../train/gpu-model.ts';
 import type { TrainEvent, TrainOptions } from '../train/types.ts';
+import { describeEstimate, estimateRun, offerQuickRun, runShape, shortAdapterName } from '../train/run-estimate.ts';
 import { exportModel, readModel } from '../io/tfjs-model.ts';
 import { EVAL_BATCH } from '../train/gpu-model.ts';
 import { testResults } from './metrics.ts';
+import type { BuildProgress } from '../gpu/pipeline-build.ts';
 import type { PageToWorker, StartRequest, WorkerPhase, WorkerToPage } from './protocol.ts';
 import { fetchShippedModel, SHIPPED_MODEL_PATH } from './shipped-model.ts';
 
@@ -47,8 +49,13 @@ function exclusive<T>(job: () => Promise<T>): Promise<T> {
   return next;
 }
 
-function phase(p: WorkerPhase, detail?: string): void {
-  post({ type: 'phase', phase: p, detail });
+function phase(p: WorkerPhase, detail?: string, progress?: { done: number; total: number }): void {
+  post({ type: 'phase', phase: p, detail, progress });
+}
+
+/** Reports a trainer's pipeline build as 'building' phases with progress ("Building the trainer: 12 of 68 kernels"). */
+function buildProgress(what: string): (p: BuildProgress) => void {
+  return ({ built, total }) => phase('building', `Building ${what}: ${built} of ${total} kernels compiled…`, { done: built, total });
 }
 
 /** The device being acquired: callers arriving meanwhile share it (one device, not two). */
@@ -140,6 +147,46 @@ async function loadWeights(read: () => Promise<{ model: ModelInfo; params: Float
   }
 }
 
+/** A trainer built only to time steps of a model and batch size the worker had no trainer for. */
+let probe: { key: string; trainer: Trainer } | undefined;
+/** The estimate being measured (a run waits for it: both use the GPU). */
+let estimating: Promise<void> | undefined;
+
+/** What a trainer must share with a run for its step time to stand for the run's. */
+const timingKey = (o: TrainOptions) => JSON.stringify([o.model, o.dropout, o.batchSize, o.dataset]);
+
+async function estimate(req: Extract<PageToWorker, { type: 'estimate' }>): Promise<void> {
+  const g = await getGpu();
+  const d = await getData(req.options.dataset);
+  const key = timingKey(req.options);
+  let timed = trainer instanceof Trainer && !gpuLost && timingKey(trainer.options) === key ? trainer : probe?.key === key ? probe.trainer : undefined;
+  if (!timed) {
+    probe?.trainer.destroy();
+    probe = undefined;
+    const limit = Math.min(d.train.count, req.options.batchSize * 4);
+    const options: TrainOptions = { ...req.options, epochs: 1, limit, validationSplit: 0 };
+    timed = await Trainer.create(g, d, options, undefined, buildProgress('a trainer to time this run'));
+    probe = { key, trainer: timed };
+    phase('idle');
+  }
+  const model = timed;
+  const stepMs = await exclusive(() => model.timeSteps(3));
+  const t0 = performance.now();
+  await exclusive(() => model.evaluate(EVAL_BATCH));
+  const evalImageMs = (performance.now() - t0) / EVAL_BATCH;
+  const est = estimateRun(runShape(req.options, d.train.count, Math.min(req.evalCount, d.test.count)), { stepMs, evalImageMs });
+  const software = g.adapter.isFallback;
+  post({
+    type: 'estimate',
+    options: req.options,
+    seconds: est.seconds,
+    epochSeconds: est.epochSeconds,
+    stepMs,
+    text: describeEstimate(est, shortAdapterName(g.adapter), software),
+    offerQuickRun: offerQuickRun(est, software, req.options),
+  });
+}
+
 async function start(req: StartRequest): Promise<void> {
   if (training || busy) throw new Error('a run is already in progress');
   training = true;
@@ -147,6 +194,9 @@ async function start(req: StartRequest): Promise<void> {
   abort = new AbortController();
   let run: Trainer | undefined;
   try {
+    await estimating; // a measurement in progress finishes first (both use the GPU)
+    probe?.trainer.destroy();
+    probe = undefined;
     const g = await getGpu();
     const d = await getData(req.options.dataset);
     let initial: Float32Array | undefined;
@@ -162,7 +212,7 @@ async function start(req: StartRequest): Promise<void> {
       seed: (req.options.seed + done) >>> 0,
     };
     if (options.epochs < 1) throw new Error(`nothing to do: ${done} of ${req.options.epochs} epochs are done`);
-    run = await Trainer.create(g, d, options, initial);
+    run = await Trainer.create(g, d, options, initial, buildProgress('the trainer'));
     if (trainer !== run) trainer?.destroy();
     trainer = run;
     phase('training');
@@ -188,9 +238,9 @@ async function start(req: StartRequest): Promise<void> {
         signal: abort.signal,
         isPaused: () => paused,
         // Called once the steps already submitted have finished: only now is the run held.
-        waitIfPaused: () => {
+        waitIfPaused: (at) => {
           if (!paused) return Promise.resolve();
-          phase('paused');
+          phase('paused', `Paused after batch ${at.step} of epoch ${at.epoch + done}`);
           return new Promise<void>((r) => resumeWaiters.push(r));
         },
       });
@@ -351,6 +401,12 @@ async function handle(msg: PageToWorker): Promise<void> {
         const shipped = await fetchShippedModel(new URL(import.meta.env.BASE_URL + SHIPPED_MODEL_PATH, scope.location.href).href);
         return { ...shipped, message: 'Using the model shipped with the page.', testAccuracy: shipped.test?.accuracy };
       }, 'shipped');
+    case 'estimate':
+      if (training || busy || estimating) return; // the page asks again when it is idle
+      estimating = estimate(msg)
+        .catch((e: unknown) => post({ type: 'error', context: 'estimate', message: errorMessage(e) }))
+        .finally(() => (estimating = undefined));
+      return;
     case 'simulateDeviceLoss':
       gpu?.device.destroy();
       return;

@@ -121,6 +121,16 @@ describe('the page', () => {
     expect(await page.locator('#worst figure').count()).toBeGreaterThan(0);
     expect(await page.locator('#worst figure.wrong').count()).toBe(await page.locator('#worst figure').count());
     expect(await page.isEnabled('#save')).toBe(true);
+    // the two figures as PNG: the curves (three charts stacked) and the predictions grid (40 digits, 8 a row)
+    for (const [button, name, minHeight] of [['#save-curves', 'learning-curves.png', 3 * 180], ['#save-predictions', 'test-predictions.png', 5 * 84]] as const) {
+      const download = page.waitForEvent('download', (d) => d.suggestedFilename() === name);
+      await page.click(button);
+      const png = readFileSync((await (await download).path())!);
+      writeFileSync(join(OUT, name), png);
+      expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+      expect(png.readUInt32BE(16)).toBeGreaterThan(200); // IHDR width
+      expect(png.readUInt32BE(20)).toBeGreaterThan(minHeight); // IHDR height
+    }
     await shot('after-short-run');
   }, RUN_TIMEOUT + 30_000);
 

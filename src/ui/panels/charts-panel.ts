@@ -1,11 +1,14 @@
-// The learning-curves card: batch losses as they arrive, epoch curves from the run's history.
+// The learning-curves card: batch losses and epoch curves as they arrive, kept across a resume
+// (the autosave carries the batch losses), and "Save figure" as one PNG.
 import { Charts } from '../charts.ts';
+import { downloadPng } from '../figures.ts';
 import { byId, type Panel } from '../panel.ts';
 import type { PageState } from '../state.ts';
 import type { WorkerToPage } from '../protocol.ts';
 
 export function createChartsPanel(): Panel {
   const charts = new Charts(byId('chart-batch'), byId('chart-loss'), byId('chart-acc'));
+  byId('save-curves').addEventListener('click', () => downloadPng(charts.figure(), 'learning-curves.png'));
   let options: unknown;
   let history: unknown;
   return {
@@ -13,20 +16,20 @@ export function createChartsPanel(): Panel {
       const run = s.run;
       if (!run) return;
       if (run.options !== options) {
-        // A new run (or a restored autosave): its own curves only.
+        // A new run, or a resume: the finished epochs' curves stay, with the batch losses an
+        // autosave of the same epoch kept.
         options = run.options;
-        charts.reset();
-      }
-      if (run.history !== history) {
+        history = run.history;
+        const saved = s.checkpoint?.epoch === run.history.length && run.history.length > 0 ? s.checkpoint.batches : undefined;
+        charts.startRun(run.history, saved);
+      } else if (run.history !== history) {
         history = run.history;
         charts.setEpochs(run.history);
       }
     },
     onMessage(msg: WorkerToPage): void {
-      if (msg.type === 'train' && msg.event.type === 'progress') {
-        const e = msg.event;
-        charts.addBatchLosses(e.epoch, e.step, e.steps, e.batchLosses);
-      }
+      if (msg.type === 'train' && msg.event.type === 'progress') charts.progress(msg.event);
     },
+    checkpointExtras: () => ({ batches: charts.batchHistory() }),
   };
 }

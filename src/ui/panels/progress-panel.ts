@@ -34,7 +34,12 @@ export function createProgressPanel(): Panel {
       const run = s.run;
       const p = run?.progress;
       const fraction = p ? p.step / p.steps : 0;
-      if (p || !s.running) {
+      const build = s.phaseProgress;
+      if (!p && build) {
+        const f = build.total > 0 ? build.done / build.total : 0;
+        el.fill.style.width = `${(f * 100).toFixed(1)}%`;
+        el.fill.parentElement!.setAttribute('aria-valuenow', (f * 100).toFixed(0));
+      } else if (p || !s.running) {
         el.fill.style.width = `${(fraction * 100).toFixed(1)}%`;
         el.fill.parentElement!.setAttribute('aria-valuenow', (fraction * 100).toFixed(0));
       }

@@ -2,6 +2,7 @@
 import { DATASET_NAMES, DATASET_URL_PATHS, type DatasetName } from '../../data/datasets.ts';
 import { MNIST_FILES } from '../../data/mnist.ts';
 import { readForm, setFormEnabled, wireOptimizerDefaults, writeForm } from '../controls.ts';
+import { EstimateView } from '../estimate-view.ts';
 import { byId, setText, type Panel, type PanelContext } from '../panel.ts';
 import { datasetChosen, datasetsProbed, isIdle, messageShown, optionsRejected, type PageState } from '../state.ts';
 
@@ -33,6 +34,31 @@ export function createTrainPanel(ctx: PanelContext): Panel {
   const datasetNote = byId('dataset-note');
   let shownOptions: unknown;
 
+  // "About 48 min on this adapter" before Train, measured by the worker on the form's options.
+  const readValues = () => {
+    const s = ctx.state();
+    if (!s.config.model) return null;
+    try {
+      return readForm(form, s.config.model.spec, s.dataset);
+    } catch {
+      return null;
+    }
+  };
+  const estimate = new EstimateView(byId('estimate'), byId<HTMLButtonElement>('quick-run'), {
+    read: readValues,
+    idle: () => isIdle(ctx.state()) && (ctx.state().gpu.state === 'ok' || ctx.state().gpu.state === 'fallback'),
+    ask: (options, evalCount) => ctx.send({ type: 'estimate', options, evalCount }),
+    applyQuickRun: (quick) => {
+      const values = readValues();
+      if (values) writeForm(form, { ...values.options, ...quick }, values.evalCount);
+    },
+  });
+  // Measuring needs the dataset and a trainer (minutes to build on a software adapter), so it
+  // waits for a sign of intent: a changed option, or the pointer or focus on Train.
+  form.addEventListener('input', () => estimate.request());
+  train.addEventListener('pointerenter', () => estimate.requestFirst());
+  train.addEventListener('focus', () => estimate.requestFirst());
+
   const titles = new Map(Array.from(dataset.options, (o) => [o, o.textContent ?? ''] as const));
   void servedDatasets().then((served) => ctx.update((s) => datasetsProbed(s, served)));
   dataset.addEventListener('change', () => ctx.update((s) => datasetChosen(s, dataset.value as DatasetName)));
@@ -50,12 +76,16 @@ export function createTrainPanel(ctx: PanelContext): Panel {
     }
     ctx.update((x) => messageShown(x, ''));
     const from = values.continueFromCurrent && s.modelReady ? ({ kind: 'current' } as const) : ({ kind: 'scratch' } as const);
+    estimate.clear();
     ctx.startRun({ options: values.options, evalCount: values.evalCount, from, epochOffset: 0 }, []);
   });
   pause.addEventListener('click', () => ctx.send({ type: ctx.state().paused ? 'resume' : 'pause' }));
   stop.addEventListener('click', () => ctx.send({ type: 'stop' }));
 
   return {
+    onMessage(msg) {
+      if (msg.type === 'estimate') estimate.show(msg);
+    },
     render(s: PageState): void {
       const idle = isIdle(s);
       train.disabled = !idle || !s.config.model;
