@@ -24,6 +24,9 @@ const COMMON_FLAGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // Under a C/POSIX locale Chromium's language is 'en-US@posix', which Intl (and so uPlot, on
+  // import) rejects: the page would not boot.
+  '--lang=en-US',
 ];
 
 /**
