@@ -3,6 +3,7 @@ import { byId, setText, type Panel, type PanelContext } from '../panel.ts';
 import { percent } from '../format.ts';
 import { busyStarted, isIdle, loadRejected, type ActiveModel, type PageState } from '../state.ts';
 import type { WorkerToPage } from '../protocol.ts';
+import { download } from '../download.ts';
 
 /** The active-model line: which model predicts, and where it came from. */
 export function activeModelText(a: ActiveModel): string {
@@ -18,17 +19,6 @@ export function activeModelText(a: ActiveModel): string {
     case 'autosave':
       return `Active model: ${a.label}.`;
   }
-}
-
-function download(name: string, blob: Blob): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 async function readFiles(ctx: PanelContext, files: File[]): Promise<void> {
