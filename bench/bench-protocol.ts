@@ -49,6 +49,17 @@ export interface BenchResult {
   infer: { images_per_s: number; ms_per_1000: number; ms_with_readback: number; batch: number };
 }
 
+/** The benchmark's sections in the order they run (the page shows its progress by them). */
+export const BENCH_SECTIONS = ['data', 'validation', 'kernels', 'variants', 'train', 'inference', 'floor'] as const;
+export type BenchSection = (typeof BENCH_SECTIONS)[number];
+
+/** What `npm run bench -- --json FILE` and the page's download write (the peers' rounds only from the CLI). */
+export interface BenchJson extends BenchResult {
+  date: string;
+  runtime: string;
+  rounds?: unknown;
+}
+
 export interface BenchPageApi {
   run(request: BenchRequest): Promise<BenchResult>;
 }
