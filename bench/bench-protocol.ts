@@ -65,3 +65,8 @@ export interface BenchPageApi {
 }
 
 export const BENCH_API_GLOBAL = '__bench';
+
+/** The JSON the CLI writes and the page offers, from one run. */
+export function benchJson(result: BenchResult, runtime: string, rounds?: unknown): BenchJson {
+  return { date: new Date().toISOString(), runtime, ...result, ...(rounds ? { rounds } : {}) };
+}

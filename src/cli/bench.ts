@@ -8,7 +8,7 @@ import { GPU_FLAG_REPLACED, hasGpuFlag, parseAdapterChoice } from './adapter-cho
 import { BrowserNotFoundError, launchWebGpuBrowser, type LaunchedBrowser } from './browser.ts';
 import { loadBenchEntry } from './node-entries.ts';
 import { rerunWithVulkanEnv, VulkanSetupError } from './vulkan-env.ts';
-import { BENCH_API_GLOBAL, type BenchPageApi, type BenchRequest, type BenchResult } from '../../bench/bench-protocol.ts';
+import { BENCH_API_GLOBAL, benchJson, type BenchPageApi, type BenchRequest, type BenchResult } from '../../bench/bench-protocol.ts';
 import type { RoundsResult } from '../../bench/rounds.ts';
 import { formatRounds } from '../../bench/rounds-format.ts';
 import { PRESETS, DEFAULT_PRESET } from '../model/presets.ts';
@@ -233,8 +233,7 @@ async function main(): Promise<void> {
 async function report(result: BenchResult, rounds: RoundsResult | undefined, runtime: string, jsonPath: string | undefined): Promise<void> {
   process.stdout.write(`${formatResults(result, rounds, runtime)}\n`);
   if (jsonPath) {
-    const json = { date: new Date().toISOString(), runtime, ...result, ...(rounds ? { rounds } : {}) };
-    await writeFile(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
+    await writeFile(jsonPath, `${JSON.stringify(benchJson(result, runtime, rounds), null, 2)}\n`);
     process.stderr.write(`bench: wrote ${jsonPath}\n`);
   }
 }

@@ -1,0 +1,40 @@
+// The benchmark JSON's one schema check (bench/bench-schema.ts): a whole result passes; a
+// missing key, a wrong type and a bad row are each named by their path.
+import { describe, expect, it } from 'vitest';
+import { benchJsonProblems } from '../../bench/bench-schema.ts';
+import { benchJson, type BenchResult } from '../../bench/bench-protocol.ts';
+
+const row = { name: 'conv forward tile5x5', layer: 'conv', shader: 'tile5x5', shape: '(128, 24, 24, 32)', ms: 1.5, gflops: 2, gbps: 3, reps: 2, share: 1 };
+const result: BenchResult = {
+  adapter: { vendor: 'google', architecture: 'swiftshader', device: '', description: 'SwiftShader', isFallback: true, features: ['timestamp-query'], label: 'SwiftShader' },
+  timing: 'wall',
+  validation: [{ name: 'conv forward', error: 1e-7, tolerance: 1e-4, ok: true }],
+  kernels: [row],
+  inferKernels: [row],
+  floor: { kernel: 'tile5x5', batch: 1000, ms: 10, arithmetic_ms: 5 },
+  variants: [{ name: 'conv tile5x5', ms: 1, gflops: 2, error: 0, promoted: true }],
+  train: { ms_per_step: 10, samples_per_s: 12800, epoch_seconds: 4.2, batch: 128, steps_per_submit: 8 },
+  infer: { images_per_s: 1e5, ms_per_1000: 10, ms_with_readback: 12, batch: 1000 },
+};
+
+describe('benchJsonProblems', () => {
+  it('passes a whole result, through JSON and back', () => {
+    expect(benchJsonProblems(JSON.parse(JSON.stringify(benchJson(result, 'Chromium 1'))))).toEqual([]);
+  });
+  it('names a missing key, a wrong type and a bad row by path', () => {
+    const json = JSON.parse(JSON.stringify(benchJson(result, 'Chromium 1')));
+    delete json.train.ms_per_step;
+    json.runtime = 3;
+    json.kernels[0].share = '1';
+    json.floor = { kernel: 'tile5x5' };
+    expect(benchJsonProblems(json)).toEqual([
+      '$.runtime: expected string, got number',
+      '$.kernels[0].share: expected number, got string',
+      '$.train.ms_per_step: missing',
+      '$.floor.batch: missing',
+      '$.floor.ms: missing',
+      '$.floor.arithmetic_ms: missing',
+    ]);
+    expect(benchJsonProblems([])).toEqual(['$: expected an object']);
+  });
+});
