@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { defineConfig, type ViteUserConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { findBrowser, webgpuFlags, type FoundBrowser } from './src/cli/browser.ts';
@@ -32,7 +33,8 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
     // h5wasm and fflate (.keras files) too, so that their first use does not re-optimize and
     // reload a running page.
     optimizeDeps: { include: ['typegpu', 'typegpu/data', 'h5wasm', 'fflate'] },
-    build: { target: 'es2022' },
+    // Two pages: the trainer and the benchmark (bench.html, the suite of `npm run bench`).
+    build: { target: 'es2022', rollupOptions: { input: { main: resolve(import.meta.dirname, 'index.html'), bench: resolve(import.meta.dirname, 'bench.html') } } },
     test: {
       projects: [
         {
