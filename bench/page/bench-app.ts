@@ -9,8 +9,23 @@ import { BENCH_SECTIONS, benchJson, type BenchJson, type BenchRequest, type Benc
 import { kernelTable, throughputText, validationTable, variantTable } from './bench-tables.ts';
 import { stepChart } from './step-chart.ts';
 
-/** The CLI's request (src/cli/bench.ts), the quick box choosing `quick`. */
-const request = (quick: boolean): BenchRequest => ({ batch: 128, inferBatch: 1000, kernelBudgetMs: 1500, stepBudgetMs: 20000, quick });
+/** A positive whole number from the page's query (`?batch=32&infer=100`, for slow adapters), else the default. */
+function queryNumber(name: string, fallback: number): number {
+  const raw = new URLSearchParams(location.search).get(name);
+  if (raw === null) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`?${name}=${raw}: expected a whole number of at least 1`);
+  return n;
+}
+
+/** The CLI's request (src/cli/bench.ts), the quick box choosing `quick`; the batches may be set in the query. */
+const request = (quick: boolean): BenchRequest => ({
+  batch: queryNumber('batch', 128),
+  inferBatch: queryNumber('infer', 1000),
+  kernelBudgetMs: 1500,
+  stepBudgetMs: 20000,
+  quick,
+});
 
 const SECTION_NAMES: Record<BenchSection, string> = {
   data: 'MNIST download',
