@@ -2,39 +2,28 @@
 // run shows every section done, the validation rows, the per-kernel table and the step chart,
 // and its JSON download has the schema of `npm run bench -- --json` (bench/bench-schema.ts).
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright';
-import { createServer, type ViteDevServer } from 'vite';
-import { launchWebGpuBrowser } from '../../src/cli/browser.ts';
 import { benchJsonProblems } from '../../bench/bench-schema.ts';
 import { BENCH_SECTIONS } from '../../bench/bench-protocol.ts';
+import { startPageServer, type PageServer } from './page-server.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-
-let server: ViteDevServer;
-let browser: Browser;
-let url: string;
+let pages: PageServer;
 
 beforeAll(async () => {
-  server = await createServer({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn', server: { host: '127.0.0.1', port: 0, strictPort: false } });
-  await server.listen();
-  url = server.resolvedUrls!.local[0];
-  browser = (await launchWebGpuBrowser('swiftshader')).browser;
+  pages = await startPageServer();
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await pages?.close();
 });
 
 describe('bench.html', () => {
   it('runs the quick suite, shows the tables and the chart, and downloads the CLI JSON', async () => {
-    const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+    const page = await (await pages.browser.newContext({ acceptDownloads: true })).newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     // Small batches keep the run within the test's time on SwiftShader; the schema is the same.
-    await page.goto(`${url}bench.html?batch=32&infer=64`);
+    await page.goto(`${pages.url}bench.html?batch=32&infer=64`);
     expect(await page.isChecked('#quick')).toBe(true);
     expect(await page.isDisabled('#download')).toBe(true);
     await page.click('#run');

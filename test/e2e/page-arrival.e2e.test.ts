@@ -8,8 +8,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright';
-import { createServer, type ViteDevServer } from 'vite';
-import { launchWebGpuBrowser } from '../../src/cli/browser.ts';
+import { startPageServer, type PageServer } from './page-server.ts';
 import { SHIPPED_MODEL_PATH } from '../../src/ui/shipped-model.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -17,7 +16,7 @@ const OUT = join(ROOT, 'test-results', 'e2e');
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const SHIPPED = existsSync(join(ROOT, 'public', SHIPPED_MODEL_PATH, 'model.json'));
 
-let server: ViteDevServer;
+let pages: PageServer;
 let browser: Browser;
 let url: string;
 /** Every GET the pages made, to see that no dataset was downloaded (the dataset choice only asks HEAD). */
@@ -48,15 +47,12 @@ async function drawSeven(page: Page): Promise<void> {
 
 beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
-  server = await createServer({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn', server: { host: '127.0.0.1', port: 0, strictPort: false } });
-  await server.listen();
-  url = server.resolvedUrls!.local[0];
-  browser = (await launchWebGpuBrowser('swiftshader')).browser;
+  pages = await startPageServer();
+  ({ url, browser } = pages);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await pages?.close();
 });
 
 describe('the page on arrival', () => {
