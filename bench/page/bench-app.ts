@@ -80,6 +80,8 @@ function showResults(r: BenchJson): void {
     variantTable(r),
   );
   results.hidden = false;
+  // AUTOTUNE REPORT: once the suite's result carries the tuner's choices (src/tune/), render
+  // them into #autotune (bench.html) here and unhide it; the page does no tuning itself.
 }
 
 async function run(): Promise<void> {
