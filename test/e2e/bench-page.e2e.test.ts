@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchJsonProblems } from '../../bench/bench-schema.ts';
 import { BENCH_SECTIONS } from '../../bench/bench-protocol.ts';
-import { startPageServer, type PageServer } from './page-server.ts';
+import { seriousAxeViolations, startPageServer, type PageServer } from './page-server.ts';
 
 let pages: PageServer;
 
@@ -44,6 +44,9 @@ describe('bench.html', () => {
     // one bar and two labels per kernel row
     expect(await page.$$eval('#step-chart rect', (r) => r.length)).toBe(kernelRows);
     expect(await page.$$eval('#step-chart text', (t) => t.length)).toBe(2 * kernelRows);
+
+    const bad = await seriousAxeViolations(page);
+    expect(bad, JSON.stringify(bad, null, 1)).toEqual([]);
 
     const [file] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
     const json = JSON.parse(await readFile((await file.path())!, 'utf8'));

@@ -4,16 +4,14 @@
 // serious or critical violation; the phone layout keeps the pad and results within reach.
 // Screenshots at 1400x1000 and 390x844 go to test-results/e2e/ (gitignored).
 import { existsSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright';
-import { startPageServer, type PageServer } from './page-server.ts';
+import { seriousAxeViolations, startPageServer, type PageServer } from './page-server.ts';
 import { SHIPPED_MODEL_PATH } from '../../src/ui/shipped-model.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT = join(ROOT, 'test-results', 'e2e');
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const SHIPPED = existsSync(join(ROOT, 'public', SHIPPED_MODEL_PATH, 'model.json'));
 
 let pages: PageServer;
@@ -106,13 +104,7 @@ describe('the page on arrival', () => {
   it('passes axe with no serious or critical violation', async () => {
     const page = await open(1400, 1000);
     await page.waitForSelector('#adapter[data-state="ok"], #adapter[data-state="fallback"]', { timeout: 60_000 });
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
-      const r = await axe.run();
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, where: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-    });
-    const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    const bad = await seriousAxeViolations(page);
     expect(bad, JSON.stringify(bad, null, 1)).toEqual([]);
     await page.context().close();
   }, 90_000);
