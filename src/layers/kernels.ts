@@ -2,6 +2,7 @@
 // register them: the tests and the bench iterate over this list.
 import type { KernelEntry } from '../gpu/kernel-registry.ts';
 import { ACTIVATION_KERNELS } from './activation.ts';
+import { BATCH_NORM_KERNELS } from './batch-norm.ts';
 import { CONV2D_KERNELS, CONV2D_REDUCE_KERNEL } from './conv2d-kernels.ts';
 import { DENSE_KERNELS } from './dense.ts';
 import { DROPOUT_KERNELS } from './dropout.ts';
@@ -27,6 +28,7 @@ export const ALL_KERNELS: readonly KernelEntry<any>[] = [
   ...Object.values(POOL2D_KERNELS),
   ...Object.values(GLOBAL_AVG_POOL_KERNELS),
   ...ACTIVATION_KERNELS,
+  ...Object.values(BATCH_NORM_KERNELS),
   ...Object.values(LOSS_KERNELS),
   ...Object.values(OPTIMIZER_KERNELS),
 ];
