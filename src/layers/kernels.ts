@@ -4,6 +4,7 @@ import type { KernelEntry } from '../gpu/kernel-registry.ts';
 import { ACTIVATION_KERNELS } from './activation.ts';
 import { BATCH_NORM_KERNELS } from './batch-norm.ts';
 import { CONV2D_KERNELS, CONV2D_REDUCE_KERNEL } from './conv2d-kernels.ts';
+import { CONV2D_GENERAL_KERNELS } from './conv2d-general-kernels.ts';
 import { DENSE_KERNELS } from './dense.ts';
 import { DROPOUT_KERNELS } from './dropout.ts';
 import { DROPOUT_RELU_BACKWARD_KERNEL } from './dropout-relu.ts';
@@ -20,6 +21,7 @@ export const ALL_KERNELS: readonly KernelEntry<any>[] = [
   GATHER_KERNEL,
   ...CONV2D_KERNELS,
   CONV2D_REDUCE_KERNEL,
+  ...Object.values(CONV2D_GENERAL_KERNELS),
   ...Object.values(MAXPOOL_KERNELS),
   ...Object.values(POOL_DROPOUT_KERNELS),
   ...Object.values(DROPOUT_KERNELS),

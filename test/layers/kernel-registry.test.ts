@@ -12,8 +12,6 @@ const SHADERS = new Set(readdirSync(new URL('../../shaders/', import.meta.url)).
 
 /** Shaders of kernels that are not registered yet (the general layers' builders compile them directly). */
 const UNREGISTERED = [
-  'conv2d_general_backward_activation', 'conv2d_general_backward_filter', 'conv2d_general_backward_input',
-  'conv2d_general_backward_reduce', 'conv2d_general_forward',
   'smoke_axpy', 'step_begin', 'step_end',
 ];
 
