@@ -6,9 +6,10 @@
 // forward only.
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
-import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
+import type { Dispatch } from '../gpu/kernel.ts';
+import { entryGrid, entryKernel, fixedChoice, type KernelEntry } from '../gpu/kernel-registry.ts';
 import { activate, activationGrad, linearIndex } from '../gpu/wgsl-lib.ts';
-import { activationCode, ELEMENTWISE_ACTIVATIONS, type Activation } from '../model/activations.ts';
+import { activationCode, ELEMENTWISE_ACTIVATIONS, type Activation, type ElementwiseActivation } from '../model/activations.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
 
 /** Invocations per workgroup of the elementwise kernels (one lane each). */
@@ -76,46 +77,57 @@ function layoutsFor<T extends d.F32 | d.Vec4f>(lane: T) {
 const scalarLayouts = layoutsFor(d.f32);
 const vec4Layouts = layoutsFor(d.vec4f);
 
-interface KernelChoice {
-  forwardShader: string;
-  backwardShader: string;
-  layouts: typeof scalarLayouts;
-  constants: Record<string, number>;
-  externals: Record<string, unknown>;
-  workgroupSize: number;
-  /** Invocations: lanes, or rows for softmax. */
-  items: number;
+/** vec4 lanes when the tensor divides into them. */
+const usesVec4 = (c: ActivationConfig) => (c.batch * c.count) % 4 === 0;
+const lanes = (c: ActivationConfig) => (usesVec4(c) ? (c.batch * c.count) / 4 : c.batch * c.count);
+const shapeOf = (c: ActivationConfig) => `(${c.batch},${c.count})->(${c.batch},${c.count})`;
+
+/** Elementwise linear | relu | sigmoid | tanh, one lane (f32 or vec4) per invocation. */
+function elementwiseEntry(pass: 'forward' | 'backward', shader: string, perElement: { flops: number; tensors: number }): KernelEntry<ActivationConfig> {
+  return {
+    id: `activation.${pass}.elementwise`,
+    layerType: 'Activation',
+    pass,
+    shaders: [shader],
+    workgroupSize: ACTIVATION_WORKGROUP_SIZE,
+    supports: (c) => (c.activation !== 'softmax' ? true : 'softmax normalises over rows'),
+    constants: (c) => ({ COUNT: lanes(c), ACT: activationCode(c.activation as ElementwiseActivation), WORKGROUP_SIZE: ACTIVATION_WORKGROUP_SIZE }),
+    items: lanes,
+    cost: (c) => ({ shape: shapeOf(c), flops: perElement.flops * c.batch * c.count, bytes: 4 * perElement.tensors * c.batch * c.count }),
+  };
 }
 
-function chooseKernels(batch: number, count: number, activation: Activation): KernelChoice {
-  if (activation === 'softmax') {
-    return {
-      forwardShader: 'activation_forward_softmax',
-      backwardShader: 'activation_backward_softmax',
-      layouts: scalarLayouts,
-      constants: { N: count, ROWS: batch, WORKGROUP_SIZE: SOFTMAX_ROWS_WORKGROUP_SIZE },
-      externals: { linearIndex },
-      workgroupSize: SOFTMAX_ROWS_WORKGROUP_SIZE,
-      items: batch,
-    };
-  }
-  const total = batch * count;
-  const vec4 = total % 4 === 0;
-  const lanes = vec4 ? total / 4 : total;
+/** Softmax over each sample's values, one row per invocation (max, exp-sum, scale: about 4 operations per value). */
+function softmaxEntry(pass: 'forward' | 'backward', shader: string, perElement: { flops: number; tensors: number }): KernelEntry<ActivationConfig> {
   return {
-    forwardShader: 'activation_forward',
-    backwardShader: 'activation_backward',
-    // The vec4 layouts differ from the scalar ones only in the lane type the shaders index.
-    layouts: vec4 ? (vec4Layouts as unknown as typeof scalarLayouts) : scalarLayouts,
-    constants: { COUNT: lanes, ACT: activationCode(activation), WORKGROUP_SIZE: ACTIVATION_WORKGROUP_SIZE },
-    externals: {
-      linearIndex,
-      applyActivation: vec4 ? activate4 : activate,
-      activationDerivative: vec4 ? activationGrad4 : activationGrad,
-    },
-    workgroupSize: ACTIVATION_WORKGROUP_SIZE,
-    items: lanes,
+    id: `activation.${pass}.softmax-rows`,
+    layerType: 'Activation',
+    pass,
+    shaders: [shader],
+    workgroupSize: SOFTMAX_ROWS_WORKGROUP_SIZE,
+    supports: (c) => (c.activation === 'softmax' ? true : 'softmax only'),
+    constants: (c) => ({ N: c.count, ROWS: c.batch, WORKGROUP_SIZE: SOFTMAX_ROWS_WORKGROUP_SIZE }),
+    items: (c) => c.batch,
+    cost: (c) => ({ shape: shapeOf(c), flops: perElement.flops * c.batch * c.count, bytes: 4 * perElement.tensors * c.batch * c.count }),
   };
+}
+
+/** The Activation layer's kernels; each activation has exactly one entry per pass. */
+export const ACTIVATION_KERNELS: readonly KernelEntry<ActivationConfig>[] = [
+  elementwiseEntry('forward', 'activation_forward', { flops: 1, tensors: 2 }),
+  elementwiseEntry('backward', 'activation_backward', { flops: 2, tensors: 3 }),
+  softmaxEntry('forward', 'activation_forward_softmax', { flops: 4, tensors: 2 }),
+  softmaxEntry('backward', 'activation_backward_softmax', { flops: 4, tensors: 3 }),
+];
+
+/** Layouts and WGSL helpers of `config`'s kernels (vec4 lanes where the tensor divides into them). */
+function bindingsFor(config: ActivationConfig): { layouts: typeof scalarLayouts; externals: Record<string, unknown> } {
+  if (config.activation === 'softmax') return { layouts: scalarLayouts, externals: { linearIndex } };
+  if (!usesVec4(config)) {
+    return { layouts: scalarLayouts, externals: { linearIndex, applyActivation: activate, activationDerivative: activationGrad } };
+  }
+  // The vec4 layouts differ from the scalar ones only in the lane type the shaders index.
+  return { layouts: vec4Layouts as unknown as typeof scalarLayouts, externals: { linearIndex, applyActivation: activate4, activationDerivative: activationGrad4 } };
 }
 
 function checkActivation(name: string, activation: Activation): void {
@@ -132,15 +144,16 @@ export function createActivation(ctx: GpuContext, config: ActivationConfig, buff
   checkActivation(name, activation);
   const { outputGrad, inputGrad } = buffers;
   if (!inferenceOnly && (!outputGrad || !inputGrad)) throw new Error(`${name}: outputGrad and inputGrad are required unless inferenceOnly`);
-  const k = chooseKernels(batch, count, activation);
+  const { layouts, externals } = bindingsFor(config);
   const variant = `${name}:${activation}`;
-  const [gx, gy] = gridFor(k.items, k.workgroupSize, name);
+  const fe = fixedChoice(ACTIVATION_KERNELS, 'forward', config);
+  const [gx, gy] = entryGrid(fe, config, name);
 
-  const fwd = new Kernel(ctx.root, { shader: k.forwardShader, layout: k.layouts.forward, constants: k.constants, externals: k.externals, variant });
+  const fwd = entryKernel(ctx.root, fe, config, { layout: layouts.forward, externals, variant });
   const forward = [fwd.dispatch(fwd.bind({ input: buffers.input, output: buffers.output }), gx, gy, 1, `${name}.forward`)];
   if (inferenceOnly) return { forward, backward: [], inference: forward, destroy: () => {} };
 
-  const bwd = new Kernel(ctx.root, { shader: k.backwardShader, layout: k.layouts.backward, constants: k.constants, externals: k.externals, variant });
+  const bwd = entryKernel(ctx.root, fixedChoice(ACTIVATION_KERNELS, 'backward', config), config, { layout: layouts.backward, externals, variant });
   const backward = [
     bwd.dispatch(bwd.bind({ outputGrad: outputGrad!, output: buffers.output, inputGrad: inputGrad! }), gx, gy, 1, `${name}.backward`),
   ];

@@ -11,7 +11,8 @@
 import tgpu, { type TgpuBindGroupLayout } from 'typegpu';
 import * as d from 'typegpu/data';
 import { createStorageBuffer } from '../gpu/buffers.ts';
-import { Kernel, gridFor, groupsFor, type Dispatch, type Entries } from '../gpu/kernel.ts';
+import { gridFor, groupsFor, type Dispatch, type Entries } from '../gpu/kernel.ts';
+import { entryKernel, type KernelCost, type KernelEntry, type KernelPass } from '../gpu/kernel-registry.ts';
 import { linearIndex } from '../gpu/wgsl-lib.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
 
@@ -80,6 +81,82 @@ const LAYOUTS = {
   backwardInput: tgpu.bindGroupLayout({ input: read, outputGrad: read, stats: read, params: read, inputGrad: write }),
 };
 
+type Stage = 'element' | 'chunk' | 'channel';
+const rowsOf = (c: BatchNormConfig) => c.batch * c.rows;
+const chunksOf = (c: BatchNormConfig) => Math.ceil(rowsOf(c) / BATCH_NORM_ROWS_PER_CHUNK);
+const flagsOf = (c: BatchNormConfig) => ({ SCALE: c.scale ? 1 : 0, CENTER: c.center ? 1 : 0 });
+const STAGE_ITEMS: Record<Stage, (c: BatchNormConfig) => number> = {
+  element: (c) => rowsOf(c) * c.channels,
+  chunk: (c) => chunksOf(c) * c.channels,
+  channel: (c) => c.channels,
+};
+
+/**
+ * One batch-norm kernel. A pass of this layer runs several stages one after another (e.g. the
+ * training forward: stats-partial, stats-finalize, normalize), so its entries of one pass are
+ * stages, not alternatives; the builder takes each by name. Costs per stage: `perElement` FLOPs
+ * for each of the N x C values (or of the chunks x C partial pairs), `tensors` (N, C) tensors and
+ * `partials` (chunks, C, 2) buffers moved, plus the per-channel vectors.
+ */
+function batchNormEntry(
+  pass: KernelPass, variant: string, shader: string, stage: Stage,
+  constants: (c: BatchNormConfig) => Record<string, number>,
+  cost: { perElement: number; tensors: number; partials: number; channelVectors: number },
+): KernelEntry<BatchNormConfig> {
+  return {
+    id: `batch-norm.${pass}.${variant}`,
+    layerType: 'BatchNormalization',
+    pass,
+    shaders: [shader],
+    workgroupSize: BATCH_NORM_WORKGROUP_SIZE,
+    supports: () => true,
+    constants: (c) => ({ WORKGROUP_SIZE: BATCH_NORM_WORKGROUP_SIZE, ROWS: rowsOf(c), CHANNELS: c.channels, ...constants(c) }),
+    items: STAGE_ITEMS[stage],
+    cost: (c): KernelCost => {
+      const nc = rowsOf(c) * c.channels;
+      const pc = chunksOf(c) * c.channels * 2;
+      return {
+        shape: `(${rowsOf(c)},${c.channels})`,
+        flops: cost.perElement * (stage === 'channel' ? pc : nc),
+        bytes: 4 * (cost.tensors * nc + cost.partials * pc + cost.channelVectors * c.channels),
+      };
+    },
+  };
+}
+
+const chunked = () => ({ ROWS_PER_CHUNK: BATCH_NORM_ROWS_PER_CHUNK });
+const normalizeConstants = (inference: boolean) => (c: BatchNormConfig) => ({
+  ...offsetsOf(c), ...flagsOf(c), EPSILON: c.epsilon, INFERENCE: inference ? 1 : 0,
+});
+
+/** BatchNormalization's kernels, by stage. */
+export const BATCH_NORM_KERNELS = {
+  // Each (row, channel) value: a difference and a multiply-add into the chunk's mean and M2.
+  statsPartial: batchNormEntry('forward', 'stats-partial', 'batch_norm_stats_partial', 'chunk', chunked, { perElement: 4, tensors: 1, partials: 1, channelVectors: 0 }),
+  // Chan's merge of the chunk pairs and the moving statistics' update.
+  statsFinalize: batchNormEntry('forward', 'stats-finalize', 'batch_norm_stats_finalize', 'channel', (c) => ({
+    ...chunked(), MOVING_MEAN_OFFSET: c.movingMeanOffset, MOVING_VARIANCE_OFFSET: c.movingVarianceOffset, MOMENTUM: c.momentum, EPSILON: c.epsilon,
+  }), { perElement: 6, tensors: 0, partials: 1, channelVectors: 6 }),
+  // (x - mean) * invstd * gamma + beta.
+  normalize: batchNormEntry('forward', 'normalize', 'batch_norm_forward', 'element', normalizeConstants(false), { perElement: 4, tensors: 2, partials: 0, channelVectors: 4 }),
+  inference: batchNormEntry('inference', 'moving', 'batch_norm_forward', 'element', normalizeConstants(true), { perElement: 4, tensors: 2, partials: 0, channelVectors: 4 }),
+  // xhat, then sum dy and a multiply-add of dy * xhat per value.
+  backwardPartial: batchNormEntry('backward-weights', 'partial', 'batch_norm_backward_partial', 'chunk', chunked, { perElement: 5, tensors: 2, partials: 1, channelVectors: 2 }),
+  backwardReduce: batchNormEntry('backward-reduce', 'channels', 'batch_norm_backward_reduce', 'channel', (c) => ({ ...chunked(), ...offsetsOf(c), ...flagsOf(c) }), { perElement: 1, tensors: 0, partials: 1, channelVectors: 4 }),
+  // dx = gamma * invstd * (dy - (sum dy + xhat * sum dy xhat) / N).
+  backwardInput: batchNormEntry('backward-input', 'direct', 'batch_norm_backward_input', 'element', (c) => ({ GAMMA_OFFSET: offsetsOf(c).GAMMA_OFFSET, SCALE: flagsOf(c).SCALE }), { perElement: 7, tensors: 3, partials: 0, channelVectors: 5 }),
+} as const;
+
+/** The float offsets the kernels read, absent gamma/beta as 0 (the kernels ignore them). */
+function offsetsOf(c: BatchNormConfig) {
+  return {
+    GAMMA_OFFSET: c.scale ? (c.gammaOffset as number) : 0,
+    BETA_OFFSET: c.center ? (c.betaOffset as number) : 0,
+    MOVING_MEAN_OFFSET: c.movingMeanOffset,
+    MOVING_VARIANCE_OFFSET: c.movingVarianceOffset,
+  };
+}
+
 /** The config's numbers checked, with absent gamma/beta offsets as 0 (the kernels ignore them). */
 function checkedConfig(config: BatchNormConfig) {
   const { name, batch, rows, channels, momentum, epsilon, center, scale } = config;
@@ -91,12 +168,7 @@ function checkedConfig(config: BatchNormConfig) {
   if (!(epsilon > 0) || !Number.isFinite(epsilon)) throw new Error(`${name}: epsilon must be a positive number (got ${epsilon})`);
   if (scale && config.gammaOffset === undefined) throw new Error(`${name}: scale needs a gammaOffset`);
   if (center && config.betaOffset === undefined) throw new Error(`${name}: center needs a betaOffset`);
-  const offsets = {
-    GAMMA_OFFSET: scale ? (config.gammaOffset as number) : 0,
-    BETA_OFFSET: center ? (config.betaOffset as number) : 0,
-    MOVING_MEAN_OFFSET: config.movingMeanOffset,
-    MOVING_VARIANCE_OFFSET: config.movingVarianceOffset,
-  };
+  const offsets = offsetsOf(config);
   for (const [k, v] of Object.entries(offsets)) {
     if (!Number.isInteger(v) || v < 0) throw new Error(`${name}: bad ${k} ${v}`);
   }
@@ -124,18 +196,16 @@ function checkBufferSizes(config: BatchNormConfig, N: number, buffers: BatchNorm
 }
 
 export function createBatchNorm(ctx: GpuContext, config: BatchNormConfig, buffers: BatchNormBuffers): BatchNormPlan {
-  const { name, channels: C, momentum, epsilon, center, scale, inferenceOnly = false } = config;
-  const { N, offsets } = checkedConfig(config);
+  const { name, channels: C, inferenceOnly = false } = config;
+  const { N } = checkedConfig(config);
   checkBufferSizes(config, N, buffers);
   const { device, root } = ctx;
   const { grads, outputGrad, inputGrad } = buffers;
   if (!inferenceOnly && (!grads || !outputGrad)) throw new Error(`${name}: grads and outputGrad are required unless inferenceOnly`);
   const WG = BATCH_NORM_WORKGROUP_SIZE;
-  const shape = { WORKGROUP_SIZE: WG, ROWS: N, CHANNELS: C };
-  const chunked = { ...shape, ROWS_PER_CHUNK: BATCH_NORM_ROWS_PER_CHUNK };
-  const flags = { SCALE: scale ? 1 : 0, CENTER: center ? 1 : 0 };
-  const kernel = <E extends Entries>(shader: string, layout: TgpuBindGroupLayout<E>, constants: Record<string, number>) =>
-    new Kernel(root, { shader, layout, constants, externals: { linearIndex }, variant: name });
+  const K = BATCH_NORM_KERNELS;
+  const kernel = <E extends Entries>(entry: KernelEntry<BatchNormConfig>, layout: TgpuBindGroupLayout<E>) =>
+    entryKernel(root, entry, config, { layout, externals: { linearIndex }, variant: name });
 
   const chunks = Math.ceil(N / BATCH_NORM_ROWS_PER_CHUNK);
   // (4, C): rows mean, invstd (training forward), sum dy, sum dy * xhat (backward).
@@ -151,29 +221,23 @@ export function createBatchNorm(ctx: GpuContext, config: BatchNormConfig, buffer
   const channelGroups = groupsFor(C, WG, `${name} channels`);
 
   const normalize = (inference: boolean) => {
-    const k = kernel('batch_norm_forward', LAYOUTS.forward, { ...shape, ...offsets, ...flags, EPSILON: epsilon, INFERENCE: inference ? 1 : 0 });
+    const k = kernel(inference ? K.inference : K.normalize, LAYOUTS.forward);
     const group = k.bind({ input: buffers.input, stats, params: buffers.params, output: buffers.output });
     return k.dispatch(group, elementGrid[0], elementGrid[1], 1, `${name}.${inference ? 'inference' : 'normalize'}`);
   };
   const inference = [normalize(true)];
   if (inferenceOnly || !partials || !grads || !outputGrad) return { forward: inference, backward: [], inference, destroy };
 
-  const statsPartial = kernel('batch_norm_stats_partial', LAYOUTS.statsPartial, chunked);
-  const statsFinalize = kernel('batch_norm_stats_finalize', LAYOUTS.statsFinalize, {
-    ...chunked,
-    MOVING_MEAN_OFFSET: offsets.MOVING_MEAN_OFFSET,
-    MOVING_VARIANCE_OFFSET: offsets.MOVING_VARIANCE_OFFSET,
-    MOMENTUM: momentum,
-    EPSILON: epsilon,
-  });
+  const statsPartial = kernel(K.statsPartial, LAYOUTS.statsPartial);
+  const statsFinalize = kernel(K.statsFinalize, LAYOUTS.statsFinalize);
   const forward = [
     statsPartial.dispatch(statsPartial.bind({ input: buffers.input, partials }), chunkGrid[0], chunkGrid[1], 1, `${name}.stats_partial`),
     statsFinalize.dispatch(statsFinalize.bind({ partials, stats, params: buffers.params }), channelGroups, 1, 1, `${name}.stats_finalize`),
     normalize(false),
   ];
 
-  const backwardPartial = kernel('batch_norm_backward_partial', LAYOUTS.backwardPartial, chunked);
-  const backwardReduce = kernel('batch_norm_backward_reduce', LAYOUTS.backwardReduce, { ...chunked, ...offsets, ...flags });
+  const backwardPartial = kernel(K.backwardPartial, LAYOUTS.backwardPartial);
+  const backwardReduce = kernel(K.backwardReduce, LAYOUTS.backwardReduce);
   const backward = [
     backwardPartial.dispatch(
       backwardPartial.bind({ input: buffers.input, outputGrad, stats, partials }),
@@ -185,7 +249,7 @@ export function createBatchNorm(ctx: GpuContext, config: BatchNormConfig, buffer
     backwardReduce.dispatch(backwardReduce.bind({ partials, stats, grads }), channelGroups, 1, 1, `${name}.backward_reduce`),
   ];
   if (inputGrad) {
-    const backwardInput = kernel('batch_norm_backward_input', LAYOUTS.backwardInput, { ...shape, GAMMA_OFFSET: offsets.GAMMA_OFFSET, SCALE: flags.SCALE });
+    const backwardInput = kernel(K.backwardInput, LAYOUTS.backwardInput);
     backward.push(
       backwardInput.dispatch(
         backwardInput.bind({ input: buffers.input, outputGrad, stats, params: buffers.params, inputGrad }),

@@ -12,14 +12,17 @@
 // An inferenceOnly layer builds the forward alone: no backward pipelines, bind groups or scratch.
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
-import { Kernel, gridFor, type Dispatch, type Entries } from '../gpu/kernel.ts';
+import type { TgpuBindGroupLayout } from 'typegpu';
+import type { Dispatch, Entries, Kernel } from '../gpu/kernel.ts';
+import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
 import { activationLib, linearIndex } from '../gpu/wgsl-lib.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import { activationCode, type ElementwiseActivation } from '../model/activations.ts';
+import { CONV2D_GENERAL_KERNELS, CONV2D_GENERAL_WORKGROUP_SIZE } from './conv2d-general-kernels.ts';
+
+export { CONV2D_GENERAL_WORKGROUP_SIZE };
 import type { GpuContext, LayerPlan } from './types.ts';
 
-/** Invocations per workgroup of every general conv2d kernel. */
-export const CONV2D_GENERAL_WORKGROUP_SIZE = 64;
 /** Largest kernel side and stride the layer accepts. */
 export const CONV2D_GENERAL_MAX_KERNEL = 7;
 export const CONV2D_GENERAL_MAX_STRIDE = 2;
@@ -145,7 +148,8 @@ export interface Conv2dGeneralShape extends Conv2dGeometry {
   chunks: number;
 }
 
-const blocks = (n: number) => Math.ceil(n / BLOCK);
+/** Blocks of BLOCK (positions or channels) covering n. */
+export const blocks = (n: number) => Math.ceil(n / BLOCK);
 
 export function conv2dGeneralShape(c: Conv2dGeneralConfig): Conv2dGeneralShape {
   checkConfig(c);
@@ -224,7 +228,7 @@ function checkBuffer(device: GPUDevice, c: Conv2dGeneralConfig, what: string, bu
 }
 
 /** The override constants every geometry-aware kernel shares. */
-function geometryConstants(c: Conv2dGeneralConfig, s: Conv2dGeneralShape): Record<string, number> {
+export function geometryConstants(c: Conv2dGeneralConfig, s: Conv2dGeneralShape): Record<string, number> {
   return {
     WORKGROUP_SIZE: CONV2D_GENERAL_WORKGROUP_SIZE,
     BATCH: c.batch,
@@ -244,14 +248,23 @@ function geometryConstants(c: Conv2dGeneralConfig, s: Conv2dGeneralShape): Recor
 }
 
 /** Which arrays a kernel may read as vec4: x over input channels, K rows and g over output channels. */
-function vec4Constants(c: Conv2dGeneralConfig): { X_VEC4: number; OUT_VEC4: number } {
+export function vec4Constants(c: Conv2dGeneralConfig): { X_VEC4: number; OUT_VEC4: number } {
   return { X_VEC4: c.inChannels % 4 === 0 ? 1 : 0, OUT_VEC4: c.outChannels % 4 === 0 ? 1 : 0 };
 }
 
-/** A dispatch of `kernel` with one invocation per item (gridFor checks the dispatch limits). */
-function dispatchOver<E extends Entries>(kernel: Kernel<E>, bindGroup: GPUBindGroup, items: number, label: string): Dispatch {
-  const [x, y] = gridFor(items, CONV2D_GENERAL_WORKGROUP_SIZE, label);
-  return kernel.dispatch(bindGroup, x, y, 1, label);
+/** One dispatch of `entry`'s kernel over its items for `c` (entryGrid checks the dispatch limits). */
+function dispatchEntry<E extends Entries>(
+  ctx: GpuContext,
+  entry: KernelEntry<Conv2dGeneralConfig>,
+  c: Conv2dGeneralConfig,
+  layout: TgpuBindGroupLayout<E>,
+  externals: Record<string, unknown>,
+  resources: Parameters<Kernel<E>['bind']>[0],
+  label: string,
+): Dispatch {
+  const kernel = entryKernel(ctx.root, entry, c, { layout, externals, variant: c.name });
+  const [x, y] = entryGrid(entry, c, label);
+  return kernel.dispatch(kernel.bind(resources), x, y, 1, label);
 }
 
 export type Conv2dGeneralPlan = LayerPlan & {
@@ -266,19 +279,10 @@ export function createConv2dGeneral(ctx: GpuContext, c: Conv2dGeneralConfig, b: 
   checkBuffer(device, c, 'input (B, H, W, Cin)', b.input, s.inputLength);
   checkBuffer(device, c, 'output (B, Ho, Wo, Cout)', b.output, s.outputLength);
   checkBuffer(device, c, 'params', b.params, paramFloats);
-  const geometry = geometryConstants(c, s);
-  const act = activationCode(c.activation);
-  const useBias = c.useBias ? 1 : 0;
-
-  const fwd = new Kernel(ctx.root, {
-    shader: 'conv2d_general_forward',
-    layout: forwardLayout,
-    constants: { ...geometry, ...vec4Constants(c), K_OFFSET: c.kernelOffset, B_OFFSET: c.useBias ? c.biasOffset : 0, USE_BIAS: useBias, ACT: act },
-    externals: { linearIndex, ...activationLib },
-    variant: c.name,
-  });
-  const forwardItems = c.batch * s.outHeight * blocks(s.outWidth) * blocks(c.outChannels);
-  const forward = [dispatchOver(fwd, fwd.bind({ x: b.input, x4: b.input, params: b.params, params4: b.params, y: b.output }), forwardItems, `${c.name}.forward`)];
+  const K = CONV2D_GENERAL_KERNELS;
+  const forward = [
+    dispatchEntry(ctx, K.forward, c, forwardLayout, { linearIndex, ...activationLib }, { x: b.input, x4: b.input, params: b.params, params4: b.params, y: b.output }, `${c.name}.forward`),
+  ];
   if (c.inferenceOnly) return { forward, inference: forward, backward: [], destroy: () => {} };
 
   const { grads, outputGrad, inputGrad } = b;
@@ -294,17 +298,10 @@ export function createConv2dGeneral(ctx: GpuContext, c: Conv2dGeneralConfig, b: 
   if (c.activation !== 'linear') {
     g = createStorageBuffer(device, s.outputLength * 4, `${c.name}.g`); // (B, Ho, Wo, Cout)
     scratch.push(g);
-    const k = new Kernel(ctx.root, {
-      shader: 'conv2d_general_backward_activation',
-      layout: activationLayout,
-      constants: { WORKGROUP_SIZE: CONV2D_GENERAL_WORKGROUP_SIZE, COUNT: s.outputLength, ACT: act },
-      externals: { linearIndex, ...activationLib },
-      variant: c.name,
-    });
-    backward.push(dispatchOver(k, k.bind({ y: b.output, dy: outputGrad, g }), s.outputLength, `${c.name}.backward_activation`));
+    backward.push(dispatchEntry(ctx, K.mask, c, activationLayout, { linearIndex, ...activationLib }, { y: b.output, dy: outputGrad, g }, `${c.name}.backward_activation`));
   }
   backward.push(...filterGradient(ctx, c, s, { x: b.input, g, grads }, scratch));
-  if (inputGrad) backward.push(inputGradient(ctx, c, s, { g, params: b.params, dx: inputGrad }));
+  if (inputGrad) backward.push(inputGradient(ctx, c, { g, params: b.params, dx: inputGrad }));
   return {
     forward,
     inference: forward,
@@ -329,31 +326,9 @@ function filterGradient(
   }
   const partials = createStorageBuffer(ctx.device, partialBytes, `${c.name}.partials`); // (CHUNKS, ROW)
   scratch.push(partials);
-  const filter = new Kernel(ctx.root, {
-    shader: 'conv2d_general_backward_filter',
-    layout: filterLayout,
-    constants: { ...geometryConstants(c, s), ...vec4Constants(c), CHUNK: s.chunk, CHUNKS: s.chunks, USE_BIAS: c.useBias ? 1 : 0 },
-    externals: { linearIndex },
-    variant: c.name,
-  });
-  const filterItems = s.chunks * blocks(c.kernelHeight * c.kernelWidth * c.inChannels) * blocks(c.outChannels);
-  const reduce = new Kernel(ctx.root, {
-    shader: 'conv2d_general_backward_reduce',
-    layout: reduceLayout,
-    constants: {
-      WORKGROUP_SIZE: CONV2D_GENERAL_WORKGROUP_SIZE,
-      ROW: s.partialRow,
-      K_SIZE: s.kernelSize,
-      CHUNKS: s.chunks,
-      K_OFFSET: c.kernelOffset,
-      B_OFFSET: c.useBias ? c.biasOffset : 0,
-    },
-    externals: { linearIndex },
-    variant: c.name,
-  });
   return [
-    dispatchOver(filter, filter.bind({ x: b.x, x4: b.x, g: b.g, g4: b.g, partials }), filterItems, `${c.name}.backward_filter`),
-    dispatchOver(reduce, reduce.bind({ partials, grads: b.grads }), s.partialRow, `${c.name}.backward_reduce`),
+    dispatchEntry(ctx, CONV2D_GENERAL_KERNELS.filter, c, filterLayout, { linearIndex }, { x: b.x, x4: b.x, g: b.g, g4: b.g, partials }, `${c.name}.backward_filter`),
+    dispatchEntry(ctx, CONV2D_GENERAL_KERNELS.reduce, c, reduceLayout, { linearIndex }, { partials, grads: b.grads }, `${c.name}.backward_reduce`),
   ];
 }
 
@@ -361,16 +336,7 @@ function filterGradient(
 function inputGradient(
   ctx: GpuContext,
   c: Conv2dGeneralConfig,
-  s: Conv2dGeneralShape,
   b: { g: GPUBuffer; params: GPUBuffer; dx: GPUBuffer },
 ): Dispatch {
-  const k = new Kernel(ctx.root, {
-    shader: 'conv2d_general_backward_input',
-    layout: inputLayout,
-    constants: { ...geometryConstants(c, s), OUT_VEC4: vec4Constants(c).OUT_VEC4, K_OFFSET: c.kernelOffset },
-    externals: { linearIndex },
-    variant: c.name,
-  });
-  const items = c.batch * c.inHeight * blocks(c.inWidth) * blocks(c.inChannels);
-  return dispatchOver(k, k.bind({ ...b, g4: b.g, params4: b.params }), items, `${c.name}.backward_input`);
+  return dispatchEntry(ctx, CONV2D_GENERAL_KERNELS.input, c, inputLayout, { linearIndex }, { ...b, g4: b.g, params4: b.params }, `${c.name}.backward_input`);
 }

@@ -3,6 +3,24 @@
 // (src/gpu/kernel-registry.ts), each with its shader, constants, dispatch size and cost.
 // Numbers are SwiftShader's (bench/README.md).
 import type { KernelCost, KernelEntry, KernelPass } from '../gpu/kernel-registry.ts';
+import type { Conv2dGeneralConfig } from './conv2d-general.ts';
+
+/**
+ * Where these kernels compute a Conv2D, stated on the general layer's configuration: a 3x3
+ * 'valid' stride-1 window with bias and ReLU, filters a multiple of 4, and fewer than 8 input
+ * channels or a multiple of 8. true, or why not; elsewhere the general kernels
+ * (conv2d-general-kernels.ts) serve the layer. The plan asks this before building either.
+ */
+export function fastConvSupports(c: Conv2dGeneralConfig): true | string {
+  if (c.kernelHeight !== 3 || c.kernelWidth !== 3) return `needs a 3x3 kernel (got ${c.kernelHeight}x${c.kernelWidth})`;
+  if (c.strideHeight !== 1 || c.strideWidth !== 1) return `needs stride 1 (got ${c.strideHeight}x${c.strideWidth})`;
+  if (c.padding !== 'valid') return `needs padding 'valid' (got '${c.padding}')`;
+  if (c.activation !== 'relu') return `needs a ReLU activation (got ${c.activation})`;
+  if (!c.useBias) return 'needs a bias';
+  if (c.outChannels % 4 !== 0) return `needs a multiple of 4 filters (got ${c.outChannels})`;
+  if (c.inChannels >= 8 && c.inChannels % 8 !== 0) return `needs fewer than 8 input channels or a multiple of 8 (got ${c.inChannels})`;
+  return true;
+}
 
 export interface Conv2dConfig {
   name: string;

@@ -3,7 +3,8 @@
 // An inferenceOnly layer builds the forward only.
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
-import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
+import type { Dispatch } from '../gpu/kernel.ts';
+import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
 import { linearIndex } from '../gpu/wgsl-lib.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
 
@@ -32,6 +33,33 @@ export interface GlobalAvgPoolBuffers {
   inputGrad?: GPUBuffer;
 }
 
+const inCount = (c: GlobalAvgPoolConfig) => c.batch * c.height * c.width * c.channels;
+const outCount = (c: GlobalAvgPoolConfig) => c.batch * c.channels;
+
+function globalAvgPoolEntry(pass: 'forward' | 'backward', shader: string, items: (c: GlobalAvgPoolConfig) => number, flops: (c: GlobalAvgPoolConfig) => number): KernelEntry<GlobalAvgPoolConfig> {
+  return {
+    id: `global-avg-pool.${pass}.direct`,
+    layerType: 'GlobalAveragePooling2D',
+    pass,
+    shaders: [shader],
+    workgroupSize: GLOBAL_AVG_POOL_WORKGROUP_SIZE,
+    supports: () => true,
+    constants: (c) => ({ HW: c.height * c.width, C: c.channels, WORKGROUP_SIZE: GLOBAL_AVG_POOL_WORKGROUP_SIZE, COUNT: items(c) }),
+    items,
+    cost: (c) => ({
+      shape: `(${c.batch},${c.height},${c.width},${c.channels})->(${c.batch},${c.channels})`,
+      flops: flops(c),
+      bytes: 4 * (inCount(c) + outCount(c)),
+    }),
+  };
+}
+
+/** The global average pool's kernels: the forward sums H*W values per output (plus a scale); the backward scales one dy per dx. */
+export const GLOBAL_AVG_POOL_KERNELS = {
+  forward: globalAvgPoolEntry('forward', 'global_avg_pool_forward', outCount, (c) => inCount(c) + outCount(c)),
+  backward: globalAvgPoolEntry('backward', 'global_avg_pool_backward', inCount, inCount),
+} as const;
+
 export type GlobalAvgPoolPlan = LayerPlan & {
   /** Evaluation forward: the same dispatches as `forward`. */
   inference: Dispatch[];
@@ -54,29 +82,14 @@ export function createGlobalAvgPool(ctx: GpuContext, config: GlobalAvgPoolConfig
   }
   const { outputGrad, inputGrad } = buffers;
   if (!inferenceOnly && (!outputGrad || !inputGrad)) throw new Error(`${name}: outputGrad and inputGrad are required unless inferenceOnly`);
-  const shape = { HW: H * W, C, WORKGROUP_SIZE: GLOBAL_AVG_POOL_WORKGROUP_SIZE };
-  const outCount = batch * C;
-  const inCount = batch * H * W * C;
-
-  const fwd = new Kernel(ctx.root, {
-    shader: 'global_avg_pool_forward',
-    layout: forwardLayout,
-    constants: { ...shape, COUNT: outCount },
-    externals: { linearIndex },
-    variant: name,
-  });
-  const [fx, fy] = gridFor(outCount, GLOBAL_AVG_POOL_WORKGROUP_SIZE, `${name} forward`);
+  const { forward: fe, backward: be } = GLOBAL_AVG_POOL_KERNELS;
+  const fwd = entryKernel(ctx.root, fe, config, { layout: forwardLayout, externals: { linearIndex }, variant: name });
+  const [fx, fy] = entryGrid(fe, config, `${name} forward`);
   const forward = [fwd.dispatch(fwd.bind({ input: buffers.input, output: buffers.output }), fx, fy, 1, `${name}.forward`)];
   if (inferenceOnly) return { forward, backward: [], inference: forward, destroy: () => {} };
 
-  const bwd = new Kernel(ctx.root, {
-    shader: 'global_avg_pool_backward',
-    layout: backwardLayout,
-    constants: { ...shape, COUNT: inCount },
-    externals: { linearIndex },
-    variant: name,
-  });
-  const [bx, by] = gridFor(inCount, GLOBAL_AVG_POOL_WORKGROUP_SIZE, `${name} backward`);
+  const bwd = entryKernel(ctx.root, be, config, { layout: backwardLayout, externals: { linearIndex }, variant: name });
+  const [bx, by] = entryGrid(be, config, `${name} backward`);
   const backward = [bwd.dispatch(bwd.bind({ outputGrad: outputGrad!, inputGrad: inputGrad! }), bx, by, 1, `${name}.backward`)];
   return { forward, backward, inference: forward, destroy: () => {} };
 }

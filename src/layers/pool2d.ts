@@ -6,7 +6,8 @@
 // The seed's specialised 2x2/2 pools (maxpool.ts, pool-dropout.ts) stay as they are.
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
-import { Kernel, gridFor, type Dispatch } from '../gpu/kernel.ts';
+import type { Dispatch } from '../gpu/kernel.ts';
+import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
 import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import { pool2dGeometry, type Pool2dPadding } from './pool2d-geometry.ts';
@@ -76,6 +77,66 @@ const backwardLayout = tgpu.bindGroupLayout({
   inputGrad: { storage: d.arrayOf(d.f32), access: 'mutable' },
 });
 
+/** Geometry of a checked configuration (the builder has already named the layer in any error). */
+function shapeOf(c: Pool2dConfig) {
+  const { outHeight: HO, outWidth: WO, padTop, padLeft } = pool2dGeometry(c);
+  const isMax = c.kind === 'max';
+  return {
+    HO, WO, saveArgmax: isMax && !c.inferenceOnly,
+    constants: {
+      H: c.height, W: c.width, C: c.channels, HO, WO, PH: c.poolHeight, PW: c.poolWidth, SH: c.strideHeight, SW: c.strideWidth,
+      PAD_TOP: padTop, PAD_LEFT: padLeft, IS_MAX: isMax ? 1 : 0, WORKGROUP_SIZE: POOL2D_WORKGROUP_SIZE,
+    },
+  };
+}
+
+const inCount = (c: Pool2dConfig) => c.batch * c.height * c.width * c.channels;
+const outCount = (c: Pool2dConfig) => { const { HO, WO } = shapeOf(c); return c.batch * HO * WO * c.channels; };
+
+function supportsWindow(c: Pool2dConfig): true | string {
+  try {
+    pool2dGeometry(c);
+    return true;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+function pool2dEntry(pass: 'forward' | 'backward', shader: string, items: (c: Pool2dConfig) => number, extra: (c: Pool2dConfig) => Record<string, number>, flops: (c: Pool2dConfig) => number, bytes: (c: Pool2dConfig) => number): KernelEntry<Pool2dConfig> {
+  return {
+    id: `pool2d.${pass}.window`,
+    layerType: 'Pooling2D',
+    pass,
+    shaders: [shader],
+    workgroupSize: POOL2D_WORKGROUP_SIZE,
+    supports: supportsWindow,
+    constants: (c) => ({ ...shapeOf(c).constants, COUNT: items(c), ...extra(c) }),
+    items,
+    cost: (c) => {
+      const { HO, WO } = shapeOf(c);
+      return { shape: `(${c.batch},${c.height},${c.width},${c.channels})->(${c.batch},${HO},${WO},${c.channels})`, flops: flops(c), bytes: bytes(c) };
+    },
+  };
+}
+
+/**
+ * The general pool's kernels (max and average, any window): the forward compares or adds
+ * PH*PW inputs per output and writes the arg-max of a training max pool; the backward gathers
+ * each dx from the windows covering it (at most ceil(P/S) per axis).
+ */
+export const POOL2D_KERNELS = {
+  forward: pool2dEntry(
+    'forward', 'pool2d_forward', outCount, (c) => ({ SAVE_ARGMAX: shapeOf(c).saveArgmax ? 1 : 0 }),
+    (c) => outCount(c) * c.poolHeight * c.poolWidth,
+    (c) => 4 * (inCount(c) + outCount(c) * (shapeOf(c).saveArgmax ? 2 : 1)),
+  ),
+  backward: pool2dEntry(
+    'backward', 'pool2d_backward', inCount, () => ({}),
+    (c) => inCount(c) * Math.ceil(c.poolHeight / c.strideHeight) * Math.ceil(c.poolWidth / c.strideWidth),
+    (c) => 4 * (outCount(c) * (c.kind === 'max' ? 2 : 1) + inCount(c)),
+  ),
+} as const;
+
 function checkConfig(config: Pool2dConfig): void {
   const { name, batch, channels, kind } = config;
   for (const [k, v] of Object.entries({ batch, channels })) {
@@ -86,59 +147,26 @@ function checkConfig(config: Pool2dConfig): void {
 
 export function createPool2d(ctx: GpuContext, config: Pool2dConfig, buffers: Pool2dBuffers): Pool2dPlan {
   checkConfig(config);
-  const { name, batch, height: H, width: W, channels: C, kind, inferenceOnly = false } = config;
-  let geometry;
-  try {
-    geometry = pool2dGeometry(config);
-  } catch (e) {
-    throw new Error(`${name}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  const { outHeight: HO, outWidth: WO, padTop, padLeft } = geometry;
-  const isMax = kind === 'max';
-  const saveArgmax = isMax && !inferenceOnly;
+  const { name, batch, channels: C, inferenceOnly = false } = config;
+  const window = supportsWindow(config);
+  if (window !== true) throw new Error(`${name}: ${window}`);
+  const { HO, WO, saveArgmax } = shapeOf(config);
   const outCount = batch * HO * WO * C;
-  const inCount = batch * H * W * C;
-  const shape = {
-    H,
-    W,
-    C,
-    HO,
-    WO,
-    PH: config.poolHeight,
-    PW: config.poolWidth,
-    SH: config.strideHeight,
-    SW: config.strideWidth,
-    PAD_TOP: padTop,
-    PAD_LEFT: padLeft,
-    IS_MAX: isMax ? 1 : 0,
-    WORKGROUP_SIZE: POOL2D_WORKGROUP_SIZE,
-  };
   const externals = { linearIndex, poolSpan };
   const { outputGrad, inputGrad } = buffers;
   if (!inferenceOnly && (!outputGrad || !inputGrad)) throw new Error(`${name}: outputGrad and inputGrad are required unless inferenceOnly`);
 
   // The arg-max of a training max pool, else a placeholder the kernels never touch.
   const argmax = createStorageBuffer(ctx.device, saveArgmax ? outCount * 4 : 16, `${name}.argmax`);
-  const fwd = new Kernel(ctx.root, {
-    shader: 'pool2d_forward',
-    layout: forwardLayout,
-    constants: { ...shape, COUNT: outCount, SAVE_ARGMAX: saveArgmax ? 1 : 0 },
-    externals,
-    variant: name,
-  });
-  const [fx, fy] = gridFor(outCount, POOL2D_WORKGROUP_SIZE, `${name} forward`);
+  const { forward: fe, backward: be } = POOL2D_KERNELS;
+  const fwd = entryKernel(ctx.root, fe, config, { layout: forwardLayout, externals, variant: name });
+  const [fx, fy] = entryGrid(fe, config, `${name} forward`);
   const forward = [fwd.dispatch(fwd.bind({ input: buffers.input, output: buffers.output, argmax }), fx, fy, 1, `${name}.forward`)];
   const destroy = () => argmax.destroy();
   if (inferenceOnly) return { forward, backward: [], inference: forward, argmax: undefined, destroy };
 
-  const bwd = new Kernel(ctx.root, {
-    shader: 'pool2d_backward',
-    layout: backwardLayout,
-    constants: { ...shape, COUNT: inCount },
-    externals,
-    variant: name,
-  });
-  const [bx, by] = gridFor(inCount, POOL2D_WORKGROUP_SIZE, `${name} backward`);
+  const bwd = entryKernel(ctx.root, be, config, { layout: backwardLayout, externals, variant: name });
+  const [bx, by] = entryGrid(be, config, `${name} backward`);
   const backward = [bwd.dispatch(bwd.bind({ outputGrad: outputGrad!, argmax, inputGrad: inputGrad! }), bx, by, 1, `${name}.backward`)];
   return { forward, backward, inference: forward, argmax: saveArgmax ? argmax : undefined, destroy };
 }

@@ -15,17 +15,12 @@ import { createPool2d } from './pool2d.ts';
 import { createGlobalAvgPool } from './global-avg-pool.ts';
 import { createActivation } from './activation.ts';
 import { createBatchNorm } from './batch-norm.ts';
-import { createConv2dGeneral } from './conv2d-general.ts';
+import { createConv2dGeneral, type Conv2dGeneralConfig } from './conv2d-general.ts';
+import { fastConvSupports } from './conv2d-kernels.ts';
 
-/** Conv2D 3x3 'valid' stride 1 with bias and ReLU, the configuration of src/layers/conv2d.ts's kernels. */
+/** A Conv2D the seed's fast 3x3 kernels compute (their home states where: fastConvSupports). */
 export function isFastConv(l: LayerInfo | undefined): boolean {
-  if (l?.spec.type !== 'Conv2D') return false;
-  const o = l.spec.options;
-  const cin = l.inputShape[2];
-  return (
-    o.kernelSize.join() === '3,3' && o.strides.join() === '1,1' && o.padding === 'valid' && o.activation === 'relu' &&
-    o.useBias && o.filters % 4 === 0 && (cin < 8 || cin % 8 === 0)
-  );
+  return l?.spec.type === 'Conv2D' && fastConvSupports(generalConvConfig(l, 1, true)) === true;
 }
 
 function offset(l: LayerInfo, weight: string): number {
@@ -84,22 +79,26 @@ const fastConv: SingleLayerBuilder = (l, pc) =>
       )
     : undefined;
 
+/** The general Conv2D layer's configuration of a Conv2D layer. */
+function generalConvConfig(l: LayerInfo, batch: number, inferenceOnly: boolean): Conv2dGeneralConfig {
+  if (l.spec.type !== 'Conv2D') throw new Error(`${l.spec.name} is not a Conv2D layer`);
+  const o = l.spec.options;
+  const [inHeight, inWidth, inChannels] = l.inputShape;
+  return {
+    name: l.spec.name, batch, inHeight, inWidth, inChannels, outChannels: o.filters,
+    kernelHeight: o.kernelSize[0], kernelWidth: o.kernelSize[1], strideHeight: o.strides[0], strideWidth: o.strides[1],
+    padding: o.padding, useBias: o.useBias, activation: o.activation,
+    kernelOffset: offset(l, 'kernel'), biasOffset: optionalOffset(l, 'bias') ?? 0, inferenceOnly,
+  };
+}
+
 /** Conv2D of any kernel, stride, padding, bias and activation. */
 const generalConv: SingleLayerBuilder = (l, pc) => {
   if (l.spec.type !== 'Conv2D') return undefined;
-  const o = l.spec.options;
-  const [inHeight, inWidth, inChannels] = l.inputShape;
   return layerSegment(l, pc.training, (ctx, io) =>
-    createConv2dGeneral(
-      ctx,
-      {
-        name: l.spec.name, batch: io.batch, inHeight, inWidth, inChannels, outChannels: o.filters,
-        kernelHeight: o.kernelSize[0], kernelWidth: o.kernelSize[1], strideHeight: o.strides[0], strideWidth: o.strides[1],
-        padding: o.padding, useBias: o.useBias, activation: o.activation,
-        kernelOffset: offset(l, 'kernel'), biasOffset: optionalOffset(l, 'bias') ?? 0, inferenceOnly: !pc.training,
-      },
-      { input: io.input, output: io.output, params: io.params, grads: io.grads, outputGrad: io.outputGrad, inputGrad: io.inputGrad },
-    ),
+    createConv2dGeneral(ctx, generalConvConfig(l, io.batch, !pc.training), {
+      input: io.input, output: io.output, params: io.params, grads: io.grads, outputGrad: io.outputGrad, inputGrad: io.inputGrad,
+    }),
   );
 };
 

@@ -12,12 +12,6 @@ const SHADERS = new Set(readdirSync(new URL('../../shaders/', import.meta.url)).
 
 /** Shaders of kernels that are not registered yet (the general layers' builders compile them directly). */
 const UNREGISTERED = [
-  'activation_backward', 'activation_backward_softmax', 'activation_forward', 'activation_forward_softmax',
-  'batch_norm_backward_input', 'batch_norm_backward_partial', 'batch_norm_backward_reduce', 'batch_norm_forward',
-  'batch_norm_stats_finalize', 'batch_norm_stats_partial',
-  'conv2d_general_backward_activation', 'conv2d_general_backward_filter', 'conv2d_general_backward_input',
-  'conv2d_general_backward_reduce', 'conv2d_general_forward',
-  'global_avg_pool_backward', 'global_avg_pool_forward', 'pool2d_backward', 'pool2d_forward',
   'smoke_axpy', 'step_begin', 'step_end',
 ];
 
