@@ -2,6 +2,7 @@
 // kernels. The kernel registry's enumeration of a model's tunable slots is adapted to these
 // types (src/tune/plan-slots.ts); the tuner knows nothing else of layers or kernels.
 import type { Dispatch } from '../gpu/kernel.ts';
+import type { PlanKind } from '../gpu/kernel-registry.ts';
 
 /** A candidate kernel built for its slot: its pipelines and bind groups exist, ready to replay. */
 export interface BuiltCandidate {
@@ -9,6 +10,11 @@ export interface BuiltCandidate {
   dispatches: readonly Dispatch[];
   /** The pass's output after a run, in the layout every candidate of the slot shares. */
   readOutput(): Promise<Float32Array>;
+  /**
+   * What timing replays (default: `dispatches`): e.g. the slot's own kernel, where `dispatches`
+   * is a whole plan run around it. Replayed after a run of `dispatches`, on what that run left.
+   */
+  timed?: readonly Dispatch[];
   /** Frees what build() created (the slot's shared buffers stay). */
   destroy(): void;
 }
@@ -27,6 +33,8 @@ export interface TuneSlot {
   type: string;
   /** The pass, e.g. "forward", "backward_input". */
   pass: string;
+  /** The plan the layer's pass runs in: the training step's or evaluation's. */
+  plan: PlanKind;
   /** The layer configuration the kernel sees (shapes, activation...); part of the cache key. */
   config: unknown;
   batch: number;

@@ -2,11 +2,17 @@
 // chosen, how, and every candidate's median time or "invalid".
 import type { CandidateOutcome } from './cache.ts';
 import type { TuneReport } from './report.ts';
+import type { SlotReport } from './tuner.ts';
 
 const TIMING_NAMES = { timestamp: 'timestamp queries', wall: 'wall clock' } as const;
 
 function outcomeText(o: CandidateOutcome): string {
   return 'ms' in o ? `${o.id} ${o.ms.toFixed(3)} ms` : `${o.id} invalid`;
+}
+
+/** The pass, marked where it is the evaluation plan's (the training plan's is the default). */
+function passName(s: SlotReport): string {
+  return s.plan === 'evaluation' ? `${s.pass} (eval)` : s.pass;
 }
 
 function columns(rows: string[][]): string[] {
@@ -22,7 +28,7 @@ export function tuneTable(report: TuneReport): string[] {
   }
   if (report.slots.length === 0) return ['Kernels: the fixed rules (no layer of this model has a kernel to choose between)'];
   const how = report.timing ? `, timed with ${TIMING_NAMES[report.timing]}` : '';
-  const rows = [['layer', 'pass', 'choice', 'from', 'candidates'], ...report.slots.map((s) => [s.layer, s.pass, s.choice, s.source, s.candidates.map(outcomeText).join(', ') || (s.note ?? '')])];
-  const invalid = report.slots.flatMap((s) => s.candidates.flatMap((o) => ('invalid' in o ? [`  ${s.layer} ${s.pass}: ${o.id} invalid: ${o.invalid.split('\n')[0]}`] : [])));
+  const rows = [['layer', 'pass', 'choice', 'from', 'candidates'], ...report.slots.map((s) => [s.layer, passName(s), s.choice, s.source, s.candidates.map(outcomeText).join(', ') || (s.note ?? '')])];
+  const invalid = report.slots.flatMap((s) => s.candidates.flatMap((o) => ('invalid' in o ? [`  ${s.layer} ${passName(s)}: ${o.id} invalid: ${o.invalid.split('\n')[0]}`] : [])));
   return [`Kernels (--autotune ${report.mode}${how}):`, ...columns(rows).map((l) => `  ${l}`), ...invalid];
 }
