@@ -2,8 +2,9 @@
 // (src/gpu/kernel-registry.ts tunableSlots) as the tuner's TuneSlots. As in the bench's kernel
 // variants (bench/kernel-variants.ts), a candidate is the whole plan built with KernelChoices
 // naming it, on buffers shared by the slot's plan kind (src/tune/plan-rig.ts): one run of the
-// plan gives the output every candidate of the slot is checked on (the logits, and in training
-// the whole gradient vector), and the dispatches its entry made in its layer are what is timed.
+// plan gives the output every candidate of the slot is checked on (the logits and, in training,
+// every tensor's gradient, each part at its own scale), and the dispatches its entry made in its
+// layer are what is timed.
 // The reference is the fixed rules' choice. Pipelines are compiled once and shared by every
 // candidate plan (a PipelineBuild); each candidate's plan is built once and destroyed by the tuner.
 import type { Gpu } from '../gpu/device.ts';
@@ -16,7 +17,7 @@ import { EVAL_BATCH } from '../train/gpu-model.ts';
 import { kernelDispatches } from '../train/model-plan.ts';
 import type { Pass } from '../train/pass.ts';
 import { createPlanRig, type PlanRig } from './plan-rig.ts';
-import type { BuiltCandidate, TuneSlot } from './slots.ts';
+import type { BuiltCandidate, OutputPart, TuneSlot } from './slots.ts';
 
 export interface PlanSlotOptions {
   /** Batch size of the evaluation plans (default EVAL_BATCH, the trainer's). */
@@ -69,6 +70,15 @@ async function planOutput(device: GPUDevice, rig: PlanRig, pass: Pass): Promise<
   return out;
 }
 
+/** planOutput's parts: the logits, then each parameter tensor's gradient (each at its own scale). */
+function outputParts(rig: PlanRig): OutputPart[] {
+  const logits = rig.batch * rig.model.classes;
+  const parts: OutputPart[] = [{ name: 'logits', start: 0, length: logits }];
+  if (rig.kind !== 'training') return parts;
+  for (const p of rig.model.params.entries) parts.push({ name: `gradient of ${p.name}`, start: logits + p.offset, length: p.size });
+  return parts;
+}
+
 /** Candidate `id` of `slot`: its plan, one run of it, and its own dispatches to time. */
 async function buildCandidate(device: GPUDevice, pipelines: SharedPipelines, rig: PlanRig, slot: KernelSlot, id: string): Promise<BuiltCandidate> {
   const pass = await pipelines.plan(() => rig.pass({ [slot.layer]: { [slot.pass]: id } }));
@@ -99,6 +109,7 @@ function slotsOfPlan(ctx: GpuContext, pipelines: SharedPipelines, rig: PlanRig):
   if (slots.length === 0) rig.destroy();
   let live = slots.length;
   const n = reductionLength(rig.model, rig.batch);
+  const parts = outputParts(rig);
   return slots.map((s): TuneSlot => {
     let destroyed = false;
     return {
@@ -112,6 +123,7 @@ function slotsOfPlan(ctx: GpuContext, pipelines: SharedPipelines, rig: PlanRig):
       reference: s.fixed,
       fixed: s.fixed,
       reductionLength: n,
+      outputParts: parts,
       reset: (seed) => rig.reset(seed),
       destroy() {
         if (destroyed) return;

@@ -19,6 +19,13 @@ export interface BuiltCandidate {
   destroy(): void;
 }
 
+/** A range of a slot's output values: [start, start + length). */
+export interface OutputPart {
+  name: string;
+  start: number;
+  length: number;
+}
+
 export interface TuneCandidate {
   /** Registry entry id, e.g. "conv2d_forward_tile5x5". */
   id: string;
@@ -46,6 +53,11 @@ export interface TuneSlot {
   fixed: string;
   /** Reduction length behind each output element (the tolerance grows with its square root). */
   reductionLength: number;
+  /**
+   * Parts of the output with scales of their own (e.g. the logits and each tensor's gradient),
+   * each held to the tolerance at its own largest magnitude; default: the output as one part.
+   */
+  outputParts?: readonly OutputPart[];
   /**
    * Fills every buffer the pass reads with the same random values for `seed`, and clears what it
    * writes, so that each candidate runs on identical inputs.

@@ -80,7 +80,7 @@ async function validateAll(device: GPUDevice, slot: TuneSlot): Promise<{ valid: 
     if (c === reference) continue;
     try {
       const ran = await buildAndRun(device, slot, c);
-      const why = mismatch(ran.output, ref.output, slot.reductionLength);
+      const why = mismatch(ran.output, ref.output, slot.reductionLength, slot.outputParts);
       if (why) {
         ran.built.destroy();
         invalid.set(c.id, why);
