@@ -1,8 +1,9 @@
 // The autotuning report as a short table for the terminal: per layer and pass, the kernel
 // chosen, how, and every candidate's median time or "invalid".
 import type { CandidateOutcome } from './cache.ts';
-import type { TuneReport } from './report.ts';
-import type { SlotReport } from './tuner.ts';
+import type { TuningHistory } from './report.ts';
+
+type SlotRow = TuningHistory['slots'][number];
 
 const TIMING_NAMES = { timestamp: 'timestamp queries', wall: 'wall clock' } as const;
 
@@ -11,7 +12,7 @@ function outcomeText(o: CandidateOutcome): string {
 }
 
 /** The pass, marked where it is the evaluation plan's (the training plan's is the default). */
-function passName(s: SlotReport): string {
+function passName(s: SlotRow): string {
   return s.plan === 'evaluation' ? `${s.pass} (eval)` : s.pass;
 }
 
@@ -21,7 +22,7 @@ function columns(rows: string[][]): string[] {
 }
 
 /** The report as lines: a heading, then one row per slot (none when the fixed rules chose everything). */
-export function tuneTable(report: TuneReport): string[] {
+export function tuneTable(report: TuningHistory): string[] {
   if (report.active === 'off') {
     const why = report.mode === 'off' ? '--autotune off' : '--autotune auto on a software adapter';
     return [`Kernels: the fixed rules (${why})`];
