@@ -7,6 +7,7 @@ import { acquireGpu, describeAdapter } from '../src/gpu/device.ts';
 import type { Mnist } from '../src/data/mnist.ts';
 import { createBenchContext } from './bench-context.ts';
 import { createInference, measureFloor, timeInference, timeTrainingKernels, timeTrainingStep, timeVariants, validateOneStep } from './bench-sections.ts';
+import { tunedTrainingStep } from './tuned-step.ts';
 import { BENCH_SECTIONS, type BenchRequest, type BenchResult, type BenchSection } from './bench-protocol.ts';
 
 export interface BenchSource {
@@ -29,6 +30,7 @@ export async function runBench(req: BenchRequest, source: BenchSource): Promise<
     const kernels = await at('kernels', () => timeTrainingKernels(c));
     const variants = await at('variants', () => timeVariants(c));
     const train = await at('train', () => timeTrainingStep(c));
+    const autotune = await at('train', () => tunedTrainingStep(c, req.autotune ?? 'off', timeTrainingStep));
     const inference = createInference(c);
     const { infer, inferKernels } = await at('inference', () => timeInference(c, inference));
     const floor = await at('floor', () => measureFloor(c, inference));
@@ -41,6 +43,7 @@ export async function runBench(req: BenchRequest, source: BenchSource): Promise<
       ...(floor ? { floor } : {}),
       variants,
       train,
+      ...(autotune ? { autotune } : {}),
       infer,
     };
   } finally {

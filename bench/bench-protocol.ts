@@ -2,6 +2,8 @@
 // `npm run bench -- --json FILE` extends it with the peers.
 import type { AdapterSummary } from '../src/gpu/device.ts';
 import type { ArithmeticFloor } from './arithmetic-floor.ts';
+import type { AutotuneMode } from '../src/tune/mode.ts';
+import type { TunedStep } from './tuned-step.ts';
 
 export interface BenchRequest {
   batch: number;
@@ -11,6 +13,8 @@ export interface BenchRequest {
   stepBudgetMs: number;
   /** Fewer repetitions (smoke test of the bench itself). */
   quick: boolean;
+  /** Tune the seed's kernels and time the training step with them too (default off). */
+  autotune?: AutotuneMode;
 }
 
 export interface KernelRow {
@@ -46,6 +50,8 @@ export interface BenchResult {
   floor?: ArithmeticFloor;
   variants: VariantRow[];
   train: { ms_per_step: number; samples_per_s: number; epoch_seconds: number; batch: number; steps_per_submit: number };
+  /** The tuning and the training step with the tuned kernels (when autotuning was active). */
+  autotune?: TunedStep;
   infer: { images_per_s: number; ms_per_1000: number; ms_with_readback: number; batch: number };
 }
 

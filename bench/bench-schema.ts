@@ -7,8 +7,10 @@ type Shape = Kind | { [key: string]: Shape } | [Shape];
 
 const KERNEL_ROW: Shape = { name: 'string', layer: 'string', shader: 'string', shape: 'string', ms: 'number', gflops: 'number', gbps: 'number', reps: 'number', share: 'number' };
 
-/** Every required key of BenchJson (`floor` and `rounds` are optional and checked where present). */
-const REQUIRED: Record<keyof Omit<BenchJson, 'floor' | 'rounds'>, Shape> = {
+const TRAIN: Shape = { ms_per_step: 'number', samples_per_s: 'number', epoch_seconds: 'number', batch: 'number', steps_per_submit: 'number' };
+
+/** Every required key of BenchJson (`floor`, `autotune` and `rounds` are optional; the first two are checked where present). */
+const REQUIRED: Record<keyof Omit<BenchJson, 'floor' | 'autotune' | 'rounds'>, Shape> = {
   date: 'string',
   runtime: 'string',
   adapter: { vendor: 'string', architecture: 'string', device: 'string', description: 'string', isFallback: 'boolean', features: ['string'], label: 'string' },
@@ -17,10 +19,12 @@ const REQUIRED: Record<keyof Omit<BenchJson, 'floor' | 'rounds'>, Shape> = {
   kernels: [KERNEL_ROW],
   inferKernels: [KERNEL_ROW],
   variants: [{ name: 'string', ms: 'number', gflops: 'number', error: 'number', promoted: 'boolean' }],
-  train: { ms_per_step: 'number', samples_per_s: 'number', epoch_seconds: 'number', batch: 'number', steps_per_submit: 'number' },
+  train: TRAIN,
   infer: { images_per_s: 'number', ms_per_1000: 'number', ms_with_readback: 'number', batch: 'number' },
 };
 const FLOOR: Shape = { kernel: 'string', batch: 'number', ms: 'number', arithmetic_ms: 'number' };
+const SLOT: Shape = { layer: 'string', type: 'string', pass: 'string', plan: 'string', batch: 'number', choice: 'string', fixed: 'string', source: 'string' };
+const AUTOTUNE: Shape = { tuning: { mode: 'string', active: 'string', slots: [SLOT] }, train: TRAIN };
 
 function check(value: unknown, shape: Shape, path: string, problems: string[]): void {
   if (typeof shape === 'string') {
@@ -42,5 +46,6 @@ export function benchJsonProblems(json: unknown): string[] {
   const problems: string[] = [];
   check(json, REQUIRED, '$', problems);
   if (typeof json === 'object' && json !== null && 'floor' in json) check(json.floor, FLOOR, '$.floor', problems);
+  if (typeof json === 'object' && json !== null && 'autotune' in json) check(json.autotune, AUTOTUNE, '$.autotune', problems);
   return problems;
 }

@@ -51,10 +51,10 @@ export async function timeVariants(c: BenchContext): Promise<VariantRow[]> {
   ];
 }
 
-/** 4. The whole training step, as the trainer submits it. */
-export async function timeTrainingStep(c: BenchContext): Promise<BenchResult['train']> {
+/** 4. The whole training step (default: the fixed rules' kernels), as the trainer submits it. */
+export async function timeTrainingStep(c: BenchContext, step: readonly Dispatch[] = c.step): Promise<BenchResult['train']> {
   const steps: Dispatch[] = [];
-  for (let i = 0; i < STEPS_PER_SUBMIT; i++) steps.push(...c.step);
+  for (let i = 0; i < STEPS_PER_SUBMIT; i++) steps.push(...step);
   const q = c.req.quick;
   const t = await c.wall.time(steps, { budgetMs: q ? 0 : c.req.stepBudgetMs, minReps: q ? 1 : 3, maxReps: q ? 1 : 20 });
   const ms = t.ms / STEPS_PER_SUBMIT;

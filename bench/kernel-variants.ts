@@ -6,8 +6,9 @@
 // column: max |candidate - fixed| / max |fixed|), and the dispatches the candidate made in its
 // layer are timed alone. This is what an autotuner does, without keeping the winner.
 import { createStorageBuffer, readF32 } from '../src/gpu/buffers.ts';
-import { encodeDispatches, type Dispatch } from '../src/gpu/kernel.ts';
-import { tunableSlots, type KernelChoices, type KernelSlot } from '../src/gpu/kernel-registry.ts';
+import { encodeDispatches } from '../src/gpu/kernel.ts';
+import { tunableSlots, type KernelChoices } from '../src/gpu/kernel-registry.ts';
+import { kernelDispatches } from '../src/train/model-plan.ts';
 import type { ModelInfo } from '../src/model/model-info.ts';
 import type { GpuImages } from '../src/train/dataset-gpu.ts';
 import { Pass } from '../src/train/pass.ts';
@@ -53,12 +54,6 @@ async function runOnce(ctx: GpuContext, s: VariantSetup, kernels: KernelChoices)
   return { pass, grads, outputs };
 }
 
-/** The dispatches of `slot`'s layer that its chosen entry made (e.g. one per tile class). */
-function slotDispatches(pass: Pass, slot: KernelSlot, id: string): Dispatch[] {
-  const part = pass.mainPlan.layers.find((l) => l.name === slot.layer);
-  return [...(part?.forward ?? []), ...(part?.backward ?? [])].filter((d) => d.kernel?.id === id);
-}
-
 export async function kernelVariants(ctx: GpuContext, s: VariantSetup, timer: GpuTimer, budget: TimerOptions): Promise<VariantRow[]> {
   const fixed = await runOnce(ctx, s, {});
   const rows: VariantRow[] = [];
@@ -68,7 +63,7 @@ export async function kernelVariants(ctx: GpuContext, s: VariantSetup, timer: Gp
         const run = id === slot.fixed ? fixed : await runOnce(ctx, s, { [slot.layer]: { [slot.pass]: id } });
         try {
           const error = Math.max(...run.outputs.map((o, i) => relError(o, fixed.outputs[i])));
-          const dispatches = slotDispatches(run.pass, slot, id);
+          const dispatches = kernelDispatches(run.pass.mainPlan, slot.layer, id);
           const t = await timer.time(dispatches, budget);
           const cost = dispatches[0]?.kernel?.cost;
           const many = dispatches.length > 1 ? ` (${dispatches.length} dispatches)` : '';

@@ -14,6 +14,8 @@ import { formatRounds } from '../../bench/rounds-format.ts';
 import { PRESETS, DEFAULT_PRESET } from '../model/presets.ts';
 import { ROUNDS_HELP, roundsChoice, type RoundsChoice } from './bench-rounds-options.ts';
 import { UsageError } from './options.ts';
+import { tuneTable } from '../tune/table.ts';
+import { AUTOTUNE_MODES, parseAutotuneMode } from '../tune/mode.ts';
 
 /** Inference batch (the issue's figure: images/s at batch 1000). */
 const INFER_BATCH = Number(process.env.BENCH_INFER_BATCH ?? 1000);
@@ -29,6 +31,8 @@ const HELP = `Usage: npm run bench -- [options]
 
   --json FILE     also write the results as JSON
   --quick         smoke run: few repetitions, no rounds unless one of the options below is given
+  --autotune M    off (default), auto (on a hardware adapter only), on or refresh: also tune the
+                  seed's kernels (nothing cached) and time the training step with the tuned ones
 ${ROUNDS_HELP}  --adapter A     auto (default: the GPU where there is one, else SwiftShader with a notice),
                   gpu (the GPU or an error) or swiftshader (software WebGPU)
   --node          run our side in Node through the webgpu package (Dawn on Vulkan) instead of
@@ -74,7 +78,13 @@ export function formatResults(r: BenchResult, rounds: RoundsResult | undefined, 
   }
   out.push('');
   out.push(`Training step (batch ${r.train.batch}, ${r.train.steps_per_submit} steps per submit) — ${adapter}`);
-  out.push(`  ${fixed(r.train.ms_per_step, 1)} ms/step, ${fixed(r.train.samples_per_s, 0)} samples/s, projected epoch (54,000 images) ${fixed(r.train.epoch_seconds, 1)} s`);
+  const stepLine = (t: BenchResult['train'], what: string) =>
+    `  ${fixed(t.ms_per_step, 1)} ms/step, ${fixed(t.samples_per_s, 0)} samples/s, projected epoch (54,000 images) ${fixed(t.epoch_seconds, 1)} s${what}`;
+  out.push(stepLine(r.train, r.autotune ? ' (the fixed rules)' : ''));
+  if (r.autotune) {
+    out.push(stepLine(r.autotune.train, ' (the tuned kernels, below)'));
+    out.push(...tuneTable(r.autotune.tuning).map((l) => `  ${l}`));
+  }
   out.push(`Inference (batch ${r.infer.batch}) — ${adapter}`);
   out.push(`  ${fixed(r.infer.images_per_s, 0)} images/s; 1000 images: ${fixed(r.infer.ms_per_1000, 1)} ms on the GPU, ${fixed(r.infer.ms_with_readback, 1)} ms with the readback`);
   if (rounds) {
@@ -112,6 +122,7 @@ async function main(): Promise<void> {
       options: {
         json: { type: 'string' },
         quick: { type: 'boolean', default: false },
+        autotune: { type: 'string', default: 'off' },
         peers: { type: 'string' },
         'no-peers': { type: 'boolean', default: false },
         models: { type: 'string' },
@@ -143,7 +154,9 @@ async function main(): Promise<void> {
   const roundsAsked = [args.peers, args.models, args.rounds, args['steps-per-round']].some((v) => v !== undefined) || args['no-peers'];
   const wantRounds = !args.quick || roundsAsked;
 
-  const request: BenchRequest = { batch: 128, inferBatch: INFER_BATCH, kernelBudgetMs: 1500, stepBudgetMs: 20000, quick: args.quick };
+  const autotune = parseAutotuneMode(args.autotune);
+  if (autotune === null) fail(`--autotune: expected ${AUTOTUNE_MODES.join(', ')}, got "${args.autotune}"`);
+  const request: BenchRequest = { batch: 128, inferBatch: INFER_BATCH, kernelBudgetMs: 1500, stepBudgetMs: 20000, quick: args.quick, autotune };
   if (args.node) {
     let rerun: number | null;
     try {

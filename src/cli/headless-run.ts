@@ -9,6 +9,8 @@ import type { EpochRecord, TrainEvent } from '../train/types.ts';
 import { checkDataMatchesModel, GpuModel } from '../train/gpu-model.ts';
 import { modelOf } from '../train/options.ts';
 import { autotuneModel } from '../tune/autotune-run.ts';
+import { tunedChoices } from '../tune/report.ts';
+import type { PlanKernelChoices } from '../gpu/kernel-registry.ts';
 import {
   base64ToFloats,
   bytesToBase64,
@@ -52,15 +54,15 @@ export async function runHeadless(config: HeadlessConfig, deps: HeadlessDeps): P
     }
     const initial = config.initialWeights ? base64ToFloats(config.initialWeights) : undefined;
     if (config.evaluateOnly) return await evaluateOnly(gpu, data, config, initial, deps, (s) => (stage = s));
+    let kernels: PlanKernelChoices = {};
     if (config.autotune) {
       stage = 'autotuning the kernels';
       const report = await autotuneModel(gpu, modelOf(config.options), config.options.batchSize, config.autotune, deps.runtime);
       deps.send({ type: 'autotune', report });
-      // TODO(kernel registry): give tunedChoices(report) to the trainer's model plan as its
-      // KernelChoices override once the plan takes one; until then the fixed rules choose.
+      kernels = tunedChoices(report);
     }
     stage = 'building the trainer';
-    const built = (await TrainerImpl.create(gpu, data, config.options, initial)) as Trainer;
+    const built = (await TrainerImpl.create(gpu, data, config.options, initial, { kernels })) as Trainer;
     trainer = built;
     if (config.resume) built.importState(decodeTrainerState(config.resume));
     stage = 'training';

@@ -105,6 +105,16 @@ export function fixedChoice<E extends KernelEntry<C>, C>(entries: readonly E[], 
 /** Overrides of the fixed rule: layer name -> pass -> entry id. */
 export type KernelChoices = Readonly<Record<string, Readonly<Partial<Record<KernelPass, string>>>>>;
 
+/** Which of a trainer's plans a choice is for. */
+export type PlanKind = 'training' | 'evaluation';
+
+/**
+ * Overrides for a trainer's plans, one set per kind: the training plans (at the run's batch
+ * size) and the evaluation plans (test, validation, prediction) configure a layer differently,
+ * so a layer's 'forward' may take different kernels in each.
+ */
+export type PlanKernelChoices = Readonly<Partial<Record<PlanKind, KernelChoices>>>;
+
 /** One choice a plan made (see the header). */
 export interface KernelSlot {
   layer: string;

@@ -29,7 +29,8 @@ export function checkTolerance(values: ArrayLike<number>, ref: ArrayLike<number>
   let worstRatio = 0;
   for (let i = 0; i < ref.length; i++) {
     const diff = Math.abs(values[i] - ref[i]);
-    const ratio = Number.isFinite(diff) ? diff / (scale * (RTOL * Math.abs(ref[i]) + atol)) : Infinity;
+    // An exact match is 0 even where the tolerance is 0 (an all-zero reference).
+    const ratio = !Number.isFinite(diff) ? Infinity : diff === 0 ? 0 : diff / (scale * (RTOL * Math.abs(ref[i]) + atol));
     maxAbs = Math.max(maxAbs, Number.isFinite(diff) ? diff : Infinity);
     maxRel = Math.max(maxRel, diff / (Math.abs(ref[i]) + 1e-30 + maxRef * 1e-3));
     if (ratio > worstRatio || worst < 0) {

@@ -11,6 +11,7 @@ import { createStepEnd, createStepState, writeEpochStart } from '../layers/step-
 import { uploadSplit, type GpuImages } from './dataset-gpu.ts';
 import { Pass, identityOrder } from './pass.ts';
 import type { Evaluation } from './types.ts';
+import type { KernelChoices } from '../gpu/kernel-registry.ts';
 
 /** Batch size of evaluation and prediction passes. */
 export const EVAL_BATCH = 500;
@@ -38,6 +39,8 @@ export class GpuModel {
     test: MnistSplit,
     /** The buffer gradients are written to by a training caller's plans (evaluation plans never write it). */
     grads?: GPUBuffer,
+    /** Overrides of the kernel registry's fixed rules for every evaluation pass. */
+    private readonly kernels?: KernelChoices,
   ) {
     const { device } = ctx;
     const owned = (x: { destroy(): void }) => {
@@ -56,13 +59,13 @@ export class GpuModel {
     this.evalEnd = createStepEnd(ctx, this.evalState);
     const testData = owned(uploadSplit(device, test, test.count, model.inputSize, 'test')) as GpuImages;
     const common = { params: this.params, grads: noGrads, state: this.evalState };
-    this.testPass = owned(new Pass(ctx, model, { label: 'test', count: testData.count, batch: EVAL_BATCH, training: false }, { ...common, data: testData })) as Pass;
+    this.testPass = owned(new Pass(ctx, model, { label: 'test', count: testData.count, batch: EVAL_BATCH, training: false, kernels }, { ...common, data: testData })) as Pass;
     this.testPass.setOrder(identityOrder(testData.count));
     const images = createStorageBuffer(device, EVAL_BATCH * model.inputSize, 'predict images');
     const labels = createStorageBuffer(device, EVAL_BATCH * 4, 'predict labels');
     const predictImages: GpuImages = { images, labels, count: EVAL_BATCH, destroy: () => (images.destroy(), labels.destroy()) };
     this.predictImages = owned(predictImages) as GpuImages;
-    this.predictPass = owned(new Pass(ctx, model, { label: 'predict', count: EVAL_BATCH, batch: EVAL_BATCH, training: false }, { ...common, data: this.predictImages })) as Pass;
+    this.predictPass = owned(new Pass(ctx, model, { label: 'predict', count: EVAL_BATCH, batch: EVAL_BATCH, training: false, kernels }, { ...common, data: this.predictImages })) as Pass;
     this.predictPass.setOrder(identityOrder(EVAL_BATCH));
     this.logitsStaging = owned(
       device.createBuffer({ label: 'logits staging', size: EVAL_BATCH * model.classes * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
@@ -71,7 +74,7 @@ export class GpuModel {
 
   /** An evaluation pass of this model over other data (the Trainer's validation split), sharing the model's parameters. */
   evaluationPass(label: string, data: GpuImages, count: number, grads: GPUBuffer): Pass {
-    return new Pass(this.ctx, this.model, { label, count, batch: EVAL_BATCH, training: false }, { params: this.params, grads, state: this.evalState, data });
+    return new Pass(this.ctx, this.model, { label, count, batch: EVAL_BATCH, training: false, kernels: this.kernels }, { params: this.params, grads, state: this.evalState, data });
   }
 
   /** Runs the first `batches` batches of an evaluation pass and returns loss and accuracy. */

@@ -180,3 +180,9 @@ export function createModelPlan(ctx: GpuContext, model: ModelInfo, config: Model
     throw e;
   }
 }
+
+/** The dispatches of `layer` that the registry entry `kernelId` made (e.g. one per tile class): one slot's kernel, to time alone. */
+export function kernelDispatches(plan: ModelPlan, layer: string, kernelId: string): Dispatch[] {
+  const part = plan.layers.find((l) => l.name === layer);
+  return [...(part?.forward ?? []), ...(part?.backward ?? [])].filter((d) => d.kernel?.id === kernelId);
+}

@@ -24,6 +24,7 @@ import { modelOf, validateOptions } from './options.ts';
 import { checkDataMatchesModel, EVAL_BATCH, GpuModel } from './gpu-model.ts';
 import type { EpochRecord, Evaluation, History, TrainEvent, TrainOptions } from './types.ts';
 import type { TrainerState } from './trainer-state.ts';
+import type { PlanKernelChoices } from '../gpu/kernel-registry.ts';
 
 export { firstNonFiniteValue, type TrainerState } from './trainer-state.ts';
 import { freshShuffleState } from './trainer-state.ts';
@@ -79,6 +80,14 @@ export interface FitControl {
   afterEpoch?: (epoch: number, record: EpochRecord) => Promise<void>;
 }
 
+/** How a trainer is built, besides its options and weights. */
+export interface TrainerSetup {
+  /** Hears how many of the pipelines are built. */
+  onBuild?: (p: BuildProgress) => void;
+  /** Overrides of the kernel registry's fixed rules for the training and the evaluation plans (e.g. the autotuner's). */
+  kernels?: PlanKernelChoices;
+}
+
 export class Trainer {
   readonly options: TrainOptions;
   /** The model trained: its layers' shapes and the parameter table. */
@@ -116,6 +125,7 @@ export class Trainer {
     data: Mnist,
     options: TrainOptions,
     initialWeights: Float32Array | undefined,
+    kernels: PlanKernelChoices,
   ) {
     this.options = options;
     const model = modelOf(options);
@@ -160,14 +170,14 @@ export class Trainer {
 
     const trainData = uploadSplit(device, data.train, total, model.inputSize, 'train');
     this.owned.push(trainData);
-    this.evaluator = new GpuModel(this.ctx, model, this.params, data.test, this.grads);
+    this.evaluator = new GpuModel(this.ctx, model, this.params, data.test, this.grads, kernels.evaluation);
     this.owned.push(this.evaluator);
 
     const common = { params: this.params, grads: this.grads };
     this.trainPass = new Pass(
       this.ctx,
       model,
-      { label: 'train', count: this.trainCount, batch: options.batchSize, training: true },
+      { label: 'train', count: this.trainCount, batch: options.batchSize, training: true, kernels: kernels.training },
       { ...common, data: trainData, state: this.trainState },
     );
     this.owned.push(this.trainPass);
@@ -182,15 +192,16 @@ export class Trainer {
 
   /**
    * Builds every pass for `options` (validated) and uploads the data. The pipelines compile
-   * together, asynchronously; `onBuild` hears how many of them are built.
+   * together, asynchronously; `setup.onBuild` hears how many of them are built.
    */
   static async create(
     gpu: Gpu,
     data: Mnist,
     options: TrainOptions,
     initialWeights?: Float32Array,
-    onBuild?: (p: BuildProgress) => void,
+    setup: TrainerSetup = {},
   ): Promise<Trainer> {
+    const { onBuild, kernels = {} } = setup;
     validateOptions(options);
     const { device } = gpu;
     device.pushErrorScope('out-of-memory');
@@ -198,7 +209,7 @@ export class Trainer {
     let trainer: Trainer | undefined;
     const build = new PipelineBuild(device);
     try {
-      trainer = buildingPipelines(build, () => new Trainer(gpu, data, options, initialWeights));
+      trainer = buildingPipelines(build, () => new Trainer(gpu, data, options, initialWeights, kernels));
     } finally {
       const validation = await device.popErrorScope();
       const oom = await device.popErrorScope();

@@ -5,6 +5,7 @@ import type { TimingMethod, TuneEntry } from './cache.ts';
 import type { TuneEnvironment } from './key.ts';
 import type { ActiveTuning, AutotuneMode } from './mode.ts';
 import type { SlotReport } from './tuner.ts';
+import type { PlanKernelChoices } from '../gpu/kernel-registry.ts';
 
 export interface TuneReport {
   mode: AutotuneMode;
@@ -18,16 +19,14 @@ export interface TuneReport {
   updates: Record<string, TuneEntry>;
 }
 
-/** A kernel chosen for one layer's pass: what the model plan's KernelChoices override is made of. */
-export interface TunedChoice {
-  layer: string;
-  pass: string;
-  id: string;
-}
-
-/** Every slot's chosen kernel, for the model plan's KernelChoices override. */
-export function tunedChoices(report: TuneReport): TunedChoice[] {
-  return report.slots.map((s) => ({ layer: s.layer, pass: s.pass, id: s.choice }));
+/** Every slot's chosen kernel as the trainer's plans take it: plan kind -> layer -> pass -> entry id. */
+export function tunedChoices(report: TuneReport): PlanKernelChoices {
+  const choices: Record<string, Record<string, Record<string, string>>> = {};
+  for (const s of report.slots) {
+    const layers = (choices[s.plan] ??= {});
+    (layers[s.layer] ??= {})[s.pass] = s.choice;
+  }
+  return choices as PlanKernelChoices;
 }
 
 /** What history.json records of the tuning: the report without cache keys and cache updates. */

@@ -3,6 +3,7 @@
 // repetitions each by replaying their prepared dispatches, and picks the fastest. A candidate
 // that failed validation is never timed and never wins. Cached slots are not built at all.
 import { GpuTimer } from '../gpu/timing.ts';
+import type { PlanKind } from '../gpu/kernel-registry.ts';
 import { lookupTuneEntry, type CandidateOutcome, type TimingMethod, type TuneCache, type TuneEntry } from './cache.ts';
 import { tuneKey, type TuneEnvironment } from './key.ts';
 import type { TuneSlot } from './slots.ts';
@@ -35,6 +36,7 @@ export interface SlotReport {
   layer: string;
   type: string;
   pass: string;
+  plan: PlanKind;
   batch: number;
   key: string;
   choice: string;
@@ -78,7 +80,7 @@ async function validateAll(device: GPUDevice, slot: TuneSlot): Promise<{ valid: 
     if (c === reference) continue;
     try {
       const ran = await buildAndRun(device, slot, c);
-      const why = mismatch(ran.output, ref.output, slot.reductionLength);
+      const why = mismatch(ran.output, ref.output, slot.reductionLength, slot.outputParts);
       if (why) {
         ran.built.destroy();
         invalid.set(c.id, why);
@@ -99,7 +101,7 @@ async function measureSlot(device: GPUDevice, timer: GpuTimer, slot: TuneSlot, b
     const times = new Map<string, number>();
     const perCandidate = budgetMs / valid.size;
     for (const [id, ran] of valid) {
-      const t = await timer.time(ran.built.dispatches, { budgetMs: perCandidate, minReps: MIN_REPS, maxReps: MAX_REPS });
+      const t = await timer.time(ran.built.timed ?? ran.built.dispatches, { budgetMs: perCandidate, minReps: MIN_REPS, maxReps: MAX_REPS });
       times.set(id, t.ms);
     }
     return slot.candidates.map((c): CandidateOutcome => (times.has(c.id) ? { id: c.id, ms: times.get(c.id)! } : { id: c.id, invalid: invalid.get(c.id) ?? 'not measured' }));
@@ -124,7 +126,7 @@ export async function tuneSlots(slots: readonly TuneSlot[], options: TunerOption
   for (const slot of slots) {
     checkSlot(slot);
     const key = tuneKey(env, slot);
-    const base = { layer: slot.layer, type: slot.type, pass: slot.pass, batch: slot.batch, key, fixed: slot.fixed };
+    const base = { layer: slot.layer, type: slot.type, pass: slot.pass, plan: slot.plan, batch: slot.batch, key, fixed: slot.fixed };
     const cached = refresh ? undefined : lookupTuneEntry(cache, key, slot.candidates.map((c) => c.id));
     if (cached) reports.push({ ...base, choice: cached.choice, source: 'cache', candidates: cached.candidates, timing: cached.timing });
     else {

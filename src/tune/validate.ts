@@ -2,7 +2,7 @@
 // random inputs. Both are float32, so the tolerance of src/gpu/tolerance.ts is doubled.
 import { runDispatches } from '../gpu/kernel.ts';
 import { checkTolerance } from '../gpu/tolerance.ts';
-import type { BuiltCandidate, TuneCandidate, TuneSlot } from './slots.ts';
+import type { BuiltCandidate, OutputPart, TuneCandidate, TuneSlot } from './slots.ts';
 
 /** Both sides carry float32 rounding: twice the kernel tests' tolerance against float64. */
 const TOLERANCE_SCALE = 2;
@@ -50,10 +50,20 @@ export function referenceProblem(output: Float32Array): string | null {
   return bad < 0 ? null : `the reference output has ${output[bad]} at ${bad}`;
 }
 
-/** Why `output` does not match the reference's (the worst element), or null when it does. */
-export function mismatch(output: Float32Array, reference: Float32Array, reductionLength: number): string | null {
+/**
+ * Why `output` does not match the reference's (the worst element), or null when it does. Each
+ * of `parts` (default: the whole output) is held to the tolerance at its own largest magnitude.
+ */
+export function mismatch(output: Float32Array, reference: Float32Array, reductionLength: number, parts?: readonly OutputPart[]): string | null {
   if (output.length !== reference.length) return `${output.length} output values, the reference has ${reference.length}`;
-  const c = checkTolerance(output, reference, reductionLength, TOLERANCE_SCALE);
-  if (c.worstRatio <= 1) return null;
-  return `output differs from the reference: at ${c.worst} ${output[c.worst]} vs ${reference[c.worst]} (${c.worstRatio.toPrecision(3)}x the tolerance)`;
+  for (const part of parts ?? [{ name: '', start: 0, length: output.length }]) {
+    const end = part.start + part.length;
+    if (part.start < 0 || end > output.length) throw new Error(`output part ${part.name} [${part.start}, ${end}) outside the ${output.length} output values`);
+    const c = checkTolerance(output.subarray(part.start, end), reference.subarray(part.start, end), reductionLength, TOLERANCE_SCALE);
+    if (c.worstRatio <= 1) continue;
+    const at = part.start + c.worst;
+    const where = part.name ? `${part.name}, ` : '';
+    return `output differs from the reference: at ${where}${at} ${output[at]} vs ${reference[at]} (${c.worstRatio.toPrecision(3)}x the tolerance)`;
+  }
+  return null;
 }

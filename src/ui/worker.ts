@@ -165,7 +165,7 @@ async function estimate(req: Extract<PageToWorker, { type: 'estimate' }>): Promi
     probe = undefined;
     const limit = Math.min(d.train.count, req.options.batchSize * 4);
     const options: TrainOptions = { ...req.options, epochs: 1, limit, validationSplit: 0 };
-    timed = await Trainer.create(g, d, options, undefined, buildProgress('a trainer to time this run'));
+    timed = await Trainer.create(g, d, options, undefined, { onBuild: buildProgress('a trainer to time this run') });
     probe = { key, trainer: timed };
     phase('idle');
   }
@@ -212,7 +212,7 @@ async function start(req: StartRequest): Promise<void> {
       seed: (req.options.seed + done) >>> 0,
     };
     if (options.epochs < 1) throw new Error(`nothing to do: ${done} of ${req.options.epochs} epochs are done`);
-    run = await Trainer.create(g, d, options, initial, buildProgress('the trainer'));
+    run = await Trainer.create(g, d, options, initial, { onBuild: buildProgress('the trainer') });
     if (trainer !== run) trainer?.destroy();
     trainer = run;
     phase('training');

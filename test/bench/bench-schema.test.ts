@@ -14,6 +14,13 @@ const result: BenchResult = {
   floor: { kernel: 'tile5x5', batch: 1000, ms: 10, arithmetic_ms: 5 },
   variants: [{ name: 'conv tile5x5', ms: 1, gflops: 2, error: 0, promoted: true }],
   train: { ms_per_step: 10, samples_per_s: 12800, epoch_seconds: 4.2, batch: 128, steps_per_submit: 8 },
+  autotune: {
+    tuning: {
+      mode: 'on', active: 'on', timing: 'wall',
+      slots: [{ layer: 'dense', type: 'Dense', pass: 'forward', plan: 'training', batch: 128, choice: 'dense.forward.tile4x4', fixed: 'dense.forward.tile16x16', source: 'tuned', candidates: [{ id: 'dense.forward.tile4x4', ms: 1 }], timing: 'wall' }],
+    },
+    train: { ms_per_step: 9, samples_per_s: 14222, epoch_seconds: 3.8, batch: 128, steps_per_submit: 8 },
+  },
   infer: { images_per_s: 1e5, ms_per_1000: 10, ms_with_readback: 12, batch: 1000 },
 };
 
@@ -27,6 +34,8 @@ describe('benchJsonProblems', () => {
     json.runtime = 3;
     json.kernels[0].share = '1';
     json.floor = { kernel: 'tile5x5' };
+    delete json.autotune.tuning.slots[0].plan;
+    delete json.autotune.train;
     expect(benchJsonProblems(json)).toEqual([
       '$.runtime: expected string, got number',
       '$.kernels[0].share: expected number, got string',
@@ -34,6 +43,8 @@ describe('benchJsonProblems', () => {
       '$.floor.batch: missing',
       '$.floor.ms: missing',
       '$.floor.arithmetic_ms: missing',
+      '$.autotune.tuning.slots[0].plan: missing',
+      '$.autotune.train: missing',
     ]);
     expect(benchJsonProblems([])).toEqual(['$: expected an object']);
   });

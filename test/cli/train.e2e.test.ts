@@ -110,17 +110,20 @@ describe('npm run train', () => {
       ],
       test: { loss: 0.125, accuracy: 0.875 },
       adapter: expect.any(String),
-      // --autotune auto: the fixed rules on a software adapter; no slot is tunable yet either way.
-      autotune: { mode: 'auto', active: adapter.includes('(software fallback)') ? 'off' : 'on', timing: null, slots: [] },
+      // --autotune auto: the fixed rules on a software adapter (a hardware one tunes the seed's slots).
+      autotune: expect.objectContaining({ mode: 'auto', active: adapter.includes('(software fallback)') ? 'off' : 'on' }),
     });
+    if (history.autotune.active === 'off') expect(history.autotune).toEqual({ mode: 'auto', active: 'off', timing: null, slots: [] });
+    else expect(history.autotune.slots.length).toBeGreaterThan(0);
   });
 
-  it('--autotune on: a corrupt cache file is ignored with one warning and rebuilt; history.json records the mode (stand-in trainer)', async () => {
+  it('--autotune on: a corrupt cache file is ignored with one warning and rebuilt with the tuned slots; history.json records them (stand-in trainer)', async () => {
     const dir = await tempDir();
     const cacheFile = join(dir, 'cache', 'webgpu-mnist-trainer', 'autotune.json');
     await mkdir(dirname(cacheFile), { recursive: true });
     await writeFile(cacheFile, '{"schema": "webgpu-mnist-trainer/autotune", "vers');
-    const run = await train(['--autotune', 'on', '--epochs', '1', '--out', join(dir, 'out')], {
+    // The seed's slots: training at batch 8, evaluation at the trainer's evaluation batch.
+    const run = await train(['--autotune', 'on', '--batch-size', '8', '--epochs', '1', '--out', join(dir, 'out')], {
       MNIST_TRAINER_MODULE: 'test/cli/fake-trainer.ts',
       XDG_CACHE_HOME: join(dir, 'cache'),
     });
@@ -128,10 +131,16 @@ describe('npm run train', () => {
     expect(run.stdout.match(/warning: autotuning cache .* ignored and rebuilt: not JSON/g)).toEqual([
       expect.stringContaining(`warning: autotuning cache ${cacheFile} ignored`),
     ]);
-    expect(run.stdout).toContain('Kernels: the fixed rules (no layer of this model has a kernel to choose between)');
-    expect(JSON.parse(await readFile(cacheFile, 'utf8'))).toEqual({ schema: 'webgpu-mnist-trainer/autotune', version: 1, entries: {} });
+    expect(run.stdout).toMatch(/^Kernels \(--autotune on, timed with (timestamp queries|wall clock)\):$/m);
+    expect(run.stdout).toMatch(/^ {2}conv2d_1 +backward-input +conv2d\.backward-input\.\S+ +tuned /m);
+    expect(run.stdout).toMatch(/^ {2}dense +forward \(eval\) +dense\.forward\.\S+ +tuned /m);
     const history = JSON.parse(await readFile(join(dir, 'out', 'history.json'), 'utf8'));
-    expect(history.autotune).toEqual({ mode: 'on', active: 'on', timing: null, slots: [] });
+    expect(history.autotune).toMatchObject({ mode: 'on', active: 'on', timing: expect.stringMatching(/^(timestamp|wall)$/) });
+    const slots: { plan: string; batch: number; source: string }[] = history.autotune.slots;
+    expect(slots.map((s) => `${s.plan} ${s.batch} ${s.source}`)).toEqual([...Array(8).fill('training 8 tuned'), ...Array(2).fill('evaluation 500 tuned')]);
+    const cache = JSON.parse(await readFile(cacheFile, 'utf8'));
+    expect(cache).toMatchObject({ schema: 'webgpu-mnist-trainer/autotune', version: 1 });
+    expect(Object.keys(cache.entries)).toHaveLength(slots.length);
   });
 
   it('--adapter gpu trains on a hardware adapter or refuses clearly (stand-in trainer)', async () => {

@@ -81,6 +81,7 @@ export function fakeSlot(device: GPUDevice, options: { n: number; batch: number;
     layer: options.layer ?? 'affine_1',
     type: 'Affine',
     pass: 'forward',
+    plan: 'training',
     config: { n, a: 3, b: 1 },
     batch,
     reference: 'general',

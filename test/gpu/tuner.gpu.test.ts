@@ -72,7 +72,7 @@ describe('tuneSlots', () => {
     const slot = slotOf();
     const result = await tuneSlots([slot], options(emptyTuneCache(), true));
     const [r] = result.slots;
-    console.log(tuneTable({ mode: 'refresh', active: 'refresh', environment: env, timing: r.timing, slots: result.slots, updates: result.updates }).join('\n'));
+    console.log(tuneTable({ mode: 'refresh', active: 'refresh', timing: r.timing, slots: result.slots }).join('\n'));
     expect(Object.fromEntries(slot.builds)).toEqual({ general: 1, slow: 1, wrong: 1, broken: 1 });
     expect(r.source).toBe('tuned');
     expect(r.timing).toBe(gpu.hasTimestamps ? 'timestamp' : 'wall');

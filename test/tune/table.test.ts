@@ -6,7 +6,7 @@ import { tuneTable } from '../../src/tune/table.ts';
 const environment = { vendor: 'nvidia', architecture: 'hopper', device: '', description: 'H200', runtime: 'Chrome/131' };
 const base: TuneReport = { mode: 'auto', active: 'on', environment, timing: 'timestamp', slots: [], updates: {} };
 const slot = (layer: string, pass: string, extra: Partial<TuneReport['slots'][number]>): TuneReport['slots'][number] => ({
-  layer, type: 'Conv2D', pass, batch: 128, key: `key-${layer}-${pass}`, choice: 'general', fixed: 'general', source: 'tuned', candidates: [], timing: 'timestamp', ...extra,
+  layer, type: 'Conv2D', pass, plan: 'training', batch: 128, key: `key-${layer}-${pass}`, choice: 'general', fixed: 'general', source: 'tuned', candidates: [], timing: 'timestamp', ...extra,
 });
 const report: TuneReport = {
   ...base,
@@ -14,6 +14,7 @@ const report: TuneReport = {
     slot('conv2d', 'forward', { choice: 'tile5x5', candidates: [{ id: 'general', ms: 1.5 }, { id: 'tile5x5', ms: 0.25 }, { id: 'tile4x4', invalid: 'output differs\nmore' }] }),
     slot('conv2d_1', 'backward_input', { source: 'cache', candidates: [{ id: 'general', ms: 2 }, { id: 'rows', ms: 3 }] }),
     slot('dense', 'forward', { source: 'fixed', note: 'not tuned: the reference output has NaN at 3' }),
+    slot('dense', 'forward', { plan: 'evaluation', batch: 500, choice: 'tile4x4', candidates: [{ id: 'general', ms: 4 }, { id: 'tile4x4', ms: 1 }] }),
   ],
 };
 
@@ -31,21 +32,21 @@ describe('tuneTable', () => {
       '  conv2d    forward         tile5x5  tuned  general 1.500 ms, tile5x5 0.250 ms, tile4x4 invalid',
       '  conv2d_1  backward_input  general  cache  general 2.000 ms, rows 3.000 ms',
       '  dense     forward         general  fixed  not tuned: the reference output has NaN at 3',
+      '  dense     forward (eval)  tile4x4  tuned  general 4.000 ms, tile4x4 1.000 ms',
       '  conv2d forward: tile4x4 invalid: output differs',
     ]);
   });
 });
 
 describe('what a run keeps of the tuning', () => {
-  it('gives the plan one choice per layer and pass, and history.json the report without cache keys', () => {
-    expect(tunedChoices(report)).toEqual([
-      { layer: 'conv2d', pass: 'forward', id: 'tile5x5' },
-      { layer: 'conv2d_1', pass: 'backward_input', id: 'general' },
-      { layer: 'dense', pass: 'forward', id: 'general' },
-    ]);
+  it('gives each plan kind one choice per layer and pass, and history.json the report without cache keys', () => {
+    expect(tunedChoices(report)).toEqual({
+      training: { conv2d: { forward: 'tile5x5' }, conv2d_1: { backward_input: 'general' }, dense: { forward: 'general' } },
+      evaluation: { dense: { forward: 'tile4x4' } },
+    });
     const h = tuningHistory(report);
     expect(Object.keys(h)).toEqual(['mode', 'active', 'timing', 'slots']);
-    expect(h.slots[0]).toEqual({ layer: 'conv2d', type: 'Conv2D', pass: 'forward', batch: 128, choice: 'tile5x5', fixed: 'general', source: 'tuned', candidates: report.slots[0].candidates, timing: 'timestamp' });
+    expect(h.slots[0]).toEqual({ layer: 'conv2d', type: 'Conv2D', pass: 'forward', plan: 'training', batch: 128, choice: 'tile5x5', fixed: 'general', source: 'tuned', candidates: report.slots[0].candidates, timing: 'timestamp' });
     expect(JSON.stringify(h)).not.toContain('key-');
   });
 });
