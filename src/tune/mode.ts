@@ -7,6 +7,9 @@ export const AUTOTUNE_MODES = ['auto', 'on', 'off', 'refresh'] as const;
  */
 export type AutotuneMode = (typeof AUTOTUNE_MODES)[number];
 
+/** What a run does when not told: tune on a hardware adapter only. */
+export const DEFAULT_AUTOTUNE: AutotuneMode = 'auto';
+
 /** What a mode comes to on a given adapter. */
 export type ActiveTuning = 'off' | 'on' | 'refresh';
 

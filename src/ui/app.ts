@@ -10,6 +10,7 @@ import { restoreCheckpoint, useShipped } from './panels/status-panel.ts';
 import type { PageToWorker, StartRequest, WorkerToPage } from './protocol.ts';
 import { autosaved, checkpointFound, deviceLost, initialState, messageShown, onWorkerMessage, runStarted, type PageState } from './state.ts';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from './storage.ts';
+import { DEFAULT_AUTOTUNE } from '../tune/mode.ts';
 
 export function startApp(): void {
   let state: PageState = initialState();
@@ -40,7 +41,7 @@ export function startApp(): void {
     send({ type: 'start', ...req });
   };
   const resumeFrom = (c: Checkpoint): void =>
-    startRun({ options: c.options, evalCount: c.evalCount, from: { kind: 'given', weights: c.weights }, epochOffset: c.epoch }, c.history);
+    startRun({ options: c.options, evalCount: c.evalCount, from: { kind: 'given', weights: c.weights }, epochOffset: c.epoch, autotune: c.autotune ?? DEFAULT_AUTOTUNE }, c.history);
 
   const ctx: PanelContext = {
     send,
@@ -63,6 +64,8 @@ export function startApp(): void {
       weights,
       savedAt: Date.now(),
       adapter: state.gpu.description,
+      autotune: run.autotune,
+      ...(run.tuning ? { tuning: run.tuning } : {}),
     };
     for (const p of panels) Object.assign(c, p.checkpointExtras?.());
     try {
@@ -80,7 +83,7 @@ export function startApp(): void {
       if (plan.kind === 'resume') setTimeout(() => resumeFrom(plan.checkpoint), 500);
       else if (plan.kind === 'restart') {
         const r = plan.run;
-        setTimeout(() => startRun({ options: r.options, evalCount: r.evalCount, from: { kind: 'scratch' }, epochOffset: 0 }, []), 500);
+        setTimeout(() => startRun({ options: r.options, evalCount: r.evalCount, from: { kind: 'scratch' }, epochOffset: 0, autotune: r.autotune }, []), 500);
       }
     } else {
       update((s) => onWorkerMessage(s, msg));

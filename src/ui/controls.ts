@@ -6,11 +6,14 @@ import type { DatasetName } from '../data/datasets.ts';
 import type { ModelSpec } from '../model/model-spec.ts';
 import { OptionsError, validateOptions } from '../train/options.ts';
 import type { OptimizerKind, TrainOptions } from '../train/types.ts';
+import { parseAutotuneMode, type AutotuneMode } from '../tune/mode.ts';
 
 export interface FormValues {
   options: TrainOptions;
   evalCount: number;
   continueFromCurrent: boolean;
+  /** The "Kernels" choice: how the run's kernels are chosen. */
+  autotune: AutotuneMode;
 }
 
 function input(form: HTMLFormElement, name: string): HTMLInputElement {
@@ -66,7 +69,19 @@ export function readForm(form: HTMLFormElement, model: ModelSpec, dataset: Datas
     throw new Error(name && input(form, name) ? `${fieldLabel(form, name)}: ${rest}` : e.message);
   }
   const evalCount = num(form, 'evalCount');
-  return { options, evalCount, continueFromCurrent: input(form, 'continue').checked };
+  return { options, evalCount, continueFromCurrent: input(form, 'continue').checked, autotune: kernelsChoice(form) };
+}
+
+function kernelsChoice(form: HTMLFormElement): AutotuneMode {
+  const raw = (form.elements.namedItem('autotune') as HTMLSelectElement).value;
+  const mode = parseAutotuneMode(raw);
+  if (mode === null) throw new Error(`${fieldLabel(form, 'autotune')}: unknown choice "${raw}"`);
+  return mode;
+}
+
+/** Shows a run's "Kernels" choice (a resumed run's). */
+export function writeKernelsChoice(form: HTMLFormElement, mode: AutotuneMode): void {
+  (form.elements.namedItem('autotune') as HTMLSelectElement).value = mode;
 }
 
 export function writeForm(form: HTMLFormElement, options: TrainOptions, evalCount?: number): void {

@@ -4,6 +4,7 @@ import type { AdapterSummary } from '../gpu/device.ts';
 import type { DatasetName } from '../data/datasets.ts';
 import type { ModelSpec } from '../model/model-spec.ts';
 import type { EpochRecord, TrainEvent, TrainOptions } from '../train/types.ts';
+import type { AutotuneMode } from '../tune/mode.ts';
 
 /** Where a run's initial weights come from. */
 export type WeightsSource =
@@ -21,6 +22,11 @@ export interface StartRequest {
   epochOffset: number;
   /** How many test images to evaluate after training (1..10,000). */
   evalCount: number;
+  /**
+   * The "Kernels" choice: tune before training (auto: on a hardware adapter only; on: reusing
+   * the choices cached in IndexedDB; refresh: measuring again) or keep the fixed rules (off).
+   */
+  autotune: AutotuneMode;
 }
 
 export type PageToWorker =
@@ -101,6 +107,8 @@ export type WorkerToPage =
   /** The model is ready for drawing/evaluation (after training or loading). */
   | { type: 'model-ready' }
   | { type: 'device-lost'; message: string }
+  /** Autotuning went on without its cache (a corrupt one ignored, a write that failed). */
+  | { type: 'tune-warning'; message: string }
   /**
    * The answer to an 'estimate' request (for the options it carried): the run's duration in
    * seconds, `text` as the page shows it ("about 48 min on this adapter (software:

@@ -4,6 +4,8 @@
 import type { AdapterSummary } from '../gpu/device.ts';
 import { DATASET_TITLES, type DatasetName } from '../data/datasets.ts';
 import type { EpochRecord, TrainEvent, TrainOptions } from '../train/types.ts';
+import { DEFAULT_AUTOTUNE, type AutotuneMode } from '../tune/mode.ts';
+import { tuningHistory, type TuningHistory } from '../tune/report.ts';
 import type { ModelConfigState } from './model-config.ts';
 import { configOfSpec, initialModelConfig } from './model-config.ts';
 import type { StartRequest, TestResults, WorkerPhase, WorkerToPage } from './protocol.ts';
@@ -22,6 +24,12 @@ export interface Run {
   validationCount: number;
   /** Automatic restarts after a lost device. */
   resumes: number;
+  /** The "Kernels" choice the run was started with. */
+  autotune: AutotuneMode;
+  /** How the run's kernels were chosen (the worker's autotune event), once it said. */
+  tuning?: TuningHistory;
+  /** What went wrong with the autotuning cache (the run went on without it). */
+  tuneWarnings: string[];
   /** The latest progress event of the current epoch; undefined once the run ended. */
   progress?: Extract<TrainEvent, { type: 'progress' }>;
 }
@@ -115,8 +123,9 @@ function onTrainEvent(s: PageState, e: TrainEvent): PageState {
       const { type: _t, epoch: _e, ...record } = e;
       return { ...s, run: { ...run, history: [...run.history, record] } };
     }
+    case 'autotune':
+      return { ...s, run: { ...run, tuning: tuningHistory(e.report) } };
     case 'test':
-    case 'autotune': // the page does not tune yet (src/tune/)
       return s;
   }
 }
@@ -181,6 +190,7 @@ const ON_MESSAGE: { [K in WorkerToPage['type']]: (s: PageState, m: Msg<K>) => Pa
     return { ...s, busy: false, pendingActive, config, modelStatus: m.message, message: { text: m.message, kind: 'ok' } };
   },
   'device-lost': (s, m) => deviceLost(s, m.message).state,
+  'tune-warning': (s, m) => (s.run ? { ...s, run: { ...s.run, tuneWarnings: [...s.run.tuneWarnings, m.message] } } : s),
   error: (s, m) => {
     const next: PageState = { ...s, busy: false, pendingActive: undefined };
     if (m.context === 'train') Object.assign(next, { running: false, paused: false });
@@ -236,7 +246,18 @@ export function runStarted(s: PageState, req: Omit<StartRequest, 'type' | 'from'
     optionsError: '',
     offerCheckpoint: false,
     active: { kind: 'trained', label: 'being trained now' },
-    run: { options: req.options, evalCount: req.evalCount, epochOffset: req.epochOffset, history: history.slice(), stepsPerEpoch: 0, trainCount: 0, validationCount: 0, resumes },
+    run: {
+      options: req.options,
+      evalCount: req.evalCount,
+      epochOffset: req.epochOffset,
+      history: history.slice(),
+      stepsPerEpoch: 0,
+      trainCount: 0,
+      validationCount: 0,
+      resumes,
+      autotune: req.autotune,
+      tuneWarnings: [],
+    },
   };
 }
 
@@ -278,7 +299,19 @@ export function checkpointDismissed(s: PageState, discard: boolean): PageState {
 export function checkpointRestoring(s: PageState, c: Checkpoint): PageState {
   return {
     ...busyStarted(s, { kind: 'autosave', label: `restored from the autosave of ${new Date(c.savedAt).toLocaleString()} (epoch ${c.epoch} of ${c.options.epochs})` }),
-    run: { options: c.options, evalCount: c.evalCount, epochOffset: 0, history: c.history.slice(), stepsPerEpoch: 0, trainCount: 0, validationCount: 0, resumes: 0 },
+    run: {
+      options: c.options,
+      evalCount: c.evalCount,
+      epochOffset: 0,
+      history: c.history.slice(),
+      stepsPerEpoch: 0,
+      trainCount: 0,
+      validationCount: 0,
+      resumes: 0,
+      autotune: c.autotune ?? DEFAULT_AUTOTUNE,
+      tuning: c.tuning,
+      tuneWarnings: [],
+    },
   };
 }
 

@@ -1,6 +1,8 @@
 // Autosave in IndexedDB: the latest checkpoint (weights after an epoch, the history so far
 // and the run's options), so that a reload or a lost GPU device can resume from it.
 import type { EpochRecord, TrainOptions } from '../train/types.ts';
+import type { AutotuneMode } from '../tune/mode.ts';
+import type { TuningHistory } from '../tune/report.ts';
 import type { BatchHistory } from './chart-data.ts';
 
 export interface Checkpoint {
@@ -14,6 +16,10 @@ export interface Checkpoint {
   adapter: string;
   /** The batch losses so far, for the batch chart after a reload (absent in older autosaves). */
   batches?: BatchHistory;
+  /** The run's "Kernels" choice (absent in older autosaves: then the default). */
+  autotune?: AutotuneMode;
+  /** How the run's kernels were chosen, as history.json records it (absent until the worker said). */
+  tuning?: TuningHistory;
 }
 
 const DB = 'webgpu-mnist';

@@ -15,6 +15,14 @@ import { testResults } from './metrics.ts';
 import type { BuildProgress } from '../gpu/pipeline-build.ts';
 import type { PageToWorker, StartRequest, WorkerPhase, WorkerToPage } from './protocol.ts';
 import { fetchShippedModel, SHIPPED_MODEL_PATH } from './shipped-model.ts';
+import type { PlanKernelChoices } from '../gpu/kernel-registry.ts';
+import { modelOf } from '../train/options.ts';
+import { autotuneModel } from '../tune/autotune-run.ts';
+import { tuneCacheIndexedDb } from '../tune/idb-store.ts';
+import { browserRuntime } from '../tune/key.ts';
+import { activeTuning, type AutotuneMode } from '../tune/mode.ts';
+import { tunedChoices } from '../tune/report.ts';
+import { TuneCacheStore } from '../tune/store.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -187,6 +195,27 @@ async function estimate(req: Extract<PageToWorker, { type: 'estimate' }>): Promi
   });
 }
 
+/**
+ * The run's kernels as the "Kernels" choice asks: tuned on this adapter (src/tune/) against the
+ * cache in IndexedDB, or the fixed rules. Reports the tuning as an 'autotune' train event and
+ * writes what it measured to the cache; a cache that cannot be read or written is a warning.
+ */
+async function chooseKernels(g: Gpu, options: TrainOptions, mode: AutotuneMode): Promise<PlanKernelChoices> {
+  const warn = (message: string) => post({ type: 'tune-warning', message });
+  const tuning = activeTuning(mode, g.adapter.isFallback) !== 'off';
+  let store: TuneCacheStore | undefined;
+  if (tuning) {
+    phase('building', 'Tuning the kernels for this GPU: checking and timing each candidate…');
+    store = new TuneCacheStore(tuneCacheIndexedDb(), warn);
+    await store.load();
+  }
+  const report = await autotuneModel(g, modelOf(options), options.batchSize, { mode, cache: store?.current ?? null }, browserRuntime(scope.navigator.userAgent));
+  post({ type: 'train', event: { type: 'autotune', report } });
+  const cache = store;
+  cache?.record(report.updates).catch((e: unknown) => warn(`warning: could not write the autotuning cache ${cache.backend.where}: ${errorMessage(e)}`));
+  return tunedChoices(report);
+}
+
 async function start(req: StartRequest): Promise<void> {
   if (training || busy) throw new Error('a run is already in progress');
   training = true;
@@ -202,7 +231,6 @@ async function start(req: StartRequest): Promise<void> {
     let initial: Float32Array | undefined;
     if (req.from.kind === 'given') initial = req.from.weights;
     else if (req.from.kind === 'current' && trainer) initial = await exclusive(() => trainer!.getWeights());
-    phase('building', 'Building the trainer…');
     const done = req.epochOffset;
     // A resumed run trains only the remaining epochs; a fresh seed per resume point keeps it
     // from replaying epoch 1's shuffle and dropout masks.
@@ -212,7 +240,9 @@ async function start(req: StartRequest): Promise<void> {
       seed: (req.options.seed + done) >>> 0,
     };
     if (options.epochs < 1) throw new Error(`nothing to do: ${done} of ${req.options.epochs} epochs are done`);
-    run = await Trainer.create(g, d, options, initial, { onBuild: buildProgress('the trainer') });
+    const kernels = await chooseKernels(g, options, req.autotune);
+    phase('building', 'Building the trainer…');
+    run = await Trainer.create(g, d, options, initial, { onBuild: buildProgress('the trainer'), kernels });
     if (trainer !== run) trainer?.destroy();
     trainer = run;
     phase('training');

@@ -19,6 +19,8 @@ import {
   type PageState,
 } from '../../src/ui/state.ts';
 import type { Checkpoint } from '../../src/ui/storage.ts';
+import { tuningHistory } from '../../src/tune/report.ts';
+import { tuneReport } from './tune-report-fixture.ts';
 
 const ADAPTER = { vendor: 'google', architecture: 'swiftshader', isFallback: true } as never;
 const RECORD: EpochRecord = { loss: 0.5, accuracy: 0.8, val_loss: 0.3, val_accuracy: 0.9, seconds: 10 };
@@ -29,7 +31,7 @@ function ready(): PageState {
 
 function training(epochs: number): PageState {
   const options = { ...DEFAULT_TRAIN_OPTIONS, epochs };
-  return runStarted(ready(), { options, evalCount: 100, epochOffset: 0 }, []);
+  return runStarted(ready(), { options, evalCount: 100, epochOffset: 0, autotune: 'auto' }, []);
 }
 
 function checkpoint(s: PageState, epoch: number): Checkpoint {
@@ -104,6 +106,36 @@ describe('page state', () => {
     expect(s.active.kind).toBe('autosave');
     expect(s.run!.history).toEqual([RECORD]);
     expect(s.offerCheckpoint).toBe(true); // the banner says why the autosave won
+  });
+
+  it("keeps the run's autotuning as history.json records it, and the cache's warnings; a new run starts without them", () => {
+    const report = tuneReport('on', 'on');
+    let s = runStarted(ready(), { options: DEFAULT_TRAIN_OPTIONS, evalCount: 100, epochOffset: 0, autotune: 'on' }, []);
+    expect(s.run!.autotune).toBe('on');
+    expect(s.run!.tuning).toBeUndefined();
+    s = onWorkerMessage(s, { type: 'tune-warning', message: 'warning: autotuning cache IndexedDB x ignored and rebuilt: not JSON' });
+    s = onWorkerMessage(s, { type: 'train', event: { type: 'autotune', report } });
+    expect(s.run!.tuning).toEqual(tuningHistory(report));
+    expect(s.run!.tuning).not.toHaveProperty('updates');
+    expect(s.run!.tuning!.slots.map((x) => x.choice)).toEqual(report.slots.map((x) => x.choice));
+    expect(s.run!.tuneWarnings).toEqual(['warning: autotuning cache IndexedDB x ignored and rebuilt: not JSON']);
+    const next = runStarted(s, { options: DEFAULT_TRAIN_OPTIONS, evalCount: 100, epochOffset: 0, autotune: 'off' }, []);
+    expect(next.run!.autotune).toBe('off');
+    expect(next.run!.tuning).toBeUndefined();
+    expect(next.run!.tuneWarnings).toEqual([]);
+    // no run: nothing to attach a warning to
+    expect(onWorkerMessage(ready(), { type: 'tune-warning', message: 'x' })).toEqual(ready());
+  });
+
+  it('a restored autosave shows the kernels its run chose, and an older one the default choice', () => {
+    const tuning = tuningHistory(tuneReport('refresh', 'refresh'));
+    const c = { ...checkpoint(training(2), 1), autotune: 'refresh' as const, tuning };
+    const restored = checkpointRestoring(ready(), c).run!;
+    expect(restored.autotune).toBe('refresh');
+    expect(restored.tuning).toBe(tuning);
+    const old = checkpointRestoring(ready(), checkpoint(training(2), 1)).run!;
+    expect(old.autotune).toBe('auto');
+    expect(old.tuning).toBeUndefined();
   });
 
   it('falls back to a dataset the server has', () => {

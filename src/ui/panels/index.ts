@@ -4,6 +4,7 @@ import type { PanelFactory } from '../panel.ts';
 import { createChartsPanel } from './charts-panel.ts';
 import { createConfigPanel } from './config-panel.ts';
 import { createDrawPanel } from './draw-panel.ts';
+import { createKernelsPanel } from './kernels-panel.ts';
 import { createModelPanel } from './model-panel.ts';
 import { createNumbersPanel } from './numbers-panel.ts';
 import { createProgressPanel } from './progress-panel.ts';
@@ -16,6 +17,7 @@ export const PANELS: PanelFactory[] = [
   createTrainPanel,
   createProgressPanel,
   createChartsPanel,
+  createKernelsPanel,
   createConfigPanel,
   createModelPanel,
   createDrawPanel,

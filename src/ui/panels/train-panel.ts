@@ -1,7 +1,7 @@
 // The Train card's controls: the options form, the dataset, Train / Pause / Stop.
 import { DATASET_NAMES, DATASET_URL_PATHS, type DatasetName } from '../../data/datasets.ts';
 import { MNIST_FILES } from '../../data/mnist.ts';
-import { readForm, setFormEnabled, wireOptimizerDefaults, writeForm } from '../controls.ts';
+import { readForm, setFormEnabled, wireOptimizerDefaults, writeForm, writeKernelsChoice } from '../controls.ts';
 import { EstimateView } from '../estimate-view.ts';
 import { byId, setText, type Panel, type PanelContext } from '../panel.ts';
 import { datasetChosen, datasetsProbed, isIdle, messageShown, optionsRejected, type PageState } from '../state.ts';
@@ -77,7 +77,7 @@ export function createTrainPanel(ctx: PanelContext): Panel {
     ctx.update((x) => messageShown(x, ''));
     const from = values.continueFromCurrent && s.modelReady ? ({ kind: 'current' } as const) : ({ kind: 'scratch' } as const);
     estimate.clear();
-    ctx.startRun({ options: values.options, evalCount: values.evalCount, from, epochOffset: 0 }, []);
+    ctx.startRun({ options: values.options, evalCount: values.evalCount, from, epochOffset: 0, autotune: values.autotune }, []);
   });
   pause.addEventListener('click', () => ctx.send({ type: ctx.state().paused ? 'resume' : 'pause' }));
   stop.addEventListener('click', () => ctx.send({ type: 'stop' }));
@@ -106,7 +106,10 @@ export function createTrainPanel(ctx: PanelContext): Panel {
       error.hidden = !s.optionsError;
       setText(error, s.optionsError);
       // A resumed run shows its own options.
-      if (s.run && s.run.options !== shownOptions && s.run.epochOffset > 0) writeForm(form, s.run.options, s.run.evalCount);
+      if (s.run && s.run.options !== shownOptions && s.run.epochOffset > 0) {
+        writeForm(form, s.run.options, s.run.evalCount);
+        writeKernelsChoice(form, s.run.autotune);
+      }
       shownOptions = s.run?.options;
       document.body.dataset.running = String(s.running);
     },
