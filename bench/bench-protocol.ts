@@ -17,6 +17,28 @@ export interface BenchRequest {
   autotune?: AutotuneMode;
 }
 
+/** What the user chose: the CLI's flags (`--quick`, `--autotune`), the page's controls and query. */
+export interface BenchChoice {
+  quick: boolean;
+  autotune: AutotuneMode;
+  /** Default 128 (the page's `?batch=`). */
+  batch?: number;
+  /** Default 1000 (`BENCH_INFER_BATCH`, the page's `?infer=`). */
+  inferBatch?: number;
+}
+
+/** The suite's request, the same from `npm run bench` and bench.html. */
+export function benchRequest(choice: BenchChoice): BenchRequest {
+  return {
+    batch: choice.batch ?? 128,
+    inferBatch: choice.inferBatch ?? 1000,
+    kernelBudgetMs: 1500,
+    stepBudgetMs: 20000,
+    quick: choice.quick,
+    autotune: choice.autotune,
+  };
+}
+
 export interface KernelRow {
   name: string;
   layer: string;

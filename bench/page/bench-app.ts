@@ -4,9 +4,11 @@
 import { fetchMnist } from '../../src/data/mnist.ts';
 import { DATASET_URL_PATHS } from '../../src/data/datasets.ts';
 import { download } from '../../src/ui/download.ts';
+import { tuneView, tuneViewHtml } from '../../src/ui/tune-view.ts';
+import { parseAutotuneMode, type AutotuneMode } from '../../src/tune/mode.ts';
 import { runBench } from '../bench-entry.ts';
-import { BENCH_SECTIONS, benchJson, type BenchJson, type BenchRequest, type BenchSection } from '../bench-protocol.ts';
-import { kernelTable, throughputText, validationTable, variantTable } from './bench-tables.ts';
+import { BENCH_SECTIONS, benchJson, benchRequest, type BenchJson, type BenchRequest, type BenchSection } from '../bench-protocol.ts';
+import { kernelTable, throughputText, tunedStepText, validationTable, variantTable } from './bench-tables.ts';
 import { stepChart } from './step-chart.ts';
 
 /** A positive whole number from the page's query (`?batch=32&infer=100`, for slow adapters), else the default. */
@@ -18,14 +20,20 @@ function queryNumber(name: string, fallback: number): number {
   return n;
 }
 
-/** The CLI's request (src/cli/bench.ts), the quick box choosing `quick`; the batches may be set in the query. */
-const request = (quick: boolean): BenchRequest => ({
-  batch: queryNumber('batch', 128),
-  inferBatch: queryNumber('infer', 1000),
-  kernelBudgetMs: 1500,
-  stepBudgetMs: 20000,
-  quick,
-});
+/**
+ * The CLI's request (src/cli/bench.ts), the quick box choosing `quick` and the autotune choice
+ * `autotune` (as `--autotune`); the batches may be set in the query.
+ */
+const request = (quick: boolean, autotune: AutotuneMode): BenchRequest =>
+  benchRequest({ quick, autotune, batch: queryNumber('batch', 128), inferBatch: queryNumber('infer', 1000) });
+
+/** The autotune choice of the page (off, on, refresh). */
+function autotuneChoice(): AutotuneMode {
+  const raw = $<HTMLSelectElement>('autotune-mode').value;
+  const mode = parseAutotuneMode(raw);
+  if (mode === null) throw new Error(`autotune: unknown choice "${raw}"`);
+  return mode;
+}
 
 const SECTION_NAMES: Record<BenchSection, string> = {
   data: 'MNIST download',
@@ -42,6 +50,7 @@ const runButton = $<HTMLButtonElement>('run');
 const downloadButton = $<HTMLButtonElement>('download');
 const status = $('status');
 const results = $('results');
+const autotune = $('autotune');
 const sections = $('sections');
 let last: BenchJson | undefined;
 
@@ -80,18 +89,31 @@ function showResults(r: BenchJson): void {
     variantTable(r),
   );
   results.hidden = false;
-  // AUTOTUNE REPORT: once the suite's result carries the tuner's choices (src/tune/), render
-  // them into #autotune (bench.html) here and unhide it; the page does no tuning itself.
+  showTuning(r);
+}
+
+/** The tuning (when the run tuned): the step with the tuned kernels beside the fixed rules', then the table. */
+function showTuning(r: BenchJson): void {
+  const tuned = r.autotune;
+  autotune.hidden = !tuned;
+  if (!tuned) return autotune.replaceChildren();
+  const compare = document.createElement('p');
+  compare.id = 'tuned-step';
+  compare.textContent = tunedStepText(r.train, tuned.train);
+  const table = document.createElement('div');
+  table.innerHTML = tuneViewHtml(tuned.tuning, 'tuning');
+  autotune.replaceChildren(heading(tuneView(tuned.tuning).heading), compare, table);
 }
 
 async function run(): Promise<void> {
   runButton.disabled = true;
   downloadButton.disabled = true;
   results.hidden = true;
+  autotune.hidden = true;
   const quick = $<HTMLInputElement>('quick').checked;
   const started = performance.now();
   try {
-    const result = await runBench(request(quick), {
+    const result = await runBench(request(quick, autotuneChoice()), {
       gpu: navigator.gpu,
       loadData: () => fetchMnist(import.meta.env.BASE_URL + DATASET_URL_PATHS.mnist),
       onSection(section, index, count) {

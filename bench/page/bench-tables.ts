@@ -73,3 +73,12 @@ export function throughputText(r: BenchResult): string[] {
   }
   return lines;
 }
+
+/** The training step with the tuned kernels beside the fixed rules' (both timed in the same run). */
+export function tunedStepText(fixedRules: BenchResult['train'], tuned: BenchResult['train']): string {
+  const step = (t: BenchResult['train']) => `${fixed(t.ms_per_step, 1)} ms/step (${fixed(t.samples_per_s, 0)} samples/s)`;
+  return (
+    `Training step at batch ${tuned.batch}: ${step(tuned)} with the tuned kernels, ${step(fixedRules)} with the fixed rules ` +
+    `(tuned / fixed rules: ${fixed(tuned.ms_per_step / fixedRules.ms_per_step, 2)}x, one run, wall clock).`
+  );
+}

@@ -8,7 +8,7 @@ import { GPU_FLAG_REPLACED, hasGpuFlag, parseAdapterChoice } from './adapter-cho
 import { BrowserNotFoundError, launchWebGpuBrowser, type LaunchedBrowser } from './browser.ts';
 import { loadBenchEntry } from './node-entries.ts';
 import { rerunWithVulkanEnv, VulkanSetupError } from './vulkan-env.ts';
-import { BENCH_API_GLOBAL, benchJson, type BenchPageApi, type BenchRequest, type BenchResult } from '../../bench/bench-protocol.ts';
+import { BENCH_API_GLOBAL, benchJson, benchRequest, type BenchPageApi, type BenchRequest, type BenchResult } from '../../bench/bench-protocol.ts';
 import type { RoundsResult } from '../../bench/rounds.ts';
 import { formatRounds } from '../../bench/rounds-format.ts';
 import { PRESETS, DEFAULT_PRESET } from '../model/presets.ts';
@@ -156,7 +156,7 @@ async function main(): Promise<void> {
 
   const autotune = parseAutotuneMode(args.autotune);
   if (autotune === null) fail(`--autotune: expected ${AUTOTUNE_MODES.join(', ')}, got "${args.autotune}"`);
-  const request: BenchRequest = { batch: 128, inferBatch: INFER_BATCH, kernelBudgetMs: 1500, stepBudgetMs: 20000, quick: args.quick, autotune };
+  const request: BenchRequest = benchRequest({ quick: args.quick, autotune, inferBatch: INFER_BATCH });
   if (args.node) {
     let rerun: number | null;
     try {

@@ -25,6 +25,9 @@ describe('bench.html', () => {
     // Small batches keep the run within the test's time on SwiftShader; the schema is the same.
     await page.goto(`${pages.url}bench.html?batch=32&infer=64`);
     expect(await page.isChecked('#quick')).toBe(true);
+    // Autotune is off unless asked for (tuning the seed costs about 40 s more on SwiftShader;
+    // test/bench/bench-request.test.ts covers the choice reaching the suite).
+    expect(await page.inputValue('#autotune-mode')).toBe('off');
     expect(await page.isDisabled('#download')).toBe(true);
     await page.click('#run');
     await page.waitForFunction(() => /^(Done|The benchmark stopped)/.test(document.getElementById('status')?.textContent ?? ''), undefined, { timeout: 110_000 }).catch(async (e: unknown) => {
@@ -51,6 +54,8 @@ describe('bench.html', () => {
     const [file] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
     const json = JSON.parse(await readFile((await file.path())!, 'utf8'));
     expect(benchJsonProblems(json)).toEqual([]);
+    expect(json).not.toHaveProperty('autotune');
+    expect(await page.isHidden('#autotune')).toBe(true);
     expect(json.kernels).toHaveLength(kernelRows);
     expect(json.train.batch).toBe(32);
     expect(json.infer.batch).toBe(64);
