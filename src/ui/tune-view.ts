@@ -55,9 +55,8 @@ function row(s: SlotRow): TuneViewRow {
 
 function countText(rows: readonly SlotRow[]): string {
   const n = (source: SlotRow['source']) => rows.filter((s) => s.source === source).length;
-  const parts = [`${n('tuned')} tuned now`, `${n('cache')} from the cache`];
-  if (n('fixed')) parts.push(`${n('fixed')} left to the fixed rules`);
-  return parts.join(', ');
+  const parts = [[n('tuned'), 'tuned now'], [n('cache'), 'from the cache'], [n('fixed'), 'left to the fixed rules']] as const;
+  return parts.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`).join(', ');
 }
 
 /** The rows and words the page and bench.html show for a run's tuning. */

@@ -13,6 +13,20 @@ import { modelFromKerasFile } from '../../src/io/keras-model.ts';
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT = join(ROOT, 'test-results', 'e2e');
 const RUN_TIMEOUT = 300_000;
+/** Flatten, Dense(16, relu), Dense(10): a model with few kernel choices, quick to tune. */
+const TINY_MODEL = {
+  module: 'keras',
+  class_name: 'Sequential',
+  config: {
+    name: 'tiny',
+    layers: [
+      { class_name: 'InputLayer', config: { batch_shape: [null, 28, 28, 1], name: 'input_layer' } },
+      { class_name: 'Flatten', config: { name: 'flatten' } },
+      { class_name: 'Dense', config: { name: 'dense', units: 16, activation: 'relu' } },
+      { class_name: 'Dense', config: { name: 'dense_1', units: 10, activation: 'softmax' } },
+    ],
+  },
+};
 
 let server: ViteDevServer;
 let browser: Browser;
@@ -121,6 +135,11 @@ describe('the page', () => {
     expect(await page.locator('#worst figure').count()).toBeGreaterThan(0);
     expect(await page.locator('#worst figure.wrong').count()).toBe(await page.locator('#worst figure').count());
     expect(await page.isEnabled('#save')).toBe(true);
+    // Kernels "auto" on SwiftShader: the fixed rules, and the card says why
+    expect(await page.inputValue('select[name=autotune]')).toBe('auto');
+    expect(await text('#kernels-title')).toBe('Kernels: the fixed rules');
+    expect(await text('#kernels-report')).toMatch(/software adapter: "auto" tunes on a hardware GPU only/);
+    expect(await page.locator('#kernels-table').count()).toBe(0);
     // the two figures as PNG: the curves (three charts stacked) and the predictions grid (40 digits, 8 a row)
     for (const [button, name, minHeight] of [['#save-curves', 'learning-curves.png', 3 * 180], ['#save-predictions', 'test-predictions.png', 5 * 84]] as const) {
       const download = page.waitForEvent('download', (d) => d.suggestedFilename() === name);
@@ -298,19 +317,51 @@ describe('the page', () => {
     expect(epochs).toBe(2);
   }, 2 * RUN_TIMEOUT);
 
-  it('stops a diverging run (SGD, learning rate 1e30) naming the epoch and step, autosaving nothing non-finite', async () => {
+  it('tunes the kernels when asked (SwiftShader: auto keeps the fixed rules), caches them, and stops a diverging run (SGD, learning rate 1e30) naming the epoch and step, autosaving nothing non-finite', async () => {
+    // A small model (3 tunable slots, about 5 s of tuning on SwiftShader; the seed's 10 take over a minute).
+    await page.fill('#config', JSON.stringify(TINY_MODEL));
+    await page.selectOption('select[name=autotune]', 'refresh');
     await page.fill('input[name=epochs]', '2');
     await page.fill('input[name=limit]', '600');
     await page.selectOption('select[name=optimizer]', 'sgd');
     await page.fill('input[name=learningRate]', '1e30');
     const saved = await text('#model-status');
-    await page.click('#train');
-    await page.waitForFunction(() => /Non-finite loss at epoch 1, step \d+/.test(document.getElementById('message')!.textContent ?? ''), undefined, {
-      timeout: RUN_TIMEOUT,
-    });
-    expect(await text('#message')).toContain('The last autosave is kept.');
-    await waitIdle();
-    expect(await text('#model-status')).toBe(saved);
+    const diverges = async (): Promise<void> => {
+      const t0 = Date.now();
+      await page.click('#train');
+      await page.waitForFunction(() => /Non-finite loss at epoch 1, step \d+/.test(document.getElementById('message')!.textContent ?? ''), undefined, {
+        timeout: RUN_TIMEOUT,
+      });
+      expect(await text('#message')).toContain('The last autosave is kept.');
+      await waitIdle();
+      console.log(`a diverging run with the kernels tuned (${await page.inputValue('select[name=autotune]')}): ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      expect(await text('#model-status')).toBe(saved);
+    };
+    await diverges();
+    expect(await page.isVisible('#kernels-card')).toBe(true);
+    expect(await text('#kernels-title')).toBe('Kernels tuned for this GPU');
+    const slots = await page.evaluate(() => (globalThis as unknown as { mnistPage: { state: { run: { tuning: { slots: unknown[] } } } } }).mnistPage.state.run.tuning.slots.length);
+    expect(slots).toBeGreaterThan(0);
+    const rows = () =>
+      page.$$eval('#kernels-table tbody tr', (trs) =>
+        trs.map((tr) => ({ source: tr.getAttribute('data-source'), cells: Array.from(tr.querySelectorAll('td'), (c) => c.textContent ?? ''), chosen: tr.querySelector('li.chosen')?.textContent ?? '' })),
+      );
+    const tuned = await rows();
+    expect(tuned).toHaveLength(slots);
+    for (const r of tuned) {
+      expect(r.source).toBe('tuned');
+      expect(r.cells[4]).toBe('tuned now');
+      expect(r.cells[5]).toMatch(/ \d+\.\d{3} ms/); // each candidate's median time (or "invalid")
+      expect(r.chosen).toBe(`${r.cells[3]} ${/ (\d+\.\d{3}) ms/.exec(r.chosen)?.[1]} ms`); // the choice is a timed candidate
+    }
+    // "Tune (reuse cached choices)": the choices come back from IndexedDB, nothing measured
+    await page.selectOption('select[name=autotune]', 'on');
+    await diverges();
+    const cached = await rows();
+    expect(cached.map((r) => [r.source, r.cells[4], r.cells[3]])).toEqual(tuned.map((r) => ['cache', 'cached', r.cells[3]]));
+    await page.locator('#kernels-card').screenshot({ path: join(OUT, 'kernels.png') });
+    await page.selectOption('#preset', 'mnist-cnn');
+    await page.selectOption('select[name=autotune]', 'auto');
     await page.selectOption('select[name=optimizer]', 'adam');
     await page.fill('input[name=learningRate]', '0.001');
   }, RUN_TIMEOUT);

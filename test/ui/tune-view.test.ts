@@ -46,7 +46,7 @@ describe('tune view', () => {
   it('says when every choice was re-measured, and leaves out how it was timed when nothing was', () => {
     expect(tuneView(tuningHistory(tuneReport('refresh', 'refresh', [TUNED_SLOT]))).detail).toMatch(/\(re-measured\)/);
     const cached = tuneView(tuningHistory(tuneReport('on', 'on', [CACHED_SLOT]))).detail;
-    expect(cached).toMatch(/0 tuned now, 1 from the cache \(cached choices reused\)/);
+    expect(cached).toMatch(/with a choice: 1 from the cache \(cached choices reused\)/);
     expect(cached).not.toMatch(/measured with/);
   });
 
