@@ -72,7 +72,8 @@ export function tuneView(h: TuningHistory): TuneView {
     return { heading: 'Kernels: the fixed rules', detail: 'No layer of this model has more than one kernel to choose between.', rows: [] };
   }
   const timed = h.timing ? `; measured with ${TIMING_NAMES[h.timing]}` : '';
-  const detail = `${h.slots.length} layer passes with a choice: ${countText(h.slots)}${timed} (${h.active === 'refresh' ? 're-measured' : 'cached choices reused'}). The fastest kernel whose results match the fixed rules' wins.`;
+  const n = h.slots.length;
+  const detail = `${n} layer ${n === 1 ? 'pass' : 'passes'} with a choice: ${countText(h.slots)}${timed}. The fastest kernel whose results match the fixed rules' wins.`;
   return { heading: 'Kernels tuned for this GPU', detail, rows: h.slots.map(row) };
 }
 

@@ -1,6 +1,7 @@
 // bench.html in real headless Chromium (WebGPU on SwiftShader where there is no GPU): a quick
-// run shows every section done, the validation rows, the per-kernel table and the step chart,
-// and its JSON download has the schema of `npm run bench -- --json` (bench/bench-schema.ts).
+// run with autotune on shows every section done, the validation rows, the per-kernel table, the
+// step chart and the tuning table, and its JSON download has the schema of
+// `npm run bench -- --json --autotune on` (bench/bench-schema.ts).
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchJsonProblems } from '../../bench/bench-schema.ts';
@@ -22,12 +23,12 @@ describe('bench.html', () => {
     const page = await (await pages.browser.newContext({ acceptDownloads: true })).newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    // Small batches keep the run within the test's time on SwiftShader; the schema is the same.
-    await page.goto(`${pages.url}bench.html?batch=32&infer=64`);
+    // Small batches keep the run within the test's time on SwiftShader (the tuning's plans are
+    // built and checked at them too); the schema is the same.
+    await page.goto(`${pages.url}bench.html?batch=8&infer=8`);
     expect(await page.isChecked('#quick')).toBe(true);
-    // Autotune is off unless asked for (tuning the seed costs about 40 s more on SwiftShader;
-    // test/bench/bench-request.test.ts covers the choice reaching the suite).
     expect(await page.inputValue('#autotune-mode')).toBe('off');
+    await page.selectOption('#autotune-mode', 'on');
     expect(await page.isDisabled('#download')).toBe(true);
     await page.click('#run');
     await page.waitForFunction(() => /^(Done|The benchmark stopped)/.test(document.getElementById('status')?.textContent ?? ''), undefined, { timeout: 110_000 }).catch(async (e: unknown) => {
@@ -54,11 +55,24 @@ describe('bench.html', () => {
     const [file] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
     const json = JSON.parse(await readFile((await file.path())!, 'utf8'));
     expect(benchJsonProblems(json)).toEqual([]);
-    expect(json).not.toHaveProperty('autotune');
-    expect(await page.isHidden('#autotune')).toBe(true);
     expect(json.kernels).toHaveLength(kernelRows);
-    expect(json.train.batch).toBe(32);
-    expect(json.infer.batch).toBe(64);
+    expect(json.train.batch).toBe(8);
+    expect(json.infer.batch).toBe(8);
+    // autotune on: the tuning in the JSON (the CLI's "autotune" key) is the table shown, a row
+    // per slot with every candidate's time, and the tuned step is beside the fixed rules'
+    expect(json.autotune.tuning.mode).toBe('on');
+    expect(json.autotune.train.batch).toBe(8);
+    expect(await page.textContent('#autotune h2')).toBe('Kernels tuned for this GPU');
+    const tuned = await page.$$eval('#tuning tbody tr', (rows) => rows.map((r) => Array.from(r.querySelectorAll('td'), (c) => c.textContent ?? '')));
+    expect(tuned.map((r) => [r[0], r[1], r[3]])).toEqual(
+      (json.autotune.tuning.slots as { layer: string; pass: string; choice: string }[]).map((s) => [s.layer, s.pass, s.choice]),
+    );
+    for (const r of tuned) expect(r[5]).toMatch(/ \d+\.\d{3} ms/);
+    expect(await page.textContent('#tuned-step')).toBe(
+      `Training step at batch 8: ${json.autotune.train.ms_per_step.toFixed(1)} ms/step (${json.autotune.train.samples_per_s.toFixed(0)} samples/s) with the tuned kernels, ` +
+        `${json.train.ms_per_step.toFixed(1)} ms/step (${json.train.samples_per_s.toFixed(0)} samples/s) with the fixed rules ` +
+        `(tuned / fixed rules: ${(json.autotune.train.ms_per_step / json.train.ms_per_step).toFixed(2)}x, one run, wall clock).`,
+    );
     const shares = (json.kernels as { share: number }[]).reduce((a, k) => a + k.share, 0);
     expect(shares).toBeCloseTo(1, 6);
   }, 180_000);
