@@ -123,3 +123,14 @@ export function relaySignalsTo(child: ChildProcess): Promise<number> {
     }),
   );
 }
+
+/**
+ * Ends this process by `signal`'s default action (no exit-time teardown): the --node re-run
+ * child does so after a stop, because Dawn can crash (SIGSEGV, exit 139) tearing down at
+ * process.exit while its device is alive; the parent (relaySignalsTo) turns the signal into
+ * the same exit code, 128 + its number.
+ */
+export function endBySignal(signal: StopSignal): void {
+  process.removeAllListeners(signal);
+  process.kill(process.pid, signal);
+}

@@ -40,8 +40,8 @@ import {
   type HeadlessConfig,
 } from './protocol.ts';
 import { renderSamples } from './render.ts';
-import { exitCodeFor, RunStopper, type StopSignal } from './signals.ts';
-import { rerunWithVulkanEnv } from './vulkan-env.ts';
+import { endBySignal, exitCodeFor, RunStopper, type StopSignal } from './signals.ts';
+import { isVulkanRerun, rerunWithVulkanEnv } from './vulkan-env.ts';
 import type { EpochRecord } from '../train/types.ts';
 import { freshShuffleState, type TrainerState } from '../train/trainer-state.ts';
 import { tuningHistory } from '../tune/report.ts';
@@ -110,6 +110,8 @@ async function loadResume(outDir: string, cli: CliOptions): Promise<Checkpoint> 
     throw new CliError(`--resume: ${message(e)}`, 2);
   }
   if (!checkpoint) throw new CliError(`--resume: no ${CHECKPOINT_FILE} in ${outDir}: nothing to resume`, 2);
+  // Without --model the stopped run's model continues; with it, it must be the same model.
+  cli.train.model = cli.model === null ? checkpoint.options.model : await resolveModelSpec(cli.model);
   const why = resumeMismatch(checkpoint.options, cli.train, checkpoint.state.epoch);
   if (why) throw new CliError(`--resume: ${why}`, 2);
   return checkpoint;
@@ -219,6 +221,7 @@ async function train(cli: CliOptions): Promise<void> {
     process.stderr.write(
       n > 0 ? `Stopped after epoch ${n}; resume with --resume\n` : 'Stopped before epoch 1 finished; nothing was saved\n',
     );
+    if (cli.node && isVulkanRerun()) endBySignal(signal);
     process.exit(exitCodeFor(signal));
   };
   const stopper = new RunStopper((signal) => void stopRun(signal)).install();

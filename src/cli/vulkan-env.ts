@@ -20,6 +20,11 @@ export type VulkanPreference = 'auto' | 'system' | 'bundled';
 /** Set in the re-run child, so that it does not re-run again. */
 const RERUN_MARK = 'MNIST_VULKAN_ENV_SET';
 
+/** Whether this process is the re-run child of rerunWithVulkanEnv (its parent relays signals and exit codes). */
+export function isVulkanRerun(): boolean {
+  return Boolean(process.env[RERUN_MARK]);
+}
+
 const NVIDIA_ICDS = [
   '/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json',
   '/usr/share/vulkan/icd.d/nvidia_icd.json',
@@ -179,7 +184,7 @@ export async function vulkanPlanFor(adapter: AdapterChoice, env: NodeJS.ProcessE
  * when this process can go on itself (nothing to set, or it is that child).
  */
 export async function rerunWithVulkanEnv(adapter: AdapterChoice): Promise<number | null> {
-  if (process.env[RERUN_MARK]) return null;
+  if (isVulkanRerun()) return null;
   const plan = await vulkanPlanFor(adapter);
   process.stderr.write(`Vulkan: ${plan.description}\n`);
   if (plan.notice) process.stderr.write(`${plan.notice}\n`);
