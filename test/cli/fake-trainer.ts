@@ -7,7 +7,6 @@ import { describeAdapter } from '../../src/gpu/device.ts';
 import type { Mnist } from '../../src/data/mnist.ts';
 import { initParams } from '../../src/model/init.ts';
 import type { Evaluation, History, TrainEvent, TrainOptions } from '../../src/train/types.ts';
-import { DEFAULT_MODEL } from '../../src/model/presets.ts';
 import { modelOf } from '../../src/train/options.ts';
 import type { ModelInfo } from '../../src/model/model-info.ts';
 
@@ -24,7 +23,7 @@ export class Trainer {
   }
 
   static async create(gpu: Gpu, data: Mnist, options: TrainOptions, initialWeights?: Float32Array): Promise<Trainer> {
-    return new Trainer(gpu, data, options, initialWeights ? initialWeights.slice() : initParams(DEFAULT_MODEL.params, options.seed));
+    return new Trainer(gpu, data, options, initialWeights ? initialWeights.slice() : initParams(modelOf(options).params, options.seed));
   }
 
   async fit(onEvent: (e: TrainEvent) => void): Promise<History> {
