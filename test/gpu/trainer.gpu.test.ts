@@ -58,12 +58,12 @@ describe('Trainer on real MNIST', () => {
     expect(tail).toBeLessThan(head * 0.5);
     // Floor: the float64 reference trainer with this budget (test/reference/same-budget.ts:
     // same split, batch, Adam and dropout rates) reaches test accuracy 0.873-0.877 and loss
-    // 0.47-0.51 over seeds 1-3 on all 10,000 test images; 0.80 / 0.70 leave room for the seed
-    // and for the first 2,000 images while a broken kernel (no learning: 0.10; a wrong
-    // gradient: typically below 0.7) fails.
+    // 0.47-0.51 over seeds 1-3 on all 10,000 test images; this run (seed 1, SwiftShader) gets
+    // 0.8205 and 0.608 on the first 2,000. 0.75 / 0.80 leave room for the seed and the subset
+    // while a broken kernel (no learning: 0.10; a wrong gradient: typically below 0.7) fails.
     expect(test.count).toBe(TEST_IMAGES);
-    expect(test.accuracy).toBeGreaterThan(0.8);
-    expect(test.loss).toBeLessThan(0.7);
+    expect(test.accuracy).toBeGreaterThan(0.75);
+    expect(test.loss).toBeLessThan(0.8);
   }, LONG_RUN_MS);
 
   it('is deterministic: the same seed and options give the same epoch losses', async () => {
