@@ -20,17 +20,20 @@ const conv = (c: Partial<Conv2dConfig>): Conv2dConfig => ({
 });
 
 describe('kernel registry', () => {
-  it('every entry has a unique id naming its pass, existing shaders and a workgroup size', () => {
+  it('every entry has a unique id', () => {
     const ids = ALL_KERNELS.map((e) => e.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    for (const e of ALL_KERNELS) {
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+  });
+
+  for (const e of ALL_KERNELS) {
+    it(`${e.id}: its id names its pass; its shaders exist; a positive workgroup size`, () => {
       expect(e.id.split('.')).toHaveLength(3);
       expect(e.id.split('.')[1]).toBe(e.pass);
       expect(e.shaders.length).toBeGreaterThan(0);
-      for (const s of e.shaders) expect(SHADERS.has(s), `${e.id}: shaders/${s}.wgsl`).toBe(true);
+      for (const s of e.shaders) expect(SHADERS.has(s), `shaders/${s}.wgsl`).toBe(true);
       expect(Number.isInteger(e.workgroupSize) && e.workgroupSize > 0).toBe(true);
-    }
-  });
+    });
+  }
 
   it('every shader in shaders/ belongs to a registered kernel or to the list of unregistered ones', () => {
     const registered = new Set(ALL_KERNELS.flatMap((e) => e.shaders));
