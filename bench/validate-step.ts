@@ -8,6 +8,7 @@
 import type { ModelInfo, LayerInfo } from '../src/model/model-info.ts';
 import { shapeSize } from '../src/model/model-info.ts';
 import { readF32, readU32 } from '../src/gpu/buffers.ts';
+import { relError } from '../src/gpu/tolerance.ts';
 import type { ModelPlan, PlanSegment } from '../src/train/model-plan.ts';
 import { gpuDropoutMasks, layerBackward, layerForward, ownActivation, type LayerForward } from '../test/reference/sequential.ts';
 import { activationBackward } from '../test/reference/activation.ts';
@@ -52,18 +53,6 @@ const TOL = {
   /** Updates small beside the values they change (Adam's, the moving statistics'). */
   update: 1e-3,
 };
-
-/** max |a - b| / max |b| over b's length; NaN counts as infinitely wrong. */
-export function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let maxDiff = 0;
-  let maxRef = 0;
-  for (let i = 0; i < b.length; i++) {
-    const diff = Math.abs(a[i] - b[i]);
-    if (!(diff <= maxDiff)) maxDiff = Number.isNaN(diff) ? Infinity : diff;
-    maxRef = Math.max(maxRef, Math.abs(b[i]));
-  }
-  return maxDiff / (maxRef + 1e-30);
-}
 
 function compare(name: string, gpu: ArrayLike<number>, ref: ArrayLike<number>, tolerance: number): Check {
   if (gpu.length < ref.length) throw new Error(`${name}: GPU tensor has ${gpu.length} values, expected ${ref.length}`);

@@ -19,6 +19,7 @@ import { paramSpec, PARAM_BUFFER_LENGTH } from '../../src/model/params.ts';
 import { ELEMENTWISE_ACTIVATIONS, type ElementwiseActivation } from '../../src/model/activations.ts';
 import { denseActivationBackward, denseActivationForward } from '../reference/dense.ts';
 import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
+import { compareScaled } from './tolerance.ts';
 
 // float32 tolerance per tensor: |gpu - ref| <= ATOL_SCALE * max|ref| + RTOL * |ref|
 // (dot products of up to 1600 float32 terms; max|ref| sets the scale of rounding errors).
@@ -114,20 +115,7 @@ const configOf = (c: Case): DenseConfig => ({
   weightOffset: c.wOff, biasOffset: c.useBias ? c.bOff : undefined,
 });
 
-function compare(name: string, gpu: ArrayLike<number>, ref: ArrayLike<number>): { line: string; bad: number } {
-  let scale = 0;
-  for (let i = 0; i < ref.length; i++) scale = Math.max(scale, Math.abs(ref[i]));
-  let maxAbs = 0;
-  let maxRel = 0;
-  let bad = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const e = Math.abs(gpu[i] - ref[i]);
-    maxAbs = Math.max(maxAbs, e);
-    if (ref[i] !== 0) maxRel = Math.max(maxRel, e / Math.abs(ref[i]));
-    if (!(e <= ATOL_SCALE * scale + RTOL * Math.abs(ref[i]))) bad++;
-  }
-  return { line: `${name} max abs ${maxAbs.toExponential(2)} (scale ${scale.toExponential(2)}) max rel ${maxRel.toExponential(2)}`, bad };
-}
+const compare = (name: string, gpu: ArrayLike<number>, ref: ArrayLike<number>) => compareScaled(name, gpu, ref, ATOL_SCALE, RTOL);
 
 const PASSES = ['forward', 'backward-input', 'backward-weights'] as const satisfies readonly KernelPass[];
 type KernelSet = Record<(typeof PASSES)[number], string>;
