@@ -15,7 +15,6 @@ import { GpuTimer, type TimerOptions } from '../src/gpu/timing.ts';
 import type { BenchRequest } from './bench-protocol.ts';
 
 export const SEED = 42;
-export const RATES = [0.25, 0.25, 0.5] as const;
 export const LR = 0.001;
 
 export function createBenchContext(gpu: Gpu, data: Mnist, req: BenchRequest) {

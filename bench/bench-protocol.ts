@@ -4,6 +4,7 @@ import type { AdapterSummary } from '../src/gpu/device.ts';
 import type { ArithmeticFloor } from './arithmetic-floor.ts';
 import type { AutotuneMode } from '../src/tune/mode.ts';
 import type { TunedStep } from './tuned-step.ts';
+import type { Check } from './validate-step.ts';
 
 export interface BenchRequest {
   batch: number;
@@ -64,7 +65,7 @@ export interface VariantRow {
 export interface BenchResult {
   adapter: AdapterSummary & { label: string };
   timing: 'timestamp' | 'wall';
-  validation: { name: string; error: number; tolerance: number; ok: boolean }[];
+  validation: Check[];
   kernels: KernelRow[];
   /** The inference forward pass kernel by kernel, at `infer.batch`. */
   inferKernels: KernelRow[];

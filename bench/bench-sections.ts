@@ -8,12 +8,11 @@ import { uploadSplit } from '../src/train/dataset-gpu.ts';
 import { Pass, identityOrder } from '../src/train/pass.ts';
 import { STEPS_PER_SUBMIT } from '../src/train/trainer.ts';
 import { convConfig } from '../src/layers/single-layers.ts';
-import { validateStep } from './validate-step.ts';
+import { throwOnFailure, validateStep } from './validate-step.ts';
 import { kernelVariants } from './kernel-variants.ts';
 import { measureArithmeticFloor, type ArithmeticFloor } from './arithmetic-floor.ts';
-import { seedBuffers } from './seed-buffers.ts';
 import { timeLayers } from './kernel-table.ts';
-import { LR, RATES, SEED, type BenchContext } from './bench-context.ts';
+import { LR, SEED, type BenchContext } from './bench-context.ts';
 import type { BenchResult, KernelRow, VariantRow } from './bench-protocol.ts';
 
 /** 1. One real training step, layer by layer, against the float64 reference; throws on a failure. */
@@ -22,13 +21,10 @@ export async function validateOneStep(c: BenchContext): Promise<BenchResult['val
   encodeDispatches(encoder, c.step);
   c.device.queue.submit([encoder.finish()]);
   const validation = await validateStep(c.device, {
-    plan: c.plan, paramsBefore: c.w0, paramsAfter: c.params, grads: c.grads, images: c.data.train.images, indices: c.batchIndices,
-    seed: SEED, step: 1, rates: RATES, learningRate: LR,
+    model: DEFAULT_MODEL, plan: c.plan, paramsBefore: c.w0, paramsAfter: c.params, grads: c.grads, images: c.data.train.images, indices: c.batchIndices,
+    seed: SEED, step: 1, learningRate: LR,
   });
-  const failed = validation.filter((v) => !v.ok);
-  if (failed.length) {
-    throw new Error(`validation failed; not timing wrong kernels: ${failed.map((v) => `${v.name} (error ${v.error.toExponential(2)} > ${v.tolerance})`).join('; ')}`);
-  }
+  throwOnFailure(validation, DEFAULT_MODEL.spec.name);
   return validation;
 }
 
@@ -100,11 +96,12 @@ export async function timeInference(c: BenchContext, infer: Pass): Promise<{ inf
 export function measureFloor(c: BenchContext, infer: Pass): Promise<ArithmeticFloor | undefined> {
   const conv2 = DEFAULT_MODEL.layers.find((l) => l.spec.name === 'conv2d_1')!;
   const [ho, wo] = conv2.outputShape;
+  const input = infer.mainPlan.activations.get(DEFAULT_MODEL.layers[conv2.index - 1].spec.name)!; // (B, ...conv2d_1's input shape)
   return measureArithmeticFloor(
     c.ctx,
     // As the training plan builds it: the floor pool after it reads 2*floor(Ho/2) x 2*floor(Wo/2).
     { ...convConfig(conv2, c.req.inferBatch, true), usedOutputHeight: 2 * Math.floor(ho / 2), usedOutputWidth: 2 * Math.floor(wo / 2) },
-    { input: seedBuffers(infer.mainPlan).d1, params: c.params },
+    { input, params: c.params },
     c.timer,
     c.budget,
   );

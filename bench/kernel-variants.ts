@@ -15,7 +15,7 @@ import { Pass } from '../src/train/pass.ts';
 import type { GpuContext } from '../src/layers/types.ts';
 import type { VariantRow } from './bench-protocol.ts';
 import type { GpuTimer, TimerOptions } from '../src/gpu/timing.ts';
-import { relError } from './validate-step.ts';
+import { relError } from '../src/gpu/tolerance.ts';
 
 export interface VariantSetup {
   model: ModelInfo;

@@ -21,7 +21,8 @@ const api: RoundsPageApi = {
     rig = undefined;
     const model = modelInfo(parseModelConfig(request.modelConfig));
     rig = new TrainRig(g, d, model, { batch: request.batch, seed: request.seed, learningRate: ADAM_DEFAULTS.lr });
-    return { params: model.layers.reduce((a, l) => a + l.paramCount, 0), adapter: describeAdapter(g.adapter) };
+    const validation = await rig.validate();
+    return { params: model.layers.reduce((a, l) => a + l.paramCount, 0), adapter: describeAdapter(g.adapter), validation };
   },
   steps(steps) {
     if (!rig) return Promise.reject(new Error('no model prepared'));

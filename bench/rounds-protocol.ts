@@ -2,6 +2,7 @@
 // page (bench/rounds-page.ts): prepare a model's training step, then time runs of it.
 // Browser-safe: types and constants only. The TensorFlow.js peers' side of the same rounds is
 // bench/peers/tfjs-protocol.ts (TfjsSessionApi).
+import type { Check } from './validate-step.ts';
 
 export interface RoundsPrepareRequest {
   /** A Keras Sequential config (models/*.json or a model.json topology). */
@@ -15,10 +16,12 @@ export interface RoundsPrepared {
   params: number;
   /** The WebGPU adapter, one line. */
   adapter: string;
+  /** The first training step checked layer by layer against the float64 reference (timing follows only if every row is ok). */
+  validation: Check[];
 }
 
 export interface RoundsPageApi {
-  /** Builds the model's training step (replacing any previous one). */
+  /** Builds the model's training step (replacing any previous one) and validates its first step. */
   prepare(request: RoundsPrepareRequest): Promise<RoundsPrepared>;
   /** Runs `steps` training steps; the wall-clock ms until the GPU finished them. */
   steps(steps: number): Promise<number>;

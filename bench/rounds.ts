@@ -9,7 +9,8 @@
 // own bench/peers/tfjs-page.html, all in one Chromium, each page in its own context.
 import type { Browser, BrowserContext, Page } from 'playwright';
 import { median, roundRatios, summarizeSide, type RatioSummary, type SideSummary } from './round-stats.ts';
-import { ROUNDS_API_GLOBAL, type RoundsPageApi } from './rounds-protocol.ts';
+import { ROUNDS_API_GLOBAL, type RoundsPageApi, type RoundsPrepared } from './rounds-protocol.ts';
+import { throwOnFailure, type Check } from './validate-step.ts';
 import { PAGE_API_GLOBAL, type TfjsBackend, type TfjsPeerPageApi, type TfjsSessionOpened } from './peers/tfjs-protocol.ts';
 
 export type PeerKey = `tfjs_${TfjsBackend}`;
@@ -49,6 +50,8 @@ export interface ModelRounds {
   model: string;
   /** Parameters (trainable and not), equal on both sides. */
   params: number;
+  /** Our first training step against the float64 reference, layer by layer (all ok, or the run stops). */
+  validation: Check[];
   ours: SideSummary;
   peers: Partial<Record<PeerKey, PeerRounds>>;
   /** A peer that failed on this model has its message here instead. */
@@ -152,8 +155,11 @@ export async function runInterleavedRounds(o: RoundsOptions): Promise<RoundsResu
     };
     for (const [modelIndex, model] of o.models.entries()) {
       let t0 = performance.now();
-      const prepared = await oursCall<{ params: number; adapter: string }>('prepare', { modelConfig: model.config, batch: o.batch, seed: o.seed });
+      const prepared = await oursCall<RoundsPrepared>('prepare', { modelConfig: model.config, batch: o.batch, seed: o.seed });
       result.adapter = prepared.adapter;
+      throwOnFailure(prepared.validation, model.name);
+      const worst = Math.max(...prepared.validation.map((c) => c.error / c.tolerance));
+      log(`rounds: ${model.name}: our first step validated (${prepared.validation.length} checks, worst error ${(100 * worst).toFixed(1)}% of its tolerance)`);
       if (o.warmupSteps > 0) await oursCall<number>('steps', o.warmupSteps);
       log(`rounds: ${model.name}: ours built and warmed up in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       const errors: ModelRounds['errors'] = {};
@@ -194,7 +200,7 @@ export async function runInterleavedRounds(o: RoundsOptions): Promise<RoundsResu
         }
         log(`rounds: ${model.name} round ${r}/${o.rounds} (ms/step): ${line.join(', ')}`);
       }
-      const entry: ModelRounds = { model: model.name, params: prepared.params, ours: summarizeSide(oursMs, o.batch), peers: {}, errors };
+      const entry: ModelRounds = { model: model.name, params: prepared.params, validation: prepared.validation, ours: summarizeSide(oursMs, o.batch), peers: {}, errors };
       for (const [backend, t] of theirs) {
         entry.peers[`tfjs_${backend}`] = { ...summarizeSide(t.ms, o.batch), ratio: roundRatios(oursMs, t.ms), last_loss: t.loss };
       }

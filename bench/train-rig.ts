@@ -1,7 +1,8 @@
 // Our training step for any model, set up once and run for a given number of steps, the way
 // the trainer submits steps: [step_begin, forward + backward, optimizer, step_end] per step,
 // STEPS_PER_SUBMIT steps per submit, at most two submits in flight. The interleaved rounds
-// (bench/rounds.ts) time it through bench/rounds-page.ts. Real MNIST batches, Adam.
+// (bench/rounds.ts) time it through bench/rounds-page.ts. Real MNIST batches, Adam. Its
+// first step can be validated layer by layer (bench/validate-step.ts) before any timing.
 import type { Gpu } from '../src/gpu/device.ts';
 import { createBufferWith, createStorageBuffer } from '../src/gpu/buffers.ts';
 import { encodeDispatches, type Dispatch } from '../src/gpu/kernel.ts';
@@ -15,6 +16,7 @@ import { uploadSplit } from '../src/train/dataset-gpu.ts';
 import { Pass, identityOrder } from '../src/train/pass.ts';
 import { checkDataMatchesModel } from '../src/train/gpu-model.ts';
 import { STEPS_PER_SUBMIT } from '../src/train/trainer.ts';
+import { validateStep, type Check, type StepSnapshot } from './validate-step.ts';
 
 export interface TrainRigOptions {
   batch: number;
@@ -28,18 +30,24 @@ export class TrainRig {
   private readonly pass: Pass;
   /** One submit's steps: batches 0..STEPS_PER_SUBMIT-1 of the pass, each a whole training step. */
   private readonly steps: Dispatch[][];
+  private readonly w0: Float32Array; // (params) the initial weights
+  private readonly params: GPUBuffer;
+  private readonly grads: GPUBuffer;
+  private readonly order: Uint32Array;
+  private stepsRun = 0;
 
   constructor(
     private readonly gpu: Gpu,
-    data: Mnist,
+    private readonly data: Mnist,
     readonly model: ModelInfo,
-    options: TrainRigOptions,
+    private readonly options: TrainRigOptions,
   ) {
     checkDataMatchesModel(data, model);
     const { device, root } = gpu;
     const ctx = { device, root };
     const length = model.params.length;
-    const params = createBufferWith(device, initParams(model.params, options.seed), 'rig params'); // (length) f32
+    this.w0 = initParams(model.params, options.seed);
+    const params = createBufferWith(device, this.w0, 'rig params'); // (length) f32
     const grads = createStorageBuffer(device, length * 4, 'rig grads'); // (length) f32
     const m = createStorageBuffer(device, length * 4, 'rig m'); // (length) f32
     const v = createStorageBuffer(device, length * 4, 'rig v'); // (length) f32
@@ -51,7 +59,10 @@ export class TrainRig {
     this.pass = new Pass(ctx, model, { label: 'rig', count, batch: options.batch, training: true }, { data: images, params, grads, state: this.state });
     const order = identityOrder(data.train.count);
     new Rng(options.seed).shuffle(order);
-    this.pass.setOrder(order.slice(0, count));
+    this.order = order.slice(0, count);
+    this.pass.setOrder(this.order);
+    this.params = params;
+    this.grads = grads;
     const optimizer = createOptimizer(ctx, { kind: 'adam', length, lr: options.learningRate }, { params, grads, m, v, state: this.state });
     const begin = createStepBegin(ctx, this.state);
     const end = createStepEnd(ctx, this.state);
@@ -59,10 +70,27 @@ export class TrainRig {
     this.owned.push(params, grads, m, v, this.state, images, this.pass, optimizer);
   }
 
+  /** Runs the first training step (before any other) and checks it layer by layer against the float64 reference. */
+  async validate(): Promise<Check[]> {
+    return validateStep(this.gpu.device, await this.firstStep());
+  }
+
+  /** Runs the first training step (before any other) and returns what its validation reads. */
+  async firstStep(): Promise<StepSnapshot> {
+    if (this.stepsRun > 0) throw new Error('the first step has run already: validate before timing');
+    await this.run(1);
+    const { options } = this;
+    return {
+      model: this.model, plan: this.pass.mainPlan, paramsBefore: this.w0, paramsAfter: this.params, grads: this.grads,
+      images: this.data.train.images, indices: this.order.subarray(0, options.batch), seed: options.seed, step: 1, learningRate: options.learningRate,
+    };
+  }
+
   /** Runs `steps` training steps and returns the wall-clock milliseconds until the GPU finished them. */
   async run(steps: number): Promise<number> {
     if (!Number.isInteger(steps) || steps < 1) throw new Error(`steps must be a positive integer, got ${steps}`);
     const { device } = this.gpu;
+    this.stepsRun += steps;
     const start = performance.now();
     let inFlight: Promise<unknown> = Promise.resolve();
     for (let done = 0; done < steps; ) {

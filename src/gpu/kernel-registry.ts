@@ -76,6 +76,21 @@ export interface KernelEntry<C> {
   preferredWhen?(config: C): boolean;
 }
 
+/**
+ * An entry's `supports` from a check that throws on a configuration it rejects (a layer's own
+ * shape or geometry validation): true, or the check's message.
+ */
+export function supportsWhenNoThrow<C>(check: (config: C) => unknown): (config: C) => true | string {
+  return (config) => {
+    try {
+      check(config);
+      return true;
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
+  };
+}
+
 /** What a dispatch says about the entry that built it (src/gpu/kernel.ts Dispatch.kernel). */
 export interface DispatchKernel {
   id: string;

@@ -2,7 +2,7 @@
 // Each supports every configuration the layer accepts; the seed's fast 3x3 kernels
 // (conv2d-kernels.ts) are chosen before them where their conditions hold (single-layers.ts).
 // FLOPs count a multiply-add as 2; bytes are the compulsory traffic of one pass.
-import type { KernelCost, KernelEntry, KernelPass } from '../gpu/kernel-registry.ts';
+import { supportsWhenNoThrow, type KernelCost, type KernelEntry, type KernelPass } from '../gpu/kernel-registry.ts';
 import { activationCode } from '../model/activations.ts';
 import {
   conv2dGeneralShape, geometryConstants, vec4Constants, blocks,
@@ -13,14 +13,7 @@ import {
 export const CONV2D_GENERAL_WORKGROUP_SIZE = 64;
 
 /** true, or why the general layer rejects `c` (its own checks, by message). */
-function supportsConfig(c: Conv2dGeneralConfig): true | string {
-  try {
-    conv2dGeneralShape(c);
-    return true;
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
-}
+const supportsConfig = supportsWhenNoThrow(conv2dGeneralShape);
 
 /** Multiply-adds of one convolution (forward, dK or dx alike): positions x window x Cin x Cout. */
 const macs = (c: Conv2dGeneralConfig, s: Conv2dGeneralShape) => s.positions * c.kernelHeight * c.kernelWidth * c.inChannels * c.outChannels;

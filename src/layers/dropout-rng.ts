@@ -1,6 +1,7 @@
 // The dropout mask's counter-based hash in TypeScript, bit-for-bit identical to the WGSL one
 // (dropoutFmix / dropoutKey / dropoutKeep in src/gpu/wgsl-lib.ts, where the hash is documented),
 // so that tests and the CPU reference can regenerate exactly the mask the GPU used.
+import type { LayerInfo } from '../model/model-info.ts';
 
 /** murmur3's 32-bit finalizer. */
 export function fmix32(x: number): number {
@@ -27,6 +28,13 @@ export function dropoutHash(key: number, element: number): number {
 export function dropoutThreshold(rate: number): number {
   if (!(rate >= 0 && rate < 1)) throw new RangeError(`dropout rate must be in [0, 1), got ${rate}`);
   return Math.min(Math.ceil(rate * 2 ** 32), 2 ** 32 - 1);
+}
+
+/** The mask id of a Dropout layer: 1 for the model's first Dropout layer, 2 for the next, ... */
+export function dropoutLayerId(layers: readonly LayerInfo[], layer: LayerInfo): number {
+  const id = layers.filter((l) => l.spec.type === 'Dropout').indexOf(layer) + 1;
+  if (id === 0) throw new Error(`layer ${layer.index} "${layer.spec.name}" is not one of the model's Dropout layers`);
+  return id;
 }
 
 /** The keep mask (1 = kept) of `count` consecutive elements 0..count-1 of one dropout call. */

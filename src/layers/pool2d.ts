@@ -7,7 +7,7 @@
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import type { Dispatch } from '../gpu/kernel.ts';
-import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { entryGrid, entryKernel, supportsWhenNoThrow, type KernelEntry } from '../gpu/kernel-registry.ts';
 import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import { pool2dGeometry, type Pool2dPadding } from './pool2d-geometry.ts';
@@ -93,14 +93,7 @@ function shapeOf(c: Pool2dConfig) {
 const inCount = (c: Pool2dConfig) => c.batch * c.height * c.width * c.channels;
 const outCount = (c: Pool2dConfig) => { const { HO, WO } = shapeOf(c); return c.batch * HO * WO * c.channels; };
 
-function supportsWindow(c: Pool2dConfig): true | string {
-  try {
-    pool2dGeometry(c);
-    return true;
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
-}
+const supportsWindow = supportsWhenNoThrow(pool2dGeometry);
 
 function pool2dEntry(pass: 'forward' | 'backward', shader: string, items: (c: Pool2dConfig) => number, extra: (c: Pool2dConfig) => Record<string, number>, flops: (c: Pool2dConfig) => number, bytes: (c: Pool2dConfig) => number): KernelEntry<Pool2dConfig> {
   return {

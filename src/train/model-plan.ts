@@ -14,6 +14,7 @@ import type { GpuContext } from '../layers/types.ts';
 import { createGather } from '../layers/gather.ts';
 import { createSoftmaxXent } from '../layers/loss.ts';
 import { planSegments, type BuiltSegment, type PlanPart, type SegmentPlanContext } from '../layers/segments.ts';
+import { dropoutLayerId } from '../layers/dropout-rng.ts';
 import { createChooser, type KernelChoices, type KernelChooser, type KernelSlot } from '../gpu/kernel-registry.ts';
 
 /** Buffers owned by the trainer and shared by all of its plans. */
@@ -43,6 +44,20 @@ export interface ModelPlanConfig {
 /** One layer's share of the plan (for per-kernel benchmarks and debugging). */
 export type PlanLayer = PlanPart;
 
+/** One segment of the plan (src/layers/segments.ts), for validating it tensor by tensor. */
+export interface PlanSegment {
+  /** The layers it computes, by name, in model order (a fusion: several). */
+  readonly layers: readonly string[];
+  /** It computes nothing: its output (and input gradient) is its input (and output gradient). */
+  readonly identity: boolean;
+  /**
+   * Its inner layers whose output it stores in a buffer of its own (`activations`), with
+   * dL/d their pre-activation (`gradients`) in training; the plan lists the segment's output
+   * for its other layers.
+   */
+  readonly inner: readonly string[];
+}
+
 export interface ModelPlan {
   readonly batch: number;
   /** Layers (and the gather and loss) in forward order with their dispatches. */
@@ -68,18 +83,18 @@ export interface ModelPlan {
   readonly inference: Dispatch[];
   /** (B, classes) logits of the last forward pass. */
   readonly logits: GPUBuffer;
+  /** The segments in forward order: which layers each computes and which tensors it stores. */
+  readonly segments: readonly PlanSegment[];
   /** Every kernel choice the plan made, in build order (tunableSlots() keeps those with a choice). */
   readonly kernelSlots: readonly KernelSlot[];
   destroy(): void;
 }
 
 function segmentContext(model: ModelInfo, training: boolean, kernels: KernelChooser): SegmentPlanContext {
-  const dropouts = model.layers.filter((l) => l.spec.type === 'Dropout');
   const last = model.layers[model.layers.length - 1];
   return {
     training,
-    // The first Dropout layer's masks use id 1, the next 2, ... (src/layers/dropout-rng.ts).
-    dropoutId: (l: LayerInfo) => dropouts.indexOf(l) + 1,
+    dropoutId: (l: LayerInfo) => dropoutLayerId(model.layers, l),
     isLast: (l: LayerInfo) => l === last,
     kernels,
   };
@@ -110,6 +125,7 @@ export function createModelPlan(ctx: GpuContext, model: ModelInfo, config: Model
     const activations = new Map<string, GPUBuffer>();
     const gradients = new Map<string, GPUBuffer>();
     const parts: PlanPart[] = [{ name: 'gather', forward: [gather.dispatch], backward: [] }];
+    const segments: PlanSegment[] = [];
     let current = input; // (B, ...shape) the running activation
     let currentGrad: GPUBuffer | undefined; // dL/d current (absent until a layer with weights is behind)
     const kernelSlots: KernelSlot[] = [];
@@ -133,6 +149,7 @@ export function createModelPlan(ctx: GpuContext, model: ModelInfo, config: Model
         currentGrad = outputGrad;
         inner = b.inner ?? [];
       }
+      segments.push({ layers: seg.layers.map((l) => l.spec.name), identity: seg.identity, inner: inner.map((t) => t.layer) });
       for (const l of seg.layers) {
         const own = inner.find((t) => t.layer === l.spec.name);
         activations.set(l.spec.name, own?.activation ?? current);
@@ -168,6 +185,7 @@ export function createModelPlan(ctx: GpuContext, model: ModelInfo, config: Model
       train: training ? [...forward, ...backward] : [],
       inference: training ? [] : forward,
       logits,
+      segments,
       kernelSlots,
       destroy() {
         for (const b of built) b.destroy();

@@ -55,6 +55,17 @@ describe('interleaved bench rounds', () => {
     await browser?.close();
   });
 
+  it('validates our first step of every preset layer by layer before timing it', () => {
+    for (const m of result.models) {
+      expect(m.validation.filter((c) => !c.ok), m.model).toEqual([]);
+      // gather, the loss, Adam and a forward row for each of the model's first and last layers
+      const names = m.validation.map((c) => c.name);
+      expect(names, m.model).toEqual(expect.arrayContaining(['gather (pixels / 255)', 'softmax cross-entropy backward', 'adam update']));
+      const layers = PRESETS[m.model as PresetName].config.layers;
+      for (const l of [layers[1], layers[layers.length - 1]]) expect(names.some((n) => n.startsWith(l.config.name)), `${m.model} ${l.config.name}`).toBe(true);
+    }
+  });
+
   it('times every preset on both sides, round by round, with equal parameter counts', () => {
     expect(result.models.map((m) => m.model)).toEqual(MODELS);
     expect(result.order).toEqual(['ours', 'tfjs_wasm']);

@@ -13,7 +13,7 @@ import { runDispatches } from '../../src/gpu/kernel.ts';
 import { Rng } from '../../src/model/rng.ts';
 import { activationBackward, activationForward } from '../reference/activation.ts';
 import { softmaxRowsBackward, softmaxRowsForward } from '../reference/activation-layer.ts';
-import { compareToReference } from './compare.ts';
+import { compareToReference } from '../../src/gpu/tolerance.ts';
 import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
 
 // |y| <= 1 for sigmoid, tanh, softmax (float32 exp/tanh: a few ulps); linear and relu are exact

@@ -19,6 +19,7 @@ import {
   batchNormTrainingForward,
 } from '../reference/batch-norm.ts';
 import { expectNoGpuErrors, getGpu } from './gpu-fixture.ts';
+import { compareScaled } from './tolerance.ts';
 
 // float32 tolerance per tensor: |gpu - ref| <= ATOL_SCALE * max|ref| + RTOL * |ref|.
 const ATOL_SCALE = 2e-5;
@@ -51,18 +52,7 @@ function layoutOf(C: number) {
   return { gamma: 4, beta: 4 + stride, movingMean: 4 + 2 * stride, movingVariance: 4 + 3 * stride, length: 4 + 4 * stride + 4 };
 }
 
-function compare(name: string, gpu: ArrayLike<number>, ref: ArrayLike<number>): { line: string; bad: number } {
-  let scale = 0;
-  for (let i = 0; i < ref.length; i++) scale = Math.max(scale, Math.abs(ref[i]));
-  let maxAbs = 0;
-  let bad = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const e = Math.abs(gpu[i] - ref[i]);
-    maxAbs = Math.max(maxAbs, e);
-    if (!(e <= ATOL_SCALE * scale + RTOL * Math.abs(ref[i]))) bad++;
-  }
-  return { line: `${name} max abs ${maxAbs.toExponential(2)} (scale ${scale.toExponential(2)})`, bad };
-}
+const compare = (name: string, gpu: ArrayLike<number>, ref: ArrayLike<number>) => compareScaled(name, gpu, ref, ATOL_SCALE, RTOL);
 
 const slice = (a: Float32Array, offset: number, n: number) => Float64Array.from(a.subarray(offset, offset + n));
 

@@ -22,7 +22,7 @@ import {
   type Conv2dConfig,
   type Conv2dEntry,
 } from '../../src/layers/conv2d.ts';
-import { fixedChoice, layerChooser, type KernelChooser, type KernelPass } from '../../src/gpu/kernel-registry.ts';
+import { fixedChoice, layerChooser, type KernelChooser } from '../../src/gpu/kernel-registry.ts';
 import { runDispatches } from '../../src/gpu/kernel.ts';
 import { createBufferWith, createStorageBuffer, readF32 } from '../../src/gpu/buffers.ts';
 import { createRng } from '../../src/model/rng.ts';
@@ -40,36 +40,27 @@ interface Case {
   config: Conv2dConfig;
   /** The model's first layer has no input gradient. */
   withInputGrad: boolean;
-  /** dx kernel (the variant of a conv2d.backward-input entry); default: the fixed rule. */
-  inputVariant?: InputVariant;
-  /** Forward and filter-gradient kernels (conv2d.forward.* and conv2d.backward-filter.*); default: the fixed rule. */
-  forwardVariant?: ForwardVariant;
-  filterVariant?: FilterVariant;
+  /** Registry ids of the kernels the case asks for, by pass (the fixed rule for the others). */
+  kernels?: ChosenKernels;
 }
 
-/** The variant part of the registered ids, e.g. 'tile5x5' for conv2d.forward.tile5x5. */
-const variantOf = (id: string) => id.slice(id.lastIndexOf('.') + 1);
-type ForwardVariant = string;
-type FilterVariant = string;
-type InputVariant = string;
+type ChosenKernels = Partial<Record<'forward' | 'backward-filter' | 'backward-input', string>>;
 
 /** The registry entries a case asks for, by pass (the fixed rule for the others). */
-function chooserOf(c: Pick<Case, 'forwardVariant' | 'filterVariant' | 'inputVariant'>): KernelChooser {
-  return layerChooser({
-    ...(c.forwardVariant ? { forward: `conv2d.forward.${c.forwardVariant}` } : {}),
-    ...(c.filterVariant ? { 'backward-filter': `conv2d.backward-filter.${c.filterVariant}` } : {}),
-    ...(c.inputVariant ? { 'backward-input': `conv2d.backward-input.${c.inputVariant}` } : {}),
-  });
+function chooserOf(c: Pick<Case, 'kernels'>): KernelChooser {
+  return layerChooser(c.kernels ?? {});
 }
+
+/** The test's name: the entries the case asks for, then the shape. */
+const caseName = (c: Case) => `${Object.values(c.kernels ?? {}).join(' + ') || 'fixed rules'}: ${c.label}`;
 
 /** The ids a case runs: its own choices, else the fixed rule's. */
 function caseKernels(c: Case): string[] {
-  const id = (entries: readonly Conv2dEntry[], pass: KernelPass, variant?: string) =>
-    variant ? `conv2d.${pass}.${variant}` : fixedChoice(entries, pass, c.config).id;
+  const id = (entries: readonly Conv2dEntry[], pass: keyof ChosenKernels) => c.kernels?.[pass] ?? fixedChoice(entries, pass, c.config).id;
   const ids = [
-    id(CONV2D_FORWARD_KERNELS, 'forward', c.forwardVariant),
-    id(CONV2D_FILTER_KERNELS, 'backward-filter', c.filterVariant),
-    ...(c.withInputGrad ? [id(CONV2D_INPUT_KERNELS, 'backward-input', c.inputVariant)] : []),
+    id(CONV2D_FORWARD_KERNELS, 'forward'),
+    id(CONV2D_FILTER_KERNELS, 'backward-filter'),
+    ...(c.withInputGrad ? [id(CONV2D_INPUT_KERNELS, 'backward-input')] : []),
   ];
   if (!c.config.outputGradMasked) ids.push(CONV2D_MASK_KERNEL.id);
   if (c.withInputGrad && !ids.includes('conv2d.backward-input.direct')) ids.push(CONV2D_TRANSPOSE_KERNEL.id);
@@ -81,27 +72,31 @@ function premasked(c: Case): Case {
   return { ...c, label: `${c.label}, output gradient pre-masked`, config: { ...c.config, outputGradMasked: true } };
 }
 
-function modelCase(name: 'conv2d' | 'conv2d_1', batch: number, withInputGrad: boolean, inputVariant?: InputVariant): Case {
+function modelCase(name: 'conv2d' | 'conv2d_1', batch: number, withInputGrad: boolean, inputVariant?: string): Case {
   const first = name === 'conv2d';
   const [height, inChannels, outChannels] = first ? [28, 1, 32] : [13, 32, 64];
   // Non-zero offsets inside a larger flat buffer (multiples of 4) to check offsets and slices.
   const kernelOffset = first ? 4 : 20;
   const biasOffset = Math.ceil((kernelOffset + 9 * inChannels * outChannels) / 4) * 4 + 4;
   return {
-    label: `${name} B=${batch}${withInputGrad ? '' : ' (no dx)'}${inputVariant ? ` dx ${inputVariant}` : ''}`,
+    label: `${name} B=${batch}${withInputGrad ? '' : ' (no dx)'}`,
     config: { name, batch, height, width: height, inChannels, outChannels, kernelOffset, biasOffset },
     withInputGrad,
-    inputVariant,
+    ...(inputVariant ? { kernels: { 'backward-input': `conv2d.backward-input.${inputVariant}` } } : {}),
   };
 }
 
-function withVariant(c: Case, inputVariant: InputVariant): Case {
-  return { ...c, label: `${c.label} dx ${inputVariant}`, inputVariant };
+/** The case with the input-gradient kernel conv2d.backward-input.<inputVariant>. */
+function withVariant(c: Case, inputVariant: string): Case {
+  return { ...c, kernels: { ...c.kernels, 'backward-input': `conv2d.backward-input.${inputVariant}` } };
 }
 
-/** The case with the given forward, filter-gradient and input-gradient kernels. */
-function withKernels(c: Case, forwardVariant: ForwardVariant, filterVariant: FilterVariant, inputVariant: InputVariant): Case {
-  return { ...c, label: `${c.label} fwd ${forwardVariant} dk ${filterVariant} dx ${inputVariant}`, forwardVariant, filterVariant, inputVariant };
+/** The case with the given forward, filter-gradient and input-gradient kernels (conv2d.<pass>.<variant>). */
+function withKernels(c: Case, forwardVariant: string, filterVariant: string, inputVariant: string): Case {
+  return {
+    ...c,
+    kernels: { forward: `conv2d.forward.${forwardVariant}`, 'backward-filter': `conv2d.backward-filter.${filterVariant}`, 'backward-input': `conv2d.backward-input.${inputVariant}` },
+  };
 }
 
 const AWKWARD: Case[] = [
@@ -137,7 +132,13 @@ function usedRegion(c: Case, h: number, w: number): Case {
   return { ...c, label: `${c.label}, used output ${h}x${w}`, config: { ...c.config, usedOutputHeight: h, usedOutputWidth: w } };
 }
 
-const CASES: Case[] = [
+/** The cases once each (the registry sweep below repeats some of the hand-picked ones). */
+function withoutRepeats(cases: Case[]): Case[] {
+  const names = cases.map(caseName);
+  return cases.filter((c, i) => names.indexOf(caseName(c)) === i);
+}
+
+const CASES: Case[] = withoutRepeats([
   modelCase('conv2d', 1, true),
   modelCase('conv2d', 37, true),
   modelCase('conv2d', 128, false),
@@ -193,7 +194,7 @@ const CASES: Case[] = [
     label: 'awkward H=4 W=19 Cin=1 Cout=12 B=3 (one channel, odd vec4 group count)',
     config: { name: 'row1', batch: 3, height: 4, width: 19, inChannels: 1, outChannels: 12, kernelOffset: 8, biasOffset: 120 },
     withInputGrad: true,
-    forwardVariant: 'cin1row',
+    kernels: { forward: 'conv2d.forward.cin1row' },
   },
   withKernels(AWKWARD[2], 'tile5x5', 'positions', 'direct'),
   usedRegion(withVariant(AWKWARD[3], 'rows'), 1, 2),
@@ -211,7 +212,7 @@ const CASES: Case[] = [
     { name: 'big9', batch: 1, height: 22, width: 27, inChannels: 9, outChannels: 8, kernelOffset: 4, biasOffset: 652 },
   ].map((config) =>
     usedRegion(
-      { label: `awkward H=22 W=27 Cin=${config.inChannels} Cout=8 B=${config.batch} dx tile6x6 (tile classes of several tiles)`, config, withInputGrad: true, inputVariant: 'tile6x6' as const },
+      { label: `awkward H=22 W=27 Cin=${config.inChannels} Cout=8 B=${config.batch} (tile classes of several tiles)`, config, withInputGrad: true, kernels: { 'backward-input': 'conv2d.backward-input.tile6x6' } },
       19,
       24,
     ),
@@ -220,11 +221,10 @@ const CASES: Case[] = [
   ...[...CONV2D_FORWARD_KERNELS, ...CONV2D_FILTER_KERNELS, ...CONV2D_INPUT_KERNELS].flatMap((e) =>
     AWKWARD.filter((c) => e.supports(c.config) === true).slice(0, 2).map((c) => ({
       ...c,
-      label: `${c.label} registry ${e.id}`,
-      ...(e.pass === 'forward' ? { forwardVariant: variantOf(e.id) } : e.pass === 'backward-filter' ? { filterVariant: variantOf(e.id) } : { inputVariant: variantOf(e.id) }),
+      kernels: { [e.pass]: e.id },
     })),
   ),
-];
+]);
 
 function uniform(n: number, lo: number, hi: number, rng: ReturnType<typeof createRng>): Float32Array {
   const a = new Float32Array(n);
@@ -234,7 +234,7 @@ function uniform(n: number, lo: number, hi: number, rng: ReturnType<typeof creat
 
 describe('conv2d layer vs float64 reference', () => {
   for (const c of CASES) {
-    it(c.label, async () => {
+    it(caseName(c), async () => {
       const { root, device } = await getGpu();
       const cfg = c.config;
       const { batch: B, height: H, width: W, inChannels: CIN, outChannels: COUT } = cfg;

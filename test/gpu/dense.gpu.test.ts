@@ -19,6 +19,7 @@ import { paramSpec, PARAM_BUFFER_LENGTH } from '../../src/model/params.ts';
 import { ELEMENTWISE_ACTIVATIONS, type ElementwiseActivation } from '../../src/model/activations.ts';
 import { denseActivationBackward, denseActivationForward } from '../reference/dense.ts';
 import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
+import { compareScaled } from './tolerance.ts';
 
 // float32 tolerance per tensor: |gpu - ref| <= ATOL_SCALE * max|ref| + RTOL * |ref|
 // (dot products of up to 1600 float32 terms; max|ref| sets the scale of rounding errors).
@@ -114,44 +115,42 @@ const configOf = (c: Case): DenseConfig => ({
   weightOffset: c.wOff, biasOffset: c.useBias ? c.bOff : undefined,
 });
 
-function compare(name: string, gpu: ArrayLike<number>, ref: ArrayLike<number>): { line: string; bad: number } {
-  let scale = 0;
-  for (let i = 0; i < ref.length; i++) scale = Math.max(scale, Math.abs(ref[i]));
-  let maxAbs = 0;
-  let maxRel = 0;
-  let bad = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const e = Math.abs(gpu[i] - ref[i]);
-    maxAbs = Math.max(maxAbs, e);
-    if (ref[i] !== 0) maxRel = Math.max(maxRel, e / Math.abs(ref[i]));
-    if (!(e <= ATOL_SCALE * scale + RTOL * Math.abs(ref[i]))) bad++;
-  }
-  return { line: `${name} max abs ${maxAbs.toExponential(2)} (scale ${scale.toExponential(2)}) max rel ${maxRel.toExponential(2)}`, bad };
-}
+const compare = (name: string, gpu: ArrayLike<number>, ref: ArrayLike<number>) => compareScaled(name, gpu, ref, ATOL_SCALE, RTOL);
 
-const PASSES: readonly KernelPass[] = ['forward', 'backward-input', 'backward-weights'];
-/** The registered block sizes ('tile16x16', 'tile4x4'), each with a kernel for every pass. */
-const VARIANTS = [...new Set(DENSE_KERNELS.map((e) => e.id.slice(e.id.lastIndexOf('.') + 1)))];
-/** Kernels per pass: one variant for all three, or 'mixed' (16x16 forward, 4x4 gradients). */
-const kernelsOf = (variant: string): Record<string, string> =>
-  Object.fromEntries(PASSES.map((p) => [p, `dense.${p}.${variant === 'mixed' ? (p === 'forward' ? 'tile16x16' : 'tile4x4') : variant}`]));
-const supported = (c: DenseConfig, variant: string) =>
-  Object.values(kernelsOf(variant)).every((id) => DENSE_KERNELS.find((e) => e.id === id)!.supports(c) === true);
+const PASSES = ['forward', 'backward-input', 'backward-weights'] as const satisfies readonly KernelPass[];
+type KernelSet = Record<(typeof PASSES)[number], string>;
+/** Registry ids by pass: `forward`'s block size for the forward, `gradients`' for both gradient kernels. */
+const blockSet = (forward: string, gradients: string): KernelSet => ({
+  forward: `dense.forward.${forward}`, 'backward-input': `dense.backward-input.${gradients}`, 'backward-weights': `dense.backward-weights.${gradients}`,
+});
+const TILE16 = blockSet('tile16x16', 'tile16x16');
+const TILE4 = blockSet('tile4x4', 'tile4x4');
+/** 16x16 forward with 4x4 gradients. */
+const MIXED = blockSet('tile16x16', 'tile4x4');
+/** The kernel sets each shape runs (where every kernel of the set supports it). */
+const SETS = [TILE16, TILE4, MIXED];
+const setName = (set: KernelSet) => [...new Set(Object.values(set))].join(' + ');
+const supported = (c: DenseConfig, set: KernelSet) => Object.values(set).every((id) => DENSE_KERNELS.find((e) => e.id === id)!.supports(c) === true);
 
 describe('dense kernels', () => {
   it('the fixed rule takes tile16x16 where the shape allows vec4 views, else tile4x4', () => {
-    const fixed = (c: DenseConfig) => PASSES.map((p) => fixedChoice(DENSE_KERNELS, p, c).id.replace(`dense.${p}.`, ''));
-    expect(fixed(configOf(model(128, 'dense')))).toEqual(['tile16x16', 'tile16x16', 'tile16x16']);
-    expect(fixed(configOf(model(128, 'dense_1')))).toEqual(['tile4x4', 'tile4x4', 'tile4x4']); // OUT = 10
-    expect(fixed(configOf(odd(5, true)))).toEqual(['tile4x4', 'tile4x4', 'tile4x4']);
-    expect(fixed(configOf(aligned(5, true)))).toEqual(['tile16x16', 'tile16x16', 'tile16x16']);
+    const fixed = (c: DenseConfig) => Object.fromEntries(PASSES.map((p) => [p, fixedChoice(DENSE_KERNELS, p, c).id]));
+    expect(fixed(configOf(model(128, 'dense')))).toEqual(TILE16);
+    expect(fixed(configOf(model(128, 'dense_1')))).toEqual(TILE4); // OUT = 10
+    expect(fixed(configOf(odd(5, true)))).toEqual(TILE4);
+    expect(fixed(configOf(aligned(5, true)))).toEqual(TILE16);
     const base = configOf(aligned(5, true));
     for (const bad of [{ inFeatures: 42 }, { outFeatures: 22 }, { weightOffset: 6 }, { biasOffset: 894 }]) {
-      expect(supported({ ...base, ...bad }, 'tile16x16')).toBe(false);
-      expect(supported({ ...base, ...bad }, 'tile4x4')).toBe(true);
+      expect(supported({ ...base, ...bad }, TILE16)).toBe(false);
+      expect(supported({ ...base, ...bad }, TILE4)).toBe(true);
     }
     // Without a bias its offset does not matter.
-    expect(supported({ ...base, useBias: false, biasOffset: 894 }, 'tile16x16')).toBe(true);
+    expect(supported({ ...base, useBias: false, biasOffset: 894 }, TILE16)).toBe(true);
+  });
+
+  it('every registered dense kernel runs in one of the kernel sets', () => {
+    const run = new Set(SETS.flatMap((set) => Object.values(set)));
+    expect(DENSE_KERNELS.map((e) => e.id).filter((id) => !run.has(id))).toEqual([]);
   });
 
   it('refuses tile16x16 on a shape it does not support, and a bad activation or bias', async () => {
@@ -168,14 +167,14 @@ describe('dense kernels', () => {
 });
 
 describe('dense', () => {
-  for (const c of CASES) for (const variant of [...VARIANTS, 'mixed']) {
+  for (const c of CASES) for (const set of SETS) {
     const { B, IN, OUT, act, useBias, wOff, bOff, flatLength, inputGrad: withDx } = c;
-    if (!supported(configOf(c), variant)) continue;
+    if (!supported(configOf(c), set)) continue;
     // The mixed choice once per shape class is enough.
-    if (variant === 'mixed' && B > 5) continue;
+    if (set === MIXED && B > 5) continue;
     const relu = act === 'relu';
     const label = `${act}${useBias ? '' : ', no bias'}${withDx ? '' : ', no dx'}`;
-    it(`${variant}: forward + backward match the reference (B=${B}, ${IN}->${OUT} ${label})`, async () => {
+    it(`${setName(set)}: forward + backward match the reference (B=${B}, ${IN}->${OUT} ${label})`, async () => {
       const { root, device } = await getGpu();
       const rng = new Rng(B * 7919 + IN + OUT + ELEMENTWISE_ACTIVATIONS.indexOf(act) + (useBias ? 0 : 17));
       const limit = Math.sqrt(6 / (IN + OUT));
@@ -200,10 +199,10 @@ describe('dense', () => {
           { root, device },
           configOf(c),
           { input, output, params, grads, outputGrad, inputGrad },
-          { kernels: layerChooser(kernelsOf(variant)) },
+          { kernels: layerChooser(set) },
         );
         const ran = [...dense.forward, ...dense.backward].map((d) => d.kernel?.id);
-        expect(ran).toEqual(PASSES.filter((p) => withDx || p !== 'backward-input').map((p) => kernelsOf(variant)[p]));
+        expect(ran).toEqual(PASSES.filter((p) => withDx || p !== 'backward-input').map((p) => set[p]));
         expect(dense.inference).toEqual(dense.forward);
         expect(dense.backward.length).toBe(withDx ? 2 : 1);
         runDispatches(device, [...dense.forward, ...dense.backward]);
@@ -226,7 +225,7 @@ describe('dense', () => {
           const inB = useBias && i >= bOff && i < bOff + OUT;
           if (!inW && !inB && g[i] !== SENTINEL) outside++;
         }
-        console.log(`dense ${variant} B=${B} ${IN}->${OUT} ${label}: ${results.map((r) => r.line).join('; ')}; writes outside slices ${outside}`);
+        console.log(`dense ${setName(set)} B=${B} ${IN}->${OUT} ${label}: ${results.map((r) => r.line).join('; ')}; writes outside slices ${outside}`);
         for (const r of results) expect(r.bad).toBe(0);
         expect(outside).toBe(0);
         if (B === 128 && IN === 1600) {
@@ -238,7 +237,7 @@ describe('dense', () => {
           await device.queue.onSubmittedWorkDone();
           const ms = (performance.now() - t0) / reps;
           const gflop = (3 * 2 * B * IN * OUT) / 1e9;
-          console.log(`dense ${variant} B=${B} ${IN}->${OUT} fwd+bwd: ${ms.toFixed(1)} ms per step, ${(gflop / (ms / 1000)).toFixed(2)} GFLOP/s`);
+          console.log(`dense ${setName(set)} B=${B} ${IN}->${OUT} fwd+bwd: ${ms.toFixed(1)} ms per step, ${(gflop / (ms / 1000)).toFixed(2)} GFLOP/s`);
         }
         dense.destroy();
         for (const b of [input, output, params, grads, outputGrad, inputGrad]) b?.destroy();

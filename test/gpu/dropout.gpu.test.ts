@@ -12,6 +12,7 @@ import { MAX_WORKGROUPS_PER_DIMENSION, runDispatches } from '../../src/gpu/kerne
 import { Rng } from '../../src/model/rng.ts';
 import { dropoutBackward, dropoutForward } from '../reference/dropout.ts';
 import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
+import { compareToReference } from '../../src/gpu/tolerance.ts';
 
 // float32 tolerance: |gpu - ref| <= ATOL + RTOL * |ref| (one multiply by f32(1/(1-rate))).
 const ATOL = 0;
@@ -87,20 +88,10 @@ describe('dropout', () => {
           }
           const yRef = dropoutForward(Float64Array.from(x), mask, rate);
           const dxRef = dropoutBackward(Float64Array.from(dy), mask, rate);
-          let maxAbs = 0;
-          let maxRel = 0;
-          let bad = 0;
-          for (const [gpu, ref] of [
-            [y, yRef],
-            [dx, dxRef],
-          ] as const) {
-            for (let i = 0; i < n; i++) {
-              const e = Math.abs(gpu[i] - ref[i]);
-              maxAbs = Math.max(maxAbs, e);
-              if (ref[i] !== 0) maxRel = Math.max(maxRel, e / Math.abs(ref[i]));
-              if (!(e <= ATOL + RTOL * Math.abs(ref[i]))) bad++;
-            }
-          }
+          const diffs = [compareToReference(y, yRef, ATOL, RTOL), compareToReference(dx, dxRef, ATOL, RTOL)];
+          const maxAbs = Math.max(...diffs.map((d) => d.maxAbs));
+          const maxRel = Math.max(...diffs.map((d) => d.maxRel));
+          const bad = diffs[0].bad + diffs[1].bad;
           // Kept fraction: binomial(n, 1 - rate) within 5 standard deviations (+1 element).
           const frac = kept / n;
           const tol = 5 * Math.sqrt((rate * (1 - rate)) / n) + 1 / n;

@@ -7,7 +7,7 @@ import { createBufferWith, createStorageBuffer, readF32 } from '../../src/gpu/bu
 import { runDispatches } from '../../src/gpu/kernel.ts';
 import { Rng } from '../../src/model/rng.ts';
 import { globalAvgPoolBackward, globalAvgPoolForward } from '../reference/global-avg-pool.ts';
-import { compareToReference } from './compare.ts';
+import { compareToReference } from '../../src/gpu/tolerance.ts';
 import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
 
 // Inputs in [-1, 1): a mean of up to 13*9 float32 terms (absolute error ~ HW * 2^-24 of the

@@ -90,7 +90,7 @@ describe('kernel choice through the registry', () => {
       'dense backward-input: dense.backward-input.tile16x16 dense.backward-input.tile4x4 -> dense.backward-input.tile16x16',
       'dense backward-weights: dense.backward-weights.tile16x16 dense.backward-weights.tile4x4 -> dense.backward-weights.tile16x16',
     ]);
-    for (const s of plan.kernelSlots) expect(s.chosen).toBe(s.fixed);
+    for (const s of plan.kernelSlots) expect(s.chosen, `${s.layer} ${s.pass}`).toBe(s.fixed);
     destroy();
   }, 300_000);
 

@@ -10,6 +10,7 @@ import { Rng } from '../../src/model/rng.ts';
 import { CLASSES } from '../../src/model/architecture.ts';
 import { softmaxCrossEntropy } from '../reference/loss.ts';
 import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
+import { compareToReference } from '../../src/gpu/tolerance.ts';
 
 const C = CLASSES;
 // float32 tolerances: |gpu - ref| <= ATOL + RTOL * |ref|
@@ -42,24 +43,6 @@ function makeCase(B: number, seed: number): { logits: Float32Array; labels: Uint
     }
   }
   return { logits, labels };
-}
-
-interface Diff {
-  maxAbs: number;
-  maxRel: number;
-  bad: number;
-}
-function compare(gpu: ArrayLike<number>, ref: ArrayLike<number>, atol: number, rtol: number): Diff {
-  let maxAbs = 0;
-  let maxRel = 0;
-  let bad = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const e = Math.abs(gpu[i] - ref[i]);
-    maxAbs = Math.max(maxAbs, e);
-    if (ref[i] !== 0) maxRel = Math.max(maxRel, e / Math.abs(ref[i]));
-    if (!(e <= atol + rtol * Math.abs(ref[i]))) bad++;
-  }
-  return { maxAbs, maxRel, bad };
 }
 
 describe('softmax cross-entropy', () => {
@@ -102,8 +85,8 @@ describe('softmax cross-entropy', () => {
           refCorrect[n] = r.correct;
         }
         const full = softmaxCrossEntropy(logits64, labels, B, C);
-        const lossDiff = compare(losses, refLoss, LOSS_ATOL, LOSS_RTOL);
-        const gradDiff = compare(dlogits, full.dlogits, GRAD_ATOL, GRAD_RTOL);
+        const lossDiff = compareToReference(losses, refLoss, LOSS_ATOL, LOSS_RTOL);
+        const gradDiff = compareToReference(dlogits, full.dlogits, GRAD_ATOL, GRAD_RTOL);
         const refSum = full.loss * B;
         const sumErr = Math.abs(bl[3] - refSum);
         console.log(

@@ -12,6 +12,7 @@ import { MAX_WORKGROUPS_PER_DIMENSION, runDispatches } from '../../src/gpu/kerne
 import { Rng } from '../../src/model/rng.ts';
 import { maxpool2x2Backward, maxpool2x2Forward } from '../reference/pool.ts';
 import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
+import { maxAbsDiff } from '../../src/gpu/tolerance.ts';
 
 interface Case {
   B: number;
@@ -33,12 +34,6 @@ const CASES: Case[] = [
   { B: 3, H: 9, W: 7, C: 5, ties: true },
   { B: 37, H: 11, W: 11, C: 64, ties: true },
 ];
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 describe('maxpool 2x2', () => {
   for (const { B, H, W, C, ties } of CASES) {

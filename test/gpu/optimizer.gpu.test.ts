@@ -10,6 +10,7 @@ import { Rng } from '../../src/model/rng.ts';
 import { PARAM_BUFFER_LENGTH, PARAM_COUNT } from '../../src/model/params.ts';
 import { adamStep, sgdMomentumStep } from '../reference/optim.ts';
 import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
+import { compareToReference } from '../../src/gpu/tolerance.ts';
 
 // float32 tolerances: |gpu - ref| <= ATOL + RTOL * |ref| (params ~0.1, updates ~1e-3)
 const W_ATOL = 1e-7;
@@ -28,17 +29,6 @@ function randomVector(rng: Rng, n: number, real: number, scale: number): Float32
     out[i] = i % 97 === 0 ? 0 : i % 89 === 0 ? (r - 0.5) * 1e-6 : (r * 2 - 1) * scale;
   }
   return out;
-}
-
-function maxDiff(gpu: Float32Array, ref: Float64Array, atol: number, rtol: number) {
-  let maxAbs = 0;
-  let bad = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const e = Math.abs(gpu[i] - ref[i]);
-    maxAbs = Math.max(maxAbs, e);
-    if (!(e <= atol + rtol * Math.abs(ref[i]))) bad++;
-  }
-  return { maxAbs, bad };
 }
 
 describe('optimizers', () => {
@@ -84,9 +74,9 @@ describe('optimizers', () => {
       });
       {
         const { wg, mg, vg, w, m64, v64, step } = result;
-        const dw = maxDiff(wg, w, W_ATOL, W_RTOL);
-        const dm = maxDiff(mg, m64, M_ATOL, MOMENT_RTOL);
-        const dv = maxDiff(vg, v64, V_ATOL, MOMENT_RTOL);
+        const dw = compareToReference(wg, w, W_ATOL, W_RTOL);
+        const dm = compareToReference(mg, m64, M_ATOL, MOMENT_RTOL);
+        const dv = compareToReference(vg, v64, V_ATOL, MOMENT_RTOL);
         let moved = 0;
         for (let i = 0; i < real; i++) moved = Math.max(moved, Math.abs(w[i] - w0[i]));
         console.log(
@@ -167,7 +157,7 @@ describe('optimizers', () => {
           beta2: f(0.999),
           eps: f(1e-7),
         });
-        const dw = maxDiff(await readF32(device, params, length), w, W_ATOL, W_RTOL);
+        const dw = compareToReference(await readF32(device, params, length), w, W_ATOL, W_RTOL);
         report.push(`t=${t}: ${dw.maxAbs.toExponential(2)}`);
         bad += dw.bad;
       }
@@ -204,8 +194,8 @@ describe('optimizers', () => {
         }
         const wg = await readF32(device, params, length);
         const vg = await readF32(device, velocity, length);
-        const dw = maxDiff(wg, w, W_ATOL, W_RTOL);
-        const dvel = maxDiff(vg, vel, V_ATOL, MOMENT_RTOL);
+        const dw = compareToReference(wg, w, W_ATOL, W_RTOL);
+        const dvel = compareToReference(vg, vel, V_ATOL, MOMENT_RTOL);
         console.log(
           `sgd momentum ${momentum}: max abs diff w ${dw.maxAbs.toExponential(2)} velocity ${dvel.maxAbs.toExponential(2)}`,
         );

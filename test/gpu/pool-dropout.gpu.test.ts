@@ -24,6 +24,7 @@ import { maxpool2x2Backward, maxpool2x2Forward } from '../reference/pool.ts';
 import { dropoutBackward, dropoutForward } from '../reference/dropout.ts';
 import { reluBackward } from '../reference/relu.ts';
 import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
+import { compareToReference } from '../../src/gpu/tolerance.ts';
 
 // float32 tolerance vs the f64 reference: |gpu - ref| <= ATOL + RTOL * |ref| (one multiply by
 // f32(1/(1-rate)): two roundings of 2^-24 relative each).
@@ -62,18 +63,7 @@ function writeState(device: GPUDevice, state: GPUBuffer, step: number, seed: num
 }
 
 /** Counts elements outside |gpu - ref| <= ATOL + RTOL*|ref|; also max abs / rel differences. */
-function compare(gpu: ArrayLike<number>, ref: ArrayLike<number>): { bad: number; maxAbs: number; maxRel: number } {
-  let bad = 0;
-  let maxAbs = 0;
-  let maxRel = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const e = Math.abs(gpu[i] - ref[i]);
-    if (!(e <= ATOL + RTOL * Math.abs(ref[i]))) bad++;
-    maxAbs = Math.max(maxAbs, e);
-    if (ref[i] !== 0) maxRel = Math.max(maxRel, e / Math.abs(ref[i]));
-  }
-  return { bad, maxAbs, maxRel };
-}
+const compare = (gpu: ArrayLike<number>, ref: ArrayLike<number>) => compareToReference(gpu, ref, ATOL, RTOL);
 
 /** Number of positions where the two float32 arrays differ bit for bit (+0 vs -0 counts). */
 function bitMismatches(a: Float32Array, b: Float32Array): number {

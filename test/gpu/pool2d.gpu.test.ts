@@ -13,7 +13,7 @@ import { runDispatches } from '../../src/gpu/kernel.ts';
 import { Rng } from '../../src/model/rng.ts';
 import { pool2dBackward, pool2dForward } from '../reference/pool2d.ts';
 import { maxpool2x2Backward, maxpool2x2Forward } from '../reference/pool.ts';
-import { compareToReference } from './compare.ts';
+import { compareToReference } from '../../src/gpu/tolerance.ts';
 import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
 
 // Tolerances (inputs and dy in [-1, 1)): max pooling selects values exactly; a dx element sums at

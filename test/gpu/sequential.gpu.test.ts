@@ -7,14 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/model/rng.ts';
 import { modelInfo, type ModelInfo } from '../../src/model/model-info.ts';
 import { initParams } from '../../src/model/init.ts';
-import { dropoutMask } from '../../src/layers/dropout-rng.ts';
 import { createBufferWith, createStorageBuffer, readF32 } from '../../src/gpu/buffers.ts';
 import { encodeDispatches } from '../../src/gpu/kernel.ts';
 import { createOptimizer } from '../../src/layers/optimizer.ts';
 import { createStepBegin, createStepEnd, createStepState } from '../../src/layers/step-state.ts';
 import { Pass, identityOrder } from '../../src/train/pass.ts';
 import { uploadSplit } from '../../src/train/dataset-gpu.ts';
-import { sequentialTrainStep } from '../reference/sequential.ts';
+import { gpuDropoutMasks, sequentialTrainStep } from '../reference/sequential.ts';
 import { randomSpec } from '../model/random-spec.ts';
 import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
 
@@ -71,12 +70,10 @@ async function compareSteps(specSeed: number): Promise<void> {
   const params = Float64Array.from(w0);
   const mRef = new Float64Array(model.params.length);
   const vRef = new Float64Array(model.params.length);
-  const dropoutLayers = model.layers.filter((l) => l.spec.type === 'Dropout');
   for (let t = 1; t <= STEPS; t++) {
     const first = (t - 1) * batch;
     const x = Float64Array.from(images.subarray(first * model.inputSize, (first + batch) * model.inputSize), (p) => Math.fround(p / 255));
-    const masks = (l: (typeof dropoutLayers)[number], n: number) =>
-      dropoutMask(SEED, t, dropoutLayers.indexOf(l) + 1, n, l.spec.type === 'Dropout' ? l.spec.options.rate : 0);
+    const masks = gpuDropoutMasks(model, SEED, t);
     sequentialTrainStep(model, params, mRef, vRef, t, x, labels.subarray(first, first + batch), masks,
       optimizer === 'adam' ? { lr } : { kind: 'sgd', lr, momentum: 0.9 });
   }

@@ -1,7 +1,8 @@
-// float32 GPU results against a float64 reference (shared by the conv2d tests), with the
-// tolerance of src/gpu/tolerance.ts:
+// float32 GPU results against a float64 reference, for the kernel tests' logs, on the
+// comparisons of src/gpu/tolerance.ts: `compare` (the conv2d tests) with
 //   |gpu - ref| <= RTOL * |ref| + ATOL * sqrt(n) * max|ref|
-import { checkTolerance } from '../../src/gpu/tolerance.ts';
+// and `compareScaled` (dense, batch normalization) with a test's own scale factors.
+import { checkTolerance, compareToReference, maxMagnitude } from '../../src/gpu/tolerance.ts';
 
 /** Throws with the worst element when the tolerance fails; returns a one-line summary for the log. */
 export function compare(what: string, gpu: Float32Array, ref: Float64Array, n: number): string {
@@ -12,4 +13,11 @@ export function compare(what: string, gpu: Float32Array, ref: Float64Array, n: n
     throw new Error(`${msg}; at ${worst}: gpu ${gpu[worst]} ref ${ref[worst]}`);
   }
   return msg;
+}
+
+/** |gpu - ref| <= atolScale * max|ref| + rtol * |ref| elementwise: the elements outside, and a line for the log. */
+export function compareScaled(name: string, gpu: ArrayLike<number>, ref: ArrayLike<number>, atolScale: number, rtol: number): { line: string; bad: number } {
+  const scale = maxMagnitude(ref);
+  const d = compareToReference(gpu, ref, atolScale * scale, rtol);
+  return { line: `${name} max abs ${d.maxAbs.toExponential(2)} (scale ${scale.toExponential(2)}) max rel ${d.maxRel.toExponential(2)}`, bad: d.bad };
 }

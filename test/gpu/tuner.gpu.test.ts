@@ -11,7 +11,7 @@ import { autotuneSlots } from '../../src/tune/autotune-run.ts';
 import { tuneTable } from '../../src/tune/table.ts';
 import { fakeSlot, referenceOf, type FakeKernel, type FakeSlot } from './fake-tune-slot.ts';
 import { expectNoGpuErrors, getGpu } from './gpu-fixture.ts';
-import { compareToReference } from './compare.ts';
+import { compareToReference } from '../../src/gpu/tolerance.ts';
 
 const N = 1 << 16;
 const ALL: FakeKernel[] = ['general', 'slow', 'wrong', 'broken'];

@@ -6,7 +6,8 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ALL_KERNELS } from '../../src/layers/kernels.ts';
 import { CONV2D_FORWARD_KERNELS, CONV2D_INPUT_KERNELS, type Conv2dConfig } from '../../src/layers/conv2d.ts';
-import { createChooser, fixedChoice, supportedCandidates, tunableSlots, type KernelSlot } from '../../src/gpu/kernel-registry.ts';
+import { createChooser, fixedChoice, supportedCandidates, supportsWhenNoThrow, tunableSlots, type KernelSlot } from '../../src/gpu/kernel-registry.ts';
+import { POOL2D_KERNELS } from '../../src/layers/pool2d.ts';
 
 const SHADERS = new Set(readdirSync(new URL('../../shaders/', import.meta.url)).map((f) => f.replace(/\.wgsl$/, '')));
 
@@ -20,17 +21,20 @@ const conv = (c: Partial<Conv2dConfig>): Conv2dConfig => ({
 });
 
 describe('kernel registry', () => {
-  it('every entry has a unique id naming its pass, existing shaders and a workgroup size', () => {
+  it('every entry has a unique id', () => {
     const ids = ALL_KERNELS.map((e) => e.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    for (const e of ALL_KERNELS) {
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+  });
+
+  for (const e of ALL_KERNELS) {
+    it(`${e.id}: its id names its pass; its shaders exist; a positive workgroup size`, () => {
       expect(e.id.split('.')).toHaveLength(3);
       expect(e.id.split('.')[1]).toBe(e.pass);
       expect(e.shaders.length).toBeGreaterThan(0);
-      for (const s of e.shaders) expect(SHADERS.has(s), `${e.id}: shaders/${s}.wgsl`).toBe(true);
+      for (const s of e.shaders) expect(SHADERS.has(s), `shaders/${s}.wgsl`).toBe(true);
       expect(Number.isInteger(e.workgroupSize) && e.workgroupSize > 0).toBe(true);
-    }
-  });
+    });
+  }
 
   it('every shader in shaders/ belongs to a registered kernel or to the list of unregistered ones', () => {
     const registered = new Set(ALL_KERNELS.flatMap((e) => e.shaders));
@@ -47,6 +51,17 @@ describe('kernel registry', () => {
     expect(ids(conv({}))).toEqual(['conv2d.forward.tile4x4', 'conv2d.forward.tile5x5', 'conv2d.forward.tiled']);
     expect(fixedChoice(CONV2D_INPUT_KERNELS, 'backward-input', conv({ inChannels: 4 })).id).toBe('conv2d.backward-input.direct');
     expect(() => fixedChoice(CONV2D_FORWARD_KERNELS, 'backward-input', conv({}))).toThrow(/no backward-input kernel supports/);
+  });
+
+  it("supports from a layer's throwing check: true, or the check's message", () => {
+    const supports = supportsWhenNoThrow((n: number) => {
+      if (n < 0) throw new Error(`negative: ${n}`);
+    });
+    expect(supports(3)).toBe(true);
+    expect(supports(-2)).toBe('negative: -2');
+    const pool = { name: 'p', batch: 1, height: 5, width: 5, channels: 1, kind: 'max' as const, padding: 'valid' as const, poolHeight: 3, poolWidth: 3, strideHeight: 1, strideWidth: 1 };
+    expect(POOL2D_KERNELS.forward.supports(pool)).toBe(true);
+    expect(POOL2D_KERNELS.forward.supports({ ...pool, height: 2 })).toMatch(/\S/);
   });
 
   it('a chooser takes overrides, records slots, and refuses unsupported or foreign entries', () => {

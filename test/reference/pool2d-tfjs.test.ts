@@ -16,16 +16,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/model/rng.ts';
 import { pool2dBackward, pool2dForward, type PoolKind, type PoolShape, type PoolWindow } from './pool2d.ts';
 import { globalAvgPoolBackward, globalAvgPoolForward } from './global-avg-pool.ts';
+import { maxAbsDiff } from '../../src/gpu/tolerance.ts';
 
 // float32 against float64: sums of at most 16 terms in [-1, 1].
 const TOL = 1e-5;
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 const CASES: [PoolKind, PoolShape, PoolWindow, boolean][] = [
   ['max', { B: 2, H: 13, W: 9, C: 3 }, { ph: 3, pw: 3, sh: 2, sw: 2, padding: 'same' }, false],

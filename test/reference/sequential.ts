@@ -19,11 +19,17 @@ import { activationBackward, activationForward } from './activation.ts';
 import { batchNormBackward, batchNormInferenceForward, batchNormMovingUpdate, batchNormTrainingForward } from './batch-norm.ts';
 import { dropoutBackward, dropoutForward, type DropoutMask } from './dropout.ts';
 import { softmaxCrossEntropy } from './loss.ts';
+import { dropoutLayerId, dropoutMask } from '../../src/layers/dropout-rng.ts';
 import { adamStep, sgdMomentumStep } from './optim.ts';
 import type { OptimizerOptions } from './model.ts';
 
 /** Training mode: the keep mask of each Dropout layer (by layer index) for this batch. */
 export type DropoutMasksOf = (layer: LayerInfo, count: number) => DropoutMask;
+
+/** The masks the GPU's counter-based generator draws at training step `step` of a run seeded `seed` (src/layers/dropout-rng.ts). */
+export function gpuDropoutMasks(model: ModelInfo, seed: number, step: number): DropoutMasksOf {
+  return (l, count) => dropoutMask(seed, step, dropoutLayerId(model.layers, l), count, l.spec.type === 'Dropout' ? l.spec.options.rate : 0);
+}
 
 export interface SequentialForward {
   B: number;
@@ -72,6 +78,127 @@ function layerActivation(l: LayerInfo, last: boolean): ElementwiseActivation | '
 const count = (l: LayerInfo) => l.outputShape.reduce((a, b) => a * b, 1);
 const channelsOf = (l: LayerInfo) => l.inputShape[l.inputShape.length - 1];
 
+/** One layer's reference forward: its output and what its backward needs (pooling arg-max). */
+export interface LayerForward {
+  y: Float64Array;
+  cache?: Pool2dRefResult;
+}
+
+/**
+ * Layer `l`'s forward over a batch of B samples of its input `x`. `last`: the model's last
+ * layer (a softmax there is the loss's). `masks` null: evaluation (no dropout,
+ * BatchNormalization's moving statistics); else training (batch statistics, and the moving
+ * statistics in `params` updated in place).
+ */
+export function layerForward(l: LayerInfo, last: boolean, params: Float64Array, x: Float64Array, B: number, masks: DropoutMasksOf | null): LayerForward {
+  switch (l.spec.type) {
+    case 'Conv2D':
+      return { y: conv2dGeneralForward(x, must(weight(params, l, 'kernel'), 'kernel'), weight(params, l, 'bias'), convShape(l, B), l.spec.options.activation) };
+    case 'Dense':
+      return { y: denseActivationForward(x, must(weight(params, l, 'kernel'), 'kernel'), weight(params, l, 'bias'), B, l.inputShape[0], l.spec.options.units, layerActivation(l, last) as ElementwiseActivation) };
+    case 'MaxPooling2D':
+    case 'AveragePooling2D': {
+      const { s, w, kind } = poolArgs(l, B);
+      const cache = pool2dForward(x, s, w, kind);
+      return { y: cache.y, cache };
+    }
+    case 'GlobalAveragePooling2D':
+      return { y: globalAvgPoolForward(x, B, l.inputShape[0], l.inputShape[1], l.inputShape[2]) };
+    case 'Flatten':
+      return { y: x };
+    case 'Dropout':
+      return { y: masks && l.spec.options.rate > 0 ? dropoutForward(x, masks(l, B * count(l)), l.spec.options.rate) : x };
+    case 'Activation': {
+      const a = layerActivation(l, last);
+      return { y: a === 'softmax' ? softmaxRowsForward(x, B, count(l)) : activationForward(x, a) };
+    }
+    case 'BatchNormalization': {
+      const C = channelsOf(l);
+      const N = (B * count(l)) / C;
+      const o = l.spec.options;
+      const wts = { gamma: weight(params, l, 'gamma'), beta: weight(params, l, 'beta') };
+      const mean = must(weight(params, l, 'moving_mean'), 'moving_mean');
+      const variance = must(weight(params, l, 'moving_variance'), 'moving_variance');
+      if (!masks) return { y: batchNormInferenceForward(x, N, C, wts, mean, variance, o.epsilon) };
+      const t = batchNormTrainingForward(x, N, C, wts, o.epsilon);
+      mean.set(batchNormMovingUpdate(mean, t.mean, o.momentum));
+      variance.set(batchNormMovingUpdate(variance, t.variance, o.momentum));
+      return { y: t.y };
+    }
+  }
+}
+
+/** The elementwise activation a Conv2D or Dense layer applies at the end of its forward ('linear' for every other layer). */
+export function ownActivation(l: LayerInfo, last: boolean): ElementwiseActivation {
+  if (l.spec.type === 'Conv2D') return l.spec.options.activation;
+  if (l.spec.type === 'Dense') return layerActivation(l, last) as ElementwiseActivation;
+  return 'linear';
+}
+
+/**
+ * Layer `l`'s backward: dL/d its input from `dy`, its forward input `x` and output `fwd`;
+ * its weight gradients written into `grads` (the model's table layout). `preActivation`: `dy`
+ * is already dL/d the pre-activation of a Conv2D or Dense layer (its activation's derivative
+ * applied), as a fusion's stored gradient is.
+ */
+export function layerBackward(
+  l: LayerInfo,
+  last: boolean,
+  params: Float64Array,
+  x: Float64Array,
+  fwd: LayerForward,
+  dy: Float64Array,
+  B: number,
+  masks: DropoutMasksOf | null,
+  grads: Float64Array,
+  preActivation = false,
+): Float64Array {
+  const setGrad = (name: string, g: Float64Array | null) => {
+    const p = l.weights.find((w) => w.weight === name);
+    if (p && g) grads.set(g, p.offset);
+  };
+  const y = fwd.y;
+  switch (l.spec.type) {
+    case 'Conv2D': {
+      const act = preActivation ? 'linear' : l.spec.options.activation;
+      const g = conv2dGeneralBackward(dy, x, must(weight(params, l, 'kernel'), 'kernel'), y, convShape(l, B), act, l.spec.options.useBias);
+      setGrad('kernel', g.dk);
+      setGrad('bias', g.db);
+      return g.dx;
+    }
+    case 'Dense': {
+      const o = l.spec.options;
+      const act = preActivation ? 'linear' : (layerActivation(l, last) as ElementwiseActivation);
+      const g = denseActivationBackward(dy, x, must(weight(params, l, 'kernel'), 'kernel'), y, B, l.inputShape[0], o.units, act, o.useBias);
+      setGrad('kernel', g.dw);
+      setGrad('bias', g.db);
+      return g.dx;
+    }
+    case 'MaxPooling2D':
+    case 'AveragePooling2D': {
+      const { s, w, kind } = poolArgs(l, B);
+      return pool2dBackward(dy, fwd.cache!, s, w, kind);
+    }
+    case 'GlobalAveragePooling2D':
+      return globalAvgPoolBackward(dy, B, l.inputShape[0], l.inputShape[1], l.inputShape[2]);
+    case 'Flatten':
+      return dy;
+    case 'Dropout':
+      return masks && l.spec.options.rate > 0 ? dropoutBackward(dy, masks(l, B * count(l)), l.spec.options.rate) : dy;
+    case 'Activation': {
+      const a = layerActivation(l, last);
+      return a === 'softmax' ? softmaxRowsBackward(dy, y, B, count(l)) : activationBackward(dy, y, a);
+    }
+    case 'BatchNormalization': {
+      const C = channelsOf(l);
+      const g = batchNormBackward(dy, x, (B * count(l)) / C, C, weight(params, l, 'gamma'), l.spec.options.epsilon);
+      setGrad('gamma', g.dgamma);
+      setGrad('beta', g.dbeta);
+      return g.dx;
+    }
+  }
+}
+
 /**
  * Forward pass over B = x.length / inputSize samples. `masks` null: evaluation (no dropout,
  * BatchNormalization's moving statistics); else training (batch statistics, and the moving
@@ -85,59 +212,11 @@ export function sequentialForward(model: ModelInfo, params: Float64Array, x: Flo
   const caches: (Pool2dRefResult | undefined)[] = [];
   let h = x;
   model.layers.forEach((l, i) => {
-    const last = i === model.layers.length - 1;
     inputs.push(h);
-    let cache: Pool2dRefResult | undefined;
-    let y: Float64Array;
-    switch (l.spec.type) {
-      case 'Conv2D':
-        y = conv2dGeneralForward(h, must(weight(params, l, 'kernel'), 'kernel'), weight(params, l, 'bias'), convShape(l, B), l.spec.options.activation);
-        break;
-      case 'Dense':
-        y = denseActivationForward(h, must(weight(params, l, 'kernel'), 'kernel'), weight(params, l, 'bias'), B, l.inputShape[0], l.spec.options.units, layerActivation(l, last) as ElementwiseActivation);
-        break;
-      case 'MaxPooling2D':
-      case 'AveragePooling2D': {
-        const { s, w, kind } = poolArgs(l, B);
-        cache = pool2dForward(h, s, w, kind);
-        y = cache.y;
-        break;
-      }
-      case 'GlobalAveragePooling2D':
-        y = globalAvgPoolForward(h, B, l.inputShape[0], l.inputShape[1], l.inputShape[2]);
-        break;
-      case 'Flatten':
-        y = h;
-        break;
-      case 'Dropout':
-        y = masks && l.spec.options.rate > 0 ? dropoutForward(h, masks(l, B * count(l)), l.spec.options.rate) : h;
-        break;
-      case 'Activation': {
-        const a = layerActivation(l, last);
-        y = a === 'softmax' ? softmaxRowsForward(h, B, count(l)) : activationForward(h, a);
-        break;
-      }
-      case 'BatchNormalization': {
-        const C = channelsOf(l);
-        const N = (B * count(l)) / C;
-        const o = l.spec.options;
-        const wts = { gamma: weight(params, l, 'gamma'), beta: weight(params, l, 'beta') };
-        const mean = must(weight(params, l, 'moving_mean'), 'moving_mean');
-        const variance = must(weight(params, l, 'moving_variance'), 'moving_variance');
-        if (masks) {
-          const t = batchNormTrainingForward(h, N, C, wts, o.epsilon);
-          mean.set(batchNormMovingUpdate(mean, t.mean, o.momentum));
-          variance.set(batchNormMovingUpdate(variance, t.variance, o.momentum));
-          y = t.y;
-        } else {
-          y = batchNormInferenceForward(h, N, C, wts, mean, variance, o.epsilon);
-        }
-        break;
-      }
-    }
-    outputs.push(y);
-    caches.push(cache);
-    h = y;
+    const f = layerForward(l, i === model.layers.length - 1, params, h, B, masks);
+    outputs.push(f.y);
+    caches.push(f.cache);
+    h = f.y;
   });
   return { B, inputs, outputs, caches, logits: h };
 }
@@ -145,61 +224,10 @@ export function sequentialForward(model: ModelInfo, params: Float64Array, x: Flo
 /** Backward from dlogits (B, classes): the flat gradient in the model's table layout (moving statistics' slots zero). */
 export function sequentialBackward(model: ModelInfo, params: Float64Array, fwd: SequentialForward, dlogits: Float64Array, masks: DropoutMasksOf | null): Float64Array {
   const grads = new Float64Array(model.params.length);
-  const setGrad = (l: LayerInfo, name: string, g: Float64Array | null) => {
-    const p = l.weights.find((w) => w.weight === name);
-    if (p && g) grads.set(g, p.offset);
-  };
-  const { B } = fwd;
   let dy = dlogits;
   for (let i = model.layers.length - 1; i >= 0; i--) {
-    const l = model.layers[i];
     const last = i === model.layers.length - 1;
-    const x = fwd.inputs[i];
-    const y = fwd.outputs[i];
-    switch (l.spec.type) {
-      case 'Conv2D': {
-        const g = conv2dGeneralBackward(dy, x, must(weight(params, l, 'kernel'), 'kernel'), y, convShape(l, B), l.spec.options.activation, l.spec.options.useBias);
-        setGrad(l, 'kernel', g.dk);
-        setGrad(l, 'bias', g.db);
-        dy = g.dx;
-        break;
-      }
-      case 'Dense': {
-        const o = l.spec.options;
-        const g = denseActivationBackward(dy, x, must(weight(params, l, 'kernel'), 'kernel'), y, B, l.inputShape[0], o.units, layerActivation(l, last) as ElementwiseActivation, o.useBias);
-        setGrad(l, 'kernel', g.dw);
-        setGrad(l, 'bias', g.db);
-        dy = g.dx;
-        break;
-      }
-      case 'MaxPooling2D':
-      case 'AveragePooling2D': {
-        const { s, w, kind } = poolArgs(l, B);
-        dy = pool2dBackward(dy, fwd.caches[i]!, s, w, kind);
-        break;
-      }
-      case 'GlobalAveragePooling2D':
-        dy = globalAvgPoolBackward(dy, B, l.inputShape[0], l.inputShape[1], l.inputShape[2]);
-        break;
-      case 'Flatten':
-        break;
-      case 'Dropout':
-        if (masks && l.spec.options.rate > 0) dy = dropoutBackward(dy, masks(l, B * count(l)), l.spec.options.rate);
-        break;
-      case 'Activation': {
-        const a = layerActivation(l, last);
-        dy = a === 'softmax' ? softmaxRowsBackward(dy, y, B, count(l)) : activationBackward(dy, y, a);
-        break;
-      }
-      case 'BatchNormalization': {
-        const C = channelsOf(l);
-        const g = batchNormBackward(dy, x, (B * count(l)) / C, C, weight(params, l, 'gamma'), l.spec.options.epsilon);
-        setGrad(l, 'gamma', g.dgamma);
-        setGrad(l, 'beta', g.dbeta);
-        dy = g.dx;
-        break;
-      }
-    }
+    dy = layerBackward(model.layers[i], last, params, fwd.inputs[i], { y: fwd.outputs[i], cache: fwd.caches[i] }, dy, fwd.B, masks, grads);
   }
   return grads;
 }
