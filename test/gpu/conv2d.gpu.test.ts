@@ -145,7 +145,6 @@ const CASES: Case[] = withoutRepeats([
   modelCase('conv2d_1', 1, true),
   modelCase('conv2d_1', 37, true),
   modelCase('conv2d_1', 37, true, 'direct'),
-  modelCase('conv2d_1', 128, true),
   modelCase('conv2d', 2, true, 'tile4x4'),
   ...AWKWARD.flatMap((c) => [withVariant(c, 'rows'), withVariant(c, 'direct')]),
   // Every forward / filter-gradient / input-gradient variant at batch 1, 37, 128 and on the
@@ -199,16 +198,17 @@ const CASES: Case[] = withoutRepeats([
   withKernels(AWKWARD[2], 'tile5x5', 'positions', 'direct'),
   usedRegion(withVariant(AWKWARD[3], 'rows'), 1, 2),
   usedRegion(AWKWARD[1], 2, 3),
-  // The 6x6-tile input gradient (one dispatch per tile class): the model's used 10x10 at batch 1,
-  // 37 and 128, the whole 11x11 output (last tile shifted), every awkward shape, small used
-  // regions, and a large odd shape whose middle tiles form a class of their own.
-  ...[1, 37, 128].map((b) => premasked(usedRegion(withVariant(modelCase('conv2d_1', b, true), 'tile6x6'), 10, 10))),
+  // The 6x6-tile input gradient (one dispatch per tile class): the model's used 10x10 at batch 37
+  // and 128, the whole 11x11 output (last tile shifted), every awkward shape, small used
+  // regions, and a large odd shape whose middle tiles form a class of their own (batch 1,
+  // Cin 9: a ragged vec4 group). Each case compiles a pipeline per tile class (about 1 s on
+  // SwiftShader), so shapes that add no new class are left out.
+  ...[37, 128].map((b) => premasked(usedRegion(withVariant(modelCase('conv2d_1', b, true), 'tile6x6'), 10, 10))),
   withVariant(modelCase('conv2d_1', 3, true), 'tile6x6'),
   ...AWKWARD.map((c) => withVariant(c, 'tile6x6')),
   usedRegion(withVariant(AWKWARD[4], 'tile6x6'), 5, 4),
   usedRegion(withVariant(AWKWARD[3], 'tile6x6'), 1, 2),
   ...[
-    { name: 'big', batch: 2, height: 22, width: 27, inChannels: 12, outChannels: 8, kernelOffset: 0, biasOffset: 864 },
     { name: 'big9', batch: 1, height: 22, width: 27, inChannels: 9, outChannels: 8, kernelOffset: 4, biasOffset: 652 },
   ].map((config) =>
     usedRegion(
