@@ -168,8 +168,9 @@ describe('npm run train keeps every finished epoch', () => {
 
   it('a diverging run (--optimizer sgd --lr 1e30) stops naming the step and writes nothing non-finite', async () => {
     const out = await tempDir();
-    // The seed's network (no BatchNormalization to keep the loss finite for a step).
-    const run = await train(['--optimizer', 'sgd', '--lr', '1e30', '--epochs', '2', '--limit', '256', '--test-limit', '500', '--out', out]);
+    // A tiny model without BatchNormalization (which would keep the loss finite for a step).
+    const tiny = join(ROOT, 'test', 'fixtures', 'models', 'tiny-cnn.json');
+    const run = await train(['--model', tiny, '--optimizer', 'sgd', '--lr', '1e30', '--epochs', '2', '--limit', '256', '--test-limit', '500', '--out', out]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/Non-finite loss at epoch 1, step \d: training stopped/);
     expect(run.stderr).toContain('No epoch finished: nothing was saved.');
