@@ -18,10 +18,10 @@ const ROOT = resolve(import.meta.dirname, '../..');
 /**
  * A short run of a small model with the general layers (test/fixtures/models/small-cnn.json:
  * strided 'same' Conv2D, BatchNormalization, AveragePooling2D, Dropout, two Dense; 3,378
- * parameters): 5,400 training images (43 steps of 128), 600 validation, 500 test images. About a
- * second an epoch and 8 s of start-up on SwiftShader, where the seed's network takes 25 s to build.
+ * parameters): 2,700 training images (22 steps of 128), 300 validation, 200 test images. About
+ * 0.6 s an epoch and 8 s of start-up on SwiftShader, where the seed's network takes 25 s to build.
  */
-const TINY = ['--model', join(ROOT, 'test', 'fixtures', 'models', 'small-cnn.json'), '--limit', '6000', '--test-limit', '500'];
+const TINY = ['--model', join(ROOT, 'test', 'fixtures', 'models', 'small-cnn.json'), '--limit', '3000', '--test-limit', '200'];
 /** How long after a stop signal no process of the run may be left. */
 const NOTHING_LEFT_AFTER_MS = 10_000;
 

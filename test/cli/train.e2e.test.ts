@@ -55,7 +55,7 @@ describe('npm run train', () => {
     [`Node, webgpu package (${hidden ? 'system browser, Vulkan and NSS hidden' : 'WEBGPU_VULKAN=bundled'})`, ['--node'], sources.node],
   ] as const)('trains one epoch on 600 images and prints and writes everything: %s', async (_name, extra, source) => {
     const out = await tempDir();
-    const args = ['run', '--silent', 'train', '--', '--epochs', '1', '--limit', '600', '--test-limit', '1000', '--out', out, ...extra];
+    const args = ['run', '--silent', 'train', '--', '--epochs', '1', '--limit', '600', '--test-limit', '200', '--out', out, ...extra];
     const run = await runOnFreshMachine('npm', args, { cwd: ROOT, work: await tempDir() });
     expect(run.code, run.stderr).toBe(0);
     const s = run.stdout;
