@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { exitCodeFor, isAlive, runAncestors } from '../../src/cli/signals.ts';
+import { exitCodeFor, isAlive, relaySignalsTo, runAncestors } from '../../src/cli/signals.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURE = 'test/cli/stopper-child.ts';
@@ -67,5 +67,18 @@ describe('RunStopper', () => {
     expect(await waitUntil(() => !isAlive(pid), 5000)).toBe(true);
     expect(performance.now() - t0).toBeLessThan(3000);
     expect(output()).toContain('stopped SIGTERM');
+  });
+});
+
+describe('endBySignal', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('ends the process by %s itself, which the parent relaying signals reports as 128 + its number', async (signal) => {
+    const child = spawn('node', ['--import', 'tsx', 'test/cli/end-by-signal-child.ts'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    started.push(child);
+    await new Promise<void>((ready) => child.stdout!.on('data', (d) => String(d).includes('ready') && ready()));
+    const code = relaySignalsTo(child);
+    const ended = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, s) => done(s)));
+    child.kill(signal);
+    expect(await ended).toBe(signal);
+    expect(await code).toBe(exitCodeFor(signal));
   });
 });
