@@ -156,6 +156,16 @@ export async function removeCheckpoint(dir: string): Promise<void> {
 }
 
 /**
+ * The options a --resume runs with: the checkpoint's, with those given on the command line
+ * (`given`, taken from `cli`) in their place; resumeMismatch then checks them.
+ */
+export function resumeOptions(saved: TrainOptions, cli: TrainOptions, given: readonly (keyof TrainOptions)[]): TrainOptions {
+  const wanted: Record<string, unknown> = { ...saved };
+  for (const key of given) wanted[key] = cli[key];
+  return wanted as unknown as TrainOptions;
+}
+
+/**
  * Why `wanted` cannot resume a checkpoint saved with `saved` (null when it can): every
  * training option must be the same except the number of epochs, which must leave some to run.
  */

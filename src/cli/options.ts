@@ -40,10 +40,30 @@ export interface CliOptions {
   adapter: AdapterChoice;
   /** Run in Node with the `webgpu` package (Dawn on Vulkan) instead of headless Chromium. */
   node: boolean;
-  /** Continue the stopped run whose checkpoint is in `out` (same options). */
+  /** Continue the stopped run whose checkpoint is in `out` (the options not given come from it). */
   resume: boolean;
+  /** The training options given on the command line (the others are defaults; --resume takes them from the checkpoint). */
+  given: (keyof TrainOptions)[];
   /** Kernel choice: measured on this adapter (cached), or the fixed rules (src/tune/mode.ts). */
   autotune: AutotuneMode;
+}
+
+/** Which training options the command line set (a learning rate implied by --optimizer sgd is not one). */
+function givenOptions(v: Record<string, string | boolean | undefined>): (keyof TrainOptions)[] {
+  const flags: [keyof TrainOptions, string[]][] = [
+    ['dataset', ['dataset']],
+    ['epochs', ['epochs']],
+    ['batchSize', ['batch-size']],
+    ['optimizer', ['optimizer']],
+    ['learningRate', ['lr', 'learning-rate']],
+    ['momentum', ['momentum']],
+    ['dropout', ['dropout']],
+    ['seed', ['seed']],
+    ['limit', ['limit']],
+    ['validationSplit', ['validation-split']],
+    ['shuffle', ['shuffle', 'no-shuffle']],
+  ];
+  return flags.filter(([, names]) => names.some((n) => v[n] !== undefined)).map(([key]) => key);
 }
 
 export type ParsedCommand = { kind: 'help' } | { kind: 'train'; options: CliOptions };
@@ -75,8 +95,8 @@ Options:
                           without --model, its topology is the model
   --out DIR               output directory (default out/); every finished epoch is kept
                           there (model.json, weights.bin, history.json, checkpoint.bin)
-  --resume                continue the stopped run checkpointed in --out (give the same
-                          options; --epochs may be raised)
+  --resume                continue the stopped run checkpointed in --out with its options
+                          (those given must be the same; --epochs may be raised)
   --test-limit N          evaluate only the first N test images, rounded up to a batch of 500
                           (default: all 10,000)
   --adapter auto|gpu|swiftshader
@@ -231,7 +251,7 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
 
   return {
     kind: 'train',
-    options: { train, model: v.model ?? null, init: v.init ?? null, out: v.out ?? 'out', adapter, node: v.node ?? false, resume: v.resume ?? false, autotune,
+    options: { train, model: v.model ?? null, init: v.init ?? null, out: v.out ?? 'out', adapter, node: v.node ?? false, resume: v.resume ?? false, autotune, given: givenOptions(v),
       testLimit: v['test-limit'] === undefined ? null : positiveInt('test-limit', v['test-limit'], 10_000) },
   };
 }

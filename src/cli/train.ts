@@ -23,6 +23,7 @@ import {
   readCheckpoint,
   removeCheckpoint,
   resumeMismatch,
+  resumeOptions,
   type Checkpoint,
 } from './checkpoint.ts';
 import { CliError } from './cli-error.ts';
@@ -110,8 +111,9 @@ async function loadResume(outDir: string, cli: CliOptions): Promise<Checkpoint> 
     throw new CliError(`--resume: ${message(e)}`, 2);
   }
   if (!checkpoint) throw new CliError(`--resume: no ${CHECKPOINT_FILE} in ${outDir}: nothing to resume`, 2);
-  // Without --model the stopped run's model continues; with it, it must be the same model.
-  cli.train.model = cli.model === null ? checkpoint.options.model : await resolveModelSpec(cli.model);
+  // The stopped run's options continue; those given (--model among them) must be the same.
+  cli.train = resumeOptions(checkpoint.options, cli.train, cli.given);
+  if (cli.model !== null) cli.train.model = await resolveModelSpec(cli.model);
   const why = resumeMismatch(checkpoint.options, cli.train, checkpoint.state.epoch);
   if (why) throw new CliError(`--resume: ${why}`, 2);
   return checkpoint;
@@ -205,7 +207,6 @@ async function train(cli: CliOptions): Promise<void> {
   const resumed = cli.resume ? await loadResume(outDir, cli) : null;
   const init = cli.init ? await loadInitial(cli.init, printer) : null;
   const model = resumed ? modelOf(resumed.options) : await chooseModel(cli, init);
-  if (resumed) cli.train.model = resumed.options.model;
   const initialWeights = init ? floatsToBase64(init.params) : null;
   if (resumed) printer.note(`Resuming from epoch ${resumed.state.epoch} of ${join(outDir, CHECKPOINT_FILE)}`);
   else await removeCheckpoint(outDir);

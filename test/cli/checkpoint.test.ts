@@ -13,6 +13,7 @@ import {
   encodeCheckpoint,
   readCheckpoint,
   resumeMismatch,
+  resumeOptions,
   writeCheckpoint,
   type Checkpoint,
 } from '../../src/cli/checkpoint.ts';
@@ -162,6 +163,21 @@ describe('writeCheckpoint and CheckpointKeeper', () => {
 
   it('reads no checkpoint as null', async () => {
     expect(await readCheckpoint(await tempDir())).toBeNull();
+  });
+});
+
+describe('resumeOptions', () => {
+  const saved = { ...DEFAULT_TRAIN_OPTIONS, epochs: 3, limit: 600, optimizer: 'sgd' as const, learningRate: 0.05, seed: 7 };
+  it("takes every option not given from the checkpoint (a bare --resume continues the stopped run)", () => {
+    expect(resumeOptions(saved, DEFAULT_TRAIN_OPTIONS, [])).toEqual(saved);
+    expect(resumeMismatch(saved, resumeOptions(saved, DEFAULT_TRAIN_OPTIONS, []), 1)).toBeNull();
+  });
+  it('keeps the options given, so that a different one is refused and more epochs run', () => {
+    const cli = { ...DEFAULT_TRAIN_OPTIONS, epochs: 5, seed: 8 };
+    const wanted = resumeOptions(saved, cli, ['epochs', 'seed']);
+    expect(wanted).toEqual({ ...saved, epochs: 5, seed: 8 });
+    expect(resumeMismatch(saved, wanted, 3)).toBe("give the same options as the stopped run: seed 8 (the checkpoint's: 7)");
+    expect(resumeMismatch(saved, resumeOptions(saved, cli, ['epochs']), 3)).toBeNull();
   });
 });
 

@@ -21,7 +21,7 @@ function usageError(...argv: string[]): string {
 
 describe('parseTrainArgs', () => {
   it('defaults to DEFAULT_TRAIN_OPTIONS, out/, the automatic adapter', () => {
-    expect(parse()).toEqual({ train: DEFAULT_TRAIN_OPTIONS, model: null, init: null, out: 'out', adapter: 'auto', node: false, resume: false, autotune: 'auto', testLimit: null });
+    expect(parse()).toEqual({ train: DEFAULT_TRAIN_OPTIONS, model: null, init: null, out: 'out', adapter: 'auto', node: false, resume: false, autotune: 'auto', testLimit: null, given: [] });
   });
 
   it('does not share the defaults object', () => {
@@ -51,6 +51,7 @@ describe('parseTrainArgs', () => {
       resume: false,
       autotune: 'refresh',
       testLimit: 1000,
+      given: ['dataset', 'epochs', 'batchSize', 'optimizer', 'learningRate', 'momentum', 'dropout', 'seed', 'limit', 'validationSplit', 'shuffle'],
     });
     expect(parse('--resume', '--out', 'runs/a').resume).toBe(true);
   });
@@ -85,6 +86,27 @@ describe('parseTrainArgs', () => {
     expect(parse('--optimizer', 'SGD', '--lr', '1e-3').train.learningRate).toBe(0.001);
     expect(parse('--optimizer', 'adam').train.learningRate).toBe(0.001);
     expect(parse('--learning-rate', '0.002').train.learningRate).toBe(0.002);
+  });
+
+  it('lists the training options given (for --resume), not those implied', () => {
+    expect(parse('--resume', '--out', 'x').given).toEqual([]);
+    expect(parse('--optimizer', 'sgd', '--no-shuffle', '--epochs', '5', '--learning-rate', '0.1', '--dropout', '0.2').given).toEqual([
+      'epochs',
+      'optimizer',
+      'learningRate',
+      'dropout',
+      'shuffle',
+    ]);
+    expect(parse('--optimizer', 'sgd').given).toEqual(['optimizer']); // its default learning rate is implied, not given
+    expect(parse('--batch-size', '8', '--limit', '100', '--seed', '2', '--validation-split', '0', '--momentum', '0.5', '--dataset', 'fashion-mnist', '--shuffle').given).toEqual([
+      'dataset',
+      'batchSize',
+      'momentum',
+      'seed',
+      'limit',
+      'validationSplit',
+      'shuffle',
+    ]);
   });
 
   it('accepts --help and -h', () => {

@@ -141,8 +141,9 @@ describe('npm run train keeps every finished epoch', () => {
     await sleep(NOTHING_LEFT_AFTER_MS - (performance.now() - t0));
     expect(leftOver(tree)).toEqual([]);
 
-    // Without --model: --resume continues the stopped run's model (the checkpoint's).
-    const resumed = await train([...args.filter((a, i) => a !== '--model' && args[i - 1] !== '--model'), '--resume', '--out', out]);
+    // --resume alone: the stopped run's model and training options come from its checkpoint
+    // (--test-limit is not a training option: the same one, for the same test figures).
+    const resumed = await train(['--resume', '--out', out, '--test-limit', '200']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain(`Resuming from epoch ${kept} of ${join(out, 'checkpoint.bin')}`);
     expect(resumed.stdout).toContain(`Epoch ${EPOCHS}/${EPOCHS}`);
