@@ -14,6 +14,7 @@ import { saveModelFiles } from '../io/files.ts';
 import { modelOf } from '../train/options.ts';
 import { firstNonFiniteValue, type TrainerState } from '../train/trainer-state.ts';
 import type { EpochRecord, History, TrainOptions } from '../train/types.ts';
+import type { ModelSpec } from '../model/model-spec.ts';
 
 export const CHECKPOINT_FILE = 'checkpoint.bin';
 export const HISTORY_FILE = 'history.json';
@@ -174,7 +175,7 @@ export function resumeMismatch(saved: TrainOptions, wanted: TrainOptions, epochs
   for (const key of Object.keys(saved) as (keyof TrainOptions)[]) {
     if (key === 'epochs') continue;
     if (JSON.stringify(saved[key]) !== JSON.stringify(wanted[key])) {
-      differences.push(`${key} ${JSON.stringify(wanted[key])} (the checkpoint's: ${JSON.stringify(saved[key])})`);
+      differences.push(key === 'model' ? modelDifference(wanted.model, saved.model) : `${key} ${JSON.stringify(wanted[key])} (the checkpoint's: ${JSON.stringify(saved[key])})`);
     }
   }
   if (differences.length) return `give the same options as the stopped run: ${differences.join(', ')}`;
@@ -226,4 +227,11 @@ export class CheckpointKeeper {
   settle(): Promise<void> {
     return this.writing;
   }
+}
+
+/** Two models by their layers' names (a whole spec is too long for a message). */
+function modelDifference(wanted: ModelSpec, saved: ModelSpec): string {
+  const layers = (m: ModelSpec) => `${m.name} (${m.inputShape.join('x')}: ${m.layers.map((l) => l.name).join(', ')})`;
+  const [a, b] = [layers(wanted), layers(saved)];
+  return `model ${a}${a === b ? ' with other layer options' : ''} (the checkpoint's: ${b})`;
 }

@@ -22,6 +22,7 @@ import { PARAM_BUFFER_LENGTH, PARAM_COUNT } from '../../src/model/params.ts';
 import { Rng } from '../../src/model/rng.ts';
 import type { TrainerState } from '../../src/train/trainer-state.ts';
 import { DEFAULT_TRAIN_OPTIONS, type EpochRecord } from '../../src/train/types.ts';
+import { presetSpec } from '../../src/model/presets.ts';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -191,6 +192,14 @@ describe('resumeMismatch', () => {
     expect(resumeMismatch(saved, { ...saved, learningRate: 0.01, dropout: [0, 0, 0] }, 1)).toBe(
       'give the same options as the stopped run: learningRate 0.01 (the checkpoint\'s: 0.001), dropout [0,0,0] (the checkpoint\'s: null)',
     );
+  });
+  it('names a different model by its layers, not its whole spec', () => {
+    const lenet5 = presetSpec('lenet5');
+    expect(resumeMismatch(saved, { ...saved, model: lenet5 }, 1)).toBe(
+      "give the same options as the stopped run: model sequential (28x28x1: conv2d, average_pooling2d, conv2d_1, average_pooling2d_1, flatten, dense, dense_1, dense_2) (the checkpoint's: sequential (28x28x1: conv2d, max_pooling2d, dropout, conv2d_1, max_pooling2d_1, dropout_1, flatten, dense, dropout_2, dense_1))",
+    );
+    const wider = { ...saved.model, layers: saved.model.layers.map((l) => (l.type === 'Dense' && l.name === 'dense' ? { ...l, options: { ...l.options, units: 64 } } : l)) };
+    expect(resumeMismatch(saved, { ...saved, model: wider }, 1)).toMatch(/^give the same options as the stopped run: model sequential \(28x28x1: conv2d, .*dense_1\) with other layer options \(the checkpoint's: /);
   });
   it('says when nothing is left to run', () => {
     expect(resumeMismatch(saved, { ...saved, epochs: 3 }, 3)).toBe('the checkpoint already has 3 of 3 epochs; nothing to resume');
