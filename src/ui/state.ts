@@ -332,3 +332,17 @@ export function configChanged(s: PageState, config: ModelConfigState): PageState
   return { ...s, config };
 }
 
+/** Which run's options the Train form shows: the options object and the epoch the run started from. */
+export interface ShownRun {
+  options: TrainOptions | undefined;
+  epochOffset: number;
+}
+
+/**
+ * Whether the form must now show `run`'s options: a resumed run (epochOffset > 0) not shown yet.
+ * A resume of a restored autosave keeps the restored run's options object with a new starting
+ * epoch, so both are compared.
+ */
+export function formShowsNewResume(run: Run | undefined, shown: ShownRun): boolean {
+  return !!run && run.epochOffset > 0 && (run.options !== shown.options || run.epochOffset !== shown.epochOffset);
+}

@@ -12,6 +12,7 @@ import {
   datasetChosen,
   datasetsProbed,
   deviceLost,
+  formShowsNewResume,
   initialState,
   isIdle,
   onWorkerMessage,
@@ -125,6 +126,17 @@ describe('page state', () => {
     expect(next.run!.tuneWarnings).toEqual([]);
     // no run: nothing to attach a warning to
     expect(onWorkerMessage(ready(), { type: 'tune-warning', message: 'x' })).toEqual(ready());
+  });
+
+  it('the Train form shows a resumed run once, also one resumed from a restored autosave (the same options object)', () => {
+    const c = checkpoint(training(2), 1);
+    const restored = checkpointRestoring(ready(), c).run!;
+    const shownRestore = { options: restored.options, epochOffset: restored.epochOffset };
+    expect(formShowsNewResume(restored, { options: undefined, epochOffset: 0 })).toBe(false); // a restore is not a resume
+    const resumed = runStarted(ready(), { options: c.options, evalCount: c.evalCount, epochOffset: c.epoch, autotune: 'auto' }, c.history).run!;
+    expect(resumed.options).toBe(restored.options);
+    expect(formShowsNewResume(resumed, shownRestore)).toBe(true);
+    expect(formShowsNewResume(resumed, { options: resumed.options, epochOffset: resumed.epochOffset })).toBe(false); // shown already
   });
 
   it('a restored autosave shows the kernels its run chose, and an older one the default choice', () => {

@@ -4,7 +4,7 @@ import { MNIST_FILES } from '../../data/mnist.ts';
 import { readForm, setFormEnabled, wireOptimizerDefaults, writeForm, writeKernelsChoice } from '../controls.ts';
 import { EstimateView } from '../estimate-view.ts';
 import { byId, setText, type Panel, type PanelContext } from '../panel.ts';
-import { datasetChosen, datasetsProbed, isIdle, messageShown, optionsRejected, type PageState } from '../state.ts';
+import { datasetChosen, datasetsProbed, formShowsNewResume, isIdle, messageShown, optionsRejected, type PageState, type ShownRun } from '../state.ts';
 
 /**
  * The datasets the server has (the dev server serves both, a static build MNIST only): each
@@ -32,7 +32,7 @@ export function createTrainPanel(ctx: PanelContext): Panel {
   const stop = byId<HTMLButtonElement>('stop');
   const error = byId('options-error');
   const datasetNote = byId('dataset-note');
-  let shownOptions: unknown;
+  let shown: ShownRun = { options: undefined, epochOffset: 0 };
 
   // "About 48 min on this adapter" before Train, measured by the worker on the form's options.
   const readValues = () => {
@@ -106,11 +106,11 @@ export function createTrainPanel(ctx: PanelContext): Panel {
       error.hidden = !s.optionsError;
       setText(error, s.optionsError);
       // A resumed run shows its own options.
-      if (s.run && s.run.options !== shownOptions && s.run.epochOffset > 0) {
+      if (s.run && formShowsNewResume(s.run, shown)) {
         writeForm(form, s.run.options, s.run.evalCount);
         writeKernelsChoice(form, s.run.autotune);
       }
-      shownOptions = s.run?.options;
+      shown = { options: s.run?.options, epochOffset: s.run?.epochOffset ?? 0 };
       document.body.dataset.running = String(s.running);
     },
   };
