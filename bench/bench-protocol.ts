@@ -18,21 +18,25 @@ export interface BenchRequest {
   autotune?: AutotuneMode;
 }
 
+/** The suite's training and inference batches unless the user sets them. */
+export const BENCH_BATCH = 128;
+export const BENCH_INFER_BATCH = 1000;
+
 /** What the user chose: the CLI's flags (`--quick`, `--autotune`), the page's controls and query. */
 export interface BenchChoice {
   quick: boolean;
   autotune: AutotuneMode;
-  /** Default 128 (the page's `?batch=`). */
+  /** Default BENCH_BATCH (the page's `?batch=`). */
   batch?: number;
-  /** Default 1000 (`BENCH_INFER_BATCH`, the page's `?infer=`). */
+  /** Default BENCH_INFER_BATCH (the environment's `BENCH_INFER_BATCH`, the page's `?infer=`). */
   inferBatch?: number;
 }
 
 /** The suite's request, the same from `npm run bench` and bench.html. */
 export function benchRequest(choice: BenchChoice): BenchRequest {
   return {
-    batch: choice.batch ?? 128,
-    inferBatch: choice.inferBatch ?? 1000,
+    batch: choice.batch ?? BENCH_BATCH,
+    inferBatch: choice.inferBatch ?? BENCH_INFER_BATCH,
     kernelBudgetMs: 1500,
     stepBudgetMs: 20000,
     quick: choice.quick,

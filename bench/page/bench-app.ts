@@ -5,9 +5,9 @@ import { fetchMnist } from '../../src/data/mnist.ts';
 import { DATASET_URL_PATHS } from '../../src/data/datasets.ts';
 import { download } from '../../src/ui/download.ts';
 import { tuneView, tuneViewHtml } from '../../src/ui/tune-view.ts';
-import { parseAutotuneMode, type AutotuneMode } from '../../src/tune/mode.ts';
+import { requireAutotuneMode, type AutotuneMode } from '../../src/tune/mode.ts';
 import { runBench } from '../bench-entry.ts';
-import { BENCH_SECTIONS, benchJson, benchRequest, type BenchJson, type BenchRequest, type BenchSection } from '../bench-protocol.ts';
+import { BENCH_BATCH, BENCH_INFER_BATCH, BENCH_SECTIONS, benchJson, benchRequest, type BenchJson, type BenchRequest, type BenchSection } from '../bench-protocol.ts';
 import { kernelTable, throughputText, tunedStepText, validationTable, variantTable } from './bench-tables.ts';
 import { stepChart } from './step-chart.ts';
 
@@ -25,14 +25,11 @@ function queryNumber(name: string, fallback: number): number {
  * `autotune` (as `--autotune`); the batches may be set in the query.
  */
 const request = (quick: boolean, autotune: AutotuneMode): BenchRequest =>
-  benchRequest({ quick, autotune, batch: queryNumber('batch', 128), inferBatch: queryNumber('infer', 1000) });
+  benchRequest({ quick, autotune, batch: queryNumber('batch', BENCH_BATCH), inferBatch: queryNumber('infer', BENCH_INFER_BATCH) });
 
 /** The autotune choice of the page (off, on, refresh). */
 function autotuneChoice(): AutotuneMode {
-  const raw = $<HTMLSelectElement>('autotune-mode').value;
-  const mode = parseAutotuneMode(raw);
-  if (mode === null) throw new Error(`autotune: unknown choice "${raw}"`);
-  return mode;
+  return requireAutotuneMode($<HTMLSelectElement>('autotune-mode').value, 'autotune');
 }
 
 const SECTION_NAMES: Record<BenchSection, string> = {

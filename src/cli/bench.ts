@@ -8,7 +8,7 @@ import { GPU_FLAG_REPLACED, hasGpuFlag, parseAdapterChoice } from './adapter-cho
 import { BrowserNotFoundError, launchWebGpuBrowser, type LaunchedBrowser } from './browser.ts';
 import { loadBenchEntry } from './node-entries.ts';
 import { rerunWithVulkanEnv, VulkanSetupError } from './vulkan-env.ts';
-import { BENCH_API_GLOBAL, benchJson, benchRequest, type BenchPageApi, type BenchRequest, type BenchResult } from '../../bench/bench-protocol.ts';
+import { BENCH_API_GLOBAL, BENCH_INFER_BATCH, benchJson, benchRequest, type BenchPageApi, type BenchRequest, type BenchResult } from '../../bench/bench-protocol.ts';
 import type { RoundsResult } from '../../bench/rounds.ts';
 import { formatRounds } from '../../bench/rounds-format.ts';
 import { PRESETS, DEFAULT_PRESET } from '../model/presets.ts';
@@ -18,7 +18,7 @@ import { tuneTable } from '../tune/table.ts';
 import { AUTOTUNE_MODES, parseAutotuneMode } from '../tune/mode.ts';
 
 /** Inference batch (the issue's figure: images/s at batch 1000). */
-const INFER_BATCH = Number(process.env.BENCH_INFER_BATCH ?? 1000);
+const INFER_BATCH = Number(process.env.BENCH_INFER_BATCH ?? BENCH_INFER_BATCH);
 /** Untimed training steps of each side after building a model in the rounds. */
 const WARMUP_STEPS = 2;
 /**

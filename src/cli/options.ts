@@ -6,7 +6,7 @@ import { DEFAULT_PRESET, PRESET_NAMES } from '../model/presets.ts';
 import { DATASET_NAMES } from '../data/datasets.ts';
 import { GPU_FLAG_REPLACED, hasGpuFlag, parseAdapterChoice, type AdapterChoice } from './adapter-choice.ts';
 import { CACHE_OWNER } from '../tune/cache.ts';
-import { AUTOTUNE_MODES, parseAutotuneMode, type AutotuneMode } from '../tune/mode.ts';
+import { AUTOTUNE_MODES, DEFAULT_AUTOTUNE, parseAutotuneMode, type AutotuneMode } from '../tune/mode.ts';
 
 /** A bad command line: the CLI prints the message and exits with code 2. */
 export class UsageError extends Error {
@@ -237,7 +237,7 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
   if (v.model !== undefined && v.model.trim() === '') fail('--model: expected a preset name or a path to a model config');
   const adapter = v.adapter === undefined ? 'auto' : parseAdapterChoice(v.adapter);
   if (adapter === null) fail(`--adapter: expected auto, gpu or swiftshader, got "${v.adapter}"`);
-  const autotune = v.autotune === undefined ? 'auto' : parseAutotuneMode(v.autotune);
+  const autotune = v.autotune === undefined ? DEFAULT_AUTOTUNE : parseAutotuneMode(v.autotune);
   if (autotune === null) fail(`--autotune: expected ${AUTOTUNE_MODES.join(', ')}, got "${v.autotune}"`);
   if (v.resume && v.init !== undefined) fail('--resume continues from the checkpoint in --out: --init cannot be given with it');
 

@@ -18,6 +18,13 @@ export function parseAutotuneMode(raw: string): AutotuneMode | null {
   return (AUTOTUNE_MODES as readonly string[]).includes(m) ? (m as AutotuneMode) : null;
 }
 
+/** The mode a control or option named `what` chose, or an error naming it. */
+export function requireAutotuneMode(raw: string, what: string): AutotuneMode {
+  const mode = parseAutotuneMode(raw);
+  if (mode === null) throw new Error(`${what}: unknown choice "${raw}"`);
+  return mode;
+}
+
 export function activeTuning(mode: AutotuneMode, softwareAdapter: boolean): ActiveTuning {
   if (mode === 'auto') return softwareAdapter ? 'off' : 'on';
   return mode;

@@ -6,7 +6,7 @@ import type { DatasetName } from '../data/datasets.ts';
 import type { ModelSpec } from '../model/model-spec.ts';
 import { OptionsError, validateOptions } from '../train/options.ts';
 import type { OptimizerKind, TrainOptions } from '../train/types.ts';
-import { parseAutotuneMode, type AutotuneMode } from '../tune/mode.ts';
+import { requireAutotuneMode, type AutotuneMode } from '../tune/mode.ts';
 
 export interface FormValues {
   options: TrainOptions;
@@ -73,10 +73,7 @@ export function readForm(form: HTMLFormElement, model: ModelSpec, dataset: Datas
 }
 
 function kernelsChoice(form: HTMLFormElement): AutotuneMode {
-  const raw = (form.elements.namedItem('autotune') as HTMLSelectElement).value;
-  const mode = parseAutotuneMode(raw);
-  if (mode === null) throw new Error(`${fieldLabel(form, 'autotune')}: unknown choice "${raw}"`);
-  return mode;
+  return requireAutotuneMode((form.elements.namedItem('autotune') as HTMLSelectElement).value, fieldLabel(form, 'autotune'));
 }
 
 /** Shows a run's "Kernels" choice (a resumed run's). */

@@ -246,19 +246,13 @@ export function runStarted(s: PageState, req: Omit<StartRequest, 'type' | 'from'
     optionsError: '',
     offerCheckpoint: false,
     active: { kind: 'trained', label: 'being trained now' },
-    run: {
-      options: req.options,
-      evalCount: req.evalCount,
-      epochOffset: req.epochOffset,
-      history: history.slice(),
-      stepsPerEpoch: 0,
-      trainCount: 0,
-      validationCount: 0,
-      resumes,
-      autotune: req.autotune,
-      tuneWarnings: [],
-    },
+    run: newRun({ options: req.options, evalCount: req.evalCount, epochOffset: req.epochOffset, history, resumes, autotune: req.autotune }),
   };
+}
+
+/** A run before the worker has said anything of it (its sizes come with the 'start' event). */
+function newRun(r: Pick<Run, 'options' | 'evalCount' | 'epochOffset' | 'history' | 'resumes' | 'autotune' | 'tuning'>): Run {
+  return { ...r, history: r.history.slice(), stepsPerEpoch: 0, trainCount: 0, validationCount: 0, tuneWarnings: [] };
 }
 
 export function optionsRejected(s: PageState, error: string): PageState {
@@ -299,19 +293,7 @@ export function checkpointDismissed(s: PageState, discard: boolean): PageState {
 export function checkpointRestoring(s: PageState, c: Checkpoint): PageState {
   return {
     ...busyStarted(s, { kind: 'autosave', label: `restored from the autosave of ${new Date(c.savedAt).toLocaleString()} (epoch ${c.epoch} of ${c.options.epochs})` }),
-    run: {
-      options: c.options,
-      evalCount: c.evalCount,
-      epochOffset: 0,
-      history: c.history.slice(),
-      stepsPerEpoch: 0,
-      trainCount: 0,
-      validationCount: 0,
-      resumes: 0,
-      autotune: c.autotune ?? DEFAULT_AUTOTUNE,
-      tuning: c.tuning,
-      tuneWarnings: [],
-    },
+    run: newRun({ options: c.options, evalCount: c.evalCount, epochOffset: 0, history: c.history, resumes: 0, autotune: c.autotune ?? DEFAULT_AUTOTUNE, tuning: c.tuning }),
   };
 }
 
