@@ -517,13 +517,15 @@ describe('the static build', () => {
     await server?.close();
   });
 
-  it('builds index.html, the worker and the MNIST files, and works from a static server', async () => {
+  it('builds index.html, the worker and the MNIST files, and works from a static server with no failed request and no console error or warning', async () => {
     await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
     expect(existsSync(join(outDir, 'index.html'))).toBe(true);
     expect(readdirSync(join(outDir, 'assets')).some((f) => /^worker-.*\.js$/.test(f))).toBe(true);
     for (const f of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) {
       expect(existsSync(join(outDir, 'mnist', f))).toBe(true);
     }
+    expect(existsSync(join(outDir, 'fashion-mnist'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(outDir, 'datasets.json'), 'utf8'))).toEqual({ datasets: ['mnist'] });
     server = await preview({
       root: ROOT,
       configFile: join(ROOT, 'vite.config.ts'),
@@ -532,6 +534,12 @@ describe('the static build', () => {
       preview: { host: '127.0.0.1', port: 0, strictPort: false },
     });
     const ctx = await browser.newContext({ locale: 'en-US' });
+    // Everything that went wrong on the way, the worker's requests and messages included.
+    const problems: string[] = [];
+    ctx.on('requestfailed', (r) => problems.push(`request failed: ${r.method()} ${r.url()} (${r.failure()?.errorText})`));
+    ctx.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`));
+    ctx.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(`console ${m.type()}: ${m.text()}`));
+    ctx.on('weberror', (e) => problems.push(`page error: ${e.error().message}`));
     const p = await ctx.newPage();
     await p.goto(server.resolvedUrls!.local[0]);
     await p.waitForSelector('#adapter[data-state="ok"], #adapter[data-state="fallback"]', { timeout: 60_000 });
@@ -552,6 +560,7 @@ describe('the static build', () => {
     await p.waitForFunction(() => document.querySelector('#test-count')?.textContent === '200', undefined, { timeout: 120_000 });
     expect(await p.isVisible('#results-card')).toBe(true);
     expect(await p.textContent('#test-acc')).toMatch(/%$/);
+    expect(problems).toEqual([]);
     await ctx.close();
   }, 300_000);
 });
