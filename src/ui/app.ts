@@ -64,20 +64,23 @@ export function startApp(): void {
    * said in the model card; the run goes on.)
    */
   const keepCheckpoint = async (msg: CheckpointMessage): Promise<void> => {
-    const run = state.run;
-    if (run) {
-      const extras: Partial<Checkpoint> = {};
-      for (const p of panels) Object.assign(extras, p.checkpointExtras?.(msg.events));
-      const c = checkpointOfEpoch(run, msg, { savedAt: Date.now(), adapter: state.gpu.description, extras });
-      try {
-        await saveCheckpoint(c);
-        update((s) => autosaved(s, c));
-      } catch (e) {
-        update((s) => autosaved(s, c, e instanceof Error ? e.message : String(e)));
+    try {
+      const run = state.run;
+      if (run) {
+        const extras: Partial<Checkpoint> = {};
+        for (const p of panels) Object.assign(extras, p.checkpointExtras?.(msg.events));
+        const c = checkpointOfEpoch(run, msg, { savedAt: Date.now(), adapter: state.gpu.description, extras });
+        try {
+          await saveCheckpoint(c);
+          update((s) => autosaved(s, c));
+        } catch (e) {
+          update((s) => autosaved(s, c, e instanceof Error ? e.message : String(e)));
+        }
       }
+      for (const event of msg.events) onMessage({ type: 'train', event });
+    } finally {
+      send({ type: 'checkpoint-kept', epoch: msg.epoch }); // the worker waits for this, whatever happened
     }
-    for (const event of msg.events) onMessage({ type: 'train', event });
-    send({ type: 'checkpoint-kept', epoch: msg.epoch });
   };
 
   const onMessage = (msg: WorkerToPage): void => {
