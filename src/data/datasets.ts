@@ -29,3 +29,17 @@ export function parseDatasetName(text: string): DatasetName {
   if (!name) throw new RangeError(`unknown dataset '${text}': expected one of ${DATASET_NAMES.join(', ')}`);
   return name;
 }
+
+/**
+ * The file, under a page's base URL, that lists the datasets its server has (a static build:
+ * MNIST only; the dev server: both), as `{ "datasets": ["mnist", ...] }`: written by
+ * vite-datasets-plugin.ts, fetched once by the page, so that no request goes to a dataset that
+ * is not there.
+ */
+export const DATASETS_MANIFEST = 'datasets.json';
+
+/** The dataset names a manifest lists (unknown names are left out; a bad manifest lists none). */
+export function datasetsOfManifest(json: unknown): DatasetName[] {
+  const listed = (json as { datasets?: unknown } | null)?.datasets;
+  return Array.isArray(listed) ? DATASET_NAMES.filter((n) => listed.includes(n)) : [];
+}

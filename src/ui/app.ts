@@ -1,8 +1,10 @@
 // The page's wiring: one state (state.ts), one render (every panel's render), the worker's
 // messages applied as pure state changes, and the few effects that are no panel's own
-// (autosave, resuming after a lost device, choosing the model on arrival).
+// (the autosave before an epoch is shown, resuming after a lost device, choosing the model
+// on arrival).
 import { NO_WEBGPU_HELP } from '../gpu/device.ts';
 import type { EpochRecord } from '../train/types.ts';
+import { checkpointOfEpoch, resumeNote, resumeRequest, type CheckpointMessage } from './autosave.ts';
 import type { Panel, PanelContext } from './panel.ts';
 import { byId } from './panel.ts';
 import { PANELS } from './panels/index.ts';
@@ -10,7 +12,6 @@ import { restoreCheckpoint, useShipped } from './panels/status-panel.ts';
 import type { PageToWorker, StartRequest, WorkerToPage } from './protocol.ts';
 import { autosaved, checkpointFound, deviceLost, initialState, messageShown, onWorkerMessage, runStarted, type PageState } from './state.ts';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from './storage.ts';
-import { DEFAULT_AUTOTUNE } from '../tune/mode.ts';
 
 export function startApp(): void {
   let state: PageState = initialState();
@@ -40,8 +41,12 @@ export function startApp(): void {
     update((s) => runStarted(s, req, history, req.epochOffset > 0 || req.from.kind === 'given' ? resumes : 0));
     send({ type: 'start', ...req });
   };
-  const resumeFrom = (c: Checkpoint): void =>
-    startRun({ options: c.options, evalCount: c.evalCount, from: { kind: 'given', weights: c.weights }, epochOffset: c.epoch, autotune: c.autotune ?? DEFAULT_AUTOTUNE }, c.history);
+  const resumeFrom = (c: Checkpoint): void => {
+    startRun(resumeRequest(c), c.history);
+    const note = resumeNote(c);
+    // After the banner's words where there are some (a lost device's).
+    if (note) update((s) => (s.message.text ? messageShown(s, `${s.message.text} ${note}`, s.message.kind) : messageShown(s, note)));
+  };
 
   const ctx: PanelContext = {
     send,
@@ -53,30 +58,33 @@ export function startApp(): void {
   };
   for (const create of PANELS) panels.push(create(ctx));
 
-  const autosave = async (epoch: number, weights: Float32Array): Promise<void> => {
-    const run = state.run;
-    if (!run) return;
-    const c: Checkpoint = {
-      options: run.options,
-      evalCount: run.evalCount,
-      epoch,
-      history: run.history.slice(0, epoch),
-      weights,
-      savedAt: Date.now(),
-      adapter: state.gpu.description,
-      autotune: run.autotune,
-      ...(run.tuning ? { tuning: run.tuning } : {}),
-    };
-    for (const p of panels) Object.assign(c, p.checkpointExtras?.());
+  /**
+   * Keeps an epoch's checkpoint, then shows the events that announce the epoch and lets the
+   * worker go on: an epoch the page showed is always in the autosave. (A write that fails is
+   * said in the model card; the run goes on.)
+   */
+  const keepCheckpoint = async (msg: CheckpointMessage): Promise<void> => {
     try {
-      await saveCheckpoint(c);
-      update((s) => autosaved(s, c));
-    } catch (e) {
-      update((s) => autosaved(s, c, e instanceof Error ? e.message : String(e)));
+      const run = state.run;
+      if (run) {
+        const extras: Partial<Checkpoint> = {};
+        for (const p of panels) Object.assign(extras, p.checkpointExtras?.(msg.events));
+        const c = checkpointOfEpoch(run, msg, { savedAt: Date.now(), adapter: state.gpu.description, extras });
+        try {
+          await saveCheckpoint(c);
+          update((s) => autosaved(s, c));
+        } catch (e) {
+          update((s) => autosaved(s, c, e instanceof Error ? e.message : String(e)));
+        }
+      }
+      for (const event of msg.events) onMessage({ type: 'train', event });
+    } finally {
+      send({ type: 'checkpoint-kept', epoch: msg.epoch }); // the worker waits for this, whatever happened
     }
   };
 
   const onMessage = (msg: WorkerToPage): void => {
+    if (msg.type === 'checkpoint') return void keepCheckpoint(msg);
     if (msg.type === 'device-lost') {
       const { state: next, plan } = deviceLost(state, msg.message);
       update(() => next);
@@ -88,7 +96,6 @@ export function startApp(): void {
     } else {
       update((s) => onWorkerMessage(s, msg));
     }
-    if (msg.type === 'checkpoint') void autosave(msg.epoch, msg.weights);
     for (const p of panels) p.onMessage?.(msg);
   };
 

@@ -147,6 +147,11 @@ export interface BatchHistory {
   loss: number[];
 }
 
+/** The x (in epochs) of the `count` batches ending at batch `step` of `steps` of `epoch` (1-based). */
+export function batchXs(epoch: number, step: number, steps: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => epoch - 1 + (step - count + i + 1) / steps);
+}
+
 /** Every batch loss of the run with its moving average; continues across resumes. */
 export class BatchLosses {
   x: number[] = [];
@@ -171,11 +176,10 @@ export class BatchLosses {
 
   /** Losses of the batches ending at batch `step` of `steps` of `epoch` (1-based). */
   add(epoch: number, step: number, steps: number, losses: readonly number[]): void {
-    const first = step - losses.length;
-    losses.forEach((loss, i) => {
-      this.x.push(epoch - 1 + (first + i + 1) / steps);
-      this.loss.push(loss);
-      this.smooth.push(this.ema.push(loss));
+    batchXs(epoch, step, steps, losses.length).forEach((x, i) => {
+      this.x.push(x);
+      this.loss.push(losses[i]);
+      this.smooth.push(this.ema.push(losses[i]));
     });
   }
 
@@ -190,8 +194,14 @@ export class BatchLosses {
     this.smooth = this.loss.map((l) => this.ema.push(l));
   }
 
-  snapshot(): BatchHistory {
-    return { x: this.x.slice(), loss: this.loss.slice() };
+  /** The batch losses so far, and those of `pending` progress events not added yet. */
+  snapshot(pending: readonly { epoch: number; step: number; steps: number; batchLosses: readonly number[] }[] = []): BatchHistory {
+    const h = { x: this.x.slice(), loss: this.loss.slice() };
+    for (const p of pending) {
+      h.x.push(...batchXs(p.epoch, p.step, p.steps, p.batchLosses.length));
+      h.loss.push(...p.batchLosses);
+    }
+    return h;
   }
 
   clear(): void {

@@ -109,9 +109,9 @@ export class Charts {
     this.schedule();
   }
 
-  /** The batch losses so far (to keep with an autosave). */
-  batchHistory(): BatchHistory {
-    return this.batches.snapshot();
+  /** The batch losses so far with those of `pending` progress events (to keep with an autosave). */
+  batchHistory(pending: readonly Progress[] = []): BatchHistory {
+    return this.batches.snapshot(pending);
   }
 
   /** The three charts as one picture (white background, titles and legends drawn in). */

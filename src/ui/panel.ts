@@ -7,7 +7,7 @@ import type { PageToWorker, WorkerToPage } from './protocol.ts';
 import type { PageState } from './state.ts';
 import type { Checkpoint } from './storage.ts';
 import type { StartRequest } from './protocol.ts';
-import type { EpochRecord } from '../train/types.ts';
+import type { EpochRecord, TrainEvent } from '../train/types.ts';
 
 export interface PanelContext {
   /** Sends a message to the worker. */
@@ -28,8 +28,11 @@ export interface Panel {
   render(state: PageState): void;
   /** Sees every worker message after the state took it (for replies only this panel uses, e.g. downloads). */
   onMessage?(msg: WorkerToPage): void;
-  /** What this panel keeps in an autosave beside the run (e.g. the batch losses). */
-  checkpointExtras?(): Partial<Checkpoint>;
+  /**
+   * What this panel keeps in an autosave beside the run (e.g. the batch losses), counting
+   * `held`: the epoch's events that it will see once the autosave is kept.
+   */
+  checkpointExtras?(held: readonly TrainEvent[]): Partial<Checkpoint>;
 }
 
 export type PanelFactory = (ctx: PanelContext) => Panel;

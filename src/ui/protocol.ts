@@ -3,6 +3,7 @@
 import type { AdapterSummary } from '../gpu/device.ts';
 import type { DatasetName } from '../data/datasets.ts';
 import type { ModelSpec } from '../model/model-spec.ts';
+import type { TrainerState } from '../train/trainer-state.ts';
 import type { EpochRecord, TrainEvent, TrainOptions } from '../train/types.ts';
 import type { AutotuneMode } from '../tune/mode.ts';
 
@@ -11,8 +12,13 @@ export type WeightsSource =
   | { kind: 'scratch' }
   /** The worker's current model (continue training it). */
   | { kind: 'current' }
-  /** Given weights, e.g. an autosaved checkpoint. */
-  | { kind: 'given'; weights: Float32Array };
+  /**
+   * Given weights (an autosave without a trainer state): a fresh optimizer, and the remaining
+   * epochs run with the seed moved on by the epochs done (not the run that would have happened).
+   */
+  | { kind: 'given'; weights: Float32Array }
+  /** An autosave's trainer state (Trainer.exportState): the run continues exactly where it stopped. */
+  | { kind: 'state'; state: TrainerState };
 
 export interface StartRequest {
   type: 'start';
@@ -34,6 +40,8 @@ export type PageToWorker =
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }
+  /** The checkpoint of `epoch` is kept (or could not be): the run goes on to the next epoch. */
+  | { type: 'checkpoint-kept'; epoch: number }
   /** Classify one image (28x28 bytes). The reply carries the same id. */
   | { type: 'predict'; id: number; image: Uint8Array }
   /** Classify `count` images ((count, 28, 28) bytes) in one batch (the number reader). The reply carries the same id. */
@@ -92,8 +100,13 @@ export type WorkerToPage =
   /** `progress`: how far the phase is (building: pipelines built of total), for a progress bar. */
   | { type: 'phase'; phase: WorkerPhase; detail?: string; progress?: { done: number; total: number } }
   | { type: 'train'; event: TrainEvent }
-  /** After each epoch: the weights, for the autosave. */
-  | { type: 'checkpoint'; epoch: number; record: EpochRecord; weights: Float32Array }
+  /**
+   * After each epoch, for the autosave: the weights and the trainer state (null where a run
+   * cannot continue exactly from it: one resumed from weights alone). The epoch's last
+   * progress event and its 'epoch' event come in `events`, held back: the page shows them once
+   * the autosave is kept, then answers 'checkpoint-kept', and only then does the next epoch start.
+   */
+  | { type: 'checkpoint'; epoch: number; record: EpochRecord; weights: Float32Array; state: TrainerState | null; events: TrainEvent[] }
   | { type: 'done'; reason: 'finished' | 'stopped' }
   | { type: 'results'; results: TestResults }
   | { type: 'prediction'; id: number; probabilities: Float32Array }

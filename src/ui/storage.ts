@@ -1,5 +1,8 @@
-// Autosave in IndexedDB: the latest checkpoint (weights after an epoch, the history so far
-// and the run's options), so that a reload or a lost GPU device can resume from it.
+// Autosave in IndexedDB: the latest checkpoint (the trainer's whole state after an epoch, the
+// history so far and the run's options), so that a reload or a lost GPU device resumes the
+// run exactly where it stopped. A write resolves once its transaction has completed (durably,
+// where the browser offers 'strict' durability): only then is the epoch shown.
+import type { TrainerState } from '../train/trainer-state.ts';
 import type { EpochRecord, TrainOptions } from '../train/types.ts';
 import type { AutotuneMode } from '../tune/mode.ts';
 import type { TuningHistory } from '../tune/report.ts';
@@ -11,7 +14,13 @@ export interface Checkpoint {
   /** Epochs done (1-based count). */
   epoch: number;
   history: EpochRecord[];
+  /** The parameters (state.params where there is a state; all that older autosaves hold). */
   weights: Float32Array;
+  /**
+   * What the run continues from exactly: parameters, optimizer moments and step, shuffle RNG
+   * (Trainer.exportState). Absent in older autosaves: they resume from the weights alone.
+   */
+  state?: TrainerState;
   savedAt: number;
   adapter: string;
   /** The batch losses so far, for the batch chart after a reload (absent in older autosaves). */
@@ -35,11 +44,14 @@ function open(): Promise<IDBDatabase> {
   });
 }
 
+/** Runs `op` in one transaction and resolves with its result once the transaction has completed. */
 async function withStore<T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest): Promise<T> {
   const db = await open();
   try {
     return await new Promise<T>((resolve, reject) => {
-      const tx = db.transaction(STORE, mode);
+      // 'strict': complete only once the write has reached the disk (browsers without the
+      // option ignore it and use their default).
+      const tx = mode === 'readwrite' ? db.transaction(STORE, mode, { durability: 'strict' }) : db.transaction(STORE, mode);
       const req = op(tx.objectStore(STORE));
       tx.oncomplete = () => resolve(req.result as T);
       tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
@@ -50,6 +62,7 @@ async function withStore<T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) =>
   }
 }
 
+/** Writes the autosave; resolves once it is kept (the transaction completed). */
 export function saveCheckpoint(c: Checkpoint): Promise<void> {
   return withStore<unknown>('readwrite', (s) => s.put(c, KEY)).then(() => undefined);
 }

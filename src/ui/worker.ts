@@ -5,7 +5,7 @@ import { modelInfo, type ModelInfo } from '../model/model-info.ts';
 import { acquireGpu, describeAdapter, WebGpuUnavailableError, type Gpu } from '../gpu/device.ts';
 import { fetchMnist, type Mnist, type MnistSplit } from '../data/mnist.ts';
 import { DATASET_TITLES, DATASET_URL_PATHS, type DatasetName } from '../data/datasets.ts';
-import { DeviceLostError, NonFiniteError, Trainer, TrainingStoppedError } from '../train/trainer.ts';
+import { DeviceLostError, firstNonFiniteValue, NonFiniteError, Trainer, TrainingStoppedError } from '../train/trainer.ts';
 import { GpuModel } from '../train/gpu-model.ts';
 import type { TrainEvent, TrainOptions } from '../train/types.ts';
 import { describeEstimate, estimateRun, offerQuickRun, runShape, shortAdapterName } from '../train/run-estimate.ts';
@@ -216,12 +216,44 @@ async function chooseKernels(g: Gpu, options: TrainOptions, mode: AutotuneMode):
   return tunedChoices(report);
 }
 
+/** Settles the run's wait for the page to keep an epoch's checkpoint ('checkpoint-kept'). */
+let checkpointKept: ((epoch: number) => void) | undefined;
+
+/**
+ * Hands the page an epoch's checkpoint with the events that announce the epoch, and waits
+ * until the page has kept it (and shown them) or the run is stopped.
+ */
+function keepCheckpoint(message: Extract<WorkerToPage, { type: 'checkpoint' }>, signal: AbortSignal): Promise<void> {
+  const buffers = new Set<ArrayBufferLike>([message.weights.buffer]);
+  if (message.state) for (const a of [message.state.params, message.state.moment1, message.state.moment2]) if (a) buffers.add(a.buffer);
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      checkpointKept = undefined;
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    checkpointKept = (epoch) => epoch === message.epoch && done();
+    signal.addEventListener('abort', done);
+    post(message, [...buffers] as Transferable[]);
+  });
+}
+
+/** Whether a train event says an epoch is done: held back until its checkpoint is kept. */
+function announcesEpochEnd(e: TrainEvent): boolean {
+  return e.type === 'epoch' || (e.type === 'progress' && e.step === e.steps);
+}
+
 async function start(req: StartRequest): Promise<void> {
   if (training || busy) throw new Error('a run is already in progress');
   training = true;
   paused = false;
   abort = new AbortController();
+  const signal = abort.signal;
   let run: Trainer | undefined;
+  // A run resumed from a trainer state counts its epochs as the stopped run did; one resumed
+  // from weights alone counts from the resume point (its events are shifted by the epochs done).
+  const exact = req.from.kind === 'state' ? req.from.state : undefined;
+  const shift = exact ? 0 : req.epochOffset;
   try {
     await estimating; // a measurement in progress finishes first (both use the GPU)
     probe?.trainer.destroy();
@@ -230,48 +262,48 @@ async function start(req: StartRequest): Promise<void> {
     const d = await getData(req.options.dataset);
     let initial: Float32Array | undefined;
     if (req.from.kind === 'given') initial = req.from.weights;
+    else if (req.from.kind === 'state') initial = req.from.state.params;
     else if (req.from.kind === 'current' && trainer) initial = await exclusive(() => trainer!.getWeights());
-    const done = req.epochOffset;
-    // A resumed run trains only the remaining epochs; a fresh seed per resume point keeps it
-    // from replaying epoch 1's shuffle and dropout masks.
-    const options: TrainOptions = {
-      ...req.options,
-      epochs: req.options.epochs - done,
-      seed: (req.options.seed + done) >>> 0,
-    };
-    if (options.epochs < 1) throw new Error(`nothing to do: ${done} of ${req.options.epochs} epochs are done`);
+    // Resumed from weights alone, a run trains only the remaining epochs; a fresh seed per
+    // resume point keeps it from replaying epoch 1's shuffle and dropout masks.
+    const options: TrainOptions = exact ? req.options : { ...req.options, epochs: req.options.epochs - shift, seed: (req.options.seed + shift) >>> 0 };
+    if (options.epochs <= (exact?.epoch ?? 0)) throw new Error(`nothing to do: ${req.epochOffset} of ${req.options.epochs} epochs are done`);
     const kernels = await chooseKernels(g, options, req.autotune);
     phase('building', 'Building the trainer…');
     run = await Trainer.create(g, d, options, initial, { onBuild: buildProgress('the trainer'), kernels });
     if (trainer !== run) trainer?.destroy();
     trainer = run;
+    if (exact) run.importState(exact);
     phase('training');
     const current = run;
+    let held: TrainEvent[] = [];
     const onEvent = (e: TrainEvent): void => {
       if (e.type === 'start') post({ type: 'train', event: { ...e, options: req.options } });
-      else if (e.type === 'progress') post({ type: 'train', event: { ...e, epoch: e.epoch + done } });
-      else if (e.type === 'epoch') {
-        const epoch = e.epoch + done;
-        post({ type: 'train', event: { ...e, epoch } });
-        const record = { loss: e.loss, accuracy: e.accuracy, val_loss: e.val_loss, val_accuracy: e.val_accuracy, seconds: e.seconds };
-        // getWeights submits its copy now, before the next epoch's steps: this epoch's weights.
-        // Non-finite weights are never autosaved (the next step's loss then stops the run).
-        current.getWeights().then(
-          (weights) => weights.every(Number.isFinite) && post({ type: 'checkpoint', epoch, record, weights }, [weights.buffer]),
-          () => undefined,
-        );
+      else if (e.type === 'progress' || e.type === 'epoch') {
+        const shifted = { ...e, epoch: e.epoch + shift };
+        if (announcesEpochEnd(e)) held.push(shifted);
+        else post({ type: 'train', event: shifted });
       } else post({ type: 'train', event: e });
     };
     let reason: 'finished' | 'stopped' = 'finished';
     try {
       await run.fit(onEvent, {
-        signal: abort.signal,
+        signal,
         isPaused: () => paused,
         // Called once the steps already submitted have finished: only now is the run held.
         waitIfPaused: (at) => {
           if (!paused) return Promise.resolve();
-          phase('paused', `Paused after batch ${at.step} of epoch ${at.epoch + done}`);
+          phase('paused', `Paused after batch ${at.step} of epoch ${at.epoch + shift}`);
           return new Promise<void>((r) => resumeWaiters.push(r));
+        },
+        // The epoch is announced only once its checkpoint is kept; nothing non-finite is kept.
+        afterEpoch: async (epoch, record) => {
+          const state = await current.exportState();
+          const bad = firstNonFiniteValue(state);
+          if (bad) throw new NonFiniteError(epoch, null, `value after the epoch (${bad})`);
+          const events = held;
+          held = [];
+          await keepCheckpoint({ type: 'checkpoint', epoch: epoch + shift, record, weights: state.params, state: shift === 0 ? state : null, events }, signal);
         },
       });
     } catch (e) {
@@ -294,8 +326,8 @@ async function start(req: StartRequest): Promise<void> {
       if (trainer === run) trainer = undefined;
       post({ type: 'device-lost', message: lostReason || errorMessage(e) });
     } else if (e instanceof NonFiniteError) {
-      // The run's epochs count from the resume point: name the epoch as the page shows it.
-      const named = new NonFiniteError(e.epoch + req.epochOffset, e.step, e.what);
+      // Name the epoch as the page shows it.
+      const named = new NonFiniteError(e.epoch + shift, e.step, e.what);
       post({ type: 'error', context: 'train', message: `${named.message}. The last autosave is kept.` });
     } else if (e instanceof WebGpuUnavailableError) {
       post({ type: 'unavailable', message: e.message });
@@ -345,6 +377,9 @@ async function handle(msg: PageToWorker): Promise<void> {
       if (training) phase('training');
       return;
     }
+    case 'checkpoint-kept':
+      checkpointKept?.(msg.epoch);
+      return;
     case 'stop':
       abort?.abort();
       if (paused) await handle({ type: 'resume' });

@@ -121,4 +121,14 @@ describe('BatchLosses', () => {
     reloaded.setSpan(1);
     expect(reloaded.smooth).toEqual(reloaded.loss);
   });
+
+  it('snapshots with the batches of progress events not added yet (an epoch autosaved before it is shown), leaving itself unchanged', () => {
+    const b = new BatchLosses(3);
+    b.add(1, 2, 4, [2, 1.8]);
+    const pending = [{ epoch: 1, step: 4, steps: 4, batchLosses: [1.6, 1.4] }];
+    expect(b.snapshot(pending)).toEqual({ x: [0.25, 0.5, 0.75, 1], loss: [2, 1.8, 1.6, 1.4] });
+    expect(b.x).toEqual([0.25, 0.5]);
+    b.add(1, 4, 4, [1.6, 1.4]);
+    expect(b.snapshot()).toEqual({ x: [0.25, 0.5, 0.75, 1], loss: [2, 1.8, 1.6, 1.4] });
+  });
 });

@@ -5,6 +5,7 @@ import { downloadPng } from '../figures.ts';
 import { byId, type Panel } from '../panel.ts';
 import type { PageState } from '../state.ts';
 import type { WorkerToPage } from '../protocol.ts';
+import { heldProgress } from '../autosave.ts';
 
 export function createChartsPanel(): Panel {
   const charts = new Charts(byId('chart-batch'), byId('chart-loss'), byId('chart-acc'));
@@ -30,6 +31,6 @@ export function createChartsPanel(): Panel {
     onMessage(msg: WorkerToPage): void {
       if (msg.type === 'train' && msg.event.type === 'progress') charts.progress(msg.event);
     },
-    checkpointExtras: () => ({ batches: charts.batchHistory() }),
+    checkpointExtras: (held) => ({ batches: charts.batchHistory(heldProgress(held)) }),
   };
 }

@@ -4,6 +4,7 @@ import { percent } from '../format.ts';
 import { byId, setText, type Panel, type PanelContext } from '../panel.ts';
 import { busyStarted, checkpointDismissed, checkpointRestoring, isIdle, messageShown, type PageState } from '../state.ts';
 import { clearCheckpoint, type Checkpoint } from '../storage.ts';
+import { resumeNote } from '../autosave.ts';
 
 /** One line describing an autosave. */
 export function checkpointText(c: Checkpoint): string {
@@ -77,11 +78,12 @@ export function createStatusPanel(ctx: PanelContext): Panel {
       banner.hidden = !(s.offerCheckpoint && c);
       if (!c) return;
       const restored = s.active.kind === 'autosave' || s.pendingActive?.kind === 'autosave';
+      const note = resumeNote(c);
       setText(
         bannerText,
-        restored
+        (restored
           ? `Using your autosaved model (${checkpointText(c)}). An autosave wins over the shipped model: it is the latest model trained in this browser.`
-          : `A run ${checkpointText(c)}.`,
+          : `A run ${checkpointText(c)}.`) + (note ? ` ${note}` : ''),
       );
       resume.hidden = c.epoch >= c.options.epochs;
       restore.hidden = restored;

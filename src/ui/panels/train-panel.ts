@@ -1,27 +1,22 @@
 // The Train card's controls: the options form, the dataset, Train / Pause / Stop.
-import { DATASET_NAMES, DATASET_URL_PATHS, type DatasetName } from '../../data/datasets.ts';
-import { MNIST_FILES } from '../../data/mnist.ts';
+import { DATASET_NAMES, DATASETS_MANIFEST, datasetsOfManifest, type DatasetName } from '../../data/datasets.ts';
 import { readForm, setFormEnabled, wireOptimizerDefaults, writeForm, writeKernelsChoice } from '../controls.ts';
 import { EstimateView } from '../estimate-view.ts';
 import { byId, setText, type Panel, type PanelContext } from '../panel.ts';
 import { datasetChosen, datasetsProbed, formShowsNewResume, isIdle, messageShown, optionsRejected, type PageState, type ShownRun } from '../state.ts';
 
 /**
- * The datasets the server has (the dev server serves both, a static build MNIST only): each
- * probed by a HEAD request for one file (a server without it answers 404 or its index.html).
+ * The datasets the server has (the dev server both, a static build MNIST only), as its
+ * datasets.json lists them; MNIST alone where that cannot be read.
  */
 async function servedDatasets(): Promise<DatasetName[]> {
-  const has = async (name: DatasetName): Promise<boolean> => {
-    try {
-      const url = new URL(`${import.meta.env.BASE_URL}${DATASET_URL_PATHS[name]}/${MNIST_FILES.testLabels}`, location.href);
-      const r = await fetch(url, { method: 'HEAD' });
-      return r.ok && !(r.headers.get('content-type') ?? '').includes('text/html');
-    } catch {
-      return false;
-    }
-  };
-  const served = await Promise.all(DATASET_NAMES.map(has));
-  return DATASET_NAMES.filter((_, i) => served[i]);
+  try {
+    const r = await fetch(new URL(`${import.meta.env.BASE_URL}${DATASETS_MANIFEST}`, location.href));
+    const listed = r.ok ? datasetsOfManifest(await r.json()) : [];
+    return listed.length ? listed : ['mnist'];
+  } catch {
+    return ['mnist'];
+  }
 }
 
 export function createTrainPanel(ctx: PanelContext): Panel {
