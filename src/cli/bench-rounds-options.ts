@@ -3,7 +3,7 @@
 import { DEFAULT_PRESET, PRESET_NAMES, isPresetName, type PresetName } from '../model/presets.ts';
 import type { TfjsBackend } from '../../bench/peers/tfjs-protocol.ts';
 import { UsageError } from './cli-error.ts';
-import { didYouMean } from './suggest.ts';
+import { closestName, didYouMean } from './suggest.ts';
 
 export const DEFAULT_ROUNDS = 5;
 export const DEFAULT_STEPS_PER_ROUND = 8;
@@ -43,7 +43,10 @@ export function parseModels(value: string): PresetName[] {
   if (items.length === 1 && items[0].toLowerCase() === 'all') return [...PRESET_NAMES];
   const out: PresetName[] = [];
   for (const item of items) {
-    if (!isPresetName(item)) throw new UsageError(`--models: unknown preset "${item}"${didYouMean(item, PRESET_NAMES)} (all, ${PRESET_NAMES.join(', ')})`);
+    if (!isPresetName(item)) {
+      const near = closestName(item, PRESET_NAMES);
+      throw new UsageError(`--models: unknown preset "${item}" (${near ? `did you mean ${near}? ` : ''}choices: all, ${PRESET_NAMES.join(', ')})`);
+    }
     if (!out.includes(item)) out.push(item);
   }
   return out;

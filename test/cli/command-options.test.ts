@@ -56,7 +56,7 @@ describe('parseBenchArgs', () => {
     [['--quik'], 'unknown option --quik (did you mean --quick?)'],
     [['--json', 'a', '--json-out', 'b'], '--json and --json-out are the same option: give one'],
     [['--autotune', 'of'], '--autotune: expected auto, on, off or refresh, got "of" (did you mean off?)'],
-    [['--models', 'lenet'], '--models: unknown preset "lenet" (did you mean lenet5?)'],
+    [['--models', 'lenet'], '--models: unknown preset "lenet" (did you mean lenet5? choices: all, mnist-cnn, lenet5, strided-bn)'],
     [['--peers', 'wasn'], '--peers: expected webgpu, wasm or none, got "wasn" (did you mean wasm?)'],
     [['--gpu'], '--gpu was replaced by --adapter gpu'],
     [['stray'], 'unexpected argument "stray"'],
