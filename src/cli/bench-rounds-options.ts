@@ -2,7 +2,8 @@
 // which models, how many rounds of how many steps. Pure: a bad value throws UsageError.
 import { DEFAULT_PRESET, PRESET_NAMES, isPresetName, type PresetName } from '../model/presets.ts';
 import type { TfjsBackend } from '../../bench/peers/tfjs-protocol.ts';
-import { UsageError } from './options.ts';
+import { UsageError } from './cli-error.ts';
+import { closestName, didYouMean } from './suggest.ts';
 
 export const DEFAULT_ROUNDS = 5;
 export const DEFAULT_STEPS_PER_ROUND = 8;
@@ -30,7 +31,7 @@ export function parsePeers(value: string): TfjsBackend[] {
   if (items.length === 1 && items[0] === 'none') return [];
   const out: TfjsBackend[] = [];
   for (const item of items) {
-    if (!PEER_BACKENDS.includes(item as TfjsBackend)) throw new UsageError(`--peers: expected ${PEER_BACKENDS.join(', ')} or none, got "${item}"`);
+    if (!PEER_BACKENDS.includes(item as TfjsBackend)) throw new UsageError(`--peers: expected ${PEER_BACKENDS.join(', ')} or none, got "${item}"${didYouMean(item, [...PEER_BACKENDS, 'none'])}`);
     if (!out.includes(item as TfjsBackend)) out.push(item as TfjsBackend);
   }
   return out;
@@ -42,7 +43,10 @@ export function parseModels(value: string): PresetName[] {
   if (items.length === 1 && items[0].toLowerCase() === 'all') return [...PRESET_NAMES];
   const out: PresetName[] = [];
   for (const item of items) {
-    if (!isPresetName(item)) throw new UsageError(`--models: unknown preset "${item}" (all, ${PRESET_NAMES.join(', ')})`);
+    if (!isPresetName(item)) {
+      const near = closestName(item, PRESET_NAMES);
+      throw new UsageError(`--models: unknown preset "${item}" (${near ? `did you mean ${near}? ` : ''}choices: all, ${PRESET_NAMES.join(', ')})`);
+    }
     if (!out.includes(item)) out.push(item);
   }
   return out;

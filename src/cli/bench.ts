@@ -1,10 +1,7 @@
 // `npm run bench`: kernel, training-step and inference throughput of this project in headless
 // Chromium, then our training against TensorFlow.js (webgpu and wasm backends) with the same
 // models in the same browser, in interleaved rounds (bench/rounds.ts), with the ratios' spread.
-// `--json FILE` writes the results; `--quick` is a smoke run.
-import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { GPU_FLAG_REPLACED, hasGpuFlag, parseAdapterChoice } from './adapter-choice.ts';
+// `--json-out FILE` writes the results; `--quick` is a smoke run.
 import { BrowserNotFoundError, launchWebGpuBrowser, type LaunchedBrowser } from './browser.ts';
 import { loadBenchEntry } from './node-entries.ts';
 import { rerunWithVulkanEnv, VulkanSetupError } from './vulkan-env.ts';
@@ -12,10 +9,10 @@ import { BENCH_API_GLOBAL, BENCH_INFER_BATCH, benchJson, benchRequest, type Benc
 import type { RoundsResult } from '../../bench/rounds.ts';
 import { formatRounds } from '../../bench/rounds-format.ts';
 import { PRESETS, DEFAULT_PRESET } from '../model/presets.ts';
-import { ROUNDS_HELP, roundsChoice, type RoundsChoice } from './bench-rounds-options.ts';
-import { UsageError } from './options.ts';
+import { BENCH_HELP, parseBenchArgs, type BenchOptions } from './bench-options.ts';
+import { errorText, UsageError } from './cli-error.ts';
+import { checkOutputFile, writeJsonFile } from './json-out.ts';
 import { tuneTable } from '../tune/table.ts';
-import { AUTOTUNE_MODES, parseAutotuneMode } from '../tune/mode.ts';
 
 /** Inference batch (the issue's figure: images/s at batch 1000). */
 const INFER_BATCH = Number(process.env.BENCH_INFER_BATCH ?? BENCH_INFER_BATCH);
@@ -26,24 +23,6 @@ const WARMUP_STEPS = 2;
  * SwiftShader tfjs-webgpu takes ~40 s for one.
  */
 const PEER_INFER_RUNS = { wasm: 3, webgpu: 1 };
-
-const HELP = `Usage: npm run bench -- [options]
-
-  --json FILE     also write the results as JSON
-  --quick         smoke run: few repetitions, no rounds unless one of the options below is given
-  --autotune M    off (default), auto (on a hardware adapter only), on or refresh: also tune the
-                  seed's kernels (nothing cached) and time the training step with the tuned ones
-${ROUNDS_HELP}  --adapter A     auto (default: the GPU where there is one, else SwiftShader with a notice),
-                  gpu (the GPU or an error) or swiftshader (software WebGPU)
-  --node          run our side in Node through the webgpu package (Dawn on Vulkan) instead of
-                  headless Chromium; the rounds and peers (browser only) are skipped
-  --help          this text
-`;
-
-function fail(message: string): never {
-  process.stderr.write(`bench: ${message}\n\n${HELP}`);
-  process.exit(2);
-}
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
@@ -115,49 +94,24 @@ export function formatResults(r: BenchResult, rounds: RoundsResult | undefined, 
 }
 
 async function main(): Promise<void> {
-  if (hasGpuFlag(process.argv.slice(2))) fail(GPU_FLAG_REPLACED);
-  let args;
+  let options: BenchOptions | 'help';
   try {
-    args = parseArgs({
-      options: {
-        json: { type: 'string' },
-        quick: { type: 'boolean', default: false },
-        autotune: { type: 'string', default: 'off' },
-        peers: { type: 'string' },
-        'no-peers': { type: 'boolean', default: false },
-        models: { type: 'string' },
-        rounds: { type: 'string' },
-        'steps-per-round': { type: 'string' },
-        adapter: { type: 'string', default: 'auto' },
-        node: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (e) {
-    fail(e instanceof Error ? e.message : String(e));
-  }
-  if (args.help) {
-    process.stdout.write(HELP);
-    return;
-  }
-  const adapter = parseAdapterChoice(args.adapter);
-  if (adapter === null) fail(`--adapter: expected auto, gpu or swiftshader, got "${args.adapter}"`);
-  let choice: RoundsChoice;
-  try {
-    choice = roundsChoice({ peers: args.peers, noPeers: args['no-peers'], models: args.models, rounds: args.rounds, stepsPerRound: args['steps-per-round'] });
+    options = parseBenchArgs(process.argv.slice(2));
+    if (options !== 'help' && options.jsonOut !== null) await checkOutputFile(options.jsonOption, options.jsonOut);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    fail(e.message);
+    process.stderr.write(errorText(e, 'bench'));
+    process.exit(e.exitCode);
   }
+  if (options === 'help') {
+    process.stdout.write(BENCH_HELP);
+    return;
+  }
+  const { adapter, autotune, roundsAsked, rounds: choice } = options;
   // --quick alone is a smoke run of our side; any rounds option asks for the rounds too.
-  const roundsAsked = [args.peers, args.models, args.rounds, args['steps-per-round']].some((v) => v !== undefined) || args['no-peers'];
-  const wantRounds = !args.quick || roundsAsked;
-
-  const autotune = parseAutotuneMode(args.autotune);
-  if (autotune === null) fail(`--autotune: expected ${AUTOTUNE_MODES.join(', ')}, got "${args.autotune}"`);
-  const request: BenchRequest = benchRequest({ quick: args.quick, autotune, inferBatch: INFER_BATCH });
-  if (args.node) {
+  const wantRounds = !options.quick || roundsAsked;
+  const request: BenchRequest = benchRequest({ quick: options.quick, autotune, inferBatch: INFER_BATCH });
+  if (options.node) {
     let rerun: number | null;
     try {
       rerun = await rerunWithVulkanEnv(adapter);
@@ -172,7 +126,7 @@ async function main(): Promise<void> {
       process.stderr.write('bench: validating and timing our kernels (Node, webgpu package)...\n');
       const result = await entry.run(request);
       if (roundsAsked) process.stderr.write('bench: --node skips the interleaved rounds and the peers (browser only)\n');
-      await report(result, undefined, `none (Node ${process.version}, Dawn)`, args.json);
+      await report(result, undefined, `none (Node ${process.version}, Dawn)`, options.jsonOut);
     } finally {
       await close();
     }
@@ -236,17 +190,17 @@ async function main(): Promise<void> {
         await peerServer.server.close();
       }
     }
-    await report(result, rounds, `Chromium ${browser.version()}`, args.json);
+    await report(result, rounds, `Chromium ${browser.version()}`, options.jsonOut);
   } finally {
     await server.close();
     await browser.close();
   }
 }
 
-async function report(result: BenchResult, rounds: RoundsResult | undefined, runtime: string, jsonPath: string | undefined): Promise<void> {
+async function report(result: BenchResult, rounds: RoundsResult | undefined, runtime: string, jsonPath: string | null): Promise<void> {
   process.stdout.write(`${formatResults(result, rounds, runtime)}\n`);
-  if (jsonPath) {
-    await writeFile(jsonPath, `${JSON.stringify(benchJson(result, runtime, rounds), null, 2)}\n`);
+  if (jsonPath !== null) {
+    await writeJsonFile(jsonPath, benchJson(result, runtime, rounds));
     process.stderr.write(`bench: wrote ${jsonPath}\n`);
   }
 }

@@ -5,7 +5,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isPresetName, presetSpec, DEFAULT_SPEC, PRESET_NAMES } from '../model/presets.ts';
 import { parseModelConfig, type ModelSpec } from '../model/model-spec.ts';
-import { UsageError } from './options.ts';
+import { UsageError } from './cli-error.ts';
+import { checkInputPath, inputError } from './input-path.ts';
+import { closestName } from './suggest.ts';
 import type { ModelInfo } from '../model/model-info.ts';
 import { loadModelFiles } from '../io/files.ts';
 import { loadKerasModelFile } from '../io/keras-disk.ts';
@@ -14,18 +16,34 @@ import type { AdamState } from '../io/keras-mapping.ts';
 /** Largest model config file read (a config is a few kilobytes; this refuses /dev/zero and the like). */
 const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 
+/** A --model value with no path separator or dot is meant as a preset name. */
+const looksLikeName = (model: string) => !/[/\\.]/.test(model);
+
+/** --model NAME that is neither a preset nor a file: the closest preset and the list. */
+function unknownPreset(model: string): UsageError {
+  const near = closestName(model, PRESET_NAMES);
+  return new UsageError(`--model ${model}: no such preset or file (${near ? `did you mean ${near}? ` : ''}presets: ${PRESET_NAMES.join(', ')})`);
+}
+
+/** Checks that --model names a readable file (or says which preset was meant). */
+async function checkModelFile(model: string): Promise<void> {
+  if (looksLikeName(model)) {
+    const exists = await stat(model).then(() => true, () => false);
+    if (!exists) throw unknownPreset(model);
+  }
+  await checkInputPath('--model', model);
+}
+
 async function readConfigFile(path: string): Promise<unknown> {
+  await checkModelFile(path);
   let bytes: Buffer;
   try {
     const st = await stat(path);
-    if (!st.isFile()) throw new UsageError(`--model ${path}: not a regular file`);
-    if (st.size > MAX_CONFIG_BYTES) throw new UsageError(`--model ${path}: ${st.size} bytes is too large for a model config`);
+    if (st.size > MAX_CONFIG_BYTES) throw new UsageError(`--model ${path}: ${st.size.toLocaleString('en-US')} bytes is too large for a model config`);
     bytes = await readFile(path);
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    const looksLikeName = !/[/\\.]/.test(path);
-    const hint = looksLikeName ? ` (not a preset either: ${PRESET_NAMES.join(', ')})` : '';
-    throw new UsageError(`--model ${path}: cannot read it${hint}: ${e instanceof Error ? e.message : String(e)}`);
+    throw inputError('--model', path, e);
   }
   try {
     return JSON.parse(bytes.toString('utf8'));
@@ -42,10 +60,11 @@ export async function resolveModelSpec(model: string | null, fromInit?: ModelSpe
   if (model === null) return fromInit ?? DEFAULT_SPEC;
   if (isPresetName(model)) return presetSpec(model);
   if (model.toLowerCase().endsWith('.keras')) {
+    await checkInputPath('--model', model);
     try {
       return (await loadKerasModelFile(model)).model.spec;
     } catch (e) {
-      throw new UsageError(`--model ${model}: ${e instanceof Error ? e.message : String(e)}`);
+      throw inputError('--model', model, e);
     }
   }
   const json = await readConfigFile(model);
@@ -68,12 +87,27 @@ export interface InitialModel {
   adam?: AdamState;
 }
 
-/** --init: a .keras file (Keras 3) or a TF.js model.json (or a folder holding one). */
-export async function loadInitialModel(path: string): Promise<InitialModel> {
-  if (path.toLowerCase().endsWith('.keras')) {
-    const k = await loadKerasModelFile(path);
-    return { path: k.path, model: k.model, params: k.params, notes: [], ...(k.adam ? { adam: k.adam } : {}) };
+/**
+ * A saved model: a .keras file (Keras 3) or a TF.js model.json (or a folder holding one).
+ * `option` names it in errors (--init; null for a command's own argument); every problem is a
+ * UsageError naming the path once.
+ */
+export async function loadInitialModel(path: string, option: string | null): Promise<InitialModel> {
+  const keras = path.toLowerCase().endsWith('.keras');
+  await checkInputPath(option, path, keras ? undefined : 'model.json');
+  try {
+    return keras ? await loadKeras(path) : await loadTfjs(path);
+  } catch (e) {
+    throw inputError(option, path, e);
   }
+}
+
+async function loadKeras(path: string): Promise<InitialModel> {
+  const k = await loadKerasModelFile(path);
+  return { path: k.path, model: k.model, params: k.params, notes: [], ...(k.adam ? { adam: k.adam } : {}) };
+}
+
+async function loadTfjs(path: string): Promise<InitialModel> {
   const loaded = await loadModelFiles(path);
   const notes = [
     ...loaded.renamed.map((r) => `weight ${r.from} used as ${r.to}`),

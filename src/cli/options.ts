@@ -1,21 +1,15 @@
 // Command-line options of `npm run train`: parsing and validation (pure: no I/O, no exit).
-import { parseArgs } from 'node:util';
 import { OptionsError, validateOptions } from '../train/options.ts';
 import { DEFAULT_TRAIN_OPTIONS, type OptimizerKind, type TrainOptions } from '../train/types.ts';
 import { DEFAULT_PRESET, PRESET_NAMES } from '../model/presets.ts';
 import { DATASET_NAMES } from '../data/datasets.ts';
-import { GPU_FLAG_REPLACED, hasGpuFlag, parseAdapterChoice, type AdapterChoice } from './adapter-choice.ts';
+import { ADAPTER_CHOICES, GPU_FLAG_REPLACED, hasGpuFlag, parseAdapterChoice, type AdapterChoice } from './adapter-choice.ts';
 import { CACHE_OWNER } from '../tune/cache.ts';
 import { AUTOTUNE_MODES, DEFAULT_AUTOTUNE, parseAutotuneMode, type AutotuneMode } from '../tune/mode.ts';
+import { UsageError } from './cli-error.ts';
+import { choiceError, parseCommandLine } from './command-line.ts';
 
-/** A bad command line: the CLI prints the message and exits with code 2. */
-export class UsageError extends Error {
-  readonly exitCode = 2;
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError };
 
 /** Learning rate used with SGD when --lr is not given (DEFAULT_TRAIN_OPTIONS' is Adam's). */
 export const DEFAULT_SGD_LEARNING_RATE = 0.01;
@@ -148,56 +142,48 @@ function rate(name: string, raw: string): number {
  */
 export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
   if (hasGpuFlag(argv)) fail(GPU_FLAG_REPLACED);
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        epochs: { type: 'string' },
-        'batch-size': { type: 'string' },
-        optimizer: { type: 'string' },
-        lr: { type: 'string' },
-        'learning-rate': { type: 'string' },
-        momentum: { type: 'string' },
-        model: { type: 'string' },
-        dataset: { type: 'string' },
-        dropout: { type: 'string' },
-        seed: { type: 'string' },
-        limit: { type: 'string' },
-        'validation-split': { type: 'string' },
-        'test-limit': { type: 'string' },
-        'no-shuffle': { type: 'boolean' },
-        shuffle: { type: 'boolean' },
-        init: { type: 'string' },
-        out: { type: 'string' },
-        adapter: { type: 'string' },
-        node: { type: 'boolean' },
-        autotune: { type: 'string' },
-        resume: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    // parseArgs's messages are clear ("Unknown option '--foo'", "Option '--epochs <value>' argument missing").
-    const message = e instanceof Error ? e.message : String(e);
-    fail(message.replace(/\. To specify a positional argument.*$/, '').replace(/^Unexpected argument/, 'Unexpected argument'));
-  }
+  const parsed = parseCommandLine({
+    args: [...argv],
+    allowPositionals: false,
+    options: {
+      epochs: { type: 'string' },
+      'batch-size': { type: 'string' },
+      optimizer: { type: 'string' },
+      lr: { type: 'string' },
+      'learning-rate': { type: 'string' },
+      momentum: { type: 'string' },
+      model: { type: 'string' },
+      dataset: { type: 'string' },
+      dropout: { type: 'string' },
+      seed: { type: 'string' },
+      limit: { type: 'string' },
+      'validation-split': { type: 'string' },
+      'test-limit': { type: 'string' },
+      'no-shuffle': { type: 'boolean' },
+      shuffle: { type: 'boolean' },
+      init: { type: 'string' },
+      out: { type: 'string' },
+      adapter: { type: 'string' },
+      node: { type: 'boolean' },
+      autotune: { type: 'string' },
+      resume: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   const v = parsed.values;
   if (v.help) return { kind: 'help' };
 
   const train: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS };
   if (v.dataset !== undefined) {
     const name = DATASET_NAMES.find((n) => n === v.dataset!.trim().toLowerCase());
-    if (!name) fail(`--dataset: expected one of ${DATASET_NAMES.join(', ')}, got "${v.dataset}"`);
+    if (!name) throw choiceError('--dataset', v.dataset, DATASET_NAMES);
     train.dataset = name;
   }
   if (v.epochs !== undefined) train.epochs = positiveInt('epochs', v.epochs);
   if (v['batch-size'] !== undefined) train.batchSize = positiveInt('batch-size', v['batch-size'], MAX_BATCH);
   if (v.optimizer !== undefined) {
     const o = v.optimizer.trim().toLowerCase();
-    if (o !== 'adam' && o !== 'sgd') fail(`--optimizer: expected adam or sgd, got "${v.optimizer}"`);
+    if (o !== 'adam' && o !== 'sgd') throw choiceError('--optimizer', v.optimizer, ['adam', 'sgd']);
     train.optimizer = o as OptimizerKind;
   }
   if (v.lr !== undefined && v['learning-rate'] !== undefined) fail('--lr and --learning-rate are the same option: give one');
@@ -236,9 +222,9 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
   if (v.out !== undefined && v.out.trim() === '') fail('--out: expected a directory');
   if (v.model !== undefined && v.model.trim() === '') fail('--model: expected a preset name or a path to a model config');
   const adapter = v.adapter === undefined ? 'auto' : parseAdapterChoice(v.adapter);
-  if (adapter === null) fail(`--adapter: expected auto, gpu or swiftshader, got "${v.adapter}"`);
+  if (adapter === null) throw choiceError('--adapter', v.adapter!, ADAPTER_CHOICES);
   const autotune = v.autotune === undefined ? DEFAULT_AUTOTUNE : parseAutotuneMode(v.autotune);
-  if (autotune === null) fail(`--autotune: expected ${AUTOTUNE_MODES.join(', ')}, got "${v.autotune}"`);
+  if (autotune === null) throw choiceError('--autotune', v.autotune!, AUTOTUNE_MODES);
   if (v.resume && v.init !== undefined) fail('--resume continues from the checkpoint in --out: --init cannot be given with it');
 
   // The trainer's own checks, as a last gate (its messages use the TrainOptions names).

@@ -26,10 +26,10 @@ import {
   resumeOptions,
   type Checkpoint,
 } from './checkpoint.ts';
-import { CliError } from './cli-error.ts';
+import { CliError, errorText, UsageError } from './cli-error.ts';
 import { EventPrinter } from './event-printer.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
-import { parseTrainArgs, USAGE, UsageError, type CliOptions } from './options.ts';
+import { parseTrainArgs, USAGE, type CliOptions } from './options.ts';
 import {
   base64ToBytes,
   base64ToFloats,
@@ -60,12 +60,7 @@ const out = process.stdout;
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 async function loadInitial(path: string, printer: EventPrinter): Promise<InitialModel> {
-  let loaded;
-  try {
-    loaded = await loadInitialModel(path);
-  } catch (e) {
-    throw new CliError(`--init ${path}: ${message(e)}`);
-  }
+  const loaded = await loadInitialModel(path, '--init');
   printer.note(`Starting from ${loaded.path}`);
   for (const line of loaded.notes) printer.note(`  ${line}`);
   return loaded;
@@ -268,7 +263,7 @@ async function main(argv: string[]): Promise<number> {
     command = parseTrainArgs(argv);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`error: ${e.message}\nRun \`npm run train -- --help\` for the options.\n`);
+      process.stderr.write(errorText(e, 'train'));
       return e.exitCode;
     }
     throw e;
@@ -286,7 +281,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CliError) {
-      process.stderr.write(`error: ${e.message}\n`);
+      process.stderr.write(errorText(e, 'train'));
       return e.exitCode;
     }
     process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

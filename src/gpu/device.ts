@@ -1,7 +1,9 @@
 // Acquires a WebGPU device (navigator.gpu in a browser or worker, or any GPU object such as
 // the `webgpu` package's in Node) wrapped in a typegpu root, with clear errors when WebGPU is
-// missing and a hook for device loss.
+// missing and a hook for device loss. Every object the device makes is counted
+// (gpu-objects.ts).
 import tgpu, { type TgpuRoot } from 'typegpu';
+import { trackGpuObjects } from './gpu-objects.ts';
 
 export class WebGpuUnavailableError extends Error {
   constructor(message: string) {
@@ -76,6 +78,7 @@ export async function acquireGpu(gpu: GPU | undefined = globalThis.navigator?.gp
       maxComputeWorkgroupSizeY: adapter.limits.maxComputeWorkgroupSizeY,
     },
   });
+  trackGpuObjects(device);
   const root = tgpu.initFromDevice({ device });
   return { root, device, adapter: summarizeAdapter(adapter), hasTimestamps, lost: device.lost };
 }

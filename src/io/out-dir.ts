@@ -3,6 +3,7 @@
 // folder is created and a probe file written and removed.
 import { mkdir, realpath, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
+import { fsReason } from './fs-reason.ts';
 
 export class OutDirError extends Error {
   constructor(path: string, problem: string) {
@@ -71,18 +72,17 @@ export async function prepareOutDir(path: string): Promise<string> {
   const abs = resolve(path);
   const pseudo = await pseudoFileSystem(abs);
   if (pseudo) throw new OutDirError(path, `is on ${pseudo}, not a place for files`);
-  const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
   try {
     await mkdir(abs, { recursive: true });
   } catch (e) {
-    throw new OutDirError(path, `cannot create the folder: ${reason(e)}`);
+    throw new OutDirError(path, `cannot create the folder: ${fsReason(e)}`);
   }
   if (!(await stat(abs)).isDirectory()) throw new OutDirError(path, 'is not a folder');
   const probe = join(abs, `.write-probe-${process.pid}`);
   try {
     await writeFile(probe, 'probe');
   } catch (e) {
-    throw new OutDirError(path, `cannot write there: ${reason(e)}`);
+    throw new OutDirError(path, `cannot write there: ${fsReason(e)}`);
   } finally {
     await rm(probe, { force: true }).catch(() => {});
   }

@@ -6,6 +6,7 @@
 // index buffer and the batch counter.
 import type { Gpu } from '../gpu/device.ts';
 import { describeAdapter } from '../gpu/device.ts';
+import { lostMessage, watchDeviceLoss } from '../gpu/device-loss.ts';
 import { createBufferWith, createStorageBuffer, readF32, writeBuffer } from '../gpu/buffers.ts';
 import { encodeDispatches, type Dispatch } from '../gpu/kernel.ts';
 import { buildingPipelines, PipelineBuild, type BuildProgress } from '../gpu/pipeline-build.ts';
@@ -109,7 +110,6 @@ export class Trainer {
   /** The parameters' evaluation side (test set, prediction, weights IO) over this trainer's parameter buffer. */
   private readonly evaluator: GpuModel;
   private readonly rng: Rng;
-  private lostMessage: string | undefined;
   private nonFinite: NonFiniteError | undefined;
   private epochsDone = 0;
   private destroyed = false;
@@ -133,9 +133,7 @@ export class Trainer {
     checkDataMatchesModel(data, model);
     const { device, root } = gpu;
     this.ctx = { device, root };
-    void gpu.lost.then((info) => {
-      this.lostMessage = info.message || info.reason;
-    });
+    watchDeviceLoss(gpu.lost);
 
     const total = options.limit ?? data.train.count;
     if (total > data.train.count) throw new Error(`limit ${total} exceeds the ${data.train.count} training images`);
@@ -296,6 +294,11 @@ export class Trainer {
     writeStepState(device, this.trainState, { step: s.step, batch: 0, seed: this.options.seed });
     this.rng.setState(s.shuffleRng);
     this.epochsDone = s.epoch;
+  }
+
+  /** The device's loss message, once it is lost. */
+  private get lostMessage(): string | undefined {
+    return lostMessage(this.gpu.lost);
   }
 
   private checkAlive(control: FitControl): void {

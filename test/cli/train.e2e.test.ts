@@ -178,7 +178,7 @@ describe('npm run train', () => {
     await writeFile(join(dir, 'model.json'), JSON.stringify({ format: 'layers-model', weightsManifest: [{ paths: ['w.bin'], weights: [] }] }));
     await writeFile(join(dir, 'w.bin'), new Uint8Array(0));
     const run = await train(['--init', dir, '--out', join(dir, 'out')]);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain('conv2d/kernel: missing');
     expect(run.stdout).not.toContain('Model: "sequential"');
   });
@@ -208,9 +208,12 @@ describe('npm run train', () => {
     const b = await readFile(join(dir, 'rest', 'weights.bin'));
     expect(Buffer.compare(a, b)).toBe(0);
 
-    const evaluated = await runProcess('npm', ['run', '--silent', 'evaluate', '--', join(dir, 'rest', 'model.keras'), '--json', '--test-limit', '500', '--adapter', 'swiftshader'], { cwd: ROOT, env: process.env });
+    // The README's two ways to a JSON file: npm --silent with stdout redirected, and --json-out.
+    const jsonOut = join(dir, 'test.json');
+    const evaluated = await runProcess('npm', ['run', '--silent', 'evaluate', '--', join(dir, 'rest', 'model.keras'), '--json', '--json-out', jsonOut, '--test-limit', '500', '--adapter', 'swiftshader'], { cwd: ROOT, env: process.env });
     expect(evaluated.code, evaluated.stderr).toBe(0);
     const figures = JSON.parse(evaluated.stdout) as { loss: number; accuracy: number; count: number };
+    expect(JSON.parse(await readFile(jsonOut, 'utf8'))).toEqual(figures);
     const history = JSON.parse(await readFile(join(dir, 'rest', 'history.json'), 'utf8')) as { test: { loss: number; accuracy: number } };
     expect(figures.count).toBe(500);
     expect(figures.accuracy).toBe(history.test.accuracy);
