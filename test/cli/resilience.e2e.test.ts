@@ -13,6 +13,8 @@ import { initParams } from '../../src/model/init.ts';
 import { descendants, stillAlive, type Proc } from './process-tree.ts';
 import { runProcess, type Run } from './run-process.ts';
 import { DEFAULT_MODEL } from '../../src/model/presets.ts';
+import { CHECKPOINT_FILE, CHECKPOINT_PAUSE_ENV, readCheckpoint } from '../../src/cli/checkpoint.ts';
+import { LOCK_FILE } from '../../src/cli/out-lock.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /**
@@ -39,9 +41,9 @@ interface Background {
   done: Promise<Run>;
 }
 
-/** Starts `npm run train` without waiting for it. */
-function startTrain(args: string[]): Background {
-  const child = spawn('npm', npmTrain(args), { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `npm run train` without waiting for it, in a process group of its own (as a terminal's job). */
+function startTrain(args: string[], env: NodeJS.ProcessEnv = {}): Background {
+  const child = spawn('npm', npmTrain(args), { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
@@ -237,5 +239,132 @@ describe('npm run train refuses bad paths at once', () => {
     const run = await train(['--resume', '--out', dir]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`--resume: no checkpoint.bin in ${dir}: nothing to resume`);
+  });
+});
+
+/** The last epoch a run's stdout announced (an epoch line under its `Epoch N/E` header); 0 for none. */
+function lastAnnounced(stdout: string): number {
+  let header = 0;
+  let announced = 0;
+  for (const line of stdout.split('\n')) {
+    const m = /^Epoch (\d+)\//.exec(line);
+    if (m) header = Number(m[1]);
+    else if (line.includes(' - val_accuracy: ')) announced = header;
+  }
+  return announced;
+}
+
+interface Stopped extends Run {
+  /** The last epoch announced on stdout, by this run or the one it resumed. */
+  announced: number;
+  /** The epoch of --out's checkpoint.bin after the run. */
+  kept: number;
+  tree: Proc[];
+}
+
+/**
+ * Runs `npm run train` and, once `moment` holds (checked as output arrives and every 20 ms),
+ * sends SIGINT to its whole process group, as Ctrl-C in a terminal does (npm, node and
+ * Chromium all get it). Checks what every stop must leave: exit 130, the stop line last on
+ * stderr naming the checkpoint's epoch, every announced epoch kept, no lock, no temporary file.
+ */
+async function stopAt(args: string[], out: string, moment: (stdout: string, npmPid: number) => Promise<boolean>, env: NodeJS.ProcessEnv = {}, from = 0): Promise<Stopped> {
+  const run = startTrain([...args, '--out', out], env);
+  let tree: Proc[] = [];
+  let signalled = 0;
+  while (run.child.exitCode === null) {
+    if (await moment(run.output().stdout, run.child.pid!)) {
+      tree = descendants(run.child.pid!);
+      process.kill(-run.child.pid!, 'SIGINT');
+      signalled = performance.now();
+      break;
+    }
+    await sleep(20);
+  }
+  const ended = await run.done;
+  expect(signalled, `the run ended before the moment came:\n${ended.stdout}\n${ended.stderr}`).toBeGreaterThan(0);
+  expect(performance.now() - signalled).toBeLessThan(NOTHING_LEFT_AFTER_MS);
+  const kept = (await readCheckpoint(out))?.state.epoch ?? 0;
+  const announced = lastAnnounced(ended.stdout) || from;
+  console.log(`stopped (${announced} announced, ${kept} kept):\n${ended.stderr}`);
+  expect(ended.code, ended.stderr).toBe(130);
+  expect(ended.stderr.trimEnd().split('\n').at(-1)).toBe(kept > 0 ? `Stopped after epoch ${kept}; resume with --resume` : 'Stopped before epoch 1 finished; nothing was saved');
+  expect(kept).toBeGreaterThanOrEqual(announced);
+  if (kept > 0) expect((await historyOf(out)).epochs).toHaveLength(kept);
+  expect(ended.stdout).not.toContain('Restarting');
+  expect((await readdir(out)).filter((f) => f === LOCK_FILE || f.includes('.tmp-'))).toEqual([]);
+  return { ...ended, announced, kept, tree };
+}
+
+describe('Ctrl-C at any moment keeps every epoch the run announced', () => {
+  it('stopped right after an epoch line, mid-write and mid-epoch, then resumed each time, the run ends byte-identical to an uninterrupted one; a second run on the same --out is refused', async () => {
+    const reference = straight();
+    reference.catch(() => {});
+    const out = join(await tempDir(), 'chain');
+    const t0 = performance.now();
+
+    // Right after the first epoch line; meanwhile a second run given the same --out is refused.
+    let refusal: Promise<Run & { seconds: number; holder: number }> | undefined;
+    const first = await stopAt(RUN, out, async (stdout, npmPid) => {
+      if (!refusal && (await exists(join(out, LOCK_FILE)))) {
+        const started = performance.now();
+        const holder = descendants(npmPid).find((p) => p.cmd.includes('src/cli/train.ts'))!.pid;
+        refusal = train([...RUN, '--out', out]).then((r) => ({ ...r, seconds: (performance.now() - started) / 1000, holder }));
+      }
+      return lastAnnounced(stdout) >= 1;
+    });
+    expect(first.announced).toBe(1);
+    const refused = await refusal!;
+    console.log(`second run refused in ${refused.seconds.toFixed(1)} s: ${refused.stderr}`);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toBe(
+      `error: --out ${out}: in use by another run of npm run train (pid ${refused.holder}, lock file ${join(out, LOCK_FILE)}); wait for it to end or stop it`,
+    );
+    expect(refused.seconds).toBeLessThan(10);
+
+    // Mid-write: the first resumed epoch's checkpoint.bin is written to its temporary file and
+    // held there (the test hook) when the signal comes; the write is finished and counts.
+    const resume = ['--resume', '--test-limit', '200'];
+    const midWrite = await stopAt(
+      resume,
+      out,
+      async () => (await readdir(out)).some((f) => f.startsWith(`${CHECKPOINT_FILE}.tmp-`)),
+      { [CHECKPOINT_PAUSE_ENV]: '1500' },
+      first.kept,
+    );
+    expect(midWrite.kept).toBe(first.kept + 1);
+    expect(midWrite.announced).toBe(first.kept);
+
+    // Mid-epoch, with Chromium going first: it gets the SIGINT a third of a second into the next
+    // epoch and dies, the rest of the group another third of a second later; the run stops
+    // (a browser that died of the stop's own signal is no crash to restart after).
+    const next = midWrite.kept + 1;
+    let headerAt = 0;
+    let browserAt = 0;
+    const midEpoch = await stopAt(resume, out, async (stdout, npmPid) => {
+      if (!headerAt && stdout.includes(`Epoch ${next}/${EPOCHS}`)) headerAt = performance.now();
+      if (headerAt && !browserAt && performance.now() - headerAt > 300) {
+        const tree = descendants(npmPid);
+        const trainer = tree.find((p) => p.cmd.includes('src/cli/train.ts'))!;
+        process.kill(tree.find((p) => p.ppid === trainer.pid && p.cmd.includes('--remote-debugging-pipe'))!.pid, 'SIGINT');
+        browserAt = performance.now();
+      }
+      return browserAt > 0 && performance.now() - browserAt > 300;
+    }, {}, midWrite.kept);
+    expect(midEpoch.kept).toBeGreaterThanOrEqual(midWrite.kept);
+    expect(midEpoch.kept).toBeLessThan(EPOCHS);
+
+    // A lock left by a killed run (its process gone) does not hold the last resume back.
+    const dead = spawn('true');
+    await new Promise((r) => dead.on('exit', r));
+    await writeFile(join(out, LOCK_FILE), JSON.stringify({ pid: dead.pid, started: '1' }));
+    const last = await train([...resume, '--out', out]);
+    expect(last.code, last.stderr).toBe(0);
+    expect(last.stdout).toContain(`Resuming from epoch ${midEpoch.kept} of`);
+    expect(await exists(join(out, LOCK_FILE))).toBe(false);
+    await expectSameAsStraight(out);
+    console.log(`stop-and-resume chain: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    // No process of the stopped runs is left (the last stop was seconds ago).
+    expect(leftOver([...first.tree, ...midWrite.tree, ...midEpoch.tree])).toEqual([]);
   });
 });
