@@ -220,16 +220,34 @@ async function claimOutDir(cli: CliOptions): Promise<string> {
   }
 }
 
+/** Writes the finished run's files into --out (the last checkpoint's, now with the test result); returns their paths. */
+async function saveOutputs(outDir: string, model: ModelInfo, keeper: CheckpointKeeper, cli: CliOptions, trained: Trained, printer: EventPrinter): Promise<string[]> {
+  const { result, earlier } = trained;
+  const weights = base64ToFloats(result.weights);
+  const files = await saveModelFiles(outDir, model, weights);
+  // The same model for Python Keras: keras.models.load_model("model.keras").
+  const last = keeper.latest?.state;
+  const adam = last?.moment2 && cli.train.optimizer === 'adam' ? { step: last.step, learningRate: cli.train.learningRate, m: last.moment1, v: last.moment2 } : undefined;
+  const kerasPath = await saveKerasModelFile(join(outDir, KERAS_FILE), kerasExportOfModel(model, weights, { learningRate: cli.train.learningRate, ...(adam ? { adam } : {}) }));
+  const historyPath = join(outDir, HISTORY_FILE);
+  const test = { loss: result.test.loss, accuracy: result.test.accuracy };
+  const autotune = printer.tuning ? tuningHistory(printer.tuning) : undefined;
+  await writeFileAtomic(historyPath, historyJson({ epochs: [...earlier, ...result.epochs], test, adapter: printer.adapter, autotune }));
+  return [files.modelJson, files.weightsBin, kerasPath, historyPath];
+}
+
 async function train(cli: CliOptions, outDir: string): Promise<void> {
   const started = performance.now();
   const printer = new EventPrinter();
   const cleanup: Cleanup = [];
   // Null until training starts: --out is unchanged until then.
   let keeper: CheckpointKeeper | null = null;
+  let finishing: Promise<unknown> | null = null;
   const stopRun = async (signal: StopSignal) => {
     printer.mute();
-    // A checkpoint being written is finished and counts.
+    // A checkpoint (or the final files) being written is finished and counts.
     await keeper?.settle();
+    await finishing?.catch(() => {});
     await runCleanup(cleanup, 3000);
     process.stderr.write(`${stopLine(keeper ? keeper.epochsSaved : null, cli.resume)}\n`);
     if (cli.node && isVulkanRerun()) endBySignal(signal);
@@ -256,7 +274,7 @@ async function train(cli: CliOptions, outDir: string): Promise<void> {
     // A failure of the run itself (not of starting it) says what it left in --out.
     throw keeper && e instanceof CliError && e.kind ? new CliError(`${e.message}\n${keptNote(keeper)}`, e.exitCode, e.kind) : e;
   }
-  const { result, earlier } = trained;
+  const { result } = trained;
 
   // Sample predictions.
   const images = base64ToBytes(result.samples.images);
@@ -265,20 +283,13 @@ async function train(cli: CliOptions, outDir: string): Promise<void> {
   out.write(`\nFirst ${samples.length} test images (true label, prediction; ${right}/${samples.length} right):\n\n`);
   out.write(`${renderSamples(images, samples)}\n\n`);
 
-  // Outputs (the last checkpoint's files, now with the test result).
-  const weights = base64ToFloats(result.weights);
-  const files = await saveModelFiles(outDir, model, weights);
-  // The same model for Python Keras: keras.models.load_model("model.keras").
-  const last = keeper.latest?.state;
-  const adam = last?.moment2 && cli.train.optimizer === 'adam' ? { step: last.step, learningRate: cli.train.learningRate, m: last.moment1, v: last.moment2 } : undefined;
-  const kerasPath = await saveKerasModelFile(join(outDir, KERAS_FILE), kerasExportOfModel(model, weights, { learningRate: cli.train.learningRate, ...(adam ? { adam } : {}) }));
-  const historyPath = join(outDir, HISTORY_FILE);
-  const test = { loss: result.test.loss, accuracy: result.test.accuracy };
-  const autotune = printer.tuning ? tuningHistory(printer.tuning) : undefined;
-  await writeFileAtomic(historyPath, historyJson({ epochs: [...earlier, ...result.epochs], test, adapter: printer.adapter, autotune }));
+  // Outputs (the last checkpoint's files, now with the test result); a stop meanwhile lets them finish.
+  const saving = saveOutputs(outDir, model, keeper, cli, trained, printer);
+  finishing = saving;
+  const saved = await saving;
   await tuneStore?.settled();
   stopper.dispose();
-  out.write(`Saved ${files.modelJson}\n      ${files.weightsBin}\n      ${kerasPath}\n      ${historyPath}\n`);
+  out.write(`Saved ${saved.join('\n      ')}\n`);
   out.write(`Done in ${((performance.now() - started) / 1000).toFixed(1)}s.\n`);
 }
 
