@@ -247,8 +247,8 @@ export class Trainer {
       const record = await this.trainEpoch(epoch, onEvent, control);
       history.epochs.push(record);
       this.epochsDone = epoch;
-      // The epoch is announced once afterEpoch has kept it: a run stopped after this line
-      // never loses an epoch it reported.
+      // The epoch is announced only once afterEpoch has kept it (the CLI's checkpoint): a run
+      // stopped at any moment never loses an epoch it reported.
       await control.afterEpoch?.(epoch, record);
       onEvent({ type: 'epoch', epoch, ...record });
     }
