@@ -3,8 +3,9 @@
 //   history.json              the epochs so far
 //   checkpoint.bin            what --resume needs: options, history, optimizer step, shuffle
 //                             RNG state, parameters and optimizer moments
-// each written atomically (temp file + rename); checkpoint.bin last, so it never describes an
-// epoch whose files are missing. checkpoint.bin layout (little-endian):
+// each written atomically and durably (temp file + fsync + rename + fsync of the folder);
+// checkpoint.bin last, so it never describes an epoch whose files are missing.
+// checkpoint.bin layout (little-endian):
 //   "MNISTCKP" | u32 version | u32 header bytes H | header JSON (UTF-8, padded with spaces to
 //   a multiple of 4) | params (P) f32 | moment1 (P) f32 | moment2 (P) f32, Adam only
 import { readFile, rm } from 'node:fs/promises';
@@ -18,6 +19,11 @@ import type { ModelSpec } from '../model/model-spec.ts';
 
 export const CHECKPOINT_FILE = 'checkpoint.bin';
 export const HISTORY_FILE = 'history.json';
+/**
+ * Tests only: milliseconds each checkpoint write waits with checkpoint.bin's new bytes flushed
+ * to its temporary file but not yet renamed into place (a window a stop signal can be sent in).
+ */
+export const CHECKPOINT_PAUSE_ENV = 'MNIST_TEST_CHECKPOINT_PAUSE_MS';
 const MAGIC = 'MNISTCKP';
 const VERSION = 1;
 const PREFIX_BYTES = MAGIC.length + 8;
@@ -135,7 +141,9 @@ export async function writeCheckpoint(dir: string, c: Checkpoint): Promise<void>
   if (bad) throw new CheckpointError(dir, `epoch ${c.state.epoch} not saved: ${bad}`);
   await saveModelFiles(dir, modelOf(c.options), c.state.params);
   await writeFileAtomic(join(dir, HISTORY_FILE), historyJson({ epochs: c.history }));
-  await writeFileAtomic(join(dir, CHECKPOINT_FILE), encodeCheckpoint(c));
+  const pauseMs = Number(process.env[CHECKPOINT_PAUSE_ENV] ?? 0);
+  const beforeRename = pauseMs > 0 ? () => new Promise<void>((done) => setTimeout(done, pauseMs)) : undefined;
+  await writeFileAtomic(join(dir, CHECKPOINT_FILE), encodeCheckpoint(c), { beforeRename });
 }
 
 /** The checkpoint in `dir`, or null when there is none. */

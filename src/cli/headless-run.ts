@@ -31,7 +31,7 @@ export interface HeadlessDeps {
   gpu: GPU | undefined;
   loadData(): Promise<Mnist>;
   send(event: TrainEvent): void;
-  /** Keeps each finished epoch's state (the driver writes the checkpoint); awaited. */
+  /** Keeps each finished epoch's state (the driver writes the checkpoint); awaited before the epoch's event is sent. */
   checkpoint: CheckpointSink;
   /** The WebGPU implementation, for the autotuning key: the browser's version or Dawn's. */
   runtime: string;

@@ -22,14 +22,16 @@ interface ProcStat {
   ppid: number;
   pgrp: number;
   state: string;
+  /** When the process started (clock ticks since boot): with the pid, names one process. */
+  startTime: string;
 }
 
 function procStat(pid: number | 'self'): ProcStat | null {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses.
+    // pid (comm) state ppid pgrp ... starttime (field 22); comm may hold spaces and parentheses.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0], ppid: Number(fields[1]), pgrp: Number(fields[2]) };
+    return { state: fields[0], ppid: Number(fields[1]), pgrp: Number(fields[2]), startTime: fields[19] };
   } catch {
     return null;
   }
@@ -47,6 +49,11 @@ export function runAncestors(): number[] {
     pid = s.ppid;
   }
   return ancestors;
+}
+
+/** When process `pid` started, as an opaque token (null without /proc or once it has exited). */
+export function processStartTime(pid: number | 'self'): string | null {
+  return procStat(pid)?.startTime ?? null;
 }
 
 /** False once `pid` has exited (a zombie counts as exited). */
@@ -69,6 +76,7 @@ export class RunStopper {
   private received: StopSignal | null = null;
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly handlers = new Map<StopSignal, () => void>();
+  private readonly waiters: ((signal: StopSignal) => void)[] = [];
 
   constructor(private readonly onStop: (signal: StopSignal) => void) {}
 
@@ -92,11 +100,28 @@ export class RunStopper {
     return this;
   }
 
+  /**
+   * Resolves with the stop signal as soon as one arrives, or with null after `ms`: a failure
+   * that a stop may have caused (Ctrl-C reaches Chromium too, which can die before this process
+   * hears the signal) waits this long before it is treated as a failure of its own.
+   */
+  stopWithin(ms: number): Promise<StopSignal | null> {
+    if (this.received) return Promise.resolve(this.received);
+    return new Promise((done) => {
+      const timer = setTimeout(() => done(null), ms);
+      this.waiters.push((signal) => {
+        clearTimeout(timer);
+        done(signal);
+      });
+    });
+  }
+
   private stop(signal: StopSignal): void {
     if (this.received) return; // Ctrl-C reaches every process of the group: once is enough.
     this.received = signal;
     clearInterval(this.timer);
     this.onStop(signal);
+    for (const wake of this.waiters.splice(0)) wake(signal);
   }
 
   dispose(): void {

@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import { loadModelFiles, saveModelFiles } from '../io/files.ts';
 import { OutDirError, prepareOutDir } from '../io/out-dir.ts';
+import { lockOutDir, OutDirBusyError } from './out-lock.ts';
 import { summary } from '../model/summary.ts';
 import type { ModelInfo } from '../model/model-info.ts';
 import { modelOf, OptionsError } from '../train/options.ts';
@@ -55,6 +56,8 @@ const SAMPLE_COUNT = 10;
 const KERAS_FILE = 'model.keras';
 /** Errors after which the back end is started again (once) from the last checkpoint. */
 const RESTARTABLE = new Set(['DeviceLostError', 'BrowserClosed']);
+/** How long such an error waits for a stop signal that may have caused it before restarting. */
+const STOP_GRACE_MS = 2000;
 
 const out = process.stdout;
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -177,6 +180,9 @@ async function trainWithRestart(
       return { result, earlier: from?.history ?? [] };
     } catch (e) {
       if (stopper.signal || attempt > 1 || !(e instanceof CliError) || !RESTARTABLE.has(e.kind ?? '')) throw e;
+      // Ctrl-C reaches Chromium (and its GPU process) too, which may die before this process
+      // hears the signal: a stop that follows at once wins over the restart.
+      if (await stopper.stopWithin(STOP_GRACE_MS)) throw e;
       const n = keeper.epochsSaved;
       printer.restart();
       process.stderr.write(`${e.message}\n`);
@@ -189,58 +195,29 @@ async function trainWithRestart(
   }
 }
 
-async function train(cli: CliOptions): Promise<void> {
-  const started = performance.now();
-  // --out first: a folder that cannot be written fails now, not after the training.
-  let outDir: string;
-  try {
-    outDir = await prepareOutDir(cli.out);
-  } catch (e) {
-    throw e instanceof OutDirError ? new CliError(e.message, 2) : e;
-  }
-  const printer = new EventPrinter();
-  const resumed = cli.resume ? await loadResume(outDir, cli) : null;
-  const init = cli.init ? await loadInitial(cli.init, printer) : null;
-  const model = resumed ? modelOf(resumed.options) : await chooseModel(cli, init);
-  const initialWeights = init ? floatsToBase64(init.params) : null;
-  if (resumed) printer.note(`Resuming from epoch ${resumed.state.epoch} of ${join(outDir, CHECKPOINT_FILE)}`);
-  else await removeCheckpoint(outDir);
-  out.write(`${summary(model)}\n\n`);
+/** The line a stopped run ends with: what --out keeps. */
+function stopLine(kept: number | null, resume: boolean): string {
+  if (kept === null && resume) return 'Stopped before resuming; the checkpoint is as it was: resume with --resume';
+  return kept ? `Stopped after epoch ${kept}; resume with --resume` : 'Stopped before epoch 1 finished; nothing was saved';
+}
 
-  const keeper = new CheckpointKeeper(outDir, cli.train, resumed);
-  const cleanup: Cleanup = [];
-  const stopRun = async (signal: StopSignal) => {
-    printer.mute();
-    await keeper.settle();
-    await runCleanup(cleanup, 3000);
-    const n = keeper.epochsSaved;
-    process.stderr.write(
-      n > 0 ? `Stopped after epoch ${n}; resume with --resume\n` : 'Stopped before epoch 1 finished; nothing was saved\n',
-    );
-    if (cli.node && isVulkanRerun()) endBySignal(signal);
-    process.exit(exitCodeFor(signal));
-  };
-  const stopper = new RunStopper((signal) => void stopRun(signal)).install();
-  const tuneStore = await loadTuneCache(cli, printer);
-
-  let trained: Trained;
+/**
+ * --out, checked (exit 2 when it cannot be written) and locked for this run (exit 2 when another
+ * run holds it). The --node re-run works under its parent's lock.
+ */
+async function claimOutDir(cli: CliOptions): Promise<string> {
   try {
-    trained = await trainWithRestart(cli, initialWeights, init ? continuedAdam(cli, init, printer) : null, keeper, printer, stopper, cleanup, tuneStore);
+    const outDir = await prepareOutDir(cli.out);
+    await lockOutDir(outDir, isVulkanRerun() ? process.ppid : null);
+    return outDir;
   } catch (e) {
-    if (stopper.signal) await new Promise(() => {}); // stopRun reports and exits
-    // A failure of the run itself (not of starting it) says what it left in --out.
-    throw e instanceof CliError && e.kind ? new CliError(`${e.message}\n${keptNote(keeper)}`, e.exitCode, e.kind) : e;
+    throw e instanceof OutDirError || e instanceof OutDirBusyError ? new CliError(e.message, 2) : e;
   }
+}
+
+/** Writes the finished run's files into --out (the last checkpoint's, now with the test result); returns their paths. */
+async function saveOutputs(outDir: string, model: ModelInfo, keeper: CheckpointKeeper, cli: CliOptions, trained: Trained, printer: EventPrinter): Promise<string[]> {
   const { result, earlier } = trained;
-
-  // Sample predictions.
-  const images = base64ToBytes(result.samples.images);
-  const samples = result.samples.labels.map((label, i) => ({ label, probabilities: result.samples.probabilities[i] }));
-  const right = samples.filter((s) => s.probabilities.indexOf(Math.max(...s.probabilities)) === s.label).length;
-  out.write(`\nFirst ${samples.length} test images (true label, prediction; ${right}/${samples.length} right):\n\n`);
-  out.write(`${renderSamples(images, samples)}\n\n`);
-
-  // Outputs (the last checkpoint's files, now with the test result).
   const weights = base64ToFloats(result.weights);
   const files = await saveModelFiles(outDir, model, weights);
   // The same model for Python Keras: keras.models.load_model("model.keras").
@@ -251,9 +228,63 @@ async function train(cli: CliOptions): Promise<void> {
   const test = { loss: result.test.loss, accuracy: result.test.accuracy };
   const autotune = printer.tuning ? tuningHistory(printer.tuning) : undefined;
   await writeFileAtomic(historyPath, historyJson({ epochs: [...earlier, ...result.epochs], test, adapter: printer.adapter, autotune }));
+  return [files.modelJson, files.weightsBin, kerasPath, historyPath];
+}
+
+async function train(cli: CliOptions, outDir: string): Promise<void> {
+  const started = performance.now();
+  const printer = new EventPrinter();
+  const cleanup: Cleanup = [];
+  // Null until training starts: --out is unchanged until then.
+  let keeper: CheckpointKeeper | null = null;
+  let finishing: Promise<unknown> | null = null;
+  const stopRun = async (signal: StopSignal) => {
+    printer.mute();
+    // A checkpoint (or the final files) being written is finished and counts.
+    await keeper?.settle();
+    await finishing?.catch(() => {});
+    await runCleanup(cleanup, 3000);
+    process.stderr.write(`${stopLine(keeper ? keeper.epochsSaved : null, cli.resume)}\n`);
+    if (cli.node && isVulkanRerun()) endBySignal(signal);
+    process.exit(exitCodeFor(signal));
+  };
+  const stopper = new RunStopper((signal) => void stopRun(signal)).install();
+
+  let trained: Trained;
+  let model: ModelInfo;
+  let tuneStore: TuneCacheStore | null;
+  try {
+    const resumed = cli.resume ? await loadResume(outDir, cli) : null;
+    const init = cli.init ? await loadInitial(cli.init, printer) : null;
+    model = resumed ? modelOf(resumed.options) : await chooseModel(cli, init);
+    const initialWeights = init ? floatsToBase64(init.params) : null;
+    keeper = new CheckpointKeeper(outDir, cli.train, resumed);
+    if (resumed) printer.note(`Resuming from epoch ${resumed.state.epoch} of ${join(outDir, CHECKPOINT_FILE)}`);
+    else await removeCheckpoint(outDir);
+    out.write(`${summary(model)}\n\n`);
+    tuneStore = await loadTuneCache(cli, printer);
+    trained = await trainWithRestart(cli, initialWeights, init ? continuedAdam(cli, init, printer) : null, keeper, printer, stopper, cleanup, tuneStore);
+  } catch (e) {
+    if (stopper.signal) await new Promise(() => {}); // stopRun reports and exits
+    // A failure of the run itself (not of starting it) says what it left in --out.
+    throw keeper && e instanceof CliError && e.kind ? new CliError(`${e.message}\n${keptNote(keeper)}`, e.exitCode, e.kind) : e;
+  }
+  const { result } = trained;
+
+  // Sample predictions.
+  const images = base64ToBytes(result.samples.images);
+  const samples = result.samples.labels.map((label, i) => ({ label, probabilities: result.samples.probabilities[i] }));
+  const right = samples.filter((s) => s.probabilities.indexOf(Math.max(...s.probabilities)) === s.label).length;
+  out.write(`\nFirst ${samples.length} test images (true label, prediction; ${right}/${samples.length} right):\n\n`);
+  out.write(`${renderSamples(images, samples)}\n\n`);
+
+  // Outputs (the last checkpoint's files, now with the test result); a stop meanwhile lets them finish.
+  const saving = saveOutputs(outDir, model, keeper, cli, trained, printer);
+  finishing = saving;
+  const saved = await saving;
   await tuneStore?.settled();
   stopper.dispose();
-  out.write(`Saved ${files.modelJson}\n      ${files.weightsBin}\n      ${kerasPath}\n      ${historyPath}\n`);
+  out.write(`Saved ${saved.join('\n      ')}\n`);
   out.write(`Done in ${((performance.now() - started) / 1000).toFixed(1)}s.\n`);
 }
 
@@ -272,12 +303,14 @@ async function main(argv: string[]): Promise<number> {
     out.write(`${USAGE}\n`);
     return 0;
   }
-  if (command.options.node) {
-    const rerun = await rerunWithVulkanEnv(command.options.adapter);
-    if (rerun !== null) return rerun;
-  }
   try {
-    await train(command.options);
+    // Claimed before the --node re-run: the lock belongs to this top-level process.
+    const outDir = await claimOutDir(command.options);
+    if (command.options.node) {
+      const rerun = await rerunWithVulkanEnv(command.options.adapter);
+      if (rerun !== null) return rerun;
+    }
+    await train(command.options, outDir);
     return 0;
   } catch (e) {
     if (e instanceof CliError) {

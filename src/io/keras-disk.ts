@@ -1,7 +1,8 @@
 // Node-only: a `.keras` file on disk to the flat buffers (for `--init model.keras`, evaluation)
 // and back. The browser reads the bytes itself and calls readKerasFile / paramsFromKeras.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
+import { writeFileAtomic } from './atomic-write.ts';
 import { KerasFileError, readKerasFile, writeKerasFile, type KerasFile } from './keras-file.ts';
 import { kerasFileFrom, type AdamState, type KerasExport } from './keras-mapping.ts';
 import { modelFromKerasFile } from './keras-model.ts';
@@ -36,12 +37,12 @@ export async function loadKerasModelFile(path: string): Promise<LoadedKeras> {
   return { path: abs, file, ...modelFromKerasFile(file, name) };
 }
 
-/** Writes the flat buffers as a `.keras` file at `path` (creating its directory); returns the absolute path. */
+/** Writes the flat buffers as a `.keras` file at `path` (creating its directory; atomically); returns the absolute path. */
 export async function saveKerasModelFile(path: string, source: KerasExport): Promise<string> {
   const abs = resolve(path);
   if (!abs.endsWith('.keras')) throw new KerasFileError(`${path}: a Keras model file must end in .keras (keras.models.load_model requires it)`);
   const bytes = await writeKerasFile(kerasFileFrom(source));
   await mkdir(dirname(abs), { recursive: true });
-  await writeFile(abs, bytes);
+  await writeFileAtomic(abs, bytes);
   return abs;
 }

@@ -77,7 +77,7 @@ export interface FitControl {
    * resolves when the user resumes. The epoch then continues exactly (same order, same step).
    */
   waitIfPaused?: (at: { epoch: number; step: number }) => Promise<void>;
-  /** Awaited after each finished epoch, before the next starts (checkpoints). */
+  /** Awaited after each finished epoch, before its 'epoch' event is sent and the next starts (checkpoints). */
   afterEpoch?: (epoch: number, record: EpochRecord) => Promise<void>;
 }
 
@@ -245,8 +245,10 @@ export class Trainer {
       const record = await this.trainEpoch(epoch, onEvent, control);
       history.epochs.push(record);
       this.epochsDone = epoch;
-      onEvent({ type: 'epoch', epoch, ...record });
+      // The epoch is announced only once afterEpoch has kept it (the CLI's checkpoint): a run
+      // stopped at any moment never loses an epoch it reported.
       await control.afterEpoch?.(epoch, record);
+      onEvent({ type: 'epoch', epoch, ...record });
     }
     return history;
   }
