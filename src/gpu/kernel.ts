@@ -1,12 +1,13 @@
 // A compute kernel: one WGSL template from shaders/, its typegpu bind group layout and its
-// `override` constants, compiled once into a pipeline (with others, asynchronously, inside a
-// PipelineBuild: pipeline-build.ts). Dispatches are plain records that a
+// `override` constants, compiled once per device into a pipeline (pipeline-cache.ts; with others,
+// asynchronously, inside a PipelineBuild: pipeline-build.ts). Dispatches are plain records that a
 // plan replays into a command encoder; nothing here is created per dispatch.
 import tgpu, { type TgpuBindGroupLayout, type TgpuRoot } from 'typegpu';
 import type { ExtractBindGroupInputFromLayout, TgpuLayoutEntry } from 'typegpu';
 import { shaderSource } from './shaders.ts';
 import type { DispatchKernel } from './kernel-registry.ts';
 import { createPipelineNow, currentPipelineBuild } from './pipeline-build.ts';
+import { layoutStructure } from './pipeline-cache.ts';
 
 /** WebGPU's guaranteed maximum number of workgroups per dispatch dimension. */
 export const MAX_WORKGROUPS_PER_DIMENSION = 65535;
@@ -117,7 +118,7 @@ export class Kernel<E extends Entries> {
     this.label = variant ? `${shader}[${variant}]` : shader;
     const template = rewriteSource ? rewriteSource(shaderSource(shader)) : shaderSource(shader);
     this.code = tgpu.resolve({ template, externals: { layout, ...externals } });
-    const spec = { label: this.label, code: this.code, constants, bindGroupLayout: root.unwrap(layout) };
+    const spec = { label: this.label, code: this.code, constants, bindGroupLayout: root.unwrap(layout), layoutKey: layoutStructure(layout.entries) };
     const build = currentPipelineBuild();
     if (build) build.request(spec, (pipeline) => (this.built = pipeline));
     else this.built = createPipelineNow(root.device, spec);

@@ -1,16 +1,18 @@
 // Building a trainer's compute pipelines together: every Kernel constructed inside
-// `buildingPipelines(build, ...)` asks `build` for its pipeline, which starts it with
-// device.createComputePipelineAsync (the browser compiles them in parallel where it can) and
-// gives kernels of the same code, constants and bind group layout one shared pipeline (a
-// trainer's validation, test and prediction passes run the same kernels). `finish` awaits them
-// all and reports progress. Kernels made outside a build compile at once, as before.
+// `buildingPipelines(build, ...)` asks `build` for its pipeline, which asks the device's
+// pipeline cache (pipeline-cache.ts): a pipeline compiled before on the device is shared, a new
+// one starts with device.createComputePipelineAsync (the browser compiles them in parallel
+// where it can). `finish` awaits them all and reports progress; `compiled` counts the
+// pipelines this build compiled. Kernels made outside a build compile at once (or are found in
+// the cache).
+import { pipelineCache, type PipelineCache, type PipelineSpec } from './pipeline-cache.ts';
 
-/** What a pipeline is made of; equal specs give the same pipeline. */
-export interface PipelineSpec {
-  label: string;
-  code: string;
-  constants: Record<string, number>;
-  bindGroupLayout: GPUBindGroupLayout;
+export type { PipelineSpec } from './pipeline-cache.ts';
+
+/** What building a trainer or model cost: the pipelines it compiled (the device had the others already) and its milliseconds. */
+export interface BuildCost {
+  pipelines: number;
+  ms: number;
 }
 
 export interface BuildProgress {
@@ -36,44 +38,42 @@ export function currentPipelineBuild(): PipelineBuild | undefined {
   return current;
 }
 
-/** Creates the pipeline of `spec` at once (kernels made outside a build). */
+/** The pipeline of `spec` at once (kernels made outside a build): the device's cached one or a new one. */
 export function createPipelineNow(device: GPUDevice, spec: PipelineSpec): GPUComputePipeline {
-  return device.createComputePipeline(descriptorOf(device, spec));
-}
-
-function descriptorOf(device: GPUDevice, spec: PipelineSpec): GPUComputePipelineDescriptor {
-  const { label, code, constants, bindGroupLayout } = spec;
-  return {
-    label,
-    layout: device.createPipelineLayout({ label, bindGroupLayouts: [bindGroupLayout] }),
-    compute: { module: device.createShaderModule({ label, code }), entryPoint: 'main', constants },
-  };
+  return pipelineCache(device).now(spec);
 }
 
 export class PipelineBuild {
-  private readonly byKey = new Map<string, Promise<GPUComputePipeline>>();
-  private readonly layoutIds = new WeakMap<GPUBindGroupLayout, number>();
-  private nextLayoutId = 0;
+  /** The build's distinct pipelines. */
+  private readonly requested = new Set<Promise<GPUComputePipeline>>();
   /** Every kernel's hand-over of its pipeline (settled once the kernel holds it). */
   private readonly handedOver: Promise<void>[] = [];
   private built = 0;
+  private compiledHere = 0;
   private failure: Error | undefined;
   private onProgress: ((p: BuildProgress) => void) | undefined;
+  private readonly cache: PipelineCache;
 
-  constructor(private readonly device: GPUDevice) {}
-
-  /** Distinct pipelines requested so far. */
-  get total(): number {
-    return this.byKey.size;
+  constructor(device: GPUDevice) {
+    this.cache = pipelineCache(device);
   }
 
-  /** Starts (or shares) the pipeline of `spec`; `use` receives it when built. */
+  /** Distinct pipelines requested so far (compiled now or earlier on the device). */
+  get total(): number {
+    return this.requested.size;
+  }
+
+  /** Pipelines this build compiled (the others the device had already). */
+  get compiled(): number {
+    return this.compiledHere;
+  }
+
+  /** Asks the device's cache for the pipeline of `spec`; `use` receives it when built. */
   request(spec: PipelineSpec, use: (pipeline: GPUComputePipeline) => void): void {
-    const key = this.keyOf(spec);
-    let pipeline = this.byKey.get(key);
-    if (!pipeline) {
-      pipeline = this.device.createComputePipelineAsync(descriptorOf(this.device, spec));
-      this.byKey.set(key, pipeline);
+    const { pipeline, fresh } = this.cache.request(spec);
+    if (fresh) this.compiledHere++;
+    if (!this.requested.has(pipeline)) {
+      this.requested.add(pipeline);
       pipeline.then(
         () => {
           this.built++;
@@ -94,18 +94,5 @@ export class PipelineBuild {
     await Promise.all(this.handedOver);
     this.onProgress = undefined;
     if (this.failure) throw this.failure;
-  }
-
-  private keyOf(spec: PipelineSpec): string {
-    let id = this.layoutIds.get(spec.bindGroupLayout);
-    if (id === undefined) {
-      id = this.nextLayoutId++;
-      this.layoutIds.set(spec.bindGroupLayout, id);
-    }
-    const constants = Object.keys(spec.constants)
-      .sort()
-      .map((k) => `${k}=${spec.constants[k]}`)
-      .join(',');
-    return `${id}|${constants}|${spec.code}`;
   }
 }

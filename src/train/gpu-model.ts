@@ -12,6 +12,8 @@ import { uploadSplit, type GpuImages } from './dataset-gpu.ts';
 import { Pass, identityOrder } from './pass.ts';
 import type { Evaluation } from './types.ts';
 import type { KernelChoices } from '../gpu/kernel-registry.ts';
+import { currentPipelineBuild, type BuildCost } from '../gpu/pipeline-build.ts';
+import { pipelinesCompiled } from '../gpu/pipeline-cache.ts';
 
 /** Batch size of evaluation and prediction passes. */
 export const EVAL_BATCH = 500;
@@ -27,6 +29,12 @@ export class GpuModel {
   private readonly predictPass: Pass;
   private readonly logitsStaging: GPUBuffer; // (EVAL_BATCH, classes) f32, MAP_READ
   private readonly owned: { destroy(): void }[] = [];
+  /**
+   * What building the model cost: the pipelines it compiled and the constructor's milliseconds.
+   * Made inside a Trainer's build, its pipelines compile with the trainer's afterwards
+   * (Trainer.build counts them): here pipelines counts them and ms only their requests.
+   */
+  readonly build: BuildCost;
 
   /**
    * Builds the evaluation passes of `model` over the `test` split. `params` is either the
@@ -43,6 +51,10 @@ export class GpuModel {
     private readonly kernels?: KernelChoices,
   ) {
     const { device } = ctx;
+    const start = performance.now();
+    const compiledBefore = pipelinesCompiled(device);
+    const inBuild = currentPipelineBuild();
+    const builtBefore = inBuild?.compiled ?? 0;
     const owned = (x: { destroy(): void }) => {
       this.owned.push(x);
       return x;
@@ -70,6 +82,8 @@ export class GpuModel {
     this.logitsStaging = owned(
       device.createBuffer({ label: 'logits staging', size: EVAL_BATCH * model.classes * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
     ) as GPUBuffer;
+    const pipelines = inBuild ? inBuild.compiled - builtBefore : pipelinesCompiled(device) - compiledBefore;
+    this.build = { pipelines, ms: performance.now() - start };
   }
 
   /** An evaluation pass of this model over other data (the Trainer's validation split), sharing the model's parameters. */

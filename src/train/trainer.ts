@@ -9,7 +9,7 @@ import { describeAdapter } from '../gpu/device.ts';
 import { lostMessage, watchDeviceLoss } from '../gpu/device-loss.ts';
 import { createBufferWith, createStorageBuffer, readF32, writeBuffer } from '../gpu/buffers.ts';
 import { encodeDispatches, type Dispatch } from '../gpu/kernel.ts';
-import { buildingPipelines, PipelineBuild, type BuildProgress } from '../gpu/pipeline-build.ts';
+import { buildingPipelines, PipelineBuild, type BuildCost, type BuildProgress } from '../gpu/pipeline-build.ts';
 import type { Mnist } from '../data/mnist.ts';
 import type { ModelInfo } from '../model/model-info.ts';
 import { initParams } from '../model/init.ts';
@@ -91,6 +91,8 @@ export interface TrainerSetup {
 
 export class Trainer {
   readonly options: TrainOptions;
+  /** What Trainer.create cost (its evaluation model's pipelines included). */
+  build: BuildCost = { pipelines: 0, ms: 0 };
   /** The model trained: its layers' shapes and the parameter table. */
   readonly model: ModelInfo;
   readonly trainCount: number;
@@ -202,6 +204,7 @@ export class Trainer {
     const { onBuild, kernels = {} } = setup;
     validateOptions(options);
     const { device } = gpu;
+    const start = performance.now();
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
     let trainer: Trainer | undefined;
@@ -222,6 +225,7 @@ export class Trainer {
       trainer.destroy();
       throw e;
     }
+    trainer.build = { pipelines: build.compiled, ms: performance.now() - start };
     return trainer;
   }
 

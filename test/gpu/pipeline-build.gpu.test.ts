@@ -1,6 +1,6 @@
 // PipelineBuild: kernels made inside a build get their pipelines asynchronously; the build
 // reports built/total as they finish, shares one pipeline between kernels of the same code,
-// constants and layout, refuses use before it has finished, and the kernels then compute what
+// constants and layout structure (within a build and across the builds of one device), refuses use before it has finished, and the kernels then compute what
 // a float64 reference says. A shader that does not compile fails the build with its name.
 import { describe, expect, it } from 'vitest';
 import tgpu from 'typegpu';
@@ -8,6 +8,7 @@ import * as d from 'typegpu/data';
 import { Kernel, groupsFor, runDispatches } from '../../src/gpu/kernel.ts';
 import { buildingPipelines, PipelineBuild, type BuildProgress } from '../../src/gpu/pipeline-build.ts';
 import { createBufferWith, readF32 } from '../../src/gpu/buffers.ts';
+import { pipelinesCompiled } from '../../src/gpu/pipeline-cache.ts';
 import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
 
 const AxpyParams = d.struct({ n: d.u32, a: d.f32 }).$name('AxpyParams');
@@ -37,6 +38,7 @@ describe('PipelineBuild', () => {
       expect(progress.map((p) => p.built)).toEqual([...progress.map((p) => p.built)].sort((a, b) => a - b));
       expect(again64.pipeline).toBe(k64.pipeline);
       expect(k32.pipeline).not.toBe(k64.pipeline);
+      expect(build.compiled).toBe(2);
 
       // y <- a x + y with the 64-wide kernel, then again with the 32-wide one.
       const a = 0.75;
@@ -51,6 +53,34 @@ describe('PipelineBuild', () => {
       expect(worst).toBeLessThan(1e-6);
       for (const b of [params, xBuf, yBuf]) b.destroy();
     });
+  });
+
+  it('shares pipelines across builds of one device: a later build compiles only what is new', async () => {
+    const { root, device } = await getGpu();
+    // A layout object of its own with the same structure as axpyLayout: the pipelines are alike.
+    const sameShape = tgpu.bindGroupLayout({
+      params: { uniform: AxpyParams },
+      x: { storage: d.arrayOf(d.f32), access: 'readonly' },
+      y: { storage: d.arrayOf(d.f32), access: 'mutable' },
+    });
+    const make = (size: number, layout = axpyLayout) => new Kernel(root, { shader: 'smoke_axpy', layout, constants: { WORKGROUP_SIZE: size } });
+    const first = new PipelineBuild(device);
+    const before = pipelinesCompiled(device);
+    const [a] = buildingPipelines(first, () => [make(48)]);
+    await first.finish();
+    expect(first.compiled).toBe(1);
+    const second = new PipelineBuild(device);
+    const [again, other, reshaped] = buildingPipelines(second, () => [make(48), make(16), make(48, sameShape)]);
+    await second.finish();
+    expect(second.total).toBe(2);
+    expect(second.compiled).toBe(1); // only the 16-wide one is new
+    expect(again.pipeline).toBe(a.pipeline);
+    expect(reshaped.pipeline).toBe(a.pipeline);
+    expect(other.pipeline).not.toBe(a.pipeline);
+    expect(pipelinesCompiled(device) - before).toBe(2);
+    // Made outside a build: the cached pipeline, compiled no more.
+    expect(make(16).pipeline).toBe(other.pipeline);
+    expect(pipelinesCompiled(device) - before).toBe(2);
   });
 
   it('fails with the kernel name when a shader does not compile', async () => {
