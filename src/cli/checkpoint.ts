@@ -176,7 +176,9 @@ export function resumeOptions(saved: TrainOptions, cli: TrainOptions, given: rea
 
 /**
  * Why `wanted` cannot resume a checkpoint saved with `saved` (null when it can): every
- * training option must be the same except the number of epochs, which must leave some to run.
+ * training option must be the same except the number of epochs, which may not be fewer than
+ * the checkpoint's (as many: the run only evaluates and writes its final files, which a stop
+ * after the last epoch left unwritten).
  */
 export function resumeMismatch(saved: TrainOptions, wanted: TrainOptions, epochsDone: number): string | null {
   const differences: string[] = [];
@@ -187,7 +189,7 @@ export function resumeMismatch(saved: TrainOptions, wanted: TrainOptions, epochs
     }
   }
   if (differences.length) return `give the same options as the stopped run: ${differences.join(', ')}`;
-  if (wanted.epochs <= epochsDone) return `the checkpoint already has ${epochsDone} of ${wanted.epochs} epochs; nothing to resume`;
+  if (wanted.epochs < epochsDone) return `the checkpoint already has ${epochsDone} epochs, more than --epochs ${wanted.epochs}`;
   return null;
 }
 

@@ -196,8 +196,9 @@ async function trainWithRestart(
 }
 
 /** The line a stopped run ends with: what --out keeps. */
-function stopLine(kept: number | null, resume: boolean): string {
+function stopLine(kept: number | null, resume: boolean, epochs: number): string {
   if (kept === null && resume) return 'Stopped before resuming; the checkpoint is as it was: resume with --resume';
+  if (kept !== null && kept >= epochs) return `Stopped after the last epoch (${kept}), before the test evaluation; finish with --resume`;
   return kept ? `Stopped after epoch ${kept}; resume with --resume` : 'Stopped before epoch 1 finished; nothing was saved';
 }
 
@@ -244,7 +245,7 @@ async function train(cli: CliOptions, outDir: string): Promise<void> {
     await keeper?.settle();
     await finishing?.catch(() => {});
     await runCleanup(cleanup, 3000);
-    process.stderr.write(`${stopLine(keeper ? keeper.epochsSaved : null, cli.resume)}\n`);
+    process.stderr.write(`${stopLine(keeper ? keeper.epochsSaved : null, cli.resume, cli.train.epochs)}\n`);
     if (cli.node && isVulkanRerun()) endBySignal(signal);
     process.exit(exitCodeFor(signal));
   };
@@ -259,8 +260,14 @@ async function train(cli: CliOptions, outDir: string): Promise<void> {
     model = resumed ? modelOf(resumed.options) : await chooseModel(cli, init);
     const initialWeights = init ? floatsToBase64(init.params) : null;
     keeper = new CheckpointKeeper(outDir, cli.train, resumed);
-    if (resumed) printer.note(`Resuming from epoch ${resumed.state.epoch} of ${join(outDir, CHECKPOINT_FILE)}`);
-    else await removeCheckpoint(outDir);
+    if (resumed) {
+      const done = resumed.state.epoch >= cli.train.epochs;
+      printer.note(
+        done
+          ? `All ${resumed.state.epoch} epochs of ${join(outDir, CHECKPOINT_FILE)} are done: evaluating and writing the final files`
+          : `Resuming from epoch ${resumed.state.epoch} of ${join(outDir, CHECKPOINT_FILE)}`,
+      );
+    } else await removeCheckpoint(outDir);
     out.write(`${summary(model)}\n\n`);
     tuneStore = await loadTuneCache(cli, printer);
     trained = await trainWithRestart(cli, initialWeights, init ? continuedAdam(cli, init, printer) : null, keeper, printer, stopper, cleanup, tuneStore);

@@ -201,7 +201,8 @@ describe('resumeMismatch', () => {
     const wider = { ...saved.model, layers: saved.model.layers.map((l) => (l.type === 'Dense' && l.name === 'dense' ? { ...l, options: { ...l.options, units: 64 } } : l)) };
     expect(resumeMismatch(saved, { ...saved, model: wider }, 1)).toMatch(/^give the same options as the stopped run: model sequential \(28x28x1: conv2d, .*dense_1\) with other layer options \(the checkpoint's: /);
   });
-  it('says when nothing is left to run', () => {
-    expect(resumeMismatch(saved, { ...saved, epochs: 3 }, 3)).toBe('the checkpoint already has 3 of 3 epochs; nothing to resume');
+  it('refuses fewer epochs than the checkpoint has; as many only finishes the run', () => {
+    expect(resumeMismatch(saved, { ...saved, epochs: 2 }, 3)).toBe('the checkpoint already has 3 epochs, more than --epochs 2');
+    expect(resumeMismatch(saved, { ...saved, epochs: 3 }, 3)).toBeNull(); // finishes: evaluation and final files
   });
 });
