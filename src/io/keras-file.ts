@@ -6,8 +6,12 @@
  * Runs in Node, a page and a worker (no node imports). Every problem is a KerasFileError whose
  * message names the file, the member and, where it applies, the layer and the variable.
  */
-import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import { KerasFileError, readWeightsH5, writeWeightsH5, type H5LayerGroup, type KerasVar, type KerasVarData } from './keras-h5.ts';
+import { strToU8, zipSync } from 'fflate';
+import { describeStart } from './file-format-error.ts';
+import { JsonContentError, parseJsonContent } from './json-content.ts';
+import { KerasFileError, readWeightsH5, writeWeightsH5, type H5LayerGroup, type H5Weights, type KerasVar, type KerasVarData } from './keras-h5.ts';
+import { MAX_JSON_BYTES, MAX_WEIGHTS_BYTES } from './load-limits.ts';
+import { zipEntries, zipMember, ZipReadError } from './zip-read.ts';
 
 export { KerasFileError, type KerasVar, type KerasVarData } from './keras-h5.ts';
 
@@ -100,34 +104,51 @@ function modelName(config: unknown): string {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-function unzip(bytes: Uint8Array, fileName: string): Record<string, Uint8Array> {
-  try {
-    return unzipSync(bytes);
-  } catch (e) {
-    throw new KerasFileError(`${fileName}: not a .keras file (not a readable zip archive: ${e instanceof Error ? e.message : String(e)})`);
-  }
-}
+/** The members read, each with the most bytes it may have. */
+const MEMBER_CAPS: Record<string, number> = {
+  [METADATA_MEMBER]: MAX_JSON_BYTES,
+  [CONFIG_MEMBER]: MAX_JSON_BYTES,
+  [WEIGHTS_MEMBER]: MAX_WEIGHTS_BYTES,
+};
 
-function member(members: Record<string, Uint8Array>, name: string, fileName: string): Uint8Array {
-  const bytes = members[name];
-  if (!bytes) {
-    const present = Object.keys(members);
-    throw new KerasFileError(`${fileName}: member ${name} is missing (the archive holds: ${present.length ? present.join(', ') : 'nothing'})`);
+/** The three members' bytes; the archive's other members are not read. */
+function unzip(bytes: Uint8Array, fileName: string): Record<string, Uint8Array> {
+  let entries;
+  try {
+    entries = zipEntries(bytes);
+  } catch (e) {
+    if (!(e instanceof ZipReadError)) throw e;
+    const zipStart = bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b;
+    throw new KerasFileError(`${fileName}: not a .keras file (not a readable zip archive: ${zipStart ? e.message : describeStart(bytes)})`);
   }
-  return bytes;
+  const members: Record<string, Uint8Array> = {};
+  for (const [name, cap] of Object.entries(MEMBER_CAPS)) {
+    const entry = entries.find((e) => e.name === name);
+    if (!entry) {
+      const present = entries.map((e) => e.name);
+      throw new KerasFileError(`${fileName}: member ${name} is missing (the archive holds: ${present.length ? present.join(', ') : 'nothing'})`);
+    }
+    try {
+      members[name] = zipMember(bytes, entry, cap);
+    } catch (e) {
+      throw e instanceof ZipReadError ? new KerasFileError(`${fileName}: ${e.message}`) : e;
+    }
+  }
+  return members;
 }
 
 function parseJson(bytes: Uint8Array, where: string): unknown {
   try {
-    return JSON.parse(strFromU8(bytes));
+    return parseJsonContent(bytes);
   } catch (e) {
-    throw new KerasFileError(`${where}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    if (e instanceof JsonContentError) throw new KerasFileError(`${where}: ${e.message}`);
+    throw e;
   }
 }
 
 function readMetadata(members: Record<string, Uint8Array>, fileName: string): KerasMetadata {
   const where = `${fileName}: ${METADATA_MEMBER}`;
-  const json = parseJson(member(members, METADATA_MEMBER, fileName), where);
+  const json = parseJson(members[METADATA_MEMBER], where);
   if (!isRecord(json) || typeof json['keras_version'] !== 'string') {
     throw new KerasFileError(`${where}: no keras_version string`);
   }
@@ -152,16 +173,20 @@ function layerMap(groups: readonly H5LayerGroup[], config: unknown, fileName: st
   return out;
 }
 
+/** Reads model.weights.h5's bytes; `where` names the file and member in errors. */
+export type WeightsReader = (bytes: Uint8Array, where: string) => Promise<H5Weights>;
+
 /**
  * Reads a `.keras` file. `fileName` is used in error messages only. Throws KerasFileError for
- * a file that is not a zip, lacks a member, has an unreadable HDF5 file, or has variables
- * missing (a gap in 0..n) or not float32.
+ * a file that is not a zip, lacks a member, has a member over its cap (load-limits.ts), an
+ * unreadable HDF5 file, or variables missing (a gap in 0..n) or not float32. `readWeights`
+ * reads the HDF5 member (default: in this thread; Node's loader isolates it, h5-isolated.ts).
  */
-export async function readKerasFile(bytes: Uint8Array, fileName: string): Promise<KerasFile> {
+export async function readKerasFile(bytes: Uint8Array, fileName: string, readWeights: WeightsReader = readWeightsH5): Promise<KerasFile> {
   const members = unzip(bytes, fileName);
-  const config = parseJson(member(members, CONFIG_MEMBER, fileName), `${fileName}: ${CONFIG_MEMBER}`);
+  const config = parseJson(members[CONFIG_MEMBER], `${fileName}: ${CONFIG_MEMBER}`);
   const metadata = readMetadata(members, fileName);
-  const weights = await readWeightsH5(member(members, WEIGHTS_MEMBER, fileName), `${fileName}: ${WEIGHTS_MEMBER}`);
+  const weights = await readWeights(members[WEIGHTS_MEMBER], `${fileName}: ${WEIGHTS_MEMBER}`);
   const file: KerasFile = { metadata, config, layers: layerMap(weights.layers, config, fileName) };
   if (weights.optimizer) file.optimizer = weights.optimizer;
   return file;
