@@ -30,6 +30,9 @@ export const MAX_WEIGHTS_BYTES = MAX_STORED_FLOATS * 4 + 64 * MiB;
 /** Largest .keras file: its weights, two JSON members and the zip's own records. */
 export const MAX_KERAS_FILE_BYTES = MAX_WEIGHTS_BYTES + 2 * MAX_JSON_BYTES + MiB;
 
+/** Largest checkpoint.bin: its JSON header, the parameters and two optimizer moments. */
+export const MAX_CHECKPOINT_BYTES = MAX_JSON_BYTES + MAX_STORED_FLOATS * 4 + 16;
+
 /** Largest IDX file: 256 MiB (MNIST's 60,000 training images are 47 MB). */
 export const MAX_IDX_BYTES = 256 * MiB;
 
