@@ -9,10 +9,12 @@ import { UsageError } from './options.ts';
 import type { ModelInfo } from '../model/model-info.ts';
 import { loadModelFiles } from '../io/files.ts';
 import { loadKerasModelFile } from '../io/keras-disk.ts';
+import { parseJsonContent } from '../io/json-content.ts';
+import { MAX_JSON_BYTES } from '../io/load-limits.ts';
 import type { AdamState } from '../io/keras-mapping.ts';
 
 /** Largest model config file read (a config is a few kilobytes; this refuses /dev/zero and the like). */
-const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+const MAX_CONFIG_BYTES = MAX_JSON_BYTES;
 
 async function readConfigFile(path: string): Promise<unknown> {
   let bytes: Buffer;
@@ -28,9 +30,9 @@ async function readConfigFile(path: string): Promise<unknown> {
     throw new UsageError(`--model ${path}: cannot read it${hint}: ${e instanceof Error ? e.message : String(e)}`);
   }
   try {
-    return JSON.parse(bytes.toString('utf8'));
+    return parseJsonContent(bytes);
   } catch (e) {
-    throw new UsageError(`--model ${path}: not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    throw new UsageError(`--model ${path}: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
