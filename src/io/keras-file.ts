@@ -12,6 +12,8 @@ import { JsonContentError, parseJsonContent } from './json-content.ts';
 import { KerasFileError, readWeightsH5, writeWeightsH5, type H5LayerGroup, type H5Weights, type KerasVar, type KerasVarData } from './keras-h5.ts';
 import { MAX_JSON_BYTES, MAX_WEIGHTS_BYTES } from './load-limits.ts';
 import { zipEntries, zipMember, ZipReadError } from './zip-read.ts';
+import { modelInfo } from '../model/model-info.ts';
+import { parseModelConfig } from '../model/model-spec.ts';
 
 export { KerasFileError, type KerasVar, type KerasVarData } from './keras-h5.ts';
 
@@ -104,15 +106,11 @@ function modelName(config: unknown): string {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-/** The members read, each with the most bytes it may have. */
-const MEMBER_CAPS: Record<string, number> = {
-  [METADATA_MEMBER]: MAX_JSON_BYTES,
-  [CONFIG_MEMBER]: MAX_JSON_BYTES,
-  [WEIGHTS_MEMBER]: MAX_WEIGHTS_BYTES,
-};
+/** Reads one member, refused past `cap` bytes. */
+type MemberReader = (name: string, cap: number) => Uint8Array;
 
-/** The three members' bytes; the archive's other members are not read. */
-function unzip(bytes: Uint8Array, fileName: string): Record<string, Uint8Array> {
+/** The archive's members by name, once the three a .keras file needs are found; others are never read. */
+function openArchive(bytes: Uint8Array, fileName: string): MemberReader {
   let entries;
   try {
     entries = zipEntries(bytes);
@@ -121,20 +119,36 @@ function unzip(bytes: Uint8Array, fileName: string): Record<string, Uint8Array> 
     const zipStart = bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b;
     throw new KerasFileError(`${fileName}: not a .keras file (not a readable zip archive: ${zipStart ? e.message : describeStart(bytes)})`);
   }
-  const members: Record<string, Uint8Array> = {};
-  for (const [name, cap] of Object.entries(MEMBER_CAPS)) {
-    const entry = entries.find((e) => e.name === name);
-    if (!entry) {
+  for (const name of [METADATA_MEMBER, CONFIG_MEMBER, WEIGHTS_MEMBER]) {
+    if (!entries.some((e) => e.name === name)) {
       const present = entries.map((e) => e.name);
       throw new KerasFileError(`${fileName}: member ${name} is missing (the archive holds: ${present.length ? present.join(', ') : 'nothing'})`);
     }
+  }
+  return (name, cap) => {
     try {
-      members[name] = zipMember(bytes, entry, cap);
+      return zipMember(bytes, entries.find((e) => e.name === name)!, cap);
     } catch (e) {
       throw e instanceof ZipReadError ? new KerasFileError(`${fileName}: ${e.message}`) : e;
     }
+  };
+}
+
+/** HDF5's own records beside the variables: groups, attributes, names (a few kB per layer). */
+const HDF5_STRUCTURE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The most bytes model.weights.h5 may have: for a config this trainer reads, its parameters and
+ * Adam's two moments in float32 and HDF5's structure; else MAX_WEIGHTS_BYTES.
+ */
+function weightsCap(config: unknown): number {
+  let parameters: number;
+  try {
+    parameters = modelInfo(parseModelConfig(config)).params.count;
+  } catch {
+    return MAX_WEIGHTS_BYTES;
   }
-  return members;
+  return Math.min(MAX_WEIGHTS_BYTES, 3 * parameters * 4 + HDF5_STRUCTURE_BYTES);
 }
 
 function parseJson(bytes: Uint8Array, where: string): unknown {
@@ -146,9 +160,9 @@ function parseJson(bytes: Uint8Array, where: string): unknown {
   }
 }
 
-function readMetadata(members: Record<string, Uint8Array>, fileName: string): KerasMetadata {
+function readMetadata(bytes: Uint8Array, fileName: string): KerasMetadata {
   const where = `${fileName}: ${METADATA_MEMBER}`;
-  const json = parseJson(members[METADATA_MEMBER], where);
+  const json = parseJson(bytes, where);
   if (!isRecord(json) || typeof json['keras_version'] !== 'string') {
     throw new KerasFileError(`${where}: no keras_version string`);
   }
@@ -178,15 +192,16 @@ export type WeightsReader = (bytes: Uint8Array, where: string) => Promise<H5Weig
 
 /**
  * Reads a `.keras` file. `fileName` is used in error messages only. Throws KerasFileError for
- * a file that is not a zip, lacks a member, has a member over its cap (load-limits.ts), an
- * unreadable HDF5 file, or variables missing (a gap in 0..n) or not float32. `readWeights`
- * reads the HDF5 member (default: in this thread; Node's loader isolates it, h5-isolated.ts).
+ * a file that is not a zip, lacks a member, has a member over its cap (refused while it is
+ * inflated; the weights' cap follows from the model config.json describes), an unreadable HDF5
+ * file, or variables missing (a gap in 0..n) or not float32. `readWeights` reads the HDF5
+ * member (default: in this thread; Node's loader isolates it, h5-isolated.ts).
  */
 export async function readKerasFile(bytes: Uint8Array, fileName: string, readWeights: WeightsReader = readWeightsH5): Promise<KerasFile> {
-  const members = unzip(bytes, fileName);
-  const config = parseJson(members[CONFIG_MEMBER], `${fileName}: ${CONFIG_MEMBER}`);
-  const metadata = readMetadata(members, fileName);
-  const weights = await readWeights(members[WEIGHTS_MEMBER], `${fileName}: ${WEIGHTS_MEMBER}`);
+  const member = openArchive(bytes, fileName);
+  const config = parseJson(member(CONFIG_MEMBER, MAX_JSON_BYTES), `${fileName}: ${CONFIG_MEMBER}`);
+  const metadata = readMetadata(member(METADATA_MEMBER, MAX_JSON_BYTES), fileName);
+  const weights = await readWeights(member(WEIGHTS_MEMBER, weightsCap(config)), `${fileName}: ${WEIGHTS_MEMBER}`);
   const file: KerasFile = { metadata, config, layers: layerMap(weights.layers, config, fileName) };
   if (weights.optimizer) file.optimizer = weights.optimizer;
   return file;
