@@ -38,7 +38,7 @@ const ZIP64_EXTRA = 0x0001;
 const U32_MAX = 0xffffffff;
 
 /** Compressed bytes handed to the inflater at a time: its output per step is at most ~1,032 times this. */
-const INFLATE_SLICE_BYTES = 16 * 1024;
+const INFLATE_SLICE_BYTES = 4 * 1024;
 
 const u16 = (b: Uint8Array, at: number) => b[at] | (b[at + 1] << 8);
 const u32 = (b: Uint8Array, at: number) => (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
