@@ -16,6 +16,7 @@ import type { ParamSpec, ParamTable } from '../model/param-table.ts';
 import { modelInfo, type ModelInfo } from '../model/model-info.ts';
 import { parseModelConfig, toTfjsTopology } from '../model/model-spec.ts';
 import { DEFAULT_MODEL } from '../model/presets.ts';
+import { concatBytes } from './bytes.ts';
 import { FileFormatError, problemList } from './file-format-error.ts';
 import { JsonContentError, parseJsonContent } from './json-content.ts';
 import { formatCount, MAX_STORED_FLOATS, MAX_WEIGHTS_BYTES, parameterCountProblem } from './load-limits.ts';
@@ -135,17 +136,6 @@ function bytesOf(input: ArrayBuffer | ArrayBufferView): Uint8Array {
   if (input instanceof ArrayBuffer) return new Uint8Array(input);
   if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   throw new TypeError('weights: expected an ArrayBuffer, a typed array or a Map of them');
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 function shapeText(shape: readonly unknown[]): string {
@@ -368,7 +358,7 @@ export function readModel(modelJson: unknown, weights: WeightsInput, options: Im
         else parts.push(b);
       }
       if (parts.length !== g.paths.length) return data.push(undefined);
-      const bytes = concat(parts);
+      const bytes = concatBytes(parts);
       if (sizeKnown && bytes.length !== groupBytes[gi]) {
         problems.push(
           `${g.paths.join(' + ')}: ${fmtInt(bytes.length)} bytes, the manifest describes ${fmtInt(groupBytes[gi])}` +

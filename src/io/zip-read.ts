@@ -5,6 +5,7 @@
 // checked. Stored and deflated members only, as Keras writes them. fflate does the inflating.
 // Browser-safe.
 import { Inflate } from 'fflate';
+import { concatBytes } from './bytes.ts';
 import { formatCount } from './load-limits.ts';
 
 /** What is wrong with an archive or a member; callers put the file's name in front. */
@@ -157,17 +158,6 @@ function inflateCapped(data: Uint8Array, entry: ZipEntry, cap: number): Uint8Arr
   return parts;
 }
 
-function joined(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /**
  * The content of one member, at most `cap` bytes (refused, while inflating, past that). The
  * result of a stored member is a view into `bytes`.
@@ -183,5 +173,5 @@ export function zipMember(bytes: Uint8Array, entry: ZipEntry, cap: number): Uint
   if (entry.method === 0 && data.length > cap) throw tooLarge(entry, cap);
   const parts = entry.method === 0 ? [data] : inflateCapped(data, entry, cap);
   if (crc32(parts) !== entry.crc32) throw new ZipReadError(`member ${entry.name} is damaged (its CRC-32 does not match)`);
-  return joined(parts);
+  return concatBytes(parts);
 }

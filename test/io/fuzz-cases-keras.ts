@@ -3,6 +3,7 @@
 // dataset dimensions, the global heap) and zipped again with correct CRCs so the HDF5 reader
 // sees them; plus the crafted files (zip bombs, a heap that loops the HDF5 library).
 import { Deflate, unzipSync, zipSync } from 'fflate';
+import { concatBytes } from '../../src/io/bytes.ts';
 import { readWeightsH5 } from '../../src/io/keras-h5.ts';
 import { cut, editedJson, flipped, pick, textOf, withField, type Rng } from './fuzz-harness.ts';
 
@@ -66,16 +67,11 @@ export function* containerCases(bases: readonly FileCase[], rng: Rng, count: num
     const { end, central, local } = zipLayout(b);
     const kind = rng.nextInt(7);
     const label = (what: string) => `${base.label} #${i}: ${what}`;
-    if (kind === 0) {
-      const [name, off, size] = pick(rng, CENTRAL_FIELDS);
-      const m = rng.nextInt(central.length);
-      const at = central[m] + off;
-      const v = fieldValue(rng, size === 2 ? u16(b, at) : u32(b, at), size);
-      yield { label: label(`member ${m} ${name} = ${v}`), bytes: withField(b, at, v, size, true) };
-    } else if (kind === 1) {
-      const [name, off, size] = pick(rng, LOCAL_FIELDS);
-      const m = rng.nextInt(local.length);
-      const at = local[m] + off;
+    if (kind <= 1) {
+      const [records, fields] = kind === 0 ? [central, CENTRAL_FIELDS] : [local, LOCAL_FIELDS];
+      const [name, off, size] = pick(rng, fields);
+      const m = rng.nextInt(records.length);
+      const at = records[m] + off;
       const v = fieldValue(rng, size === 2 ? u16(b, at) : u32(b, at), size);
       yield { label: label(`member ${m} ${name} = ${v}`), bytes: withField(b, at, v, size, true) };
     } else if (kind === 2) {
@@ -179,12 +175,6 @@ export async function* hdf5Cases(base: Uint8Array, rng: Rng, count: number): Asy
   }
 }
 
-function joined(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
-  return out;
-}
-
 /** A raw deflate stream of `megabytes` MB of spaces, made quickly: one compressed megabyte repeated. */
 function spacesDeflated(megabytes: number): Uint8Array {
   const parts: Uint8Array[] = [];
@@ -192,13 +182,13 @@ function spacesDeflated(megabytes: number): Uint8Array {
   const mb = new Uint8Array(1 << 20).fill(0x20);
   deflate.push(mb);
   deflate.flush(true);
-  const first = joined(parts.splice(0));
+  const first = concatBytes(parts.splice(0));
   deflate.push(mb);
   deflate.flush(true); // byte-aligned, and its back references reach only spaces: repeatable
-  const again = joined(parts.splice(0));
+  const again = concatBytes(parts.splice(0));
   deflate.push(new Uint8Array(0), true);
-  const last = joined(parts.splice(0));
-  return joined([first, ...Array<Uint8Array>(megabytes - 1).fill(again), last]);
+  const last = concatBytes(parts.splice(0));
+  return concatBytes([first, ...Array<Uint8Array>(megabytes - 1).fill(again), last]);
 }
 
 /**
