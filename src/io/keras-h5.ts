@@ -2,7 +2,9 @@
  * The HDF5 half of a Keras 3 `.keras` file: `model.weights.h5`, read and written through
  * h5wasm (the HDF5 C library compiled to WebAssembly; its ESM build embeds the WASM, so the
  * same import works in Node, a page and a worker). Files live in h5wasm's in-memory file
- * system only for the duration of one call.
+ * system only for the duration of one call. A variable's declared shape is checked against
+ * MAX_STORED_FLOATS before HDF5 reads (and allocates) it; in Node the reads run in a worker
+ * thread that a damaged file cannot hang (h5-isolated.ts).
  *
  * Layout (Keras 3 saving_lib, H5IOStore), every `vars` group carrying a scalar UTF-8 string
  * attribute `name`:
