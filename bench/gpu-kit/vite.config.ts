@@ -22,7 +22,8 @@ export default defineConfig({
     emptyOutDir: true,
     minify: false,
     rollupOptions: {
-      input: { train: resolve(root, 'src/cli/train.ts'), bench: resolve(root, 'src/cli/bench.ts') },
+      // h5-worker: the worker thread that reads .keras weights (src/io/h5-isolated.ts starts it beside train.mjs).
+      input: { train: resolve(root, 'src/cli/train.ts'), bench: resolve(root, 'src/cli/bench.ts'), 'h5-worker': resolve(root, 'src/io/h5-worker.ts') },
       output: { format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
       // @sparticuz/chromium (the npm Chromium, for SwiftShader) is not carried: the kit runs on the
       // machine's own Vulkan driver.

@@ -8,14 +8,17 @@
 // checkpoint.bin layout (little-endian):
 //   "MNISTCKP" | u32 version | u32 header bytes H | header JSON (UTF-8, padded with spaces to
 //   a multiple of 4) | params (P) f32 | moment1 (P) f32 | moment2 (P) f32, Adam only
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { saveModelFiles } from '../io/files.ts';
-import { modelOf } from '../train/options.ts';
+import { modelOf, validateOptions } from '../train/options.ts';
+import { FileFormatError } from '../io/file-format-error.ts';
+import { parseJsonContent } from '../io/json-content.ts';
+import { formatCount, MAX_CHECKPOINT_BYTES, parameterCountProblem } from '../io/load-limits.ts';
+import { parseModelConfig, toKerasConfig, type ModelSpec } from '../model/model-spec.ts';
 import { firstNonFiniteValue, type TrainerState } from '../train/trainer-state.ts';
 import type { EpochRecord, History, TrainOptions } from '../train/types.ts';
-import type { ModelSpec } from '../model/model-spec.ts';
 
 export const CHECKPOINT_FILE = 'checkpoint.bin';
 export const HISTORY_FILE = 'history.json';
@@ -28,7 +31,7 @@ const MAGIC = 'MNISTCKP';
 const VERSION = 1;
 const PREFIX_BYTES = MAGIC.length + 8;
 
-export class CheckpointError extends Error {
+export class CheckpointError extends FileFormatError {
   constructor(path: string, problem: string) {
     super(`${path}: ${problem}`);
     this.name = 'CheckpointError';
@@ -87,6 +90,46 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
   return out;
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** The header's fields checked for their types (a damaged or edited header is refused, not trusted). */
+function checkedHeader(raw: unknown, fail: (problem: string) => never): Header {
+  if (!isObject(raw)) return fail('bad header: not a JSON object');
+  const { epoch, step, shuffleRng, floats, hasMoment2, history, options } = raw;
+  if (!isCount(epoch)) fail(`bad header: epoch ${JSON.stringify(epoch)} is not a count`);
+  if (!isCount(step)) fail(`bad header: step ${JSON.stringify(step)} is not a count`);
+  if (!isCount(shuffleRng) || shuffleRng > 0xffffffff) fail(`bad header: shuffleRng ${JSON.stringify(shuffleRng)} is not a 32-bit state`);
+  if (!isCount(floats)) fail(`bad header: floats ${JSON.stringify(floats)} is not a count`);
+  if (typeof hasMoment2 !== 'boolean') fail('bad header: hasMoment2 is not true or false');
+  if (!Array.isArray(history) || history.length !== epoch) fail('history does not match the epoch');
+  const fields = ['loss', 'accuracy', 'val_loss', 'val_accuracy', 'seconds'];
+  (history as unknown[]).forEach((r, i) => {
+    if (!isObject(r) || fields.some((f) => r[f] !== null && r[f] !== undefined && typeof r[f] !== 'number')) fail(`bad header: history record ${i} is not an epoch record`);
+  });
+  if (!isObject(options)) fail('bad header: no options');
+  return raw as unknown as Header;
+}
+
+/**
+ * The header's options, checked as the command line's are, with the model read again through
+ * the Keras config parser (so its layers' options are checked too).
+ */
+function checkedOptions(options: TrainOptions, fail: (problem: string) => never): TrainOptions {
+  try {
+    const checked = { ...options, model: parseModelConfig(toKerasConfig(options.model)) };
+    validateOptions(checked);
+    return checked;
+  } catch (e) {
+    return fail(`bad header: options: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/**
+ * checkpoint.bin's content (see the file comment). Every length and count it declares is checked
+ * against the file's real size and the caps of load-limits.ts before anything is allocated;
+ * throws CheckpointError (one line, naming `source`).
+ */
 export function decodeCheckpoint(bytes: Uint8Array, source: string): Checkpoint {
   const fail = (problem: string): never => {
     throw new CheckpointError(source, problem);
@@ -99,32 +142,39 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): Checkpoint 
   if (version !== VERSION) fail(`checkpoint version ${version}, this trainer reads version ${VERSION}`);
   const headerLength = view.getUint32(MAGIC.length + 4, true);
   if (PREFIX_BYTES + headerLength > bytes.length) fail('truncated header');
-  let header: Header;
+  let raw: unknown;
   try {
-    header = JSON.parse(Buffer.from(bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + headerLength)).toString('utf8')) as Header;
+    raw = parseJsonContent(bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + headerLength));
   } catch (e) {
     return fail(`bad header: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const length = modelOf(header.options).params.length;
+  const header = checkedHeader(raw, fail);
+  const options = checkedOptions(header.options, fail);
+  let length = 0;
+  try {
+    length = modelOf(options).params.length;
+  } catch (e) {
+    fail(`bad header: options: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const tooLarge = parameterCountProblem(length);
+  if (tooLarge) fail(`bad header: ${tooLarge}`);
   if (header.floats !== length) fail(`holds ${header.floats} parameters, its model has ${length}`);
-  if (!Array.isArray(header.history) || header.history.length !== header.epoch) fail('history does not match the epoch');
   const arrays = header.hasMoment2 ? 3 : 2;
   const start = PREFIX_BYTES + headerLength;
   if (bytes.length !== start + arrays * header.floats * 4) fail(`${bytes.length} bytes, expected ${start + arrays * header.floats * 4}`);
   // Copy out: the file's bytes need not be 4-byte aligned.
   const floats = (i: number) => new Float32Array(bytes.slice(start + i * header.floats * 4, start + (i + 1) * header.floats * 4).buffer);
-  return {
-    options: header.options,
-    history: header.history.map((r) => recordFromJson(r as unknown as Record<string, number | null>)),
-    state: {
-      epoch: header.epoch,
-      step: header.step,
-      shuffleRng: header.shuffleRng,
-      params: floats(0),
-      moment1: floats(1),
-      moment2: header.hasMoment2 ? floats(2) : null,
-    },
+  const state: TrainerState = {
+    epoch: header.epoch,
+    step: header.step,
+    shuffleRng: header.shuffleRng,
+    params: floats(0),
+    moment1: floats(1),
+    moment2: header.hasMoment2 ? floats(2) : null,
   };
+  const bad = firstNonFiniteValue(state);
+  if (bad) fail(`damaged: ${bad}`);
+  return { options, history: header.history.map((r) => recordFromJson(r as unknown as Record<string, number | null>)), state };
 }
 
 export function historyJson(history: History): string {
@@ -151,8 +201,12 @@ export async function readCheckpoint(dir: string): Promise<Checkpoint | null> {
   const path = join(dir, CHECKPOINT_FILE);
   let bytes: Uint8Array;
   try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new CheckpointError(path, 'not a regular file');
+    if (info.size > MAX_CHECKPOINT_BYTES) throw new CheckpointError(path, `${formatCount(info.size)} bytes, more than the ${formatCount(MAX_CHECKPOINT_BYTES)} a checkpoint may have`);
     bytes = new Uint8Array(await readFile(path));
   } catch (e) {
+    if (e instanceof CheckpointError) throw e;
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new CheckpointError(path, `cannot read: ${e instanceof Error ? e.message : String(e)}`);
   }

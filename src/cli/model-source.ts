@@ -11,10 +11,12 @@ import { closestName } from './suggest.ts';
 import type { ModelInfo } from '../model/model-info.ts';
 import { loadModelFiles } from '../io/files.ts';
 import { loadKerasModelFile } from '../io/keras-disk.ts';
+import { parseJsonContent } from '../io/json-content.ts';
+import { MAX_JSON_BYTES } from '../io/load-limits.ts';
 import type { AdamState } from '../io/keras-mapping.ts';
 
 /** Largest model config file read (a config is a few kilobytes; this refuses /dev/zero and the like). */
-const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+const MAX_CONFIG_BYTES = MAX_JSON_BYTES;
 
 /** A --model value with no path separator or dot is meant as a preset name. */
 const looksLikeName = (model: string) => !/[/\\.]/.test(model);
@@ -46,9 +48,9 @@ async function readConfigFile(path: string): Promise<unknown> {
     throw inputError('--model', path, e);
   }
   try {
-    return JSON.parse(bytes.toString('utf8'));
+    return parseJsonContent(bytes);
   } catch (e) {
-    throw new UsageError(`--model ${path}: not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    throw new UsageError(`--model ${path}: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 

@@ -1,6 +1,8 @@
 // Pure parsing and validation of MNIST IDX files (big-endian headers, unsigned-byte data).
 // No I/O here: callers hand in the file's bytes and its name, which every error message names.
 import type { MnistSplit } from './mnist.ts';
+import { FileFormatError } from '../io/file-format-error.ts';
+import { formatCount, MAX_IDX_BYTES } from '../io/load-limits.ts';
 
 export const IMAGE_MAGIC = 2051; // 0x00000803: unsigned bytes, 3 dimensions (count, rows, cols)
 export const LABEL_MAGIC = 2049; // 0x00000801: unsigned bytes, 1 dimension (count)
@@ -12,7 +14,7 @@ export const IMAGE_PIXELS = IMAGE_ROWS * IMAGE_COLS; // 784 bytes per image
 export const NUM_CLASSES = 10;
 
 /** A malformed MNIST file. The message is `<file name>: <what is wrong>`. */
-export class MnistFormatError extends Error {
+export class MnistFormatError extends FileFormatError {
   /** The file (or, for a pairing error, both files) the problem is in. */
   readonly fileName: string;
   constructor(fileName: string, problem: string) {
@@ -48,6 +50,7 @@ export function parseImages<B extends ArrayBufferLike>(bytes: Uint8Array<B>, fil
     throw new MnistFormatError(fileName, `images are ${rows}x${cols}, expected ${IMAGE_ROWS}x${IMAGE_COLS}`);
   }
   const expected = IMAGE_HEADER_BYTES + count * IMAGE_PIXELS;
+  checkCap(expected, `${formatCount(count)} images`, fileName);
   if (bytes.byteLength !== expected) {
     throw new MnistFormatError(
       fileName,
@@ -69,6 +72,7 @@ export function parseLabels<B extends ArrayBufferLike>(bytes: Uint8Array<B>, fil
   checkMagic(bytes, view.getUint32(0), LABEL_MAGIC, fileName);
   const count = view.getUint32(4);
   const expected = LABEL_HEADER_BYTES + count;
+  checkCap(expected, `${formatCount(count)} labels`, fileName);
   if (bytes.byteLength !== expected) {
     throw new MnistFormatError(fileName, `file is ${bytes.byteLength} bytes, header says ${count} labels need ${expected}`);
   }
@@ -98,6 +102,13 @@ export function pairImagesLabels(
     );
   }
   return { images: images.pixels, labels, count: images.count };
+}
+
+/** Refuses a header declaring more data than an IDX file may hold (whatever the file's length). */
+function checkCap(bytes: number, what: string, fileName: string): void {
+  if (bytes > MAX_IDX_BYTES) {
+    throw new MnistFormatError(fileName, `header says ${what} (${formatCount(bytes)} bytes), more than the ${formatCount(MAX_IDX_BYTES)} an IDX file may have`);
+  }
 }
 
 function checkMagic(bytes: Uint8Array, magic: number, expected: number, fileName: string): void {

@@ -4,9 +4,8 @@ import { writeFileAtomic } from './atomic-write.ts';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { ModelInfo } from '../model/model-info.ts';
 import { exportModel, manifestGroups, readModel, WEIGHTS_FILE, WeightsFormatError, type ExportOptions, type ImportResult } from './tfjs-model.ts';
-
-/** A model.json is a topology and a manifest: a few kB. */
-const MAX_MODEL_JSON_BYTES = 16 << 20;
+import { JsonContentError, parseJsonContent } from './json-content.ts';
+import { formatCount, MAX_JSON_BYTES, MAX_WEIGHTS_BYTES } from './load-limits.ts';
 
 /** `path` may be a model.json or a directory holding one. */
 async function modelJsonPath(path: string): Promise<string> {
@@ -21,15 +20,15 @@ async function modelJsonPath(path: string): Promise<string> {
   const jsonInfo = await stat(json).catch(() => null);
   if (!jsonInfo) throw new Error(`${json}: no such file`);
   if (!jsonInfo.isFile()) throw new Error(`${json}: not a regular file`);
-  if (jsonInfo.size > MAX_MODEL_JSON_BYTES) throw new Error(`${json}: ${jsonInfo.size.toLocaleString('en-US')} bytes, too large for a model.json`);
+  if (jsonInfo.size > MAX_JSON_BYTES) throw new WeightsFormatError([`${formatCount(jsonInfo.size)} bytes, more than the ${formatCount(MAX_JSON_BYTES)} a model.json may have`], json);
   return json;
 }
 
 /**
  * Checks, before reading anything, that every weight path of the manifest names a regular
- * file inside the model's folder (also after following links) and that each group's files add
- * up to the byte size its manifest entries describe. Returns path -> absolute file, and the
- * problems found.
+ * file inside the model's folder (also after following links), that each group's files add
+ * up to the byte size its manifest entries describe and that all of them stay under
+ * MAX_WEIGHTS_BYTES. Returns path -> absolute file, and the problems found.
  */
 async function checkWeightFiles(
   dir: string,
@@ -42,6 +41,7 @@ async function checkWeightFiles(
     const r = relative(root, p);
     return r !== '' && !r.startsWith('..') && !isAbsolute(r);
   };
+  let allBytes = 0;
   for (const group of groups) {
     let total = 0;
     let complete = true;
@@ -65,10 +65,12 @@ async function checkWeightFiles(
         complete = false;
       } else paths.set(p, file);
     }
+    allBytes += total;
     if (complete && group.bytes !== undefined && total !== group.bytes) {
       problems.push(`${group.paths.join(' + ')}: ${total.toLocaleString('en-US')} bytes on disk, the manifest describes ${group.bytes.toLocaleString('en-US')}`);
     }
   }
+  if (allBytes > MAX_WEIGHTS_BYTES) problems.push(`the weight files hold ${formatCount(allBytes)} bytes, more than the ${formatCount(MAX_WEIGHTS_BYTES)} this trainer reads`);
   return { paths, problems };
 }
 
@@ -79,17 +81,17 @@ async function checkWeightFiles(
  */
 export async function loadModelFiles(path: string): Promise<ImportResult & { path: string }> {
   const jsonPath = await modelJsonPath(path);
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(jsonPath, 'utf8');
+    bytes = await readFile(jsonPath);
   } catch (e) {
     throw new Error(`${jsonPath}: cannot read: ${e instanceof Error ? e.message : String(e)}`);
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonContent(bytes);
   } catch (e) {
-    throw new WeightsFormatError([`not valid JSON: ${e instanceof Error ? e.message : String(e)}`], jsonPath);
+    throw e instanceof JsonContentError ? new WeightsFormatError([e.message], jsonPath) : e;
   }
   const dir = dirname(jsonPath);
   const weights = new Map<string, Uint8Array>();

@@ -1,11 +1,13 @@
 // Node-only: a `.keras` file on disk to the flat buffers (for `--init model.keras`, evaluation)
 // and back. The browser reads the bytes itself and calls readKerasFile / paramsFromKeras.
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { writeFileAtomic } from './atomic-write.ts';
 import { KerasFileError, readKerasFile, writeKerasFile, type KerasFile } from './keras-file.ts';
 import { kerasFileFrom, type AdamState, type KerasExport } from './keras-mapping.ts';
 import { modelFromKerasFile } from './keras-model.ts';
+import { isolatedWeightsReader } from './h5-isolated.ts';
+import { formatCount, MAX_KERAS_FILE_BYTES } from './load-limits.ts';
 import type { ModelInfo } from '../model/model-info.ts';
 
 export interface LoadedKeras {
@@ -28,12 +30,18 @@ export async function loadKerasModelFile(path: string): Promise<LoadedKeras> {
   const abs = resolve(path);
   let bytes: Uint8Array;
   try {
+    const info = await stat(abs);
+    if (!info.isFile()) throw new KerasFileError(`${path}: not a regular file`);
+    if (info.size > MAX_KERAS_FILE_BYTES) {
+      throw new KerasFileError(`${path}: ${formatCount(info.size)} bytes, more than the ${formatCount(MAX_KERAS_FILE_BYTES)} a .keras file may have`);
+    }
     bytes = new Uint8Array(await readFile(abs));
   } catch (e) {
+    if (e instanceof KerasFileError) throw e;
     throw new KerasFileError(`${path}: cannot read: ${e instanceof Error ? e.message : String(e)}`);
   }
   const name = basename(abs);
-  const file = await readKerasFile(bytes, name);
+  const file = await readKerasFile(bytes, name, isolatedWeightsReader());
   return { path: abs, file, ...modelFromKerasFile(file, name) };
 }
 

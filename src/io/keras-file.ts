@@ -6,8 +6,14 @@
  * Runs in Node, a page and a worker (no node imports). Every problem is a KerasFileError whose
  * message names the file, the member and, where it applies, the layer and the variable.
  */
-import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import { KerasFileError, readWeightsH5, writeWeightsH5, type H5LayerGroup, type KerasVar, type KerasVarData } from './keras-h5.ts';
+import { strToU8, zipSync } from 'fflate';
+import { describeStart } from './file-format-error.ts';
+import { JsonContentError, parseJsonContent } from './json-content.ts';
+import { KerasFileError, readWeightsH5, writeWeightsH5, type H5LayerGroup, type H5Weights, type KerasVar, type KerasVarData } from './keras-h5.ts';
+import { MAX_JSON_BYTES, MAX_WEIGHTS_BYTES } from './load-limits.ts';
+import { zipEntries, zipMember, ZipReadError } from './zip-read.ts';
+import { modelInfo } from '../model/model-info.ts';
+import { parseModelConfig } from '../model/model-spec.ts';
 
 export { KerasFileError, type KerasVar, type KerasVarData } from './keras-h5.ts';
 
@@ -100,34 +106,63 @@ function modelName(config: unknown): string {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-function unzip(bytes: Uint8Array, fileName: string): Record<string, Uint8Array> {
+/** Reads one member, refused past `cap` bytes. */
+type MemberReader = (name: string, cap: number) => Uint8Array;
+
+/** The archive's members by name, once the three a .keras file needs are found; others are never read. */
+function openArchive(bytes: Uint8Array, fileName: string): MemberReader {
+  let entries;
   try {
-    return unzipSync(bytes);
+    entries = zipEntries(bytes);
   } catch (e) {
-    throw new KerasFileError(`${fileName}: not a .keras file (not a readable zip archive: ${e instanceof Error ? e.message : String(e)})`);
+    if (!(e instanceof ZipReadError)) throw e;
+    const zipStart = bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b;
+    throw new KerasFileError(`${fileName}: not a .keras file (not a readable zip archive: ${zipStart ? e.message : describeStart(bytes)})`);
   }
+  for (const name of [METADATA_MEMBER, CONFIG_MEMBER, WEIGHTS_MEMBER]) {
+    if (!entries.some((e) => e.name === name)) {
+      const present = entries.map((e) => e.name);
+      throw new KerasFileError(`${fileName}: member ${name} is missing (the archive holds: ${present.length ? present.join(', ') : 'nothing'})`);
+    }
+  }
+  return (name, cap) => {
+    try {
+      return zipMember(bytes, entries.find((e) => e.name === name)!, cap);
+    } catch (e) {
+      throw e instanceof ZipReadError ? new KerasFileError(`${fileName}: ${e.message}`) : e;
+    }
+  };
 }
 
-function member(members: Record<string, Uint8Array>, name: string, fileName: string): Uint8Array {
-  const bytes = members[name];
-  if (!bytes) {
-    const present = Object.keys(members);
-    throw new KerasFileError(`${fileName}: member ${name} is missing (the archive holds: ${present.length ? present.join(', ') : 'nothing'})`);
+/** HDF5's own records beside the variables: groups, attributes, names (a few kB per layer). */
+const HDF5_STRUCTURE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The most bytes model.weights.h5 may have: for a config this trainer reads, its parameters and
+ * Adam's two moments in float32 and HDF5's structure; else MAX_WEIGHTS_BYTES.
+ */
+function weightsCap(config: unknown): number {
+  let parameters: number;
+  try {
+    parameters = modelInfo(parseModelConfig(config)).params.count;
+  } catch {
+    return MAX_WEIGHTS_BYTES;
   }
-  return bytes;
+  return Math.min(MAX_WEIGHTS_BYTES, 3 * parameters * 4 + HDF5_STRUCTURE_BYTES);
 }
 
 function parseJson(bytes: Uint8Array, where: string): unknown {
   try {
-    return JSON.parse(strFromU8(bytes));
+    return parseJsonContent(bytes);
   } catch (e) {
-    throw new KerasFileError(`${where}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    if (e instanceof JsonContentError) throw new KerasFileError(`${where}: ${e.message}`);
+    throw e;
   }
 }
 
-function readMetadata(members: Record<string, Uint8Array>, fileName: string): KerasMetadata {
+function readMetadata(bytes: Uint8Array, fileName: string): KerasMetadata {
   const where = `${fileName}: ${METADATA_MEMBER}`;
-  const json = parseJson(member(members, METADATA_MEMBER, fileName), where);
+  const json = parseJson(bytes, where);
   if (!isRecord(json) || typeof json['keras_version'] !== 'string') {
     throw new KerasFileError(`${where}: no keras_version string`);
   }
@@ -152,16 +187,21 @@ function layerMap(groups: readonly H5LayerGroup[], config: unknown, fileName: st
   return out;
 }
 
+/** Reads model.weights.h5's bytes; `where` names the file and member in errors. */
+export type WeightsReader = (bytes: Uint8Array, where: string) => Promise<H5Weights>;
+
 /**
  * Reads a `.keras` file. `fileName` is used in error messages only. Throws KerasFileError for
- * a file that is not a zip, lacks a member, has an unreadable HDF5 file, or has variables
- * missing (a gap in 0..n) or not float32.
+ * a file that is not a zip, lacks a member, has a member over its cap (refused while it is
+ * inflated; the weights' cap follows from the model config.json describes), an unreadable HDF5
+ * file, or variables missing (a gap in 0..n) or not float32. `readWeights` reads the HDF5
+ * member (default: in this thread; Node's loader isolates it, h5-isolated.ts).
  */
-export async function readKerasFile(bytes: Uint8Array, fileName: string): Promise<KerasFile> {
-  const members = unzip(bytes, fileName);
-  const config = parseJson(member(members, CONFIG_MEMBER, fileName), `${fileName}: ${CONFIG_MEMBER}`);
-  const metadata = readMetadata(members, fileName);
-  const weights = await readWeightsH5(member(members, WEIGHTS_MEMBER, fileName), `${fileName}: ${WEIGHTS_MEMBER}`);
+export async function readKerasFile(bytes: Uint8Array, fileName: string, readWeights: WeightsReader = readWeightsH5): Promise<KerasFile> {
+  const member = openArchive(bytes, fileName);
+  const config = parseJson(member(CONFIG_MEMBER, MAX_JSON_BYTES), `${fileName}: ${CONFIG_MEMBER}`);
+  const metadata = readMetadata(member(METADATA_MEMBER, MAX_JSON_BYTES), fileName);
+  const weights = await readWeights(member(WEIGHTS_MEMBER, weightsCap(config)), `${fileName}: ${WEIGHTS_MEMBER}`);
   const file: KerasFile = { metadata, config, layers: layerMap(weights.layers, config, fileName) };
   if (weights.optimizer) file.optimizer = weights.optimizer;
   return file;

@@ -2,7 +2,9 @@
  * The HDF5 half of a Keras 3 `.keras` file: `model.weights.h5`, read and written through
  * h5wasm (the HDF5 C library compiled to WebAssembly; its ESM build embeds the WASM, so the
  * same import works in Node, a page and a worker). Files live in h5wasm's in-memory file
- * system only for the duration of one call.
+ * system only for the duration of one call. A variable's declared shape is checked against
+ * MAX_STORED_FLOATS before HDF5 reads (and allocates) it; in Node the reads run in a worker
+ * thread that a damaged file cannot hang (h5-isolated.ts).
  *
  * Layout (Keras 3 saving_lib, H5IOStore), every `vars` group carrying a scalar UTF-8 string
  * attribute `name`:
@@ -13,6 +15,8 @@
  * Layers without variables (pooling, dropout, flatten) still have their empty `vars` group.
  */
 import * as h5wasm from 'h5wasm';
+import { FileFormatError } from './file-format-error.ts';
+import { formatCount, MAX_STORED_FLOATS } from './load-limits.ts';
 
 /** One stored variable: its shape and its values, row-major (last index fastest). */
 export interface KerasVar<T extends KerasVarData = Float32Array> {
@@ -41,10 +45,21 @@ export interface H5Weights {
 }
 
 /** A problem with a `.keras` file; the message names the file, member, layer and variable. */
-export class KerasFileError extends Error {
+export class KerasFileError extends FileFormatError {
   constructor(message: string) {
     super(message);
     this.name = 'KerasFileError';
+  }
+}
+
+/**
+ * The HDF5 library itself failed on the file (a WebAssembly trap or abort, not an HDF5 error
+ * report): its instance may be left in a bad state, so the caller should not use it again.
+ */
+export class H5LibraryCrashError extends KerasFileError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'H5LibraryCrashError';
   }
 }
 
@@ -54,6 +69,7 @@ const WRITE_LIBVER: ['earliest', 'v112'] = ['earliest', 'v112'];
 // h5wasm's H5T_class_t values as its metadata reports them.
 const H5T_INTEGER = 0;
 const H5T_FLOAT = 1;
+const H5T_STRING = 3;
 
 let scratchCounter = 0;
 
@@ -85,6 +101,9 @@ function at(where: string, what: string): string {
 function nameAttribute(group: h5wasm.Group): string | undefined {
   const attribute = group.attrs['name'];
   if (!attribute) return undefined;
+  // A name is one string: anything else is not read (a damaged header may declare millions of them).
+  const meta = attribute.metadata;
+  if (meta.type !== H5T_STRING || meta.total_size > 1) return undefined;
   const value = attribute.value;
   return typeof value === 'string' ? value : undefined;
 }
@@ -125,18 +144,38 @@ function typedData(dataset: h5wasm.Dataset, where: string, allowIntegers: boolea
   throw new KerasFileError(at(where, `is ${kind}, expected float32${allowIntegers ? ' (or int32/int64 for a step count)' : ''}`));
 }
 
-function readVars(group: h5wasm.Group, where: string, allowIntegers: boolean): KerasVar<KerasVarData>[] {
+/** How many more values the file's variables may hold (MAX_STORED_FLOATS in all); checked before each is read. */
+interface ValueBudget {
+  left: number;
+}
+
+/** Refuses a variable whose declared shape is unreasonable or over the budget, before HDF5 reads (and allocates) it. */
+function checkDeclaredSize(dataset: h5wasm.Dataset, shape: readonly number[], where: string, budget: ValueBudget): void {
+  if (shape.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new KerasFileError(at(where, `has a damaged shape [${shape.join(',')}]`));
+  const count = shape.reduce((a, b) => a * b, 1);
+  const size = dataset.metadata.size;
+  if (!(size >= 1 && size <= 8)) throw new KerasFileError(at(where, `has ${size}-byte elements, expected float32`));
+  if (count > budget.left) {
+    throw new KerasFileError(
+      at(where, `declares ${formatCount(count)} values (shape [${shape.join(',')}]), more than the ${formatCount(MAX_STORED_FLOATS)} a weights file may hold`),
+    );
+  }
+  budget.left -= count;
+}
+
+function readVars(group: h5wasm.Group, where: string, allowIntegers: boolean, budget: ValueBudget): KerasVar<KerasVarData>[] {
   return varKeys(group, where).map((key) => {
     const varWhere = `${where}, variable ${key}`;
     const dataset = group.get(key);
     if (!(dataset instanceof h5wasm.Dataset)) throw new KerasFileError(at(varWhere, 'is not a dataset'));
     const shape = dataset.shape;
     if (shape === null) throw new KerasFileError(at(varWhere, 'has no shape (null dataspace)'));
+    checkDeclaredSize(dataset, shape, varWhere, budget);
     return { shape: [...shape], data: typedData(dataset, varWhere, allowIntegers) };
   });
 }
 
-function readLayers(file: h5wasm.File, where: string): H5LayerGroup[] {
+function readLayers(file: h5wasm.File, where: string, budget: ValueBudget): H5LayerGroup[] {
   const layersGroup = asGroup(file.get('layers'));
   if (!layersGroup) throw new KerasFileError(at(where, 'has no "layers" group'));
   const layers: H5LayerGroup[] = [];
@@ -148,16 +187,16 @@ function readLayers(file: h5wasm.File, where: string): H5LayerGroup[] {
     if (seen.has(name)) throw new KerasFileError(at(where, `two layer groups are named "${name}"`));
     seen.add(name);
     const layerWhere = `${where}, layer "${name}" (layers/${path}/vars)`;
-    layers.push({ path, name, vars: readVars(vars, layerWhere, false) as KerasVar[] });
+    layers.push({ path, name, vars: readVars(vars, layerWhere, false, budget) as KerasVar[] });
   }
   return layers;
 }
 
-function readOptimizer(file: h5wasm.File, where: string): H5Weights['optimizer'] {
+function readOptimizer(file: h5wasm.File, where: string, budget: ValueBudget): H5Weights['optimizer'] {
   const vars = asGroup(file.get('optimizer/vars'));
   if (!vars) return undefined;
   const name = nameAttribute(vars) ?? 'optimizer';
-  return { name, vars: readVars(vars, `${where}, optimizer "${name}" (optimizer/vars)`, true) };
+  return { name, vars: readVars(vars, `${where}, optimizer "${name}" (optimizer/vars)`, true, budget) };
 }
 
 /** HDF5's format signature: the first 8 bytes of a file without a user block. */
@@ -180,6 +219,7 @@ function openForReading(path: string, where: string): h5wasm.File {
   try {
     file = new h5wasm.File(path, 'r');
   } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) throw e;
     throw new KerasFileError(at(where, `is not a readable HDF5 file (${hdf5Reason(e)})`));
   }
   if (file.file_id < 0n) throw new KerasFileError(at(where, 'is not a readable HDF5 file (the HDF5 library cannot open it)'));
@@ -202,17 +242,20 @@ export async function readWeightsH5(bytes: Uint8Array, where: string): Promise<H
     file = openForReading(path, where);
     const root = asGroup(file.get('vars'));
     const modelName = (root && nameAttribute(root)) ?? 'sequential';
-    return { modelName, layers: readLayers(file, where), optimizer: readOptimizer(file, where) };
+    const budget: ValueBudget = { left: MAX_STORED_FLOATS };
+    return { modelName, layers: readLayers(file, where, budget), optimizer: readOptimizer(file, where, budget) };
   } catch (e) {
     if (e instanceof KerasFileError) throw e;
+    if (e instanceof WebAssembly.RuntimeError) throw new H5LibraryCrashError(at(where, `is damaged: the HDF5 library crashed reading it (${hdf5Reason(e)})`));
     throw new KerasFileError(at(where, `is damaged: the HDF5 library failed reading it (${hdf5Reason(e)})`));
   } finally {
     try {
       if (file && file.file_id >= 0n) file.close();
-    } finally {
-      module.deactivate_throwing_error_handler();
-      removeScratch(module, path);
+    } catch {
+      // a damaged file may fail to close too; what went wrong reading it is what is reported
     }
+    module.deactivate_throwing_error_handler();
+    removeScratch(module, path);
   }
 }
 

@@ -10,6 +10,7 @@
  *   2 = m0, 3 = v0, 4 = m1, 5 = v1, ...
  */
 import type { ModelInfo } from '../model/model-info.ts';
+import { problemList } from './file-format-error.ts';
 import { KerasFileError, sequentialLayers, type KerasFile, type KerasOptimizerState, type KerasVar } from './keras-file.ts';
 
 /** One tensor of a parameter table (src/model/params.ts's ParamSpec, plus an optional trainable flag). */
@@ -64,7 +65,7 @@ const shapeText = (shape: readonly number[]) => `[${shape.join(',')}]`;
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 function fail(fileName: string, problems: string[]): never {
-  throw new KerasFileError(problems.length === 1 ? `${fileName}: ${problems[0]}` : `${fileName}: ${problems.length} problems:\n  - ${problems.join('\n  - ')}`);
+  throw new KerasFileError(problems.length === 1 ? `${fileName}: ${problems[0]}` : `${fileName}: ${problems.length} problems: ${problemList(problems)}`);
 }
 
 /**

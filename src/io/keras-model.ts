@@ -4,15 +4,20 @@ import { modelInfo, type ModelInfo } from '../model/model-info.ts';
 import { parseModelConfig } from '../model/model-spec.ts';
 import { KerasFileError, type KerasFile } from './keras-file.ts';
 import { kerasConfig, kerasMetadata } from './keras-config.ts';
+import { parameterCountProblem } from './load-limits.ts';
 import { adamFromKeras, kerasFileFrom, layoutOf, paramsFromKeras, type AdamState, type KerasExport } from './keras-mapping.ts';
 
 /** The model a .keras file's config.json describes (an unsupported layer or option names the file, layer and option). */
 export function modelOfKerasConfig(config: unknown, fileName: string): ModelInfo {
+  let model: ModelInfo;
   try {
-    return modelInfo(parseModelConfig(config));
+    model = modelInfo(parseModelConfig(config));
   } catch (e) {
     throw new KerasFileError(`${fileName}: config.json: ${e instanceof Error ? e.message : String(e)}`);
   }
+  const tooLarge = parameterCountProblem(model.params.length);
+  if (tooLarge) throw new KerasFileError(`${fileName}: config.json: ${tooLarge}`);
+  return model;
 }
 
 /** The model, weights and Adam state (when present) of a read .keras file; nothing is returned half-loaded. */

@@ -16,6 +16,10 @@ import type { ParamSpec, ParamTable } from '../model/param-table.ts';
 import { modelInfo, type ModelInfo } from '../model/model-info.ts';
 import { parseModelConfig, toTfjsTopology } from '../model/model-spec.ts';
 import { DEFAULT_MODEL } from '../model/presets.ts';
+import { concatBytes } from './bytes.ts';
+import { FileFormatError, problemList } from './file-format-error.ts';
+import { JsonContentError, parseJsonContent } from './json-content.ts';
+import { formatCount, MAX_STORED_FLOATS, MAX_WEIGHTS_BYTES, parameterCountProblem } from './load-limits.ts';
 
 /** Name of the single weights file that exportModel describes. */
 export const WEIGHTS_FILE = 'weights.bin';
@@ -91,13 +95,15 @@ export function exportModel(model: ModelInfo, flat: Float32Array, options: Expor
 // ---------------------------------------------------------------------------------------------
 // Import
 
-/** Everything wrong with a model.json / weights pair, one line per problem. */
-export class WeightsFormatError extends Error {
+/** Everything wrong with a model.json / weights pair: `problems` lists each, the message (one line) the first few. */
+export class WeightsFormatError extends FileFormatError {
   readonly problems: string[];
   constructor(problems: string[], source = 'model.json') {
-    const head =
-      problems.length === 1 ? `Invalid TensorFlow.js model (${source}): ` : `Invalid TensorFlow.js model (${source}), ${problems.length} problems:\n  - `;
-    super(head + problems.join('\n  - '));
+    super(
+      problems.length === 1
+        ? `Invalid TensorFlow.js model (${source}): ${problems[0]}`
+        : `Invalid TensorFlow.js model (${source}), ${problems.length} problems: ${problemList(problems)}`,
+    );
     this.name = 'WeightsFormatError';
     this.problems = problems;
   }
@@ -130,17 +136,6 @@ function bytesOf(input: ArrayBuffer | ArrayBufferView): Uint8Array {
   if (input instanceof ArrayBuffer) return new Uint8Array(input);
   if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   throw new TypeError('weights: expected an ArrayBuffer, a typed array or a Map of them');
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 function shapeText(shape: readonly unknown[]): string {
@@ -208,9 +203,9 @@ function parseJson(modelJson: unknown, source: string): Record<string, unknown> 
   let json = modelJson;
   if (typeof json === 'string') {
     try {
-      json = JSON.parse(json);
+      json = parseJsonContent(json);
     } catch (e) {
-      throw new WeightsFormatError([`not valid JSON: ${e instanceof Error ? e.message : String(e)}`], source);
+      throw e instanceof JsonContentError ? new WeightsFormatError([e.message], source) : e;
     }
   }
   if (json instanceof Uint8Array || json instanceof ArrayBuffer) {
@@ -246,8 +241,11 @@ function parseManifest(json: Record<string, unknown>, source: string): WeightsMa
         if (!isObject(w)) return problems.push(`${wat}: expected an object, got ${describe(w)}`);
         if (typeof w.name !== 'string' || w.name === '') problems.push(`${wat}.name: expected a string`);
         const label = typeof w.name === 'string' ? w.name : wat;
-        if (!Array.isArray(w.shape) || w.shape.some((d) => !Number.isInteger(d) || (d as number) < 0)) {
+        if (!Array.isArray(w.shape) || w.shape.some((d) => !Number.isSafeInteger(d) || (d as number) < 0)) {
           problems.push(`${label}: shape ${JSON.stringify(w.shape)} is not a list of non-negative integers`);
+        } else {
+          const count = (w.shape as number[]).reduce((a, b) => a * b, 1);
+          if (count > MAX_STORED_FLOATS) problems.push(`${label}: shape ${shapeText(w.shape)} holds ${formatCount(count)} values, more than the ${formatCount(MAX_STORED_FLOATS)} a weights file may hold`);
         }
         if (typeof w.dtype !== 'string') problems.push(`${label}: dtype missing`);
         if (w.quantization !== undefined) {
@@ -258,6 +256,10 @@ function parseManifest(json: Record<string, unknown>, source: string): WeightsMa
         }
       });
     });
+  }
+  if (problems.length === 0) {
+    const bytes = (manifest as WeightsManifestGroup[]).flatMap((g) => g.weights).reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * (storedBytesPerElement(w) ?? 0), 0);
+    if (bytes > MAX_WEIGHTS_BYTES) problems.push(`weightsManifest: describes ${formatCount(bytes)} bytes of weights, more than the ${formatCount(MAX_WEIGHTS_BYTES)} this trainer reads`);
   }
   if (problems.length > 0) throw new WeightsFormatError(problems, source);
   return manifest as WeightsManifestGroup[];
@@ -356,7 +358,7 @@ export function readModel(modelJson: unknown, weights: WeightsInput, options: Im
         else parts.push(b);
       }
       if (parts.length !== g.paths.length) return data.push(undefined);
-      const bytes = concat(parts);
+      const bytes = concatBytes(parts);
       if (sizeKnown && bytes.length !== groupBytes[gi]) {
         problems.push(
           `${g.paths.join(' + ')}: ${fmtInt(bytes.length)} bytes, the manifest describes ${fmtInt(groupBytes[gi])}` +
@@ -442,11 +444,15 @@ export function readModel(modelJson: unknown, weights: WeightsInput, options: Im
  */
 function modelOfTopology(json: Record<string, unknown>, source: string): ModelInfo {
   if (json.modelTopology === undefined || json.modelTopology === null) return DEFAULT_MODEL;
+  let model: ModelInfo;
   try {
-    return modelInfo(parseModelConfig(json.modelTopology));
+    model = modelInfo(parseModelConfig(json.modelTopology));
   } catch (e) {
     throw new WeightsFormatError([`modelTopology: ${e instanceof Error ? e.message : String(e)}`], source);
   }
+  const tooLarge = parameterCountProblem(model.params.length);
+  if (tooLarge) throw new WeightsFormatError([`modelTopology: ${tooLarge}`], source);
+  return model;
 }
 
 /**

@@ -1,9 +1,11 @@
 // The one error a bad model description raises: it names the layer (index, name, type) and
 // the option, so a user can find the line of their config at once.
+import { oneLine } from '../io/file-format-error.ts';
 
 export class ModelSpecError extends Error {
   constructor(message: string) {
-    super(message);
+    // One printable line: the names and types quoted come from the config file.
+    super(oneLine(message));
     this.name = 'ModelSpecError';
   }
 }

@@ -1,10 +1,11 @@
 // Node-only: the CLI's autotuning cache, a JSON file in the user's cache folder:
 // $XDG_CACHE_HOME/webgpu-mnist-trainer/autotune.json, else ~/.cache/webgpu-mnist-trainer/autotune.json.
 // A corrupt or foreign file is ignored with one warning and written anew (atomically).
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.ts';
+import { formatCount, MAX_JSON_BYTES } from '../io/load-limits.ts';
 import { CACHE_OWNER, emptyTuneCache, parseTuneCacheText, type ParsedTuneCache, type TuneCache } from './cache.ts';
 import type { TuneCacheBackend } from './store.ts';
 
@@ -19,14 +20,18 @@ export function tuneCachePath(env: NodeJS.ProcessEnv = process.env, home: string
 
 /** Reads and checks the file; a missing file is an empty cache, an unreadable or bad one a problem. */
 export async function readTuneCacheFile(path: string): Promise<ParsedTuneCache> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(path, 'utf8');
+    const info = await stat(path);
+    if (!info.isFile()) return { cache: emptyTuneCache(), problem: 'cannot read it (not a regular file)' };
+    // Larger than any JSON document read: refused without reading it.
+    if (info.size > MAX_JSON_BYTES) return { cache: emptyTuneCache(), problem: `${formatCount(info.size)} bytes, more than the ${formatCount(MAX_JSON_BYTES)} it may have` };
+    bytes = await readFile(path);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { cache: emptyTuneCache(), problem: null };
     return { cache: emptyTuneCache(), problem: `cannot read it (${e instanceof Error ? e.message : String(e)})` };
   }
-  return parseTuneCacheText(text);
+  return parseTuneCacheText(bytes);
 }
 
 export async function writeTuneCacheFile(path: string, cache: TuneCache): Promise<void> {

@@ -3,6 +3,8 @@
 // (cache-file.ts), the page in IndexedDB (idb-store.ts); both read it through parseTuneCache,
 // which turns a corrupt or foreign document into an empty cache and a warning.
 
+import { parseJsonContent } from '../io/json-content.ts';
+
 /** The project's name where the cache is kept: the cache folder, the IndexedDB database. */
 export const CACHE_OWNER = 'webgpu-mnist-trainer';
 /** Names this project's document among other JSON; a different one is foreign. */
@@ -78,12 +80,12 @@ export function parseTuneCache(doc: unknown): ParsedTuneCache {
 }
 
 /** Parses the text of a cache file (empty or unparsable text is a problem, not an exception). */
-export function parseTuneCacheText(text: string): ParsedTuneCache {
+export function parseTuneCacheText(text: Uint8Array | string): ParsedTuneCache {
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = parseJsonContent(text);
   } catch (e) {
-    return { cache: emptyTuneCache(), problem: `not JSON (${e instanceof Error ? e.message : String(e)})` };
+    return { cache: emptyTuneCache(), problem: e instanceof Error ? e.message : String(e) };
   }
   return parseTuneCache(doc);
 }

@@ -1,6 +1,7 @@
 // The autotuning cache where it is kept (a file for the CLI, IndexedDB in the page): loaded once
 // per run, then updated with what the run measured. A corrupt or foreign document is ignored
 // with one warning and replaced at the next write.
+import { oneLine } from '../io/file-format-error.ts';
 import { emptyTuneCache, mergeTuneEntries, type ParsedTuneCache, type TuneCache, type TuneEntry } from './cache.ts';
 
 /** Reads and writes the whole cache document in one place. */
@@ -24,7 +25,7 @@ export class TuneCacheStore {
   /** Loads the document (warning once if it is ignored) and returns the cache. */
   async load(): Promise<TuneCache> {
     const { cache, problem } = await this.backend.read();
-    if (problem) this.warn(`warning: autotuning cache ${this.backend.where} ignored and rebuilt: ${problem}`);
+    if (problem) this.warn(oneLine(`warning: autotuning cache ${this.backend.where} ignored and rebuilt: ${problem}`));
     this.cache = cache;
     this.rebuild = problem !== null;
     return cache;

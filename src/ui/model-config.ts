@@ -1,5 +1,6 @@
 // The model the page trains, as the config editor holds it: a preset's Keras Sequential JSON
 // or the user's edit of it, checked as typed. Pure (no DOM): the state keeps one of these.
+import { parseJsonContent } from '../io/json-content.ts';
 import { DEFAULT_PRESET, PRESETS, type PresetName } from '../model/presets.ts';
 import { parseModelConfig, toKerasConfig, type ModelSpec } from '../model/model-spec.ts';
 import { modelInfo, type ModelInfo } from '../model/model-info.ts';
@@ -27,9 +28,9 @@ function pretty(config: unknown): string {
 export function checkConfigText(text: string): { model?: ModelInfo; error: string } {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonContent(text);
   } catch (e) {
-    return { error: `not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
+    return { error: e instanceof Error ? e.message : String(e) };
   }
   let model: ModelInfo;
   try {

@@ -185,7 +185,7 @@ describe('importModel', () => {
     ]);
   });
 
-  it('collects every problem into one error message', () => {
+  it('collects every problem into one error message, one line', () => {
     const bad = clone(modelJson);
     bad.weightsManifest[0].weights[4].shape = [1600, 64];
     bad.weightsManifest[0].weights[1].dtype = 'int32';
@@ -196,8 +196,9 @@ describe('importModel', () => {
       message = (e as Error).message;
     }
     expect(message).toContain('problems:');
-    expect(message).toContain('- dense/kernel: shape [1600,64], expected [1600,128]');
-    expect(message).toContain('- conv2d/bias: dtype int32, expected float32');
+    expect(message).not.toContain('\n');
+    expect(message).toContain('dense/kernel: shape [1600,64], expected [1600,128]');
+    expect(message).toContain('conv2d/bias: dtype int32, expected float32');
     expect(message).toContain('bytes, the manifest describes');
   });
 

@@ -34,8 +34,10 @@ describe('the cache document', () => {
   });
 
   it.each([
-    ['text that is not JSON', '{"schema": "webgpu-mn', /not JSON/],
-    ['an empty file', '', /not JSON/],
+    ['text that is not JSON', '{"schema": "webgpu-mn', /not valid JSON/],
+    ['an empty file', '', /not valid JSON/],
+    ['binary data', '\u0089PNG\r\n\u001a\n\u0000', /not a JSON file/],
+    ['JSON nested too deep', '['.repeat(100_000), /nested more than 64 levels/],
     ["another program's JSON", '{"version": 1, "entries": {}}', /not an autotuning cache of this project/],
     ['an array', '[]', /not an autotuning cache/],
     ['another schema version', JSON.stringify({ ...doc, version: 2 }), /schema version 2, expected 1/],
@@ -97,7 +99,7 @@ describe('the cache file', () => {
     const store = new TuneCacheStore(tuneCacheFile(path), (l) => warnings.push(l));
     expect(await store.load()).toEqual(emptyTuneCache());
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(new RegExp(`autotuning cache ${path} ignored and rebuilt: not JSON`));
+    expect(warnings[0]).toMatch(new RegExp(`autotuning cache ${path} ignored and rebuilt: not valid JSON`));
     await store.record({}); // the ignored file is replaced even when nothing new was measured
     expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(emptyTuneCache());
     await store.record({ k1: entry });
