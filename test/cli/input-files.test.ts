@@ -62,7 +62,7 @@ describe('--model', () => {
     const bad = join(dir, 'bad.json');
     await writeFile(bad, '{ nope\n');
     const m = await usageError(() => resolveModelSpec(bad));
-    expect(m).toMatch(/^--model \S+bad\.json: not valid JSON: /);
+    expect(m).toMatch(/^--model \S+bad\.json: not valid JSON \(/);
     expect(count(m, 'bad.json')).toBe(1);
   });
 
