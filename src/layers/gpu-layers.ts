@@ -16,6 +16,7 @@ import { DROPOUT_KERNELS } from './dropout.ts';
 import { GLOBAL_AVG_POOL_KERNELS } from './global-avg-pool.ts';
 import { MAXPOOL_KERNELS } from './maxpool.ts';
 import { POOL2D_KERNELS } from './pool2d.ts';
+import { RESCALING_GPU } from './rescaling.ts';
 
 export interface GpuLayerDefinition {
   /** Builders of the type's single-layer segment, tried in order. */
@@ -34,4 +35,5 @@ export const GPU_LAYERS = {
   Activation: { builders: [identityActivation, activation], kernels: ACTIVATION_KERNELS },
   BatchNormalization: { builders: [batchNorm], kernels: Object.values(BATCH_NORM_KERNELS) },
   Dense: { builders: [dense], kernels: DENSE_KERNELS },
+  Rescaling: RESCALING_GPU,
 } satisfies Record<LayerTypeName, GpuLayerDefinition>;

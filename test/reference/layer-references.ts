@@ -13,6 +13,7 @@ import { softmaxRowsBackward, softmaxRowsForward } from './activation-layer.ts';
 import { activationBackward, activationForward } from './activation.ts';
 import { batchNormBackward, batchNormInferenceForward, batchNormMovingUpdate, batchNormTrainingForward } from './batch-norm.ts';
 import { dropoutBackward, dropoutForward, type DropoutMask } from './dropout.ts';
+import { rescalingBackward, rescalingForward } from './rescaling.ts';
 
 /** Training mode: the keep mask of each Dropout layer (by layer index) for this batch. */
 export type DropoutMasksOf = (layer: LayerInfo, count: number) => DropoutMask;
@@ -175,6 +176,10 @@ export const LAYER_REFERENCES: { readonly [K in LayerTypeName]: LayerReference<K
       setGrad(grads, l, 'beta', g.dbeta);
       return g.dx;
     },
+  },
+  Rescaling: {
+    forward: (l, { x }) => ({ y: rescalingForward(x, l.spec.options.scale, l.spec.options.offset) }),
+    backward: (l, { dy }) => rescalingBackward(dy, l.spec.options.scale),
   },
 };
 

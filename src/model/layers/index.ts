@@ -6,9 +6,10 @@ import { averagePooling2dType, maxPooling2dType, type Pool2dOptions } from './po
 import { batchNormType, type BatchNormOptions } from './batch-norm.ts';
 import { conv2dType, type Conv2dOptions } from './conv2d.ts';
 import { denseType, type DenseOptions } from './dense.ts';
+import { rescalingType, type RescalingOptions } from './rescaling.ts';
 import type { LayerType } from './types.ts';
 
-export type { Conv2dOptions, DenseOptions, Pool2dOptions, BatchNormOptions, DropoutOptions, ActivationOptions, NoOptions };
+export type { Conv2dOptions, DenseOptions, Pool2dOptions, BatchNormOptions, DropoutOptions, ActivationOptions, NoOptions, RescalingOptions };
 export * from './types.ts';
 
 export const LAYER_TYPES = {
@@ -21,6 +22,7 @@ export const LAYER_TYPES = {
   Activation: activationType,
   BatchNormalization: batchNormType,
   Dense: denseType,
+  Rescaling: rescalingType,
 } as const;
 
 export type LayerTypeName = keyof typeof LAYER_TYPES;
