@@ -62,8 +62,14 @@ const RANDOM_OPTIONS: { readonly [K in LayerTypeName]: (rng: Rng, ctx: DrawConte
     if (place === 'head') return { units: 3 + rng.nextInt(18), activation: pick(rng, ACTS), use_bias: rng.nextFloat() < 0.8 };
     return { units: 10, activation: 'softmax', use_bias: rng.nextFloat() < 0.9 };
   },
-  // Pixels to [0, 1] or [-1, 1], or an arbitrary affine map (negative scales included).
-  Rescaling: (rng) => pick(rng, [{ scale: 1 / 255 }, { scale: 1 / 127.5, offset: -1 }, { scale: pick(rng, [-1.5, 0.5, 2]), offset: pick(rng, [0, 0.25]) }]),
+  // Pixels to [0, 1] or [-1, 1], or an arbitrary affine map (negative scales included). With
+  // BatchNormalization in the model the offset is 0: an offset turns the images' many zero
+  // pixels into a constant input whose response BatchNormalization removes, leaving a direction
+  // of zero gradient in the conv kernel that Adam fills with float32 noise (as a bias before it).
+  Rescaling(rng, { beforeBatchNorm = false }) {
+    const o = pick(rng, [{ scale: 1 / 255, offset: 0 }, { scale: 1 / 127.5, offset: -1 }, { scale: pick(rng, [-1.5, 0.5, 2]), offset: pick(rng, [0, 0.25]) }]);
+    return beforeBatchNorm ? { ...o, offset: 0 } : o;
+  },
 };
 
 function layer(rng: Rng, type: LayerTypeName, ctx: DrawContext): object {
@@ -102,7 +108,7 @@ function draw(rng: Rng): object {
   if (rng.nextFloat() < 0.25) body.push({ class_name: 'Dense', config: { units: 10 } }, layer(rng, 'Activation', { place: 'output' }));
   else body.push(layer(rng, 'Dense', { place: 'output' }));
   // Rescaling first (its backward unused) or after a layer of the conv blocks (its backward run).
-  if (rng.nextFloat() < 0.3) body.splice(rng.nextInt(2) === 0 ? 0 : 1 + rng.nextInt(Math.max(1, body.length - 3)), 0, layer(rng, 'Rescaling', { place: 'block' }));
+  if (rng.nextFloat() < 0.3) body.splice(rng.nextInt(2) === 0 ? 0 : 1 + rng.nextInt(Math.max(1, body.length - 3)), 0, layer(rng, 'Rescaling', { place: 'block', beforeBatchNorm: body.some((l) => (l as { class_name: string }).class_name === 'BatchNormalization') }));
   const input = { class_name: 'InputLayer', config: { batch_shape: [null, h, w, c] } };
   return { class_name: 'Sequential', config: { name: 'sequential', layers: [input, ...body] } };
 }
