@@ -2,12 +2,11 @@
 // one element per invocation (shaders/rescaling_forward.wgsl, rescaling_backward.wgsl). The
 // backward is built only where something before the layer needs dL/dx (it is not the first
 // layer with weights behind it). Registered for its type in src/layers/gpu-layers.ts.
-import tgpu from 'typegpu';
-import * as d from 'typegpu/data';
 import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
 import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { outputCount, type SingleLayerBuilder } from './segment-types.ts';
 import { layerSegment } from './single-layers.ts';
+import { gradientOnlyLayout, inputOutputLayout } from './elementwise-layouts.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
 import type { GpuLayerDefinition } from './gpu-layers.ts';
 
@@ -55,15 +54,8 @@ export const RESCALING_KERNELS = {
   backward: rescalingEntry('backward', 'rescaling_backward', (c) => ({ SCALE: c.scale })),
 } as const;
 
-const forwardLayout = tgpu.bindGroupLayout({
-  input: { storage: d.arrayOf(d.f32), access: 'readonly' },
-  output: { storage: d.arrayOf(d.f32), access: 'mutable' },
-});
-
-const backwardLayout = tgpu.bindGroupLayout({
-  outputGrad: { storage: d.arrayOf(d.f32), access: 'readonly' },
-  inputGrad: { storage: d.arrayOf(d.f32), access: 'mutable' },
-});
+const forwardLayout = inputOutputLayout;
+const backwardLayout = gradientOnlyLayout;
 
 export function createRescaling(ctx: GpuContext, config: RescalingConfig, buffers: RescalingBuffers): LayerPlan {
   const { name, batch, count, scale, offset, inferenceOnly } = config;
