@@ -35,9 +35,9 @@ export const ACTIVATION_TABLE = [
   { name: 'tanh', forward: 'tanh(clamp(x, -TANH_SATURATION, TANH_SATURATION))', derivative: { from: 'output', wgsl: '1.0 - y * y' } },
 ] as const satisfies readonly ActivationDefinition[];
 
-/** Elementwise activations, in code order. */
-export const ELEMENTWISE_ACTIVATIONS = ACTIVATION_TABLE.map((a) => a.name);
 export type ElementwiseActivation = (typeof ACTIVATION_TABLE)[number]['name'];
+/** Elementwise activations, in code order. */
+export const ELEMENTWISE_ACTIVATIONS: readonly ElementwiseActivation[] = ACTIVATION_TABLE.map((a) => a.name);
 export type Activation = ElementwiseActivation | 'softmax';
 
 /** The kernels' code for an elementwise activation. */
