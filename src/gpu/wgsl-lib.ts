@@ -3,6 +3,7 @@
 // emits its definition (and those of the helpers it uses) once into that shader.
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
+import { ACTIVATION_TABLE, TANH_SATURATION, type ActivationDefinition } from '../model/activations.ts';
 
 // Linear invocation index over a 1-D or 2-D workgroup grid (grid2d / gridFor in kernel.ts):
 // (workgroup_id.y * num_workgroups.x + workgroup_id.x) * size + local_invocation_index.
@@ -62,45 +63,54 @@ export const dropoutKeep4 = tgpu.fn([d.u32, d.vec4u, d.u32], d.vec4b)`(key: u32,
 /** The dropout helpers, for a Kernel's `externals`. */
 export const dropoutLib = { dropoutKey, dropoutKeep, dropoutKeep4 };
 
-// Activations, selected by an integer code (the ACTIVATION_CODES of src/model/activations.ts,
-// passed to a kernel as an `override ACT: u32`): 0 linear, 1 relu, 2 sigmoid, 3 tanh.
-// activate(x, act) is the activation; activationGrad(y, act) its derivative expressed through
-// the activation's OUTPUT y (what a forward pass stores): relu 1 where y > 0 (0 at y = 0, as
-// TensorFlow), sigmoid y (1 - y), tanh 1 - y^2, linear 1. test/reference/activation.ts is the
-// float64 twin.
-// tanh's argument is clamped to +-TANH_SATURATION: WGSL's tanh returns NaN for large |x| on some
-// implementations (SwiftShader: NaN at |x| = 100), and in float32 tanh(x) already rounds to +-1
-// for |x| > 9.1, so the clamp changes no value.
-const TANH_SATURATION = 15;
-export const activate = tgpu.fn([d.f32, d.u32], d.f32)`(x: f32, act: u32) -> f32 {
-  switch act {
-    case 1u: { return max(x, 0.0); }
-    case 2u: { return 1.0 / (1.0 + exp(-x)); }
-    case 3u: { return tanh(clamp(x, -TANH_SATURATION, TANH_SATURATION)); }
-    default: { return x; }
-  }
-}`
+// Activations, selected by an integer code (the index in ACTIVATION_TABLE of
+// src/model/activations.ts, passed to a kernel as an `override ACT: u32`), generated from that
+// table: activate(x, act) is the activation; activationGrad(y, act) its derivative expressed
+// through the activation's OUTPUT y (what a forward pass stores), for the activations whose
+// derivative the table writes from y; activationGradFromInput(x, act) the derivative from the
+// pre-activation x, for every activation (no kernel uses it yet). Code 0 (linear) is the
+// default branch. test/reference/activation.ts is the float64 twin.
+const ACTIVATION_DEFAULT = ACTIVATION_TABLE[0];
+const ACTIVATION_CASES = ACTIVATION_TABLE.map((a, code) => ({ ...(a as ActivationDefinition), code })).slice(1);
+
+/** A WGSL `switch act` returning `body(a)` per activation (those that `has` one), `fallback` otherwise. */
+function activationSwitch(entries: readonly (ActivationDefinition & { code: number })[], body: (a: ActivationDefinition) => string, fallback: string): string {
+  const cases = entries.map((a) => `    case ${a.code}u: { return ${body(a)}; }\n`).join('');
+  return `  switch act {\n${cases}    default: { return ${fallback}; }\n  }`;
+}
+
+const fromOutput = ACTIVATION_CASES.filter((a) => a.derivative.from === 'output');
+const fromInput = ACTIVATION_CASES.filter((a) => a.derivative.from === 'input');
+
+export const activate = tgpu.fn([d.f32, d.u32], d.f32)(`(x: f32, act: u32) -> f32 {
+${activationSwitch(ACTIVATION_CASES, (a) => a.forward, ACTIVATION_DEFAULT.forward)}
+}`)
   .$uses({ TANH_SATURATION })
   .$name('activate');
 
-export const activationGrad = tgpu.fn([d.f32, d.u32], d.f32)`(y: f32, act: u32) -> f32 {
-  switch act {
-    case 1u: { return select(0.0, 1.0, y > 0.0); }
-    case 2u: { return y * (1.0 - y); }
-    case 3u: { return 1.0 - y * y; }
-    default: { return 1.0; }
-  }
-}`.$name('activationGrad');
+export const activationGrad = tgpu.fn([d.f32, d.u32], d.f32)(`(y: f32, act: u32) -> f32 {
+${activationSwitch(fromOutput, (a) => a.derivative.wgsl, ACTIVATION_DEFAULT.derivative.wgsl)}
+}`).$name('activationGrad');
+
+// The derivative from the input: the table's input-form derivatives, else the output form at y = activate(x).
+export const activationGradFromInput = tgpu.fn([d.f32, d.u32], d.f32)(`(x: f32, act: u32) -> f32 {
+${activationSwitch(fromInput, (a) => a.derivative.wgsl, 'activationGrad(activate(x, act), act)')}
+}`)
+  .$uses({ activate, activationGrad })
+  .$name('activationGradFromInput');
 
 /** The activation helpers, for a Kernel's `externals`. */
 export const activationLib = { activate, activationGrad };
 
 // dL/d(pre-activation) from dy = dL/d(output) and the output y: dy * activationGrad(y, act),
-// except relu, which selects dy or 0 (no multiply: the same value and zero sign as masking).
-export const activationBackward = tgpu.fn([d.f32, d.f32, d.u32], d.f32)`(dy: f32, y: f32, act: u32) -> f32 {
-  if (act == 1u) { return select(0.0, dy, y > 0.0); }
-  return dy * activationGrad(y, act);
-}`
+// except where the table gives its own backward (relu selects dy or 0: no multiply, the same
+// value and zero sign as masking).
+const ownBackwards = ACTIVATION_CASES.filter((a) => a.backward !== undefined)
+  .map((a) => `  if (act == ${a.code}u) { return ${a.backward}; }\n`)
+  .join('');
+export const activationBackward = tgpu.fn([d.f32, d.f32, d.u32], d.f32)(`(dy: f32, y: f32, act: u32) -> f32 {
+${ownBackwards}  return dy * activationGrad(y, act);
+}`)
   .$uses({ activationGrad })
   .$name('activationBackward');
 

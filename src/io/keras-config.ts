@@ -5,7 +5,7 @@
  * policy once.
  */
 import type { ModelInfo, LayerInfo } from '../model/model-info.ts';
-import { layerType, type LayerSpec } from '../model/layers/index.ts';
+import { layerType, writeExtras, type KerasInitializer } from '../model/layers/index.ts';
 
 /** The Keras version whose file layout and config serialization this project writes. */
 export const KERAS_FORMAT_VERSION = '3.15.1';
@@ -17,55 +17,19 @@ export interface KerasConfigOptions {
 
 const FLOAT32_POLICY = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
 
-function initializer(className: string): Json {
+/** A serialized initializer as Keras 3 writes it. */
+function initializer({ className }: KerasInitializer): Json {
   const config = className === 'GlorotUniform' ? { seed: null, input_axes: null, output_axes: null } : {};
   return { module: 'keras.initializers', class_name: className, config, registered_name: null };
 }
 
 type Json = Record<string, unknown>;
 
-/** Options Keras 3 writes for each layer type beside the ones the spec carries. */
-function keras3Options(l: LayerSpec): Json {
-  const nulls = (...k: string[]) => Object.fromEntries(k.map((x) => [x, null]));
-  switch (l.type) {
-    case 'Conv2D':
-      return {
-        groups: 1,
-        kernel_initializer: initializer('GlorotUniform'),
-        bias_initializer: initializer('Zeros'),
-        ...nulls('kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint'),
-      };
-    case 'Dense':
-      return {
-        kernel_initializer: initializer('GlorotUniform'),
-        bias_initializer: initializer('Zeros'),
-        ...nulls('kernel_regularizer', 'bias_regularizer', 'kernel_constraint', 'bias_constraint', 'quantization_config'),
-      };
-    case 'BatchNormalization':
-      return {
-        beta_initializer: initializer('Zeros'),
-        gamma_initializer: initializer('Ones'),
-        moving_mean_initializer: initializer('Zeros'),
-        moving_variance_initializer: initializer('Ones'),
-        ...nulls('beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint', 'renorm_clipping'),
-        synchronized: false,
-        renorm: false,
-        renorm_momentum: 0.99,
-      };
-    case 'Dropout':
-      return { seed: null, noise_shape: null };
-    default:
-      return {};
-  }
-}
-
-/** Layers that Keras 3 builds from their input shape record it (build_config). */
-const BUILT_TYPES = new Set(['Conv2D', 'Dense', 'BatchNormalization', 'Flatten']);
-
 function layerEntry(l: LayerInfo): Json {
-  const config = { name: l.spec.name, trainable: true, dtype: FLOAT32_POLICY, ...layerType(l.spec).serialize(l.spec.options), ...keras3Options(l.spec) };
+  const type = layerType(l.spec);
+  const config = { name: l.spec.name, trainable: true, dtype: FLOAT32_POLICY, ...type.serialize(l.spec.options), ...writeExtras(type.keras3Extras, initializer) };
   const entry: Json = { module: 'keras.layers', class_name: l.spec.type, config, registered_name: null };
-  if (BUILT_TYPES.has(l.spec.type)) entry['build_config'] = { input_shape: [null, ...l.inputShape] };
+  if (type.built) entry['build_config'] = { input_shape: [null, ...l.inputShape] };
   return entry;
 }
 

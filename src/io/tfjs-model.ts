@@ -20,6 +20,7 @@ import { concatBytes } from './bytes.ts';
 import { FileFormatError, problemList } from './file-format-error.ts';
 import { JsonContentError, parseJsonContent } from './json-content.ts';
 import { formatCount, MAX_STORED_FLOATS, MAX_WEIGHTS_BYTES, parameterCountProblem } from './load-limits.ts';
+import { LAYER_TYPES, type LayerTypeName } from '../model/layers/index.ts';
 
 /** Name of the single weights file that exportModel describes. */
 export const WEIGHTS_FILE = 'weights.bin';
@@ -191,12 +192,6 @@ function splitName(name: string): { layer: string; weight: string } {
   const parts = name.split('/');
   const weight = parts.pop() ?? '';
   return { layer: parts.pop() ?? '', weight: weight.replace(/:\d+$/, '') };
-}
-
-type LayerKind = 'conv' | 'dense';
-
-function expectedKind(p: ParamSpec): LayerKind {
-  return p.shape.length === 4 ? 'conv' : 'dense';
 }
 
 function parseJson(modelJson: unknown, source: string): Record<string, unknown> {
@@ -403,7 +398,7 @@ export function readModel(modelJson: unknown, weights: WeightsInput, options: Im
       renamed.push({ from: suffixed[0].entry.name, to: p.name });
     }
   }
-  if (bound.size < PARAMS.length) bindByOrder(PARAMS, located, json.modelTopology, bound, renamed, problems);
+  if (bound.size < PARAMS.length) bindByOrder(model, located, json.modelTopology, bound, renamed, problems);
 
   // Which layer names did we use, so that everything else is "ignored".
   const used = new Set([...bound.values()].map((l) => l.entry.name));
@@ -455,12 +450,39 @@ function modelOfTopology(json: Record<string, unknown>, source: string): ModelIn
   return model;
 }
 
+/** A model layer with weights: its name, Keras type and declared weights (names and ranks, in Keras's order). */
+interface WeightedLayer {
+  layer: string;
+  type: LayerTypeName;
+  weights: { name: string; rank: number }[];
+}
+
+/** A file layer's layer name with its class suffix and count dropped: conv2d_5 -> conv, dense_Dense3 -> dense. */
+const typeStem = (t: LayerTypeName) => LAYER_TYPES[t].namePrefix.replace(/\d+d$/, '');
+
 /**
- * When exact (or prefixed) names are missing: map the file's Conv2D and Dense layers, in the
- * order they appear, onto conv2d, conv2d_1 and dense, dense_1.
+ * The model layer type of a file layer: its class in the topology; else the one type whose name
+ * stem its name contains (conv2d_5: Conv2D); else the one type with a weight of that name and rank.
+ */
+function fileLayerType(layer: string, cls: string | undefined, weights: Map<string, Located>, expected: WeightedLayer[]): LayerTypeName | undefined {
+  const types = [...new Set(expected.map((e) => e.type))];
+  const only = (ts: LayerTypeName[]) => (ts.length === 1 ? ts[0] : undefined);
+  if (cls !== undefined && types.includes(cls as LayerTypeName)) return cls as LayerTypeName;
+  const byName = only(types.filter((t) => layer.toLowerCase().includes(typeStem(t))));
+  if (byName) return byName;
+  const first = [...weights.entries()][0];
+  if (!first) return undefined;
+  const [name, l] = first;
+  return only(types.filter((t) => expected.some((e) => e.type === t && e.weights.some((w) => w.name === name && w.rank === l.entry.shape.length))));
+}
+
+/**
+ * When exact (or prefixed) names are missing: map the file's layers of each type with weights,
+ * in the order they appear, onto the model's layers of that type (conv2d, conv2d_1 and dense,
+ * dense_1, ...), weight by weight as the layer type declares them.
  */
 function bindByOrder(
-  PARAMS: readonly ParamSpec[],
+  model: ModelInfo,
   located: Located[],
   topology: unknown,
   bound: Map<string, Located>,
@@ -470,56 +492,45 @@ function bindByOrder(
   const classOf = new Map<string, string>();
   for (const l of topologyLayers(topology)) classOf.set(l.name, l.className);
 
-  // The file's layers with kernel/bias weights, in manifest order, and their kinds.
-  const fileLayers: { layer: string; kind: LayerKind | undefined; weights: Map<string, Located> }[] = [];
+  // The model's layers with weights, in order.
+  const expected: WeightedLayer[] = model.layers
+    .filter((l) => l.weights.length > 0)
+    .map((l) => ({ layer: l.spec.name, type: l.spec.type, weights: l.weights.map((w) => ({ name: w.weight, rank: w.shape.length })) }));
+  const weightNames = new Set(expected.flatMap((e) => e.weights.map((w) => w.name)));
+
+  // The file's layers with such weights, in manifest order, and their types.
+  const fileLayers: { layer: string; type: LayerTypeName | undefined; weights: Map<string, Located> }[] = [];
   for (const l of located) {
     const { layer, weight } = splitName(l.entry.name);
-    if (weight !== 'kernel' && weight !== 'bias') continue;
+    if (!weightNames.has(weight)) continue;
     let fl = fileLayers.find((f) => f.layer === layer);
     if (!fl) {
-      fl = { layer, kind: undefined, weights: new Map() };
+      fl = { layer, type: undefined, weights: new Map() };
       fileLayers.push(fl);
     }
     fl.weights.set(weight, l);
   }
-  for (const fl of fileLayers) {
-    const cls = classOf.get(fl.layer);
-    const kernel = fl.weights.get('kernel');
-    if (cls === 'Conv2D') fl.kind = 'conv';
-    else if (cls === 'Dense') fl.kind = 'dense';
-    else if (/conv/i.test(fl.layer)) fl.kind = 'conv';
-    else if (/dense/i.test(fl.layer)) fl.kind = 'dense';
-    else if (kernel?.entry.shape.length === 4) fl.kind = 'conv';
-    else if (kernel?.entry.shape.length === 2) fl.kind = 'dense';
-  }
-
-  // Expected layers in order, per kind.
-  const expectedLayers: { layer: string; kind: LayerKind }[] = [];
-  for (const p of PARAMS) {
-    const layer = splitName(p.name).layer;
-    if (!expectedLayers.some((e) => e.layer === layer)) expectedLayers.push({ layer, kind: expectedKind(p) });
-  }
+  for (const fl of fileLayers) fl.type = fileLayerType(fl.layer, classOf.get(fl.layer), fl.weights, expected);
 
   const fileNames = located.map((l) => l.entry.name).join(', ') || 'none';
-  for (const kind of ['conv', 'dense'] as const) {
-    const want = expectedLayers.filter((e) => e.kind === kind);
-    const have = fileLayers.filter((f) => f.kind === kind);
-    const kindName = kind === 'conv' ? 'Conv2D' : 'Dense';
-    const unbound = PARAMS.filter((p) => !bound.has(p.name) && want.some((w) => w.layer === splitName(p.name).layer));
+  for (const type of new Set(expected.map((e) => e.type))) {
+    const want = expected.filter((e) => e.type === type);
+    const have = fileLayers.filter((f) => f.type === type);
+    const unbound = want.flatMap((w) => w.weights.map((x) => `${w.layer}/${x.name}`)).filter((name) => !bound.has(name));
     if (unbound.length === 0) continue;
     if (have.length !== want.length) {
-      for (const p of unbound) problems.push(`${p.name}: missing`);
+      for (const name of unbound) problems.push(`${name}: missing`);
       problems.push(
-        `expected ${want.length} ${kindName} layers (${want.map((w) => w.layer).join(', ')}), ` +
+        `expected ${want.length} ${type} layers (${want.map((w) => w.layer).join(', ')}), ` +
           `the file has ${have.length}${have.length ? ` (${have.map((h) => h.layer).join(', ')})` : ''}; its weights: ${fileNames}`,
       );
       continue;
     }
     want.forEach((w, i) => {
       const fl = have[i];
-      for (const weight of ['kernel', 'bias']) {
+      for (const { name: weight } of w.weights) {
         const target = `${w.layer}/${weight}`;
-        if (bound.has(target) || !PARAMS.some((p) => p.name === target)) continue;
+        if (bound.has(target)) continue;
         const l = fl.weights.get(weight);
         if (!l) {
           problems.push(`${target}: missing (mapped by order to layer "${fl.layer}", which has no ${weight})`);

@@ -1,11 +1,10 @@
 // GlobalAveragePooling2D (Keras): NHWC (B, H, W, C) -> (B, C), the mean over H x W per channel;
 // backward dx = dy / (H*W) broadcast over H x W. Nothing is stored between the passes.
 // An inferenceOnly layer builds the forward only.
-import tgpu from 'typegpu';
-import * as d from 'typegpu/data';
 import type { Dispatch } from '../gpu/kernel.ts';
 import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
 import { linearIndex } from '../gpu/wgsl-lib.ts';
+import { gradientOnlyLayout, inputOutputLayout } from './elementwise-layouts.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
 
 /** Invocations per workgroup of both kernels (one output / one dx element each). */
@@ -65,15 +64,8 @@ export type GlobalAvgPoolPlan = LayerPlan & {
   inference: Dispatch[];
 };
 
-const forwardLayout = tgpu.bindGroupLayout({
-  input: { storage: d.arrayOf(d.f32), access: 'readonly' },
-  output: { storage: d.arrayOf(d.f32), access: 'mutable' },
-});
-
-const backwardLayout = tgpu.bindGroupLayout({
-  outputGrad: { storage: d.arrayOf(d.f32), access: 'readonly' },
-  inputGrad: { storage: d.arrayOf(d.f32), access: 'mutable' },
-});
+const forwardLayout = inputOutputLayout;
+const backwardLayout = gradientOnlyLayout;
 
 export function createGlobalAvgPool(ctx: GpuContext, config: GlobalAvgPoolConfig, buffers: GlobalAvgPoolBuffers): GlobalAvgPoolPlan {
   const { name, batch, height: H, width: W, channels: C, inferenceOnly = false } = config;

@@ -15,7 +15,7 @@
 //                        the ReLU derivative.
 import type { LayerInfo } from '../model/model-info.ts';
 import type { Segment, SegmentPlanContext } from './segment-types.ts';
-import { SINGLE_LAYER_BUILDERS } from './single-layers.ts';
+import { GPU_LAYERS } from './gpu-layers.ts';
 import { FUSIONS } from './fusions.ts';
 
 export * from './segment-types.ts';
@@ -32,7 +32,7 @@ export function planSegments(layers: readonly LayerInfo[], pc: SegmentPlanContex
 }
 
 function singleSegment(layer: LayerInfo, pc: SegmentPlanContext): Segment {
-  const builders = SINGLE_LAYER_BUILDERS[layer.spec.type];
+  const builders = GPU_LAYERS[layer.spec.type].builders;
   for (const b of builders) {
     const s = b(layer, pc);
     if (s) return s;

@@ -1,9 +1,8 @@
-// The builders of single layers, by Keras type: each returns the layer's segment, or
-// undefined where the configuration is not one its kernels handle (the next builder of the
-// type is then tried). Kernels that serve a special case (the seed's 3x3 ReLU convolution)
-// come before the general ones.
+// The builders of single layers: each returns the layer's segment, or undefined where the
+// configuration is not one its kernels handle (the next builder of the type is then tried).
+// src/layers/gpu-layers.ts lists them per Keras type, special cases (the seed's 3x3 ReLU
+// convolution) before the general ones. A new layer type's builder lives in its own home.
 import type { LayerInfo } from '../model/model-info.ts';
-import type { LayerTypeName } from '../model/layers/index.ts';
 import type { Dispatch } from '../gpu/kernel.ts';
 import { identitySegment, outputCount, type Segment, type SegmentIo, type SingleLayerBuilder } from './segment-types.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
@@ -54,7 +53,7 @@ export function denseConfig(l: LayerInfo, batch: number, inferenceOnly: boolean)
 }
 
 /** A segment of one layer built by `create` (training: forward and backward; evaluation: inference). */
-function layerSegment(
+export function layerSegment(
   layer: LayerInfo,
   training: boolean,
   create: (ctx: GpuContext, io: SegmentIo) => LayerPlan & { inference?: Dispatch[] },
@@ -70,7 +69,7 @@ function layerSegment(
   };
 }
 
-const fastConv: SingleLayerBuilder = (l, pc) =>
+export const fastConv: SingleLayerBuilder = (l, pc) =>
   isFastConv(l)
     ? layerSegment(l, pc.training, (ctx, io) =>
         createConv2d(ctx, convConfig(l, io.batch, !pc.training), {
@@ -93,7 +92,7 @@ function generalConvConfig(l: LayerInfo, batch: number, inferenceOnly: boolean):
 }
 
 /** Conv2D of any kernel, stride, padding, bias and activation. */
-const generalConv: SingleLayerBuilder = (l, pc) => {
+export const generalConv: SingleLayerBuilder = (l, pc) => {
   if (l.spec.type !== 'Conv2D') return undefined;
   return layerSegment(l, pc.training, (ctx, io) =>
     createConv2dGeneral(ctx, generalConvConfig(l, io.batch, !pc.training), {
@@ -103,7 +102,7 @@ const generalConv: SingleLayerBuilder = (l, pc) => {
 };
 
 /** Dense with any elementwise activation, with or without bias (a final softmax is the loss's: the layer writes logits). */
-const dense: SingleLayerBuilder = (l, pc) => {
+export const dense: SingleLayerBuilder = (l, pc) => {
   if (l.spec.type !== 'Dense') return undefined;
   if (l.spec.options.activation === 'softmax' && !pc.isLast(l)) return undefined;
   return layerSegment(l, pc.training, (ctx, io) =>
@@ -113,7 +112,7 @@ const dense: SingleLayerBuilder = (l, pc) => {
   );
 };
 
-const floorMaxPool2x2: SingleLayerBuilder = (l, pc) => {
+export const floorMaxPool2x2: SingleLayerBuilder = (l, pc) => {
   if (l.spec.type !== 'MaxPooling2D') return undefined;
   const o = l.spec.options;
   if (o.padding !== 'valid' || o.poolSize.join() !== '2,2' || o.strides.join() !== '2,2') return undefined;
@@ -128,7 +127,7 @@ const floorMaxPool2x2: SingleLayerBuilder = (l, pc) => {
 };
 
 /** Inverted dropout in training; the identity in evaluation and at rate 0. */
-const dropout: SingleLayerBuilder = (l, pc) => {
+export const dropout: SingleLayerBuilder = (l, pc) => {
   if (l.spec.type !== 'Dropout') return undefined;
   const rate = l.spec.options.rate;
   if (!pc.training || rate === 0) return identitySegment(l);
@@ -145,7 +144,7 @@ const dropout: SingleLayerBuilder = (l, pc) => {
 };
 
 /** MaxPooling2D and AveragePooling2D of any window, stride and padding. */
-const pool2d: SingleLayerBuilder = (l, pc) => {
+export const pool2d: SingleLayerBuilder = (l, pc) => {
   if (l.spec.type !== 'MaxPooling2D' && l.spec.type !== 'AveragePooling2D') return undefined;
   const o = l.spec.options;
   const [height, width, channels] = l.inputShape;
@@ -163,7 +162,7 @@ const pool2d: SingleLayerBuilder = (l, pc) => {
   );
 };
 
-const globalAveragePooling: SingleLayerBuilder = (l, pc) => {
+export const globalAveragePooling: SingleLayerBuilder = (l, pc) => {
   const [height, width, channels] = l.inputShape;
   return layerSegment(l, pc.training, (ctx, io) =>
     createGlobalAvgPool(
@@ -175,7 +174,7 @@ const globalAveragePooling: SingleLayerBuilder = (l, pc) => {
 };
 
 /** Activation: relu, sigmoid, tanh, and softmax that is not the model's last layer. */
-const activation: SingleLayerBuilder = (l, pc) => {
+export const activation: SingleLayerBuilder = (l, pc) => {
   if (l.spec.type !== 'Activation') return undefined;
   const a = l.spec.options.activation;
   return layerSegment(l, pc.training, (ctx, io) =>
@@ -188,7 +187,7 @@ const activation: SingleLayerBuilder = (l, pc) => {
 };
 
 /** BatchNormalization over the channel axis: batch statistics in training (updating the moving ones), moving statistics in evaluation. */
-const batchNorm: SingleLayerBuilder = (l, pc) => {
+export const batchNorm: SingleLayerBuilder = (l, pc) => {
   if (l.spec.type !== 'BatchNormalization') return undefined;
   const o = l.spec.options;
   const channels = l.inputShape[l.inputShape.length - 1];
@@ -207,23 +206,11 @@ const batchNorm: SingleLayerBuilder = (l, pc) => {
   );
 };
 
-const passThrough: SingleLayerBuilder = (l) => identitySegment(l);
+export const passThrough: SingleLayerBuilder = (l) => identitySegment(l);
 
 /** Activation: linear, and the final softmax (the loss's), compute nothing. */
-const identityActivation: SingleLayerBuilder = (l, pc) => {
+export const identityActivation: SingleLayerBuilder = (l, pc) => {
   if (l.spec.type !== 'Activation') return undefined;
   const a = l.spec.options.activation;
   return a === 'linear' || (a === 'softmax' && pc.isLast(l)) ? identitySegment(l) : undefined;
-};
-
-export const SINGLE_LAYER_BUILDERS: { readonly [K in LayerTypeName]: readonly SingleLayerBuilder[] } = {
-  Conv2D: [fastConv, generalConv],
-  MaxPooling2D: [floorMaxPool2x2, pool2d],
-  AveragePooling2D: [pool2d],
-  GlobalAveragePooling2D: [globalAveragePooling],
-  Flatten: [passThrough],
-  Dropout: [dropout],
-  Activation: [identityActivation, activation],
-  BatchNormalization: [batchNorm],
-  Dense: [dense],
 };

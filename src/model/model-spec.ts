@@ -7,7 +7,7 @@
 // and written back in both forms. Every error names the layer's index, name and option.
 import { layerError, ModelSpecError, type LayerLocation } from './spec-error.ts';
 import { OptionReader, type RawConfig } from './layers/options.ts';
-import { isLayerTypeName, LAYER_TYPES, layerType, type LayerSpec } from './layers/index.ts';
+import { isLayerTypeName, LAYER_TYPES, layerType, writeExtras, type KerasInitializer, type LayerSpec } from './layers/index.ts';
 
 export { ModelSpecError };
 
@@ -145,36 +145,13 @@ export function dropoutRates(spec: ModelSpec): number[] {
   return spec.layers.flatMap((l) => (l.type === 'Dropout' ? [l.options.rate] : []));
 }
 
-const GLOROT_UNIFORM = { class_name: 'GlorotUniform', config: { seed: null } };
-const ZEROS = { class_name: 'Zeros', config: {} };
-const ONES = { class_name: 'Ones', config: {} };
-
-/** Initializers and null regularizers that Keras writes beside the options (tfjs-layers reads them). */
-function defaults(l: LayerSpec): RawConfig {
-  const nulls = (...k: string[]) => Object.fromEntries(k.map((x) => [x, null]));
-  switch (l.type) {
-    case 'Conv2D':
-    case 'Dense':
-      return {
-        kernel_initializer: GLOROT_UNIFORM,
-        bias_initializer: ZEROS,
-        ...nulls('kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint'),
-      };
-    case 'BatchNormalization':
-      return {
-        beta_initializer: ZEROS,
-        gamma_initializer: ONES,
-        moving_mean_initializer: ZEROS,
-        moving_variance_initializer: ONES,
-        ...nulls('beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint'),
-      };
-    default:
-      return {};
-  }
+/** A serialized initializer as tfjs-layers writes it. */
+function tfjsInitializer(i: KerasInitializer): RawConfig {
+  return { class_name: i.className, config: i.className === 'GlorotUniform' ? { seed: null } : {} };
 }
 
 function layerConfig(l: LayerSpec): RawConfig {
-  return { name: l.name, trainable: true, ...layerType(l).serialize(l.options), ...defaults(l) };
+  return { name: l.name, trainable: true, ...layerType(l).serialize(l.options), ...writeExtras(layerType(l).tfjsExtras, tfjsInitializer) };
 }
 
 /** The topology as tfjs-layers serializes a Sequential (Keras 2 style: batch_input_shape on the first layer). */

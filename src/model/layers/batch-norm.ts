@@ -1,6 +1,8 @@
 // BatchNormalization over the last axis: momentum, epsilon, center (beta), scale (gamma); the
 // moving mean and variance are non-trainable weights the layer updates in training.
-import type { LayerType } from './types.ts';
+import { nulls, ONES, ZEROS, type LayerType } from './types.ts';
+
+const INITIALIZERS = { beta_initializer: ZEROS, gamma_initializer: ONES, moving_mean_initializer: ZEROS, moving_variance_initializer: ONES };
 
 export interface BatchNormOptions {
   momentum: number;
@@ -41,4 +43,13 @@ export const batchNormType: LayerType<BatchNormOptions> = {
   serialize(o) {
     return { axis: -1, momentum: o.momentum, epsilon: o.epsilon, center: o.center, scale: o.scale };
   },
+  tfjsExtras: { ...INITIALIZERS, ...nulls('beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint') },
+  keras3Extras: {
+    ...INITIALIZERS,
+    ...nulls('beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint', 'renorm_clipping'),
+    synchronized: false,
+    renorm: false,
+    renorm_momentum: 0.99,
+  },
+  built: true,
 };

@@ -2,7 +2,7 @@
 import type { ElementwiseActivation } from '../activations.ts';
 import { layerError } from '../spec-error.ts';
 import type { LayerType } from './types.ts';
-import { requireImage, windowOutput } from './types.ts';
+import { GLOROT_UNIFORM, nulls, requireImage, windowOutput, ZEROS } from './types.ts';
 
 export interface Conv2dOptions {
   filters: number;
@@ -62,4 +62,16 @@ export const conv2dType: LayerType<Conv2dOptions> = {
       use_bias: o.useBias,
     };
   },
+  tfjsExtras: {
+    kernel_initializer: GLOROT_UNIFORM,
+    bias_initializer: ZEROS,
+    ...nulls('kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint'),
+  },
+  keras3Extras: {
+    groups: 1,
+    kernel_initializer: GLOROT_UNIFORM,
+    bias_initializer: ZEROS,
+    ...nulls('kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint'),
+  },
+  built: true,
 };

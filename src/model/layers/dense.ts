@@ -1,7 +1,7 @@
 // Dense: units, use_bias, activation (softmax only as the model's last layer).
 import type { Activation } from '../activations.ts';
 import { layerError } from '../spec-error.ts';
-import type { LayerType } from './types.ts';
+import { GLOROT_UNIFORM, nulls, ZEROS, type LayerType } from './types.ts';
 
 export interface DenseOptions {
   units: number;
@@ -36,4 +36,15 @@ export const denseType: LayerType<DenseOptions> = {
   serialize(o) {
     return { units: o.units, activation: o.activation, use_bias: o.useBias };
   },
+  tfjsExtras: {
+    kernel_initializer: GLOROT_UNIFORM,
+    bias_initializer: ZEROS,
+    ...nulls('kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint'),
+  },
+  keras3Extras: {
+    kernel_initializer: GLOROT_UNIFORM,
+    bias_initializer: ZEROS,
+    ...nulls('kernel_regularizer', 'bias_regularizer', 'kernel_constraint', 'bias_constraint', 'quantization_config'),
+  },
+  built: true,
 };

@@ -35,6 +35,9 @@ function poolType(className: string, namePrefix: string): LayerType<Pool2dOption
     serialize(o) {
       return { pool_size: o.poolSize, padding: o.padding, strides: o.strides, data_format: 'channels_last' };
     },
+    tfjsExtras: {},
+    keras3Extras: {},
+    built: false,
   };
 }
 

@@ -16,6 +16,9 @@ export const flattenType: LayerType<NoOptions> = {
   outputShape: (input) => [input.reduce((a, b) => a * b, 1)],
   weights: () => [],
   serialize: () => ({ data_format: 'channels_last' }),
+  tfjsExtras: {},
+  keras3Extras: {},
+  built: true,
 };
 
 export const globalAveragePooling2dType: LayerType<NoOptions> = {
@@ -34,6 +37,9 @@ export const globalAveragePooling2dType: LayerType<NoOptions> = {
   },
   weights: () => [],
   serialize: () => ({ data_format: 'channels_last', keepdims: false }),
+  tfjsExtras: {},
+  keras3Extras: {},
+  built: false,
 };
 
 export interface DropoutOptions {
@@ -50,6 +56,9 @@ export const dropoutType: LayerType<DropoutOptions> = {
   outputShape: (input) => input,
   weights: () => [],
   serialize: (o) => ({ rate: o.rate, noise_shape: null, seed: null }),
+  tfjsExtras: {},
+  keras3Extras: { seed: null, noise_shape: null },
+  built: false,
 };
 
 export interface ActivationOptions {
@@ -65,4 +74,7 @@ export const activationType: LayerType<ActivationOptions> = {
   outputShape: (input) => input,
   weights: () => [],
   serialize: (o) => ({ activation: o.activation }),
+  tfjsExtras: {},
+  keras3Extras: {},
+  built: false,
 };

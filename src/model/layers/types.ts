@@ -1,6 +1,7 @@
 // What the model side knows of one Keras layer type: how to read its options from a Keras
-// config, its output shape, its weights (Keras names and order), and how to write its options
-// back. The GPU side of each type lives in src/layers/.
+// config, its output shape, its weights (Keras names and order), and how to write it back in
+// both config forms (TF.js / Keras 2 modelTopology, Keras 3 config.json). The GPU side of each
+// type lives in src/layers/ (registered in src/layers/gpu-layers.ts).
 import type { LayerLocation } from '../spec-error.ts';
 import type { OptionReader, RawConfig } from './options.ts';
 
@@ -31,7 +32,35 @@ export interface LayerType<O> {
   weights(input: Shape, o: O): WeightSpec[];
   /** The options as a Keras config (snake_case, without name). */
   serialize(o: O): RawConfig;
+  /** What Keras writes beside `serialize`'s options in a TF.js / Keras 2 modelTopology (initializers, null regularizers), in Keras's order. */
+  readonly tfjsExtras: ExtraOptions;
+  /** The same for a Keras 3 config.json. */
+  readonly keras3Extras: ExtraOptions;
+  /** Whether Keras 3 builds the layer from its input shape and records it (build_config). */
+  readonly built: boolean;
 }
+
+/** A serialized initializer, written in each config form's own way (toTfjsTopology, kerasConfig). */
+export class KerasInitializer {
+  constructor(readonly className: 'GlorotUniform' | 'Zeros' | 'Ones') {}
+}
+
+/** Extra options of a layer config: plain JSON values and initializers. */
+export type ExtraOptions = Readonly<Record<string, unknown>>;
+
+/** `null` for each key (regularizers and constraints Keras writes as null). */
+export function nulls(...keys: string[]): Record<string, null> {
+  return Object.fromEntries(keys.map((k) => [k, null]));
+}
+
+/** `extras` with each initializer written by `write` (the config form's own serialization). */
+export function writeExtras(extras: ExtraOptions, write: (i: KerasInitializer) => unknown): RawConfig {
+  return Object.fromEntries(Object.entries(extras).map(([k, v]) => [k, v instanceof KerasInitializer ? write(v) : v]));
+}
+
+export const GLOROT_UNIFORM = new KerasInitializer('GlorotUniform');
+export const ZEROS = new KerasInitializer('Zeros');
+export const ONES = new KerasInitializer('Ones');
 
 /** Output size of a window of `k` with stride `s` over `n` cells (Keras valid / same). */
 export function windowOutput(n: number, k: number, s: number, padding: 'valid' | 'same'): number {
