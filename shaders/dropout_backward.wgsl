@@ -2,32 +2,18 @@
 // the same (seed, step, layerId, element) counter. One invocation computes ONE element:
 // dx[e] = keep(e) ? dy[e] * SCALE : 0, SCALE = 1 / (1 - rate).
 // keep(e): the counter-based mask hash dropoutKey / dropoutKeep of src/gpu/wgsl-lib.ts (twin of
-// src/layers/dropout-rng.ts), e = b*count + i, the flat index in (B, count); seed and step come
+// src/layers/dropout-rng.ts), e = b*count + i, the flat index in (BATCH, count); seed and step come
 // from StepState, so the backward regenerates the forward's mask without storing it.
 //
 // Bindings:
 //   state:      StepState {step, batch, seed, pad}, read (same step as the forward)
-//   outputGrad: (B, count) f32, read
-//   inputGrad:  (B, count) f32, written
-// Overrides: COUNT = B*count, LAYER_ID, THRESHOLD (u32), SCALE (f32), WORKGROUP_SIZE.
+//   outputGrad: (BATCH, count) f32, read
+//   inputGrad:  (BATCH, count) f32, written
+// Overrides: COUNT = BATCH*count, LAYER_ID, THRESHOLD (u32), SCALE (f32), WORKGROUP_SIZE.
 
-override WORKGROUP_SIZE: u32;
-override COUNT: u32;
-override LAYER_ID: u32;
-override THRESHOLD: u32;
 override SCALE: f32;
 
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations of the last row
-// fail the bounds check below.
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
-  let e = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (e >= COUNT) { return; }
+fn compute(e: u32) {
   let key = dropoutKey(layout.$.state.seed, layout.$.state.step, LAYER_ID);
   var g = 0.0;
   if (dropoutKeep(key, e, THRESHOLD)) { g = layout.$.outputGrad[e] * SCALE; }

@@ -4,29 +4,11 @@
 // One invocation computes ONE pooled output element (b, i, j, c): the max of its 2x2 window.
 //
 // Bindings:
-//   input:  (B, H, W, C) f32, read
-//   output: (B, HO, WO, C) f32, written; HO = floor(H/2), WO = floor(W/2)
-// Overrides: H, W, C, HO, WO, COUNT = B*HO*WO*C, WORKGROUP_SIZE.
+//   input:  (BATCH, H, W, C) f32, read
+//   output: (BATCH, HO, WO, C) f32, written; HO = floor(H/2), WO = floor(W/2)
+// Overrides: H, W, C, HO, WO, COUNT = BATCH*HO*WO*C, WORKGROUP_SIZE.
 
-override WORKGROUP_SIZE: u32;
-override H: u32;
-override W: u32;
-override C: u32;
-override HO: u32;
-override WO: u32;
-override COUNT: u32;
-
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations of the last row
-// fail the bounds check below.
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
-  let o = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (o >= COUNT) { return; }
+fn compute(o: u32) {
   let c = o % C;
   let pix = o / C;
   let j = pix % WO;
