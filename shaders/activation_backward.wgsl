@@ -10,8 +10,6 @@
 //   inputGrad:  (BATCH, count) lanes, written (dL/dx)
 // Overrides: COUNT = number of lanes (BATCH*count, or BATCH*count/4), ACT (u32), WORKGROUP_SIZE.
 
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations fail the bounds check.
 fn compute(e: u32) {
   layout.$.inputGrad[e] = layout.$.outputGrad[e] * activationDerivative(layout.$.output[e], ACT);
 }

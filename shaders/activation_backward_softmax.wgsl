@@ -8,8 +8,6 @@
 //   inputGrad:  (ROWS, N) f32, written (dL/dx)
 // Overrides: N (row length), ROWS (= BATCH), WORKGROUP_SIZE.
 
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations fail the bounds check.
 override INVOCATIONS: u32 = ROWS;
 
 fn compute(r: u32) {

@@ -15,8 +15,6 @@
 
 override SCALE: bool;
 
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations fail the bounds check.
 override INVOCATIONS: u32 = ROWS * CHANNELS;
 
 fn compute(i: u32) {

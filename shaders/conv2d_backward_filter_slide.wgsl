@@ -14,7 +14,7 @@
 //   x:        (BATCH, H, W, CIN) f32, read
 //   g:        (BATCH, HO, WO, COUT) ReLU-masked output gradient, as vec4, read
 //   partials: (CHUNKS, 9*CIN*COUT + COUT) as vec4; row c = [dk partial (3,3,CIN,COUT) | db partial (COUT)], written
-// Requires COUT % 4 == 0. Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
+// Requires COUT % 4 == 0. Invocation index
 // ordered (chunk, ci pair, channel block) with the channel block fastest.
 
 override INVOCATIONS: u32 = CHUNKS * ((CIN + 1u) / 2u) * (((COUT / 4u) + 1u) / 2u);

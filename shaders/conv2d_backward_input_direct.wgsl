@@ -10,7 +10,7 @@
 //   params: flat parameter buffer as vec4; kernel [3, 3, CIN, COUT] at float offset
 //           KERNEL_OFFSET (multiple of 4), read
 //   dx:     (BATCH, H, W, CIN) f32, written
-// Requires COUT % 4 == 0. Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE),
+// Requires COUT % 4 == 0. Invocation index,
 // ordered (b, y, column tile, channel block) with the channel block fastest.
 
 override INVOCATIONS: u32 = BATCH * H * ((W + 3u) / 4u) * ((CIN + 3u) / 4u);

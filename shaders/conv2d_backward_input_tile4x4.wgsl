@@ -9,7 +9,7 @@
 //   g:  (BATCH, H-2, W-2, COUT) ReLU-masked output gradient, f32, read
 //   kT: (3, 3, COUT, CIN4) transposed kernel (conv2d_backward_kernel_transpose), as vec4, read
 //   dx: (BATCH, H, W, CIN) f32, written
-// Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE), ordered
+// Invocation index, ordered
 // (b, row tile, column tile, channel block) with the channel block fastest.
 
 override INVOCATIONS: u32 = BATCH * ((H + 3u) / 4u) * ((W + 3u) / 4u) * ((((CIN + 3u) / 4u) + 1u) / 2u);

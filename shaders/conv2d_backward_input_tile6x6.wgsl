@@ -18,7 +18,7 @@
 //   g:  (BATCH, H-2, W-2, COUT) ReLU-masked output gradient, f32, read
 //   kT: (3, 3, COUT, CIN4) transposed kernel (conv2d_backward_kernel_transpose), as vec4, read
 //   dx: (BATCH, H, W, CIN) f32, written (every element, over all the class dispatches)
-// Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE), ordered
+// Invocation index, ordered
 // (b, tile row in class, tile column in class, channel block) with the channel block fastest.
 
 // The tile class of this dispatch, and the whole tile grid.

@@ -5,7 +5,7 @@
 //   y:  (BATCH, HO, WO, COUT) post-ReLU forward output, as vec4, read
 //   dy: (BATCH, HO, WO, COUT) dL/dy, as vec4, read
 //   g:  (BATCH, HO, WO, COUT) as vec4, written
-// COUNT4 = BATCH*HO*WO*COUT/4. Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE).
+// COUNT4 = BATCH*HO*WO*COUT/4. Invocation index.
 
 override INVOCATIONS: u32 = COUNT4;
 

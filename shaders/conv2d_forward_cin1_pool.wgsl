@@ -16,8 +16,8 @@
 //           KERNEL_OFFSET, bias [COUT] at float offset BIAS_OFFSET (both multiples of 4), read
 //   y:      (BATCH, PH, PW, COUT) viewed as vec4 (COUT/4 per pixel), PH = floor((H-2)/2),
 //           PW = floor((W-2)/2), written
-// Requires CIN == 1, COUT % 4 == 0, H, W >= 4. Invocation id = linearIndex(wid, nwg, lid,
-// WORKGROUP_SIZE), ordered (b, i, channel block) with the channel block fastest.
+// Requires CIN == 1, COUT % 4 == 0, H, W >= 4. Invocation index ordered (b, i, channel block)
+// with the channel block fastest.
 
 override INVOCATIONS: u32 = BATCH * ((H - 2u) / 2u) * (((COUT / 4u) + 1u) / 2u);
 

@@ -10,7 +10,7 @@
 //   params: flat parameter buffer viewed as vec4; kernel [3, 3, 1, COUT] at float offset
 //           KERNEL_OFFSET, bias [COUT] at float offset BIAS_OFFSET (both multiples of 4), read
 //   y:      (BATCH, H-2, W-2, COUT) viewed as vec4 (COUT/4 per pixel), written post-ReLU
-// Requires CIN == 1 and COUT % 4 == 0. Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE),
+// Requires CIN == 1 and COUT % 4 == 0. Invocation index,
 // ordered (b, oy, channel block) with the channel block fastest.
 
 override INVOCATIONS: u32 = BATCH * (H - 2u) * (((COUT / 4u) + 1u) / 2u);

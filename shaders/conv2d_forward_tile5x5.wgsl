@@ -13,7 +13,7 @@
 //   params: flat parameter buffer viewed as vec4; kernel [3, 3, CIN, COUT] at float offset
 //           KERNEL_OFFSET, bias [COUT] at float offset BIAS_OFFSET (both multiples of 4), read
 //   y:      (BATCH, H-2, W-2, COUT) viewed as vec4 (COUT/4 per pixel), written post-ReLU inside the region
-// Requires COUT % 4 == 0. Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE),
+// Requires COUT % 4 == 0. Invocation index,
 // ordered (b, row tile, column tile, channel block) with the channel block fastest.
 
 const TILE: u32 = 5u;

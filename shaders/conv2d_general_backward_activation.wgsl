@@ -8,7 +8,6 @@
 //   dy: (BATCH, HO, WO, COUT) f32, dL/dy, read
 //   g:  (BATCH, HO, WO, COUT) f32, written
 // Overrides: COUNT = BATCH*HO*WO*COUT, ACT (activation code), WORKGROUP_SIZE.
-// Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE) over a gridFor grid.
 
 fn compute(i: u32) {
   layout.$.g[i] = layout.$.dy[i] * activationGrad(layout.$.y[i], ACT);

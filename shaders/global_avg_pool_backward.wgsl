@@ -6,8 +6,6 @@
 //   inputGrad:  (BATCH, H, W, C) f32, written
 // Overrides: HW = H*W, C, COUNT = BATCH*H*W*C, WORKGROUP_SIZE.
 
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations fail the bounds check.
 fn compute(e: u32) {
   let c = e % C;
   let b = e / (HW * C);

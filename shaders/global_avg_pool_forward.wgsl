@@ -7,8 +7,6 @@
 //   output: (BATCH, C) f32, written
 // Overrides: HW = H*W, C, COUNT = BATCH*C, WORKGROUP_SIZE.
 
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations fail the bounds check.
 fn compute(o: u32) {
   let c = o % C;
   let base = (o / C) * HW * C + c;

@@ -10,12 +10,8 @@
 // Overrides: H, W, C, HO, WO, COUNT = BATCH*H*W*C, WORKGROUP_SIZE.
 
 fn compute(e: u32) {
-  let c = e % C;
-  let pix = e / C;
-  let w = pix % W;
-  let rows = pix / W;
-  let h = rows % H;
-  let b = rows / H;
+  let at = nhwcPosition(e, H, W, C);
+  let b = at.x; let h = at.y; let w = at.z; let c = at.w;
   var g = 0.0;
   if (h < 2u * HO && w < 2u * WO) {
     let o = ((b * HO + h / 2u) * WO + w / 2u) * C + c;

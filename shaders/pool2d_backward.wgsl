@@ -23,15 +23,9 @@ fn coveringOutputs(p: u32, pool: u32, stride: u32, outSize: u32) -> vec2i {
   return vec2i(i32(first), min(i32(p / stride), i32(outSize) - 1));
 }
 
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations fail the bounds check.
 fn compute(e: u32) {
-  let c = e % C;
-  let pix = e / C;
-  let w = pix % W;
-  let rows = pix / W;
-  let h = rows % H;
-  let b = rows / H;
+  let at = nhwcPosition(e, H, W, C);
+  let b = at.x; let h = at.y; let w = at.z; let c = at.w;
   let hp = h + PAD_TOP;
   let wp = w + PAD_LEFT;
   let ri = coveringOutputs(hp, PH, SH, HO);

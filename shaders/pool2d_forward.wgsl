@@ -17,15 +17,9 @@
 override IS_MAX: bool;
 override SAVE_ARGMAX: bool;
 
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations fail the bounds check.
 fn compute(o: u32) {
-  let c = o % C;
-  let pix = o / C;
-  let j = pix % WO;
-  let rows = pix / WO;
-  let i = rows % HO;
-  let b = rows / HO;
+  let at = nhwcPosition(o, HO, WO, C);
+  let b = at.x; let i = at.y; let j = at.z; let c = at.w;
   let top = i32(i * SH) - i32(PAD_TOP);
   let left = i32(j * SW) - i32(PAD_LEFT);
   let hs = poolSpan(top, PH, H);

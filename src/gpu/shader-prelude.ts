@@ -4,11 +4,13 @@
 // derived from others), adds the standard entry point where the shader defines
 // `fn compute(index: u32)`, and names the shared wgsl-lib helpers the shader calls, so that
 // tgpu.resolve emits their definitions. The shader file is left with its arithmetic.
+import { nhwcPosition } from './wgsl-index.ts';
 import { activate, activate4, activationBackward, activationBackward4, activationGrad, dropoutKeep, dropoutKeep4, dropoutKey, linearIndex } from './wgsl-lib.ts';
 
-/** The wgsl-lib helpers a shader may call by name. */
+/** The shared WGSL helpers (wgsl-lib.ts, wgsl-index.ts) a shader may call by name. */
 const LIBRARY: Record<string, unknown> = {
   linearIndex,
+  nhwcPosition,
   dropoutKey,
   dropoutKeep,
   dropoutKeep4,
