@@ -11,12 +11,9 @@
 // Overrides: ROWS, CHANNELS, ROWS_PER_CHUNK, WORKGROUP_SIZE; CHUNKS = ceil(ROWS / ROWS_PER_CHUNK).
 // Invocations: CHUNKS * CHANNELS.
 
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations fail the bounds check.
 override INVOCATIONS: u32 = ((ROWS + ROWS_PER_CHUNK - 1u) / ROWS_PER_CHUNK) * CHANNELS;
 
 fn compute(t: u32) {
-  let chunks = (ROWS + ROWS_PER_CHUNK - 1u) / ROWS_PER_CHUNK;
   let c = t % CHANNELS;
   let first = (t / CHANNELS) * ROWS_PER_CHUNK;
   let end = min(first + ROWS_PER_CHUNK, ROWS);
