@@ -6,22 +6,11 @@
 //   outputGrad: (ROWS, N) f32, read (dL/dy)
 //   output:     (ROWS, N) f32, read (y from activation_forward_softmax)
 //   inputGrad:  (ROWS, N) f32, written (dL/dx)
-// Overrides: N (row length), ROWS (= B), WORKGROUP_SIZE.
+// Overrides: N (row length), ROWS (= BATCH), WORKGROUP_SIZE.
 
-override WORKGROUP_SIZE: u32;
-override N: u32;
-override ROWS: u32;
+override INVOCATIONS: u32 = ROWS;
 
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations fail the bounds check.
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
-  let r = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (r >= ROWS) { return; }
+fn compute(r: u32) {
   let base = r * N;
   var s = 0.0;
   for (var i = 0u; i < N; i++) { s += layout.$.outputGrad[base + i] * layout.$.output[base + i]; }

@@ -16,9 +16,6 @@
 //   m:      (LENGTH4) vec4f  read_write
 //   v:      (LENGTH4) vec4f  read_write
 
-override WORKGROUP_SIZE: u32;
-override LENGTH4: u32;
-
 // 1 - exp(x) for x <= 0, accurate relative to the result also for small |x|.
 fn oneMinusExp(x: f32) -> f32 {
   if (x > -0.5) {
@@ -35,17 +32,9 @@ fn oneMinusExp(x: f32) -> f32 {
   return 1.0 - exp(x);
 }
 
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations of the last row
-// fail the bounds check below.
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
-  let i = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (i >= LENGTH4) { return; }
+override INVOCATIONS: u32 = LENGTH4;
+
+fn compute(i: u32) {
   let h = layout.$.hyper;
   let t = f32(layout.$.state.step);
   let lrT = h.lr * sqrt(oneMinusExp(t * h.logBeta2)) / oneMinusExp(t * h.logBeta1);

@@ -17,22 +17,9 @@
 //   outputLabels: (BATCH) u32, written
 // Overrides: BATCH, WORDS = values per image / 4 (196 for 28x28x1), IMAGE_COUNT, WORKGROUP_SIZE.
 
-override WORKGROUP_SIZE: u32;
-override BATCH: u32;
-override WORDS: u32;
-override IMAGE_COUNT: u32;
+override INVOCATIONS: u32 = BATCH * WORDS;
 
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations of the last row
-// fail the bounds check below.
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
-  let t = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (t >= BATCH * WORDS) { return; }
+fn compute(t: u32) {
   let s = t / WORDS;
   let w = t % WORDS;
   let image = min(layout.$.indices[layout.$.state.batch * BATCH + s], IMAGE_COUNT - 1u);

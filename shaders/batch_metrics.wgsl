@@ -15,10 +15,6 @@
 //   batchLoss:    (SLOTS) f32        write one element
 //   batchCorrect: (SLOTS) u32        write one element
 
-override WORKGROUP_SIZE: u32;
-override BATCH: u32;
-override SLOTS: u32;
-
 var<workgroup> partLoss: array<f32, WORKGROUP_SIZE>;
 var<workgroup> partCorrect: array<u32, WORKGROUP_SIZE>;
 

@@ -13,22 +13,11 @@
 // Overrides: ROWS, CHANNELS, GAMMA_OFFSET, SCALE (bool), WORKGROUP_SIZE.
 // Invocations: ROWS * CHANNELS.
 
-override WORKGROUP_SIZE: u32;
-override ROWS: u32;
-override CHANNELS: u32;
-override GAMMA_OFFSET: u32;
 override SCALE: bool;
 
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations fail the bounds check.
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
-  let i = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (i >= ROWS * CHANNELS) { return; }
+override INVOCATIONS: u32 = ROWS * CHANNELS;
+
+fn compute(i: u32) {
   let c = i % CHANNELS;
   let invStd = layout.$.stats[CHANNELS + c];
   let xhat = (layout.$.input[i] - layout.$.stats[c]) * invStd;

@@ -15,14 +15,6 @@
 // MOVING_VARIANCE_OFFSET, SCALE (bool), CENTER (bool), WORKGROUP_SIZE.
 // Invocations: CHANNELS.
 
-override WORKGROUP_SIZE: u32;
-override ROWS: u32;
-override CHANNELS: u32;
-override ROWS_PER_CHUNK: u32;
-override GAMMA_OFFSET: u32;
-override BETA_OFFSET: u32;
-override MOVING_MEAN_OFFSET: u32;
-override MOVING_VARIANCE_OFFSET: u32;
 override SCALE: bool;
 override CENTER: bool;
 

@@ -16,28 +16,14 @@
 // WORKGROUP_SIZE.
 // Invocations: ROWS * CHANNELS.
 
-override WORKGROUP_SIZE: u32;
-override ROWS: u32;
-override CHANNELS: u32;
-override GAMMA_OFFSET: u32;
-override BETA_OFFSET: u32;
-override MOVING_MEAN_OFFSET: u32;
-override MOVING_VARIANCE_OFFSET: u32;
 override EPSILON: f32;
 override SCALE: bool;
 override CENTER: bool;
 override INFERENCE: bool;
 
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations fail the bounds check.
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
-  let i = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (i >= ROWS * CHANNELS) { return; }
+override INVOCATIONS: u32 = ROWS * CHANNELS;
+
+fn compute(i: u32) {
   let c = i % CHANNELS;
   var mean: f32;
   var invStd: f32;

@@ -17,12 +17,6 @@
 // MOMENTUM (f32), EPSILON (f32), WORKGROUP_SIZE.
 // Invocations: CHANNELS.
 
-override WORKGROUP_SIZE: u32;
-override ROWS: u32;
-override CHANNELS: u32;
-override ROWS_PER_CHUNK: u32;
-override MOVING_MEAN_OFFSET: u32;
-override MOVING_VARIANCE_OFFSET: u32;
 override MOMENTUM: f32;
 override EPSILON: f32;
 

@@ -6,27 +6,14 @@
 // Invocation t = k * CHANNELS + c, so neighbouring invocations read neighbouring channels.
 //
 // Bindings:
-//   input:    (ROWS, CHANNELS) f32, read (a (B, H, W, C) or (B, C) tensor, ROWS = B*H*W)
+//   input:    (ROWS, CHANNELS) f32, read (a (BATCH, H, W, C) or (BATCH, C) tensor, ROWS = BATCH*H*W)
 //   partials: (CHUNKS, CHANNELS, 2) f32, written: [chunk mean, chunk M2]
 // Overrides: ROWS, CHANNELS, ROWS_PER_CHUNK, WORKGROUP_SIZE; CHUNKS = ceil(ROWS / ROWS_PER_CHUNK).
 // Invocations: CHUNKS * CHANNELS.
 
-override WORKGROUP_SIZE: u32;
-override ROWS: u32;
-override CHANNELS: u32;
-override ROWS_PER_CHUNK: u32;
+override INVOCATIONS: u32 = ((ROWS + ROWS_PER_CHUNK - 1u) / ROWS_PER_CHUNK) * CHANNELS;
 
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations fail the bounds check.
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
-  let chunks = (ROWS + ROWS_PER_CHUNK - 1u) / ROWS_PER_CHUNK;
-  let t = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (t >= chunks * CHANNELS) { return; }
+fn compute(t: u32) {
   let c = t % CHANNELS;
   let first = (t / CHANNELS) * ROWS_PER_CHUNK;
   let end = min(first + ROWS_PER_CHUNK, ROWS);

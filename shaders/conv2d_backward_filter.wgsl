@@ -3,48 +3,32 @@
 //   db[co]             = sum over p of g[b, oy, ox, co]
 // The sum runs over the used positions (b, oy < USED_HO, ox < USED_WO): the gradient of the
 // others is zero (USED_HO = HO, USED_WO = WO unless a floor max-pool drops the last row/column).
-// These B*USED_HO*USED_WO positions are cut into CHUNKS chunks of CHUNK consecutive positions.
+// These BATCH*USED_HO*USED_WO positions are cut into CHUNKS chunks of CHUNK consecutive positions.
 // One invocation computes, for one chunk c, one input channel ci and 8 output channels
 // (vec4 groups g0, g0+1), the 9 taps x 8 channels partial sums (18 vec4 accumulators), plus the
 // bias partial sums for those 8 channels when ci == 0. Each x value is loaded once per position
 // and tap; g rows are vec4 loads. A second pass (conv2d_backward_filter_reduce) sums the chunks.
 // Bindings:
-//   x:        (B, H, W, CIN) f32, read
-//   g:        (B, HO, WO, COUT) ReLU-masked output gradient, as vec4, read
+//   x:        (BATCH, H, W, CIN) f32, read
+//   g:        (BATCH, HO, WO, COUT) ReLU-masked output gradient, as vec4, read
 //   partials: (CHUNKS, 9*CIN*COUT + COUT) as vec4; row c = [dk partial (3,3,CIN,COUT) | db partial (COUT)], written
-// Requires COUT % 4 == 0. Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
+// Requires COUT % 4 == 0. Invocation index
 // ordered (chunk, ci, channel block) with the channel block fastest.
 
-override WORKGROUP_SIZE: u32;
-override B: u32;
-override H: u32;
-override W: u32;
-override CIN: u32;
-override COUT: u32;
-override USED_HO: u32;
-override USED_WO: u32;
-override CHUNK: u32;
-override CHUNKS: u32;
+override INVOCATIONS: u32 = CHUNKS * CIN * (((COUT / 4u) + 1u) / 2u);
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
+fn compute(id: u32) {
   let HO = H - 2u;
   let WO = W - 2u;
   let C4 = COUT / 4u;
   let cBlocks = (C4 + 1u) / 2u;
-  let id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (id >= CHUNKS * CIN * cBlocks) { return; }
   let cb = id % cBlocks;
   let ci = (id / cBlocks) % CIN;
   let chunk = id / (cBlocks * CIN);
   let g0 = cb * 2u;
   let g1 = min(g0 + 1u, C4 - 1u);
 
-  let P = B * USED_HO * USED_WO;
+  let P = BATCH * USED_HO * USED_WO;
   let start = chunk * CHUNK;
   let end = min(start + CHUNK, P);
 

@@ -8,26 +8,11 @@
 //             db [COUT] at float offset BIAS_OFFSET (both multiples of 4), written
 // Requires COUT % 4 == 0.
 
-override WORKGROUP_SIZE: u32;
-override CIN: u32;
-override COUT: u32;
-override CHUNKS: u32;
-override KERNEL_OFFSET: u32;
-override BIAS_OFFSET: u32;
+override INVOCATIONS: u32 = ((9u * CIN * (COUT / 4u)) + COUT / 4u);
 
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations of the last row
-// fail the bounds check below.
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
+fn compute(j: u32) {
   let K4 = 9u * CIN * (COUT / 4u);
   let R4 = K4 + COUT / 4u;
-  let j = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (j >= R4) { return; }
   var s0 = vec4f(0.0);
   var s1 = vec4f(0.0);
   var s2 = vec4f(0.0);

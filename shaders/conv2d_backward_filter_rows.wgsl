@@ -2,7 +2,7 @@
 // gradients, same contract and partials arrangement as conv2d_backward_filter:
 //   dk[ky, kx, ci, co] = sum over p = (b, oy, ox) of x[b, oy+ky, ox+kx, ci] * g[b, oy, ox, co]
 //   db[co]             = sum over p of g[b, oy, ox, co]
-// The B*HO output rows (b, oy) are cut into CHUNKS chunks of ROWS consecutive rows. One invocation
+// The BATCH*HO output rows (b, oy) are cut into CHUNKS chunks of ROWS consecutive rows. One invocation
 // computes, for one chunk, one kernel row ky, 4 input channels ci0..ci0+3 and 8 output channels
 // (vec4 groups g0, g0+1), the 3 kx taps' 4x8 partial sums (24 vec4 accumulators a{kx}{group}{i} over 4
 // output channels, i = channel ci0+i). It sweeps each output row left to right keeping the 3-column input window
@@ -11,34 +11,20 @@
 // come from the (ky = 0, ci0 = 0) invocations. Channels past CIN are computed from clamped loads
 // and not stored. A second pass (conv2d_backward_filter_reduce) sums the chunks.
 // Bindings:
-//   x:        (B, H, W, CIN) f32, read
-//   g:        (B, HO, WO, COUT) ReLU-masked output gradient, as vec4, read
+//   x:        (BATCH, H, W, CIN) f32, read
+//   g:        (BATCH, HO, WO, COUT) ReLU-masked output gradient, as vec4, read
 //   partials: (CHUNKS, 9*CIN*COUT + COUT) as vec4; row c = [dk partial (3,3,CIN,COUT) | db partial (COUT)], written
-// Requires COUT % 4 == 0. Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
+// Requires COUT % 4 == 0. Invocation index
 // ordered (chunk, ky, ci block, channel block) with the channel block fastest.
 
-override WORKGROUP_SIZE: u32;
-override B: u32;
-override H: u32;
-override W: u32;
-override CIN: u32;
-override COUT: u32;
-override ROWS: u32;
-override CHUNKS: u32;
+override INVOCATIONS: u32 = CHUNKS * 3u * ((CIN + 3u) / 4u) * (((COUT / 4u) + 1u) / 2u);
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
+fn compute(id: u32) {
   let HO = H - 2u;
   let WO = W - 2u;
   let C4 = COUT / 4u;
   let CI4 = (CIN + 3u) / 4u;
   let cBlocks = (C4 + 1u) / 2u;
-  let id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (id >= CHUNKS * 3u * CI4 * cBlocks) { return; }
   let cb = id % cBlocks;
   var r = id / cBlocks;
   let cq = r % CI4;
@@ -55,7 +41,7 @@ fn main(
   let o3 = min(ci0 + 3u, CIN - 1u);
 
   let rowStart = chunk * ROWS;
-  let rowEnd = min(rowStart + ROWS, B * HO);
+  let rowEnd = min(rowStart + ROWS, BATCH * HO);
 
   let z = vec4f(0.0);
   var a000 = z; var a001 = z; var a002 = z; var a003 = z; // kx = 0, group g0, channels ci0..ci0+3

@@ -3,7 +3,7 @@
 //   dk[ky, kx, ci, co] = sum over p = (b, oy, ox) of x[b, oy+ky, ox+kx, ci] * g[b, oy, ox, co]
 //   db[co]             = sum over p of g[b, oy, ox, co]
 // over the used positions (oy < USED_HO, ox < USED_WO; the gradient of the others is zero).
-// The B*USED_HO used rows are cut into CHUNKS chunks of ROWS consecutive rows.
+// The BATCH*USED_HO used rows are cut into CHUNKS chunks of ROWS consecutive rows.
 // One invocation computes, for one chunk, two input channels (ci0, ci0+1) and 8 output channels
 // (vec4 groups g0, g0+1): the 9 taps x 2 ci x 8 co partial sums (36 vec4 accumulators), plus the
 // bias partial sums when ci0 == 0. Along each row it keeps the 3x3 input window of both channels
@@ -11,36 +11,20 @@
 // vec4s, and does 36 vec4 multiply-adds. A second pass (conv2d_backward_filter_reduce) sums the
 // chunks. Out-of-range channels are computed from clamped loads and not stored.
 // Bindings:
-//   x:        (B, H, W, CIN) f32, read
-//   g:        (B, HO, WO, COUT) ReLU-masked output gradient, as vec4, read
+//   x:        (BATCH, H, W, CIN) f32, read
+//   g:        (BATCH, HO, WO, COUT) ReLU-masked output gradient, as vec4, read
 //   partials: (CHUNKS, 9*CIN*COUT + COUT) as vec4; row c = [dk partial (3,3,CIN,COUT) | db partial (COUT)], written
-// Requires COUT % 4 == 0. Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
+// Requires COUT % 4 == 0. Invocation index
 // ordered (chunk, ci pair, channel block) with the channel block fastest.
 
-override WORKGROUP_SIZE: u32;
-override B: u32;
-override H: u32;
-override W: u32;
-override CIN: u32;
-override COUT: u32;
-override USED_HO: u32;
-override USED_WO: u32;
-override ROWS: u32;
-override CHUNKS: u32;
+override INVOCATIONS: u32 = CHUNKS * ((CIN + 1u) / 2u) * (((COUT / 4u) + 1u) / 2u);
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
+fn compute(id: u32) {
   let HO = H - 2u;
   let WO = W - 2u;
   let C4 = COUT / 4u;
   let cBlocks = (C4 + 1u) / 2u;
   let ciPairs = (CIN + 1u) / 2u;
-  let id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (id >= CHUNKS * ciPairs * cBlocks) { return; }
   let cb = id % cBlocks;
   let cp = (id / cBlocks) % ciPairs;
   let chunk = id / (cBlocks * ciPairs);
@@ -62,7 +46,7 @@ fn main(
   var a800 = z; var a801 = z; var a810 = z; var a811 = z;
   var d0 = z; var d1 = z;
 
-  let rowEnd = min((chunk + 1u) * ROWS, B * USED_HO);
+  let rowEnd = min((chunk + 1u) * ROWS, BATCH * USED_HO);
   for (var row = chunk * ROWS; row < rowEnd; row++) {
     let b = row / USED_HO;
     let oy = row % USED_HO;

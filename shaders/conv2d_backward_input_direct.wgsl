@@ -6,34 +6,21 @@
 // so that one `g * K` gives the 4 channel dot products. Out-of-range columns/channels are
 // computed from clamped loads and not stored.
 // Bindings:
-//   g:      (B, H-2, W-2, COUT) ReLU-masked output gradient, as vec4, read
+//   g:      (BATCH, H-2, W-2, COUT) ReLU-masked output gradient, as vec4, read
 //   params: flat parameter buffer as vec4; kernel [3, 3, CIN, COUT] at float offset
 //           KERNEL_OFFSET (multiple of 4), read
-//   dx:     (B, H, W, CIN) f32, written
-// Requires COUT % 4 == 0. Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE),
+//   dx:     (BATCH, H, W, CIN) f32, written
+// Requires COUT % 4 == 0. Invocation index,
 // ordered (b, y, column tile, channel block) with the channel block fastest.
 
-override WORKGROUP_SIZE: u32;
-override B: u32;
-override H: u32;
-override W: u32;
-override CIN: u32;
-override COUT: u32;
-override KERNEL_OFFSET: u32;
+override INVOCATIONS: u32 = BATCH * H * ((W + 3u) / 4u) * ((CIN + 3u) / 4u);
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
+fn compute(id: u32) {
   let HO = H - 2u;
   let WO = W - 2u;
   let C4 = COUT / 4u;
   let tilesX = (W + 3u) / 4u;
   let ciBlocks = (CIN + 3u) / 4u;
-  let id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (id >= B * H * tilesX * ciBlocks) { return; }
   let cb = id % ciBlocks;
   var r = id / ciBlocks;
   let tx = r % tilesX;

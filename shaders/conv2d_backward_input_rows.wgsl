@@ -10,36 +10,22 @@
 // and stores only the columns the tile before it did not; below 7 columns the extra columns are
 // computed from clamped loads and not stored. Out-of-range channel groups likewise.
 // Bindings:
-//   g:  (B, H-2, W-2, COUT) ReLU-masked output gradient, f32, read
+//   g:  (BATCH, H-2, W-2, COUT) ReLU-masked output gradient, f32, read
 //   kT: (3, 3, COUT, CIN4) transposed kernel (conv2d_backward_kernel_transpose), as vec4, read
-//   dx: (B, H, W, CIN) f32, written (every element)
-// Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE), ordered
+//   dx: (BATCH, H, W, CIN) f32, written (every element)
+// Invocation index, ordered
 // (b, y, column tile, channel block) with the channel block fastest.
-
-override WORKGROUP_SIZE: u32;
-override B: u32;
-override H: u32;
-override W: u32;
-override CIN: u32;
-override COUT: u32;
-override USED_HO: u32;
-override USED_WO: u32;
 
 const TILE_X: u32 = 7u;
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
+override INVOCATIONS: u32 = BATCH * H * ((W + TILE_X - 1u) / TILE_X) * ((((CIN + 3u) / 4u) + 1u) / 2u);
+
+fn compute(id: u32) {
   let HO = H - 2u;
   let WO = W - 2u;
   let CI4 = (CIN + 3u) / 4u;
   let tilesX = (W + TILE_X - 1u) / TILE_X;
   let cBlocks = (CI4 + 1u) / 2u;
-  let id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (id >= B * H * tilesX * cBlocks) { return; }
   let cb = id % cBlocks;
   var r = id / cBlocks;
   let tx = r % tilesX;

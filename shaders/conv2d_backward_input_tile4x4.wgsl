@@ -6,33 +6,21 @@
 // window of g once (36 scalars, zero outside the output) and the 9 taps x 2 kT vec4s, then does
 // 9*16*8 multiply-adds. Out-of-range rows/columns/channels are computed and not stored.
 // Bindings:
-//   g:  (B, H-2, W-2, COUT) ReLU-masked output gradient, f32, read
+//   g:  (BATCH, H-2, W-2, COUT) ReLU-masked output gradient, f32, read
 //   kT: (3, 3, COUT, CIN4) transposed kernel (conv2d_backward_kernel_transpose), as vec4, read
-//   dx: (B, H, W, CIN) f32, written
-// Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE), ordered
+//   dx: (BATCH, H, W, CIN) f32, written
+// Invocation index, ordered
 // (b, row tile, column tile, channel block) with the channel block fastest.
 
-override WORKGROUP_SIZE: u32;
-override B: u32;
-override H: u32;
-override W: u32;
-override CIN: u32;
-override COUT: u32;
+override INVOCATIONS: u32 = BATCH * ((H + 3u) / 4u) * ((W + 3u) / 4u) * ((((CIN + 3u) / 4u) + 1u) / 2u);
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
+fn compute(id: u32) {
   let HO = H - 2u;
   let WO = W - 2u;
   let CI4 = (CIN + 3u) / 4u;
   let tilesX = (W + 3u) / 4u;
   let tilesY = (H + 3u) / 4u;
   let cBlocks = (CI4 + 1u) / 2u;
-  let id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (id >= B * tilesY * tilesX * cBlocks) { return; }
   let cb = id % cBlocks;
   var r = id / cBlocks;
   let tx = r % tilesX;

@@ -15,31 +15,13 @@
 // multiply-adds of window rows/columns outside the region are compiled out instead of being
 // multiplied by zero (the padded formulation of 'tile4x4' wastes 44% of its work on conv2d_1).
 // Bindings:
-//   g:  (B, H-2, W-2, COUT) ReLU-masked output gradient, f32, read
+//   g:  (BATCH, H-2, W-2, COUT) ReLU-masked output gradient, f32, read
 //   kT: (3, 3, COUT, CIN4) transposed kernel (conv2d_backward_kernel_transpose), as vec4, read
-//   dx: (B, H, W, CIN) f32, written (every element, over all the class dispatches)
-// Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE), ordered
+//   dx: (BATCH, H, W, CIN) f32, written (every element, over all the class dispatches)
+// Invocation index, ordered
 // (b, tile row in class, tile column in class, channel block) with the channel block fastest.
 
-override WORKGROUP_SIZE: u32;
-override B: u32;
-override H: u32;
-override W: u32;
-override CIN: u32;
-override COUT: u32;
-override USED_HO: u32;
-override USED_WO: u32;
 // The tile class of this dispatch, and the whole tile grid.
-override TY0: u32;
-override TY_N: u32;
-override TX0: u32;
-override TX_N: u32;
-override TILES_Y: u32;
-override TILES_X: u32;
-override SKIP_TOP: u32;
-override SKIP_BOTTOM: u32;
-override SKIP_LEFT: u32;
-override SKIP_RIGHT: u32;
 
 const TILE: u32 = 6u;
 // Whether window row i / column j lies in the used output region for every tile of the class.
@@ -60,20 +42,15 @@ override COL5: bool = 5u >= SKIP_LEFT && 5u + SKIP_RIGHT < 8u;
 override COL6: bool = 6u >= SKIP_LEFT && 6u + SKIP_RIGHT < 8u;
 override COL7: bool = 7u >= SKIP_LEFT && 7u + SKIP_RIGHT < 8u;
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
+override INVOCATIONS: u32 = BATCH * TY_N * TX_N * ((((CIN + 3u) / 4u) + 1u) / 2u);
+
+fn compute(id: u32) {
   let HO = H - 2u;
   let WO = W - 2u;
   let DH = min(H, USED_HO + 2u);
   let DW = min(W, USED_WO + 2u);
   let CI4 = (CIN + 3u) / 4u;
   let cBlocks = (CI4 + 1u) / 2u;
-  let id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (id >= B * TY_N * TX_N * cBlocks) { return; }
   let cb = id % cBlocks;
   var r = id / cBlocks;
   let tx = TX0 + r % TX_N;

@@ -5,23 +5,10 @@
 //   params: flat parameter buffer f32; kernel [3, 3, CIN, COUT] at KERNEL_OFFSET, read
 //   kT:     (3, 3, COUT, CIN4) f32, written
 
-override WORKGROUP_SIZE: u32;
-override CIN: u32;
-override COUT: u32;
-override KERNEL_OFFSET: u32;
+override INVOCATIONS: u32 = 9u * COUT * ((CIN + 3u) / 4u * 4u);
 
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations of the last row
-// fail the bounds check below.
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
+fn compute(i: u32) {
   let CIN4 = (CIN + 3u) / 4u * 4u;
-  let i = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (i >= 9u * COUT * CIN4) { return; }
   let ci = i % CIN4;
   let co = (i / CIN4) % COUT;
   let t = i / (CIN4 * COUT);

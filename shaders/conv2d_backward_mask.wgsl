@@ -2,21 +2,13 @@
 // for the filter- and input-gradient kernels (both read g many times).
 // One invocation computes one vec4 (4 channels of one output pixel).
 // Bindings:
-//   y:  (B, HO, WO, COUT) post-ReLU forward output, as vec4, read
-//   dy: (B, HO, WO, COUT) dL/dy, as vec4, read
-//   g:  (B, HO, WO, COUT) as vec4, written
-// COUNT4 = B*HO*WO*COUT/4. Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE).
+//   y:  (BATCH, HO, WO, COUT) post-ReLU forward output, as vec4, read
+//   dy: (BATCH, HO, WO, COUT) dL/dy, as vec4, read
+//   g:  (BATCH, HO, WO, COUT) as vec4, written
+// COUNT4 = BATCH*HO*WO*COUT/4. Invocation index.
 
-override WORKGROUP_SIZE: u32;
-override COUNT4: u32;
+override INVOCATIONS: u32 = COUNT4;
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
-  let i = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (i >= COUNT4) { return; }
+fn compute(i: u32) {
   layout.$.g[i] = select(vec4f(0.0), layout.$.dy[i], layout.$.y[i] > vec4f(0.0));
 }

@@ -4,35 +4,21 @@
 // computed from clamped loads and not stored. Each input row segment (6 columns) is loaded once
 // per (ky, ci) and reused by the 3 kx taps; kernel rows are vec4 loads.
 // Bindings:
-//   x:      (B, H, W, CIN) f32, read
+//   x:      (BATCH, H, W, CIN) f32, read
 //   params: flat parameter buffer viewed as vec4; kernel [3, 3, CIN, COUT] at float offset
 //           KERNEL_OFFSET, bias [COUT] at float offset BIAS_OFFSET (both multiples of 4), read
-//   y:      (B, H-2, W-2, COUT) viewed as vec4 (COUT/4 per pixel), written post-ReLU
-// Requires COUT % 4 == 0. Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE)
+//   y:      (BATCH, H-2, W-2, COUT) viewed as vec4 (COUT/4 per pixel), written post-ReLU
+// Requires COUT % 4 == 0. Invocation index
 // (2-D grid when one dimension would exceed the workgroup limit).
 
-override WORKGROUP_SIZE: u32;
-override B: u32;
-override H: u32;
-override W: u32;
-override CIN: u32;
-override COUT: u32;
-override KERNEL_OFFSET: u32;
-override BIAS_OFFSET: u32;
+override INVOCATIONS: u32 = BATCH * (H - 2u) * (((W - 2u) + 3u) / 4u) * (((COUT / 4u) + 1u) / 2u);
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
+fn compute(id: u32) {
   let HO = H - 2u;
   let WO = W - 2u;
   let C4 = COUT / 4u;
   let tilesX = (WO + 3u) / 4u;
   let cBlocks = (C4 + 1u) / 2u;
-  let id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (id >= B * HO * tilesX * cBlocks) { return; }
   let cb = id % cBlocks;
   var r = id / cBlocks;
   let tx = r % tilesX;

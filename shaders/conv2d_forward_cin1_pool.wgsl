@@ -11,35 +11,21 @@
 // outputs x 8 channels (4 * 9 * 8 multiply-adds) and stores 2 vec4 maxima. Out-of-range channel
 // groups are computed from clamped loads and not stored.
 // Bindings:
-//   x:      (B, H, W, 1) f32, read
+//   x:      (BATCH, H, W, 1) f32, read
 //   params: flat parameter buffer viewed as vec4; kernel [3, 3, 1, COUT] at float offset
 //           KERNEL_OFFSET, bias [COUT] at float offset BIAS_OFFSET (both multiples of 4), read
-//   y:      (B, PH, PW, COUT) viewed as vec4 (COUT/4 per pixel), PH = floor((H-2)/2),
+//   y:      (BATCH, PH, PW, COUT) viewed as vec4 (COUT/4 per pixel), PH = floor((H-2)/2),
 //           PW = floor((W-2)/2), written
-// Requires CIN == 1, COUT % 4 == 0, H, W >= 4. Invocation id = linearIndex(wid, nwg, lid,
-// WORKGROUP_SIZE), ordered (b, i, channel block) with the channel block fastest.
+// Requires CIN == 1, COUT % 4 == 0, H, W >= 4. Invocation index ordered (b, i, channel block)
+// with the channel block fastest.
 
-override WORKGROUP_SIZE: u32;
-override B: u32;
-override H: u32;
-override W: u32;
-override CIN: u32;
-override COUT: u32;
-override KERNEL_OFFSET: u32;
-override BIAS_OFFSET: u32;
+override INVOCATIONS: u32 = BATCH * ((H - 2u) / 2u) * (((COUT / 4u) + 1u) / 2u);
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
+fn compute(id: u32) {
   let PH = (H - 2u) / 2u;
   let PW = (W - 2u) / 2u;
   let C4 = COUT / 4u;
   let cBlocks = (C4 + 1u) / 2u;
-  let id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (id >= B * PH * cBlocks) { return; }
   let cb = id % cBlocks;
   let r = id / cBlocks;
   let i = r % PH;

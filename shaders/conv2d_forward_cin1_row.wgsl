@@ -6,34 +6,20 @@
 // does 9*8 multiply-adds and stores 2 vec4s. Out-of-range channel groups are computed from
 // clamped loads and not stored.
 // Bindings:
-//   x:      (B, H, W, 1) f32, read
+//   x:      (BATCH, H, W, 1) f32, read
 //   params: flat parameter buffer viewed as vec4; kernel [3, 3, 1, COUT] at float offset
 //           KERNEL_OFFSET, bias [COUT] at float offset BIAS_OFFSET (both multiples of 4), read
-//   y:      (B, H-2, W-2, COUT) viewed as vec4 (COUT/4 per pixel), written post-ReLU
-// Requires CIN == 1 and COUT % 4 == 0. Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE),
+//   y:      (BATCH, H-2, W-2, COUT) viewed as vec4 (COUT/4 per pixel), written post-ReLU
+// Requires CIN == 1 and COUT % 4 == 0. Invocation index,
 // ordered (b, oy, channel block) with the channel block fastest.
 
-override WORKGROUP_SIZE: u32;
-override B: u32;
-override H: u32;
-override W: u32;
-override CIN: u32;
-override COUT: u32;
-override KERNEL_OFFSET: u32;
-override BIAS_OFFSET: u32;
+override INVOCATIONS: u32 = BATCH * (H - 2u) * (((COUT / 4u) + 1u) / 2u);
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
+fn compute(id: u32) {
   let HO = H - 2u;
   let WO = W - 2u;
   let C4 = COUT / 4u;
   let cBlocks = (C4 + 1u) / 2u;
-  let id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (id >= B * HO * cBlocks) { return; }
   let cb = id % cBlocks;
   let r = id / cBlocks;
   let oy = r % HO;

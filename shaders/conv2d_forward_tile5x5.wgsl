@@ -9,40 +9,24 @@
 // region's edge and stores only what the tile before it did not; a region under 5 is computed
 // from clamped loads and the surplus not stored. Out-of-range channel groups likewise.
 // Bindings:
-//   x:      (B, H, W, CIN) f32, read
+//   x:      (BATCH, H, W, CIN) f32, read
 //   params: flat parameter buffer viewed as vec4; kernel [3, 3, CIN, COUT] at float offset
 //           KERNEL_OFFSET, bias [COUT] at float offset BIAS_OFFSET (both multiples of 4), read
-//   y:      (B, H-2, W-2, COUT) viewed as vec4 (COUT/4 per pixel), written post-ReLU inside the region
-// Requires COUT % 4 == 0. Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE),
+//   y:      (BATCH, H-2, W-2, COUT) viewed as vec4 (COUT/4 per pixel), written post-ReLU inside the region
+// Requires COUT % 4 == 0. Invocation index,
 // ordered (b, row tile, column tile, channel block) with the channel block fastest.
-
-override WORKGROUP_SIZE: u32;
-override B: u32;
-override H: u32;
-override W: u32;
-override CIN: u32;
-override COUT: u32;
-override USED_HO: u32;
-override USED_WO: u32;
-override KERNEL_OFFSET: u32;
-override BIAS_OFFSET: u32;
 
 const TILE: u32 = 5u;
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
+override INVOCATIONS: u32 = BATCH * ((USED_HO + TILE - 1u) / TILE) * ((USED_WO + TILE - 1u) / TILE) * (((COUT / 4u) + 1u) / 2u);
+
+fn compute(id: u32) {
   let HO = H - 2u;
   let WO = W - 2u;
   let C4 = COUT / 4u;
   let tilesX = (USED_WO + TILE - 1u) / TILE;
   let tilesY = (USED_HO + TILE - 1u) / TILE;
   let cBlocks = (C4 + 1u) / 2u;
-  let id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (id >= B * tilesY * tilesX * cBlocks) { return; }
   let cb = id % cBlocks;
   var r = id / cBlocks;
   let tx = r % tilesX;

@@ -8,19 +8,7 @@
 //   dy: (BATCH, HO, WO, COUT) f32, dL/dy, read
 //   g:  (BATCH, HO, WO, COUT) f32, written
 // Overrides: COUNT = BATCH*HO*WO*COUT, ACT (activation code), WORKGROUP_SIZE.
-// Invocation id = linearIndex(wid, nwg, lid, WORKGROUP_SIZE) over a gridFor grid.
 
-override WORKGROUP_SIZE: u32;
-override COUNT: u32;
-override ACT: u32;
-
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
-  let i = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (i >= COUNT) { return; }
+fn compute(i: u32) {
   layout.$.g[i] = layout.$.dy[i] * activationGrad(layout.$.y[i], ACT);
 }

@@ -25,22 +25,6 @@
 // the index is linearised over a 1-D or 2-D grid (gridFor) and the surplus fails the bounds
 // check.
 
-override WORKGROUP_SIZE: u32;
-override BATCH: u32;
-override H: u32;
-override W: u32;
-override CIN: u32;
-override COUT: u32;
-override KH: u32;
-override KW: u32;
-override SH: u32;
-override SW: u32;
-override PAD_TOP: u32;
-override PAD_LEFT: u32;
-override HO: u32;
-override WO: u32;
-override CHUNK: u32;
-override CHUNKS: u32;
 override USE_BIAS: bool;
 override X_VEC4: bool;
 override OUT_VEC4: bool;
@@ -52,17 +36,12 @@ fn gBlock(p: u32, o0: u32, outs: vec4u) -> vec4f {
   return vec4f(layout.$.g[i.x], layout.$.g[i.y], layout.$.g[i.z], layout.$.g[i.w]);
 }
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
+override INVOCATIONS: u32 = CHUNKS * (((KH * KW * CIN) + 3u) / 4u) * ((COUT + 3u) / 4u);
+
+fn compute(t: u32) {
   let R = KH * KW * CIN;
   let outBlocks = (COUT + 3u) / 4u;
   let rowBlocks = (R + 3u) / 4u;
-  let t = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (t >= CHUNKS * rowBlocks * outBlocks) { return; }
   let o0 = (t % outBlocks) * 4u;
   let r0 = ((t / outBlocks) % rowBlocks) * 4u;
   let chunk = t / (outBlocks * rowBlocks);

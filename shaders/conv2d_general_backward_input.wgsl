@@ -20,33 +20,13 @@
 // Invocations: BATCH * H * ceil(W/4) * ceil(CIN/4), channel block fastest; the index is
 // linearised over a 1-D or 2-D grid (gridFor) and the surplus fails the bounds check.
 
-override WORKGROUP_SIZE: u32;
-override BATCH: u32;
-override H: u32;
-override W: u32;
-override CIN: u32;
-override COUT: u32;
-override KH: u32;
-override KW: u32;
-override SH: u32;
-override SW: u32;
-override PAD_TOP: u32;
-override PAD_LEFT: u32;
-override HO: u32;
-override WO: u32;
-override K_OFFSET: u32;
 override OUT_VEC4: bool;
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
+override INVOCATIONS: u32 = BATCH * H * ((W + 3u) / 4u) * ((CIN + 3u) / 4u);
+
+fn compute(t: u32) {
   let chanBlocks = (CIN + 3u) / 4u;
   let posBlocks = (W + 3u) / 4u;
-  let t = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (t >= BATCH * H * posBlocks * chanBlocks) { return; }
   let c0 = (t % chanBlocks) * 4u;
   let rest = t / chanBlocks;
   let iw0 = (rest % posBlocks) * 4u;

@@ -10,21 +10,9 @@
 // Invocations: ROW; the index is linearised over a 1-D or 2-D grid (gridFor) and the surplus
 // fails the bounds check.
 
-override WORKGROUP_SIZE: u32;
-override ROW: u32;
-override K_SIZE: u32;
-override CHUNKS: u32;
-override K_OFFSET: u32;
-override B_OFFSET: u32;
+override INVOCATIONS: u32 = ROW;
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
-  let j = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (j >= ROW) { return; }
+fn compute(j: u32) {
   var s0 = 0.0;
   var s1 = 0.0;
   var s2 = 0.0;

@@ -20,24 +20,7 @@
 // Invocations: BATCH * HO * ceil(WO/4) * ceil(COUT/4), channel block fastest; the index is
 // linearised over a 1-D or 2-D grid (gridFor) and the surplus fails the bounds check.
 
-override WORKGROUP_SIZE: u32;
-override BATCH: u32;
-override H: u32;
-override W: u32;
-override CIN: u32;
-override COUT: u32;
-override KH: u32;
-override KW: u32;
-override SH: u32;
-override SW: u32;
-override PAD_TOP: u32;
-override PAD_LEFT: u32;
-override HO: u32;
-override WO: u32;
-override K_OFFSET: u32;
-override B_OFFSET: u32;
 override USE_BIAS: bool;
-override ACT: u32;
 override X_VEC4: bool;
 override OUT_VEC4: bool;
 
@@ -49,16 +32,11 @@ fn kernelRow(row: u32, o0: u32, cols: vec4u) -> vec4f {
   return vec4f(layout.$.params[i.x], layout.$.params[i.y], layout.$.params[i.z], layout.$.params[i.w]);
 }
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
+override INVOCATIONS: u32 = BATCH * HO * ((WO + 3u) / 4u) * ((COUT + 3u) / 4u);
+
+fn compute(t: u32) {
   let colBlocks = (COUT + 3u) / 4u;
   let posBlocks = (WO + 3u) / 4u;
-  let t = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (t >= BATCH * HO * posBlocks * colBlocks) { return; }
   let o0 = (t % colBlocks) * 4u;
   let rest = t / colBlocks;
   let ow0 = (rest % posBlocks) * 4u;

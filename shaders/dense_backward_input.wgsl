@@ -12,31 +12,16 @@
 // Overrides: BATCH, IN, OUT, W_OFFSET, ACT (activation code), WORKGROUP_SIZE.
 // Invocations: ceil(BATCH/4) * ceil(IN/4).
 
-override WORKGROUP_SIZE: u32;
-override BATCH: u32;
-override IN: u32;
-override OUT: u32;
-override W_OFFSET: u32;
-override ACT: u32;
-
 fn grad(idx: u32) -> f32 {
   let g = layout.$.outputGrad[idx];
   if (ACT == 0u) { return g; }
   return activationBackward(g, layout.$.output[idx], ACT);
 }
 
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations of the last row
-// fail the bounds check below.
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
+override INVOCATIONS: u32 = ((IN + 3u) / 4u) * ((BATCH + 3u) / 4u);
+
+fn compute(t: u32) {
   let colTiles = (IN + 3u) / 4u;
-  let t = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (t >= colTiles * ((BATCH + 3u) / 4u)) { return; }
   let i0 = (t % colTiles) * 4u;
   let n0 = (t / colTiles) * 4u;
   let wrows = min(vec4u(i0) + vec4u(0u, 1u, 2u, 3u), vec4u(IN - 1u)) * OUT + vec4u(W_OFFSET);

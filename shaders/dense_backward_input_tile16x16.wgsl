@@ -19,13 +19,6 @@
 // Overrides: BATCH, IN, OUT, W_OFFSET, ACT (activation code), WORKGROUP_SIZE.
 // Invocations: ceil(BATCH/16) * ceil(IN/16).
 
-override WORKGROUP_SIZE: u32;
-override BATCH: u32;
-override IN: u32;
-override OUT: u32;
-override W_OFFSET: u32;
-override ACT: u32;
-
 // 16 consecutive features of one row: 4 vec4 groups.
 struct Cols { c0: vec4f, c1: vec4f, c2: vec4f, c3: vec4f }
 // W[i0 + 4 j + m, o..o+3] in q<j>.c<m>, for the block's 16 input features.
@@ -64,20 +57,12 @@ fn storeRow(n: u32, g0: u32, a: Cols) {
   if (g0 + 3u < I4) { layout.$.inputGrad[i + 3u] = a.c3; }
 }
 
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations of the last row
-// fail the bounds check below.
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
+override INVOCATIONS: u32 = (((IN / 4u) + 3u) / 4u) * ((BATCH + 15u) / 16u);
+
+fn compute(t: u32) {
   let I4 = IN / 4u;
   let O4 = OUT / 4u;
   let colBlocks = (I4 + 3u) / 4u;
-  let t = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (t >= colBlocks * ((BATCH + 15u) / 16u)) { return; }
   let g0 = (t % colBlocks) * 4u; // first vec4 column group of dx
   let n0 = (t / colBlocks) * 16u;
   // vec4 index of W[i, 0] for the block's input features i0 + 4 j + m (clamped).

@@ -18,13 +18,6 @@
 // WORKGROUP_SIZE.
 // Invocations: ceil(IN/4) * ceil(OUT/4).
 
-override WORKGROUP_SIZE: u32;
-override BATCH: u32;
-override IN: u32;
-override OUT: u32;
-override W_OFFSET: u32;
-override B_OFFSET: u32;
-override ACT: u32;
 override USE_BIAS: bool;
 
 fn grad4(idx: vec4u) -> vec4f {
@@ -36,18 +29,10 @@ fn grad4(idx: vec4u) -> vec4f {
   return activationBackward4(g, y, ACT);
 }
 
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations of the last row
-// fail the bounds check below.
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
+override INVOCATIONS: u32 = ((OUT + 3u) / 4u) * ((IN + 3u) / 4u);
+
+fn compute(t: u32) {
   let colTiles = (OUT + 3u) / 4u;
-  let t = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (t >= colTiles * ((IN + 3u) / 4u)) { return; }
   let o0 = (t % colTiles) * 4u;
   let i0 = (t / colTiles) * 4u;
   let cols = min(vec4u(o0) + vec4u(0u, 1u, 2u, 3u), vec4u(OUT - 1u));

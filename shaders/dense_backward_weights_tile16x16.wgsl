@@ -24,13 +24,6 @@
 // WORKGROUP_SIZE.
 // Invocations: ceil(IN/16) * ceil(OUT/16).
 
-override WORKGROUP_SIZE: u32;
-override BATCH: u32;
-override IN: u32;
-override OUT: u32;
-override W_OFFSET: u32;
-override B_OFFSET: u32;
-override ACT: u32;
 override USE_BIAS: bool;
 
 // 16 consecutive features of one row: 4 vec4 groups.
@@ -89,20 +82,12 @@ fn storeRow(i: u32, g0: u32, a: Cols) {
   if (i < IN) { storeCols(W_OFFSET / 4u + i * (OUT / 4u), g0, a); }
 }
 
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations of the last row
-// fail the bounds check below.
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
+override INVOCATIONS: u32 = (((OUT / 4u) + 3u) / 4u) * (((IN / 4u) + 3u) / 4u);
+
+fn compute(t: u32) {
   let I4 = IN / 4u;
   let O4 = OUT / 4u;
   let colBlocks = (O4 + 3u) / 4u;
-  let t = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (t >= colBlocks * ((I4 + 3u) / 4u)) { return; }
   let g0 = (t % colBlocks) * 4u; // first vec4 group of output features
   let x0 = (t / colBlocks) * 4u; // first vec4 group of input features
   let gc = min(vec4u(g0) + vec4u(0u, 1u, 2u, 3u), vec4u(O4 - 1u));

@@ -1,34 +1,25 @@
 // dropout_relu_backward: gradient of inverted dropout applied to a ReLU output, through the
 // ReLU too: g = dL/d(pre-activation) of the layer before the dropout (dense with its fused
 // ReLU), so that layer's backward kernels take g as it is (no ReLU mask in their loops).
-// One invocation computes ONE vec4 (4 consecutive elements e = 4*v .. 4*v+3 of (B, count)):
+// One invocation computes ONE vec4 (4 consecutive elements e = 4*v .. 4*v+3 of (BATCH, count)):
 //   g[e] = (keep(e) && y[e] > 0) ? dy[e] * SCALE : 0
 // keep(e): the counter-based hash dropoutKey / dropoutKeep4 of src/gpu/wgsl-lib.ts (twin of
-// src/layers/dropout-rng.ts), e = the flat index in (B, count), regenerated from StepState as
+// src/layers/dropout-rng.ts), e = the flat index in (BATCH, count), regenerated from StepState as
 // the forward generated it. THRESHOLD == 0 (rate 0) keeps everything and skips the hash.
 //
 // Bindings:
 //   state:      StepState {step, batch, seed, pad}, read (same step as the forward)
-//   outputGrad: (B, count/4) vec4f, read (dL/d dropout output)
-//   y:          (B, count/4) vec4f, read (post-ReLU activation, the dropout's input)
-//   inputGrad:  (B, count/4) vec4f, written (dL/d pre-activation)
-// Overrides: COUNT4 = B*count/4, LAYER_ID, THRESHOLD (u32), SCALE (f32), WORKGROUP_SIZE.
+//   outputGrad: (BATCH, count/4) vec4f, read (dL/d dropout output)
+//   y:          (BATCH, count/4) vec4f, read (post-ReLU activation, the dropout's input)
+//   inputGrad:  (BATCH, count/4) vec4f, written (dL/d pre-activation)
+// Overrides: COUNT4 = BATCH*count/4, LAYER_ID, THRESHOLD (u32), SCALE (f32), WORKGROUP_SIZE.
 
-override WORKGROUP_SIZE: u32;
-override COUNT4: u32;
-override LAYER_ID: u32;
-override THRESHOLD: u32;
 override SCALE: f32;
 
 // The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts).
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
-  let v = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (v >= COUNT4) { return; }
+override INVOCATIONS: u32 = COUNT4;
+
+fn compute(v: u32) {
   var keep = layout.$.y[v] > vec4f(0.0);
   if (THRESHOLD > 0u) {
     let s = layout.$.state;

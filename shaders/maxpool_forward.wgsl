@@ -1,39 +1,20 @@
 // maxpool_forward: 2x2 max pooling, stride 2, floor ("valid": an odd last row/column is
 // dropped). NHWC. One invocation computes ONE pooled output element (b, i, j, c): the max
-// of its 2x2 window and the window position of that max.
+// of its 2x2 window and, in training (SAVE_ARGMAX), the window position of that max.
 // Ties: the first maximum in window order (0,0), (0,1), (1,0), (1,1) wins (strict `>`).
 //
 // Bindings:
-//   input:  (B, H, W, C) f32, read
-//   output: (B, HO, WO, C) f32, written; HO = floor(H/2), WO = floor(W/2)
-//   argmax: (B, HO, WO, C) u32, written: window position 2*di + dj in 0..3
-// Overrides: H, W, C, HO, WO, COUNT = B*HO*WO*C, WORKGROUP_SIZE.
+//   input:  (BATCH, H, W, C) f32, read
+//   output: (BATCH, HO, WO, C) f32, written; HO = floor(H/2), WO = floor(W/2)
+//   argmax: (BATCH, HO, WO, C) u32, written when SAVE_ARGMAX: window position 2*di + dj in 0..3
+//           (else a placeholder, untouched)
+// Overrides: H, W, C, HO, WO, COUNT = BATCH*HO*WO*C, SAVE_ARGMAX (bool), WORKGROUP_SIZE.
 
-override WORKGROUP_SIZE: u32;
-override H: u32;
-override W: u32;
-override C: u32;
-override HO: u32;
-override WO: u32;
-override COUNT: u32;
+override SAVE_ARGMAX: bool;
 
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations of the last row
-// fail the bounds check below.
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
-  let o = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (o >= COUNT) { return; }
-  let c = o % C;
-  let pix = o / C;
-  let j = pix % WO;
-  let rows = pix / WO;
-  let i = rows % HO;
-  let b = rows / HO;
+fn compute(o: u32) {
+  let at = nhwcPosition(o, HO, WO, C);
+  let b = at.x; let i = at.y; let j = at.z; let c = at.w;
   let base = ((b * H + 2u * i) * W + 2u * j) * C + c;
   let rowStep = W * C;
   let v0 = layout.$.input[base];
@@ -46,5 +27,5 @@ fn main(
   if (v2 > best) { best = v2; pos = 2u; }
   if (v3 > best) { best = v3; pos = 3u; }
   layout.$.output[o] = best;
-  layout.$.argmax[o] = pos;
+  if (SAVE_ARGMAX) { layout.$.argmax[o] = pos; }
 }

@@ -7,26 +7,13 @@
 // covers ('valid' leftovers) get 0; every dx element is written.
 //
 // Bindings:
-//   outputGrad: (B, HO, WO, C) f32, read (dL/d pooled output)
-//   argmax:     (B, HO, WO, C) u32, read when IS_MAX (window position di * PW + dj from
+//   outputGrad: (BATCH, HO, WO, C) f32, read (dL/d pooled output)
+//   argmax:     (BATCH, HO, WO, C) u32, read when IS_MAX (window position di * PW + dj from
 //               pool2d_forward; else a placeholder, unread)
-//   inputGrad:  (B, H, W, C) f32, written
-// Overrides: H, W, C, HO, WO, PH, PW, SH, SW, PAD_TOP, PAD_LEFT, COUNT = B*H*W*C, IS_MAX (bool),
+//   inputGrad:  (BATCH, H, W, C) f32, written
+// Overrides: H, W, C, HO, WO, PH, PW, SH, SW, PAD_TOP, PAD_LEFT, COUNT = BATCH*H*W*C, IS_MAX (bool),
 //   WORKGROUP_SIZE.
 
-override WORKGROUP_SIZE: u32;
-override H: u32;
-override W: u32;
-override C: u32;
-override HO: u32;
-override WO: u32;
-override PH: u32;
-override PW: u32;
-override SH: u32;
-override SW: u32;
-override PAD_TOP: u32;
-override PAD_LEFT: u32;
-override COUNT: u32;
 override IS_MAX: bool;
 
 // First and last output index (inclusive) whose window covers padded position p; first > last
@@ -36,22 +23,9 @@ fn coveringOutputs(p: u32, pool: u32, stride: u32, outSize: u32) -> vec2i {
   return vec2i(i32(first), min(i32(p / stride), i32(outSize) - 1));
 }
 
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations fail the bounds check.
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
-  let e = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (e >= COUNT) { return; }
-  let c = e % C;
-  let pix = e / C;
-  let w = pix % W;
-  let rows = pix / W;
-  let h = rows % H;
-  let b = rows / H;
+fn compute(e: u32) {
+  let at = nhwcPosition(e, H, W, C);
+  let b = at.x; let h = at.y; let w = at.z; let c = at.w;
   let hp = h + PAD_TOP;
   let wp = w + PAD_LEFT;
   let ri = coveringOutputs(hp, PH, SH, HO);

@@ -8,44 +8,18 @@
 // Every window holds at least one real cell (pool2dGeometry's 'same' padding is < pool).
 //
 // Bindings:
-//   input:  (B, H, W, C) f32, read
-//   output: (B, HO, WO, C) f32, written
-//   argmax: (B, HO, WO, C) u32, written when IS_MAX && SAVE_ARGMAX (else a placeholder, untouched)
-// Overrides: H, W, C, HO, WO, PH, PW, SH, SW, PAD_TOP, PAD_LEFT, COUNT = B*HO*WO*C,
+//   input:  (BATCH, H, W, C) f32, read
+//   output: (BATCH, HO, WO, C) f32, written
+//   argmax: (BATCH, HO, WO, C) u32, written when IS_MAX && SAVE_ARGMAX (else a placeholder, untouched)
+// Overrides: H, W, C, HO, WO, PH, PW, SH, SW, PAD_TOP, PAD_LEFT, COUNT = BATCH*HO*WO*C,
 //   IS_MAX, SAVE_ARGMAX (bool), WORKGROUP_SIZE.
 
-override WORKGROUP_SIZE: u32;
-override H: u32;
-override W: u32;
-override C: u32;
-override HO: u32;
-override WO: u32;
-override PH: u32;
-override PW: u32;
-override SH: u32;
-override SW: u32;
-override PAD_TOP: u32;
-override PAD_LEFT: u32;
-override COUNT: u32;
 override IS_MAX: bool;
 override SAVE_ARGMAX: bool;
 
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations fail the bounds check.
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
-  let o = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (o >= COUNT) { return; }
-  let c = o % C;
-  let pix = o / C;
-  let j = pix % WO;
-  let rows = pix / WO;
-  let i = rows % HO;
-  let b = rows / HO;
+fn compute(o: u32) {
+  let at = nhwcPosition(o, HO, WO, C);
+  let b = at.x; let i = at.y; let j = at.z; let c = at.w;
   let top = i32(i * SH) - i32(PAD_TOP);
   let left = i32(j * SW) - i32(PAD_LEFT);
   let hs = poolSpan(top, PH, H);

@@ -9,32 +9,19 @@
 // overlap, so every g element has exactly one owner and every one is written.
 //
 // Bindings:
-//   outputGrad: (B, HO, WO, C4) vec4f, read (dL/d dropout output)
-//   route:      (B, HO, WO, C4) u32, read (4 codes per word, byte k = channel 4*c4+k)
-//   inputGrad:  (B, H, W, C4) vec4f, written (dL/d conv pre-activation)
-// Overrides: H, W, C4, HO, WO, HI = ceil(H/2), ROWS = B*HI*C4 (invocations), SCALE (f32),
+//   outputGrad: (BATCH, HO, WO, C4) vec4f, read (dL/d dropout output)
+//   route:      (BATCH, HO, WO, C4) u32, read (4 codes per word, byte k = channel 4*c4+k)
+//   inputGrad:  (BATCH, H, W, C4) vec4f, written (dL/d conv pre-activation)
+// Overrides: H, W, C4, HO, WO, HI = ceil(H/2), ROWS = BATCH*HI*C4 (invocations), SCALE (f32),
 //   WORKGROUP_SIZE.
 // Invocation t (linear over the 1-D/2-D grid of gridFor): c4 = t % C4, then row pair i in
 // 0..HI and batch b; divisions by override constants happen once per invocation.
 
-override WORKGROUP_SIZE: u32;
-override H: u32;
-override W: u32;
-override C4: u32;
-override HO: u32;
-override WO: u32;
-override HI: u32;
-override ROWS: u32;
 override SCALE: f32;
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
-  let t = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (t >= ROWS) { return; }
+override INVOCATIONS: u32 = ROWS;
+
+fn compute(t: u32) {
   let c4 = t % C4;
   let r = t / C4;
   let i = r % HI;

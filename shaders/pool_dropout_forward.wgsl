@@ -9,39 +9,25 @@
 //            of the conv output at the arg-max (the input is post-ReLU), so the backward never
 //            reads the conv output again.
 // Dropout mask: the counter-based hash dropoutKey / dropoutKeep4 of src/gpu/wgsl-lib.ts (twin of
-// src/layers/dropout-rng.ts), e = flat index of the pooled element in (B, HO*WO*C), which is
+// src/layers/dropout-rng.ts), e = flat index of the pooled element in (BATCH, HO*WO*C), which is
 // 4 * (vec4 index of the output) + k; so masks equal the unfused maxpool + dropout path.
 // THRESHOLD == 0 (rate 0) keeps everything and skips the hash (SCALE is then 1).
 //
 // Bindings:
 //   state:  StepState {step, batch, seed, pad}, read
-//   input:  (B, H, W, C4) vec4f, read (post-ReLU conv output)
-//   output: (B, HO, WO, C4) vec4f, written (dropout output); HO = floor(H/2), WO = floor(W/2)
-//   route:  (B, HO, WO, C4) u32, written: byte k (bits 8k..8k+7) is channel 4*c4+k's code 0..4
-// Overrides: H, W, C4, HO, WO, ROWS = B*HO*C4 (invocations), LAYER_ID, THRESHOLD (u32),
+//   input:  (BATCH, H, W, C4) vec4f, read (post-ReLU conv output)
+//   output: (BATCH, HO, WO, C4) vec4f, written (dropout output); HO = floor(H/2), WO = floor(W/2)
+//   route:  (BATCH, HO, WO, C4) u32, written: byte k (bits 8k..8k+7) is channel 4*c4+k's code 0..4
+// Overrides: H, W, C4, HO, WO, ROWS = BATCH*HO*C4 (invocations), LAYER_ID, THRESHOLD (u32),
 //   SCALE (f32), WORKGROUP_SIZE.
 // Invocation t (linear over the 1-D/2-D grid of gridFor): c4 = t % C4, then pooled row i and
 // batch b; divisions by override constants happen once per invocation, not per element.
 
-override WORKGROUP_SIZE: u32;
-override H: u32;
-override W: u32;
-override C4: u32;
-override HO: u32;
-override WO: u32;
-override ROWS: u32;
-override LAYER_ID: u32;
-override THRESHOLD: u32;
 override SCALE: f32;
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
-  let t = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (t >= ROWS) { return; }
+override INVOCATIONS: u32 = ROWS;
+
+fn compute(t: u32) {
   let c4 = t % C4;
   let r = t / C4;
   let i = r % HO;

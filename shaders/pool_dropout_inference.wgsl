@@ -6,28 +6,15 @@
 // same value).
 //
 // Bindings:
-//   input:  (B, H, W, C4) vec4f, read (post-ReLU conv output)
-//   output: (B, HO, WO, C4) vec4f, written; HO = floor(H/2), WO = floor(W/2)
-// Overrides: H, W, C4, HO, WO, ROWS = B*HO*C4 (invocations), WORKGROUP_SIZE.
+//   input:  (BATCH, H, W, C4) vec4f, read (post-ReLU conv output)
+//   output: (BATCH, HO, WO, C4) vec4f, written; HO = floor(H/2), WO = floor(W/2)
+// Overrides: H, W, C4, HO, WO, ROWS = BATCH*HO*C4 (invocations), WORKGROUP_SIZE.
 // Invocation t (linear over the 1-D/2-D grid of gridFor): c4 = t % C4, then pooled row i and
 // batch b; divisions by override constants happen once per invocation, not per element.
 
-override WORKGROUP_SIZE: u32;
-override H: u32;
-override W: u32;
-override C4: u32;
-override HO: u32;
-override WO: u32;
-override ROWS: u32;
+override INVOCATIONS: u32 = ROWS;
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
-  let t = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (t >= ROWS) { return; }
+fn compute(t: u32) {
   let c4 = t % C4;
   let r = t / C4;
   let i = r % HO;

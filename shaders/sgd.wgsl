@@ -9,20 +9,9 @@
 //   grads:    (LENGTH4) vec4f  read
 //   velocity: (LENGTH4) vec4f  read_write
 
-override WORKGROUP_SIZE: u32;
-override LENGTH4: u32;
+override INVOCATIONS: u32 = LENGTH4;
 
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations of the last row
-// fail the bounds check below.
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
-  let i = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (i >= LENGTH4) { return; }
+fn compute(i: u32) {
   let h = layout.$.hyper;
   let vel = h.momentum * layout.$.velocity[i] - h.lr * layout.$.grads[i];
   layout.$.velocity[i] = vel;

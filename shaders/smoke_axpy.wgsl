@@ -2,8 +2,6 @@
 // Used only by the harness test that proves WGSL -> typegpu -> pipeline -> readback works.
 // Bindings: params {n, a}; x (n) read; y (n) read_write.
 
-override WORKGROUP_SIZE: u32;
-
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.x;

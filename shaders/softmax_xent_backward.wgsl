@@ -7,21 +7,9 @@
 //   labels:  (BATCH) u32            read
 //   dlogits: (BATCH, CLASSES) f32   write
 
-override WORKGROUP_SIZE: u32;
-override BATCH: u32;
-override CLASSES: u32;
+override INVOCATIONS: u32 = BATCH;
 
-// The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts):
-// the invocation index is linearised over it, and the surplus invocations of the last row
-// fail the bounds check below.
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-  @builtin(local_invocation_index) lid: u32,
-) {
-  let n = linearIndex(wid, nwg, lid, WORKGROUP_SIZE);
-  if (n >= BATCH) { return; }
+fn compute(n: u32) {
   let row = n * CLASSES;
   var mx = layout.$.logits[row];
   for (var c = 1u; c < CLASSES; c++) {

@@ -1,10 +1,11 @@
-// A compute kernel: one WGSL template from shaders/, its typegpu bind group layout and its
-// `override` constants, compiled once per device into a pipeline (pipeline-cache.ts; with others,
+// A compute kernel: one WGSL template from shaders/ with its generated prelude
+// (shader-prelude.ts), its typegpu bind group layout and its `override` constants, compiled once per device into a pipeline (pipeline-cache.ts; with others,
 // asynchronously, inside a PipelineBuild: pipeline-build.ts). Dispatches are plain records that a
 // plan replays into a command encoder; nothing here is created per dispatch.
 import tgpu, { type TgpuBindGroupLayout, type TgpuRoot } from 'typegpu';
 import type { ExtractBindGroupInputFromLayout, TgpuLayoutEntry } from 'typegpu';
 import { shaderSource } from './shaders.ts';
+import { libraryExternals, withPrelude } from './shader-prelude.ts';
 import type { DispatchKernel } from './kernel-registry.ts';
 import { createPipelineNow, currentPipelineBuild } from './pipeline-build.ts';
 import { layoutStructure } from './pipeline-cache.ts';
@@ -30,8 +31,9 @@ export interface KernelOptions<E extends Entries> {
   shader: string;
   layout: TgpuBindGroupLayout<E>;
   /**
-   * Values of the shader's `override` constants: workgroup sizes (declared in WGSL without a
-   * default, so TypeScript is the one place they are written) and any shape constants.
+   * Values of the shader's `override` constants: workgroup sizes (TypeScript is the one place
+   * they are written) and any shape constants. The prelude (shader-prelude.ts) declares each as
+   * a u32 unless the shader declares it itself (bool and f32 constants).
    */
   constants?: Record<string, number>;
   /** Extra names the template refers to (struct schemas, other layouts). */
@@ -116,8 +118,9 @@ export class Kernel<E extends Entries> {
     this.entry = entry;
     this.layout = layout;
     this.label = variant ? `${shader}[${variant}]` : shader;
-    const template = rewriteSource ? rewriteSource(shaderSource(shader)) : shaderSource(shader);
-    this.code = tgpu.resolve({ template, externals: { layout, ...externals } });
+    const body = rewriteSource ? rewriteSource(shaderSource(shader)) : shaderSource(shader);
+    const template = withPrelude(body, Object.keys(constants), this.label);
+    this.code = tgpu.resolve({ template, externals: { ...libraryExternals(template), layout, ...externals } });
     const spec = { label: this.label, code: this.code, constants, bindGroupLayout: root.unwrap(layout), layoutKey: layoutStructure(layout.entries) };
     const build = currentPipelineBuild();
     if (build) build.request(spec, (pipeline) => (this.built = pipeline));

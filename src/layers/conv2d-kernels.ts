@@ -183,7 +183,7 @@ export function inputTileGrid(c: Conv2dConfig): { rows: InputTileAxis; cols: Inp
   };
 }
 
-const shapeConstants = (c: Conv2dConfig) => ({ B: c.batch, H: c.height, W: c.width, CIN: c.inChannels, COUT: c.outChannels });
+const shapeConstants = (c: Conv2dConfig) => ({ BATCH: c.batch, H: c.height, W: c.width, CIN: c.inChannels, COUT: c.outChannels });
 const usedConstants = (c: Conv2dConfig) => {
   const s = conv2dShape(c);
   return { USED_HO: s.usedHeight, USED_WO: s.usedWidth };

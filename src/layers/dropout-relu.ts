@@ -1,5 +1,5 @@
 // Inverted Dropout after a layer with a fused ReLU (dense -> dropout_2), with the backward
-// fused through the ReLU: forward is the plain dropout_forward kernel (output = input where
+// fused through the ReLU: forward is the plain dropout_mask kernel (output = input where
 // rate is 0: no dispatch), backward writes g = dL/d(pre-activation) = keep * SCALE * (y > 0)
 // * dy in one pass, so the dense layer's backward takes g as its already-masked output
 // gradient (DenseConfig.outputGradMasked) instead of re-applying the ReLU mask in its loops.
@@ -70,7 +70,7 @@ export function createDropoutRelu(ctx: GpuContext, config: DropoutConfig, buffer
   if (buffers.inputGrad === buffers.outputGrad) throw new Error(`${name}: inputGrad must be a separate buffer from outputGrad`);
   if (!Number.isInteger(layerId) || layerId < 0 || layerId > 0xffffffff) throw new Error(`${name}: bad layerId ${layerId}`);
   const externals = { linearIndex, ...dropoutLib };
-  // Forward: the unfused dropout_forward kernel (none at rate 0: output = input).
+  // Forward: the unfused dropout_mask kernel (none at rate 0: output = input).
   const forward: Dispatch[] = [];
   if (rate > 0) {
     const fwd = entryKernel(ctx.root, DROPOUT_KERNELS.forward, config, { layout: forwardLayout, externals, variant: name });

@@ -34,12 +34,12 @@ const dropoutCost = (c: DropoutConfig, opsPerElement: number, floatsPerElement: 
 /** Mask constants of the dropout kernels (the rate's threshold and the inverted scale). */
 export const dropoutMaskConstants = (c: DropoutConfig) => ({ LAYER_ID: c.layerId, THRESHOLD: dropoutThreshold(c.rate), SCALE: 1 / (1 - c.rate) });
 
-function dropoutEntry(pass: 'forward' | 'backward', shader: string): KernelEntry<DropoutConfig> {
+function dropoutEntry(pass: 'forward' | 'backward'): KernelEntry<DropoutConfig> {
   return {
     id: `dropout.${pass}.hash`,
     layerType: 'Dropout',
     pass,
-    shaders: [shader],
+    shaders: ['dropout_mask'],
     workgroupSize: DROPOUT_WORKGROUP_SIZE,
     supports: (c) => c.rate > 0 || 'rate 0 is the identity (no kernel)',
     constants: (c) => ({ WORKGROUP_SIZE: DROPOUT_WORKGROUP_SIZE, COUNT: c.batch * c.count, ...dropoutMaskConstants(c) }),
@@ -48,8 +48,8 @@ function dropoutEntry(pass: 'forward' | 'backward', shader: string): KernelEntry
   };
 }
 
-/** The dropout's kernels, one per pass (the mask regenerated from the hash in both). */
-export const DROPOUT_KERNELS = { forward: dropoutEntry('forward', 'dropout_forward'), backward: dropoutEntry('backward', 'dropout_backward') } as const;
+/** The dropout's kernels, one per pass: the same mask, regenerated from the hash, on x and on dL/dy. */
+export const DROPOUT_KERNELS = { forward: dropoutEntry('forward'), backward: dropoutEntry('backward') } as const;
 
 export interface DropoutBuffers {
   /** (B, count) f32 */
@@ -64,16 +64,11 @@ export interface DropoutBuffers {
   state: GPUBuffer;
 }
 
-const forwardLayout = tgpu.bindGroupLayout({
+/** Both passes: forward input x / output y, backward input dL/dy / output dL/dx. */
+const maskLayout = tgpu.bindGroupLayout({
   state: { storage: StepState, access: 'readonly' },
   input: { storage: d.arrayOf(d.f32), access: 'readonly' },
   output: { storage: d.arrayOf(d.f32), access: 'mutable' },
-});
-
-const backwardLayout = tgpu.bindGroupLayout({
-  state: { storage: StepState, access: 'readonly' },
-  outputGrad: { storage: d.arrayOf(d.f32), access: 'readonly' },
-  inputGrad: { storage: d.arrayOf(d.f32), access: 'mutable' },
 });
 
 export type DropoutPlan = LayerPlan & {
@@ -90,15 +85,15 @@ export function createDropout(ctx: GpuContext, config: DropoutConfig, buffers: D
   if (rate === 0) return { forward: [], backward: [], isIdentity: true, destroy: () => {} };
 
   const externals = { linearIndex, ...dropoutLib };
-  const fwd = entryKernel(ctx.root, DROPOUT_KERNELS.forward, config, { layout: forwardLayout, externals, variant: name });
-  const bwd = entryKernel(ctx.root, DROPOUT_KERNELS.backward, config, { layout: backwardLayout, externals, variant: name });
+  const fwd = entryKernel(ctx.root, DROPOUT_KERNELS.forward, config, { layout: maskLayout, externals, variant: name });
+  const bwd = entryKernel(ctx.root, DROPOUT_KERNELS.backward, config, { layout: maskLayout, externals, variant: name });
   const [gx, gy] = entryGrid(DROPOUT_KERNELS.forward, config, name);
   const forward = [
     fwd.dispatch(fwd.bind({ state: buffers.state, input: buffers.input, output: buffers.output }), gx, gy, 1, `${name}.forward`),
   ];
   const backward = [
     bwd.dispatch(
-      bwd.bind({ state: buffers.state, outputGrad: buffers.outputGrad, inputGrad: buffers.inputGrad }),
+      bwd.bind({ state: buffers.state, input: buffers.outputGrad, output: buffers.inputGrad }),
       gx,
       gy,
       1,

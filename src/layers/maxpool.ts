@@ -1,6 +1,6 @@
 // MaxPooling2D 2x2, stride 2, floor (Keras "valid"): forward saves the window position of
 // each max in an argmax scratch buffer this layer owns; backward routes the gradient there.
-// An inferenceOnly layer (evaluation) builds only maxpool_inference (no argmax, no backward).
+// An inferenceOnly layer (evaluation) builds only the forward without the arg-max (no backward).
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import type { Dispatch } from '../gpu/kernel.ts';
@@ -29,7 +29,7 @@ const pooled = (c: MaxPoolConfig) => ({ HO: Math.floor(c.height / 2), WO: Math.f
 const outCount = (c: MaxPoolConfig) => c.batch * pooled(c).HO * pooled(c).WO * c.channels;
 const inCount = (c: MaxPoolConfig) => c.batch * c.height * c.width * c.channels;
 
-function maxPoolEntry(pass: 'forward' | 'backward' | 'inference', shader: string, items: (c: MaxPoolConfig) => number, cost: (n: number, out: number) => Omit<KernelCost, 'shape'>): KernelEntry<MaxPoolConfig> {
+function maxPoolEntry(pass: 'forward' | 'backward' | 'inference', shader: string, items: (c: MaxPoolConfig) => number, cost: (n: number, out: number) => Omit<KernelCost, 'shape'>, extra: Record<string, number> = {}): KernelEntry<MaxPoolConfig> {
   return {
     id: `maxpool.${pass}.floor2x2`,
     layerType: 'MaxPooling2D',
@@ -37,7 +37,7 @@ function maxPoolEntry(pass: 'forward' | 'backward' | 'inference', shader: string
     shaders: [shader],
     workgroupSize: MAXPOOL_WORKGROUP_SIZE,
     supports: () => true,
-    constants: (c) => ({ H: c.height, W: c.width, C: c.channels, ...pooled(c), WORKGROUP_SIZE: MAXPOOL_WORKGROUP_SIZE, COUNT: items(c) }),
+    constants: (c) => ({ H: c.height, W: c.width, C: c.channels, ...pooled(c), WORKGROUP_SIZE: MAXPOOL_WORKGROUP_SIZE, COUNT: items(c), ...extra }),
     items,
     cost: (c) => {
       const { HO, WO } = pooled(c);
@@ -48,9 +48,9 @@ function maxPoolEntry(pass: 'forward' | 'backward' | 'inference', shader: string
 
 /** The floor 2x2 max-pool's kernels, one per pass (3 compares per output; the arg-max saved in training). */
 export const MAXPOOL_KERNELS = {
-  forward: maxPoolEntry('forward', 'maxpool_forward', outCount, (n, out) => ({ flops: 3 * out, bytes: 4 * (n + 2 * out) })),
+  forward: maxPoolEntry('forward', 'maxpool_forward', outCount, (n, out) => ({ flops: 3 * out, bytes: 4 * (n + 2 * out) }), { SAVE_ARGMAX: 1 }),
   backward: maxPoolEntry('backward', 'maxpool_backward', inCount, (n, out) => ({ flops: n, bytes: 4 * (2 * out + n) })),
-  inference: maxPoolEntry('inference', 'maxpool_inference', outCount, (n, out) => ({ flops: 3 * out, bytes: 4 * (n + out) })),
+  inference: maxPoolEntry('inference', 'maxpool_forward', outCount, (n, out) => ({ flops: 3 * out, bytes: 4 * (n + out) }), { SAVE_ARGMAX: 0 }),
 } as const;
 
 export interface MaxPoolBuffers {
@@ -68,11 +68,6 @@ const forwardLayout = tgpu.bindGroupLayout({
   input: { storage: d.arrayOf(d.f32), access: 'readonly' },
   output: { storage: d.arrayOf(d.f32), access: 'mutable' },
   argmax: { storage: d.arrayOf(d.u32), access: 'mutable' },
-});
-
-const inferenceLayout = tgpu.bindGroupLayout({
-  input: { storage: d.arrayOf(d.f32), access: 'readonly' },
-  output: { storage: d.arrayOf(d.f32), access: 'mutable' },
 });
 
 const backwardLayout = tgpu.bindGroupLayout({
@@ -102,9 +97,10 @@ export function createMaxPool(ctx: GpuContext, config: MaxPoolConfig, buffers: M
   const opts = { externals: { linearIndex }, variant: name };
 
   if (inferenceOnly) {
-    const inf = entryKernel(ctx.root, K.inference, config, { ...opts, layout: inferenceLayout });
-    const forward = [inf.dispatch(inf.bind({ input: buffers.input, output: buffers.output }), fx, fy, 1, `${name}.inference`)];
-    return { forward, backward: [], inference: forward, argmax: undefined, destroy: () => {} };
+    const placeholder = createStorageBuffer(ctx.device, 16, `${name}.argmax placeholder`); // never touched
+    const inf = entryKernel(ctx.root, K.inference, config, { ...opts, layout: forwardLayout });
+    const forward = [inf.dispatch(inf.bind({ input: buffers.input, output: buffers.output, argmax: placeholder }), fx, fy, 1, `${name}.inference`)];
+    return { forward, backward: [], inference: forward, argmax: undefined, destroy: () => placeholder.destroy() };
   }
 
   const { outputGrad, inputGrad } = buffers;

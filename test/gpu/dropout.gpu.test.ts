@@ -1,4 +1,4 @@
-// dropout_forward / dropout_backward: the GPU's mask equals dropout-rng.ts's mask exactly
+// dropout_mask (forward and backward): the GPU's mask equals dropout-rng.ts's mask exactly
 // (same hash of seed, step, layerId, element), values match the float64 reference
 // (test/reference/dropout.ts), the kept fraction is within a binomial tolerance of
 // 1 - rate, the backward regenerates the forward's mask, masks change with step and layer,
