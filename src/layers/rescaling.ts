@@ -3,7 +3,6 @@
 // backward is built only where something before the layer needs dL/dx (it is not the first
 // layer with weights behind it). Registered for its type in src/layers/gpu-layers.ts.
 import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
-import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { outputCount, type SingleLayerBuilder } from './segment-types.ts';
 import { layerSegment } from './single-layers.ts';
 import { gradientOnlyLayout, inputOutputLayout } from './elementwise-layouts.ts';
@@ -63,12 +62,11 @@ export function createRescaling(ctx: GpuContext, config: RescalingConfig, buffer
   if (!Number.isFinite(scale) || !Number.isFinite(offset)) throw new Error(`${name}: scale and offset must be finite`);
   const { outputGrad, inputGrad } = buffers;
   if (!inferenceOnly && (!outputGrad || !inputGrad)) throw new Error(`${name}: outputGrad and inputGrad are required unless inferenceOnly`);
-  const externals = { linearIndex };
   const [gx, gy] = entryGrid(RESCALING_KERNELS.forward, config, name);
-  const fwd = entryKernel(ctx.root, RESCALING_KERNELS.forward, config, { layout: forwardLayout, externals, variant: name });
+  const fwd = entryKernel(ctx.root, RESCALING_KERNELS.forward, config, { layout: forwardLayout, variant: name });
   const forward = [fwd.dispatch(fwd.bind({ input: buffers.input, output: buffers.output }), gx, gy, 1, `${name}.forward`)];
   if (inferenceOnly) return { forward, backward: [], destroy: () => {} };
-  const bwd = entryKernel(ctx.root, RESCALING_KERNELS.backward, config, { layout: backwardLayout, externals, variant: name });
+  const bwd = entryKernel(ctx.root, RESCALING_KERNELS.backward, config, { layout: backwardLayout, variant: name });
   const backward = [bwd.dispatch(bwd.bind({ outputGrad: outputGrad!, inputGrad: inputGrad! }), gx, gy, 1, `${name}.backward`)];
   return { forward, backward, destroy: () => {} };
 }
