@@ -4,7 +4,7 @@
 // mixed strides, odd H/W, Cin 3, Cout 6, 32/64 hidden channels, a 64x64 input), batch 1 and odd
 // batches, every activation, with and without bias. Parameters sit at non-zero offsets inside a
 // larger flat buffer; everything else in `grads` must stay untouched and every dx element must
-// be written. An inference-only layer builds one pipeline, one bind group and no buffers, and
+// be written. An inference-only layer builds at most one pipeline (none when the device's cache has it), one bind group and no buffers, and
 // gives the training layer's forward bit for bit.
 import { describe, expect, it } from 'vitest';
 import { createConv2dGeneral, conv2dGeneralShape, type Conv2dGeneralConfig } from '../../src/layers/conv2d-general.ts';
@@ -162,7 +162,9 @@ describe('general conv2d layer vs float64 reference', () => {
       } finally {
         for (const m of ['createComputePipeline', 'createBindGroup', 'createBuffer']) delete dev[m];
       }
-      expect(created).toEqual({ pipelines: 1, bindGroups: 1, buffers: 0 });
+      // One pipeline at most: none where the device's pipeline cache already holds it (an earlier case compiled this forward).
+      expect(created.pipelines).toBeLessThanOrEqual(1);
+      expect({ bindGroups: created.bindGroups, buffers: created.buffers }).toEqual({ bindGroups: 1, buffers: 0 });
       expect(infer.backward).toEqual([]);
       expect(infer.inference).toEqual(infer.forward);
       const train = createConv2dGeneral({ root, device }, c, { input: xBuf, output: yTrain, params: pBuf, grads, outputGrad: dy });
