@@ -241,9 +241,9 @@ function keepCheckpoint(message: Extract<WorkerToPage, { type: 'checkpoint' }>, 
   });
 }
 
-/** Whether a train event says an epoch is done: held back until its checkpoint is kept. */
+/** Whether a train event says an epoch's steps are done: held back until its checkpoint is kept. */
 function announcesEpochEnd(e: TrainEvent): boolean {
-  return e.type === 'epoch' || (e.type === 'progress' && e.step === e.steps);
+  return e.type === 'progress' && e.step === e.steps;
 }
 
 async function start(req: StartRequest): Promise<void> {
@@ -276,7 +276,8 @@ async function start(req: StartRequest): Promise<void> {
     let held: TrainEvent[] = [];
     const onEvent = (e: TrainEvent): void => {
       if (e.type === 'start') post({ type: 'train', event: { ...e, options: req.options } });
-      else if (e.type === 'progress' || e.type === 'epoch') {
+      else if (e.type === 'epoch') return; // the trainer sends it once kept: the page had it with the checkpoint
+      else if (e.type === 'progress') {
         const shifted = { ...e, epoch: e.epoch + shift };
         if (announcesEpochEnd(e)) held.push(shifted);
         else post({ type: 'train', event: shifted });
@@ -298,7 +299,7 @@ async function start(req: StartRequest): Promise<void> {
       send: onEvent,
       // The epoch is announced only once the page has kept its checkpoint (the session checked it is finite).
       keep: (state, epoch, record) => {
-        const events = held;
+        const events: TrainEvent[] = [...held, { type: 'epoch', epoch: epoch + shift, ...record }];
         held = [];
         return keepCheckpoint({ type: 'checkpoint', epoch: epoch + shift, record, weights: state.params, state: shift === 0 ? state : null, events }, signal);
       },
