@@ -4,18 +4,17 @@
 // (bench/rounds.ts) time it through bench/rounds-page.ts. Real MNIST batches, Adam. Its
 // first step can be validated layer by layer (bench/validate-step.ts) before any timing.
 import type { Gpu } from '../src/gpu/device.ts';
-import { createBufferWith, createStorageBuffer } from '../src/gpu/buffers.ts';
 import { encodeDispatches, type Dispatch } from '../src/gpu/kernel.ts';
 import type { Mnist } from '../src/data/mnist.ts';
 import type { ModelInfo } from '../src/model/model-info.ts';
 import { initParams } from '../src/model/init.ts';
 import { Rng } from '../src/model/rng.ts';
-import { createOptimizer } from '../src/layers/optimizer.ts';
-import { createStepBegin, createStepEnd, createStepState, writeEpochStart } from '../src/layers/step-state.ts';
+import { writeEpochStart } from '../src/layers/step-state.ts';
 import { uploadSplit } from '../src/train/dataset-gpu.ts';
 import { Pass, identityOrder } from '../src/train/pass.ts';
 import { checkDataMatchesModel } from '../src/train/gpu-model.ts';
 import { STEPS_PER_SUBMIT } from '../src/train/trainer.ts';
+import { TrainingStep } from '../src/train/training-step.ts';
 import { validateStep, type Check, type StepSnapshot } from './validate-step.ts';
 
 export interface TrainRigOptions {
@@ -26,13 +25,11 @@ export interface TrainRigOptions {
 
 export class TrainRig {
   private readonly owned: { destroy(): void }[] = [];
-  private readonly state: GPUBuffer; // StepState
+  private readonly step: TrainingStep;
   private readonly pass: Pass;
   /** One submit's steps: batches 0..STEPS_PER_SUBMIT-1 of the pass, each a whole training step. */
   private readonly steps: Dispatch[][];
   private readonly w0: Float32Array; // (params) the initial weights
-  private readonly params: GPUBuffer;
-  private readonly grads: GPUBuffer;
   private readonly order: Uint32Array;
   private stepsRun = 0;
 
@@ -45,29 +42,21 @@ export class TrainRig {
     checkDataMatchesModel(data, model);
     const { device, root } = gpu;
     const ctx = { device, root };
-    const length = model.params.length;
-    this.w0 = initParams(model.params, options.seed);
-    const params = createBufferWith(device, this.w0, 'rig params'); // (length) f32
-    const grads = createStorageBuffer(device, length * 4, 'rig grads'); // (length) f32
-    const m = createStorageBuffer(device, length * 4, 'rig m'); // (length) f32
-    const v = createStorageBuffer(device, length * 4, 'rig v'); // (length) f32
-    this.state = createStepState(device, options.seed, 'rig state');
     // STEPS_PER_SUBMIT different batches of shuffled training images; each submit replays them.
     const count = STEPS_PER_SUBMIT * options.batch;
     if (count > data.train.count) throw new Error(`the rig needs ${count} training images, the dataset has ${data.train.count}`);
+    this.w0 = initParams(model.params, options.seed);
+    this.step = new TrainingStep(ctx, { weights: this.w0, optimizer: { kind: 'adam', lr: options.learningRate }, seed: options.seed, label: 'rig' });
+    this.owned.push(this.step);
     const images = uploadSplit(device, data.train, data.train.count, model.inputSize, 'rig train');
-    this.pass = new Pass(ctx, model, { label: 'rig', count, batch: options.batch, training: true }, { data: images, params, grads, state: this.state });
+    this.owned.push(images);
+    this.pass = new Pass(ctx, model, { label: 'rig', count, batch: options.batch, training: true }, this.step.passBuffers(images));
+    this.owned.push(this.pass);
     const order = identityOrder(data.train.count);
     new Rng(options.seed).shuffle(order);
     this.order = order.slice(0, count);
     this.pass.setOrder(this.order);
-    this.params = params;
-    this.grads = grads;
-    const optimizer = createOptimizer(ctx, { kind: 'adam', length, lr: options.learningRate }, { params, grads, m, v, state: this.state });
-    const begin = createStepBegin(ctx, this.state);
-    const end = createStepEnd(ctx, this.state);
-    this.steps = Array.from({ length: STEPS_PER_SUBMIT }, (_, k) => [begin, ...this.pass.trainBatch(k), optimizer.dispatch, end]);
-    this.owned.push(params, grads, m, v, this.state, images, this.pass, optimizer);
+    this.steps = Array.from({ length: STEPS_PER_SUBMIT }, (_, k) => this.step.step(this.pass, k));
   }
 
   /** Runs the first training step (before any other) and checks it layer by layer against the float64 reference. */
@@ -81,7 +70,7 @@ export class TrainRig {
     await this.run(1);
     const { options } = this;
     return {
-      model: this.model, plan: this.pass.mainPlan, paramsBefore: this.w0, paramsAfter: this.params, grads: this.grads,
+      model: this.model, plan: this.pass.mainPlan, paramsBefore: this.w0, paramsAfter: this.step.params, grads: this.step.grads,
       images: this.data.train.images, indices: this.order.subarray(0, options.batch), seed: options.seed, step: 1, learningRate: options.learningRate,
     };
   }
@@ -96,7 +85,7 @@ export class TrainRig {
     for (let done = 0; done < steps; ) {
       const n = Math.min(STEPS_PER_SUBMIT, steps - done);
       // Each submit starts again at batch 0 of the pass (the gather reads indices[batch * B + i]).
-      writeEpochStart(device, this.state);
+      writeEpochStart(device, this.step.state);
       const encoder = device.createCommandEncoder({ label: `rig steps ${done}+` });
       encodeDispatches(encoder, this.steps.slice(0, n).flat());
       device.queue.submit([encoder.finish()]);

@@ -3,7 +3,6 @@
 // no cache: every slot measured), then the whole training step timed again with the tuned
 // training kernels, on the same buffers and batch as the fixed rules' step.
 import { DEFAULT_MODEL } from '../src/model/presets.ts';
-import { createStepBegin, createStepEnd } from '../src/layers/step-state.ts';
 import { Pass } from '../src/train/pass.ts';
 import { autotuneSlots } from '../src/tune/autotune-run.ts';
 import { activeTuning, type AutotuneMode } from '../src/tune/mode.ts';
@@ -31,13 +30,12 @@ export async function tunedTrainingStep(
   const slots = planSlots(c.gpu, DEFAULT_MODEL, c.req.batch, { evaluationBatch: c.req.inferBatch });
   const report = await autotuneSlots(c.gpu, slots, { mode, cache: null }, BENCH_RUNTIME);
   const kernels = tunedChoices(report).training ?? {};
-  const { ctx, trainData, params, grads, state } = c;
+  const { ctx, trainData, training } = c;
   const B = c.req.batch;
-  const pass = new Pass(ctx, DEFAULT_MODEL, { label: 'bench tuned', count: B, batch: B, training: true, kernels }, { data: trainData, params, grads, state });
+  const pass = new Pass(ctx, DEFAULT_MODEL, { label: 'bench tuned', count: B, batch: B, training: true, kernels }, training.passBuffers(trainData));
   try {
     pass.setOrder(c.batchIndices);
-    const step = [createStepBegin(ctx, state), ...pass.trainBatch(0), c.optimizer.dispatch, createStepEnd(ctx, state)];
-    return { tuning: tuningHistory(report), train: await timeStep(c, step) };
+    return { tuning: tuningHistory(report), train: await timeStep(c, training.step(pass, 0)) };
   } finally {
     pass.destroy();
   }

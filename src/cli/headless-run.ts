@@ -1,10 +1,12 @@
 // One headless training run, independent of where WebGPU comes from: the page
 // (headless-entry.ts, navigator.gpu) and Node (node-entry.ts, the `webgpu` package) both call
-// it. Acquires the device, loads MNIST, trains, evaluates, predicts samples and returns the
-// weights; never rejects (errors come back with the stage that failed).
+// it. Acquires the device, loads MNIST, trains (src/train/run-session.ts, as the page does),
+// evaluates, predicts samples and returns the weights; never rejects (errors come back with
+// the stage that failed).
 import { acquireGpu, describeAdapter, type Gpu } from '../gpu/device.ts';
 import type { Mnist } from '../data/mnist.ts';
-import { DeviceLostError, firstNonFiniteValue, NonFiniteError, Trainer } from '../train/trainer.ts';
+import type { Trainer } from '../train/trainer.ts';
+import { asDeviceLoss, runTrainingSession, type TrainerFactory } from '../train/run-session.ts';
 import type { EpochRecord, TrainEvent } from '../train/types.ts';
 import { checkDataMatchesModel, GpuModel } from '../train/gpu-model.ts';
 import { modelOf } from '../train/options.ts';
@@ -22,10 +24,6 @@ import {
   type HeadlessResult,
 } from './protocol.ts';
 
-/** How long a failed run waits for the device's lost promise before naming the error as is. */
-const LOST_GRACE_MS = 1000;
-
-type TrainerClass = Pick<typeof Trainer, 'create'>;
 
 export interface HeadlessDeps {
   gpu: GPU | undefined;
@@ -36,7 +34,7 @@ export interface HeadlessDeps {
   /** The WebGPU implementation, for the autotuning key: the browser's version or Dawn's. */
   runtime: string;
   /** Tests only: loads a stand-in Trainer module. */
-  loadTrainer?(path: string): Promise<TrainerClass>;
+  loadTrainer?(path: string): Promise<TrainerFactory>;
 }
 
 export async function runHeadless(config: HeadlessConfig, deps: HeadlessDeps): Promise<HeadlessResult> {
@@ -47,10 +45,10 @@ export async function runHeadless(config: HeadlessConfig, deps: HeadlessDeps): P
     gpu = await acquireGpu(deps.gpu);
     stage = 'loading MNIST';
     const data = await deps.loadData();
-    let TrainerImpl: TrainerClass = Trainer;
+    let factory: TrainerFactory | undefined;
     if (config.trainerModule && deps.loadTrainer) {
       stage = 'loading the trainer';
-      TrainerImpl = await deps.loadTrainer(config.trainerModule);
+      factory = await deps.loadTrainer(config.trainerModule);
     }
     const initial = config.initialWeights ? base64ToFloats(config.initialWeights) : undefined;
     if (config.evaluateOnly) return await evaluateOnly(gpu, data, config, initial, deps, (s) => (stage = s));
@@ -62,19 +60,20 @@ export async function runHeadless(config: HeadlessConfig, deps: HeadlessDeps): P
       kernels = tunedChoices(report);
     }
     stage = 'building the trainer';
-    const built = (await TrainerImpl.create(gpu, data, config.options, initial, { kernels })) as Trainer;
-    trainer = built;
-    if (config.resume) built.importState(decodeTrainerState(config.resume));
-    stage = 'training';
-    const history = await built.fit(deps.send, {
-      afterEpoch: async (epoch, record) => {
-        const state = await built.exportState();
-        const bad = firstNonFiniteValue(state);
-        if (bad) throw new NonFiniteError(epoch, null, `value after the epoch (${bad})`);
-        await deps.checkpoint(encodeTrainerState(state), record);
-      },
+    const run = await runTrainingSession({
+      gpu,
+      data,
+      options: config.options,
+      initial,
+      resume: config.resume ? decodeTrainerState(config.resume) : undefined,
+      setup: { kernels },
+      factory,
+      built: (t) => (trainer = t),
+      stage: (s) => (stage = s),
+      send: deps.send,
+      keep: (state, _epoch, record) => deps.checkpoint(encodeTrainerState(state), record),
     });
-    return await finish(built, gpu, data, config, history.epochs, deps, (s) => (stage = s));
+    return await finish(run.trainer, gpu, data, config, run.epochs, deps, (s) => (stage = s));
   } catch (e) {
     const err = gpu ? await asDeviceLoss(gpu, e) : e instanceof Error ? e : new Error(String(e));
     return { ok: false, stage, error: { name: err.name, message: err.message, stack: err.stack } };
@@ -134,20 +133,4 @@ async function evaluateOnly(
   } finally {
     gpuModel.destroy();
   }
-}
-
-/**
- * A lost device makes pending GPU calls reject with unrelated errors (an OperationError from
- * mapAsync, ...): when the device turns out to be lost, the error is named as such.
- */
-async function asDeviceLoss(gpu: Gpu, e: unknown): Promise<Error> {
-  const err = e instanceof Error ? e : new Error(String(e));
-  if (err instanceof DeviceLostError) return err;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const lost = await Promise.race([
-    gpu.lost,
-    new Promise<null>((done) => (timer = setTimeout(() => done(null), LOST_GRACE_MS))),
-  ]);
-  clearTimeout(timer);
-  return lost ? new DeviceLostError(lost.message || lost.reason || err.message) : err;
 }

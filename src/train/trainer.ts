@@ -1,22 +1,22 @@
 // The trainer: Keras-like fit / evaluate / predict with everything on the GPU. Built once
 // per run: the training, validation, test and prediction passes (each a set of prepared
 // dispatches), the flat parameter, gradient and optimizer-moment buffers and the step
-// state. A training step replays [step_begin, forward, loss, backward, optimizer,
-// step_end]; several steps share one submit; the only uploads per epoch are the shuffled
+// state (a TrainingStep: training-step.ts). A training step replays [step_begin, forward,
+// loss, backward, optimizer, step_end]; several steps share one submit; the only uploads per epoch are the shuffled
 // index buffer and the batch counter.
 import type { Gpu } from '../gpu/device.ts';
 import { describeAdapter } from '../gpu/device.ts';
 import { lostMessage, watchDeviceLoss } from '../gpu/device-loss.ts';
-import { createBufferWith, createStorageBuffer, readF32, writeBuffer } from '../gpu/buffers.ts';
-import { encodeDispatches, type Dispatch } from '../gpu/kernel.ts';
+import { readF32, writeBuffer } from '../gpu/buffers.ts';
+import { encodeDispatches } from '../gpu/kernel.ts';
 import { buildingPipelines, PipelineBuild, type BuildCost, type BuildProgress } from '../gpu/pipeline-build.ts';
 import type { Mnist } from '../data/mnist.ts';
 import type { ModelInfo } from '../model/model-info.ts';
 import { initParams } from '../model/init.ts';
 import { Rng } from '../model/rng.ts';
 import type { GpuContext } from '../layers/types.ts';
-import { createOptimizer, type OptimizerPlan } from '../layers/optimizer.ts';
-import { createStepBegin, createStepEnd, createStepState, readStepState, writeEpochStart, writeStepState } from '../layers/step-state.ts';
+import { readStepState, writeEpochStart, writeStepState } from '../layers/step-state.ts';
+import { TrainingStep } from './training-step.ts';
 import { MAX_STEPS_PER_SUBMIT, StepClock, type Pacing } from './step-pacing.ts';
 import { firstNonFiniteBatch } from './metrics-readback.ts';
 import { uploadSplit } from './dataset-gpu.ts';
@@ -99,14 +99,8 @@ export class Trainer {
   readonly validationCount: number;
   private readonly ctx: GpuContext;
   private readonly owned: { destroy(): void }[] = [];
-  private readonly params: GPUBuffer; // (model.params.length) f32
-  private readonly grads: GPUBuffer; // (model.params.length) f32
-  private readonly moment1: GPUBuffer; // (model.params.length) f32: Adam m / SGD velocity
-  private readonly moment2: GPUBuffer; // (model.params.length) f32: Adam v
-  private readonly trainState: GPUBuffer; // StepState
-  private readonly optimizer: OptimizerPlan;
-  private readonly stepBegin: Dispatch;
-  private readonly stepEnd: Dispatch;
+  /** The parameter, gradient and moment buffers, the step state and the optimizer. */
+  private readonly step: TrainingStep;
   private readonly trainPass: Pass;
   private readonly validationPass: Pass | undefined;
   /** The parameters' evaluation side (test set, prediction, weights IO) over this trainer's parameter buffer. */
@@ -145,44 +139,32 @@ export class Trainer {
     if (this.trainCount < 1) throw new Error('no training samples left after the validation split');
 
     const length = model.params.length;
-    const f32 = (label: string) => createStorageBuffer(device, length * 4, label);
     const weights = initialWeights ?? initParams(model.params, options.seed);
     if (weights.length !== length) {
       throw new Error(`initial weights have ${weights.length} floats, expected ${length}`);
     }
-    this.params = createBufferWith(device, weights, 'params');
-    this.grads = f32('grads');
-    this.moment1 = f32('moment1');
-    this.moment2 = f32('moment2');
-    this.trainState = createStepState(device, options.seed, 'train state');
-    for (const b of [this.params, this.grads, this.moment1, this.moment2, this.trainState]) {
-      this.owned.push(b);
-    }
-
-    this.optimizer = createOptimizer(
-      this.ctx,
-      { kind: options.optimizer, length, lr: options.learningRate, momentum: options.momentum },
-      { params: this.params, grads: this.grads, m: this.moment1, v: this.moment2, state: this.trainState },
-    );
-    this.owned.push(this.optimizer);
-    this.stepBegin = createStepBegin(this.ctx, this.trainState);
-    this.stepEnd = createStepEnd(this.ctx, this.trainState);
+    this.step = new TrainingStep(this.ctx, {
+      weights,
+      optimizer: { kind: options.optimizer, lr: options.learningRate, momentum: options.momentum },
+      seed: options.seed,
+    });
+    this.owned.push(this.step);
+    const { params, grads } = this.step;
 
     const trainData = uploadSplit(device, data.train, total, model.inputSize, 'train');
     this.owned.push(trainData);
-    this.evaluator = new GpuModel(this.ctx, model, this.params, data.test, this.grads, kernels.evaluation);
+    this.evaluator = new GpuModel(this.ctx, model, params, data.test, grads, kernels.evaluation);
     this.owned.push(this.evaluator);
 
-    const common = { params: this.params, grads: this.grads };
     this.trainPass = new Pass(
       this.ctx,
       model,
       { label: 'train', count: this.trainCount, batch: options.batchSize, training: true, kernels: kernels.training },
-      { ...common, data: trainData, state: this.trainState },
+      this.step.passBuffers(trainData),
     );
     this.owned.push(this.trainPass);
     if (this.validationCount > 0) {
-      const validation = this.evaluator.evaluationPass('validation', trainData, this.validationCount, this.grads);
+      const validation = this.evaluator.evaluationPass('validation', trainData, this.validationCount, grads);
       validation.setOrder(identityOrder(this.validationCount, this.trainCount));
       this.owned.push(validation);
       this.validationPass = validation;
@@ -270,11 +252,12 @@ export class Trainer {
   /** Reads back the state a later run needs to continue exactly from here (between epochs). */
   async exportState(): Promise<TrainerState> {
     const { device } = this.gpu;
+    const { step } = this;
     const [params, moment1, moment2, stepState] = await Promise.all([
-      readF32(device, this.params, this.model.params.length),
-      readF32(device, this.moment1, this.model.params.length),
-      this.options.optimizer === 'adam' ? readF32(device, this.moment2, this.model.params.length) : Promise.resolve(null),
-      readStepState(device, this.trainState),
+      readF32(device, step.params, step.length),
+      readF32(device, step.moment1, step.length),
+      this.options.optimizer === 'adam' ? readF32(device, step.moment2, step.length) : Promise.resolve(null),
+      readStepState(device, step.state),
     ]);
     if (this.lostMessage !== undefined) throw new DeviceLostError(this.lostMessage);
     return { epoch: this.epochsDone, step: stepState.step, shuffleRng: this.rng.getState(), params, moment1, moment2 };
@@ -294,10 +277,11 @@ export class Trainer {
       if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new Error(`trainer state: bad ${name} ${v}`);
     }
     const { device } = this.gpu;
-    writeBuffer(device, this.params, s.params);
-    writeBuffer(device, this.moment1, s.moment1);
-    if (s.moment2) writeBuffer(device, this.moment2, s.moment2);
-    writeStepState(device, this.trainState, { step: s.step, batch: 0, seed: this.options.seed });
+    const { step } = this;
+    writeBuffer(device, step.params, s.params);
+    writeBuffer(device, step.moment1, s.moment1);
+    if (s.moment2) writeBuffer(device, step.moment2, s.moment2);
+    writeStepState(device, step.state, { step: s.step, batch: 0, seed: this.options.seed });
     this.rng.setState(s.shuffleRng);
     this.epochsDone = s.epoch;
   }
@@ -321,7 +305,7 @@ export class Trainer {
     const order = identityOrder(this.trainCount);
     if (this.options.shuffle) this.rng.shuffle(order);
     pass.setOrder(order);
-    writeEpochStart(device, this.trainState);
+    writeEpochStart(device, this.step.state);
 
     const steps = pass.batches;
     const readEvery = Math.max(1, Math.ceil(steps / PROGRESS_READS_PER_EPOCH));
@@ -391,11 +375,10 @@ export class Trainer {
       this.checkAlive(control);
       const { stepsPerSubmit, inFlight: depth } = this.clock.pacing;
       const encoder = device.createCommandEncoder({ label: `epoch ${epoch} steps ${k}+` });
-      const list: Dispatch[] = [];
       const first = k;
       const end = Math.min(steps, k + stepsPerSubmit);
-      for (; k < end; k++) list.push(this.stepBegin, ...pass.trainBatch(k), this.optimizer.dispatch, this.stepEnd);
-      encodeDispatches(encoder, list);
+      encodeDispatches(encoder, this.step.dispatches(pass, first, end));
+      k = end;
       device.queue.submit([encoder.finish()]);
       this.stepsSubmitted += end - first;
       inFlight.push({ steps: end - first, submittedAt: performance.now(), done: device.queue.onSubmittedWorkDone() });
@@ -436,7 +419,8 @@ export class Trainer {
    */
   async timeSteps(count = 3): Promise<number> {
     const { device } = this.gpu;
-    const kept = [this.params, this.moment1, this.moment2, this.trainState];
+    const { params, moment1, moment2, state } = this.step;
+    const kept = [params, moment1, moment2, state];
     const backups = kept.map((b) => device.createBuffer({ label: `${b.label} (kept while timing)`, size: b.size, usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST }));
     const copyAll = (from: GPUBuffer[], to: GPUBuffer[]) => {
       const encoder = device.createCommandEncoder({ label: 'timing: keep state' });
@@ -445,11 +429,9 @@ export class Trainer {
     };
     const pass = this.trainPass;
     const run = async (steps: number) => {
-      writeEpochStart(device, this.trainState);
-      const list: Dispatch[] = [];
-      for (let k = 0; k < steps; k++) list.push(this.stepBegin, ...pass.trainBatch(k), this.optimizer.dispatch, this.stepEnd);
+      writeEpochStart(device, state);
       const encoder = device.createCommandEncoder({ label: 'timing steps' });
-      encodeDispatches(encoder, list);
+      encodeDispatches(encoder, this.step.dispatches(pass, 0, steps));
       const t0 = performance.now();
       device.queue.submit([encoder.finish()]);
       await device.queue.onSubmittedWorkDone();
@@ -508,7 +490,7 @@ export class Trainer {
   }
 
   setLearningRate(lr: number): void {
-    this.optimizer.setLearningRate(lr);
+    this.step.optimizer.setLearningRate(lr);
   }
 
   destroy(): void {

@@ -1,11 +1,14 @@
 /// <reference lib="webworker" />
 // The training worker: owns the GPU device, the MNIST data and the Trainer. Everything GPU
-// happens here so the page never freezes. Speaks the protocol in protocol.ts.
+// happens here so the page never freezes. Speaks the protocol in protocol.ts. A run is the
+// CLI's run session (src/train/run-session.ts); the worker adds pausing, the estimate, the
+// page's autosave transport and keeps the model afterwards for predictions.
 import { modelInfo, type ModelInfo } from '../model/model-info.ts';
 import { acquireGpu, describeAdapter, WebGpuUnavailableError, type Gpu } from '../gpu/device.ts';
 import { fetchMnist, type Mnist, type MnistSplit } from '../data/mnist.ts';
 import { DATASET_TITLES, DATASET_URL_PATHS, type DatasetName } from '../data/datasets.ts';
-import { DeviceLostError, firstNonFiniteValue, NonFiniteError, Trainer, TrainingStoppedError } from '../train/trainer.ts';
+import { DeviceLostError, NonFiniteError, Trainer } from '../train/trainer.ts';
+import { asDeviceLoss, runTrainingSession } from '../train/run-session.ts';
 import { GpuModel } from '../train/gpu-model.ts';
 import type { TrainEvent, TrainOptions } from '../train/types.ts';
 import { describeEstimate, estimateRun, offerQuickRun, runShape, shortAdapterName } from '../train/run-estimate.ts';
@@ -238,9 +241,9 @@ function keepCheckpoint(message: Extract<WorkerToPage, { type: 'checkpoint' }>, 
   });
 }
 
-/** Whether a train event says an epoch is done: held back until its checkpoint is kept. */
+/** Whether a train event says an epoch's steps are done: held back until its checkpoint is kept. */
 function announcesEpochEnd(e: TrainEvent): boolean {
-  return e.type === 'epoch' || (e.type === 'progress' && e.step === e.steps);
+  return e.type === 'progress' && e.step === e.steps;
 }
 
 async function start(req: StartRequest): Promise<void> {
@@ -270,24 +273,37 @@ async function start(req: StartRequest): Promise<void> {
     if (options.epochs <= (exact?.epoch ?? 0)) throw new Error(`nothing to do: ${req.epochOffset} of ${req.options.epochs} epochs are done`);
     const kernels = await chooseKernels(g, options, req.autotune);
     phase('building', 'Building the trainer…');
-    run = await Trainer.create(g, d, options, initial, { onBuild: buildProgress('the trainer'), kernels });
-    if (trainer !== run) trainer?.destroy();
-    trainer = run;
-    if (exact) run.importState(exact);
-    phase('training');
-    const current = run;
     let held: TrainEvent[] = [];
     const onEvent = (e: TrainEvent): void => {
       if (e.type === 'start') post({ type: 'train', event: { ...e, options: req.options } });
-      else if (e.type === 'progress' || e.type === 'epoch') {
+      else if (e.type === 'epoch') return; // the trainer sends it once kept: the page had it with the checkpoint
+      else if (e.type === 'progress') {
         const shifted = { ...e, epoch: e.epoch + shift };
         if (announcesEpochEnd(e)) held.push(shifted);
         else post({ type: 'train', event: shifted });
       } else post({ type: 'train', event: e });
     };
-    let reason: 'finished' | 'stopped' = 'finished';
-    try {
-      await run.fit(onEvent, {
+    const { reason } = await runTrainingSession({
+      gpu: g,
+      data: d,
+      options,
+      initial,
+      resume: exact,
+      setup: { onBuild: buildProgress('the trainer'), kernels },
+      built: (built) => {
+        run = built;
+        if (trainer !== built) trainer?.destroy();
+        trainer = built;
+      },
+      stage: () => phase('training'),
+      send: onEvent,
+      // The epoch is announced only once the page has kept its checkpoint (the session checked it is finite).
+      keep: (state, epoch, record) => {
+        const events: TrainEvent[] = [...held, { type: 'epoch', epoch: epoch + shift, ...record }];
+        held = [];
+        return keepCheckpoint({ type: 'checkpoint', epoch: epoch + shift, record, weights: state.params, state: shift === 0 ? state : null, events }, signal);
+      },
+      control: {
         signal,
         isPaused: () => paused,
         // Called once the steps already submitted have finished: only now is the run held.
@@ -296,20 +312,8 @@ async function start(req: StartRequest): Promise<void> {
           phase('paused', `Paused after batch ${at.step} of epoch ${at.epoch + shift}`);
           return new Promise<void>((r) => resumeWaiters.push(r));
         },
-        // The epoch is announced only once its checkpoint is kept; nothing non-finite is kept.
-        afterEpoch: async (epoch, record) => {
-          const state = await current.exportState();
-          const bad = firstNonFiniteValue(state);
-          if (bad) throw new NonFiniteError(epoch, null, `value after the epoch (${bad})`);
-          const events = held;
-          held = [];
-          await keepCheckpoint({ type: 'checkpoint', epoch: epoch + shift, record, weights: state.params, state: shift === 0 ? state : null, events }, signal);
-        },
-      });
-    } catch (e) {
-      if (!(e instanceof TrainingStoppedError)) throw e;
-      reason = 'stopped';
-    }
+      },
+    });
     training = false;
     post({ type: 'done', reason });
     post({ type: 'model-ready' });
@@ -317,18 +321,16 @@ async function start(req: StartRequest): Promise<void> {
     else phase('idle');
   } catch (e) {
     training = false;
-    // A lost device can surface first as a failed mapAsync; give device.lost a moment to say so.
-    if (!(e instanceof DeviceLostError) && gpu && !gpuLost) {
-      await Promise.race([gpu.lost, new Promise((r) => setTimeout(r, 200))]);
-    }
-    if (e instanceof DeviceLostError || gpuLost) {
+    // A lost device can surface first as a failed mapAsync; device.lost is given a moment to say so.
+    const named = gpu && !gpuLost ? await asDeviceLoss(gpu, e) : e;
+    if (named instanceof DeviceLostError || gpuLost) {
       gpuLost = true;
       if (trainer === run) trainer = undefined;
       post({ type: 'device-lost', message: lostReason || errorMessage(e) });
     } else if (e instanceof NonFiniteError) {
       // Name the epoch as the page shows it.
-      const named = new NonFiniteError(e.epoch + shift, e.step, e.what);
-      post({ type: 'error', context: 'train', message: `${named.message}. The last autosave is kept.` });
+      const shown = new NonFiniteError(e.epoch + shift, e.step, e.what);
+      post({ type: 'error', context: 'train', message: `${shown.message}. The last autosave is kept.` });
     } else if (e instanceof WebGpuUnavailableError) {
       post({ type: 'unavailable', message: e.message });
     } else {
