@@ -213,7 +213,7 @@ describe('npm run train keeps every finished epoch', () => {
     console.log(`second run refused in ${refused.seconds.toFixed(1)} s: ${refused.stderr}`);
     expect(refused.code).toBe(2);
     expect(refused.stderr.trim()).toBe(
-      `error: --out ${out}: in use by another run of npm run train (pid ${refused.holder}, lock file ${join(out, LOCK_FILE)}); wait for it to end or stop it`,
+      `error: --out ${out}: in use by another run of npm run train (pid ${refused.holder}, lock file ${join(out, LOCK_FILE)}); wait for it to end or stop it. Run \`npm run train -- --help\` for the options.`,
     );
     expect(refused.seconds).toBeLessThan(10);
 
@@ -349,7 +349,7 @@ describe('npm run train refuses bad paths at once', () => {
       await writeFile(join(dir, 'model', 'model.json'), JSON.stringify(json));
       await writeFile(join(dir, 'secret.bin'), await readFile(join(dir, 'model', 'weights.bin')));
       const run = await train(['--init', join(dir, 'model'), '--out', join(dir, 'out')]);
-      expect(run.code).toBe(1);
+      expect(run.code).toBe(2); // a bad input file named on the command line is a usage error
       expect(run.stderr).toContain(problem);
       expect(run.stdout).not.toContain('Model: "sequential"');
     },
