@@ -5,6 +5,7 @@
 // page's autosave transport and keeps the model afterwards for predictions.
 import { modelInfo, type ModelInfo } from '../model/model-info.ts';
 import { acquireGpu, describeAdapter, WebGpuUnavailableError, type Gpu } from '../gpu/device.ts';
+import { liveGpuObjects, type GpuObjectKind } from '../gpu/gpu-objects.ts';
 import { fetchMnist, type Mnist, type MnistSplit } from '../data/mnist.ts';
 import { DATASET_TITLES, DATASET_URL_PATHS, type DatasetName } from '../data/datasets.ts';
 import { DeviceLostError, NonFiniteError, Trainer } from '../train/trainer.ts';
@@ -77,6 +78,23 @@ function getGpu(): Promise<Gpu> {
   acquiring ??= acquireNewGpu().finally(() => (acquiring = undefined));
   return acquiring;
 }
+
+/**
+ * Diagnostics, read from devtools or a test in the worker's scope: the live GPU objects of the
+ * worker's device by kind (src/gpu/gpu-objects.ts; empty before a device is acquired). Bind
+ * groups and pipelines count down when they are collected: where the browser exposes `gc`
+ * (Chromium with --js-flags=--expose-gc), it collects first and lets the finalizers run.
+ */
+(scope as unknown as { mnistWorker: { liveGpuObjects(): Promise<Partial<Record<GpuObjectKind, number>>> } }).mnistWorker = {
+  async liveGpuObjects() {
+    const gc = (scope as unknown as { gc?: () => void }).gc;
+    for (let i = 0; gc && i < 3; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return gpu ? liveGpuObjects(gpu.device) : {};
+  },
+};
 
 async function acquireNewGpu(): Promise<Gpu> {
   gpu = await acquireGpu(scope.navigator.gpu);

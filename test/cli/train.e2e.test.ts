@@ -133,7 +133,7 @@ describe('npm run train', () => {
       XDG_CACHE_HOME: join(dir, 'cache'),
     });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout.match(/warning: autotuning cache .* ignored and rebuilt: not JSON/g)).toEqual([
+    expect(run.stdout.match(/warning: autotuning cache .* ignored and rebuilt: not valid JSON/g)).toEqual([
       expect.stringContaining(`warning: autotuning cache ${cacheFile} ignored`),
     ]);
     expect(run.stdout).toMatch(/^Kernels \(--autotune on, timed with (timestamp queries|wall clock)\):$/m);
