@@ -573,7 +573,7 @@ describe('the page', () => {
       await waitIdle();
       return snapshot();
     };
-    const CYCLES = 4;
+    const CYCLES = 3;
     const snaps = [];
     for (let i = 0; i < CYCLES; i++) snaps.push(await cycle());
     console.log(`page soak (${((Date.now() - t0) / 1000).toFixed(1)} s): ${JSON.stringify(snaps.map((s) => ({ ...s, heapMb: s.heapMb.toFixed(2) })))}`);
