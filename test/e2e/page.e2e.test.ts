@@ -128,6 +128,25 @@ async function savedWeights(): Promise<Buffer> {
   return readFileSync((await (await download).path())!);
 }
 
+/** Clicks Save and keeps the two files it downloads in `dir`; returns their names, sorted. */
+async function saveModel(dir: string): Promise<string[]> {
+  const downloads: Download[] = [];
+  const both = new Promise<void>((done) => {
+    const on = (d: Download) => {
+      downloads.push(d);
+      if (downloads.length === 2) {
+        page.off('download', on);
+        done();
+      }
+    };
+    page.on('download', on);
+  });
+  await page.click('#save');
+  await both;
+  for (const d of downloads) await d.saveAs(join(dir, d.suggestedFilename()));
+  return downloads.map((d) => d.suggestedFilename()).sort();
+}
+
 /** The page's training worker (the one that answers mnistWorker, src/ui/worker.ts). */
 async function trainerWorker(): Promise<import('playwright').Worker> {
   for (const w of page.workers()) {
@@ -248,24 +267,9 @@ describe('the page', () => {
   }, 90_000);
 
   it('saves the weights and loads them back; a wrong file changes nothing', async () => {
-    const downloads: Download[] = [];
-    const got = new Promise<void>((done) => {
-      const on = (d: Download) => {
-        downloads.push(d);
-        if (downloads.length === 2) {
-          page.off('download', on);
-          done();
-        }
-      };
-      page.on('download', on);
-    });
-    await page.click('#save');
-    await got;
     const dir = join(OUT, 'model');
     mkdirSync(dir, { recursive: true });
-    const names = downloads.map((d) => d.suggestedFilename()).sort();
-    expect(names).toEqual(['model.json', 'weights.bin']);
-    for (const d of downloads) await d.saveAs(join(dir, d.suggestedFilename()));
+    expect(await saveModel(dir)).toEqual(['model.json', 'weights.bin']);
     const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
     expect(json.format).toBe('layers-model');
     const weights = readFileSync(join(dir, 'weights.bin'));
@@ -542,20 +546,7 @@ describe('the page', () => {
     // The weights of the model in use, to load again and again.
     const dir = join(OUT, 'soak');
     mkdirSync(dir, { recursive: true });
-    const downloads: Download[] = [];
-    const both = new Promise<void>((done) => {
-      const on = (d: Download) => {
-        downloads.push(d);
-        if (downloads.length === 2) {
-          page.off('download', on);
-          done();
-        }
-      };
-      page.on('download', on);
-    });
-    await page.click('#save');
-    await both;
-    for (const d of downloads) await d.saveAs(join(dir, d.suggestedFilename()));
+    await saveModel(dir);
 
     /** One cycle: a run started and stopped after epoch 1, the saved model loaded, a digit drawn and read. */
     const cycle = async () => {
