@@ -155,15 +155,34 @@ async function trainerWorker(): Promise<import('playwright').Worker> {
   throw new Error('no training worker in the page');
 }
 
-async function waitIdle(): Promise<void> {
+async function waitIdle(timeout = 120_000): Promise<void> {
   await page.waitForFunction(
     () => {
       const s = (globalThis as { mnistPage?: { state: { running: boolean; busy: boolean } } }).mnistPage?.state;
       return s && !s.running && !s.busy;
     },
     undefined,
-    { timeout: 120_000 },
+    { timeout },
   );
+}
+
+/**
+ * The Train form for a tiny, exactly repeatable run: TINY_DROPOUT_MODEL, fixed kernels, Adam,
+ * seed 7, 2 epochs of 900 images at batch 32 (100 validation, 100 test), shuffled, not continued.
+ */
+async function fillTinyRunForm(): Promise<void> {
+  await page.fill('#config', JSON.stringify(TINY_DROPOUT_MODEL));
+  await page.selectOption('select[name=autotune]', 'off'); // the same kernels in every run
+  await page.selectOption('select[name=optimizer]', 'adam');
+  await page.fill('input[name=learningRate]', '0.001');
+  await page.fill('input[name=seed]', '7');
+  await page.fill('input[name=epochs]', '2');
+  await page.fill('input[name=batchSize]', '32');
+  await page.fill('input[name=limit]', '1000');
+  await page.fill('input[name=validationSplit]', '0.1');
+  await page.fill('input[name=evalCount]', '100');
+  await page.setChecked('input[name=shuffle]', true);
+  await page.setChecked('input[name=continue]', false);
 }
 
 beforeAll(async () => {
@@ -468,23 +487,9 @@ describe('the page', () => {
 
   it('resumes a run stopped after epoch 1 and reloaded exactly: its final weights are byte-identical to those of a run that never stopped', async () => {
     const t0 = Date.now();
-    await page.fill('#config', JSON.stringify(TINY_DROPOUT_MODEL));
-    await page.selectOption('select[name=autotune]', 'off'); // the same kernels in every run
-    await page.selectOption('select[name=optimizer]', 'adam');
-    await page.fill('input[name=learningRate]', '0.001');
-    await page.fill('input[name=seed]', '7');
-    await page.fill('input[name=epochs]', '2');
-    await page.fill('input[name=batchSize]', '32');
-    await page.fill('input[name=limit]', '1000');
-    await page.fill('input[name=validationSplit]', '0.1');
-    await page.fill('input[name=evalCount]', '100');
-    await page.setChecked('input[name=shuffle]', true);
-    await page.setChecked('input[name=continue]', false);
+    await fillTinyRunForm();
     const finished = async (): Promise<ShownRun> => {
-      await page.waitForFunction(() => {
-        const s = (globalThis as { mnistPage?: { state: { running: boolean; busy: boolean } } }).mnistPage?.state;
-        return s && !s.running && !s.busy;
-      }, undefined, { timeout: RUN_TIMEOUT });
+      await waitIdle(RUN_TIMEOUT);
       return shownRun();
     };
 
@@ -526,14 +531,7 @@ describe('the page', () => {
 
   it('starts and stops runs again and again, loads a model and reads a digit: the worker\'s live GPU objects stay flat, the page\'s heap bounded', async () => {
     const t0 = Date.now();
-    await page.fill('#config', JSON.stringify(TINY_DROPOUT_MODEL));
-    await page.selectOption('select[name=autotune]', 'off');
-    await page.fill('input[name=epochs]', '2');
-    await page.fill('input[name=batchSize]', '32');
-    await page.fill('input[name=limit]', '1000');
-    await page.fill('input[name=validationSplit]', '0.1');
-    await page.fill('input[name=evalCount]', '100');
-    await page.setChecked('input[name=continue]', false);
+    await fillTinyRunForm();
     await waitIdle();
     const worker = await trainerWorker();
     const cdp = await context.newCDPSession(page);
@@ -552,10 +550,7 @@ describe('the page', () => {
     const cycle = async () => {
       await page.click('#train');
       await watchEpochs(1);
-      await page.waitForFunction(() => {
-        const s = (globalThis as { mnistPage?: { state: { running: boolean; busy: boolean } } }).mnistPage?.state;
-        return s && !s.running && !s.busy;
-      }, undefined, { timeout: RUN_TIMEOUT });
+      await waitIdle(RUN_TIMEOUT);
       expect((await epochWatch()).stoppedAt).toBe(1);
       await page.setInputFiles('#load', [join(dir, 'model.json'), join(dir, 'weights.bin')]);
       await page.waitForSelector('#active-model[data-kind="file"]', { timeout: 60_000 });
