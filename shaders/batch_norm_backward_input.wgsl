@@ -10,9 +10,10 @@
 //   stats:      (4, CHANNELS) f32, read: rows mean, invstd, sum dy, sum dy * xhat
 //   params:     flat f32 parameter buffer, read: gamma (CHANNELS) at GAMMA_OFFSET (if SCALE)
 //   inputGrad:  (ROWS, CHANNELS) f32, written
-// Overrides: ROWS, CHANNELS, GAMMA_OFFSET, SCALE (bool), WORKGROUP_SIZE.
+// Overrides: SAMPLE_ROWS (rows of one sample: ROWS = BATCH * SAMPLE_ROWS), CHANNELS, GAMMA_OFFSET, SCALE (bool), WORKGROUP_SIZE.
 // Invocations: ROWS * CHANNELS.
 
+override ROWS: u32 = BATCH * SAMPLE_ROWS;
 override SCALE: bool;
 
 override INVOCATIONS: u32 = ROWS * CHANNELS;
@@ -21,8 +22,9 @@ fn compute(i: u32) {
   let c = i % CHANNELS;
   let invStd = layout.$.stats[CHANNELS + c];
   let xhat = (layout.$.input[i] - layout.$.stats[c]) * invStd;
-  let n = f32(ROWS);
-  let centred = layout.$.outputGrad[i] - layout.$.stats[2u * CHANNELS + c] / n - xhat * (layout.$.stats[3u * CHANNELS + c] / n);
+  // x / ROWS as x * (1 / ROWS), as the compiler made it of a constant ROWS (the same bits).
+  let invN = 1.0 / f32(ROWS);
+  let centred = layout.$.outputGrad[i] - layout.$.stats[2u * CHANNELS + c] * invN - xhat * (layout.$.stats[3u * CHANNELS + c] * invN);
   var scale = invStd;
   if (SCALE) { scale *= layout.$.params[GAMMA_OFFSET + c]; }
   layout.$.inputGrad[i] = scale * centred;

@@ -8,7 +8,8 @@
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import type { Dispatch } from '../gpu/kernel.ts';
-import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { entryDispatch, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { layerBatchSize, type BatchSize } from '../gpu/batch-size.ts';
 import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { createBufferWith, createStorageBuffer, writeBuffer } from '../gpu/buffers.ts';
 import { StepState } from '../gpu/state.ts';
@@ -34,7 +35,7 @@ export const GATHER_KERNEL: KernelEntry<GatherConfig> = {
   shaders: ['batch_gather'],
   workgroupSize: GATHER_WORKGROUP_SIZE,
   supports: (c) => c.pixels % 4 === 0 || `${c.pixels} values per image; the gather needs a multiple of 4 (H * W * C)`,
-  constants: (c) => ({ WORKGROUP_SIZE: GATHER_WORKGROUP_SIZE, BATCH: c.batch, WORDS: c.pixels / 4, IMAGE_COUNT: c.imageCount }),
+  constants: (c) => ({ WORKGROUP_SIZE: GATHER_WORKGROUP_SIZE, WORDS: c.pixels / 4 }),
   items: (c) => (c.batch * c.pixels) / 4,
   cost: (c) => {
     const n = c.batch * c.pixels;
@@ -55,6 +56,8 @@ export interface GatherBuffers {
   output: GPUBuffer;
   /** (B) u32 */
   outputLabels: GPUBuffer;
+  /** The batch size (count, and the stride between batches in `indices`); default: one of the gather's own holding B. */
+  batchSize?: BatchSize;
 }
 
 const layout = tgpu.bindGroupLayout({
@@ -101,9 +104,16 @@ export function createGather(
   if (!Number.isInteger(imageCount) || imageCount < 1) throw new Error(`gather: bad imageCount ${imageCount}`);
   const scaleTable = Float32Array.from({ length: 256 }, (_, p) => p / 255);
   const scale = createBufferWith(ctx.device, scaleTable, 'gather.scale');
+  const size = layerBatchSize(ctx.root, batch, buffers.batchSize);
   const kernel = entryKernel(ctx.root, GATHER_KERNEL, config, { layout, externals: { linearIndex } });
-  const bindGroup = kernel.bind({ ...buffers, scale });
-  const [gx, gy] = entryGrid(GATHER_KERNEL, config, 'gather');
-  const dispatch = kernel.dispatch(bindGroup, gx, gy, 1, 'gather');
-  return { dispatch, destroy: () => scale.destroy() };
+  const { images, labels, indices, state, output, outputLabels } = buffers;
+  const bindGroup = kernel.bind({ images, labels, indices, state, output, outputLabels, scale });
+  const dispatch = entryDispatch(kernel, GATHER_KERNEL, config, bindGroup, size.size, 'gather');
+  return {
+    dispatch,
+    destroy: () => {
+      scale.destroy();
+      size.destroy();
+    },
+  };
 }

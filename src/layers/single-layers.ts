@@ -74,6 +74,7 @@ export const fastConv: SingleLayerBuilder = (l, pc) =>
     ? layerSegment(l, pc.training, (ctx, io) =>
         createConv2d(ctx, convConfig(l, io.batch, !pc.training), {
           input: io.input, output: io.output, params: io.params, grads: io.grads, outputGrad: io.outputGrad, inputGrad: io.inputGrad,
+          batchSize: io.batchSize,
         }, { kernels: pc.kernels }),
       )
     : undefined;
@@ -97,6 +98,7 @@ export const generalConv: SingleLayerBuilder = (l, pc) => {
   return layerSegment(l, pc.training, (ctx, io) =>
     createConv2dGeneral(ctx, generalConvConfig(l, io.batch, !pc.training), {
       input: io.input, output: io.output, params: io.params, grads: io.grads, outputGrad: io.outputGrad, inputGrad: io.inputGrad,
+      batchSize: io.batchSize,
     }),
   );
 };
@@ -108,6 +110,7 @@ export const dense: SingleLayerBuilder = (l, pc) => {
   return layerSegment(l, pc.training, (ctx, io) =>
     createDense(ctx, denseConfig(l, io.batch, !pc.training), {
       input: io.input, output: io.output, params: io.params, grads: io.grads, outputGrad: io.outputGrad, inputGrad: io.inputGrad,
+      batchSize: io.batchSize,
     }, { kernels: pc.kernels }),
   );
 };
@@ -121,7 +124,7 @@ export const floorMaxPool2x2: SingleLayerBuilder = (l, pc) => {
     createMaxPool(
       ctx,
       { name: l.spec.name, batch: io.batch, height, width, channels, inferenceOnly: !pc.training || !io.inputGrad },
-      { input: io.input, output: io.output, outputGrad: io.outputGrad, inputGrad: io.inputGrad },
+      { input: io.input, output: io.output, outputGrad: io.outputGrad, inputGrad: io.inputGrad, batchSize: io.batchSize },
     ),
   );
 };
@@ -137,7 +140,7 @@ export const dropout: SingleLayerBuilder = (l, pc) => {
       { name: l.spec.name, batch: io.batch, count: outputCount(l), rate, layerId: pc.dropoutId(l) },
       // Without an input gradient (nothing before it has weights) the backward is not needed: its
       // kernel is bound to the output buffer but never dispatched.
-      { input: io.input, output: io.output, outputGrad: io.outputGrad!, inputGrad: io.inputGrad ?? io.output, state: io.state },
+      { input: io.input, output: io.output, outputGrad: io.outputGrad!, inputGrad: io.inputGrad ?? io.output, state: io.state, batchSize: io.batchSize },
     );
     return { ...d, backward: io.inputGrad ? d.backward : [] };
   });
@@ -157,7 +160,7 @@ export const pool2d: SingleLayerBuilder = (l, pc) => {
         poolHeight: o.poolSize[0], poolWidth: o.poolSize[1], strideHeight: o.strides[0], strideWidth: o.strides[1],
         inferenceOnly: !pc.training || !io.inputGrad,
       },
-      { input: io.input, output: io.output, outputGrad: io.outputGrad, inputGrad: io.inputGrad },
+      { input: io.input, output: io.output, outputGrad: io.outputGrad, inputGrad: io.inputGrad, batchSize: io.batchSize },
     ),
   );
 };
@@ -168,7 +171,7 @@ export const globalAveragePooling: SingleLayerBuilder = (l, pc) => {
     createGlobalAvgPool(
       ctx,
       { name: l.spec.name, batch: io.batch, height, width, channels, inferenceOnly: !pc.training || !io.inputGrad },
-      { input: io.input, output: io.output, outputGrad: io.outputGrad, inputGrad: io.inputGrad },
+      { input: io.input, output: io.output, outputGrad: io.outputGrad, inputGrad: io.inputGrad, batchSize: io.batchSize },
     ),
   );
 };
@@ -181,7 +184,7 @@ export const activation: SingleLayerBuilder = (l, pc) => {
     createActivation(
       ctx,
       { name: l.spec.name, batch: io.batch, count: outputCount(l), activation: a, inferenceOnly: !pc.training || !io.inputGrad },
-      { input: io.input, output: io.output, outputGrad: io.outputGrad, inputGrad: io.inputGrad },
+      { input: io.input, output: io.output, outputGrad: io.outputGrad, inputGrad: io.inputGrad, batchSize: io.batchSize },
     ),
   );
 };
@@ -201,7 +204,7 @@ export const batchNorm: SingleLayerBuilder = (l, pc) => {
         movingMeanOffset: offset(l, 'moving_mean'), movingVarianceOffset: offset(l, 'moving_variance'),
         inferenceOnly: !pc.training,
       },
-      { input: io.input, output: io.output, params: io.params, grads: io.grads, outputGrad: io.outputGrad, inputGrad: io.inputGrad },
+      { input: io.input, output: io.output, params: io.params, grads: io.grads, outputGrad: io.outputGrad, inputGrad: io.inputGrad, batchSize: io.batchSize },
     ),
   );
 };

@@ -16,6 +16,7 @@ import { createSoftmaxXent } from '../layers/loss.ts';
 import { planSegments, type BuiltSegment, type PlanPart, type SegmentPlanContext } from '../layers/segments.ts';
 import { dropoutLayerId } from '../layers/dropout-rng.ts';
 import { createChooser, type KernelChoices, type KernelChooser, type KernelSlot } from '../gpu/kernel-registry.ts';
+import { BatchSize } from '../gpu/batch-size.ts';
 
 /** Buffers owned by the trainer and shared by all of its plans. */
 export interface SharedBuffers {
@@ -59,7 +60,10 @@ export interface PlanSegment {
 }
 
 export interface ModelPlan {
+  /** Samples per batch at most: every buffer is sized for it. */
   readonly batch: number;
+  /** The batch size `train` and `inference` are sized for (`batch` samples, stride `batch`). */
+  readonly batchSize: BatchSize;
   /** Layers (and the gather and loss) in forward order with their dispatches. */
   readonly layers: PlanLayer[];
   /** (B, ...input shape) f32: the gathered images. */
@@ -104,7 +108,7 @@ export function createModelPlan(ctx: GpuContext, model: ModelInfo, config: Model
   const { device } = ctx;
   const B = config.batch;
   const { training } = config;
-  const owned: GPUBuffer[] = [];
+  const owned: { destroy(): void }[] = [];
   const built: BuiltSegment[] = [];
   const f32 = (elements: number, label: string) => {
     const b = createStorageBuffer(device, elements * 4, `${label} B=${B}`);
@@ -112,13 +116,15 @@ export function createModelPlan(ctx: GpuContext, model: ModelInfo, config: Model
     return b;
   };
   try {
+    const batchSize = new BatchSize(ctx.root, B, B, `batch ${B}`);
+    owned.push(batchSize);
     const input = f32(B * model.inputSize, 'input'); // (B, H, W, C)
     const labels = createStorageBuffer(device, B * 4, `labels B=${B}`); // (B) u32
     owned.push(labels);
     const gather = createGather(
       ctx,
       { batch: B, imageCount: config.imageCount, pixels: model.inputSize },
-      { images: shared.images, labels: shared.labels, indices: shared.indices, state: shared.state, output: input, outputLabels: labels },
+      { images: shared.images, labels: shared.labels, indices: shared.indices, state: shared.state, output: input, outputLabels: labels, batchSize },
     );
     built.push({ parts: [], destroy: gather.destroy });
 
@@ -140,7 +146,7 @@ export function createModelPlan(ctx: GpuContext, model: ModelInfo, config: Model
         // dL/d output is needed when this segment (or one before it) has weights to train.
         const outputGrad = training && (hasWeights || currentGrad) ? f32(count, `d ${last.spec.name}`) : undefined;
         const b = seg.build(ctx, {
-          batch: B, input: current, inputGrad: currentGrad, output, outputGrad,
+          batch: B, batchSize, input: current, inputGrad: currentGrad, output, outputGrad,
           params: shared.params, grads: training ? shared.grads : undefined, state: shared.state,
         });
         built.push(b);
@@ -162,7 +168,7 @@ export function createModelPlan(ctx: GpuContext, model: ModelInfo, config: Model
     const loss = createSoftmaxXent(
       ctx,
       { batch: B, classes: model.classes, slots: config.slots, inferenceOnly: !training },
-      { logits, labels, logitsGrad: currentGrad, state: shared.state, batchLoss: shared.batchLoss, batchCorrect: shared.batchCorrect },
+      { logits, labels, logitsGrad: currentGrad, state: shared.state, batchLoss: shared.batchLoss, batchCorrect: shared.batchCorrect, batchSize },
     );
     built.push({ parts: [], destroy: () => loss.destroy() });
     parts.push({ name: 'loss', forward: training ? loss.forward : loss.inference, backward: loss.backward });
@@ -177,6 +183,7 @@ export function createModelPlan(ctx: GpuContext, model: ModelInfo, config: Model
       .flatMap((p) => p.backward);
     return {
       batch: B,
+      batchSize,
       layers: parts.filter((p) => p.forward.length + p.backward.length > 0),
       input,
       labels,
