@@ -61,7 +61,7 @@ export interface RandomZoomOptions extends SamplingOptions {
 function factor(r: OptionReader, key: string, openBelow = false, fallback?: unknown): FactorRange {
   const v = r.config[key] ?? fallback;
   const ok = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x <= 1 && (openBelow ? x > -1 : x >= -1);
-  if (ok(v)) return [-Math.abs(v), Math.abs(v)];
+  if (ok(v)) return [0 - Math.abs(v), Math.abs(v)];
   if (Array.isArray(v) && v.length === 2 && v.every(ok)) return v[0] <= v[1] ? [v[0], v[1]] : [v[1], v[0]];
   r.fail(key, `expected a number or two numbers in ${openBelow ? '(-1' : '[-1'}, 1], got ${JSON.stringify(v)}`);
 }
