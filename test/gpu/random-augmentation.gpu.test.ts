@@ -6,7 +6,9 @@
 // reference's values over input points moved by up to 1e-4 pixel (where the point sits on a
 // jump of nearest interpolation or of the constant and wrap fill modes, either side is right);
 // at most 5% of the elements may sit on such a jump. Then the flips' frequency over 4000 samples,
-// Keras 3's one draw for both axes, and a changed step or seed changing the draws.
+// Keras 3's one draw for both axes, and a changed step or seed changing the draws. In a whole
+// model: evaluation and prediction equal the model without the layers bit for bit, and training
+// reruns bit for bit with the same seed (and differs with another).
 import { describe, expect, it } from 'vitest';
 import { createRandomAugmentation, augmentationConfig } from '../../src/layers/random-augmentation.ts';
 import { augmentationDraws, augmentationLayerId, augmentationSeed } from '../../src/layers/augmentation-rng.ts';
@@ -16,6 +18,13 @@ import { Rng } from '../../src/model/rng.ts';
 import { parseModelConfig } from '../../src/model/model-spec.ts';
 import { modelInfo, type LayerInfo } from '../../src/model/model-info.ts';
 import { affineForward, samplingOf, sampleAffine, type AugmentationSpec } from '../reference/random-augmentation.ts';
+import { initParams } from '../../src/model/init.ts';
+import { encodeDispatches } from '../../src/gpu/kernel.ts';
+import { GpuModel } from '../../src/train/gpu-model.ts';
+import { Pass, identityOrder } from '../../src/train/pass.ts';
+import { TrainingStep } from '../../src/train/training-step.ts';
+import { uploadSplit } from '../../src/train/dataset-gpu.ts';
+import type { ModelInfo } from '../../src/model/model-info.ts';
 import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
 
 const RUN_SEED = 0x5eed;
@@ -148,5 +157,71 @@ describe('random augmentation layers on the GPU', () => {
       expect(runs[3]).toEqual(runs[0]); // the same step and seed again
       r.destroy();
     });
+  });
+});
+
+/** (9, 8, 1) -> [the four augmentation layers] -> Conv2D 3x3 ReLU -> Flatten -> Dense softmax. */
+function smallModel(augmented: boolean): ModelInfo {
+  const augmentation = [
+    { class_name: 'RandomFlip', config: {} },
+    { class_name: 'RandomRotation', config: { factor: 0.2 } },
+    { class_name: 'RandomZoom', config: { height_factor: 0.3, interpolation: 'nearest' } },
+    { class_name: 'RandomTranslation', config: { height_factor: 0.2, width_factor: 0.2, fill_mode: 'constant' } },
+  ];
+  const layers = [
+    { class_name: 'InputLayer', config: { batch_shape: [null, 9, 8, 1] } },
+    ...(augmented ? augmentation : []),
+    { class_name: 'Conv2D', config: { filters: 3, kernel_size: 3, activation: 'relu' } },
+    { class_name: 'Flatten', config: {} },
+    { class_name: 'Dense', config: { units: 10, activation: 'softmax' } },
+  ];
+  return modelInfo(parseModelConfig({ class_name: 'Sequential', config: { layers } }));
+}
+
+const bytes = (a: Float32Array) => Array.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+
+describe('random augmentation layers in a model', () => {
+  const count = 12;
+  const rng = new Rng(5);
+  const images = Uint8Array.from({ length: count * 72 }, () => rng.nextInt(256));
+  const labels = Uint8Array.from({ length: count }, () => rng.nextInt(10));
+
+  it('evaluation and prediction equal the model without them, bit for bit', async () => {
+    const { root, device } = await getGpu();
+    const [withAug, without] = [smallModel(true), smallModel(false)];
+    expect(withAug.params.entries).toEqual(without.params.entries);
+    const weights = initParams(without.params, 3);
+    await expectNoGpuErrors(device, async () => {
+      const results = [];
+      for (const model of [withAug, without]) {
+        const m = new GpuModel({ root, device }, model, weights, { images, labels, count });
+        results.push({ evaluation: await m.evaluate(), probabilities: await m.predict(images) });
+        m.destroy();
+      }
+      expect(results[0].evaluation).toEqual(results[1].evaluation);
+      expect(bytes(results[0].probabilities)).toEqual(bytes(results[1].probabilities));
+    });
+  });
+
+  it('training reruns bit for bit with the same seed, and differs with another', async () => {
+    const { root, device } = await getGpu();
+    const model = smallModel(true);
+    const w0 = initParams(model.params, 3);
+    const train = (seed: number) =>
+      expectNoGpuErrors(device, async () => {
+        const step = new TrainingStep({ root, device }, { weights: w0, optimizer: { kind: 'adam', lr: 0.01, momentum: 0.9 }, seed });
+        const data = uploadSplit(device, { images, labels, count }, count, model.inputSize, 'train');
+        const pass = new Pass({ root, device }, model, { label: 'augment', count, batch: 4, training: true }, step.passBuffers(data));
+        pass.setOrder(identityOrder(count));
+        const encoder = device.createCommandEncoder();
+        encodeDispatches(encoder, step.dispatches(pass, 0, 3));
+        device.queue.submit([encoder.finish()]);
+        const w = await readF32(device, step.params, step.length);
+        for (const o of [pass, step, data]) o.destroy();
+        return w;
+      });
+    const [a, b, c] = [await train(11), await train(11), await train(12)];
+    expect(bytes(a)).toEqual(bytes(b));
+    expect(bytes(a)).not.toEqual(bytes(c));
   });
 });
