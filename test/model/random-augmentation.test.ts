@@ -5,9 +5,10 @@
 // to both forms, bad options named in one line, and the rule that they come before every layer
 // with weights.
 import { describe, expect, it } from 'vitest';
-import { parseModelConfig, toKerasConfig, toTfjsTopology, ModelSpecError } from '../../src/model/model-spec.ts';
+import { parseModelConfig, toKerasConfig, toTfjsTopology } from '../../src/model/model-spec.ts';
 import { modelInfo } from '../../src/model/model-info.ts';
 import { kerasConfig } from '../../src/io/keras-config.ts';
+import { specErrorOf } from './spec-error-of.ts';
 
 const POLICY = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
 const head = [
@@ -50,15 +51,6 @@ const tfjs = {
 
 const SAMPLING = { fillMode: 'reflect', interpolation: 'bilinear', fillValue: 0, seed: null };
 
-function errorOf(json: unknown): string {
-  try {
-    modelInfo(parseModelConfig(json));
-  } catch (e) {
-    expect(e).toBeInstanceOf(ModelSpecError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a ModelSpecError');
-}
 
 describe('random augmentation layers', () => {
   it('read the Keras 3 form: options, factor ranges, no weights, the input shape', () => {
@@ -120,7 +112,7 @@ describe('random augmentation layers', () => {
       ['RandomZoom', { height_factor: [-1, 0.5] }, 'layer 0 "random_zoom" (RandomZoom), option height_factor: expected a number or two numbers in (-1, 1], got [-1,0.5]'],
       ['RandomZoom', { height_factor: 0.5, width_factor: 'same' }, 'layer 0 "random_zoom" (RandomZoom), option width_factor: expected a number or two numbers in (-1, 1], got "same"'],
     ];
-    for (const [cls, config, message] of cases) expect(errorOf(withLayer(cls, config))).toBe(message);
+    for (const [cls, config, message] of cases) expect(specErrorOf(withLayer(cls, config))).toBe(message);
   });
 
   it('come before every layer with weights (their input gradient is not computed)', () => {
@@ -130,7 +122,7 @@ describe('random augmentation layers', () => {
     const rescale = { class_name: 'Rescaling', config: { scale: 0.5 } };
     // After layers without weights: allowed.
     expect(() => modelInfo(parseModelConfig(layers(rescale, flip, { class_name: 'MaxPooling2D', config: {} }, flip)))).not.toThrow();
-    expect(errorOf(layers(flip, conv, flip))).toBe(
+    expect(specErrorOf(layers(flip, conv, flip))).toBe(
       'layer 2 "random_flip_1" (RandomFlip): must come before every layer with weights (layer 1 "conv2d" (Conv2D) has weights; random augmentation computes no input gradient)',
     );
   });
