@@ -11,7 +11,7 @@ import { layerBatchSize, type BatchSize } from '../gpu/batch-size.ts';
 import { dropoutFmix } from '../gpu/wgsl-lib.ts';
 import { StepState } from '../gpu/state.ts';
 import type { LayerInfo } from '../model/model-info.ts';
-import type { FactorRange, FillMode, Interpolation } from '../model/layers/random-augmentation.ts';
+import { isAugmentation, type AUGMENTATION_TYPES, type FactorRange, type FillMode, type Interpolation } from '../model/layers/random-augmentation.ts';
 import { augmentationLayerId, seedBits } from './augmentation-rng.ts';
 import { identitySegment, type SingleLayerBuilder } from './segment-types.ts';
 import { layerSegment } from './single-layers.ts';
@@ -61,14 +61,16 @@ export interface AugmentationBuffers {
 
 const elements = (c: AugmentationConfig) => c.batch * c.height * c.width * c.channels;
 
-function augmentEntry(layerType: string, prefix: string, kind: AugmentationKind): KernelEntry<AugmentationConfig> {
+type AugmentationType = (typeof AUGMENTATION_TYPES)[number];
+
+function augmentEntry(layerType: AugmentationType, prefix: string, kind: AugmentationKind): KernelEntry<AugmentationConfig> {
   return {
     id: `${prefix}.forward.sample`,
     layerType,
     pass: 'forward',
     shaders: ['random_augment_forward'],
     workgroupSize: AUGMENT_WORKGROUP_SIZE,
-    supports: (c) => c.kind === kind || `a ${c.kind} layer`,
+    supports: (c) => c.kind === kind || `a ${c.kind} layer, not a ${kind}`,
     constants: (c) => ({
       WORKGROUP_SIZE: AUGMENT_WORKGROUP_SIZE,
       H: c.height, W: c.width, C: c.channels, SAMPLE_COUNT: c.height * c.width * c.channels,
@@ -87,14 +89,13 @@ function augmentEntry(layerType: string, prefix: string, kind: AugmentationKind)
   };
 }
 
-export const AUGMENTATION_KERNELS = {
-  RandomFlip: augmentEntry('RandomFlip', 'random_flip', 'flip'),
-  RandomTranslation: augmentEntry('RandomTranslation', 'random_translation', 'translation'),
-  RandomRotation: augmentEntry('RandomRotation', 'random_rotation', 'rotation'),
-  RandomZoom: augmentEntry('RandomZoom', 'random_zoom', 'zoom'),
-} as const;
-
-export type AugmentationType = keyof typeof AUGMENTATION_KERNELS;
+/** Each kind's kernel entry (one shader, KIND selecting the map). */
+export const AUGMENTATION_KERNELS: Record<AugmentationKind, KernelEntry<AugmentationConfig>> = {
+  flip: augmentEntry('RandomFlip', 'random_flip', 'flip'),
+  translation: augmentEntry('RandomTranslation', 'random_translation', 'translation'),
+  rotation: augmentEntry('RandomRotation', 'random_rotation', 'rotation'),
+  zoom: augmentEntry('RandomZoom', 'random_zoom', 'zoom'),
+};
 
 const augmentLayout = tgpu.bindGroupLayout({
   state: { storage: StepState, access: 'readonly' },
@@ -104,11 +105,12 @@ const augmentLayout = tgpu.bindGroupLayout({
 
 const NO_RANGE: FactorRange = [0, 0];
 
-/** The kernel configuration of an augmentation layer (undefined for another layer type). */
-export function augmentationConfig(l: LayerInfo, batch: number): AugmentationConfig | undefined {
-  const [height, width, channels] = l.inputShape;
-  const base = { name: l.spec.name, batch, height, width, channels, flipX: false, flipY: false, sameZoom: false, layerId: augmentationLayerId(l.index) };
+/** The kernel configuration of an augmentation layer. */
+export function augmentationConfig(l: LayerInfo, batch: number): AugmentationConfig {
   const s = l.spec;
+  if (!isAugmentation(s)) throw new Error(`${s.name} is not a random augmentation layer`);
+  const [height, width, channels] = l.inputShape;
+  const base = { name: s.name, batch, height, width, channels, flipX: false, flipY: false, sameZoom: false, layerId: augmentationLayerId(l.index) };
   switch (s.type) {
     case 'RandomFlip': {
       const { mode, seed } = s.options;
@@ -123,8 +125,6 @@ export function augmentationConfig(l: LayerInfo, batch: number): AugmentationCon
       const { heightFactor, widthFactor } = s.options;
       return { ...base, ...samplingOf(s.options), kind: 'zoom', ranges: [heightFactor, widthFactor ?? NO_RANGE], sameZoom: widthFactor === null };
     }
-    default:
-      return undefined;
   }
 }
 
@@ -137,8 +137,7 @@ export function createRandomAugmentation(ctx: GpuContext, config: AugmentationCo
   if (![batch, height, width, channels].every((n) => Number.isInteger(n) && n >= 1)) throw new Error(`${name}: bad shape ${batch} x ${height} x ${width} x ${channels}`);
   if (!Number.isInteger(layerId) || layerId < 0 || layerId > 0xffffffff) throw new Error(`${name}: bad layerId ${layerId}`);
   if (!Number.isFinite(fillValue) || !config.ranges.flat().every(Number.isFinite)) throw new Error(`${name}: the fill value and factors must be finite`);
-  const type = (Object.keys(AUGMENTATION_KERNELS) as AugmentationType[]).find((t) => AUGMENTATION_KERNELS[t].supports(config) === true)!;
-  const entry = AUGMENTATION_KERNELS[type];
+  const entry = AUGMENTATION_KERNELS[config.kind];
   const size = layerBatchSize(ctx.root, batch, buffers.batchSize);
   const kernel = entryKernel(ctx.root, entry, config, { layout: augmentLayout, externals: { dropoutFmix }, variant: name });
   const bindGroup = kernel.bind({ state: buffers.state, input: buffers.input, output: buffers.output });
@@ -147,17 +146,17 @@ export function createRandomAugmentation(ctx: GpuContext, config: AugmentationCo
 
 /** The augmentation in training; the identity in evaluation and prediction. */
 const augmentation: SingleLayerBuilder = (l, pc) => {
-  if (!augmentationConfig(l, 1)) return undefined;
+  if (!isAugmentation(l.spec)) return undefined;
   if (!pc.training) return identitySegment(l);
   return layerSegment(l, true, (ctx, io) => {
     if (io.inputGrad) throw new Error(`layer ${l.index} "${l.spec.name}" (${l.spec.type}): comes after a layer with weights, and its input gradient is not computed`);
-    return createRandomAugmentation(ctx, augmentationConfig(l, io.batch)!, { input: io.input, output: io.output, state: io.state, batchSize: io.batchSize });
+    return createRandomAugmentation(ctx, augmentationConfig(l, io.batch), { input: io.input, output: io.output, state: io.state, batchSize: io.batchSize });
   });
 };
 
 export const AUGMENTATION_GPU: Record<AugmentationType, GpuLayerDefinition> = {
-  RandomFlip: { builders: [augmentation], kernels: [AUGMENTATION_KERNELS.RandomFlip] },
-  RandomTranslation: { builders: [augmentation], kernels: [AUGMENTATION_KERNELS.RandomTranslation] },
-  RandomRotation: { builders: [augmentation], kernels: [AUGMENTATION_KERNELS.RandomRotation] },
-  RandomZoom: { builders: [augmentation], kernels: [AUGMENTATION_KERNELS.RandomZoom] },
+  RandomFlip: { builders: [augmentation], kernels: [AUGMENTATION_KERNELS.flip] },
+  RandomTranslation: { builders: [augmentation], kernels: [AUGMENTATION_KERNELS.translation] },
+  RandomRotation: { builders: [augmentation], kernels: [AUGMENTATION_KERNELS.rotation] },
+  RandomZoom: { builders: [augmentation], kernels: [AUGMENTATION_KERNELS.zoom] },
 };

@@ -72,7 +72,7 @@ function rig(device: GPUDevice, root: Parameters<typeof createRandomAugmentation
   const state = createStorageBuffer(device, 16, 'state');
   const input = createBufferWith(device, x, 'x');
   const output = createBufferWith(device, new Float32Array(x.length).fill(NaN), 'y');
-  const plan = createRandomAugmentation({ root, device }, augmentationConfig(l, batch)!, { input, output, state });
+  const plan = createRandomAugmentation({ root, device }, augmentationConfig(l, batch), { input, output, state });
   return {
     async run(step, seed = RUN_SEED) {
       writeBuffer(device, state, Uint32Array.of(step, 0, seed, 0));

@@ -115,13 +115,14 @@ describe('random augmentation layers', () => {
     for (const [cls, config, message] of cases) expect(specErrorOf(withLayer(cls, config))).toBe(message);
   });
 
-  it('come before every layer with weights (their input gradient is not computed)', () => {
+  it('take images, and come before every layer with weights (their input gradient is not computed)', () => {
     const layers = (...ls: object[]) => ({ class_name: 'Sequential', config: { layers: [{ class_name: 'InputLayer', config: { batch_shape: [null, 8, 8, 1] } }, ...ls, ...head] } });
     const flip = { class_name: 'RandomFlip', config: {} };
     const conv = { class_name: 'Conv2D', config: { filters: 2, kernel_size: 3 } };
     const rescale = { class_name: 'Rescaling', config: { scale: 0.5 } };
     // After layers without weights: allowed.
     expect(() => modelInfo(parseModelConfig(layers(rescale, flip, { class_name: 'MaxPooling2D', config: {} }, flip)))).not.toThrow();
+    expect(specErrorOf(layers({ class_name: 'Flatten', config: { name: 'flat' } }, flip))).toBe('layer 1 "random_flip" (RandomFlip): needs an image input (H, W, C), got (64)');
     expect(specErrorOf(layers(flip, conv, flip))).toBe(
       'layer 2 "random_flip_1" (RandomFlip): must come before every layer with weights (layer 1 "conv2d" (Conv2D) has weights; random augmentation computes no input gradient)',
     );

@@ -12,10 +12,9 @@
  * ImageProjectiveTransformV3 does: fillCoordinate per axis, then nearest (round half up) or
  * bilinear interpolation, a pixel outside the image reading fill_value.
  */
-import type { LayerSpec } from '../../src/model/layers/index.ts';
-import type { FillMode, Interpolation } from '../../src/model/layers/random-augmentation.ts';
+import type { AugmentationSpec, FillMode, Interpolation } from '../../src/model/layers/random-augmentation.ts';
 
-export type AugmentationSpec = Extract<LayerSpec, { type: 'RandomFlip' | 'RandomTranslation' | 'RandomRotation' | 'RandomZoom' }>;
+export type { AugmentationSpec };
 
 /** u(b, slot) in [0, 1). */
 export type Draws = (sample: number, slot: number) => number;
@@ -28,10 +27,6 @@ export interface Sampling {
 
 /** (a0, a1, a2, b0, b1, b2): input point (a0 x + a1 y + a2, b0 x + b1 y + b2) of output point (x, y). */
 export type Affine = readonly [number, number, number, number, number, number];
-
-export function isAugmentation(spec: LayerSpec): spec is AugmentationSpec {
-  return spec.type === 'RandomFlip' || spec.type === 'RandomTranslation' || spec.type === 'RandomRotation' || spec.type === 'RandomZoom';
-}
 
 /** A coordinate mapped into [0, len-1] by the fill mode as TensorFlow computes it (constant: unchanged). */
 export function fillCoordinate(v: number, len: number, mode: FillMode): number {

@@ -14,7 +14,7 @@ import type { Pool2dRefResult } from './pool2d.ts';
 import { softmaxCrossEntropy } from './loss.ts';
 import { dropoutLayerId, dropoutMask } from '../../src/layers/dropout-rng.ts';
 import { augmentationDraws, augmentationLayerId, augmentationSeed } from '../../src/layers/augmentation-rng.ts';
-import { isAugmentation } from './random-augmentation.ts';
+import { isAugmentation } from '../../src/model/layers/random-augmentation.ts';
 import { adamStep, sgdMomentumStep } from './optim.ts';
 import type { OptimizerOptions } from './model.ts';
 import { layerActivation, referenceOf, type DropoutMasksOf, type LayerForward } from './layer-references.ts';

@@ -15,14 +15,26 @@
 //                      fill_mode, interpolation, fill_value, seed
 // A factor is a number f (the range [-|f|, |f|]) or a pair [lower, upper] (sorted): within
 // [-1, 1] (RandomZoom: (-1, 1]). It is kept as the range [lower, upper].
-import type { LayerType } from './types.ts';
+import { requireImage, type LayerType } from './types.ts';
+import { layerError } from '../spec-error.ts';
 import type { OptionReader, RawConfig } from './options.ts';
+import type { LayerSpec } from './index.ts';
 
 export type FillMode = 'reflect' | 'wrap' | 'constant' | 'nearest';
 export type Interpolation = 'bilinear' | 'nearest';
 export type FlipMode = 'horizontal_and_vertical' | 'horizontal' | 'vertical';
 /** [lower, upper], lower <= upper. */
 export type FactorRange = readonly [number, number];
+
+/** The augmentation layer types, by Keras class name. */
+export const AUGMENTATION_TYPES = ['RandomFlip', 'RandomTranslation', 'RandomRotation', 'RandomZoom'] as const;
+
+/** A layer of one of the augmentation types. */
+export type AugmentationSpec = Extract<LayerSpec, { type: (typeof AUGMENTATION_TYPES)[number] }>;
+
+export function isAugmentation(spec: LayerSpec): spec is AugmentationSpec {
+  return (AUGMENTATION_TYPES as readonly string[]).includes(spec.type);
+}
 
 export const FILL_MODES: readonly FillMode[] = ['reflect', 'wrap', 'constant', 'nearest'];
 export const INTERPOLATIONS: readonly Interpolation[] = ['bilinear', 'nearest'];
@@ -105,7 +117,12 @@ function augmentationType<O>(className: string, namePrefix: string, parse: (r: O
       common(r);
       return parse(r);
     },
-    outputShape: (input) => input,
+    outputShape(input, _o, at) {
+      requireImage(input, at, (m) => {
+        throw layerError(at, undefined, m);
+      });
+      return input;
+    },
     weights: () => [],
     serialize,
     tfjsExtras: {},
