@@ -65,9 +65,13 @@ export interface KernelEntry<C> {
   readonly workgroupSize: number;
   /** true, or why this entry cannot compute `config`. */
   supports(config: C): true | string;
-  /** The shader's `override` constants for `config` (WORKGROUP_SIZE included). */
+  /**
+   * The shader's `override` constants for `config` (WORKGROUP_SIZE included). Never the batch
+   * size: the shader reads that at run time (BATCH, src/gpu/batch-size.ts), so one pipeline
+   * serves every batch size; a count that grows with the batch is passed per sample (perSample).
+   */
   constants(config: C): Record<string, number>;
-  /** Invocations the dispatch(es) cover (workgroups = ceil(items / workgroupSize)). */
+  /** Invocations the dispatch(es) cover for config.batch samples (workgroups = ceil(items / workgroupSize)). */
   items(config: C): number;
   cost(config: C): KernelCost;
   /**

@@ -201,7 +201,7 @@ const activationLayout = tgpu.bindGroupLayout({
   dy: { storage: f32Array, access: 'readonly' },
   g: { storage: f32Array, access: 'mutable' },
 });
-// split: the filter kernel's chunking per batch size (filterSplitTable), read by it and the reduce.
+// split: the filter kernel's chunking per batch size (filterGradient's table), read by it and the reduce.
 const splitTable = { storage: d.arrayOf(d.vec4u), access: 'readonly' } as const;
 const filterLayout = tgpu.bindGroupLayout({
   x: { storage: f32Array, access: 'readonly' },

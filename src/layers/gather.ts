@@ -50,7 +50,7 @@ export interface GatherBuffers {
   labels: GPUBuffer;
   /** (>= batches * B) u32 image numbers */
   indices: GPUBuffer;
-  /** StepState; its `batch` field picks indices[batch * B .. batch * B + B) */
+  /** StepState; its `batch` field k picks indices[k * stride .. k * stride + count) (the batch size's stride and count) */
   state: GPUBuffer;
   /** (B, H, W, C) f32 */
   output: GPUBuffer;

@@ -15,8 +15,8 @@
 // touched. The host sums the slots after the pass (loss = sum / 10,000, accuracy = count / 10,000).
 // Without evalState, `inference` uses `state` (same slots as training).
 //
-// The host divides batchLoss[s] by the batch size for the mean batch loss. A slot index >= slots
-// is ignored by the kernel.
+// The host divides batchLoss[s] by the batch size for the mean batch loss. A slot index past the
+// end of batchLoss is ignored by the kernel. The kernels read the batch size at run time.
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import type { Dispatch } from '../gpu/kernel.ts';

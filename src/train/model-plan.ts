@@ -1,6 +1,9 @@
-// The model at one batch size: every activation and gradient buffer allocated once, every
-// segment's dispatches prepared once (src/layers/segments.ts splits the model into single
-// layers and fused runs of layers). `train` is one training step's forward and backward
+// The model up to one batch size: every activation and gradient buffer allocated once for
+// `batch` samples, every segment's dispatches prepared once (src/layers/segments.ts splits the
+// model into single layers and fused runs of layers). The kernels read the batch size at run time
+// (src/gpu/batch-size.ts), so the same dispatches serve any batch of 1 .. `batch` samples:
+// `at(count)` gives them re-sized (a partial last batch), `resized(count)` through one uniform the
+// caller re-writes (a prediction of any number of images); no pipeline or bind group is added. `train` is one training step's forward and backward
 // (gather .. gradients written into `grads`); `inference` is the evaluation forward pass (no
 // dropout) ending in the loss and per-batch metrics. The trainer brackets `train` with
 // step_begin, the optimizer and step_end. An evaluation plan (training: false) builds every
@@ -17,6 +20,7 @@ import { planSegments, type BuiltSegment, type PlanPart, type SegmentPlanContext
 import { dropoutLayerId } from '../layers/dropout-rng.ts';
 import { createChooser, type KernelChoices, type KernelChooser, type KernelSlot } from '../gpu/kernel-registry.ts';
 import { BatchSize } from '../gpu/batch-size.ts';
+import { resizeDispatch } from '../gpu/kernel.ts';
 
 /** Buffers owned by the trainer and shared by all of its plans. */
 export interface SharedBuffers {
@@ -40,6 +44,14 @@ export interface ModelPlanConfig {
   training: boolean;
   /** Overrides of the registry's fixed rules by layer and pass (src/gpu/kernel-registry.ts). */
   kernels?: KernelChoices;
+  /** Also keep a batch size whose count each `resized` call sets (made now, so that using it creates nothing). */
+  resizable?: boolean;
+}
+
+/** A plan's dispatches for one batch size. */
+export interface PlanDispatches {
+  readonly train: Dispatch[];
+  readonly inference: Dispatch[];
 }
 
 /** One layer's share of the plan (for per-kernel benchmarks and debugging). */
@@ -91,6 +103,17 @@ export interface ModelPlan {
   readonly segments: readonly PlanSegment[];
   /** Every kernel choice the plan made, in build order (tunableSlots() keeps those with a choice). */
   readonly kernelSlots: readonly KernelSlot[];
+  /**
+   * `train` and `inference` for a batch of `count` samples (1 .. batch; batch k's samples at
+   * k * batch in the index buffer): the same pipelines and bind groups, the grids for `count`.
+   * Built on the first call for each count (with that count's BatchSize, released by destroy).
+   */
+  at(count: number): PlanDispatches;
+  /**
+   * The dispatches for `count` samples through the plan's re-writable BatchSize (a `resizable`
+   * plan): each call re-writes it, so submit what one call gives before the next call.
+   */
+  resized(count: number): PlanDispatches;
   destroy(): void;
 }
 
@@ -181,6 +204,18 @@ export function createModelPlan(ctx: GpuContext, model: ModelInfo, config: Model
       .slice()
       .reverse()
       .flatMap((p) => p.backward);
+    const full: PlanDispatches = { train: training ? [...forward, ...backward] : [], inference: training ? [] : forward };
+    const sizedFor = (size: BatchSize): PlanDispatches => ({
+      train: full.train.map((d) => resizeDispatch(d, size)),
+      inference: full.inference.map((d) => resizeDispatch(d, size)),
+    });
+    const checkCount = (count: number) => {
+      if (!Number.isInteger(count) || count < 1 || count > B) throw new Error(`model plan: a batch of ${count} samples; the plan holds 1 .. ${B}`);
+    };
+    const bySize = new Map<number, PlanDispatches>([[B, full]]);
+    const variable = config.resizable ? new BatchSize(ctx.root, B, B, 'batch (re-sized)') : undefined;
+    if (variable) owned.push(variable);
+    let lastResized: { count: number; dispatches: PlanDispatches } | undefined;
     return {
       batch: B,
       batchSize,
@@ -189,11 +224,29 @@ export function createModelPlan(ctx: GpuContext, model: ModelInfo, config: Model
       labels,
       activations,
       gradients,
-      train: training ? [...forward, ...backward] : [],
-      inference: training ? [] : forward,
+      train: full.train,
+      inference: full.inference,
       logits,
       segments,
       kernelSlots,
+      at(count) {
+        checkCount(count);
+        let dispatches = bySize.get(count);
+        if (!dispatches) {
+          const size = new BatchSize(ctx.root, count, B, `batch ${count} of ${B}`);
+          owned.push(size);
+          dispatches = sizedFor(size);
+          bySize.set(count, dispatches);
+        }
+        return dispatches;
+      },
+      resized(count) {
+        checkCount(count);
+        if (!variable) throw new Error('model plan: resized() needs a plan built with resizable: true');
+        variable.resize(count);
+        if (lastResized?.count !== count) lastResized = { count, dispatches: sizedFor(variable) };
+        return lastResized.dispatches;
+      },
       destroy() {
         for (const b of built) b.destroy();
         for (const b of owned) b.destroy();

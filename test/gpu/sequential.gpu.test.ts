@@ -3,12 +3,15 @@
 // trainer runs, with its fusions and special-case kernels where they apply) equal three steps
 // of the float64 reference composed from the layer references (test/reference/sequential.ts),
 // given the same initial weights, batches and the dropout masks of the GPU's counter-based RNG.
+// The last step is a partial batch (one sample short) wherever the batch size allows, and a
+// plan of another batch size compiles no pipeline: every kernel reads the batch size at run time.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/model/rng.ts';
 import { modelInfo, type ModelInfo } from '../../src/model/model-info.ts';
 import { initParams } from '../../src/model/init.ts';
 import { readF32 } from '../../src/gpu/buffers.ts';
 import { encodeDispatches } from '../../src/gpu/kernel.ts';
+import { pipelinesCompiled } from '../../src/gpu/pipeline-cache.ts';
 import { Pass, identityOrder } from '../../src/train/pass.ts';
 import { TrainingStep } from '../../src/train/training-step.ts';
 import { uploadSplit } from '../../src/train/dataset-gpu.ts';
@@ -30,7 +33,7 @@ async function compareSteps(specSeed: number): Promise<void> {
   const batch = pick(rng, [1, 3, 5]);
   const optimizer = rng.nextFloat() < 0.7 ? 'adam' : 'sgd';
   const lr = optimizer === 'adam' ? 0.001 : 0.05;
-  const count = batch * STEPS;
+  const count = batch * STEPS - (batch > 1 ? 1 : 0);
   const images = Uint8Array.from({ length: count * model.inputSize }, () => (rng.nextFloat() < 0.4 ? rng.nextInt(256) : 0));
   const labels = Uint8Array.from({ length: count }, () => rng.nextInt(10));
   const w0 = initParams(model.params, specSeed);
@@ -51,6 +54,10 @@ async function compareSteps(specSeed: number): Promise<void> {
     encodeDispatches(encoder, step.dispatches(pass, 0, STEPS));
     device.queue.submit([encoder.finish()]);
     const w = await readF32(device, step.params, step.length);
+    const compiled = pipelinesCompiled(device);
+    const other = new Pass(ctx, model, { label: 'property (another batch size)', count, batch: batch + 2, training: true }, step.passBuffers(data));
+    expect(pipelinesCompiled(device), 'pipelines compiled for another batch size').toBe(compiled);
+    other.destroy();
     pass.destroy();
     step.destroy();
     data.destroy();
@@ -62,9 +69,10 @@ async function compareSteps(specSeed: number): Promise<void> {
   const vRef = new Float64Array(model.params.length);
   for (let t = 1; t <= STEPS; t++) {
     const first = (t - 1) * batch;
-    const x = Float64Array.from(images.subarray(first * model.inputSize, (first + batch) * model.inputSize), (p) => Math.fround(p / 255));
+    const size = Math.min(batch, count - first);
+    const x = Float64Array.from(images.subarray(first * model.inputSize, (first + size) * model.inputSize), (p) => Math.fround(p / 255));
     const masks = gpuDropoutMasks(model, SEED, t);
-    sequentialTrainStep(model, params, mRef, vRef, t, x, labels.subarray(first, first + batch), masks,
+    sequentialTrainStep(model, params, mRef, vRef, t, x, labels.subarray(first, first + size), masks,
       optimizer === 'adam' ? { lr } : { kind: 'sgd', lr, momentum: 0.9 });
   }
 
