@@ -116,7 +116,7 @@ export type WorkerToPage =
   | { type: 'saved'; modelJson: string; weights: Uint8Array }
   | { type: 'savedKeras'; data: Uint8Array }
   /** Weights were loaded: `spec` is the model they belong to, `testAccuracy` the shipped model's figure. */
-  | { type: 'loaded'; message: string; spec: ModelSpec; testAccuracy?: number }
+  | { type: 'loaded'; message: string; spec: ModelSpec; testAccuracy?: number; history?: EpochRecord[] }
   /** The model is ready for drawing/evaluation (after training or loading). */
   | { type: 'model-ready' }
   | { type: 'device-lost'; message: string }

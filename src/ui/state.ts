@@ -56,6 +56,8 @@ export interface PageState {
   busy: boolean;
   modelReady: boolean;
   active: ActiveModel;
+  /** The epochs of the active model's training where it came with them but not from a run here (the shipped model's). */
+  modelHistory?: EpochRecord[];
   /** A model on its way (set when loading starts, made active by 'model-ready'). */
   pendingActive?: ActiveModel;
   run?: Run;
@@ -187,7 +189,8 @@ const ON_MESSAGE: { [K in WorkerToPage['type']]: (s: PageState, m: Msg<K>) => Pa
     // Weights of another model show it in the editor (to train on from them); the shipped
     // model arriving leaves alone whatever the user chose meanwhile.
     const config = next?.kind === 'shipped' ? s.config : configOfSpec(m.spec);
-    return { ...s, busy: false, pendingActive, config, modelStatus: m.message, message: { text: m.message, kind: 'ok' } };
+    const modelHistory = next?.kind === 'shipped' ? m.history : undefined;
+    return { ...s, busy: false, pendingActive, config, modelHistory, modelStatus: m.message, message: { text: m.message, kind: 'ok' } };
   },
   'device-lost': (s, m) => deviceLost(s, m.message).state,
   'tune-warning': (s, m) => (s.run ? { ...s, run: { ...s.run, tuneWarnings: [...s.run.tuneWarnings, m.message] } } : s),
@@ -246,6 +249,7 @@ export function runStarted(s: PageState, req: Omit<StartRequest, 'type' | 'from'
     optionsError: '',
     offerCheckpoint: false,
     active: { kind: 'trained', label: 'being trained now' },
+    modelHistory: undefined,
     run: newRun({ options: req.options, evalCount: req.evalCount, epochOffset: req.epochOffset, history, resumes, autotune: req.autotune }),
   };
 }
@@ -293,6 +297,7 @@ export function checkpointDismissed(s: PageState, discard: boolean): PageState {
 export function checkpointRestoring(s: PageState, c: Checkpoint): PageState {
   return {
     ...busyStarted(s, { kind: 'autosave', label: `restored from the autosave of ${new Date(c.savedAt).toLocaleString()} (epoch ${c.epoch} of ${c.options.epochs})` }),
+    modelHistory: undefined,
     run: newRun({ options: c.options, evalCount: c.evalCount, epochOffset: 0, history: c.history, resumes: 0, autotune: c.autotune ?? DEFAULT_AUTOTUNE, tuning: c.tuning }),
   };
 }

@@ -11,7 +11,7 @@ import { DATASET_TITLES, DATASET_URL_PATHS, type DatasetName } from '../data/dat
 import { DeviceLostError, NonFiniteError, Trainer } from '../train/trainer.ts';
 import { asDeviceLoss, runTrainingSession } from '../train/run-session.ts';
 import { GpuModel } from '../train/gpu-model.ts';
-import type { TrainEvent, TrainOptions } from '../train/types.ts';
+import type { EpochRecord, TrainEvent, TrainOptions } from '../train/types.ts';
 import { describeEstimate, estimateRun, offerQuickRun, runShape, shortAdapterName } from '../train/run-estimate.ts';
 import { exportModel, readModel } from '../io/tfjs-model.ts';
 import { EVAL_BATCH } from '../train/gpu-model.ts';
@@ -160,13 +160,16 @@ async function replaceModel(model: ModelInfo, weights: Float32Array): Promise<vo
 }
 
 /** Loading weights: one at a time, never during a run; reports 'loaded' and 'model-ready', or the error. */
-async function loadWeights(read: () => Promise<{ model: ModelInfo; params: Float32Array; message: string; testAccuracy?: number }>, context: 'load' | 'shipped'): Promise<void> {
+async function loadWeights(
+  read: () => Promise<{ model: ModelInfo; params: Float32Array; message: string; testAccuracy?: number; history?: EpochRecord[] }>,
+  context: 'load' | 'shipped',
+): Promise<void> {
   if (training || busy) return post({ type: 'error', context, message: 'stop the current run before loading weights' });
   busy = true;
   try {
     const r = await read();
     await replaceModel(r.model, r.params);
-    post({ type: 'loaded', message: r.message, spec: r.model.spec, testAccuracy: r.testAccuracy });
+    post({ type: 'loaded', message: r.message, spec: r.model.spec, testAccuracy: r.testAccuracy, history: r.history });
     post({ type: 'model-ready' });
   } catch (e) {
     post({ type: 'error', context, message: errorMessage(e) });
@@ -484,7 +487,7 @@ async function handle(msg: PageToWorker): Promise<void> {
     case 'loadShipped':
       return loadWeights(async () => {
         const shipped = await fetchShippedModel(new URL(import.meta.env.BASE_URL + SHIPPED_MODEL_PATH, scope.location.href).href);
-        return { ...shipped, message: 'Using the model shipped with the page.', testAccuracy: shipped.test?.accuracy };
+        return { ...shipped, message: 'Using the model shipped with the page.', testAccuracy: shipped.test?.accuracy, history: shipped.history };
       }, 'shipped');
     case 'estimate':
       if (training || busy || estimating) return; // the page asks again when it is idle
