@@ -43,7 +43,7 @@ async function compareSteps(specSeed: number): Promise<void> {
   const { root, device } = await getGpu();
   const ctx = { root, device };
   const wGpu = await expectNoGpuErrors(device, async () => {
-    const step = new TrainingStep(ctx, { weights: w0, optimizer: { kind: optimizer, lr, momentum: 0.9 }, seed: SEED });
+    const step = new TrainingStep(ctx, { table: model.params, weights: w0, optimizer: { kind: optimizer, lr, momentum: 0.9 }, seed: SEED });
     const data = uploadSplit(device, { images, labels, count }, count, model.inputSize, 'train');
     const pass = new Pass(ctx, model, { label: 'property', count, batch, training: true }, step.passBuffers(data));
     pass.setOrder(identityOrder(count));
