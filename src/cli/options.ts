@@ -24,7 +24,7 @@ export interface CliOptions {
   train: TrainOptions;
   /** --model: a preset name or a path to a Keras config.json / TF.js model.json (null: --init's topology, else the default preset). */
   model: string | null;
-  /** model.json (or a directory holding one) to start from, instead of fresh weights. */
+  /** A saved model (.keras, or a model.json or a directory holding one) to start from, instead of fresh weights. */
   init: string | null;
   /** Output directory for model.json, weights.bin and history.json. */
   out: string;
@@ -85,8 +85,10 @@ Options:
   --validation-split F    fraction held out from the end of the training images for
                           validation, in [0, 1) (default ${d.validationSplit})
   --no-shuffle            keep the training order (default: reshuffle every epoch)
-  --init PATH             start from a TensorFlow.js model.json (or a directory holding one);
-                          without --model, its topology is the model
+  --init PATH             start from the weights of a saved model: a .keras file or a
+                          TensorFlow.js model.json (or a directory holding one); its model
+                          is the run's, or --model's if given (the same network, e.g. with
+                          layers frozen by trainable: false); not with --resume
   --out DIR               output directory (default out/); every finished epoch is kept
                           there (model.json, weights.bin, history.json, checkpoint.bin)
   --resume                continue the stopped run checkpointed in --out with its options

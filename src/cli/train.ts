@@ -13,6 +13,7 @@ import { summary } from '../model/summary.ts';
 import type { ModelInfo } from '../model/model-info.ts';
 import { modelOf, OptionsError } from '../train/options.ts';
 import { loadInitialModel, resolveModelSpec, type InitialModel } from './model-source.ts';
+import { networkDifference } from '../model/same-network.ts';
 import { saveKerasModelFile } from '../io/keras-disk.ts';
 import { kerasExportOfModel } from '../io/keras-model.ts';
 import { runCleanup, runInBrowser, runInNode, type BackendRun, type Cleanup, type SuccessfulResult } from './backends.ts';
@@ -70,31 +71,44 @@ async function loadInitial(path: string, printer: EventPrinter): Promise<Initial
 }
 
 /**
- * --init with a .keras file that holds Adam's state, training with Adam: the run continues that
- * optimizer (its moments and step, so Adam's bias correction and the dropout masks go on from
- * where Keras, or an earlier run, stopped); its epochs count from 1 and shuffle as a fresh run.
+ * --init with a .keras file that holds Adam's state, training with Adam the same trainable
+ * weights: the run continues that optimizer (its moments and step, so Adam's bias correction and
+ * the dropout masks go on from where Keras, or an earlier run, stopped); its epochs count from 1
+ * and shuffle as a fresh run. Otherwise (SGD, a model.json, or other layers frozen: fine-tuning,
+ * where Keras compiles again) the optimizer starts fresh.
  */
-function continuedAdam(cli: CliOptions, init: InitialModel, printer: EventPrinter): TrainerState | null {
+function continuedAdam(cli: CliOptions, model: ModelInfo, init: InitialModel, printer: EventPrinter): TrainerState | null {
   if (!init.adam) return null;
+  const unused = `  the file's Adam state (step ${init.adam.step}) is not used`;
   if (cli.train.optimizer !== 'adam') {
-    printer.note(`  the file's Adam state (step ${init.adam.step}) is not used: training with ${cli.train.optimizer}`);
+    printer.note(`${unused}: training with ${cli.train.optimizer}`);
+    return null;
+  }
+  const fileTable = init.model.params.entries;
+  if (model.params.entries.some((p, i) => p.trainable !== fileTable[i].trainable)) {
+    printer.note(`${unused}: this run freezes other layers than the file, so its optimizer starts fresh`);
     return null;
   }
   printer.note(`  continuing its Adam state (step ${init.adam.step})`);
   return { epoch: 0, step: init.adam.step, shuffleRng: freshShuffleState(cli.train.seed), params: init.params, moment1: init.adam.m, moment2: init.adam.v };
 }
 
-/** The model of the run: --model, else --init's own, else the default; the weights of --init must fit it. */
+/**
+ * The model of the run: --model, else --init's own, else the default. With both, --model must be
+ * --init's network (its layers' trainable flags and Dropout rates may differ, its names too):
+ * the run trains the file's weights with --model's frozen layers.
+ */
 async function chooseModel(cli: CliOptions, init: InitialModel | null): Promise<ModelInfo> {
   cli.train.model = await resolveModelSpec(cli.model, init?.model.spec);
+  if (init) {
+    const difference = networkDifference(cli.train.model, init.model.spec);
+    if (difference) throw new CliError(`--init ${cli.init}: its model is not the network of --model ${cli.model} (${difference} in the file)`, 2);
+  }
   let model: ModelInfo;
   try {
     model = modelOf(cli.train);
   } catch (e) {
     throw new CliError(message(e), e instanceof OptionsError ? 2 : 1);
-  }
-  if (init && !init.model.params.sameLayout(model.params)) {
-    throw new CliError(`--init ${cli.init}: its weights are for another model than --model ${cli.model} (compare the summaries)`, 2);
   }
   return model;
 }
@@ -228,7 +242,8 @@ async function saveOutputs(outDir: string, model: ModelInfo, keeper: CheckpointK
   const historyPath = join(outDir, HISTORY_FILE);
   const test = { loss: result.test.loss, accuracy: result.test.accuracy };
   const autotune = printer.tuning ? tuningHistory(printer.tuning) : undefined;
-  await writeFileAtomic(historyPath, historyJson({ epochs: [...earlier, ...result.epochs], test, adapter: printer.adapter, autotune }));
+  const init = keeper.init !== undefined ? { init: keeper.init } : {};
+  await writeFileAtomic(historyPath, historyJson({ ...init, epochs: [...earlier, ...result.epochs], test, adapter: printer.adapter, autotune }));
   return [files.modelJson, files.weightsBin, kerasPath, historyPath];
 }
 
@@ -259,7 +274,7 @@ async function train(cli: CliOptions, outDir: string): Promise<void> {
     const init = cli.init ? await loadInitial(cli.init, printer) : null;
     model = resumed ? modelOf(resumed.options) : await chooseModel(cli, init);
     const initialWeights = init ? floatsToBase64(init.params) : null;
-    keeper = new CheckpointKeeper(outDir, cli.train, resumed);
+    keeper = new CheckpointKeeper(outDir, cli.train, resumed, init?.path);
     if (resumed) {
       const done = resumed.state.epoch >= cli.train.epochs;
       printer.note(
@@ -270,7 +285,7 @@ async function train(cli: CliOptions, outDir: string): Promise<void> {
     } else await removeCheckpoint(outDir);
     out.write(`${summary(model)}\n\n`);
     tuneStore = await loadTuneCache(cli, printer);
-    trained = await trainWithRestart(cli, initialWeights, init ? continuedAdam(cli, init, printer) : null, keeper, printer, stopper, cleanup, tuneStore);
+    trained = await trainWithRestart(cli, initialWeights, init ? continuedAdam(cli, model, init, printer) : null, keeper, printer, stopper, cleanup, tuneStore);
   } catch (e) {
     if (stopper.signal) await new Promise(() => {}); // stopRun reports and exits
     // A failure of the run itself (not of starting it) says what it left in --out.

@@ -144,6 +144,7 @@ export class Trainer {
       throw new Error(`initial weights have ${weights.length} floats, expected ${length}`);
     }
     this.step = new TrainingStep(this.ctx, {
+      table: model.params,
       weights,
       optimizer: { kind: options.optimizer, lr: options.learningRate, momentum: options.momentum },
       seed: options.seed,

@@ -60,6 +60,8 @@ export interface EpochRecord {
 }
 
 export interface History {
+  /** The saved model the run started from (the CLI's --init: the file read). */
+  init?: string;
   epochs: EpochRecord[];
   test?: { loss: number; accuracy: number };
   /** The WebGPU adapter the run used, as described at its start. */

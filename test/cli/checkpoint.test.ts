@@ -109,6 +109,8 @@ describe('checkpoint.bin', () => {
     const header = good.slice();
     header[16] = 0x78; // 'x' in place of the JSON's opening brace
     expect(errorOf(header)).toMatch(/^ck: bad header/);
+    const badInit = encodeCheckpoint({ options: DEFAULT_TRAIN_OPTIONS, init: 7 as unknown as string, history: [record(1)], state: state(1, true) });
+    expect(errorOf(badInit)).toBe('ck: bad header: init is not a path');
     expect(errorOf(good)).toBe('accepted');
   });
 });
@@ -153,6 +155,26 @@ describe('writeCheckpoint and CheckpointKeeper', () => {
     await expect(keeper.save(state(3, true), record(1))).rejects.toThrow('epoch 3 does not follow the saved epoch 1');
     await keeper.save(state(2, true), record(2));
     expect((await readCheckpoint(dir))?.history.map((r) => r.loss)).toEqual([3, 2]);
+  });
+
+  it('keeps the --init file the run started from in history.json and the checkpoint, also across a resume', async () => {
+    const dir = await tempDir();
+    const first = new CheckpointKeeper(dir, DEFAULT_TRAIN_OPTIONS, null, '/models/base.keras');
+    await first.save(state(1, true), record(3));
+    const historyInit = async () => JSON.parse(await readFile(join(dir, 'history.json'), 'utf8')).init;
+    expect(await historyInit()).toBe('/models/base.keras');
+    const resumed = await readCheckpoint(dir);
+    expect(resumed?.init).toBe('/models/base.keras');
+    // A resumed run records what the stopped run started from.
+    const keeper = new CheckpointKeeper(dir, DEFAULT_TRAIN_OPTIONS, resumed);
+    expect(keeper.init).toBe('/models/base.keras');
+    await keeper.save(state(2, true), record(2));
+    expect(await historyInit()).toBe('/models/base.keras');
+    // A run from fresh weights records none.
+    const fresh = await tempDir();
+    await new CheckpointKeeper(fresh, DEFAULT_TRAIN_OPTIONS, null).save(state(1, true), record(3));
+    expect(JSON.parse(await readFile(join(fresh, 'history.json'), 'utf8'))).not.toHaveProperty('init');
+    expect((await readCheckpoint(fresh))?.init).toBeUndefined();
   });
 
   it('replaces a file atomically: a stale temp file of a killed writer does not matter', async () => {

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { INSTALL_HINT } from '../../src/cli/browser.ts';
 import { loadModelFiles, saveModelFiles } from '../../src/io/files.ts';
+import { loadKerasModelFile } from '../../src/io/keras-disk.ts';
 import { initParams, PARAM_BUFFER_LENGTH } from '../../src/model/index.ts';
 import { CAN_HIDE_SYSTEM, runOnFreshMachine } from './fresh-machine.ts';
 import { runProcess, type Run } from './run-process.ts';
@@ -190,21 +191,25 @@ describe('npm run train', () => {
     expect(run.stderr).toContain(INSTALL_HINT);
   });
 
+  // small-cnn's options of the two tests below; its one-epoch run (in `first`), made once for both.
+  const smallOptions = ['--no-shuffle', '--limit', '1024', '--test-limit', '500', '--adapter', 'swiftshader'];
+  const smallCommon = ['--model', SMALL_CNN, ...smallOptions];
+  let firstSmallRun: Promise<{ dir: string; run: Run }> | undefined;
+  const firstSmall = () =>
+    (firstSmallRun ??= tempDir().then(async (dir) => ({ dir, run: await train([...smallCommon, '--epochs', '1', '--out', join(dir, 'first')]) })));
+
   it('a model with the new layers trains; model.keras with Adam continues byte-identically, and evaluate reads it', async () => {
-    const dir = await tempDir();
     // BatchNormalization's moving statistics and Adam's moments continue through model.keras.
-    const common = ['--model', SMALL_CNN, '--no-shuffle', '--limit', '1024', '--test-limit', '500', '--adapter', 'swiftshader'];
-    const [whole, first] = await Promise.all([
-      train([...common, '--epochs', '2', '--out', join(dir, 'whole')]),
-      train([...common, '--epochs', '1', '--out', join(dir, 'first')]),
-    ]);
+    const common = smallCommon;
+    const wholeDir = await tempDir();
+    const [{ dir, run: first }, whole] = await Promise.all([firstSmall(), train([...common, '--epochs', '2', '--out', wholeDir])]);
     expect(whole.code, whole.stderr).toBe(0);
     expect(first.code, first.stderr).toBe(0);
     // The second epoch from the first run's model.keras (weights and Adam's moments and step).
     const rest = await train([...common, '--epochs', '1', '--init', join(dir, 'first', 'model.keras'), '--out', join(dir, 'rest')]);
     expect(rest.code, rest.stderr).toBe(0);
     expect(rest.stdout).toContain('continuing its Adam state (step 8)'); // 921 training images: 8 steps of 128
-    const a = await readFile(join(dir, 'whole', 'weights.bin'));
+    const a = await readFile(join(wholeDir, 'weights.bin'));
     const b = await readFile(join(dir, 'rest', 'weights.bin'));
     expect(Buffer.compare(a, b)).toBe(0);
 
@@ -224,5 +229,44 @@ describe('npm run train', () => {
     const bad = await train(['--model', 'lenet5', '--dropout', '0.1,0.2', '--out', join(dir, 'bad')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('dropout: the model has no Dropout layer, got 2 rates');
+  });
+
+  it('--init fine-tunes on another dataset with the first layer frozen: its weights stay bit for bit, the rest trains, history.json names the file', async () => {
+    const { dir, run: first } = await firstSmall();
+    expect(first.code, first.stderr).toBe(0);
+    const config = JSON.parse(await readFile(SMALL_CNN, 'utf8'));
+    config.config.layers[1].config.trainable = false; // conv2d (after the InputLayer)
+    const frozen = join(dir, 'small-cnn-frozen-conv2d.json');
+    await writeFile(frozen, JSON.stringify(config));
+    const init = join(dir, 'first', 'model.keras');
+    const [tuned, other] = await Promise.all([
+      train(['--model', frozen, '--init', init, '--dataset', 'fashion-mnist', ...smallOptions, '--epochs', '1', '--out', join(dir, 'tuned')]),
+      train(['--model', 'lenet5', '--init', init, '--out', join(dir, 'other')]),
+    ]);
+    expect(tuned.code, tuned.stderr).toBe(0);
+    expect(tuned.stdout).toContain(`Starting from ${init}`);
+    // conv2d's 3x3x1x4 + 4 = 40 weights join BatchNormalization's 8 moving statistics.
+    expect(tuned.stdout).toContain('Trainable params: 3,330 (13.01 KB)');
+    expect(tuned.stdout).toContain(' Non-trainable params: 48 (192.00 B)');
+    expect(tuned.stdout).toContain("the file's Adam state (step 8) is not used: this run freezes other layers than the file, so its optimizer starts fresh");
+
+    const before = await loadModelFiles(join(dir, 'first'));
+    const after = await loadModelFiles(join(dir, 'tuned'));
+    expect(after.model.spec.layers[0]).toMatchObject({ name: 'conv2d', trainable: false });
+    for (const p of after.model.params.entries) {
+      const bits = (flat: Float32Array) => Buffer.from(flat.buffer, flat.byteOffset + p.offset * 4, p.size * 4);
+      const same = bits(before.params).equals(bits(after.params));
+      expect(same ? 'unchanged' : 'changed', p.name).toBe(p.layer === 'conv2d' ? 'unchanged' : 'changed');
+    }
+    const history = JSON.parse(await readFile(join(dir, 'tuned', 'history.json'), 'utf8')) as { init: string; epochs: unknown[] };
+    expect(history.init).toBe(init);
+    expect(history.epochs).toHaveLength(1);
+    const keras = (await loadKerasModelFile(join(dir, 'tuned', 'model.keras'))).model.spec;
+    expect(keras.layers.map((l) => l.trainable !== false)).toEqual([false, true, true, true, true, true, true]);
+
+    // --model must be the file's network.
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain(`error: --init ${init}: its model is not the network of --model lenet5 (8 layers against 7 in the file)`);
+    expect(other.stdout).not.toContain('Model: "');
   });
 });
