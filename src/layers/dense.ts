@@ -13,7 +13,6 @@
 import tgpu, { type TgpuBindGroupLayout } from 'typegpu';
 import * as d from 'typegpu/data';
 import { Kernel, gridFor, type Dispatch, type Entries } from '../gpu/kernel.ts';
-import { activationVecLib, linearIndex } from '../gpu/wgsl-lib.ts';
 import { activationCode, ELEMENTWISE_ACTIVATIONS, type ElementwiseActivation } from '../model/activations.ts';
 import { dispatchKernel, FIXED_RULES, type KernelChooser, type KernelEntry } from '../gpu/kernel-registry.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
@@ -197,7 +196,6 @@ function denseKernel<E extends Entries>(ctx: GpuContext, entry: DenseEntry, conf
     shader: entry.shaders[0],
     layout: pick(layouts),
     constants: entry.constants(config),
-    externals: { linearIndex, ...activationVecLib },
     variant: config.name,
     entry: dispatchKernel(entry, config),
   });

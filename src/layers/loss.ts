@@ -21,7 +21,6 @@ import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import type { Dispatch } from '../gpu/kernel.ts';
 import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
-import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import { StepState } from '../gpu/state.ts';
 import type { GpuContext } from './types.ts';
@@ -137,7 +136,7 @@ export function createSoftmaxXent(
   const correct = createStorageBuffer(device, B * 4, `softmax_xent.correct (${B})`);
   const predictions = createStorageBuffer(device, B * 4, `softmax_xent.predictions (${B})`);
 
-  const fwd = entryKernel(root, LOSS_KERNELS.forward, shape, { layout: forwardLayout, externals: { linearIndex }, variant });
+  const fwd = entryKernel(root, LOSS_KERNELS.forward, shape, { layout: forwardLayout, variant });
   const metrics = entryKernel(root, LOSS_KERNELS.metrics, shape, { layout: metricsLayout, externals: { StepState }, variant });
 
   const [gx, gy] = entryGrid(LOSS_KERNELS.forward, shape, 'softmax_xent');
@@ -157,7 +156,7 @@ export function createSoftmaxXent(
   const backward: Dispatch[] = [];
   if (!shape.inferenceOnly) {
     if (!b.logitsGrad) throw new Error('createSoftmaxXent: logitsGrad is required unless inferenceOnly');
-    const bwd = entryKernel(root, LOSS_KERNELS.backward, shape, { layout: backwardLayout, externals: { linearIndex }, variant });
+    const bwd = entryKernel(root, LOSS_KERNELS.backward, shape, { layout: backwardLayout, variant });
     backward.push(bwd.dispatch(bwd.bind({ logits: b.logits, labels: b.labels, dlogits: b.logitsGrad }), gx, gy));
   }
 

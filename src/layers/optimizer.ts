@@ -12,7 +12,6 @@ import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import type { Dispatch } from '../gpu/kernel.ts';
 import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
-import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { StepState } from '../gpu/state.ts';
 import type { GpuContext } from './types.ts';
 
@@ -124,7 +123,7 @@ export function createOptimizer(ctx: GpuContext, opts: OptimizerOptions, b: Opti
       logBeta2: Math.log(beta2),
     };
     const hyper = root.createBuffer(AdamHyper, hyperValue).$usage('uniform');
-    const kernel = entryKernel(root, OPTIMIZER_KERNELS.adam, { length }, { layout: adamLayout, externals: { AdamHyper, StepState, linearIndex }, variant: `n${length}` });
+    const kernel = entryKernel(root, OPTIMIZER_KERNELS.adam, { length }, { layout: adamLayout, externals: { AdamHyper, StepState }, variant: `n${length}` });
     const v = checkBuffer('v', b.v, length);
     const dispatch = kernel.dispatch(kernel.bind({ hyper, state: b.state, params, grads, m, v }), gx, gy);
     return {
@@ -139,7 +138,7 @@ export function createOptimizer(ctx: GpuContext, opts: OptimizerOptions, b: Opti
   if (kind === 'sgd') {
     const hyperValue = { lr: opts.lr, momentum: opts.momentum ?? 0 };
     const hyper = root.createBuffer(SgdHyper, hyperValue).$usage('uniform');
-    const kernel = entryKernel(root, OPTIMIZER_KERNELS.sgd, { length }, { layout: sgdLayout, externals: { SgdHyper, linearIndex }, variant: `n${length}` });
+    const kernel = entryKernel(root, OPTIMIZER_KERNELS.sgd, { length }, { layout: sgdLayout, externals: { SgdHyper }, variant: `n${length}` });
     const dispatch = kernel.dispatch(kernel.bind({ hyper, params, grads, velocity: m }), gx, gy);
     return {
       dispatch,
