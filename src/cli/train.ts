@@ -279,7 +279,8 @@ async function train(cli: CliOptions, outDir: string): Promise<void> {
   const { result } = trained;
 
   // Sample predictions.
-  const images = base64ToBytes(result.samples.images);
+  const { shape, classNames } = result.samples;
+  const images = { images: base64ToBytes(result.samples.images), shape, classNames };
   const samples = result.samples.labels.map((label, i) => ({ label, probabilities: result.samples.probabilities[i] }));
   const right = samples.filter((s) => s.probabilities.indexOf(Math.max(...s.probabilities)) === s.label).length;
   out.write(`\nFirst ${samples.length} test images (true label, prediction; ${right}/${samples.length} right):\n\n`);

@@ -169,8 +169,8 @@ function denseEntry(pass: keyof typeof PASSES, variant: DenseVariant): DenseEntr
 }
 
 /**
- * Per pass, 'tile16x16' wherever the shape allows it, else 'tile4x4' (the 128->10 layer: OUT =
- * 10). On SwiftShader a vec4 storage load costs about 20 ns per invocation and a multiply-add
+ * Per pass, 'tile16x16' wherever the shape allows it, else 'tile4x4' (the seed network's
+ * 128->10 layer: OUT = 10). On SwiftShader a vec4 storage load costs about 20 ns per invocation and a multiply-add
  * about 0.6 ns; 'tile16x16' does 8 multiply-adds per loaded float, 'tile4x4' 2. The model's
  * 1600->128 layer at batch 128, `npm run bench -- --quick` on a loaded 2-core machine: forward
  * 67 -> 26 ms, backward input 82 -> 26 ms, backward weights 80 -> 32 ms; interleaved Node runs

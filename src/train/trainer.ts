@@ -460,7 +460,7 @@ export class Trainer {
   }
 
   /**
-   * Loss and accuracy on the 10,000 test images, or on the first `limit` of them rounded up
+   * Loss and accuracy on the dataset's test images, or on the first `limit` of them rounded up
    * to whole evaluation batches (of EVAL_BATCH images; for quick checks).
    */
   async evaluate(limit?: number): Promise<Evaluation> {

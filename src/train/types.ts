@@ -27,7 +27,7 @@ export interface TrainOptions {
   dropout: number[] | null;
   /** Seeds initialisation, shuffling and the dropout RNG. */
   seed: number;
-  /** Use only the first N training images (null: all 60,000). */
+  /** Use only the first N training images (null: all of them). */
   limit: number | null;
   /** Fraction held out from the END of the training images for validation (Keras validation_split). */
   validationSplit: number;
