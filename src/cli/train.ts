@@ -228,7 +228,8 @@ async function saveOutputs(outDir: string, model: ModelInfo, keeper: CheckpointK
   const historyPath = join(outDir, HISTORY_FILE);
   const test = { loss: result.test.loss, accuracy: result.test.accuracy };
   const autotune = printer.tuning ? tuningHistory(printer.tuning) : undefined;
-  await writeFileAtomic(historyPath, historyJson({ epochs: [...earlier, ...result.epochs], test, adapter: printer.adapter, autotune }));
+  const build = printer.build ?? undefined;
+  await writeFileAtomic(historyPath, historyJson({ epochs: [...earlier, ...result.epochs], test, adapter: printer.adapter, autotune, build }));
   return [files.modelJson, files.weightsBin, kerasPath, historyPath];
 }
 

@@ -4,6 +4,7 @@ import { DEFAULT_SPEC } from '../model/presets.ts';
 import type { ModelSpec } from '../model/model-spec.ts';
 import type { DatasetName } from '../data/datasets.ts';
 import type { TuneReport, TuningHistory } from '../tune/report.ts';
+import type { TrainerBuildCost } from '../gpu/pipeline-build.ts';
 
 export type OptimizerKind = 'adam' | 'sgd';
 
@@ -66,6 +67,11 @@ export interface History {
   adapter?: string | null;
   /** How the kernels were chosen (--autotune): per layer and pass, the choice and the candidates' times. */
   autotune?: TuningHistory;
+  /**
+   * What building the run's trainer cost (after a restart, the last build's): the pipelines it
+   * compiled and its milliseconds, and among them its evaluation model's (`evaluation`).
+   */
+  build?: TrainerBuildCost;
 }
 
 export type TrainEvent =
@@ -76,6 +82,8 @@ export type TrainEvent =
       validationCount: number;
       stepsPerEpoch: number;
       options: TrainOptions;
+      /** What building the trainer cost (Trainer.build). */
+      build: TrainerBuildCost;
     }
   | {
       type: 'progress';
