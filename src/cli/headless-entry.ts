@@ -1,8 +1,7 @@
 // The page side of `npm run train`: runs one headless training run with the browser's
-// WebGPU and MNIST from the dev server, streaming events to Node through the exposed binding.
+// WebGPU and the dataset from the dev server, streaming events to Node through the exposed binding.
 // Node calls `window.mnistHeadless.run(config)` and gets a HeadlessResult (never a rejection).
-import { fetchMnist } from '../data/mnist.ts';
-import { DATASET_URL_PATHS } from '../data/datasets.ts';
+import { fetchDataset } from '../data/fetch-dataset.ts';
 import type { TrainEvent } from '../train/types.ts';
 import { runHeadless } from './headless-run.ts';
 import { browserRuntime } from '../tune/key.ts';
@@ -24,7 +23,7 @@ const checkpoint: CheckpointSink = async (state, record) => {
 function run(config: HeadlessConfig): Promise<HeadlessResult> {
   return runHeadless(config, {
     gpu: navigator.gpu,
-    loadData: () => fetchMnist(import.meta.env.BASE_URL + DATASET_URL_PATHS[config.options.dataset]),
+    loadData: () => fetchDataset(config.options.dataset, import.meta.env.BASE_URL),
     send,
     checkpoint,
     runtime: browserRuntime(navigator.userAgent),

@@ -1,6 +1,6 @@
 // One headless training run, independent of where WebGPU comes from: the page
 // (headless-entry.ts, navigator.gpu) and Node (node-entry.ts, the `webgpu` package) both call
-// it. Acquires the device, loads MNIST, trains (src/train/run-session.ts, as the page does),
+// it. Acquires the device, loads the dataset, trains (src/train/run-session.ts, as the page does),
 // evaluates, predicts samples and returns the weights; never rejects (errors come back with
 // the stage that failed).
 import { acquireGpu, describeAdapter, type Gpu } from '../gpu/device.ts';
@@ -43,7 +43,7 @@ export async function runHeadless(config: HeadlessConfig, deps: HeadlessDeps): P
   let gpu: Gpu | undefined;
   try {
     gpu = await acquireGpu(deps.gpu);
-    stage = 'loading MNIST';
+    stage = 'loading the dataset';
     const data = await deps.loadData();
     let factory: TrainerFactory | undefined;
     if (config.trainerModule && deps.loadTrainer) {
@@ -110,7 +110,13 @@ async function finish(
     epochs,
     test,
     weights: floatsToBase64(weights),
-    samples: { images: bytesToBase64(images), labels: Array.from(data.test.labels.subarray(0, n)), probabilities },
+    samples: {
+      images: bytesToBase64(images),
+      shape: [...data.imageShape],
+      labels: Array.from(data.test.labels.subarray(0, n)),
+      classNames: [...data.classNames],
+      probabilities,
+    },
   };
 }
 

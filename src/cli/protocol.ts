@@ -78,10 +78,14 @@ export function decodeTrainerState(e: EncodedTrainerState): TrainerState {
 export type CheckpointSink = (state: EncodedTrainerState, record: EpochRecord) => Promise<void>;
 
 export interface HeadlessSamples {
-  /** (count, 28, 28) bytes, base64. */
+  /** (count, H, W, C) bytes, base64. */
   images: string;
+  /** (H, W, C) of each image. */
+  shape: [number, number, number];
   labels: number[];
-  /** (count, 10) probabilities. */
+  /** Label l means classNames[l] (the dataset's). */
+  classNames: string[];
+  /** (count, classes) probabilities. */
   probabilities: number[][];
 }
 

@@ -243,7 +243,8 @@ async function saveOutputs(outDir: string, model: ModelInfo, keeper: CheckpointK
   const test = { loss: result.test.loss, accuracy: result.test.accuracy };
   const autotune = printer.tuning ? tuningHistory(printer.tuning) : undefined;
   const init = keeper.init !== undefined ? { init: keeper.init } : {};
-  await writeFileAtomic(historyPath, historyJson({ ...init, epochs: [...earlier, ...result.epochs], test, adapter: printer.adapter, autotune }));
+  const build = printer.build ?? undefined;
+  await writeFileAtomic(historyPath, historyJson({ ...init, epochs: [...earlier, ...result.epochs], test, adapter: printer.adapter, autotune, build }));
   return [files.modelJson, files.weightsBin, kerasPath, historyPath];
 }
 
@@ -294,7 +295,8 @@ async function train(cli: CliOptions, outDir: string): Promise<void> {
   const { result } = trained;
 
   // Sample predictions.
-  const images = base64ToBytes(result.samples.images);
+  const { shape, classNames } = result.samples;
+  const images = { images: base64ToBytes(result.samples.images), shape, classNames };
   const samples = result.samples.labels.map((label, i) => ({ label, probabilities: result.samples.probabilities[i] }));
   const right = samples.filter((s) => s.probabilities.indexOf(Math.max(...s.probabilities)) === s.label).length;
   out.write(`\nFirst ${samples.length} test images (true label, prediction; ${right}/${samples.length} right):\n\n`);

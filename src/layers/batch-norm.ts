@@ -17,7 +17,6 @@ import * as d from 'typegpu/data';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import { gridFor, groupsFor, type Dispatch, type Entries } from '../gpu/kernel.ts';
 import { entryKernel, type KernelCost, type KernelEntry, type KernelPass } from '../gpu/kernel-registry.ts';
-import { linearIndex } from '../gpu/wgsl-lib.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
 
 /** Invocations per workgroup of every batch-norm kernel. */
@@ -217,7 +216,7 @@ export function createBatchNorm(ctx: GpuContext, config: BatchNormConfig, buffer
   const WG = BATCH_NORM_WORKGROUP_SIZE;
   const K = BATCH_NORM_KERNELS;
   const kernel = <E extends Entries>(entry: KernelEntry<BatchNormConfig>, layout: TgpuBindGroupLayout<E>) =>
-    entryKernel(root, entry, config, { layout, externals: { linearIndex }, variant: name });
+    entryKernel(root, entry, config, { layout, variant: name });
 
   const chunks = Math.ceil(N / BATCH_NORM_ROWS_PER_CHUNK);
   // (4, C): rows mean, invstd (training forward), sum dy, sum dy * xhat (backward).

@@ -9,7 +9,6 @@ import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import type { Dispatch } from '../gpu/kernel.ts';
 import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
-import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { createBufferWith, createStorageBuffer, writeBuffer } from '../gpu/buffers.ts';
 import { StepState } from '../gpu/state.ts';
 import type { GpuContext } from './types.ts';
@@ -101,7 +100,7 @@ export function createGather(
   if (!Number.isInteger(imageCount) || imageCount < 1) throw new Error(`gather: bad imageCount ${imageCount}`);
   const scaleTable = Float32Array.from({ length: 256 }, (_, p) => p / 255);
   const scale = createBufferWith(ctx.device, scaleTable, 'gather.scale');
-  const kernel = entryKernel(ctx.root, GATHER_KERNEL, config, { layout, externals: { linearIndex } });
+  const kernel = entryKernel(ctx.root, GATHER_KERNEL, config, { layout });
   const bindGroup = kernel.bind({ ...buffers, scale });
   const [gx, gy] = entryGrid(GATHER_KERNEL, config, 'gather');
   const dispatch = kernel.dispatch(bindGroup, gx, gy, 1, 'gather');

@@ -17,7 +17,6 @@ import * as d from 'typegpu/data';
 import type { Dispatch } from '../gpu/kernel.ts';
 import { createBufferWith } from '../gpu/buffers.ts';
 import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
-import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { StepState } from '../gpu/state.ts';
 import type { GpuContext } from './types.ts';
 
@@ -162,7 +161,7 @@ export function createOptimizer(ctx: GpuContext, opts: OptimizerOptions, b: Opti
       logBeta1: Math.log(beta1),
       logBeta2: Math.log(beta2),
     };
-    const kernel = entryKernel(root, OPTIMIZER_KERNELS.adam, { length }, { layout: adamLayout, externals: { AdamHyper, StepState, linearIndex }, variant: `n${length}` });
+    const kernel = entryKernel(root, OPTIMIZER_KERNELS.adam, { length }, { layout: adamLayout, externals: { AdamHyper, StepState }, variant: `n${length}` });
     const hyper = root.createBuffer(AdamHyper, hyperValue).$usage('uniform');
     const frozen = createBufferWith(ctx.device, mask, 'optimizer frozen mask');
     const dispatch = kernel.dispatch(kernel.bind({ hyper, state: b.state, params, grads, m, v, frozen }), gx, gy);
@@ -172,7 +171,7 @@ export function createOptimizer(ctx: GpuContext, opts: OptimizerOptions, b: Opti
     });
   }
   const hyperValue = { lr: opts.lr, momentum: opts.momentum ?? 0 };
-  const kernel = entryKernel(root, OPTIMIZER_KERNELS.sgd, { length }, { layout: sgdLayout, externals: { SgdHyper, linearIndex }, variant: `n${length}` });
+  const kernel = entryKernel(root, OPTIMIZER_KERNELS.sgd, { length }, { layout: sgdLayout, externals: { SgdHyper }, variant: `n${length}` });
   const hyper = root.createBuffer(SgdHyper, hyperValue).$usage('uniform');
   const frozen = createBufferWith(ctx.device, mask, 'optimizer frozen mask');
   const dispatch = kernel.dispatch(kernel.bind({ hyper, params, grads, velocity: m, frozen }), gx, gy);

@@ -5,6 +5,7 @@
 import { createBufferWith, createStorageBuffer, readF32, writeBuffer } from '../gpu/buffers.ts';
 import { encodeDispatches, type Dispatch } from '../gpu/kernel.ts';
 import type { Mnist, MnistSplit } from '../data/mnist.ts';
+import { modelDataMismatch } from '../data/dataset-facts.ts';
 import type { ModelInfo } from '../model/model-info.ts';
 import type { GpuContext } from '../layers/types.ts';
 import { createStepEnd, createStepState, writeEpochStart } from '../layers/step-state.ts';
@@ -172,13 +173,8 @@ function softmaxRows(logits: Float32Array, out: Float32Array, classes: number): 
   }
 }
 
-/** The dataset's images must be the model's input (28x28x1 bytes) and its labels the model's classes. */
+/** The dataset's images must be the model's input and its labels the model's classes. */
 export function checkDataMatchesModel(data: Mnist, model: ModelInfo): void {
-  const pixels = data.train.images.length / Math.max(1, data.train.count);
-  if (pixels !== model.inputSize) {
-    throw new Error(
-      `the model's input (${model.inputShape.join(', ')}) holds ${model.inputSize} values per image, the dataset's images ${pixels}`,
-    );
-  }
-  if (model.classes !== 10) throw new Error(`the model ends in ${model.classes} classes, the dataset has 10`);
+  const mismatch = modelDataMismatch(model, data);
+  if (mismatch) throw new Error(mismatch);
 }

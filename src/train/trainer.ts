@@ -9,7 +9,7 @@ import { describeAdapter } from '../gpu/device.ts';
 import { lostMessage, watchDeviceLoss } from '../gpu/device-loss.ts';
 import { readF32, writeBuffer } from '../gpu/buffers.ts';
 import { encodeDispatches } from '../gpu/kernel.ts';
-import { buildingPipelines, PipelineBuild, type BuildCost, type BuildProgress } from '../gpu/pipeline-build.ts';
+import { buildingPipelines, PipelineBuild, type BuildProgress, type TrainerBuildCost } from '../gpu/pipeline-build.ts';
 import type { Mnist } from '../data/mnist.ts';
 import type { ModelInfo } from '../model/model-info.ts';
 import { initParams } from '../model/init.ts';
@@ -91,8 +91,8 @@ export interface TrainerSetup {
 
 export class Trainer {
   readonly options: TrainOptions;
-  /** What Trainer.create cost (its evaluation model's pipelines included). */
-  build: BuildCost = { pipelines: 0, ms: 0 };
+  /** What Trainer.create cost (its evaluation model's pipelines included, and that model's part). */
+  build: TrainerBuildCost = { pipelines: 0, ms: 0, evaluation: { pipelines: 0, ms: 0 } };
   /** The model trained: its layers' shapes and the parameter table. */
   readonly model: ModelInfo;
   readonly trainCount: number;
@@ -208,7 +208,7 @@ export class Trainer {
       trainer.destroy();
       throw e;
     }
-    trainer.build = { pipelines: build.compiled, ms: performance.now() - start };
+    trainer.build = { pipelines: build.compiled, ms: performance.now() - start, evaluation: trainer.evaluator.build };
     return trainer;
   }
 
@@ -227,6 +227,7 @@ export class Trainer {
       validationCount: this.validationCount,
       stepsPerEpoch: this.stepsPerEpoch,
       options: this.options,
+      build: this.build,
     });
     for (let epoch = this.epochsDone + 1; epoch <= epochs; epoch++) {
       const record = await this.trainEpoch(epoch, onEvent, control);
@@ -461,7 +462,7 @@ export class Trainer {
   }
 
   /**
-   * Loss and accuracy on the 10,000 test images, or on the first `limit` of them rounded up
+   * Loss and accuracy on the dataset's test images, or on the first `limit` of them rounded up
    * to whole evaluation batches (of EVAL_BATCH images; for quick checks).
    */
   async evaluate(limit?: number): Promise<Evaluation> {

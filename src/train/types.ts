@@ -4,6 +4,7 @@ import { DEFAULT_SPEC } from '../model/presets.ts';
 import type { ModelSpec } from '../model/model-spec.ts';
 import type { DatasetName } from '../data/datasets.ts';
 import type { TuneReport, TuningHistory } from '../tune/report.ts';
+import type { TrainerBuildCost } from '../gpu/pipeline-build.ts';
 
 export type OptimizerKind = 'adam' | 'sgd';
 
@@ -27,7 +28,7 @@ export interface TrainOptions {
   dropout: number[] | null;
   /** Seeds initialisation, shuffling and the dropout RNG. */
   seed: number;
-  /** Use only the first N training images (null: all 60,000). */
+  /** Use only the first N training images (null: all of them). */
   limit: number | null;
   /** Fraction held out from the END of the training images for validation (Keras validation_split). */
   validationSplit: number;
@@ -68,6 +69,11 @@ export interface History {
   adapter?: string | null;
   /** How the kernels were chosen (--autotune): per layer and pass, the choice and the candidates' times. */
   autotune?: TuningHistory;
+  /**
+   * What building the run's trainer cost (after a restart, the last build's): the pipelines it
+   * compiled and its milliseconds, and among them its evaluation model's (`evaluation`).
+   */
+  build?: TrainerBuildCost;
 }
 
 export type TrainEvent =
@@ -78,6 +84,8 @@ export type TrainEvent =
       validationCount: number;
       stepsPerEpoch: number;
       options: TrainOptions;
+      /** What building the trainer cost (Trainer.build). */
+      build: TrainerBuildCost;
     }
   | {
       type: 'progress';

@@ -18,7 +18,7 @@ import {
   type Checkpoint,
 } from '../../src/cli/checkpoint.ts';
 import { loadModelFiles } from '../../src/io/files.ts';
-import { PARAM_BUFFER_LENGTH, PARAM_COUNT } from '../../src/model/params.ts';
+import { PARAM_BUFFER_LENGTH, PARAM_COUNT } from '../model/seed-params.ts';
 import { Rng } from '../../src/model/rng.ts';
 import type { TrainerState } from '../../src/train/trainer-state.ts';
 import { DEFAULT_TRAIN_OPTIONS, type EpochRecord } from '../../src/train/types.ts';

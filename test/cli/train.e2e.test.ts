@@ -7,10 +7,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { INSTALL_HINT } from '../../src/cli/browser.ts';
 import { loadModelFiles, saveModelFiles } from '../../src/io/files.ts';
 import { loadKerasModelFile } from '../../src/io/keras-disk.ts';
-import { initParams, PARAM_BUFFER_LENGTH } from '../../src/model/index.ts';
+import { initParams } from '../../src/model/index.ts';
+import { PARAM_BUFFER_LENGTH } from '../model/seed-params.ts';
 import { CAN_HIDE_SYSTEM, runOnFreshMachine } from './fresh-machine.ts';
 import { runProcess, type Run } from './run-process.ts';
 import { DEFAULT_MODEL } from '../../src/model/presets.ts';
+import { FAKE_BUILD } from './fake-trainer.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** A small model with the general layers (strided 'same' Conv2D, BatchNormalization, AveragePooling2D, Dropout, two Dense). */
@@ -105,6 +107,7 @@ describe('npm run train', () => {
     expect(run.stdout.includes('Note: Chromium found no GPU adapter; using SwiftShader')).toBe(adapter.includes('(software fallback)'));
     expect(run.stdout).toContain('Test loss: 0.1250 - test accuracy: 0.8750');
     expect(run.stdout).toContain('9/10 right');
+    expect(run.stdout).toContain('Trainer built: 3 pipelines compiled (1 of them for evaluation) in 1.3 s');
     const back = await loadModelFiles(join(dir, 'out'));
     expectSameBits(back.params, initial);
     const history = JSON.parse(await readFile(join(dir, 'out', 'history.json'), 'utf8'));
@@ -115,6 +118,7 @@ describe('npm run train', () => {
       ],
       test: { loss: 0.125, accuracy: 0.875 },
       adapter: expect.any(String),
+      build: FAKE_BUILD,
       // --autotune auto: the fixed rules on a software adapter (a hardware one tunes the seed's slots).
       autotune: expect.objectContaining({ mode: 'auto', active: adapter.includes('(software fallback)') ? 'off' : 'on' }),
     });
@@ -209,6 +213,17 @@ describe('npm run train', () => {
     const rest = await train([...common, '--epochs', '1', '--init', join(dir, 'first', 'model.keras'), '--out', join(dir, 'rest')]);
     expect(rest.code, rest.stderr).toBe(0);
     expect(rest.stdout).toContain('continuing its Adam state (step 8)'); // 921 training images: 8 steps of 128
+    // What building the trainer cost, printed and recorded in history.json (its evaluation model's part among it).
+    const built = whole.stdout.match(/^Trainer built: (\d+) pipelines compiled \((\d+) of them for evaluation\) in \d+\.\d s$/m);
+    expect(built, whole.stdout).not.toBeNull();
+    const [pipelines, evaluation] = built!.slice(1).map(Number);
+    const wholeHistory = JSON.parse(await readFile(join(wholeDir, 'history.json'), 'utf8'));
+    expect(Number.isInteger(wholeHistory.build.pipelines) && wholeHistory.build.pipelines > 0).toBe(true);
+    expect(wholeHistory.build.pipelines).toBe(pipelines);
+    expect(wholeHistory.build.evaluation.pipelines).toBe(evaluation);
+    expect(evaluation).toBeGreaterThan(0);
+    expect(evaluation).toBeLessThan(pipelines);
+    expect(wholeHistory.build.ms).toBeGreaterThan(0);
     const a = await readFile(join(wholeDir, 'weights.bin'));
     const b = await readFile(join(dir, 'rest', 'weights.bin'));
     expect(Buffer.compare(a, b)).toBe(0);
