@@ -70,7 +70,7 @@ describe('BMP', () => {
   });
 
   it('1-, 4- and 8-bit palettes, exactly', () => {
-    const palette: [number, number, number][] = seq(16, (i) => [i * 16, 255 - i * 16, (i * 77) % 256] as [number, number, number]);
+    const palette = Array.from({ length: 16 }, (_, i): [number, number, number] => [i * 16, 255 - i * 16, (i * 77) % 256]);
     for (const bpp of [1, 4, 8] as const) {
       const colours = Math.min(16, 1 << bpp);
       const indices = seq(W * H, (i) => (i * 7) % colours);
