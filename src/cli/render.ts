@@ -1,5 +1,6 @@
-// Terminal rendering for `npm run train`: Keras-style progress and epoch lines, and MNIST
-// digits drawn with Unicode quadrant blocks. Pure functions (no I/O).
+// Terminal rendering for `npm run train`: Keras-style progress and epoch lines, MNIST digits
+// drawn with Unicode quadrant blocks, and other images' predictions as lines of class names.
+// Pure functions (no I/O).
 import type { EpochRecord, TrainEvent } from '../train/types.ts';
 
 export function formatInt(n: number): string {
@@ -113,4 +114,17 @@ export function renderSamples(images: Uint8Array, samples: SamplePrediction[], p
     if (first + perRow < samples.length) out.push('');
   }
   return out.join('\n');
+}
+
+/** One line per sample, for images that are not drawn (the user's own): `  3. true cat, pred dog ✗ (54.2%)`. */
+export function renderPredictions(samples: SamplePrediction[], classNames: readonly string[]): string {
+  const name = (c: number) => classNames[c] ?? String(c);
+  const width = Math.max(...samples.map((s) => name(s.label).length));
+  return samples
+    .map((s, i) => {
+      const pred = argmax(s.probabilities);
+      const mark = pred === s.label ? '✓' : '✗';
+      return `${String(i + 1).padStart(3)}. true ${`${name(s.label)},`.padEnd(width + 1)} pred ${name(pred)} ${mark} (${(s.probabilities[pred] * 100).toFixed(1)}%)`;
+    })
+    .join('\n');
 }

@@ -20,6 +20,8 @@ export interface DatasetDescription {
   classNames: readonly string[];
   imageShape: ImageShape;
   scaling: InputScaling;
+  /** A folder split by --test-split: the fraction held out (evaluation holds out the same images). */
+  testSplit?: number;
 }
 
 export interface ImageDataset extends Mnist, DatasetDescription {}
@@ -40,8 +42,8 @@ export function builtinDataset(name: DatasetName, data: Mnist): ImageDataset {
 /** The description of `data`: its own, or MNIST's for a plain Mnist (the page's built-in datasets). */
 export function describeDataset(data: Mnist | ImageDataset): DatasetDescription {
   if ('scaling' in data) {
-    const { name, classNames, imageShape, scaling } = data;
-    return { name, classNames, imageShape, scaling };
+    const { name, classNames, imageShape, scaling, testSplit } = data;
+    return { name, classNames, imageShape, scaling, ...(testSplit === undefined ? {} : { testSplit }) };
   }
   return builtinDescription('mnist');
 }
@@ -79,5 +81,7 @@ export function parseDatasetDescription(raw: unknown): DatasetDescription | null
   if (!Array.isArray(classNames) || classNames.length < 1 || classNames.length > 65536 || !classNames.every((c) => typeof c === 'string')) return null;
   if (!Array.isArray(imageShape) || imageShape.length !== 3 || !imageShape.every((v) => Number.isInteger(v) && v > 0 && v <= 65536)) return null;
   if (scaling !== 'divide-255' && scaling !== 'none') return null;
-  return { name, classNames: [...classNames] as string[], imageShape: [imageShape[0], imageShape[1], imageShape[2]], scaling };
+  const { testSplit } = raw as Record<string, unknown>;
+  const split = typeof testSplit === 'number' && testSplit > 0 && testSplit < 1 ? { testSplit } : {};
+  return { name, classNames: [...classNames] as string[], imageShape: [imageShape[0], imageShape[1], imageShape[2]], scaling, ...split };
 }

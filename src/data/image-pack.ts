@@ -131,5 +131,6 @@ export function packSplits(pack: ImagePack, testSplit: number): ImageDataset {
       throw new RangeError(`${header.name}: a test split of ${testSplit} holds out no image (the largest class has ${Math.max(...classImages(pack, 0, header.count).map((c) => c.indices.length))}); raise --test-split or add images`);
     }
   }
-  return { ...data, name: header.name, classNames: header.classNames, imageShape: header.imageShape, scaling: 'none' };
+  const split = header.trainCount === null ? { testSplit } : {};
+  return { ...data, name: header.name, classNames: header.classNames, imageShape: header.imageShape, scaling: 'none', ...split };
 }

@@ -5,8 +5,9 @@
 import { createBufferWith, createStorageBuffer, readF32, writeBuffer } from '../gpu/buffers.ts';
 import { encodeDispatches, type Dispatch } from '../gpu/kernel.ts';
 import type { Mnist, MnistSplit } from '../data/mnist.ts';
-import { describeDataset, listNames, shapeText, type ImageDataset, type InputScaling } from '../data/image-dataset.ts';
-import type { LayerInfo, ModelInfo } from '../model/model-info.ts';
+import { describeDataset, shapeText, type ImageDataset, type InputScaling } from '../data/image-dataset.ts';
+import { datasetModelProblem } from './dataset-fit.ts';
+import type { ModelInfo } from '../model/model-info.ts';
 import type { GpuContext } from '../layers/types.ts';
 import { createStepEnd, createStepState, writeEpochStart } from '../layers/step-state.ts';
 import { uploadSplit, type GpuImages } from './dataset-gpu.ts';
@@ -175,24 +176,10 @@ function softmaxRows(logits: Float32Array, out: Float32Array, classes: number): 
   }
 }
 
-/** The layer whose units are the model's classes: the last Dense layer (a final Activation has none of its own), else the last layer. */
-function outputLayer(model: ModelInfo): LayerInfo {
-  return [...model.layers].reverse().find((l) => l.spec.type === 'Dense') ?? model.layers[model.layers.length - 1];
-}
-
-/**
- * The dataset's images must have the model's input shape (H, W, C), and its classes must be the
- * model's output units; otherwise one line naming both (and the output layer).
- */
+/** Throws datasetModelProblem's line, or when the images' bytes do not make whole images of that shape. */
 export function checkDataMatchesModel(data: Mnist | ImageDataset, model: ModelInfo): void {
-  const d = describeDataset(data);
-  if (shapeText(d.imageShape) !== shapeText(model.inputShape)) {
-    throw new Error(`the model's input is ${shapeText(model.inputShape)} (height x width x channels), the dataset's images are ${shapeText(d.imageShape)} (${d.name})`);
-  }
+  const problem = datasetModelProblem(describeDataset(data), model);
+  if (problem) throw new Error(problem);
   const pixels = data.train.images.length / Math.max(1, data.train.count);
-  if (pixels !== model.inputSize) throw new Error(`the dataset's images hold ${pixels} values each, not ${shapeText(d.imageShape)}`);
-  if (model.classes !== d.classNames.length) {
-    const layer = outputLayer(model);
-    throw new Error(`the model's output layer ${layer.spec.name} (${layer.spec.type}) has ${model.classes} units, the dataset ${d.classNames.length} classes ${listNames(d.classNames)} (${d.name})`);
-  }
+  if (pixels !== model.inputSize) throw new Error(`the dataset's images hold ${pixels} values each, not ${shapeText(model.inputShape)}`);
 }
