@@ -244,7 +244,13 @@ export function resumeMismatch(saved: TrainOptions, wanted: TrainOptions, epochs
   for (const key of keys) {
     if (key === 'epochs') continue;
     const [was, is] = [JSON.stringify(saved[key] ?? null), JSON.stringify(wanted[key] ?? null)];
-    if (was !== is) differences.push(key === 'model' ? modelDifference(wanted.model, saved.model) : `${key} ${is} (the checkpoint's: ${was})`);
+    if (was === is) continue;
+    if (key === 'model') differences.push(modelDifference(wanted.model, saved.model));
+    else if (key === 'ownDataset' || key === 'dataset') {
+      const d = datasetDifference(wanted, saved);
+      if (!differences.includes(d)) differences.push(d);
+    }
+    else differences.push(`${key} ${is} (the checkpoint's: ${was})`);
   }
   if (differences.length) return `give the same options as the stopped run: ${differences.join(', ')}`;
   if (wanted.epochs < epochsDone) return `the checkpoint already has ${epochsDone} epochs, more than --epochs ${wanted.epochs}`;
@@ -297,6 +303,12 @@ export class CheckpointKeeper {
   settle(): Promise<void> {
     return this.writing;
   }
+}
+
+/** Two runs' datasets: a built-in's name or the own dataset's options. */
+function datasetDifference(wanted: TrainOptions, saved: TrainOptions): string {
+  const text = (o: TrainOptions) => (o.ownDataset ? JSON.stringify(o.ownDataset) : o.dataset);
+  return `dataset ${text(wanted)} (the checkpoint's: ${text(saved)})`;
 }
 
 /** Two models by their layers' names (a whole spec is too long for a message). */
