@@ -16,5 +16,6 @@ export interface ImageTarget {
 export function prepareImage(bytes: Uint8Array, target: ImageTarget): Uint8Array {
   const image = decodeImage(bytes);
   const pixels = toColorMode(image, target.colorMode);
-  return resizeBilinear(pixels, image.height, image.width, COLOR_MODE_CHANNELS[target.colorMode], target.height, target.width);
+  const channels = COLOR_MODE_CHANNELS[target.colorMode];
+  return resizeBilinear(pixels, { inHeight: image.height, inWidth: image.width, channels, outHeight: target.height, outWidth: target.width });
 }

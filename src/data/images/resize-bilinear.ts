@@ -25,15 +25,18 @@ function axisWeights(outSize: number, inSize: number): Axis {
   return axis;
 }
 
+/** (height, width, channels) of an image, and the size it is resized to. */
+export interface ResizeShape {
+  inHeight: number;
+  inWidth: number;
+  channels: number;
+  outHeight: number;
+  outWidth: number;
+}
+
 /** The resized image in float32, (outHeight, outWidth, channels). */
-export function resizeBilinearFloat(
-  src: Uint8Array,
-  inHeight: number,
-  inWidth: number,
-  channels: number,
-  outHeight: number,
-  outWidth: number,
-): Float32Array {
+export function resizeBilinearFloat(src: Uint8Array, shape: ResizeShape): Float32Array {
+  const { inHeight, inWidth, channels, outHeight, outWidth } = shape;
   const ys = axisWeights(outHeight, inHeight);
   const xs = axisWeights(outWidth, inWidth);
   const f = Math.fround;
@@ -61,16 +64,9 @@ export function resizeBilinearFloat(
 }
 
 /** The resized image rounded to bytes, (outHeight, outWidth, channels). */
-export function resizeBilinear(
-  src: Uint8Array,
-  inHeight: number,
-  inWidth: number,
-  channels: number,
-  outHeight: number,
-  outWidth: number,
-): Uint8Array {
-  if (inHeight === outHeight && inWidth === outWidth) return src;
-  const values = resizeBilinearFloat(src, inHeight, inWidth, channels, outHeight, outWidth);
+export function resizeBilinear(src: Uint8Array, shape: ResizeShape): Uint8Array {
+  if (shape.inHeight === shape.outHeight && shape.inWidth === shape.outWidth) return src;
+  const values = resizeBilinearFloat(src, shape);
   const out = new Uint8Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = Math.min(255, Math.max(0, Math.round(values[i])));
   return out;

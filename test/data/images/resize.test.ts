@@ -40,19 +40,20 @@ describe('bilinear resize (tf.image.resize, half-pixel centres)', () => {
   it.each(cases)('%ix%ix%i to %ix%i matches the float64 reference', (ih, iw, c, oh, ow) => {
     const rng = new Rng(ih * 100 + ow);
     const src = Uint8Array.from({ length: ih * iw * c }, () => rng.nextInt(256));
-    const got = resizeBilinearFloat(src, ih, iw, c, oh, ow);
+    const shape = { inHeight: ih, inWidth: iw, channels: c, outHeight: oh, outWidth: ow };
+    const got = resizeBilinearFloat(src, shape);
     const want = reference(src, ih, iw, c, oh, ow);
     let worst = 0;
     for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
     console.log(`${ih}x${iw}x${c} -> ${oh}x${ow}: largest difference from float64 ${worst.toExponential(2)}`);
     expect(worst).toBeLessThan(2e-4); // float32 arithmetic on values up to 255
-    expect(Array.from(resizeBilinear(src, ih, iw, c, oh, ow))).toEqual(Array.from(got, (v) => Math.round(v)));
+    expect(Array.from(resizeBilinear(src, shape))).toEqual(Array.from(got, (v) => Math.round(v)));
   });
 
   it('the same size returns the image unchanged; 2x up of [0, 255] gives TF\'s known quarter steps', () => {
     const src = Uint8Array.of(1, 2, 3, 4, 5, 6);
-    expect(resizeBilinear(src, 2, 3, 1, 2, 3)).toBe(src);
+    expect(resizeBilinear(src, { inHeight: 2, inWidth: 3, channels: 1, outHeight: 2, outWidth: 3 })).toBe(src);
     // tf.image.resize([[0, 255]], [1, 4]) = [0, 63.75, 191.25, 255].
-    expect(Array.from(resizeBilinearFloat(Uint8Array.of(0, 255), 1, 2, 1, 1, 4))).toEqual([0, 63.75, 191.25, 255]);
+    expect(Array.from(resizeBilinearFloat(Uint8Array.of(0, 255), { inHeight: 1, inWidth: 2, channels: 1, outHeight: 1, outWidth: 4 }))).toEqual([0, 63.75, 191.25, 255]);
   });
 });
