@@ -88,16 +88,20 @@ export interface GatherBuffers {
   outputLabels: GPUBuffer;
 }
 
-const common = {
-  state: { storage: StepState, access: 'readonly' },
-  indices: { storage: d.arrayOf(d.u32), access: 'readonly' },
-  images: { storage: d.arrayOf(d.u32), access: 'readonly' },
-  labels: { storage: d.arrayOf(d.u32), access: 'readonly' },
-  scale: { storage: d.arrayOf(d.f32), access: 'readonly' },
-  outputLabels: { storage: d.arrayOf(d.u32), access: 'mutable' },
-} as const;
-const layout = tgpu.bindGroupLayout({ ...common, output: { storage: d.arrayOf(d.vec4f), access: 'mutable' } });
-const anyLayout = tgpu.bindGroupLayout({ ...common, output: { storage: d.arrayOf(d.f32), access: 'mutable' } });
+/** The bindings of both gather kernels; `output` is vec4f (4 values an invocation) or f32 (1). */
+function gatherLayout<T extends d.AnyWgslData>(outputElement: T) {
+  return tgpu.bindGroupLayout({
+    state: { storage: StepState, access: 'readonly' },
+    indices: { storage: d.arrayOf(d.u32), access: 'readonly' },
+    images: { storage: d.arrayOf(d.u32), access: 'readonly' },
+    labels: { storage: d.arrayOf(d.u32), access: 'readonly' },
+    scale: { storage: d.arrayOf(d.f32), access: 'readonly' },
+    output: { storage: d.arrayOf(outputElement), access: 'mutable' },
+    outputLabels: { storage: d.arrayOf(d.u32), access: 'mutable' },
+  });
+}
+const layout = gatherLayout(d.vec4f);
+const anyLayout = gatherLayout(d.f32);
 
 /** The training/test pixels (count * pixels bytes, image-major, back to back) as a GPU buffer of packed u32 words. */
 export function uploadImages(device: GPUDevice, bytes: Uint8Array, pixels: number, label = 'images'): GPUBuffer {
