@@ -20,11 +20,12 @@ export const DATASET_OPTIONS = {
   'test-split': { type: 'string' },
 } as const;
 
-/** The help's lines of the dataset options (`what`: "trained and tested on", "evaluated on"). */
+/** The help's lines of the dataset options, with the default of --dataset. */
 export function datasetUsage(defaultLine: string): string {
   return `  --dataset NAME|PATH     ${DATASET_NAMES.join(' or ')}, or your own images: a folder of class
-                          folders (PNG, JPEG, BMP, GIF; optionally train/ and test/), or a
-                          Keras .npz file (x_train, y_train, x_test, y_test) (${defaultLine})
+                          folders (PNG, JPEG, BMP, GIF; optionally train/ and test/) or a
+                          Keras .npz file (x_train, y_train, x_test, y_test);
+                          ${defaultLine}
   --image-size H,W        size a folder's pictures are resized to (default: the model's input)
   --color-mode MODE       grayscale, rgb or rgba: a folder's pictures' channels (default: the
                           model's input channels: 1, 3, 4)

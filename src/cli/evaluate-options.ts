@@ -11,7 +11,7 @@ Prints the test loss and accuracy of a saved model (a Keras 3 .keras file, or a 
 model.json or the folder holding one) on the test images of its dataset.
 
 Options:
-${datasetUsage('default: the dataset the model records it was trained on, else mnist')}
+${datasetUsage('default: the one the model records, else mnist')}
   --allow-dataset-mismatch
                           evaluate on a --dataset whose classes, image shape or input
                           scaling differ from those the model was trained on

@@ -71,7 +71,7 @@ Trains a Keras Sequential CNN (default: the MNIST CNN) with WebGPU in headless C
 and writes the model (TensorFlow.js layers format), its weights and the training history.
 
 Options:
-${datasetUsage(`default ${d.dataset}; Fashion-MNIST's split: README`)}
+${datasetUsage(`default ${d.dataset} (Fashion-MNIST's split: README)`)}
   --model NAME|PATH       a preset (${PRESET_NAMES.join(', ')}; default ${DEFAULT_PRESET}) or a Keras
                           Sequential config: a .keras file's config.json or a TF.js model.json
   --epochs N              passes over the training data (default ${d.epochs})
