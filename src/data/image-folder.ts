@@ -51,6 +51,9 @@ export interface FolderListing {
 /** Skipped files a pack names (the summary line shows a few; the count is kept whole). */
 const MAX_SKIPPED_KEPT = 20;
 
+/** Largest picture file read (a 64-megapixel RGBA PNG stored without compression). */
+const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
+
 /** Deepest folder nesting walked under a class folder. */
 const MAX_DEPTH = 32;
 
@@ -129,6 +132,7 @@ export async function listImageFolder(root: string): Promise<FolderListing> {
         if (!isImageName(f.name)) skip(f, 'not an image');
         else if (f.size < 0) skip(f, 'unreadable');
         else if (f.size === 0) skip(f, 'empty');
+        else if (f.size > MAX_IMAGE_FILE_BYTES) skip(f, `${formatCount(f.size)} bytes, more than the ${formatCount(MAX_IMAGE_FILE_BYTES)} a picture may have`);
         else {
           files.push({ path: f.path, rel: slashed(relative(root, f.path)), size: f.size, mtimeMs: f.mtimeMs, label, split });
           count++;
