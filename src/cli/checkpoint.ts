@@ -20,6 +20,7 @@ import { formatCount, MAX_CHECKPOINT_BYTES, parameterCountProblem } from '../io/
 import { parseModelConfig, toKerasConfig, type ModelSpec } from '../model/model-spec.ts';
 import { firstNonFiniteValue, type TrainerState } from '../train/trainer-state.ts';
 import type { EpochRecord, History, TrainOptions } from '../train/types.ts';
+import type { DatasetDescription } from '../data/image-dataset.ts';
 
 export const CHECKPOINT_FILE = 'checkpoint.bin';
 export const HISTORY_FILE = 'history.json';
@@ -193,11 +194,11 @@ export function historyJson(history: History): string {
  * Writes the epoch's checkpoint into `dir` (see the file comment). Refuses non-finite values:
  * the previous checkpoint is then kept as it is.
  */
-export async function writeCheckpoint(dir: string, c: Checkpoint): Promise<void> {
+export async function writeCheckpoint(dir: string, c: Checkpoint, dataset?: DatasetDescription): Promise<void> {
   const bad = firstNonFiniteValue(c.state);
   if (bad) throw new CheckpointError(dir, `epoch ${c.state.epoch} not saved: ${bad}`);
-  await saveModelFiles(dir, modelOf(c.options), c.state.params);
-  await writeFileAtomic(join(dir, HISTORY_FILE), historyJson({ ...(c.init !== undefined ? { init: c.init } : {}), epochs: c.history }));
+  await saveModelFiles(dir, modelOf(c.options), c.state.params, dataset ? { dataset } : {});
+  await writeFileAtomic(join(dir, HISTORY_FILE), historyJson({ ...(c.init !== undefined ? { init: c.init } : {}), ...(dataset ? { dataset } : {}), epochs: c.history }));
   const pauseMs = Number(process.env[CHECKPOINT_PAUSE_ENV] ?? 0);
   const beforeRename = pauseMs > 0 ? () => new Promise<void>((done) => setTimeout(done, pauseMs)) : undefined;
   await writeFileAtomic(join(dir, CHECKPOINT_FILE), encodeCheckpoint(c), { beforeRename });
@@ -232,6 +233,8 @@ export async function removeCheckpoint(dir: string): Promise<void> {
 export function resumeOptions(saved: TrainOptions, cli: TrainOptions, given: readonly (keyof TrainOptions)[]): TrainOptions {
   const wanted: Record<string, unknown> = { ...saved };
   for (const key of given) wanted[key] = cli[key];
+  // A built-in --dataset stands in place of the user's own dataset too.
+  if (given.includes('dataset') && !given.includes('ownDataset')) wanted.ownDataset = cli.ownDataset ?? null;
   return wanted as unknown as TrainOptions;
 }
 
@@ -243,11 +246,18 @@ export function resumeOptions(saved: TrainOptions, cli: TrainOptions, given: rea
  */
 export function resumeMismatch(saved: TrainOptions, wanted: TrainOptions, epochsDone: number): string | null {
   const differences: string[] = [];
-  for (const key of Object.keys(saved) as (keyof TrainOptions)[]) {
+  // An option absent on one side (ownDataset, in checkpoints older than it) counts as null.
+  const keys = new Set([...Object.keys(saved), ...Object.keys(wanted)] as (keyof TrainOptions)[]);
+  for (const key of keys) {
     if (key === 'epochs') continue;
-    if (JSON.stringify(saved[key]) !== JSON.stringify(wanted[key])) {
-      differences.push(key === 'model' ? modelDifference(wanted.model, saved.model) : `${key} ${JSON.stringify(wanted[key])} (the checkpoint's: ${JSON.stringify(saved[key])})`);
+    const [was, is] = [JSON.stringify(saved[key] ?? null), JSON.stringify(wanted[key] ?? null)];
+    if (was === is) continue;
+    if (key === 'model') differences.push(modelDifference(wanted.model, saved.model));
+    else if (key === 'ownDataset' || key === 'dataset') {
+      const d = datasetDifference(wanted, saved);
+      if (!differences.includes(d)) differences.push(d);
     }
+    else differences.push(`${key} ${is} (the checkpoint's: ${was})`);
   }
   if (differences.length) return `give the same options as the stopped run: ${differences.join(', ')}`;
   if (wanted.epochs < epochsDone) return `the checkpoint already has ${epochsDone} epochs, more than --epochs ${wanted.epochs}`;
@@ -270,6 +280,8 @@ export class CheckpointKeeper {
     private readonly options: TrainOptions,
     resumed: Checkpoint | null,
     init?: string,
+    /** The run's dataset, recorded in history.json and model.json. */
+    private readonly dataset?: DatasetDescription,
   ) {
     this.latestSaved = resumed;
     this.init = resumed ? resumed.init : init;
@@ -292,7 +304,7 @@ export class CheckpointKeeper {
     }
     const checkpoint: Checkpoint = { options: this.options, ...(this.init !== undefined ? { init: this.init } : {}), history, state };
     const write = this.writing.then(async () => {
-      await writeCheckpoint(this.dir, checkpoint);
+      await writeCheckpoint(this.dir, checkpoint, this.dataset);
       this.latestSaved = checkpoint;
     });
     this.writing = write.catch(() => {});
@@ -303,6 +315,12 @@ export class CheckpointKeeper {
   settle(): Promise<void> {
     return this.writing;
   }
+}
+
+/** Two runs' datasets: a built-in's name or the own dataset's options. */
+function datasetDifference(wanted: TrainOptions, saved: TrainOptions): string {
+  const text = (o: TrainOptions) => (o.ownDataset ? JSON.stringify(o.ownDataset) : o.dataset);
+  return `dataset ${text(wanted)} (the checkpoint's: ${text(saved)})`;
 }
 
 /** Two models by their layers' names (a whole spec is too long for a message). */

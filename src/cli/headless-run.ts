@@ -5,6 +5,7 @@
 // the stage that failed).
 import { acquireGpu, describeAdapter, type Gpu } from '../gpu/device.ts';
 import type { Mnist } from '../data/mnist.ts';
+import { describeDataset, type ImageDataset } from '../data/image-dataset.ts';
 import type { Trainer } from '../train/trainer.ts';
 import { asDeviceLoss, runTrainingSession, type TrainerFactory } from '../train/run-session.ts';
 import type { EpochRecord, TrainEvent } from '../train/types.ts';
@@ -27,7 +28,7 @@ import {
 
 export interface HeadlessDeps {
   gpu: GPU | undefined;
-  loadData(): Promise<Mnist>;
+  loadData(): Promise<Mnist | ImageDataset>;
   send(event: TrainEvent): void;
   /** Keeps each finished epoch's state (the driver writes the checkpoint); awaited before the epoch's event is sent. */
   checkpoint: CheckpointSink;
@@ -86,7 +87,7 @@ export async function runHeadless(config: HeadlessConfig, deps: HeadlessDeps): P
 async function finish(
   model: Pick<GpuModel, 'evaluate' | 'predict' | 'getWeights' | 'model'>,
   gpu: Gpu,
-  data: Mnist,
+  data: Mnist | ImageDataset,
   config: HeadlessConfig,
   epochs: EpochRecord[],
   deps: HeadlessDeps,
@@ -123,7 +124,7 @@ async function finish(
 /** npm run evaluate: the given weights on the test set, through a GpuModel (no training state built). */
 async function evaluateOnly(
   gpu: Gpu,
-  data: Mnist,
+  data: Mnist | ImageDataset,
   config: HeadlessConfig,
   weights: Float32Array | undefined,
   deps: HeadlessDeps,
@@ -133,7 +134,7 @@ async function evaluateOnly(
   stage('building the model');
   const model = modelOf(config.options);
   checkDataMatchesModel(data, model);
-  const gpuModel = new GpuModel({ device: gpu.device, root: gpu.root }, model, weights, data.test);
+  const gpuModel = new GpuModel({ device: gpu.device, root: gpu.root }, model, weights, data.test, undefined, undefined, describeDataset(data).scaling);
   try {
     return await finish(gpuModel, gpu, data, config, [], deps, stage);
   } finally {

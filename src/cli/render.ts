@@ -1,6 +1,7 @@
-// Terminal rendering for `npm run train`: Keras-style progress and epoch lines, and test
-// images (any height, width and channels) drawn with Unicode quadrant blocks, captioned with
-// their classes' names. Pure functions (no I/O).
+// Terminal rendering for `npm run train`: Keras-style progress and epoch lines, test images
+// (any height, width and channels) drawn with Unicode quadrant blocks and captioned with their
+// classes' names, and, for pictures that do not draw well so (the user's own), predictions as
+// lines of class names. Pure functions (no I/O).
 import { greyAt, imageBytes, type ImageShape } from '../data/image-pixels.ts';
 import type { EpochRecord, TrainEvent } from '../train/types.ts';
 
@@ -133,4 +134,17 @@ export function renderSamples({ images, shape, classNames }: SampleImages, sampl
     if (first + fit < samples.length) out.push('');
   }
   return out.join('\n');
+}
+
+/** One line per sample, for images that are not drawn (the user's own): `  3. true cat, pred dog ✗ (54.2%)`. */
+export function renderPredictions(samples: SamplePrediction[], classNames: readonly string[]): string {
+  const name = (c: number) => classNames[c] ?? String(c);
+  const width = Math.max(...samples.map((s) => name(s.label).length));
+  return samples
+    .map((s, i) => {
+      const pred = argmax(s.probabilities);
+      const mark = pred === s.label ? '✓' : '✗';
+      return `${String(i + 1).padStart(3)}. true ${`${name(s.label)},`.padEnd(width + 1)} pred ${name(pred)} ${mark} (${(s.probabilities[pred] * 100).toFixed(1)}%)`;
+    })
+    .join('\n');
 }

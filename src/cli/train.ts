@@ -42,7 +42,8 @@ import {
   type CheckpointSink,
   type HeadlessConfig,
 } from './protocol.ts';
-import { renderSamples } from './render.ts';
+import { renderPredictions, renderSamples } from './render.ts';
+import { prepareRunDataset, type RunDataset } from './dataset-source.ts';
 import { endBySignal, exitCodeFor, RunStopper, type StopSignal } from './signals.ts';
 import { isVulkanRerun, rerunWithVulkanEnv } from './vulkan-env.ts';
 import type { EpochRecord } from '../train/types.ts';
@@ -155,6 +156,7 @@ function keptNote(keeper: CheckpointKeeper): string {
 
 interface Trained {
   result: SuccessfulResult;
+  dataset: RunDataset;
   /** Epochs of the checkpoint the last attempt resumed from. */
   earlier: EpochRecord[];
 }
@@ -165,6 +167,7 @@ interface Trained {
  */
 async function trainWithRestart(
   cli: CliOptions,
+  dataset: RunDataset,
   initialWeights: string | null,
   initialState: TrainerState | null,
   keeper: CheckpointKeeper,
@@ -181,6 +184,7 @@ async function trainWithRestart(
     const from = keeper.latest;
     const config: HeadlessConfig = {
       options: cli.train,
+      dataPack: dataset.dataPack,
       initialWeights: from || initialState ? null : initialWeights,
       samples: SAMPLE_COUNT,
       testLimit: cli.testLimit,
@@ -191,7 +195,7 @@ async function trainWithRestart(
     const run: BackendRun = { config, printer, checkpoint, cleanup };
     try {
       const result = cli.node ? await runInNode(run) : await runInBrowser(run, cli.adapter);
-      return { result, earlier: from?.history ?? [] };
+      return { result, dataset, earlier: from?.history ?? [] };
     } catch (e) {
       if (stopper.signal || attempt > 1 || !(e instanceof CliError) || !RESTARTABLE.has(e.kind ?? '')) throw e;
       // Ctrl-C reaches Chromium (and its GPU process) too, which may die before this process
@@ -233,18 +237,19 @@ async function claimOutDir(cli: CliOptions): Promise<string> {
 /** Writes the finished run's files into --out (the last checkpoint's, now with the test result); returns their paths. */
 async function saveOutputs(outDir: string, model: ModelInfo, keeper: CheckpointKeeper, cli: CliOptions, trained: Trained, printer: EventPrinter): Promise<string[]> {
   const { result, earlier } = trained;
+  const dataset = trained.dataset.description;
   const weights = base64ToFloats(result.weights);
-  const files = await saveModelFiles(outDir, model, weights);
+  const files = await saveModelFiles(outDir, model, weights, { dataset });
   // The same model for Python Keras: keras.models.load_model("model.keras").
   const last = keeper.latest?.state;
   const adam = last?.moment2 && cli.train.optimizer === 'adam' ? { step: last.step, learningRate: cli.train.learningRate, m: last.moment1, v: last.moment2 } : undefined;
-  const kerasPath = await saveKerasModelFile(join(outDir, KERAS_FILE), kerasExportOfModel(model, weights, { learningRate: cli.train.learningRate, ...(adam ? { adam } : {}) }));
+  const kerasPath = await saveKerasModelFile(join(outDir, KERAS_FILE), kerasExportOfModel(model, weights, { learningRate: cli.train.learningRate, dataset, ...(adam ? { adam } : {}) }));
   const historyPath = join(outDir, HISTORY_FILE);
   const test = { loss: result.test.loss, accuracy: result.test.accuracy };
   const autotune = printer.tuning ? tuningHistory(printer.tuning) : undefined;
   const init = keeper.init !== undefined ? { init: keeper.init } : {};
   const build = printer.build ?? undefined;
-  await writeFileAtomic(historyPath, historyJson({ ...init, epochs: [...earlier, ...result.epochs], test, adapter: printer.adapter, autotune, build }));
+  await writeFileAtomic(historyPath, historyJson({ ...init, dataset, epochs: [...earlier, ...result.epochs], test, adapter: printer.adapter, autotune, build }));
   return [files.modelJson, files.weightsBin, kerasPath, historyPath];
 }
 
@@ -275,7 +280,9 @@ async function train(cli: CliOptions, outDir: string): Promise<void> {
     const init = cli.init ? await loadInitial(cli.init, printer) : null;
     model = resumed ? modelOf(resumed.options) : await chooseModel(cli, init);
     const initialWeights = init ? floatsToBase64(init.params) : null;
-    keeper = new CheckpointKeeper(outDir, cli.train, resumed, init?.path);
+    out.write(`${summary(model)}\n\n`);
+    const dataset = await prepareRunDataset(cli.train, model, { note: (line) => printer.note(line), warn: (line) => process.stderr.write(`${line}\n`) });
+    keeper = new CheckpointKeeper(outDir, cli.train, resumed, init?.path, dataset.description);
     if (resumed) {
       const done = resumed.state.epoch >= cli.train.epochs;
       printer.note(
@@ -284,9 +291,8 @@ async function train(cli: CliOptions, outDir: string): Promise<void> {
           : `Resuming from epoch ${resumed.state.epoch} of ${join(outDir, CHECKPOINT_FILE)}`,
       );
     } else await removeCheckpoint(outDir);
-    out.write(`${summary(model)}\n\n`);
     tuneStore = await loadTuneCache(cli, printer);
-    trained = await trainWithRestart(cli, initialWeights, init ? continuedAdam(cli, model, init, printer) : null, keeper, printer, stopper, cleanup, tuneStore);
+    trained = await trainWithRestart(cli, dataset, initialWeights, init ? continuedAdam(cli, model, init, printer) : null, keeper, printer, stopper, cleanup, tuneStore);
   } catch (e) {
     if (stopper.signal) await new Promise(() => {}); // stopRun reports and exits
     // A failure of the run itself (not of starting it) says what it left in --out.
@@ -300,7 +306,10 @@ async function train(cli: CliOptions, outDir: string): Promise<void> {
   const samples = result.samples.labels.map((label, i) => ({ label, probabilities: result.samples.probabilities[i] }));
   const right = samples.filter((s) => s.probabilities.indexOf(Math.max(...s.probabilities)) === s.label).length;
   out.write(`\nFirst ${samples.length} test images (true label, prediction; ${right}/${samples.length} right):\n\n`);
-  out.write(`${renderSamples(images, samples)}\n\n`);
+  const { description } = trained.dataset;
+  // MNIST and Fashion-MNIST are drawn; the user's own images are named by their classes.
+  const drawable = description.scaling === 'divide-255';
+  out.write(`${drawable ? renderSamples(images, samples) : renderPredictions(samples, description.classNames)}\n\n`);
 
   // Outputs (the last checkpoint's files, now with the test result); a stop meanwhile lets them finish.
   const saving = saveOutputs(outDir, model, keeper, cli, trained, printer);

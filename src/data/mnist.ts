@@ -97,7 +97,8 @@ async function plainTextReason(response: Response): Promise<string> {
   return text ? `: ${text.slice(0, MAX_REASON_CHARS)}` : '';
 }
 
-async function fetchBytes(url: string, name: string, fetchFn: typeof fetch): Promise<Uint8Array<ArrayBuffer>> {
+/** A file's bytes over HTTP; every failure (network, HTTP status, an HTML page instead) is an MnistFetchError naming `name` and the URL. */
+export async function fetchBytes(url: string, name: string, fetchFn: typeof fetch = globalThis.fetch): Promise<Uint8Array<ArrayBuffer>> {
   let response: Response;
   try {
     response = await fetchFn(url);

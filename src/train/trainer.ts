@@ -11,6 +11,7 @@ import { readF32, writeBuffer } from '../gpu/buffers.ts';
 import { encodeDispatches } from '../gpu/kernel.ts';
 import { buildingPipelines, PipelineBuild, type BuildProgress, type TrainerBuildCost } from '../gpu/pipeline-build.ts';
 import type { Mnist } from '../data/mnist.ts';
+import { describeDataset, type ImageDataset } from '../data/image-dataset.ts';
 import type { ModelInfo } from '../model/model-info.ts';
 import { initParams } from '../model/init.ts';
 import { Rng } from '../model/rng.ts';
@@ -118,7 +119,7 @@ export class Trainer {
 
   private constructor(
     private readonly gpu: Gpu,
-    data: Mnist,
+    data: Mnist | ImageDataset,
     options: TrainOptions,
     initialWeights: Float32Array | undefined,
     kernels: PlanKernelChoices,
@@ -154,13 +155,14 @@ export class Trainer {
 
     const trainData = uploadSplit(device, data.train, total, model.inputSize, 'train');
     this.owned.push(trainData);
-    this.evaluator = new GpuModel(this.ctx, model, params, data.test, grads, kernels.evaluation);
+    const { scaling } = describeDataset(data);
+    this.evaluator = new GpuModel(this.ctx, model, params, data.test, grads, kernels.evaluation, scaling);
     this.owned.push(this.evaluator);
 
     this.trainPass = new Pass(
       this.ctx,
       model,
-      { label: 'train', count: this.trainCount, batch: options.batchSize, training: true, kernels: kernels.training },
+      { label: 'train', count: this.trainCount, batch: options.batchSize, training: true, kernels: kernels.training, scaling },
       this.step.passBuffers(trainData),
     );
     this.owned.push(this.trainPass);
@@ -179,7 +181,7 @@ export class Trainer {
    */
   static async create(
     gpu: Gpu,
-    data: Mnist,
+    data: Mnist | ImageDataset,
     options: TrainOptions,
     initialWeights?: Float32Array,
     setup: TrainerSetup = {},

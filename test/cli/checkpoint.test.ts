@@ -215,6 +215,16 @@ describe('resumeMismatch', () => {
       'give the same options as the stopped run: learningRate 0.01 (the checkpoint\'s: 0.001), dropout [0,0,0] (the checkpoint\'s: null)',
     );
   });
+  it("names a different dataset once, built-in or the user's own (an older checkpoint without ownDataset counts as none)", () => {
+    const own = { path: '/data/pets', imageSize: null, colorMode: null, testSplit: 0.2 };
+    expect(resumeMismatch(saved, { ...saved, ownDataset: null }, 1)).toBeNull();
+    expect(resumeMismatch({ ...saved, ownDataset: own }, resumeOptions({ ...saved, ownDataset: own }, { ...saved, dataset: 'fashion-mnist' }, ['dataset']), 1)).toBe(
+      'give the same options as the stopped run: dataset fashion-mnist (the checkpoint\'s: {"path":"/data/pets","imageSize":null,"colorMode":null,"testSplit":0.2})',
+    );
+    expect(resumeMismatch(saved, { ...saved, ownDataset: { ...own, testSplit: 0.3 } }, 1)).toBe(
+      'give the same options as the stopped run: dataset {"path":"/data/pets","imageSize":null,"colorMode":null,"testSplit":0.3} (the checkpoint\'s: mnist)',
+    );
+  });
   it('names a different model by its layers, not its whole spec', () => {
     const lenet5 = presetSpec('lenet5');
     expect(resumeMismatch(saved, { ...saved, model: lenet5 }, 1)).toBe(
