@@ -79,7 +79,12 @@ export interface BenchResult {
   train: { ms_per_step: number; samples_per_s: number; epoch_seconds: number; batch: number; steps_per_submit: number };
   /** The tuning and the training step with the tuned kernels (when autotuning was active). */
   autotune?: TunedStep;
-  infer: { images_per_s: number; ms_per_1000: number; ms_with_readback: number; batch: number };
+  /**
+   * ms_per_1000: the GPU timer's (timeTiming); ms_with_readback: one pass of `batch` images end to
+   * end with the logits read back; readback_ms: what the readback adds, the median difference of
+   * passes with and without it measured in pairs (negative: within the noise).
+   */
+  infer: { images_per_s: number; ms_per_1000: number; ms_with_readback: number; readback_ms: number; batch: number };
 }
 
 /** The benchmark's sections in the order they run (the page shows its progress by them). */
@@ -103,3 +108,14 @@ export const BENCH_API_GLOBAL = '__bench';
 export function benchJson(result: BenchResult, runtime: string, rounds?: unknown): BenchJson {
   return { date: new Date().toISOString(), runtime, ...result, ...(rounds ? { rounds } : {}) };
 }
+
+/**
+ * Inference as one sentence (the CLI and bench.html): the GPU timer's rate, then what a pass
+ * with the logits read back costs and what the readback adds to it, measured in pairs.
+ */
+export function inferenceSentence(i: BenchResult['infer']): string {
+  const f1 = (x: number) => x.toFixed(1);
+  const adds = i.readback_ms > 0 ? `the readback adds ${f1(i.readback_ms)} ms` : `the readback adds no measurable time (${f1(i.readback_ms)} ms, within the noise)`;
+  return `${Math.round(i.images_per_s)} images/s; 1000 images: ${f1(i.ms_per_1000)} ms on the GPU; one pass of ${i.batch} images with the logits read back ${f1(i.ms_with_readback)} ms, of which ${adds} (median of paired passes)`;
+}
+

@@ -20,7 +20,7 @@ const REQUIRED: Record<keyof Omit<BenchJson, 'floor' | 'autotune' | 'rounds'>, S
   inferKernels: [KERNEL_ROW],
   variants: [{ name: 'string', ms: 'number', gflops: 'number', error: 'number', promoted: 'boolean' }],
   train: TRAIN,
-  infer: { images_per_s: 'number', ms_per_1000: 'number', ms_with_readback: 'number', batch: 'number' },
+  infer: { images_per_s: 'number', ms_per_1000: 'number', ms_with_readback: 'number', readback_ms: 'number', batch: 'number' },
 };
 const FLOOR: Shape = { kernel: 'string', batch: 'number', ms: 'number', arithmetic_ms: 'number' };
 const SLOT: Shape = { layer: 'string', type: 'string', pass: 'string', plan: 'string', batch: 'number', choice: 'string', fixed: 'string', source: 'string' };

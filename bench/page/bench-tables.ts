@@ -1,6 +1,6 @@
 // The result's tables for bench.html, with the figures and column headers of the CLI's text
 // (src/cli/bench.ts formatResults).
-import type { BenchResult, KernelRow } from '../bench-protocol.ts';
+import { inferenceSentence, type BenchResult, type KernelRow } from '../bench-protocol.ts';
 
 const fixed = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 
@@ -66,7 +66,7 @@ export function variantTable(r: BenchResult): HTMLElement {
 export function throughputText(r: BenchResult): string[] {
   const lines = [
     `Training step (batch ${r.train.batch}, ${r.train.steps_per_submit} steps per submit): ${fixed(r.train.ms_per_step, 1)} ms/step, ${fixed(r.train.samples_per_s, 0)} samples/s, projected epoch (54,000 images) ${fixed(r.train.epoch_seconds, 1)} s.`,
-    `Inference (batch ${r.infer.batch}): ${fixed(r.infer.images_per_s, 0)} images/s; 1000 images: ${fixed(r.infer.ms_per_1000, 1)} ms on the GPU, ${fixed(r.infer.ms_with_readback, 1)} ms with the readback.`,
+    `Inference (batch ${r.infer.batch}): ${inferenceSentence(r.infer)}.`,
   ];
   if (r.floor) {
     lines.push(`Arithmetic floor of conv2d_1 forward (batch ${r.floor.batch}): ${r.floor.kernel} ${fixed(r.floor.ms, 1)} ms, arithmetic only ${fixed(r.floor.arithmetic_ms, 1)} ms (${fixed((100 * r.floor.arithmetic_ms) / r.floor.ms, 0)}% of the kernel).`);

@@ -5,7 +5,7 @@
 import { BrowserNotFoundError, launchWebGpuBrowser, type LaunchedBrowser } from './browser.ts';
 import { loadBenchEntry } from './node-entries.ts';
 import { rerunWithVulkanEnv, VulkanSetupError } from './vulkan-env.ts';
-import { BENCH_API_GLOBAL, BENCH_INFER_BATCH, benchJson, benchRequest, type BenchPageApi, type BenchRequest, type BenchResult } from '../../bench/bench-protocol.ts';
+import { BENCH_API_GLOBAL, BENCH_INFER_BATCH, benchJson, benchRequest, inferenceSentence, type BenchPageApi, type BenchRequest, type BenchResult } from '../../bench/bench-protocol.ts';
 import type { RoundsResult } from '../../bench/rounds.ts';
 import { formatRounds } from '../../bench/rounds-format.ts';
 import { PRESETS, DEFAULT_PRESET } from '../model/presets.ts';
@@ -65,7 +65,7 @@ export function formatResults(r: BenchResult, rounds: RoundsResult | undefined, 
     out.push(...tuneTable(r.autotune.tuning).map((l) => `  ${l}`));
   }
   out.push(`Inference (batch ${r.infer.batch}) — ${adapter}`);
-  out.push(`  ${fixed(r.infer.images_per_s, 0)} images/s; 1000 images: ${fixed(r.infer.ms_per_1000, 1)} ms on the GPU, ${fixed(r.infer.ms_with_readback, 1)} ms with the readback`);
+  out.push(`  ${inferenceSentence(r.infer)}`);
   if (rounds) {
     out.push('');
     out.push(formatRounds(rounds));

@@ -16,7 +16,6 @@ import type { TgpuBindGroupLayout } from 'typegpu';
 import type { Dispatch, Entries, Kernel } from '../gpu/kernel.ts';
 import { entryDispatch, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
 import { createBatchTable, layerBatchSize, type BatchSize } from '../gpu/batch-size.ts';
-import { activationLib, linearIndex } from '../gpu/wgsl-lib.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import { activationCode, type ElementwiseActivation } from '../model/activations.ts';
 import { CONV2D_GENERAL_KERNELS, CONV2D_GENERAL_WORKGROUP_SIZE } from './conv2d-general-kernels.ts';
@@ -264,12 +263,11 @@ function dispatchEntry<E extends Entries>(
   entry: KernelEntry<Conv2dGeneralConfig>,
   c: Conv2dGeneralConfig,
   layout: TgpuBindGroupLayout<E>,
-  externals: Record<string, unknown>,
   resources: Parameters<Kernel<E>['bind']>[0],
   size: BatchSize,
   label: string,
 ): Dispatch {
-  const kernel = entryKernel(ctx.root, entry, c, { layout, externals, variant: c.name });
+  const kernel = entryKernel(ctx.root, entry, c, { layout, variant: c.name });
   return entryDispatch(kernel, entry, c, kernel.bind(resources), size, label);
 }
 
@@ -288,7 +286,7 @@ export function createConv2dGeneral(ctx: GpuContext, c: Conv2dGeneralConfig, b: 
   const K = CONV2D_GENERAL_KERNELS;
   const size = layerBatchSize(ctx.root, c.batch, b.batchSize);
   const forward = [
-    dispatchEntry(ctx, K.forward, c, forwardLayout, { linearIndex, ...activationLib }, { x: b.input, x4: b.input, params: b.params, params4: b.params, y: b.output }, size.size, `${c.name}.forward`),
+    dispatchEntry(ctx, K.forward, c, forwardLayout, { x: b.input, x4: b.input, params: b.params, params4: b.params, y: b.output }, size.size, `${c.name}.forward`),
   ];
   if (c.inferenceOnly) return { forward, inference: forward, backward: [], destroy: size.destroy };
 
@@ -305,7 +303,7 @@ export function createConv2dGeneral(ctx: GpuContext, c: Conv2dGeneralConfig, b: 
   if (c.activation !== 'linear') {
     g = createStorageBuffer(device, s.outputLength * 4, `${c.name}.g`); // (B, Ho, Wo, Cout)
     scratch.push(g);
-    backward.push(dispatchEntry(ctx, K.mask, c, activationLayout, { linearIndex, ...activationLib }, { y: b.output, dy: outputGrad, g }, size.size, `${c.name}.backward_activation`));
+    backward.push(dispatchEntry(ctx, K.mask, c, activationLayout, { y: b.output, dy: outputGrad, g }, size.size, `${c.name}.backward_activation`));
   }
   backward.push(...filterGradient(ctx, c, s, { x: b.input, g, grads }, size.size, scratch));
   if (inputGrad) backward.push(inputGradient(ctx, c, { g, params: b.params, dx: inputGrad }, size.size));
@@ -347,8 +345,8 @@ function filterGradient(
   }, `${c.name}.split`);
   scratch.push(split);
   return [
-    dispatchEntry(ctx, CONV2D_GENERAL_KERNELS.filter, c, filterLayout, { linearIndex }, { x: b.x, x4: b.x, g: b.g, g4: b.g, partials, split }, size, `${c.name}.backward_filter`),
-    dispatchEntry(ctx, CONV2D_GENERAL_KERNELS.reduce, c, reduceLayout, { linearIndex }, { partials, grads: b.grads, split }, size, `${c.name}.backward_reduce`),
+    dispatchEntry(ctx, CONV2D_GENERAL_KERNELS.filter, c, filterLayout, { x: b.x, x4: b.x, g: b.g, g4: b.g, partials, split }, size, `${c.name}.backward_filter`),
+    dispatchEntry(ctx, CONV2D_GENERAL_KERNELS.reduce, c, reduceLayout, { partials, grads: b.grads, split }, size, `${c.name}.backward_reduce`),
   ];
 }
 
@@ -359,5 +357,5 @@ function inputGradient(
   b: { g: GPUBuffer; params: GPUBuffer; dx: GPUBuffer },
   size: BatchSize,
 ): Dispatch {
-  return dispatchEntry(ctx, CONV2D_GENERAL_KERNELS.input, c, inputLayout, { linearIndex }, { ...b, g4: b.g, params4: b.params }, size, `${c.name}.backward_input`);
+  return dispatchEntry(ctx, CONV2D_GENERAL_KERNELS.input, c, inputLayout, { ...b, g4: b.g, params4: b.params }, size, `${c.name}.backward_input`);
 }

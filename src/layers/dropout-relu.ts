@@ -9,7 +9,6 @@ import * as d from 'typegpu/data';
 import type { Dispatch } from '../gpu/kernel.ts';
 import { entryDispatch, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
 import { layerBatchSize, type BatchSize } from '../gpu/batch-size.ts';
-import { dropoutLib, linearIndex } from '../gpu/wgsl-lib.ts';
 import { StepState } from '../gpu/state.ts';
 import { DROPOUT_KERNELS, dropoutMaskConstants, type DropoutConfig } from './dropout.ts';
 import { dropoutThreshold } from './dropout-rng.ts';
@@ -72,16 +71,15 @@ export function createDropoutRelu(ctx: GpuContext, config: DropoutConfig, buffer
   if (!Number.isInteger(batch) || batch < 1) throw new Error(`${name}: bad batch ${batch}`);
   if (buffers.inputGrad === buffers.outputGrad) throw new Error(`${name}: inputGrad must be a separate buffer from outputGrad`);
   if (!Number.isInteger(layerId) || layerId < 0 || layerId > 0xffffffff) throw new Error(`${name}: bad layerId ${layerId}`);
-  const externals = { linearIndex, ...dropoutLib };
   const size = layerBatchSize(ctx.root, batch, buffers.batchSize);
   // Forward: the unfused dropout_mask kernel (none at rate 0: output = input).
   const forward: Dispatch[] = [];
   if (rate > 0) {
-    const fwd = entryKernel(ctx.root, DROPOUT_KERNELS.forward, config, { layout: forwardLayout, externals, variant: name });
+    const fwd = entryKernel(ctx.root, DROPOUT_KERNELS.forward, config, { layout: forwardLayout, variant: name });
     const bind = fwd.bind({ state: buffers.state, input: buffers.input, output: buffers.output });
     forward.push(entryDispatch(fwd, DROPOUT_KERNELS.forward, config, bind, size.size, `${name}.forward`));
   }
-  const bwd = entryKernel(ctx.root, DROPOUT_RELU_BACKWARD_KERNEL, config, { layout: backwardLayout, externals, variant: name });
+  const bwd = entryKernel(ctx.root, DROPOUT_RELU_BACKWARD_KERNEL, config, { layout: backwardLayout, variant: name });
   const bind = bwd.bind({ state: buffers.state, outputGrad: buffers.outputGrad, y: buffers.input, inputGrad: buffers.inputGrad });
   const backward = [entryDispatch(bwd, DROPOUT_RELU_BACKWARD_KERNEL, config, bind, size.size, `${name}.backward`)];
   return { forward, backward, isIdentity: rate === 0, destroy: size.destroy };

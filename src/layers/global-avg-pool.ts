@@ -4,7 +4,6 @@
 import type { Dispatch } from '../gpu/kernel.ts';
 import { entryDispatch, entryKernel, perSample, type KernelEntry } from '../gpu/kernel-registry.ts';
 import { layerBatchSize, type BatchSize } from '../gpu/batch-size.ts';
-import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { gradientOnlyLayout, inputOutputLayout } from './elementwise-layouts.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
 
@@ -79,11 +78,11 @@ export function createGlobalAvgPool(ctx: GpuContext, config: GlobalAvgPoolConfig
   if (!inferenceOnly && (!outputGrad || !inputGrad)) throw new Error(`${name}: outputGrad and inputGrad are required unless inferenceOnly`);
   const { forward: fe, backward: be } = GLOBAL_AVG_POOL_KERNELS;
   const size = layerBatchSize(ctx.root, batch, buffers.batchSize);
-  const fwd = entryKernel(ctx.root, fe, config, { layout: forwardLayout, externals: { linearIndex }, variant: name });
+  const fwd = entryKernel(ctx.root, fe, config, { layout: forwardLayout, variant: name });
   const forward = [entryDispatch(fwd, fe, config, fwd.bind({ input: buffers.input, output: buffers.output }), size.size, `${name}.forward`)];
   if (inferenceOnly) return { forward, backward: [], inference: forward, destroy: size.destroy };
 
-  const bwd = entryKernel(ctx.root, be, config, { layout: backwardLayout, externals: { linearIndex }, variant: name });
+  const bwd = entryKernel(ctx.root, be, config, { layout: backwardLayout, variant: name });
   const backward = [entryDispatch(bwd, be, config, bwd.bind({ outputGrad: outputGrad!, inputGrad: inputGrad! }), size.size, `${name}.backward`)];
   return { forward, backward, inference: forward, destroy: size.destroy };
 }

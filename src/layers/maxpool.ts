@@ -6,7 +6,6 @@ import * as d from 'typegpu/data';
 import type { Dispatch } from '../gpu/kernel.ts';
 import { entryDispatch, entryKernel, perSample, type KernelCost, type KernelEntry } from '../gpu/kernel-registry.ts';
 import { layerBatchSize, type BatchSize } from '../gpu/batch-size.ts';
-import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
 
@@ -96,7 +95,7 @@ export function createMaxPool(ctx: GpuContext, config: MaxPoolConfig, buffers: M
   }
   if (H < 2 || W < 2) throw new Error(`${name}: input ${H}x${W} is smaller than the 2x2 window`);
   const K = MAXPOOL_KERNELS;
-  const opts = { externals: { linearIndex }, variant: name };
+  const opts = { variant: name };
   const { outputGrad, inputGrad } = buffers;
   if (!inferenceOnly && (!outputGrad || !inputGrad)) throw new Error(`${name}: outputGrad and inputGrad are required unless inferenceOnly`);
   const size = layerBatchSize(ctx.root, batch, buffers.batchSize);

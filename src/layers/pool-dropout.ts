@@ -15,7 +15,6 @@ import * as d from 'typegpu/data';
 import type { Dispatch, Entries } from '../gpu/kernel.ts';
 import { entryDispatch, entryKernel, perSample, type KernelCost, type KernelEntry } from '../gpu/kernel-registry.ts';
 import { layerBatchSize, type BatchSize } from '../gpu/batch-size.ts';
-import { dropoutLib, linearIndex } from '../gpu/wgsl-lib.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import { StepState } from '../gpu/state.ts';
 import { dropoutThreshold } from './dropout-rng.ts';
@@ -138,12 +137,12 @@ export function createPoolDropout(ctx: GpuContext, config: PoolDropoutConfig, bu
   // Element indices of the mask hash are u32 in the shader.
   if (4 * B * HO * WO * C4 > 2 ** 32) throw new Error(`${name}: too many elements for u32 indices`);
   const K = POOL_DROPOUT_KERNELS;
-  const kernel = <E extends Entries>(entry: KernelEntry<PoolDropoutConfig>, layout: TgpuBindGroupLayout<E>, externals: Record<string, unknown>) =>
-    entryKernel(ctx.root, entry, config, { layout, externals, variant: name });
+  const kernel = <E extends Entries>(entry: KernelEntry<PoolDropoutConfig>, layout: TgpuBindGroupLayout<E>) =>
+    entryKernel(ctx.root, entry, config, { layout, variant: name });
   const size = layerBatchSize(ctx.root, B, buffers.batchSize);
 
   if (inferenceOnly) {
-    const inf = kernel(K.inference, inferenceLayout, { linearIndex });
+    const inf = kernel(K.inference, inferenceLayout);
     const forward = [entryDispatch(inf, K.inference, config, inf.bind({ input: buffers.input, output: buffers.output }), size.size, `${name}.inference`)];
     return { forward, backward: [], inference: forward, route: undefined, destroy: size.destroy };
   }
@@ -151,8 +150,8 @@ export function createPoolDropout(ctx: GpuContext, config: PoolDropoutConfig, bu
   if (!outputGrad || !inputGrad || !state) throw new Error(`${name}: outputGrad, inputGrad and state are required unless inferenceOnly`);
 
   const route = createStorageBuffer(ctx.device, B * HO * WO * C4 * 4, `${name}.route`); // (B, HO, WO, C4) u32
-  const fwd = kernel(K.forward, forwardLayout, { linearIndex, ...dropoutLib });
-  const bwd = kernel(K.backward, backwardLayout, { linearIndex });
+  const fwd = kernel(K.forward, forwardLayout);
+  const bwd = kernel(K.backward, backwardLayout);
   const forward = [
     entryDispatch(fwd, K.forward, config, fwd.bind({ state, input: buffers.input, output: buffers.output, route }), size.size, `${name}.forward`),
   ];

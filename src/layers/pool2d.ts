@@ -9,7 +9,6 @@ import * as d from 'typegpu/data';
 import type { Dispatch } from '../gpu/kernel.ts';
 import { entryDispatch, entryKernel, perSample, supportsWhenNoThrow, type KernelEntry } from '../gpu/kernel-registry.ts';
 import { layerBatchSize, type BatchSize } from '../gpu/batch-size.ts';
-import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import { pool2dGeometry, type Pool2dPadding } from './pool2d-geometry.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
@@ -148,7 +147,7 @@ export function createPool2d(ctx: GpuContext, config: Pool2dConfig, buffers: Poo
   if (window !== true) throw new Error(`${name}: ${window}`);
   const { HO, WO, saveArgmax } = shapeOf(config);
   const outCount = batch * HO * WO * C;
-  const externals = { linearIndex, poolSpan };
+  const externals = { poolSpan };
   const { outputGrad, inputGrad } = buffers;
   if (!inferenceOnly && (!outputGrad || !inputGrad)) throw new Error(`${name}: outputGrad and inputGrad are required unless inferenceOnly`);
 

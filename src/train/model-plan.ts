@@ -18,6 +18,7 @@ import { createGather } from '../layers/gather.ts';
 import { createSoftmaxXent } from '../layers/loss.ts';
 import { planSegments, type BuiltSegment, type PlanPart, type SegmentPlanContext } from '../layers/segments.ts';
 import { dropoutLayerId } from '../layers/dropout-rng.ts';
+import type { InputScaling } from '../data/image-dataset.ts';
 import { createChooser, type KernelChoices, type KernelChooser, type KernelSlot } from '../gpu/kernel-registry.ts';
 import { BatchSize } from '../gpu/batch-size.ts';
 import { resizeDispatch } from '../gpu/kernel.ts';
@@ -46,6 +47,8 @@ export interface ModelPlanConfig {
   kernels?: KernelChoices;
   /** Also keep a batch size whose count each `resized` call sets (made now, so that using it creates nothing). */
   resizable?: boolean;
+  /** What the gather makes of the images' bytes (default 'divide-255': MNIST, Fashion-MNIST). */
+  scaling?: InputScaling;
 }
 
 /** A plan's dispatches for one batch size. */
@@ -146,7 +149,7 @@ export function createModelPlan(ctx: GpuContext, model: ModelInfo, config: Model
     owned.push(labels);
     const gather = createGather(
       ctx,
-      { batch: B, imageCount: config.imageCount, pixels: model.inputSize },
+      { batch: B, imageCount: config.imageCount, pixels: model.inputSize, scaling: config.scaling },
       { images: shared.images, labels: shared.labels, indices: shared.indices, state: shared.state, output: input, outputLabels: labels, batchSize },
     );
     built.push({ parts: [], destroy: gather.destroy });

@@ -12,6 +12,7 @@ import { MetricsReadback } from './metrics-readback.ts';
 import type { GpuImages } from './dataset-gpu.ts';
 import type { Evaluation } from './types.ts';
 import type { KernelChoices } from '../gpu/kernel-registry.ts';
+import type { InputScaling } from '../data/image-dataset.ts';
 
 export interface PassConfig {
   label: string;
@@ -23,6 +24,8 @@ export interface PassConfig {
   kernels?: KernelChoices;
   /** Batches of any size are run through inferCount (a prediction of any number of images). */
   resizable?: boolean;
+  /** What the gather makes of the images' bytes (default 'divide-255'). */
+  scaling?: InputScaling;
 }
 
 export interface PassBuffers {
@@ -81,7 +84,15 @@ export class Pass {
     this.plan = createModelPlan(
       ctx,
       model,
-      { batch: this.batch, imageCount: buffers.data.count, slots: this.batches, training: config.training, kernels: config.kernels, resizable: config.resizable },
+      {
+        batch: this.batch,
+        imageCount: buffers.data.count,
+        slots: this.batches,
+        training: config.training,
+        kernels: config.kernels,
+        resizable: config.resizable,
+        scaling: config.scaling,
+      },
       shared,
     );
     this.tailDispatches = this.tail > 0 ? this.plan.at(this.tail) : undefined;

@@ -3,6 +3,7 @@
 // (the autosave before an epoch is shown, resuming after a lost device, choosing the model
 // on arrival).
 import { NO_WEBGPU_HELP } from '../gpu/device.ts';
+import { startupFinished } from './boot.ts';
 import type { EpochRecord } from '../train/types.ts';
 import { checkpointOfEpoch, resumeNote, resumeRequest, type CheckpointMessage } from './autosave.ts';
 import type { Panel, PanelContext } from './panel.ts';
@@ -84,6 +85,7 @@ export function startApp(): void {
   };
 
   const onMessage = (msg: WorkerToPage): void => {
+    startupFinished(); // the worker answers: the page is up
     if (msg.type === 'checkpoint') return void keepCheckpoint(msg);
     if (msg.type === 'device-lost') {
       const { state: next, plan } = deviceLost(state, msg.message);
@@ -109,6 +111,7 @@ export function startApp(): void {
 
   render();
   if (!('gpu' in navigator) || !navigator.gpu) {
+    startupFinished();
     update((s) => onWorkerMessage(s, { type: 'unavailable', message: NO_WEBGPU_HELP }));
     return;
   }

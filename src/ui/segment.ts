@@ -1,8 +1,8 @@
 // Reads the digits of a written number out of one grayscale image (a wide drawing pad, a
 // photo of handwriting): polarity from the paper's level, the paper's shading evened out, Otsu threshold, 8-connected
 // components, noise specks dropped, broken strokes merged, touching digits split at a valley
-// of their column ink profile (digit-pieces.ts), left to right; each digit made into a 28x28
-// MNIST field (mnist-style.ts). Pure, no DOM, no GPU: runs in a worker and in Node.
+// of their column ink profile (digit-pieces.ts), left to right; each digit made into an
+// MNIST field (mnist-style.ts: 28x28, or the model's input size). Pure, no DOM, no GPU: runs in a worker and in Node.
 // On real MNIST test digits (this file's tests and a wider trial): 600 digits in rows at 3x
 // all came out one each; of single digits 99% stay whole; of pairs pushed together until they
 // touch, less than half are split, since slanted digits touch deep inside each other's columns.
@@ -17,7 +17,7 @@ import {
   pieceOf,
   splitTouching,
 } from './digit-pieces.ts';
-import { toMnistField } from './mnist-style.ts';
+import { MNIST_FIELD, toMnistField, type FieldSize } from './mnist-style.ts';
 import { borderLevel, flattenPaper, otsuThreshold } from './threshold.ts';
 
 /**
@@ -42,7 +42,7 @@ export interface DigitBox {
 export interface SegmentedDigit {
   /** The digit's ink (thresholded pixels) in the input image. */
   box: DigitBox;
-  /** (28, 28) row-major, 0..255, white ink on black, made as MNIST's digits were. */
+  /** (field height, field width) row-major, 0..255, white ink on black, made as MNIST's digits were. */
   pixels: Uint8Array;
 }
 
@@ -70,6 +70,8 @@ export interface SegmentOptions {
   splitAspect?: number;
   /** ...where a column holds at most this fraction of the piece's median column ink (default 0.6). */
   splitValley?: number;
+  /** The field each digit is made into: the model's input height and width (default MNIST's 28x28). */
+  field?: FieldSize;
 }
 
 const DEFAULTS: Required<SegmentOptions> = {
@@ -80,6 +82,7 @@ const DEFAULTS: Required<SegmentOptions> = {
   mergeOverlap: 0.5,
   splitAspect: 1.2,
   splitValley: 0.6,
+  field: MNIST_FIELD,
 };
 
 
@@ -115,7 +118,7 @@ export function segmentDigits(image: GrayImage, options: SegmentOptions = {}): S
     .sort((a, b) => a.x0 + a.x1 - (b.x0 + b.x1))
     .map((p) => ({
       box: { x: p.x0, y: p.y0, width: p.x1 - p.x0 + 1, height: p.y1 - p.y0 + 1 },
-      pixels: digitField(map, p),
+      pixels: digitField(map, p, o.field),
     }));
   return { digits, inverted, threshold };
 }
@@ -168,10 +171,10 @@ function dropSpecks(components: Component[], imageArea: number, o: Required<Segm
 }
 
 /**
- * The 28x28 MNIST field of one piece: its ink plus the anti-aliased fringe (background
- * pixels touching it, inside its column clip), cropped and handed to toMnistField.
+ * The MNIST field of one piece: its ink plus the anti-aliased fringe (background pixels
+ * touching it, inside its column clip), cropped and handed to toMnistField.
  */
-function digitField(map: InkMap, p: Piece): Uint8Array {
+function digitField(map: InkMap, p: Piece, field: FieldSize): Uint8Array {
   const { width, height } = map;
   const x0 = Math.max(0, p.x0 - 1, p.clipX0 - 1);
   const x1 = Math.min(width - 1, p.x1 + 1, p.clipX1 + 1);
@@ -189,7 +192,7 @@ function digitField(map: InkMap, p: Piece): Uint8Array {
       if (inPiece[y * cw + x] || fringe) crop[y * cw + x] = map.ink[i];
     }
   }
-  return toMnistField(...trimToInk(crop, cw, ch))!;
+  return toMnistField(...trimToInk(crop, cw, ch), field)!;
 }
 
 function touches(inPiece: Uint8Array, w: number, h: number, x: number, y: number): boolean {

@@ -8,7 +8,8 @@ import { DEFAULT_AUTOTUNE, type AutotuneMode } from '../tune/mode.ts';
 import { tuningHistory, type TuningHistory } from '../tune/report.ts';
 import type { ModelConfigState } from './model-config.ts';
 import { configOfSpec, initialModelConfig } from './model-config.ts';
-import type { StartRequest, TestResults, WorkerPhase, WorkerToPage } from './protocol.ts';
+import type { ModelInput, StartRequest, TestResults, WorkerPhase, WorkerToPage } from './protocol.ts';
+import type { DatasetFacts } from '../data/dataset-facts.ts';
 import type { Checkpoint } from './storage.ts';
 import { duration, int, percent } from './format.ts';
 
@@ -56,6 +57,8 @@ export interface PageState {
   busy: boolean;
   modelReady: boolean;
   active: ActiveModel;
+  /** The epochs of the active model's training where it came with them but not from a run here (the shipped model's). */
+  modelHistory?: EpochRecord[];
   /** A model on its way (set when loading starts, made active by 'model-ready'). */
   pendingActive?: ActiveModel;
   run?: Run;
@@ -72,6 +75,10 @@ export interface PageState {
   dataset: DatasetName;
   /** The datasets this server serves (a static build: MNIST only); undefined until probed. */
   datasetsServed?: DatasetName[];
+  /** The worker's model's input shape and classes (undefined until it has one). */
+  modelInput?: ModelInput;
+  /** What each dataset the worker has loaded holds. */
+  datasets: Partial<Record<DatasetName, DatasetFacts>>;
   /** The prediction for the drawing on the pad (null: nothing drawn or not classified yet). */
   prediction: Float32Array | null;
   predictionError: string;
@@ -92,6 +99,7 @@ export function initialState(): PageState {
     offerCheckpoint: false,
     config: initialModelConfig(),
     dataset: 'mnist',
+    datasets: {},
     prediction: null,
     predictionError: '',
   };
@@ -178,6 +186,8 @@ const ON_MESSAGE: { [K in WorkerToPage['type']]: (s: PageState, m: Msg<K>) => Pa
     },
   }),
   'model-ready': (s) => ({ ...s, modelReady: true, active: s.pendingActive ?? s.active, pendingActive: undefined }),
+  'model-input': (s, m) => ({ ...s, modelInput: m.input }),
+  dataset: (s, m) => ({ ...s, datasets: { ...s.datasets, [m.name]: m.facts } }),
   prediction: (s, m) => ({ ...s, prediction: m.probabilities, predictionError: '' }),
   saved: (s) => ({ ...s, modelStatus: 'Saved model.json and weights.bin.' }),
   savedKeras: (s) => ({ ...s, modelStatus: 'Saved model.keras (Keras 3: keras.models.load_model("model.keras")).' }),
@@ -187,7 +197,8 @@ const ON_MESSAGE: { [K in WorkerToPage['type']]: (s: PageState, m: Msg<K>) => Pa
     // Weights of another model show it in the editor (to train on from them); the shipped
     // model arriving leaves alone whatever the user chose meanwhile.
     const config = next?.kind === 'shipped' ? s.config : configOfSpec(m.spec);
-    return { ...s, busy: false, pendingActive, config, modelStatus: m.message, message: { text: m.message, kind: 'ok' } };
+    const modelHistory = next?.kind === 'shipped' ? m.history : undefined;
+    return { ...s, busy: false, pendingActive, config, modelHistory, modelStatus: m.message, message: { text: m.message, kind: 'ok' } };
   },
   'device-lost': (s, m) => deviceLost(s, m.message).state,
   'tune-warning': (s, m) => (s.run ? { ...s, run: { ...s.run, tuneWarnings: [...s.run.tuneWarnings, m.message] } } : s),
@@ -246,6 +257,7 @@ export function runStarted(s: PageState, req: Omit<StartRequest, 'type' | 'from'
     optionsError: '',
     offerCheckpoint: false,
     active: { kind: 'trained', label: 'being trained now' },
+    modelHistory: undefined,
     run: newRun({ options: req.options, evalCount: req.evalCount, epochOffset: req.epochOffset, history, resumes, autotune: req.autotune }),
   };
 }
@@ -293,6 +305,7 @@ export function checkpointDismissed(s: PageState, discard: boolean): PageState {
 export function checkpointRestoring(s: PageState, c: Checkpoint): PageState {
   return {
     ...busyStarted(s, { kind: 'autosave', label: `restored from the autosave of ${new Date(c.savedAt).toLocaleString()} (epoch ${c.epoch} of ${c.options.epochs})` }),
+    modelHistory: undefined,
     run: newRun({ options: c.options, evalCount: c.evalCount, epochOffset: 0, history: c.history, resumes: 0, autotune: c.autotune ?? DEFAULT_AUTOTUNE, tuning: c.tuning }),
   };
 }

@@ -1,17 +1,19 @@
 /// <reference lib="webworker" />
-// The training worker: owns the GPU device, the MNIST data and the Trainer. Everything GPU
+// The training worker: owns the GPU device, the datasets and the Trainer. Everything GPU
 // happens here so the page never freezes. Speaks the protocol in protocol.ts. A run is the
 // CLI's run session (src/train/run-session.ts); the worker adds pausing, the estimate, the
 // page's autosave transport and keeps the model afterwards for predictions.
 import { modelInfo, type ModelInfo } from '../model/model-info.ts';
 import { acquireGpu, describeAdapter, WebGpuUnavailableError, type Gpu } from '../gpu/device.ts';
 import { liveGpuObjects, type GpuObjectKind } from '../gpu/gpu-objects.ts';
-import { fetchMnist, type Mnist, type MnistSplit } from '../data/mnist.ts';
-import { DATASET_TITLES, DATASET_URL_PATHS, type DatasetName } from '../data/datasets.ts';
+import type { Mnist, MnistSplit } from '../data/mnist.ts';
+import { DATASET_TITLES, type DatasetName } from '../data/datasets.ts';
+import { datasetFacts, modelDataMismatch } from '../data/dataset-facts.ts';
+import { fetchDataset } from '../data/fetch-dataset.ts';
 import { DeviceLostError, NonFiniteError, Trainer } from '../train/trainer.ts';
 import { asDeviceLoss, runTrainingSession } from '../train/run-session.ts';
 import { GpuModel } from '../train/gpu-model.ts';
-import type { TrainEvent, TrainOptions } from '../train/types.ts';
+import type { EpochRecord, TrainEvent, TrainOptions } from '../train/types.ts';
 import { describeEstimate, estimateRun, offerQuickRun, runShape, shortAdapterName } from '../train/run-estimate.ts';
 import { exportModel, readModel } from '../io/tfjs-model.ts';
 import { EVAL_BATCH } from '../train/gpu-model.ts';
@@ -116,12 +118,21 @@ async function acquireNewGpu(): Promise<Gpu> {
 function getData(dataset: DatasetName): Promise<Mnist> {
   let loading = data.get(dataset);
   if (!loading) {
-    phase('loading-data', `Downloading ${DATASET_TITLES[dataset]} (55 MB)…`);
-    loading = fetchMnist(new URL(import.meta.env.BASE_URL + DATASET_URL_PATHS[dataset], scope.location.href).href);
+    phase('loading-data', `Downloading ${DATASET_TITLES[dataset]}…`);
+    loading = fetchDataset(dataset, new URL(import.meta.env.BASE_URL, scope.location.href).href);
     data.set(dataset, loading);
-    loading.catch(() => data.delete(dataset));
+    loading.then(
+      (d) => post({ type: 'dataset', name: dataset, facts: datasetFacts(d) }),
+      () => data.delete(dataset),
+    );
   }
   return loading;
+}
+
+/** Tells the page the input and classes of the model that now predicts. */
+function announceModel(model: ModelInfo): void {
+  const [h, w, c] = model.inputShape;
+  post({ type: 'model-input', input: { shape: [h, w, c], classes: model.classes } });
 }
 
 /** The test split an evaluation-only model is built over: one blank image (it only predicts; evaluate() predicts the test set). */
@@ -156,17 +167,21 @@ async function replaceModel(model: ModelInfo, weights: Float32Array): Promise<vo
   }
   const old = trainer;
   trainer = next;
+  announceModel(next.model);
   await exclusive(async () => old?.destroy());
 }
 
 /** Loading weights: one at a time, never during a run; reports 'loaded' and 'model-ready', or the error. */
-async function loadWeights(read: () => Promise<{ model: ModelInfo; params: Float32Array; message: string; testAccuracy?: number }>, context: 'load' | 'shipped'): Promise<void> {
+async function loadWeights(
+  read: () => Promise<{ model: ModelInfo; params: Float32Array; message: string; testAccuracy?: number; history?: EpochRecord[] }>,
+  context: 'load' | 'shipped',
+): Promise<void> {
   if (training || busy) return post({ type: 'error', context, message: 'stop the current run before loading weights' });
   busy = true;
   try {
     const r = await read();
     await replaceModel(r.model, r.params);
-    post({ type: 'loaded', message: r.message, spec: r.model.spec, testAccuracy: r.testAccuracy });
+    post({ type: 'loaded', message: r.message, spec: r.model.spec, testAccuracy: r.testAccuracy, history: r.history });
     post({ type: 'model-ready' });
   } catch (e) {
     post({ type: 'error', context, message: errorMessage(e) });
@@ -312,6 +327,7 @@ async function start(req: StartRequest): Promise<void> {
         run = built;
         if (trainer !== built) trainer?.destroy();
         trainer = built;
+        announceModel(built.model);
       },
       stage: () => phase('training'),
       send: onEvent,
@@ -367,11 +383,15 @@ async function evaluate(count: number, dataset: DatasetName): Promise<void> {
   busy = true;
   try {
     const d = await getData(dataset);
+    const mismatch = modelDataMismatch(model.model, d);
+    if (mismatch) throw new Error(`cannot evaluate on ${DATASET_TITLES[dataset]}: ${mismatch}`);
     const n = Math.max(1, Math.min(d.test.count, Math.floor(count)));
     phase('evaluating', `Evaluating on ${n.toLocaleString('en-US')} test images…`);
     const t0 = performance.now();
     const probabilities = await exclusive(() => model.predict(d.test.images, n));
-    const results = testResults(probabilities, d.test.labels, d.test.images, n, 40, 16, (performance.now() - t0) / 1000);
+    const { labels, images } = d.test;
+    const predictions = { probabilities, labels, images, count: n, imageShape: d.imageShape, classNames: d.classNames };
+    const results = testResults(predictions, 40, 16, (performance.now() - t0) / 1000);
     post({ type: 'results', results });
   } finally {
     busy = false;
@@ -484,7 +504,7 @@ async function handle(msg: PageToWorker): Promise<void> {
     case 'loadShipped':
       return loadWeights(async () => {
         const shipped = await fetchShippedModel(new URL(import.meta.env.BASE_URL + SHIPPED_MODEL_PATH, scope.location.href).href);
-        return { ...shipped, message: 'Using the model shipped with the page.', testAccuracy: shipped.test?.accuracy };
+        return { ...shipped, message: 'Using the model shipped with the page.', testAccuracy: shipped.test?.accuracy, history: shipped.history };
       }, 'shipped');
     case 'estimate':
       if (training || busy || estimating) return; // the page asks again when it is idle

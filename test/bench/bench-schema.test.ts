@@ -2,7 +2,7 @@
 // missing key, a wrong type and a bad row are each named by their path.
 import { describe, expect, it } from 'vitest';
 import { benchJsonProblems } from '../../bench/bench-schema.ts';
-import { benchJson, type BenchResult } from '../../bench/bench-protocol.ts';
+import { benchJson, inferenceSentence, type BenchResult } from '../../bench/bench-protocol.ts';
 
 const row = { name: 'conv forward tile5x5', layer: 'conv', shader: 'tile5x5', shape: '(128, 24, 24, 32)', ms: 1.5, gflops: 2, gbps: 3, reps: 2, share: 1 };
 const result: BenchResult = {
@@ -21,7 +21,7 @@ const result: BenchResult = {
     },
     train: { ms_per_step: 9, samples_per_s: 14222, epoch_seconds: 3.8, batch: 128, steps_per_submit: 8 },
   },
-  infer: { images_per_s: 1e5, ms_per_1000: 10, ms_with_readback: 12, batch: 1000 },
+  infer: { images_per_s: 1e5, ms_per_1000: 10, ms_with_readback: 12, readback_ms: 1.5, batch: 1000 },
 };
 
 describe('benchJsonProblems', () => {
@@ -47,5 +47,17 @@ describe('benchJsonProblems', () => {
       '$.autotune.train: missing',
     ]);
     expect(benchJsonProblems([])).toEqual(['$: expected an object']);
+  });
+});
+
+describe('inferenceSentence', () => {
+  const infer = { images_per_s: 850, ms_per_1000: 1176.5, ms_with_readback: 1190.2, readback_ms: 3.25, batch: 1000 };
+  it('states the GPU time, the pass with its readback and what the readback adds', () => {
+    expect(inferenceSentence(infer)).toBe(
+      '850 images/s; 1000 images: 1176.5 ms on the GPU; one pass of 1000 images with the logits read back 1190.2 ms, of which the readback adds 3.3 ms (median of paired passes)',
+    );
+  });
+  it('says a negative paired difference is noise, not a readback that saves time', () => {
+    expect(inferenceSentence({ ...infer, readback_ms: -2.04 })).toMatch(/the readback adds no measurable time \(-2\.0 ms, within the noise\)/);
   });
 });

@@ -1,13 +1,15 @@
 // The page on arrival, in real headless Chromium (WebGPU on SwiftShader where there is no
 // GPU): the shipped model (public/trained/mnist-cnn/) predicts a drawn 7 with no training and
-// no dataset download; the model chooser's errors name the layer and option; axe finds no
-// serious or critical violation; the phone layout keeps the pad and results within reach.
+// no dataset download, its learning curves drawn; the model chooser's errors name the layer
+// and option; axe finds no serious or critical violation; the phone layout keeps the pad and
+// results within reach; under a C locale the page starts, and a start-up error is shown on it.
 // Screenshots at 1400x1000 and 390x844 go to test-results/e2e/ (gitignored).
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright';
 import { seriousAxeViolations, startPageServer, type PageServer } from './page-server.ts';
+import { launchWebGpuBrowser } from '../../src/cli/browser.ts';
 import { SHIPPED_MODEL_PATH } from '../../src/ui/shipped-model.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -43,6 +45,30 @@ async function drawSeven(page: Page): Promise<void> {
   await stroke([at(0.25, 0.2), at(0.75, 0.2), at(0.45, 0.85)]);
 }
 
+/**
+ * Pixels of the chart's canvas in a colour (not grey, not white): the plotted series. Axes,
+ * grid and labels are grey or black, so a chart without data has none.
+ */
+async function seriesPixels(page: Page, chart: string): Promise<number> {
+  return page.$eval(`${chart} canvas`, (c) => {
+    const canvas = c as HTMLCanvasElement;
+    const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 0; i < px.length; i += 4) if (Math.max(px[i], px[i + 1], px[i + 2]) - Math.min(px[i], px[i + 1], px[i + 2]) > 60) n++;
+    return n;
+  });
+}
+
+/** The shipped model's epoch curves drawn (its history.json), waiting for the model to load. */
+async function expectShippedCurves(page: Page): Promise<void> {
+  await page.waitForFunction(() => ((globalThis as { mnistPage?: { state: { modelHistory?: unknown[] } } }).mnistPage?.state.modelHistory?.length ?? 0) > 0, undefined, {
+    timeout: 120_000,
+  });
+  await page.waitForTimeout(300); // the charts redraw on the next frame
+  expect(await seriesPixels(page, '#chart-loss')).toBeGreaterThan(50);
+  expect(await seriesPixels(page, '#chart-acc')).toBeGreaterThan(50);
+}
+
 beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
   pages = await startPageServer();
@@ -65,6 +91,7 @@ describe('the page on arrival', () => {
       throw new Error(`the drawn 7 reads "${await page.textContent('#guess')}" (probabilities 0-9: ${p})`);
     });
     expect(requested.filter((r) => /idx\d-ubyte/.test(r))).toEqual([]);
+    await expectShippedCurves(page);
     await page.screenshot({ path: join(OUT, 'arrival-1400x1000.png'), fullPage: false, timeout: 120_000 });
 
     // the options form: messages name the field's label and keep to its max; Momentum is SGD's only
@@ -130,4 +157,41 @@ describe('the page on arrival', () => {
     await page.screenshot({ path: join(OUT, 'arrival-390x844-full.png'), fullPage: true, timeout: 120_000 });
     await page.context().close();
   }, 90_000);
+});
+
+describe('start-up', () => {
+  it('shows an error thrown while the page starts on the page, with what to do', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1000, height: 800 }, locale: 'en-US' });
+    const page = await ctx.newPage();
+    await page.route('**/src/ui/app.ts*', (route) => route.fulfill({ contentType: 'text/javascript', body: "throw new Error('forced start-up failure');" }));
+    await page.goto(url);
+    await page.waitForSelector('#startup-error:not([hidden])', { timeout: 30_000 });
+    expect(await page.textContent('#startup-error-message')).toMatch(/^forced start-up failure\. Reload the page\./);
+    expect(await page.textContent('#adapter')).toBe('The page could not start');
+    await ctx.close();
+  }, 60_000);
+
+  it.skipIf(!SHIPPED)('starts under a C locale (Chromium reports en-US@posix) and draws its charts', async () => {
+    const saved = { LANG: process.env.LANG, LC_ALL: process.env.LC_ALL };
+    process.env.LANG = 'C.UTF-8';
+    process.env.LC_ALL = 'C.UTF-8';
+    const launched = await launchWebGpuBrowser('swiftshader').finally(() => {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    });
+    try {
+      const page = await (await launched.browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(url);
+      await page.waitForSelector('#adapter[data-state="ok"], #adapter[data-state="fallback"]', { timeout: 60_000 });
+      // The browser's own tag was one Intl rejects: the page replaced it (an own property; the browser's is on the prototype).
+      expect(await page.evaluate(() => [navigator.language, Object.getOwnPropertyDescriptor(navigator, 'language') !== undefined])).toEqual(['en-US', true]);
+      await expectShippedCurves(page);
+      expect(await page.isHidden('#startup-error')).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await launched.browser.close();
+    }
+  }, 180_000);
 });

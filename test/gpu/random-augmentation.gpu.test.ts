@@ -209,7 +209,7 @@ describe('random augmentation layers in a model', () => {
     const w0 = initParams(model.params, 3);
     const train = (seed: number) =>
       expectNoGpuErrors(device, async () => {
-        const step = new TrainingStep({ root, device }, { weights: w0, optimizer: { kind: 'adam', lr: 0.01, momentum: 0.9 }, seed });
+        const step = new TrainingStep({ root, device }, { table: model.params, weights: w0, optimizer: { kind: 'adam', lr: 0.01, momentum: 0.9 }, seed });
         const data = uploadSplit(device, { images, labels, count }, count, model.inputSize, 'train');
         const pass = new Pass({ root, device }, model, { label: 'augment', count, batch: 4, training: true }, step.passBuffers(data));
         pass.setOrder(identityOrder(count));

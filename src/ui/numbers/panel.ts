@@ -1,7 +1,9 @@
 // The number reader panel: a wide pad to write several digits on, or a picture (uploaded,
-// dropped or taken with the camera); its digits are segmented (segment.ts), classified in
-// one batch by `classify`, and shown with a box and confidence each (reading-view.ts).
-// Self-contained: the page gives it a container and a classifier.
+// dropped or taken with the camera); its digits are segmented (segment.ts), each made into an
+// MNIST-style field of the classifier's input size, classified in one batch by `classify` (class
+// i read as the digit i), and shown with a box and confidence each (reading-view.ts).
+// Self-contained: the page gives it a container, a classifier and the classifier's input shape.
+import { greyToChannels } from '../../data/image-pixels.ts';
 import { SIDE } from '../mnist-style.ts';
 import { grayscaleFromRgba, segmentDigits, type Segmentation } from '../segment.ts';
 import { StrokePad } from '../stroke-pad.ts';
@@ -10,8 +12,14 @@ import { describeReading, readNumber, UNCERTAIN_BELOW } from './read-number.ts';
 import { showBoxes, showFields } from './reading-view.ts';
 import './numbers.css';
 
-/** Classifies N 28x28 images ((N, 28, 28) bytes, MNIST polarity) in one batch; resolves to (N, classes) probabilities. */
+/** Classifies N images ((N, H, W, C) bytes, MNIST polarity) in one batch; resolves to (N, classes) probabilities. */
 export type BatchClassifier = (images: Uint8Array, n: number) => Promise<Float32Array>;
+
+/** (H, W, C) of the classifier's input images. */
+export type InputShape = readonly [number, number, number];
+
+/** An MNIST model's input. */
+const MNIST_INPUT: InputShape = [SIDE, SIDE, 1];
 
 export interface NumberReader {
   /** Reads the pad again (call when the model changed). */
@@ -29,7 +37,7 @@ const MAX_DIGITS = 64;
 const TEMPLATE = `
   <h2 id="numbers-title">Read a written number</h2>
   <p class="hint">Write several digits side by side, or upload, drop or photograph handwriting. Each digit is cut out,
-    made 28×28 as MNIST's digits were, and classified; a digit under ${Math.round(UNCERTAIN_BELOW * 100)}% confidence is shown as “?”.</p>
+    made the model's size (28×28 for MNIST) as MNIST's digits were, and classified; a digit under ${Math.round(UNCERTAIN_BELOW * 100)}% confidence is shown as “?”.</p>
   <div class="number-stage">
     <canvas class="number-pad" width="${PAD_WIDTH}" height="${PAD_HEIGHT}" role="img"
       aria-label="Number pad: write digits here with a mouse, pen or finger, or drop a picture of handwriting"></canvas>
@@ -47,7 +55,7 @@ const TEMPLATE = `
   <div class="number-fields digits" role="group" aria-label="What the model sees for each digit"></div>
 `;
 
-export function mountNumberReader(root: HTMLElement, classify: BatchClassifier): NumberReader {
+export function mountNumberReader(root: HTMLElement, classify: BatchClassifier, inputShape: () => InputShape = () => MNIST_INPUT): NumberReader {
   root.innerHTML = TEMPLATE;
   root.setAttribute('aria-labelledby', 'numbers-title');
   const q = <T extends Element>(selector: string) => root.querySelector(selector) as T;
@@ -76,7 +84,8 @@ export function mountNumberReader(root: HTMLElement, classify: BatchClassifier):
     try {
       const { width, height } = canvas;
       const rgba = canvas.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, width, height).data;
-      segmentation = segmentDigits(grayscaleFromRgba(rgba, width, height));
+      const [fh, fw] = inputShape();
+      segmentation = segmentDigits(grayscaleFromRgba(rgba, width, height), { field: { height: fh, width: fw } });
     } catch (e) {
       return setState('error', `Could not read the picture: ${errorText(e)}`);
     }
@@ -88,14 +97,15 @@ export function mountNumberReader(root: HTMLElement, classify: BatchClassifier):
     }
     if (digits.length > MAX_DIGITS) return setState('error', `Found ${digits.length} separate marks: more than ${MAX_DIGITS} digits is not a number. Crop the picture to the digits.`);
     setState('reading', `Reading ${digits.length} digit${digits.length === 1 ? '' : 's'}…`);
-    const images = new Uint8Array(digits.length * SIDE * SIDE); // (N, 28, 28)
-    digits.forEach((d, i) => images.set(d.pixels, i * SIDE * SIDE));
+    const [h, w, c] = inputShape();
+    const images = new Uint8Array(digits.length * h * w * c); // (N, H, W, C)
+    digits.forEach((d, i) => images.set(greyToChannels(d.pixels, c), i * h * w * c));
     try {
       const probabilities = await classify(images, digits.length);
       if (mine !== generation) return;
       const reading = readNumber(digits.map((d) => d.box), probabilities);
       showBoxes(boxes, reading, canvas.width, canvas.height);
-      showFields(fields, reading, digits.map((d) => d.pixels));
+      showFields(fields, reading, digits.map((d) => d.pixels), { height: h, width: w });
       const polarity = segmentation.inverted ? '' : ' Light ink on a dark ground.';
       setState('read', describeReading(reading) + polarity);
       root.dataset.number = reading.text;

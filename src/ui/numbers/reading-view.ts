@@ -1,7 +1,8 @@
 // Shows a reading over the picture: a box around each digit labelled with the digit and its
 // confidence (an uncertain one dashed, with '?' and its candidates), and under it the
-// 28x28 fields the model saw. The sentence for screen readers is set by the panel.
-import { digitCanvas } from '../digits.ts';
+// fields the model saw (28x28 for an MNIST model). The sentence for screen readers is set by the panel.
+import { imageCanvas } from '../images.ts';
+import type { FieldSize } from '../mnist-style.ts';
 import { candidatesText, percentText, type NumberReading } from './read-number.ts';
 
 /** Draws the boxes of `reading` into `layer`, which lies exactly over a canvas of canvasWidth x canvasHeight pixels. */
@@ -28,8 +29,8 @@ export function showBoxes(layer: HTMLElement, reading: NumberReading, canvasWidt
   );
 }
 
-/** The fields the model saw, each captioned with what it read. */
-export function showFields(strip: HTMLElement, reading: NumberReading, fields: Uint8Array[]): void {
+/** The fields the model saw (grey, of `field`'s size), each captioned with what it read. */
+export function showFields(strip: HTMLElement, reading: NumberReading, fields: Uint8Array[], field: FieldSize): void {
   strip.replaceChildren(
     ...reading.digits.map((d, i) => {
       const fig = document.createElement('figure');
@@ -38,7 +39,7 @@ export function showFields(strip: HTMLElement, reading: NumberReading, fields: U
       caption.innerHTML = `<span class="pred"></span><span class="conf"></span>`;
       caption.querySelector('.pred')!.textContent = d.uncertain ? '?' : String(d.digit);
       caption.querySelector('.conf')!.textContent = percentText(d.confidence);
-      const canvas = digitCanvas(fields[i]);
+      const canvas = imageCanvas(fields[i], [field.height, field.width, 1]);
       canvas.setAttribute('aria-hidden', 'true');
       fig.append(canvas, caption);
       return fig;

@@ -1,5 +1,6 @@
 // The learning-curves card: batch losses and epoch curves as they arrive, kept across a resume
-// (the autosave carries the batch losses), and "Save figure" as one PNG.
+// (the autosave carries the batch losses), the epochs a model came with (the shipped model's
+// history) when no run of this page is shown, and "Save figure" as one PNG.
 import { Charts } from '../charts.ts';
 import { downloadPng } from '../figures.ts';
 import { byId, type Panel } from '../panel.ts';
@@ -14,6 +15,12 @@ export function createChartsPanel(): Panel {
   let history: unknown;
   return {
     render(s: PageState): void {
+      if (s.modelHistory) {
+        if (s.modelHistory !== history) charts.startRun(s.modelHistory);
+        history = s.modelHistory;
+        options = undefined; // a run that starts later starts its own curves
+        return;
+      }
       const run = s.run;
       if (!run) return;
       if (run.options !== options) {
