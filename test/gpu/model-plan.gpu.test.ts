@@ -3,8 +3,9 @@
 // max_pooling2d backward alone would need 84,500 workgroups, the plan builds and its
 // inference pass gives the float64 reference's logits for every sample (conv2d's ReLU and
 // max_pooling2d run inside one fused kernel there). The same plan then runs a batch of 7
-// (ModelPlan.at: the kernels read the batch size at run time): the same pipelines and bind
-// groups, grids for 7 samples, and the same logits bit for bit.
+// (ModelPlan.at: the kernels read the batch size at run time) and one of 3 through its
+// re-written batch size (ModelPlan.resized, a prediction's): the same pipelines and bind groups,
+// grids for that many samples, and the same logits bit for bit.
 import { describe, expect, it } from 'vitest';
 import { createModelPlan } from '../../src/train/model-plan.ts';
 import { createBufferWith, createStorageBuffer, readF32, readU32 } from '../../src/gpu/buffers.ts';
@@ -55,7 +56,7 @@ describe('model plan (evaluation)', () => {
       const plan = createModelPlan(
         { root, device },
         DEFAULT_MODEL,
-        { batch: B, imageCount: DISTINCT, slots: 1, training: false },
+        { batch: B, imageCount: DISTINCT, slots: 1, training: false, resizable: true },
         shared,
       );
       expect(plan.train).toEqual([]);
@@ -103,6 +104,11 @@ describe('model plan (evaluation)', () => {
       runDispatches(device, seven.inference);
       expect(Array.from(await readF32(device, plan.logits, DISTINCT * CLASSES))).toEqual(Array.from(logits.subarray(0, DISTINCT * CLASSES)));
       expect((await readU32(device, shared.batchCorrect, 1))[0]).toBe(labels.filter((l, i) => l === refArg[i]).length);
+      const three = plan.resized(3);
+      expect(three.inference.map((d) => [d.pipeline, d.bindGroup])).toEqual(plan.inference.map((d) => [d.pipeline, d.bindGroup]));
+      expect(workgroups(three.inference)).toBeLessThanOrEqual(workgroups(seven.inference));
+      runDispatches(device, three.inference);
+      expect(Array.from(await readF32(device, plan.logits, DISTINCT * CLASSES))).toEqual(Array.from(logits.subarray(0, DISTINCT * CLASSES)));
       expect(() => plan.at(0)).toThrow(/a batch of 0 samples; the plan holds 1 \.\. 1000/);
       expect(() => plan.at(B + 1)).toThrow(/a batch of 1001 samples/);
       plan.destroy();
