@@ -119,6 +119,8 @@ describe('npm run train', () => {
       test: { loss: 0.125, accuracy: 0.875 },
       adapter: expect.any(String),
       build: FAKE_BUILD,
+      init: join(dir, 'init', 'model.json'),
+      dataset: { name: 'mnist', classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], imageShape: [28, 28, 1], scaling: 'divide-255' },
       // --autotune auto: the fixed rules on a software adapter (a hardware one tunes the seed's slots).
       autotune: expect.objectContaining({ mode: 'auto', active: adapter.includes('(software fallback)') ? 'off' : 'on' }),
     });
