@@ -140,9 +140,12 @@ export function createGather(
   const entry = gatherKernel(config);
   const { images, labels, indices, state, output, outputLabels } = buffers;
   const resources = { images, labels, indices, state, output, outputLabels, scale };
-  const dispatch = entry === GATHER_KERNEL
-    ? gatherDispatch(ctx, entry, config, layout, resources, size.size)
-    : gatherDispatch(ctx, entry, config, anyLayout, resources, size.size);
+  // The kernel on one of the two layouts (vec4f or f32 output), reading the batch size `size`.
+  const dispatchOn = <E extends Entries>(kernelLayout: TgpuBindGroupLayout<E>, bound: Parameters<Kernel<E>['bind']>[0]) => {
+    const kernel = entryKernel(ctx.root, entry, config, { layout: kernelLayout });
+    return entryDispatch(kernel, entry, config, kernel.bind(bound), size.size, 'gather');
+  };
+  const dispatch = entry === GATHER_KERNEL ? dispatchOn(layout, resources) : dispatchOn(anyLayout, resources);
   return {
     dispatch,
     destroy: () => {
@@ -150,17 +153,4 @@ export function createGather(
       size.destroy();
     },
   };
-}
-
-/** The dispatch of `entry`'s kernel on `layout` (one of the two gather layouts), reading the batch size `size`. */
-function gatherDispatch<E extends Entries>(
-  ctx: GpuContext,
-  entry: KernelEntry<GatherConfig>,
-  config: GatherConfig,
-  layout: TgpuBindGroupLayout<E>,
-  resources: Parameters<Kernel<E>['bind']>[0],
-  size: BatchSize,
-): Dispatch {
-  const kernel = entryKernel(ctx.root, entry, config, { layout });
-  return entryDispatch(kernel, entry, config, kernel.bind(resources), size, 'gather');
 }
