@@ -3,12 +3,12 @@
 //   dx[r, i] = y[r, i] * (dy[r, i] - s),  s = sum_j dy[r, j] * y[r, j].
 //
 // Bindings:
-//   outputGrad: (ROWS, N) f32, read (dL/dy)
-//   output:     (ROWS, N) f32, read (y from activation_forward_softmax)
-//   inputGrad:  (ROWS, N) f32, written (dL/dx)
-// Overrides: N (row length), ROWS (= BATCH), WORKGROUP_SIZE.
+//   outputGrad: (BATCH, N) f32, read (dL/dy)
+//   output:     (BATCH, N) f32, read (y from activation_forward_softmax)
+//   inputGrad:  (BATCH, N) f32, written (dL/dx)
+// Overrides: N (row length), WORKGROUP_SIZE; one row per sample (BATCH, run time).
 
-override INVOCATIONS: u32 = ROWS;
+override INVOCATIONS: u32 = BATCH;
 
 fn compute(r: u32) {
   let base = r * N;

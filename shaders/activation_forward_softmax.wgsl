@@ -4,11 +4,11 @@
 //   y[r, i] = exp(x[r, i] - m) / sum_k exp(x[r, k] - m),  m = max_k x[r, k]  (no overflow).
 //
 // Bindings:
-//   input:  (ROWS, N) f32, read
-//   output: (ROWS, N) f32, written (first the exponentials, then divided by their sum)
-// Overrides: N (row length), ROWS (= BATCH), WORKGROUP_SIZE.
+//   input:  (BATCH, N) f32, read
+//   output: (BATCH, N) f32, written (first the exponentials, then divided by their sum)
+// Overrides: N (row length), WORKGROUP_SIZE; one row per sample (BATCH, run time).
 
-override INVOCATIONS: u32 = ROWS;
+override INVOCATIONS: u32 = BATCH;
 
 fn compute(r: u32) {
   let base = r * N;

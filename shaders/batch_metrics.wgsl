@@ -6,14 +6,14 @@
 //   batchCorrect[s] = sum_n correct[n]  (u32)
 // at slot s = state.batch. Training binds the trainer's StepState (step_end advances .batch);
 // an evaluator binds its own StepState, so its slots never touch the training ones. A slot
-// s >= SLOTS is ignored (nothing written).
+// past the end of batchLoss is ignored (nothing written). BATCH is the batch's (run time).
 // WORKGROUP_SIZE must be a power of two.
 // Bindings:
 //   state:        StepState          read (only .batch)
 //   losses:       (BATCH) f32        read
 //   correct:      (BATCH) u32        read
-//   batchLoss:    (SLOTS) f32        write one element
-//   batchCorrect: (SLOTS) u32        write one element
+//   batchLoss:    (slots) f32        write one element
+//   batchCorrect: (slots) u32        write one element
 
 var<workgroup> partLoss: array<f32, WORKGROUP_SIZE>;
 var<workgroup> partCorrect: array<u32, WORKGROUP_SIZE>;
@@ -38,7 +38,7 @@ fn main(@builtin(local_invocation_index) i: u32) {
   }
   if (i == 0u) {
     let s = layout.$.state.batch;
-    if (s < SLOTS) {
+    if (s < arrayLength(&layout.$.batchLoss)) {
       layout.$.batchLoss[s] = partLoss[0];
       layout.$.batchCorrect[s] = partCorrect[0];
     }

@@ -13,10 +13,11 @@
 //   params:     flat f32 parameter buffer, read: gamma (CHANNELS) at GAMMA_OFFSET (if SCALE),
 //               moving_variance (CHANNELS) at MOVING_VARIANCE_OFFSET (if INFERENCE)
 //   inputGrad:  (ROWS, CHANNELS) f32, written
-// Overrides: ROWS, CHANNELS, GAMMA_OFFSET, MOVING_VARIANCE_OFFSET, EPSILON (f32), SCALE (bool),
-// INFERENCE (bool), WORKGROUP_SIZE.
+// Overrides: SAMPLE_ROWS (rows of one sample: ROWS = BATCH * SAMPLE_ROWS), CHANNELS, GAMMA_OFFSET,
+// MOVING_VARIANCE_OFFSET, EPSILON (f32), SCALE (bool), INFERENCE (bool), WORKGROUP_SIZE.
 // Invocations: ROWS * CHANNELS.
 
+override ROWS: u32 = BATCH * SAMPLE_ROWS;
 override SCALE: bool;
 override INFERENCE: bool;
 override EPSILON: f32;
@@ -33,8 +34,9 @@ fn compute(i: u32) {
   }
   let invStd = layout.$.stats[CHANNELS + c];
   let xhat = (layout.$.input[i] - layout.$.stats[c]) * invStd;
-  let n = f32(ROWS);
-  let centred = layout.$.outputGrad[i] - layout.$.stats[2u * CHANNELS + c] / n - xhat * (layout.$.stats[3u * CHANNELS + c] / n);
+  // x / ROWS as x * (1 / ROWS), as the compiler made it of a constant ROWS (the same bits).
+  let invN = 1.0 / f32(ROWS);
+  let centred = layout.$.outputGrad[i] - layout.$.stats[2u * CHANNELS + c] * invN - xhat * (layout.$.stats[3u * CHANNELS + c] * invN);
   var scale = invStd;
   if (SCALE) { scale *= layout.$.params[GAMMA_OFFSET + c]; }
   layout.$.inputGrad[i] = scale * centred;

@@ -9,9 +9,10 @@
 //   outputGrad: (ROWS, CHANNELS) f32, read (dy = dL/d output)
 //   stats:      (4, CHANNELS) f32, read: row 0 mean, row 1 invstd
 //   partials:   (CHUNKS, CHANNELS, 2) f32, written: [chunk sum dy, chunk sum dy * xhat]
-// Overrides: ROWS, CHANNELS, ROWS_PER_CHUNK, WORKGROUP_SIZE; CHUNKS = ceil(ROWS / ROWS_PER_CHUNK).
+// Overrides: SAMPLE_ROWS (rows of one sample: ROWS = BATCH * SAMPLE_ROWS), CHANNELS, ROWS_PER_CHUNK, WORKGROUP_SIZE; CHUNKS = ceil(ROWS / ROWS_PER_CHUNK).
 // Invocations: CHUNKS * CHANNELS.
 
+override ROWS: u32 = BATCH * SAMPLE_ROWS;
 override INVOCATIONS: u32 = ((ROWS + ROWS_PER_CHUNK - 1u) / ROWS_PER_CHUNK) * CHANNELS;
 
 fn compute(t: u32) {

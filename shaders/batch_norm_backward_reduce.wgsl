@@ -11,10 +11,11 @@
 //   grads:    flat f32 gradient buffer, written: dgamma at GAMMA_OFFSET (if SCALE), dbeta at
 //             BETA_OFFSET (if CENTER), zeros at MOVING_MEAN_OFFSET and MOVING_VARIANCE_OFFSET,
 //             each (CHANNELS)
-// Overrides: ROWS, CHANNELS, ROWS_PER_CHUNK, GAMMA_OFFSET, BETA_OFFSET, MOVING_MEAN_OFFSET,
+// Overrides: SAMPLE_ROWS (rows of one sample: ROWS = BATCH * SAMPLE_ROWS), CHANNELS, ROWS_PER_CHUNK, GAMMA_OFFSET, BETA_OFFSET, MOVING_MEAN_OFFSET,
 // MOVING_VARIANCE_OFFSET, SCALE (bool), CENTER (bool), WORKGROUP_SIZE.
 // Invocations: CHANNELS.
 
+override ROWS: u32 = BATCH * SAMPLE_ROWS;
 override SCALE: bool;
 override CENTER: bool;
 

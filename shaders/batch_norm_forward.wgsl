@@ -11,11 +11,12 @@
 //           BETA_OFFSET (if CENTER), moving_mean at MOVING_MEAN_OFFSET and moving_variance at
 //           MOVING_VARIANCE_OFFSET (inference mode), each (CHANNELS)
 //   output: (ROWS, CHANNELS) f32, written
-// Overrides: ROWS, CHANNELS, GAMMA_OFFSET, BETA_OFFSET, MOVING_MEAN_OFFSET,
+// Overrides: SAMPLE_ROWS (rows of one sample: ROWS = BATCH * SAMPLE_ROWS), CHANNELS, GAMMA_OFFSET, BETA_OFFSET, MOVING_MEAN_OFFSET,
 // MOVING_VARIANCE_OFFSET, EPSILON (f32), SCALE (bool), CENTER (bool), INFERENCE (bool),
 // WORKGROUP_SIZE.
 // Invocations: ROWS * CHANNELS.
 
+override ROWS: u32 = BATCH * SAMPLE_ROWS;
 override EPSILON: f32;
 override SCALE: bool;
 override CENTER: bool;

@@ -13,10 +13,11 @@
 //   stats:    (4, CHANNELS) f32, rows 0 and 1 written
 //   params:   flat f32 parameter buffer, read and written: moving_mean (CHANNELS) at
 //             MOVING_MEAN_OFFSET, moving_variance (CHANNELS) at MOVING_VARIANCE_OFFSET
-// Overrides: ROWS, CHANNELS, ROWS_PER_CHUNK, MOVING_MEAN_OFFSET, MOVING_VARIANCE_OFFSET,
+// Overrides: SAMPLE_ROWS (rows of one sample: ROWS = BATCH * SAMPLE_ROWS), CHANNELS, ROWS_PER_CHUNK, MOVING_MEAN_OFFSET, MOVING_VARIANCE_OFFSET,
 // MOMENTUM (f32), EPSILON (f32), WORKGROUP_SIZE.
 // Invocations: CHANNELS.
 
+override ROWS: u32 = BATCH * SAMPLE_ROWS;
 override MOMENTUM: f32;
 override EPSILON: f32;
 
@@ -34,14 +35,16 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   for (var k = 0u; k < chunks; k++) {
     weighted += chunkRows(k) * layout.$.partials[2u * (k * CHANNELS + c)];
   }
-  let mean = weighted / f32(ROWS);
+  // x / ROWS as x * (1 / ROWS), as the compiler made it of a constant ROWS (the same bits).
+  let invRows = 1.0 / f32(ROWS);
+  let mean = weighted * invRows;
   var m2 = 0.0;
   for (var k = 0u; k < chunks; k++) {
     let i = 2u * (k * CHANNELS + c);
     let d = layout.$.partials[i] - mean;
     m2 += layout.$.partials[i + 1u] + chunkRows(k) * d * d;
   }
-  let variance = m2 / f32(ROWS);
+  let variance = m2 * invRows;
   layout.$.stats[c] = mean;
   layout.$.stats[CHANNELS + c] = 1.0 / sqrt(variance + EPSILON);
   let mm = MOVING_MEAN_OFFSET + c;

@@ -8,9 +8,10 @@
 // Bindings:
 //   input:    (ROWS, CHANNELS) f32, read (a (BATCH, H, W, C) or (BATCH, C) tensor, ROWS = BATCH*H*W)
 //   partials: (CHUNKS, CHANNELS, 2) f32, written: [chunk mean, chunk M2]
-// Overrides: ROWS, CHANNELS, ROWS_PER_CHUNK, WORKGROUP_SIZE; CHUNKS = ceil(ROWS / ROWS_PER_CHUNK).
+// Overrides: SAMPLE_ROWS (rows of one sample: ROWS = BATCH * SAMPLE_ROWS), CHANNELS, ROWS_PER_CHUNK, WORKGROUP_SIZE; CHUNKS = ceil(ROWS / ROWS_PER_CHUNK).
 // Invocations: CHUNKS * CHANNELS.
 
+override ROWS: u32 = BATCH * SAMPLE_ROWS;
 override INVOCATIONS: u32 = ((ROWS + ROWS_PER_CHUNK - 1u) / ROWS_PER_CHUNK) * CHANNELS;
 
 fn compute(t: u32) {

@@ -6,7 +6,10 @@
 //   partials: (CHUNKS, 9*CIN*COUT + COUT) as vec4, read
 //   grads:    flat gradient buffer as vec4; dk [3,3,CIN,COUT] at float offset KERNEL_OFFSET,
 //             db [COUT] at float offset BIAS_OFFSET (both multiples of 4), written
+//   split:    (max batch + 1) vec4u, read: row BATCH = (chunk, CHUNKS, rows per chunk), the filter kernel's
 // Requires COUT % 4 == 0.
+
+override CHUNKS: u32 = layout.$.split[BATCH].y;
 
 override INVOCATIONS: u32 = ((9u * CIN * (COUT / 4u)) + COUT / 4u);
 

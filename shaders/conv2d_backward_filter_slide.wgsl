@@ -14,9 +14,13 @@
 //   x:        (BATCH, H, W, CIN) f32, read
 //   g:        (BATCH, HO, WO, COUT) ReLU-masked output gradient, as vec4, read
 //   partials: (CHUNKS, 9*CIN*COUT + COUT) as vec4; row c = [dk partial (3,3,CIN,COUT) | db partial (COUT)], written
+//   split:    (max batch + 1) vec4u, read: row BATCH = (chunk, chunks, rows per chunk) for this batch size
+// ROWS and CHUNKS come from the split table, per batch size (src/layers/conv2d-kernels.ts).
 // Requires COUT % 4 == 0. Invocation index
 // ordered (chunk, ci pair, channel block) with the channel block fastest.
 
+override ROWS: u32 = layout.$.split[BATCH].z;
+override CHUNKS: u32 = layout.$.split[BATCH].y;
 override INVOCATIONS: u32 = CHUNKS * ((CIN + 1u) / 2u) * (((COUT / 4u) + 1u) / 2u);
 
 fn compute(id: u32) {

@@ -5,8 +5,9 @@
 //   y:  (BATCH, HO, WO, COUT) post-ReLU forward output, as vec4, read
 //   dy: (BATCH, HO, WO, COUT) dL/dy, as vec4, read
 //   g:  (BATCH, HO, WO, COUT) as vec4, written
-// COUNT4 = BATCH*HO*WO*COUT/4. Invocation index.
+// COUNT4 = BATCH*HO*WO*COUT/4 (SAMPLE_COUNT4 = HO*WO*COUT/4). Invocation index.
 
+override COUNT4: u32 = BATCH * SAMPLE_COUNT4;
 override INVOCATIONS: u32 = COUNT4;
 
 fn compute(i: u32) {

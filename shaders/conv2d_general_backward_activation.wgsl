@@ -7,7 +7,9 @@
 //   y:  (BATCH, HO, WO, COUT) f32, the forward's post-activation output, read
 //   dy: (BATCH, HO, WO, COUT) f32, dL/dy, read
 //   g:  (BATCH, HO, WO, COUT) f32, written
-// Overrides: COUNT = BATCH*HO*WO*COUT, ACT (activation code), WORKGROUP_SIZE.
+// Overrides: SAMPLE_COUNT = HO*WO*COUT, ACT (activation code), WORKGROUP_SIZE.
+
+override COUNT: u32 = BATCH * SAMPLE_COUNT;
 
 fn compute(i: u32) {
   layout.$.g[i] = layout.$.dy[i] * activationGrad(layout.$.y[i], ACT);

@@ -19,13 +19,17 @@
 //             vec4 (OUT_VEC4)
 //   partials: (CHUNKS, ROW) f32, ROW = R*COUT (+ COUT when USE_BIAS): the chunk's
 //             [dK (KH, KW, CIN, COUT) | db (COUT)], written
-// Overrides: BATCH, H, W, CIN, COUT, KH, KW, SH, SW, PAD_TOP, PAD_LEFT, HO, WO, CHUNK, CHUNKS,
+//   split:    (max batch + 1) vec4u, read: row BATCH = (CHUNK, CHUNKS) for this batch size
+//             (src/layers/conv2d-general.ts: the chunking of each batch size)
+// BATCH: the batch's samples (run time). Overrides: H, W, CIN, COUT, KH, KW, SH, SW, PAD_TOP, PAD_LEFT, HO, WO,
 //   USE_BIAS (bool), X_VEC4 (bool), OUT_VEC4 (bool), WORKGROUP_SIZE.
 // Invocations: CHUNKS * ceil(R/4) * ceil(COUT/4), output block fastest, then row block, chunk;
 // the index is linearised over a 1-D or 2-D grid (gridFor) and the surplus fails the bounds
 // check.
 
 override USE_BIAS: bool;
+override CHUNK: u32 = layout.$.split[BATCH].x;
+override CHUNKS: u32 = layout.$.split[BATCH].y;
 override X_VEC4: bool;
 override OUT_VEC4: bool;
 

@@ -15,7 +15,7 @@
 //            multiple of 4); params4: the same buffer as vec4 (g4 and params4 read only with
 //            OUT_VEC4)
 //   dx:      (BATCH, H, W, CIN) f32, written
-// Overrides: BATCH, H, W, CIN, COUT, KH, KW, SH, SW, PAD_TOP, PAD_LEFT, HO, WO, K_OFFSET,
+// BATCH: the batch's samples (run time). Overrides: H, W, CIN, COUT, KH, KW, SH, SW, PAD_TOP, PAD_LEFT, HO, WO, K_OFFSET,
 //   OUT_VEC4 (bool), WORKGROUP_SIZE.
 // Invocations: BATCH * H * ceil(W/4) * ceil(CIN/4), channel block fastest; the index is
 // linearised over a 1-D or 2-D grid (gridFor) and the surplus fails the bounds check.

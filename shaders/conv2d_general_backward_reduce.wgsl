@@ -6,7 +6,10 @@
 //   partials: (CHUNKS, ROW) f32, ROW = K_SIZE (+ COUT with a bias), read
 //   grads:    flat f32 gradient buffer; dK (K_SIZE = KH*KW*CIN*COUT floats) at K_OFFSET, db
 //             (ROW - K_SIZE floats) at B_OFFSET, written
-// Overrides: ROW, K_SIZE, CHUNKS, K_OFFSET, B_OFFSET, WORKGROUP_SIZE.
+//   split:    (max batch + 1) vec4u, read: row BATCH = (CHUNK, CHUNKS), the filter kernel's
+// Overrides: ROW, K_SIZE, K_OFFSET, B_OFFSET, WORKGROUP_SIZE.
+
+override CHUNKS: u32 = layout.$.split[BATCH].y;
 // Invocations: ROW; the index is linearised over a 1-D or 2-D grid (gridFor) and the surplus
 // fails the bounds check.
 

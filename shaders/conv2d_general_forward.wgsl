@@ -14,7 +14,7 @@
 //            at B_OFFSET (read only when USE_BIAS); params4: the same buffer as vec4 (read
 //            only with OUT_VEC4; K_OFFSET is a multiple of 4)
 //   y:       (BATCH, HO, WO, COUT) f32, post-activation, written
-// Overrides: BATCH, H, W, CIN, COUT, KH, KW, SH, SW, PAD_TOP, PAD_LEFT, HO, WO, K_OFFSET,
+// BATCH: the batch's samples (run time). Overrides: H, W, CIN, COUT, KH, KW, SH, SW, PAD_TOP, PAD_LEFT, HO, WO, K_OFFSET,
 //   B_OFFSET, USE_BIAS (bool), ACT (activation code, src/model/activations.ts), X_VEC4 (bool),
 //   OUT_VEC4 (bool), WORKGROUP_SIZE.
 // Invocations: BATCH * HO * ceil(WO/4) * ceil(COUT/4), channel block fastest; the index is

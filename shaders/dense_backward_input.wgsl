@@ -9,7 +9,7 @@
 //   output:     (BATCH, OUT) f32, read (post-activation y; read unless ACT is linear)
 //   params:     flat f32 parameter buffer, read; W (IN, OUT) at W_OFFSET
 //   inputGrad:  (BATCH, IN) f32, written
-// Overrides: BATCH, IN, OUT, W_OFFSET, ACT (activation code), WORKGROUP_SIZE.
+// BATCH: the batch's samples (run time). Overrides: IN, OUT, W_OFFSET, ACT (activation code), WORKGROUP_SIZE.
 // Invocations: ceil(BATCH/4) * ceil(IN/4).
 
 fn grad(idx: u32) -> f32 {

@@ -16,7 +16,7 @@
 //   output:     (BATCH, OUT) f32 viewed as vec4, read (post-activation y; read unless ACT is linear)
 //   params:     flat f32 parameter buffer viewed as vec4, read; W (IN, OUT) at float offset W_OFFSET
 //   inputGrad:  (BATCH, IN) f32 viewed as vec4 (IN/4 per row), written
-// Overrides: BATCH, IN, OUT, W_OFFSET, ACT (activation code), WORKGROUP_SIZE.
+// BATCH: the batch's samples (run time). Overrides: IN, OUT, W_OFFSET, ACT (activation code), WORKGROUP_SIZE.
 // Invocations: ceil(BATCH/16) * ceil(IN/16).
 
 // 16 consecutive features of one row: 4 vec4 groups.

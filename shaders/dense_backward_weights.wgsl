@@ -14,7 +14,7 @@
 //   output:     (BATCH, OUT) f32, read (post-activation y; read unless ACT is linear)
 //   grads:      flat f32 gradient buffer, written; dW (IN, OUT) at W_OFFSET, db (OUT) at B_OFFSET
 //               (written only when USE_BIAS)
-// Overrides: BATCH, IN, OUT, W_OFFSET, B_OFFSET, ACT (activation code), USE_BIAS (bool),
+// BATCH: the batch's samples (run time). Overrides: IN, OUT, W_OFFSET, B_OFFSET, ACT (activation code), USE_BIAS (bool),
 // WORKGROUP_SIZE.
 // Invocations: ceil(IN/4) * ceil(OUT/4).
 

@@ -20,7 +20,7 @@
 //   output:     (BATCH, OUT) f32 viewed as vec4, read (post-activation y; read unless ACT is linear)
 //   grads:      flat f32 gradient buffer viewed as vec4, written; dW (IN, OUT) at float offset
 //               W_OFFSET, db (OUT) at float offset B_OFFSET (written only when USE_BIAS)
-// Overrides: BATCH, IN, OUT, W_OFFSET, B_OFFSET, ACT (activation code), USE_BIAS (bool),
+// BATCH: the batch's samples (run time). Overrides: IN, OUT, W_OFFSET, B_OFFSET, ACT (activation code), USE_BIAS (bool),
 // WORKGROUP_SIZE.
 // Invocations: ceil(IN/16) * ceil(OUT/16).
 

@@ -10,7 +10,7 @@
 //   params: flat f32 parameter buffer, read; W (IN, OUT) at W_OFFSET, b (OUT) at B_OFFSET (read
 //           only when USE_BIAS)
 //   output: (BATCH, OUT) f32, written
-// Overrides: BATCH, IN, OUT, W_OFFSET, B_OFFSET, ACT (activation code), USE_BIAS (bool),
+// BATCH: the batch's samples (run time). Overrides: IN, OUT, W_OFFSET, B_OFFSET, ACT (activation code), USE_BIAS (bool),
 // WORKGROUP_SIZE.
 // Invocations: ceil(BATCH/4) * ceil(OUT/4).
 

@@ -16,7 +16,7 @@
 //   params: flat f32 parameter buffer viewed as vec4, read; W (IN, OUT) at float offset
 //           W_OFFSET, b (OUT) at float offset B_OFFSET (read only when USE_BIAS)
 //   output: (BATCH, OUT) f32 viewed as vec4 (OUT/4 per row), written
-// Overrides: BATCH, IN, OUT, W_OFFSET, B_OFFSET, ACT (activation code), USE_BIAS (bool),
+// BATCH: the batch's samples (run time). Overrides: IN, OUT, W_OFFSET, B_OFFSET, ACT (activation code), USE_BIAS (bool),
 // WORKGROUP_SIZE.
 // Invocations: ceil(BATCH/16) * ceil(OUT/16).
 

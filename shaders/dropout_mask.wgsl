@@ -11,9 +11,10 @@
 //   state:  StepState {step, batch, seed, pad}, read (the backward's step is its forward's)
 //   input:  (BATCH, count) f32, read (any per-sample shape, flat)
 //   output: (BATCH, count) f32, written
-// Overrides: COUNT = BATCH*count, LAYER_ID, THRESHOLD (u32), SCALE (f32), WORKGROUP_SIZE.
+// Overrides: SAMPLE_COUNT = count, LAYER_ID, THRESHOLD (u32), SCALE (f32), WORKGROUP_SIZE.
 
 override SCALE: f32;
+override COUNT: u32 = BATCH * SAMPLE_COUNT;
 
 fn compute(e: u32) {
   let key = dropoutKey(layout.$.state.seed, layout.$.state.step, LAYER_ID);

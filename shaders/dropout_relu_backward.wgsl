@@ -12,12 +12,12 @@
 //   outputGrad: (BATCH, count/4) vec4f, read (dL/d dropout output)
 //   y:          (BATCH, count/4) vec4f, read (post-ReLU activation, the dropout's input)
 //   inputGrad:  (BATCH, count/4) vec4f, written (dL/d pre-activation)
-// Overrides: COUNT4 = BATCH*count/4, LAYER_ID, THRESHOLD (u32), SCALE (f32), WORKGROUP_SIZE.
+// Overrides: SAMPLE_COUNT4 = count/4, LAYER_ID, THRESHOLD (u32), SCALE (f32), WORKGROUP_SIZE.
 
 override SCALE: f32;
 
 // The dispatch is a 1-D or, past 65,535 workgroups, a 2-D grid (gridFor in src/gpu/kernel.ts).
-override INVOCATIONS: u32 = COUNT4;
+override INVOCATIONS: u32 = BATCH * SAMPLE_COUNT4;
 
 fn compute(v: u32) {
   var keep = layout.$.y[v] > vec4f(0.0);

@@ -4,7 +4,9 @@
 // Bindings:
 //   outputGrad: (BATCH, C) f32, read (dL/d pooled output)
 //   inputGrad:  (BATCH, H, W, C) f32, written
-// Overrides: HW = H*W, C, COUNT = BATCH*H*W*C, WORKGROUP_SIZE.
+// Overrides: HW = H*W, C, SAMPLE_COUNT = H*W*C, WORKGROUP_SIZE.
+
+override COUNT: u32 = BATCH * SAMPLE_COUNT;
 
 fn compute(e: u32) {
   let c = e % C;

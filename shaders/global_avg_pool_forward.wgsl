@@ -5,7 +5,9 @@
 // Bindings:
 //   input:  (BATCH, H, W, C) f32, read
 //   output: (BATCH, C) f32, written
-// Overrides: HW = H*W, C, COUNT = BATCH*C, WORKGROUP_SIZE.
+// Overrides: HW = H*W, C, SAMPLE_COUNT = C, WORKGROUP_SIZE.
+
+override COUNT: u32 = BATCH * SAMPLE_COUNT;
 
 fn compute(o: u32) {
   let c = o % C;

@@ -7,7 +7,9 @@
 //   outputGrad: (BATCH, HO, WO, C) f32, read (dL/d pooled output)
 //   argmax:     (BATCH, HO, WO, C) u32, read (window position 2*di + dj from maxpool_forward)
 //   inputGrad:  (BATCH, H, W, C) f32, written
-// Overrides: H, W, C, HO, WO, COUNT = BATCH*H*W*C, WORKGROUP_SIZE.
+// Overrides: H, W, C, HO, WO, SAMPLE_COUNT = H*W*C, WORKGROUP_SIZE.
+
+override COUNT: u32 = BATCH * SAMPLE_COUNT;
 
 fn compute(e: u32) {
   let at = nhwcPosition(e, H, W, C);

@@ -8,9 +8,10 @@
 //   output: (BATCH, HO, WO, C) f32, written; HO = floor(H/2), WO = floor(W/2)
 //   argmax: (BATCH, HO, WO, C) u32, written when SAVE_ARGMAX: window position 2*di + dj in 0..3
 //           (else a placeholder, untouched)
-// Overrides: H, W, C, HO, WO, COUNT = BATCH*HO*WO*C, SAVE_ARGMAX (bool), WORKGROUP_SIZE.
+// Overrides: H, W, C, HO, WO, SAMPLE_COUNT = HO*WO*C, SAVE_ARGMAX (bool), WORKGROUP_SIZE.
 
 override SAVE_ARGMAX: bool;
+override COUNT: u32 = BATCH * SAMPLE_COUNT;
 
 fn compute(o: u32) {
   let at = nhwcPosition(o, HO, WO, C);

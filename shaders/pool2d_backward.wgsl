@@ -11,10 +11,11 @@
 //   argmax:     (BATCH, HO, WO, C) u32, read when IS_MAX (window position di * PW + dj from
 //               pool2d_forward; else a placeholder, unread)
 //   inputGrad:  (BATCH, H, W, C) f32, written
-// Overrides: H, W, C, HO, WO, PH, PW, SH, SW, PAD_TOP, PAD_LEFT, COUNT = BATCH*H*W*C, IS_MAX (bool),
+// Overrides: H, W, C, HO, WO, PH, PW, SH, SW, PAD_TOP, PAD_LEFT, SAMPLE_COUNT = H*W*C, IS_MAX (bool),
 //   WORKGROUP_SIZE.
 
 override IS_MAX: bool;
+override COUNT: u32 = BATCH * SAMPLE_COUNT;
 
 // First and last output index (inclusive) whose window covers padded position p; first > last
 // when none does.

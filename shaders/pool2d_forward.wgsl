@@ -11,11 +11,12 @@
 //   input:  (BATCH, H, W, C) f32, read
 //   output: (BATCH, HO, WO, C) f32, written
 //   argmax: (BATCH, HO, WO, C) u32, written when IS_MAX && SAVE_ARGMAX (else a placeholder, untouched)
-// Overrides: H, W, C, HO, WO, PH, PW, SH, SW, PAD_TOP, PAD_LEFT, COUNT = BATCH*HO*WO*C,
+// Overrides: H, W, C, HO, WO, PH, PW, SH, SW, PAD_TOP, PAD_LEFT, SAMPLE_COUNT = HO*WO*C,
 //   IS_MAX, SAVE_ARGMAX (bool), WORKGROUP_SIZE.
 
 override IS_MAX: bool;
 override SAVE_ARGMAX: bool;
+override COUNT: u32 = BATCH * SAMPLE_COUNT;
 
 fn compute(o: u32) {
   let at = nhwcPosition(o, HO, WO, C);

@@ -12,14 +12,14 @@
 //   outputGrad: (BATCH, HO, WO, C4) vec4f, read (dL/d dropout output)
 //   route:      (BATCH, HO, WO, C4) u32, read (4 codes per word, byte k = channel 4*c4+k)
 //   inputGrad:  (BATCH, H, W, C4) vec4f, written (dL/d conv pre-activation)
-// Overrides: H, W, C4, HO, WO, HI = ceil(H/2), ROWS = BATCH*HI*C4 (invocations), SCALE (f32),
+// Overrides: H, W, C4, HO, WO, HI = ceil(H/2), SAMPLE_ROWS = HI*C4 (BATCH times it: the invocations), SCALE (f32),
 //   WORKGROUP_SIZE.
 // Invocation t (linear over the 1-D/2-D grid of gridFor): c4 = t % C4, then row pair i in
 // 0..HI and batch b; divisions by override constants happen once per invocation.
 
 override SCALE: f32;
 
-override INVOCATIONS: u32 = ROWS;
+override INVOCATIONS: u32 = BATCH * SAMPLE_ROWS;
 
 fn compute(t: u32) {
   let c4 = t % C4;

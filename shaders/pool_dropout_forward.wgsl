@@ -18,14 +18,14 @@
 //   input:  (BATCH, H, W, C4) vec4f, read (post-ReLU conv output)
 //   output: (BATCH, HO, WO, C4) vec4f, written (dropout output); HO = floor(H/2), WO = floor(W/2)
 //   route:  (BATCH, HO, WO, C4) u32, written: byte k (bits 8k..8k+7) is channel 4*c4+k's code 0..4
-// Overrides: H, W, C4, HO, WO, ROWS = BATCH*HO*C4 (invocations), LAYER_ID, THRESHOLD (u32),
+// Overrides: H, W, C4, HO, WO, SAMPLE_ROWS = HO*C4 (BATCH times it: the invocations), LAYER_ID, THRESHOLD (u32),
 //   SCALE (f32), WORKGROUP_SIZE.
 // Invocation t (linear over the 1-D/2-D grid of gridFor): c4 = t % C4, then pooled row i and
 // batch b; divisions by override constants happen once per invocation, not per element.
 
 override SCALE: f32;
 
-override INVOCATIONS: u32 = ROWS;
+override INVOCATIONS: u32 = BATCH * SAMPLE_ROWS;
 
 fn compute(t: u32) {
   let c4 = t % C4;

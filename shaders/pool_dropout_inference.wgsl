@@ -8,11 +8,11 @@
 // Bindings:
 //   input:  (BATCH, H, W, C4) vec4f, read (post-ReLU conv output)
 //   output: (BATCH, HO, WO, C4) vec4f, written; HO = floor(H/2), WO = floor(W/2)
-// Overrides: H, W, C4, HO, WO, ROWS = BATCH*HO*C4 (invocations), WORKGROUP_SIZE.
+// Overrides: H, W, C4, HO, WO, SAMPLE_ROWS = HO*C4 (BATCH times it: the invocations), WORKGROUP_SIZE.
 // Invocation t (linear over the 1-D/2-D grid of gridFor): c4 = t % C4, then pooled row i and
 // batch b; divisions by override constants happen once per invocation, not per element.
 
-override INVOCATIONS: u32 = ROWS;
+override INVOCATIONS: u32 = BATCH * SAMPLE_ROWS;
 
 fn compute(t: u32) {
   let c4 = t % C4;

@@ -4,9 +4,10 @@
 // Bindings:
 //   outputGrad: (BATCH, count) f32, read
 //   inputGrad:  (BATCH, count) f32, written
-// Overrides: COUNT = BATCH*count, SCALE (f32), WORKGROUP_SIZE.
+// Overrides: SAMPLE_COUNT = count, SCALE (f32), WORKGROUP_SIZE.
 
 override SCALE: f32;
+override COUNT: u32 = BATCH * SAMPLE_COUNT;
 
 fn compute(e: u32) {
   layout.$.inputGrad[e] = layout.$.outputGrad[e] * SCALE;

@@ -4,10 +4,11 @@
 // Bindings:
 //   input:  (BATCH, count) f32, read
 //   output: (BATCH, count) f32, written
-// Overrides: COUNT = BATCH*count, SCALE (f32), OFFSET (f32), WORKGROUP_SIZE.
+// Overrides: SAMPLE_COUNT = count, SCALE (f32), OFFSET (f32), WORKGROUP_SIZE.
 
 override SCALE: f32;
 override OFFSET: f32;
+override COUNT: u32 = BATCH * SAMPLE_COUNT;
 
 fn compute(e: u32) {
   layout.$.output[e] = layout.$.input[e] * SCALE + OFFSET;

@@ -6,6 +6,7 @@
 //   logits:  (BATCH, CLASSES) f32   read
 //   labels:  (BATCH) u32            read
 //   dlogits: (BATCH, CLASSES) f32   write
+// BATCH is the batch's (run time).
 
 override INVOCATIONS: u32 = BATCH;
 
@@ -19,8 +20,10 @@ fn compute(n: u32) {
   for (var c = 0u; c < CLASSES; c++) {
     sum += exp(layout.$.logits[row + c] - mx);
   }
-  let scale = 1.0 / (sum * f32(BATCH));
+  // 1 / (sum * BATCH) as (1 / BATCH) / sum: what the compiler made of it while BATCH was a
+  // constant, so the gradient keeps its bits.
   let invBatch = 1.0 / f32(BATCH);
+  let scale = invBatch / sum;
   let label = layout.$.labels[n];
   for (var c = 0u; c < CLASSES; c++) {
     let p = exp(layout.$.logits[row + c] - mx) * scale;

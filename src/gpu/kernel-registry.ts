@@ -28,7 +28,8 @@
 // Dispatches carry the entry that made them (Dispatch.kernel: id and cost), so the bench and
 // the tuner never parse labels.
 import type { TgpuBindGroupLayout, TgpuRoot } from 'typegpu';
-import { gridFor, Kernel, type Entries } from './kernel.ts';
+import { gridFor, Kernel, type Dispatch, type Entries, type Workgroups } from './kernel.ts';
+import type { BatchSize } from './batch-size.ts';
 
 /** The passes of a layer that kernels serve (a layer type uses the ones it has). */
 export type KernelPass =
@@ -64,9 +65,13 @@ export interface KernelEntry<C> {
   readonly workgroupSize: number;
   /** true, or why this entry cannot compute `config`. */
   supports(config: C): true | string;
-  /** The shader's `override` constants for `config` (WORKGROUP_SIZE included). */
+  /**
+   * The shader's `override` constants for `config` (WORKGROUP_SIZE included). Never the batch
+   * size: the shader reads that at run time (BATCH, src/gpu/batch-size.ts), so one pipeline
+   * serves every batch size; a count that grows with the batch is passed per sample (perSample).
+   */
   constants(config: C): Record<string, number>;
-  /** Invocations the dispatch(es) cover (workgroups = ceil(items / workgroupSize)). */
+  /** Invocations the dispatch(es) cover for config.batch samples (workgroups = ceil(items / workgroupSize)). */
   items(config: C): number;
   cost(config: C): KernelCost;
   /**
@@ -229,4 +234,35 @@ export function entryKernel<C, E extends Entries>(root: TgpuRoot, entry: KernelE
 /** The workgroup grid of `entry` for `config` (or for `items` invocations, a share of the pass). */
 export function entryGrid<C>(entry: KernelEntry<C>, config: C, what: string, items = entry.items(config)): [number, number] {
   return gridFor(items, entry.workgroupSize, what);
+}
+
+/**
+ * `n` of one sample: a count that grows with the batch (elements, rows) as the per-sample
+ * constant a shader multiplies by its run-time BATCH (`override COUNT: u32 = BATCH * SAMPLE_COUNT;`).
+ */
+export function perSample<C extends { batch: number }>(n: (c: C) => number): (c: C) => number {
+  return (c) => n({ ...c, batch: 1 });
+}
+
+/**
+ * The dispatch of `kernel` (made from `entry` for `config`) over the entry's items, or over
+ * `items` (a share of the pass), grid from entryGrid. Where the kernel reads the batch size it
+ * is sized for `batch` (holding config.batch samples) and re-sizable for any count: its grid is
+ * then the items of `config` with that many samples.
+ */
+export function entryDispatch<C extends { batch: number }, E extends Entries>(
+  kernel: Kernel<E>,
+  entry: KernelEntry<C>,
+  config: C,
+  bindGroup: GPUBindGroup,
+  batch: BatchSize | undefined,
+  label: string,
+  items: (c: C) => number = (c) => entry.items(c),
+): Dispatch {
+  const grid = (count: number): Workgroups => [...gridFor(items({ ...config, batch: count }), entry.workgroupSize, label), 1];
+  const [x, y] = grid(config.batch);
+  if (!kernel.readsBatch) return kernel.dispatch(bindGroup, x, y, 1, label);
+  if (!batch) throw new Error(`${label}: the kernel reads the batch size; its dispatch needs a BatchSize`);
+  if (batch.count !== config.batch) throw new Error(`${label}: ${batch.label} holds ${batch.count} samples, the kernel is built for ${config.batch}`);
+  return kernel.dispatch(bindGroup, x, y, 1, label, { batch, gridFor: grid });
 }

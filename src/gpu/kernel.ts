@@ -2,10 +2,14 @@
 // (shader-prelude.ts), its typegpu bind group layout and its `override` constants, compiled once per device into a pipeline (pipeline-cache.ts; with others,
 // asynchronously, inside a PipelineBuild: pipeline-build.ts). Dispatches are plain records that a
 // plan replays into a command encoder; nothing here is created per dispatch.
+// A kernel that reads the batch size (BATCH, batch-size.ts) takes a second bind group, the
+// batch's uniform: its dispatch carries that BatchSize and its grid for any sample count, so a
+// plan re-sizes it for another batch (resizeDispatch) without another pipeline or bind group.
 import tgpu, { type TgpuBindGroupLayout, type TgpuRoot } from 'typegpu';
 import type { ExtractBindGroupInputFromLayout, TgpuLayoutEntry } from 'typegpu';
 import { shaderSource } from './shaders.ts';
-import { libraryExternals, withPrelude } from './shader-prelude.ts';
+import { libraryExternals, readsBatchSize, withPrelude } from './shader-prelude.ts';
+import { BATCH_GROUP, batchLayout, type BatchSize } from './batch-size.ts';
 import type { DispatchKernel } from './kernel-registry.ts';
 import { createPipelineNow, currentPipelineBuild } from './pipeline-build.ts';
 import { layoutStructure } from './pipeline-cache.ts';
@@ -24,6 +28,17 @@ export interface Dispatch {
   workgroups: Workgroups;
   /** The registry entry that built it and the pass's cost (src/gpu/kernel-registry.ts). */
   kernel?: DispatchKernel;
+  /** The batch size the kernel reads (@group(1)), for kernels that read one. */
+  batch?: BatchSize;
+  /** The grid for a batch of `count` samples, for dispatches whose work follows the batch. */
+  gridFor?: (count: number) => Workgroups;
+}
+
+/** What a dispatch of a kernel that reads the batch size needs (Kernel.dispatch). */
+export interface DispatchSizing {
+  batch: BatchSize;
+  /** The grid for `count` samples (default: the same grid for every batch size). */
+  gridFor?: (count: number) => Workgroups;
 }
 
 export interface KernelOptions<E extends Entries> {
@@ -107,6 +122,8 @@ export class Kernel<E extends Entries> {
   private readonly layout: TgpuBindGroupLayout<E>;
   private readonly entry: DispatchKernel | undefined;
   private built: GPUComputePipeline | undefined;
+  /** Whether the shader reads the batch size (its pipeline layout then has @group(1)). */
+  readonly readsBatch: boolean;
 
   /**
    * Inside `buildingPipelines` the pipeline is built asynchronously with the build's others
@@ -120,8 +137,12 @@ export class Kernel<E extends Entries> {
     this.label = variant ? `${shader}[${variant}]` : shader;
     const body = rewriteSource ? rewriteSource(shaderSource(shader)) : shaderSource(shader);
     const template = withPrelude(body, Object.keys(constants), this.label);
-    this.code = tgpu.resolve({ template, externals: { ...libraryExternals(template), layout, ...externals } });
-    const spec = { label: this.label, code: this.code, constants, bindGroupLayout: root.unwrap(layout), layoutKey: layoutStructure(layout.entries) };
+    this.readsBatch = readsBatchSize(template);
+    const batchExternals: Record<string, object> = this.readsBatch ? { batchLayout } : {};
+    this.code = tgpu.resolve({ template, externals: { ...libraryExternals(template), layout, ...batchExternals, ...externals } });
+    const layouts = this.readsBatch ? [root.unwrap(layout), root.unwrap(batchLayout)] : [root.unwrap(layout)];
+    const layoutKey = layoutStructure(layout.entries) + (this.readsBatch ? '|batch' : '');
+    const spec = { label: this.label, code: this.code, constants, bindGroupLayouts: layouts, layoutKey };
     const build = currentPipelineBuild();
     if (build) build.request(spec, (pipeline) => (this.built = pipeline));
     else this.built = createPipelineNow(root.device, spec);
@@ -138,10 +159,16 @@ export class Kernel<E extends Entries> {
     return this.root.unwrap(this.root.createBindGroup(this.layout, resources));
   }
 
-  /** A prepared dispatch; the workgroup counts are checked against the per-dimension limit. */
-  dispatch(bindGroup: GPUBindGroup, x: number, y = 1, z = 1, label = this.label): Dispatch {
+  /**
+   * A prepared dispatch; the workgroup counts are checked against the per-dimension limit. A
+   * kernel that reads the batch size needs `sizing`: the batch it is sized for now (x, y, z)
+   * and its grid for other sample counts.
+   */
+  dispatch(bindGroup: GPUBindGroup, x: number, y = 1, z = 1, label = this.label, sizing?: DispatchSizing): Dispatch {
     const workgroups = [x, y, z] as const;
     checkWorkgroups(workgroups, label);
+    if (this.readsBatch && !sizing) throw new Error(`${label}: the kernel reads the batch size; its dispatch needs a BatchSize`);
+    if (!this.readsBatch && sizing) throw new Error(`${label}: the kernel does not read the batch size; its dispatch takes none`);
     const kernel = this;
     // The pipeline is looked up when the dispatch is encoded (a build may still be running now).
     return {
@@ -152,18 +179,52 @@ export class Kernel<E extends Entries> {
         return kernel.pipeline;
       },
       ...(this.entry ? { kernel: this.entry } : {}),
+      ...(sizing ? { batch: sizing.batch } : {}),
+      ...(sizing?.gridFor ? { gridFor: sizing.gridFor } : {}),
     };
+  }
+}
+
+/**
+ * `d` for a batch of `batch.count` samples: its grid for that count and `batch` as its batch
+ * uniform (the same pipeline and bind group). A dispatch that does not read the batch size is
+ * returned as it is.
+ */
+export function resizeDispatch(d: Dispatch, batch: BatchSize): Dispatch {
+  if (!d.batch) return d;
+  const workgroups = d.gridFor ? d.gridFor(batch.count) : d.workgroups;
+  checkWorkgroups(workgroups, d.label);
+  return {
+    label: d.label,
+    bindGroup: d.bindGroup,
+    workgroups,
+    get pipeline() {
+      return d.pipeline;
+    },
+    ...(d.kernel ? { kernel: d.kernel } : {}),
+    batch,
+    ...(d.gridFor ? { gridFor: d.gridFor } : {}),
+  };
+}
+
+/** Records dispatches into a compute pass (the batch's bind group set only where it changes). */
+export function recordDispatches(pass: GPUComputePassEncoder, dispatches: readonly Dispatch[]): void {
+  let batchGroup: GPUBindGroup | undefined;
+  for (const d of dispatches) {
+    pass.setPipeline(d.pipeline);
+    pass.setBindGroup(0, d.bindGroup);
+    if (d.batch && d.batch.bindGroup !== batchGroup) {
+      batchGroup = d.batch.bindGroup;
+      pass.setBindGroup(BATCH_GROUP, batchGroup);
+    }
+    pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
   }
 }
 
 /** Records dispatches into one compute pass. */
 export function encodeDispatches(encoder: GPUCommandEncoder, dispatches: readonly Dispatch[], label?: string): void {
   const pass = encoder.beginComputePass(label ? { label } : undefined);
-  for (const d of dispatches) {
-    pass.setPipeline(d.pipeline);
-    pass.setBindGroup(0, d.bindGroup);
-    pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
-  }
+  recordDispatches(pass, dispatches);
   pass.end();
 }
 

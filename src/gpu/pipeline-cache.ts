@@ -9,8 +9,9 @@ export interface PipelineSpec {
   label: string;
   code: string;
   constants: Record<string, number>;
-  bindGroupLayout: GPUBindGroupLayout;
-  /** The bind group layout's structure (layoutStructure): layouts alike in it are interchangeable. */
+  /** @group(0), and @group(1) where the kernel reads the batch size. */
+  bindGroupLayouts: GPUBindGroupLayout[];
+  /** The bind group layouts' structure (layoutStructure): layouts alike in it are interchangeable. */
   layoutKey: string;
 }
 
@@ -40,10 +41,10 @@ function keyOf(spec: PipelineSpec): string {
 }
 
 function descriptorOf(device: GPUDevice, spec: PipelineSpec): GPUComputePipelineDescriptor {
-  const { label, code, constants, bindGroupLayout } = spec;
+  const { label, code, constants, bindGroupLayouts } = spec;
   return {
     label,
-    layout: device.createPipelineLayout({ label, bindGroupLayouts: [bindGroupLayout] }),
+    layout: device.createPipelineLayout({ label, bindGroupLayouts }),
     compute: { module: device.createShaderModule({ label, code }), entryPoint: 'main', constants },
   };
 }

@@ -1,7 +1,7 @@
 // Times prepared dispatches on the GPU: with timestamp queries where the device has
 // `timestamp-query` (one compute pass per repetition, GPU time only), else by wall clock over
 // many back-to-back repetitions in one submit (includes submit and sync overhead, amortised).
-import { encodeDispatches, type Dispatch } from './kernel.ts';
+import { encodeDispatches, recordDispatches, type Dispatch } from './kernel.ts';
 
 export interface Timing {
   /** Median milliseconds for one run of the dispatch list. */
@@ -53,11 +53,7 @@ export class GpuTimer {
       const pass = encoder.beginComputePass({
         timestampWrites: { querySet: this.querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 },
       });
-      for (const d of dispatches) {
-        pass.setPipeline(d.pipeline);
-        pass.setBindGroup(0, d.bindGroup);
-        pass.dispatchWorkgroups(...d.workgroups);
-      }
+      recordDispatches(pass, dispatches);
       pass.end();
       encoder.resolveQuerySet(this.querySet, 0, 2, this.resolve, 0);
       encoder.copyBufferToBuffer(this.resolve, 0, this.staging, 0, 16);

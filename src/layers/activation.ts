@@ -1,5 +1,5 @@
 // The Activation layer (Keras `Activation(...)`) over a (B, count) tensor of any per-sample
-// shape: linear | relu | sigmoid | tanh elementwise (vec4 lanes when B*count is a multiple of
+// shape: linear | relu | sigmoid | tanh elementwise (vec4 lanes when count is a multiple of
 // 4), or softmax over each sample's count values (rows), for a softmax that is not the network's
 // last layer. The backward takes the derivative from the stored output y, so the forward's
 // output buffer must still hold y when the backward runs. An inferenceOnly layer builds the
@@ -7,7 +7,8 @@
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import type { Dispatch } from '../gpu/kernel.ts';
-import { entryGrid, entryKernel, fixedChoice, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { entryDispatch, entryKernel, fixedChoice, perSample, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { layerBatchSize, type BatchSize } from '../gpu/batch-size.ts';
 import { activate, activationGrad } from '../gpu/wgsl-lib.ts';
 import { activationCode, ELEMENTWISE_ACTIVATIONS, type Activation, type ElementwiseActivation } from '../model/activations.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
@@ -39,6 +40,8 @@ export interface ActivationBuffers {
   outputGrad?: GPUBuffer;
   /** (B, count) f32, dL/dx (required unless inferenceOnly) */
   inputGrad?: GPUBuffer;
+  /** The batch size the kernels read (default: one of the layer's own holding B). */
+  batchSize?: BatchSize;
 }
 
 export type ActivationPlan = LayerPlan & {
@@ -77,8 +80,8 @@ function layoutsFor<T extends d.F32 | d.Vec4f>(lane: T) {
 const scalarLayouts = layoutsFor(d.f32);
 const vec4Layouts = layoutsFor(d.vec4f);
 
-/** vec4 lanes when the tensor divides into them. */
-const usesVec4 = (c: ActivationConfig) => (c.batch * c.count) % 4 === 0;
+/** vec4 lanes when each sample divides into them (so every batch size does alike). */
+const usesVec4 = (c: ActivationConfig) => c.count % 4 === 0;
 const lanes = (c: ActivationConfig) => (usesVec4(c) ? (c.batch * c.count) / 4 : c.batch * c.count);
 const shapeOf = (c: ActivationConfig) => `(${c.batch},${c.count})->(${c.batch},${c.count})`;
 
@@ -91,7 +94,7 @@ function elementwiseEntry(pass: 'forward' | 'backward', shader: string, perEleme
     shaders: [shader],
     workgroupSize: ACTIVATION_WORKGROUP_SIZE,
     supports: (c) => (c.activation !== 'softmax' ? true : 'softmax normalises over rows'),
-    constants: (c) => ({ COUNT: lanes(c), ACT: activationCode(c.activation as ElementwiseActivation), WORKGROUP_SIZE: ACTIVATION_WORKGROUP_SIZE }),
+    constants: (c) => ({ SAMPLE_COUNT: perSample(lanes)(c), ACT: activationCode(c.activation as ElementwiseActivation), WORKGROUP_SIZE: ACTIVATION_WORKGROUP_SIZE }),
     items: lanes,
     cost: (c) => ({ shape: shapeOf(c), flops: perElement.flops * c.batch * c.count, bytes: 4 * perElement.tensors * c.batch * c.count }),
   };
@@ -106,7 +109,7 @@ function softmaxEntry(pass: 'forward' | 'backward', shader: string, perElement: 
     shaders: [shader],
     workgroupSize: SOFTMAX_ROWS_WORKGROUP_SIZE,
     supports: (c) => (c.activation === 'softmax' ? true : 'softmax only'),
-    constants: (c) => ({ N: c.count, ROWS: c.batch, WORKGROUP_SIZE: SOFTMAX_ROWS_WORKGROUP_SIZE }),
+    constants: (c) => ({ N: c.count, WORKGROUP_SIZE: SOFTMAX_ROWS_WORKGROUP_SIZE }),
     items: (c) => c.batch,
     cost: (c) => ({ shape: shapeOf(c), flops: perElement.flops * c.batch * c.count, bytes: 4 * perElement.tensors * c.batch * c.count }),
   };
@@ -146,16 +149,15 @@ export function createActivation(ctx: GpuContext, config: ActivationConfig, buff
   if (!inferenceOnly && (!outputGrad || !inputGrad)) throw new Error(`${name}: outputGrad and inputGrad are required unless inferenceOnly`);
   const { layouts, externals } = bindingsFor(config);
   const variant = `${name}:${activation}`;
+  const size = layerBatchSize(ctx.root, batch, buffers.batchSize);
   const fe = fixedChoice(ACTIVATION_KERNELS, 'forward', config);
-  const [gx, gy] = entryGrid(fe, config, name);
-
   const fwd = entryKernel(ctx.root, fe, config, { layout: layouts.forward, externals, variant });
-  const forward = [fwd.dispatch(fwd.bind({ input: buffers.input, output: buffers.output }), gx, gy, 1, `${name}.forward`)];
-  if (inferenceOnly) return { forward, backward: [], inference: forward, destroy: () => {} };
+  const forward = [entryDispatch(fwd, fe, config, fwd.bind({ input: buffers.input, output: buffers.output }), size.size, `${name}.forward`)];
+  if (inferenceOnly) return { forward, backward: [], inference: forward, destroy: size.destroy };
 
-  const bwd = entryKernel(ctx.root, fixedChoice(ACTIVATION_KERNELS, 'backward', config), config, { layout: layouts.backward, externals, variant });
-  const backward = [
-    bwd.dispatch(bwd.bind({ outputGrad: outputGrad!, output: buffers.output, inputGrad: inputGrad! }), gx, gy, 1, `${name}.backward`),
-  ];
-  return { forward, backward, inference: forward, destroy: () => {} };
+  const be = fixedChoice(ACTIVATION_KERNELS, 'backward', config);
+  const bwd = entryKernel(ctx.root, be, config, { layout: layouts.backward, externals, variant });
+  const bind = bwd.bind({ outputGrad: outputGrad!, output: buffers.output, inputGrad: inputGrad! });
+  const backward = [entryDispatch(bwd, be, config, bind, size.size, `${name}.backward`)];
+  return { forward, backward, inference: forward, destroy: size.destroy };
 }

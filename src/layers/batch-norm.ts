@@ -15,8 +15,9 @@
 import tgpu, { type TgpuBindGroupLayout } from 'typegpu';
 import * as d from 'typegpu/data';
 import { createStorageBuffer } from '../gpu/buffers.ts';
-import { gridFor, groupsFor, type Dispatch, type Entries } from '../gpu/kernel.ts';
-import { entryKernel, type KernelCost, type KernelEntry, type KernelPass } from '../gpu/kernel-registry.ts';
+import type { Dispatch, Entries, Kernel } from '../gpu/kernel.ts';
+import { entryDispatch, entryKernel, type KernelCost, type KernelEntry, type KernelPass } from '../gpu/kernel-registry.ts';
+import { layerBatchSize, type BatchSize } from '../gpu/batch-size.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
 
 /** Invocations per workgroup of every batch-norm kernel. */
@@ -62,6 +63,8 @@ export interface BatchNormBuffers {
   outputGrad?: GPUBuffer;
   /** same shape as input, dL/d input; omit to skip computing it */
   inputGrad?: GPUBuffer;
+  /** The batch size the kernels read (default: one of the layer's own holding B). */
+  batchSize?: BatchSize;
 }
 
 /**
@@ -115,7 +118,7 @@ function batchNormEntry(
     shaders: [shader],
     workgroupSize: BATCH_NORM_WORKGROUP_SIZE,
     supports: () => true,
-    constants: (c) => ({ WORKGROUP_SIZE: BATCH_NORM_WORKGROUP_SIZE, ROWS: rowsOf(c), CHANNELS: c.channels, ...constants(c) }),
+    constants: (c) => ({ WORKGROUP_SIZE: BATCH_NORM_WORKGROUP_SIZE, SAMPLE_ROWS: c.rows, CHANNELS: c.channels, ...constants(c) }),
     items: STAGE_ITEMS[stage],
     cost: (c): KernelCost => {
       const nc = rowsOf(c) * c.channels;
@@ -213,10 +216,12 @@ export function createBatchNorm(ctx: GpuContext, config: BatchNormConfig, buffer
   const { device, root } = ctx;
   const { grads, outputGrad, inputGrad } = buffers;
   if (!inferenceOnly && (!grads || !outputGrad)) throw new Error(`${name}: grads and outputGrad are required unless inferenceOnly`);
-  const WG = BATCH_NORM_WORKGROUP_SIZE;
   const K = BATCH_NORM_KERNELS;
   const kernel = <E extends Entries>(entry: KernelEntry<BatchNormConfig>, layout: TgpuBindGroupLayout<E>) =>
     entryKernel(root, entry, config, { layout, variant: name });
+  const size = layerBatchSize(root, config.batch, buffers.batchSize);
+  const dispatch = <E extends Entries>(entry: KernelEntry<BatchNormConfig>, k: Kernel<E>, bindGroup: GPUBindGroup, stage: string) =>
+    entryDispatch(k, entry, config, bindGroup, size.size, `${name}.${stage}`);
 
   const chunks = Math.ceil(N / BATCH_NORM_ROWS_PER_CHUNK);
   // (4, C): rows mean, invstd (training forward), sum dy, sum dy * xhat (backward).
@@ -226,22 +231,21 @@ export function createBatchNorm(ctx: GpuContext, config: BatchNormConfig, buffer
   const destroy = () => {
     stats.destroy();
     partials?.destroy();
+    size.destroy();
   };
-  const elementGrid = gridFor(N * C, WG, `${name} elements`);
-  const chunkGrid = gridFor(chunks * C, WG, `${name} chunks`);
-  const channelGroups = groupsFor(C, WG, `${name} channels`);
 
   const normalize = (inference: boolean) => {
-    const k = kernel(inference ? K.inference : K.normalize, LAYOUTS.forward);
+    const entry = inference ? K.inference : K.normalize;
+    const k = kernel(entry, LAYOUTS.forward);
     const group = k.bind({ input: buffers.input, stats, params: buffers.params, output: buffers.output });
-    return k.dispatch(group, elementGrid[0], elementGrid[1], 1, `${name}.${inference ? 'inference' : 'normalize'}`);
+    return dispatch(entry, k, group, inference ? 'inference' : 'normalize');
   };
   const inference = [normalize(true)];
   if (inferenceOnly || !grads || !outputGrad) return { forward: inference, backward: [], inference, destroy };
   const backwardInput = (entry: KernelEntry<BatchNormConfig>, label: string, target: GPUBuffer) => {
     const k = kernel(entry, LAYOUTS.backwardInput);
     const group = k.bind({ input: buffers.input, outputGrad, stats, params: buffers.params, inputGrad: target });
-    return k.dispatch(group, elementGrid[0], elementGrid[1], 1, `${name}.${label}`);
+    return dispatch(entry, k, group, label);
   };
   if (frozen || !partials) {
     // Inference mode in training: the moving statistics normalise and stay as they are.
@@ -251,22 +255,16 @@ export function createBatchNorm(ctx: GpuContext, config: BatchNormConfig, buffer
   const statsPartial = kernel(K.statsPartial, LAYOUTS.statsPartial);
   const statsFinalize = kernel(K.statsFinalize, LAYOUTS.statsFinalize);
   const forward = [
-    statsPartial.dispatch(statsPartial.bind({ input: buffers.input, partials }), chunkGrid[0], chunkGrid[1], 1, `${name}.stats_partial`),
-    statsFinalize.dispatch(statsFinalize.bind({ partials, stats, params: buffers.params }), channelGroups, 1, 1, `${name}.stats_finalize`),
+    dispatch(K.statsPartial, statsPartial, statsPartial.bind({ input: buffers.input, partials }), 'stats_partial'),
+    dispatch(K.statsFinalize, statsFinalize, statsFinalize.bind({ partials, stats, params: buffers.params }), 'stats_finalize'),
     normalize(false),
   ];
 
   const backwardPartial = kernel(K.backwardPartial, LAYOUTS.backwardPartial);
   const backwardReduce = kernel(K.backwardReduce, LAYOUTS.backwardReduce);
   const backward = [
-    backwardPartial.dispatch(
-      backwardPartial.bind({ input: buffers.input, outputGrad, stats, partials }),
-      chunkGrid[0],
-      chunkGrid[1],
-      1,
-      `${name}.backward_partial`,
-    ),
-    backwardReduce.dispatch(backwardReduce.bind({ partials, stats, grads }), channelGroups, 1, 1, `${name}.backward_reduce`),
+    dispatch(K.backwardPartial, backwardPartial, backwardPartial.bind({ input: buffers.input, outputGrad, stats, partials }), 'backward_partial'),
+    dispatch(K.backwardReduce, backwardReduce, backwardReduce.bind({ partials, stats, grads }), 'backward_reduce'),
   ];
   if (inputGrad) backward.push(backwardInput(K.backwardInput, 'backward_input', inputGrad));
   return { forward, backward, inference, destroy };

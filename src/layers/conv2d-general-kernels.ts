@@ -2,7 +2,7 @@
 // Each supports every configuration the layer accepts; the seed's fast 3x3 kernels
 // (conv2d-kernels.ts) are chosen before them where their conditions hold (single-layers.ts).
 // FLOPs count a multiply-add as 2; bytes are the compulsory traffic of one pass.
-import { supportsWhenNoThrow, type KernelCost, type KernelEntry, type KernelPass } from '../gpu/kernel-registry.ts';
+import { perSample, supportsWhenNoThrow, type KernelCost, type KernelEntry, type KernelPass } from '../gpu/kernel-registry.ts';
 import { activationCode } from '../model/activations.ts';
 import {
   conv2dGeneralShape, geometryConstants, vec4Constants, blocks,
@@ -69,13 +69,14 @@ export const CONV2D_GENERAL_KERNELS = {
   // g = dy * act'(y), one element per invocation; a linear activation has none (g = dy).
   mask: entry('backward-mask', 'elementwise', 'conv2d_general_backward_activation', {
     supports: (c) => (c.activation !== 'linear' ? true : 'a linear activation needs no mask (g = dy)'),
-    constants: (c, s) => ({ WORKGROUP_SIZE: CONV2D_GENERAL_WORKGROUP_SIZE, COUNT: s.outputLength, ACT: activationCode(c.activation) }),
+    constants: (c) => ({ WORKGROUP_SIZE: CONV2D_GENERAL_WORKGROUP_SIZE, SAMPLE_COUNT: perSample((x: Conv2dGeneralConfig) => conv2dGeneralShape(x).outputLength)(c), ACT: activationCode(c.activation) }),
     items: (_c, s) => s.outputLength,
     cost: (_c, s) => ({ flops: 2 * s.outputLength, bytes: 4 * 3 * s.outputLength }),
   }),
-  // Split-K partial sums of dK (and db) over chunks of the output positions.
+  // Split-K partial sums of dK (and db) over chunks of the output positions (each batch size's
+  // chunking read from the layer's split table: src/layers/conv2d-general.ts).
   filter: entry('backward-filter', 'split-k', 'conv2d_general_backward_filter', {
-    constants: (c, s) => ({ ...geometryConstants(c, s), ...vec4Constants(c), CHUNK: s.chunk, CHUNKS: s.chunks, USE_BIAS: c.useBias ? 1 : 0 }),
+    constants: (c, s) => ({ ...geometryConstants(c, s), ...vec4Constants(c), USE_BIAS: c.useBias ? 1 : 0 }),
     items: (c, s) => s.chunks * blocks(c.kernelHeight * c.kernelWidth * c.inChannels) * blocks(c.outChannels),
     cost: (c, s) => ({
       flops: 2 * macs(c, s) + (c.useBias ? s.outputLength : 0),
@@ -85,7 +86,7 @@ export const CONV2D_GENERAL_KERNELS = {
   // The chunks' partial sums added and WRITTEN into the gradient buffer, one element each.
   reduce: entry('backward-reduce', 'chunks', 'conv2d_general_backward_reduce', {
     constants: (c, s) => ({
-      WORKGROUP_SIZE: CONV2D_GENERAL_WORKGROUP_SIZE, ROW: s.partialRow, K_SIZE: s.kernelSize, CHUNKS: s.chunks,
+      WORKGROUP_SIZE: CONV2D_GENERAL_WORKGROUP_SIZE, ROW: s.partialRow, K_SIZE: s.kernelSize,
       K_OFFSET: c.kernelOffset, B_OFFSET: c.useBias ? c.biasOffset : 0,
     }),
     items: (_c, s) => s.partialRow,

@@ -14,7 +14,8 @@ import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import type { TgpuBindGroupLayout } from 'typegpu';
 import type { Dispatch, Entries, Kernel } from '../gpu/kernel.ts';
-import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { entryDispatch, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { createBatchTable, layerBatchSize, type BatchSize } from '../gpu/batch-size.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import { activationCode, type ElementwiseActivation } from '../model/activations.ts';
 import { CONV2D_GENERAL_KERNELS, CONV2D_GENERAL_WORKGROUP_SIZE } from './conv2d-general-kernels.ts';
@@ -73,6 +74,8 @@ export interface Conv2dGeneralBuffers {
   outputGrad?: GPUBuffer;
   /** (B, H, W, Cin) f32, dL/dx, overwritten; omit to skip it (first layer) */
   inputGrad?: GPUBuffer;
+  /** The batch size the kernels read (default: one of the layer's own holding B). */
+  batchSize?: BatchSize;
 }
 
 export interface Conv2dGeometry {
@@ -197,16 +200,20 @@ const activationLayout = tgpu.bindGroupLayout({
   dy: { storage: f32Array, access: 'readonly' },
   g: { storage: f32Array, access: 'mutable' },
 });
+// split: the filter kernel's chunking per batch size (filterGradient's table), read by it and the reduce.
+const splitTable = { storage: d.arrayOf(d.vec4u), access: 'readonly' } as const;
 const filterLayout = tgpu.bindGroupLayout({
   x: { storage: f32Array, access: 'readonly' },
   x4: { storage: vec4Array, access: 'readonly' },
   g: { storage: f32Array, access: 'readonly' },
   g4: { storage: vec4Array, access: 'readonly' },
   partials: { storage: f32Array, access: 'mutable' },
+  split: splitTable,
 });
 const reduceLayout = tgpu.bindGroupLayout({
   partials: { storage: f32Array, access: 'readonly' },
   grads: { storage: f32Array, access: 'mutable' },
+  split: splitTable,
 });
 const inputLayout = tgpu.bindGroupLayout({
   g: { storage: f32Array, access: 'readonly' },
@@ -230,7 +237,6 @@ function checkBuffer(device: GPUDevice, c: Conv2dGeneralConfig, what: string, bu
 export function geometryConstants(c: Conv2dGeneralConfig, s: Conv2dGeneralShape): Record<string, number> {
   return {
     WORKGROUP_SIZE: CONV2D_GENERAL_WORKGROUP_SIZE,
-    BATCH: c.batch,
     H: c.inHeight,
     W: c.inWidth,
     CIN: c.inChannels,
@@ -251,18 +257,18 @@ export function vec4Constants(c: Conv2dGeneralConfig): { X_VEC4: number; OUT_VEC
   return { X_VEC4: c.inChannels % 4 === 0 ? 1 : 0, OUT_VEC4: c.outChannels % 4 === 0 ? 1 : 0 };
 }
 
-/** One dispatch of `entry`'s kernel over its items for `c` (entryGrid checks the dispatch limits). */
+/** One dispatch of `entry`'s kernel over its items for `c`, reading the batch size `size`. */
 function dispatchEntry<E extends Entries>(
   ctx: GpuContext,
   entry: KernelEntry<Conv2dGeneralConfig>,
   c: Conv2dGeneralConfig,
   layout: TgpuBindGroupLayout<E>,
   resources: Parameters<Kernel<E>['bind']>[0],
+  size: BatchSize,
   label: string,
 ): Dispatch {
   const kernel = entryKernel(ctx.root, entry, c, { layout, variant: c.name });
-  const [x, y] = entryGrid(entry, c, label);
-  return kernel.dispatch(kernel.bind(resources), x, y, 1, label);
+  return entryDispatch(kernel, entry, c, kernel.bind(resources), size, label);
 }
 
 export type Conv2dGeneralPlan = LayerPlan & {
@@ -278,10 +284,11 @@ export function createConv2dGeneral(ctx: GpuContext, c: Conv2dGeneralConfig, b: 
   checkBuffer(device, c, 'output (B, Ho, Wo, Cout)', b.output, s.outputLength);
   checkBuffer(device, c, 'params', b.params, paramFloats);
   const K = CONV2D_GENERAL_KERNELS;
+  const size = layerBatchSize(ctx.root, c.batch, b.batchSize);
   const forward = [
-    dispatchEntry(ctx, K.forward, c, forwardLayout, { x: b.input, x4: b.input, params: b.params, params4: b.params, y: b.output }, `${c.name}.forward`),
+    dispatchEntry(ctx, K.forward, c, forwardLayout, { x: b.input, x4: b.input, params: b.params, params4: b.params, y: b.output }, size.size, `${c.name}.forward`),
   ];
-  if (c.inferenceOnly) return { forward, inference: forward, backward: [], destroy: () => {} };
+  if (c.inferenceOnly) return { forward, inference: forward, backward: [], destroy: size.destroy };
 
   const { grads, outputGrad, inputGrad } = b;
   if (!grads || !outputGrad) throw new Error(`conv2d ${c.name}: grads and outputGrad are required unless inferenceOnly`);
@@ -289,17 +296,17 @@ export function createConv2dGeneral(ctx: GpuContext, c: Conv2dGeneralConfig, b: 
   checkBuffer(device, c, 'outputGrad (B, Ho, Wo, Cout)', outputGrad, s.outputLength);
   if (inputGrad) checkBuffer(device, c, 'inputGrad (B, H, W, Cin)', inputGrad, s.inputLength);
   if (inputGrad === b.input || inputGrad === outputGrad) throw new Error(`conv2d ${c.name}: inputGrad must be a buffer of its own`);
-  const scratch: GPUBuffer[] = [];
+  const scratch: { destroy(): void }[] = [size];
   const backward: Dispatch[] = [];
   // g = dL/d(pre-activation): dy itself for a linear activation, else materialised once.
   let g = outputGrad;
   if (c.activation !== 'linear') {
     g = createStorageBuffer(device, s.outputLength * 4, `${c.name}.g`); // (B, Ho, Wo, Cout)
     scratch.push(g);
-    backward.push(dispatchEntry(ctx, K.mask, c, activationLayout, { y: b.output, dy: outputGrad, g }, `${c.name}.backward_activation`));
+    backward.push(dispatchEntry(ctx, K.mask, c, activationLayout, { y: b.output, dy: outputGrad, g }, size.size, `${c.name}.backward_activation`));
   }
-  backward.push(...filterGradient(ctx, c, s, { x: b.input, g, grads }, scratch));
-  if (inputGrad) backward.push(inputGradient(ctx, c, { g, params: b.params, dx: inputGrad }));
+  backward.push(...filterGradient(ctx, c, s, { x: b.input, g, grads }, size.size, scratch));
+  if (inputGrad) backward.push(inputGradient(ctx, c, { g, params: b.params, dx: inputGrad }, size.size));
   return {
     forward,
     inference: forward,
@@ -310,23 +317,36 @@ export function createConv2dGeneral(ctx: GpuContext, c: Conv2dGeneralConfig, b: 
   };
 }
 
-/** dK and db: split-K partial sums over chunks of the output positions, then the reduce. */
+/**
+ * dK and db: split-K partial sums over chunks of the output positions, then the reduce. Each
+ * batch size up to B keeps its own chunking (conv2dGeneralShape), read from the split table;
+ * the partial sums hold the most chunks of any of them.
+ */
 function filterGradient(
   ctx: GpuContext,
   c: Conv2dGeneralConfig,
   s: Conv2dGeneralShape,
   b: { x: GPUBuffer; g: GPUBuffer; grads: GPUBuffer },
-  scratch: GPUBuffer[],
+  size: BatchSize,
+  scratch: { destroy(): void }[],
 ): Dispatch[] {
-  const partialBytes = s.chunks * s.partialRow * 4;
+  const atBatch = (count: number) => conv2dGeneralShape({ ...c, batch: count });
+  let maxChunks = s.chunks;
+  for (let count = 1; count < c.batch; count++) maxChunks = Math.max(maxChunks, atBatch(count).chunks);
+  const partialBytes = maxChunks * s.partialRow * 4;
   if (partialBytes > ctx.device.limits.maxStorageBufferBindingSize) {
     throw new Error(`conv2d ${c.name}: the kernel gradient's partial sums need ${partialBytes} bytes, over the device's storage binding limit`);
   }
-  const partials = createStorageBuffer(ctx.device, partialBytes, `${c.name}.partials`); // (CHUNKS, ROW)
+  const partials = createStorageBuffer(ctx.device, partialBytes, `${c.name}.partials`); // (chunks, ROW)
   scratch.push(partials);
+  const split = createBatchTable(ctx.device, c.batch, (count) => {
+    const t = atBatch(count);
+    return [t.chunk, t.chunks];
+  }, `${c.name}.split`);
+  scratch.push(split);
   return [
-    dispatchEntry(ctx, CONV2D_GENERAL_KERNELS.filter, c, filterLayout, { x: b.x, x4: b.x, g: b.g, g4: b.g, partials }, `${c.name}.backward_filter`),
-    dispatchEntry(ctx, CONV2D_GENERAL_KERNELS.reduce, c, reduceLayout, { partials, grads: b.grads }, `${c.name}.backward_reduce`),
+    dispatchEntry(ctx, CONV2D_GENERAL_KERNELS.filter, c, filterLayout, { x: b.x, x4: b.x, g: b.g, g4: b.g, partials, split }, size, `${c.name}.backward_filter`),
+    dispatchEntry(ctx, CONV2D_GENERAL_KERNELS.reduce, c, reduceLayout, { partials, grads: b.grads, split }, size, `${c.name}.backward_reduce`),
   ];
 }
 
@@ -335,6 +355,7 @@ function inputGradient(
   ctx: GpuContext,
   c: Conv2dGeneralConfig,
   b: { g: GPUBuffer; params: GPUBuffer; dx: GPUBuffer },
+  size: BatchSize,
 ): Dispatch {
-  return dispatchEntry(ctx, CONV2D_GENERAL_KERNELS.input, c, inputLayout, { ...b, g4: b.g, params4: b.params }, `${c.name}.backward_input`);
+  return dispatchEntry(ctx, CONV2D_GENERAL_KERNELS.input, c, inputLayout, { ...b, g4: b.g, params4: b.params }, size, `${c.name}.backward_input`);
 }

@@ -183,7 +183,8 @@ export function inputTileGrid(c: Conv2dConfig): { rows: InputTileAxis; cols: Inp
   };
 }
 
-const shapeConstants = (c: Conv2dConfig) => ({ BATCH: c.batch, H: c.height, W: c.width, CIN: c.inChannels, COUT: c.outChannels });
+/** The layer's shape (the batch size is read at run time: BATCH in the shaders). */
+const shapeConstants = (c: Conv2dConfig) => ({ H: c.height, W: c.width, CIN: c.inChannels, COUT: c.outChannels });
 const usedConstants = (c: Conv2dConfig) => {
   const s = conv2dShape(c);
   return { USED_HO: s.usedHeight, USED_WO: s.usedWidth };
@@ -295,7 +296,10 @@ export const CONV2D_MASK_KERNEL: Conv2dEntry = {
   shaders: ['conv2d_backward_mask'],
   workgroupSize: CONV2D_MASK_WORKGROUP,
   supports: () => true,
-  constants: (c) => ({ WORKGROUP_SIZE: CONV2D_MASK_WORKGROUP, COUNT4: (conv2dShape(c).positions * c.outChannels) / 4 }),
+  constants: (c) => {
+    const s = conv2dShape(c);
+    return { WORKGROUP_SIZE: CONV2D_MASK_WORKGROUP, SAMPLE_COUNT4: (s.outHeight * s.outWidth * c.outChannels) / 4 };
+  },
   items: (c) => (conv2dShape(c).positions * c.outChannels) / 4,
   cost: (c) => ({ shape: ioShape(c), flops: outputSize(c), bytes: 4 * 3 * outputSize(c) }),
 };
@@ -310,12 +314,16 @@ function filterCost(c: Conv2dConfig, split: FilterSplit): KernelCost {
   };
 }
 
+/**
+ * A filter-gradient entry. Its chunking depends on the batch size: the kernel reads it from the
+ * layer's split table (filterSplitRow for each batch size), so the pipeline does not.
+ */
 function filterEntry(
   variant: string,
   shader: string,
   split: (c: Conv2dConfig) => FilterSplit,
   perChunk: (c: Conv2dConfig) => number,
-  splitConstants: (c: Conv2dConfig, s: FilterSplit) => Record<string, number>,
+  regionConstants: (c: Conv2dConfig) => Record<string, number>,
   extra: Partial<Conv2dFilterEntry> = {},
 ): Conv2dFilterEntry {
   return {
@@ -323,9 +331,15 @@ function filterEntry(
     split,
     items: (c) => split(c).chunks * perChunk(c),
     cost: (c) => filterCost(c, split(c)),
-    constants: (c) => ({ WORKGROUP_SIZE: CONV2D_FILTER_WORKGROUP, ...shapeConstants(c), ...splitConstants(c, split(c)) }),
+    constants: (c) => ({ WORKGROUP_SIZE: CONV2D_FILTER_WORKGROUP, ...shapeConstants(c), ...regionConstants(c) }),
     ...extra,
   };
+}
+
+/** Row of a filter kernel's split table (src/gpu/batch-size.ts createBatchTable): (chunk, chunks, rowsPerChunk). */
+export function filterSplitRow(entry: Conv2dFilterEntry, c: Conv2dConfig): number[] {
+  const s = entry.split(c);
+  return [s.chunk, s.chunks, s.rowsPerChunk];
 }
 
 /** Filter-gradient kernels (split-K partial sums of dk and db), in the fixed rule's order. */
@@ -344,7 +358,7 @@ export const CONV2D_FILTER_KERNELS: readonly Conv2dFilterEntry[] = [
       return { chunk: rowsPerChunk * s.usedWidth, chunks: Math.ceil(rows / rowsPerChunk), rowsPerChunk };
     },
     (c) => Math.ceil(c.inChannels / FILTER_SLIDE_TILE_CI) * outGroups(c),
-    (c, s) => ({ ...usedConstants(c), ROWS: s.rowsPerChunk, CHUNKS: s.chunks }),
+    usedConstants,
     { preferredWhen: (c) => c.inChannels >= 8 },
   ),
   // 1 ci x 8 co x 9 taps per invocation over chunks of used positions: the fallback, preferred
@@ -361,7 +375,7 @@ export const CONV2D_FILTER_KERNELS: readonly Conv2dFilterEntry[] = [
       return { chunk, chunks: Math.ceil(usedPositions / chunk), rowsPerChunk: 0 };
     },
     (c) => c.inChannels * outGroups(c),
-    (c, s) => ({ ...usedConstants(c), CHUNK: s.chunk, CHUNKS: s.chunks }),
+    usedConstants,
   ),
   // 4 ci x 8 co x 3 kx per invocation over chunks of whole output rows (ignores the used region).
   filterEntry(
@@ -375,14 +389,14 @@ export const CONV2D_FILTER_KERNELS: readonly Conv2dFilterEntry[] = [
       return { chunk: rowsPerChunk * s.outWidth, chunks: Math.ceil(rows / rowsPerChunk), rowsPerChunk };
     },
     (c) => CONV_K * Math.ceil(c.inChannels / FILTER_ROWS_TILE_CI) * outGroups(c),
-    (_c, s) => ({ ROWS: s.rowsPerChunk, CHUNKS: s.chunks }),
+    () => ({}),
   ),
 ];
 
-/** The reduce's configuration: the layer's and the chunk count of its filter kernel. */
+/** The reduce's configuration: the layer's and the chunk count of its filter kernel (for the cost). */
 export type Conv2dReduceConfig = Conv2dConfig & { chunks: number };
 
-/** Sums the filter kernel's chunks into dk and db in the gradient buffer. */
+/** Sums the filter kernel's chunks (their count read from the layer's split table) into dk and db in the gradient buffer. */
 export const CONV2D_REDUCE_KERNEL: KernelEntry<Conv2dReduceConfig> = {
   id: 'conv2d.backward-reduce.chunks',
   layerType: 'Conv2D',
@@ -391,7 +405,7 @@ export const CONV2D_REDUCE_KERNEL: KernelEntry<Conv2dReduceConfig> = {
   workgroupSize: CONV2D_REDUCE_WORKGROUP,
   supports: () => true,
   constants: (c) => ({
-    WORKGROUP_SIZE: CONV2D_REDUCE_WORKGROUP, CIN: c.inChannels, COUT: c.outChannels, CHUNKS: c.chunks, KERNEL_OFFSET: c.kernelOffset, BIAS_OFFSET: c.biasOffset,
+    WORKGROUP_SIZE: CONV2D_REDUCE_WORKGROUP, CIN: c.inChannels, COUT: c.outChannels, KERNEL_OFFSET: c.kernelOffset, BIAS_OFFSET: c.biasOffset,
   }),
   items: (c) => conv2dShape(c).partialRow / 4,
   cost(c) {

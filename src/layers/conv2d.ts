@@ -18,9 +18,10 @@
 // and never stores the conv output.
 import tgpu, { type TgpuBindGroupLayout } from 'typegpu';
 import * as d from 'typegpu/data';
-import { Kernel, gridFor, type Dispatch, type Entries } from '../gpu/kernel.ts';
+import type { Kernel, Dispatch, Entries } from '../gpu/kernel.ts';
+import { createBatchTable, layerBatchSize, type BatchSize } from '../gpu/batch-size.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
-import { dispatchKernel, entryKernel, FIXED_RULES, type EntryKernelOptions, type KernelChooser, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { dispatchKernel, entryDispatch, entryKernel, FIXED_RULES, type EntryKernelOptions, type KernelChooser, type KernelEntry } from '../gpu/kernel-registry.ts';
 import {
   CONV_K,
   CONV2D_FILTER_KERNELS,
@@ -31,6 +32,7 @@ import {
   CONV2D_REDUCE_KERNEL,
   CONV2D_TRANSPOSE_KERNEL,
   conv2dShape,
+  filterSplitRow,
   inputTileGrid,
   transposedKernelLength,
   TILE6X6_INPUT_ID,
@@ -54,6 +56,8 @@ export interface Conv2dBuffers {
   grads?: GPUBuffer /* required unless inferenceOnly */;
   outputGrad?: GPUBuffer /* (B,H-2,W-2,Cout) dL/d(output), required unless inferenceOnly */;
   inputGrad?: GPUBuffer /* (B,H,W,Cin), omitted for the first layer and when inferenceOnly */;
+  /** The batch size the kernels read (default: one of the layer's own holding B). */
+  batchSize?: BatchSize;
 }
 
 export interface Conv2dOptions {
@@ -76,14 +80,18 @@ const maskLayout = tgpu.bindGroupLayout({
   dy: { storage: vec4Array, access: 'readonly' },
   g: { storage: vec4Array, access: 'mutable' },
 });
+// split: the filter kernel's chunking per batch size (filterSplitRow), read by it and the reduce.
+const splitTable = { storage: d.arrayOf(d.vec4u), access: 'readonly' } as const;
 const filterLayout = tgpu.bindGroupLayout({
   x: { storage: f32Array, access: 'readonly' },
   g: { storage: vec4Array, access: 'readonly' },
   partials: { storage: vec4Array, access: 'mutable' },
+  split: splitTable,
 });
 const reduceLayout = tgpu.bindGroupLayout({
   partials: { storage: vec4Array, access: 'readonly' },
   grads: { storage: vec4Array, access: 'mutable' },
+  split: splitTable,
 });
 const transposeLayout = tgpu.bindGroupLayout({
   params: { storage: f32Array, access: 'readonly' },
@@ -131,18 +139,17 @@ export function validateConv2dConfig(c: Conv2dConfig): void {
 function createPooledInference(
   ctx: GpuContext,
   config: Conv2dConfig,
-  input: GPUBuffer,
-  params: GPUBuffer,
-  pooled: GPUBuffer,
+  buffers: Conv2dBuffers & { pooledOutput: GPUBuffer },
   kernels: KernelChooser,
 ): LayerPlan & { inference: Dispatch[] } {
   const { name } = config;
   if (!config.inferenceOnly) throw new Error(`conv2d ${name}: pooledOutput (fused pooling) is for inferenceOnly layers`);
+  const size = layerBatchSize(ctx.root, config.batch, buffers.batchSize);
   const entry = kernels.choose(name, [CONV2D_POOLED_KERNEL], 'inference', config);
   const kernel = buildKernel(ctx, entry, config, forwardLayout);
-  const grid = gridFor(entry.items(config), entry.workgroupSize, `${name}/forward_pooled`);
-  const dispatch = kernel.dispatch(kernel.bind({ x: input, params, y: pooled }), grid[0], grid[1], 1, `${name}/forward_pooled`);
-  return { forward: [dispatch], inference: [dispatch], backward: [], destroy() {} };
+  const bind = kernel.bind({ x: buffers.input, params: buffers.params, y: buffers.pooledOutput });
+  const dispatch = entryDispatch(kernel, entry, config, bind, size.size, `${name}/forward_pooled`);
+  return { forward: [dispatch], inference: [dispatch], backward: [], destroy: size.destroy };
 }
 
 /** An entry's kernel for this layer (labelled with the layer's name unless `variant` says otherwise). */
@@ -156,11 +163,6 @@ function buildKernel<C extends Conv2dConfig, E extends Entries>(
   return entryKernel(ctx.root, entry, config, { variant: config.name, ...options, layout });
 }
 
-/** One prepared dispatch of `kernel` over `items` invocations. */
-function dispatchOver<E extends Entries>(kernel: Kernel<E>, bindGroup: GPUBindGroup, items: number, workgroupSize: number, label: string): Dispatch {
-  const [x, y] = gridFor(items, workgroupSize, label);
-  return kernel.dispatch(bindGroup, x, y, 1, label);
-}
 
 export function createConv2d(
   ctx: GpuContext,
@@ -175,61 +177,59 @@ export function createConv2d(
   const s = conv2dShape(config);
   const label = (pass: string) => `${name}/${pass}`;
 
-  if (buffers.pooledOutput) return createPooledInference(ctx, config, buffers.input, buffers.params, buffers.pooledOutput, kernels);
+  if (buffers.pooledOutput) return createPooledInference(ctx, config, { ...buffers, pooledOutput: buffers.pooledOutput }, kernels);
   if (!buffers.output) throw new Error(`conv2d ${name}: an output buffer is required (or pooledOutput, for a pooled inference layer)`);
+  const size = layerBatchSize(ctx.root, config.batch, buffers.batchSize);
+  const dispatch = <C extends Conv2dConfig, E extends Entries>(kernel: Kernel<E>, entry: KernelEntry<C>, c: C, bindGroup: GPUBindGroup, pass: string) =>
+    entryDispatch(kernel, entry, c, bindGroup, size.size, label(pass));
 
   // Forward.
   const forwardEntry = kernels.choose(name, CONV2D_FORWARD_KERNELS, 'forward', config);
   const forward = buildKernel(ctx, forwardEntry, config, forwardLayout, { rewriteSource: options.rewriteForwardSource });
-  const forwardDispatch = dispatchOver(
-    forward,
-    forward.bind({ x: buffers.input, params: buffers.params, y: buffers.output }),
-    forwardEntry.items(config),
-    forwardEntry.workgroupSize,
-    label('forward'),
-  );
+  const forwardDispatch = dispatch(forward, forwardEntry, config, forward.bind({ x: buffers.input, params: buffers.params, y: buffers.output }), 'forward');
 
-  if (config.inferenceOnly) return { forward: [forwardDispatch], inference: [forwardDispatch], backward: [], destroy() {} };
+  if (config.inferenceOnly) return { forward: [forwardDispatch], inference: [forwardDispatch], backward: [], destroy: size.destroy };
   const { grads, outputGrad, inputGrad } = buffers;
   if (!grads || !outputGrad) throw new Error(`conv2d ${name}: grads and outputGrad are required unless inferenceOnly`);
 
-  // Backward scratch: masked gradient (unless the caller gives it already masked) and the
-  // filter partial sums.
+  // Backward scratch: masked gradient (unless the caller gives it already masked), the filter
+  // partial sums (as many rows as the most chunks of any batch size up to B) and the split table.
   const filterEntry = kernels.choose(name, CONV2D_FILTER_KERNELS, 'backward-filter', config);
-  const split = filterEntry.split(config);
+  const atBatch = (count: number) => ({ ...config, batch: count });
+  const split = createBatchTable(device, config.batch, (count) => filterSplitRow(filterEntry, atBatch(count)), label('split'));
+  let maxChunks = 1;
+  for (let count = 1; count <= config.batch; count++) maxChunks = Math.max(maxChunks, filterEntry.split(atBatch(count)).chunks);
   const ownG = !config.outputGradMasked;
   const gBuffer = ownG ? createStorageBuffer(device, s.positions * COUT * 4, label('g')) : outputGrad; // (B, Ho, Wo, Cout)
-  const partials = createStorageBuffer(device, split.chunks * s.partialRow * 4, label('partials')); // (chunks, 9*Cin*Cout + Cout)
+  const partials = createStorageBuffer(device, maxChunks * s.partialRow * 4, label('partials')); // (chunks, 9*Cin*Cout + Cout)
 
   const backward: Dispatch[] = [];
   if (ownG) {
     const maskEntry = kernels.choose(name, [CONV2D_MASK_KERNEL], 'backward-mask', config);
     const mask = buildKernel(ctx, maskEntry, config, maskLayout);
-    backward.push(dispatchOver(mask, mask.bind({ y: buffers.output, dy: outputGrad, g: gBuffer }), maskEntry.items(config), maskEntry.workgroupSize, label('backward_mask')));
+    backward.push(dispatch(mask, maskEntry, config, mask.bind({ y: buffers.output, dy: outputGrad, g: gBuffer }), 'backward_mask'));
   }
 
   const filter = buildKernel(ctx, filterEntry, config, filterLayout);
-  backward.push(dispatchOver(filter, filter.bind({ x: buffers.input, g: gBuffer, partials }), filterEntry.items(config), filterEntry.workgroupSize, label('backward_filter')));
+  backward.push(dispatch(filter, filterEntry, config, filter.bind({ x: buffers.input, g: gBuffer, partials, split }), 'backward_filter'));
 
-  const reduceConfig = { ...config, chunks: split.chunks };
+  const reduceConfig = { ...config, chunks: filterEntry.split(config).chunks };
   const reduceEntry = kernels.choose(name, [CONV2D_REDUCE_KERNEL], 'backward-reduce', reduceConfig);
   const reduce = buildKernel(ctx, reduceEntry, reduceConfig, reduceLayout);
-  backward.push(dispatchOver(reduce, reduce.bind({ partials, grads }), reduceEntry.items(reduceConfig), reduceEntry.workgroupSize, label('backward_filter_reduce')));
+  backward.push(dispatch(reduce, reduceEntry, reduceConfig, reduce.bind({ partials, grads, split }), 'backward_filter_reduce'));
 
   let kT: GPUBuffer | undefined;
   if (inputGrad) {
     const inputEntry = kernels.choose(name, CONV2D_INPUT_KERNELS, 'backward-input', config);
     if (inputEntry.readsHwio) {
       const input = buildKernel(ctx, inputEntry, config, inputDirectLayout);
-      const bind = input.bind({ g: gBuffer, params: buffers.params, dx: inputGrad });
-      backward.push(dispatchOver(input, bind, inputEntry.items(config), inputEntry.workgroupSize, label('backward_input')));
+      backward.push(dispatch(input, inputEntry, config, input.bind({ g: gBuffer, params: buffers.params, dx: inputGrad }), 'backward_input'));
     } else {
       const transposeEntry = kernels.choose(name, [CONV2D_TRANSPOSE_KERNEL], 'backward-transpose', config);
       kT = createStorageBuffer(device, transposedKernelLength(config) * 4, label('kT')); // (3, 3, Cout, Cin4)
       const transpose = buildKernel(ctx, transposeEntry, config, transposeLayout);
-      const bindT = transpose.bind({ params: buffers.params, kT });
-      backward.push(dispatchOver(transpose, bindT, transposeEntry.items(config), transposeEntry.workgroupSize, label('backward_kernel_transpose')));
-      backward.push(...inputDispatches(ctx, config, inputEntry, { g: gBuffer, kT, dx: inputGrad }));
+      backward.push(dispatch(transpose, transposeEntry, config, transpose.bind({ params: buffers.params, kT }), 'backward_kernel_transpose'));
+      backward.push(...inputDispatches(ctx, config, inputEntry, { g: gBuffer, kT, dx: inputGrad }, size.size));
     }
   }
 
@@ -240,7 +240,9 @@ export function createConv2d(
     destroy() {
       if (ownG) gBuffer.destroy();
       partials.destroy();
+      split.destroy();
       kT?.destroy();
+      size.destroy();
     },
   };
 }
@@ -255,16 +257,17 @@ function inputDispatches(
   config: Conv2dConfig,
   entry: Conv2dInputEntry,
   resources: { g: GPUBuffer; kT: GPUBuffer; dx: GPUBuffer },
+  size: BatchSize,
 ): Dispatch[] {
   const { name } = config;
   const label = (pass: string) => `${name}/${pass}`;
   if (entry.id !== TILE6X6_INPUT_ID) {
     const input = buildKernel(ctx, entry, config, inputTransposedLayout);
-    return [dispatchOver(input, input.bind(resources), entry.items(config), entry.workgroupSize, label('backward_input'))];
+    return [entryDispatch(input, entry, config, input.bind(resources), size, label('backward_input'))];
   }
   const cost = dispatchKernel(entry, config);
   const { rows, cols } = inputTileGrid(config);
-  const perTile = entry.items(config) / (rows.tiles * cols.tiles);
+  const perTile = (c: Conv2dConfig) => entry.items(c) / (rows.tiles * cols.tiles);
   const out: Dispatch[] = [];
   for (const rc of rows.classes) {
     for (const cc of cols.classes) {
@@ -274,7 +277,8 @@ function inputDispatches(
         SKIP_TOP: rc.skipLeading, SKIP_BOTTOM: rc.skipTrailing, SKIP_LEFT: cc.skipLeading, SKIP_RIGHT: cc.skipTrailing,
       };
       const input = buildKernel(ctx, entry, config, inputTransposedLayout, { variant: `${name} ${cls}`, extra, cost });
-      out.push(dispatchOver(input, input.bind(resources), perTile * rc.count * cc.count, entry.workgroupSize, label(`backward_input ${cls}`)));
+      const items = (c: Conv2dConfig) => perTile(c) * rc.count * cc.count;
+      out.push(entryDispatch(input, entry, config, input.bind(resources), size, label(`backward_input ${cls}`), items));
     }
   }
   return out;

@@ -12,9 +12,10 @@
 // KernelChooser (default: the fixed rules).
 import tgpu, { type TgpuBindGroupLayout } from 'typegpu';
 import * as d from 'typegpu/data';
-import { Kernel, gridFor, type Dispatch, type Entries } from '../gpu/kernel.ts';
+import { Kernel, type Dispatch, type Entries } from '../gpu/kernel.ts';
+import { layerBatchSize, type BatchSize } from '../gpu/batch-size.ts';
 import { activationCode, ELEMENTWISE_ACTIVATIONS, type ElementwiseActivation } from '../model/activations.ts';
-import { dispatchKernel, FIXED_RULES, type KernelChooser, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { dispatchKernel, entryDispatch, FIXED_RULES, type KernelChooser, type KernelEntry } from '../gpu/kernel-registry.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
 
 /** Invocations per workgroup of every dense kernel (both variants). */
@@ -58,6 +59,8 @@ export interface DenseBuffers {
   outputGrad?: GPUBuffer;
   /** (B, in) f32, dL/d input; omit to skip computing it (first layer, inferenceOnly) */
   inputGrad?: GPUBuffer;
+  /** The batch size the kernels read (default: one of the layer's own holding B). */
+  batchSize?: BatchSize;
 }
 
 /**
@@ -114,7 +117,7 @@ function vec4Aligned(c: DenseConfig): true | string {
 const mm = (c: DenseConfig) => c.batch * c.inFeatures * c.outFeatures;
 const denseShape = (c: DenseConfig) => `(${c.batch},${c.inFeatures})x(${c.inFeatures},${c.outFeatures})`;
 const shapeConstants = (c: DenseConfig, act: ElementwiseActivation) => ({
-  WORKGROUP_SIZE: DENSE_WORKGROUP_SIZE, BATCH: c.batch, IN: c.inFeatures, OUT: c.outFeatures, ACT: activationCode(act),
+  WORKGROUP_SIZE: DENSE_WORKGROUP_SIZE, IN: c.inFeatures, OUT: c.outFeatures, ACT: activationCode(act),
 });
 const biasConstants = (c: DenseConfig) => ({ USE_BIAS: c.useBias ? 1 : 0, B_OFFSET: biasOffsetOf(c) });
 /** The backward kernels apply the activation's derivative unless the output gradient comes through it already. */
@@ -215,15 +218,14 @@ export function createDense(ctx: GpuContext, config: DenseConfig, buffers: Dense
     if (!Number.isInteger(v) || v < 0) throw new Error(`${name}: bad ${k} ${v}`);
   }
   const kernels = options.kernels ?? FIXED_RULES;
-  const grid = (entry: DenseEntry, what: string) => gridFor(entry.items(config), entry.workgroupSize, `${name} ${what}`);
+  const size = layerBatchSize(ctx.root, batch, buffers.batchSize);
 
   const fwdEntry = kernels.choose(name, DENSE_KERNELS, 'forward', config);
   const fwd = denseKernel(ctx, fwdEntry, config, (l) => l.forward);
-  const [fx, fy] = grid(fwdEntry, 'forward');
   const forward = [
-    fwd.dispatch(fwd.bind({ input: buffers.input, params: buffers.params, output: buffers.output }), fx, fy, 1, `${name}.forward`),
+    entryDispatch(fwd, fwdEntry, config, fwd.bind({ input: buffers.input, params: buffers.params, output: buffers.output }), size.size, `${name}.forward`),
   ];
-  if (inferenceOnly) return { forward, backward: [], inference: forward, destroy: () => {} };
+  if (inferenceOnly) return { forward, backward: [], inference: forward, destroy: size.destroy };
 
   const { grads, outputGrad, inputGrad } = buffers;
   if (!grads || !outputGrad) throw new Error(`${name}: grads and outputGrad are required unless inferenceOnly`);
@@ -231,16 +233,12 @@ export function createDense(ctx: GpuContext, config: DenseConfig, buffers: Dense
   if (inputGrad) {
     const entry = kernels.choose(name, DENSE_KERNELS, 'backward-input', config);
     const bwdX = denseKernel(ctx, entry, config, (l) => l.input);
-    const [xx, xy] = grid(entry, 'backward input');
-    backward.push(
-      bwdX.dispatch(bwdX.bind({ outputGrad, output: buffers.output, params: buffers.params, inputGrad }), xx, xy, 1, `${name}.backward_input`),
-    );
+    const bind = bwdX.bind({ outputGrad, output: buffers.output, params: buffers.params, inputGrad });
+    backward.push(entryDispatch(bwdX, entry, config, bind, size.size, `${name}.backward_input`));
   }
   const entry = kernels.choose(name, DENSE_KERNELS, 'backward-weights', config);
   const bwdW = denseKernel(ctx, entry, config, (l) => l.weights);
-  const [wx, wy] = grid(entry, 'backward weights');
-  backward.push(
-    bwdW.dispatch(bwdW.bind({ input: buffers.input, outputGrad, output: buffers.output, grads }), wx, wy, 1, `${name}.backward_weights`),
-  );
-  return { forward, backward, inference: forward, destroy: () => {} };
+  const bind = bwdW.bind({ input: buffers.input, outputGrad, output: buffers.output, grads });
+  backward.push(entryDispatch(bwdW, entry, config, bind, size.size, `${name}.backward_weights`));
+  return { forward, backward, inference: forward, destroy: size.destroy };
 }

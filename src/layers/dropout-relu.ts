@@ -7,7 +7,8 @@
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import type { Dispatch } from '../gpu/kernel.ts';
-import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { entryDispatch, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { layerBatchSize, type BatchSize } from '../gpu/batch-size.ts';
 import { StepState } from '../gpu/state.ts';
 import { DROPOUT_KERNELS, dropoutMaskConstants, type DropoutConfig } from './dropout.ts';
 import { dropoutThreshold } from './dropout-rng.ts';
@@ -24,7 +25,7 @@ export const DROPOUT_RELU_BACKWARD_KERNEL: KernelEntry<DropoutConfig> = {
   shaders: ['dropout_relu_backward'],
   workgroupSize: DROPOUT_RELU_WORKGROUP_SIZE,
   supports: (c) => c.count % 4 === 0 || `count must be a multiple of 4 (vec4 kernel), got ${c.count}`,
-  constants: (c) => ({ WORKGROUP_SIZE: DROPOUT_RELU_WORKGROUP_SIZE, COUNT4: (c.batch * c.count) / 4, ...dropoutMaskConstants(c) }),
+  constants: (c) => ({ WORKGROUP_SIZE: DROPOUT_RELU_WORKGROUP_SIZE, SAMPLE_COUNT4: c.count / 4, ...dropoutMaskConstants(c) }),
   items: (c) => (c.batch * c.count) / 4,
   // Reads dy and y, writes g; the hash's ops counted as FLOPs.
   cost: (c) => ({ shape: `(${c.batch},${c.count})`, flops: 22 * c.batch * c.count, bytes: 12 * c.batch * c.count }),
@@ -41,6 +42,8 @@ export interface DropoutReluBuffers {
   inputGrad: GPUBuffer;
   /** StepState (src/gpu/state.ts): seed and step select the mask */
   state: GPUBuffer;
+  /** The batch size the kernels read (default: one of the layer's own holding B). */
+  batchSize?: BatchSize;
 }
 
 export type DropoutReluPlan = LayerPlan & {
@@ -68,23 +71,16 @@ export function createDropoutRelu(ctx: GpuContext, config: DropoutConfig, buffer
   if (!Number.isInteger(batch) || batch < 1) throw new Error(`${name}: bad batch ${batch}`);
   if (buffers.inputGrad === buffers.outputGrad) throw new Error(`${name}: inputGrad must be a separate buffer from outputGrad`);
   if (!Number.isInteger(layerId) || layerId < 0 || layerId > 0xffffffff) throw new Error(`${name}: bad layerId ${layerId}`);
+  const size = layerBatchSize(ctx.root, batch, buffers.batchSize);
   // Forward: the unfused dropout_mask kernel (none at rate 0: output = input).
   const forward: Dispatch[] = [];
   if (rate > 0) {
     const fwd = entryKernel(ctx.root, DROPOUT_KERNELS.forward, config, { layout: forwardLayout, variant: name });
-    const [fx, fy] = entryGrid(DROPOUT_KERNELS.forward, config, `${name} forward`);
-    forward.push(fwd.dispatch(fwd.bind({ state: buffers.state, input: buffers.input, output: buffers.output }), fx, fy, 1, `${name}.forward`));
+    const bind = fwd.bind({ state: buffers.state, input: buffers.input, output: buffers.output });
+    forward.push(entryDispatch(fwd, DROPOUT_KERNELS.forward, config, bind, size.size, `${name}.forward`));
   }
   const bwd = entryKernel(ctx.root, DROPOUT_RELU_BACKWARD_KERNEL, config, { layout: backwardLayout, variant: name });
-  const [gx, gy] = entryGrid(DROPOUT_RELU_BACKWARD_KERNEL, config, `${name} backward`);
-  const backward = [
-    bwd.dispatch(
-      bwd.bind({ state: buffers.state, outputGrad: buffers.outputGrad, y: buffers.input, inputGrad: buffers.inputGrad }),
-      gx,
-      gy,
-      1,
-      `${name}.backward`,
-    ),
-  ];
-  return { forward, backward, isIdentity: rate === 0, destroy: () => {} };
+  const bind = bwd.bind({ state: buffers.state, outputGrad: buffers.outputGrad, y: buffers.input, inputGrad: buffers.inputGrad });
+  const backward = [entryDispatch(bwd, DROPOUT_RELU_BACKWARD_KERNEL, config, bind, size.size, `${name}.backward`)];
+  return { forward, backward, isIdentity: rate === 0, destroy: size.destroy };
 }

@@ -5,7 +5,8 @@
 // (and the output gradient as the input gradient). Evaluation skips dropout entirely.
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
-import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { entryDispatch, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { layerBatchSize, type BatchSize } from '../gpu/batch-size.ts';
 import { StepState } from '../gpu/state.ts';
 import { dropoutThreshold } from './dropout-rng.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
@@ -41,7 +42,7 @@ function dropoutEntry(pass: 'forward' | 'backward'): KernelEntry<DropoutConfig> 
     shaders: ['dropout_mask'],
     workgroupSize: DROPOUT_WORKGROUP_SIZE,
     supports: (c) => c.rate > 0 || 'rate 0 is the identity (no kernel)',
-    constants: (c) => ({ WORKGROUP_SIZE: DROPOUT_WORKGROUP_SIZE, COUNT: c.batch * c.count, ...dropoutMaskConstants(c) }),
+    constants: (c) => ({ WORKGROUP_SIZE: DROPOUT_WORKGROUP_SIZE, SAMPLE_COUNT: c.count, ...dropoutMaskConstants(c) }),
     items: (c) => c.batch * c.count,
     cost: (c) => dropoutCost(c, 21, 2),
   };
@@ -61,6 +62,8 @@ export interface DropoutBuffers {
   inputGrad: GPUBuffer;
   /** StepState (src/gpu/state.ts): seed and step select the mask */
   state: GPUBuffer;
+  /** The batch size the kernels read (default: one of the layer's own holding B). */
+  batchSize?: BatchSize;
 }
 
 /** Both passes: forward input x / output y, backward input dL/dy / output dL/dx. */
@@ -83,20 +86,14 @@ export function createDropout(ctx: GpuContext, config: DropoutConfig, buffers: D
   if (!Number.isInteger(total) || total < 1) throw new Error(`${name}: bad shape ${batch} x ${count}`);
   if (rate === 0) return { forward: [], backward: [], isIdentity: true, destroy: () => {} };
 
+  const size = layerBatchSize(ctx.root, batch, buffers.batchSize);
   const fwd = entryKernel(ctx.root, DROPOUT_KERNELS.forward, config, { layout: maskLayout, variant: name });
   const bwd = entryKernel(ctx.root, DROPOUT_KERNELS.backward, config, { layout: maskLayout, variant: name });
-  const [gx, gy] = entryGrid(DROPOUT_KERNELS.forward, config, name);
   const forward = [
-    fwd.dispatch(fwd.bind({ state: buffers.state, input: buffers.input, output: buffers.output }), gx, gy, 1, `${name}.forward`),
+    entryDispatch(fwd, DROPOUT_KERNELS.forward, config, fwd.bind({ state: buffers.state, input: buffers.input, output: buffers.output }), size.size, `${name}.forward`),
   ];
   const backward = [
-    bwd.dispatch(
-      bwd.bind({ state: buffers.state, input: buffers.outputGrad, output: buffers.inputGrad }),
-      gx,
-      gy,
-      1,
-      `${name}.backward`,
-    ),
+    entryDispatch(bwd, DROPOUT_KERNELS.backward, config, bwd.bind({ state: buffers.state, input: buffers.outputGrad, output: buffers.inputGrad }), size.size, `${name}.backward`),
   ];
-  return { forward, backward, isIdentity: false, destroy: () => {} };
+  return { forward, backward, isIdentity: false, destroy: size.destroy };
 }

@@ -46,13 +46,13 @@ const convPoolDropout: Fusion = {
         };
         if (!pc.training && base.inChannels === 1) {
           // conv + bias + ReLU + pool in one kernel: the conv output is never stored.
-          const c = createConv2d(ctx, base, { input: io.input, pooledOutput: io.output, params: io.params }, { kernels: pc.kernels });
+          const c = createConv2d(ctx, base, { input: io.input, pooledOutput: io.output, params: io.params, batchSize: io.batchSize }, { kernels: pc.kernels });
           return { parts: [{ name: conv.spec.name, forward: c.inference, backward: [] }], destroy: destroyAll([c]) };
         }
         const convOut = scratch(`${conv.spec.name} output`); // (B, Ho, Wo, C) post-ReLU
         if (!pc.training) {
-          const c = createConv2d(ctx, base, { input: io.input, output: convOut, params: io.params }, { kernels: pc.kernels });
-          const p = createPoolDropout(ctx, { ...poolConfig, rate: 0, inferenceOnly: true }, { input: convOut, output: io.output });
+          const c = createConv2d(ctx, base, { input: io.input, output: convOut, params: io.params, batchSize: io.batchSize }, { kernels: pc.kernels });
+          const p = createPoolDropout(ctx, { ...poolConfig, rate: 0, inferenceOnly: true }, { input: convOut, output: io.output, batchSize: io.batchSize });
           return {
             parts: [
               { name: conv.spec.name, forward: c.inference, backward: [] },
@@ -66,11 +66,11 @@ const convPoolDropout: Fusion = {
           ctx,
           // The floor pool reads rows and columns 0 .. 2*floor(Ho/2)-1: the conv's backward skips the rest.
           { ...base, outputGradMasked: true, usedOutputHeight: 2 * Math.floor(ho / 2), usedOutputWidth: 2 * Math.floor(wo / 2) },
-          { input: io.input, output: convOut, params: io.params, grads: io.grads, outputGrad: convGrad, inputGrad: io.inputGrad },
+          { input: io.input, output: convOut, params: io.params, grads: io.grads, outputGrad: convGrad, inputGrad: io.inputGrad, batchSize: io.batchSize },
           { kernels: pc.kernels },
         );
         const p = createPoolDropout(ctx, poolConfig, {
-          input: convOut, output: io.output, outputGrad: io.outputGrad, inputGrad: convGrad, state: io.state,
+          input: convOut, output: io.output, outputGrad: io.outputGrad, inputGrad: convGrad, state: io.state, batchSize: io.batchSize,
         });
         return {
           parts: [
@@ -103,10 +103,10 @@ const denseReluDropout: Fusion = {
         const h = createStorageBuffer(ctx.device, batch * units * 4, `${dense.spec.name} output B=${batch}`); // (B, units) post-ReLU
         const dH = createStorageBuffer(ctx.device, batch * units * 4, `${dense.spec.name} grad B=${batch}`); // (B, units) dL/d pre-activation
         const d = createDense(ctx, { ...denseConfig(dense, batch, false), outputGradMasked: true }, {
-          input: io.input, output: h, params: io.params, grads: io.grads, outputGrad: dH, inputGrad: io.inputGrad,
+          input: io.input, output: h, params: io.params, grads: io.grads, outputGrad: dH, inputGrad: io.inputGrad, batchSize: io.batchSize,
         }, { kernels: pc.kernels });
         const r = createDropoutRelu(ctx, { name: drop.spec.name, batch, count: units, rate, layerId: pc.dropoutId(drop) }, {
-          input: h, output: io.output, outputGrad: io.outputGrad!, inputGrad: dH, state: io.state,
+          input: h, output: io.output, outputGrad: io.outputGrad!, inputGrad: dH, state: io.state, batchSize: io.batchSize,
         });
         return {
           parts: [

@@ -7,10 +7,11 @@
 // Evaluation: build a second gather with its own StepState-shaped buffer
 // (createGatherState) and an identity index buffer, and set its batch number with
 // setGatherBatch before submitting each evaluation batch; the trainer's state is untouched.
-import tgpu from 'typegpu';
+import tgpu, { type TgpuBindGroupLayout } from 'typegpu';
 import * as d from 'typegpu/data';
-import type { Dispatch } from '../gpu/kernel.ts';
-import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
+import type { Dispatch, Entries, Kernel } from '../gpu/kernel.ts';
+import { entryDispatch, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { layerBatchSize, type BatchSize } from '../gpu/batch-size.ts';
 import { createBufferWith, createStorageBuffer, writeBuffer } from '../gpu/buffers.ts';
 import { StepState } from '../gpu/state.ts';
 import type { GpuContext } from './types.ts';
@@ -38,7 +39,7 @@ export const GATHER_KERNEL: KernelEntry<GatherConfig> = {
   shaders: ['batch_gather'],
   workgroupSize: GATHER_WORKGROUP_SIZE,
   supports: (c) => c.pixels % 4 === 0 || `${c.pixels} values per image; the gather needs a multiple of 4 (H * W * C)`,
-  constants: (c) => ({ WORKGROUP_SIZE: GATHER_WORKGROUP_SIZE, BATCH: c.batch, WORDS: c.pixels / 4, IMAGE_COUNT: c.imageCount }),
+  constants: (c) => ({ WORKGROUP_SIZE: GATHER_WORKGROUP_SIZE, WORDS: c.pixels / 4 }),
   items: (c) => (c.batch * c.pixels) / 4,
   cost: (c) => {
     const n = c.batch * c.pixels;
@@ -54,7 +55,7 @@ export const GATHER_ANY_KERNEL: KernelEntry<GatherConfig> = {
   shaders: ['batch_gather_any'],
   workgroupSize: GATHER_WORKGROUP_SIZE,
   supports: () => true,
-  constants: (c) => ({ WORKGROUP_SIZE: GATHER_WORKGROUP_SIZE, BATCH: c.batch, PIXELS: c.pixels, IMAGE_COUNT: c.imageCount }),
+  constants: (c) => ({ WORKGROUP_SIZE: GATHER_WORKGROUP_SIZE, PIXELS: c.pixels }),
   items: (c) => c.batch * c.pixels,
   cost: (c) => {
     const n = c.batch * c.pixels;
@@ -79,12 +80,14 @@ export interface GatherBuffers {
   labels: GPUBuffer;
   /** (>= batches * B) u32 image numbers */
   indices: GPUBuffer;
-  /** StepState; its `batch` field picks indices[batch * B .. batch * B + B) */
+  /** StepState; its `batch` field k picks indices[k * stride .. k * stride + count) (the batch size's stride and count) */
   state: GPUBuffer;
   /** (B, H, W, C) f32 */
   output: GPUBuffer;
   /** (B) u32 */
   outputLabels: GPUBuffer;
+  /** The batch size (count, and the stride between batches in `indices`); default: one of the gather's own holding B. */
+  batchSize?: BatchSize;
 }
 
 /** The bindings of both gather kernels; `output` is vec4f (4 values an invocation) or f32 (1). */
@@ -133,12 +136,21 @@ export function createGather(
   if (!Number.isInteger(pixels) || pixels < 1) throw new Error(`gather: bad image size of ${pixels} values`);
   if (!Number.isInteger(imageCount) || imageCount < 1) throw new Error(`gather: bad imageCount ${imageCount}`);
   const scale = createBufferWith(ctx.device, scaleTable(config.scaling), 'gather.scale');
+  const size = layerBatchSize(ctx.root, batch, buffers.batchSize);
   const entry = gatherKernel(config);
-  const kernel = entry === GATHER_KERNEL
-    ? entryKernel(ctx.root, entry, config, { layout })
-    : entryKernel(ctx.root, entry, config, { layout: anyLayout });
-  const bindGroup = kernel.bind({ ...buffers, scale });
-  const [gx, gy] = entryGrid(entry, config, 'gather');
-  const dispatch = kernel.dispatch(bindGroup, gx, gy, 1, 'gather');
-  return { dispatch, destroy: () => scale.destroy() };
+  const { images, labels, indices, state, output, outputLabels } = buffers;
+  const resources = { images, labels, indices, state, output, outputLabels, scale };
+  // The kernel on one of the two layouts (vec4f or f32 output), reading the batch size `size`.
+  const dispatchOn = <E extends Entries>(kernelLayout: TgpuBindGroupLayout<E>, bound: Parameters<Kernel<E>['bind']>[0]) => {
+    const kernel = entryKernel(ctx.root, entry, config, { layout: kernelLayout });
+    return entryDispatch(kernel, entry, config, kernel.bind(bound), size.size, 'gather');
+  };
+  const dispatch = entry === GATHER_KERNEL ? dispatchOn(layout, resources) : dispatchOn(anyLayout, resources);
+  return {
+    dispatch,
+    destroy: () => {
+      scale.destroy();
+      size.destroy();
+    },
+  };
 }

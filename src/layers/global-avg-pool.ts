@@ -2,7 +2,8 @@
 // backward dx = dy / (H*W) broadcast over H x W. Nothing is stored between the passes.
 // An inferenceOnly layer builds the forward only.
 import type { Dispatch } from '../gpu/kernel.ts';
-import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { entryDispatch, entryKernel, perSample, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { layerBatchSize, type BatchSize } from '../gpu/batch-size.ts';
 import { gradientOnlyLayout, inputOutputLayout } from './elementwise-layouts.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
 
@@ -29,6 +30,8 @@ export interface GlobalAvgPoolBuffers {
   outputGrad?: GPUBuffer;
   /** (B, H, W, C) f32, dL/d input (required unless inferenceOnly) */
   inputGrad?: GPUBuffer;
+  /** The batch size the kernels read (default: one of the layer's own holding B). */
+  batchSize?: BatchSize;
 }
 
 const inCount = (c: GlobalAvgPoolConfig) => c.batch * c.height * c.width * c.channels;
@@ -42,7 +45,7 @@ function globalAvgPoolEntry(pass: 'forward' | 'backward', shader: string, items:
     shaders: [shader],
     workgroupSize: GLOBAL_AVG_POOL_WORKGROUP_SIZE,
     supports: () => true,
-    constants: (c) => ({ HW: c.height * c.width, C: c.channels, WORKGROUP_SIZE: GLOBAL_AVG_POOL_WORKGROUP_SIZE, COUNT: items(c) }),
+    constants: (c) => ({ HW: c.height * c.width, C: c.channels, WORKGROUP_SIZE: GLOBAL_AVG_POOL_WORKGROUP_SIZE, SAMPLE_COUNT: perSample(items)(c) }),
     items,
     cost: (c) => ({
       shape: `(${c.batch},${c.height},${c.width},${c.channels})->(${c.batch},${c.channels})`,
@@ -74,13 +77,12 @@ export function createGlobalAvgPool(ctx: GpuContext, config: GlobalAvgPoolConfig
   const { outputGrad, inputGrad } = buffers;
   if (!inferenceOnly && (!outputGrad || !inputGrad)) throw new Error(`${name}: outputGrad and inputGrad are required unless inferenceOnly`);
   const { forward: fe, backward: be } = GLOBAL_AVG_POOL_KERNELS;
+  const size = layerBatchSize(ctx.root, batch, buffers.batchSize);
   const fwd = entryKernel(ctx.root, fe, config, { layout: forwardLayout, variant: name });
-  const [fx, fy] = entryGrid(fe, config, `${name} forward`);
-  const forward = [fwd.dispatch(fwd.bind({ input: buffers.input, output: buffers.output }), fx, fy, 1, `${name}.forward`)];
-  if (inferenceOnly) return { forward, backward: [], inference: forward, destroy: () => {} };
+  const forward = [entryDispatch(fwd, fe, config, fwd.bind({ input: buffers.input, output: buffers.output }), size.size, `${name}.forward`)];
+  if (inferenceOnly) return { forward, backward: [], inference: forward, destroy: size.destroy };
 
   const bwd = entryKernel(ctx.root, be, config, { layout: backwardLayout, variant: name });
-  const [bx, by] = entryGrid(be, config, `${name} backward`);
-  const backward = [bwd.dispatch(bwd.bind({ outputGrad: outputGrad!, inputGrad: inputGrad! }), bx, by, 1, `${name}.backward`)];
-  return { forward, backward, inference: forward, destroy: () => {} };
+  const backward = [entryDispatch(bwd, be, config, bwd.bind({ outputGrad: outputGrad!, inputGrad: inputGrad! }), size.size, `${name}.backward`)];
+  return { forward, backward, inference: forward, destroy: size.destroy };
 }

@@ -17,6 +17,7 @@ import { GLOBAL_AVG_POOL_KERNELS } from './global-avg-pool.ts';
 import { MAXPOOL_KERNELS } from './maxpool.ts';
 import { POOL2D_KERNELS } from './pool2d.ts';
 import { RESCALING_GPU } from './rescaling.ts';
+import { AUGMENTATION_GPU } from './random-augmentation.ts';
 
 export interface GpuLayerDefinition {
   /** Builders of the type's single-layer segment, tried in order. */
@@ -36,4 +37,5 @@ export const GPU_LAYERS = {
   BatchNormalization: { builders: [batchNorm], kernels: Object.values(BATCH_NORM_KERNELS) },
   Dense: { builders: [dense], kernels: DENSE_KERNELS },
   Rescaling: RESCALING_GPU,
+  ...AUGMENTATION_GPU,
 } satisfies Record<LayerTypeName, GpuLayerDefinition>;

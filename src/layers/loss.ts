@@ -15,12 +15,13 @@
 // touched. The host sums the slots after the pass (loss = sum / images, accuracy = count / images).
 // Without evalState, `inference` uses `state` (same slots as training).
 //
-// The host divides batchLoss[s] by the batch size for the mean batch loss. A slot index >= slots
-// is ignored by the kernel.
+// The host divides batchLoss[s] by the batch size for the mean batch loss. A slot index past the
+// end of batchLoss is ignored by the kernel. The kernels read the batch size at run time.
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import type { Dispatch } from '../gpu/kernel.ts';
-import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { entryDispatch, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { layerBatchSize, type BatchSize } from '../gpu/batch-size.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import { StepState } from '../gpu/state.ts';
 import type { GpuContext } from './types.ts';
@@ -44,7 +45,7 @@ export interface SoftmaxXentShape {
 function lossEntry(pass: 'forward' | 'backward' | 'metrics', variant: string, shader: string, rest: Pick<KernelEntry<SoftmaxXentShape>, 'workgroupSize' | 'constants' | 'items' | 'cost'>): KernelEntry<SoftmaxXentShape> {
   return { id: `loss.${pass}.${variant}`, layerType: 'Loss', pass, shaders: [shader], supports: () => true, ...rest };
 }
-const perSample = (c: SoftmaxXentShape) => ({ WORKGROUP_SIZE: LOSS_WORKGROUP_SIZE, BATCH: c.batch, CLASSES: c.classes });
+const perSample = (c: SoftmaxXentShape) => ({ WORKGROUP_SIZE: LOSS_WORKGROUP_SIZE, CLASSES: c.classes });
 
 /** The loss's kernels: one invocation per sample (log-sum-exp, ~4 ops a logit), and the per-batch sums in one workgroup. */
 export const LOSS_KERNELS = {
@@ -58,7 +59,7 @@ export const LOSS_KERNELS = {
   }),
   metrics: lossEntry('metrics', 'one-workgroup', 'batch_metrics', {
     workgroupSize: METRICS_WORKGROUP_SIZE,
-    constants: (c) => ({ WORKGROUP_SIZE: METRICS_WORKGROUP_SIZE, BATCH: c.batch, SLOTS: c.slots }),
+    constants: () => ({ WORKGROUP_SIZE: METRICS_WORKGROUP_SIZE }),
     items: () => METRICS_WORKGROUP_SIZE,
     cost: (c) => ({ shape: `(${c.batch})`, flops: 2 * c.batch, bytes: 8 * c.batch }),
   }),
@@ -79,6 +80,8 @@ export interface SoftmaxXentBindings {
   batchCorrect: GPUBuffer;
   /** Optional StepState whose .batch is the slot for `inference` (default: state). */
   evalState?: GPUBuffer;
+  /** The batch size the kernels read (default: one of the loss's own holding B). */
+  batchSize?: BatchSize;
 }
 
 export interface SoftmaxXentPlan {
@@ -129,8 +132,9 @@ export function createSoftmaxXent(
 ): SoftmaxXentPlan {
   checkShape(shape);
   const { root, device } = ctx;
-  const { batch: B, classes: C, slots } = shape;
+  const { batch: B } = shape;
   const variant = `B${B}`;
+  const size = layerBatchSize(root, B, b.batchSize);
 
   const losses = createStorageBuffer(device, B * 4, `softmax_xent.losses (${B})`);
   const correct = createStorageBuffer(device, B * 4, `softmax_xent.correct (${B})`);
@@ -139,25 +143,22 @@ export function createSoftmaxXent(
   const fwd = entryKernel(root, LOSS_KERNELS.forward, shape, { layout: forwardLayout, variant });
   const metrics = entryKernel(root, LOSS_KERNELS.metrics, shape, { layout: metricsLayout, externals: { StepState }, variant });
 
-  const [gx, gy] = entryGrid(LOSS_KERNELS.forward, shape, 'softmax_xent');
-  const fwdDispatch = fwd.dispatch(
+  const fwdDispatch = entryDispatch(
+    fwd,
+    LOSS_KERNELS.forward,
+    shape,
     fwd.bind({ logits: b.logits, labels: b.labels, losses, correct, pred: predictions }),
-    gx,
-    gy,
+    size.size,
+    fwd.label,
   );
+  // One workgroup whatever the batch size.
   const metricsFor = (state: GPUBuffer, label: string): Dispatch =>
-    metrics.dispatch(
-      metrics.bind({ state, losses, correct, batchLoss: b.batchLoss, batchCorrect: b.batchCorrect }),
-      1,
-      1,
-      1,
-      label,
-    );
+    metrics.dispatch(metrics.bind({ state, losses, correct, batchLoss: b.batchLoss, batchCorrect: b.batchCorrect }), 1, 1, 1, label, { batch: size.size });
   const backward: Dispatch[] = [];
   if (!shape.inferenceOnly) {
     if (!b.logitsGrad) throw new Error('createSoftmaxXent: logitsGrad is required unless inferenceOnly');
     const bwd = entryKernel(root, LOSS_KERNELS.backward, shape, { layout: backwardLayout, variant });
-    backward.push(bwd.dispatch(bwd.bind({ logits: b.logits, labels: b.labels, dlogits: b.logitsGrad }), gx, gy));
+    backward.push(entryDispatch(bwd, LOSS_KERNELS.backward, shape, bwd.bind({ logits: b.logits, labels: b.labels, dlogits: b.logitsGrad }), size.size, bwd.label));
   }
 
   return {
@@ -171,6 +172,7 @@ export function createSoftmaxXent(
       losses.destroy();
       correct.destroy();
       predictions.destroy();
+      size.destroy();
     },
   };
 }

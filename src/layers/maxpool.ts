@@ -4,7 +4,8 @@
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import type { Dispatch } from '../gpu/kernel.ts';
-import { entryGrid, entryKernel, type KernelCost, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { entryDispatch, entryKernel, perSample, type KernelCost, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { layerBatchSize, type BatchSize } from '../gpu/batch-size.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
 
@@ -36,7 +37,7 @@ function maxPoolEntry(pass: 'forward' | 'backward' | 'inference', shader: string
     shaders: [shader],
     workgroupSize: MAXPOOL_WORKGROUP_SIZE,
     supports: () => true,
-    constants: (c) => ({ H: c.height, W: c.width, C: c.channels, ...pooled(c), WORKGROUP_SIZE: MAXPOOL_WORKGROUP_SIZE, COUNT: items(c), ...extra }),
+    constants: (c) => ({ H: c.height, W: c.width, C: c.channels, ...pooled(c), WORKGROUP_SIZE: MAXPOOL_WORKGROUP_SIZE, SAMPLE_COUNT: perSample(items)(c), ...extra }),
     items,
     cost: (c) => {
       const { HO, WO } = pooled(c);
@@ -61,6 +62,8 @@ export interface MaxPoolBuffers {
   outputGrad?: GPUBuffer;
   /** (B, H, W, C) f32, dL/d input, every element written, zeros off the arg-max (required unless inferenceOnly) */
   inputGrad?: GPUBuffer;
+  /** The batch size the kernels read (default: one of the layer's own holding B). */
+  batchSize?: BatchSize;
 }
 
 const forwardLayout = tgpu.bindGroupLayout({
@@ -92,23 +95,31 @@ export function createMaxPool(ctx: GpuContext, config: MaxPoolConfig, buffers: M
   }
   if (H < 2 || W < 2) throw new Error(`${name}: input ${H}x${W} is smaller than the 2x2 window`);
   const K = MAXPOOL_KERNELS;
-  const [fx, fy] = entryGrid(K.forward, config, `${name} forward`);
   const opts = { variant: name };
+  const { outputGrad, inputGrad } = buffers;
+  if (!inferenceOnly && (!outputGrad || !inputGrad)) throw new Error(`${name}: outputGrad and inputGrad are required unless inferenceOnly`);
+  const size = layerBatchSize(ctx.root, batch, buffers.batchSize);
 
   if (inferenceOnly) {
     const placeholder = createStorageBuffer(ctx.device, 16, `${name}.argmax placeholder`); // never touched
     const inf = entryKernel(ctx.root, K.inference, config, { ...opts, layout: forwardLayout });
-    const forward = [inf.dispatch(inf.bind({ input: buffers.input, output: buffers.output, argmax: placeholder }), fx, fy, 1, `${name}.inference`)];
-    return { forward, backward: [], inference: forward, argmax: undefined, destroy: () => placeholder.destroy() };
+    const bind = inf.bind({ input: buffers.input, output: buffers.output, argmax: placeholder });
+    const forward = [entryDispatch(inf, K.inference, config, bind, size.size, `${name}.inference`)];
+    const destroy = () => {
+      placeholder.destroy();
+      size.destroy();
+    };
+    return { forward, backward: [], inference: forward, argmax: undefined, destroy };
   }
 
-  const { outputGrad, inputGrad } = buffers;
-  if (!outputGrad || !inputGrad) throw new Error(`${name}: outputGrad and inputGrad are required unless inferenceOnly`);
   const argmax = createStorageBuffer(ctx.device, outCount(config) * 4, `${name}.argmax`); // (B, HO, WO, C) u32
   const fwd = entryKernel(ctx.root, K.forward, config, { ...opts, layout: forwardLayout });
   const bwd = entryKernel(ctx.root, K.backward, config, { ...opts, layout: backwardLayout });
-  const [bx, by] = entryGrid(K.backward, config, `${name} backward`);
-  const forward = [fwd.dispatch(fwd.bind({ input: buffers.input, output: buffers.output, argmax }), fx, fy, 1, `${name}.forward`)];
-  const backward = [bwd.dispatch(bwd.bind({ outputGrad, argmax, inputGrad }), bx, by, 1, `${name}.backward`)];
-  return { forward, backward, inference: forward, argmax, destroy: () => argmax.destroy() };
+  const forward = [entryDispatch(fwd, K.forward, config, fwd.bind({ input: buffers.input, output: buffers.output, argmax }), size.size, `${name}.forward`)];
+  const backward = [entryDispatch(bwd, K.backward, config, bwd.bind({ outputGrad: outputGrad!, argmax, inputGrad: inputGrad! }), size.size, `${name}.backward`)];
+  const destroy = () => {
+    argmax.destroy();
+    size.destroy();
+  };
+  return { forward, backward, inference: forward, argmax, destroy };
 }

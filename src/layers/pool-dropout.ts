@@ -13,7 +13,8 @@
 import tgpu, { type TgpuBindGroupLayout } from 'typegpu';
 import * as d from 'typegpu/data';
 import type { Dispatch, Entries } from '../gpu/kernel.ts';
-import { entryGrid, entryKernel, type KernelCost, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { entryDispatch, entryKernel, perSample, type KernelCost, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { layerBatchSize, type BatchSize } from '../gpu/batch-size.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import { StepState } from '../gpu/state.ts';
 import { dropoutThreshold } from './dropout-rng.ts';
@@ -51,6 +52,8 @@ export interface PoolDropoutBuffers {
   inputGrad?: GPUBuffer;
   /** StepState (src/gpu/state.ts): seed and step select the mask (required unless inferenceOnly) */
   state?: GPUBuffer;
+  /** The batch size the kernels read (default: one of the layer's own holding B). */
+  batchSize?: BatchSize;
 }
 
 export type PoolDropoutPlan = LayerPlan & {
@@ -69,6 +72,7 @@ const poolConstants = (c: PoolDropoutConfig) => {
   return { WORKGROUP_SIZE: POOL_DROPOUT_WORKGROUP_SIZE, H: c.height, W: c.width, C4, HO, WO };
 };
 const forwardRows = (c: PoolDropoutConfig) => c.batch * poolSizes(c).HO * poolSizes(c).C4;
+const backwardRows = (c: PoolDropoutConfig) => c.batch * poolSizes(c).HI * poolSizes(c).C4;
 
 /** Input n and pooled output `out` elements and the shape label. */
 function poolCost(c: PoolDropoutConfig, cost: (n: number, out: number) => { flops: number; bytes: number }): KernelCost {
@@ -86,17 +90,17 @@ function poolDropoutEntry(pass: 'forward' | 'backward' | 'inference', shader: st
 export const POOL_DROPOUT_KERNELS = {
   // Hash ~21 ops per element; one routing byte per pooled element.
   forward: poolDropoutEntry('forward', 'pool_dropout_forward', {
-    constants: (c) => ({ ...poolConstants(c), ROWS: forwardRows(c), LAYER_ID: c.layerId, THRESHOLD: dropoutThreshold(c.rate), SCALE: 1 / (1 - c.rate) }),
+    constants: (c) => ({ ...poolConstants(c), SAMPLE_ROWS: perSample(forwardRows)(c), LAYER_ID: c.layerId, THRESHOLD: dropoutThreshold(c.rate), SCALE: 1 / (1 - c.rate) }),
     items: forwardRows,
     cost: (c) => poolCost(c, (n, out) => ({ flops: 3 * out + 21 * out, bytes: 4 * (n + out) + out })),
   }),
   backward: poolDropoutEntry('backward', 'pool_dropout_backward', {
-    constants: (c) => ({ ...poolConstants(c), HI: poolSizes(c).HI, ROWS: c.batch * poolSizes(c).HI * poolSizes(c).C4, SCALE: 1 / (1 - c.rate) }),
-    items: (c) => c.batch * poolSizes(c).HI * poolSizes(c).C4,
+    constants: (c) => ({ ...poolConstants(c), HI: poolSizes(c).HI, SAMPLE_ROWS: perSample(backwardRows)(c), SCALE: 1 / (1 - c.rate) }),
+    items: backwardRows,
     cost: (c) => poolCost(c, (n, out) => ({ flops: n, bytes: 4 * (out + n) + out })),
   }),
   inference: poolDropoutEntry('inference', 'pool_dropout_inference', {
-    constants: (c) => ({ ...poolConstants(c), ROWS: forwardRows(c) }),
+    constants: (c) => ({ ...poolConstants(c), SAMPLE_ROWS: perSample(forwardRows)(c) }),
     items: forwardRows,
     cost: (c) => poolCost(c, (n, out) => ({ flops: 3 * out, bytes: 4 * (n + out) })),
   }),
@@ -135,12 +139,12 @@ export function createPoolDropout(ctx: GpuContext, config: PoolDropoutConfig, bu
   const K = POOL_DROPOUT_KERNELS;
   const kernel = <E extends Entries>(entry: KernelEntry<PoolDropoutConfig>, layout: TgpuBindGroupLayout<E>) =>
     entryKernel(ctx.root, entry, config, { layout, variant: name });
-  const [fx, fy] = entryGrid(K.forward, config, `${name} forward`);
+  const size = layerBatchSize(ctx.root, B, buffers.batchSize);
 
   if (inferenceOnly) {
     const inf = kernel(K.inference, inferenceLayout);
-    const forward = [inf.dispatch(inf.bind({ input: buffers.input, output: buffers.output }), fx, fy, 1, `${name}.inference`)];
-    return { forward, backward: [], inference: forward, route: undefined, destroy: () => {} };
+    const forward = [entryDispatch(inf, K.inference, config, inf.bind({ input: buffers.input, output: buffers.output }), size.size, `${name}.inference`)];
+    return { forward, backward: [], inference: forward, route: undefined, destroy: size.destroy };
   }
   const { outputGrad, inputGrad, state } = buffers;
   if (!outputGrad || !inputGrad || !state) throw new Error(`${name}: outputGrad, inputGrad and state are required unless inferenceOnly`);
@@ -148,12 +152,18 @@ export function createPoolDropout(ctx: GpuContext, config: PoolDropoutConfig, bu
   const route = createStorageBuffer(ctx.device, B * HO * WO * C4 * 4, `${name}.route`); // (B, HO, WO, C4) u32
   const fwd = kernel(K.forward, forwardLayout);
   const bwd = kernel(K.backward, backwardLayout);
-  const [bx, by] = entryGrid(K.backward, config, `${name} backward`);
   const forward = [
-    fwd.dispatch(fwd.bind({ state, input: buffers.input, output: buffers.output, route }), fx, fy, 1, `${name}.forward`),
+    entryDispatch(fwd, K.forward, config, fwd.bind({ state, input: buffers.input, output: buffers.output, route }), size.size, `${name}.forward`),
   ];
-  const backward = [
-    bwd.dispatch(bwd.bind({ outputGrad, route, inputGrad }), bx, by, 1, `${name}.backward`),
-  ];
-  return { forward, backward, inference: forward, route, destroy: () => route.destroy() };
+  const backward = [entryDispatch(bwd, K.backward, config, bwd.bind({ outputGrad, route, inputGrad }), size.size, `${name}.backward`)];
+  return {
+    forward,
+    backward,
+    inference: forward,
+    route,
+    destroy: () => {
+      route.destroy();
+      size.destroy();
+    },
+  };
 }

@@ -7,7 +7,8 @@
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import type { Dispatch } from '../gpu/kernel.ts';
-import { entryGrid, entryKernel, supportsWhenNoThrow, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { entryDispatch, entryKernel, perSample, supportsWhenNoThrow, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { layerBatchSize, type BatchSize } from '../gpu/batch-size.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import { pool2dGeometry, type Pool2dPadding } from './pool2d-geometry.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
@@ -49,6 +50,8 @@ export interface Pool2dBuffers {
   outputGrad?: GPUBuffer;
   /** (B, H, W, C) f32, dL/d input, every element written (required unless inferenceOnly) */
   inputGrad?: GPUBuffer;
+  /** The batch size the kernels read (default: one of the layer's own holding B). */
+  batchSize?: BatchSize;
 }
 
 export type Pool2dPlan = LayerPlan & {
@@ -102,7 +105,7 @@ function pool2dEntry(pass: 'forward' | 'backward', shader: string, items: (c: Po
     shaders: [shader],
     workgroupSize: POOL2D_WORKGROUP_SIZE,
     supports: supportsWindow,
-    constants: (c) => ({ ...shapeOf(c).constants, COUNT: items(c), ...extra(c) }),
+    constants: (c) => ({ ...shapeOf(c).constants, SAMPLE_COUNT: perSample(items)(c), ...extra(c) }),
     items,
     cost: (c) => {
       const { HO, WO } = shapeOf(c);
@@ -151,14 +154,16 @@ export function createPool2d(ctx: GpuContext, config: Pool2dConfig, buffers: Poo
   // The arg-max of a training max pool, else a placeholder the kernels never touch.
   const argmax = createStorageBuffer(ctx.device, saveArgmax ? outCount * 4 : 16, `${name}.argmax`);
   const { forward: fe, backward: be } = POOL2D_KERNELS;
+  const size = layerBatchSize(ctx.root, batch, buffers.batchSize);
   const fwd = entryKernel(ctx.root, fe, config, { layout: forwardLayout, externals, variant: name });
-  const [fx, fy] = entryGrid(fe, config, `${name} forward`);
-  const forward = [fwd.dispatch(fwd.bind({ input: buffers.input, output: buffers.output, argmax }), fx, fy, 1, `${name}.forward`)];
-  const destroy = () => argmax.destroy();
+  const forward = [entryDispatch(fwd, fe, config, fwd.bind({ input: buffers.input, output: buffers.output, argmax }), size.size, `${name}.forward`)];
+  const destroy = () => {
+    argmax.destroy();
+    size.destroy();
+  };
   if (inferenceOnly) return { forward, backward: [], inference: forward, argmax: undefined, destroy };
 
   const bwd = entryKernel(ctx.root, be, config, { layout: backwardLayout, externals, variant: name });
-  const [bx, by] = entryGrid(be, config, `${name} backward`);
-  const backward = [bwd.dispatch(bwd.bind({ outputGrad: outputGrad!, argmax, inputGrad: inputGrad! }), bx, by, 1, `${name}.backward`)];
+  const backward = [entryDispatch(bwd, be, config, bwd.bind({ outputGrad: outputGrad!, argmax, inputGrad: inputGrad! }), size.size, `${name}.backward`)];
   return { forward, backward, inference: forward, argmax: saveArgmax ? argmax : undefined, destroy };
 }

@@ -2,7 +2,8 @@
 // one element per invocation (shaders/rescaling_forward.wgsl, rescaling_backward.wgsl). The
 // backward is built only where something before the layer needs dL/dx (it is not the first
 // layer with weights behind it). Registered for its type in src/layers/gpu-layers.ts.
-import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { entryDispatch, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { layerBatchSize, type BatchSize } from '../gpu/batch-size.ts';
 import { outputCount, type SingleLayerBuilder } from './segment-types.ts';
 import { layerSegment } from './single-layers.ts';
 import { gradientOnlyLayout, inputOutputLayout } from './elementwise-layouts.ts';
@@ -32,6 +33,8 @@ export interface RescalingBuffers {
   outputGrad?: GPUBuffer;
   /** (B, count) f32, dL/dx (unless inferenceOnly) */
   inputGrad?: GPUBuffer;
+  /** The batch size the kernels read (default: one of the layer's own holding B). */
+  batchSize?: BatchSize;
 }
 
 function rescalingEntry(pass: 'forward' | 'backward', shader: string, constants: (c: RescalingConfig) => Record<string, number>): KernelEntry<RescalingConfig> {
@@ -42,7 +45,7 @@ function rescalingEntry(pass: 'forward' | 'backward', shader: string, constants:
     shaders: [shader],
     workgroupSize: RESCALING_WORKGROUP_SIZE,
     supports: () => true,
-    constants: (c) => ({ WORKGROUP_SIZE: RESCALING_WORKGROUP_SIZE, COUNT: c.batch * c.count, ...constants(c) }),
+    constants: (c) => ({ WORKGROUP_SIZE: RESCALING_WORKGROUP_SIZE, SAMPLE_COUNT: c.count, ...constants(c) }),
     items: (c) => c.batch * c.count,
     cost: (c) => ({ shape: `(${c.batch},${c.count})`, flops: 2 * c.batch * c.count, bytes: 8 * c.batch * c.count }),
   };
@@ -62,13 +65,14 @@ export function createRescaling(ctx: GpuContext, config: RescalingConfig, buffer
   if (!Number.isFinite(scale) || !Number.isFinite(offset)) throw new Error(`${name}: scale and offset must be finite`);
   const { outputGrad, inputGrad } = buffers;
   if (!inferenceOnly && (!outputGrad || !inputGrad)) throw new Error(`${name}: outputGrad and inputGrad are required unless inferenceOnly`);
-  const [gx, gy] = entryGrid(RESCALING_KERNELS.forward, config, name);
-  const fwd = entryKernel(ctx.root, RESCALING_KERNELS.forward, config, { layout: forwardLayout, variant: name });
-  const forward = [fwd.dispatch(fwd.bind({ input: buffers.input, output: buffers.output }), gx, gy, 1, `${name}.forward`)];
-  if (inferenceOnly) return { forward, backward: [], destroy: () => {} };
-  const bwd = entryKernel(ctx.root, RESCALING_KERNELS.backward, config, { layout: backwardLayout, variant: name });
-  const backward = [bwd.dispatch(bwd.bind({ outputGrad: outputGrad!, inputGrad: inputGrad! }), gx, gy, 1, `${name}.backward`)];
-  return { forward, backward, destroy: () => {} };
+  const size = layerBatchSize(ctx.root, batch, buffers.batchSize);
+  const K = RESCALING_KERNELS;
+  const fwd = entryKernel(ctx.root, K.forward, config, { layout: forwardLayout, variant: name });
+  const forward = [entryDispatch(fwd, K.forward, config, fwd.bind({ input: buffers.input, output: buffers.output }), size.size, `${name}.forward`)];
+  if (inferenceOnly) return { forward, backward: [], destroy: size.destroy };
+  const bwd = entryKernel(ctx.root, K.backward, config, { layout: backwardLayout, variant: name });
+  const backward = [entryDispatch(bwd, K.backward, config, bwd.bind({ outputGrad: outputGrad!, inputGrad: inputGrad! }), size.size, `${name}.backward`)];
+  return { forward, backward, destroy: size.destroy };
 }
 
 const rescaling: SingleLayerBuilder = (l, pc) => {
@@ -78,7 +82,7 @@ const rescaling: SingleLayerBuilder = (l, pc) => {
     createRescaling(
       ctx,
       { name: l.spec.name, batch: io.batch, count: outputCount(l), scale, offset, inferenceOnly: !pc.training || !io.inputGrad },
-      { input: io.input, output: io.output, outputGrad: io.outputGrad, inputGrad: io.inputGrad },
+      { input: io.input, output: io.output, outputGrad: io.outputGrad, inputGrad: io.inputGrad, batchSize: io.batchSize },
     ),
   );
 };

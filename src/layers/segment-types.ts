@@ -4,9 +4,12 @@ import type { LayerInfo } from '../model/model-info.ts';
 import { shapeSize } from '../model/model-info.ts';
 import type { KernelChooser } from '../gpu/kernel-registry.ts';
 import type { GpuContext } from './types.ts';
+import type { BatchSize } from '../gpu/batch-size.ts';
 
 export interface SegmentIo {
   batch: number;
+  /** The plan's batch size uniform (holding `batch` samples), which every batch-dependent kernel reads. */
+  batchSize: BatchSize;
   /** (B, ...input shape) f32: the previous segment's output (or the gathered images). */
   input: GPUBuffer;
   /** dL/d input, same shape: absent in evaluation and where nothing before needs it. */

@@ -75,6 +75,7 @@ export const fastConv: SingleLayerBuilder = (l, pc) =>
     ? layerSegment(l, pc.training, (ctx, io) =>
         createConv2d(ctx, convConfig(l, io.batch, !pc.training), {
           input: io.input, output: io.output, params: io.params, grads: io.grads, outputGrad: io.outputGrad, inputGrad: io.inputGrad,
+          batchSize: io.batchSize,
         }, { kernels: pc.kernels }),
       )
     : undefined;
@@ -98,6 +99,7 @@ export const generalConv: SingleLayerBuilder = (l, pc) => {
   return layerSegment(l, pc.training, (ctx, io) =>
     createConv2dGeneral(ctx, generalConvConfig(l, io.batch, !pc.training), {
       input: io.input, output: io.output, params: io.params, grads: io.grads, outputGrad: io.outputGrad, inputGrad: io.inputGrad,
+      batchSize: io.batchSize,
     }),
   );
 };
@@ -109,6 +111,7 @@ export const dense: SingleLayerBuilder = (l, pc) => {
   return layerSegment(l, pc.training, (ctx, io) =>
     createDense(ctx, denseConfig(l, io.batch, !pc.training), {
       input: io.input, output: io.output, params: io.params, grads: io.grads, outputGrad: io.outputGrad, inputGrad: io.inputGrad,
+      batchSize: io.batchSize,
     }, { kernels: pc.kernels }),
   );
 };
@@ -122,7 +125,7 @@ export const floorMaxPool2x2: SingleLayerBuilder = (l, pc) => {
     createMaxPool(
       ctx,
       { name: l.spec.name, batch: io.batch, height, width, channels, inferenceOnly: !pc.training || !io.inputGrad },
-      { input: io.input, output: io.output, outputGrad: io.outputGrad, inputGrad: io.inputGrad },
+      { input: io.input, output: io.output, outputGrad: io.outputGrad, inputGrad: io.inputGrad, batchSize: io.batchSize },
     ),
   );
 };
@@ -138,7 +141,7 @@ export const dropout: SingleLayerBuilder = (l, pc) => {
       { name: l.spec.name, batch: io.batch, count: outputCount(l), rate, layerId: pc.dropoutId(l) },
       // Without an input gradient (nothing before it has weights) the backward is not needed: its
       // kernel is bound to the output buffer but never dispatched.
-      { input: io.input, output: io.output, outputGrad: io.outputGrad!, inputGrad: io.inputGrad ?? io.output, state: io.state },
+      { input: io.input, output: io.output, outputGrad: io.outputGrad!, inputGrad: io.inputGrad ?? io.output, state: io.state, batchSize: io.batchSize },
     );
     return { ...d, backward: io.inputGrad ? d.backward : [] };
   });
@@ -158,7 +161,7 @@ export const pool2d: SingleLayerBuilder = (l, pc) => {
         poolHeight: o.poolSize[0], poolWidth: o.poolSize[1], strideHeight: o.strides[0], strideWidth: o.strides[1],
         inferenceOnly: !pc.training || !io.inputGrad,
       },
-      { input: io.input, output: io.output, outputGrad: io.outputGrad, inputGrad: io.inputGrad },
+      { input: io.input, output: io.output, outputGrad: io.outputGrad, inputGrad: io.inputGrad, batchSize: io.batchSize },
     ),
   );
 };
@@ -169,7 +172,7 @@ export const globalAveragePooling: SingleLayerBuilder = (l, pc) => {
     createGlobalAvgPool(
       ctx,
       { name: l.spec.name, batch: io.batch, height, width, channels, inferenceOnly: !pc.training || !io.inputGrad },
-      { input: io.input, output: io.output, outputGrad: io.outputGrad, inputGrad: io.inputGrad },
+      { input: io.input, output: io.output, outputGrad: io.outputGrad, inputGrad: io.inputGrad, batchSize: io.batchSize },
     ),
   );
 };
@@ -182,7 +185,7 @@ export const activation: SingleLayerBuilder = (l, pc) => {
     createActivation(
       ctx,
       { name: l.spec.name, batch: io.batch, count: outputCount(l), activation: a, inferenceOnly: !pc.training || !io.inputGrad },
-      { input: io.input, output: io.output, outputGrad: io.outputGrad, inputGrad: io.inputGrad },
+      { input: io.input, output: io.output, outputGrad: io.outputGrad, inputGrad: io.inputGrad, batchSize: io.batchSize },
     ),
   );
 };
@@ -205,7 +208,7 @@ export const batchNorm: SingleLayerBuilder = (l, pc) => {
         movingMeanOffset: offset(l, 'moving_mean'), movingVarianceOffset: offset(l, 'moving_variance'),
         inferenceOnly: !pc.training, frozen: !isTrainable(l.spec),
       },
-      { input: io.input, output: io.output, params: io.params, grads: io.grads, outputGrad: io.outputGrad, inputGrad: io.inputGrad },
+      { input: io.input, output: io.output, params: io.params, grads: io.grads, outputGrad: io.outputGrad, inputGrad: io.inputGrad, batchSize: io.batchSize },
     ),
   );
 };

@@ -7,7 +7,7 @@ export interface GpuContext {
   device: GPUDevice;
 }
 
-/** A layer's prepared dispatches, built once per batch size and replayed every step. */
+/** A layer's prepared dispatches, built once (for its plan's largest batch; the plan re-sizes them) and replayed every step. */
 export interface LayerPlan {
   /** Training-mode forward pass. */
   forward: Dispatch[];

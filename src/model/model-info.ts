@@ -4,6 +4,7 @@
 import { isTrainable, layerType, type LayerSpec, type Shape } from './layers/index.ts';
 import { ParamTable, type ParamSpec } from './param-table.ts';
 import type { ModelSpec } from './model-spec.ts';
+import { layerError } from './spec-error.ts';
 
 export interface LayerInfo {
   readonly index: number;
@@ -32,6 +33,21 @@ export function shapeSize(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
+/**
+ * A layer that computes no input gradient (random augmentation) must come before every layer
+ * with weights: behind one, training would need the gradient through it.
+ */
+function checkNoGradientBeforeWeights(staged: readonly { index: number; spec: LayerSpec; weightSpecs: readonly unknown[] }[]): void {
+  const firstWeighted = staged.find((s) => s.weightSpecs.length > 0);
+  if (!firstWeighted) return;
+  const late = staged.find((s) => s.index > firstWeighted.index && layerType(s.spec).noInputGradient);
+  if (late) {
+    const at = { index: late.index, name: late.spec.name, type: late.spec.type };
+    const before = `layer ${firstWeighted.index} "${firstWeighted.spec.name}" (${firstWeighted.spec.type})`;
+    throw layerError(at, undefined, `must come before every layer with weights (${before} has weights; random augmentation computes no input gradient)`);
+  }
+}
+
 /** Infers every shape and the parameter table (throws ModelSpecError naming the layer where a shape collapses). */
 export function modelInfo(spec: ModelSpec): ModelInfo {
   let shape: Shape = spec.inputShape;
@@ -48,6 +64,7 @@ export function modelInfo(spec: ModelSpec): ModelInfo {
   const params = new ParamTable(
     staged.flatMap((s) => s.weightSpecs.map((w) => ({ layer: s.spec.name, weight: w.name, shape: w.shape, trainable: w.trainable && isTrainable(s.spec), init: w.init }))),
   );
+  checkNoGradientBeforeWeights(staged);
   const layers = staged.map(({ weightSpecs, ...s }): LayerInfo => {
     const weights = weightSpecs.map((w) => params.get(`${s.spec.name}/${w.name}`));
     return { ...s, weights, paramCount: weights.reduce((a, p) => a + p.size, 0) };

@@ -1,5 +1,7 @@
 // A model on the GPU without training state: its flat parameters, the evaluation passes
 // (test set, prediction) and weights IO; no gradients, optimizer moments or training plan.
+// Its plans share the trainer's pipelines wherever a kernel is the same (the batch size is read
+// at run time), and a prediction of n images runs a batch of n (up to EVAL_BATCH at a time).
 // `npm run evaluate` and the page's prediction use it alone; the Trainer builds one over its
 // own parameter buffer and adds the training side.
 import { createBufferWith, createStorageBuffer, readF32, writeBuffer } from '../gpu/buffers.ts';
@@ -82,7 +84,9 @@ export class GpuModel {
     const labels = createStorageBuffer(device, EVAL_BATCH * 4, 'predict labels');
     const predictImages: GpuImages = { images, labels, count: EVAL_BATCH, destroy: () => (images.destroy(), labels.destroy()) };
     this.predictImages = owned(predictImages) as GpuImages;
-    this.predictPass = owned(new Pass(ctx, model, { label: 'predict', count: EVAL_BATCH, batch: EVAL_BATCH, training: false, kernels, scaling }, { ...common, data: this.predictImages })) as Pass;
+    this.predictPass = owned(
+      new Pass(ctx, model, { label: 'predict', count: EVAL_BATCH, batch: EVAL_BATCH, training: false, kernels, scaling, resizable: true }, { ...common, data: this.predictImages }),
+    ) as Pass;
     this.predictPass.setOrder(identityOrder(EVAL_BATCH));
     this.logitsStaging = owned(
       device.createBuffer({ label: 'logits staging', size: EVAL_BATCH * model.classes * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
@@ -128,15 +132,13 @@ export class GpuModel {
     }
     const { device } = this.ctx;
     const out = new Float32Array(count * classes);
-    const chunk = new Uint8Array(EVAL_BATCH * pixels);
     for (let first = 0; first < count; first += EVAL_BATCH) {
+      // A batch of the n images themselves: the kernels read n at run time.
       const n = Math.min(EVAL_BATCH, count - first);
-      chunk.fill(0);
-      chunk.set(images.subarray(first * pixels, (first + n) * pixels));
-      writeBuffer(device, this.predictImages.images, chunk);
+      writeBuffer(device, this.predictImages.images, images.subarray(first * pixels, (first + n) * pixels));
       writeEpochStart(device, this.evalState);
       const encoder = device.createCommandEncoder({ label: 'predict' });
-      encodeDispatches(encoder, this.predictPass.inferBatch(0));
+      encodeDispatches(encoder, this.predictPass.inferCount(n));
       encoder.copyBufferToBuffer(this.predictPass.logits(0), 0, this.logitsStaging, 0, n * classes * 4);
       device.queue.submit([encoder.finish()]);
       await this.logitsStaging.mapAsync(GPUMapMode.READ, 0, n * classes * 4);

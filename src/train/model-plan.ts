@@ -1,6 +1,9 @@
-// The model at one batch size: every activation and gradient buffer allocated once, every
-// segment's dispatches prepared once (src/layers/segments.ts splits the model into single
-// layers and fused runs of layers). `train` is one training step's forward and backward
+// The model up to one batch size: every activation and gradient buffer allocated once for
+// `batch` samples, every segment's dispatches prepared once (src/layers/segments.ts splits the
+// model into single layers and fused runs of layers). The kernels read the batch size at run time
+// (src/gpu/batch-size.ts), so the same dispatches serve any batch of 1 .. `batch` samples:
+// `at(count)` gives them re-sized (a partial last batch), `resized(count)` through one uniform the
+// caller re-writes (a prediction of any number of images); no pipeline or bind group is added. `train` is one training step's forward and backward
 // (gather .. gradients written into `grads`); `inference` is the evaluation forward pass (no
 // dropout) ending in the loss and per-batch metrics. The trainer brackets `train` with
 // step_begin, the optimizer and step_end. An evaluation plan (training: false) builds every
@@ -17,6 +20,8 @@ import { planSegments, type BuiltSegment, type PlanPart, type SegmentPlanContext
 import { dropoutLayerId } from '../layers/dropout-rng.ts';
 import type { InputScaling } from '../data/image-dataset.ts';
 import { createChooser, type KernelChoices, type KernelChooser, type KernelSlot } from '../gpu/kernel-registry.ts';
+import { BatchSize } from '../gpu/batch-size.ts';
+import { resizeDispatch } from '../gpu/kernel.ts';
 
 /** Buffers owned by the trainer and shared by all of its plans. */
 export interface SharedBuffers {
@@ -40,8 +45,16 @@ export interface ModelPlanConfig {
   training: boolean;
   /** Overrides of the registry's fixed rules by layer and pass (src/gpu/kernel-registry.ts). */
   kernels?: KernelChoices;
+  /** Also keep a batch size whose count each `resized` call sets (made now, so that using it creates nothing). */
+  resizable?: boolean;
   /** What the gather makes of the images' bytes (default 'divide-255': MNIST, Fashion-MNIST). */
   scaling?: InputScaling;
+}
+
+/** A plan's dispatches for one batch size. */
+export interface PlanDispatches {
+  readonly train: Dispatch[];
+  readonly inference: Dispatch[];
 }
 
 /** One layer's share of the plan (for per-kernel benchmarks and debugging). */
@@ -62,7 +75,10 @@ export interface PlanSegment {
 }
 
 export interface ModelPlan {
+  /** Samples per batch at most: every buffer is sized for it. */
   readonly batch: number;
+  /** The batch size `train` and `inference` are sized for (`batch` samples, stride `batch`). */
+  readonly batchSize: BatchSize;
   /** Layers (and the gather and loss) in forward order with their dispatches. */
   readonly layers: PlanLayer[];
   /** (B, ...input shape) f32: the gathered images. */
@@ -90,6 +106,17 @@ export interface ModelPlan {
   readonly segments: readonly PlanSegment[];
   /** Every kernel choice the plan made, in build order (tunableSlots() keeps those with a choice). */
   readonly kernelSlots: readonly KernelSlot[];
+  /**
+   * `train` and `inference` for a batch of `count` samples (1 .. batch; batch k's samples at
+   * k * batch in the index buffer): the same pipelines and bind groups, the grids for `count`.
+   * Built on the first call for each count (with that count's BatchSize, released by destroy).
+   */
+  at(count: number): PlanDispatches;
+  /**
+   * The dispatches for `count` samples through the plan's re-writable BatchSize (a `resizable`
+   * plan): each call re-writes it, so submit what one call gives before the next call.
+   */
+  resized(count: number): PlanDispatches;
   destroy(): void;
 }
 
@@ -107,7 +134,7 @@ export function createModelPlan(ctx: GpuContext, model: ModelInfo, config: Model
   const { device } = ctx;
   const B = config.batch;
   const { training } = config;
-  const owned: GPUBuffer[] = [];
+  const owned: { destroy(): void }[] = [];
   const built: BuiltSegment[] = [];
   const f32 = (elements: number, label: string) => {
     const b = createStorageBuffer(device, elements * 4, `${label} B=${B}`);
@@ -115,13 +142,15 @@ export function createModelPlan(ctx: GpuContext, model: ModelInfo, config: Model
     return b;
   };
   try {
+    const batchSize = new BatchSize(ctx.root, B, B, `batch ${B}`);
+    owned.push(batchSize);
     const input = f32(B * model.inputSize, 'input'); // (B, H, W, C)
     const labels = createStorageBuffer(device, B * 4, `labels B=${B}`); // (B) u32
     owned.push(labels);
     const gather = createGather(
       ctx,
       { batch: B, imageCount: config.imageCount, pixels: model.inputSize, scaling: config.scaling },
-      { images: shared.images, labels: shared.labels, indices: shared.indices, state: shared.state, output: input, outputLabels: labels },
+      { images: shared.images, labels: shared.labels, indices: shared.indices, state: shared.state, output: input, outputLabels: labels, batchSize },
     );
     built.push({ parts: [], destroy: gather.destroy });
 
@@ -143,7 +172,7 @@ export function createModelPlan(ctx: GpuContext, model: ModelInfo, config: Model
         // dL/d output is needed when this segment (or one before it) has weights to train.
         const outputGrad = training && (hasWeights || currentGrad) ? f32(count, `d ${last.spec.name}`) : undefined;
         const b = seg.build(ctx, {
-          batch: B, input: current, inputGrad: currentGrad, output, outputGrad,
+          batch: B, batchSize, input: current, inputGrad: currentGrad, output, outputGrad,
           params: shared.params, grads: training ? shared.grads : undefined, state: shared.state,
         });
         built.push(b);
@@ -165,7 +194,7 @@ export function createModelPlan(ctx: GpuContext, model: ModelInfo, config: Model
     const loss = createSoftmaxXent(
       ctx,
       { batch: B, classes: model.classes, slots: config.slots, inferenceOnly: !training },
-      { logits, labels, logitsGrad: currentGrad, state: shared.state, batchLoss: shared.batchLoss, batchCorrect: shared.batchCorrect },
+      { logits, labels, logitsGrad: currentGrad, state: shared.state, batchLoss: shared.batchLoss, batchCorrect: shared.batchCorrect, batchSize },
     );
     built.push({ parts: [], destroy: () => loss.destroy() });
     parts.push({ name: 'loss', forward: training ? loss.forward : loss.inference, backward: loss.backward });
@@ -178,18 +207,49 @@ export function createModelPlan(ctx: GpuContext, model: ModelInfo, config: Model
       .slice()
       .reverse()
       .flatMap((p) => p.backward);
+    const full: PlanDispatches = { train: training ? [...forward, ...backward] : [], inference: training ? [] : forward };
+    const sizedFor = (size: BatchSize): PlanDispatches => ({
+      train: full.train.map((d) => resizeDispatch(d, size)),
+      inference: full.inference.map((d) => resizeDispatch(d, size)),
+    });
+    const checkCount = (count: number) => {
+      if (!Number.isInteger(count) || count < 1 || count > B) throw new Error(`model plan: a batch of ${count} samples; the plan holds 1 .. ${B}`);
+    };
+    const bySize = new Map<number, PlanDispatches>([[B, full]]);
+    const variable = config.resizable ? new BatchSize(ctx.root, B, B, 'batch (re-sized)') : undefined;
+    if (variable) owned.push(variable);
+    let lastResized: { count: number; dispatches: PlanDispatches } | undefined;
     return {
       batch: B,
+      batchSize,
       layers: parts.filter((p) => p.forward.length + p.backward.length > 0),
       input,
       labels,
       activations,
       gradients,
-      train: training ? [...forward, ...backward] : [],
-      inference: training ? [] : forward,
+      train: full.train,
+      inference: full.inference,
       logits,
       segments,
       kernelSlots,
+      at(count) {
+        checkCount(count);
+        let dispatches = bySize.get(count);
+        if (!dispatches) {
+          const size = new BatchSize(ctx.root, count, B, `batch ${count} of ${B}`);
+          owned.push(size);
+          dispatches = sizedFor(size);
+          bySize.set(count, dispatches);
+        }
+        return dispatches;
+      },
+      resized(count) {
+        checkCount(count);
+        if (!variable) throw new Error('model plan: resized() needs a plan built with resizable: true');
+        variable.resize(count);
+        if (lastResized?.count !== count) lastResized = { count, dispatches: sizedFor(variable) };
+        return lastResized.dispatches;
+      },
       destroy() {
         for (const b of built) b.destroy();
         for (const b of owned) b.destroy();

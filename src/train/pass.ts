@@ -1,14 +1,12 @@
-// A pass over one dataset at one batch size: the model plans (a main plan of `batch` and,
-// when the count is not a multiple of it, a tail plan for the last partial batch), the
-// index buffers that choose each batch's images, and the per-batch metric slots.
-//
-// Batch k of the pass uses images order[k*B .. k*B+B). The gather kernel reads
-// indices[state.batch * planBatch + i], so the tail plan (batch r) gets its own small
-// index buffer holding the tail at offset fullBatches * r.
+// A pass over one dataset at one batch size: one model plan of `batch` samples, the index
+// buffer that chooses each batch's images, and the per-batch metric slots. Batch k of the pass
+// uses images order[k*B .. k*B+B): the gather reads indices[state.batch * B + i]. When the count
+// is not a multiple of B, the last batch runs the same plan at its own size (ModelPlan.at: the
+// kernels read the batch size at run time), with no pipeline of its own.
 import { createStorageBuffer, writeBuffer } from '../gpu/buffers.ts';
 import type { Dispatch } from '../gpu/kernel.ts';
 import type { GpuContext } from '../layers/types.ts';
-import { createModelPlan, type ModelPlan } from './model-plan.ts';
+import { createModelPlan, type ModelPlan, type PlanDispatches } from './model-plan.ts';
 import type { ModelInfo } from '../model/model-info.ts';
 import { MetricsReadback } from './metrics-readback.ts';
 import type { GpuImages } from './dataset-gpu.ts';
@@ -24,6 +22,8 @@ export interface PassConfig {
   training: boolean;
   /** Overrides of the kernel registry's fixed rules (src/gpu/kernel-registry.ts), for every plan of the pass. */
   kernels?: KernelChoices;
+  /** Batches of any size are run through inferCount (a prediction of any number of images). */
+  resizable?: boolean;
   /** What the gather makes of the images' bytes (default 'divide-255'). */
   scaling?: InputScaling;
 }
@@ -43,10 +43,10 @@ export class Pass {
   /** Number of batches (= metric slots). */
   readonly batches: number;
   readonly readback: MetricsReadback;
-  private readonly main: ModelPlan;
-  private readonly tailPlan: ModelPlan | undefined;
-  private readonly indices: GPUBuffer; // (fullBatches * B) u32
-  private readonly tailIndices: GPUBuffer | undefined; // ((fullBatches + 1) * r) u32
+  private readonly plan: ModelPlan;
+  /** The plan's dispatches at the last batch's size (when the count is not a multiple of the batch). */
+  private readonly tailDispatches: PlanDispatches | undefined;
+  private readonly indices: GPUBuffer; // (count) u32
   private readonly batchLoss: GPUBuffer; // (batches) f32
   private readonly batchCorrect: GPUBuffer; // (batches) u32
 
@@ -66,62 +66,74 @@ export class Pass {
     this.tail = count - this.fullBatches * this.batch;
     this.batches = this.fullBatches + (this.tail > 0 ? 1 : 0);
 
-    this.indices = createStorageBuffer(device, this.fullBatches * this.batch * 4, `${label} indices`);
-    this.tailIndices =
-      this.tail > 0 ? createStorageBuffer(device, this.batches * this.tail * 4, `${label} tail indices`) : undefined;
+    this.indices = createStorageBuffer(device, count * 4, `${label} indices`);
     this.batchLoss = createStorageBuffer(device, this.batches * 4, `${label} batch loss`);
     this.batchCorrect = createStorageBuffer(device, this.batches * 4, `${label} batch correct`);
     this.readback = new MetricsReadback(device, this.batchLoss, this.batchCorrect, this.batches);
 
-    const shared = (indices: GPUBuffer) => ({
+    const shared = {
       params: buffers.params,
       grads: buffers.grads,
       state: buffers.state,
       images: buffers.data.images,
       labels: buffers.data.labels,
-      indices,
+      indices: this.indices,
       batchLoss: this.batchLoss,
       batchCorrect: this.batchCorrect,
-    });
-    const planConfig = (b: number) => ({
-      batch: b,
-      imageCount: buffers.data.count,
-      slots: this.batches,
-      training: config.training,
-      kernels: config.kernels,
-      scaling: config.scaling,
-    });
-    this.main = createModelPlan(ctx, model, planConfig(this.batch), shared(this.indices));
-    this.tailPlan = this.tailIndices ? createModelPlan(ctx, model, planConfig(this.tail), shared(this.tailIndices)) : undefined;
+    };
+    this.plan = createModelPlan(
+      ctx,
+      model,
+      {
+        batch: this.batch,
+        imageCount: buffers.data.count,
+        slots: this.batches,
+        training: config.training,
+        kernels: config.kernels,
+        resizable: config.resizable,
+        scaling: config.scaling,
+      },
+      shared,
+    );
+    this.tailDispatches = this.tail > 0 ? this.plan.at(this.tail) : undefined;
   }
 
   /** Sets which images form the batches: order (count) of image indices. */
   setOrder(order: Uint32Array): void {
     if (order.length !== this.count) throw new Error(`order has ${order.length} entries, pass has ${this.count}`);
-    const { device } = this.ctx;
-    const main = this.fullBatches * this.batch;
-    writeBuffer(device, this.indices, order.subarray(0, main));
-    if (this.tailIndices) writeBuffer(device, this.tailIndices, order.subarray(main), this.fullBatches * this.tail * 4);
+    writeBuffer(this.ctx.device, this.indices, order);
   }
 
-  /** The plan of the full batches (buffers and per-layer dispatches, for benchmarks). */
+  /** The pass's plan (buffers and per-layer dispatches, for benchmarks). */
   get mainPlan(): ModelPlan {
-    return this.main;
+    return this.plan;
+  }
+
+  private dispatchesOf(k: number): PlanDispatches {
+    return k < this.fullBatches ? this.plan : this.tailDispatches!;
   }
 
   /** Training dispatches (forward + backward) of batch k. */
   trainBatch(k: number): Dispatch[] {
-    return k < this.fullBatches ? this.main.train : this.tailPlan!.train;
+    return this.dispatchesOf(k).train;
   }
 
   /** Evaluation dispatches (forward + loss + metrics) of batch k. */
   inferBatch(k: number): Dispatch[] {
-    return k < this.fullBatches ? this.main.inference : this.tailPlan!.inference;
+    return this.dispatchesOf(k).inference;
   }
 
-  /** Logits buffer (B, classes) of the plan that runs batch k. */
-  logits(k: number): GPUBuffer {
-    return k < this.fullBatches ? this.main.logits : this.tailPlan!.logits;
+  /**
+   * Evaluation dispatches of the first batch holding `count` samples (1 .. batch), for a
+   * resizable pass: each call re-sizes the pass's batch uniform, so submit them before the next call.
+   */
+  inferCount(count: number): Dispatch[] {
+    return this.plan.resized(count).inference;
+  }
+
+  /** Logits buffer (B, classes) of batch k (the first rows hold a partial batch's). */
+  logits(_k = 0): GPUBuffer {
+    return this.plan.logits;
   }
 
   /** Samples in batch k. */
@@ -143,10 +155,9 @@ export class Pass {
   }
 
   destroy(): void {
-    this.main.destroy();
-    this.tailPlan?.destroy();
+    this.plan.destroy();
     this.readback.destroy();
-    for (const b of [this.indices, this.tailIndices, this.batchLoss, this.batchCorrect]) b?.destroy();
+    for (const b of [this.indices, this.batchLoss, this.batchCorrect]) b.destroy();
   }
 }
 

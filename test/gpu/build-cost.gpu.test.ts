@@ -1,6 +1,8 @@
 // What building a trainer costs: Trainer.build counts the pipelines the build compiled (the
 // device's pipeline counter agrees), and a second trainer or evaluation model of the same model
-// on the same device compiles none (the device's pipeline cache serves every build).
+// on the same device compiles none (the device's pipeline cache serves every build). The batch
+// size is read at run time: partial last batches (training, validation, test) compile nothing
+// that full batches did not.
 import { describe, expect, it } from 'vitest';
 import { parseModelConfig } from '../../src/model/model-spec.ts';
 import { modelOf } from '../../src/train/options.ts';
@@ -11,19 +13,21 @@ import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../../src/train/types.
 import { fakeMnist } from './fake-mnist.ts';
 import { getGpu } from './gpu-fixture.ts';
 
-// A small model (few pipelines, quick to compile): flatten, dense relu, dense softmax.
-const model = parseModelConfig({
-  class_name: 'Sequential',
-  config: {
-    name: 'tiny_dense',
-    layers: [
-      { class_name: 'InputLayer', config: { batch_shape: [null, 28, 28, 1], name: 'input_layer' } },
-      { class_name: 'Flatten', config: { name: 'flatten' } },
-      { class_name: 'Dense', config: { name: 'dense', units: 16, activation: 'relu' } },
-      { class_name: 'Dense', config: { name: 'dense_1', units: 10, activation: 'softmax' } },
-    ],
-  },
-});
+/** A small model (few pipelines, quick to compile): flatten, dense relu, dense softmax. */
+const tinyDense = (units: number) =>
+  parseModelConfig({
+    class_name: 'Sequential',
+    config: {
+      name: 'tiny_dense',
+      layers: [
+        { class_name: 'InputLayer', config: { batch_shape: [null, 28, 28, 1], name: 'input_layer' } },
+        { class_name: 'Flatten', config: { name: 'flatten' } },
+        { class_name: 'Dense', config: { name: 'dense', units, activation: 'relu' } },
+        { class_name: 'Dense', config: { name: 'dense_1', units: 10, activation: 'softmax' } },
+      ],
+    },
+  });
+const model = tinyDense(16);
 const data = fakeMnist(40, 20, 5);
 const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, model, epochs: 1, batchSize: 16, limit: 40, validationSplit: 0.2 };
 
@@ -54,5 +58,22 @@ describe('build cost', () => {
     expect(other.build.pipelines).toBeLessThan(compiled);
     other.destroy();
     second.destroy();
+  });
+
+  it('partial last batches compile nothing: the same pipelines serve every batch size', async () => {
+    const gpu = await getGpu();
+    // Dense units of their own: pipelines the test above did not compile.
+    const base = { ...options, model: tinyDense(24), batchSize: 16 };
+    // Whole batches only: 32 training images (2 x 16), no validation, 500 test images (1 x 500).
+    const whole = await Trainer.create(gpu, fakeMnist(32, 500, 6), { ...base, limit: 32, validationSplit: 0 });
+    expect(whole.build.pipelines).toBeGreaterThan(0);
+    whole.destroy();
+    // 532 training images (33 x 16 + 4), 532 validated (500 + 32), 520 test images (500 + 20).
+    const before = pipelinesCompiled(gpu.device);
+    const partial = await Trainer.create(gpu, fakeMnist(1064, 520, 7), { ...base, limit: 1064, validationSplit: 0.5 });
+    expect([partial.trainCount, partial.validationCount, partial.stepsPerEpoch]).toEqual([532, 532, 34]);
+    expect(partial.build.pipelines).toBe(0);
+    expect(pipelinesCompiled(gpu.device)).toBe(before);
+    partial.destroy();
   });
 });

@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { createConv2dGeneral, conv2dGeneralShape, type Conv2dGeneralConfig } from '../../src/layers/conv2d-general.ts';
 import { runDispatches } from '../../src/gpu/kernel.ts';
+import { BatchSize } from '../../src/gpu/batch-size.ts';
 import { createBufferWith, createStorageBuffer, readF32 } from '../../src/gpu/buffers.ts';
 import { Rng } from '../../src/model/rng.ts';
 import type { ElementwiseActivation } from '../../src/model/activations.ts';
@@ -142,6 +143,8 @@ describe('general conv2d layer vs float64 reference', () => {
     const yInfer = createStorageBuffer(device, s.outputLength * 4, 'y (inference-only layer)');
     const grads = createStorageBuffer(device, (c.biasOffset + c.outChannels) * 4, 'grads');
     const dy = createStorageBuffer(device, s.outputLength * 4, 'dy');
+    // The batch size uniform a plan shares between its layers (a layer given none makes its own).
+    const batchSize = new BatchSize(root, c.batch);
     await expectNoGpuErrors(device, async () => {
       // Count what the builder creates on the device (own properties shadow the prototype's methods).
       const created = { pipelines: 0, bindGroups: 0, buffers: 0 };
@@ -158,7 +161,7 @@ describe('general conv2d layer vs float64 reference', () => {
       spy('createBuffer', 'buffers');
       let infer;
       try {
-        infer = createConv2dGeneral({ root, device }, { ...c, inferenceOnly: true }, { input: xBuf, output: yInfer, params: pBuf });
+        infer = createConv2dGeneral({ root, device }, { ...c, inferenceOnly: true }, { input: xBuf, output: yInfer, params: pBuf, batchSize });
       } finally {
         for (const m of ['createComputePipeline', 'createBindGroup', 'createBuffer']) delete dev[m];
       }
@@ -167,7 +170,7 @@ describe('general conv2d layer vs float64 reference', () => {
       expect({ bindGroups: created.bindGroups, buffers: created.buffers }).toEqual({ bindGroups: 1, buffers: 0 });
       expect(infer.backward).toEqual([]);
       expect(infer.inference).toEqual(infer.forward);
-      const train = createConv2dGeneral({ root, device }, c, { input: xBuf, output: yTrain, params: pBuf, grads, outputGrad: dy });
+      const train = createConv2dGeneral({ root, device }, c, { input: xBuf, output: yTrain, params: pBuf, grads, outputGrad: dy, batchSize });
       expect(train.backward.length).toBeGreaterThan(0);
       runDispatches(device, [...train.forward, ...infer.forward]);
       const a = await readF32(device, yTrain, s.outputLength);
@@ -176,7 +179,7 @@ describe('general conv2d layer vs float64 reference', () => {
       train.destroy();
       infer.destroy();
     });
-    for (const b of [xBuf, pBuf, yTrain, yInfer, grads, dy]) b.destroy();
+    for (const b of [xBuf, pBuf, yTrain, yInfer, grads, dy, batchSize]) b.destroy();
   });
 
   it('rejects bad buffers and missing backward buffers clearly', async () => {

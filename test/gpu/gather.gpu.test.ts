@@ -4,7 +4,9 @@
 // own StepState-shaped buffer, batch set with setGatherBatch) gives the same result. A batch
 // of 21,500 (more than 65,535 workgroups: a 2-D grid) is checked exactly too. Colour images
 // (C = 3 and 4), of a size that is a multiple of 4 values (4x4x3) or not (5x5x3: the
-// one-value kernel), with the bytes unscaled (the user's own data) or divided by 255.
+// one-value kernel), with the bytes unscaled (the user's own data) or divided by 255, each as
+// a partial batch: fewer samples than the pass's batch size (the stride between batches), read
+// at run time.
 import { describe, expect, it } from 'vitest';
 import { createGather, createGatherState, gatherKernel, setGatherBatch, uploadImages, uploadLabels, GATHER_WORKGROUP_SIZE, type GatherConfig } from '../../src/layers/gather.ts';
 import { DEFAULT_MODEL } from '../../src/model/presets.ts';
@@ -14,6 +16,7 @@ const IMAGE_PIXELS = DEFAULT_MODEL.inputSize;
 import { createBufferWith, createStorageBuffer, readF32, readU32, writeBuffer } from '../../src/gpu/buffers.ts';
 import { MAX_WORKGROUPS_PER_DIMENSION, runDispatches } from '../../src/gpu/kernel.ts';
 import { Rng } from '../../src/model/rng.ts';
+import { BatchSize } from '../../src/gpu/batch-size.ts';
 import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
 
 const IMAGE_COUNT = 301;
@@ -106,22 +109,23 @@ describe('batch gather', () => {
     [4, 4, 3, 'none', 'gather.forward.bytes'],
     [3, 3, 3, 'divide-255', 'gather.forward.bytes-any'],
     [3, 5, 4, 'none', 'gather.forward.bytes'],
-  ] as const)('%ix%ix%i images, scaling %s (%s): exactly the CPU gather', async (h, w, c, scaling, kernelId) => {
+  ] as const)('%ix%ix%i images, scaling %s (%s), a partial batch: exactly the CPU gather', async (h, w, c, scaling, kernelId) => {
     const pixels = h * w * c;
     const count = 23;
     const B = 9;
+    const stride = B + 2;
     const rng = new Rng(pixels);
     const images = Uint8Array.from({ length: count * pixels }, () => rng.nextInt(256));
     images[0] = 255;
     const labels = Uint8Array.from({ length: count }, () => rng.nextInt(3));
-    const indices = Uint32Array.from({ length: 2 * B }, () => rng.nextInt(count));
-    indices[2 * B - 1] = count - 1;
+    const indices = Uint32Array.from({ length: 2 * stride }, () => rng.nextInt(count));
+    indices[stride + B - 1] = count - 1;
     const config = { batch: B, imageCount: count, pixels, scaling };
     expect(gatherKernel(config).id).toBe(kernelId);
-    const { x, lab } = await gatherBatch(config, images, labels, indices, 1);
+    const { x, lab } = await gatherBatch(config, images, labels, indices, 1, stride);
     let mismatches = 0;
     for (let s = 0; s < B; s++) {
-      const img = indices[B + s];
+      const img = indices[stride + s];
       expect(lab[s]).toBe(labels[img]);
       for (let p = 0; p < pixels; p++) {
         const byte = images[img * pixels + p];
@@ -133,8 +137,11 @@ describe('batch gather', () => {
   });
 });
 
-/** Gathers batch `batchNumber` once through the evaluation path; the gathered x, labels and the grid. */
-async function gatherBatch(config: GatherConfig, images: Uint8Array, labels: Uint8Array, indices: Uint32Array, batchNumber: number) {
+/**
+ * Gathers batch `batchNumber` once through the evaluation path, batches `stride` indices apart
+ * (default: the batch size); the gathered x, labels and the grid.
+ */
+async function gatherBatch(config: GatherConfig, images: Uint8Array, labels: Uint8Array, indices: Uint32Array, batchNumber: number, stride = config.batch) {
   const { root, device } = await getGpu();
   const B = config.batch;
   let result: { x: Float32Array; lab: Uint32Array; workgroups: readonly number[] } | undefined;
@@ -145,11 +152,13 @@ async function gatherBatch(config: GatherConfig, images: Uint8Array, labels: Uin
     const state = createGatherState(device);
     const output = createStorageBuffer(device, B * config.pixels * 4, 'x');
     const outputLabels = createStorageBuffer(device, B * 4, 'labels');
-    const gather = createGather({ root, device }, config, { images: imageBuf, labels: labelBuf, indices: indexBuf, state, output, outputLabels });
+    const batchSize = new BatchSize(root, B, stride);
+    const gather = createGather({ root, device }, config, { images: imageBuf, labels: labelBuf, indices: indexBuf, state, output, outputLabels, batchSize });
     setGatherBatch(device, state, batchNumber);
     runDispatches(device, [gather.dispatch]);
     result = { x: await readF32(device, output, B * config.pixels), lab: await readU32(device, outputLabels, B), workgroups: gather.dispatch.workgroups };
     gather.destroy();
+    batchSize.destroy();
     for (const b of [imageBuf, labelBuf, indexBuf, state, output, outputLabels]) b.destroy();
   });
   return result!;

@@ -2,7 +2,10 @@
 // (no backward dispatches, no gradient buffers), and at batch 1000, where a training plan's
 // max_pooling2d backward alone would need 84,500 workgroups, the plan builds and its
 // inference pass gives the float64 reference's logits for every sample (conv2d's ReLU and
-// max_pooling2d run inside one fused kernel there).
+// max_pooling2d run inside one fused kernel there). The same plan then runs a batch of 7
+// (ModelPlan.at: the kernels read the batch size at run time) and one of 3 through its
+// re-written batch size (ModelPlan.resized, a prediction's): the same pipelines and bind groups,
+// grids for that many samples, and the same logits bit for bit.
 import { describe, expect, it } from 'vitest';
 import { createModelPlan } from '../../src/train/model-plan.ts';
 import { createBufferWith, createStorageBuffer, readF32, readU32 } from '../../src/gpu/buffers.ts';
@@ -53,7 +56,7 @@ describe('model plan (evaluation)', () => {
       const plan = createModelPlan(
         { root, device },
         DEFAULT_MODEL,
-        { batch: B, imageCount: DISTINCT, slots: 1, training: false },
+        { batch: B, imageCount: DISTINCT, slots: 1, training: false, resizable: true },
         shared,
       );
       expect(plan.train).toEqual([]);
@@ -92,6 +95,22 @@ describe('model plan (evaluation)', () => {
       console.log(`eval plan B=${B}: ${plan.inference.length} dispatches, logits max abs diff ${maxAbs.toExponential(2)} (scale ${scale.toExponential(2)}), correct ${correct[0]} (ref ${refCorrect})`);
       expect(bad).toBe(0);
       expect(correct[0]).toBe(refCorrect);
+
+      const seven = plan.at(DISTINCT);
+      expect(plan.at(DISTINCT)).toBe(seven);
+      expect(seven.inference.map((d) => [d.pipeline, d.bindGroup])).toEqual(plan.inference.map((d) => [d.pipeline, d.bindGroup]));
+      const workgroups = (list: readonly { workgroups: readonly number[] }[]) => list.reduce((n, d) => n + d.workgroups.reduce((a, b) => a * b), 0);
+      expect(workgroups(seven.inference)).toBeLessThan(workgroups(plan.inference) / 50);
+      runDispatches(device, seven.inference);
+      expect(Array.from(await readF32(device, plan.logits, DISTINCT * CLASSES))).toEqual(Array.from(logits.subarray(0, DISTINCT * CLASSES)));
+      expect((await readU32(device, shared.batchCorrect, 1))[0]).toBe(labels.filter((l, i) => l === refArg[i]).length);
+      const three = plan.resized(3);
+      expect(three.inference.map((d) => [d.pipeline, d.bindGroup])).toEqual(plan.inference.map((d) => [d.pipeline, d.bindGroup]));
+      expect(workgroups(three.inference)).toBeLessThanOrEqual(workgroups(seven.inference));
+      runDispatches(device, three.inference);
+      expect(Array.from(await readF32(device, plan.logits, DISTINCT * CLASSES))).toEqual(Array.from(logits.subarray(0, DISTINCT * CLASSES)));
+      expect(() => plan.at(0)).toThrow(/a batch of 0 samples; the plan holds 1 \.\. 1000/);
+      expect(() => plan.at(B + 1)).toThrow(/a batch of 1001 samples/);
       plan.destroy();
       for (const b of Object.values(shared)) b.destroy();
     });

@@ -1,6 +1,8 @@
 // A short real training run on the GPU (SwiftShader in CI): 1 epoch on the first 6,000
 // MNIST training images (5,400 after the 10% validation split), then the first 2,000 test
-// images; then predict() agrees with evaluate() and the run is deterministic for a seed.
+// images; then predict() agrees with evaluate() (one image alone gets the probabilities it gets
+// within 500: a batch of one runs the same kernels at run-time size 1) and the run is
+// deterministic for a seed.
 import { describe, expect, it } from 'vitest';
 import { fetchMnist, type Mnist } from '../../src/data/mnist.ts';
 import { Trainer } from '../../src/train/trainer.ts';
@@ -41,6 +43,10 @@ describe('Trainer on real MNIST', () => {
       if (row.indexOf(Math.max(...row)) === data.test.labels[i]) right++;
     }
     expect(right / 500).toBe(firstBatch.accuracy);
+    for (const i of [0, 123, 499]) {
+      const alone = await trainer.predict(data.test.images.subarray(i * 784, (i + 1) * 784), 1);
+      expect(Array.from(alone)).toEqual(Array.from(probs.subarray(i * 10, i * 10 + 10)));
+    }
 
     // Export to the TensorFlow.js format, import, and a new trainer evaluates identically.
     const exported = exportModel(trainer.model, await trainer.getWeights());

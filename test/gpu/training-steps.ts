@@ -2,12 +2,13 @@
 // loss, backward, optimizer: the plan and TrainingStep the trainer runs) and in the float64
 // reference composed from the layer references (test/reference/sequential.ts), for tests that
 // compare the two: the same initial weights, batches (in order) and dropout masks of the GPU's
-// counter-based RNG.
+// counter-based RNG. The last batch may be partial (fewer images than steps * batch).
 import type { ModelInfo } from '../../src/model/model-info.ts';
 import { initParams } from '../../src/model/init.ts';
 import type { Rng } from '../../src/model/rng.ts';
 import { readF32 } from '../../src/gpu/buffers.ts';
 import { encodeDispatches } from '../../src/gpu/kernel.ts';
+import { pipelinesCompiled } from '../../src/gpu/pipeline-cache.ts';
 import { Pass, identityOrder } from '../../src/train/pass.ts';
 import { TrainingStep } from '../../src/train/training-step.ts';
 import { uploadSplit } from '../../src/train/dataset-gpu.ts';
@@ -19,11 +20,13 @@ export interface StepsRun {
   model: ModelInfo;
   /** Initial weights (the parameter table's layout). */
   w0: Float32Array;
-  /** steps * batch images (inputSize bytes each) and labels, taken in order. */
+  /** imageCount(run) images (inputSize bytes each) and labels, taken in order. */
   images: Uint8Array<ArrayBuffer>;
   labels: Uint8Array<ArrayBuffer>;
   batch: number;
   steps: number;
+  /** Images in the run (default steps * batch; fewer make the last step a partial batch). */
+  count?: number;
   optimizer: { kind: 'adam' | 'sgd'; lr: number; momentum: number };
   /** The step state's dropout seed. */
   seed: number;
@@ -42,10 +45,26 @@ export function randomizedWeights(model: ModelInfo, seed: number, rng: Rng): Flo
   return w0;
 }
 
-/** The GPU's parameters and optimizer moments after the run's steps (one submit). */
-export async function gpuTrainingSteps(run: StepsRun): Promise<{ params: Float32Array; moment1: Float32Array; moment2: Float32Array }> {
+/** The images the run's steps take. */
+function imageCount(run: StepsRun): number {
+  return run.count ?? run.batch * run.steps;
+}
+
+export interface GpuSteps {
+  params: Float32Array;
+  moment1: Float32Array;
+  moment2: Float32Array;
+  /** Pipelines compiled by building a pass of `otherBatch` samples afterwards (when asked). */
+  otherBatchPipelines?: number;
+}
+
+/**
+ * The GPU's parameters and optimizer moments after the run's steps (one submit); with
+ * `otherBatch`, then also how many pipelines a pass of that batch size compiles.
+ */
+export async function gpuTrainingSteps(run: StepsRun, otherBatch?: number): Promise<GpuSteps> {
   const { model, batch, steps } = run;
-  const count = batch * steps;
+  const count = imageCount(run);
   const { root, device } = await getGpu();
   const ctx = { root, device };
   return expectNoGpuErrors(device, async () => {
@@ -57,24 +76,33 @@ export async function gpuTrainingSteps(run: StepsRun): Promise<{ params: Float32
     encodeDispatches(encoder, step.dispatches(pass, 0, steps));
     device.queue.submit([encoder.finish()]);
     const [params, moment1, moment2] = await Promise.all([step.params, step.moment1, step.moment2].map((b) => readF32(device, b, step.length)));
+    let otherBatchPipelines: number | undefined;
+    if (otherBatch !== undefined) {
+      const compiled = pipelinesCompiled(device);
+      const other = new Pass(ctx, model, { label: 'steps (another batch size)', count, batch: otherBatch, training: true }, step.passBuffers(data));
+      otherBatchPipelines = pipelinesCompiled(device) - compiled;
+      other.destroy();
+    }
     pass.destroy();
     step.destroy();
     data.destroy();
-    return { params, moment1, moment2 };
+    return { params, moment1, moment2, otherBatchPipelines };
   });
 }
 
 /** The float64 reference's parameters after the run's steps. */
 export function referenceTrainingSteps(run: StepsRun): Float64Array {
   const { model, batch, optimizer } = run;
+  const count = imageCount(run);
   const params = Float64Array.from(run.w0);
   const m = new Float64Array(model.params.length);
   const v = new Float64Array(model.params.length);
   for (let t = 1; t <= run.steps; t++) {
     const first = (t - 1) * batch;
-    const x = Float64Array.from(run.images.subarray(first * model.inputSize, (first + batch) * model.inputSize), (p) => Math.fround(p / 255));
+    const size = Math.min(batch, count - first);
+    const x = Float64Array.from(run.images.subarray(first * model.inputSize, (first + size) * model.inputSize), (p) => Math.fround(p / 255));
     const masks = gpuDropoutMasks(model, run.seed, t);
-    sequentialTrainStep(model, params, m, v, t, x, run.labels.subarray(first, first + batch), masks,
+    sequentialTrainStep(model, params, m, v, t, x, run.labels.subarray(first, first + size), masks,
       optimizer.kind === 'adam' ? { lr: optimizer.lr } : { kind: 'sgd', lr: optimizer.lr, momentum: optimizer.momentum });
   }
   return params;

@@ -4,10 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { unzipSync, strFromU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { parseModelConfig, toKerasConfig, toTfjsTopology, withDropout, dropoutRates, ModelSpecError } from '../../src/model/model-spec.ts';
+import { parseModelConfig, toKerasConfig, toTfjsTopology, withDropout, dropoutRates } from '../../src/model/model-spec.ts';
 import { modelInfo } from '../../src/model/model-info.ts';
 import { DEFAULT_SPEC, PRESET_NAMES, presetSpec } from '../../src/model/presets.ts';
 import { summary } from '../../src/model/summary.ts';
+import { specErrorOf } from './spec-error-of.ts';
 
 const FIXTURES = new URL('../fixtures/keras/', import.meta.url);
 
@@ -23,15 +24,6 @@ function seq(layers: Layer[], input: number[] = [28, 28, 1]): object {
 const L = (class_name: string, config: Record<string, unknown> = {}): Layer => ({ class_name, config });
 const head = [L('Flatten'), L('Dense', { units: 10, activation: 'softmax' })];
 
-function errorOf(json: unknown): string {
-  try {
-    modelInfo(parseModelConfig(json));
-  } catch (e) {
-    expect(e).toBeInstanceOf(ModelSpecError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a ModelSpecError');
-}
 
 describe('model spec', () => {
   it("reads the Keras 3 fixtures' config.json: shapes and parameter counts as Keras built them", () => {
@@ -70,24 +62,24 @@ describe('model spec', () => {
   });
 
   it('names the layer and option of every bad config', () => {
-    expect(errorOf(seq([L('Conv2D', { filters: 8, kernel_size: 9 }), ...head]))).toBe(
+    expect(specErrorOf(seq([L('Conv2D', { filters: 8, kernel_size: 9 }), ...head]))).toBe(
       'layer 0 "conv2d" (Conv2D), option kernel_size: expected an integer or two integers in [1, 7], got 9',
     );
-    expect(errorOf(seq([L('Conv2D', { name: 'c', filters: 8, kernel_size: 7 }), L('Conv2D', { filters: 8, kernel_size: 7 }), L('Conv2D', { filters: 8, kernel_size: 7 }), L('Conv2D', { filters: 8, kernel_size: 7 }), L('Conv2D', { filters: 8, kernel_size: 7 }), ...head]))).toBe(
+    expect(specErrorOf(seq([L('Conv2D', { name: 'c', filters: 8, kernel_size: 7 }), L('Conv2D', { filters: 8, kernel_size: 7 }), L('Conv2D', { filters: 8, kernel_size: 7 }), L('Conv2D', { filters: 8, kernel_size: 7 }), L('Conv2D', { filters: 8, kernel_size: 7 }), ...head]))).toBe(
       "layer 4 \"conv2d_4\" (Conv2D), option kernel_size: a 7x7 'valid' window does not fit the 4x4 input",
     );
-    expect(errorOf(seq([L('LSTM', { units: 3 }), ...head]))).toMatch(/^layer 0 "\?" \(LSTM\): layer type LSTM is not supported \(supported: Conv2D, /);
-    expect(errorOf(seq([L('Conv2D', { filters: 4, kernel_size: 3, dilation_rate: 2 }), ...head]))).toMatch(/layer 0 "conv2d" \(Conv2D\), option dilation_rate: 2 is not supported/);
-    expect(errorOf(seq([L('Dense', { units: 10, activation: 'softmax' })]))).toMatch(/layer 0 "dense" \(Dense\): needs a flat input, got \(28, 28, 1\)/);
-    expect(errorOf(seq([L('Flatten'), L('Dense', { units: 10, activation: 'elu' })]))).toMatch(/layer 1 "dense" \(Dense\), option activation: expected one of linear, relu, sigmoid, tanh, softmax, got "elu"/);
-    expect(errorOf(seq([L('Flatten'), L('Dense', { units: 10, activation: 'softmax' }), L('Dense', { units: 10 })]))).toMatch(/layer 1 "dense" \(Dense\), option activation: softmax is supported on the last layer only/);
-    expect(errorOf(seq([L('Flatten'), L('Dense', { units: 10 })]))).toMatch(/layer 1 "dense" \(Dense\), option activation: the last layer must end in softmax/);
-    expect(errorOf(seq([L('Dropout', { rate: 1 }), ...head]))).toMatch(/layer 0 "dropout" \(Dropout\), option rate: expected a number in \[0, 1\), got 1/);
-    expect(errorOf(seq([L('BatchNormalization', { axis: 1 }), ...head]))).toMatch(/option axis: 1 is not supported/);
-    expect(errorOf(seq(head, [65, 28, 1]))).toMatch(/outside the supported H, W <= 64, C <= 4/);
-    expect(errorOf(seq([L('Flatten', { name: 'x' }), L('Dense', { name: 'x', units: 10, activation: 'softmax' })]))).toMatch(/layer 1 "x" \(Dense\), option name: another layer has the same name/);
-    expect(errorOf({ class_name: 'Functional', config: {} })).toMatch(/only Keras Sequential models are supported/);
-    expect(errorOf({ class_name: 'Sequential', config: { layers: [L('Flatten'), L('Dense', { units: 10, activation: 'softmax' })] } })).toMatch(/no input shape/);
+    expect(specErrorOf(seq([L('LSTM', { units: 3 }), ...head]))).toMatch(/^layer 0 "\?" \(LSTM\): layer type LSTM is not supported \(supported: Conv2D, /);
+    expect(specErrorOf(seq([L('Conv2D', { filters: 4, kernel_size: 3, dilation_rate: 2 }), ...head]))).toMatch(/layer 0 "conv2d" \(Conv2D\), option dilation_rate: 2 is not supported/);
+    expect(specErrorOf(seq([L('Dense', { units: 10, activation: 'softmax' })]))).toMatch(/layer 0 "dense" \(Dense\): needs a flat input, got \(28, 28, 1\)/);
+    expect(specErrorOf(seq([L('Flatten'), L('Dense', { units: 10, activation: 'elu' })]))).toMatch(/layer 1 "dense" \(Dense\), option activation: expected one of linear, relu, sigmoid, tanh, softmax, got "elu"/);
+    expect(specErrorOf(seq([L('Flatten'), L('Dense', { units: 10, activation: 'softmax' }), L('Dense', { units: 10 })]))).toMatch(/layer 1 "dense" \(Dense\), option activation: softmax is supported on the last layer only/);
+    expect(specErrorOf(seq([L('Flatten'), L('Dense', { units: 10 })]))).toMatch(/layer 1 "dense" \(Dense\), option activation: the last layer must end in softmax/);
+    expect(specErrorOf(seq([L('Dropout', { rate: 1 }), ...head]))).toMatch(/layer 0 "dropout" \(Dropout\), option rate: expected a number in \[0, 1\), got 1/);
+    expect(specErrorOf(seq([L('BatchNormalization', { axis: 1 }), ...head]))).toMatch(/option axis: 1 is not supported/);
+    expect(specErrorOf(seq(head, [65, 28, 1]))).toMatch(/outside the supported H, W <= 64, C <= 4/);
+    expect(specErrorOf(seq([L('Flatten', { name: 'x' }), L('Dense', { name: 'x', units: 10, activation: 'softmax' })]))).toMatch(/layer 1 "x" \(Dense\), option name: another layer has the same name/);
+    expect(specErrorOf({ class_name: 'Functional', config: {} })).toMatch(/only Keras Sequential models are supported/);
+    expect(specErrorOf({ class_name: 'Sequential', config: { layers: [L('Flatten'), L('Dense', { units: 10, activation: 'softmax' })] } })).toMatch(/no input shape/);
   });
 
   it('tells tables of the same layout apart from others', () => {

@@ -3,12 +3,13 @@
 // without bias, any activation; sometimes the seed's 3x3 ReLU + 2x2 pool whose fused kernels
 // then run), BatchNormalization + Activation, max/average pooling, Dropout, Flatten or global
 // average pooling, Dense layers, a final softmax (on Dense, or as an Activation layer), and
-// Rescaling at the input or between blocks. Each layer type's options are drawn by its entry
+// Rescaling at the input or between blocks, and random augmentation layers at the input (before
+// every layer with weights, where the model side allows them). Each layer type's options are drawn by its entry
 // in RANDOM_OPTIONS (a record checked against the model's layer types: a new type without one
 // is a compile error); draw() places the layers.
 // Inputs are small (H, W 5-14, C 1-4, H*W*C a multiple of 4 as the gather needs) so that a
 // training step stays cheap on SwiftShader.
-import type { Rng } from '../../src/model/rng.ts';
+import { Rng } from '../../src/model/rng.ts';
 import { parseModelConfig, type ModelSpec } from '../../src/model/model-spec.ts';
 import { modelInfo } from '../../src/model/model-info.ts';
 import type { LayerTypeName } from '../../src/model/layers/index.ts';
@@ -70,7 +71,24 @@ const RANDOM_OPTIONS: { readonly [K in LayerTypeName]: (rng: Rng, ctx: DrawConte
     const o = pick(rng, [{ scale: 1 / 255, offset: 0 }, { scale: 1 / 127.5, offset: -1 }, { scale: pick(rng, [-1.5, 0.5, 2]), offset: pick(rng, [0, 0.25]) }]);
     return beforeBatchNorm ? { ...o, offset: 0 } : o;
   },
+  // Bilinear interpolation only: nearest interpolation jumps at every half pixel, where the
+  // GPU's float32 map and the float64 reference could fall on different sides (the layers'
+  // own GPU test checks nearest interpolation with that allowance).
+  RandomFlip: (rng) => ({ mode: pick(rng, ['horizontal_and_vertical', 'horizontal', 'vertical']), ...augmentationSeed(rng) }),
+  RandomTranslation: (rng) => ({ height_factor: pick(rng, [0.1, 0.3, [-0.2, 0.4]]), width_factor: pick(rng, [0.2, [0, 0.5], [-1, 1]]), ...sampling(rng) }),
+  RandomRotation: (rng) => ({ factor: pick(rng, [0.05, 0.5, [-0.25, 0.1]]), ...sampling(rng) }),
+  RandomZoom: (rng) => ({ height_factor: pick(rng, [0.2, [-0.3, -0.1], [0.1, 0.5]]), width_factor: pick(rng, [null, 0.3]), ...sampling(rng) }),
 };
+
+function augmentationSeed(rng: Rng): Cfg {
+  return rng.nextFloat() < 0.3 ? { seed: rng.nextInt(1000) } : {};
+}
+
+function sampling(rng: Rng): Cfg {
+  return { fill_mode: pick(rng, ['reflect', 'wrap', 'constant', 'nearest']), fill_value: pick(rng, [0, 0.5]), ...augmentationSeed(rng) };
+}
+
+const AUGMENTATIONS = ['RandomFlip', 'RandomTranslation', 'RandomRotation', 'RandomZoom'] as const;
 
 function layer(rng: Rng, type: LayerTypeName, ctx: DrawContext): object {
   return { class_name: type, config: RANDOM_OPTIONS[type](rng, ctx) };
@@ -109,6 +127,12 @@ function draw(rng: Rng): object {
   else body.push(layer(rng, 'Dense', { place: 'output' }));
   // Rescaling first (its backward unused) or after a layer of the conv blocks (its backward run).
   if (rng.nextFloat() < 0.3) body.splice(rng.nextInt(2) === 0 ? 0 : 1 + rng.nextInt(Math.max(1, body.length - 3)), 0, layer(rng, 'Rescaling', { place: 'block', beforeBatchNorm: body.some((l) => (l as { class_name: string }).class_name === 'BatchNormalization') }));
+  // Augmentation first (its own stream of draws, so that the rest of the draws stay as they were).
+  const aug = new Rng(rng.getState() ^ 0x5bd1e995);
+  if (aug.nextFloat() < 0.4) {
+    const weightless = (l: object) => ['Rescaling', ...AUGMENTATIONS].includes((l as { class_name: string }).class_name);
+    for (let k = 1 + aug.nextInt(2); k > 0; k--) body.splice(weightless(body[0]) ? aug.nextInt(2) : 0, 0, layer(aug, pick(aug, AUGMENTATIONS), { place: 'block' }));
+  }
   const input = { class_name: 'InputLayer', config: { batch_shape: [null, h, w, c] } };
   return { class_name: 'Sequential', config: { name: 'sequential', layers: [input, ...body] } };
 }

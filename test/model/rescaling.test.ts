@@ -3,9 +3,10 @@
 // weights and the input's shape, written back to both forms and to a .keras config.json the way
 // Keras 3 writes it, and bad options named.
 import { describe, expect, it } from 'vitest';
-import { parseModelConfig, toKerasConfig, toTfjsTopology, ModelSpecError } from '../../src/model/model-spec.ts';
+import { parseModelConfig, toKerasConfig, toTfjsTopology } from '../../src/model/model-spec.ts';
 import { modelInfo } from '../../src/model/model-info.ts';
 import { kerasConfig } from '../../src/io/keras-config.ts';
+import { specErrorOf } from './spec-error-of.ts';
 
 const POLICY = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
 const head = [
@@ -32,15 +33,6 @@ const tfjs = {
   config: { name: 'sequential', layers: [{ class_name: 'Rescaling', config: { name: 'scale_in', trainable: true, batch_input_shape: [null, 8, 8, 1], dtype: 'float32', scale: -2 } }, ...head] },
 };
 
-function errorOf(json: unknown): string {
-  try {
-    parseModelConfig(json);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ModelSpecError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a ModelSpecError');
-}
 
 describe('Rescaling layer', () => {
   it('reads both config forms: scale, offset (default 0), no weights, the input shape', () => {
@@ -71,8 +63,8 @@ describe('Rescaling layer', () => {
 
   it('names the layer and option of a missing or non-numeric scale or offset', () => {
     const withOptions = (config: Record<string, unknown>) => ({ ...tfjs, config: { ...tfjs.config, layers: [{ class_name: 'Rescaling', config: { batch_input_shape: [null, 8, 8, 1], ...config } }, ...head] } });
-    expect(errorOf(withOptions({}))).toBe('layer 0 "rescaling" (Rescaling), option scale: expected a finite number, got undefined');
-    expect(errorOf(withOptions({ scale: [0.5, 0.5] }))).toBe('layer 0 "rescaling" (Rescaling), option scale: expected a finite number, got [0.5,0.5]');
-    expect(errorOf(withOptions({ scale: 1, offset: 'x' }))).toBe('layer 0 "rescaling" (Rescaling), option offset: expected a finite number, got "x"');
+    expect(specErrorOf(withOptions({}))).toBe('layer 0 "rescaling" (Rescaling), option scale: expected a finite number, got undefined');
+    expect(specErrorOf(withOptions({ scale: [0.5, 0.5] }))).toBe('layer 0 "rescaling" (Rescaling), option scale: expected a finite number, got [0.5,0.5]');
+    expect(specErrorOf(withOptions({ scale: 1, offset: 'x' }))).toBe('layer 0 "rescaling" (Rescaling), option offset: expected a finite number, got "x"');
   });
 });

@@ -14,9 +14,13 @@ import { activationBackward, activationForward } from './activation.ts';
 import { batchNormBackward, batchNormInferenceBackward, batchNormInferenceForward, batchNormMovingUpdate, batchNormTrainingForward } from './batch-norm.ts';
 import { dropoutBackward, dropoutForward, type DropoutMask } from './dropout.ts';
 import { rescalingBackward, rescalingForward } from './rescaling.ts';
+import { augmentationForward, type AugmentationSpec, type Draws } from './random-augmentation.ts';
 
-/** Training mode: the keep mask of each Dropout layer (by layer index) for this batch. */
-export type DropoutMasksOf = (layer: LayerInfo, count: number) => DropoutMask;
+/**
+ * Training mode: the keep mask of each Dropout layer (by layer index) for this batch, and
+ * `augmentation`, each random augmentation layer's per-sample draws (where the model has one).
+ */
+export type DropoutMasksOf = ((layer: LayerInfo, count: number) => DropoutMask) & { augmentation?: (layer: LayerInfo) => Draws };
 
 /** One layer's reference forward: its output and what its backward needs (pooling arg-max). */
 export interface LayerForward {
@@ -105,6 +109,20 @@ function poolingBackward(l: PoolingLayer, { dy, fwd, B }: BackwardArgs): Float64
   return pool2dBackward(dy, fwd.cache!, s, w, kind);
 }
 
+/** A random augmentation layer: its transform in training, the identity in evaluation. */
+function augmentationReference<K extends AugmentationSpec['type']>(): LayerReference<K> {
+  return {
+    forward(l, { x, B, masks }) {
+      if (!masks) return { y: x };
+      const spec = l.spec as AugmentationSpec;
+      if (!masks.augmentation) throw new Error(`${spec.name}: training needs the augmentation layers' draws`);
+      return { y: augmentationForward(spec, l.inputShape, x, B, masks.augmentation(l)) };
+    },
+    // The model keeps these layers before every layer with weights: nothing reads dL/dx.
+    backward: (_l, { x }) => new Float64Array(x.length).fill(NaN),
+  };
+}
+
 export const LAYER_REFERENCES: { readonly [K in LayerTypeName]: LayerReference<K> } = {
   Conv2D: {
     forward: (l, { params, x, B }) => ({
@@ -186,6 +204,10 @@ export const LAYER_REFERENCES: { readonly [K in LayerTypeName]: LayerReference<K
     forward: (l, { x }) => ({ y: rescalingForward(x, l.spec.options.scale, l.spec.options.offset) }),
     backward: (l, { dy }) => rescalingBackward(dy, l.spec.options.scale),
   },
+  RandomFlip: augmentationReference(),
+  RandomTranslation: augmentationReference(),
+  RandomRotation: augmentationReference(),
+  RandomZoom: augmentationReference(),
 };
 
 /** The reference of `l`'s type. */

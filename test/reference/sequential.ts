@@ -13,15 +13,25 @@ import type { ElementwiseActivation } from '../../src/model/activations.ts';
 import type { Pool2dRefResult } from './pool2d.ts';
 import { softmaxCrossEntropy } from './loss.ts';
 import { dropoutLayerId, dropoutMask } from '../../src/layers/dropout-rng.ts';
+import { augmentationDraws, augmentationLayerId, augmentationSeed } from '../../src/layers/augmentation-rng.ts';
+import { isAugmentation } from '../../src/model/layers/random-augmentation.ts';
 import { adamStep, sgdMomentumStep } from './optim.ts';
 import type { OptimizerOptions } from './model.ts';
 import { layerActivation, referenceOf, type DropoutMasksOf, type LayerForward } from './layer-references.ts';
 
 export type { DropoutMasksOf, LayerForward };
 
-/** The masks the GPU's counter-based generator draws at training step `step` of a run seeded `seed` (src/layers/dropout-rng.ts). */
+/**
+ * The masks and augmentation draws the GPU's counter-based generator draws at training step
+ * `step` of a run seeded `seed` (src/layers/dropout-rng.ts, src/layers/augmentation-rng.ts).
+ */
 export function gpuDropoutMasks(model: ModelInfo, seed: number, step: number): DropoutMasksOf {
-  return (l, count) => dropoutMask(seed, step, dropoutLayerId(model.layers, l), count, l.spec.type === 'Dropout' ? l.spec.options.rate : 0);
+  const masks = (l: LayerInfo, count: number) => dropoutMask(seed, step, dropoutLayerId(model.layers, l), count, l.spec.type === 'Dropout' ? l.spec.options.rate : 0);
+  const augmentation = (l: LayerInfo) => {
+    if (!isAugmentation(l.spec)) throw new Error(`${l.spec.name} is not a random augmentation layer`);
+    return augmentationDraws(augmentationSeed(seed, l.spec.options.seed), step, augmentationLayerId(l.index));
+  };
+  return Object.assign(masks, { augmentation });
 }
 
 export interface SequentialForward {

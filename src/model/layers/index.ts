@@ -7,9 +7,14 @@ import { batchNormType, type BatchNormOptions } from './batch-norm.ts';
 import { conv2dType, type Conv2dOptions } from './conv2d.ts';
 import { denseType, type DenseOptions } from './dense.ts';
 import { rescalingType, type RescalingOptions } from './rescaling.ts';
+import {
+  randomFlipType, randomRotationType, randomTranslationType, randomZoomType,
+  type RandomFlipOptions, type RandomRotationOptions, type RandomTranslationOptions, type RandomZoomOptions,
+} from './random-augmentation.ts';
 import type { LayerType } from './types.ts';
 
 export type { Conv2dOptions, DenseOptions, Pool2dOptions, BatchNormOptions, DropoutOptions, ActivationOptions, NoOptions, RescalingOptions };
+export type { RandomFlipOptions, RandomTranslationOptions, RandomRotationOptions, RandomZoomOptions };
 export * from './types.ts';
 
 export const LAYER_TYPES = {
@@ -23,6 +28,10 @@ export const LAYER_TYPES = {
   BatchNormalization: batchNormType,
   Dense: denseType,
   Rescaling: rescalingType,
+  RandomFlip: randomFlipType,
+  RandomTranslation: randomTranslationType,
+  RandomRotation: randomRotationType,
+  RandomZoom: randomZoomType,
 } as const;
 
 export type LayerTypeName = keyof typeof LAYER_TYPES;

@@ -38,6 +38,11 @@ export interface LayerType<O> {
   readonly keras3Extras: ExtraOptions;
   /** Whether Keras 3 builds the layer from its input shape and records it (build_config). */
   readonly built: boolean;
+  /**
+   * The layer computes no gradient with respect to its input (random augmentation): it must
+   * come before every layer with weights (model-info.ts refuses it elsewhere).
+   */
+  readonly noInputGradient?: boolean;
 }
 
 /** A serialized initializer, written in each config form's own way (toTfjsTopology, kerasConfig). */
