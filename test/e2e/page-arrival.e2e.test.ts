@@ -159,6 +159,48 @@ describe('the page on arrival', () => {
   }, 90_000);
 });
 
+describe('the first run', () => {
+  it.skipIf(!SHIPPED)('is estimated on arrival and fitted to the adapter (here a 30 s budget); the estimate holds within 30%; the full run is one click away', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'en-US' });
+    const page = await ctx.newPage();
+    page.on('pageerror', (e) => console.error('[page error]', e.message));
+    const arrived = Date.now();
+    await page.goto(`${url}?first-run=30`);
+    await page.waitForSelector('#estimate[data-seconds]', { timeout: 180_000 });
+    const shownAfter = (Date.now() - arrived) / 1000;
+    const estimated = Number(await page.getAttribute('#estimate', 'data-seconds'));
+    expect(await page.textContent('#estimate')).toMatch(/^This run: 1 epoch on [\d,]+ images, (about \d+ s|a few seconds) on this adapter \(software: SwiftShader\)\. The full run takes about [\d.]+ (min|h)\.$/);
+    expect(await page.textContent('#full-run')).toBe('Full run instead: 12 epochs on all 60,000 images');
+    expect(estimated).toBeLessThanOrEqual(30);
+    const limit = Number(await page.inputValue('input[name=limit]'));
+    expect(limit).toBeGreaterThanOrEqual(1000);
+    expect(requested.filter((r) => /idx\d-ubyte/.test(r))).toEqual([]); // timed on blank images: no download yet
+
+    const started = Date.now();
+    await page.click('#train');
+    const phases: string[] = [];
+    // Where the time went, for the message of a failed comparison: each phase with when it began.
+    const poll = setInterval(() => {
+      void page
+        .textContent('#phase')
+        .then((t) => t && !phases.at(-1)?.endsWith(` ${t.replace(/: \d+ of \d+.*/, '')}`) && phases.push(`${((Date.now() - started) / 1000).toFixed(1)} s ${t.replace(/: \d+ of \d+.*/, '')}`))
+        .catch(() => undefined);
+    }, 250);
+    await page.waitForFunction(() => document.body.dataset.running === 'true');
+    await page.waitForFunction(() => document.body.dataset.running === 'false', undefined, { timeout: 300_000 });
+    const real = (Date.now() - started) / 1000;
+    clearInterval(poll);
+    console.log(`first run on SwiftShader: estimate shown ${shownAfter.toFixed(1)} s after arrival; ${limit} images, estimated ${estimated.toFixed(1)} s, took ${real.toFixed(1)} s`);
+    expect(Math.abs(real - estimated) / real, phases.join(' / ')).toBeLessThan(0.3);
+
+    await page.click('#full-run');
+    expect(await page.inputValue('input[name=epochs]')).toBe('12');
+    expect(await page.inputValue('input[name=limit]')).toBe('');
+    expect(await page.isHidden('#full-run')).toBe(true);
+    await ctx.close();
+  }, 400_000);
+});
+
 describe('start-up', () => {
   it('shows an error thrown while the page starts on the page, with what to do', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1000, height: 800 }, locale: 'en-US' });
