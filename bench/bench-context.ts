@@ -20,7 +20,7 @@ export function createBenchContext(gpu: Gpu, data: Mnist, req: BenchRequest) {
   const ctx = { device, root };
   const B = req.batch;
   const w0 = initParams(DEFAULT_MODEL.params, SEED); // (params)
-  const training = new TrainingStep(ctx, { weights: w0, optimizer: { kind: 'adam', lr: LR }, seed: SEED, label: 'bench' });
+  const training = new TrainingStep(ctx, { table: DEFAULT_MODEL.params, weights: w0, optimizer: { kind: 'adam', lr: LR }, seed: SEED, label: 'bench' });
   const { params, grads, state, optimizer } = training;
   const trainData = uploadSplit(device, data.train, data.train.count, DEFAULT_MODEL.inputSize, 'train');
   const pass = new Pass(ctx, DEFAULT_MODEL, { label: 'bench', count: B, batch: B, training: true }, training.passBuffers(trainData));

@@ -46,7 +46,7 @@ export class TrainRig {
     const count = STEPS_PER_SUBMIT * options.batch;
     if (count > data.train.count) throw new Error(`the rig needs ${count} training images, the dataset has ${data.train.count}`);
     this.w0 = initParams(model.params, options.seed);
-    this.step = new TrainingStep(ctx, { weights: this.w0, optimizer: { kind: 'adam', lr: options.learningRate }, seed: options.seed, label: 'rig' });
+    this.step = new TrainingStep(ctx, { table: model.params, weights: this.w0, optimizer: { kind: 'adam', lr: options.learningRate }, seed: options.seed, label: 'rig' });
     this.owned.push(this.step);
     const images = uploadSplit(device, data.train, data.train.count, model.inputSize, 'rig train');
     this.owned.push(images);

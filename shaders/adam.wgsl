@@ -7,7 +7,8 @@
 //   m   += (g - m) * (1 - beta1)
 //   v   += (g*g - v) * (1 - beta2)
 //   w   -= lr_t * m / (sqrt(v) + epsilon)
-// Padding elements (g = 0, m = v = w = 0) stay zero.
+// Padding elements (g = 0, m = v = w = 0) stay zero. A vec4 whose bit is set in `frozen` (a
+// non-trainable tensor) is left as it is: w, m and v unchanged.
 // Bindings:
 //   hyper:  AdamHyper {lr, beta1, beta2, epsilon, logBeta1, logBeta2}   uniform
 //   state:  StepState                              read (only .step)
@@ -15,6 +16,7 @@
 //   grads:  (LENGTH4) vec4f  read
 //   m:      (LENGTH4) vec4f  read_write
 //   v:      (LENGTH4) vec4f  read_write
+//   frozen: (ceil(LENGTH4 / 32)) u32  read: bit i % 32 of word i / 32 set = vec4 i is frozen
 
 // 1 - exp(x) for x <= 0, accurate relative to the result also for small |x|.
 fn oneMinusExp(x: f32) -> f32 {
@@ -35,6 +37,7 @@ fn oneMinusExp(x: f32) -> f32 {
 override INVOCATIONS: u32 = LENGTH4;
 
 fn compute(i: u32) {
+  if (((layout.$.frozen[i / 32u] >> (i % 32u)) & 1u) != 0u) { return; }
   let h = layout.$.hyper;
   let t = f32(layout.$.state.step);
   let lrT = h.lr * sqrt(oneMinusExp(t * h.logBeta2)) / oneMinusExp(t * h.logBeta1);

@@ -1,8 +1,9 @@
 // batch_gather: builds one batch on the GPU from the resident training set.
 // Sample s of the batch is image indices[state.batch * BATCH + s]. One invocation computes
-// FOUR consecutive pixels (one packed u32 word) of one sample: x = pixel / 255 through a
-// 256-entry lookup table (exactly the float32 of p / 255, like the CPU); the invocation
-// holding word 0 of a sample also copies its label.
+// FOUR consecutive pixels (one packed u32 word) of one sample through a 256-entry lookup table:
+// x = pixel / 255 (exactly the float32 of p / 255, like the CPU) for MNIST and Fashion-MNIST,
+// x = pixel for the user's own images; the invocation holding word 0 of a sample also copies
+// its label. Images whose value count is not a multiple of 4 use batch_gather_any.
 // Evaluation uses the same kernel with its own StepState-shaped buffer whose `batch` field
 // selects the batch (see src/layers/gather.ts).
 //
@@ -12,7 +13,7 @@
 //   images:       (IMAGE_COUNT * WORDS) u32, read: pixels packed 4 per u32, little-endian
 //                 (pixel 4w + k in bits 8k..8k+7)
 //   labels:       (IMAGE_COUNT) u32, read
-//   scale:        (256) f32, read: scale[p] = f32(p / 255)
+//   scale:        (256) f32, read: scale[p] = f32(p / 255), or p
 //   output:       (BATCH, H, W, C) f32 viewed as (BATCH * WORDS) vec4f, written
 //   outputLabels: (BATCH) u32, written
 // Overrides: BATCH, WORDS = values per image / 4 (196 for 28x28x1), IMAGE_COUNT, WORKGROUP_SIZE.

@@ -2,7 +2,8 @@
 //   weights.bin + model.json  the parameters (TensorFlow.js layers format, loadable with --init)
 //   history.json              the epochs so far
 //   checkpoint.bin            what --resume needs: options, history, optimizer step, shuffle
-//                             RNG state, parameters and optimizer moments
+//                             RNG state, parameters and optimizer moments (and the --init
+//                             file the run started from, for history.json)
 // each written atomically and durably (temp file + fsync + rename + fsync of the folder);
 // checkpoint.bin last, so it never describes an epoch whose files are missing.
 // checkpoint.bin layout (little-endian):
@@ -19,6 +20,7 @@ import { formatCount, MAX_CHECKPOINT_BYTES, parameterCountProblem } from '../io/
 import { parseModelConfig, toKerasConfig, type ModelSpec } from '../model/model-spec.ts';
 import { firstNonFiniteValue, type TrainerState } from '../train/trainer-state.ts';
 import type { EpochRecord, History, TrainOptions } from '../train/types.ts';
+import type { DatasetDescription } from '../data/image-dataset.ts';
 
 export const CHECKPOINT_FILE = 'checkpoint.bin';
 export const HISTORY_FILE = 'history.json';
@@ -40,6 +42,8 @@ export class CheckpointError extends FileFormatError {
 
 export interface Checkpoint {
   options: TrainOptions;
+  /** The saved model the run started from (--init), recorded in history.json. */
+  init?: string;
   /** One record per finished epoch (history.length === state.epoch). */
   history: EpochRecord[];
   state: TrainerState;
@@ -47,6 +51,7 @@ export interface Checkpoint {
 
 interface Header {
   options: TrainOptions;
+  init?: string;
   history: EpochRecord[];
   epoch: number;
   step: number;
@@ -65,6 +70,7 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
   const { state } = c;
   const header: Header = {
     options: c.options,
+    ...(c.init !== undefined ? { init: c.init } : {}),
     history: c.history,
     epoch: state.epoch,
     step: state.step,
@@ -96,12 +102,13 @@ const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as nu
 /** The header's fields checked for their types (a damaged or edited header is refused, not trusted). */
 function checkedHeader(raw: unknown, fail: (problem: string) => never): Header {
   if (!isObject(raw)) return fail('bad header: not a JSON object');
-  const { epoch, step, shuffleRng, floats, hasMoment2, history, options } = raw;
+  const { epoch, step, shuffleRng, floats, hasMoment2, history, options, init } = raw;
   if (!isCount(epoch)) fail(`bad header: epoch ${JSON.stringify(epoch)} is not a count`);
   if (!isCount(step)) fail(`bad header: step ${JSON.stringify(step)} is not a count`);
   if (!isCount(shuffleRng) || shuffleRng > 0xffffffff) fail(`bad header: shuffleRng ${JSON.stringify(shuffleRng)} is not a 32-bit state`);
   if (!isCount(floats)) fail(`bad header: floats ${JSON.stringify(floats)} is not a count`);
   if (typeof hasMoment2 !== 'boolean') fail('bad header: hasMoment2 is not true or false');
+  if (init !== undefined && typeof init !== 'string') fail('bad header: init is not a path');
   if (!Array.isArray(history) || history.length !== epoch) fail('history does not match the epoch');
   const fields = ['loss', 'accuracy', 'val_loss', 'val_accuracy', 'seconds'];
   (history as unknown[]).forEach((r, i) => {
@@ -174,7 +181,8 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): Checkpoint 
   };
   const bad = firstNonFiniteValue(state);
   if (bad) fail(`damaged: ${bad}`);
-  return { options, history: header.history.map((r) => recordFromJson(r as unknown as Record<string, number | null>)), state };
+  const history = header.history.map((r) => recordFromJson(r as unknown as Record<string, number | null>));
+  return { options, ...(header.init !== undefined ? { init: header.init } : {}), history, state };
 }
 
 export function historyJson(history: History): string {
@@ -186,11 +194,11 @@ export function historyJson(history: History): string {
  * Writes the epoch's checkpoint into `dir` (see the file comment). Refuses non-finite values:
  * the previous checkpoint is then kept as it is.
  */
-export async function writeCheckpoint(dir: string, c: Checkpoint): Promise<void> {
+export async function writeCheckpoint(dir: string, c: Checkpoint, dataset?: DatasetDescription): Promise<void> {
   const bad = firstNonFiniteValue(c.state);
   if (bad) throw new CheckpointError(dir, `epoch ${c.state.epoch} not saved: ${bad}`);
-  await saveModelFiles(dir, modelOf(c.options), c.state.params);
-  await writeFileAtomic(join(dir, HISTORY_FILE), historyJson({ epochs: c.history }));
+  await saveModelFiles(dir, modelOf(c.options), c.state.params, dataset ? { dataset } : {});
+  await writeFileAtomic(join(dir, HISTORY_FILE), historyJson({ ...(c.init !== undefined ? { init: c.init } : {}), ...(dataset ? { dataset } : {}), epochs: c.history }));
   const pauseMs = Number(process.env[CHECKPOINT_PAUSE_ENV] ?? 0);
   const beforeRename = pauseMs > 0 ? () => new Promise<void>((done) => setTimeout(done, pauseMs)) : undefined;
   await writeFileAtomic(join(dir, CHECKPOINT_FILE), encodeCheckpoint(c), { beforeRename });
@@ -225,6 +233,8 @@ export async function removeCheckpoint(dir: string): Promise<void> {
 export function resumeOptions(saved: TrainOptions, cli: TrainOptions, given: readonly (keyof TrainOptions)[]): TrainOptions {
   const wanted: Record<string, unknown> = { ...saved };
   for (const key of given) wanted[key] = cli[key];
+  // A built-in --dataset stands in place of the user's own dataset too.
+  if (given.includes('dataset') && !given.includes('ownDataset')) wanted.ownDataset = cli.ownDataset ?? null;
   return wanted as unknown as TrainOptions;
 }
 
@@ -236,11 +246,18 @@ export function resumeOptions(saved: TrainOptions, cli: TrainOptions, given: rea
  */
 export function resumeMismatch(saved: TrainOptions, wanted: TrainOptions, epochsDone: number): string | null {
   const differences: string[] = [];
-  for (const key of Object.keys(saved) as (keyof TrainOptions)[]) {
+  // An option absent on one side (ownDataset, in checkpoints older than it) counts as null.
+  const keys = new Set([...Object.keys(saved), ...Object.keys(wanted)] as (keyof TrainOptions)[]);
+  for (const key of keys) {
     if (key === 'epochs') continue;
-    if (JSON.stringify(saved[key]) !== JSON.stringify(wanted[key])) {
-      differences.push(key === 'model' ? modelDifference(wanted.model, saved.model) : `${key} ${JSON.stringify(wanted[key])} (the checkpoint's: ${JSON.stringify(saved[key])})`);
+    const [was, is] = [JSON.stringify(saved[key] ?? null), JSON.stringify(wanted[key] ?? null)];
+    if (was === is) continue;
+    if (key === 'model') differences.push(modelDifference(wanted.model, saved.model));
+    else if (key === 'ownDataset' || key === 'dataset') {
+      const d = datasetDifference(wanted, saved);
+      if (!differences.includes(d)) differences.push(d);
     }
+    else differences.push(`${key} ${is} (the checkpoint's: ${was})`);
   }
   if (differences.length) return `give the same options as the stopped run: ${differences.join(', ')}`;
   if (wanted.epochs < epochsDone) return `the checkpoint already has ${epochsDone} epochs, more than --epochs ${wanted.epochs}`;
@@ -255,12 +272,19 @@ export class CheckpointKeeper {
   private writing: Promise<void> = Promise.resolve();
   private latestSaved: Checkpoint | null;
 
+  /** The saved model the run started from (--init; a resumed run's comes from its checkpoint). */
+  readonly init: string | undefined;
+
   constructor(
     readonly dir: string,
     private readonly options: TrainOptions,
     resumed: Checkpoint | null,
+    init?: string,
+    /** The run's dataset, recorded in history.json and model.json. */
+    private readonly dataset?: DatasetDescription,
   ) {
     this.latestSaved = resumed;
+    this.init = resumed ? resumed.init : init;
   }
 
   /** The last checkpoint written (or resumed from); null before the first epoch. */
@@ -278,9 +302,9 @@ export class CheckpointKeeper {
     if (history.length !== state.epoch) {
       return Promise.reject(new CheckpointError(this.dir, `epoch ${state.epoch} does not follow the saved epoch ${this.epochsSaved}`));
     }
-    const checkpoint: Checkpoint = { options: this.options, history, state };
+    const checkpoint: Checkpoint = { options: this.options, ...(this.init !== undefined ? { init: this.init } : {}), history, state };
     const write = this.writing.then(async () => {
-      await writeCheckpoint(this.dir, checkpoint);
+      await writeCheckpoint(this.dir, checkpoint, this.dataset);
       this.latestSaved = checkpoint;
     });
     this.writing = write.catch(() => {});
@@ -291,6 +315,12 @@ export class CheckpointKeeper {
   settle(): Promise<void> {
     return this.writing;
   }
+}
+
+/** Two runs' datasets: a built-in's name or the own dataset's options. */
+function datasetDifference(wanted: TrainOptions, saved: TrainOptions): string {
+  const text = (o: TrainOptions) => (o.ownDataset ? JSON.stringify(o.ownDataset) : o.dataset);
+  return `dataset ${text(wanted)} (the checkpoint's: ${text(saved)})`;
 }
 
 /** Two models by their layers' names (a whole spec is too long for a message). */

@@ -3,13 +3,18 @@
 import { ADAPTER_CHOICES, parseAdapterChoice, type AdapterChoice } from './adapter-choice.ts';
 import { UsageError } from './cli-error.ts';
 import { choiceError, parseCommandLine } from './command-line.ts';
+import { DATASET_OPTIONS, datasetUsage, parseDatasetArgs, type DatasetArgs } from './dataset-options.ts';
 
 export const EVALUATE_USAGE = `Usage: npm run evaluate -- PATH [options]
 
-Prints the test loss and accuracy (10,000 MNIST test images) of a saved model: a Keras 3
-.keras file, or a TensorFlow.js model.json (or the folder holding one).
+Prints the test loss and accuracy of a saved model (a Keras 3 .keras file, or a TensorFlow.js
+model.json or the folder holding one) on the test images of its dataset.
 
 Options:
+${datasetUsage('default: the one the model records, else mnist')}
+  --allow-dataset-mismatch
+                          evaluate on a --dataset whose classes, image shape or input
+                          scaling differ from those the model was trained on
   --json                  print one JSON object instead of text
                           (with npm: npm run --silent evaluate -- PATH --json > FILE)
   --json-out FILE         also write that JSON object to FILE (whatever npm prints)
@@ -20,6 +25,9 @@ Options:
 
 export interface EvaluateOptions {
   path: string;
+  dataset: DatasetArgs;
+  /** Evaluate even on a dataset other than the one the model records. */
+  allowDatasetMismatch: boolean;
   json: boolean;
   /** --json-out: the file the JSON object is written to. */
   jsonOut: string | null;
@@ -39,6 +47,8 @@ export function parseEvaluateArgs(argv: string[]): EvaluateOptions | 'help' {
       'test-limit': { type: 'string' },
       adapter: { type: 'string' },
       node: { type: 'boolean' },
+      ...DATASET_OPTIONS,
+      'allow-dataset-mismatch': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -48,12 +58,15 @@ export function parseEvaluateArgs(argv: string[]): EvaluateOptions | 'help' {
   if (parsed.positionals.length > 1) throw new UsageError(`expected one model path, got ${parsed.positionals.length}: ${parsed.positionals.join(' ')}`);
   const adapter = v.adapter === undefined ? 'auto' : parseAdapterChoice(v.adapter);
   if (adapter === null) throw choiceError('--adapter', v.adapter!, ADAPTER_CHOICES);
+  const dataset = parseDatasetArgs(v);
   let testLimit: number | null = null;
   if (v['test-limit'] !== undefined) {
     testLimit = Number(v['test-limit']);
-    if (!/^\s*\d+\s*$/.test(v['test-limit']) || testLimit < 1 || testLimit > 10_000) {
-      throw new UsageError(`--test-limit: expected an integer from 1 to 10,000, got "${v['test-limit']}"`);
+    // MNIST's test set has 10,000 images; the user's own may have more.
+    const max = v.dataset !== undefined && dataset.path !== null ? Number.MAX_SAFE_INTEGER : 10_000;
+    if (!/^\s*\d+\s*$/.test(v['test-limit']) || testLimit < 1 || testLimit > max) {
+      throw new UsageError(`--test-limit: expected an integer from 1 to ${max === 10_000 ? '10,000' : 'the test images'}, got "${v['test-limit']}"`);
     }
   }
-  return { path: parsed.positionals[0], json: v.json ?? false, jsonOut: v['json-out'] ?? null, testLimit, adapter, node: v.node ?? false };
+  return { path: parsed.positionals[0], dataset, allowDatasetMismatch: v['allow-dataset-mismatch'] ?? false, json: v.json ?? false, jsonOut: v['json-out'] ?? null, testLimit, adapter, node: v.node ?? false };
 }

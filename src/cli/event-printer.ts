@@ -5,6 +5,7 @@ import type { TrainEvent, TrainOptions } from '../train/types.ts';
 import { dropoutRates } from '../model/model-spec.ts';
 import { epochLine, formatInt, progressLine } from './render.ts';
 import type { TuneReport } from '../tune/report.ts';
+import type { TrainerBuildCost } from '../gpu/pipeline-build.ts';
 import { tuneTable } from '../tune/table.ts';
 
 /** Without a TTY, at most one progress line per this many milliseconds. */
@@ -21,6 +22,11 @@ export function describeOptions(o: TrainOptions): string {
   );
 }
 
+/** `Trainer built: 37 pipelines compiled (7 of them for evaluation) in 41.2 s` */
+export function buildLine(b: TrainerBuildCost): string {
+  return `Trainer built: ${b.pipelines} pipelines compiled (${b.evaluation.pipelines} of them for evaluation) in ${(b.ms / 1000).toFixed(1)} s`;
+}
+
 /** Renders the TrainEvents as they arrive. */
 export class EventPrinter {
   private epochsTotal = 0;
@@ -31,6 +37,8 @@ export class EventPrinter {
   private muted = false;
   /** The adapter the run's start event named (written to history.json). */
   adapter: string | null = null;
+  /** What building the trainer cost, as the run's start event said (written to history.json). */
+  build: TrainerBuildCost | null = null;
   /** The kernel choices the run's autotune event reported (written to history.json). */
   tuning: TuneReport | null = null;
   /** Called with each autotune event (the driver writes the cache). */
@@ -60,7 +68,9 @@ export class EventPrinter {
         this.epochsTotal = e.options.epochs;
         this.steps = e.stepsPerEpoch;
         this.adapter = e.adapter;
+        this.build = e.build;
         out.write(`WebGPU adapter: ${e.adapter}\n`);
+        out.write(`${buildLine(e.build)}\n`);
         out.write(
           `Training on ${formatInt(e.trainCount)} images, validating on ${formatInt(e.validationCount)}; ` +
             `${describeOptions(e.options)}\n`,

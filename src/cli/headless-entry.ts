@@ -1,8 +1,11 @@
 // The page side of `npm run train`: runs one headless training run with the browser's
-// WebGPU and MNIST from the dev server, streaming events to Node through the exposed binding.
+// WebGPU and its dataset from the dev server (MNIST, Fashion-MNIST, or the pack of the user's
+// own images), streaming events to Node through the exposed binding.
 // Node calls `window.mnistHeadless.run(config)` and gets a HeadlessResult (never a rejection).
-import { fetchMnist } from '../data/mnist.ts';
-import { DATASET_URL_PATHS } from '../data/datasets.ts';
+import { fetchDataset } from '../data/fetch-dataset.ts';
+import { builtinDataset, type ImageDataset } from '../data/image-dataset.ts';
+import { fetchPackDataset } from '../data/pack-fetch.ts';
+import { DEFAULT_TEST_SPLIT } from '../train/types.ts';
 import type { TrainEvent } from '../train/types.ts';
 import { runHeadless } from './headless-run.ts';
 import { browserRuntime } from '../tune/key.ts';
@@ -21,10 +24,16 @@ const checkpoint: CheckpointSink = async (state, record) => {
   await sink(state, record);
 };
 
+async function loadData(config: HeadlessConfig): Promise<ImageDataset> {
+  const { dataPack, options } = config;
+  if (dataPack) return fetchPackDataset(import.meta.env.BASE_URL + dataPack.url, options.ownDataset?.testSplit ?? DEFAULT_TEST_SPLIT);
+  return builtinDataset(options.dataset, await fetchDataset(options.dataset, import.meta.env.BASE_URL));
+}
+
 function run(config: HeadlessConfig): Promise<HeadlessResult> {
   return runHeadless(config, {
     gpu: navigator.gpu,
-    loadData: () => fetchMnist(import.meta.env.BASE_URL + DATASET_URL_PATHS[config.options.dataset]),
+    loadData: () => loadData(config),
     send,
     checkpoint,
     runtime: browserRuntime(navigator.userAgent),

@@ -1,10 +1,11 @@
 // One headless training run, independent of where WebGPU comes from: the page
 // (headless-entry.ts, navigator.gpu) and Node (node-entry.ts, the `webgpu` package) both call
-// it. Acquires the device, loads MNIST, trains (src/train/run-session.ts, as the page does),
+// it. Acquires the device, loads the dataset, trains (src/train/run-session.ts, as the page does),
 // evaluates, predicts samples and returns the weights; never rejects (errors come back with
 // the stage that failed).
 import { acquireGpu, describeAdapter, type Gpu } from '../gpu/device.ts';
 import type { Mnist } from '../data/mnist.ts';
+import { describeDataset, type ImageDataset } from '../data/image-dataset.ts';
 import type { Trainer } from '../train/trainer.ts';
 import { asDeviceLoss, runTrainingSession, type TrainerFactory } from '../train/run-session.ts';
 import type { EpochRecord, TrainEvent } from '../train/types.ts';
@@ -27,7 +28,7 @@ import {
 
 export interface HeadlessDeps {
   gpu: GPU | undefined;
-  loadData(): Promise<Mnist>;
+  loadData(): Promise<Mnist | ImageDataset>;
   send(event: TrainEvent): void;
   /** Keeps each finished epoch's state (the driver writes the checkpoint); awaited before the epoch's event is sent. */
   checkpoint: CheckpointSink;
@@ -43,7 +44,7 @@ export async function runHeadless(config: HeadlessConfig, deps: HeadlessDeps): P
   let gpu: Gpu | undefined;
   try {
     gpu = await acquireGpu(deps.gpu);
-    stage = 'loading MNIST';
+    stage = 'loading the dataset';
     const data = await deps.loadData();
     let factory: TrainerFactory | undefined;
     if (config.trainerModule && deps.loadTrainer) {
@@ -86,7 +87,7 @@ export async function runHeadless(config: HeadlessConfig, deps: HeadlessDeps): P
 async function finish(
   model: Pick<GpuModel, 'evaluate' | 'predict' | 'getWeights' | 'model'>,
   gpu: Gpu,
-  data: Mnist,
+  data: Mnist | ImageDataset,
   config: HeadlessConfig,
   epochs: EpochRecord[],
   deps: HeadlessDeps,
@@ -110,14 +111,20 @@ async function finish(
     epochs,
     test,
     weights: floatsToBase64(weights),
-    samples: { images: bytesToBase64(images), labels: Array.from(data.test.labels.subarray(0, n)), probabilities },
+    samples: {
+      images: bytesToBase64(images),
+      shape: [...data.imageShape],
+      labels: Array.from(data.test.labels.subarray(0, n)),
+      classNames: [...data.classNames],
+      probabilities,
+    },
   };
 }
 
 /** npm run evaluate: the given weights on the test set, through a GpuModel (no training state built). */
 async function evaluateOnly(
   gpu: Gpu,
-  data: Mnist,
+  data: Mnist | ImageDataset,
   config: HeadlessConfig,
   weights: Float32Array | undefined,
   deps: HeadlessDeps,
@@ -127,7 +134,7 @@ async function evaluateOnly(
   stage('building the model');
   const model = modelOf(config.options);
   checkDataMatchesModel(data, model);
-  const gpuModel = new GpuModel({ device: gpu.device, root: gpu.root }, model, weights, data.test);
+  const gpuModel = new GpuModel({ device: gpu.device, root: gpu.root }, model, weights, data.test, undefined, undefined, describeDataset(data).scaling);
   try {
     return await finish(gpuModel, gpu, data, config, [], deps, stage);
   } finally {

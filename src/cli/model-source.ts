@@ -14,6 +14,8 @@ import { loadKerasModelFile } from '../io/keras-disk.ts';
 import { parseJsonContent } from '../io/json-content.ts';
 import { MAX_JSON_BYTES } from '../io/load-limits.ts';
 import type { AdamState } from '../io/keras-mapping.ts';
+import { recordedDataset } from '../io/model-dataset.ts';
+import type { DatasetDescription } from '../data/image-dataset.ts';
 
 /** Largest model config file read (a config is a few kilobytes; this refuses /dev/zero and the like). */
 const MAX_CONFIG_BYTES = MAX_JSON_BYTES;
@@ -87,6 +89,8 @@ export interface InitialModel {
   notes: string[];
   /** Adam's state, when a .keras file holds one (training continues with it). */
   adam?: AdamState;
+  /** The dataset the file records it was trained on (files this trainer wrote), else null. */
+  dataset: DatasetDescription | null;
 }
 
 /**
@@ -106,7 +110,7 @@ export async function loadInitialModel(path: string, option: string | null): Pro
 
 async function loadKeras(path: string): Promise<InitialModel> {
   const k = await loadKerasModelFile(path);
-  return { path: k.path, model: k.model, params: k.params, notes: [], ...(k.adam ? { adam: k.adam } : {}) };
+  return { path: k.path, model: k.model, params: k.params, notes: [], dataset: recordedDataset(k.file.metadata), ...(k.adam ? { adam: k.adam } : {}) };
 }
 
 async function loadTfjs(path: string): Promise<InitialModel> {
@@ -115,5 +119,5 @@ async function loadTfjs(path: string): Promise<InitialModel> {
     ...loaded.renamed.map((r) => `weight ${r.from} used as ${r.to}`),
     ...(loaded.ignored.length ? [`ignored weights: ${loaded.ignored.join(', ')}`] : []),
   ];
-  return { path: loaded.path, model: loaded.model, params: loaded.params, notes };
+  return { path: loaded.path, model: loaded.model, params: loaded.params, notes, dataset: loaded.dataset };
 }

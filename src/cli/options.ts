@@ -1,8 +1,8 @@
 // Command-line options of `npm run train`: parsing and validation (pure: no I/O, no exit).
 import { OptionsError, validateOptions } from '../train/options.ts';
-import { DEFAULT_TRAIN_OPTIONS, type OptimizerKind, type TrainOptions } from '../train/types.ts';
+import { DEFAULT_TEST_SPLIT, DEFAULT_TRAIN_OPTIONS, type OptimizerKind, type TrainOptions } from '../train/types.ts';
 import { DEFAULT_PRESET, PRESET_NAMES } from '../model/presets.ts';
-import { DATASET_NAMES } from '../data/datasets.ts';
+import { DATASET_OPTIONS, datasetUsage, parseDatasetArgs } from './dataset-options.ts';
 import { ADAPTER_CHOICES, GPU_FLAG_REPLACED, hasGpuFlag, parseAdapterChoice, type AdapterChoice } from './adapter-choice.ts';
 import { CACHE_OWNER } from '../tune/cache.ts';
 import { AUTOTUNE_MODES, DEFAULT_AUTOTUNE, parseAutotuneMode, type AutotuneMode } from '../tune/mode.ts';
@@ -24,7 +24,7 @@ export interface CliOptions {
   train: TrainOptions;
   /** --model: a preset name or a path to a Keras config.json / TF.js model.json (null: --init's topology, else the default preset). */
   model: string | null;
-  /** model.json (or a directory holding one) to start from, instead of fresh weights. */
+  /** A saved model (.keras, or a model.json or a directory holding one) to start from, instead of fresh weights. */
   init: string | null;
   /** Output directory for model.json, weights.bin and history.json. */
   out: string;
@@ -43,9 +43,10 @@ export interface CliOptions {
 }
 
 /** Which training options the command line set (a learning rate implied by --optimizer sgd is not one). */
-function givenOptions(v: Record<string, string | boolean | undefined>): (keyof TrainOptions)[] {
+function givenOptions(v: Record<string, string | boolean | undefined>, own: boolean): (keyof TrainOptions)[] {
   const flags: [keyof TrainOptions, string[]][] = [
     ['dataset', ['dataset']],
+    ['ownDataset', ['dataset', 'image-size', 'color-mode', 'test-split']],
     ['epochs', ['epochs']],
     ['batchSize', ['batch-size']],
     ['optimizer', ['optimizer']],
@@ -57,7 +58,7 @@ function givenOptions(v: Record<string, string | boolean | undefined>): (keyof T
     ['validationSplit', ['validation-split']],
     ['shuffle', ['shuffle', 'no-shuffle']],
   ];
-  return flags.filter(([, names]) => names.some((n) => v[n] !== undefined)).map(([key]) => key);
+  return flags.filter(([, names]) => names.some((n) => v[n] !== undefined)).map(([key]) => key).filter((key) => key !== 'ownDataset' || own);
 }
 
 export type ParsedCommand = { kind: 'help' } | { kind: 'train'; options: CliOptions };
@@ -70,7 +71,7 @@ Trains a Keras Sequential CNN (default: the MNIST CNN) with WebGPU in headless C
 and writes the model (TensorFlow.js layers format), its weights and the training history.
 
 Options:
-  --dataset NAME          ${DATASET_NAMES.join(' or ')} (default ${d.dataset}; Fashion-MNIST's split: README)
+${datasetUsage(`default ${d.dataset} (Fashion-MNIST's split: README)`)}
   --model NAME|PATH       a preset (${PRESET_NAMES.join(', ')}; default ${DEFAULT_PRESET}) or a Keras
                           Sequential config: a .keras file's config.json or a TF.js model.json
   --epochs N              passes over the training data (default ${d.epochs})
@@ -81,18 +82,20 @@ Options:
   --dropout R[,R...]      dropout rates in [0, 1): one value for every Dropout layer, or one
                           per Dropout layer in order (default: the model's own rates)
   --seed N                seed of initialisation, shuffling and dropout (default ${d.seed})
-  --limit N               use only the first N training images (default: all ${TRAIN_IMAGES.toLocaleString('en-US')})
+  --limit N               use only the first N training images (default: all; MNIST has ${TRAIN_IMAGES.toLocaleString('en-US')})
   --validation-split F    fraction held out from the end of the training images for
                           validation, in [0, 1) (default ${d.validationSplit})
   --no-shuffle            keep the training order (default: reshuffle every epoch)
-  --init PATH             start from a TensorFlow.js model.json (or a directory holding one);
-                          without --model, its topology is the model
+  --init PATH             start from the weights of a saved model: a .keras file or a
+                          TensorFlow.js model.json (or a directory holding one); its model
+                          is the run's, or --model's if given (the same network, e.g. with
+                          layers frozen by trainable: false); not with --resume
   --out DIR               output directory (default out/); every finished epoch is kept
                           there (model.json, weights.bin, history.json, checkpoint.bin)
   --resume                continue the stopped run checkpointed in --out with its options
                           (those given must be the same; --epochs may be raised)
   --test-limit N          evaluate only the first N test images, rounded up to a batch of 500
-                          (default: all 10,000)
+                          (default: all; MNIST has 10,000)
   --adapter auto|gpu|swiftshader
                           WebGPU adapter: the machine's GPU where there is one, else
                           SwiftShader with a notice (auto, the default); the GPU or an error
@@ -153,7 +156,7 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
       'learning-rate': { type: 'string' },
       momentum: { type: 'string' },
       model: { type: 'string' },
-      dataset: { type: 'string' },
+      ...DATASET_OPTIONS,
       dropout: { type: 'string' },
       seed: { type: 'string' },
       limit: { type: 'string' },
@@ -174,11 +177,11 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
   if (v.help) return { kind: 'help' };
 
   const train: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS };
-  if (v.dataset !== undefined) {
-    const name = DATASET_NAMES.find((n) => n === v.dataset!.trim().toLowerCase());
-    if (!name) throw choiceError('--dataset', v.dataset, DATASET_NAMES);
-    train.dataset = name;
-  }
+  const data = parseDatasetArgs(v);
+  if (data.builtin) train.dataset = data.builtin;
+  if (data.path) train.ownDataset = { path: data.path, imageSize: data.imageSize, colorMode: data.colorMode, testSplit: data.testSplit ?? DEFAULT_TEST_SPLIT };
+  // The user's own dataset's size is known once it is read (dataset-source.ts checks --limit there).
+  const maxImages = train.ownDataset ? Number.MAX_SAFE_INTEGER : TRAIN_IMAGES;
   if (v.epochs !== undefined) train.epochs = positiveInt('epochs', v.epochs);
   if (v['batch-size'] !== undefined) train.batchSize = positiveInt('batch-size', v['batch-size'], MAX_BATCH);
   if (v.optimizer !== undefined) {
@@ -206,13 +209,13 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
     }
     train.seed = Number(v.seed);
   }
-  if (v.limit !== undefined) train.limit = positiveInt('limit', v.limit, TRAIN_IMAGES);
+  if (v.limit !== undefined) train.limit = positiveInt('limit', v.limit, maxImages);
   if (v['validation-split'] !== undefined) train.validationSplit = rate('validation-split', v['validation-split']);
   if (v['no-shuffle'] && v.shuffle) fail('--shuffle and --no-shuffle contradict each other');
   if (v['no-shuffle']) train.shuffle = false;
 
   // Enough images left to train on after the validation split?
-  const images = train.limit ?? TRAIN_IMAGES;
+  const images = train.limit ?? (train.ownDataset ? Number.MAX_SAFE_INTEGER : TRAIN_IMAGES);
   // Keras: the first floor(n * (1 - split)) images train, the rest validate.
   if (Math.floor(images * (1 - train.validationSplit)) < 1) {
     fail(`--validation-split ${train.validationSplit} leaves no training images out of ${images}`);
@@ -237,7 +240,7 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
 
   return {
     kind: 'train',
-    options: { train, model: v.model ?? null, init: v.init ?? null, out: v.out ?? 'out', adapter, node: v.node ?? false, resume: v.resume ?? false, autotune, given: givenOptions(v),
-      testLimit: v['test-limit'] === undefined ? null : positiveInt('test-limit', v['test-limit'], 10_000) },
+    options: { train, model: v.model ?? null, init: v.init ?? null, out: v.out ?? 'out', adapter, node: v.node ?? false, resume: v.resume ?? false, autotune, given: givenOptions(v, Boolean(train.ownDataset)),
+      testLimit: v['test-limit'] === undefined ? null : positiveInt('test-limit', v['test-limit'], train.ownDataset ? Number.MAX_SAFE_INTEGER : 10_000) },
   };
 }

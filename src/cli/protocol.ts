@@ -21,8 +21,19 @@ export const HEADLESS_PAGE = '/src/cli/headless.html';
  */
 export const TRAINER_MODULE_ENV = 'MNIST_TRAINER_MODULE';
 
+/** The pack of the user's own dataset: its file in the CLI's cache (the Node back end reads it) and the dev server's URL path of it (the page fetches it). */
+export interface DataPackRef {
+  file: string;
+  url: string;
+}
+
+/** URL path (under the dev server's base) where the CLI's server serves the packs of the user's own datasets. */
+export const DATA_PACK_URL_PATH = '__dataset-packs';
+
 export interface HeadlessConfig {
   options: TrainOptions;
+  /** The user's own dataset (options.ownDataset), packed; null or absent: the built-in options.dataset. */
+  dataPack?: DataPackRef | null;
   /** Flat initial parameters (the model's table layout) as base64 of little-endian float32, or null. */
   initialWeights: string | null;
   /** How many test images to predict and show. */
@@ -78,10 +89,14 @@ export function decodeTrainerState(e: EncodedTrainerState): TrainerState {
 export type CheckpointSink = (state: EncodedTrainerState, record: EpochRecord) => Promise<void>;
 
 export interface HeadlessSamples {
-  /** (count, 28, 28) bytes, base64. */
+  /** (count, H, W, C) bytes, base64. */
   images: string;
+  /** (H, W, C) of each image. */
+  shape: [number, number, number];
   labels: number[];
-  /** (count, 10) probabilities. */
+  /** Label l means classNames[l] (the dataset's). */
+  classNames: string[];
+  /** (count, classes) probabilities. */
   probabilities: number[][];
 }
 

@@ -1,5 +1,8 @@
-// Terminal rendering for `npm run train`: Keras-style progress and epoch lines, and MNIST
-// digits drawn with Unicode quadrant blocks. Pure functions (no I/O).
+// Terminal rendering for `npm run train`: Keras-style progress and epoch lines, test images
+// (any height, width and channels) drawn with Unicode quadrant blocks and captioned with their
+// classes' names, and, for pictures that do not draw well so (the user's own), predictions as
+// lines of class names. Pure functions (no I/O).
+import { greyAt, imageBytes, type ImageShape } from '../data/image-pixels.ts';
 import type { EpochRecord, TrainEvent } from '../train/types.ts';
 
 export function formatInt(n: number): string {
@@ -56,15 +59,16 @@ export function epochLine(r: EpochRecord, steps: number, bar = false): string {
 const QUADRANTS = [' ', '▘', '▝', '▀', '▖', '▌', '▞', '▛', '▗', '▚', '▐', '▜', '▄', '▙', '▟', '█'];
 
 /**
- * One 28x28 digit as 14 lines of 14 characters: each character is a 2x2 pixel block drawn
- * with a quadrant character (pixels >= threshold are ink).
+ * One (H, W, C) image as ceil(H / 2) lines of ceil(W / 2) characters: each character is a 2x2
+ * pixel block drawn with a quadrant character (pixels whose grey level is >= threshold are ink).
  */
-export function digitLines(pixels: Uint8Array, side = 28, threshold = 96): string[] {
+export function imageLines(pixels: Uint8Array, shape: ImageShape, threshold = 96): string[] {
+  const [h, w, c] = shape;
   const lines: string[] = [];
-  for (let y = 0; y < side; y += 2) {
+  for (let y = 0; y < h; y += 2) {
     let line = '';
-    for (let x = 0; x < side; x += 2) {
-      const ink = (yy: number, xx: number) => (yy < side && xx < side && pixels[yy * side + xx] >= threshold ? 1 : 0);
+    for (let x = 0; x < w; x += 2) {
+      const ink = (yy: number, xx: number) => (yy < h && xx < w && greyAt(pixels, yy * w + xx, c) >= threshold ? 1 : 0);
       line += QUADRANTS[ink(y, x) | (ink(y, x + 1) << 1) | (ink(y + 1, x) << 2) | (ink(y + 1, x + 1) << 3)];
     }
     lines.push(line);
@@ -83,24 +87,41 @@ export function argmax(p: ArrayLike<number>): number {
   return best;
 }
 
+/** The images and what their labels mean, for renderSamples. */
+export interface SampleImages {
+  /** (N, H, W, C) bytes. */
+  images: Uint8Array;
+  shape: ImageShape;
+  /** Label l means classNames[l]. */
+  classNames: readonly string[];
+}
+
+/** Columns a rendered row of samples may fill. */
+const TERMINAL_COLUMNS = 80;
+
 /**
- * Digits side by side, `perRow` to a row (5 fit in 80 columns), each with a caption
- * `true 7 pred 7 ✓`.
+ * Images side by side, as many to a row as fit in 80 columns (at most `perRow`), each with a
+ * caption `true 7 pred 7✓` naming the classes, and the prediction's confidence.
  */
-export function renderSamples(images: Uint8Array, samples: SamplePrediction[], perRow = 5): string {
-  const width = 14;
+export function renderSamples({ images, shape, classNames }: SampleImages, samples: SamplePrediction[], perRow = 5): string {
+  const name = (label: number) => classNames[label] ?? String(label);
+  const captions = samples.map((s) => {
+    const pred = argmax(s.probabilities);
+    return `true ${name(s.label)} pred ${name(pred)}${pred === s.label ? '✓' : '✗'}`;
+  });
   const gap = '  ';
+  const width = Math.max(Math.ceil(shape[1] / 2), ...captions.map((c) => [...c].length));
+  const fit = Math.max(1, Math.min(perRow, Math.floor((TERMINAL_COLUMNS + gap.length) / (width + gap.length))));
+  const size = imageBytes(shape);
   const out: string[] = [];
-  for (let first = 0; first < samples.length; first += perRow) {
-    const row = samples.slice(first, first + perRow);
-    const drawn = row.map((_, i) => digitLines(images.subarray((first + i) * 784, (first + i + 1) * 784)));
+  for (let first = 0; first < samples.length; first += fit) {
+    const row = samples.slice(first, first + fit);
+    const drawn = row.map((_, i) => imageLines(images.subarray((first + i) * size, (first + i + 1) * size), shape).map((l) => l.padEnd(width)));
     for (let y = 0; y < drawn[0].length; y++) out.push(drawn.map((d) => d[y]).join(gap).trimEnd());
     out.push(
-      row
-        .map((s) => {
-          const pred = argmax(s.probabilities);
-          return `true ${s.label} pred ${pred}${pred === s.label ? '✓' : '✗'}`.padEnd(width);
-        })
+      captions
+        .slice(first, first + fit)
+        .map((c) => c.padEnd(width))
         .join(gap)
         .trimEnd(),
     );
@@ -110,7 +131,20 @@ export function renderSamples(images: Uint8Array, samples: SamplePrediction[], p
         .join(gap)
         .trimEnd(),
     );
-    if (first + perRow < samples.length) out.push('');
+    if (first + fit < samples.length) out.push('');
   }
   return out.join('\n');
+}
+
+/** One line per sample, for images that are not drawn (the user's own): `  3. true cat, pred dog ✗ (54.2%)`. */
+export function renderPredictions(samples: SamplePrediction[], classNames: readonly string[]): string {
+  const name = (c: number) => classNames[c] ?? String(c);
+  const width = Math.max(...samples.map((s) => name(s.label).length));
+  return samples
+    .map((s, i) => {
+      const pred = argmax(s.probabilities);
+      const mark = pred === s.label ? '✓' : '✗';
+      return `${String(i + 1).padStart(3)}. true ${`${name(s.label)},`.padEnd(width + 1)} pred ${name(pred)} ${mark} (${(s.probabilities[pred] * 100).toFixed(1)}%)`;
+    })
+    .join('\n');
 }

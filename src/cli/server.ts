@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, type Plugin, type ViteDevServer } from 'vite';
 import { mnistPlugin } from '../data/vite-mnist-plugin.ts';
+import { dataPackPlugin } from './pack-server.ts';
 
 /** The repository root (two levels above this file). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -41,7 +42,7 @@ export async function startDevServer(root = REPO_ROOT, extraEntries: string[] = 
     configFile: resolve(root, 'vite.config.ts'),
     logLevel: 'error',
     clearScreen: false,
-    plugins: [mnistFallback()],
+    plugins: [mnistFallback(), dataPackPlugin()],
     // Pre-bundle the headless page's dependencies at start-up: a dependency discovered in the
     // middle of a run is bundled again, and the page then holds two copies of it (typegpu
     // refuses mixed copies).

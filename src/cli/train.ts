@@ -13,6 +13,7 @@ import { summary } from '../model/summary.ts';
 import type { ModelInfo } from '../model/model-info.ts';
 import { modelOf, OptionsError } from '../train/options.ts';
 import { loadInitialModel, resolveModelSpec, type InitialModel } from './model-source.ts';
+import { networkDifference } from '../model/same-network.ts';
 import { saveKerasModelFile } from '../io/keras-disk.ts';
 import { kerasExportOfModel } from '../io/keras-model.ts';
 import { runCleanup, runInBrowser, runInNode, type BackendRun, type Cleanup, type SuccessfulResult } from './backends.ts';
@@ -41,7 +42,8 @@ import {
   type CheckpointSink,
   type HeadlessConfig,
 } from './protocol.ts';
-import { renderSamples } from './render.ts';
+import { renderPredictions, renderSamples } from './render.ts';
+import { prepareRunDataset, type RunDataset } from './dataset-source.ts';
 import { endBySignal, exitCodeFor, RunStopper, type StopSignal } from './signals.ts';
 import { isVulkanRerun, rerunWithVulkanEnv } from './vulkan-env.ts';
 import type { EpochRecord } from '../train/types.ts';
@@ -70,31 +72,44 @@ async function loadInitial(path: string, printer: EventPrinter): Promise<Initial
 }
 
 /**
- * --init with a .keras file that holds Adam's state, training with Adam: the run continues that
- * optimizer (its moments and step, so Adam's bias correction and the dropout masks go on from
- * where Keras, or an earlier run, stopped); its epochs count from 1 and shuffle as a fresh run.
+ * --init with a .keras file that holds Adam's state, training with Adam the same trainable
+ * weights: the run continues that optimizer (its moments and step, so Adam's bias correction and
+ * the dropout masks go on from where Keras, or an earlier run, stopped); its epochs count from 1
+ * and shuffle as a fresh run. Otherwise (SGD, a model.json, or other layers frozen: fine-tuning,
+ * where Keras compiles again) the optimizer starts fresh.
  */
-function continuedAdam(cli: CliOptions, init: InitialModel, printer: EventPrinter): TrainerState | null {
+function continuedAdam(cli: CliOptions, model: ModelInfo, init: InitialModel, printer: EventPrinter): TrainerState | null {
   if (!init.adam) return null;
+  const unused = `  the file's Adam state (step ${init.adam.step}) is not used`;
   if (cli.train.optimizer !== 'adam') {
-    printer.note(`  the file's Adam state (step ${init.adam.step}) is not used: training with ${cli.train.optimizer}`);
+    printer.note(`${unused}: training with ${cli.train.optimizer}`);
+    return null;
+  }
+  const fileTable = init.model.params.entries;
+  if (model.params.entries.some((p, i) => p.trainable !== fileTable[i].trainable)) {
+    printer.note(`${unused}: this run freezes other layers than the file, so its optimizer starts fresh`);
     return null;
   }
   printer.note(`  continuing its Adam state (step ${init.adam.step})`);
   return { epoch: 0, step: init.adam.step, shuffleRng: freshShuffleState(cli.train.seed), params: init.params, moment1: init.adam.m, moment2: init.adam.v };
 }
 
-/** The model of the run: --model, else --init's own, else the default; the weights of --init must fit it. */
+/**
+ * The model of the run: --model, else --init's own, else the default. With both, --model must be
+ * --init's network (its layers' trainable flags and Dropout rates may differ, its names too):
+ * the run trains the file's weights with --model's frozen layers.
+ */
 async function chooseModel(cli: CliOptions, init: InitialModel | null): Promise<ModelInfo> {
   cli.train.model = await resolveModelSpec(cli.model, init?.model.spec);
+  if (init) {
+    const difference = networkDifference(cli.train.model, init.model.spec);
+    if (difference) throw new CliError(`--init ${cli.init}: its model is not the network of --model ${cli.model} (${difference} in the file)`, 2);
+  }
   let model: ModelInfo;
   try {
     model = modelOf(cli.train);
   } catch (e) {
     throw new CliError(message(e), e instanceof OptionsError ? 2 : 1);
-  }
-  if (init && !init.model.params.sameLayout(model.params)) {
-    throw new CliError(`--init ${cli.init}: its weights are for another model than --model ${cli.model} (compare the summaries)`, 2);
   }
   return model;
 }
@@ -141,6 +156,7 @@ function keptNote(keeper: CheckpointKeeper): string {
 
 interface Trained {
   result: SuccessfulResult;
+  dataset: RunDataset;
   /** Epochs of the checkpoint the last attempt resumed from. */
   earlier: EpochRecord[];
 }
@@ -151,6 +167,7 @@ interface Trained {
  */
 async function trainWithRestart(
   cli: CliOptions,
+  dataset: RunDataset,
   initialWeights: string | null,
   initialState: TrainerState | null,
   keeper: CheckpointKeeper,
@@ -167,6 +184,7 @@ async function trainWithRestart(
     const from = keeper.latest;
     const config: HeadlessConfig = {
       options: cli.train,
+      dataPack: dataset.dataPack,
       initialWeights: from || initialState ? null : initialWeights,
       samples: SAMPLE_COUNT,
       testLimit: cli.testLimit,
@@ -177,7 +195,7 @@ async function trainWithRestart(
     const run: BackendRun = { config, printer, checkpoint, cleanup };
     try {
       const result = cli.node ? await runInNode(run) : await runInBrowser(run, cli.adapter);
-      return { result, earlier: from?.history ?? [] };
+      return { result, dataset, earlier: from?.history ?? [] };
     } catch (e) {
       if (stopper.signal || attempt > 1 || !(e instanceof CliError) || !RESTARTABLE.has(e.kind ?? '')) throw e;
       // Ctrl-C reaches Chromium (and its GPU process) too, which may die before this process
@@ -219,16 +237,19 @@ async function claimOutDir(cli: CliOptions): Promise<string> {
 /** Writes the finished run's files into --out (the last checkpoint's, now with the test result); returns their paths. */
 async function saveOutputs(outDir: string, model: ModelInfo, keeper: CheckpointKeeper, cli: CliOptions, trained: Trained, printer: EventPrinter): Promise<string[]> {
   const { result, earlier } = trained;
+  const dataset = trained.dataset.description;
   const weights = base64ToFloats(result.weights);
-  const files = await saveModelFiles(outDir, model, weights);
+  const files = await saveModelFiles(outDir, model, weights, { dataset });
   // The same model for Python Keras: keras.models.load_model("model.keras").
   const last = keeper.latest?.state;
   const adam = last?.moment2 && cli.train.optimizer === 'adam' ? { step: last.step, learningRate: cli.train.learningRate, m: last.moment1, v: last.moment2 } : undefined;
-  const kerasPath = await saveKerasModelFile(join(outDir, KERAS_FILE), kerasExportOfModel(model, weights, { learningRate: cli.train.learningRate, ...(adam ? { adam } : {}) }));
+  const kerasPath = await saveKerasModelFile(join(outDir, KERAS_FILE), kerasExportOfModel(model, weights, { learningRate: cli.train.learningRate, dataset, ...(adam ? { adam } : {}) }));
   const historyPath = join(outDir, HISTORY_FILE);
   const test = { loss: result.test.loss, accuracy: result.test.accuracy };
   const autotune = printer.tuning ? tuningHistory(printer.tuning) : undefined;
-  await writeFileAtomic(historyPath, historyJson({ epochs: [...earlier, ...result.epochs], test, adapter: printer.adapter, autotune }));
+  const init = keeper.init !== undefined ? { init: keeper.init } : {};
+  const build = printer.build ?? undefined;
+  await writeFileAtomic(historyPath, historyJson({ ...init, dataset, epochs: [...earlier, ...result.epochs], test, adapter: printer.adapter, autotune, build }));
   return [files.modelJson, files.weightsBin, kerasPath, historyPath];
 }
 
@@ -259,7 +280,9 @@ async function train(cli: CliOptions, outDir: string): Promise<void> {
     const init = cli.init ? await loadInitial(cli.init, printer) : null;
     model = resumed ? modelOf(resumed.options) : await chooseModel(cli, init);
     const initialWeights = init ? floatsToBase64(init.params) : null;
-    keeper = new CheckpointKeeper(outDir, cli.train, resumed);
+    out.write(`${summary(model)}\n\n`);
+    const dataset = await prepareRunDataset(cli.train, model, { note: (line) => printer.note(line), warn: (line) => process.stderr.write(`${line}\n`) });
+    keeper = new CheckpointKeeper(outDir, cli.train, resumed, init?.path, dataset.description);
     if (resumed) {
       const done = resumed.state.epoch >= cli.train.epochs;
       printer.note(
@@ -268,9 +291,8 @@ async function train(cli: CliOptions, outDir: string): Promise<void> {
           : `Resuming from epoch ${resumed.state.epoch} of ${join(outDir, CHECKPOINT_FILE)}`,
       );
     } else await removeCheckpoint(outDir);
-    out.write(`${summary(model)}\n\n`);
     tuneStore = await loadTuneCache(cli, printer);
-    trained = await trainWithRestart(cli, initialWeights, init ? continuedAdam(cli, init, printer) : null, keeper, printer, stopper, cleanup, tuneStore);
+    trained = await trainWithRestart(cli, dataset, initialWeights, init ? continuedAdam(cli, model, init, printer) : null, keeper, printer, stopper, cleanup, tuneStore);
   } catch (e) {
     if (stopper.signal) await new Promise(() => {}); // stopRun reports and exits
     // A failure of the run itself (not of starting it) says what it left in --out.
@@ -279,11 +301,15 @@ async function train(cli: CliOptions, outDir: string): Promise<void> {
   const { result } = trained;
 
   // Sample predictions.
-  const images = base64ToBytes(result.samples.images);
+  const { shape, classNames } = result.samples;
+  const images = { images: base64ToBytes(result.samples.images), shape, classNames };
   const samples = result.samples.labels.map((label, i) => ({ label, probabilities: result.samples.probabilities[i] }));
   const right = samples.filter((s) => s.probabilities.indexOf(Math.max(...s.probabilities)) === s.label).length;
   out.write(`\nFirst ${samples.length} test images (true label, prediction; ${right}/${samples.length} right):\n\n`);
-  out.write(`${renderSamples(images, samples)}\n\n`);
+  const { description } = trained.dataset;
+  // MNIST and Fashion-MNIST are drawn; the user's own images are named by their classes.
+  const drawable = description.scaling === 'divide-255';
+  out.write(`${drawable ? renderSamples(images, samples) : renderPredictions(samples, description.classNames)}\n\n`);
 
   // Outputs (the last checkpoint's files, now with the test result); a stop meanwhile lets them finish.
   const saving = saveOutputs(outDir, model, keeper, cli, trained, printer);

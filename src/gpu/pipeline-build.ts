@@ -15,6 +15,15 @@ export interface BuildCost {
   ms: number;
 }
 
+/**
+ * What building a trainer cost, in all and its evaluation model's part of it (that model is
+ * built inside the trainer's build: its pipelines are among the trainer's, its ms are only the
+ * time to ask for them, the compiling being the trainer's).
+ */
+export interface TrainerBuildCost extends BuildCost {
+  evaluation: BuildCost;
+}
+
 export interface BuildProgress {
   built: number;
   total: number;

@@ -1,6 +1,6 @@
-// WGSL helpers shared by several kernels, each defined once here. A shader template refers to a
-// helper by name; the layer builder passes it in the Kernel's `externals`, and tgpu.resolve
-// emits its definition (and those of the helpers it uses) once into that shader.
+// WGSL helpers shared by several kernels, each defined once here. A shader template calls a
+// helper by name; the generated prelude (shader-prelude.ts) names the helpers it calls, and
+// tgpu.resolve emits their definitions (and those of the helpers they use) once into that shader.
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import { ACTIVATION_TABLE, TANH_SATURATION, type ActivationDefinition } from '../model/activations.ts';
@@ -60,9 +60,6 @@ export const dropoutKeep4 = tgpu.fn([d.u32, d.vec4u, d.u32], d.vec4b)`(key: u32,
   .$uses({ dropoutKeep })
   .$name('dropoutKeep4');
 
-/** The dropout helpers, for a Kernel's `externals`. */
-export const dropoutLib = { dropoutKey, dropoutKeep, dropoutKeep4 };
-
 // Activations, selected by an integer code (the index in ACTIVATION_TABLE of
 // src/model/activations.ts, passed to a kernel as an `override ACT: u32`), generated from that
 // table: activate(x, act) is the activation; activationGrad(y, act) its derivative expressed
@@ -99,9 +96,6 @@ ${activationSwitch(fromInput, (a) => a.derivative.wgsl, 'activationGrad(activate
   .$uses({ activate, activationGrad })
   .$name('activationGradFromInput');
 
-/** The activation helpers, for a Kernel's `externals`. */
-export const activationLib = { activate, activationGrad };
-
 // dL/d(pre-activation) from dy = dL/d(output) and the output y: dy * activationGrad(y, act),
 // except where the table gives its own backward (relu selects dy or 0: no multiply, the same
 // value and zero sign as masking).
@@ -132,6 +126,3 @@ export const activationBackward4 = tgpu.fn([d.vec4f, d.vec4f, d.u32], d.vec4f)`(
 }`
   .$uses({ activationBackward })
   .$name('activationBackward4');
-
-/** Scalar and vec4 forms of the activation and of its backward, for a Kernel's `externals`. */
-export const activationVecLib = { activate, activate4, activationBackward, activationBackward4 };

@@ -5,7 +5,7 @@
  * policy once.
  */
 import type { ModelInfo, LayerInfo } from '../model/model-info.ts';
-import { layerType, writeExtras, type KerasInitializer } from '../model/layers/index.ts';
+import { isTrainable, layerType, writeExtras, type KerasInitializer } from '../model/layers/index.ts';
 
 /** The Keras version whose file layout and config serialization this project writes. */
 export const KERAS_FORMAT_VERSION = '3.15.1';
@@ -27,7 +27,7 @@ type Json = Record<string, unknown>;
 
 function layerEntry(l: LayerInfo): Json {
   const type = layerType(l.spec);
-  const config = { name: l.spec.name, trainable: true, dtype: FLOAT32_POLICY, ...type.serialize(l.spec.options), ...writeExtras(type.keras3Extras, initializer) };
+  const config = { name: l.spec.name, trainable: isTrainable(l.spec), dtype: FLOAT32_POLICY, ...type.serialize(l.spec.options), ...writeExtras(type.keras3Extras, initializer) };
   const entry: Json = { module: 'keras.layers', class_name: l.spec.type, config, registered_name: null };
   if (type.built) entry['build_config'] = { input_shape: [null, ...l.inputShape] };
   return entry;

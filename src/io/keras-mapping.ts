@@ -1,6 +1,6 @@
 /**
  * Between a `.keras` file's variables and this project's flat buffers (parameters and Adam's
- * two moments share the parameter table's layout, see src/model/params.ts).
+ * two moments share the parameter table's layout, see src/model/param-table.ts).
  *
  * - Weights: layer `L`'s variable i is the i-th entry of the table named `L/...` (the table
  *   lists each layer's weights in Keras's order: kernel, bias; gamma, beta, moving_mean,
@@ -13,7 +13,7 @@ import type { ModelInfo } from '../model/model-info.ts';
 import { problemList } from './file-format-error.ts';
 import { KerasFileError, sequentialLayers, type KerasFile, type KerasOptimizerState, type KerasVar } from './keras-file.ts';
 
-/** One tensor of a parameter table (src/model/params.ts's ParamSpec, plus an optional trainable flag). */
+/** One tensor of a parameter table (src/model/param-table.ts's ParamSpec, plus an optional trainable flag). */
 export interface ParamEntry {
   /** `layer/weight`, e.g. `conv2d/kernel`. */
   readonly name: string;

@@ -5,6 +5,8 @@ import { parseModelConfig } from '../model/model-spec.ts';
 import { KerasFileError, type KerasFile } from './keras-file.ts';
 import { kerasConfig, kerasMetadata } from './keras-config.ts';
 import { parameterCountProblem } from './load-limits.ts';
+import { datasetMetadata } from './model-dataset.ts';
+import type { DatasetDescription } from '../data/image-dataset.ts';
 import { adamFromKeras, kerasFileFrom, layoutOf, paramsFromKeras, type AdamState, type KerasExport } from './keras-mapping.ts';
 
 /** The model a .keras file's config.json describes (an unsupported layer or option names the file, layer and option). */
@@ -35,6 +37,8 @@ export interface KerasModelOptions {
   /** Adam's learning rate in compile_config (default: the state's, else 0.001). */
   learningRate?: number;
   date?: Date;
+  /** The dataset the model was trained on, recorded in metadata.json (model-dataset.ts). */
+  dataset?: DatasetDescription;
 }
 
 /** What a .keras file of a model holds: its Keras 3 config (compiled with Adam), weights and Adam's state. */
@@ -42,7 +46,7 @@ export function kerasExportOfModel(model: ModelInfo, params: Float32Array, optio
   return {
     params,
     config: kerasConfig(model, { learningRate: options.adam?.learningRate ?? options.learningRate }),
-    metadata: kerasMetadata(options.date),
+    metadata: { ...kerasMetadata(options.date), ...(options.dataset ? datasetMetadata(options.dataset) : {}) },
     layout: layoutOf(model),
     ...(options.adam ? { adam: options.adam } : {}),
   };

@@ -36,6 +36,12 @@ export const MAX_CHECKPOINT_BYTES = MAX_JSON_BYTES + MAX_STORED_FLOATS * 4 + 16;
 /** Largest IDX file: 256 MiB (MNIST's 60,000 training images are 47 MB). */
 export const MAX_IDX_BYTES = 256 * MiB;
 
+/**
+ * Largest dataset of the user's own images, decoded (N x H x W x C bytes): a .npz file's arrays,
+ * a folder's pack. 1 GiB is 65,000 RGBA images of 64x64, more than a GPU's storage binding holds.
+ */
+export const MAX_DATASET_BYTES = 1024 * MiB;
+
 /** "1,234,567": sizes in messages. */
 export function formatCount(n: number): string {
   return Number.isSafeInteger(n) ? n.toLocaleString('en-US') : n.toExponential(3);

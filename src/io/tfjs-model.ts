@@ -12,6 +12,8 @@
  *
  * Browser-safe: no node imports (the disk helpers are in files.ts).
  */
+import type { DatasetDescription } from '../data/image-dataset.ts';
+import { datasetMetadata } from './model-dataset.ts';
 import type { ParamSpec, ParamTable } from '../model/param-table.ts';
 import { modelInfo, type ModelInfo } from '../model/model-info.ts';
 import { parseModelConfig, toTfjsTopology } from '../model/model-spec.ts';
@@ -49,6 +51,8 @@ export interface ModelJson {
   convertedBy: null;
   modelTopology: Record<string, unknown>;
   weightsManifest: WeightsManifestGroup[];
+  /** TensorFlow.js's field for the writer's own data: the dataset trained on (model-dataset.ts). */
+  userDefinedMetadata?: Record<string, unknown>;
 }
 
 export interface ExportOptions {
@@ -56,6 +60,8 @@ export interface ExportOptions {
   generatedBy?: string;
   /** Name of the weights file in the manifest (default 'weights.bin'). */
   weightsPath?: string;
+  /** The dataset the model was trained on, recorded in userDefinedMetadata. */
+  dataset?: DatasetDescription;
 }
 
 /** The Keras Sequential topology of a model, as tfjs-layers serializes it. */
@@ -89,6 +95,7 @@ export function exportModel(model: ModelInfo, flat: Float32Array, options: Expor
     convertedBy: null,
     modelTopology: modelTopology(model),
     weightsManifest: weightsManifest(table, options.weightsPath ?? WEIGHTS_FILE),
+    ...(options.dataset ? { userDefinedMetadata: datasetMetadata(options.dataset) } : {}),
   };
   return { modelJson, weightsBin };
 }

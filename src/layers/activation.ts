@@ -8,7 +8,7 @@ import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import type { Dispatch } from '../gpu/kernel.ts';
 import { entryGrid, entryKernel, fixedChoice, type KernelEntry } from '../gpu/kernel-registry.ts';
-import { activate, activationGrad, linearIndex } from '../gpu/wgsl-lib.ts';
+import { activate, activationGrad } from '../gpu/wgsl-lib.ts';
 import { activationCode, ELEMENTWISE_ACTIVATIONS, type Activation, type ElementwiseActivation } from '../model/activations.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
 
@@ -122,12 +122,12 @@ export const ACTIVATION_KERNELS: readonly KernelEntry<ActivationConfig>[] = [
 
 /** Layouts and WGSL helpers of `config`'s kernels (vec4 lanes where the tensor divides into them). */
 function bindingsFor(config: ActivationConfig): { layouts: typeof scalarLayouts; externals: Record<string, unknown> } {
-  if (config.activation === 'softmax') return { layouts: scalarLayouts, externals: { linearIndex } };
+  if (config.activation === 'softmax') return { layouts: scalarLayouts, externals: {} };
   if (!usesVec4(config)) {
-    return { layouts: scalarLayouts, externals: { linearIndex, applyActivation: activate, activationDerivative: activationGrad } };
+    return { layouts: scalarLayouts, externals: { applyActivation: activate, activationDerivative: activationGrad } };
   }
   // The vec4 layouts differ from the scalar ones only in the lane type the shaders index.
-  return { layouts: vec4Layouts as unknown as typeof scalarLayouts, externals: { linearIndex, applyActivation: activate4, activationDerivative: activationGrad4 } };
+  return { layouts: vec4Layouts as unknown as typeof scalarLayouts, externals: { applyActivation: activate4, activationDerivative: activationGrad4 } };
 }
 
 function checkActivation(name: string, activation: Activation): void {

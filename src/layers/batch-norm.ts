@@ -8,12 +8,15 @@
 // y = gamma * (x - mean) / sqrt(var + eps) + beta. Backward: per-channel sums of dy and dy * xhat
 // in two passes, WRITING dgamma, dbeta and zeros into the moving statistics' gradient slots,
 // then dx. Inference: one pass normalising with the moving statistics.
+// Frozen (Keras's trainable false): training runs in inference mode, as Keras 3 does: the
+// forward normalises with the moving statistics and leaves them as they are, and the backward
+// is dx = gamma * dy / sqrt(moving_variance + eps) alone (no weight gradients: the optimizer
+// leaves a frozen layer's weights alone).
 import tgpu, { type TgpuBindGroupLayout } from 'typegpu';
 import * as d from 'typegpu/data';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import { gridFor, groupsFor, type Dispatch, type Entries } from '../gpu/kernel.ts';
 import { entryKernel, type KernelCost, type KernelEntry, type KernelPass } from '../gpu/kernel-registry.ts';
-import { linearIndex } from '../gpu/wgsl-lib.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
 
 /** Invocations per workgroup of every batch-norm kernel. */
@@ -42,6 +45,8 @@ export interface BatchNormConfig {
   movingVarianceOffset: number;
   /** Evaluation only: the inference kernel alone; grads / outputGrad / inputGrad are not needed. */
   inferenceOnly?: boolean;
+  /** Trainable false: training uses the moving statistics (inference mode) and computes dx only. */
+  frozen?: boolean;
 }
 
 export interface BatchNormBuffers {
@@ -129,6 +134,10 @@ const normalizeConstants = (inference: boolean) => (c: BatchNormConfig) => ({
   ...offsetsOf(c), ...flagsOf(c), EPSILON: c.epsilon, INFERENCE: inference ? 1 : 0,
 });
 
+const backwardInputConstants = (inference: boolean) => (c: BatchNormConfig) => ({
+  GAMMA_OFFSET: offsetsOf(c).GAMMA_OFFSET, SCALE: flagsOf(c).SCALE, MOVING_VARIANCE_OFFSET: c.movingVarianceOffset, EPSILON: c.epsilon, INFERENCE: inference ? 1 : 0,
+});
+
 /** BatchNormalization's kernels, by stage. */
 export const BATCH_NORM_KERNELS = {
   // Each (row, channel) value: a difference and a multiply-add into the chunk's mean and M2.
@@ -144,7 +153,9 @@ export const BATCH_NORM_KERNELS = {
   backwardPartial: batchNormEntry('backward-weights', 'partial', 'batch_norm_backward_partial', 'chunk', chunked, { perElement: 5, tensors: 2, partials: 1, channelVectors: 2 }),
   backwardReduce: batchNormEntry('backward-reduce', 'channels', 'batch_norm_backward_reduce', 'channel', (c) => ({ ...chunked(), ...offsetsOf(c), ...flagsOf(c) }), { perElement: 1, tensors: 0, partials: 1, channelVectors: 4 }),
   // dx = gamma * invstd * (dy - (sum dy + xhat * sum dy xhat) / N).
-  backwardInput: batchNormEntry('backward-input', 'direct', 'batch_norm_backward_input', 'element', (c) => ({ GAMMA_OFFSET: offsetsOf(c).GAMMA_OFFSET, SCALE: flagsOf(c).SCALE }), { perElement: 7, tensors: 3, partials: 0, channelVectors: 5 }),
+  backwardInput: batchNormEntry('backward-input', 'direct', 'batch_norm_backward_input', 'element', backwardInputConstants(false), { perElement: 7, tensors: 3, partials: 0, channelVectors: 5 }),
+  // A frozen layer's: dx = gamma * dy / sqrt(moving_variance + eps).
+  backwardInputFrozen: batchNormEntry('backward-input', 'moving', 'batch_norm_backward_input', 'element', backwardInputConstants(true), { perElement: 2, tensors: 2, partials: 0, channelVectors: 2 }),
 } as const;
 
 /** The float offsets the kernels read, absent gamma/beta as 0 (the kernels ignore them). */
@@ -196,7 +207,7 @@ function checkBufferSizes(config: BatchNormConfig, N: number, buffers: BatchNorm
 }
 
 export function createBatchNorm(ctx: GpuContext, config: BatchNormConfig, buffers: BatchNormBuffers): BatchNormPlan {
-  const { name, channels: C, inferenceOnly = false } = config;
+  const { name, channels: C, inferenceOnly = false, frozen = false } = config;
   const { N } = checkedConfig(config);
   checkBufferSizes(config, N, buffers);
   const { device, root } = ctx;
@@ -205,13 +216,13 @@ export function createBatchNorm(ctx: GpuContext, config: BatchNormConfig, buffer
   const WG = BATCH_NORM_WORKGROUP_SIZE;
   const K = BATCH_NORM_KERNELS;
   const kernel = <E extends Entries>(entry: KernelEntry<BatchNormConfig>, layout: TgpuBindGroupLayout<E>) =>
-    entryKernel(root, entry, config, { layout, externals: { linearIndex }, variant: name });
+    entryKernel(root, entry, config, { layout, variant: name });
 
   const chunks = Math.ceil(N / BATCH_NORM_ROWS_PER_CHUNK);
   // (4, C): rows mean, invstd (training forward), sum dy, sum dy * xhat (backward).
   const stats = createStorageBuffer(device, 4 * C * 4, `${name}.stats`);
   // (chunks, C, 2): the partial sums of the forward statistics, then of the backward.
-  const partials = inferenceOnly ? undefined : createStorageBuffer(device, chunks * C * 2 * 4, `${name}.partials`);
+  const partials = inferenceOnly || frozen ? undefined : createStorageBuffer(device, chunks * C * 2 * 4, `${name}.partials`);
   const destroy = () => {
     stats.destroy();
     partials?.destroy();
@@ -226,7 +237,16 @@ export function createBatchNorm(ctx: GpuContext, config: BatchNormConfig, buffer
     return k.dispatch(group, elementGrid[0], elementGrid[1], 1, `${name}.${inference ? 'inference' : 'normalize'}`);
   };
   const inference = [normalize(true)];
-  if (inferenceOnly || !partials || !grads || !outputGrad) return { forward: inference, backward: [], inference, destroy };
+  if (inferenceOnly || !grads || !outputGrad) return { forward: inference, backward: [], inference, destroy };
+  const backwardInput = (entry: KernelEntry<BatchNormConfig>, label: string, target: GPUBuffer) => {
+    const k = kernel(entry, LAYOUTS.backwardInput);
+    const group = k.bind({ input: buffers.input, outputGrad, stats, params: buffers.params, inputGrad: target });
+    return k.dispatch(group, elementGrid[0], elementGrid[1], 1, `${name}.${label}`);
+  };
+  if (frozen || !partials) {
+    // Inference mode in training: the moving statistics normalise and stay as they are.
+    return { forward: inference, backward: inputGrad ? [backwardInput(K.backwardInputFrozen, 'backward_input_frozen', inputGrad)] : [], inference, destroy };
+  }
 
   const statsPartial = kernel(K.statsPartial, LAYOUTS.statsPartial);
   const statsFinalize = kernel(K.statsFinalize, LAYOUTS.statsFinalize);
@@ -248,17 +268,6 @@ export function createBatchNorm(ctx: GpuContext, config: BatchNormConfig, buffer
     ),
     backwardReduce.dispatch(backwardReduce.bind({ partials, stats, grads }), channelGroups, 1, 1, `${name}.backward_reduce`),
   ];
-  if (inputGrad) {
-    const backwardInput = kernel(K.backwardInput, LAYOUTS.backwardInput);
-    backward.push(
-      backwardInput.dispatch(
-        backwardInput.bind({ input: buffers.input, outputGrad, stats, params: buffers.params, inputGrad }),
-        elementGrid[0],
-        elementGrid[1],
-        1,
-        `${name}.backward_input`,
-      ),
-    );
-  }
+  if (inputGrad) backward.push(backwardInput(K.backwardInput, 'backward_input', inputGrad));
   return { forward, backward, inference, destroy };
 }

@@ -15,7 +15,6 @@ import * as d from 'typegpu/data';
 import type { TgpuBindGroupLayout } from 'typegpu';
 import type { Dispatch, Entries, Kernel } from '../gpu/kernel.ts';
 import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
-import { activationLib, linearIndex } from '../gpu/wgsl-lib.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import { activationCode, type ElementwiseActivation } from '../model/activations.ts';
 import { CONV2D_GENERAL_KERNELS, CONV2D_GENERAL_WORKGROUP_SIZE } from './conv2d-general-kernels.ts';
@@ -258,11 +257,10 @@ function dispatchEntry<E extends Entries>(
   entry: KernelEntry<Conv2dGeneralConfig>,
   c: Conv2dGeneralConfig,
   layout: TgpuBindGroupLayout<E>,
-  externals: Record<string, unknown>,
   resources: Parameters<Kernel<E>['bind']>[0],
   label: string,
 ): Dispatch {
-  const kernel = entryKernel(ctx.root, entry, c, { layout, externals, variant: c.name });
+  const kernel = entryKernel(ctx.root, entry, c, { layout, variant: c.name });
   const [x, y] = entryGrid(entry, c, label);
   return kernel.dispatch(kernel.bind(resources), x, y, 1, label);
 }
@@ -281,7 +279,7 @@ export function createConv2dGeneral(ctx: GpuContext, c: Conv2dGeneralConfig, b: 
   checkBuffer(device, c, 'params', b.params, paramFloats);
   const K = CONV2D_GENERAL_KERNELS;
   const forward = [
-    dispatchEntry(ctx, K.forward, c, forwardLayout, { linearIndex, ...activationLib }, { x: b.input, x4: b.input, params: b.params, params4: b.params, y: b.output }, `${c.name}.forward`),
+    dispatchEntry(ctx, K.forward, c, forwardLayout, { x: b.input, x4: b.input, params: b.params, params4: b.params, y: b.output }, `${c.name}.forward`),
   ];
   if (c.inferenceOnly) return { forward, inference: forward, backward: [], destroy: () => {} };
 
@@ -298,7 +296,7 @@ export function createConv2dGeneral(ctx: GpuContext, c: Conv2dGeneralConfig, b: 
   if (c.activation !== 'linear') {
     g = createStorageBuffer(device, s.outputLength * 4, `${c.name}.g`); // (B, Ho, Wo, Cout)
     scratch.push(g);
-    backward.push(dispatchEntry(ctx, K.mask, c, activationLayout, { linearIndex, ...activationLib }, { y: b.output, dy: outputGrad, g }, `${c.name}.backward_activation`));
+    backward.push(dispatchEntry(ctx, K.mask, c, activationLayout, { y: b.output, dy: outputGrad, g }, `${c.name}.backward_activation`));
   }
   backward.push(...filterGradient(ctx, c, s, { x: b.input, g, grads }, scratch));
   if (inputGrad) backward.push(inputGradient(ctx, c, { g, params: b.params, dx: inputGrad }));
@@ -327,8 +325,8 @@ function filterGradient(
   const partials = createStorageBuffer(ctx.device, partialBytes, `${c.name}.partials`); // (CHUNKS, ROW)
   scratch.push(partials);
   return [
-    dispatchEntry(ctx, CONV2D_GENERAL_KERNELS.filter, c, filterLayout, { linearIndex }, { x: b.x, x4: b.x, g: b.g, g4: b.g, partials }, `${c.name}.backward_filter`),
-    dispatchEntry(ctx, CONV2D_GENERAL_KERNELS.reduce, c, reduceLayout, { linearIndex }, { partials, grads: b.grads }, `${c.name}.backward_reduce`),
+    dispatchEntry(ctx, CONV2D_GENERAL_KERNELS.filter, c, filterLayout, { x: b.x, x4: b.x, g: b.g, g4: b.g, partials }, `${c.name}.backward_filter`),
+    dispatchEntry(ctx, CONV2D_GENERAL_KERNELS.reduce, c, reduceLayout, { partials, grads: b.grads }, `${c.name}.backward_reduce`),
   ];
 }
 
@@ -338,5 +336,5 @@ function inputGradient(
   c: Conv2dGeneralConfig,
   b: { g: GPUBuffer; params: GPUBuffer; dx: GPUBuffer },
 ): Dispatch {
-  return dispatchEntry(ctx, CONV2D_GENERAL_KERNELS.input, c, inputLayout, { linearIndex }, { ...b, g4: b.g, params4: b.params }, `${c.name}.backward_input`);
+  return dispatchEntry(ctx, CONV2D_GENERAL_KERNELS.input, c, inputLayout, { ...b, g4: b.g, params4: b.params }, `${c.name}.backward_input`);
 }

@@ -19,7 +19,6 @@
 import tgpu, { type TgpuBindGroupLayout } from 'typegpu';
 import * as d from 'typegpu/data';
 import { Kernel, gridFor, type Dispatch, type Entries } from '../gpu/kernel.ts';
-import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import { dispatchKernel, entryKernel, FIXED_RULES, type EntryKernelOptions, type KernelChooser, type KernelEntry } from '../gpu/kernel-registry.ts';
 import {
@@ -154,7 +153,7 @@ function buildKernel<C extends Conv2dConfig, E extends Entries>(
   layout: TgpuBindGroupLayout<E>,
   options: Omit<EntryKernelOptions<E>, 'layout' | 'externals'> = {},
 ): Kernel<E> {
-  return entryKernel(ctx.root, entry, config, { variant: config.name, ...options, layout, externals: { linearIndex } });
+  return entryKernel(ctx.root, entry, config, { variant: config.name, ...options, layout });
 }
 
 /** One prepared dispatch of `kernel` over `items` invocations. */

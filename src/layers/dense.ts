@@ -13,7 +13,6 @@
 import tgpu, { type TgpuBindGroupLayout } from 'typegpu';
 import * as d from 'typegpu/data';
 import { Kernel, gridFor, type Dispatch, type Entries } from '../gpu/kernel.ts';
-import { activationVecLib, linearIndex } from '../gpu/wgsl-lib.ts';
 import { activationCode, ELEMENTWISE_ACTIVATIONS, type ElementwiseActivation } from '../model/activations.ts';
 import { dispatchKernel, FIXED_RULES, type KernelChooser, type KernelEntry } from '../gpu/kernel-registry.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
@@ -170,8 +169,8 @@ function denseEntry(pass: keyof typeof PASSES, variant: DenseVariant): DenseEntr
 }
 
 /**
- * Per pass, 'tile16x16' wherever the shape allows it, else 'tile4x4' (the 128->10 layer: OUT =
- * 10). On SwiftShader a vec4 storage load costs about 20 ns per invocation and a multiply-add
+ * Per pass, 'tile16x16' wherever the shape allows it, else 'tile4x4' (the seed network's
+ * 128->10 layer: OUT = 10). On SwiftShader a vec4 storage load costs about 20 ns per invocation and a multiply-add
  * about 0.6 ns; 'tile16x16' does 8 multiply-adds per loaded float, 'tile4x4' 2. The model's
  * 1600->128 layer at batch 128, `npm run bench -- --quick` on a loaded 2-core machine: forward
  * 67 -> 26 ms, backward input 82 -> 26 ms, backward weights 80 -> 32 ms; interleaved Node runs
@@ -197,7 +196,6 @@ function denseKernel<E extends Entries>(ctx: GpuContext, entry: DenseEntry, conf
     shader: entry.shaders[0],
     layout: pick(layouts),
     constants: entry.constants(config),
-    externals: { linearIndex, ...activationVecLib },
     variant: config.name,
     entry: dispatchKernel(entry, config),
   });

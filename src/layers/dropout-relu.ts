@@ -8,7 +8,6 @@ import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import type { Dispatch } from '../gpu/kernel.ts';
 import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
-import { dropoutLib, linearIndex } from '../gpu/wgsl-lib.ts';
 import { StepState } from '../gpu/state.ts';
 import { DROPOUT_KERNELS, dropoutMaskConstants, type DropoutConfig } from './dropout.ts';
 import { dropoutThreshold } from './dropout-rng.ts';
@@ -69,15 +68,14 @@ export function createDropoutRelu(ctx: GpuContext, config: DropoutConfig, buffer
   if (!Number.isInteger(batch) || batch < 1) throw new Error(`${name}: bad batch ${batch}`);
   if (buffers.inputGrad === buffers.outputGrad) throw new Error(`${name}: inputGrad must be a separate buffer from outputGrad`);
   if (!Number.isInteger(layerId) || layerId < 0 || layerId > 0xffffffff) throw new Error(`${name}: bad layerId ${layerId}`);
-  const externals = { linearIndex, ...dropoutLib };
   // Forward: the unfused dropout_mask kernel (none at rate 0: output = input).
   const forward: Dispatch[] = [];
   if (rate > 0) {
-    const fwd = entryKernel(ctx.root, DROPOUT_KERNELS.forward, config, { layout: forwardLayout, externals, variant: name });
+    const fwd = entryKernel(ctx.root, DROPOUT_KERNELS.forward, config, { layout: forwardLayout, variant: name });
     const [fx, fy] = entryGrid(DROPOUT_KERNELS.forward, config, `${name} forward`);
     forward.push(fwd.dispatch(fwd.bind({ state: buffers.state, input: buffers.input, output: buffers.output }), fx, fy, 1, `${name}.forward`));
   }
-  const bwd = entryKernel(ctx.root, DROPOUT_RELU_BACKWARD_KERNEL, config, { layout: backwardLayout, externals, variant: name });
+  const bwd = entryKernel(ctx.root, DROPOUT_RELU_BACKWARD_KERNEL, config, { layout: backwardLayout, variant: name });
   const [gx, gy] = entryGrid(DROPOUT_RELU_BACKWARD_KERNEL, config, `${name} backward`);
   const backward = [
     bwd.dispatch(

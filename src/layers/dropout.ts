@@ -6,7 +6,6 @@
 import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
-import { dropoutLib, linearIndex } from '../gpu/wgsl-lib.ts';
 import { StepState } from '../gpu/state.ts';
 import { dropoutThreshold } from './dropout-rng.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
@@ -84,9 +83,8 @@ export function createDropout(ctx: GpuContext, config: DropoutConfig, buffers: D
   if (!Number.isInteger(total) || total < 1) throw new Error(`${name}: bad shape ${batch} x ${count}`);
   if (rate === 0) return { forward: [], backward: [], isIdentity: true, destroy: () => {} };
 
-  const externals = { linearIndex, ...dropoutLib };
-  const fwd = entryKernel(ctx.root, DROPOUT_KERNELS.forward, config, { layout: maskLayout, externals, variant: name });
-  const bwd = entryKernel(ctx.root, DROPOUT_KERNELS.backward, config, { layout: maskLayout, externals, variant: name });
+  const fwd = entryKernel(ctx.root, DROPOUT_KERNELS.forward, config, { layout: maskLayout, variant: name });
+  const bwd = entryKernel(ctx.root, DROPOUT_KERNELS.backward, config, { layout: maskLayout, variant: name });
   const [gx, gy] = entryGrid(DROPOUT_KERNELS.forward, config, name);
   const forward = [
     fwd.dispatch(fwd.bind({ state: buffers.state, input: buffers.input, output: buffers.output }), gx, gy, 1, `${name}.forward`),

@@ -1,6 +1,8 @@
 // Batch gather: the training (or test) set lives on the GPU as bytes; an index buffer (one
-// epoch's order) and StepState.batch select the batch, and one kernel writes x = pixel/255
-// (B, H, W, C) f32 and the labels (B) u32. No per-step upload.
+// epoch's order) and StepState.batch select the batch, and one kernel writes x (B, H, W, C)
+// f32 and the labels (B) u32. No per-step upload. x = pixel / 255 for MNIST and Fashion-MNIST
+// (scaling 'divide-255'), x = pixel for the user's own images ('none': 0..255 as Keras gives
+// them). Four values per invocation where H * W * C is a multiple of 4, else one.
 //
 // Evaluation: build a second gather with its own StepState-shaped buffer
 // (createGatherState) and an identity index buffer, and set its batch number with
@@ -9,10 +11,10 @@ import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import type { Dispatch } from '../gpu/kernel.ts';
 import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
-import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { createBufferWith, createStorageBuffer, writeBuffer } from '../gpu/buffers.ts';
 import { StepState } from '../gpu/state.ts';
 import type { GpuContext } from './types.ts';
+import type { InputScaling } from '../data/image-dataset.ts';
 
 /** Invocations per workgroup of batch_gather (one packed word = 4 pixels each). */
 export const GATHER_WORKGROUP_SIZE = 64;
@@ -22,8 +24,10 @@ export interface GatherConfig {
   batch: number;
   /** Images in the resident set (indices are clamped to it). */
   imageCount: number;
-  /** Values per image H * W * C (a multiple of 4: the kernel moves 4 pixels per invocation). */
+  /** Values per image H * W * C (GATHER_KERNEL: a multiple of 4; GATHER_ANY_KERNEL: any). */
   pixels: number;
+  /** What a byte becomes (default 'divide-255'). */
+  scaling?: InputScaling;
 }
 
 /** Moves 4 pixels per invocation: reads the bytes and the indices, writes f32 (one FLOP a value: the scale). */
@@ -42,6 +46,32 @@ export const GATHER_KERNEL: KernelEntry<GatherConfig> = {
   },
 };
 
+/** Moves 1 value per invocation from any byte offset: images of any H * W * C. */
+export const GATHER_ANY_KERNEL: KernelEntry<GatherConfig> = {
+  id: 'gather.forward.bytes-any',
+  layerType: 'Gather',
+  pass: 'forward',
+  shaders: ['batch_gather_any'],
+  workgroupSize: GATHER_WORKGROUP_SIZE,
+  supports: () => true,
+  constants: (c) => ({ WORKGROUP_SIZE: GATHER_WORKGROUP_SIZE, BATCH: c.batch, PIXELS: c.pixels, IMAGE_COUNT: c.imageCount }),
+  items: (c) => c.batch * c.pixels,
+  cost: (c) => {
+    const n = c.batch * c.pixels;
+    return { shape: `(${c.batch},${c.pixels})`, flops: n, bytes: 4 * n + 4 * n + 8 * c.batch };
+  },
+};
+
+/** The gather kernel for a configuration: four values at a time where the image size allows. */
+export function gatherKernel(config: GatherConfig): KernelEntry<GatherConfig> {
+  return config.pixels % 4 === 0 ? GATHER_KERNEL : GATHER_ANY_KERNEL;
+}
+
+/** The 256 values of the bytes: p / 255 in float32 ('divide-255') or p ('none'). */
+export function scaleTable(scaling: InputScaling = 'divide-255'): Float32Array {
+  return Float32Array.from({ length: 256 }, (_, p) => (scaling === 'none' ? p : p / 255));
+}
+
 export interface GatherBuffers {
   /** From uploadImages: (imageCount * pixels) bytes packed 4 per u32 */
   images: GPUBuffer;
@@ -57,17 +87,22 @@ export interface GatherBuffers {
   outputLabels: GPUBuffer;
 }
 
-const layout = tgpu.bindGroupLayout({
-  state: { storage: StepState, access: 'readonly' },
-  indices: { storage: d.arrayOf(d.u32), access: 'readonly' },
-  images: { storage: d.arrayOf(d.u32), access: 'readonly' },
-  labels: { storage: d.arrayOf(d.u32), access: 'readonly' },
-  scale: { storage: d.arrayOf(d.f32), access: 'readonly' },
-  output: { storage: d.arrayOf(d.vec4f), access: 'mutable' },
-  outputLabels: { storage: d.arrayOf(d.u32), access: 'mutable' },
-});
+/** The bindings of both gather kernels; `output` is vec4f (4 values an invocation) or f32 (1). */
+function gatherLayout<T extends d.AnyWgslData>(outputElement: T) {
+  return tgpu.bindGroupLayout({
+    state: { storage: StepState, access: 'readonly' },
+    indices: { storage: d.arrayOf(d.u32), access: 'readonly' },
+    images: { storage: d.arrayOf(d.u32), access: 'readonly' },
+    labels: { storage: d.arrayOf(d.u32), access: 'readonly' },
+    scale: { storage: d.arrayOf(d.f32), access: 'readonly' },
+    output: { storage: d.arrayOf(outputElement), access: 'mutable' },
+    outputLabels: { storage: d.arrayOf(d.u32), access: 'mutable' },
+  });
+}
+const layout = gatherLayout(d.vec4f);
+const anyLayout = gatherLayout(d.f32);
 
-/** The training/test pixels (count * pixels bytes, image-major) as a GPU buffer of packed u32 words. */
+/** The training/test pixels (count * pixels bytes, image-major, back to back) as a GPU buffer of packed u32 words. */
 export function uploadImages(device: GPUDevice, bytes: Uint8Array, pixels: number, label = 'images'): GPUBuffer {
   if (bytes.length % pixels !== 0) throw new Error(`uploadImages: ${bytes.length} bytes is not a whole number of ${pixels}-value images`);
   return createBufferWith(device, bytes, label);
@@ -95,15 +130,15 @@ export function createGather(
 ): { dispatch: Dispatch; destroy(): void } {
   const { batch, imageCount, pixels } = config;
   if (!Number.isInteger(batch) || batch < 1) throw new Error(`gather: bad batch ${batch}`);
-  if (!Number.isInteger(pixels) || pixels < 4 || pixels % 4 !== 0) {
-    throw new Error(`gather: ${pixels} values per image; the gather needs a multiple of 4 (H * W * C)`);
-  }
+  if (!Number.isInteger(pixels) || pixels < 1) throw new Error(`gather: bad image size of ${pixels} values`);
   if (!Number.isInteger(imageCount) || imageCount < 1) throw new Error(`gather: bad imageCount ${imageCount}`);
-  const scaleTable = Float32Array.from({ length: 256 }, (_, p) => p / 255);
-  const scale = createBufferWith(ctx.device, scaleTable, 'gather.scale');
-  const kernel = entryKernel(ctx.root, GATHER_KERNEL, config, { layout, externals: { linearIndex } });
+  const scale = createBufferWith(ctx.device, scaleTable(config.scaling), 'gather.scale');
+  const entry = gatherKernel(config);
+  const kernel = entry === GATHER_KERNEL
+    ? entryKernel(ctx.root, entry, config, { layout })
+    : entryKernel(ctx.root, entry, config, { layout: anyLayout });
   const bindGroup = kernel.bind({ ...buffers, scale });
-  const [gx, gy] = entryGrid(GATHER_KERNEL, config, 'gather');
+  const [gx, gy] = entryGrid(entry, config, 'gather');
   const dispatch = kernel.dispatch(bindGroup, gx, gy, 1, 'gather');
   return { dispatch, destroy: () => scale.destroy() };
 }

@@ -3,7 +3,6 @@
 // An inferenceOnly layer builds the forward only.
 import type { Dispatch } from '../gpu/kernel.ts';
 import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
-import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { gradientOnlyLayout, inputOutputLayout } from './elementwise-layouts.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
 
@@ -75,12 +74,12 @@ export function createGlobalAvgPool(ctx: GpuContext, config: GlobalAvgPoolConfig
   const { outputGrad, inputGrad } = buffers;
   if (!inferenceOnly && (!outputGrad || !inputGrad)) throw new Error(`${name}: outputGrad and inputGrad are required unless inferenceOnly`);
   const { forward: fe, backward: be } = GLOBAL_AVG_POOL_KERNELS;
-  const fwd = entryKernel(ctx.root, fe, config, { layout: forwardLayout, externals: { linearIndex }, variant: name });
+  const fwd = entryKernel(ctx.root, fe, config, { layout: forwardLayout, variant: name });
   const [fx, fy] = entryGrid(fe, config, `${name} forward`);
   const forward = [fwd.dispatch(fwd.bind({ input: buffers.input, output: buffers.output }), fx, fy, 1, `${name}.forward`)];
   if (inferenceOnly) return { forward, backward: [], inference: forward, destroy: () => {} };
 
-  const bwd = entryKernel(ctx.root, be, config, { layout: backwardLayout, externals: { linearIndex }, variant: name });
+  const bwd = entryKernel(ctx.root, be, config, { layout: backwardLayout, variant: name });
   const [bx, by] = entryGrid(be, config, `${name} backward`);
   const backward = [bwd.dispatch(bwd.bind({ outputGrad: outputGrad!, inputGrad: inputGrad! }), bx, by, 1, `${name}.backward`)];
   return { forward, backward, inference: forward, destroy: () => {} };

@@ -3,7 +3,7 @@
 // once. The tests and the bench iterate over this list.
 import type { KernelEntry } from '../gpu/kernel-registry.ts';
 import { DROPOUT_RELU_BACKWARD_KERNEL } from './dropout-relu.ts';
-import { GATHER_KERNEL } from './gather.ts';
+import { GATHER_ANY_KERNEL, GATHER_KERNEL } from './gather.ts';
 import { GPU_LAYERS, type GpuLayerDefinition } from './gpu-layers.ts';
 import { LOSS_KERNELS } from './loss.ts';
 import { OPTIMIZER_KERNELS } from './optimizer.ts';
@@ -13,6 +13,7 @@ import { POOL_DROPOUT_KERNELS } from './pool-dropout.ts';
 export const ALL_KERNELS: readonly KernelEntry<any>[] = [
   ...new Set<KernelEntry<any>>([
     GATHER_KERNEL,
+    GATHER_ANY_KERNEL,
     ...Object.values<GpuLayerDefinition>(GPU_LAYERS).flatMap((g) => g.kernels),
     ...Object.values(POOL_DROPOUT_KERNELS),
     DROPOUT_RELU_BACKWARD_KERNEL,

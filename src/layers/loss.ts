@@ -7,12 +7,12 @@
 //               (empty, and no backward kernel built, when shape.inferenceOnly)
 //   inference = [softmax_xent_forward, batch_metrics(evalState ?? state)]
 //
-// Evaluation: an evaluator builds its OWN instance (e.g. batch 500, slots 20 for the 10,000
-// test images) with its own batchLoss/batchCorrect arrays and its own StepState (`evalState`,
+// Evaluation: an evaluator builds its OWN instance (e.g. batch 500, slots 20 for a test set of
+// 10,000 images) with its own batchLoss/batchCorrect arrays and its own StepState (`evalState`,
 // see step-state.ts): writeEpochStart(evalState) before the pass; per evaluation batch
 // gather(evalState) -> forward layers (inference) -> `inference` -> stepEnd(evalState). The slot is
 // evalState.batch, so the per-batch sums land in slots 0..19 and the trainer's state is never
-// touched. The host sums the slots after the pass (loss = sum / 10,000, accuracy = count / 10,000).
+// touched. The host sums the slots after the pass (loss = sum / images, accuracy = count / images).
 // Without evalState, `inference` uses `state` (same slots as training).
 //
 // The host divides batchLoss[s] by the batch size for the mean batch loss. A slot index >= slots
@@ -21,7 +21,6 @@ import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import type { Dispatch } from '../gpu/kernel.ts';
 import { entryGrid, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
-import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import { StepState } from '../gpu/state.ts';
 import type { GpuContext } from './types.ts';
@@ -34,7 +33,7 @@ export const METRICS_WORKGROUP_SIZE = 64;
 export interface SoftmaxXentShape {
   /** Batch size B of this instance. */
   batch: number;
-  /** Number of classes (10). */
+  /** Number of classes (the model's last layer's units). */
   classes: number;
   /** Length of batchLoss / batchCorrect (steps per epoch, or evaluation batches). */
   slots: number;
@@ -137,7 +136,7 @@ export function createSoftmaxXent(
   const correct = createStorageBuffer(device, B * 4, `softmax_xent.correct (${B})`);
   const predictions = createStorageBuffer(device, B * 4, `softmax_xent.predictions (${B})`);
 
-  const fwd = entryKernel(root, LOSS_KERNELS.forward, shape, { layout: forwardLayout, externals: { linearIndex }, variant });
+  const fwd = entryKernel(root, LOSS_KERNELS.forward, shape, { layout: forwardLayout, variant });
   const metrics = entryKernel(root, LOSS_KERNELS.metrics, shape, { layout: metricsLayout, externals: { StepState }, variant });
 
   const [gx, gy] = entryGrid(LOSS_KERNELS.forward, shape, 'softmax_xent');
@@ -157,7 +156,7 @@ export function createSoftmaxXent(
   const backward: Dispatch[] = [];
   if (!shape.inferenceOnly) {
     if (!b.logitsGrad) throw new Error('createSoftmaxXent: logitsGrad is required unless inferenceOnly');
-    const bwd = entryKernel(root, LOSS_KERNELS.backward, shape, { layout: backwardLayout, externals: { linearIndex }, variant });
+    const bwd = entryKernel(root, LOSS_KERNELS.backward, shape, { layout: backwardLayout, variant });
     backward.push(bwd.dispatch(bwd.bind({ logits: b.logits, labels: b.labels, dlogits: b.logitsGrad }), gx, gy));
   }
 

@@ -5,7 +5,6 @@ import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import type { Dispatch } from '../gpu/kernel.ts';
 import { entryGrid, entryKernel, type KernelCost, type KernelEntry } from '../gpu/kernel-registry.ts';
-import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
 
@@ -94,7 +93,7 @@ export function createMaxPool(ctx: GpuContext, config: MaxPoolConfig, buffers: M
   if (H < 2 || W < 2) throw new Error(`${name}: input ${H}x${W} is smaller than the 2x2 window`);
   const K = MAXPOOL_KERNELS;
   const [fx, fy] = entryGrid(K.forward, config, `${name} forward`);
-  const opts = { externals: { linearIndex }, variant: name };
+  const opts = { variant: name };
 
   if (inferenceOnly) {
     const placeholder = createStorageBuffer(ctx.device, 16, `${name}.argmax placeholder`); // never touched

@@ -14,7 +14,6 @@ import tgpu, { type TgpuBindGroupLayout } from 'typegpu';
 import * as d from 'typegpu/data';
 import type { Dispatch, Entries } from '../gpu/kernel.ts';
 import { entryGrid, entryKernel, type KernelCost, type KernelEntry } from '../gpu/kernel-registry.ts';
-import { dropoutLib, linearIndex } from '../gpu/wgsl-lib.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import { StepState } from '../gpu/state.ts';
 import { dropoutThreshold } from './dropout-rng.ts';
@@ -134,12 +133,12 @@ export function createPoolDropout(ctx: GpuContext, config: PoolDropoutConfig, bu
   // Element indices of the mask hash are u32 in the shader.
   if (4 * B * HO * WO * C4 > 2 ** 32) throw new Error(`${name}: too many elements for u32 indices`);
   const K = POOL_DROPOUT_KERNELS;
-  const kernel = <E extends Entries>(entry: KernelEntry<PoolDropoutConfig>, layout: TgpuBindGroupLayout<E>, externals: Record<string, unknown>) =>
-    entryKernel(ctx.root, entry, config, { layout, externals, variant: name });
+  const kernel = <E extends Entries>(entry: KernelEntry<PoolDropoutConfig>, layout: TgpuBindGroupLayout<E>) =>
+    entryKernel(ctx.root, entry, config, { layout, variant: name });
   const [fx, fy] = entryGrid(K.forward, config, `${name} forward`);
 
   if (inferenceOnly) {
-    const inf = kernel(K.inference, inferenceLayout, { linearIndex });
+    const inf = kernel(K.inference, inferenceLayout);
     const forward = [inf.dispatch(inf.bind({ input: buffers.input, output: buffers.output }), fx, fy, 1, `${name}.inference`)];
     return { forward, backward: [], inference: forward, route: undefined, destroy: () => {} };
   }
@@ -147,8 +146,8 @@ export function createPoolDropout(ctx: GpuContext, config: PoolDropoutConfig, bu
   if (!outputGrad || !inputGrad || !state) throw new Error(`${name}: outputGrad, inputGrad and state are required unless inferenceOnly`);
 
   const route = createStorageBuffer(ctx.device, B * HO * WO * C4 * 4, `${name}.route`); // (B, HO, WO, C4) u32
-  const fwd = kernel(K.forward, forwardLayout, { linearIndex, ...dropoutLib });
-  const bwd = kernel(K.backward, backwardLayout, { linearIndex });
+  const fwd = kernel(K.forward, forwardLayout);
+  const bwd = kernel(K.backward, backwardLayout);
   const [bx, by] = entryGrid(K.backward, config, `${name} backward`);
   const forward = [
     fwd.dispatch(fwd.bind({ state, input: buffers.input, output: buffers.output, route }), fx, fy, 1, `${name}.forward`),

@@ -8,7 +8,6 @@ import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import type { Dispatch } from '../gpu/kernel.ts';
 import { entryGrid, entryKernel, supportsWhenNoThrow, type KernelEntry } from '../gpu/kernel-registry.ts';
-import { linearIndex } from '../gpu/wgsl-lib.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import { pool2dGeometry, type Pool2dPadding } from './pool2d-geometry.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
@@ -145,7 +144,7 @@ export function createPool2d(ctx: GpuContext, config: Pool2dConfig, buffers: Poo
   if (window !== true) throw new Error(`${name}: ${window}`);
   const { HO, WO, saveArgmax } = shapeOf(config);
   const outCount = batch * HO * WO * C;
-  const externals = { linearIndex, poolSpan };
+  const externals = { poolSpan };
   const { outputGrad, inputGrad } = buffers;
   if (!inferenceOnly && (!outputGrad || !inputGrad)) throw new Error(`${name}: outputGrad and inputGrad are required unless inferenceOnly`);
 

@@ -3,6 +3,7 @@
 // src/layers/gpu-layers.ts lists them per Keras type, special cases (the seed's 3x3 ReLU
 // convolution) before the general ones. A new layer type's builder lives in its own home.
 import type { LayerInfo } from '../model/model-info.ts';
+import { isTrainable } from '../model/layers/index.ts';
 import type { Dispatch } from '../gpu/kernel.ts';
 import { identitySegment, outputCount, type Segment, type SegmentIo, type SingleLayerBuilder } from './segment-types.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
@@ -186,7 +187,10 @@ export const activation: SingleLayerBuilder = (l, pc) => {
   );
 };
 
-/** BatchNormalization over the channel axis: batch statistics in training (updating the moving ones), moving statistics in evaluation. */
+/**
+ * BatchNormalization over the channel axis: batch statistics in training (updating the moving
+ * ones), moving statistics in evaluation and, for a frozen layer, in training too (Keras 3).
+ */
 export const batchNorm: SingleLayerBuilder = (l, pc) => {
   if (l.spec.type !== 'BatchNormalization') return undefined;
   const o = l.spec.options;
@@ -199,7 +203,7 @@ export const batchNorm: SingleLayerBuilder = (l, pc) => {
         momentum: o.momentum, epsilon: o.epsilon, center: o.center, scale: o.scale,
         gammaOffset: optionalOffset(l, 'gamma'), betaOffset: optionalOffset(l, 'beta'),
         movingMeanOffset: offset(l, 'moving_mean'), movingVarianceOffset: offset(l, 'moving_variance'),
-        inferenceOnly: !pc.training,
+        inferenceOnly: !pc.training, frozen: !isTrainable(l.spec),
       },
       { input: io.input, output: io.output, params: io.params, grads: io.grads, outputGrad: io.outputGrad, inputGrad: io.inputGrad },
     ),

@@ -1,7 +1,7 @@
 // Shape inference: a ModelSpec's every layer with its input and output shapes and its weights
 // in the parameter table. Everything sized by the model (buffers, dispatches, the summary,
 // the reference, the bench's costs, the weight files) reads it from here.
-import { layerType, type LayerSpec, type Shape } from './layers/index.ts';
+import { isTrainable, layerType, type LayerSpec, type Shape } from './layers/index.ts';
 import { ParamTable, type ParamSpec } from './param-table.ts';
 import type { ModelSpec } from './model-spec.ts';
 
@@ -44,7 +44,10 @@ export function modelInfo(spec: ModelSpec): ModelInfo {
     shape = outputShape;
     return info;
   });
-  const params = new ParamTable(staged.flatMap((s) => s.weightSpecs.map((w) => ({ layer: s.spec.name, weight: w.name, shape: w.shape, trainable: w.trainable, init: w.init }))));
+  // A frozen layer's weights are all non-trainable, as Keras counts them (model.trainable_weights).
+  const params = new ParamTable(
+    staged.flatMap((s) => s.weightSpecs.map((w) => ({ layer: s.spec.name, weight: w.name, shape: w.shape, trainable: w.trainable && isTrainable(s.spec), init: w.init }))),
+  );
   const layers = staged.map(({ weightSpecs, ...s }): LayerInfo => {
     const weights = weightSpecs.map((w) => params.get(`${s.spec.name}/${w.name}`));
     return { ...s, weights, paramCount: weights.reduce((a, p) => a + p.size, 0) };

@@ -4,10 +4,11 @@
 //     [{class_name: 'InputLayer', config: {batch_shape}}, ...]}, build_config}
 //   - TensorFlow.js / Keras 2 (model.json's modelTopology): the same with the input shape as
 //     the first layer's batch_input_shape, or an old-style config that is the layer array.
+// A layer's `trainable: false` (Keras's per-layer key) is kept and written back in both forms.
 // and written back in both forms. Every error names the layer's index, name and option.
 import { layerError, ModelSpecError, type LayerLocation } from './spec-error.ts';
 import { OptionReader, type RawConfig } from './layers/options.ts';
-import { isLayerTypeName, LAYER_TYPES, layerType, writeExtras, type KerasInitializer, type LayerSpec } from './layers/index.ts';
+import { isLayerTypeName, isTrainable, LAYER_TYPES, layerType, writeExtras, type KerasInitializer, type LayerSpec } from './layers/index.ts';
 
 export { ModelSpecError };
 
@@ -103,9 +104,10 @@ export function parseModelConfig(json: unknown): ModelSpec {
     if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw layerError({ ...at, name }, 'name', 'use letters, digits, _ . - only');
     if (names.has(name)) throw layerError({ ...at, name }, 'name', 'another layer has the same name');
     names.add(name);
-    if (l.config.trainable === false) throw layerError({ ...at, name }, 'trainable', 'frozen layers are not supported');
-    const options = lt.parse(new OptionReader({ ...at, name }, l.config), index === raw.length - 1);
-    return { type, name, options } as LayerSpec;
+    const reader = new OptionReader({ ...at, name }, l.config);
+    const frozen = !reader.bool('trainable', true);
+    const options = lt.parse(reader, index === raw.length - 1);
+    return (frozen ? { type, name, options, trainable: false } : { type, name, options }) as LayerSpec;
   });
   const spec = { name: typeof (seq.config as RawConfig)?.name === 'string' ? String((seq.config as RawConfig).name) : 'sequential', inputShape, layers };
   checkEndsInSoftmax(spec);
@@ -151,14 +153,14 @@ function tfjsInitializer(i: KerasInitializer): RawConfig {
 }
 
 function layerConfig(l: LayerSpec): RawConfig {
-  return { name: l.name, trainable: true, ...layerType(l).serialize(l.options), ...writeExtras(layerType(l).tfjsExtras, tfjsInitializer) };
+  return { name: l.name, trainable: isTrainable(l), ...layerType(l).serialize(l.options), ...writeExtras(layerType(l).tfjsExtras, tfjsInitializer) };
 }
 
 /** The topology as tfjs-layers serializes a Sequential (Keras 2 style: batch_input_shape on the first layer). */
 export function toTfjsTopology(spec: ModelSpec, kerasVersion: string): Record<string, unknown> {
   const layers = spec.layers.map((l, i) => {
     const config = layerConfig(l);
-    const withInput = i === 0 ? { name: l.name, trainable: true, batch_input_shape: [null, ...spec.inputShape], dtype: 'float32', ...config } : config;
+    const withInput = i === 0 ? { name: l.name, trainable: isTrainable(l), batch_input_shape: [null, ...spec.inputShape], dtype: 'float32', ...config } : config;
     return { class_name: l.type, config: withInput };
   });
   return { class_name: 'Sequential', config: { name: spec.name, layers }, keras_version: kerasVersion, backend: 'tensor_flow.js' };

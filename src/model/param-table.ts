@@ -9,9 +9,9 @@
  * Alignment: each tensor's offset is rounded up to a multiple of PARAM_ALIGN (4 floats = 16
  * bytes) so that GPU kernels may use vec4 loads. The padding elements are not parameters:
  * they stay zero in the parameter buffer (and their gradients zero, so the optimizer keeps
- * them zero). Non-trainable tensors (moving statistics) sit in the same buffer; their
- * gradient is always zero, which leaves them unchanged under Adam and SGD, and the layer
- * that owns them updates them.
+ * them zero). Non-trainable tensors (BatchNormalization's moving statistics, and every weight
+ * of a layer with trainable false) sit in the same buffer; the optimizer leaves them alone
+ * (`frozenRanges`), and the layer that owns moving statistics updates them.
  */
 import type { Initializer } from './layers/types.ts';
 
@@ -65,6 +65,11 @@ export class ParamTable {
     this.count = entries.reduce((a, p) => a + p.size, 0);
     this.trainableCount = entries.reduce((a, p) => a + (p.trainable ? p.size : 0), 0);
     this.byName = new Map(entries.map((p) => [p.name, p]));
+  }
+
+  /** Where the non-trainable tensors lie in the flat buffer: what the optimizer must not change. */
+  frozenRanges(): { offset: number; size: number }[] {
+    return this.entries.filter((p) => !p.trainable).map((p) => ({ offset: p.offset, size: p.size }));
   }
 
   /** Looks up a tensor by name; throws on an unknown name. */

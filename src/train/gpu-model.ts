@@ -5,6 +5,9 @@
 import { createBufferWith, createStorageBuffer, readF32, writeBuffer } from '../gpu/buffers.ts';
 import { encodeDispatches, type Dispatch } from '../gpu/kernel.ts';
 import type { Mnist, MnistSplit } from '../data/mnist.ts';
+import { modelDataMismatch } from '../data/dataset-facts.ts';
+import { describeDataset, shapeText, type ImageDataset, type InputScaling } from '../data/image-dataset.ts';
+import { datasetModelProblem } from './dataset-fit.ts';
 import type { ModelInfo } from '../model/model-info.ts';
 import type { GpuContext } from '../layers/types.ts';
 import { createStepEnd, createStepState, writeEpochStart } from '../layers/step-state.ts';
@@ -49,6 +52,8 @@ export class GpuModel {
     grads?: GPUBuffer,
     /** Overrides of the kernel registry's fixed rules for every evaluation pass. */
     private readonly kernels?: KernelChoices,
+    /** What the gather makes of the images' bytes: 'divide-255' (MNIST, Fashion-MNIST) or 'none' (the user's own images). */
+    private readonly scaling: InputScaling = 'divide-255',
   ) {
     const { device } = ctx;
     const start = performance.now();
@@ -71,13 +76,13 @@ export class GpuModel {
     this.evalEnd = createStepEnd(ctx, this.evalState);
     const testData = owned(uploadSplit(device, test, test.count, model.inputSize, 'test')) as GpuImages;
     const common = { params: this.params, grads: noGrads, state: this.evalState };
-    this.testPass = owned(new Pass(ctx, model, { label: 'test', count: testData.count, batch: EVAL_BATCH, training: false, kernels }, { ...common, data: testData })) as Pass;
+    this.testPass = owned(new Pass(ctx, model, { label: 'test', count: testData.count, batch: EVAL_BATCH, training: false, kernels, scaling }, { ...common, data: testData })) as Pass;
     this.testPass.setOrder(identityOrder(testData.count));
     const images = createStorageBuffer(device, EVAL_BATCH * model.inputSize, 'predict images');
     const labels = createStorageBuffer(device, EVAL_BATCH * 4, 'predict labels');
     const predictImages: GpuImages = { images, labels, count: EVAL_BATCH, destroy: () => (images.destroy(), labels.destroy()) };
     this.predictImages = owned(predictImages) as GpuImages;
-    this.predictPass = owned(new Pass(ctx, model, { label: 'predict', count: EVAL_BATCH, batch: EVAL_BATCH, training: false, kernels }, { ...common, data: this.predictImages })) as Pass;
+    this.predictPass = owned(new Pass(ctx, model, { label: 'predict', count: EVAL_BATCH, batch: EVAL_BATCH, training: false, kernels, scaling }, { ...common, data: this.predictImages })) as Pass;
     this.predictPass.setOrder(identityOrder(EVAL_BATCH));
     this.logitsStaging = owned(
       device.createBuffer({ label: 'logits staging', size: EVAL_BATCH * model.classes * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
@@ -88,7 +93,7 @@ export class GpuModel {
 
   /** An evaluation pass of this model over other data (the Trainer's validation split), sharing the model's parameters. */
   evaluationPass(label: string, data: GpuImages, count: number, grads: GPUBuffer): Pass {
-    return new Pass(this.ctx, this.model, { label, count, batch: EVAL_BATCH, training: false, kernels: this.kernels }, { params: this.params, grads, state: this.evalState, data });
+    return new Pass(this.ctx, this.model, { label, count, batch: EVAL_BATCH, training: false, kernels: this.kernels, scaling: this.scaling }, { params: this.params, grads, state: this.evalState, data });
   }
 
   /** Runs the first `batches` batches of an evaluation pass and returns loss and accuracy. */
@@ -172,13 +177,10 @@ function softmaxRows(logits: Float32Array, out: Float32Array, classes: number): 
   }
 }
 
-/** The dataset's images must be the model's input (28x28x1 bytes) and its labels the model's classes. */
-export function checkDataMatchesModel(data: Mnist, model: ModelInfo): void {
+/** Throws datasetModelProblem's line, or when the images' bytes do not make whole images of that shape. */
+export function checkDataMatchesModel(data: Mnist | ImageDataset, model: ModelInfo): void {
+  const problem = datasetModelProblem(describeDataset(data), model);
+  if (problem) throw new Error(problem);
   const pixels = data.train.images.length / Math.max(1, data.train.count);
-  if (pixels !== model.inputSize) {
-    throw new Error(
-      `the model's input (${model.inputShape.join(', ')}) holds ${model.inputSize} values per image, the dataset's images ${pixels}`,
-    );
-  }
-  if (model.classes !== 10) throw new Error(`the model ends in ${model.classes} classes, the dataset has 10`);
+  if (pixels !== model.inputSize) throw new Error(`the dataset's images hold ${pixels} values each, not ${shapeText(model.inputShape)}`);
 }

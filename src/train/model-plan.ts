@@ -15,6 +15,7 @@ import { createGather } from '../layers/gather.ts';
 import { createSoftmaxXent } from '../layers/loss.ts';
 import { planSegments, type BuiltSegment, type PlanPart, type SegmentPlanContext } from '../layers/segments.ts';
 import { dropoutLayerId } from '../layers/dropout-rng.ts';
+import type { InputScaling } from '../data/image-dataset.ts';
 import { createChooser, type KernelChoices, type KernelChooser, type KernelSlot } from '../gpu/kernel-registry.ts';
 
 /** Buffers owned by the trainer and shared by all of its plans. */
@@ -39,6 +40,8 @@ export interface ModelPlanConfig {
   training: boolean;
   /** Overrides of the registry's fixed rules by layer and pass (src/gpu/kernel-registry.ts). */
   kernels?: KernelChoices;
+  /** What the gather makes of the images' bytes (default 'divide-255': MNIST, Fashion-MNIST). */
+  scaling?: InputScaling;
 }
 
 /** One layer's share of the plan (for per-kernel benchmarks and debugging). */
@@ -117,7 +120,7 @@ export function createModelPlan(ctx: GpuContext, model: ModelInfo, config: Model
     owned.push(labels);
     const gather = createGather(
       ctx,
-      { batch: B, imageCount: config.imageCount, pixels: model.inputSize },
+      { batch: B, imageCount: config.imageCount, pixels: model.inputSize, scaling: config.scaling },
       { images: shared.images, labels: shared.labels, indices: shared.indices, state: shared.state, output: input, outputLabels: labels },
     );
     built.push({ parts: [], destroy: gather.destroy });

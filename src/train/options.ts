@@ -1,5 +1,9 @@
 // Validation of trainer options: one clear message per bad value.
-import type { TrainOptions } from './types.ts';
+import type { OwnDatasetOptions, TrainOptions } from './types.ts';
+import { COLOR_MODES } from '../data/images/color-mode.ts';
+
+/** Largest height or width --image-size takes (a model's input is at most 64; this only refuses nonsense). */
+export const MAX_IMAGE_SIDE = 8192;
 import { DATASET_NAMES } from '../data/datasets.ts';
 import { withDropout, type ModelSpec } from '../model/model-spec.ts';
 import { modelInfo, type ModelInfo } from '../model/model-info.ts';
@@ -48,6 +52,16 @@ export function validateOptions(o: TrainOptions): void {
   if (!(o.validationSplit >= 0 && o.validationSplit < 1)) {
     throw new OptionsError(`validationSplit: expected 0 <= f < 1, got ${o.validationSplit}`);
   }
+  if (o.ownDataset) validateOwnDataset(o.ownDataset);
+}
+
+function validateOwnDataset(d: OwnDatasetOptions): void {
+  if (typeof d.path !== 'string' || d.path.length === 0) throw new OptionsError(`ownDataset.path: expected a path, got ${JSON.stringify(d.path)}`);
+  if (d.imageSize !== null && !(Array.isArray(d.imageSize) && d.imageSize.length === 2 && d.imageSize.every((v) => Number.isInteger(v) && v >= 1 && v <= MAX_IMAGE_SIDE))) {
+    throw new OptionsError(`ownDataset.imageSize: expected [height, width] from 1 to ${MAX_IMAGE_SIDE}, got ${JSON.stringify(d.imageSize)}`);
+  }
+  if (d.colorMode !== null && !COLOR_MODES.includes(d.colorMode)) throw new OptionsError(`ownDataset.colorMode: expected ${COLOR_MODES.join(', ')}, got ${JSON.stringify(d.colorMode)}`);
+  if (!(d.testSplit > 0 && d.testSplit < 1)) throw new OptionsError(`ownDataset.testSplit: expected 0 < f < 1, got ${d.testSplit}`);
 }
 
 /** The model the options describe: the spec with the Dropout rates of `dropout` applied, its shapes inferred. */

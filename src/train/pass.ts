@@ -14,6 +14,7 @@ import { MetricsReadback } from './metrics-readback.ts';
 import type { GpuImages } from './dataset-gpu.ts';
 import type { Evaluation } from './types.ts';
 import type { KernelChoices } from '../gpu/kernel-registry.ts';
+import type { InputScaling } from '../data/image-dataset.ts';
 
 export interface PassConfig {
   label: string;
@@ -23,6 +24,8 @@ export interface PassConfig {
   training: boolean;
   /** Overrides of the kernel registry's fixed rules (src/gpu/kernel-registry.ts), for every plan of the pass. */
   kernels?: KernelChoices;
+  /** What the gather makes of the images' bytes (default 'divide-255'). */
+  scaling?: InputScaling;
 }
 
 export interface PassBuffers {
@@ -86,6 +89,7 @@ export class Pass {
       slots: this.batches,
       training: config.training,
       kernels: config.kernels,
+      scaling: config.scaling,
     });
     this.main = createModelPlan(ctx, model, planConfig(this.batch), shared(this.indices));
     this.tailPlan = this.tailIndices ? createModelPlan(ctx, model, planConfig(this.tail), shared(this.tailIndices)) : undefined;

@@ -8,6 +8,7 @@
 import type { Gpu } from '../gpu/device.ts';
 import { lossWithin } from '../gpu/device-loss.ts';
 import type { Mnist } from '../data/mnist.ts';
+import type { ImageDataset } from '../data/image-dataset.ts';
 import { DeviceLostError, NonFiniteError, Trainer, TrainingStoppedError, type FitControl, type TrainerSetup } from './trainer.ts';
 import { firstNonFiniteValue, type TrainerState } from './trainer-state.ts';
 import type { EpochRecord, TrainEvent, TrainOptions } from './types.ts';
@@ -19,7 +20,7 @@ export type TrainerFactory = Pick<typeof Trainer, 'create'>;
 
 export interface RunSession {
   gpu: Gpu;
-  data: Mnist;
+  data: Mnist | ImageDataset;
   options: TrainOptions;
   /** The starting weights (else the options' seed initializes them). */
   initial?: Float32Array;

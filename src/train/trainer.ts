@@ -9,8 +9,9 @@ import { describeAdapter } from '../gpu/device.ts';
 import { lostMessage, watchDeviceLoss } from '../gpu/device-loss.ts';
 import { readF32, writeBuffer } from '../gpu/buffers.ts';
 import { encodeDispatches } from '../gpu/kernel.ts';
-import { buildingPipelines, PipelineBuild, type BuildCost, type BuildProgress } from '../gpu/pipeline-build.ts';
+import { buildingPipelines, PipelineBuild, type BuildProgress, type TrainerBuildCost } from '../gpu/pipeline-build.ts';
 import type { Mnist } from '../data/mnist.ts';
+import { describeDataset, type ImageDataset } from '../data/image-dataset.ts';
 import type { ModelInfo } from '../model/model-info.ts';
 import { initParams } from '../model/init.ts';
 import { Rng } from '../model/rng.ts';
@@ -91,8 +92,8 @@ export interface TrainerSetup {
 
 export class Trainer {
   readonly options: TrainOptions;
-  /** What Trainer.create cost (its evaluation model's pipelines included). */
-  build: BuildCost = { pipelines: 0, ms: 0 };
+  /** What Trainer.create cost (its evaluation model's pipelines included, and that model's part). */
+  build: TrainerBuildCost = { pipelines: 0, ms: 0, evaluation: { pipelines: 0, ms: 0 } };
   /** The model trained: its layers' shapes and the parameter table. */
   readonly model: ModelInfo;
   readonly trainCount: number;
@@ -118,7 +119,7 @@ export class Trainer {
 
   private constructor(
     private readonly gpu: Gpu,
-    data: Mnist,
+    data: Mnist | ImageDataset,
     options: TrainOptions,
     initialWeights: Float32Array | undefined,
     kernels: PlanKernelChoices,
@@ -144,6 +145,7 @@ export class Trainer {
       throw new Error(`initial weights have ${weights.length} floats, expected ${length}`);
     }
     this.step = new TrainingStep(this.ctx, {
+      table: model.params,
       weights,
       optimizer: { kind: options.optimizer, lr: options.learningRate, momentum: options.momentum },
       seed: options.seed,
@@ -153,13 +155,14 @@ export class Trainer {
 
     const trainData = uploadSplit(device, data.train, total, model.inputSize, 'train');
     this.owned.push(trainData);
-    this.evaluator = new GpuModel(this.ctx, model, params, data.test, grads, kernels.evaluation);
+    const { scaling } = describeDataset(data);
+    this.evaluator = new GpuModel(this.ctx, model, params, data.test, grads, kernels.evaluation, scaling);
     this.owned.push(this.evaluator);
 
     this.trainPass = new Pass(
       this.ctx,
       model,
-      { label: 'train', count: this.trainCount, batch: options.batchSize, training: true, kernels: kernels.training },
+      { label: 'train', count: this.trainCount, batch: options.batchSize, training: true, kernels: kernels.training, scaling },
       this.step.passBuffers(trainData),
     );
     this.owned.push(this.trainPass);
@@ -178,7 +181,7 @@ export class Trainer {
    */
   static async create(
     gpu: Gpu,
-    data: Mnist,
+    data: Mnist | ImageDataset,
     options: TrainOptions,
     initialWeights?: Float32Array,
     setup: TrainerSetup = {},
@@ -207,7 +210,7 @@ export class Trainer {
       trainer.destroy();
       throw e;
     }
-    trainer.build = { pipelines: build.compiled, ms: performance.now() - start };
+    trainer.build = { pipelines: build.compiled, ms: performance.now() - start, evaluation: trainer.evaluator.build };
     return trainer;
   }
 
@@ -226,6 +229,7 @@ export class Trainer {
       validationCount: this.validationCount,
       stepsPerEpoch: this.stepsPerEpoch,
       options: this.options,
+      build: this.build,
     });
     for (let epoch = this.epochsDone + 1; epoch <= epochs; epoch++) {
       const record = await this.trainEpoch(epoch, onEvent, control);
@@ -460,7 +464,7 @@ export class Trainer {
   }
 
   /**
-   * Loss and accuracy on the 10,000 test images, or on the first `limit` of them rounded up
+   * Loss and accuracy on the dataset's test images, or on the first `limit` of them rounded up
    * to whole evaluation batches (of EVAL_BATCH images; for quick checks).
    */
   async evaluate(limit?: number): Promise<Evaluation> {

@@ -2,6 +2,8 @@
 // gradient and optimizer-moment buffers, the step state, the optimizer's update and the step's
 // begin and end. Step k of a training pass is [step_begin, gather, forward, loss, backward,
 // optimizer, step_end]; `dispatches` gives the list of steps a..b-1 for one command buffer.
+// The optimizer updates the trainable tensors only (a frozen layer's weights and moments stay
+// as they are); the backward still carries gradients through frozen layers.
 import { createBufferWith, createStorageBuffer } from '../gpu/buffers.ts';
 import type { Dispatch } from '../gpu/kernel.ts';
 import type { GpuContext } from '../layers/types.ts';
@@ -9,12 +11,15 @@ import { createOptimizer, type OptimizerOptions, type OptimizerPlan } from '../l
 import { createStepBegin, createStepEnd, createStepState } from '../layers/step-state.ts';
 import type { GpuImages } from './dataset-gpu.ts';
 import type { Pass, PassBuffers } from './pass.ts';
+import type { ParamTable } from '../model/param-table.ts';
 
 export interface TrainingStepConfig {
-  /** The initial parameters (model.params.length floats, the parameter table's layout). */
+  /** The model's parameter table: the optimizer leaves its non-trainable tensors alone. */
+  table: ParamTable;
+  /** The initial parameters (table.length floats, the parameter table's layout). */
   weights: Float32Array;
-  /** The optimizer (its length is the weights'). */
-  optimizer: Omit<OptimizerOptions, 'length'>;
+  /** The optimizer (its length is the weights'; its frozen ranges are the table's). */
+  optimizer: Omit<OptimizerOptions, 'length' | 'frozen'>;
   /** The step state's dropout seed. */
   seed: number;
   /** Prefix of the buffers' labels. */
@@ -34,8 +39,9 @@ export class TrainingStep {
 
   constructor(ctx: GpuContext, config: TrainingStepConfig) {
     const { device } = ctx;
-    const { weights, seed, label = 'train' } = config;
+    const { weights, seed, label = 'train', table } = config;
     const length = weights.length;
+    if (length !== table.length) throw new Error(`TrainingStep: ${length} initial weights, the parameter table has ${table.length}`);
     this.length = length;
     this.params = createBufferWith(device, weights, `${label} params`);
     this.grads = createStorageBuffer(device, length * 4, `${label} grads`);
@@ -45,7 +51,7 @@ export class TrainingStep {
     try {
       this.optimizer = createOptimizer(
         ctx,
-        { ...config.optimizer, length },
+        { ...config.optimizer, length, frozen: table.frozenRanges() },
         { params: this.params, grads: this.grads, m: this.moment1, v: this.moment2, state: this.state },
       );
     } catch (e) {

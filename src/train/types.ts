@@ -3,15 +3,35 @@
 import { DEFAULT_SPEC } from '../model/presets.ts';
 import type { ModelSpec } from '../model/model-spec.ts';
 import type { DatasetName } from '../data/datasets.ts';
+import type { DatasetDescription } from '../data/image-dataset.ts';
+import type { ColorMode } from '../data/images/color-mode.ts';
 import type { TuneReport, TuningHistory } from '../tune/report.ts';
+import type { TrainerBuildCost } from '../gpu/pipeline-build.ts';
 
 export type OptimizerKind = 'adam' | 'sgd';
+
+/** The user's own images (`--dataset PATH`) and how they are read. */
+export interface OwnDatasetOptions {
+  /** Absolute path of a folder of class folders or of a Keras .npz file. */
+  path: string;
+  /** [height, width] a folder's pictures are resized to; null: the model's input size. */
+  imageSize: [number, number] | null;
+  /** The channels a folder's pictures are given; null: the model's (1 grayscale, 3 rgb, 4 rgba). */
+  colorMode: ColorMode | null;
+  /** Fraction of each class held out as the test split (a folder without train/ and test/). */
+  testSplit: number;
+}
+
+/** --test-split's default. */
+export const DEFAULT_TEST_SPLIT = 0.2;
 
 export interface TrainOptions {
   /** The model (a checked Keras Sequential; default the seed's network, models/mnist-cnn.json). */
   model: ModelSpec;
-  /** The dataset trained and tested on (default MNIST; src/data/datasets.ts). */
+  /** The built-in dataset trained and tested on (default MNIST; src/data/datasets.ts), unless ownDataset is set. */
   dataset: DatasetName;
+  /** The user's own images, in place of `dataset` (absent or null: `dataset`). */
+  ownDataset?: OwnDatasetOptions | null;
   /** Passes over the training data. Keras example: 12. */
   epochs: number;
   batchSize: number;
@@ -27,7 +47,7 @@ export interface TrainOptions {
   dropout: number[] | null;
   /** Seeds initialisation, shuffling and the dropout RNG. */
   seed: number;
-  /** Use only the first N training images (null: all 60,000). */
+  /** Use only the first N training images (null: all of them). */
   limit: number | null;
   /** Fraction held out from the END of the training images for validation (Keras validation_split). */
   validationSplit: number;
@@ -60,12 +80,21 @@ export interface EpochRecord {
 }
 
 export interface History {
+  /** The saved model the run started from (the CLI's --init: the file read). */
+  init?: string;
   epochs: EpochRecord[];
   test?: { loss: number; accuracy: number };
   /** The WebGPU adapter the run used, as described at its start. */
   adapter?: string | null;
   /** How the kernels were chosen (--autotune): per layer and pass, the choice and the candidates' times. */
   autotune?: TuningHistory;
+  /**
+   * What building the run's trainer cost (after a restart, the last build's): the pipelines it
+   * compiled and its milliseconds, and among them its evaluation model's (`evaluation`).
+   */
+  build?: TrainerBuildCost;
+  /** The dataset trained on: its name or path, class names, image shape and input scaling. */
+  dataset?: DatasetDescription;
 }
 
 export type TrainEvent =
@@ -76,6 +105,8 @@ export type TrainEvent =
       validationCount: number;
       stepsPerEpoch: number;
       options: TrainOptions;
+      /** What building the trainer cost (Trainer.build). */
+      build: TrainerBuildCost;
     }
   | {
       type: 'progress';

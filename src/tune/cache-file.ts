@@ -1,21 +1,19 @@
-// Node-only: the CLI's autotuning cache, a JSON file in the user's cache folder:
+// Node-only: the CLI's autotuning cache, a JSON file in the user's cache folder (user-cache.ts):
 // $XDG_CACHE_HOME/webgpu-mnist-trainer/autotune.json, else ~/.cache/webgpu-mnist-trainer/autotune.json.
 // A corrupt or foreign file is ignored with one warning and written anew (atomically).
 import { mkdir, readFile, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { formatCount, MAX_JSON_BYTES } from '../io/load-limits.ts';
-import { CACHE_OWNER, emptyTuneCache, parseTuneCacheText, type ParsedTuneCache, type TuneCache } from './cache.ts';
+import { userCacheDir } from '../io/user-cache.ts';
+import { emptyTuneCache, parseTuneCacheText, type ParsedTuneCache, type TuneCache } from './cache.ts';
 import type { TuneCacheBackend } from './store.ts';
 
 export const TUNE_CACHE_FILE = 'autotune.json';
 
 /** Where the cache file lives ($XDG_CACHE_HOME when set to an absolute path, as the XDG spec asks). */
-export function tuneCachePath(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
-  const xdg = env.XDG_CACHE_HOME;
-  const base = xdg && isAbsolute(xdg) ? xdg : join(home, '.cache');
-  return join(base, CACHE_OWNER, TUNE_CACHE_FILE);
+export function tuneCachePath(env: NodeJS.ProcessEnv = process.env, home?: string): string {
+  return join(userCacheDir(env, home), TUNE_CACHE_FILE);
 }
 
 /** Reads and checks the file; a missing file is an empty cache, an unreadable or bad one a problem. */

@@ -1,30 +1,29 @@
 // Digit candidates ("pieces") for the number segmenter (segment.ts): components joined where
-// they are parts of one digit, split where one component holds several digits. Pure.
+// they are parts of one digit (a pen lifted mid-stroke); a piece may be bounded left and
+// right by cuts through its components (cut-paths.ts proposes them where digits touch). Pure.
 import type { Component } from './components.ts';
 
-/** The part of the split search window kept away from each side of a too-wide digit. */
-const SPLIT_MARGIN = 0.25;
-/** Splits of one piece stop after this depth (2^4 = 16 digits). */
-const MAX_SPLIT_DEPTH = 4;
+/**
+ * A boundary drawn down through ink: at row y it lies just left of column xs[y - y0]
+ * (rows above or below its span take its nearest end). A straight cut has one column.
+ */
+export interface Cut {
+  y0: number;
+  /** (rows) the first column right of the boundary, per row from y0. */
+  xs: Int32Array;
+}
 
-/** A digit candidate: the pixels of some components that lie in the columns [clipX0, clipX1]. */
+/** A digit candidate: the pixels of some components that lie right of `left` and left of `right`. */
 export interface Piece {
   labels: number[];
-  clipX0: number;
-  clipX1: number;
+  /** null: no boundary on that side. */
+  left: Cut | null;
+  right: Cut | null;
   /** Inclusive bounding box of those pixels. */
   x0: number;
   y0: number;
   x1: number;
   y1: number;
-}
-
-/** When splitTouching cuts a piece (SegmentOptions documents the two fractions). */
-export interface SplitRule {
-  splitAspect: number;
-  splitValley: number;
-  /** The median height of the line's pieces. */
-  lineHeight: number;
 }
 
 /** What every step reads: the ink image in MNIST's polarity and the component label map. */
@@ -39,8 +38,18 @@ export interface InkMap {
   member: Uint8Array;
 }
 
+/** The first column right of the cut at row y. */
+export function cutColumn(cut: Cut, y: number): number {
+  return cut.xs[Math.min(cut.xs.length - 1, Math.max(0, y - cut.y0))];
+}
+
+/** A vertical cut just left of column x, over rows y0..y1. */
+export function straightCut(x: number, y0: number, y1: number): Cut {
+  return { y0, xs: new Int32Array(y1 - y0 + 1).fill(x) };
+}
+
 export function pieceOf(c: Component): Piece {
-  return { labels: [c.label], clipX0: c.x0, clipX1: c.x1, x0: c.x0, y0: c.y0, x1: c.x1, y1: c.y1 };
+  return { labels: [c.label], left: null, right: null, x0: c.x0, y0: c.y0, x1: c.x1, y1: c.y1 };
 }
 
 /** Joins pieces whose column ranges overlap strongly (a broken 4, the flag of a 5), until none do. */
@@ -75,8 +84,7 @@ const FRAGMENT_ASPECT = 1.5;
 /**
  * Joins side-by-side neighbours that are both shorter than the line's digits, nearly touch,
  * and together are not too wide for one digit: a 4 whose right stroke came apart from the
- * rest stands beside it with no column overlap. The two halves of a split component are
- * never joined.
+ * rest stands beside it with no column overlap.
  */
 export function mergeShortNeighbours(pieces: Piece[]): Piece[] {
   const typical = medianHeight(pieces);
@@ -88,8 +96,7 @@ export function mergeShortNeighbours(pieces: Piece[]): Piece[] {
     const short = Math.max(a.y1 - a.y0, b.y1 - b.y0) + 1 < FRAGMENT_HEIGHT * typical;
     const near = b.x0 - a.x1 - 1 <= FRAGMENT_GAP * typical;
     const oneDigit = joined.x1 - joined.x0 + 1 <= FRAGMENT_ASPECT * height;
-    const splitHalves = a.labels.some((l) => b.labels.includes(l));
-    if (short && near && oneDigit && !splitHalves) {
+    if (short && near && oneDigit) {
       out.splice(i, 2, joined);
       i--;
     }
@@ -106,8 +113,8 @@ export function medianHeight(pieces: Piece[]): number {
 function union(a: Piece, b: Piece): Piece {
   return {
     labels: [...a.labels, ...b.labels],
-    clipX0: Math.min(a.clipX0, b.clipX0),
-    clipX1: Math.max(a.clipX1, b.clipX1),
+    left: null,
+    right: null,
     x0: Math.min(a.x0, b.x0),
     y0: Math.min(a.y0, b.y0),
     x1: Math.max(a.x1, b.x1),
@@ -115,12 +122,12 @@ function union(a: Piece, b: Piece): Piece {
   };
 }
 
-/** Calls `visit(x, y, i)` for each pixel of the piece (its labels, inside its column clip). */
+/** Calls `visit(x, y, i)` for each pixel of the piece (its labels, between its cuts). */
 export function forEachPixel(map: InkMap, p: Piece, visit: (x: number, y: number, i: number) => void): void {
   for (const l of p.labels) map.member[l] = 1;
-  const x0 = Math.max(p.x0, p.clipX0);
-  const x1 = Math.min(p.x1, p.clipX1);
   for (let y = p.y0; y <= p.y1; y++) {
+    const x0 = p.left ? Math.max(p.x0, cutColumn(p.left, y)) : p.x0;
+    const x1 = p.right ? Math.min(p.x1, cutColumn(p.right, y) - 1) : p.x1;
     for (let x = x0; x <= x1; x++) {
       const i = y * map.width + x;
       if (map.member[map.labels[i]]) visit(x, y, i);
@@ -130,7 +137,7 @@ export function forEachPixel(map: InkMap, p: Piece, visit: (x: number, y: number
 }
 
 /** The piece with its bounding box shrunk to its pixels; null when it has none. */
-function tighten(map: InkMap, p: Piece): Piece | null {
+export function tighten(map: InkMap, p: Piece): Piece | null {
   const t = { ...p, x0: map.width, y0: map.height, x1: -1, y1: -1 };
   forEachPixel(map, p, (x, y) => {
     if (x < t.x0) t.x0 = x;
@@ -141,37 +148,7 @@ function tighten(map: InkMap, p: Piece): Piece | null {
   return t.x1 < 0 ? null : t;
 }
 
-/**
- * Splits a piece too wide for one digit (wider than splitAspect times its own height or the
- * line's, whichever is more) at the column, away from its sides, with the least ink (the
- * thin joint of two touching digits), when that column is a clear valley of the column ink
- * profile (a wide single 2 or 0 has none); each half is split again while too wide.
- */
-export function splitTouching(map: InkMap, p: Piece, rule: SplitRule, depth = MAX_SPLIT_DEPTH): Piece[] {
-  const w = p.x1 - p.x0 + 1;
-  const h = p.y1 - p.y0 + 1;
-  if (depth === 0 || w <= rule.splitAspect * Math.max(h, rule.lineHeight)) return [p];
-  const profile = new Float64Array(w); // (w) ink pixels per column
-  forEachPixel(map, p, (x) => profile[x - p.x0]++);
-  const from = Math.round(SPLIT_MARGIN * w);
-  const to = w - 1 - from;
-  let cut = from;
-  for (let c = from; c <= to; c++) {
-    const better = profile[c] < profile[cut];
-    const tieNearerCentre = profile[c] === profile[cut] && Math.abs(c - (w - 1) / 2) < Math.abs(cut - (w - 1) / 2);
-    if (better || tieNearerCentre) cut = c;
-  }
-  if (profile[cut] > rule.splitValley * median(profile)) return [p];
-  const halves = [
-    tighten(map, { ...p, clipX1: p.x0 + cut - 1 }),
-    tighten(map, { ...p, clipX0: p.x0 + cut }),
-  ];
-  return halves.flatMap((half) => (half ? splitTouching(map, half, rule, depth - 1) : []));
+/** The part of `unit` right of `left` and left of `right` (null: no cut on that side), shrunk to its pixels; null when empty. */
+export function between(map: InkMap, unit: Piece, left: Cut | null, right: Cut | null): Piece | null {
+  return tighten(map, { ...unit, left, right });
 }
-
-function median(values: Float64Array): number {
-  const sorted = Float64Array.from(values).sort();
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-

@@ -1,7 +1,8 @@
 // The seed program's two figures as PNG files: the learning curves (the page's three charts
-// drawn into one picture with their titles and legends) and a grid of test digits with the
-// predicted and true labels.
-import type { Sample } from './protocol.ts';
+// drawn into one picture with their titles and legends) and a grid of test images with the
+// predicted and true classes.
+import { imageRgba } from '../data/image-pixels.ts';
+import type { TestResults } from './protocol.ts';
 import { download } from './download.ts';
 
 export interface ChartPicture {
@@ -57,39 +58,44 @@ export function chartsFigure(charts: ChartPicture[]): HTMLCanvasElement {
   return canvas;
 }
 
-/** Test digits in rows of `columns`, each captioned "P (T)": predicted and true label, mistakes in red. */
-export function predictionsFigure(samples: readonly Sample[], columns = 8, scale = 3): HTMLCanvasElement {
+/**
+ * Test images in rows of `columns`, each `scale` times its size and captioned "P (T)": the
+ * predicted and true classes by name, mistakes in red. Grey images are drawn dark on white, as
+ * the seed's figure drew MNIST's digits; colour images as they are.
+ */
+export function predictionsFigure(results: Pick<TestResults, 'samples' | 'imageShape' | 'classNames'>, columns = 8, scale = 3): HTMLCanvasElement {
+  const { samples, imageShape, classNames } = results;
   if (samples.length === 0) throw new Error('no predictions to draw yet: evaluate the model first');
-  const side = 28 * scale;
+  const [h, w] = imageShape;
+  const name = (label: number) => classNames[label] ?? String(label);
+  const captions = samples.map((s) => `${name(s.predicted)} (${name(s.label)})`);
   const caption = 22;
   const gap = 10;
+  const measure = blank(1, 1).ctx;
+  measure.font = FONT;
+  const cellW = Math.max(w * scale, ...captions.map((c) => Math.ceil(measure.measureText(c).width))) + gap;
+  const cellH = h * scale + caption + gap;
   const rows = Math.ceil(samples.length / columns);
-  const cellW = side + gap;
-  const cellH = side + caption + gap;
   const { canvas, ctx } = blank(columns * cellW + gap, rows * cellH + gap + 30);
   ctx.font = TITLE_FONT;
   ctx.fillStyle = INK;
-  ctx.fillText('Test digits: predicted (true) label; mistakes in red', gap, 16);
-  const digit = document.createElement('canvas');
-  digit.width = 28;
-  digit.height = 28;
-  const dctx = digit.getContext('2d')!;
+  ctx.fillText('Test images: predicted (true) class; mistakes in red', gap, 16);
+  const image = document.createElement('canvas');
+  image.width = w;
+  image.height = h;
+  const ictx = image.getContext('2d')!;
   ctx.imageSmoothingEnabled = false;
   ctx.textAlign = 'center';
   samples.forEach((s, i) => {
     const x = gap + (i % columns) * cellW;
     const y = 30 + gap + Math.floor(i / columns) * cellH;
-    const img = dctx.createImageData(28, 28);
-    for (let p = 0; p < 784; p++) {
-      const v = 255 - (s.image[p] ?? 0); // dark ink on white, as the seed's figure
-      img.data.set([v, v, v, 255], p * 4);
-    }
-    dctx.putImageData(img, 0, 0);
-    ctx.drawImage(digit, x, y, side, side);
+    ictx.putImageData(new ImageData(imageRgba(s.image, imageShape, true), w, h), 0, 0);
+    const centre = x + (cellW - gap) / 2;
+    ctx.drawImage(image, centre - (w * scale) / 2, y, w * scale, h * scale);
     const ok = s.predicted === s.label;
     ctx.font = FONT;
     ctx.fillStyle = ok ? INK : '#b91c1c';
-    ctx.fillText(`${s.predicted} (${s.label})`, x + side / 2, y + side + caption / 2 + 2);
+    ctx.fillText(captions[i], centre, y + h * scale + caption / 2 + 2);
   });
   return canvas;
 }

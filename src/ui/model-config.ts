@@ -1,13 +1,11 @@
 // The model the page trains, as the config editor holds it: a preset's Keras Sequential JSON
-// or the user's edit of it, checked as typed. Pure (no DOM): the state keeps one of these.
+// or the user's edit of it, checked as typed, and against the chosen dataset once the worker
+// has said what that holds. Pure (no DOM): the state keeps one of these.
 import { parseJsonContent } from '../io/json-content.ts';
+import { modelDataMismatch, type DatasetFacts } from '../data/dataset-facts.ts';
 import { DEFAULT_PRESET, PRESETS, type PresetName } from '../model/presets.ts';
 import { parseModelConfig, toKerasConfig, type ModelSpec } from '../model/model-spec.ts';
 import { modelInfo, type ModelInfo } from '../model/model-info.ts';
-
-/** Every dataset the page offers is 28x28 grayscale in 10 classes. */
-const DATASET_INPUT = [28, 28, 1] as const;
-const DATASET_CLASSES = 10;
 
 export interface ModelConfigState {
   /** The preset the text came from, or 'custom' once edited. */
@@ -24,7 +22,7 @@ function pretty(config: unknown): string {
   return JSON.stringify(config, null, 2).replace(/\[\s+([^[\]{}]*?)\s+\]/g, (_, inner: string) => `[${inner.split(/,\s+/).join(', ')}]`);
 }
 
-/** Checks `text` as a Keras Sequential config the page can train on its datasets. */
+/** Checks `text` as a Keras Sequential config the page can train (on a dataset of its input and classes: configProblem). */
 export function checkConfigText(text: string): { model?: ModelInfo; error: string } {
   let json: unknown;
   try {
@@ -38,14 +36,16 @@ export function checkConfigText(text: string): { model?: ModelInfo; error: strin
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) };
   }
-  const [h, w, c] = model.inputShape;
-  if (h !== DATASET_INPUT[0] || w !== DATASET_INPUT[1] || c !== DATASET_INPUT[2]) {
-    return { error: `the model's input is (${h}, ${w}, ${c}); the datasets here are (28, 28, 1) images: set the InputLayer's batch_shape to [null, 28, 28, 1]` };
-  }
-  if (model.classes !== DATASET_CLASSES) {
-    return { error: `the model ends in ${model.classes} classes; the datasets here have ${DATASET_CLASSES}: give the last Dense layer units 10` };
-  }
   return { model, error: '' };
+}
+
+/**
+ * What keeps the config from training on the dataset ('' when nothing): its own error, else
+ * a mismatch with what the dataset holds (known once the worker has loaded it).
+ */
+export function configProblem(config: ModelConfigState, dataset: DatasetFacts | undefined): string {
+  if (config.error || !config.model || !dataset) return config.error;
+  return modelDataMismatch(config.model, dataset) ?? '';
 }
 
 export function presetConfig(name: PresetName): ModelConfigState {

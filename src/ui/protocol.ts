@@ -2,6 +2,7 @@
 // The worker owns the GPU, the data and the Trainer; the page never waits on the GPU.
 import type { AdapterSummary } from '../gpu/device.ts';
 import type { DatasetName } from '../data/datasets.ts';
+import type { DatasetFacts } from '../data/dataset-facts.ts';
 import type { ModelSpec } from '../model/model-spec.ts';
 import type { TrainerState } from '../train/trainer-state.ts';
 import type { EpochRecord, TrainEvent, TrainOptions } from '../train/types.ts';
@@ -26,7 +27,7 @@ export interface StartRequest {
   from: WeightsSource;
   /** Epochs already done (resume): events are numbered from epochOffset + 1. */
   epochOffset: number;
-  /** How many test images to evaluate after training (1..10,000). */
+  /** How many test images to evaluate after training (at least 1; more than the test set has: all of it). */
   evalCount: number;
   /**
    * The "Kernels" choice: tune before training (auto: on a hardware adapter only; on: reusing
@@ -42,9 +43,9 @@ export type PageToWorker =
   | { type: 'stop' }
   /** The checkpoint of `epoch` is kept (or could not be): the run goes on to the next epoch. */
   | { type: 'checkpoint-kept'; epoch: number }
-  /** Classify one image (28x28 bytes). The reply carries the same id. */
+  /** Classify one image ((H, W, C) bytes, the model's input). The reply carries the same id. */
   | { type: 'predict'; id: number; image: Uint8Array }
-  /** Classify `count` images ((count, 28, 28) bytes) in one batch (the number reader). The reply carries the same id. */
+  /** Classify `count` images ((count, H, W, C) bytes) in one batch (the number reader). The reply carries the same id. */
   | { type: 'predictBatch'; id: number; images: Uint8Array; count: number }
   /** Evaluate the current model on the first `count` test images of `dataset`. */
   | { type: 'evaluate'; count: number; dataset: DatasetName }
@@ -70,10 +71,17 @@ export type PageToWorker =
   /** Testing aid: destroys the GPU device as a driver reset would. */
   | { type: 'simulateDeviceLoss' };
 
+/** What the page must know of the worker's model to prepare its input and name its outputs. */
+export interface ModelInput {
+  /** (H, W, C) of one input image. */
+  shape: readonly [number, number, number];
+  classes: number;
+}
+
 export interface Sample {
   /** Index in the test set. */
   index: number;
-  /** 28x28 bytes. */
+  /** (H, W, C) bytes (TestResults.imageShape). */
   image: Uint8Array;
   label: number;
   predicted: number;
@@ -85,8 +93,12 @@ export interface TestResults {
   count: number;
   loss: number;
   accuracy: number;
-  /** confusion[true * 10 + predicted]. */
+  /** confusion[true * classes + predicted], classes = classNames.length. */
   confusion: number[];
+  /** The dataset's class names: label l means classNames[l]. */
+  classNames: string[];
+  /** (H, W, C) of every sample's image. */
+  imageShape: [number, number, number];
   samples: Sample[];
   worst: Sample[];
   seconds: number;
@@ -120,6 +132,10 @@ export type WorkerToPage =
   | { type: 'loaded'; message: string; spec: ModelSpec; testAccuracy?: number; history?: EpochRecord[] }
   /** The model is ready for drawing/evaluation (after training or loading). */
   | { type: 'model-ready' }
+  /** The worker's model is now this one (built for a run, or loaded): its input (H, W, C) and number of classes. */
+  | { type: 'model-input'; input: ModelInput }
+  /** A dataset was loaded: what it holds (its images' shape, class names and split sizes). */
+  | { type: 'dataset'; name: DatasetName; facts: DatasetFacts }
   | { type: 'device-lost'; message: string }
   /** Autotuning went on without its cache (a corrupt one ignored, a write that failed). */
   | { type: 'tune-warning'; message: string }

@@ -1,60 +1,66 @@
 // Renders test results: headline numbers, the sample-prediction grid, the confusion matrix
-// as a 10x10 heat table and the worst mistakes.
+// as a classes x classes heat table and the worst mistakes, each class by its name.
 import type { Sample, TestResults } from './protocol.ts';
-import { digitCanvas } from './digits.ts';
+import { imageCanvas } from './images.ts';
 
 function $(id: string): HTMLElement {
   return document.getElementById(id)!;
 }
 
-function sampleCell(s: Sample): HTMLElement {
+/** `true 7, predicted 1` in the classes' names. */
+function sampleCell(s: Sample, r: TestResults): HTMLElement {
+  const name = (label: number) => r.classNames[label] ?? String(label);
   const ok = s.predicted === s.label;
   const cell = document.createElement('figure');
   cell.className = ok ? 'digit ok' : 'digit wrong';
-  cell.title = `test image #${s.index}: true ${s.label}, predicted ${s.predicted} (${(s.confidence * 100).toFixed(1)}%)`;
-  cell.append(digitCanvas(s.image));
+  cell.title = `test image #${s.index}: true ${name(s.label)}, predicted ${name(s.predicted)} (${(s.confidence * 100).toFixed(1)}%)`;
+  cell.append(imageCanvas(s.image, r.imageShape));
   const caption = document.createElement('figcaption');
-  caption.innerHTML =
-    `<span class="pred">${s.predicted}</span>` +
-    `<span class="conf">${(s.confidence * 100).toFixed(0)}%</span>` +
-    `<span class="truth">${ok ? '✓' : `✗ true ${s.label}`}</span>`;
+  const part = (className: string, text: string) => {
+    const span = document.createElement('span');
+    span.className = className;
+    span.textContent = text;
+    return span;
+  };
+  caption.append(part('pred', name(s.predicted)), part('conf', `${(s.confidence * 100).toFixed(0)}%`), part('truth', ok ? '✓' : `✗ true ${name(s.label)}`));
   cell.append(caption);
   return cell;
 }
 
-function confusionTable(table: HTMLElement, confusion: number[]): void {
+/** A header cell naming class `name`. */
+function header(name: string): HTMLElement {
+  const th = document.createElement('th');
+  th.textContent = name;
+  return th;
+}
+
+function confusionTable(table: HTMLElement, confusion: number[], names: readonly string[]): void {
   table.replaceChildren();
+  const n = names.length;
   const head = document.createElement('tr');
-  head.append(document.createElement('th'));
-  for (let c = 0; c < 10; c++) {
-    const th = document.createElement('th');
-    th.textContent = String(c);
-    head.append(th);
-  }
+  head.append(document.createElement('th'), ...names.map(header));
   table.append(head);
   let maxOff = 1;
-  for (let t = 0; t < 10; t++) for (let p = 0; p < 10; p++) if (t !== p) maxOff = Math.max(maxOff, confusion[t * 10 + p]);
-  for (let t = 0; t < 10; t++) {
+  for (let t = 0; t < n; t++) for (let p = 0; p < n; p++) if (t !== p) maxOff = Math.max(maxOff, confusion[t * n + p]);
+  for (let t = 0; t < n; t++) {
     const row = document.createElement('tr');
-    const th = document.createElement('th');
-    th.textContent = String(t);
-    row.append(th);
-    const total = confusion.slice(t * 10, t * 10 + 10).reduce((a, b) => a + b, 0) || 1;
-    for (let p = 0; p < 10; p++) {
-      const n = confusion[t * 10 + p];
+    row.append(header(names[t]));
+    const total = confusion.slice(t * n, (t + 1) * n).reduce((a, b) => a + b, 0) || 1;
+    for (let p = 0; p < n; p++) {
+      const count = confusion[t * n + p];
       const td = document.createElement('td');
       // The diagonal always shows its count: a class never recognised reads 0, not a green cell.
-      td.textContent = n || t === p ? String(n) : '';
-      td.title = `true ${t}, predicted ${p}: ${n} (${((n / total) * 100).toFixed(1)}% of ${t}s)`;
+      td.textContent = count || t === p ? String(count) : '';
+      td.title = `true ${names[t]}, predicted ${names[p]}: ${count} (${((count / total) * 100).toFixed(1)}% of the true ${names[t]})`;
       // Shades stay light enough for the dark digits on them to keep a 4.5:1 contrast.
-      if (t === p && n > 0) {
-        const a = 0.1 + 0.5 * (n / total);
+      if (t === p && count > 0) {
+        const a = 0.1 + 0.5 * (count / total);
         td.style.background = `rgba(22, 163, 74, ${a.toFixed(3)})`;
         td.className = 'diag';
       } else if (t === p) {
         td.className = 'diag zero';
-      } else if (n > 0) {
-        const a = 0.1 + 0.45 * (n / maxOff);
+      } else if (count > 0) {
+        const a = 0.1 + 0.45 * (count / maxOff);
         td.style.background = `rgba(220, 38, 38, ${a.toFixed(3)})`;
       }
       row.append(td);
@@ -68,9 +74,9 @@ export function showResults(r: TestResults): void {
   $('test-loss').textContent = r.loss.toFixed(4);
   $('test-acc').textContent = `${(r.accuracy * 100).toFixed(2)}%`;
   $('test-count').textContent = r.count.toLocaleString('en-US');
-  $('samples').replaceChildren(...r.samples.map(sampleCell));
-  confusionTable($('confusion'), r.confusion);
+  $('samples').replaceChildren(...r.samples.map((s) => sampleCell(s, r)));
+  confusionTable($('confusion'), r.confusion, r.classNames);
   const worst = $('worst');
-  if (r.worst.length) worst.replaceChildren(...r.worst.map(sampleCell));
+  if (r.worst.length) worst.replaceChildren(...r.worst.map((s) => sampleCell(s, r)));
   else worst.textContent = 'No mistakes at all.';
 }

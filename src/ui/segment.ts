@@ -1,24 +1,24 @@
 // Reads the digits of a written number out of one grayscale image (a wide drawing pad, a
-// photo of handwriting): polarity from the paper's level, the paper's shading evened out, Otsu threshold, 8-connected
-// components, noise specks dropped, broken strokes merged, touching digits split at a valley
-// of their column ink profile (digit-pieces.ts), left to right; each digit made into a 28x28
-// MNIST field (mnist-style.ts). Pure, no DOM, no GPU: runs in a worker and in Node.
-// On real MNIST test digits (this file's tests and a wider trial): 600 digits in rows at 3x
-// all came out one each; of single digits 99% stay whole; of pairs pushed together until they
-// touch, less than half are split, since slanted digits touch deep inside each other's columns.
+// photo of handwriting): polarity from the paper's level, the paper's shading evened out, Otsu
+// threshold, 8-connected components, noise specks dropped; the components grouped into
+// lines, top to bottom, each line turned level when the picture is tilted (text-lines.ts);
+// in each line broken strokes joined into units (digit-pieces.ts). A unit wider than one
+// digit of its line may be several touching digits: cuts through it are proposed
+// (cut-paths.ts) and every piece between two cuts becomes a candidate digit, as does the
+// whole unit; each candidate is made into a 28x28 MNIST field (mnist-style.ts). Which
+// cuts to take is decided by classifying every candidate in one batch
+// (numbers/read-number.ts); `digits` is the choice by the pieces' shapes alone.
+// Pure, no DOM, no GPU: runs in a worker and in Node.
 import { labelComponents, type Component } from './components.ts';
-import {
-  forEachPixel,
-  type InkMap,
-  medianHeight,
-  mergeBrokenStrokes,
-  mergeShortNeighbours,
-  type Piece,
-  pieceOf,
-  splitTouching,
-} from './digit-pieces.ts';
-import { toMnistField } from './mnist-style.ts';
+import { type CutProposal, proposeCuts } from './cut-paths.ts';
+import type { DigitBox } from './digit-field.ts';
+import { type InkMap, medianHeight, mergeBrokenStrokes, mergeShortNeighbours, type Piece, pieceOf } from './digit-pieces.ts';
+import { groupLines, levelLine, measureTilt, type TextLine } from './text-lines.ts';
 import { borderLevel, flattenPaper, otsuThreshold } from './threshold.ts';
+import { groupUnits, latticeOf } from './unit-lattice.ts';
+import { bestReadings, type Lattice } from './unit-readings.ts';
+
+export type { DigitBox } from './digit-field.ts';
 
 /**
  * The input: one grayscale value 0..255 per pixel, (height, width) row-major, either
@@ -31,14 +31,6 @@ export interface GrayImage {
   data: Uint8ClampedArray | Uint8Array | Float32Array | Float64Array;
 }
 
-export interface DigitBox {
-  /** Left column and top row of the digit's ink in the input image, in pixels. */
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
 export interface SegmentedDigit {
   /** The digit's ink (thresholded pixels) in the input image. */
   box: DigitBox;
@@ -46,8 +38,34 @@ export interface SegmentedDigit {
   pixels: Uint8Array;
 }
 
+/**
+ * One unit of a line: a component, or a few close together (a digit's broken strokes, or
+ * digits written close), that holds one digit or several touching ones.
+ */
+export interface SegmentedUnit {
+  /** The candidate digits between its boundaries; each piece's `candidate` indexes Segmentation.candidates. */
+  lattice: Lattice;
+  /** True when it may be more or less than one digit: several components, or one wider than a digit of its line (cuts were looked for). */
+  wide: boolean;
+  /** The cuts proposed through its components, left to right. */
+  cuts: CutProposal[];
+}
+
+export interface SegmentedLine {
+  /** Left to right. */
+  units: SegmentedUnit[];
+  /** The height of the line's digits, in pixels. */
+  digitHeight: number;
+  /** The tilt undone before reading the line, degrees (0: read as it is). */
+  angle: number;
+}
+
 export interface Segmentation {
-  /** Left to right. Empty when the image holds no ink. */
+  /** Top to bottom. Empty when the image holds no ink. */
+  lines: SegmentedLine[];
+  /** Every candidate digit of every unit (the whole unit, and each piece between two of its cuts), to be classified in one batch. */
+  candidates: SegmentedDigit[];
+  /** The digits as the pieces' shapes alone cut them (no classifier): line by line, left to right. */
   digits: SegmentedDigit[];
   /** True when the input was dark ink on light paper (and so was inverted to MNIST's white ink on black). */
   inverted: boolean;
@@ -66,10 +84,10 @@ export interface SegmentOptions {
   minHeightOfTallest?: number;
   /** Pieces whose column ranges overlap by this fraction of the narrower one's width are one digit (default 0.5). */
   mergeOverlap?: number;
-  /** A digit wider than this times its height is split in two, recursively (default 1.2)... */
-  splitAspect?: number;
-  /** ...where a column holds at most this fraction of the piece's median column ink (default 0.6). */
-  splitValley?: number;
+  /** A unit wider than this many times its line's digit height may be several digits: cuts are looked for (default 0.75). */
+  cutWidth?: number;
+  /** At most this many candidates in all (one classifier batch; default 500): fewer cuts per unit are kept when there would be more. */
+  maxCandidates?: number;
 }
 
 const DEFAULTS: Required<SegmentOptions> = {
@@ -78,10 +96,17 @@ const DEFAULTS: Required<SegmentOptions> = {
   minAreaOfImage: 0.00005,
   minHeightOfTallest: 0.2,
   mergeOverlap: 0.5,
-  splitAspect: 1.2,
-  splitValley: 0.6,
+  cutWidth: 0.75,
+  maxCandidates: 500,
 };
 
+/**
+ * Log cost of each digit in the reading by shapes alone (`digits`): without a classifier a
+ * unit is cut only where it is far too wide for one digit (about 1.4 digit heights).
+ */
+const SHAPE_ONLY_DIGIT_COST = 10;
+/** Cuts looked for per wide unit, tried in turn until the candidates fit maxCandidates. */
+const CUTS_PER_UNIT = [6, 3, 0];
 
 export function segmentDigits(image: GrayImage, options: SegmentOptions = {}): Segmentation {
   const { width, height, data: raw } = checkImage(image);
@@ -94,7 +119,7 @@ export function segmentDigits(image: GrayImage, options: SegmentOptions = {}): S
   }
   const rawPaper = borderLevel(raw, width, height);
   const inverted = rawPaper > otsuThreshold(raw);
-  if (max - min < o.minContrast) return { digits: [], inverted: rawPaper > 127.5, threshold: otsuThreshold(raw) };
+  if (max - min < o.minContrast) return { lines: [], candidates: [], digits: [], inverted: rawPaper > 127.5, threshold: otsuThreshold(raw) };
   // a photo's shading evened out, then one threshold for the whole picture
   const data = flattenPaper(raw, width, height, inverted);
   const paper = borderLevel(data, width, height);
@@ -103,21 +128,65 @@ export function segmentDigits(image: GrayImage, options: SegmentOptions = {}): S
   const { ink, mask } = inkAndMask(data, paper, threshold, inverted);
   const { labels, components } = labelComponents(mask, width, height);
   const map: InkMap = { width, height, ink, labels, member: new Uint8Array(components.length + 1) };
+  const lines = readLines(map, dropSpecks(components, width * height, o), o);
+  for (const maxCuts of CUTS_PER_UNIT) {
+    const s = candidatesOf(lines, maxCuts, o.cutWidth);
+    if (s.candidates.length <= o.maxCandidates || maxCuts === 0) return { ...s, inverted, threshold };
+  }
+  throw new Error('unreachable');
+}
 
-  const kept = dropSpecks(components, width * height, o);
-  const strokes = mergeBrokenStrokes(kept.map(pieceOf), o.mergeOverlap);
-  const lineHeight = medianHeight(strokes);
-  const split = strokes.flatMap((p) => splitTouching(map, p, { ...o, lineHeight }));
-  const merged = mergeShortNeighbours(split);
-  const tallest = merged.reduce((m, p) => Math.max(m, p.y1 - p.y0 + 1), 0);
-  const digits = merged
-    .filter((p) => p.y1 - p.y0 + 1 >= o.minHeightOfTallest * tallest)
-    .sort((a, b) => a.x0 + a.x1 - (b.x0 + b.x1))
-    .map((p) => ({
-      box: { x: p.x0, y: p.y0, width: p.x1 - p.x0 + 1, height: p.y1 - p.y0 + 1 },
-      pixels: digitField(map, p),
-    }));
-  return { digits, inverted, threshold };
+interface LineUnits {
+  line: TextLine;
+  /** Left to right. */
+  units: Piece[];
+  digitHeight: number;
+}
+
+/** The lines, levelled, with their units (noise shorter than minHeightOfTallest of the tallest unit dropped). */
+function readLines(map: InkMap, components: Component[], o: Required<SegmentOptions>): LineUnits[] {
+  const groups = groupLines(components);
+  const unitsOf = (cs: Component[]) => mergeShortNeighbours(mergeBrokenStrokes(cs.map(pieceOf), o.mergeOverlap));
+  const centres = groups.map((g) => {
+    const units = unitsOf(g).sort((a, b) => a.x0 + a.x1 - b.x0 - b.x1);
+    return groupUnits(units, medianHeight(units)).map((parts) => {
+      const [x0, y0] = [Math.min(...parts.map((p) => p.x0)), Math.min(...parts.map((p) => p.y0))];
+      const [x1, y1] = [Math.max(...parts.map((p) => p.x1)), Math.max(...parts.map((p) => p.y1))];
+      return { x: (x0 + x1) / 2, y: (y0 + y1) / 2 };
+    });
+  });
+  const angle = measureTilt(centres);
+  const lines = groups.map((g) => {
+    const line = levelLine(map, g, angle);
+    const units = unitsOf(line.components).sort((a, b) => a.x0 + a.x1 - b.x0 - b.x1);
+    return { line, units, digitHeight: medianHeight(units) };
+  });
+  const tallest = Math.max(0, ...lines.flatMap((l) => l.units.map((u) => u.y1 - u.y0 + 1)));
+  return lines
+    .map((l) => ({ ...l, units: l.units.filter((u) => u.y1 - u.y0 + 1 >= o.minHeightOfTallest * tallest) }))
+    .filter((l) => l.units.length > 0);
+}
+
+/** Every line's units with their cuts (at most maxCuts per component) and candidate fields; the shape-only choice. */
+function candidatesOf(lines: LineUnits[], maxCuts: number, cutWidth: number): Omit<Segmentation, 'inverted' | 'threshold'> {
+  const candidates: SegmentedDigit[] = [];
+  const digits: SegmentedDigit[] = [];
+  const out = lines.map(({ line, units, digitHeight }): SegmentedLine => ({
+    digitHeight,
+    angle: (line.angle * 180) / Math.PI,
+    units: groupUnits(units, digitHeight).map((components) => {
+      // a unit taller than the line's digits (a big digit among small ones) is measured by its own height
+      const height = Math.max(...components.map((c) => c.y1 + 1)) - Math.min(...components.map((c) => c.y0));
+      const scale = Math.max(digitHeight, height);
+      const wideOnes = components.map((c) => c.x1 - c.x0 + 1 > cutWidth * scale);
+      const cuts = components.map((c, i) => (wideOnes[i] && maxCuts > 0 ? proposeCuts(line.map, c, { digitHeight: scale, maxCuts }) : []));
+      const lattice = latticeOf(line, components, cuts, scale, candidates);
+      const [byShape] = bestReadings(lattice, () => -SHAPE_ONLY_DIGIT_COST, 1).readings;
+      digits.push(...byShape.pieces.map((p) => candidates[p.candidate]));
+      return { lattice, wide: components.length > 1 || wideOnes[0], cuts: cuts.flat() };
+    }),
+  }));
+  return { lines: out, candidates, digits };
 }
 
 /** Grayscale (luma, Rec. 601) of RGBA pixel data, composited over white paper by its alpha. */
@@ -165,63 +234,4 @@ function dropSpecks(components: Component[], imageArea: number, o: Required<Segm
   const largest = components.reduce((m, c) => Math.max(m, c.area), 0);
   const minArea = Math.max(o.minAreaOfLargest * largest, o.minAreaOfImage * imageArea);
   return components.filter((c) => c.area >= minArea);
-}
-
-/**
- * The 28x28 MNIST field of one piece: its ink plus the anti-aliased fringe (background
- * pixels touching it, inside its column clip), cropped and handed to toMnistField.
- */
-function digitField(map: InkMap, p: Piece): Uint8Array {
-  const { width, height } = map;
-  const x0 = Math.max(0, p.x0 - 1, p.clipX0 - 1);
-  const x1 = Math.min(width - 1, p.x1 + 1, p.clipX1 + 1);
-  const y0 = Math.max(0, p.y0 - 1);
-  const y1 = Math.min(height - 1, p.y1 + 1);
-  const cw = x1 - x0 + 1;
-  const ch = y1 - y0 + 1;
-  const inPiece = new Uint8Array(cw * ch); // (ch, cw) 1 = the piece's own ink
-  forEachPixel(map, p, (x, y) => (inPiece[(y - y0) * cw + x - x0] = 1));
-  const crop = new Float64Array(cw * ch); // (ch, cw)
-  for (let y = 0; y < ch; y++) {
-    for (let x = 0; x < cw; x++) {
-      const i = (y0 + y) * width + x0 + x;
-      const fringe = map.labels[i] === 0 && touches(inPiece, cw, ch, x, y);
-      if (inPiece[y * cw + x] || fringe) crop[y * cw + x] = map.ink[i];
-    }
-  }
-  return toMnistField(...trimToInk(crop, cw, ch))!;
-}
-
-function touches(inPiece: Uint8Array, w: number, h: number, x: number, y: number): boolean {
-  for (let dy = -1; dy <= 1; dy++) {
-    for (let dx = -1; dx <= 1; dx++) {
-      const nx = x + dx;
-      const ny = y + dy;
-      if (nx >= 0 && ny >= 0 && nx < w && ny < h && inPiece[ny * w + nx]) return true;
-    }
-  }
-  return false;
-}
-
-/** The crop cut down to the bounding box of its nonzero pixels. */
-function trimToInk(crop: Float64Array, w: number, h: number): [Float64Array, number, number] {
-  let x0 = w;
-  let y0 = h;
-  let x1 = -1;
-  let y1 = -1;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      if (crop[y * w + x] > 0) {
-        x0 = Math.min(x0, x);
-        x1 = Math.max(x1, x);
-        y0 = Math.min(y0, y);
-        y1 = Math.max(y1, y);
-      }
-    }
-  }
-  const tw = x1 - x0 + 1;
-  const th = y1 - y0 + 1;
-  const out = new Float64Array(tw * th); // (th, tw)
-  for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) out[y * tw + x] = crop[(y0 + y) * w + x0 + x];
-  return [out, tw, th];
 }

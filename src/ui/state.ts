@@ -8,7 +8,8 @@ import { DEFAULT_AUTOTUNE, type AutotuneMode } from '../tune/mode.ts';
 import { tuningHistory, type TuningHistory } from '../tune/report.ts';
 import type { ModelConfigState } from './model-config.ts';
 import { configOfSpec, initialModelConfig } from './model-config.ts';
-import type { StartRequest, TestResults, WorkerPhase, WorkerToPage } from './protocol.ts';
+import type { ModelInput, StartRequest, TestResults, WorkerPhase, WorkerToPage } from './protocol.ts';
+import type { DatasetFacts } from '../data/dataset-facts.ts';
 import type { Checkpoint } from './storage.ts';
 import { duration, int, percent } from './format.ts';
 
@@ -74,6 +75,10 @@ export interface PageState {
   dataset: DatasetName;
   /** The datasets this server serves (a static build: MNIST only); undefined until probed. */
   datasetsServed?: DatasetName[];
+  /** The worker's model's input shape and classes (undefined until it has one). */
+  modelInput?: ModelInput;
+  /** What each dataset the worker has loaded holds. */
+  datasets: Partial<Record<DatasetName, DatasetFacts>>;
   /** The prediction for the drawing on the pad (null: nothing drawn or not classified yet). */
   prediction: Float32Array | null;
   predictionError: string;
@@ -94,6 +99,7 @@ export function initialState(): PageState {
     offerCheckpoint: false,
     config: initialModelConfig(),
     dataset: 'mnist',
+    datasets: {},
     prediction: null,
     predictionError: '',
   };
@@ -180,6 +186,8 @@ const ON_MESSAGE: { [K in WorkerToPage['type']]: (s: PageState, m: Msg<K>) => Pa
     },
   }),
   'model-ready': (s) => ({ ...s, modelReady: true, active: s.pendingActive ?? s.active, pendingActive: undefined }),
+  'model-input': (s, m) => ({ ...s, modelInput: m.input }),
+  dataset: (s, m) => ({ ...s, datasets: { ...s.datasets, [m.name]: m.facts } }),
   prediction: (s, m) => ({ ...s, prediction: m.probabilities, predictionError: '' }),
   saved: (s) => ({ ...s, modelStatus: 'Saved model.json and weights.bin.' }),
   savedKeras: (s) => ({ ...s, modelStatus: 'Saved model.keras (Keras 3: keras.models.load_model("model.keras")).' }),

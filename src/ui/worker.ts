@@ -1,13 +1,15 @@
 /// <reference lib="webworker" />
-// The training worker: owns the GPU device, the MNIST data and the Trainer. Everything GPU
+// The training worker: owns the GPU device, the datasets and the Trainer. Everything GPU
 // happens here so the page never freezes. Speaks the protocol in protocol.ts. A run is the
 // CLI's run session (src/train/run-session.ts); the worker adds pausing, the estimate, the
 // page's autosave transport and keeps the model afterwards for predictions.
 import { modelInfo, type ModelInfo } from '../model/model-info.ts';
 import { acquireGpu, describeAdapter, WebGpuUnavailableError, type Gpu } from '../gpu/device.ts';
 import { liveGpuObjects, type GpuObjectKind } from '../gpu/gpu-objects.ts';
-import { fetchMnist, type Mnist, type MnistSplit } from '../data/mnist.ts';
-import { DATASET_SIZES, DATASET_TITLES, DATASET_URL_PATHS, type DatasetName } from '../data/datasets.ts';
+import type { Mnist, MnistSplit } from '../data/mnist.ts';
+import { DATASET_SIZES, DATASET_TITLES, type DatasetName } from '../data/datasets.ts';
+import { datasetFacts, modelDataMismatch } from '../data/dataset-facts.ts';
+import { fetchDataset } from '../data/fetch-dataset.ts';
 import { DeviceLostError, NonFiniteError, Trainer } from '../train/trainer.ts';
 import { asDeviceLoss, runTrainingSession } from '../train/run-session.ts';
 import { GpuModel } from '../train/gpu-model.ts';
@@ -116,12 +118,21 @@ async function acquireNewGpu(): Promise<Gpu> {
 function getData(dataset: DatasetName): Promise<Mnist> {
   let loading = data.get(dataset);
   if (!loading) {
-    phase('loading-data', `Downloading ${DATASET_TITLES[dataset]} (55 MB)…`);
-    loading = fetchMnist(new URL(import.meta.env.BASE_URL + DATASET_URL_PATHS[dataset], scope.location.href).href);
+    phase('loading-data', `Downloading ${DATASET_TITLES[dataset]}…`);
+    loading = fetchDataset(dataset, new URL(import.meta.env.BASE_URL, scope.location.href).href);
     data.set(dataset, loading);
-    loading.catch(() => data.delete(dataset));
+    loading.then(
+      (d) => post({ type: 'dataset', name: dataset, facts: datasetFacts(d) }),
+      () => data.delete(dataset),
+    );
   }
   return loading;
+}
+
+/** Tells the page the input and classes of the model that now predicts. */
+function announceModel(model: ModelInfo): void {
+  const [h, w, c] = model.inputShape;
+  post({ type: 'model-input', input: { shape: [h, w, c], classes: model.classes } });
 }
 
 /** The test split an evaluation-only model is built over: one blank image (it only predicts; evaluate() predicts the test set). */
@@ -156,6 +167,7 @@ async function replaceModel(model: ModelInfo, weights: Float32Array): Promise<vo
   }
   const old = trainer;
   trainer = next;
+  announceModel(next.model);
   await exclusive(async () => old?.destroy());
 }
 
@@ -192,9 +204,10 @@ const timingKey = (o: TrainOptions) => JSON.stringify([o.model, o.dropout, o.bat
  * downloaded: a step's time does not depend on the pixels, so the estimate needs no download.
  */
 function timingData(options: TrainOptions): Mnist {
-  const inputSize = modelOf(options).inputSize;
-  const blank = (count: number): MnistSplit => ({ images: new Uint8Array(count * inputSize), labels: new Uint8Array(count), count }); // (count, ...input shape)
-  return { train: blank(options.batchSize * 4), test: blank(EVAL_BATCH) };
+  const model = modelOf(options);
+  const blank = (count: number): MnistSplit => ({ images: new Uint8Array(count * model.inputSize), labels: new Uint8Array(count), count }); // (count, ...input shape)
+  const [h, w, c] = model.inputShape;
+  return { train: blank(options.batchSize * 4), test: blank(EVAL_BATCH), imageShape: [h, w, c], classNames: Array.from({ length: model.classes }, (_, i) => String(i)) };
 }
 
 async function estimate(req: Extract<PageToWorker, { type: 'estimate' }>): Promise<void> {
@@ -338,6 +351,7 @@ async function start(req: StartRequest): Promise<void> {
         run = built;
         if (trainer !== built) trainer?.destroy();
         trainer = built;
+        announceModel(built.model);
       },
       stage: () => phase('training'),
       send: onEvent,
@@ -393,11 +407,15 @@ async function evaluate(count: number, dataset: DatasetName): Promise<void> {
   busy = true;
   try {
     const d = await getData(dataset);
+    const mismatch = modelDataMismatch(model.model, d);
+    if (mismatch) throw new Error(`cannot evaluate on ${DATASET_TITLES[dataset]}: ${mismatch}`);
     const n = Math.max(1, Math.min(d.test.count, Math.floor(count)));
     phase('evaluating', `Evaluating on ${n.toLocaleString('en-US')} test images…`);
     const t0 = performance.now();
     const probabilities = await exclusive(() => model.predict(d.test.images, n));
-    const results = testResults(probabilities, d.test.labels, d.test.images, n, 40, 16, (performance.now() - t0) / 1000);
+    const { labels, images } = d.test;
+    const predictions = { probabilities, labels, images, count: n, imageShape: d.imageShape, classNames: d.classNames };
+    const results = testResults(predictions, 40, 16, (performance.now() - t0) / 1000);
     post({ type: 'results', results });
   } finally {
     busy = false;

@@ -18,7 +18,7 @@ import {
   type Checkpoint,
 } from '../../src/cli/checkpoint.ts';
 import { loadModelFiles } from '../../src/io/files.ts';
-import { PARAM_BUFFER_LENGTH, PARAM_COUNT } from '../../src/model/params.ts';
+import { PARAM_BUFFER_LENGTH, PARAM_COUNT } from '../model/seed-params.ts';
 import { Rng } from '../../src/model/rng.ts';
 import type { TrainerState } from '../../src/train/trainer-state.ts';
 import { DEFAULT_TRAIN_OPTIONS, type EpochRecord } from '../../src/train/types.ts';
@@ -109,6 +109,8 @@ describe('checkpoint.bin', () => {
     const header = good.slice();
     header[16] = 0x78; // 'x' in place of the JSON's opening brace
     expect(errorOf(header)).toMatch(/^ck: bad header/);
+    const badInit = encodeCheckpoint({ options: DEFAULT_TRAIN_OPTIONS, init: 7 as unknown as string, history: [record(1)], state: state(1, true) });
+    expect(errorOf(badInit)).toBe('ck: bad header: init is not a path');
     expect(errorOf(good)).toBe('accepted');
   });
 });
@@ -155,6 +157,26 @@ describe('writeCheckpoint and CheckpointKeeper', () => {
     expect((await readCheckpoint(dir))?.history.map((r) => r.loss)).toEqual([3, 2]);
   });
 
+  it('keeps the --init file the run started from in history.json and the checkpoint, also across a resume', async () => {
+    const dir = await tempDir();
+    const first = new CheckpointKeeper(dir, DEFAULT_TRAIN_OPTIONS, null, '/models/base.keras');
+    await first.save(state(1, true), record(3));
+    const historyInit = async () => JSON.parse(await readFile(join(dir, 'history.json'), 'utf8')).init;
+    expect(await historyInit()).toBe('/models/base.keras');
+    const resumed = await readCheckpoint(dir);
+    expect(resumed?.init).toBe('/models/base.keras');
+    // A resumed run records what the stopped run started from.
+    const keeper = new CheckpointKeeper(dir, DEFAULT_TRAIN_OPTIONS, resumed);
+    expect(keeper.init).toBe('/models/base.keras');
+    await keeper.save(state(2, true), record(2));
+    expect(await historyInit()).toBe('/models/base.keras');
+    // A run from fresh weights records none.
+    const fresh = await tempDir();
+    await new CheckpointKeeper(fresh, DEFAULT_TRAIN_OPTIONS, null).save(state(1, true), record(3));
+    expect(JSON.parse(await readFile(join(fresh, 'history.json'), 'utf8'))).not.toHaveProperty('init');
+    expect((await readCheckpoint(fresh))?.init).toBeUndefined();
+  });
+
   it('replaces a file atomically: a stale temp file of a killed writer does not matter', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, `weights.bin.tmp-999999`), 'half-written');
@@ -191,6 +213,16 @@ describe('resumeMismatch', () => {
   it('names every option that differs', () => {
     expect(resumeMismatch(saved, { ...saved, learningRate: 0.01, dropout: [0, 0, 0] }, 1)).toBe(
       'give the same options as the stopped run: learningRate 0.01 (the checkpoint\'s: 0.001), dropout [0,0,0] (the checkpoint\'s: null)',
+    );
+  });
+  it("names a different dataset once, built-in or the user's own (an older checkpoint without ownDataset counts as none)", () => {
+    const own = { path: '/data/pets', imageSize: null, colorMode: null, testSplit: 0.2 };
+    expect(resumeMismatch(saved, { ...saved, ownDataset: null }, 1)).toBeNull();
+    expect(resumeMismatch({ ...saved, ownDataset: own }, resumeOptions({ ...saved, ownDataset: own }, { ...saved, dataset: 'fashion-mnist' }, ['dataset']), 1)).toBe(
+      'give the same options as the stopped run: dataset fashion-mnist (the checkpoint\'s: {"path":"/data/pets","imageSize":null,"colorMode":null,"testSplit":0.2})',
+    );
+    expect(resumeMismatch(saved, { ...saved, ownDataset: { ...own, testSplit: 0.3 } }, 1)).toBe(
+      'give the same options as the stopped run: dataset {"path":"/data/pets","imageSize":null,"colorMode":null,"testSplit":0.3} (the checkpoint\'s: mnist)',
     );
   });
   it('names a different model by its layers, not its whole spec', () => {

@@ -1,6 +1,7 @@
 // The options of `npm run evaluate` and `npm run bench` (evaluate-options.ts, bench-options.ts)
 // and the one line every CLI prints for an error (cli-error.ts): usage errors exit 2, name the
 // option once and the closest known one, and carry none of Node's parseArgs hints.
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBenchArgs } from '../../src/cli/bench-options.ts';
 import { CliError, errorText, oneLine, UsageError } from '../../src/cli/cli-error.ts';
@@ -21,9 +22,13 @@ function usageError(parse: () => unknown): string {
 
 describe('parseEvaluateArgs', () => {
   it('reads the path and every option', () => {
-    expect(parseEvaluateArgs(['m.keras'])).toEqual({ path: 'm.keras', json: false, jsonOut: null, testLimit: null, adapter: 'auto', node: false });
-    expect(parseEvaluateArgs(['--json', 'dir', '--json-out', 't.json', '--test-limit', '500', '--adapter', 'swiftshader', '--node'])).toEqual({
-      path: 'dir', json: true, jsonOut: 't.json', testLimit: 500, adapter: 'swiftshader', node: true,
+    const noDataset = { builtin: null, path: null, given: null, imageSize: null, colorMode: null, testSplit: null };
+    expect(parseEvaluateArgs(['m.keras'])).toEqual({ path: 'm.keras', dataset: noDataset, allowDatasetMismatch: false, json: false, jsonOut: null, testLimit: null, adapter: 'auto', node: false });
+    expect(parseEvaluateArgs(['--json', 'dir', '--json-out', 't.json', '--test-limit', '500', '--adapter', 'swiftshader', '--node', '--dataset', 'Fashion-MNIST'])).toEqual({
+      path: 'dir', dataset: { ...noDataset, builtin: 'fashion-mnist', given: 'Fashion-MNIST' }, allowDatasetMismatch: false, json: true, jsonOut: 't.json', testLimit: 500, adapter: 'swiftshader', node: true,
+    });
+    expect(parseEvaluateArgs(['m.keras', '--dataset', './pets', '--image-size', '32x24', '--color-mode', 'RGB', '--test-split', '0.25', '--allow-dataset-mismatch', '--test-limit', '20000'])).toMatchObject({
+      dataset: { builtin: null, path: resolve('pets'), given: './pets', imageSize: [32, 24], colorMode: 'rgb', testSplit: 0.25 }, allowDatasetMismatch: true, testLimit: 20000,
     });
     expect(parseEvaluateArgs(['-h'])).toBe('help');
   });
@@ -33,6 +38,11 @@ describe('parseEvaluateArgs', () => {
     [['m.keras', '--test-limt', '5'], 'unknown option --test-limt (did you mean --test-limit?)'],
     [['m.keras', '--json-out'], '--json-out: expected a value'],
     [['m.keras', '--json=yes'], '--json takes no value'],
+    [['m.keras', '--image-size', '32'], '--image-size: expected H,W or HxW (e.g. 28,28), each from 1 to 8192, got "32"'],
+    [['m.keras', '--color-mode', 'cmyk'], '--color-mode: expected grayscale, rgb or rgba, got "cmyk"'],
+    [['m.keras', '--test-split', '1'], '--test-split: expected a fraction between 0 and 1 (e.g. 0.2), got "1"'],
+    [['m.keras', '--dataset', 'mnist', '--color-mode', 'rgb'], '--color-mode applies to your own images (--dataset PATH), not to mnist'],
+    [['m.keras', '--dataset', 'mnst'], '--dataset: expected mnist or fashion-mnist, got "mnst" (did you mean mnist?)'],
     [[], 'expected the path of a model'],
     [['a', 'b'], 'expected one model path, got 2: a b'],
     [['m', '--adapter', 'gpuu'], '--adapter: expected auto, gpu or swiftshader, got "gpuu" (did you mean gpu?)'],

@@ -10,6 +10,9 @@ import type { Evaluation, History, TrainEvent, TrainOptions } from '../../src/tr
 import { modelOf } from '../../src/train/options.ts';
 import type { ModelInfo } from '../../src/model/model-info.ts';
 
+/** The build cost it reports (it builds nothing). */
+export const FAKE_BUILD = { pipelines: 3, ms: 1250, evaluation: { pipelines: 1, ms: 250 } };
+
 export class Trainer {
   readonly model: ModelInfo;
 
@@ -31,7 +34,7 @@ export class Trainer {
     const n = Math.min(o.limit ?? this.data.train.count, this.data.train.count);
     const trainCount = Math.floor(n * (1 - o.validationSplit));
     const steps = Math.ceil(trainCount / o.batchSize);
-    onEvent({ type: 'start', adapter: describeAdapter(this.gpu.adapter), trainCount, validationCount: n - trainCount, stepsPerEpoch: steps, options: o });
+    onEvent({ type: 'start', adapter: describeAdapter(this.gpu.adapter), trainCount, validationCount: n - trainCount, stepsPerEpoch: steps, options: o, build: FAKE_BUILD });
     const history: History = { epochs: [] };
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       for (let step = 1; step <= steps; step++) {

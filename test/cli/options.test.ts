@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SGD_LEARNING_RATE, parseTrainArgs, USAGE, UsageError, type CliOptions } from '../../src/cli/options.ts';
 import { DEFAULT_TRAIN_OPTIONS } from '../../src/train/types.ts';
@@ -107,6 +108,16 @@ describe('parseTrainArgs', () => {
       'validationSplit',
       'shuffle',
     ]);
+  });
+
+  it("reads --dataset PATH as the user's own images, with --image-size, --color-mode and --test-split", () => {
+    const o = parse('--dataset', 'some/pets', '--image-size', '32,24', '--color-mode', 'rgb', '--test-split', '0.3', '--limit', '100000', '--test-limit', '20000');
+    expect(o.train.ownDataset).toEqual({ path: resolve('some/pets'), imageSize: [32, 24], colorMode: 'rgb', testSplit: 0.3 });
+    expect([o.train.dataset, o.train.limit, o.testLimit]).toEqual(['mnist', 100000, 20000]);
+    expect(o.given).toEqual(['dataset', 'ownDataset', 'limit']);
+    expect(parse('--dataset', './pets').train.ownDataset).toMatchObject({ imageSize: null, colorMode: null, testSplit: 0.2 });
+    expect(() => parse('--test-split', '0.3')).toThrow('--test-split applies to your own images (--dataset PATH), not to mnist');
+    expect(() => parse('--dataset', 'fashion-mnist', '--image-size', '8,8')).toThrow('--image-size applies to your own images (--dataset PATH), not to fashion-mnist');
   });
 
   it('accepts --help and -h', () => {

@@ -6,10 +6,13 @@ import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { INSTALL_HINT } from '../../src/cli/browser.ts';
 import { loadModelFiles, saveModelFiles } from '../../src/io/files.ts';
-import { initParams, PARAM_BUFFER_LENGTH } from '../../src/model/index.ts';
+import { loadKerasModelFile } from '../../src/io/keras-disk.ts';
+import { initParams } from '../../src/model/index.ts';
+import { PARAM_BUFFER_LENGTH } from '../model/seed-params.ts';
 import { CAN_HIDE_SYSTEM, runOnFreshMachine } from './fresh-machine.ts';
 import { runProcess, type Run } from './run-process.ts';
 import { DEFAULT_MODEL } from '../../src/model/presets.ts';
+import { FAKE_BUILD } from './fake-trainer.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** A small model with the general layers (strided 'same' Conv2D, BatchNormalization, AveragePooling2D, Dropout, two Dense). */
@@ -104,6 +107,7 @@ describe('npm run train', () => {
     expect(run.stdout.includes('Note: Chromium found no GPU adapter; using SwiftShader')).toBe(adapter.includes('(software fallback)'));
     expect(run.stdout).toContain('Test loss: 0.1250 - test accuracy: 0.8750');
     expect(run.stdout).toContain('9/10 right');
+    expect(run.stdout).toContain('Trainer built: 3 pipelines compiled (1 of them for evaluation) in 1.3 s');
     const back = await loadModelFiles(join(dir, 'out'));
     expectSameBits(back.params, initial);
     const history = JSON.parse(await readFile(join(dir, 'out', 'history.json'), 'utf8'));
@@ -114,6 +118,9 @@ describe('npm run train', () => {
       ],
       test: { loss: 0.125, accuracy: 0.875 },
       adapter: expect.any(String),
+      build: FAKE_BUILD,
+      init: join(dir, 'init', 'model.json'),
+      dataset: { name: 'mnist', classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], imageShape: [28, 28, 1], scaling: 'divide-255' },
       // --autotune auto: the fixed rules on a software adapter (a hardware one tunes the seed's slots).
       autotune: expect.objectContaining({ mode: 'auto', active: adapter.includes('(software fallback)') ? 'off' : 'on' }),
     });
@@ -190,21 +197,36 @@ describe('npm run train', () => {
     expect(run.stderr).toContain(INSTALL_HINT);
   });
 
+  // small-cnn's options of the two tests below; its one-epoch run (in `first`), made once for both.
+  const smallOptions = ['--no-shuffle', '--limit', '1024', '--test-limit', '500', '--adapter', 'swiftshader'];
+  const smallCommon = ['--model', SMALL_CNN, ...smallOptions];
+  let firstSmallRun: Promise<{ dir: string; run: Run }> | undefined;
+  const firstSmall = () =>
+    (firstSmallRun ??= tempDir().then(async (dir) => ({ dir, run: await train([...smallCommon, '--epochs', '1', '--out', join(dir, 'first')]) })));
+
   it('a model with the new layers trains; model.keras with Adam continues byte-identically, and evaluate reads it', async () => {
-    const dir = await tempDir();
     // BatchNormalization's moving statistics and Adam's moments continue through model.keras.
-    const common = ['--model', SMALL_CNN, '--no-shuffle', '--limit', '1024', '--test-limit', '500', '--adapter', 'swiftshader'];
-    const [whole, first] = await Promise.all([
-      train([...common, '--epochs', '2', '--out', join(dir, 'whole')]),
-      train([...common, '--epochs', '1', '--out', join(dir, 'first')]),
-    ]);
+    const common = smallCommon;
+    const wholeDir = await tempDir();
+    const [{ dir, run: first }, whole] = await Promise.all([firstSmall(), train([...common, '--epochs', '2', '--out', wholeDir])]);
     expect(whole.code, whole.stderr).toBe(0);
     expect(first.code, first.stderr).toBe(0);
     // The second epoch from the first run's model.keras (weights and Adam's moments and step).
     const rest = await train([...common, '--epochs', '1', '--init', join(dir, 'first', 'model.keras'), '--out', join(dir, 'rest')]);
     expect(rest.code, rest.stderr).toBe(0);
     expect(rest.stdout).toContain('continuing its Adam state (step 8)'); // 921 training images: 8 steps of 128
-    const a = await readFile(join(dir, 'whole', 'weights.bin'));
+    // What building the trainer cost, printed and recorded in history.json (its evaluation model's part among it).
+    const built = whole.stdout.match(/^Trainer built: (\d+) pipelines compiled \((\d+) of them for evaluation\) in \d+\.\d s$/m);
+    expect(built, whole.stdout).not.toBeNull();
+    const [pipelines, evaluation] = built!.slice(1).map(Number);
+    const wholeHistory = JSON.parse(await readFile(join(wholeDir, 'history.json'), 'utf8'));
+    expect(Number.isInteger(wholeHistory.build.pipelines) && wholeHistory.build.pipelines > 0).toBe(true);
+    expect(wholeHistory.build.pipelines).toBe(pipelines);
+    expect(wholeHistory.build.evaluation.pipelines).toBe(evaluation);
+    expect(evaluation).toBeGreaterThan(0);
+    expect(evaluation).toBeLessThan(pipelines);
+    expect(wholeHistory.build.ms).toBeGreaterThan(0);
+    const a = await readFile(join(wholeDir, 'weights.bin'));
     const b = await readFile(join(dir, 'rest', 'weights.bin'));
     expect(Buffer.compare(a, b)).toBe(0);
 
@@ -224,5 +246,44 @@ describe('npm run train', () => {
     const bad = await train(['--model', 'lenet5', '--dropout', '0.1,0.2', '--out', join(dir, 'bad')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('dropout: the model has no Dropout layer, got 2 rates');
+  });
+
+  it('--init fine-tunes on another dataset with the first layer frozen: its weights stay bit for bit, the rest trains, history.json names the file', async () => {
+    const { dir, run: first } = await firstSmall();
+    expect(first.code, first.stderr).toBe(0);
+    const config = JSON.parse(await readFile(SMALL_CNN, 'utf8'));
+    config.config.layers[1].config.trainable = false; // conv2d (after the InputLayer)
+    const frozen = join(dir, 'small-cnn-frozen-conv2d.json');
+    await writeFile(frozen, JSON.stringify(config));
+    const init = join(dir, 'first', 'model.keras');
+    const [tuned, other] = await Promise.all([
+      train(['--model', frozen, '--init', init, '--dataset', 'fashion-mnist', ...smallOptions, '--epochs', '1', '--out', join(dir, 'tuned')]),
+      train(['--model', 'lenet5', '--init', init, '--out', join(dir, 'other')]),
+    ]);
+    expect(tuned.code, tuned.stderr).toBe(0);
+    expect(tuned.stdout).toContain(`Starting from ${init}`);
+    // conv2d's 3x3x1x4 + 4 = 40 weights join BatchNormalization's 8 moving statistics.
+    expect(tuned.stdout).toContain('Trainable params: 3,330 (13.01 KB)');
+    expect(tuned.stdout).toContain(' Non-trainable params: 48 (192.00 B)');
+    expect(tuned.stdout).toContain("the file's Adam state (step 8) is not used: this run freezes other layers than the file, so its optimizer starts fresh");
+
+    const before = await loadModelFiles(join(dir, 'first'));
+    const after = await loadModelFiles(join(dir, 'tuned'));
+    expect(after.model.spec.layers[0]).toMatchObject({ name: 'conv2d', trainable: false });
+    for (const p of after.model.params.entries) {
+      const bits = (flat: Float32Array) => Buffer.from(flat.buffer, flat.byteOffset + p.offset * 4, p.size * 4);
+      const same = bits(before.params).equals(bits(after.params));
+      expect(same ? 'unchanged' : 'changed', p.name).toBe(p.layer === 'conv2d' ? 'unchanged' : 'changed');
+    }
+    const history = JSON.parse(await readFile(join(dir, 'tuned', 'history.json'), 'utf8')) as { init: string; epochs: unknown[] };
+    expect(history.init).toBe(init);
+    expect(history.epochs).toHaveLength(1);
+    const keras = (await loadKerasModelFile(join(dir, 'tuned', 'model.keras'))).model.spec;
+    expect(keras.layers.map((l) => l.trainable !== false)).toEqual([false, true, true, true, true, true, true]);
+
+    // --model must be the file's network.
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain(`error: --init ${init}: its model is not the network of --model lenet5 (8 layers against 7 in the file)`);
+    expect(other.stdout).not.toContain('Model: "');
   });
 });

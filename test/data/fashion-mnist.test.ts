@@ -9,7 +9,7 @@ import { createServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitByClass } from '../../src/data/class-split.ts';
 import { loadDataset } from '../../src/data/dataset-node.ts';
-import { CLASS_NAMES, DATASET_NAMES, DATASET_URL_PATHS, parseDatasetName } from '../../src/data/datasets.ts';
+import { CLASS_NAMES, DATASET_NAMES, parseDatasetName } from '../../src/data/datasets.ts';
 import {
   ensureFashionMnistCache,
   fashionMnistCacheDir,
@@ -20,8 +20,9 @@ import {
 } from '../../src/data/fashion-mnist.ts';
 import { parseImages, parseLabels } from '../../src/data/idx.ts';
 import { imageFileBytes, labelFileBytes } from '../../src/data/idx-write.ts';
-import { fetchMnist, labelCounts, MNIST_FILES, type Mnist } from '../../src/data/mnist.ts';
+import { labelCounts, MNIST_FILES, type Mnist } from '../../src/data/mnist.ts';
 import { fashionMnistPlugin } from '../../src/data/vite-fashion-mnist-plugin.ts';
+import { fetchDataset } from '../../src/data/fetch-dataset.ts';
 import { Rng } from '../../src/model/rng.ts';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -51,6 +52,8 @@ describe('the real fashion-mnist package, converted', () => {
     expect(labelCounts(data.train.labels)).toEqual(new Array(10).fill(6000));
     expect(labelCounts(data.test.labels)).toEqual(new Array(10).fill(1000));
     expect(data.train.images.byteOffset % 4).toBe(0); // ready for GPUQueue.writeBuffer
+    expect(data.imageShape).toEqual([28, 28, 1]);
+    expect(data.classNames).toEqual(['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']);
   });
 
   it('spans the byte range, and no image is blank (the package has two empty records)', () => {
@@ -119,7 +122,7 @@ describe('the real fashion-mnist package, converted', () => {
 });
 
 describe('the Vite plugin', () => {
-  it('serves the converted files at <base>fashion-mnist/ in dev, where fetchMnist loads them', async () => {
+  it('serves the converted files at <base>fashion-mnist/ in dev, where fetchDataset loads them with their class names', async () => {
     const root = await mkdtemp(join(tmpdir(), 'fashion-vite-'));
     await writeFile(join(root, 'index.html'), '<!doctype html><html><body>page</body></html>');
     const server = await createServer({
@@ -132,8 +135,9 @@ describe('the Vite plugin', () => {
     try {
       await server.listen();
       const { port } = server.httpServer!.address() as AddressInfo;
-      const data = await fetchMnist(`http://127.0.0.1:${port}/${DATASET_URL_PATHS['fashion-mnist']}`);
+      const data = await fetchDataset('fashion-mnist', `http://127.0.0.1:${port}/`);
       expect(data.train.count).toBe(60000);
+      expect(data.classNames).toEqual(CLASS_NAMES['fashion-mnist']);
       expect(labelCounts(data.test.labels)).toEqual(new Array(10).fill(1000));
     } finally {
       await server.close();

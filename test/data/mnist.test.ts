@@ -28,6 +28,9 @@ describe('the real MNIST files', () => {
     expect(mnist.test.count).toBe(10000);
     expect(mnist.test.images.length).toBe(10000 * 28 * 28);
     expect(mnist.test.labels.length).toBe(10000);
+    // the shape read from the files' headers, the digits as class names
+    expect(mnist.imageShape).toEqual([28, 28, 1]);
+    expect(mnist.classNames).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
   });
 
   it('are typed so they can go straight to GPUQueue.writeBuffer', () => {

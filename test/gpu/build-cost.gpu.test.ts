@@ -36,6 +36,9 @@ describe('build cost', () => {
     expect(first.build.pipelines).toBe(compiled);
     expect(first.build.pipelines).toBeGreaterThan(3);
     expect(first.build.ms).toBeGreaterThan(0);
+    // its evaluation model (test set, prediction), built inside it: part of its pipelines
+    expect(first.build.evaluation.pipelines).toBeGreaterThan(0);
+    expect(first.build.evaluation.pipelines).toBeLessThan(first.build.pipelines);
     first.destroy();
 
     const second = await Trainer.create(gpu, data, options);

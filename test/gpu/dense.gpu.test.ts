@@ -15,7 +15,7 @@ import { fixedChoice, layerChooser, type KernelPass } from '../../src/gpu/kernel
 import { createBufferWith, createStorageBuffer, readF32 } from '../../src/gpu/buffers.ts';
 import { runDispatches } from '../../src/gpu/kernel.ts';
 import { Rng } from '../../src/model/rng.ts';
-import { paramSpec, PARAM_BUFFER_LENGTH } from '../../src/model/params.ts';
+import { paramSpec, PARAM_BUFFER_LENGTH } from '../model/seed-params.ts';
 import { ELEMENTWISE_ACTIVATIONS, type ElementwiseActivation } from '../../src/model/activations.ts';
 import { denseActivationBackward, denseActivationForward } from '../reference/dense.ts';
 import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';

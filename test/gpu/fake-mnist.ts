@@ -1,5 +1,6 @@
 // A small random stand-in for MNIST (sparse bright strokes, random labels) for GPU tests that
 // need a dataset but not real digits.
+import { CLASS_NAMES } from '../../src/data/datasets.ts';
 import type { Mnist } from '../../src/data/mnist.ts';
 import { Rng } from '../../src/model/rng.ts';
 
@@ -13,5 +14,5 @@ export function fakeMnist(trainCount: number, testCount: number, seed: number): 
     for (let i = 0; i < n; i++) labels[i] = rng.nextInt(10);
     return { images, labels, count: n };
   };
-  return { train: split(trainCount), test: split(testCount) };
+  return { train: split(trainCount), test: split(testCount), imageShape: [28, 28, 1], classNames: CLASS_NAMES.mnist };
 }

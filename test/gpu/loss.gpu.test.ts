@@ -7,7 +7,7 @@ import { createStepEnd, createStepState, writeEpochStart, writeStepState } from 
 import { createBufferWith, createStorageBuffer, readF32, readU32, writeBuffer } from '../../src/gpu/buffers.ts';
 import { runDispatches } from '../../src/gpu/kernel.ts';
 import { Rng } from '../../src/model/rng.ts';
-import { CLASSES } from '../../src/model/architecture.ts';
+import { CLASSES } from '../model/seed-architecture.ts';
 import { softmaxCrossEntropy } from '../reference/loss.ts';
 import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
 import { compareToReference } from '../../src/gpu/tolerance.ts';

@@ -9,8 +9,8 @@ import { createBufferWith, createStorageBuffer, readF32, readU32 } from '../../s
 import { MAX_WORKGROUPS_PER_DIMENSION, runDispatches } from '../../src/gpu/kernel.ts';
 import { uploadImages, uploadLabels } from '../../src/layers/gather.ts';
 import { initParams } from '../../src/model/init.ts';
-import { PARAM_BUFFER_LENGTH } from '../../src/model/params.ts';
-import { CLASSES } from '../../src/model/architecture.ts';
+import { PARAM_BUFFER_LENGTH } from '../model/seed-params.ts';
+import { CLASSES } from '../model/seed-architecture.ts';
 import { Rng } from '../../src/model/rng.ts';
 import { modelForward } from '../reference/model.ts';
 import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';

@@ -7,7 +7,7 @@ import { createStepBegin, createStepState, readStepState, writeStepState } from 
 import { createBufferWith, createStorageBuffer, readF32, writeBuffer } from '../../src/gpu/buffers.ts';
 import { runDispatches } from '../../src/gpu/kernel.ts';
 import { Rng } from '../../src/model/rng.ts';
-import { PARAM_BUFFER_LENGTH, PARAM_COUNT } from '../../src/model/params.ts';
+import { PARAM_BUFFER_LENGTH, PARAM_COUNT } from '../model/seed-params.ts';
 import { adamStep, sgdMomentumStep } from '../reference/optim.ts';
 import { getGpu, expectNoGpuErrors } from './gpu-fixture.ts';
 import { compareToReference } from '../../src/gpu/tolerance.ts';

@@ -19,7 +19,7 @@ import { dropoutMask } from '../../src/layers/dropout-rng.ts';
 import { createBufferWith, createStorageBuffer, readF32, readU32, writeBuffer } from '../../src/gpu/buffers.ts';
 import { runDispatches } from '../../src/gpu/kernel.ts';
 import { Rng } from '../../src/model/rng.ts';
-import { paramSpec, PARAM_BUFFER_LENGTH } from '../../src/model/params.ts';
+import { paramSpec, PARAM_BUFFER_LENGTH } from '../model/seed-params.ts';
 import { maxpool2x2Backward, maxpool2x2Forward } from '../reference/pool.ts';
 import { dropoutBackward, dropoutForward } from '../reference/dropout.ts';
 import { reluBackward } from '../reference/relu.ts';

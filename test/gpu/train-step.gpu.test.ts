@@ -4,8 +4,8 @@
 // with and without a partial last batch.
 import { describe, expect, it } from 'vitest';
 import { initParams } from '../../src/model/init.ts';
-import { PARAMS, PARAM_BUFFER_LENGTH } from '../../src/model/params.ts';
-import { FLAT, HIDDEN, P1, C1 } from '../../src/model/architecture.ts';
+import { PARAMS, PARAM_BUFFER_LENGTH } from '../model/seed-params.ts';
+import { FLAT, HIDDEN, P1, C1 } from '../model/seed-architecture.ts';
 import { Rng } from '../../src/model/rng.ts';
 import { dropoutMask } from '../../src/layers/dropout-rng.ts';
 import { Trainer } from '../../src/train/trainer.ts';

@@ -17,7 +17,8 @@ const SEED_LAYOUT = layoutOf(DEFAULT_MODEL);
 const seedKerasConfig = (o: { dropout?: number[]; learningRate?: number } = {}) =>
   kerasConfig(o.dropout ? modelInfo(withDropout(DEFAULT_SPEC, o.dropout)) : DEFAULT_MODEL, { learningRate: o.learningRate });
 import { loadKerasModelFile, saveKerasModelFile } from '../../src/io/keras-disk.ts';
-import { createRng, initParams, PARAMS, PARAM_BUFFER_LENGTH } from '../../src/model/index.ts';
+import { createRng, initParams } from '../../src/model/index.ts';
+import { PARAMS, PARAM_BUFFER_LENGTH } from '../model/seed-params.ts';
 import { loadMnistFromDisk } from '../../src/data/mnist-node.ts';
 import { modelForward, softmaxCrossEntropy } from '../reference/index.ts';
 import { buildH5, h5Tree } from './h5-tree.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fans, glorotLimit, initParams } from '../../src/model/init.ts';
-import { PARAMS, PARAM_BUFFER_LENGTH } from '../../src/model/params.ts';
+import { PARAMS, PARAM_BUFFER_LENGTH } from './seed-params.ts';
 import { DEFAULT_MODEL } from '../../src/model/presets.ts';
 
 const initDefault = (seed: number) => initParams(DEFAULT_MODEL.params, seed);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { FLAT, P2, C2, DROPOUT_RATES, shapeSize } from '../../src/model/architecture.ts';
+import { FLAT, P2, C2, DROPOUT_RATES, shapeSize } from './seed-architecture.ts';
 import { DEFAULT_MODEL } from '../../src/model/presets.ts';
 
 const LAYERS = DEFAULT_MODEL.layers.map((l) => ({ name: l.spec.name, type: l.spec.type, outputShape: l.outputShape, params: l.paramCount, rate: l.spec.type === 'Dropout' ? l.spec.options.rate : undefined }));
-import { PARAMS, PARAM_ALIGN, PARAM_BUFFER_LENGTH, PARAM_COUNT, paramSpec, paramView } from '../../src/model/params.ts';
+import { PARAMS, PARAM_ALIGN, PARAM_BUFFER_LENGTH, PARAM_COUNT, paramSpec, paramView } from './seed-params.ts';
 
 describe('parameter table', () => {
   it('names, shapes and sizes', () => {

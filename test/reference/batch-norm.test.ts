@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/model/rng.ts';
 import {
   batchNormBackward,
+  batchNormInferenceBackward,
   batchNormInferenceForward,
   batchNormMoments,
   batchNormMovingUpdate,
@@ -68,4 +69,20 @@ describe('reference batch normalization', () => {
       }
     });
   }
+
+  it('inference-mode backward (a frozen layer) matches finite differences of the inference forward', () => {
+    const rng = new Rng(977);
+    const [N, C, eps] = [6, 3, 1e-3];
+    const x = randArray(rng, N * C, -2, 2);
+    const gamma = randArray(rng, C, 0.5, 1.5);
+    const mean = randArray(rng, C);
+    const variance = randArray(rng, C, 0.2, 2);
+    const w = randArray(rng, N * C); // loss = sum(w * y)
+    for (const g of [gamma, null]) {
+      const L = () => dot(w, batchNormInferenceForward(x, N, C, { gamma: g, beta: null }, mean, variance, eps));
+      const r = gradCheck(L, x, batchNormInferenceBackward(w, N, C, g, variance, eps));
+      report(`batchnorm inference N=${N} C=${C} dx${g ? '' : ' (no scale)'}`, r);
+      expect(r.relErr).toBeLessThan(1e-6);
+    }
+  });
 });

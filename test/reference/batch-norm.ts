@@ -8,7 +8,9 @@
  * Training: mean and the BIASED variance (divide by N) of each channel over the N rows (Keras's
  * ops.moments), y = gamma * (x - mean) / sqrt(var + eps) + beta, and the moving statistics
  * move as moving = moving * momentum + batch * (1 - momentum), with the same biased variance.
- * Inference: the same normalisation with the moving statistics.
+ * Inference: the same normalisation with the moving statistics. A frozen layer (trainable
+ * false) trains in inference mode (Keras 3): its backward treats the moving statistics as
+ * constants.
  */
 
 export interface BatchNormWeights {
@@ -117,4 +119,22 @@ export function batchNormBackward(
       dx[i] = ((g * invStd[c]) / N) * (N * dy[i] - dbeta[c] - xhat * dgamma[c]);
     }
   return { dx, dgamma, dbeta };
+}
+
+/**
+ * Inference-mode backward (a frozen layer in training): the moving statistics are constants,
+ * so dx = gamma * dy / sqrt(movingVariance + eps) (gamma = 1 when scale = false).
+ */
+export function batchNormInferenceBackward(
+  dy: Float64Array,
+  N: number,
+  C: number,
+  gamma: Float64Array | null,
+  movingVariance: Float64Array,
+  epsilon: number,
+): Float64Array {
+  const dx = new Float64Array(N * C);
+  for (let n = 0; n < N; n++)
+    for (let c = 0; c < C; c++) dx[n * C + c] = ((gamma ? gamma[c] : 1) * dy[n * C + c]) / Math.sqrt(movingVariance[c] + epsilon);
+  return dx;
 }

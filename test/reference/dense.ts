@@ -20,12 +20,15 @@ export function denseForward(
   Out: number,
 ): Float64Array {
   const y = new Float64Array(B * Out); // (B, Out)
-  for (let n = 0; n < B; n++)
-    for (let o = 0; o < Out; o++) {
-      let s = b[o];
-      for (let i = 0; i < In; i++) s += x[n * In + i] * w[i * Out + o];
-      y[n * Out + o] = s;
+  // the output index innermost (contiguous w); each y[n, o] still sums b[o] then i = 0, 1, ...
+  for (let n = 0; n < B; n++) {
+    const row = y.subarray(n * Out, (n + 1) * Out);
+    row.set(b.subarray(0, Out));
+    for (let i = 0; i < In; i++) {
+      const xi = x[n * In + i];
+      for (let o = 0; o < Out; o++) row[o] += xi * w[i * Out + o];
     }
+  }
   return y;
 }
 

@@ -3,7 +3,7 @@
 // chains the layer's own reference (checked against finite differences in its own test) for a
 // forward and a backward over a batch; test/reference/sequential.ts composes them into models.
 import type { LayerInfo } from '../../src/model/model-info.ts';
-import type { LayerSpec, LayerTypeName } from '../../src/model/layers/index.ts';
+import { isTrainable, type LayerSpec, type LayerTypeName } from '../../src/model/layers/index.ts';
 import type { ElementwiseActivation } from '../../src/model/activations.ts';
 import { conv2dGeneralBackward, conv2dGeneralForward, type ConvGeneralShape } from './conv2d-general.ts';
 import { denseActivationBackward, denseActivationForward } from './dense.ts';
@@ -11,7 +11,7 @@ import { pool2dBackward, pool2dForward, type Pool2dRefResult, type PoolShape, ty
 import { globalAvgPoolBackward, globalAvgPoolForward } from './global-avg-pool.ts';
 import { softmaxRowsBackward, softmaxRowsForward } from './activation-layer.ts';
 import { activationBackward, activationForward } from './activation.ts';
-import { batchNormBackward, batchNormInferenceForward, batchNormMovingUpdate, batchNormTrainingForward } from './batch-norm.ts';
+import { batchNormBackward, batchNormInferenceBackward, batchNormInferenceForward, batchNormMovingUpdate, batchNormTrainingForward } from './batch-norm.ts';
 import { dropoutBackward, dropoutForward, type DropoutMask } from './dropout.ts';
 import { rescalingBackward, rescalingForward } from './rescaling.ts';
 
@@ -163,7 +163,8 @@ export const LAYER_REFERENCES: { readonly [K in LayerTypeName]: LayerReference<K
       const wts = { gamma: weight(params, l, 'gamma'), beta: weight(params, l, 'beta') };
       const mean = must(weight(params, l, 'moving_mean'), 'moving_mean');
       const variance = must(weight(params, l, 'moving_variance'), 'moving_variance');
-      if (!masks) return { y: batchNormInferenceForward(x, N, C, wts, mean, variance, o.epsilon) };
+      // Evaluation, and a frozen layer in training (Keras 3: inference mode, statistics kept).
+      if (!masks || !isTrainable(l.spec)) return { y: batchNormInferenceForward(x, N, C, wts, mean, variance, o.epsilon) };
       const t = batchNormTrainingForward(x, N, C, wts, o.epsilon);
       mean.set(batchNormMovingUpdate(mean, t.mean, o.momentum));
       variance.set(batchNormMovingUpdate(variance, t.variance, o.momentum));
@@ -171,6 +172,10 @@ export const LAYER_REFERENCES: { readonly [K in LayerTypeName]: LayerReference<K
     },
     backward(l, { params, x, dy, B, grads }) {
       const C = channelsOf(l);
+      if (!isTrainable(l.spec)) {
+        const variance = must(weight(params, l, 'moving_variance'), 'moving_variance');
+        return batchNormInferenceBackward(dy, (B * count(l)) / C, C, weight(params, l, 'gamma'), variance, l.spec.options.epsilon);
+      }
       const g = batchNormBackward(dy, x, (B * count(l)) / C, C, weight(params, l, 'gamma'), l.spec.options.epsilon);
       setGrad(grads, l, 'gamma', g.dgamma);
       setGrad(grads, l, 'beta', g.dbeta);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CLASSES, DROPOUT_RATES } from '../../src/model/architecture.ts';
+import { CLASSES, DROPOUT_RATES } from '../model/seed-architecture.ts';
 import { initParams } from '../../src/model/init.ts';
-import { PARAMS, PARAM_BUFFER_LENGTH } from '../../src/model/params.ts';
+import { PARAMS, PARAM_BUFFER_LENGTH } from '../model/seed-params.ts';
 import { Rng } from '../../src/model/rng.ts';
 import { randArray, report, type GradCheckResult } from './gradcheck.ts';
 import { softmaxCrossEntropy } from './loss.ts';

@@ -1,6 +1,6 @@
 /**
  * float64 CPU reference of the whole network (DESIGN.md table), built from the layer
- * references. Parameters and gradients use the flat layout of src/model/params.ts
+ * references. Parameters and gradients use the flat layout of test/model/seed-params.ts
  * (length PARAM_BUFFER_LENGTH, padding zero).
  *
  *   images (B,28,28[,1]) -> conv2d+relu (B,26,26,32) -> pool (B,13,13,32) -> dropout
@@ -20,8 +20,8 @@ import {
   IMAGE,
   P1,
   P2,
-} from '../../src/model/architecture.ts';
-import { PARAM_BUFFER_LENGTH, paramView } from '../../src/model/params.ts';
+} from '../model/seed-architecture.ts';
+import { PARAM_BUFFER_LENGTH, paramView } from '../model/seed-params.ts';
 import type { Rng } from '../../src/model/rng.ts';
 import { conv2dBackward, conv2dForward } from './conv2d.ts';
 import { denseBackward, denseForward } from './dense.ts';

@@ -6,7 +6,7 @@
 // (a few minutes a seed: plain float64 loops).
 import { loadMnistFromDisk } from '../../src/data/mnist-node.ts';
 import { initParams } from '../../src/model/init.ts';
-import { PARAM_BUFFER_LENGTH } from '../../src/model/params.ts';
+import { PARAM_BUFFER_LENGTH } from '../model/seed-params.ts';
 import { Rng } from '../../src/model/rng.ts';
 import { modelForward, randomMasks, trainStep } from './model.ts';
 import { softmaxCrossEntropy } from './loss.ts';

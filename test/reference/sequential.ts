@@ -108,7 +108,8 @@ export function sequentialBackward(model: ModelInfo, params: Float64Array, fwd: 
 /**
  * One training step in place on `params` (the model's flat layout, float64): forward (with
  * BatchNormalization's moving update), loss, backward, optimizer (Adam with 1-based step t,
- * or SGD with momentum using `m` as velocity). Returns the batch's mean loss and correct count.
+ * or SGD with momentum using `m` as velocity) on the trainable weights. Returns the batch's
+ * mean loss and correct count.
  */
 export function sequentialTrainStep(
   model: ModelInfo,
@@ -124,6 +125,9 @@ export function sequentialTrainStep(
   const fwd = sequentialForward(model, params, images, masks);
   const ce = softmaxCrossEntropy(fwd.logits, labels, fwd.B, model.classes);
   const grads = sequentialBackward(model, params, fwd, ce.dlogits, masks);
+  // The optimizer updates the trainable weights only: a zero gradient with zero moments leaves
+  // the others exactly as they are (Adam and SGD alike).
+  for (const p of model.params.entries) if (!p.trainable) grads.fill(0, p.offset, p.offset + p.size);
   if (opt.kind === 'sgd') sgdMomentumStep(params, grads, m, opt);
   else adamStep(params, grads, m, v, t, opt);
   return { loss: ce.loss, correct: ce.correct };

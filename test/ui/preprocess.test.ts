@@ -91,6 +91,19 @@ describe('preprocessDigit', () => {
     expect(b.x0 + b.w).toBeLessThanOrEqual(SIDE);
   });
 
+  it("makes a field of the model's size, the digit in MNIST's proportion (20/28 of the shorter side)", () => {
+    // a 60x60 block: in a 32-tall, 16-wide field its side is round(16 * 20 / 28) = 11, centred at (7.5, 15.5)
+    const out = preprocessDigit(canvas(280, 280, [[5, 5, 65, 65]]), 280, 280, undefined, { height: 32, width: 16 })!;
+    expect(out).toHaveLength(32 * 16);
+    let [x0, y0, x1, y1] = [16, 32, -1, -1];
+    for (let y = 0; y < 32; y++) for (let x = 0; x < 16; x++) if (out[y * 16 + x] > 0) {
+      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+    }
+    expect([x1 - x0 + 1, y1 - y0 + 1]).toEqual([11, 11]);
+    // an 11-wide block centred on 7.5 starts at round(7.5 - 5) = 3 (x), on 15.5 at round(15.5 - 5) = 11 (y)
+    expect([x0, y0]).toEqual([3, 11]);
+  });
+
   it('alphaChannel picks every fourth byte', () => {
     expect(Array.from(alphaChannel([1, 2, 3, 4, 5, 6, 7, 8]))).toEqual([4, 8]);
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { describeReading, readNumber, UNCERTAIN_BELOW } from '../../src/ui/numbers/read-number.ts';
+import { describeReading, percentText, readNumber, UNCERTAIN_BELOW } from '../../src/ui/numbers/read-number.ts';
 import { fittedSize } from '../../src/ui/numbers/image-source.ts';
-
-const box = (x: number) => ({ x, y: 0, width: 10, height: 20 });
+import type { Segmentation, SegmentedUnit } from '../../src/ui/segment.ts';
+import type { LatticePiece } from '../../src/ui/unit-readings.ts';
 
 /** A 10-class distribution with `p` on `digit` and the rest spread evenly (float64, then float32). */
 function row(digit: number, p: number, second?: [number, number]): number[] {
@@ -18,51 +18,151 @@ function row(digit: number, p: number, second?: [number, number]): number[] {
   return out;
 }
 
+/**
+ * A segmentation built by hand: each unit is a list of candidate pieces (from, to, width,
+ * probabilities row, how drawn-out its ink is); a unit of one piece is a narrow component. Cuts cost what a clean
+ * joint does (one stroke crossed).
+ */
+function segmentation(lines: { from: number; to: number; width: number; row: number[]; elongation?: number }[][][]): { s: Pick<Segmentation, 'lines' | 'candidates'>; probs: Float32Array } {
+  const rows: number[][] = [];
+  const candidates: Segmentation['candidates'] = [];
+  const s = {
+    candidates,
+    lines: lines.map((units) => ({
+      digitHeight: 20,
+      angle: 0,
+      units: units.map((pieces): SegmentedUnit => {
+        const boundaries = Math.max(...pieces.map((p) => p.to)) + 1;
+        const lattice = {
+          boundaries,
+          cuts: Array.from({ length: boundaries }, (_, b) => (b === 0 || b === boundaries - 1 ? null : { crossings: 1, strokes: 1 })),
+          pieces: pieces.map((p): LatticePiece => {
+            candidates.push({ box: { x: candidates.length * 30, y: 0, width: 20 * p.width, height: 20 }, pixels: new Uint8Array(784) });
+            rows.push(p.row);
+            return { from: p.from, to: p.to, candidate: candidates.length - 1, width: p.width, height: 1, elongation: p.elongation ?? 2, joins: 0 };
+          }),
+        };
+        return { lattice, wide: pieces.length > 1, cuts: [] };
+      }),
+    })),
+  };
+  return { s, probs: Float32Array.from(rows.flat()) };
+}
+
+/** A narrow unit: one piece read as `digit` with probability `p`. */
+const one = (digit: number, p: number, second?: [number, number]) => [{ from: 0, to: 1, width: 0.6, row: row(digit, p, second) }];
+
 describe('readNumber', () => {
-  it('reads confident digits as the number, each with its top class and probability', () => {
-    const probs = Float32Array.from([...row(7, 0.99), ...row(4, 0.9), ...row(2, 0.71)]);
-    const r = readNumber([box(0), box(20), box(40)], probs);
+  it('reads confident digits as the number; the number is as sure as the product of its digits', () => {
+    const { s, probs } = segmentation([[one(7, 0.99), one(4, 0.9), one(2, 0.71)]]);
+    const r = readNumber(s, probs);
     expect(r.text).toBe('742');
     expect(r.uncertain).toBe(false);
     expect(r.digits.map((d) => d.digit)).toEqual([7, 4, 2]);
     expect(r.digits[2].confidence).toBeCloseTo(0.71, 6);
-    expect(r.digits[1].box).toEqual(box(20));
-    expect(describeReading(r)).toBe('Read 742 (3 digits, each at least 71% sure).');
+    expect(r.digits[1].box).toEqual(s.candidates[1].box);
+    expect(r.confidence).toBeCloseTo(0.99 * 0.9 * 0.71, 5);
+    expect(describeReading(r)).toBe('Read 742 · all 3 digits at least 71% sure; the whole number 63%.');
   });
 
   it(`marks a digit below ${UNCERTAIN_BELOW} as uncertain, with its candidates most probable first`, () => {
-    const probs = Float32Array.from([...row(1, 0.95), ...row(3, 0.45, [5, 0.3]), ...row(0, 0.98)]);
-    const r = readNumber([box(0), box(20), box(40)], probs);
+    const { s, probs } = segmentation([[one(1, 0.95), one(3, 0.45, [5, 0.3]), one(0, 0.98)]]);
+    const r = readNumber(s, probs);
     expect(r.text).toBe('1?0');
     expect(r.uncertain).toBe(true);
     const d = r.digits[1];
-    expect(d.uncertain).toBe(true);
     expect(d.candidates.map((c) => c.digit)).toEqual([3, 5, d.candidates[2].digit]);
     expect(d.candidates[1].probability).toBeCloseTo(0.3, 6);
-    expect(describeReading(r)).toMatch(/^Uncertain: read 1\?0 \(3 digits\); below 70% confidence, digit 2 could be 3 \(45%\) or 5 \(30%\)\.$/);
+    expect(describeReading(r)).toBe('Read 1?0 — digit 2 uncertain: 3 (45%) or 5 (30%); the others at least 95% sure.');
+  });
+
+  it('cuts a component too wide for one digit where both pieces read well, and is never 100% sure of the cut', () => {
+    // the whole (1.3 digit heights wide) reads as a confident 0, as two touching digits squeezed into one field do
+    const pair = [
+      { from: 0, to: 2, width: 1.3, row: row(0, 0.9999) },
+      { from: 0, to: 1, width: 0.7, row: row(0, 0.9999) },
+      { from: 1, to: 2, width: 0.55, row: row(1, 0.9999) },
+    ];
+    const { s, probs } = segmentation([[one(2, 0.99), pair, one(4, 0.99)]]);
+    const r = readNumber(s, probs);
+    expect(r.text).toBe('2014');
+    expect(r.uncertain).toBe(false);
+    const cut = r.digits.filter((d) => d.unit === 1);
+    expect(cut).toHaveLength(2);
+    for (const d of cut) {
+      expect(d.cutConfidence).toBeLessThan(1);
+      expect(d.confidence).toBeLessThan(0.9999);
+    }
+    expect(r.digits[0].cutConfidence).toBe(1); // a narrow component has nothing to cut
+    expect(describeReading(r)).toMatch(/^Read 2014 · all 4 digits at least \d+% sure; the whole number \d+%\.$/);
+    expect(describeReading(r)).not.toMatch(/100%/);
+  });
+
+  it('keeps a component whole when its pieces do not read as digits', () => {
+    const unit = [
+      { from: 0, to: 2, width: 0.8, row: row(8, 0.9999) },
+      { from: 0, to: 1, width: 0.4, row: row(3, 0.6, [5, 0.3]) },
+      { from: 1, to: 2, width: 0.4, row: row(7, 0.55, [1, 0.4]) },
+    ];
+    const { s, probs } = segmentation([[unit]]);
+    const r = readNumber(s, probs);
+    expect(r.text).toBe('8');
+    expect(r.digits[0].cutConfidence).toBeGreaterThan(0.9);
+    expect(r.digits[0].cutConfidence).toBeLessThan(1);
+  });
+
+  it('marks a component that reads as well as one digit or two with "?" and both readings', () => {
+    const unit = [
+      { from: 0, to: 2, width: 1.0, row: row(4, 0.9999) },
+      { from: 0, to: 1, width: 0.55, row: row(4, 0.9999) },
+      { from: 1, to: 2, width: 0.3, row: row(1, 0.9999), elongation: 6 }, // a straight stroke
+    ];
+    const { s, probs } = segmentation([[one(9, 0.99), unit]]);
+    const r = readNumber(s, probs);
+    expect(r.uncertain).toBe(true);
+    const doubtful = r.digits.filter((d) => d.unit === 1);
+    expect(doubtful.every((d) => d.uncertain)).toBe(true);
+    expect(r.text).toBe(`9${'?'.repeat(doubtful.length)}`);
+    expect(doubtful[0].alternatives.length).toBeGreaterThan(0);
+    const sentence = describeReading(r);
+    expect(sentence).toMatch(/^Read 9\?+ — digits? 2(–3)? uncertain: (4 or 41|41 or 4) \(touching or broken strokes\); the others at least 99% sure\.$/);
+  });
+
+  it('reads several lines top to bottom, naming the line of an uncertain digit', () => {
+    const { s, probs } = segmentation([[one(1, 0.99), one(2, 0.99)], [one(3, 0.99), one(8, 0.5, [3, 0.4])]]);
+    const r = readNumber(s, probs);
+    expect(r.lines).toEqual(['12', '3?']);
+    expect(r.text).toBe('12 3?');
+    expect(r.digits.map((d) => d.line)).toEqual([0, 0, 1, 1]);
+    expect(describeReading(r)).toBe('Read 12 3? — line 2 digit 2 uncertain: 8 (50%) or 3 (40%); the others at least 99% sure.');
   });
 
   it('is exact at the threshold: a top probability equal to it is certain, just below is not', () => {
-    const at = readNumber([box(0)], Float32Array.from(row(8, 0.75)), 0.75);
-    expect(at.digits[0].uncertain).toBe(false);
-    const below = readNumber([box(0)], Float32Array.from(row(8, 0.7499)), 0.75);
-    expect(below.digits[0].uncertain).toBe(true);
+    const at = segmentation([[one(8, 0.75)]]);
+    expect(readNumber(at.s, at.probs, { threshold: 0.75 }).digits[0].uncertain).toBe(false);
+    const below = segmentation([[one(8, 0.7499)]]);
+    expect(readNumber(below.s, below.probs, { threshold: 0.75 }).digits[0].uncertain).toBe(true);
   });
 
-  it('gives the confidence of a single digit without "each"', () => {
-    expect(describeReading(readNumber([box(0)], Float32Array.from(row(6, 0.996))))).toBe('Read 6 (100% sure).');
+  it('never shows a probability as 100%, and gives a single digit without "all"', () => {
+    expect(percentText(1)).toBe('99%');
+    expect(percentText(0.996)).toBe('99%');
+    expect(percentText(0.969)).toBe('96%');
+    const { s, probs } = segmentation([[one(6, 1)]]);
+    expect(describeReading(readNumber(s, probs))).toBe('Read 6 · 99% sure.');
   });
 
   it('says when there are no digits', () => {
-    const r = readNumber([], new Float32Array(0));
-    expect(r).toEqual({ digits: [], text: '', uncertain: false });
+    const r = readNumber({ lines: [], candidates: [] }, new Float32Array(0));
+    expect(r).toEqual({ digits: [], lines: [], text: '', uncertain: false, confidence: 1 });
     expect(describeReading(r)).toBe('No digits found.');
   });
 
-  it('rejects probabilities that do not fit the boxes or are not distributions', () => {
-    expect(() => readNumber([box(0), box(1)], new Float32Array(15))).toThrow(/expected \(2, classes\) probabilities for 2 digits, got 15/);
-    expect(() => readNumber([box(0)], Float32Array.from(row(1, 0.5).map((v) => v * 2)))).toThrow(/digit 0: .*sum to 1/);
-    expect(() => readNumber([box(0)], Float32Array.from([Number.NaN, ...row(1, 0.9).slice(1)]))).toThrow(/digit 0/);
+  it('rejects probabilities that do not fit the candidates or are not distributions', () => {
+    const { s } = segmentation([[one(1, 0.9), one(2, 0.9)]]);
+    expect(() => readNumber(s, new Float32Array(15))).toThrow(/expected \(2, classes\) probabilities for 2 candidate digits, got 15/);
+    expect(() => readNumber(s, Float32Array.from([...row(1, 0.5).map((v) => v * 2), ...row(2, 0.9)]))).toThrow(/candidate 0: .*sum to 1/);
+    expect(() => readNumber(s, Float32Array.from([Number.NaN, ...row(1, 0.9).slice(1), ...row(2, 0.9)]))).toThrow(/candidate 0/);
   });
 });
 

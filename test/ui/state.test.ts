@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../../src/model/presets.ts';
 import { DEFAULT_TRAIN_OPTIONS, type EpochRecord } from '../../src/train/types.ts';
-import { editedConfig, presetConfig, configOfSpec } from '../../src/ui/model-config.ts';
+import { configOfSpec, configProblem, editedConfig, presetConfig } from '../../src/ui/model-config.ts';
+import { CLASS_NAMES } from '../../src/data/datasets.ts';
+import type { DatasetFacts } from '../../src/data/dataset-facts.ts';
 import type { TestResults } from '../../src/ui/protocol.ts';
 import {
   busyStarted,
@@ -173,7 +175,7 @@ describe('page state', () => {
   });
 
   it('keeps the test results it is given', () => {
-    const results: TestResults = { count: 2, loss: 0.1, accuracy: 0.5, confusion: [], samples: [], worst: [], seconds: 1 };
+    const results: TestResults = { count: 2, loss: 0.1, accuracy: 0.5, confusion: [], classNames: ['a', 'b'], imageShape: [2, 2, 1], samples: [], worst: [], seconds: 1 };
     const s = onWorkerMessage(busyStarted(ready()), { type: 'results', results });
     expect(s.results).toBe(results);
     expect(s.busy).toBe(false);
@@ -200,14 +202,30 @@ describe('model config editor', () => {
     expect(c.error).toMatch(/layer 0 "conv2d" \(Conv2D\), option kernel_size/);
   });
 
-  it('says where JSON breaks, and rejects inputs and class counts the datasets do not have', () => {
+  it('says where JSON breaks, and, once the dataset is known, rejects inputs and class counts it does not have', () => {
     expect(editedConfig('{ "class_name": ').error).toMatch(/^not valid JSON/);
+    const mnist: DatasetFacts = { imageShape: [28, 28, 1], classNames: CLASS_NAMES.mnist, trainCount: 60000, testCount: 10000 };
     const json = JSON.parse(presetConfig('lenet5').text);
     json.config.layers[0].config.batch_shape = [null, 32, 32, 1];
-    expect(editedConfig(JSON.stringify(json)).error).toMatch(/input is \(32, 32, 1\)/);
+    const wide = editedConfig(JSON.stringify(json));
+    expect(wide.error).toBe('');
+    expect(configProblem(wide, undefined)).toBe('');
+    expect(configProblem(wide, mnist)).toBe("the model's input is (32, 32, 1), the dataset's images are (28, 28, 1): set the InputLayer's batch_shape to [null, 28, 28, 1]");
+    expect(configProblem(wide, { ...mnist, imageShape: [32, 32, 1] })).toBe('');
     const last = JSON.parse(presetConfig('lenet5').text);
     last.config.layers[last.config.layers.length - 1].config.units = 7;
-    expect(editedConfig(JSON.stringify(last)).error).toMatch(/ends in 7 classes/);
+    const seven = editedConfig(JSON.stringify(last));
+    expect(configProblem(seven, mnist)).toBe('the model ends in 7 classes, the dataset has 10: give the last Dense layer 10 units');
+    expect(configProblem(seven, { ...mnist, classNames: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] })).toBe('');
+    expect(configProblem(editedConfig('{'), mnist)).toMatch(/^not valid JSON/);
+  });
+
+  it('keeps what the worker says of each dataset and of its model', () => {
+    const facts: DatasetFacts = { imageShape: [28, 28, 1], classNames: CLASS_NAMES['fashion-mnist'], trainCount: 60000, testCount: 10000 };
+    let s = onWorkerMessage(initialState(), { type: 'dataset', name: 'fashion-mnist', facts });
+    expect(s.datasets).toEqual({ 'fashion-mnist': facts });
+    s = onWorkerMessage(s, { type: 'model-input', input: { shape: [32, 24, 3], classes: 5 } });
+    expect(s.modelInput).toEqual({ shape: [32, 24, 3], classes: 5 });
   });
 
   it('shows a spec as its preset when it is one, else as an edited config', () => {

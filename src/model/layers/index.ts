@@ -32,8 +32,16 @@ type OptionsOfType<T> = T extends LayerType<infer O> ? O : never;
 /** The options of the layer type named K. */
 export type OptionsOf<K extends LayerTypeName> = OptionsOfType<(typeof LAYER_TYPES)[K]>;
 
-/** One layer of a model spec: its Keras class, name and checked options. */
-export type LayerSpec = { [K in LayerTypeName]: { type: K; name: string; options: OptionsOf<K> } }[LayerTypeName];
+/**
+ * One layer of a model spec: its Keras class, name and checked options, and `trainable: false`
+ * where the config freezes it (Keras's per-layer key; absent when the layer trains).
+ */
+export type LayerSpec = { [K in LayerTypeName]: { type: K; name: string; options: OptionsOf<K>; trainable?: false } }[LayerTypeName];
+
+/** Whether training updates the layer's weights (Keras's `layer.trainable`). */
+export function isTrainable(l: LayerSpec): boolean {
+  return l.trainable !== false;
+}
 
 /** The model-side description of a layer's type. */
 export function layerType(l: LayerSpec): LayerType<LayerSpec['options']> {

@@ -1,17 +1,17 @@
 // The number reader panel: a wide pad to write several digits on, or a picture (uploaded,
-// dropped or taken with the camera); its digits are segmented (segment.ts), classified in
-// one batch by `classify`, and shown with a box and confidence each (reading-view.ts).
-// Self-contained: the page gives it a container and a classifier.
-import { SIDE } from '../mnist-style.ts';
-import { grayscaleFromRgba, segmentDigits, type Segmentation } from '../segment.ts';
+// dropped or taken with the camera); its digits are segmented and every candidate digit
+// classified in one batch by `classify` (read-picture.ts), and shown with a box and
+// confidence each (reading-view.ts). Self-contained: the page gives it a container and a
+// classifier.
+import { grayscaleFromRgba } from '../segment.ts';
 import { StrokePad } from '../stroke-pad.ts';
 import { cameraAvailable, captureFrame, drawImageFile, startCamera } from './image-source.ts';
-import { describeReading, readNumber, UNCERTAIN_BELOW } from './read-number.ts';
-import { showBoxes, showFields } from './reading-view.ts';
+import { describeReading, UNCERTAIN_BELOW } from './read-number.ts';
+import { type BatchClassifier, readPicture, TooManyMarksError } from './read-picture.ts';
+import { layoutLabels, showBoxes, showFields } from './reading-view.ts';
 import './numbers.css';
 
-/** Classifies N 28x28 images ((N, 28, 28) bytes, MNIST polarity) in one batch; resolves to (N, classes) probabilities. */
-export type BatchClassifier = (images: Uint8Array, n: number) => Promise<Float32Array>;
+export type { BatchClassifier } from './read-picture.ts';
 
 export interface NumberReader {
   /** Reads the pad again (call when the model changed). */
@@ -23,13 +23,12 @@ const PAD_WIDTH = 840;
 const PAD_HEIGHT = 280;
 /** Quiet time after a stroke before the pad is read (more digits may follow). */
 const READ_DELAY_MS = 350;
-/** More pieces than this is not a written number (and would not fit one GPU batch). */
-const MAX_DIGITS = 64;
 
 const TEMPLATE = `
   <h2 id="numbers-title">Read a written number</h2>
   <p class="hint">Write several digits side by side, or upload, drop or photograph handwriting. Each digit is cut out,
-    made 28×28 as MNIST's digits were, and classified; a digit under ${Math.round(UNCERTAIN_BELOW * 100)}% confidence is shown as “?”.</p>
+    made 28×28 as MNIST's digits were, and classified; digits written touching are cut where the model reads them best.
+    A digit under ${Math.round(UNCERTAIN_BELOW * 100)}% confidence, or touching strokes that could be cut more than one way, is shown as “?” with what it might be.</p>
   <div class="number-stage">
     <canvas class="number-pad" width="${PAD_WIDTH}" height="${PAD_HEIGHT}" role="img"
       aria-label="Number pad: write digits here with a mouse, pen or finger, or drop a picture of handwriting"></canvas>
@@ -59,6 +58,8 @@ export function mountNumberReader(root: HTMLElement, classify: BatchClassifier):
   let timer: ReturnType<typeof setTimeout> | undefined;
   let blank = true; // nothing drawn or loaded since the last Clear
   let generation = 0; // a newer read makes an older one's answer stale
+  // labels are placed for the size they are shown at
+  new ResizeObserver(() => layoutLabels(boxes)).observe(boxes);
   const setState = (state: 'empty' | 'reading' | 'read' | 'error', text: string) => {
     root.dataset.state = state;
     result.textContent = text;
@@ -72,35 +73,34 @@ export function mountNumberReader(root: HTMLElement, classify: BatchClassifier):
 
   const read = async () => {
     const mine = ++generation;
-    let segmentation: Segmentation;
+    const { width, height } = canvas;
+    let image;
     try {
-      const { width, height } = canvas;
       const rgba = canvas.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, width, height).data;
-      segmentation = segmentDigits(grayscaleFromRgba(rgba, width, height));
+      image = grayscaleFromRgba(rgba, width, height);
     } catch (e) {
       return setState('error', `Could not read the picture: ${errorText(e)}`);
     }
-    const { digits } = segmentation;
-    if (digits.length === 0) {
-      forget();
-      delete root.dataset.number;
-      return setState('empty', 'No digits found.');
-    }
-    if (digits.length > MAX_DIGITS) return setState('error', `Found ${digits.length} separate marks: more than ${MAX_DIGITS} digits is not a number. Crop the picture to the digits.`);
-    setState('reading', `Reading ${digits.length} digit${digits.length === 1 ? '' : 's'}…`);
-    const images = new Uint8Array(digits.length * SIDE * SIDE); // (N, 28, 28)
-    digits.forEach((d, i) => images.set(d.pixels, i * SIDE * SIDE));
     try {
-      const probabilities = await classify(images, digits.length);
+      const { segmentation, reading } = await readPicture(image, classify, (s) => {
+        const units = s.lines.reduce((n, l) => n + l.units.length, 0);
+        setState('reading', `Reading ${units} mark${units === 1 ? '' : 's'}…`);
+      });
       if (mine !== generation) return;
-      const reading = readNumber(digits.map((d) => d.box), probabilities);
-      showBoxes(boxes, reading, canvas.width, canvas.height);
-      showFields(fields, reading, digits.map((d) => d.pixels));
+      if (!reading) {
+        forget();
+        delete root.dataset.number;
+        return setState('empty', 'No digits found.');
+      }
+      showBoxes(boxes, reading, width, height);
+      showFields(fields, reading, reading.digits.map((d) => segmentation.candidates[d.candidate].pixels));
       const polarity = segmentation.inverted ? '' : ' Light ink on a dark ground.';
       setState('read', describeReading(reading) + polarity);
       root.dataset.number = reading.text;
     } catch (e) {
-      if (mine === generation) setState('error', `Could not classify the digits: ${errorText(e)}`);
+      if (mine !== generation) return;
+      if (e instanceof TooManyMarksError) setState('error', e.message);
+      else setState('error', `Could not classify the digits: ${errorText(e)}`);
     }
   };
   const readSoon = (delay = READ_DELAY_MS) => {

@@ -1,12 +1,31 @@
-// Turns the classifier's probabilities for the segmented digits of a written number into
-// what the page says: each digit with its confidence and candidates, digits the model is
-// unsure of marked as such, and the number as text. Pure, no DOM.
-import type { DigitBox } from '../segment.ts';
+// Turns the classifier's probabilities for every candidate digit of a segmented number into
+// what the page says. Each unit (a component that may hold several touching digits) is read
+// the way that best agrees with the classifier and with digit shapes (unit-readings.ts):
+// the candidate pieces' top probabilities times their shape and cut priors, best path
+// through the unit's cuts. How sure the reader is of a unit's cuts is the posterior of its
+// reading among all of them (never 100% for a unit that might be several digits); a digit's
+// confidence is its class probability times that; the number's is the product of its
+// digits'. A digit below the threshold, or from a unit whose cuts are in doubt, is shown as
+// '?' with its alternatives. Pure, no DOM.
+import type { DigitBox, Segmentation } from '../segment.ts';
+import { bestReadings, classShapeLogPrior, type LatticePiece, pieceLogLikelihood, PRIORS, type ReadingPriors, topClass, type UnitReading } from '../unit-readings.ts';
 
-/** A digit whose top probability is below this is shown as uncertain ('?'), not as a confident answer. */
+/** A digit whose confidence is below this is shown as uncertain ('?'), not as a confident answer. */
 export const UNCERTAIN_BELOW = 0.7;
+/** A digit cut out of a wider component (or joined from several) is uncertain below this confidence: the model reads fragments of digits too confidently. */
+export const PIECE_UNCERTAIN_BELOW = 0.85;
+/** A component wide enough to be two digits but read as one is in doubt below this posterior (two touching digits read as one look like one digit to the model). */
+export const WHOLE_UNCERTAIN_BELOW = 0.9;
+/** A unit whose best reading has less posterior than this has its cuts in doubt: its digits are shown as '?'. */
+export const CUTS_UNCERTAIN_BELOW = 0.8;
+/** The most a unit wide enough to be several digits is ever sure of its cuts. */
+const MOST_SURE_OF_CUTS = 0.99;
 /** How many candidates an uncertain digit lists. */
 const CANDIDATES = 3;
+/** Readings of a unit compared when weighing its cuts. */
+const READINGS_COMPARED = 8;
+/** Another reading of a unit is offered when its posterior is at least this. */
+const ALTERNATIVE_AT_LEAST = 0.03;
 
 export interface Candidate {
   digit: number;
@@ -17,55 +36,146 @@ export interface ReadDigit {
   box: DigitBox;
   /** The most probable class. */
   digit: number;
-  /** Its probability. */
+  /** Its probability times how sure the reader is of the unit's cuts. */
   confidence: number;
-  /** The most probable classes, most probable first. */
+  /** The most probable classes, most probable first (their bare class probabilities). */
   candidates: Candidate[];
   uncertain: boolean;
+  /** The line it is on (0 = the top line) and its unit's index in the reading (units are numbered across lines). */
+  line: number;
+  unit: number;
+  /** How sure the reader is of the cuts of its unit (1: a unit too narrow to be two digits). */
+  cutConfidence: number;
+  /** Other readings of its unit, most likely first, when its cuts are in doubt ('4' or '41'); else empty. */
+  alternatives: string[];
+  /** Index of its field among the segmentation's candidates. */
+  candidate: number;
 }
 
 export interface NumberReading {
-  /** Left to right. */
+  /** Line by line, left to right. */
   digits: ReadDigit[];
-  /** The number read, with '?' for each uncertain digit ('' when there are no digits). */
+  /** The number read, line by line, with '?' for each uncertain digit. */
+  lines: string[];
+  /** The lines joined with a space ('' when there are no digits). */
   text: string;
   /** True when any digit is uncertain. */
   uncertain: boolean;
+  /** The product of the digits' confidences: how sure the reader is of the whole number (1 when empty). */
+  confidence: number;
+}
+
+export interface ReadOptions {
+  /** A digit less sure than this is uncertain (default UNCERTAIN_BELOW). */
+  threshold?: number;
+  /** A unit less sure of its cuts than this is uncertain (default CUTS_UNCERTAIN_BELOW). */
+  cutsThreshold?: number;
+  /** A digit of a unit that may be more or less than one digit is uncertain below this (default PIECE_UNCERTAIN_BELOW). */
+  pieceThreshold?: number;
+  /** A unit wide enough to be several digits but read as one is uncertain unless its reading is at least this sure (default WHOLE_UNCERTAIN_BELOW). */
+  wholeThreshold?: number;
+  /** The shape and cut priors (default unit-readings.ts's PRIORS). */
+  priors?: ReadingPriors;
 }
 
 /**
- * `probabilities` is (N, classes) row-major for the N boxes, each row a distribution.
- * Throws when the sizes disagree or a row is not a distribution.
+ * `probabilities` is (N, classes) row-major for the segmentation's N candidates, each row a
+ * distribution. Throws when the sizes disagree or a row is not a distribution.
  */
-export function readNumber(boxes: DigitBox[], probabilities: Float32Array, threshold = UNCERTAIN_BELOW): NumberReading {
-  const n = boxes.length;
-  if (n === 0) return { digits: [], text: '', uncertain: false };
+export function readNumber(s: Pick<Segmentation, 'lines' | 'candidates'>, probabilities: Float32Array, options: ReadOptions = {}): NumberReading {
+  const {
+    threshold = UNCERTAIN_BELOW,
+    cutsThreshold = CUTS_UNCERTAIN_BELOW,
+    pieceThreshold = PIECE_UNCERTAIN_BELOW,
+    wholeThreshold = WHOLE_UNCERTAIN_BELOW,
+    priors = PRIORS,
+  } = options;
+  const n = s.candidates.length;
+  if (n === 0) return { digits: [], lines: [], text: '', uncertain: false, confidence: 1 };
   const classes = probabilities.length / n;
   if (!Number.isInteger(classes) || classes < 2) {
-    throw new RangeError(`expected (${n}, classes) probabilities for ${n} digits, got ${probabilities.length} values`);
+    throw new RangeError(`expected (${n}, classes) probabilities for ${n} candidate digits, got ${probabilities.length} values`);
   }
-  const digits = boxes.map((box, i): ReadDigit => {
-    const row = Array.from(probabilities.subarray(i * classes, (i + 1) * classes));
-    const sum = row.reduce((a, b) => a + b, 0);
-    if (!row.every((p) => p >= 0 && p <= 1) || Math.abs(sum - 1) > 1e-3) {
-      throw new RangeError(`digit ${i}: probabilities must lie in 0..1 and sum to 1 (sum ${sum})`);
+  const rows = Array.from({ length: n }, (_, i) => checkedRow(probabilities, i, classes));
+  const top = rows.map(topClass);
+  const digits: ReadDigit[] = [];
+  let unitIndex = 0;
+  s.lines.forEach((line, lineIndex) => {
+    for (const unit of line.units) {
+      const pieceScore = (p: LatticePiece) => pieceLogLikelihood(rows[p.candidate], priors) + classShapeLogPrior(p, top[p.candidate], priors);
+      const { readings, logTotal } = bestReadings(unit.lattice, pieceScore, READINGS_COMPARED, priors);
+      const texts = readingTexts(readings, logTotal, (p) => top[p.candidate]);
+      const [chosen, ...others] = texts;
+      const cutConfidence = unit.wide ? Math.min(MOST_SURE_OF_CUTS, chosen.posterior) : 1;
+      const keptWhole = unit.wide && chosen.reading.pieces.length === 1;
+      const cutsInDoubt = cutConfidence < (keptWhole ? Math.max(cutsThreshold, wholeThreshold) : cutsThreshold);
+      const alternatives = cutsInDoubt ? others.filter((t) => t.posterior >= ALTERNATIVE_AT_LEAST).map((t) => t.text) : [];
+      for (const p of chosen.reading.pieces) {
+        const row = rows[p.candidate];
+        const candidates = row
+          .map((probability, digit) => ({ digit, probability }))
+          .sort((a, b) => b.probability - a.probability)
+          .slice(0, CANDIDATES);
+        const confidence = candidates[0].probability * cutConfidence;
+        digits.push({
+          box: s.candidates[p.candidate].box,
+          digit: candidates[0].digit,
+          confidence,
+          candidates,
+          uncertain: cutsInDoubt || confidence < (unit.wide ? Math.max(threshold, pieceThreshold) : threshold),
+          line: lineIndex,
+          unit: unitIndex,
+          cutConfidence,
+          alternatives,
+          candidate: p.candidate,
+        });
+      }
+      unitIndex++;
     }
-    const candidates = row
-      .map((probability, digit) => ({ digit, probability }))
-      .sort((a, b) => b.probability - a.probability)
-      .slice(0, CANDIDATES);
-    const { digit, probability: confidence } = candidates[0];
-    return { box, digit, confidence, candidates, uncertain: confidence < threshold };
   });
+  const lines = s.lines.map((_, l) => digits.filter((d) => d.line === l).map((d) => (d.uncertain ? '?' : String(d.digit))).join(''));
   return {
     digits,
-    text: digits.map((d) => (d.uncertain ? '?' : String(d.digit))).join(''),
+    lines,
+    text: lines.join(' '),
     uncertain: digits.some((d) => d.uncertain),
+    confidence: digits.reduce((c, d) => c * d.confidence, 1),
   };
 }
 
+function checkedRow(probabilities: Float32Array, i: number, classes: number): number[] {
+  const row = Array.from(probabilities.subarray(i * classes, (i + 1) * classes));
+  const sum = row.reduce((a, b) => a + b, 0);
+  if (!row.every((p) => p >= 0 && p <= 1) || Math.abs(sum - 1) > 1e-3) {
+    throw new RangeError(`candidate ${i}: probabilities must lie in 0..1 and sum to 1 (sum ${sum})`);
+  }
+  return row;
+}
+
+interface TextReading {
+  text: string;
+  /** The best reading that gives this text. */
+  reading: UnitReading;
+  /** The posterior of the text: its readings' share of all readings. */
+  posterior: number;
+}
+
+/** The distinct texts of the readings, most probable first, each with its best reading and its posterior. */
+function readingTexts(readings: UnitReading[], logTotal: number, digitOf: (p: LatticePiece) => number): TextReading[] {
+  const byText = new Map<string, TextReading>();
+  for (const reading of readings) {
+    const text = reading.pieces.map((p) => String(digitOf(p))).join('');
+    const share = Math.exp(reading.score - logTotal);
+    const t = byText.get(text);
+    if (t) t.posterior += share;
+    else byText.set(text, { text, reading, posterior: share });
+  }
+  return [...byText.values()].sort((a, b) => b.posterior - a.posterior);
+}
+
+/** A probability as the page shows it: whole percent, rounded down, never 100% (an estimate is not a certainty). */
 export function percentText(p: number): string {
-  return `${Math.round(p * 100)}%`;
+  return `${Math.min(99, Math.floor(p * 100 + 1e-4))}%`; // (float32's 0.71 is 0.7099999...)
 }
 
 /** The candidates of an uncertain digit as words: "3 (45%) or 5 (30%)". */
@@ -76,18 +186,41 @@ export function candidatesText(d: ReadDigit): string {
     .join(' or ');
 }
 
+/** What an uncertain digit might be: its unit's readings when its cuts are in doubt, else its classes. */
+export function doubtText(d: ReadDigit, all: ReadDigit[]): string {
+  if (d.alternatives.length === 0) return candidatesText(d);
+  const own = all.filter((o) => o.unit === d.unit).map((o) => String(o.digit)).join('');
+  return [own, ...d.alternatives].join(' or ');
+}
+
 /** The sentence a screen reader hears and the page shows under the image. */
-export function describeReading(r: NumberReading, threshold = UNCERTAIN_BELOW): string {
+export function describeReading(r: NumberReading): string {
   if (r.digits.length === 0) return 'No digits found.';
-  const count = `${r.digits.length} digit${r.digits.length === 1 ? '' : 's'}`;
+  const count = r.digits.length;
   if (!r.uncertain) {
-    const least = Math.min(...r.digits.map((d) => d.confidence));
-    const sure = r.digits.length === 1 ? `${percentText(least)} sure` : `${count}, each at least ${percentText(least)} sure`;
-    return `Read ${r.text} (${sure}).`;
+    const least = percentText(Math.min(...r.digits.map((d) => d.confidence)));
+    if (count === 1) return `Read ${r.text} · ${least} sure.`;
+    return `Read ${r.text} · all ${count} digits at least ${least} sure; the whole number ${percentText(r.confidence)}.`;
   }
-  const unsure = r.digits
-    .map((d, i) => (d.uncertain ? `digit ${i + 1} could be ${candidatesText(d)}` : ''))
-    .filter(Boolean)
-    .join('; ');
-  return `Uncertain: read ${r.text} (${count}); below ${percentText(threshold)} confidence, ${unsure}.`;
+  const doubts: string[] = [];
+  const told = new Set<number>();
+  for (const d of r.digits.filter((x) => x.uncertain)) {
+    if (d.alternatives.length === 0) {
+      doubts.push(`${placeOf(r, [d])} uncertain: ${candidatesText(d)}`);
+    } else if (!told.has(d.unit)) {
+      told.add(d.unit);
+      doubts.push(`${placeOf(r, r.digits.filter((o) => o.unit === d.unit))} uncertain: ${doubtText(d, r.digits)} (touching or broken strokes)`);
+    }
+  }
+  const sure = r.digits.filter((d) => !d.uncertain);
+  const rest = sure.length === 0 ? '' : `; the others at least ${percentText(Math.min(...sure.map((d) => d.confidence)))} sure`;
+  return `Read ${r.text} — ${doubts.join('; ')}${rest}.`;
+}
+
+/** "digit 3", "digits 3–4", with "line 2" first when the number has several lines. */
+function placeOf(r: NumberReading, span: ReadDigit[]): string {
+  const inLine = (d: ReadDigit) => r.digits.filter((o) => o.line === d.line).indexOf(d) + 1;
+  const [first, last] = [span[0], span[span.length - 1]];
+  const digits = span.length === 1 ? `digit ${inLine(first)}` : `digits ${inLine(first)}–${inLine(last)}`;
+  return r.lines.length > 1 ? `line ${first.line + 1} ${digits}` : digits;
 }

@@ -1,7 +1,7 @@
 // The number reader's classifier on the training worker: each call is one 'predictBatch'
 // message (one GPU batch), answered by the reply with the same id.
 import type { PageToWorker, WorkerToPage } from '../protocol.ts';
-import type { BatchClassifier } from './panel.ts';
+import type { BatchClassifier } from './read-picture.ts';
 
 export interface WorkerClassifier {
   classify: BatchClassifier;

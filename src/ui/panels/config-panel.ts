@@ -1,8 +1,9 @@
 // The model chooser: a preset, or the Keras Sequential config edited in place, checked as
-// typed (the error names the layer and option), with the architecture summary.
+// typed (the error names the layer and option) and against the chosen dataset, with the
+// architecture summary.
 import { PRESET_NAMES, type PresetName } from '../../model/presets.ts';
 import { summary } from '../../model/summary.ts';
-import { editedConfig, presetConfig } from '../model-config.ts';
+import { configProblem, editedConfig, presetConfig } from '../model-config.ts';
 import { byId, setText, type Panel, type PanelContext } from '../panel.ts';
 import { configChanged, type PageState } from '../state.ts';
 
@@ -28,8 +29,9 @@ export function createConfigPanel(ctx: PanelContext): Panel {
       if (editor.value !== c.text && document.activeElement !== editor) editor.value = c.text;
       // The config is what the next run trains: editable whenever no run is going.
       preset.disabled = editor.readOnly = s.running;
-      editor.setAttribute('aria-invalid', String(!!c.error));
-      setText(error, c.error);
+      const problem = configProblem(c, s.datasets[s.dataset]);
+      editor.setAttribute('aria-invalid', String(!!problem));
+      setText(error, problem);
       if (c.model && c.model !== shownModel) {
         shownModel = c.model;
         setText(table, summary(c.model));

@@ -59,7 +59,8 @@ export function createModelPanel(ctx: PanelContext): Panel {
   saveKeras.addEventListener('click', () => ctx.send({ type: 'saveKeras' }));
   evaluate.addEventListener('click', () => {
     const n = Number(evalCount.value);
-    const count = Number.isInteger(n) && n >= 1 && n <= 10000 ? n : 10000;
+    // The worker evaluates at most the dataset's test images: anything else asks for all of them.
+    const count = Number.isInteger(n) && n >= 1 ? n : Number.MAX_SAFE_INTEGER;
     ctx.update((s) => busyStarted(s));
     ctx.send({ type: 'evaluate', count, dataset: ctx.state().dataset });
   });

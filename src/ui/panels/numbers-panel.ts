@@ -4,10 +4,19 @@ import type { Panel, PanelContext } from '../panel.ts';
 import { byId } from '../panel.ts';
 import { mountNumberReader } from '../numbers/panel.ts';
 import { workerClassifier } from '../numbers/worker-classifier.ts';
+import { SIDE } from '../mnist-style.ts';
+import { greyToChannels } from '../../data/image-pixels.ts';
+import type { BatchClassifier } from '../numbers/read-picture.ts';
 
 export function createNumbersPanel(ctx: PanelContext): Panel {
   const classifier = workerClassifier(ctx.send, () => ctx.state().modelReady);
-  const reader = mountNumberReader(byId('numbers-card'), classifier.classify);
+  // The reader makes MNIST's 28x28 grey fields; a model of 28x28 with more channels gets the grey in each.
+  const classify: BatchClassifier = (fields, n) => {
+    const [h, w, c] = ctx.state().modelInput?.shape ?? [SIDE, SIDE, 1];
+    if (h !== SIDE || w !== SIDE) return Promise.reject(new Error(`the number reader needs a digit model whose input is ${SIDE}x${SIDE}; this model's is ${h}x${w}`));
+    return classifier.classify(greyToChannels(fields, c), n);
+  };
+  const reader = mountNumberReader(byId('numbers-card'), classify);
   return {
     render() {},
     onMessage(msg) {

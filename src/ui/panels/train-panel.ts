@@ -2,6 +2,9 @@
 import { DATASET_NAMES, DATASET_SIZES, DATASETS_MANIFEST, datasetsOfManifest, type DatasetName } from '../../data/datasets.ts';
 import { readForm, setFormEnabled, wireOptimizerDefaults, writeForm, writeKernelsChoice } from '../controls.ts';
 import { EstimateView, estimateOnArrival, firstRunSeconds } from '../estimate-view.ts';
+import { configProblem } from '../model-config.ts';
+import type { DatasetFacts } from '../../data/dataset-facts.ts';
+import { int } from '../format.ts';
 import { byId, setText, type Panel, type PanelContext } from '../panel.ts';
 import { datasetChosen, datasetsProbed, formShowsNewResume, isIdle, messageShown, optionsRejected, type PageState, type ShownRun } from '../state.ts';
 
@@ -17,6 +20,20 @@ async function servedDatasets(): Promise<DatasetName[]> {
   } catch {
     return ['mnist'];
   }
+}
+
+/**
+ * Bounds Limit and Test images by the dataset's split sizes once they are known (a test-image
+ * count beyond the test set becomes the whole test set).
+ */
+function showDatasetSizes(form: HTMLFormElement, facts: DatasetFacts | undefined): void {
+  if (!facts) return;
+  const limit = form.elements.namedItem('limit') as HTMLInputElement;
+  const evalCount = form.elements.namedItem('evalCount') as HTMLInputElement;
+  limit.max = String(facts.trainCount);
+  limit.placeholder = `all ${int(facts.trainCount)}`;
+  evalCount.max = String(facts.testCount);
+  if (Number(evalCount.value) > facts.testCount) evalCount.value = String(facts.testCount);
 }
 
 export function createTrainPanel(ctx: PanelContext): Panel {
@@ -68,7 +85,8 @@ export function createTrainPanel(ctx: PanelContext): Panel {
   train.addEventListener('click', () => {
     const s = ctx.state();
     const model = s.config.model;
-    if (!model) return ctx.update((x) => optionsRejected(x, `The model config has an error: ${s.config.error}`));
+    const problem = configProblem(s.config, s.datasets[s.dataset]);
+    if (!model || problem) return ctx.update((x) => optionsRejected(x, `The model config has an error: ${problem}`));
     let values;
     try {
       values = readForm(form, model.spec, s.dataset);
@@ -89,7 +107,8 @@ export function createTrainPanel(ctx: PanelContext): Panel {
     },
     render(s: PageState): void {
       const idle = isIdle(s);
-      train.disabled = !idle || !s.config.model;
+      train.disabled = !idle || !s.config.model || !!configProblem(s.config, s.datasets[s.dataset]);
+      showDatasetSizes(form, s.datasets[s.dataset]);
       pause.disabled = !s.running;
       setText(pause, s.paused ? 'Resume' : 'Pause');
       stop.disabled = !s.running;

@@ -1,10 +1,10 @@
 /**
- * The default model's parameter table (the seed's network, models/mnist-cnn.json), for code
- * that is about that network alone (its tests, the bench's fixed comparisons). Everything
- * else reads the table of the model it runs (ModelInfo.params, src/model/param-table.ts).
+ * The default model's parameter table (the seed's network, models/mnist-cnn.json), for the
+ * tests that are about that network alone. The project reads the table of the model it runs
+ * (ModelInfo.params, src/model/param-table.ts).
  */
-import { DEFAULT_MODEL } from './presets.ts';
-export { PARAM_ALIGN, ParamTable, type ParamSpec } from './param-table.ts';
+import { DEFAULT_MODEL } from '../../src/model/presets.ts';
+export { PARAM_ALIGN, ParamTable, type ParamSpec } from '../../src/model/param-table.ts';
 
 /** The default model's tensors, in Keras's `model.weights` order. */
 export const PARAMS = DEFAULT_MODEL.params.entries;

@@ -1,9 +1,9 @@
 /**
  * Sizes of the default model (the seed's network), read from its spec
- * (models/mnist-cnn.json) for the code and tests that are about that network alone: its
- * fixed-shape reference, the bench's fixed comparisons. Nothing here is typed in.
+ * (models/mnist-cnn.json) for the tests that are about that network alone (its fixed-shape
+ * reference among them). Nothing here is typed in.
  */
-import { DEFAULT_MODEL } from './presets.ts';
+import { DEFAULT_MODEL } from '../../src/model/presets.ts';
 
 function layer(name: string) {
   const l = DEFAULT_MODEL.layers.find((x) => x.spec.name === name);
@@ -34,4 +34,4 @@ export const DROPOUT_RATES: readonly [number, number, number] = DEFAULT_MODEL.la
   .filter((l) => l.spec.type === 'Dropout')
   .map((l) => (l.spec.type === 'Dropout' ? l.spec.options.rate : 0)) as unknown as [number, number, number];
 
-export { shapeSize } from './model-info.ts';
+export { shapeSize } from '../../src/model/model-info.ts';
