@@ -17,6 +17,12 @@ export const DATASET_URL_PATHS: Record<DatasetName, string> = {
 /** Each dataset's name as people write it. */
 export const DATASET_TITLES: Record<DatasetName, string> = { mnist: 'MNIST', 'fashion-mnist': 'Fashion-MNIST' };
 
+/** Each dataset's image counts, known before it is downloaded (for the page's estimate of a run). */
+export const DATASET_SIZES: Record<DatasetName, { train: number; test: number }> = {
+  mnist: { train: 60_000, test: 10_000 },
+  'fashion-mnist': { train: 60_000, test: 10_000 },
+};
+
 /** Label l of each dataset means CLASS_NAMES[name][l]. */
 export const CLASS_NAMES: Record<DatasetName, readonly string[]> = {
   mnist: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],

@@ -75,6 +75,54 @@ export function offerQuickRun(e: Estimate, software: boolean, options: Pick<Trai
   return !alreadyQuick && (software || e.seconds > LONG_RUN_SECONDS);
 }
 
+/** What a first run on the page should take at most: a few minutes. */
+export const FIRST_RUN_SECONDS = 180;
+
+/** A run fitted to a time budget: its options and test-image count, and its estimate. */
+export interface FittedRun {
+  epochs: number;
+  /** Training images (before the validation split); null: all of them. */
+  limit: number | null;
+  evalCount: number;
+  estimate: Estimate;
+}
+
+/** `n` rounded down to a multiple of `step`, at least `step` (and never above `n` where n < step). */
+const roundDown = (n: number, step: number) => (n < step ? Math.max(1, Math.floor(n)) : Math.floor(n / step) * step);
+
+/**
+ * The largest run of `options` that fits `budgetSeconds` on the measured timing: as many
+ * training images as fit in one epoch first (rounded down to thousands), then more epochs up
+ * to `options.epochs` once all images fit; the test images cut (to thousands) only where they
+ * alone would take more than a quarter of the budget. Never more than `options` asks; a run
+ * that fits as it is stays as it is.
+ */
+export function fitRun(
+  options: Pick<TrainOptions, 'epochs' | 'batchSize' | 'limit' | 'validationSplit'>,
+  available: number,
+  evalCount: number,
+  timing: Timing,
+  budgetSeconds: number,
+): FittedRun {
+  const estimateOf = (epochs: number, limit: number | null, tests: number) => estimateRun(runShape({ ...options, epochs, limit }, available, tests), timing);
+  const asked = estimateOf(options.epochs, options.limit, evalCount);
+  if (asked.seconds <= budgetSeconds) return { epochs: options.epochs, limit: options.limit, evalCount, estimate: asked };
+  const images = Math.min(options.limit ?? available, available);
+  const tests = Math.min(evalCount, roundDown((budgetSeconds * 250) / timing.evalImageMs, 1000));
+  // Seconds per training image in an epoch (its steps and its share of validation), and the test's.
+  const perImage = (estimateOf(1, images, 0).seconds) / images;
+  const testSeconds = estimateOf(0, images, tests).seconds;
+  const fitImages = (budgetSeconds - testSeconds) / perImage;
+  if (fitImages < images) {
+    let limit = roundDown(Math.max(fitImages, options.batchSize), 1000);
+    // The linear share leaves out that a partial batch costs a whole step.
+    while (limit > 1000 && estimateOf(1, limit, tests).seconds > budgetSeconds) limit -= 1000;
+    return { epochs: 1, limit, evalCount: tests, estimate: estimateOf(1, limit, tests) };
+  }
+  const epochs = Math.max(1, Math.min(options.epochs, Math.floor(fitImages / images)));
+  return { epochs, limit: options.limit, evalCount: tests, estimate: estimateOf(epochs, options.limit, tests) };
+}
+
 /** A short name for the sentence: "SwiftShader", "NVIDIA H200", else vendor and architecture. */
 export function shortAdapterName(a: { vendor: string; architecture: string; device: string; description: string }): string {
   const all = `${a.vendor} ${a.architecture} ${a.device} ${a.description}`;

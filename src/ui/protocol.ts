@@ -64,9 +64,10 @@ export type PageToWorker =
   /**
    * How long a run of these options would take on this adapter: the worker times a few
    * training steps and an evaluation batch (building a small trainer of the model and batch
-   * size first when it has none) and answers with an 'estimate'.
+   * size first when it has none) and answers with an 'estimate'. With `fitSeconds`, the answer
+   * also holds the largest run of these options that fits that time (fitRun of run-estimate.ts).
    */
-  | { type: 'estimate'; options: TrainOptions; evalCount: number }
+  | { type: 'estimate'; options: TrainOptions; evalCount: number; fitSeconds?: number }
   /** Testing aid: destroys the GPU device as a driver reset would. */
   | { type: 'simulateDeviceLoss' };
 
@@ -143,5 +144,15 @@ export type WorkerToPage =
    * seconds, `text` as the page shows it ("about 48 min on this adapter (software:
    * SwiftShader)") and whether to offer the quick run (QUICK_RUN of run-estimate.ts).
    */
-  | { type: 'estimate'; options: TrainOptions; seconds: number; epochSeconds: number; stepMs: number; text: string; offerQuickRun: boolean }
+  | {
+      type: 'estimate';
+      options: TrainOptions;
+      seconds: number;
+      epochSeconds: number;
+      stepMs: number;
+      text: string;
+      offerQuickRun: boolean;
+      /** Where fitSeconds was asked and the run does not fit it: the run that does. */
+      fitted?: { options: TrainOptions; evalCount: number; seconds: number; text: string };
+    }
   | { type: 'error'; context: 'start' | 'train' | 'predict' | 'evaluate' | 'save' | 'load' | 'shipped' | 'gpu' | 'estimate'; message: string };

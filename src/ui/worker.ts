@@ -7,14 +7,14 @@ import { modelInfo, type ModelInfo } from '../model/model-info.ts';
 import { acquireGpu, describeAdapter, WebGpuUnavailableError, type Gpu } from '../gpu/device.ts';
 import { liveGpuObjects, type GpuObjectKind } from '../gpu/gpu-objects.ts';
 import type { Mnist, MnistSplit } from '../data/mnist.ts';
-import { DATASET_TITLES, type DatasetName } from '../data/datasets.ts';
+import { DATASET_SIZES, DATASET_TITLES, type DatasetName } from '../data/datasets.ts';
 import { datasetFacts, modelDataMismatch } from '../data/dataset-facts.ts';
 import { fetchDataset } from '../data/fetch-dataset.ts';
 import { DeviceLostError, NonFiniteError, Trainer } from '../train/trainer.ts';
 import { asDeviceLoss, runTrainingSession } from '../train/run-session.ts';
 import { GpuModel } from '../train/gpu-model.ts';
 import type { EpochRecord, TrainEvent, TrainOptions } from '../train/types.ts';
-import { describeEstimate, estimateRun, offerQuickRun, runShape, shortAdapterName } from '../train/run-estimate.ts';
+import { describeEstimate, estimateRun, fitRun, offerQuickRun, runShape, shortAdapterName } from '../train/run-estimate.ts';
 import { exportModel, readModel } from '../io/tfjs-model.ts';
 import { EVAL_BATCH } from '../train/gpu-model.ts';
 import { testResults } from './metrics.ts';
@@ -199,9 +199,21 @@ let estimating: Promise<void> | undefined;
 /** What a trainer must share with a run for its step time to stand for the run's. */
 const timingKey = (o: TrainOptions) => JSON.stringify([o.model, o.dropout, o.batchSize, o.dataset]);
 
+/**
+ * Blank images of the model's input size standing in for the dataset while it is not
+ * downloaded: a step's time does not depend on the pixels, so the estimate needs no download.
+ */
+function timingData(options: TrainOptions): Mnist {
+  const model = modelOf(options);
+  const blank = (count: number): MnistSplit => ({ images: new Uint8Array(count * model.inputSize), labels: new Uint8Array(count), count }); // (count, ...input shape)
+  const [h, w, c] = model.inputShape;
+  return { train: blank(options.batchSize * 4), test: blank(EVAL_BATCH), imageShape: [h, w, c], classNames: Array.from({ length: model.classes }, (_, i) => String(i)) };
+}
+
 async function estimate(req: Extract<PageToWorker, { type: 'estimate' }>): Promise<void> {
   const g = await getGpu();
-  const d = await getData(req.options.dataset);
+  const d = data.has(req.options.dataset) ? await getData(req.options.dataset) : timingData(req.options);
+  const sizes = DATASET_SIZES[req.options.dataset];
   const key = timingKey(req.options);
   let timed = trainer instanceof Trainer && !gpuLost && timingKey(trainer.options) === key ? trainer : probe?.key === key ? probe.trainer : undefined;
   if (!timed) {
@@ -218,8 +230,19 @@ async function estimate(req: Extract<PageToWorker, { type: 'estimate' }>): Promi
   const t0 = performance.now();
   await exclusive(() => model.evaluate(EVAL_BATCH));
   const evalImageMs = (performance.now() - t0) / EVAL_BATCH;
-  const est = estimateRun(runShape(req.options, d.train.count, Math.min(req.evalCount, d.test.count)), { stepMs, evalImageMs });
+  const testCount = Math.min(req.evalCount, sizes.test);
+  const est = estimateRun(runShape(req.options, sizes.train, testCount), { stepMs, evalImageMs });
   const software = g.adapter.isFallback;
+  const fit = req.fitSeconds ? fitRun(req.options, sizes.train, testCount, { stepMs, evalImageMs }, req.fitSeconds) : undefined;
+  const fitted =
+    fit && fit.estimate.seconds < est.seconds
+      ? {
+          options: { ...req.options, epochs: fit.epochs, limit: fit.limit },
+          evalCount: fit.evalCount,
+          seconds: fit.estimate.seconds,
+          text: describeEstimate(fit.estimate, shortAdapterName(g.adapter), software),
+        }
+      : undefined;
   post({
     type: 'estimate',
     options: req.options,
@@ -228,6 +251,7 @@ async function estimate(req: Extract<PageToWorker, { type: 'estimate' }>): Promi
     stepMs,
     text: describeEstimate(est, shortAdapterName(g.adapter), software),
     offerQuickRun: offerQuickRun(est, software, req.options),
+    fitted,
   });
 }
 

@@ -194,7 +194,8 @@ beforeAll(async () => {
     server: { host: '127.0.0.1', port: 0, strictPort: false },
   });
   await server.listen();
-  url = server.resolvedUrls!.local[0];
+  // The estimate waits for intent here (as it did before it ran on arrival): these tests train small models, not the seed it would time.
+  url = `${server.resolvedUrls!.local[0]}?estimate=on-demand`;
   // --expose-gc: the soak collects garbage in the worker before counting its GPU objects.
   browser = (await launchWebGpuBrowser('swiftshader', ['--js-flags=--expose-gc'])).browser;
   context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 }, locale: 'en-US' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shortAdapterName, describeEstimate, estimateRun, offerQuickRun, QUICK_RUN, roughDuration, runShape } from '../../src/train/run-estimate.ts';
+import { shortAdapterName, describeEstimate, estimateRun, fitRun, offerQuickRun, QUICK_RUN, roughDuration, runShape } from '../../src/train/run-estimate.ts';
 import { DEFAULT_TRAIN_OPTIONS } from '../../src/train/types.ts';
 
 describe('run estimate', () => {
@@ -47,5 +47,45 @@ describe('run estimate', () => {
     expect(shortAdapterName({ vendor: 'google', architecture: 'swiftshader', device: '', description: '' })).toBe('SwiftShader');
     expect(shortAdapterName({ vendor: 'nvidia', architecture: 'hopper', device: '', description: 'NVIDIA H200' })).toBe('NVIDIA H200');
     expect(shortAdapterName({ vendor: 'apple', architecture: 'unknown', device: '', description: '' })).toBe('apple');
+  });
+});
+
+describe('fitRun', () => {
+  const options = { epochs: 12, batchSize: 128, limit: null, validationSplit: 0.1 };
+  const seconds = (epochs: number, limit: number | null, tests: number, timing: { stepMs: number; evalImageMs: number }) =>
+    estimateRun(runShape({ ...options, epochs, limit }, 60_000, tests), timing).seconds;
+
+  it('keeps a run that fits as it is', () => {
+    const fast = { stepMs: 1, evalImageMs: 0.001 };
+    const f = fitRun(options, 60_000, 10_000, fast, 180);
+    expect(f).toMatchObject({ epochs: 12, limit: null, evalCount: 10_000 });
+    expect(f.estimate.seconds).toBeCloseTo(seconds(12, null, 10_000, fast), 9);
+  });
+
+  it('cuts a long run on a slow adapter to one epoch on as many thousand images as fit, and no more', () => {
+    const slow = { stepMs: 1500, evalImageMs: 0.6 }; // about SwiftShader's for the seed network
+    const f = fitRun(options, 60_000, 10_000, slow, 180);
+    expect(f.epochs).toBe(1);
+    expect(f.limit! % 1000).toBe(0);
+    expect(f.estimate.seconds).toBeLessThanOrEqual(180);
+    expect(seconds(1, f.limit! + 1000, f.evalCount, slow)).toBeGreaterThan(180); // maximal
+    expect(f.estimate.seconds).toBeCloseTo(seconds(1, f.limit, f.evalCount, slow), 9);
+  });
+
+  it('over random timings and budgets: within the budget (where anything fits) and maximal', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 500; i++) {
+      const timing = { stepMs: 0.5 + rand() * 3000, evalImageMs: 0.001 + rand() * 2 };
+      const budget = 10 + rand() * 1000;
+      const f = fitRun(options, 60_000, 10_000, timing, budget);
+      const minimal = f.epochs === 1 && f.limit !== null && f.limit <= 1000;
+      if (!minimal) expect(f.estimate.seconds, JSON.stringify({ timing, budget, f })).toBeLessThanOrEqual(budget * 1.001);
+      expect(f.epochs).toBeGreaterThanOrEqual(1);
+      expect(f.epochs).toBeLessThanOrEqual(12);
+      expect(f.evalCount).toBeLessThanOrEqual(10_000);
+      if (f.limit !== null && f.limit + 1000 <= 60_000) expect(seconds(1, f.limit + 1000, f.evalCount, timing) > budget || f.epochs > 1).toBe(true);
+      if (f.limit === null && f.epochs < 12) expect(seconds(f.epochs + 1, null, f.evalCount, timing)).toBeGreaterThan(budget);
+    }
   });
 });

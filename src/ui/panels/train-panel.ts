@@ -1,7 +1,7 @@
 // The Train card's controls: the options form, the dataset, Train / Pause / Stop.
-import { DATASET_NAMES, DATASETS_MANIFEST, datasetsOfManifest, type DatasetName } from '../../data/datasets.ts';
+import { DATASET_NAMES, DATASET_SIZES, DATASETS_MANIFEST, datasetsOfManifest, type DatasetName } from '../../data/datasets.ts';
 import { readForm, setFormEnabled, wireOptimizerDefaults, writeForm, writeKernelsChoice } from '../controls.ts';
-import { EstimateView } from '../estimate-view.ts';
+import { EstimateView, estimateOnArrival, firstRunSeconds } from '../estimate-view.ts';
 import { configProblem } from '../model-config.ts';
 import type { DatasetFacts } from '../../data/dataset-facts.ts';
 import { int } from '../format.ts';
@@ -56,18 +56,24 @@ export function createTrainPanel(ctx: PanelContext): Panel {
       return null;
     }
   };
-  const estimate = new EstimateView(byId('estimate'), byId<HTMLButtonElement>('quick-run'), {
-    read: readValues,
-    idle: () => isIdle(ctx.state()) && (ctx.state().gpu.state === 'ok' || ctx.state().gpu.state === 'fallback'),
-    ask: (options, evalCount) => ctx.send({ type: 'estimate', options, evalCount }),
-    applyQuickRun: (quick) => {
-      const values = readValues();
-      if (values) writeForm(form, { ...values.options, ...quick }, values.evalCount);
+  const gpuReady = (s: PageState) => s.gpu.state === 'ok' || s.gpu.state === 'fallback';
+  const estimate = new EstimateView(
+    byId('estimate'),
+    byId<HTMLButtonElement>('quick-run'),
+    byId<HTMLButtonElement>('full-run'),
+    {
+      read: readValues,
+      idle: () => isIdle(ctx.state()) && gpuReady(ctx.state()),
+      ask: (options, evalCount, fitSeconds) => ctx.send({ type: 'estimate', options, evalCount, fitSeconds }),
+      write: (values) => writeForm(form, values.options, values.evalCount),
+      available: (options) => DATASET_SIZES[options.dataset].train,
     },
-  });
-  // Measuring needs the dataset and a trainer (minutes to build on a software adapter), so it
-  // waits for a sign of intent: a changed option, or the pointer or focus on Train.
-  form.addEventListener('input', () => estimate.request());
+    firstRunSeconds(location.search),
+  );
+  // Measured on arrival, once the page is idle (the shipped model in place): the worker times
+  // a few steps on blank images, with no dataset download, while drawing goes on.
+  form.addEventListener('input', () => estimate.formChanged());
+  const onArrival = estimateOnArrival(location.search);
   train.addEventListener('pointerenter', () => estimate.requestFirst());
   train.addEventListener('focus', () => estimate.requestFirst());
 
@@ -126,6 +132,7 @@ export function createTrainPanel(ctx: PanelContext): Panel {
       }
       shown = { options: s.run?.options, epochOffset: s.run?.epochOffset ?? 0 };
       document.body.dataset.running = String(s.running);
+      if (onArrival && idle && gpuReady(s) && s.config.model) estimate.requestFirst();
     },
   };
 }
