@@ -6,7 +6,7 @@
 // device restarts the back end once from the last checkpoint; a non-finite loss or parameter
 // stops the run with the last good checkpoint kept.
 import { join } from 'node:path';
-import { loadModelFiles, saveModelFiles } from '../io/files.ts';
+import { saveModelFiles } from '../io/files.ts';
 import { OutDirError, prepareOutDir } from '../io/out-dir.ts';
 import { lockOutDir, OutDirBusyError } from './out-lock.ts';
 import { summary } from '../model/summary.ts';

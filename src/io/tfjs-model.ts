@@ -14,7 +14,7 @@
  */
 import type { DatasetDescription } from '../data/image-dataset.ts';
 import { datasetMetadata } from './model-dataset.ts';
-import type { ParamSpec, ParamTable } from '../model/param-table.ts';
+import type { ParamTable } from '../model/param-table.ts';
 import { modelInfo, type ModelInfo } from '../model/model-info.ts';
 import { parseModelConfig, toTfjsTopology } from '../model/model-spec.ts';
 import { DEFAULT_MODEL } from '../model/presets.ts';

@@ -7,7 +7,6 @@
 import { createBufferWith, createStorageBuffer, readF32, writeBuffer } from '../gpu/buffers.ts';
 import { encodeDispatches, type Dispatch } from '../gpu/kernel.ts';
 import type { Mnist, MnistSplit } from '../data/mnist.ts';
-import { modelDataMismatch } from '../data/dataset-facts.ts';
 import { describeDataset, shapeText, type ImageDataset, type InputScaling } from '../data/image-dataset.ts';
 import { datasetModelProblem } from './dataset-fit.ts';
 import type { ModelInfo } from '../model/model-info.ts';

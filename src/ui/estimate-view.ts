@@ -5,7 +5,7 @@
 // than a first run should (FIRST_RUN_SECONDS, or the page's `?first-run=SECONDS`) and the user
 // has not touched the form, the form takes the largest run that fits, and the full run stays
 // one click away.
-import { FIRST_RUN_SECONDS, QUICK_RUN } from '../train/run-estimate.ts';
+import { FIRST_RUN_SECONDS, QUICK_RUN, roughDuration } from '../train/run-estimate.ts';
 import type { TrainOptions } from '../train/types.ts';
 import type { WorkerToPage } from './protocol.ts';
 
@@ -111,7 +111,7 @@ export class EstimateView {
       this.hooks.write({ options: fitted.options, evalCount: fitted.evalCount });
       this.asked = JSON.stringify(fitted.options);
       const available = this.hooks.available(m.options);
-      this.text.textContent = `This run: ${runWords(fitted.options, available)}, ${fitted.text}. The full run takes ${m.text.replace(/ on this adapter.*$/, '')}.`;
+      this.text.textContent = `This run: ${runWords(fitted.options, available)}, ${fitted.text}. The full run takes ${roughDuration(m.seconds)}.`;
       this.fullRun.textContent = `Full run instead: ${runWords(m.options, available)}`;
       this.fullRun.hidden = false;
       this.quick.hidden = true;
