@@ -55,6 +55,8 @@ export class GpuModel {
     private readonly kernels?: KernelChoices,
     /** What the gather makes of the images' bytes: 'divide-255' (MNIST, Fashion-MNIST) or 'none' (the user's own images). */
     private readonly scaling: InputScaling = 'divide-255',
+    /** Bytes of test images kept on the GPU at once; more are streamed (default: the device's largest binding). */
+    residentBytes?: number,
   ) {
     const { device } = ctx;
     const start = performance.now();
@@ -75,10 +77,10 @@ export class GpuModel {
     const noGrads = grads ?? (owned(createStorageBuffer(device, 16, 'no grads')) as GPUBuffer);
     this.evalState = owned(createStepState(device, 0, 'eval state')) as GPUBuffer;
     this.evalEnd = createStepEnd(ctx, this.evalState);
-    const testData = owned(uploadSplit(device, test, test.count, model.inputSize, 'test')) as GpuImages;
+    const testData = owned(uploadSplit(device, test, test.count, model.inputSize, 'test', residentBytes)) as GpuImages;
     const common = { params: this.params, grads: noGrads, state: this.evalState };
-    this.testPass = owned(new Pass(ctx, model, { label: 'test', count: testData.count, batch: EVAL_BATCH, training: false, kernels, scaling }, { ...common, data: testData })) as Pass;
-    this.testPass.setOrder(identityOrder(testData.count));
+    this.testPass = owned(new Pass(ctx, model, { label: 'test', count: testData.stream?.count ?? testData.count, batch: EVAL_BATCH, training: false, kernels, scaling }, { ...common, data: testData })) as Pass;
+    this.testPass.setOrder(identityOrder(this.testPass.count));
     const images = createStorageBuffer(device, EVAL_BATCH * model.inputSize, 'predict images');
     const labels = createStorageBuffer(device, EVAL_BATCH * 4, 'predict labels');
     const predictImages: GpuImages = { images, labels, count: EVAL_BATCH, destroy: () => (images.destroy(), labels.destroy()) };
@@ -103,11 +105,17 @@ export class GpuModel {
   async run(pass: Pass, batches = pass.batches): Promise<Evaluation> {
     const { device } = this.ctx;
     writeEpochStart(device, this.evalState);
-    const encoder = device.createCommandEncoder({ label: 'evaluation' });
-    const list: Dispatch[] = [];
-    for (let k = 0; k < batches; k++) list.push(...pass.inferBatch(k), this.evalEnd);
-    encodeDispatches(encoder, list);
-    device.queue.submit([encoder.finish()]);
+    // One submit per data window (one in all when the split is resident).
+    for (let first = 0; first < batches; ) {
+      const end = Math.min(batches, pass.windowEnd(first));
+      pass.stage(first);
+      const encoder = device.createCommandEncoder({ label: 'evaluation' });
+      const list: Dispatch[] = [];
+      for (let k = first; k < end; k++) list.push(...pass.inferBatch(k), this.evalEnd);
+      encodeDispatches(encoder, list);
+      device.queue.submit([encoder.finish()]);
+      first = end;
+    }
     const m = await pass.readback.read();
     return pass.summarize(m.lossSums, m.correct, batches);
   }

@@ -2,17 +2,21 @@
 // buffer that chooses each batch's images, and the per-batch metric slots. Batch k of the pass
 // uses images order[k*B .. k*B+B): the gather reads indices[state.batch * B + i]. When the count
 // is not a multiple of B, the last batch runs the same plan at its own size (ModelPlan.at: the
-// kernels read the batch size at run time), with no pipeline of its own.
+// kernels read the batch size at run time), with no pipeline of its own. Over a streamed split
+// (src/train/dataset-gpu.ts) the batches run in windows of whole batches: `stage(k)` loads batch
+// k's window before it is submitted, and no submit may cross `windowEnd(k)`.
 import { createStorageBuffer, writeBuffer } from '../gpu/buffers.ts';
 import type { Dispatch } from '../gpu/kernel.ts';
 import type { GpuContext } from '../layers/types.ts';
 import { createModelPlan, type ModelPlan, type PlanDispatches } from './model-plan.ts';
 import type { ModelInfo } from '../model/model-info.ts';
 import { MetricsReadback } from './metrics-readback.ts';
-import type { GpuImages } from './dataset-gpu.ts';
+import type { GpuImages, ImageStream } from './dataset-gpu.ts';
 import type { Evaluation } from './types.ts';
 import type { KernelChoices } from '../gpu/kernel-registry.ts';
 import type { InputScaling } from '../data/image-dataset.ts';
+
+let passCount = 0;
 
 export interface PassConfig {
   label: string;
@@ -43,6 +47,12 @@ export class Pass {
   /** Number of batches (= metric slots). */
   readonly batches: number;
   readonly readback: MetricsReadback;
+  /** Batches per data window (all of them when the split is resident). */
+  readonly windowBatches: number;
+  private readonly stream: ImageStream | undefined;
+  private readonly id = `pass ${++passCount}`;
+  private order: Uint32Array | undefined; // (count) image indices of the current epoch, streamed splits only
+  private orderVersion = 0;
   private readonly plan: ModelPlan;
   /** The plan's dispatches at the last batch's size (when the count is not a multiple of the batch). */
   private readonly tailDispatches: PlanDispatches | undefined;
@@ -61,10 +71,19 @@ export class Pass {
     if (!Number.isInteger(batch) || batch < 1) throw new Error(`${label}: bad batch size ${batch}`);
     if (!Number.isInteger(count) || count < 1) throw new Error(`${label}: no samples`);
     this.count = count;
-    this.batch = Math.min(batch, count);
+    this.stream = buffers.data.stream;
+    const capacity = this.stream?.capacity ?? count;
+    if (config.training && batch > capacity) {
+      throw new Error(
+        `${label}: a batch of ${batch} images does not fit the ${capacity} this adapter's largest storage buffer binding holds; use a batch size of at most ${capacity}`,
+      );
+    }
+    // Evaluation batches only group the work: over a small window they shrink to fit it.
+    this.batch = Math.min(batch, count, capacity);
     this.fullBatches = Math.floor(count / this.batch);
     this.tail = count - this.fullBatches * this.batch;
     this.batches = this.fullBatches + (this.tail > 0 ? 1 : 0);
+    this.windowBatches = this.stream ? Math.floor(capacity / this.batch) : this.batches;
 
     this.indices = createStorageBuffer(device, count * 4, `${label} indices`);
     this.batchLoss = createStorageBuffer(device, this.batches * 4, `${label} batch loss`);
@@ -101,7 +120,33 @@ export class Pass {
   /** Sets which images form the batches: order (count) of image indices. */
   setOrder(order: Uint32Array): void {
     if (order.length !== this.count) throw new Error(`order has ${order.length} entries, pass has ${this.count}`);
-    writeBuffer(this.ctx.device, this.indices, order);
+    if (!this.stream) {
+      writeBuffer(this.ctx.device, this.indices, order);
+      return;
+    }
+    // Streamed: batch k's images sit in the window in order, from the start of k's window.
+    this.order = order.slice();
+    this.orderVersion++;
+    const window = this.windowBatches * this.batch;
+    const local = new Uint32Array(this.count);
+    for (let j = 0; j < this.count; j++) local[j] = j % window;
+    writeBuffer(this.ctx.device, this.indices, local);
+  }
+
+  /** The first batch after batch k's data window (the pass's end when the split is resident). */
+  windowEnd(k: number): number {
+    return Math.min(this.batches, (Math.floor(k / this.windowBatches) + 1) * this.windowBatches);
+  }
+
+  /** Loads batch k's data window into the GPU (streamed splits; queue order: before submitting batch k). */
+  stage(k: number): void {
+    const { stream, order } = this;
+    if (!stream) return;
+    if (!order) throw new Error(`${stream.label}: setOrder before staging a batch`);
+    const w = Math.floor(k / this.windowBatches);
+    const first = w * this.windowBatches * this.batch;
+    const n = Math.min(this.count, first + this.windowBatches * this.batch) - first;
+    stream.load(`${this.id} order ${this.orderVersion} window ${w}`, order, first, n);
   }
 
   /** The pass's plan (buffers and per-layer dispatches, for benchmarks). */

@@ -88,6 +88,8 @@ export interface TrainerSetup {
   onBuild?: (p: BuildProgress) => void;
   /** Overrides of the kernel registry's fixed rules for the training and the evaluation plans (e.g. the autotuner's). */
   kernels?: PlanKernelChoices;
+  /** Bytes of images kept on the GPU at once; a larger split is streamed (default: the device's largest binding). */
+  residentBytes?: number;
 }
 
 export class Trainer {
@@ -123,6 +125,7 @@ export class Trainer {
     options: TrainOptions,
     initialWeights: Float32Array | undefined,
     kernels: PlanKernelChoices,
+    residentBytes: number | undefined,
   ) {
     this.options = options;
     const model = modelOf(options);
@@ -153,10 +156,10 @@ export class Trainer {
     this.owned.push(this.step);
     const { params, grads } = this.step;
 
-    const trainData = uploadSplit(device, data.train, total, model.inputSize, 'train');
+    const trainData = uploadSplit(device, data.train, total, model.inputSize, 'train', residentBytes);
     this.owned.push(trainData);
     const { scaling } = describeDataset(data);
-    this.evaluator = new GpuModel(this.ctx, model, params, data.test, grads, kernels.evaluation, scaling);
+    this.evaluator = new GpuModel(this.ctx, model, params, data.test, grads, kernels.evaluation, scaling, residentBytes);
     this.owned.push(this.evaluator);
 
     this.trainPass = new Pass(
@@ -186,7 +189,7 @@ export class Trainer {
     initialWeights?: Float32Array,
     setup: TrainerSetup = {},
   ): Promise<Trainer> {
-    const { onBuild, kernels = {} } = setup;
+    const { onBuild, kernels = {}, residentBytes } = setup;
     validateOptions(options);
     const { device } = gpu;
     const start = performance.now();
@@ -195,7 +198,7 @@ export class Trainer {
     let trainer: Trainer | undefined;
     const build = new PipelineBuild(device);
     try {
-      trainer = buildingPipelines(build, () => new Trainer(gpu, data, options, initialWeights, kernels));
+      trainer = buildingPipelines(build, () => new Trainer(gpu, data, options, initialWeights, kernels, residentBytes));
     } finally {
       const validation = await device.popErrorScope();
       const oom = await device.popErrorScope();
@@ -380,7 +383,8 @@ export class Trainer {
       const { stepsPerSubmit, inFlight: depth } = this.clock.pacing;
       const encoder = device.createCommandEncoder({ label: `epoch ${epoch} steps ${k}+` });
       const first = k;
-      const end = Math.min(steps, k + stepsPerSubmit);
+      const end = Math.min(steps, k + stepsPerSubmit, pass.windowEnd(k));
+      pass.stage(k);
       encodeDispatches(encoder, this.step.dispatches(pass, first, end));
       k = end;
       device.queue.submit([encoder.finish()]);
@@ -444,8 +448,9 @@ export class Trainer {
     try {
       copyAll(kept, backups);
       pass.setOrder(identityOrder(this.trainCount));
+      pass.stage(0);
       await run(1);
-      const steps = Math.max(1, Math.min(count, pass.batches));
+      const steps = Math.max(1, Math.min(count, pass.windowEnd(0)));
       const ms = (await run(steps)) / steps;
       if (this.lostMessage !== undefined) throw new DeviceLostError(this.lostMessage);
       return ms;
