@@ -1,5 +1,6 @@
 // The contract between the interleaved rounds' driver (bench/rounds.ts, Node) and our side's
-// page (bench/rounds-page.ts): prepare a model's training step, then time runs of it.
+// page (bench/rounds-page.ts): prepare a model's training step, then time runs of it and of
+// its inference.
 // Browser-safe: types and constants only. The TensorFlow.js peers' side of the same rounds is
 // bench/peers/tfjs-protocol.ts (TfjsSessionApi).
 import type { Check } from './validate-step.ts';
@@ -25,6 +26,11 @@ export interface RoundsPageApi {
   prepare(request: RoundsPrepareRequest): Promise<RoundsPrepared>;
   /** Runs `steps` training steps; the wall-clock ms until the GPU finished them. */
   steps(steps: number): Promise<number>;
+  /**
+   * Classifies the first `images` test images with the prepared model's current weights, the
+   * way the product predicts (GpuModel.predict, probabilities read back); the wall-clock ms.
+   */
+  infer(images: number): Promise<number>;
 }
 
 export const ROUNDS_API_GLOBAL = '__benchRounds';

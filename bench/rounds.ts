@@ -4,6 +4,8 @@
 // untimed warm-up steps. On a shared machine whose speed drifts by tens of percent within
 // minutes, a ratio from one run of each side says little; the per-round ratios (the two sides
 // measured seconds apart) and their spread say how far it holds (bench/round-stats.ts).
+// Inference is timed the same way after each model's training rounds: a predict of the same
+// test images on each side in turn, round by round, after one untimed predict each.
 //
 // Node side: our training runs in bench/rounds.html (bench/rounds-page.ts), each peer in its
 // own bench/peers/tfjs-page.html, all in one Chromium, each page in its own context.
@@ -26,10 +28,8 @@ export interface RoundsOptions {
   warmupSteps: number;
   batch: number;
   seed: number;
-  /** After the first model's rounds, each peer's predict on this many test images... */
+  /** Test images per predict in the inference rounds (0 skips them). */
   inferImages: number;
-  /** ...this many times (after one untimed run); 0 skips it. */
-  inferRuns: Partial<Record<TfjsBackend, number>>;
   /** Base URLs: a dev server of the repository (serves bench/rounds.html) and a peer server (bench/peers/run-tfjs.ts). */
   ourUrl: string;
   peerUrl: string;
@@ -46,6 +46,21 @@ export interface PeerRounds extends SideSummary {
   last_loss: number;
 }
 
+/** One side's predicts in the inference rounds: ms per predict of `images` images, round by round. */
+export interface InferenceSide {
+  ms: number[];
+  median_ms: number;
+}
+
+export interface InferenceRounds {
+  images: number;
+  /** The untimed first predict of each side (pipelines compiled, buffers made). */
+  warmup_ms: Partial<Record<'ours' | PeerKey, number>>;
+  ours: InferenceSide;
+  /** Each peer with its ms over ours round by round (> 1: we are faster). */
+  peers: Partial<Record<PeerKey, InferenceSide & { ratio: RatioSummary }>>;
+}
+
 export interface ModelRounds {
   model: string;
   /** Parameters (trainable and not), equal on both sides. */
@@ -56,14 +71,8 @@ export interface ModelRounds {
   peers: Partial<Record<PeerKey, PeerRounds>>;
   /** A peer that failed on this model has its message here instead. */
   errors: Partial<Record<PeerKey, string>>;
-}
-
-export interface PeerInference {
-  images: number;
-  /** The untimed first predict, then the timed ones. */
-  warmup_ms: number;
-  ms: number[];
-  median_ms: number;
+  /** Inference in interleaved rounds (absent when inferImages is 0). */
+  inference?: InferenceRounds;
 }
 
 export interface RoundsResult {
@@ -78,8 +87,6 @@ export interface RoundsResult {
   models: ModelRounds[];
   /** Each peer as its page reported it (version, wasm flavour and shim check, WebGPU adapter). */
   peer_info: Partial<Record<PeerKey, TfjsSessionOpened>>;
-  /** Each peer's inference of the first model (ms per predict of `images` test images). */
-  peer_inference: Partial<Record<PeerKey, PeerInference>>;
 }
 
 interface OpenPage {
@@ -151,9 +158,8 @@ export async function runInterleavedRounds(o: RoundsOptions): Promise<RoundsResu
       adapter: '',
       models: [],
       peer_info: {},
-      peer_inference: {},
     };
-    for (const [modelIndex, model] of o.models.entries()) {
+    for (const model of o.models) {
       let t0 = performance.now();
       const prepared = await oursCall<RoundsPrepared>('prepare', { modelConfig: model.config, batch: o.batch, seed: o.seed });
       result.adapter = prepared.adapter;
@@ -204,15 +210,40 @@ export async function runInterleavedRounds(o: RoundsOptions): Promise<RoundsResu
       for (const [backend, t] of theirs) {
         entry.peers[`tfjs_${backend}`] = { ...summarizeSide(t.ms, o.batch), ratio: roundRatios(oursMs, t.ms), last_loss: t.loss };
       }
-      result.models.push(entry);
-      if (modelIndex === 0) {
+      if (o.inferImages > 0) {
+        const images = o.inferImages;
+        const inference: InferenceRounds = { images, warmup_ms: {}, ours: { ms: [], median_ms: NaN }, peers: {} };
+        inference.warmup_ms.ours = await oursCall<number>('infer', images);
+        const peerMs = new Map<TfjsBackend, number[]>();
         for (const backend of theirs.keys()) {
-          const runs = o.inferRuns[backend] ?? 0;
-          if (runs < 1) continue;
-          const [warmup, ...ms] = await peerCall<number[]>(backend, 'infer', o.inferImages, runs + 1);
-          result.peer_inference[`tfjs_${backend}`] = { images: o.inferImages, warmup_ms: warmup, ms, median_ms: median(ms) };
+          try {
+            [inference.warmup_ms[`tfjs_${backend}`]] = await peerCall<number[]>(backend, 'infer', images, 1);
+            peerMs.set(backend, []);
+          } catch (e) {
+            errors[`tfjs_${backend}`] = `inference: ${errorText(e)}`;
+          }
         }
+        for (let r = 1; r <= o.rounds; r++) {
+          inference.ours.ms.push(await oursCall<number>('infer', images));
+          const line = [`ours ${inference.ours.ms.at(-1)!.toFixed(1)}`];
+          for (const [backend, ms] of [...peerMs]) {
+            try {
+              ms.push((await peerCall<number[]>(backend, 'infer', images, 1))[0]);
+              line.push(`tfjs_${backend} ${ms.at(-1)!.toFixed(1)} (${(ms.at(-1)! / inference.ours.ms.at(-1)!).toFixed(2)}x)`);
+            } catch (e) {
+              errors[`tfjs_${backend}`] = `inference round ${r}: ${errorText(e)}`;
+              peerMs.delete(backend);
+            }
+          }
+          log(`rounds: ${model.name} inference round ${r}/${o.rounds} (ms per ${images} images): ${line.join(', ')}`);
+        }
+        inference.ours.median_ms = median(inference.ours.ms);
+        for (const [backend, ms] of peerMs) {
+          inference.peers[`tfjs_${backend}`] = { ms, median_ms: median(ms), ratio: roundRatios(inference.ours.ms, ms) };
+        }
+        entry.inference = inference;
       }
+      result.models.push(entry);
     }
     return result;
   } finally {

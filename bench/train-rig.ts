@@ -59,6 +59,11 @@ export class TrainRig {
     this.steps = Array.from({ length: STEPS_PER_SUBMIT }, (_, k) => this.step.step(this.pass, k));
   }
 
+  /** The flat parameters being trained (model.params.length f32). */
+  get params(): GPUBuffer {
+    return this.step.params;
+  }
+
   /** Runs the first training step (before any other) and checks it layer by layer against the float64 reference. */
   async validate(): Promise<Check[]> {
     return validateStep(this.gpu.device, await this.firstStep());

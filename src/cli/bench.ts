@@ -22,7 +22,6 @@ const WARMUP_STEPS = 2;
  * Each peer's timed predicts of 1000 images after the rounds (after one untimed run): on
  * SwiftShader tfjs-webgpu takes ~40 s for one.
  */
-const PEER_INFER_RUNS = { wasm: 3, webgpu: 1 };
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
@@ -69,25 +68,16 @@ export function formatResults(r: BenchResult, rounds: RoundsResult | undefined, 
   if (rounds) {
     out.push('');
     out.push(formatRounds(rounds));
-    const first = rounds.models[0]?.model;
-    const inference = Object.entries(rounds.peer_inference);
-    if (first === DEFAULT_PRESET && inference.length) {
-      const ourInfer = r.infer.ms_with_readback * (1000 / r.infer.batch);
-      out.push(`Inference of ${first}, 1000 images (ours from the inference section above; theirs after the rounds, median of ${inference.map(([k, p]) => `${p.ms.length} ${k}`).join(', ')} runs)`);
-      out.push(`  ${pad('this project', 14)} ${lpad(fixed(ourInfer, 1), 10)} ms`);
-      for (const [key, p] of inference) {
-        const per1000 = p.median_ms * (1000 / p.images);
-        out.push(`  ${pad(key, 14)} ${lpad(fixed(per1000, 1), 10)} ms   their ms / ours ${fixed(per1000 / ourInfer, 2)}x (> 1: we are faster)`);
-      }
-      const wasm = rounds.peer_inference.tfjs_wasm;
-      if (r.floor && wasm) {
-        const floorPer1000 = r.floor.arithmetic_ms * (1000 / r.floor.batch);
-        const wasmPer1000 = wasm.median_ms * (1000 / wasm.images);
-        out.push(
-          `  conv2d_1 forward's arithmetic alone: ${fixed(floorPer1000, 1)} ms per 1000 images = ${fixed(floorPer1000 / wasmPer1000, 2)}x tfjs_wasm's whole inference ` +
-            `(2x faster than tfjs_wasm needs <= ${fixed(wasmPer1000 / 2, 1)} ms for all of ours)`,
-        );
-      }
+    // How far conv2d_1's arithmetic alone leaves us from TensorFlow.js-WASM's whole inference of the seed.
+    const seed = rounds.models.find((m) => m.model === DEFAULT_PRESET)?.inference;
+    const wasm = seed?.peers.tfjs_wasm;
+    if (r.floor && seed && wasm) {
+      const floorPer1000 = r.floor.arithmetic_ms * (1000 / r.floor.batch);
+      const wasmPer1000 = wasm.median_ms * (1000 / seed.images);
+      out.push(
+        `  conv2d_1 forward's arithmetic alone: ${fixed(floorPer1000, 1)} ms per 1000 images = ${fixed(floorPer1000 / wasmPer1000, 2)}x tfjs_wasm's whole inference ` +
+          `(2x faster than tfjs_wasm needs <= ${fixed(wasmPer1000 / 2, 1)} ms for all of ours)`,
+      );
     }
   }
   return out.join('\n');
@@ -181,7 +171,6 @@ async function main(): Promise<void> {
           batch: request.batch,
           seed: 42,
           inferImages: 1000,
-          inferRuns: PEER_INFER_RUNS,
           ourUrl: server.url,
           peerUrl: peerServer.url,
           wasmPrefix: `${peerServer.url}/node_modules/@tensorflow/tfjs-backend-wasm/dist/`,

@@ -42,7 +42,6 @@ describe('interleaved bench rounds', () => {
       batch: BATCH,
       seed: 3,
       inferImages: 100,
-      inferRuns: { wasm: 2 },
       ourUrl: ours.url,
       peerUrl: peers.url,
       wasmPrefix: `${peers.url}/node_modules/@tensorflow/tfjs-backend-wasm/dist/`,
@@ -103,14 +102,29 @@ describe('interleaved bench rounds', () => {
     }
   });
 
-  it("measures the peer's inference of the first model and prints a table of every model", () => {
-    const inf = result.peer_inference.tfjs_wasm!;
-    expect(inf.images).toBe(100);
-    expect(inf.ms).toHaveLength(2);
-    expect(inf.median_ms).toBeCloseTo((inf.ms[0] + inf.ms[1]) / 2, 9);
+  it('times inference of every preset in interleaved rounds and prints both tables', () => {
+    for (const m of result.models) {
+      const inf = m.inference!;
+      expect(inf.images).toBe(100);
+      expect(inf.warmup_ms.ours).toBeGreaterThan(0);
+      expect(inf.warmup_ms.tfjs_wasm).toBeGreaterThan(0);
+      const wasm = inf.peers.tfjs_wasm!;
+      expect(inf.ours.ms).toHaveLength(ROUNDS);
+      expect(wasm.ms).toHaveLength(ROUNDS);
+      expect(inf.ours.median_ms).toBe(middleOfThree(inf.ours.ms).median);
+      expect(wasm.median_ms).toBe(middleOfThree(wasm.ms).median);
+      const ratios = wasm.ms.map((x, r) => x / inf.ours.ms[r]);
+      expect(wasm.ratio.per_round).toEqual(ratios);
+      expect(wasm.ratio.median).toBe(middleOfThree(ratios).median);
+    }
     const table = formatRounds(result);
-    for (const m of result.models) expect(table).toContain(`${m.peers.tfjs_wasm!.ratio.median.toFixed(2)}x`);
-    for (const name of MODELS) expect(table).toMatch(new RegExp(`^  ${name} `, 'm'));
-    expect(log.filter((l) => /round \d\/3/.test(l))).toHaveLength(ROUNDS * MODELS.length);
+    for (const m of result.models) {
+      expect(table).toContain(`${m.peers.tfjs_wasm!.ratio.median.toFixed(2)}x`);
+      expect(table).toContain(`${m.inference!.peers.tfjs_wasm!.ratio.median.toFixed(2)}x`);
+    }
+    expect(table).toContain('Inference in interleaved rounds (3 rounds; each round one predict of the same 100 test images on each side');
+    for (const name of MODELS) expect(table.match(new RegExp(`^  ${name} `, 'gm'))).toHaveLength(2);
+    expect(log.filter((l) => /: \S+ round \d\/3/.test(l))).toHaveLength(ROUNDS * MODELS.length);
+    expect(log.filter((l) => /inference round \d\/3/.test(l))).toHaveLength(ROUNDS * MODELS.length);
   });
 });
