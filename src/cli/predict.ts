@@ -12,8 +12,8 @@ import { prepareDecoded } from '../data/images/prepare-image.ts';
 import { formatCount, MAX_DATASET_BYTES } from '../io/load-limits.ts';
 import { DEFAULT_TRAIN_OPTIONS } from '../train/types.ts';
 import type { BatchClassifier } from '../ui/numbers/read-picture.ts';
-import { runCleanup, runInBrowser, runInNode, type BackendRun, type Cleanup } from './backends.ts';
-import { CliError, errorText, UsageError } from './cli-error.ts';
+import { CliError, UsageError } from './cli-error.ts';
+import { commandMain } from './command-main.ts';
 import { EventPrinter } from './event-printer.ts';
 import { loadInitialModel, type InitialModel } from './model-source.ts';
 import { decodePictureFile, listPictures, type PictureFile } from './predict-files.ts';
@@ -22,8 +22,7 @@ import { digitModelProblem, numberJson, numberLine, readNumbers, readerPicture }
 import { PREDICT_USAGE, parsePredictArgs, type PredictOptions } from './predict-options.ts';
 import { predictionJson, predictionLine, type PicturePrediction } from './predict-report.ts';
 import { bytesToBase64, floatsToBase64, type HeadlessConfig } from './protocol.ts';
-import { exitCodeFor, RunStopper } from './signals.ts';
-import { rerunWithVulkanEnv } from './vulkan-env.ts';
+import { runOnce } from './single-run.ts';
 
 /** Names shown in the line of skipped files. */
 const SKIPPED_SHOWN = 10;
@@ -40,18 +39,8 @@ async function classifyOnGpu(o: PredictOptions, loaded: InitialModel, form: Inpu
     resume: null,
     predict: { images: bytesToBase64(images), count, scaling: form.scaling },
   };
-  const cleanup: Cleanup = [];
-  const stopper = new RunStopper((signal) => {
-    void runCleanup(cleanup, 3000).then(() => process.exit(exitCodeFor(signal)));
-  }).install();
-  const run: BackendRun = { config, printer, cleanup, checkpoint: async () => {} };
-  try {
-    const result = o.node ? await runInNode(run) : await runInBrowser(run, o.adapter);
-    return Float32Array.from(result.samples.probabilities.flat());
-  } finally {
-    stopper.dispose();
-    await runCleanup(cleanup);
-  }
+  const result = await runOnce(config, printer, o);
+  return Float32Array.from(result.samples.probabilities.flat());
 }
 
 /** Warns about the files skipped; throws when no picture is left. */
@@ -109,27 +98,4 @@ async function predictNumbers(o: PredictOptions, loaded: InitialModel, form: Inp
   else for (const r of results) process.stdout.write(`${numberLine(r)}\n`);
 }
 
-async function main(argv: string[]): Promise<number> {
-  try {
-    const o = parsePredictArgs(argv);
-    if (o === 'help') {
-      process.stdout.write(`${PREDICT_USAGE}\n`);
-      return 0;
-    }
-    if (o.node) {
-      const rerun = await rerunWithVulkanEnv(o.adapter);
-      if (rerun !== null) return rerun;
-    }
-    await predict(o);
-    return 0;
-  } catch (e) {
-    if (e instanceof CliError) {
-      process.stderr.write(errorText(e, 'predict'));
-      return e.exitCode;
-    }
-    process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    return 1;
-  }
-}
-
-main(process.argv.slice(2)).then((code) => process.exit(code));
+commandMain({ name: 'predict', usage: PREDICT_USAGE, parse: parsePredictArgs, run: predict }, process.argv.slice(2)).then((code) => process.exit(code));
