@@ -60,6 +60,8 @@ async function predict(o: PredictOptions): Promise<void> {
   const printer = new EventPrinter();
   if (o.json) printer.mute();
   if (form.assumed) process.stderr.write(`note: ${form.assumed}\n`);
+  const { height, width, colorMode } = form.target;
+  if (form.dataset) printer.note(`Pictures read as ${height}x${width} ${colorMode}, as the images of ${form.dataset} (the dataset the model records)`);
   const skipped = [...listing.skipped];
   if (o.numbers) return predictNumbers(o, loaded, form, listing.files, skipped, printer);
   const size = loaded.model.inputSize;

@@ -120,6 +120,7 @@ describe('npm run predict, end to end', () => {
 
     expect(text.code, text.stderr).toBe(0);
     expect(text.stderr).toContain(skippedLine);
+    expect(text.stdout).toMatch(/^Pictures read as 28x28 grayscale, as the images of fashion-mnist \(the dataset the model records\)$/m);
     const lines = text.stdout.split('\n').filter((l) => l.startsWith(dir));
     expect(lines).toHaveLength(files.length);
     lines.forEach((line, i) => {
