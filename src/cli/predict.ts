@@ -8,10 +8,12 @@
 // cannot be read are skipped and listed in one line; none readable is an error.
 import { skippedLine, type SkippedFile } from '../data/image-folder.ts';
 import { shapeText } from '../data/image-dataset.ts';
+import type { DecodedImage } from '../data/images/decoded-image.ts';
 import { prepareDecoded } from '../data/images/prepare-image.ts';
 import { formatCount, MAX_DATASET_BYTES } from '../io/load-limits.ts';
 import { DEFAULT_TRAIN_OPTIONS } from '../train/types.ts';
 import type { BatchClassifier } from '../ui/numbers/read-picture.ts';
+import type { GrayImage } from '../ui/segment.ts';
 import { CliError, UsageError } from './cli-error.ts';
 import { commandMain } from './command-main.ts';
 import { EventPrinter } from './event-printer.ts';
@@ -43,6 +45,15 @@ async function classifyOnGpu(o: PredictOptions, loaded: InitialModel, form: Inpu
   return Float32Array.from(result.samples.probabilities.flat());
 }
 
+/** Decodes the files in turn, handing each picture to `use`; those that cannot be read join `skipped`. */
+async function eachPicture(files: PictureFile[], skipped: SkippedFile[], use: (file: string, image: DecodedImage) => void): Promise<void> {
+  for (const f of files) {
+    const decoded = await decodePictureFile(f);
+    if ('why' in decoded) skipped.push({ rel: decoded.file, why: decoded.why });
+    else use(decoded.file, decoded.image);
+  }
+}
+
 /** Warns about the files skipped; throws when no picture is left. */
 function reportSkipped(skipped: SkippedFile[], readable: number): void {
   if (skipped.length > 0) process.stderr.write(`warning: ${skippedLine(skipped, skipped.length, SKIPPED_SHOWN)}\n`);
@@ -60,24 +71,20 @@ async function predict(o: PredictOptions): Promise<void> {
   const printer = new EventPrinter();
   if (o.json) printer.mute();
   if (form.assumed) process.stderr.write(`note: ${form.assumed}\n`);
-  const { height, width, colorMode } = form.target;
-  if (form.dataset) printer.note(`Pictures read as ${height}x${width} ${colorMode}, as the images of ${form.dataset} (the dataset the model records)`);
   const skipped = [...listing.skipped];
   if (o.numbers) return predictNumbers(o, loaded, form, listing.files, skipped, printer);
+  const { height, width, colorMode } = form.target;
+  if (form.dataset) printer.note(`Pictures read as ${height}x${width} ${colorMode}, as the images of ${form.dataset} (the dataset the model records)`);
   const size = loaded.model.inputSize;
   if (listing.files.length * size > MAX_DATASET_BYTES) {
     throw new UsageError(`${formatCount(listing.files.length)} pictures of ${shapeText(loaded.model.inputShape)} are more than the ${formatCount(MAX_DATASET_BYTES)} bytes classified in one run; give fewer`);
   }
   const images = new Uint8Array(listing.files.length * size);
   const files: string[] = [];
-  for (const f of listing.files) {
-    const decoded = await decodePictureFile(f);
-    if ('why' in decoded) skipped.push({ rel: decoded.file, why: decoded.why });
-    else {
-      images.set(prepareDecoded(decoded.image, form.target), files.length * size);
-      files.push(decoded.file);
-    }
-  }
+  await eachPicture(listing.files, skipped, (file, image) => {
+    images.set(prepareDecoded(image, form.target), files.length * size);
+    files.push(file);
+  });
   reportSkipped(skipped, files.length);
   const probs = await classifyOnGpu(o, loaded, form, images.subarray(0, files.length * size), files.length, printer);
   const classes = loaded.model.classes;
@@ -87,12 +94,8 @@ async function predict(o: PredictOptions): Promise<void> {
 }
 
 async function predictNumbers(o: PredictOptions, loaded: InitialModel, form: InputForm, files: PictureFile[], skipped: SkippedFile[], printer: EventPrinter): Promise<void> {
-  const pictures = [];
-  for (const f of files) {
-    const decoded = await decodePictureFile(f);
-    if ('why' in decoded) skipped.push({ rel: decoded.file, why: decoded.why });
-    else pictures.push({ file: decoded.file, picture: readerPicture(decoded.image) });
-  }
+  const pictures: { file: string; picture: GrayImage }[] = [];
+  await eachPicture(files, skipped, (file, image) => pictures.push({ file, picture: readerPicture(image) }));
   reportSkipped(skipped, pictures.length);
   const classify: BatchClassifier = (fields, n) => classifyOnGpu(o, loaded, form, fields, n, printer);
   const results = await readNumbers(pictures, classify);
