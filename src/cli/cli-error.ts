@@ -1,4 +1,4 @@
-// The errors the CLIs (train, evaluate, bench) report as one clear message (no stack) and the
+// The errors the CLIs (train, evaluate, predict, bench) report as one clear message (no stack) and the
 // one line each prints for them: a usage error (exit code 2: a bad option, value or input
 // file) ends by pointing at the command's help.
 
@@ -27,7 +27,7 @@ export class UsageError extends CliError {
 export const USAGE_EXIT_CODE = 2;
 
 /** The CLIs whose errors speak with this voice. */
-export type CliCommand = 'train' | 'evaluate' | 'bench';
+export type CliCommand = 'train' | 'evaluate' | 'predict' | 'bench';
 
 /** Where the options of `command` are listed. */
 export function helpHint(command: CliCommand): string {

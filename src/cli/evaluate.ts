@@ -8,8 +8,7 @@ import { DATASET_NAMES, type DatasetName } from '../data/datasets.ts';
 import type { DatasetDescription } from '../data/image-dataset.ts';
 import { DEFAULT_TEST_SPLIT, DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../train/types.ts';
 import { summary } from '../model/summary.ts';
-import { runCleanup, runInBrowser, runInNode, type BackendRun, type Cleanup } from './backends.ts';
-import { CliError, errorText } from './cli-error.ts';
+import { commandMain } from './command-main.ts';
 import { EVALUATE_USAGE, parseEvaluateArgs, type EvaluateOptions } from './evaluate-options.ts';
 import { checkOutputFile, writeJsonFile } from './json-out.ts';
 import { EventPrinter } from './event-printer.ts';
@@ -17,8 +16,7 @@ import { loadInitialModel } from './model-source.ts';
 import { floatsToBase64, type HeadlessConfig } from './protocol.ts';
 import { prepareRunDataset } from './dataset-source.ts';
 import { UsageError } from './cli-error.ts';
-import { exitCodeFor, RunStopper } from './signals.ts';
-import { rerunWithVulkanEnv } from './vulkan-env.ts';
+import { runOnce } from './single-run.ts';
 
 /** The dataset options of the run: --dataset, else the dataset `recorded` in the model, else MNIST. */
 function datasetOptions(o: EvaluateOptions, recorded: DatasetDescription | null): Pick<TrainOptions, 'dataset' | 'ownDataset'> {
@@ -62,48 +60,15 @@ async function evaluate(o: EvaluateOptions): Promise<void> {
     resume: null,
     evaluateOnly: true,
   };
-  const cleanup: Cleanup = [];
-  const stopper = new RunStopper((signal) => {
-    void runCleanup(cleanup, 3000).then(() => process.exit(exitCodeFor(signal)));
-  }).install();
-  const run: BackendRun = { config, printer, cleanup, checkpoint: async () => {} };
-  try {
-    const result = o.node ? await runInNode(run) : await runInBrowser(run, o.adapter);
-    const { loss, accuracy, count } = result.test;
-    const figures = { path: loaded.path, dataset: dataset.description.name, loss, accuracy, count, adapter: result.adapter };
-    if (o.jsonOut !== null) await writeJsonFile(o.jsonOut, figures);
-    if (o.json) {
-      process.stdout.write(`${JSON.stringify(figures)}\n`);
-    } else {
-      process.stdout.write(`${loaded.path}: test loss ${loss.toFixed(6)} - test accuracy ${accuracy.toFixed(4)} (${count.toLocaleString('en-US')} images)\n`);
-    }
-  } finally {
-    stopper.dispose();
-    await runCleanup(cleanup);
+  const result = await runOnce(config, printer, o);
+  const { loss, accuracy, count } = result.test;
+  const figures = { path: loaded.path, dataset: dataset.description.name, loss, accuracy, count, adapter: result.adapter };
+  if (o.jsonOut !== null) await writeJsonFile(o.jsonOut, figures);
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify(figures)}\n`);
+  } else {
+    process.stdout.write(`${loaded.path}: test loss ${loss.toFixed(6)} - test accuracy ${accuracy.toFixed(4)} (${count.toLocaleString('en-US')} images)\n`);
   }
 }
 
-async function main(argv: string[]): Promise<number> {
-  try {
-    const o = parseEvaluateArgs(argv);
-    if (o === 'help') {
-      process.stdout.write(`${EVALUATE_USAGE}\n`);
-      return 0;
-    }
-    if (o.node) {
-      const rerun = await rerunWithVulkanEnv(o.adapter);
-      if (rerun !== null) return rerun;
-    }
-    await evaluate(o);
-    return 0;
-  } catch (e) {
-    if (e instanceof CliError) {
-      process.stderr.write(errorText(e, 'evaluate'));
-      return e.exitCode;
-    }
-    process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    return 1;
-  }
-}
-
-main(process.argv.slice(2)).then((code) => process.exit(code));
+commandMain({ name: 'evaluate', usage: EVALUATE_USAGE, parse: parseEvaluateArgs, run: evaluate }, process.argv.slice(2)).then((code) => process.exit(code));

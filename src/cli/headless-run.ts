@@ -1,10 +1,11 @@
 // One headless training run, independent of where WebGPU comes from: the page
 // (headless-entry.ts, navigator.gpu) and Node (node-entry.ts, the `webgpu` package) both call
 // it. Acquires the device, loads the dataset, trains (src/train/run-session.ts, as the page does),
-// evaluates, predicts samples and returns the weights; never rejects (errors come back with
+// evaluates, predicts samples and returns the weights (or, for `npm run predict`, only
+// classifies the images it is given); never rejects (errors come back with
 // the stage that failed).
 import { acquireGpu, describeAdapter, type Gpu } from '../gpu/device.ts';
-import type { Mnist } from '../data/mnist.ts';
+import type { Mnist, MnistSplit } from '../data/mnist.ts';
 import { describeDataset, type ImageDataset } from '../data/image-dataset.ts';
 import type { Trainer } from '../train/trainer.ts';
 import { asDeviceLoss, runTrainingSession, type TrainerFactory } from '../train/run-session.ts';
@@ -15,6 +16,7 @@ import { autotuneModel } from '../tune/autotune-run.ts';
 import { tunedChoices } from '../tune/report.ts';
 import type { PlanKernelChoices } from '../gpu/kernel-registry.ts';
 import {
+  base64ToBytes,
   base64ToFloats,
   bytesToBase64,
   decodeTrainerState,
@@ -23,6 +25,7 @@ import {
   type CheckpointSink,
   type HeadlessConfig,
   type HeadlessResult,
+  type PredictRequest,
 } from './protocol.ts';
 
 
@@ -44,6 +47,7 @@ export async function runHeadless(config: HeadlessConfig, deps: HeadlessDeps): P
   let gpu: Gpu | undefined;
   try {
     gpu = await acquireGpu(deps.gpu);
+    if (config.predict) return await predictOnly(gpu, config, config.predict, (s) => (stage = s));
     stage = 'loading the dataset';
     const data = await deps.loadData();
     let factory: TrainerFactory | undefined;
@@ -137,6 +141,32 @@ async function evaluateOnly(
   const gpuModel = new GpuModel({ device: gpu.device, root: gpu.root }, model, weights, data.test, undefined, undefined, describeDataset(data).scaling);
   try {
     return await finish(gpuModel, gpu, data, config, [], deps, stage);
+  } finally {
+    gpuModel.destroy();
+  }
+}
+
+/** npm run predict: the given images classified in one batch (EVAL_BATCH at a time) with the given weights; no dataset, no trainer. */
+async function predictOnly(gpu: Gpu, config: HeadlessConfig, request: PredictRequest, stage: (s: string) => void): Promise<HeadlessResult> {
+  if (!config.initialWeights) throw new Error('prediction needs weights');
+  stage('building the model');
+  const model = modelOf(config.options);
+  // The model's test pass is built over one blank image: prediction runs its own pass.
+  const blank: MnistSplit = { images: new Uint8Array(model.inputSize), labels: new Uint8Array(1), count: 1 };
+  const gpuModel = new GpuModel({ device: gpu.device, root: gpu.root }, model, base64ToFloats(config.initialWeights), blank, undefined, undefined, request.scaling);
+  try {
+    stage('predicting');
+    const probs = await gpuModel.predict(base64ToBytes(request.images), request.count);
+    const { classes } = model;
+    const probabilities = Array.from({ length: request.count }, (_, i) => Array.from(probs.subarray(i * classes, (i + 1) * classes)));
+    return {
+      ok: true,
+      adapter: describeAdapter(gpu.adapter),
+      epochs: [],
+      test: { loss: 0, accuracy: 0, count: 0 },
+      weights: '',
+      samples: { images: '', shape: [...model.inputShape] as [number, number, number], labels: [], classNames: [], probabilities },
+    };
   } finally {
     gpuModel.destroy();
   }

@@ -1,5 +1,6 @@
 // What the Node driver (train.ts) and the headless page (headless-entry.ts) exchange.
 // Browser-safe: no node imports.
+import type { InputScaling } from '../data/image-dataset.ts';
 import type { TrainerState } from '../train/trainer-state.ts';
 import type { EpochRecord, Evaluation, TrainEvent, TrainOptions } from '../train/types.ts';
 import type { AutotuneRequest } from '../tune/autotune-run.ts';
@@ -46,12 +47,23 @@ export interface HeadlessConfig {
   resume: EncodedTrainerState | null;
   /** Evaluate `initialWeights` only (npm run evaluate): no trainer is built, nothing is trained. */
   evaluateOnly?: boolean;
+  /** Classify these images with `initialWeights` only (npm run predict): no dataset is loaded, nothing is trained. */
+  predict?: PredictRequest;
   /**
    * Kernel autotuning before the trainer is built: the mode and the cache the driver loaded (the
    * page cannot read the driver's file); the measured entries come back in an 'autotune' event.
    * Absent: the fixed rules.
    */
   autotune?: AutotuneRequest;
+}
+
+/** The images of a prediction run, already in the model's input shape. */
+export interface PredictRequest {
+  /** (count, H, W, C) bytes, base64. */
+  images: string;
+  count: number;
+  /** What the gather makes of the bytes, as when the model was trained. */
+  scaling: InputScaling;
 }
 
 /** TrainerState with its arrays as base64 of little-endian float32 (for page.evaluate). */
@@ -100,6 +112,11 @@ export interface HeadlessSamples {
   probabilities: number[][];
 }
 
+/**
+ * A prediction run (config.predict) comes back as a run with no epochs, a test of count 0,
+ * weights '' (not read back) and samples holding the given images' probabilities (images ''
+ * and labels empty: the driver has both).
+ */
 export type HeadlessResult =
   | {
       ok: true;

@@ -52,15 +52,17 @@ export interface FolderListing {
 const MAX_SKIPPED_KEPT = 20;
 
 /** Largest picture file read (a 64-megapixel RGBA PNG stored without compression). */
-const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
+export const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
 
 /** Deepest folder nesting walked under a class folder. */
 const MAX_DEPTH = 32;
 
-const isImageName = (name: string) => IMAGE_EXTENSIONS.some((ext) => name.toLowerCase().endsWith(ext));
+/** Whether a file's name ends as a picture's (IMAGE_EXTENSIONS, any case). */
+export const isImageName = (name: string) => IMAGE_EXTENSIONS.some((ext) => name.toLowerCase().endsWith(ext));
 const slashed = (p: string) => p.split(sep).join('/');
 
-interface Entry {
+/** A file or folder met while walking a folder (size -1: not a readable regular file). */
+export interface FolderEntry {
   name: string;
   path: string;
   isDir: boolean;
@@ -69,7 +71,7 @@ interface Entry {
 }
 
 /** A folder's entries in Python's sorted() order, links followed. */
-async function entries(dir: string): Promise<Entry[]> {
+async function entries(dir: string): Promise<FolderEntry[]> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -77,7 +79,7 @@ async function entries(dir: string): Promise<Entry[]> {
     throw new DatasetFolderError(`${dir}: cannot read the folder (${(e as Error).message})`);
   }
   names.sort(compareCodePoints);
-  const out: Entry[] = [];
+  const out: FolderEntry[] = [];
   for (const name of names) {
     const path = join(dir, name);
     const info = await stat(path).catch(() => null);
@@ -87,15 +89,15 @@ async function entries(dir: string): Promise<Entry[]> {
 }
 
 /** Every file under `dir` (depth first, sorted), as [path, size, mtime]; unreadable entries are size -1. */
-async function walk(dir: string, depth = 0): Promise<Entry[]> {
+export async function walkFolder(dir: string, depth = 0): Promise<FolderEntry[]> {
   if (depth > MAX_DEPTH) throw new DatasetFolderError(`${dir}: folders nested deeper than ${MAX_DEPTH} (a link loop?)`);
-  const out: Entry[] = [];
-  for (const e of await entries(dir)) out.push(...(e.isDir ? await walk(e.path, depth + 1) : [e]));
+  const out: FolderEntry[] = [];
+  for (const e of await entries(dir)) out.push(...(e.isDir ? await walkFolder(e.path, depth + 1) : [e]));
   return out;
 }
 
 /** The class folders of `dir` (its subfolders, sorted) and the files lying beside them. */
-async function classFolders(dir: string): Promise<{ classes: Entry[]; loose: Entry[] }> {
+async function classFolders(dir: string): Promise<{ classes: FolderEntry[]; loose: FolderEntry[] }> {
   const all = await entries(dir);
   return { classes: all.filter((e) => e.isDir), loose: all.filter((e) => !e.isDir) };
 }
@@ -110,7 +112,7 @@ export async function listImageFolder(root: string): Promise<FolderListing> {
     : [{ split: null, dir: root }];
   const files: FolderFile[] = [];
   const skipped: SkippedFile[] = [];
-  const skip = (e: Entry, why: string) => skipped.push({ rel: slashed(relative(root, e.path)), why });
+  const skip = (e: FolderEntry, why: string) => skipped.push({ rel: slashed(relative(root, e.path)), why });
   for (const e of top.loose) skip(e, 'not in a class folder');
   let classNames: string[] | null = null;
   for (const { split, dir } of splits) {
@@ -128,7 +130,7 @@ export async function listImageFolder(root: string): Promise<FolderListing> {
     }
     for (const [label, c] of classes.entries()) {
       let count = 0;
-      for (const f of await walk(c.path)) {
+      for (const f of await walkFolder(c.path)) {
         if (!isImageName(f.name)) skip(f, 'not an image');
         else if (f.size < 0) skip(f, 'unreadable');
         else if (f.size === 0) skip(f, 'empty');

@@ -1,7 +1,7 @@
 // The bench's options for interleaved rounds: peers, models, rounds, steps per round.
 import { describe, expect, it } from 'vitest';
 import { parseModels, parsePeers, roundsChoice } from '../../src/cli/bench-rounds-options.ts';
-import { PRESET_NAMES } from '../../src/model/presets.ts';
+import { MNIST_PRESET_NAMES, PRESET_NAMES } from '../../src/model/presets.ts';
 
 describe('bench rounds options', () => {
   it('defaults: both peers, the seed, 5 rounds of 8 steps', () => {
@@ -19,10 +19,12 @@ describe('bench rounds options', () => {
   });
 
   it('models: all (the default first), a list, unknown names refused', () => {
-    expect(parseModels('all')).toEqual(PRESET_NAMES);
-    expect(PRESET_NAMES[0]).toBe('mnist-cnn');
+    expect(parseModels('all')).toEqual(['mnist-cnn', 'lenet5', 'strided-bn']);
+    expect(MNIST_PRESET_NAMES).toEqual(PRESET_NAMES.filter((n) => n !== 'small-color'));
     expect(parseModels('strided-bn,lenet5')).toEqual(['strided-bn', 'lenet5']);
     expect(() => parseModels('resnet')).toThrow(/--models: unknown preset "resnet"/);
+    // The rounds train on MNIST: the 32x32 colour preset is not offered.
+    expect(() => parseModels('small-color')).toThrow('--models: unknown preset "small-color" (choices: all, mnist-cnn, lenet5, strided-bn)');
   });
 
   it('rounds and steps: positive integers only', () => {

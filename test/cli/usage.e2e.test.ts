@@ -44,7 +44,7 @@ describe('usage errors of the commands', () => {
       npmRun('evaluate', ['--jsn', missing]),
       npmRun('bench', ['--quik']),
     ]);
-    expect(usageLine(preset, 'train')).toContain('error: --model lenet: no such preset or file (did you mean lenet5? presets: mnist-cnn, lenet5, strided-bn).');
+    expect(usageLine(preset, 'train')).toContain('error: --model lenet: no such preset or file (did you mean lenet5? presets: mnist-cnn, lenet5, strided-bn, small-color).');
     expect(usageLine(init, 'train')).toContain(`error: --init ${join(dir, 'nothing')}: no such file or folder.`);
     const line = usageLine(evaluated, 'evaluate');
     expect(line).toContain(`error: ${missing}: no such file or folder.`);
