@@ -19,6 +19,8 @@ import { softmaxRows } from '../train/gpu-model.ts';
 import { scaleTable } from '../layers/gather.ts';
 import type { InputScaling } from '../data/image-dataset.ts';
 import { inferenceModeModel } from './inference-mode-model.ts';
+import type { KernelChoices, KernelPass } from '../gpu/kernel-registry.ts';
+import { isFastConv } from '../layers/single-layers.ts';
 import { gradCam, type GradCam } from './grad-cam.ts';
 
 /** One layer's output for the explained image. */
@@ -49,6 +51,31 @@ export interface Explanation {
 export interface ExplainerOptions {
   /** The Conv2D layer Grad-CAM uses (default: the model's last Conv2D). */
   gradCamLayer?: string;
+  /** Kernel choices by layer and pass, over the explainer's own (explainKernelChoices). */
+  kernels?: KernelChoices;
+}
+
+/**
+ * The explainer's kernel choices: at batch 1 every kernel runs in milliseconds, so it takes the
+ * kernels quickest to compile, not the fastest at training's batch sizes: the seed network's
+ * explanation plan compiled in about 6 s on SwiftShader with these, 50-70 s with the training
+ * rules (the 16x16-tile dense kernels, the one-channel whole-row conv forward, the per-tile-class
+ * conv input gradient). Kernel choices given to the explainer override these.
+ */
+export function explainKernelChoices(model: ModelInfo): KernelChoices {
+  const choices: Record<string, Partial<Record<KernelPass, string>>> = {};
+  for (const l of model.layers) {
+    if (isFastConv(l)) {
+      choices[l.spec.name] = {
+        ...(l.inputShape[2] === 1 ? { forward: 'conv2d.forward.tile4x4' } : {}),
+        'backward-input': 'conv2d.backward-input.direct',
+        'backward-filter': 'conv2d.backward-filter.positions',
+      };
+    } else if (l.spec.type === 'Dense') {
+      choices[l.spec.name] = { forward: 'dense.forward.tile4x4', 'backward-input': 'dense.backward-input.tile4x4', 'backward-weights': 'dense.backward-weights.tile4x4' };
+    }
+  }
+  return choices;
 }
 
 /** The model's input for image bytes (H, W, C), scaled as the gather scales them. */
@@ -107,7 +134,10 @@ export class Explainer {
         images: own(createStorageBuffer(device, model.inputSize, 'explain images (unused)')),
         labels: small('labels'), indices: small('indices'), batchLoss: small('batch loss'), batchCorrect: small('batch correct'),
       };
-      const plan = createModelPlan(ctx, inferenceModeModel(model), { batch: 1, imageCount: 1, slots: 1, training: true, inputGradient: true, unfused: true }, shared);
+      const plan = createModelPlan(ctx, inferenceModeModel(model), {
+        batch: 1, imageCount: 1, slots: 1, training: true, inputGradient: true, unfused: true,
+        kernels: { ...explainKernelChoices(model), ...options.kernels },
+      }, shared);
       this.plan = own(plan);
       const layers = plan.layers.filter((p) => p.name !== 'gather' && p.name !== 'loss');
       this.forward = layers.flatMap((p) => p.forward);
