@@ -64,16 +64,16 @@ function referenceExplanation(model: ModelInfo, params: Float32Array, x: Float32
   const n = m.layers.length;
   const inputs: Float64Array[] = [];
   const outputs: { y: Float64Array; cache?: unknown }[] = [];
-  let h = Float64Array.from(x);
+  let h: Float64Array = Float64Array.from(x);
   m.layers.forEach((l, i) => {
     inputs.push(h);
     const f = layerForward(l, i === n - 1, p, h, 1, null);
     outputs.push(f);
     h = f.y;
   });
-  let dy = new Float64Array(model.classes);
+  let dy: Float64Array = new Float64Array(model.classes);
   dy[cls] = 1;
-  let camGrad = new Float64Array(0);
+  let camGrad: Float64Array = new Float64Array(0);
   for (let i = n - 1; i >= 0; i--) {
     if (m.layers[i].spec.name === camLayer) camGrad = dy;
     dy = layerBackward(m.layers[i], i === n - 1, p, inputs[i], outputs[i] as never, dy, 1, null, grads);
