@@ -183,6 +183,15 @@ describe('saliency against TensorFlow.js tf.grad', () => {
           const probs = tf.tidy(() => (tfModel.predict(tf.tensor(x, [1, ...model.inputShape])) as tf.Tensor).dataSync());
           expectClose('probabilities', got.probabilities, probs, 1e-5);
         }
+        // The time of one explanation once built and warmed up (the log's figure).
+        const times: number[] = [];
+        for (let i = 0; i < 7; i++) {
+          const t0 = performance.now();
+          await explainer.explain(x);
+          times.push(performance.now() - t0);
+        }
+        times.sort((a, b) => a - b);
+        console.log(`${preset}: one explanation takes ${times[3].toFixed(0)} ms (median of 7; ${times[0].toFixed(0)} .. ${times[6].toFixed(0)} ms)`);
       } finally {
         explainer.destroy();
         tfModel.dispose();
