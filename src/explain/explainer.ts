@@ -110,6 +110,7 @@ export class Explainer {
   private readonly gradientStaging: GPUBuffer;
   private readonly camLayer?: { name: string; shape: readonly number[]; mapIndex: number };
   private readonly owned: { destroy(): void }[] = [];
+  private readonly ownParams?: GPUBuffer;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -126,7 +127,8 @@ export class Explainer {
       if (params instanceof Float32Array && params.length !== model.params.length) {
         throw new Error(`weights have ${params.length} floats, expected ${model.params.length}`);
       }
-      const paramBuffer = params instanceof Float32Array ? own(createBufferWith(device, params, 'explain params')) : params;
+      if (params instanceof Float32Array) this.ownParams = own(createBufferWith(device, params, 'explain params'));
+      const paramBuffer = this.ownParams ?? (params as GPUBuffer);
       const shared = {
         params: paramBuffer,
         grads: own(createStorageBuffer(device, model.params.length * 4, 'explain weight grads (unused)')),
@@ -225,6 +227,13 @@ export class Explainer {
       saliency,
       gradCam: cam && gradCam(cam.name, cam.shape, featureMaps[cam.mapIndex].values, gradients.subarray(model.inputSize), model.inputShape),
     };
+  }
+
+  /** Replaces the weights (an explainer built from a Float32Array: it holds its own copy); later explanations use them. */
+  setWeights(weights: Float32Array): void {
+    if (!this.ownParams) throw new Error('explain: the weights are the buffer the explainer was given; write them there');
+    if (weights.length !== this.model.params.length) throw new Error(`weights have ${weights.length} floats, expected ${this.model.params.length}`);
+    writeBuffer(this.ctx.device, this.ownParams, weights);
   }
 
   /** Runs `dispatches`, copies `reads` into `staging` and returns its floats. */

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright';
 import { seriousAxeViolations, startPageServer, type PageServer } from './page-server.ts';
+import { drawSeven } from './draw-digit.ts';
 import { launchWebGpuBrowser } from '../../src/cli/browser.ts';
 import { SHIPPED_MODEL_PATH } from '../../src/ui/shipped-model.ts';
 
@@ -31,20 +32,6 @@ async function open(width: number, height: number): Promise<Page> {
   page.on('request', (r) => r.method() === 'GET' && requested.push(r.url()));
   await page.goto(`${url}?estimate=on-demand`); // the arrival estimate is the C-locale test's (below): it compiles the seed's trainer
   return page;
-}
-
-/** A 7 drawn with the mouse: a bar along the top, then a stroke down and to the left. */
-async function drawSeven(page: Page): Promise<void> {
-  await page.locator('#pad').scrollIntoViewIfNeeded();
-  const box = (await page.locator('#pad').boundingBox())!;
-  const at = (fx: number, fy: number) => [box.x + box.width * fx, box.y + box.height * fy] as const;
-  const stroke = async (points: (readonly [number, number])[]) => {
-    await page.mouse.move(...points[0]);
-    await page.mouse.down();
-    for (const p of points.slice(1)) await page.mouse.move(...p, { steps: 6 });
-    await page.mouse.up();
-  };
-  await stroke([at(0.25, 0.2), at(0.75, 0.2), at(0.45, 0.85)]);
 }
 
 /**
