@@ -42,7 +42,7 @@ function extent(values: ArrayLike<number>): [number, number] {
 
 /** Tiles' layout: the scale (screen pixels per value) and the columns that fit the width. */
 function gridLayout(g: Grid): { scale: number; columns: number; rows: number; height: number } {
-  const scale = Math.max(1, Math.min(4, Math.floor(48 / Math.max(g.h, g.w))));
+  const scale = Math.max(1, Math.min(8, Math.floor(56 / Math.max(g.h, g.w))));
   const tile = Math.max(g.w * scale, 1) + TILE_GAP;
   const columns = Math.max(1, Math.min(g.count, Math.floor((WIDTH - 2 * PAD) / tile)));
   const rows = Math.ceil(g.count / columns);

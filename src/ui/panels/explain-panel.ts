@@ -8,7 +8,7 @@ import { explanationRaster, explanationText } from '../../explain/explanation-pn
 import type { Explanation } from '../../explain/explainer.ts';
 import { downloadPng } from '../figures.ts';
 import { drawLayersFigure, layerTitle } from '../layers-figure.ts';
-import type { Panel, PanelContext } from '../panel.ts';
+import { byId, type Panel, type PanelContext } from '../panel.ts';
 import type { ModelInput } from '../protocol.ts';
 import type { PageState } from '../state.ts';
 
@@ -38,13 +38,9 @@ function part<T extends HTMLElement>(root: HTMLElement, selector: string): T {
 }
 
 export function createExplainPanel(ctx: PanelContext): Panel {
-  const card = document.createElement('section');
-  card.className = 'card wide';
-  card.id = 'explain-card';
-  card.setAttribute('aria-labelledby', 'explain-title');
+  const card = byId('explain-card');
   card.dataset.state = 'empty';
   card.innerHTML = MARKUP;
-  ctx.mount(card);
   const views = [part<HTMLDetailsElement>(card, '[data-view="layers"]'), part<HTMLDetailsElement>(card, '[data-view="why"]')];
   const status = part(card, '[data-role="status"]');
   const classPick = part<HTMLSelectElement>(card, '[data-role="class"]');
