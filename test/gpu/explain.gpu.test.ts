@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { Explainer, modelInput, type Explanation } from '../../src/explain/explainer.ts';
+import { ExplainService } from '../../src/ui/explain-service.ts';
 import { inferenceModeModel } from '../../src/explain/inference-mode-model.ts';
 import { resizeBilinearFloat } from '../../src/data/images/resize-bilinear.ts';
 import { modelInfo, type ModelInfo } from '../../src/model/model-info.ts';
@@ -140,6 +141,35 @@ describe('explanations against the float64 layer references', () => {
       await expect(explainer.explain(randomInput(SMALL, rng), 5)).rejects.toThrow(/class 5 is not one of the model's 5 classes/);
     } finally {
       explainer.destroy();
+    }
+  });
+});
+
+describe("the page worker's explain service", () => {
+  it('reads the weights again after weightsChanged, and builds anew for another model', async () => {
+    const gpu = await getGpu();
+    const ctx = { device: gpu.device, root: gpu.root };
+    const rng = new Rng(17);
+    const source = { model: SMALL, weights: randomizedWeights(SMALL, 8, rng), getWeights() { return Promise.resolve(this.weights.slice()); } };
+    const pixels = Uint8Array.from({ length: SMALL.inputSize }, () => rng.nextInt(256));
+    const service = new ExplainService();
+    try {
+      const check = async (src: typeof source, what: string) => {
+        const { explanation, filters } = await service.explain(ctx, src, pixels, 1);
+        const ref = referenceExplanation(SMALL, src.weights, modelInput(pixels), 1, 'conv_b');
+        expectClose(`${what} saliency`, explanation.saliency, ref.saliency, 1e-5);
+        const kernel = SMALL.params.get('conv_a/kernel');
+        expect(filters?.layer).toBe('conv_a');
+        expect(filters?.shape).toEqual([3, 3, 2, 4]);
+        expect(Array.from(filters!.values)).toEqual(Array.from(src.weights.subarray(kernel.offset, kernel.offset + kernel.size)));
+      };
+      await check(source, 'first weights');
+      source.weights = randomizedWeights(SMALL, 9, rng);
+      service.weightsChanged();
+      await check(source, 'changed weights');
+      await check({ ...source, weights: randomizedWeights(SMALL, 10, rng) }, 'another model');
+    } finally {
+      service.reset();
     }
   });
 });
