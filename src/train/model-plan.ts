@@ -8,7 +8,9 @@
 // dropout) ending in the loss and per-batch metrics. The trainer brackets `train` with
 // step_begin, the optimizer and step_end. An evaluation plan (training: false) builds every
 // layer inference-only (no backward kernels, bind groups or scratch buffers) and allocates
-// no gradient buffers.
+// no gradient buffers. A training plan built with `inputGradient` also computes dL/d the
+// model's input (the first layer's input gradient, which training skips), and one built
+// `unfused` builds every layer on its own: the explainer (src/explain/) uses both.
 import type { ModelInfo, LayerInfo } from '../model/model-info.ts';
 import { shapeSize } from '../model/model-info.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
