@@ -14,17 +14,17 @@
 //   dense-relu-dropout   Dense ReLU (units a multiple of 4) + Dropout: the dropout backward applies
 //                        the ReLU derivative.
 import type { LayerInfo } from '../model/model-info.ts';
-import type { Segment, SegmentPlanContext } from './segment-types.ts';
+import type { Fusion, Segment, SegmentPlanContext } from './segment-types.ts';
 import { GPU_LAYERS } from './gpu-layers.ts';
 import { FUSIONS } from './fusions.ts';
 
 export * from './segment-types.ts';
 
-/** Splits the model into segments: fusions first, then one segment per layer. */
-export function planSegments(layers: readonly LayerInfo[], pc: SegmentPlanContext): Segment[] {
+/** Splits the model into segments: `fusions` first (none: every layer on its own), then one segment per layer. */
+export function planSegments(layers: readonly LayerInfo[], pc: SegmentPlanContext, fusions: readonly Fusion[] = FUSIONS): Segment[] {
   const segments: Segment[] = [];
   for (let i = 0; i < layers.length; ) {
-    const seg = FUSIONS.map((f) => f.match(layers, i, pc)).find((s) => s !== undefined) ?? singleSegment(layers[i], pc);
+    const seg = fusions.map((f) => f.match(layers, i, pc)).find((s) => s !== undefined) ?? singleSegment(layers[i], pc);
     segments.push(seg);
     i += seg.layers.length;
   }

@@ -176,7 +176,7 @@ export class GpuModel {
 }
 
 /** Row-wise softmax of (N, classes) logits into `out`. */
-function softmaxRows(logits: Float32Array, out: Float32Array, classes: number): void {
+export function softmaxRows(logits: Float32Array, out: Float32Array, classes: number): void {
   for (let r = 0; r < out.length / classes; r++) {
     const row = logits.subarray(r * classes, (r + 1) * classes);
     const max = Math.max(...row);

@@ -8,7 +8,9 @@
 // dropout) ending in the loss and per-batch metrics. The trainer brackets `train` with
 // step_begin, the optimizer and step_end. An evaluation plan (training: false) builds every
 // layer inference-only (no backward kernels, bind groups or scratch buffers) and allocates
-// no gradient buffers.
+// no gradient buffers. A training plan built with `inputGradient` also computes dL/d the
+// model's input (the first layer's input gradient, which training skips), and one built
+// `unfused` builds every layer on its own: the explainer (src/explain/) uses both.
 import type { ModelInfo, LayerInfo } from '../model/model-info.ts';
 import { shapeSize } from '../model/model-info.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
@@ -16,6 +18,7 @@ import type { Dispatch } from '../gpu/kernel.ts';
 import type { GpuContext } from '../layers/types.ts';
 import { createGather } from '../layers/gather.ts';
 import { createSoftmaxXent } from '../layers/loss.ts';
+import { FUSIONS } from '../layers/fusions.ts';
 import { planSegments, type BuiltSegment, type PlanPart, type SegmentPlanContext } from '../layers/segments.ts';
 import { dropoutLayerId } from '../layers/dropout-rng.ts';
 import type { InputScaling } from '../data/image-dataset.ts';
@@ -49,6 +52,13 @@ export interface ModelPlanConfig {
   resizable?: boolean;
   /** What the gather makes of the images' bytes (default 'divide-255': MNIST, Fashion-MNIST). */
   scaling?: InputScaling;
+  /**
+   * Training plans: also compute dL/d the model's input (`inputGradient`): every segment gets
+   * an input gradient, the first one too (training never needs it).
+   */
+  inputGradient?: boolean;
+  /** Build every layer on its own (no fusion): each layer's output and dL/d output stored as Keras defines them. */
+  unfused?: boolean;
 }
 
 /** A plan's dispatches for one batch size. */
@@ -85,6 +95,8 @@ export interface ModelPlan {
   readonly input: GPUBuffer;
   /** (B) u32: the gathered labels. */
   readonly labels: GPUBuffer;
+  /** (B, ...input shape) f32: dL/d input (a plan built with inputGradient only). */
+  readonly inputGradient?: GPUBuffer;
   /**
    * Each layer's output by layer name (a layer that computes nothing shares its input's
    * buffer; a fused layer whose own output is not stored shares its segment's output).
@@ -159,10 +171,12 @@ export function createModelPlan(ctx: GpuContext, model: ModelInfo, config: Model
     const parts: PlanPart[] = [{ name: 'gather', forward: [gather.dispatch], backward: [] }];
     const segments: PlanSegment[] = [];
     let current = input; // (B, ...shape) the running activation
-    let currentGrad: GPUBuffer | undefined; // dL/d current (absent until a layer with weights is behind)
+    if (config.inputGradient && !training) throw new Error('model plan: an input gradient needs a training plan');
+    const inputGradient = config.inputGradient ? f32(B * model.inputSize, 'd input') : undefined;
+    let currentGrad: GPUBuffer | undefined = inputGradient; // dL/d current (absent until a layer with weights is behind)
     const kernelSlots: KernelSlot[] = [];
     const chooser = createChooser(config.kernels, kernelSlots);
-    for (const seg of planSegments(model.layers, segmentContext(model, training, chooser))) {
+    for (const seg of planSegments(model.layers, segmentContext(model, training, chooser), config.unfused ? [] : FUSIONS)) {
       const last = seg.layers[seg.layers.length - 1];
       let inner: NonNullable<BuiltSegment['inner']> = [];
       if (!seg.identity) {
@@ -225,6 +239,7 @@ export function createModelPlan(ctx: GpuContext, model: ModelInfo, config: Model
       layers: parts.filter((p) => p.forward.length + p.backward.length > 0),
       input,
       labels,
+      inputGradient,
       activations,
       gradients,
       train: full.train,

@@ -7,6 +7,7 @@ import type { ModelSpec } from '../model/model-spec.ts';
 import type { TrainerState } from '../train/trainer-state.ts';
 import type { EpochRecord, TrainEvent, TrainOptions } from '../train/types.ts';
 import type { AutotuneMode } from '../tune/mode.ts';
+import type { ExplainAnswer } from './explain-service.ts';
 
 /** Where a run's initial weights come from. */
 export type WeightsSource =
@@ -45,6 +46,11 @@ export type PageToWorker =
   | { type: 'checkpoint-kept'; epoch: number }
   /** Classify one image ((H, W, C) bytes, the model's input). The reply carries the same id. */
   | { type: 'predict'; id: number; image: Uint8Array }
+  /**
+   * What the network sees in one image ((H, W, C) bytes): every layer's output, the saliency and
+   * Grad-CAM for `classIndex` (default: the predicted class). The reply carries the same id.
+   */
+  | { type: 'explain'; id: number; image: Uint8Array; classIndex?: number }
   /** Classify `count` images ((count, H, W, C) bytes) in one batch (the number reader). The reply carries the same id. */
   | { type: 'predictBatch'; id: number; images: Uint8Array; count: number }
   /** Evaluate the current model on the first `count` test images of `dataset`. */
@@ -126,6 +132,9 @@ export type WorkerToPage =
   /** (count, classes) probabilities for a predictBatch, or why there are none. */
   | { type: 'batchPrediction'; id: number; probabilities: Float32Array }
   | { type: 'batchPredictionFailed'; id: number; message: string }
+  /** The answer to an 'explain' (the explanation and the first convolution's filters), or why there is none. */
+  | { type: 'explanation'; id: number; answer: ExplainAnswer }
+  | { type: 'explanationFailed'; id: number; message: string }
   | { type: 'saved'; modelJson: string; weights: Uint8Array }
   | { type: 'savedKeras'; data: Uint8Array }
   /** Weights were loaded: `spec` is the model they belong to, `testAccuracy` the shipped model's figure. */

@@ -81,6 +81,8 @@ export interface PageState {
   datasets: Partial<Record<DatasetName, DatasetFacts>>;
   /** The prediction for the drawing on the pad (null: nothing drawn or not classified yet). */
   prediction: Float32Array | null;
+  /** The drawing on the pad as the model's input ((H, W, C) bytes; null: nothing drawn). */
+  drawing: Uint8Array | null;
   predictionError: string;
 }
 
@@ -101,6 +103,7 @@ export function initialState(): PageState {
     dataset: 'mnist',
     datasets: {},
     prediction: null,
+    drawing: null,
     predictionError: '',
   };
 }
@@ -142,6 +145,9 @@ const ON_MESSAGE: { [K in WorkerToPage['type']]: (s: PageState, m: Msg<K>) => Pa
   // The number reader's replies (panels/numbers-panel.ts) change no page state.
   batchPrediction: (s) => s,
   batchPredictionFailed: (s) => s,
+  // The explanations' replies (panels/explain-panel.ts) change no page state.
+  explanation: (s) => s,
+  explanationFailed: (s) => s,
   // The estimate before Train is shown by the train panel (estimate-view.ts).
   estimate: (s) => s,
   adapter: (s, m) => ({
@@ -310,8 +316,9 @@ export function checkpointRestoring(s: PageState, c: Checkpoint): PageState {
   };
 }
 
-export function drawingChanged(s: PageState, empty: boolean): PageState {
-  return empty ? { ...s, prediction: null, predictionError: '' } : s;
+/** The pad's drawing changed to `drawing` (the model's input; null: the pad is empty). */
+export function drawingChanged(s: PageState, drawing: Uint8Array | null): PageState {
+  return drawing ? { ...s, drawing } : { ...s, drawing, prediction: null, predictionError: '' };
 }
 
 export function datasetChosen(s: PageState, dataset: DatasetName): PageState {

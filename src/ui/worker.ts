@@ -17,6 +17,7 @@ import type { EpochRecord, TrainEvent, TrainOptions } from '../train/types.ts';
 import { describeEstimate, estimateRun, fitRun, offerQuickRun, runShape, shortAdapterName } from '../train/run-estimate.ts';
 import { exportModel, readModel } from '../io/tfjs-model.ts';
 import { EVAL_BATCH } from '../train/gpu-model.ts';
+import { ExplainService } from './explain-service.ts';
 import { testResults } from './metrics.ts';
 import type { BuildProgress } from '../gpu/pipeline-build.ts';
 import type { PageToWorker, StartRequest, WorkerPhase, WorkerToPage } from './protocol.ts';
@@ -57,6 +58,8 @@ let resumeWaiters: (() => void)[] = [];
 let paused = false;
 /** Serializes predict/evaluate/save on the trainer (one mapAsync on its staging buffer at a time). */
 let queue: Promise<unknown> = Promise.resolve();
+/** The "Layers" and "Why?" views' explainer of the current model. */
+const explaining = new ExplainService();
 function exclusive<T>(job: () => Promise<T>): Promise<T> {
   const next = queue.then(job, job);
   queue = next.catch(() => undefined);
@@ -108,6 +111,7 @@ async function acquireNewGpu(): Promise<Gpu> {
     gpuLost = true;
     lostReason = info.message || `reason: ${info.reason}`;
     trainer = undefined; // its buffers are gone with the device
+    explaining.reset();
     // While training, fit() throws DeviceLostError and the start handler reports it.
     if (!training) post({ type: 'device-lost', message: info.message || info.reason });
   });
@@ -182,6 +186,7 @@ async function loadWeights(
     const r = await read();
     await replaceModel(r.model, r.params);
     post({ type: 'loaded', message: r.message, spec: r.model.spec, testAccuracy: r.testAccuracy, history: r.history });
+    explaining.weightsChanged();
     post({ type: 'model-ready' });
   } catch (e) {
     post({ type: 'error', context, message: errorMessage(e) });
@@ -376,6 +381,7 @@ async function start(req: StartRequest): Promise<void> {
     });
     training = false;
     post({ type: 'done', reason });
+    explaining.weightsChanged();
     post({ type: 'model-ready' });
     if (reason === 'finished') await evaluate(req.evalCount, req.options.dataset);
     else phase('idle');
@@ -458,6 +464,18 @@ async function handle(msg: PageToWorker): Promise<void> {
         post({ type: 'prediction', id: msg.id, probabilities }, [probabilities.buffer]);
       } catch (e) {
         post({ type: 'error', context: 'predict', message: errorMessage(e) });
+      }
+      return;
+    }
+    case 'explain': {
+      const model = trainer;
+      try {
+        if (!model || !gpu) throw new Error('there is no model yet: train one or load weights');
+        const ctx = { device: gpu.device, root: gpu.root };
+        const answer = await exclusive(() => explaining.explain(ctx, model, msg.image, msg.classIndex));
+        post({ type: 'explanation', id: msg.id, answer });
+      } catch (e) {
+        post({ type: 'explanationFailed', id: msg.id, message: errorMessage(e) });
       }
       return;
     }

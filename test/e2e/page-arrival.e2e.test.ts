@@ -1,6 +1,7 @@
 // The page on arrival, in real headless Chromium (WebGPU on SwiftShader where there is no
 // GPU): the shipped model (public/trained/mnist-cnn/) predicts a drawn 7 with no training and
-// no dataset download, its learning curves drawn; the model chooser's errors name the layer
+// no dataset download, its learning curves drawn, and the "Inside the network" card explains
+// it (explain-card.ts); the model chooser's errors name the layer
 // and option; axe finds no serious or critical violation; the phone layout keeps the pad and
 // results within reach; under a C locale the page starts, estimates the first run on arrival
 // and fits it to the adapter (the estimate compared with the run's real time); a start-up
@@ -11,6 +12,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright';
 import { seriousAxeViolations, startPageServer, type PageServer } from './page-server.ts';
+import { drawSeven } from './draw-digit.ts';
+import { expectExplainCard } from './explain-card.ts';
 import { launchWebGpuBrowser } from '../../src/cli/browser.ts';
 import { SHIPPED_MODEL_PATH } from '../../src/ui/shipped-model.ts';
 
@@ -31,20 +34,6 @@ async function open(width: number, height: number): Promise<Page> {
   page.on('request', (r) => r.method() === 'GET' && requested.push(r.url()));
   await page.goto(`${url}?estimate=on-demand`); // the arrival estimate is the C-locale test's (below): it compiles the seed's trainer
   return page;
-}
-
-/** A 7 drawn with the mouse: a bar along the top, then a stroke down and to the left. */
-async function drawSeven(page: Page): Promise<void> {
-  await page.locator('#pad').scrollIntoViewIfNeeded();
-  const box = (await page.locator('#pad').boundingBox())!;
-  const at = (fx: number, fy: number) => [box.x + box.width * fx, box.y + box.height * fy] as const;
-  const stroke = async (points: (readonly [number, number])[]) => {
-    await page.mouse.move(...points[0]);
-    await page.mouse.down();
-    for (const p of points.slice(1)) await page.mouse.move(...p, { steps: 6 });
-    await page.mouse.up();
-  };
-  await stroke([at(0.25, 0.2), at(0.75, 0.2), at(0.45, 0.85)]);
 }
 
 /**
@@ -95,6 +84,7 @@ describe('the page on arrival', () => {
     expect(requested.filter((r) => /idx\d-ubyte/.test(r))).toEqual([]);
     await expectShippedCurves(page);
     await page.screenshot({ path: join(OUT, 'arrival-1400x1000.png'), fullPage: false, timeout: 120_000 });
+    await expectExplainCard(page, join(ROOT, 'public', SHIPPED_MODEL_PATH), OUT);
 
     // the options form: messages name the field's label and keep to its max; Momentum is SGD's only
     expect(await page.isDisabled('input[name=momentum]')).toBe(true);
@@ -110,7 +100,7 @@ describe('the page on arrival', () => {
     expect(await page.textContent('#options-error')).toMatch(/^Learning rate: /);
     expect(await page.getAttribute('body', 'data-running')).toBe('false');
     await page.context().close();
-  }, 180_000);
+  }, 300_000);
 
   it('names the layer and option of an invalid config, and updates the summary for a preset', async () => {
     const page = await open(1400, 1000);

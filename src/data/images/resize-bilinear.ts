@@ -2,7 +2,8 @@
 // (H, W, C) image of bytes: half-pixel centres (source coordinate (i + 0.5) * in/out - 0.5, the
 // lower neighbour clamped at 0, the upper at the last row or column), interpolated in float32
 // as TensorFlow's resize_bilinear kernel does. Keras keeps the float result; a dataset of bytes
-// keeps it rounded to the nearest byte. An image already of the size is returned as it is.
+// keeps it rounded to the nearest byte (resizeBilinearFloat also takes float values: a heat map).
+// An image already of the size is returned as it is.
 // Browser-safe.
 
 interface Axis {
@@ -35,7 +36,7 @@ export interface ResizeShape {
 }
 
 /** The resized image in float32, (outHeight, outWidth, channels). */
-export function resizeBilinearFloat(src: Uint8Array, shape: ResizeShape): Float32Array {
+export function resizeBilinearFloat(src: ArrayLike<number>, shape: ResizeShape): Float32Array {
   const { inHeight, inWidth, channels, outHeight, outWidth } = shape;
   const ys = axisWeights(outHeight, inHeight);
   const xs = axisWeights(outWidth, inWidth);

@@ -56,7 +56,7 @@ export function createDrawPanel(ctx: PanelContext): Panel {
   };
   const pad = new DrawPad(byId<HTMLCanvasElement>('pad'), () => {
     readPad();
-    ctx.update((s) => drawingChanged(s, !image));
+    ctx.update((s) => drawingChanged(s, image));
     request();
   });
   byId('clear').addEventListener('click', () => pad.clear());
