@@ -11,7 +11,9 @@ import type { Trainer } from '../train/trainer.ts';
 import { asDeviceLoss, runTrainingSession, type TrainerFactory } from '../train/run-session.ts';
 import type { EpochRecord, TrainEvent } from '../train/types.ts';
 import { checkDataMatchesModel, GpuModel } from '../train/gpu-model.ts';
+import { Explainer } from '../explain/explainer.ts';
 import { modelOf } from '../train/options.ts';
+import type { ModelInfo } from '../model/model-info.ts';
 import { autotuneModel } from '../tune/autotune-run.ts';
 import { tunedChoices } from '../tune/report.ts';
 import type { PlanKernelChoices } from '../gpu/kernel-registry.ts';
@@ -23,6 +25,7 @@ import {
   encodeTrainerState,
   floatsToBase64,
   type CheckpointSink,
+  type EncodedExplanation,
   type HeadlessConfig,
   type HeadlessResult,
   type PredictRequest,
@@ -156,7 +159,9 @@ async function predictOnly(gpu: Gpu, config: HeadlessConfig, request: PredictReq
   const gpuModel = new GpuModel({ device: gpu.device, root: gpu.root }, model, base64ToFloats(config.initialWeights), blank, undefined, undefined, request.scaling);
   try {
     stage('predicting');
-    const probs = await gpuModel.predict(base64ToBytes(request.images), request.count);
+    const pictures = base64ToBytes(request.images);
+    const probs = await gpuModel.predict(pictures, request.count);
+    const explanations = request.explain ? await explainAll(gpu, model, gpuModel.params, pictures, request, stage) : undefined;
     const { classes } = model;
     const probabilities = Array.from({ length: request.count }, (_, i) => Array.from(probs.subarray(i * classes, (i + 1) * classes)));
     return {
@@ -166,8 +171,31 @@ async function predictOnly(gpu: Gpu, config: HeadlessConfig, request: PredictReq
       test: { loss: 0, accuracy: 0, count: 0 },
       weights: '',
       samples: { images: '', shape: [...model.inputShape] as [number, number, number], labels: [], classNames: [], probabilities },
+      explanations,
     };
   } finally {
     gpuModel.destroy();
+  }
+}
+
+/** Saliency and Grad-CAM of each image's most probable class, one explainer for all of them. */
+async function explainAll(gpu: Gpu, model: ModelInfo, params: GPUBuffer, pictures: Uint8Array, request: PredictRequest, stage: (s: string) => void): Promise<EncodedExplanation[]> {
+  stage('explaining');
+  const explainer = new Explainer({ device: gpu.device, root: gpu.root }, model, params);
+  try {
+    const out: EncodedExplanation[] = [];
+    const size = model.inputSize;
+    for (let i = 0; i < request.count; i++) {
+      const e = await explainer.explainPixels(pictures.subarray(i * size, (i + 1) * size), request.scaling);
+      const cam = e.gradCam;
+      out.push({
+        classIndex: e.classIndex,
+        saliency: floatsToBase64(e.saliency),
+        gradCam: cam && { layer: cam.layer, height: cam.height, width: cam.width, map: floatsToBase64(cam.map), upsampled: floatsToBase64(cam.upsampled) },
+      });
+    }
+    return out;
+  } finally {
+    explainer.destroy();
   }
 }

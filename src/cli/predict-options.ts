@@ -21,6 +21,11 @@ Options:
                           class, probabilities } (index and class: the most probable class;
                           probabilities: one per class, in label order)
                           (with npm: npm run --silent predict -- MODEL IMAGE --json > FILE)
+  --explain OUT           also explain each picture's most probable class: a PNG of the
+                          picture, its saliency and Grad-CAM heat maps and the class
+                          probabilities (one picture: OUT is the PNG file; several: OUT is a
+                          folder of one PNG per picture); --json adds the saliency (H x W x C,
+                          input order) and Grad-CAM (h x w) arrays
   --numbers               read whole handwritten numbers in photos, as the page's number
                           reader does (a 10-class 28x28x1 digit model only)
   --adapter auto|gpu|swiftshader   which WebGPU adapter (default auto)
@@ -37,6 +42,8 @@ export interface PredictOptions {
   top: number;
   /** Read whole numbers (the page's number reader) instead of classifying each picture. */
   numbers: boolean;
+  /** Where the explanation PNGs go (--explain), or null. */
+  explain: string | null;
   adapter: AdapterChoice;
   node: boolean;
 }
@@ -50,6 +57,7 @@ export function parsePredictArgs(argv: string[]): PredictOptions | 'help' {
       json: { type: 'boolean' },
       top: { type: 'string' },
       numbers: { type: 'boolean' },
+      explain: { type: 'string' },
       adapter: { type: 'string' },
       node: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -68,5 +76,7 @@ export function parsePredictArgs(argv: string[]): PredictOptions | 'help' {
     if (!/^\s*\d+\s*$/.test(v.top) || !Number.isSafeInteger(top) || top < 1) throw new UsageError(`--top: expected a positive integer, got "${v.top}"`);
   }
   if (v.numbers && v.top !== undefined) throw new UsageError('--top applies to pictures classified whole, not to --numbers (each digit lists its own candidates)');
-  return { model, inputs, json: v.json ?? false, top, numbers: v.numbers ?? false, adapter, node: v.node ?? false };
+  if (v.explain !== undefined && v.explain.trim() === '') throw new UsageError('--explain: expected a PNG file or a folder');
+  if (v.explain !== undefined && v.numbers) throw new UsageError('--explain applies to pictures classified whole, not to --numbers');
+  return { model, inputs, json: v.json ?? false, top, numbers: v.numbers ?? false, explain: v.explain ?? null, adapter, node: v.node ?? false };
 }

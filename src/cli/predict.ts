@@ -4,7 +4,8 @@
 // model's training images were (predict-input-form.ts), all of them in one run of batches of
 // their own number (up to the evaluation batch), with an evaluation-only model. Prints each
 // picture's most probable classes, or --json an array of { file, index, class, probabilities };
-// --numbers reads whole handwritten numbers as the page's number reader does. Pictures that
+// --numbers reads whole handwritten numbers as the page's number reader does; --explain writes
+// each picture's saliency and Grad-CAM as a PNG (predict-explain.ts). Pictures that
 // cannot be read are skipped and listed in one line; none readable is an error.
 import { skippedLine, type SkippedFile } from '../data/image-folder.ts';
 import { shapeText } from '../data/image-dataset.ts';
@@ -23,14 +24,26 @@ import { inputForm, type InputForm } from './predict-input-form.ts';
 import { digitModelProblem, numberJson, numberLine, readNumbers, readerPicture } from './predict-numbers.ts';
 import { PREDICT_USAGE, parsePredictArgs, type PredictOptions } from './predict-options.ts';
 import { predictionJson, predictionLine, type PicturePrediction } from './predict-report.ts';
-import { bytesToBase64, floatsToBase64, type HeadlessConfig } from './protocol.ts';
+import { bytesToBase64, floatsToBase64, type EncodedExplanation, type HeadlessConfig } from './protocol.ts';
+import { decodeExplanation, explanationPaths, writeExplanation, type ExplanationJson } from './predict-explain.ts';
 import { runOnce } from './single-run.ts';
 
 /** Names shown in the line of skipped files. */
 const SKIPPED_SHOWN = 10;
 
-/** Classifies `count` images ((count, H, W, C) bytes of the model's input) on the GPU in one run: (count, classes) probabilities. */
-async function classifyOnGpu(o: PredictOptions, loaded: InitialModel, form: InputForm, images: Uint8Array, count: number, printer: EventPrinter): Promise<Float32Array> {
+/**
+ * Classifies `count` images ((count, H, W, C) bytes of the model's input) on the GPU in one run:
+ * (count, classes) probabilities, and with `explain` each image's explanation.
+ */
+async function runOnGpu(
+  o: PredictOptions,
+  loaded: InitialModel,
+  form: InputForm,
+  images: Uint8Array,
+  count: number,
+  printer: EventPrinter,
+  explain = false,
+): Promise<{ probs: Float32Array; explanations?: EncodedExplanation[] }> {
   const config: HeadlessConfig = {
     options: { ...DEFAULT_TRAIN_OPTIONS, model: loaded.model.spec },
     dataPack: null,
@@ -39,10 +52,10 @@ async function classifyOnGpu(o: PredictOptions, loaded: InitialModel, form: Inpu
     testLimit: null,
     trainerModule: null,
     resume: null,
-    predict: { images: bytesToBase64(images), count, scaling: form.scaling },
+    predict: { images: bytesToBase64(images), count, scaling: form.scaling, explain },
   };
   const result = await runOnce(config, printer, o);
-  return Float32Array.from(result.samples.probabilities.flat());
+  return { probs: Float32Array.from(result.samples.probabilities.flat()), explanations: result.explanations };
 }
 
 /** Decodes the files in turn, handing each picture to `use`; those that cannot be read join `skipped`. */
@@ -86,10 +99,22 @@ async function predict(o: PredictOptions): Promise<void> {
     files.push(file);
   });
   reportSkipped(skipped, files.length);
-  const probs = await classifyOnGpu(o, loaded, form, images.subarray(0, files.length * size), files.length, printer);
+  const pngs = o.explain === null ? null : await explanationPaths(o.explain, files);
+  const pictures = images.subarray(0, files.length * size);
+  const { probs, explanations } = await runOnGpu(o, loaded, form, pictures, files.length, printer, pngs !== null);
   const classes = loaded.model.classes;
   const predictions: PicturePrediction[] = files.map((file, i) => ({ file, probabilities: Array.from(probs.subarray(i * classes, (i + 1) * classes)) }));
-  if (o.json) process.stdout.write(`${JSON.stringify(predictions.map((p) => predictionJson(p, form.classNames)))}\n`);
+  const explained: (ExplanationJson | undefined)[] = [];
+  if (pngs) {
+    if (explanations?.length !== files.length) throw new Error(`--explain: ${explanations?.length ?? 0} explanations came back for ${files.length} pictures`);
+    const shape = loaded.model.inputShape;
+    for (const [i, p] of predictions.entries()) {
+      const e = decodeExplanation(explanations[i], p.probabilities);
+      explained.push(await writeExplanation(pngs[i], e, pictures.subarray(i * size, (i + 1) * size), shape, form.classNames));
+    }
+    printer.note(`Explanations written: ${pngs.length === 1 ? pngs[0] : `${pngs.length} PNGs in ${o.explain}`}`);
+  }
+  if (o.json) process.stdout.write(`${JSON.stringify(predictions.map((p, i) => ({ ...predictionJson(p, form.classNames), ...(explained[i] ? { explanation: explained[i] } : {}) })))}\n`);
   else for (const p of predictions) process.stdout.write(`${predictionLine(p, form.classNames, o.top)}\n`);
 }
 
@@ -97,7 +122,7 @@ async function predictNumbers(o: PredictOptions, loaded: InitialModel, form: Inp
   const pictures: { file: string; picture: GrayImage }[] = [];
   await eachPicture(files, skipped, (file, image) => pictures.push({ file, picture: readerPicture(image) }));
   reportSkipped(skipped, pictures.length);
-  const classify: BatchClassifier = (fields, n) => classifyOnGpu(o, loaded, form, fields, n, printer);
+  const classify: BatchClassifier = async (fields, n) => (await runOnGpu(o, loaded, form, fields, n, printer)).probs;
   const results = await readNumbers(pictures, classify);
   if (o.json) process.stdout.write(`${JSON.stringify(results.map(numberJson))}\n`);
   else for (const r of results) process.stdout.write(`${numberLine(r)}\n`);

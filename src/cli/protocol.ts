@@ -64,6 +64,17 @@ export interface PredictRequest {
   count: number;
   /** What the gather makes of the bytes, as when the model was trained. */
   scaling: InputScaling;
+  /** Also explain each image's most probable class (saliency and Grad-CAM, src/explain/). */
+  explain?: boolean;
+}
+
+/** One image's explanation as it crosses from the page: the float arrays as base64 of little-endian float32. */
+export interface EncodedExplanation {
+  classIndex: number;
+  /** (H, W, C) d logit[classIndex] / d input. */
+  saliency: string;
+  /** Grad-CAM on a Conv2D layer: (height, width) map and its bilinear upsampling to the input's (H, W). */
+  gradCam?: { layer: string; height: number; width: number; map: string; upsampled: string };
 }
 
 /** TrainerState with its arrays as base64 of little-endian float32 (for page.evaluate). */
@@ -126,6 +137,8 @@ export type HeadlessResult =
       /** Final flat parameters, base64 of little-endian float32. */
       weights: string;
       samples: HeadlessSamples;
+      /** A prediction run with explain: one per image, in order. */
+      explanations?: EncodedExplanation[];
     }
   | { ok: false; error: { name: string; message: string; stack?: string }; stage: string };
 

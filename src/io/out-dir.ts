@@ -6,7 +6,11 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { fsReason } from './fs-reason.ts';
 
 export class OutDirError extends Error {
-  constructor(path: string, problem: string) {
+  constructor(
+    path: string,
+    /** What is wrong with the folder, without its name. */
+    readonly problem: string,
+  ) {
     super(`--out ${path}: ${problem}`);
     this.name = 'OutDirError';
   }

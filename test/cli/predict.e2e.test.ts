@@ -4,7 +4,8 @@
 // of another size, one truncated, a note that is not a picture) and a JPEG named on its own.
 // The probabilities of --json match the float64 CPU reference of the model
 // (test/reference/sequential.ts) on the same decoded and resized pixels; the files that are
-// not pictures are listed in one line; the text output names the recorded classes. Bad input
+// not pictures are listed in one line; the text output names the recorded classes; --explain
+// writes one PNG per picture and its saliency equals finite differences of the reference. Bad input
 // (a missing picture, a file that is no model, --numbers with a model that is not a digit
 // model) fails with one line naming it, before any GPU work. Real runs: headless Chromium on
 // SwiftShader.
@@ -26,6 +27,8 @@ import { softmaxRowsForward } from '../reference/activation-layer.ts';
 import { sequentialForward } from '../reference/sequential.ts';
 import { encodePng } from '../data/images/encode.ts';
 import { runProcess } from './run-process.ts';
+import { decode as decodePng } from 'fast-png';
+import type { ExplanationJson } from '../../src/cli/predict-explain.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TINY_CNN = join(ROOT, 'test', 'fixtures', 'models', 'tiny-cnn.json');
@@ -87,7 +90,7 @@ describe('npm run predict, end to end', () => {
 
     const predict = (args: string[]) => runProcess('npm', ['run', '--silent', 'predict', '--', ...args], { cwd: ROOT, env: process.env });
     const [json, text, missing, notModel, numbers] = await Promise.all([
-      predict([modelDir, pics, jpeg, '--json', '--adapter', 'swiftshader']),
+      predict([modelDir, pics, jpeg, '--json', '--explain', join(dir, 'why'), '--adapter', 'swiftshader']),
       predict([join(modelDir, 'model.json'), pics, jpeg, '--top', '2', '--adapter', 'swiftshader']),
       predict([modelDir, join(dir, 'nowhere.png')]),
       predict([jpeg, pics]),
@@ -95,7 +98,7 @@ describe('npm run predict, end to end', () => {
     ]);
 
     expect(json.code, json.stderr).toBe(0);
-    const results = JSON.parse(json.stdout) as { file: string; index: number; class: string; probabilities: number[] }[];
+    const results = JSON.parse(json.stdout) as { file: string; index: number; class: string; probabilities: number[]; explanation: ExplanationJson }[];
     const files = ['0.png', '1.png', '2.png', '3.png', 'more/4.png', 'rgb.png'].map((f) => `${pics}/${f}`).concat(jpeg);
     expect(results.map((r) => r.file)).toEqual(files);
     const skippedLine = `warning: 2 files skipped (not images, empty or unreadable): ${pics}/notes.txt (not an image), ${pics}/broken.png (damaged PNG`;
@@ -117,6 +120,36 @@ describe('npm run predict, end to end', () => {
     expect(worst).toBeLessThan(TOLERANCE);
     // Weights that make every picture the same class would prove little.
     expect(new Set(results.map((r) => r.index)).size).toBeGreaterThan(1);
+
+    // --explain: one PNG per picture, named after it; the saliency of the first picture equals
+    // central finite differences of the float64 reference's logit of the explained class.
+    const pngNames = ['0.png', '1.png', '2.png', '3.png', 'more_4.png', 'rgb.png', 'six.png'].map((n) => join(dir, 'why', n));
+    expect(results.map((r) => r.explanation.png)).toEqual(pngNames);
+    for (const [i, r] of results.entries()) {
+      expect(r.explanation.explained).toBe(r.index);
+      const png = decodePng(await readFile(pngNames[i]));
+      expect(png.width).toBeGreaterThan(3 * 28);
+      expect(png.text.Description).toContain(`explained: ${fashion.classNames[r.index]}`);
+      expect(r.explanation.saliency.shape).toEqual([28, 28, 1]);
+      expect(r.explanation.gradCam?.values.length).toBe(r.explanation.gradCam!.height * r.explanation.gradCam!.width);
+    }
+    const saliency = results[0].explanation.saliency.values;
+    const step = 1e-4;
+    const logitOf = (image: Float64Array) => sequentialForward(model, Float64Array.from(params), image, null).logits[results[0].index];
+    const first = x.slice(0, 784);
+    let diff = 0;
+    let largest = 0;
+    for (let p = 0; p < 784; p++) {
+      const up = first.slice();
+      const down = first.slice();
+      up[p] += step;
+      down[p] -= step;
+      const fd = (logitOf(up) - logitOf(down)) / (2 * step);
+      diff = Math.max(diff, Math.abs(fd - saliency[p]));
+      largest = Math.max(largest, Math.abs(fd));
+    }
+    expect(largest).toBeGreaterThan(0);
+    expect(diff).toBeLessThan(1e-3 * largest);
 
     expect(text.code, text.stderr).toBe(0);
     expect(text.stderr).toContain(skippedLine);
