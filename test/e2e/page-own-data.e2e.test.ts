@@ -17,17 +17,12 @@ const CLASSES = { blue: [30, 60, 220], green: [40, 200, 60], red: [220, 40, 30] 
 const PER_CLASS = 20;
 const SIDE = 8;
 /** Flatten, Dense(8), Dense(10) on 28x28x1: a model that does not fit the folder until fitted. */
+const layer = (type: string, config: Record<string, unknown>) => ({ class_name: type, config });
 const TINY_MISFIT = {
-  module: 'keras',
   class_name: 'Sequential',
   config: {
-    name: 'tiny',
-    layers: [
-      { class_name: 'InputLayer', config: { batch_shape: [null, 28, 28, 1], name: 'input_layer' } },
-      { class_name: 'Flatten', config: { name: 'flatten' } },
-      { class_name: 'Dense', config: { name: 'dense', units: 8, activation: 'relu' } },
-      { class_name: 'Dense', config: { name: 'dense_1', units: 10, activation: 'softmax' } },
-    ],
+    name: 'tiny_misfit',
+    layers: [layer('InputLayer', { batch_shape: [null, 28, 28, 1] }), layer('Flatten', { name: 'f' }), layer('Dense', { name: 'd', units: 8, activation: 'relu' }), layer('Dense', { name: 'out', units: 10, activation: 'softmax' })],
   },
 };
 
@@ -123,11 +118,8 @@ it('reads a picked folder of colour classes, refuses bad data by name, fits the 
   expect(config.config.layers[0].config.batch_shape).toEqual([null, 8, 8, 3]);
   expect(config.config.layers[4].config.units).toBe(3);
 
-  await page.fill('input[name=epochs]', '2');
-  await page.fill('input[name=batchSize]', '16');
-  await page.fill('input[name=learningRate]', '0.01');
-  await page.fill('input[name=validationSplit]', '0.1');
-  await page.fill('input[name=evalCount]', '12');
+  const form = { epochs: '2', batchSize: '16', learningRate: '0.01', validationSplit: '0.1', evalCount: '12' };
+  for (const [name, value] of Object.entries(form)) await page.fill(`input[name=${name}]`, value);
   await page.selectOption('select[name=autotune]', 'off');
   await page.waitForFunction(() => !(document.getElementById('train') as HTMLButtonElement).disabled, undefined, { timeout: 120_000 });
   await page.click('#train');
