@@ -2,16 +2,19 @@
 // there is no GPU): a folder of three colour classes picked with the folder input is read by the
 // worker (its damaged and empty pictures named and left out), shown with its classes, counts
 // and coloured sample images; a folder with an empty class and an empty .npz are refused with
-// one line naming them while the dataset read before stays; the model to train is refused
+// one line naming them while the dataset read before stays; a zip of the folder dropped on the
+// page gives the same dataset; the model to train is refused
 // until fitted to the images (8x8x3) and the classes (3), then trains 2 epochs, and the
-// predictions grid names the classes. No console error on the way.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// predictions grid names the classes. No console error on the way. A screenshot goes to
+// test-results/e2e/own-data.png (gitignored).
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from 'fast-png';
+import { zipSync } from 'fflate';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright';
-import { startPageServer, type PageServer } from './page-server.ts';
+import { ROOT, startPageServer, type PageServer } from './page-server.ts';
 
 const CLASSES = { blue: [30, 60, 220], green: [40, 200, 60], red: [220, 40, 30] } as const;
 const PER_CLASS = 20;
@@ -106,6 +109,19 @@ it('reads a picked folder of colour classes, refuses bad data by name, fits the 
   expect(await dataError()).toBe('empty.npz: an empty file (0 bytes)');
   expect(await headline()).toMatch(/^colours: 3 classes/);
 
+  // The same folder zipped and dropped on the page (a synthetic drop): the same dataset.
+  const members: Record<string, Uint8Array> = {};
+  for (const name of Object.keys(CLASSES)) for (const f of readdirSync(join(dir, 'colours', name))) members[`colours/${name}/${f}`] = readFileSync(join(dir, 'colours', name, f));
+  const zip = Array.from(zipSync(members));
+  await page.evaluate((bytes) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([new Uint8Array(bytes)], 'colours.zip', { type: 'application/zip' }));
+    document.getElementById('data-drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, zip);
+  await page.waitForFunction(() => (globalThis as { mnistPage?: { state: { own?: { name: string }; ownReading?: unknown } } }).mnistPage?.state.ownReading === undefined && document.getElementById('data-error')!.textContent === '');
+  expect(await headline()).toBe('colours: 3 classes [blue, green, red], 48 training and 12 test images of 8x8x3 (0.2 of each class held out for testing).');
+  expect(await page.textContent('#data-skipped')).toMatch(/2 files skipped .*blue\/empty\.png \(empty\).*red\/damaged\.png \(/);
+
   // A model for 28x28x1 and 10 classes is refused, with the fit offered.
   await page.fill('#config', JSON.stringify(TINY_MISFIT));
   await page.waitForSelector('#data-fit:not([hidden])');
@@ -130,5 +146,7 @@ it('reads a picked folder of colour classes, refuses bad data by name, fits the 
   const heads = await page.$$eval('#confusion tr:first-child th', (ths) => ths.map((t) => t.textContent));
   expect(heads).toEqual(['', 'blue', 'green', 'red']);
   expect(await page.textContent('#active-model')).toMatch(/2 epochs on colours/);
+  mkdirSync(join(ROOT, 'test-results', 'e2e'), { recursive: true });
+  await page.screenshot({ path: join(ROOT, 'test-results', 'e2e', 'own-data.png'), fullPage: true });
   expect(errors).toEqual([]);
 }, 300_000);
