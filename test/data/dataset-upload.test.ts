@@ -3,7 +3,8 @@
 // same pack, byte for byte, as `--dataset PATH --image-size H,W --color-mode MODE` gives from
 // disk, in the same order (a folder "b" before a file "b.png"); the size and colours chosen from
 // the pictures; and one line naming the file for an empty file, a damaged zip, a file of another
-// kind and a class folder without pictures.
+// kind and a class folder without pictures; the summary the page shows (counts per class and
+// split, a few images of each class, the command line's options).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,8 @@ import { zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeImageFolder, listImageFolder } from '../../src/data/image-folder.ts';
 import { readUpload, type DatasetUpload } from '../../src/data/dataset-upload.ts';
+import { summarizeDataset } from '../../src/data/dataset-summary.ts';
+import { packSplits } from '../../src/data/image-pack.ts';
 import { encodePng } from './images/encode.ts';
 
 const dirs: string[] = [];
@@ -77,6 +80,18 @@ describe('a dataset given to the page', () => {
     expect(fromZip.pack.header.name).toBe('pets');
     expect(Buffer.from(fromZip.pack.images).equals(Buffer.from(cli.images))).toBe(true);
     expect(Array.from(fromZip.pack.labels)).toEqual(Array.from(cli.labels));
+  });
+
+  it('summarizes the split dataset: counts by class and split, up to 4 images of each class, the command line', async () => {
+    const files: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 10; i++) files[`a/${i}.png`] = rgbPng(2, 2, i + 1);
+    for (let i = 0; i < 3; i++) files[`b/${i}.png`] = grayPng(2, 2, i * 50);
+    const { pack, target } = await readUpload(picked('ab', files));
+    const summary = summarizeDataset(packSplits(pack, 0.2), pack.header, target);
+    expect(summary).toMatchObject({ name: 'ab', classNames: ['a', 'b'], imageShape: [2, 2, 3], trainCounts: [8, 3], testCounts: [2, 0], testSplit: 0.2 });
+    expect(summary.samples.map((x) => x.label)).toEqual([0, 0, 0, 0, 1, 1, 1]);
+    expect(summary.samples[4].image.length).toBe(12);
+    expect(summary.cliOptions).toBe('--dataset ab --image-size 2,2 --color-mode rgb --test-split 0.2');
   });
 
   it('takes grayscale when no class starts with a colour picture, and fits a large picture within 64 pixels', async () => {
