@@ -15,6 +15,7 @@ import { readUpload, type DatasetUpload } from '../../src/data/dataset-upload.ts
 import { summarizeDataset } from '../../src/data/dataset-summary.ts';
 import { packSplits } from '../../src/data/image-pack.ts';
 import { encodePng } from './images/encode.ts';
+import { npy } from './npy-fixture.ts';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -108,6 +109,9 @@ describe('a dataset given to the page', () => {
     expect(await fails(picked('pets', { 'cat/a.png': rgbPng(2, 2, 1), 'dog/a.txt': 'x' }))).toBe('DatasetUploadError: pets/dog: class folder dog/ holds no images (.bmp, .gif, .jpeg, .jpg, .png)');
     expect(await fails(picked('pets', { 'cat/a.png': rgbPng(2, 2, 1), 'dog/a.png': rgbPng(2, 2, 1).subarray(0, 30) }))).toMatch(/^DatasetUploadError: pets: class folder dog\/ holds no readable image \(1 file skipped .*: dog\/a\.png \(/);
     expect(await fails(picked('pets', { 'cat/a.png': rgbPng(2, 2, 1) }))).toBe('DatasetUploadError: pets: one class folder (cat/); a dataset needs a subfolder per class and at least 2 classes');
+    const labelled = (y: number[]) => zipSync({ 'x_train.npy': npy('|u1', [2, 1, 1], [1, 2]), 'y_train.npy': npy('<i4', [2], y), 'x_test.npy': npy('|u1', [1, 1, 1], [3]), 'y_test.npy': npy('<i4', [1], [0]) });
+    expect(await fails({ kind: 'file', name: 'data.npz', file: blob(labelled([0, 300])) })).toBe('DatasetUploadError: data.npz: y_train: label 300 at index 1 is out of range 0..255');
+    expect(await fails({ kind: 'file', name: 'data.npz', file: blob(labelled([0, 1])) })).toBe('read');
     const npz = zipSync({ 'x_train.npy': new Uint8Array(3) });
     expect(await fails({ kind: 'file', name: 'data.npz', file: blob(npz) })).toMatch(/^DatasetUploadError: data\.npz: /);
   });
