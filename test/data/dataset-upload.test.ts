@@ -3,8 +3,8 @@
 // same pack, byte for byte, as `--dataset PATH --image-size H,W --color-mode MODE` gives from
 // disk, in the same order (a folder "b" before a file "b.png"); the size and colours chosen from
 // the pictures; and one line naming the file for an empty file, a damaged zip, a .npz label out
-// of range, a file of another kind and a class folder without pictures; the summary the page shows (counts per class and
-// split, a few images of each class, the command line's options).
+// of range, a file of another kind and a class folder without pictures; the summary the page
+// shows (counts per class and split, a few images of each class, the command line's options).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
