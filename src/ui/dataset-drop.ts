@@ -4,7 +4,7 @@
 // (src/data/dataset-upload.ts). One .zip or .npz file given alone is read as that file. The walk
 // takes any entry objects of the File System API's shape, so it is tested without a browser.
 import type { DatasetUpload } from '../data/dataset-upload.ts';
-import type { GivenPath } from '../data/upload-tree.ts';
+import { datasetTree, type GivenPath } from '../data/upload-tree.ts';
 
 /** The parts of FileSystemEntry the walk uses. */
 export interface EntryLike {
@@ -46,12 +46,12 @@ export function pathsOfFiles(files: readonly File[]): GivenPath<File>[] {
   return files.map((f) => ({ path: (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name, isDir: false, size: f.size, source: f }));
 }
 
-/** What the worker reads: one .zip or .npz given alone as that file, anything else as a folder named `fallbackName`. */
+/** What the worker reads: one .zip or .npz given alone as that file, anything else as a folder (named by its top folder, else `fallbackName`). */
 export function uploadOf(paths: GivenPath<File>[], fallbackName = 'dropped files'): DatasetUpload | null {
   if (paths.length === 0) return null;
   const only = paths.length === 1 ? paths[0] : undefined;
   if (only && !only.isDir && only.source && /\.(zip|npz)$/i.test(only.path) && !only.path.includes('/')) return { kind: 'file', name: only.path, file: only.source };
-  return { kind: 'folder', name: fallbackName, paths };
+  return { kind: 'folder', name: datasetTree(paths, fallbackName).name, paths };
 }
 
 /** The upload of a drop: its items' entries walked (the files themselves where the browser gives no entries). */

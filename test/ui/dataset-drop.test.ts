@@ -56,6 +56,7 @@ describe('a drop', () => {
     expect(uploadOf(zip)).toMatchObject({ kind: 'file', name: 'pets.ZIP' });
     expect(uploadOf(await walkEntries([file('mnist.npz')]))).toMatchObject({ kind: 'file', name: 'mnist.npz' });
     expect(uploadOf(await walkEntries([file('a.png')]))).toMatchObject({ kind: 'folder', name: 'dropped files' });
+    expect(uploadOf(await walkEntries([folder('pets', [folder('cat', [file('a.png')])])]))).toMatchObject({ kind: 'folder', name: 'pets' });
     expect(uploadOf([])).toBeNull();
   });
 

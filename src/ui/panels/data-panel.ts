@@ -67,10 +67,13 @@ export function createDataPanel(ctx: PanelContext): Panel {
   const fitButton = byId<HTMLButtonElement>('data-fit');
   let shown: DatasetSummary | undefined;
 
-  const give = (upload: DatasetUpload | null): void => {
+  /** Whether a dataset may be given now (else the reason is shown). */
+  const mayGive = (): boolean => {
     const s = ctx.state();
-    if (s.running) return ctx.update((x) => ownDatasetRefused(x, 'Stop the current run before giving the page another dataset.'));
-    if (s.ownReading) return;
+    if (s.running) ctx.update((x) => ownDatasetRefused(x, 'Stop the current run before giving the page another dataset.'));
+    return !s.running && !s.ownReading;
+  };
+  const give = (upload: DatasetUpload | null): void => {
     if (!upload) return ctx.update((x) => ownDatasetRefused(x, 'Nothing to read: no files were given.'));
     ctx.update((x) => ownDatasetGiven(x, upload.name));
     ctx.send({ type: 'loadDataset', upload });
@@ -78,7 +81,7 @@ export function createDataPanel(ctx: PanelContext): Panel {
   const fromInput = (input: HTMLInputElement) => {
     const files = Array.from(input.files ?? []);
     input.value = ''; // the same folder given again is read again
-    give(uploadOf(pathsOfFiles(files)));
+    if (mayGive()) give(uploadOf(pathsOfFiles(files)));
   };
   folder.addEventListener('change', () => fromInput(folder));
   file.addEventListener('change', () => fromInput(file));
@@ -97,6 +100,8 @@ export function createDataPanel(ctx: PanelContext): Panel {
     drop.classList.remove('over');
     if (!isDatasetDrop(e)) return;
     e.preventDefault();
+    if (!mayGive()) return;
+    ctx.update((x) => ownDatasetGiven(x, 'the dropped files')); // the bar shows while the folders are walked
     uploadOfDrop(e.dataTransfer!).then(give, (err: unknown) => ctx.update((x) => ownDatasetRefused(x, `Could not read the drop: ${err instanceof Error ? err.message : String(err)}`)));
   });
 
