@@ -6,6 +6,7 @@
 import { skippedLine } from '../../data/folder-layout.ts';
 import { listNames, shapeText } from '../../data/image-dataset.ts';
 import type { DatasetSummary } from '../../data/dataset-summary.ts';
+import type { DatasetFacts } from '../../data/dataset-facts.ts';
 import { pathsOfFiles, uploadOf, uploadOfDrop } from '../dataset-drop.ts';
 import type { DatasetUpload } from '../../data/dataset-upload.ts';
 import { int } from '../format.ts';
@@ -66,6 +67,12 @@ export function createDataPanel(ctx: PanelContext): Panel {
   const fitText = byId('data-fit-text');
   const fitButton = byId<HTMLButtonElement>('data-fit');
   let shown: DatasetSummary | undefined;
+  /** The fitted config offered, kept while the config and the dataset stay the same (render runs on every change). */
+  let offer: { config: PageState['config']; facts: DatasetFacts; fitted: ReturnType<typeof fittedConfig> } | undefined;
+  const fittedFor = (config: PageState['config'], facts: DatasetFacts) => {
+    if (offer?.config !== config || offer.facts !== facts) offer = { config, facts, fitted: fittedConfig(config, facts, true) };
+    return offer.fitted;
+  };
 
   /** Whether a dataset may be given now (else the reason is shown). */
   const mayGive = (): boolean => {
@@ -108,7 +115,7 @@ export function createDataPanel(ctx: PanelContext): Panel {
   fitButton.addEventListener('click', () => {
     const s = ctx.state();
     const facts = s.datasets.own;
-    const fitted = facts && fittedConfig(s.config, facts, true);
+    const fitted = facts && fittedFor(s.config, facts);
     if (!fitted || !s.own) return;
     ctx.update((x) => messageShown(configChanged(x, fitted.config), `The model to train is now ${fitted.from}, made to take ${shapeText(facts.imageShape)} images and ${facts.classNames.length} classes.`, 'ok'));
   });
@@ -136,7 +143,7 @@ export function createDataPanel(ctx: PanelContext): Panel {
       }
       const facts = s.datasets.own;
       const problem = s.dataset === 'own' && facts ? configProblem(s.config, facts) : '';
-      const fitted = problem && facts ? fittedConfig(s.config, facts, true) : null;
+      const fitted = problem && facts ? fittedFor(s.config, facts) : null;
       setText(fitText, problem ? `The model to train does not fit this data: ${problem}.${fitted ? '' : ' No preset can be made to fit these images: edit the config.'}` : '');
       fitButton.hidden = !fitted;
       fitButton.disabled = s.running;
