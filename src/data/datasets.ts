@@ -49,3 +49,11 @@ export function datasetsOfManifest(json: unknown): DatasetName[] {
   const listed = (json as { datasets?: unknown } | null)?.datasets;
   return Array.isArray(listed) ? DATASET_NAMES.filter((n) => listed.includes(n)) : [];
 }
+
+/** The page's dataset choice: a built-in one, or the user's own images given to the page ('own'). */
+export type DataChoice = DatasetName | 'own';
+
+/** The choice a run's options make: their own dataset where they have one, else the built-in. */
+export function dataChoiceOf(options: { dataset: DatasetName; ownDataset?: unknown }): DataChoice {
+  return options.ownDataset ? 'own' : options.dataset;
+}

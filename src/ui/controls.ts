@@ -2,10 +2,12 @@
 // settings (how many test images to evaluate, whether to start from the current model). The
 // model and the dataset come from their own controls (the config editor, the dataset choice).
 // Every message names the field by its label and respects the input's min and max.
-import type { DatasetName } from '../data/datasets.ts';
+import type { DataChoice } from '../data/datasets.ts';
+import type { DatasetSummary } from '../data/dataset-summary.ts';
+import { colorModeOfChannels } from '../data/images/color-mode.ts';
 import type { ModelSpec } from '../model/model-spec.ts';
 import { OptionsError, validateOptions } from '../train/options.ts';
-import type { OptimizerKind, TrainOptions } from '../train/types.ts';
+import { DEFAULT_TEST_SPLIT, type OptimizerKind, type OwnDatasetOptions, type TrainOptions } from '../train/types.ts';
 import { requireAutotuneMode, type AutotuneMode } from '../tune/mode.ts';
 
 export interface FormValues {
@@ -43,12 +45,20 @@ function num(form: HTMLFormElement, name: string): number {
   return v;
 }
 
-/** The form's values, validated; throws an Error with a message for the user. */
-export function readForm(form: HTMLFormElement, model: ModelSpec, dataset: DatasetName): FormValues {
+/** A run's options for the user's dataset as the page read it: its name, size, colours and split. */
+export function ownDatasetOptions(own: DatasetSummary): OwnDatasetOptions {
+  const [h, w, c] = own.imageShape;
+  return { path: own.name, imageSize: [h, w], colorMode: colorModeOfChannels(c), testSplit: own.testSplit ?? DEFAULT_TEST_SPLIT };
+}
+
+/** The form's values, validated (`own`: the user's dataset, when `dataset` is 'own'); throws an Error with a message for the user. */
+export function readForm(form: HTMLFormElement, model: ModelSpec, dataset: DataChoice, own?: DatasetSummary): FormValues {
   const limitRaw = input(form, 'limit').value.trim();
+  if (dataset === 'own' && !own) throw new Error('Dataset: give the page your own images first (Your data)');
   const options: TrainOptions = {
     model,
-    dataset,
+    dataset: dataset === 'own' ? 'mnist' : dataset,
+    ...(dataset === 'own' && own ? { ownDataset: ownDatasetOptions(own) } : {}),
     epochs: num(form, 'epochs'),
     batchSize: num(form, 'batchSize'),
     optimizer: (form.elements.namedItem('optimizer') as HTMLSelectElement).value as OptimizerKind,

@@ -64,7 +64,9 @@ export class EstimateView {
   ) {
     quick.addEventListener('click', () => {
       const values = hooks.read();
-      if (values) hooks.write({ ...values, options: { ...values.options, ...QUICK_RUN } });
+      // A dataset smaller than the quick run's images (the user's own) is taken whole.
+      const limit = values && QUICK_RUN.limit !== null && QUICK_RUN.limit < hooks.available(values.options) ? QUICK_RUN.limit : null;
+      if (values) hooks.write({ ...values, options: { ...values.options, ...QUICK_RUN, limit } });
       this.formChanged();
     });
     fullRun.addEventListener('click', () => {

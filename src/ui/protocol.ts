@@ -1,7 +1,9 @@
 // The typed messages between the page (app.ts) and the training worker (worker.ts).
 // The worker owns the GPU, the data and the Trainer; the page never waits on the GPU.
 import type { AdapterSummary } from '../gpu/device.ts';
-import type { DatasetName } from '../data/datasets.ts';
+import type { DataChoice } from '../data/datasets.ts';
+import type { DatasetUpload } from '../data/dataset-upload.ts';
+import type { DatasetSummary } from '../data/dataset-summary.ts';
 import type { DatasetFacts } from '../data/dataset-facts.ts';
 import type { ModelSpec } from '../model/model-spec.ts';
 import type { TrainerState } from '../train/trainer-state.ts';
@@ -54,7 +56,13 @@ export type PageToWorker =
   /** Classify `count` images ((count, H, W, C) bytes) in one batch (the number reader). The reply carries the same id. */
   | { type: 'predictBatch'; id: number; images: Uint8Array; count: number }
   /** Evaluate the current model on the first `count` test images of `dataset`. */
-  | { type: 'evaluate'; count: number; dataset: DatasetName }
+  | { type: 'evaluate'; count: number; dataset: DataChoice }
+  /**
+   * Read the user's own dataset (a folder's files, a zip or a .npz): answered by
+   * 'dataset-progress' while decoding, then 'own-dataset' and 'dataset', or an error of context
+   * 'dataset' (the dataset read before stays).
+   */
+  | { type: 'loadDataset'; upload: DatasetUpload }
   /** Make the model shipped with the page (public/trained/, see shipped-model.ts) the current one. */
   | { type: 'loadShipped' }
   /** Export the current model as model.json + weights.bin. */
@@ -144,7 +152,11 @@ export type WorkerToPage =
   /** The worker's model is now this one (built for a run, or loaded): its input (H, W, C) and number of classes. */
   | { type: 'model-input'; input: ModelInput }
   /** A dataset was loaded: what it holds (its images' shape, class names and split sizes). */
-  | { type: 'dataset'; name: DatasetName; facts: DatasetFacts }
+  | { type: 'dataset'; name: DataChoice; facts: DatasetFacts }
+  /** How far the user's dataset is decoded (pictures done of total). */
+  | { type: 'dataset-progress'; name: string; done: number; total: number }
+  /** The user's dataset is read and split: what the page shows of it. */
+  | { type: 'own-dataset'; summary: DatasetSummary }
   | { type: 'device-lost'; message: string }
   /** Autotuning went on without its cache (a corrupt one ignored, a write that failed). */
   | { type: 'tune-warning'; message: string }
@@ -164,4 +176,4 @@ export type WorkerToPage =
       /** Where fitSeconds was asked and the run does not fit it: the run that does. */
       fitted?: { options: TrainOptions; evalCount: number; seconds: number; text: string };
     }
-  | { type: 'error'; context: 'start' | 'train' | 'predict' | 'evaluate' | 'save' | 'load' | 'shipped' | 'gpu' | 'estimate'; message: string };
+  | { type: 'error'; context: 'start' | 'train' | 'predict' | 'evaluate' | 'save' | 'load' | 'shipped' | 'gpu' | 'estimate' | 'dataset'; message: string };

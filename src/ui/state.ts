@@ -2,7 +2,8 @@
 // per user action. Each returns a new state and never touches the DOM, the worker or storage;
 // app.ts applies them and renders, the panels read the state. Node-testable.
 import type { AdapterSummary } from '../gpu/device.ts';
-import { DATASET_TITLES, type DatasetName } from '../data/datasets.ts';
+import { dataChoiceOf, DATASET_TITLES, type DataChoice, type DatasetName } from '../data/datasets.ts';
+import type { DatasetSummary } from '../data/dataset-summary.ts';
 import type { EpochRecord, TrainEvent, TrainOptions } from '../train/types.ts';
 import { DEFAULT_AUTOTUNE, type AutotuneMode } from '../tune/mode.ts';
 import { tuningHistory, type TuningHistory } from '../tune/report.ts';
@@ -72,13 +73,19 @@ export interface PageState {
   offerCheckpoint: boolean;
   /** The model to train (preset or edited config) and the dataset. */
   config: ModelConfigState;
-  dataset: DatasetName;
+  dataset: DataChoice;
+  /** The user's own dataset as the worker read it (the last one read well). */
+  own?: DatasetSummary;
+  /** The user's dataset being read: its name and how many pictures are decoded (total 0: listing). */
+  ownReading?: { name: string; done: number; total: number };
+  /** Why the last dataset given could not be read ('' when it could). */
+  ownError: string;
   /** The datasets this server serves (a static build: MNIST only); undefined until probed. */
   datasetsServed?: DatasetName[];
   /** The worker's model's input shape and classes (undefined until it has one). */
   modelInput?: ModelInput;
   /** What each dataset the worker has loaded holds. */
-  datasets: Partial<Record<DatasetName, DatasetFacts>>;
+  datasets: Partial<Record<DataChoice, DatasetFacts>>;
   /** The prediction for the drawing on the pad (null: nothing drawn or not classified yet). */
   prediction: Float32Array | null;
   /** The drawing on the pad as the model's input ((H, W, C) bytes; null: nothing drawn). */
@@ -101,6 +108,7 @@ export function initialState(): PageState {
     offerCheckpoint: false,
     config: initialModelConfig(),
     dataset: 'mnist',
+    ownError: '',
     datasets: {},
     prediction: null,
     drawing: null,
@@ -170,7 +178,7 @@ const ON_MESSAGE: { [K in WorkerToPage['type']]: (s: PageState, m: Msg<K>) => Pa
   done: (s, m) => {
     const ended = { ...s, running: false, paused: false, run: s.run && { ...s.run, progress: undefined } };
     const run = s.run;
-    const active: ActiveModel = { kind: 'trained', label: run ? `trained now (${plural(run.history.length, 'epoch')} on ${DATASET_TITLES[run.options.dataset]})` : 'trained now' };
+    const active: ActiveModel = { kind: 'trained', label: run ? `trained now (${plural(run.history.length, 'epoch')} on ${dataTitle(run.options, s.own)})` : 'trained now' };
     if (m.reason === 'stopped') {
       return { ...ended, active, message: { text: 'Training stopped. The model as it is now can be used, saved or evaluated.', kind: 'info' } };
     }
@@ -194,6 +202,9 @@ const ON_MESSAGE: { [K in WorkerToPage['type']]: (s: PageState, m: Msg<K>) => Pa
   'model-ready': (s) => ({ ...s, modelReady: true, active: s.pendingActive ?? s.active, pendingActive: undefined }),
   'model-input': (s, m) => ({ ...s, modelInput: m.input }),
   dataset: (s, m) => ({ ...s, datasets: { ...s.datasets, [m.name]: m.facts } }),
+  'dataset-progress': (s, m) => ({ ...s, ownReading: { name: m.name, done: m.done, total: m.total } }),
+  // A dataset read well is the one the next run trains on.
+  'own-dataset': (s, m) => ({ ...s, own: m.summary, ownReading: undefined, ownError: '', dataset: 'own' }),
   prediction: (s, m) => ({ ...s, prediction: m.probabilities, predictionError: '' }),
   saved: (s) => ({ ...s, modelStatus: 'Saved model.json and weights.bin.' }),
   savedKeras: (s) => ({ ...s, modelStatus: 'Saved model.keras (Keras 3: keras.models.load_model("model.keras")).' }),
@@ -212,6 +223,7 @@ const ON_MESSAGE: { [K in WorkerToPage['type']]: (s: PageState, m: Msg<K>) => Pa
     const next: PageState = { ...s, busy: false, pendingActive: undefined };
     if (m.context === 'train') Object.assign(next, { running: false, paused: false });
     if (m.context === 'predict') return { ...next, predictionError: m.message };
+    if (m.context === 'dataset') return { ...s, ownReading: undefined, ownError: m.message };
     if (m.context === 'shipped') {
       return { ...next, modelStatus: `No shipped model: ${m.message}`, message: { text: 'This page has no trained model to offer yet: train one or load weights.', kind: 'info' } };
     }
@@ -321,13 +333,29 @@ export function drawingChanged(s: PageState, drawing: Uint8Array | null): PageSt
   return drawing ? { ...s, drawing } : { ...s, drawing, prediction: null, predictionError: '' };
 }
 
-export function datasetChosen(s: PageState, dataset: DatasetName): PageState {
+/** The user gave the page a dataset: the worker reads it. */
+export function ownDatasetGiven(s: PageState, name: string): PageState {
+  return { ...s, ownReading: { name, done: 0, total: 0 }, ownError: '' };
+}
+
+/** What the user gave could not be made into a dataset before the worker saw it (nothing given, a drop of no files). */
+export function ownDatasetRefused(s: PageState, message: string): PageState {
+  return { ...s, ownReading: undefined, ownError: message };
+}
+
+/** A run's dataset by name: a built-in's title, or the user's folder or file. */
+export function dataTitle(options: TrainOptions, own: DatasetSummary | undefined): string {
+  const choice = dataChoiceOf(options);
+  return choice === 'own' ? (options.ownDataset?.path ?? own?.name ?? 'your dataset') : DATASET_TITLES[choice];
+}
+
+export function datasetChosen(s: PageState, dataset: DataChoice): PageState {
   return { ...s, dataset };
 }
 
 /** The server was asked which datasets it serves; a chosen one it lacks falls back to the first it has. */
 export function datasetsProbed(s: PageState, served: DatasetName[]): PageState {
-  return { ...s, datasetsServed: served, dataset: served.includes(s.dataset) || !served.length ? s.dataset : served[0] };
+  return { ...s, datasetsServed: served, dataset: s.dataset === 'own' || served.includes(s.dataset) || !served.length ? s.dataset : served[0] };
 }
 
 export function configChanged(s: PageState, config: ModelConfigState): PageState {

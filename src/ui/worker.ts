@@ -7,7 +7,9 @@ import { modelInfo, type ModelInfo } from '../model/model-info.ts';
 import { acquireGpu, describeAdapter, WebGpuUnavailableError, type Gpu } from '../gpu/device.ts';
 import { liveGpuObjects, type GpuObjectKind } from '../gpu/gpu-objects.ts';
 import type { Mnist, MnistSplit } from '../data/mnist.ts';
-import { DATASET_SIZES, DATASET_TITLES, type DatasetName } from '../data/datasets.ts';
+import { dataChoiceOf, DATASET_SIZES, DATASET_TITLES, type DataChoice, type DatasetName } from '../data/datasets.ts';
+import type { ImageDataset } from '../data/image-dataset.ts';
+import { readOwnDataset } from './own-dataset.ts';
 import { datasetFacts, modelDataMismatch } from '../data/dataset-facts.ts';
 import { fetchDataset } from '../data/fetch-dataset.ts';
 import { DeviceLostError, NonFiniteError, Trainer } from '../train/trainer.ts';
@@ -46,6 +48,10 @@ let gpuLost = false;
 /** Why the device was lost (the browser's words), once it was. */
 let lostReason = '';
 const data = new Map<DatasetName, Promise<Mnist>>();
+/** The user's own dataset, once one was read (another one read later replaces it; a failed read keeps it). */
+let own: ImageDataset | undefined;
+/** The user's dataset being read. */
+let readingOwn = false;
 /**
  * The current model: the one being trained (a Trainer), or an evaluation-only GpuModel built
  * for loaded weights (no training state, no dataset).
@@ -119,7 +125,13 @@ async function acquireNewGpu(): Promise<Gpu> {
   return gpu;
 }
 
-function getData(dataset: DatasetName): Promise<Mnist> {
+/** A dataset's title in messages: the built-in's name, or the user's folder or file. */
+function dataTitle(choice: DataChoice): string {
+  return choice === 'own' ? (own?.name ?? 'your dataset') : DATASET_TITLES[choice];
+}
+
+function getData(dataset: DataChoice): Promise<Mnist> {
+  if (dataset === 'own') return own ? Promise.resolve(own) : Promise.reject(new Error('your own dataset is not loaded in this page: give it your folder, zip or .npz file again'));
   let loading = data.get(dataset);
   if (!loading) {
     phase('loading-data', `Downloading ${DATASET_TITLES[dataset]}…`);
@@ -202,7 +214,7 @@ let probe: { key: string; trainer: Trainer } | undefined;
 let estimating: Promise<void> | undefined;
 
 /** What a trainer must share with a run for its step time to stand for the run's. */
-const timingKey = (o: TrainOptions) => JSON.stringify([o.model, o.dropout, o.batchSize, o.dataset]);
+const timingKey = (o: TrainOptions) => JSON.stringify([o.model, o.dropout, o.batchSize, dataChoiceOf(o), o.ownDataset ?? null]);
 
 /**
  * Blank images of the model's input size standing in for the dataset while it is not
@@ -217,8 +229,9 @@ function timingData(options: TrainOptions): Mnist {
 
 async function estimate(req: Extract<PageToWorker, { type: 'estimate' }>): Promise<void> {
   const g = await getGpu();
-  const d = data.has(req.options.dataset) ? await getData(req.options.dataset) : timingData(req.options);
-  const sizes = DATASET_SIZES[req.options.dataset];
+  const choice = dataChoiceOf(req.options);
+  const d = choice === 'own' ? (own ?? timingData(req.options)) : data.has(choice) ? await getData(choice) : timingData(req.options);
+  const sizes = choice === 'own' ? { train: own?.train.count ?? 0, test: own?.test.count ?? 0 } : DATASET_SIZES[choice];
   const key = timingKey(req.options);
   let timed = trainer instanceof Trainer && !gpuLost && timingKey(trainer.options) === key ? trainer : probe?.key === key ? probe.trainer : undefined;
   if (!timed) {
@@ -326,7 +339,7 @@ async function start(req: StartRequest): Promise<void> {
     probe?.trainer.destroy();
     probe = undefined;
     const g = await getGpu();
-    const d = await getData(req.options.dataset);
+    const d = await getData(dataChoiceOf(req.options));
     let initial: Float32Array | undefined;
     if (req.from.kind === 'given') initial = req.from.weights;
     else if (req.from.kind === 'state') initial = req.from.state.params;
@@ -383,7 +396,7 @@ async function start(req: StartRequest): Promise<void> {
     post({ type: 'done', reason });
     explaining.weightsChanged();
     post({ type: 'model-ready' });
-    if (reason === 'finished') await evaluate(req.evalCount, req.options.dataset);
+    if (reason === 'finished') await evaluate(req.evalCount, dataChoiceOf(req.options));
     else phase('idle');
   } catch (e) {
     training = false;
@@ -409,14 +422,14 @@ async function start(req: StartRequest): Promise<void> {
   }
 }
 
-async function evaluate(count: number, dataset: DatasetName): Promise<void> {
+async function evaluate(count: number, dataset: DataChoice): Promise<void> {
   const model = trainer;
   if (!model) throw new Error('there is no model yet: train one or load weights');
   busy = true;
   try {
     const d = await getData(dataset);
     const mismatch = modelDataMismatch(model.model, d);
-    if (mismatch) throw new Error(`cannot evaluate on ${DATASET_TITLES[dataset]}: ${mismatch}`);
+    if (mismatch) throw new Error(`cannot evaluate on ${dataTitle(dataset)}: ${mismatch}`);
     const n = Math.max(1, Math.min(d.test.count, Math.floor(count)));
     phase('evaluating', `Evaluating on ${n.toLocaleString('en-US')} test images…`);
     const t0 = performance.now();
@@ -556,6 +569,22 @@ async function handle(msg: PageToWorker): Promise<void> {
         .catch((e: unknown) => post({ type: 'error', context: 'estimate', message: errorMessage(e) }))
         .finally(() => (estimating = undefined));
       return;
+    case 'loadDataset': {
+      if (readingOwn) return post({ type: 'error', context: 'dataset', message: 'a dataset is being read: wait for it to finish' });
+      if (training) return post({ type: 'error', context: 'dataset', message: 'stop the current run before reading another dataset' });
+      readingOwn = true;
+      try {
+        const read = await readOwnDataset(msg.upload, (p) => post({ type: 'dataset-progress', name: msg.upload.name, ...p }));
+        own = read.data;
+        post({ type: 'dataset', name: 'own', facts: datasetFacts(read.data) });
+        post({ type: 'own-dataset', summary: read.summary }, read.summary.samples.map((x) => x.image.buffer));
+      } catch (e) {
+        post({ type: 'error', context: 'dataset', message: errorMessage(e) });
+      } finally {
+        readingOwn = false;
+      }
+      return;
+    }
     case 'simulateDeviceLoss':
       gpu?.device.destroy();
       return;

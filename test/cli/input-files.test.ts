@@ -43,11 +43,11 @@ const count = (text: string, part: string) => text.split(part).length - 1;
 describe('--model', () => {
   it('a misspelled preset names the closest one and the list', async () => {
     const m = await usageError(() => resolveModelSpec('lenet'));
-    expect(m).toBe('--model lenet: no such preset or file (did you mean lenet5? presets: mnist-cnn, lenet5, strided-bn)');
+    expect(m).toBe('--model lenet: no such preset or file (did you mean lenet5? presets: mnist-cnn, lenet5, strided-bn, small-color)');
   });
 
   it('a name near no preset lists them', async () => {
-    expect(await usageError(() => resolveModelSpec('resnet50'))).toBe('--model resnet50: no such preset or file (presets: mnist-cnn, lenet5, strided-bn)');
+    expect(await usageError(() => resolveModelSpec('resnet50'))).toBe('--model resnet50: no such preset or file (presets: mnist-cnn, lenet5, strided-bn, small-color)');
   });
 
   it('a missing file is named once, in words', async () => {

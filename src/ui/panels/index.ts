@@ -3,6 +3,7 @@
 import type { PanelFactory } from '../panel.ts';
 import { createChartsPanel } from './charts-panel.ts';
 import { createConfigPanel } from './config-panel.ts';
+import { createDataPanel } from './data-panel.ts';
 import { createDrawPanel } from './draw-panel.ts';
 import { createExplainPanel } from './explain-panel.ts';
 import { createKernelsPanel } from './kernels-panel.ts';
@@ -16,6 +17,7 @@ import { createTrainPanel } from './train-panel.ts';
 export const PANELS: PanelFactory[] = [
   createStatusPanel,
   createTrainPanel,
+  createDataPanel,
   createProgressPanel,
   createChartsPanel,
   createKernelsPanel,

@@ -1,5 +1,5 @@
 // The Train card's controls: the options form, the dataset, Train / Pause / Stop.
-import { DATASET_NAMES, DATASET_SIZES, DATASETS_MANIFEST, datasetsOfManifest, type DatasetName } from '../../data/datasets.ts';
+import { DATASET_NAMES, DATASET_SIZES, DATASETS_MANIFEST, datasetsOfManifest, type DataChoice, type DatasetName } from '../../data/datasets.ts';
 import { readForm, setFormEnabled, wireOptimizerDefaults, writeForm, writeKernelsChoice } from '../controls.ts';
 import { EstimateView, estimateOnArrival, firstRunSeconds } from '../estimate-view.ts';
 import { configProblem } from '../model-config.ts';
@@ -51,7 +51,7 @@ export function createTrainPanel(ctx: PanelContext): Panel {
     const s = ctx.state();
     if (!s.config.model) return null;
     try {
-      return readForm(form, s.config.model.spec, s.dataset);
+      return readForm(form, s.config.model.spec, s.dataset, s.own);
     } catch {
       return null;
     }
@@ -66,7 +66,7 @@ export function createTrainPanel(ctx: PanelContext): Panel {
       idle: () => isIdle(ctx.state()) && gpuReady(ctx.state()),
       ask: (options, evalCount, fitSeconds) => ctx.send({ type: 'estimate', options, evalCount, fitSeconds }),
       write: (values) => writeForm(form, values.options, values.evalCount),
-      available: (options) => DATASET_SIZES[options.dataset].train,
+      available: (options) => (options.ownDataset ? (ctx.state().datasets.own?.trainCount ?? 0) : DATASET_SIZES[options.dataset].train),
     },
     firstRunSeconds(location.search),
   );
@@ -79,7 +79,7 @@ export function createTrainPanel(ctx: PanelContext): Panel {
 
   const titles = new Map(Array.from(dataset.options, (o) => [o, o.textContent ?? ''] as const));
   void servedDatasets().then((served) => ctx.update((s) => datasetsProbed(s, served)));
-  dataset.addEventListener('change', () => ctx.update((s) => datasetChosen(s, dataset.value as DatasetName)));
+  dataset.addEventListener('change', () => ctx.update((s) => datasetChosen(s, dataset.value as DataChoice)));
   wireOptimizerDefaults(form, () => ctx.update((s) => s));
 
   train.addEventListener('click', () => {
@@ -89,7 +89,7 @@ export function createTrainPanel(ctx: PanelContext): Panel {
     if (!model || problem) return ctx.update((x) => optionsRejected(x, `The model config has an error: ${problem}`));
     let values;
     try {
-      values = readForm(form, model.spec, s.dataset);
+      values = readForm(form, model.spec, s.dataset, s.own);
     } catch (e) {
       return ctx.update((x) => optionsRejected(x, e instanceof Error ? e.message : String(e)));
     }
@@ -117,6 +117,11 @@ export function createTrainPanel(ctx: PanelContext): Panel {
       dataset.disabled = !idle;
       const served = s.datasetsServed;
       for (const [option, title] of titles) {
+        if (option.value === 'own') {
+          option.disabled = !s.own;
+          setText(option, s.own ? `Your data: ${s.own.name}` : title);
+          continue;
+        }
         const missing = !!served && !served.includes(option.value as DatasetName);
         option.disabled = missing;
         setText(option, missing ? `${title} (dev server only)` : title);
