@@ -29,6 +29,8 @@ import { browserRuntime } from '../tune/key.ts';
 import { activeTuning, type AutotuneMode } from '../tune/mode.ts';
 import { tunedChoices } from '../tune/report.ts';
 import { TuneCacheStore } from '../tune/store.ts';
+import { runFineTuneJob } from './handwriting/fine-tune-job.ts';
+import type { FineTuneRequest } from './handwriting/fine-tune-messages.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -425,6 +427,38 @@ async function evaluate(count: number, dataset: DatasetName): Promise<void> {
   }
 }
 
+/** Stops the fine-tune in progress. */
+let fineTuneAbort: AbortController | undefined;
+
+/** Fine-tunes the current model on the user's handwriting; the model keeps predicting meanwhile. */
+async function fineTuneCurrent(req: FineTuneRequest): Promise<void> {
+  const send = (event: Extract<WorkerToPage, { type: 'fineTune' }>['event']) => post({ type: 'fineTune', event });
+  if (training || busy) return send({ kind: 'failed', message: 'wait for the current run to end' });
+  busy = true;
+  fineTuneAbort = new AbortController();
+  try {
+    const installed = await runFineTuneJob(
+      {
+        gpu: getGpu,
+        mnist: () => getData('mnist'),
+        current: () => (trainer && !gpuLost ? trainer : undefined),
+        exclusive,
+        install: replaceModel,
+        send,
+        signal: fineTuneAbort.signal,
+      },
+      req,
+    );
+    if (installed) post({ type: 'model-ready' });
+  } catch (e) {
+    send({ kind: 'failed', message: errorMessage(e) });
+  } finally {
+    busy = false;
+    fineTuneAbort = undefined;
+    phase('idle');
+  }
+}
+
 async function handle(msg: PageToWorker): Promise<void> {
   switch (msg.type) {
     case 'start':
@@ -537,6 +571,11 @@ async function handle(msg: PageToWorker): Promise<void> {
       estimating = estimate(msg)
         .catch((e: unknown) => post({ type: 'error', context: 'estimate', message: errorMessage(e) }))
         .finally(() => (estimating = undefined));
+      return;
+    case 'fineTune':
+      return fineTuneCurrent(msg);
+    case 'fineTuneStop':
+      fineTuneAbort?.abort();
       return;
     case 'simulateDeviceLoss':
       gpu?.device.destroy();

@@ -4,6 +4,7 @@ import type { PanelFactory } from '../panel.ts';
 import { createChartsPanel } from './charts-panel.ts';
 import { createConfigPanel } from './config-panel.ts';
 import { createDrawPanel } from './draw-panel.ts';
+import { createHandwritingPanel } from './handwriting-panel.ts';
 import { createKernelsPanel } from './kernels-panel.ts';
 import { createModelPanel } from './model-panel.ts';
 import { createNumbersPanel } from './numbers-panel.ts';
@@ -22,5 +23,6 @@ export const PANELS: PanelFactory[] = [
   createModelPanel,
   createDrawPanel,
   createNumbersPanel,
+  createHandwritingPanel,
   createResultsPanel,
 ];
