@@ -104,6 +104,18 @@ export function fineTuneOptions(model: ModelInfo, settings: FineTuneSettings): T
 }
 
 /**
+ * Compiles the kernels a fine-tune of `model` with `settings` runs (a throwaway trainer over
+ * blank images: the kernels do not depend on the images or their number), so that the
+ * fine-tune itself starts at once: the device keeps compiled pipelines (pipeline-cache.ts).
+ */
+export async function warmFineTune(gpu: Gpu, model: ModelInfo, settings: FineTuneSettings): Promise<void> {
+  const blank = (count: number): MnistSplit => ({ images: new Uint8Array(count * model.inputSize), labels: new Uint8Array(count), count });
+  const classNames = Array.from({ length: model.classes }, (_, i) => String(i));
+  const data: Mnist = { train: blank(settings.batchSize), test: blank(1), imageShape: model.inputShape, classNames };
+  (await Trainer.create(gpu, data, fineTuneOptions(model, settings))).destroy();
+}
+
+/**
  * Trains a copy of the model on the mixed batches. Resolves to the trainer (the caller reads
  * its weights and destroys it), or undefined when `signal` stopped it first. A non-finite loss
  * throws the trainer's NonFiniteError.

@@ -7,7 +7,7 @@ import type { ModelSpec } from '../model/model-spec.ts';
 import type { TrainerState } from '../train/trainer-state.ts';
 import type { EpochRecord, TrainEvent, TrainOptions } from '../train/types.ts';
 import type { AutotuneMode } from '../tune/mode.ts';
-import type { FineTuneEvent, FineTuneRequest } from './handwriting/fine-tune-messages.ts';
+import type { FineTuneEvent, FineTuneRequest, FineTuneWarmRequest } from './handwriting/fine-tune-messages.ts';
 
 /** Where a run's initial weights come from. */
 export type WeightsSource =
@@ -73,6 +73,7 @@ export type PageToWorker =
   | { type: 'simulateDeviceLoss' }
   /** Fine-tune the current model on the user's handwriting (handwriting/fine-tune-job.ts); answered by 'fineTune' events. */
   | FineTuneRequest
+  | FineTuneWarmRequest
   | { type: 'fineTuneStop' };
 
 /** What the page must know of the worker's model to prepare its input and name its outputs. */

@@ -29,7 +29,7 @@ import { browserRuntime } from '../tune/key.ts';
 import { activeTuning, type AutotuneMode } from '../tune/mode.ts';
 import { tunedChoices } from '../tune/report.ts';
 import { TuneCacheStore } from '../tune/store.ts';
-import { runFineTuneJob } from './handwriting/fine-tune-job.ts';
+import { runFineTuneJob, warmFineTuneJob } from './handwriting/fine-tune-job.ts';
 import type { FineTuneRequest } from './handwriting/fine-tune-messages.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -429,6 +429,9 @@ async function evaluate(count: number, dataset: DatasetName): Promise<void> {
 
 /** Stops the fine-tune in progress. */
 let fineTuneAbort: AbortController | undefined;
+/** A fine-tune's kernels being compiled ahead (the fine-tune waits for it). */
+let fineTuneWarming: Promise<void> | undefined;
+const currentModel = () => (trainer && !gpuLost ? trainer : undefined);
 
 /** Fine-tunes the current model on the user's handwriting; the model keeps predicting meanwhile. */
 async function fineTuneCurrent(req: FineTuneRequest): Promise<void> {
@@ -437,11 +440,12 @@ async function fineTuneCurrent(req: FineTuneRequest): Promise<void> {
   busy = true;
   fineTuneAbort = new AbortController();
   try {
+    await fineTuneWarming;
     const installed = await runFineTuneJob(
       {
         gpu: getGpu,
         mnist: () => getData('mnist'),
-        current: () => (trainer && !gpuLost ? trainer : undefined),
+        current: currentModel,
         exclusive,
         install: replaceModel,
         send,
@@ -574,6 +578,12 @@ async function handle(msg: PageToWorker): Promise<void> {
       return;
     case 'fineTune':
       return fineTuneCurrent(msg);
+    case 'fineTuneWarm':
+      if (training || busy || fineTuneWarming) return;
+      fineTuneWarming = warmFineTuneJob({ gpu: getGpu, current: currentModel }, msg.settings)
+        .catch((e: unknown) => console.warn(`compiling the fine-tune's kernels ahead: ${errorMessage(e)}`))
+        .finally(() => (fineTuneWarming = undefined));
+      return;
     case 'fineTuneStop':
       fineTuneAbort?.abort();
       return;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright';
 import { Rng } from '../../src/model/rng.ts';
-import { ROOT, startPageServer, type PageServer } from './page-server.ts';
+import { ROOT, seriousAxeViolations, startPageServer, type PageServer } from './page-server.ts';
 
 const OUT = join(ROOT, 'test-results', 'e2e', 'handwriting');
 const CARD = '#handwriting-card';
@@ -110,6 +110,7 @@ describe('teach it your handwriting', () => {
     expect(await page.getAttribute(CARD, 'data-samples')).toBe(String(10 * PER_DIGIT));
     expect(await page.getAttribute(CARD, 'data-held-back')).toBe('10'); // one of each digit's first three
     const before = await heldBackRight();
+    expect(await seriousAxeViolations(page)).toEqual([]);
     const t1 = Date.now();
 
     await page.fill(`${CARD} input[data-role="steps"]`, String(STEPS));

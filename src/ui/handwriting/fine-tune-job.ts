@@ -7,7 +7,7 @@ import type { Gpu } from '../../gpu/device.ts';
 import type { BuildProgress } from '../../gpu/pipeline-build.ts';
 import type { Mnist, MnistSplit } from '../../data/mnist.ts';
 import type { ModelInfo } from '../../model/model-info.ts';
-import { firstImages, fineTune, scoreModel, type Predict } from '../../train/fine-tune.ts';
+import { firstImages, fineTune, scoreModel, warmFineTune, type FineTuneSettings, type Predict } from '../../train/fine-tune.ts';
 import type { FineTuneEvent, FineTuneRequest } from './fine-tune-messages.ts';
 
 /** The worker's current model, as far as a fine-tune uses it. */
@@ -44,6 +44,26 @@ export function fineTuneProblem(model: ModelInfo | undefined, mnist: Pick<Mnist,
   }
   if (req.train.count === 0) return 'there are no samples to train on';
   return undefined;
+}
+
+/** The fine-tuners each device has compiled the kernels of (by model and settings that choose kernels). */
+const warmed = new WeakMap<Gpu, Set<string>>();
+
+/**
+ * Compiles the kernels of a fine-tune of the current model while the user is still drawing
+ * samples (once per model and device), so that "Fine-tune" starts training at once on an
+ * adapter that compiles slowly. A failure is left to the fine-tune itself to report.
+ */
+export async function warmFineTuneJob(deps: Pick<FineTuneDeps, 'gpu' | 'current'>, settings: FineTuneSettings): Promise<void> {
+  const current = deps.current();
+  if (!current) return;
+  const gpu = await deps.gpu();
+  const done = warmed.get(gpu) ?? new Set<string>();
+  warmed.set(gpu, done);
+  const key = JSON.stringify([current.model.spec, settings.batchSize]);
+  if (done.has(key)) return;
+  done.add(key);
+  await warmFineTune(gpu, current.model, settings);
 }
 
 function finite(weights: Float32Array): boolean {

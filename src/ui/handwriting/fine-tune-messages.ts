@@ -12,6 +12,12 @@ export interface FineTuneRequest {
   settings: FineTuneSettings;
 }
 
+/** Page to worker: compile a fine-tune's kernels now (while samples are drawn); no answer. */
+export interface FineTuneWarmRequest {
+  type: 'fineTuneWarm';
+  settings: FineTuneSettings;
+}
+
 /** Worker to page, in this order: steps, 'before', progress..., then 'done' or 'failed'. */
 export type FineTuneEvent =
   /** What the worker is doing now ("Downloading MNIST…", "Building the fine-tuner: 3 of 29 kernels…"). */

@@ -11,7 +11,7 @@ import { busyStarted, isIdle, type ActiveModel, type PageState } from '../state.
 import type { WorkerToPage } from '../protocol.ts';
 import { workerClassifier } from '../numbers/worker-classifier.ts';
 import { EVAL_BATCH } from '../../train/gpu-model.ts';
-import { FINE_TUNE_DEFAULTS, type FineTuneScores, type Score } from '../../train/fine-tune.ts';
+import { FINE_TUNE_DEFAULTS, type FineTuneScores, type FineTuneSettings, type Score } from '../../train/fine-tune.ts';
 import { argmax } from '../metrics.ts';
 import { SIDE } from '../mnist-style.ts';
 import type { FineTuneEvent } from '../handwriting/fine-tune-messages.ts';
@@ -46,7 +46,7 @@ const CARD_HTML = `
     <label>Steps <input type="number" data-role="steps" min="1" max="2000" value="${FINE_TUNE_DEFAULTS.steps}"></label>
     <button type="button" data-action="tune">Fine-tune</button>
     <button type="button" data-action="stop" hidden>Stop</button>
-    <progress data-role="progress" max="1" value="0" hidden></progress>
+    <progress data-role="progress" max="1" value="0" aria-label="Fine-tuning progress" hidden></progress>
     <button type="button" data-action="revert" hidden>Use the model before fine-tuning</button>
   </div>
   <p data-role="status" aria-live="polite"></p>
@@ -164,6 +164,8 @@ export function createHandwritingPanel(ctx: PanelContext): Panel {
     const digit = Number(digitSelect.value);
     const id = `${Date.now().toString(36)}-${nextLocalId++}`;
     changeSamples([...samples, { id, digit, ordinal: nextOrdinal(samples, digit), image }]);
+    // The fine-tune's kernels compile while the user draws the rest (the worker does it once per model).
+    if (isIdle(ctx.state()) && ctx.state().modelReady) ctx.send({ type: 'fineTuneWarm', settings: tuneSettings() });
   };
 
   buttons.add.addEventListener('click', () => {
@@ -193,6 +195,8 @@ export function createHandwritingPanel(ctx: PanelContext): Panel {
     if (samples.length && confirm(`Delete all ${samples.length} samples?`)) changeSamples([]);
   });
 
+  const tuneSettings = (): FineTuneSettings => ({ ...FINE_TUNE_DEFAULTS, steps: Number(steps.value) || FINE_TUNE_DEFAULTS.steps });
+
   buttons.tune.addEventListener('click', () => {
     const s = ctx.state();
     const short = digitsShort(samples);
@@ -207,7 +211,7 @@ export function createHandwritingPanel(ctx: PanelContext): Panel {
     progress.value = 0;
     setText(status, 'Starting…');
     ctx.update((st) => ({ ...st, busy: true }));
-    ctx.send({ type: 'fineTune', train: samplesSplit(train, channels), heldBack: samplesSplit(heldBack, channels), settings: { ...FINE_TUNE_DEFAULTS, steps: n } });
+    ctx.send({ type: 'fineTune', train: samplesSplit(train, channels), heldBack: samplesSplit(heldBack, channels), settings: tuneSettings() });
   });
   buttons.stop.addEventListener('click', () => ctx.send({ type: 'fineTuneStop' }));
   buttons.revert.addEventListener('click', () => {
