@@ -3,7 +3,7 @@
 // digit drawn mirrored left to right, each sample a little different) drawn with the mouse,
 // 3 of each; the shipped model reads few of the held-back ones right. Fine-tuning must raise
 // that without losing MNIST, make the tuned model the one the page predicts with, go back on
-// request, and the samples must survive a reload. No console error.
+// request; stopped, it changes nothing; and the samples must survive a reload. No console error.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,7 +115,7 @@ describe('teach it your handwriting', () => {
 
     await page.fill(`${CARD} input[data-role="steps"]`, String(STEPS));
     await page.click(`${CARD} [data-action="tune"]`);
-    await page.waitForSelector(`${CARD}[data-tune]`, { timeout: 240_000 });
+    await page.waitForSelector(`${CARD}[data-tune]:not([data-tune="running"])`, { timeout: 240_000 });
     expect(await page.getAttribute(CARD, 'data-tune'), await page.textContent(`${CARD} [data-role="status"]`) ?? '').toBe('finished');
     const row = async (key: string) => page.$eval(`${CARD} tr[data-score="${key}"]`, (r) => ({ before: Number((r as HTMLElement).dataset.before), after: Number((r as HTMLElement).dataset.after) }));
     const held = await row('heldBack');
@@ -139,6 +139,13 @@ describe('teach it your handwriting', () => {
     await waitModelReady();
     expect(await pageState<string>('(s) => s.active.kind')).toBe('shipped');
     await page.waitForFunction(([card, want]) => document.querySelector<HTMLElement>(card)?.dataset.heldBackRight === want, [CARD, String(before)] as const, { timeout: 60_000 });
+
+    // Stopped, a fine-tune changes nothing.
+    await page.click(`${CARD} [data-action="tune"]`);
+    await page.click(`${CARD} [data-action="stop"]`);
+    await page.waitForSelector(`${CARD}[data-tune="stopped"]`, { timeout: 120_000 });
+    await waitModelReady();
+    expect(await pageState<string>('(s) => s.active.kind')).toBe('shipped');
 
     // A bad sample goes with one click; the rest survive a reload.
     await page.click(`${CARD} .hw-sample[data-held-back="false"] .hw-delete`);

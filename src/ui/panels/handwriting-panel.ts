@@ -206,6 +206,7 @@ export function createHandwritingPanel(ctx: PanelContext): Panel {
     const channels = s.modelInput?.shape[2] ?? 1;
     const { train, heldBack } = splitSamples(samples);
     tuning = true;
+    card.dataset.tune = 'running';
     activeBefore = s.active;
     result.hidden = true;
     progress.value = 0;
