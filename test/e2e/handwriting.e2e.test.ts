@@ -152,6 +152,36 @@ describe('teach it your handwriting', () => {
     expect(await page.getAttribute(CARD, 'data-samples')).toBe(String(10 * PER_DIGIT - 1));
     await page.reload();
     await page.waitForFunction((card) => document.querySelector<HTMLElement>(card)?.dataset.samples === '29', CARD, { timeout: 60_000 });
+
+    // A picture of a digit (dark ink on light paper) becomes a sample of the digit asked for; a blank one is refused, naming the file.
+    const asked = await page.inputValue(`${CARD} select[data-role="digit"]`);
+    const upload = (name: string, ink: boolean) => page.setInputFiles(`${CARD} input[data-role="upload"]`, { name, mimeType: 'image/png', buffer: Buffer.from(pictures[ink ? 0 : 1], 'base64') });
+    const pictures = await page.evaluate(async () => {
+      const encode = async (ink: boolean) => {
+        const canvas = new OffscreenCanvas(120, 160);
+        const g = canvas.getContext('2d')!;
+        g.fillStyle = '#eee';
+        g.fillRect(0, 0, 120, 160);
+        if (ink) {
+          g.lineWidth = 12;
+          g.strokeStyle = '#222';
+          g.beginPath();
+          g.moveTo(30, 30);
+          g.lineTo(90, 30);
+          g.lineTo(50, 130);
+          g.stroke();
+        }
+        const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+        return btoa(String.fromCharCode(...bytes));
+      };
+      return [await encode(true), await encode(false)];
+    });
+    await upload('digit.png', true);
+    await page.waitForFunction((card) => document.querySelector<HTMLElement>(card)?.dataset.samples === '30', CARD, { timeout: 30_000 });
+    expect(await page.$$eval(`${CARD} .hw-row[data-digit="${asked}"] .hw-sample`, (els) => els.length)).toBe(3);
+    await upload('blank.png', false);
+    await page.waitForFunction((card) => /blank\.png: no digit found/.test(document.querySelector(`${card} [data-role="status"]`)?.textContent ?? ''), CARD, { timeout: 30_000 });
+    expect(await page.getAttribute(CARD, 'data-samples')).toBe('30');
     expect(problems).toEqual([]);
   }, 420_000);
 });

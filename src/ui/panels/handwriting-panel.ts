@@ -71,7 +71,7 @@ function resultTable(table: HTMLTableElement, before: FineTuneScores, after: Fin
 
 export function createHandwritingPanel(ctx: PanelContext): Panel {
   const card = document.createElement('section');
-  card.className = 'card';
+  card.className = 'card wide';
   card.id = 'handwriting-card';
   card.setAttribute('aria-labelledby', 'handwriting-title');
   card.innerHTML = CARD_HTML;
