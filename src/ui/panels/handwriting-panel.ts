@@ -102,6 +102,8 @@ export function createHandwritingPanel(ctx: PanelContext): Panel {
   let tunedActive: ActiveModel | undefined;
   let lastActive: unknown;
   let nextLocalId = 1;
+  /** What the latest fine-tune was asked to do. */
+  let asked = { steps: 0, trained: 0 };
 
   const classifier = workerClassifier(ctx.send, () => ctx.state().modelReady, FIRST_CALL_ID);
   const grid = new SampleGrid(el('[data-role="samples"]'), (id) => changeSamples(samples.filter((s) => s.id !== id)));
@@ -206,6 +208,7 @@ export function createHandwritingPanel(ctx: PanelContext): Panel {
     const channels = s.modelInput?.shape[2] ?? 1;
     const { train, heldBack } = splitSamples(samples);
     tuning = true;
+    asked = { steps: n, trained: train.length };
     card.dataset.tune = 'running';
     activeBefore = s.active;
     result.hidden = true;
@@ -244,7 +247,8 @@ export function createHandwritingPanel(ctx: PanelContext): Panel {
     previous = { event: e.previous, active: activeBefore };
     tunedActive = { kind: 'trained', label: 'fine-tuned on your handwriting' };
     const named = tunedActive;
-    ctx.update((s) => ({ ...s, busy: false, pendingActive: named }));
+    const modelStatus = `Fine-tuned on your handwriting (${asked.steps} steps on ${asked.trained} samples mixed with MNIST).`;
+    ctx.update((s) => ({ ...s, busy: false, pendingActive: named, modelStatus }));
     resultTable(result, e.before, e.after);
     result.hidden = false;
     setText(status, `Fine-tuned in ${e.seconds.toFixed(1)} s: the draw pad and the number reader now use the tuned model.`);
