@@ -3,7 +3,7 @@
 // digit drawn mirrored left to right, each sample a little different) drawn with the mouse,
 // 3 of each; the shipped model reads few of the held-back ones right. Fine-tuning must raise
 // that without losing MNIST, make the tuned model the one the page predicts with, go back on
-// request; stopped, it changes nothing; and the samples must survive a reload. No console error.
+// request; stopped, it changes nothing; the draw pad predicts meanwhile; and the samples must survive a reload. No console error.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,8 +51,9 @@ function handwritten(digit: number, rng: Rng): Point[][] {
 }
 
 /** Mouse strokes along polylines given in the pad's canvas pixels (280 x 280). */
-async function draw(lines: Point[][]): Promise<void> {
-  const pad = page.locator(`${CARD} canvas.hw-pad-canvas`);
+async function draw(lines: Point[][], canvas = `${CARD} canvas.hw-pad-canvas`): Promise<void> {
+  const pad = page.locator(canvas);
+  await pad.scrollIntoViewIfNeeded();
   const box = (await pad.boundingBox())!;
   const at = ([x, y]: Point): Point => [box.x + (x / 280) * box.width, box.y + (y / 280) * box.height];
   for (const line of lines) {
@@ -115,6 +116,10 @@ describe('teach it your handwriting', () => {
 
     await page.fill(`${CARD} input[data-role="steps"]`, String(STEPS));
     await page.click(`${CARD} [data-action="tune"]`);
+    // The draw pad keeps predicting while the worker fine-tunes (SwiftShader: the fine-tune takes many seconds).
+    await draw(handwritten(7, rng), '#pad');
+    await page.waitForSelector('#guess[data-state="ready"]', { timeout: 60_000 });
+    expect(await page.getAttribute(CARD, 'data-tune')).toBe('running');
     await page.waitForSelector(`${CARD}[data-tune]:not([data-tune="running"])`, { timeout: 240_000 });
     expect(await page.getAttribute(CARD, 'data-tune'), await page.textContent(`${CARD} [data-role="status"]`) ?? '').toBe('finished');
     const row = async (key: string) => page.$eval(`${CARD} tr[data-score="${key}"]`, (r) => ({ before: Number((r as HTMLElement).dataset.before), after: Number((r as HTMLElement).dataset.after) }));
