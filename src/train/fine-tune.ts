@@ -1,12 +1,10 @@
 // Fine-tuning a trained model on a few images of the user's own (their handwriting): a short
 // run from the model's weights with a small Adam learning rate over batches that mix the
-// user's images into MNIST's (fine-tune-mix.ts), and the scores that show what it did: the
-// share of held-back user images and of a slice of the MNIST test set read right, before and
-// after. Frozen layers (trainable: false) stay as they are, as in any run.
+// user's images into MNIST's (fine-tune-mix.ts). Frozen layers (trainable: false) stay as
+// they are, as in any run.
 import type { Gpu } from '../gpu/device.ts';
 import type { Mnist, MnistSplit } from '../data/mnist.ts';
 import type { ModelInfo } from '../model/model-info.ts';
-import { argmax } from '../ui/metrics.ts';
 import { mixBatches, type FineTuneMix } from './fine-tune-mix.ts';
 import { Trainer, TrainingStoppedError, type TrainerSetup } from './trainer.ts';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './types.ts';
@@ -36,39 +34,10 @@ export const FINE_TUNE_DEFAULTS: FineTuneSettings = {
   testCount: 500,
 };
 
-/** How many of `count` images a model read right. */
-export interface Score {
-  correct: number;
-  count: number;
-}
-
-export interface FineTuneScores {
-  /** The user's held-back images (never trained on). */
-  heldBack: Score;
-  /** The first testCount MNIST test images. */
-  mnist: Score;
-}
-
-/** Classifies `count` images ((count, H, W, C) bytes) into (count, classes) probabilities. */
-export type Predict = (images: Uint8Array, count: number) => Promise<Float32Array>;
-
-/** How many images of `split` the model labels right (none: 0 of 0, without asking it). */
-export async function countCorrect(predict: Predict, split: MnistSplit, classes: number): Promise<Score> {
-  if (split.count === 0) return { correct: 0, count: 0 };
-  const p = await predict(split.images, split.count);
-  let correct = 0;
-  for (let i = 0; i < split.count; i++) if (argmax(p, i * classes, classes) === split.labels[i]) correct++;
-  return { correct, count: split.count };
-}
-
 /** The first `count` images of a split (at most all of them) of images of `size` bytes. */
 export function firstImages(split: MnistSplit, count: number, size: number): MnistSplit {
   const n = Math.max(0, Math.min(split.count, Math.floor(count)));
   return { images: split.images.slice(0, n * size), labels: split.labels.slice(0, n), count: n };
-}
-
-export async function scoreModel(predict: Predict, heldBack: MnistSplit, mnistTest: MnistSplit, classes: number): Promise<FineTuneScores> {
-  return { heldBack: await countCorrect(predict, heldBack, classes), mnist: await countCorrect(predict, mnistTest, classes) };
 }
 
 export interface FineTuneRun {

@@ -5,6 +5,7 @@ import { digitsShort, isHeldBack, nextOrdinal, promptDigit, samplesSplit, splitS
 import { samplesOfStored, storedSamples, STORED_VERSION } from '../../src/ui/handwriting/sample-store.ts';
 import { fineTuneProblem } from '../../src/ui/handwriting/fine-tune-job.ts';
 import type { ModelInfo } from '../../src/model/model-info.ts';
+import { countCorrect } from '../../src/ui/handwriting/fine-tune-scores.ts';
 
 const SIZE = 28 * 28;
 
@@ -117,5 +118,22 @@ describe('fineTuneProblem', () => {
     expect(fineTuneProblem({ ...model, inputShape: [32, 32, 3], inputSize: 3072 }, mnist, req())).toMatch(/MNIST images \(28x28x1\); this model takes 32x32x3/);
     expect(fineTuneProblem(model, mnist, req(samplesSplit(everyDigit(1).slice(0, 2), 3)))).toMatch(/training samples are not 2 images of 28x28x1/);
     expect(fineTuneProblem(model, mnist, req(split(0)))).toMatch(/no samples to train on/);
+  });
+});
+
+describe('countCorrect', () => {
+  it('counts the images whose most probable class is their label, asking the model once; an empty split asks nothing', async () => {
+    const split = samplesSplit([sample(1, 1), sample(2, 1), sample(3, 1)]);
+    const calls: number[] = [];
+    const predict = async (_images: Uint8Array, n: number) => {
+      calls.push(n);
+      const p = new Float32Array(n * 10);
+      [1, 5, 3].forEach((c, i) => (p[i * 10 + c] = 0.9)); // the second read wrong
+      return p;
+    };
+    expect(await countCorrect(predict, split, 10)).toEqual({ correct: 2, count: 3 });
+    expect(calls).toEqual([3]);
+    expect(await countCorrect(predict, samplesSplit([]), 10)).toEqual({ correct: 0, count: 0 });
+    expect(calls).toEqual([3]);
   });
 });

@@ -7,7 +7,8 @@ import type { Gpu } from '../../gpu/device.ts';
 import type { BuildProgress } from '../../gpu/pipeline-build.ts';
 import type { Mnist, MnistSplit } from '../../data/mnist.ts';
 import type { ModelInfo } from '../../model/model-info.ts';
-import { firstImages, fineTune, scoreModel, warmFineTune, type FineTuneSettings, type Predict } from '../../train/fine-tune.ts';
+import { firstImages, fineTune, warmFineTune, type FineTuneSettings } from '../../train/fine-tune.ts';
+import { scoreModel, type Predict } from './fine-tune-scores.ts';
 import type { FineTuneEvent, FineTuneRequest } from './fine-tune-messages.ts';
 
 /** The worker's current model, as far as a fine-tune uses it. */

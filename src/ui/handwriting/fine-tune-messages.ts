@@ -2,7 +2,8 @@
 // handwriting (protocol.ts carries them as 'fineTune' messages both ways).
 import type { MnistSplit } from '../../data/mnist.ts';
 import type { ModelSpec } from '../../model/model-spec.ts';
-import type { FineTuneScores, FineTuneSettings } from '../../train/fine-tune.ts';
+import type { FineTuneSettings } from '../../train/fine-tune.ts';
+import type { FineTuneScores } from './fine-tune-scores.ts';
 
 /** Page to worker: fine-tune the current model on `train`, scoring it on `heldBack` before and after (images in the model's input shape). */
 export interface FineTuneRequest {

@@ -11,7 +11,8 @@ import { busyStarted, isIdle, type ActiveModel, type PageState } from '../state.
 import type { WorkerToPage } from '../protocol.ts';
 import { workerClassifier } from '../numbers/worker-classifier.ts';
 import { EVAL_BATCH } from '../../train/gpu-model.ts';
-import { FINE_TUNE_DEFAULTS, type FineTuneScores, type FineTuneSettings, type Score } from '../../train/fine-tune.ts';
+import { FINE_TUNE_DEFAULTS, type FineTuneSettings } from '../../train/fine-tune.ts';
+import type { FineTuneScores, Score } from '../handwriting/fine-tune-scores.ts';
 import { argmax } from '../metrics.ts';
 import { SIDE } from '../mnist-style.ts';
 import type { FineTuneEvent } from '../handwriting/fine-tune-messages.ts';
