@@ -38,6 +38,7 @@ const DIGIT_STROKES: Point[][][] = [
 ];
 
 let server: PageServer;
+let lastCanvas = '';
 let page: Page;
 const problems: string[] = [];
 
@@ -53,7 +54,8 @@ function handwritten(digit: number, rng: Rng): Point[][] {
 /** Mouse strokes along polylines given in the pad's canvas pixels (280 x 280). */
 async function draw(lines: Point[][], canvas = `${CARD} canvas.hw-pad-canvas`): Promise<void> {
   const pad = page.locator(canvas);
-  await pad.scrollIntoViewIfNeeded();
+  if (canvas !== lastCanvas) await pad.scrollIntoViewIfNeeded(); // the page does not move while one pad is drawn on
+  lastCanvas = canvas;
   const box = (await pad.boundingBox())!;
   const at = ([x, y]: Point): Point => [box.x + (x / 280) * box.width, box.y + (y / 280) * box.height];
   for (const line of lines) {
