@@ -10,6 +10,7 @@ import type { TrainerState } from '../train/trainer-state.ts';
 import type { EpochRecord, TrainEvent, TrainOptions } from '../train/types.ts';
 import type { AutotuneMode } from '../tune/mode.ts';
 import type { ExplainAnswer } from './explain-service.ts';
+import type { FineTuneEvent, FineTuneRequest, FineTuneWarmRequest } from './handwriting/fine-tune-messages.ts';
 
 /** Where a run's initial weights come from. */
 export type WeightsSource =
@@ -83,7 +84,11 @@ export type PageToWorker =
    */
   | { type: 'estimate'; options: TrainOptions; evalCount: number; fitSeconds?: number }
   /** Testing aid: destroys the GPU device as a driver reset would. */
-  | { type: 'simulateDeviceLoss' };
+  | { type: 'simulateDeviceLoss' }
+  /** Fine-tune the current model on the user's handwriting (handwriting/fine-tune-job.ts); answered by 'fineTune' events. */
+  | FineTuneRequest
+  | FineTuneWarmRequest
+  | { type: 'fineTuneStop' };
 
 /** What the page must know of the worker's model to prepare its input and name its outputs. */
 export interface ModelInput {
@@ -176,4 +181,6 @@ export type WorkerToPage =
       /** Where fitSeconds was asked and the run does not fit it: the run that does. */
       fitted?: { options: TrainOptions; evalCount: number; seconds: number; text: string };
     }
+  /** How a fine-tune on the user's handwriting goes (handwriting/fine-tune-messages.ts). */
+  | { type: 'fineTune'; event: FineTuneEvent }
   | { type: 'error'; context: 'start' | 'train' | 'predict' | 'evaluate' | 'save' | 'load' | 'shipped' | 'gpu' | 'estimate' | 'dataset'; message: string };

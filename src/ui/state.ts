@@ -158,6 +158,8 @@ const ON_MESSAGE: { [K in WorkerToPage['type']]: (s: PageState, m: Msg<K>) => Pa
   explanationFailed: (s) => s,
   // The estimate before Train is shown by the train panel (estimate-view.ts).
   estimate: (s) => s,
+  // A fine-tune on the user's handwriting is shown by its panel (panels/handwriting-panel.ts).
+  fineTune: (s) => s,
   adapter: (s, m) => ({
     ...s,
     gpu: { state: m.adapter.isFallback ? 'fallback' : 'ok', description: m.description, adapter: m.adapter },

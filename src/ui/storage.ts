@@ -35,24 +35,32 @@ const DB = 'webgpu-mnist';
 const STORE = 'checkpoints';
 const KEY = 'latest';
 
-function open(): Promise<IDBDatabase> {
+/** Where a record lives: a database (version 1) with one object store. */
+export interface IdbPlace {
+  db: string;
+  store: string;
+}
+
+const CHECKPOINTS: IdbPlace = { db: DB, store: STORE };
+
+function open(place: IdbPlace): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+    const req = indexedDB.open(place.db, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(place.store);
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error ?? new Error('IndexedDB open failed'));
   });
 }
 
 /** Runs `op` in one transaction and resolves with its result once the transaction has completed. */
-async function withStore<T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest): Promise<T> {
-  const db = await open();
+export async function withStore<T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest, place: IdbPlace = CHECKPOINTS): Promise<T> {
+  const db = await open(place);
   try {
     return await new Promise<T>((resolve, reject) => {
       // 'strict': complete only once the write has reached the disk (browsers without the
       // option ignore it and use their default).
-      const tx = mode === 'readwrite' ? db.transaction(STORE, mode, { durability: 'strict' }) : db.transaction(STORE, mode);
-      const req = op(tx.objectStore(STORE));
+      const tx = mode === 'readwrite' ? db.transaction(place.store, mode, { durability: 'strict' }) : db.transaction(place.store, mode);
+      const req = op(tx.objectStore(place.store));
       tx.oncomplete = () => resolve(req.result as T);
       tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
       tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));

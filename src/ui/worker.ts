@@ -32,6 +32,8 @@ import { browserRuntime } from '../tune/key.ts';
 import { activeTuning, type AutotuneMode } from '../tune/mode.ts';
 import { tunedChoices } from '../tune/report.ts';
 import { TuneCacheStore } from '../tune/store.ts';
+import { runFineTuneJob, warmFineTuneJob } from './handwriting/fine-tune-job.ts';
+import type { FineTuneRequest } from './handwriting/fine-tune-messages.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -444,6 +446,42 @@ async function evaluate(count: number, dataset: DataChoice): Promise<void> {
   }
 }
 
+/** Stops the fine-tune in progress. */
+let fineTuneAbort: AbortController | undefined;
+/** A fine-tune's kernels being compiled ahead (the fine-tune waits for it). */
+let fineTuneWarming: Promise<void> | undefined;
+const currentModel = () => (trainer && !gpuLost ? trainer : undefined);
+
+/** Fine-tunes the current model on the user's handwriting; the model keeps predicting meanwhile. */
+async function fineTuneCurrent(req: FineTuneRequest): Promise<void> {
+  const send = (event: Extract<WorkerToPage, { type: 'fineTune' }>['event']) => post({ type: 'fineTune', event });
+  if (training || busy) return send({ kind: 'failed', message: 'wait for the current run to end' });
+  busy = true;
+  fineTuneAbort = new AbortController();
+  try {
+    await fineTuneWarming;
+    const installed = await runFineTuneJob(
+      {
+        gpu: getGpu,
+        mnist: () => getData('mnist'),
+        current: currentModel,
+        exclusive,
+        install: replaceModel,
+        send,
+        signal: fineTuneAbort.signal,
+      },
+      req,
+    );
+    if (installed) post({ type: 'model-ready' });
+  } catch (e) {
+    send({ kind: 'failed', message: errorMessage(e) });
+  } finally {
+    busy = false;
+    fineTuneAbort = undefined;
+    phase('idle');
+  }
+}
+
 async function handle(msg: PageToWorker): Promise<void> {
   switch (msg.type) {
     case 'start':
@@ -585,6 +623,17 @@ async function handle(msg: PageToWorker): Promise<void> {
       }
       return;
     }
+    case 'fineTune':
+      return fineTuneCurrent(msg);
+    case 'fineTuneWarm':
+      if (training || busy || fineTuneWarming) return;
+      fineTuneWarming = warmFineTuneJob({ gpu: getGpu, current: currentModel }, msg.settings)
+        .catch((e: unknown) => console.warn(`compiling the fine-tune's kernels ahead: ${errorMessage(e)}`))
+        .finally(() => (fineTuneWarming = undefined));
+      return;
+    case 'fineTuneStop':
+      fineTuneAbort?.abort();
+      return;
     case 'simulateDeviceLoss':
       gpu?.device.destroy();
       return;

@@ -9,10 +9,13 @@ export interface WorkerClassifier {
   onMessage(msg: WorkerToPage): boolean;
 }
 
-/** `ready()` says whether the worker has a model; without one a call fails at once with a hint. */
-export function workerClassifier(send: (msg: PageToWorker, transfer?: Transferable[]) => void, ready: () => boolean): WorkerClassifier {
+/**
+ * `ready()` says whether the worker has a model; without one a call fails at once with a hint.
+ * Classifiers of different panels take ids from different `firstId`s (a reply is matched by id).
+ */
+export function workerClassifier(send: (msg: PageToWorker, transfer?: Transferable[]) => void, ready: () => boolean, firstId = 1): WorkerClassifier {
   const pending = new Map<number, { resolve(p: Float32Array): void; reject(e: Error): void }>();
-  let nextId = 1;
+  let nextId = firstId;
   return {
     classify(images, count) {
       if (!ready()) return Promise.reject(new Error('there is no model yet: train one or load weights'));

@@ -6,6 +6,7 @@ import { createConfigPanel } from './config-panel.ts';
 import { createDataPanel } from './data-panel.ts';
 import { createDrawPanel } from './draw-panel.ts';
 import { createExplainPanel } from './explain-panel.ts';
+import { createHandwritingPanel } from './handwriting-panel.ts';
 import { createKernelsPanel } from './kernels-panel.ts';
 import { createModelPanel } from './model-panel.ts';
 import { createNumbersPanel } from './numbers-panel.ts';
@@ -26,5 +27,6 @@ export const PANELS: PanelFactory[] = [
   createDrawPanel,
   createNumbersPanel,
   createExplainPanel,
+  createHandwritingPanel,
   createResultsPanel,
 ];
