@@ -1,6 +1,6 @@
 // `npm run predict -- ... --explain OUT`: where each picture's explanation goes and what it says.
 // One picture: OUT is the PNG file. Several: OUT is a folder (made if missing) holding one PNG
-// per picture, named after the picture's path. The PNG (src/explain/explanation-png.ts) shows the
+// per picture, named after the picture's path under the pictures' common folder. The PNG (src/explain/explanation-png.ts) shows the
 // picture as the model saw it, the saliency and the Grad-CAM heat maps and the class
 // probabilities; --json adds the arrays themselves. Checked before any GPU work: a place that
 // cannot be written is a usage error naming it.
@@ -38,14 +38,23 @@ export async function explanationPaths(out: string, files: readonly string[]): P
     if (e instanceof OutDirError) throw new UsageError(`--explain ${out}: ${files.length} pictures need a folder, and this one ${e.problem}`);
     throw e;
   }
+  // Named by the path under the pictures' common folder ("pics/more/4.png" among "pics/..." is "more_4.png").
+  const common = commonFolder(files);
   const used = new Set<string>();
   return files.map((file, i) => {
-    const stem = file.replace(/\.[A-Za-z0-9]+$/, '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || basename(file) || `picture-${i + 1}`;
+    const stem = file.slice(common.length).replace(/\.[A-Za-z0-9]+$/, '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || basename(file) || `picture-${i + 1}`;
     let name = `${stem}.png`;
     for (let k = 2; used.has(name); k++) name = `${stem}-${k}.png`;
     used.add(name);
     return join(folder, name);
   });
+}
+
+/** The longest folder prefix ("a/b/", or "") that every path starts with. */
+function commonFolder(paths: readonly string[]): string {
+  let prefix = paths[0].slice(0, paths[0].lastIndexOf('/') + 1);
+  while (prefix && !paths.every((p) => p.startsWith(prefix))) prefix = prefix.slice(0, prefix.lastIndexOf('/', prefix.length - 2) + 1);
+  return prefix;
 }
 
 /** The explanation as the page sent it, arrays decoded, with the probabilities the prediction gave. */

@@ -20,6 +20,9 @@ describe('explanationPaths', () => {
     const out = join(dir, 'why');
     const paths = await explanationPaths(out, ['pics/3.png', 'pics/more/4.jpg', 'pics/3.bmp', '/abs/x y.gif']);
     expect(paths).toEqual(['pics_3.png', 'pics_more_4.png', 'pics_3-2.png', 'abs_x_y.png'].map((n) => join(out, n)));
+    // Under a common folder, the paths below it.
+    expect(await explanationPaths(out, ['/t/p/pics/0.png', '/t/p/pics/more/4.png', '/t/p/six.jpg'])).toEqual(['pics_0.png', 'pics_more_4.png', 'six.png'].map((n) => join(out, n)));
+    expect(await explanationPaths(out, ['/t/ab/1.png', '/t/a/2.png'])).toEqual(['ab_1.png', 'a_2.png'].map((n) => join(out, n)));
     expect((await stat(out)).isDirectory()).toBe(true);
   });
 

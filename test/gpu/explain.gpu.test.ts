@@ -17,7 +17,7 @@ import { presetSpec } from '../../src/model/presets.ts';
 import { Rng } from '../../src/model/rng.ts';
 import { exportModel } from '../../src/io/tfjs-model.ts';
 import { compareToReference, maxMagnitude } from '../../src/gpu/tolerance.ts';
-import { layerBackward, layerForward } from '../reference/sequential.ts';
+import { referenceExplanation, referenceGradCam } from '../reference/explanation.ts';
 import { loadIntoTfjs, useCpuBackend } from '../io/tfjs-io.ts';
 import { randomizedWeights } from './training-steps.ts';
 import { fakeMnist } from './fake-mnist.ts';
@@ -56,45 +56,6 @@ const SMALL = modelInfo(parseModelConfig({
     ],
   },
 }));
-
-/** The float64 references of an explanation: outputs, d logit/d input, the Grad-CAM layer's output and gradient. */
-function referenceExplanation(model: ModelInfo, params: Float32Array, x: Float32Array, cls: number, camLayer: string) {
-  const m = inferenceModeModel(model);
-  const p = Float64Array.from(params);
-  const grads = new Float64Array(p.length);
-  const n = m.layers.length;
-  const inputs: Float64Array[] = [];
-  const outputs: { y: Float64Array; cache?: unknown }[] = [];
-  let h: Float64Array = Float64Array.from(x);
-  m.layers.forEach((l, i) => {
-    inputs.push(h);
-    const f = layerForward(l, i === n - 1, p, h, 1, null);
-    outputs.push(f);
-    h = f.y;
-  });
-  let dy: Float64Array = new Float64Array(model.classes);
-  dy[cls] = 1;
-  let camGrad: Float64Array = new Float64Array(0);
-  for (let i = n - 1; i >= 0; i--) {
-    if (m.layers[i].spec.name === camLayer) camGrad = dy;
-    dy = layerBackward(m.layers[i], i === n - 1, p, inputs[i], outputs[i] as never, dy, 1, null, grads);
-  }
-  const camIndex = m.layers.findIndex((l) => l.spec.name === camLayer);
-  return { outputs: outputs.map((o) => o.y), saliency: dy, camActivation: outputs[camIndex].y, camGrad, camShape: m.layers[camIndex].outputShape };
-}
-
-/** Grad-CAM in float64 from a conv output and its gradient (h, w, K). */
-function referenceGradCam(a: Float64Array, g: Float64Array, [hgt, wid, k]: readonly number[]): Float64Array {
-  const alpha = new Float64Array(k);
-  for (let p = 0; p < hgt * wid; p++) for (let c = 0; c < k; c++) alpha[c] += g[p * k + c] / (hgt * wid);
-  const map = new Float64Array(hgt * wid);
-  for (let p = 0; p < hgt * wid; p++) {
-    let s = 0;
-    for (let c = 0; c < k; c++) s += alpha[c] * a[p * k + c];
-    map[p] = Math.max(0, s);
-  }
-  return map;
-}
 
 function randomInput(model: ModelInfo, rng: Rng): Float32Array {
   return Float32Array.from({ length: model.inputSize }, () => (rng.nextFloat() < 0.4 ? rng.nextFloat() : 0));
