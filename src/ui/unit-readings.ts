@@ -71,9 +71,10 @@ export interface ReadingPriors {
 }
 
 /**
- * Fitted (coordinate search: most numbers read exactly, an unmarked misreading counting as
- * four) on 120 generated number photos and 20 touching pairs made from MNIST's training
- * digits, never its test digits that the reader is measured on (test/ui/number-photos.ts).
+ * Fitted with UNCERTAIN_BELOW by test/ui/fit-reader-priors.ts (a coordinate search: most
+ * numbers read exactly, a misreading with no "?" counting as four) on 120 generated number
+ * photos and 20 touching pairs made from MNIST's training digits, never the test digits the
+ * reader is measured on (test/ui/number-photos.test.ts).
  */
 export const PRIORS: ReadingPriors = {
   wide: 0.98,
@@ -86,14 +87,14 @@ export const PRIORS: ReadingPriors = {
   shortScale: 0.08,
   flat: 1.26,
   flatScale: 0.25,
-  straight: 5.6,
+  straight: 2.8,
   straightCost: 3,
   oneWide: 0.6,
-  sure: 6,
+  sure: 6.9,
   unsure: 0.5,
   cut: 1.47,
   join: 0.5,
-  crossing: 5.6,
+  crossing: 3.9,
   length: 0.75,
 };
 
