@@ -54,15 +54,15 @@ const one = (digit: number, p: number, second?: [number, number]) => [{ from: 0,
 
 describe('readNumber', () => {
   it('reads confident digits as the number; the number is as sure as the product of its digits', () => {
-    const { s, probs } = segmentation([[one(7, 0.99), one(4, 0.9), one(2, 0.71)]]);
+    const { s, probs } = segmentation([[one(7, 0.99), one(4, 0.95), one(2, 0.91)]]);
     const r = readNumber(s, probs);
     expect(r.text).toBe('742');
     expect(r.uncertain).toBe(false);
     expect(r.digits.map((d) => d.digit)).toEqual([7, 4, 2]);
-    expect(r.digits[2].confidence).toBeCloseTo(0.71, 6);
+    expect(r.digits[2].confidence).toBeCloseTo(0.91, 6);
     expect(r.digits[1].box).toEqual(s.candidates[1].box);
-    expect(r.confidence).toBeCloseTo(0.99 * 0.9 * 0.71, 5);
-    expect(describeReading(r)).toBe('Read 742 · all 3 digits at least 71% sure; the whole number 63%.');
+    expect(r.confidence).toBeCloseTo(0.99 * 0.95 * 0.91, 5);
+    expect(describeReading(r)).toBe('Read 742 · all 3 digits at least 91% sure; the whole number 85%.');
   });
 
   it(`marks a digit below ${UNCERTAIN_BELOW} as uncertain, with its candidates most probable first`, () => {
@@ -81,7 +81,7 @@ describe('readNumber', () => {
     const pair = [
       { from: 0, to: 2, width: 1.3, row: row(0, 0.9999) },
       { from: 0, to: 1, width: 0.7, row: row(0, 0.9999) },
-      { from: 1, to: 2, width: 0.55, row: row(1, 0.9999) },
+      { from: 1, to: 2, width: 0.3, row: row(1, 0.9999), elongation: 7 }, // a straight stroke
     ];
     const { s, probs } = segmentation([[one(2, 0.99), pair, one(4, 0.99)]]);
     const r = readNumber(s, probs);
