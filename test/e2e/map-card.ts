@@ -1,10 +1,13 @@
 // The map card's checks, run on a page whose shipped model is loaded: a map of 300 MNIST test
 // images asked for, its progress shown, the legend naming the ten digits, coloured dots
 // drawn, pointing at a dot shows its image with the true and predicted classes, the map saved
-// as a PNG, no console error. A screenshot goes to `out`.
+// as a PNG, the card within a phone's width, no console error. Screenshots go to `out`.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decode } from 'fast-png';
 import { expect } from 'vitest';
 import type { Page } from 'playwright';
+import { MAP_FRAME } from '../../src/ui/map-figure.ts';
 
 const CARD = '#map-card';
 
@@ -26,6 +29,7 @@ export async function expectMapCard(page: Page, out: string): Promise<void> {
     /^300 test images placed by the input of \w+ \(128 values: the output of \w+\); UMAP with nNeighbors 15, minDist 0\.1, 400 epochs, seed 1\. \d+\.\d% right, \d+ misclassified/,
   );
 
+  await page.locator(`${CARD} [data-figure="map"]`).scrollIntoViewIfNeeded();
   // The dots: colourful pixels, in at least eight of the ten class colours; the first one found is pointed at.
   const dots = await page.$eval(`${CARD} [data-figure="map"]`, (c) => {
     const canvas = c as HTMLCanvasElement;
@@ -51,7 +55,16 @@ export async function expectMapCard(page: Page, out: string): Promise<void> {
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.click(`${CARD} [data-action="save"]`)]);
   expect(download.suggestedFilename()).toBe('test-map.png');
+  const png = decode(readFileSync(await download.path()));
+  expect(png.width).toBeGreaterThan(MAP_FRAME.width); // the map with a margin, a title above and the legend below
+  expect(png.height).toBeGreaterThan(MAP_FRAME.height + 60);
   await page.locator(CARD).screenshot({ path: join(out, 'map-card-desktop.png'), timeout: 60_000 });
+
+  const viewport = page.viewportSize()!;
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.$eval(CARD, (el) => el.getBoundingClientRect().right - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+  await page.locator(CARD).screenshot({ path: join(out, 'map-card-390.png'), timeout: 60_000 });
+  await page.setViewportSize(viewport);
   expect(errors).toEqual([]);
   console.log(`map card: checked in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
