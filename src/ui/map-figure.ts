@@ -84,12 +84,20 @@ export function mapFigure(map: TestMap): HTMLCanvasElement {
     rows[rows.length - 1].push(k);
     x += w;
   });
-  const title = 28;
+  const title = 48;
   const line = 24;
   const { canvas, ctx } = blank(frame.width + 2 * pad, pad + title + frame.height + 8 + rows.length * line + pad);
   ctx.font = TITLE_FONT;
   ctx.fillStyle = INK;
-  ctx.fillText(`What the network learned: ${int(map.count)} test images by ${map.layer.source ?? 'the input'}'s output (UMAP)`, pad, pad + title / 2);
+  ctx.fillText(`What the network learned: ${int(map.count)} test images by ${map.layer.source ?? 'the input'}'s output (UMAP)`, pad, pad + 10);
+  ctx.font = '12px system-ui, sans-serif';
+  const st = map.settings;
+  ctx.fillText(
+    `input of ${map.layer.dense} (${int(map.layer.width)} values) · UMAP: nNeighbors ${st.nNeighbors}, minDist ${st.minDist}, ${st.nEpochs} epochs, seed ${st.seed} · ${int(misclassified(map))} misclassified (ringed)`,
+    pad,
+    pad + 14 + title / 2,
+    frame.width,
+  );
   ctx.save();
   ctx.translate(pad, pad + title);
   drawMapPoints(ctx, map, layoutPoints(map.points, frame), frame);

@@ -6,10 +6,10 @@ import { MAP_SETTINGS, projectUmap, type ProjectionProgress } from '../../src/ex
 import { Rng } from '../../src/model/rng.ts';
 
 const WIDTH = 16;
-const PER_CLOUD = 40;
-const QUICK = { ...MAP_SETTINGS, nEpochs: 120 };
+const PER_CLOUD = 30;
+const QUICK = { ...MAP_SETTINGS, nEpochs: 80 };
 
-/** Three clouds of 40 points (normal noise of 0.3 around centres 10 apart); cloud k's points at [40k, 40k + 40). */
+/** Three clouds of 30 points (normal noise of 0.3 around centres 10 apart); cloud k's points at [30k, 30k + 30). */
 function clouds(rng: Rng): Float32Array {
   const normal = () => Math.sqrt(-2 * Math.log(1 - rng.nextFloat())) * Math.cos(2 * Math.PI * rng.nextFloat());
   const out = new Float32Array(3 * PER_CLOUD * WIDTH);
