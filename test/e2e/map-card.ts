@@ -1,6 +1,6 @@
 // The map card's checks, run on a page whose shipped model is loaded: a map of 300 MNIST test
 // images asked for, its progress shown, the legend naming the ten digits, coloured dots
-// drawn, pointing at a dot shows its image with the true and predicted classes, the map saved
+// drawn, pointing at a dot (and the arrow keys) shows its image with the true and predicted classes, the map saved
 // as a PNG, the card within a phone's width, no console error. Screenshots go to `out`.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,6 +52,14 @@ export async function expectMapCard(page: Page, out: string): Promise<void> {
   await page.mouse.move(dots.x, dots.y);
   await page.waitForSelector(`${CARD} [data-role="tip"]:not([hidden])`, { timeout: 5_000 });
   expect(await page.textContent(`${CARD} [data-role="tip"]`)).toMatch(/^test image \d+true: \dpredicted: \d$/);
+
+  // The keyboard: the arrow keys walk from dot to dot.
+  const pointed = await page.textContent(`${CARD} [data-role="tip"]`);
+  await page.focus(`${CARD} [data-figure="map"]`);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowRight');
+  expect(await page.isVisible(`${CARD} [data-role="tip"]`)).toBe(true);
+  expect(await page.textContent(`${CARD} [data-role="tip"]`)).not.toBe(pointed);
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.click(`${CARD} [data-action="save"]`)]);
   expect(download.suggestedFilename()).toBe('test-map.png');
