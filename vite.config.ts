@@ -36,9 +36,9 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
     worker: { format: 'es' },
     // One copy of typegpu for every entry (page, worker, headless runners): a dependency found
     // mid-run would be bundled again and typegpu refuses mixed copies.
-    // h5wasm and fflate (.keras files) too, so that their first use does not re-optimize and
+    // h5wasm and fflate (.keras files) and umap-js (the map of the test set) too, so that their first use does not re-optimize and
     // reload a running page.
-    optimizeDeps: { include: ['typegpu', 'typegpu/data', 'h5wasm', 'fflate'] },
+    optimizeDeps: { include: ['typegpu', 'typegpu/data', 'h5wasm', 'fflate', 'umap-js'] },
     // Two pages: the trainer and the benchmark (bench.html, the suite of `npm run bench`).
     build: { target: 'es2022', rollupOptions: { input: { main: resolve(import.meta.dirname, 'index.html'), bench: resolve(import.meta.dirname, 'bench.html') } } },
     test: {

@@ -18,9 +18,19 @@ import type { Evaluation } from './types.ts';
 import type { KernelChoices } from '../gpu/kernel-registry.ts';
 import { currentPipelineBuild, type BuildCost } from '../gpu/pipeline-build.ts';
 import { pipelinesCompiled } from '../gpu/pipeline-cache.ts';
+import { penultimateLayer, type PenultimateLayer } from '../explain/penultimate.ts';
 
 /** Batch size of evaluation and prediction passes. */
 export const EVAL_BATCH = 500;
+
+/** GpuModel.penultimate's answer. */
+export interface PenultimateOutputs {
+  layer: PenultimateLayer;
+  /** (N, layer.width) the input of the last Dense layer, channels-last. */
+  features: Float32Array;
+  /** (N, classes) the softmax of the logits. */
+  probabilities: Float32Array;
+}
 
 export class GpuModel {
   /** (model.params.length) f32: the parameters (owned unless given to the constructor). */
@@ -32,6 +42,8 @@ export class GpuModel {
   private readonly predictImages: GpuImages; // (EVAL_BATCH, H, W, C) bytes
   private readonly predictPass: Pass;
   private readonly logitsStaging: GPUBuffer; // (EVAL_BATCH, classes) f32, MAP_READ
+  /** (EVAL_BATCH, classes + penultimate width) f32, MAP_READ: made by the first penultimate() and kept. */
+  private penultimateStaging: GPUBuffer | undefined;
   private readonly owned: { destroy(): void }[] = [];
   /**
    * What building the model cost: the pipelines it compiled and the constructor's milliseconds.
@@ -132,28 +144,77 @@ export class GpuModel {
 
   /** Class probabilities (N, classes) for N images given as bytes (N, H, W, C). */
   async predict(images: Uint8Array, count = images.length / this.model.inputSize): Promise<Float32Array> {
-    const pixels = this.model.inputSize;
     const classes = this.model.classes;
+    const out = new Float32Array(count * classes);
+    await this.inferImages('predict', images, count, [this.predictPass.logits(0)], [classes], this.logitsStaging, (first, n, [logits]) => {
+      softmaxRows(logits, out.subarray(first * classes, (first + n) * classes), classes);
+    });
+    return out;
+  }
+
+  /**
+   * What the network makes of N images (bytes (N, H, W, C)) before its classifier: the input
+   * of its last Dense layer (penultimate.ts), (N, width) floats, with the class probabilities
+   * (N, classes), from the same evaluation passes as predict (EVAL_BATCH images a batch, one
+   * readback each). `onBatch` hears the images done after each batch.
+   */
+  async penultimate(images: Uint8Array, count = images.length / this.model.inputSize, onBatch?: (done: number) => void): Promise<PenultimateOutputs> {
+    const layer = penultimateLayer(this.model);
+    const { classes } = this.model;
+    const plan = this.predictPass.mainPlan;
+    const source = layer.source === undefined ? plan.input : plan.activations.get(layer.source);
+    if (!source) throw new Error(`the evaluation plan keeps no output of ${layer.source}`);
+    this.penultimateStaging ??= this.ctx.device.createBuffer({
+      label: 'penultimate staging', size: EVAL_BATCH * (classes + layer.width) * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    const features = new Float32Array(count * layer.width);
+    const probabilities = new Float32Array(count * classes);
+    await this.inferImages('penultimate', images, count, [plan.logits, source], [classes, layer.width], this.penultimateStaging, (first, n, [logits, values]) => {
+      softmaxRows(logits, probabilities.subarray(first * classes, (first + n) * classes), classes);
+      features.set(values, first * layer.width);
+      onBatch?.(first + n);
+    });
+    return { layer, features, probabilities };
+  }
+
+  /**
+   * Runs the prediction pass over `count` images in batches of EVAL_BATCH; after each batch
+   * copies the first n rows of each of `reads` (with `floats` values per image) into `staging`
+   * one after another, reads them back once and hands `take` each one's (n, floats) values.
+   */
+  private async inferImages(
+    label: string,
+    images: Uint8Array,
+    count: number,
+    reads: GPUBuffer[],
+    floats: number[],
+    staging: GPUBuffer,
+    take: (first: number, n: number, values: Float32Array[]) => void,
+  ): Promise<void> {
+    const pixels = this.model.inputSize;
     if (!Number.isInteger(count) || count < 0 || images.length < count * pixels) {
-      throw new Error(`predict: expected (N, ${this.model.inputShape.join(', ')}) bytes, got ${images.length} bytes for ${count} images`);
+      throw new Error(`${label}: expected (N, ${this.model.inputShape.join(', ')}) bytes, got ${images.length} bytes for ${count} images`);
     }
     const { device } = this.ctx;
-    const out = new Float32Array(count * classes);
     for (let first = 0; first < count; first += EVAL_BATCH) {
       // A batch of the n images themselves: the kernels read n at run time.
       const n = Math.min(EVAL_BATCH, count - first);
       writeBuffer(device, this.predictImages.images, images.subarray(first * pixels, (first + n) * pixels));
       writeEpochStart(device, this.evalState);
-      const encoder = device.createCommandEncoder({ label: 'predict' });
+      const encoder = device.createCommandEncoder({ label });
       encodeDispatches(encoder, this.predictPass.inferCount(n));
-      encoder.copyBufferToBuffer(this.predictPass.logits(0), 0, this.logitsStaging, 0, n * classes * 4);
+      let bytes = 0;
+      reads.forEach((buffer, i) => {
+        encoder.copyBufferToBuffer(buffer, 0, staging, bytes, n * floats[i] * 4);
+        bytes += n * floats[i] * 4;
+      });
       device.queue.submit([encoder.finish()]);
-      await this.logitsStaging.mapAsync(GPUMapMode.READ, 0, n * classes * 4);
-      const logits = new Float32Array(this.logitsStaging.getMappedRange(0, n * classes * 4));
-      softmaxRows(logits, out.subarray(first * classes, (first + n) * classes), classes);
-      this.logitsStaging.unmap();
+      await staging.mapAsync(GPUMapMode.READ, 0, bytes);
+      const mapped = new Float32Array(staging.getMappedRange(0, bytes));
+      let at = 0;
+      take(first, n, floats.map((f) => mapped.subarray(at, (at += n * f))));
+      staging.unmap();
     }
-    return out;
   }
 
   /** The flat parameters (the model's table layout). */
@@ -170,6 +231,8 @@ export class GpuModel {
   }
 
   destroy(): void {
+    this.penultimateStaging?.destroy();
+    this.penultimateStaging = undefined;
     for (const o of this.owned.reverse()) o.destroy();
     this.owned.length = 0;
   }

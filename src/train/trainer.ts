@@ -23,7 +23,7 @@ import { firstNonFiniteBatch } from './metrics-readback.ts';
 import { uploadSplit } from './dataset-gpu.ts';
 import { Pass, identityOrder } from './pass.ts';
 import { modelOf, validateOptions } from './options.ts';
-import { checkDataMatchesModel, EVAL_BATCH, GpuModel } from './gpu-model.ts';
+import { checkDataMatchesModel, EVAL_BATCH, GpuModel, type PenultimateOutputs } from './gpu-model.ts';
 import type { EpochRecord, Evaluation, History, TrainEvent, TrainOptions } from './types.ts';
 import type { TrainerState } from './trainer-state.ts';
 import type { PlanKernelChoices } from '../gpu/kernel-registry.ts';
@@ -486,6 +486,11 @@ export class Trainer {
   /** Class probabilities (N, classes) for N images given as bytes (N, H, W, C). */
   predict(images: Uint8Array, count?: number): Promise<Float32Array> {
     return this.evaluator.predict(images, count);
+  }
+
+  /** The input of the last Dense layer and the class probabilities for N images (GpuModel.penultimate). */
+  penultimate(images: Uint8Array, count?: number, onBatch?: (done: number) => void): Promise<PenultimateOutputs> {
+    return this.evaluator.penultimate(images, count, onBatch);
   }
 
   /** The flat parameters (model.params.length floats, the model's parameter table layout). */

@@ -12,11 +12,12 @@ export interface ChartPicture {
   legend: { label: string; color: string }[];
 }
 
-const FONT = '14px system-ui, sans-serif';
-const TITLE_FONT = '600 15px system-ui, sans-serif';
-const INK = '#111827';
+export const FONT = '14px system-ui, sans-serif';
+export const TITLE_FONT = '600 15px system-ui, sans-serif';
+export const INK = '#111827';
 
-function blank(width: number, height: number): { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D } {
+/** A white canvas of this size to draw a figure on. */
+export function blank(width: number, height: number): { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D } {
   const canvas = document.createElement('canvas');
   canvas.width = Math.ceil(width);
   canvas.height = Math.ceil(height);

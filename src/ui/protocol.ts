@@ -10,6 +10,7 @@ import type { TrainerState } from '../train/trainer-state.ts';
 import type { EpochRecord, TrainEvent, TrainOptions } from '../train/types.ts';
 import type { AutotuneMode } from '../tune/mode.ts';
 import type { ExplainAnswer } from './explain-service.ts';
+import type { MapStage, TestMap } from './test-map-job.ts';
 import type { FineTuneEvent, FineTuneRequest, FineTuneWarmRequest } from './handwriting/fine-tune-messages.ts';
 
 /** Where a run's initial weights come from. */
@@ -56,6 +57,12 @@ export type PageToWorker =
   | { type: 'explain'; id: number; image: Uint8Array; classIndex?: number }
   /** Classify `count` images ((count, H, W, C) bytes) in one batch (the number reader). The reply carries the same id. */
   | { type: 'predictBatch'; id: number; images: Uint8Array; count: number }
+  /**
+   * The map of what the network learned: the first `count` test images of `dataset` through the
+   * current model, the input of its last Dense layer projected to 2-D with UMAP. Answered by
+   * 'testMapProgress' as it goes, then 'testMap' or 'testMapFailed', with the same id.
+   */
+  | { type: 'mapTestSet'; id: number; count: number; dataset: DataChoice }
   /** Evaluate the current model on the first `count` test images of `dataset`. */
   | { type: 'evaluate'; count: number; dataset: DataChoice }
   /**
@@ -148,6 +155,10 @@ export type WorkerToPage =
   /** The answer to an 'explain' (the explanation and the first convolution's filters), or why there is none. */
   | { type: 'explanation'; id: number; answer: ExplainAnswer }
   | { type: 'explanationFailed'; id: number; message: string }
+  /** How far the map of the test set is: images through the GPU, then UMAP's neighbours and layout epochs. */
+  | { type: 'testMapProgress'; id: number; stage: MapStage; done: number; total: number }
+  | { type: 'testMap'; id: number; map: TestMap }
+  | { type: 'testMapFailed'; id: number; message: string }
   | { type: 'saved'; modelJson: string; weights: Uint8Array }
   | { type: 'savedKeras'; data: Uint8Array }
   /** Weights were loaded: `spec` is the model they belong to, `testAccuracy` the shipped model's figure. */

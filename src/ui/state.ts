@@ -156,6 +156,10 @@ const ON_MESSAGE: { [K in WorkerToPage['type']]: (s: PageState, m: Msg<K>) => Pa
   // The explanations' replies (panels/explain-panel.ts) change no page state.
   explanation: (s) => s,
   explanationFailed: (s) => s,
+  // The map of the test set's replies (panels/map-panel.ts) change no page state.
+  testMapProgress: (s) => s,
+  testMap: (s) => s,
+  testMapFailed: (s) => s,
   // The estimate before Train is shown by the train panel (estimate-view.ts).
   estimate: (s) => s,
   // A fine-tune on the user's handwriting is shown by its panel (panels/handwriting-panel.ts).

@@ -33,6 +33,7 @@ import { activeTuning, type AutotuneMode } from '../tune/mode.ts';
 import { tunedChoices } from '../tune/report.ts';
 import { TuneCacheStore } from '../tune/store.ts';
 import { runFineTuneJob, warmFineTuneJob } from './handwriting/fine-tune-job.ts';
+import { mapTestSet } from './test-map-job.ts';
 import type { FineTuneRequest } from './handwriting/fine-tune-messages.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -446,6 +447,36 @@ async function evaluate(count: number, dataset: DataChoice): Promise<void> {
   }
 }
 
+/** A map of the test set is being made (one at a time). */
+let mapping = false;
+
+/** The map of what the current model learned (test-map-job.ts), answered to request `id`. */
+async function mapCurrent(msg: Extract<PageToWorker, { type: 'mapTestSet' }>): Promise<void> {
+  const failed = (message: string) => post({ type: 'testMapFailed', id: msg.id, message });
+  if (mapping) return failed('a map is being made: wait for it');
+  if (training) return failed('wait for the current run to end');
+  const source = trainer;
+  if (!source || gpuLost) return failed('there is no model yet: train one or load weights');
+  mapping = true;
+  const downloading = msg.dataset !== 'own' && !data.has(msg.dataset);
+  try {
+    const d = await getData(msg.dataset);
+    if (downloading && !training && !busy) phase('idle'); // the download's phase is over
+    const mismatch = modelDataMismatch(source.model, d);
+    if (mismatch) throw new Error(`cannot map ${dataTitle(msg.dataset)}: ${mismatch}`);
+    const map = await mapTestSet(
+      { source, data: d, exclusive, progress: (stage, done, total) => post({ type: 'testMapProgress', id: msg.id, stage, done, total }) },
+      msg.count,
+    );
+    post({ type: 'testMap', id: msg.id, map }, [map.points.buffer, map.labels.buffer, map.predicted.buffer, map.images.buffer]);
+  } catch (e) {
+    failed(errorMessage(e));
+    if (downloading && !training && !busy) phase('idle');
+  } finally {
+    mapping = false;
+  }
+}
+
 /** Stops the fine-tune in progress. */
 let fineTuneAbort: AbortController | undefined;
 /** A fine-tune's kernels being compiled ahead (the fine-tune waits for it). */
@@ -623,6 +654,8 @@ async function handle(msg: PageToWorker): Promise<void> {
       }
       return;
     }
+    case 'mapTestSet':
+      return mapCurrent(msg);
     case 'fineTune':
       return fineTuneCurrent(msg);
     case 'fineTuneWarm':

@@ -1,7 +1,7 @@
 // The page on arrival, in real headless Chromium (WebGPU on SwiftShader where there is no
 // GPU): the shipped model (public/trained/mnist-cnn/) predicts a drawn 7 with no training and
 // no dataset download, its learning curves drawn, and the "Inside the network" card explains
-// it (explain-card.ts); the model chooser's errors name the layer
+// it (explain-card.ts) and maps 300 test images (map-card.ts); the model chooser's errors name the layer
 // and option; axe finds no serious or critical violation; the phone layout keeps the pad and
 // results within reach; under a C locale the page starts, estimates the first run on arrival
 // and fits it to the adapter (the estimate compared with the run's real time); a start-up
@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright';
 import { seriousAxeViolations, startPageServer, type PageServer } from './page-server.ts';
 import { drawSeven } from './draw-digit.ts';
 import { expectExplainCard } from './explain-card.ts';
+import { expectMapCard } from './map-card.ts';
 import { launchWebGpuBrowser } from '../../src/cli/browser.ts';
 import { SHIPPED_MODEL_PATH } from '../../src/ui/shipped-model.ts';
 
@@ -85,6 +86,7 @@ describe('the page on arrival', () => {
     await expectShippedCurves(page);
     await page.screenshot({ path: join(OUT, 'arrival-1400x1000.png'), fullPage: false, timeout: 120_000 });
     await expectExplainCard(page, join(ROOT, 'public', SHIPPED_MODEL_PATH), OUT);
+    await expectMapCard(page, OUT); // downloads MNIST's test images: after the no-download check
 
     // the options form: messages name the field's label and keep to its max; Momentum is SGD's only
     expect(await page.isDisabled('input[name=momentum]')).toBe(true);

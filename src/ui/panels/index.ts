@@ -8,6 +8,7 @@ import { createDrawPanel } from './draw-panel.ts';
 import { createExplainPanel } from './explain-panel.ts';
 import { createHandwritingPanel } from './handwriting-panel.ts';
 import { createKernelsPanel } from './kernels-panel.ts';
+import { createMapPanel } from './map-panel.ts';
 import { createModelPanel } from './model-panel.ts';
 import { createNumbersPanel } from './numbers-panel.ts';
 import { createProgressPanel } from './progress-panel.ts';
@@ -27,6 +28,7 @@ export const PANELS: PanelFactory[] = [
   createDrawPanel,
   createNumbersPanel,
   createExplainPanel,
+  createMapPanel,
   createHandwritingPanel,
   createResultsPanel,
 ];
