@@ -248,11 +248,16 @@ async function estimate(req: Extract<PageToWorker, { type: 'estimate' }>): Promi
   }
   const model = timed;
   const stepMs = await exclusive(() => model.timeSteps(3));
-  // The first evaluation pays for its kernels' first use (timeSteps warms up the same way): time the second.
+  // The first evaluation pays for its kernels' first use (timeSteps warms up the same way):
+  // the faster of the next two counts (as in timeSteps, other work can only slow a timing).
   await exclusive(() => model.evaluate(EVAL_BATCH));
-  const t0 = performance.now();
-  await exclusive(() => model.evaluate(EVAL_BATCH));
-  const evalImageMs = (performance.now() - t0) / EVAL_BATCH;
+  let evalMs = Infinity;
+  for (let r = 0; r < 2; r++) {
+    const t0 = performance.now();
+    await exclusive(() => model.evaluate(EVAL_BATCH));
+    evalMs = Math.min(evalMs, performance.now() - t0);
+  }
+  const evalImageMs = evalMs / EVAL_BATCH;
   const testCount = Math.min(req.evalCount, sizes.test);
   const est = estimateRun(runShape(req.options, sizes.train, testCount), { stepMs, evalImageMs });
   const software = g.adapter.isFallback;
