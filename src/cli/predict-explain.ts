@@ -5,8 +5,7 @@
 // probabilities; --json adds the arrays themselves. Checked before any GPU work: a place that
 // cannot be written is a usage error naming it.
 import { basename, join } from 'node:path';
-import { explanationPng } from '../explain/explanation-png.ts';
-import type { Explanation } from '../explain/explainer.ts';
+import { explanationPng, type ExplanationPicture } from '../explain/explanation-png.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { OutDirError, prepareOutDir } from '../io/out-dir.ts';
 import { UsageError } from './cli-error.ts';
@@ -57,23 +56,23 @@ function commonFolder(paths: readonly string[]): string {
   return prefix;
 }
 
-/** The explanation as the page sent it, arrays decoded, with the probabilities the prediction gave. */
-export function decodeExplanation(e: EncodedExplanation, probabilities: readonly number[]): Explanation {
+/** An explanation as the page sent it, arrays decoded, with the probabilities the prediction gave. */
+export type DecodedExplanation = ExplanationPicture & { gradCam?: { layer: string; height: number; width: number; map: Float32Array; upsampled: Float32Array } };
+
+export function decodeExplanation(e: EncodedExplanation, probabilities: readonly number[]): DecodedExplanation {
   const cam = e.gradCam;
   return {
     classIndex: e.classIndex,
-    logits: new Float32Array(0),
     probabilities: Float32Array.from(probabilities),
-    featureMaps: [],
     saliency: base64ToFloats(e.saliency),
-    gradCam: cam && { layer: cam.layer, height: cam.height, width: cam.width, map: base64ToFloats(cam.map), weights: new Float32Array(0), upsampled: base64ToFloats(cam.upsampled) },
+    gradCam: cam && { layer: cam.layer, height: cam.height, width: cam.width, map: base64ToFloats(cam.map), upsampled: base64ToFloats(cam.upsampled) },
   };
 }
 
 /** Writes one picture's explanation PNG; returns what --json says of it. */
 export async function writeExplanation(
   path: string,
-  e: Explanation,
+  e: DecodedExplanation,
   picture: Uint8Array,
   shape: readonly [number, number, number],
   classNames: readonly string[],

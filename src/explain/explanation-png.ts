@@ -7,6 +7,10 @@
 // (fast-png), for the command line and the page alike.
 import { encode } from 'fast-png';
 import type { Explanation } from './explainer.ts';
+import type { GradCam } from './grad-cam.ts';
+
+/** What the PNG draws of an explanation (an Explanation, or one decoded from the command line's run). */
+export type ExplanationPicture = Pick<Explanation, 'classIndex' | 'probabilities' | 'saliency'> & { gradCam?: Pick<GradCam, 'layer' | 'upsampled'> };
 import { heatColor } from './heat-color.ts';
 
 export interface ExplanationImage {
@@ -48,7 +52,8 @@ function stretched(v: ArrayLike<number>, min: number, max: number): Float64Array
   return Float64Array.from({ length: v.length }, (_, i) => (span > 0 ? (v[i] - min) / span : 0));
 }
 
-function range(v: ArrayLike<number>): [number, number] {
+/** The smallest and largest of `v` ([Infinity, -Infinity] when empty). */
+export function valueRange(v: ArrayLike<number>): [number, number] {
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < v.length; i++) {
@@ -61,7 +66,7 @@ function range(v: ArrayLike<number>): [number, number] {
 /** Per pixel: the image's RGB in 0 .. 1 (grey repeated for other than three channels: their mean). */
 function imageColours(image: ExplanationImage): Float64Array[] {
   const [h, w, c] = image.shape;
-  const [min, max] = range(image.values);
+  const [min, max] = valueRange(image.values);
   const t = stretched(image.values, min, max);
   return Array.from({ length: h * w }, (_, p) => {
     if (c === 3) return t.subarray(p * 3, p * 3 + 3);
@@ -86,7 +91,7 @@ function panel(r: Raster, x0: number, y0: number, [h, w]: readonly number[], s: 
 }
 
 /** The PNG's "Description": the top classes with their probabilities, the explained class and the Grad-CAM layer. */
-export function explanationText(e: Explanation, options: ExplanationPngOptions = {}): string {
+export function explanationText(e: ExplanationPicture, options: ExplanationPngOptions = {}): string {
   const name = (k: number) => options.classNames?.[k] ?? String(k);
   const ranked = Array.from(e.probabilities.keys()).sort((a, b) => e.probabilities[b] - e.probabilities[a]);
   const top = ranked.slice(0, options.top ?? 3).map((k) => `${name(k)} ${(100 * e.probabilities[k]).toFixed(1)}%`);
@@ -95,7 +100,7 @@ export function explanationText(e: Explanation, options: ExplanationPngOptions =
 }
 
 /** The explanation's RGB raster (see the header). */
-export function explanationRaster(e: Explanation, image: ExplanationImage, options: ExplanationPngOptions = {}): Raster {
+export function explanationRaster(e: ExplanationPicture, image: ExplanationImage, options: ExplanationPngOptions = {}): Raster {
   const [h, w, c] = image.shape;
   if (image.values.length !== h * w * c || e.saliency.length !== h * w * c) {
     throw new Error(`explanation image: expected ${h} x ${w} x ${c} = ${h * w * c} values of the image and its saliency, got ${image.values.length} and ${e.saliency.length}`);
@@ -110,11 +115,11 @@ export function explanationRaster(e: Explanation, image: ExplanationImage, optio
   const byte = (v: number) => Math.round(255 * v);
   panel(r, GAP, GAP, image.shape, s, (p) => Array.from(colours[p], byte));
   const saliency = pixelMagnitude(e.saliency, h * w, c);
-  const [, salMax] = range(saliency);
+  const [, salMax] = valueRange(saliency);
   panel(r, 2 * GAP + pw, GAP, image.shape, s, (p) => heatColor(salMax > 0 ? saliency[p] / salMax : 0));
   if (e.gradCam) {
     const cam = e.gradCam.upsampled;
-    const [, camMax] = range(cam);
+    const [, camMax] = valueRange(cam);
     panel(r, 3 * GAP + 2 * pw, GAP, image.shape, s, (p) => {
       const heat = heatColor(camMax > 0 ? cam[p] / camMax : 0);
       const grey = (colours[p][0] + colours[p][1] + colours[p][2]) / 3;
@@ -135,7 +140,7 @@ export function explanationRaster(e: Explanation, image: ExplanationImage, optio
 }
 
 /** The explanation as PNG bytes (see the header). */
-export function explanationPng(e: Explanation, image: ExplanationImage, options: ExplanationPngOptions = {}): Uint8Array {
+export function explanationPng(e: ExplanationPicture, image: ExplanationImage, options: ExplanationPngOptions = {}): Uint8Array {
   const r = explanationRaster(e, image, options);
   return encode({ width: r.width, height: r.height, data: r.data, channels: 3, depth: 8, text: { Description: explanationText(e, options) } });
 }

@@ -115,6 +115,11 @@ export class Pass {
       shared,
     );
     this.tailDispatches = this.tail > 0 ? this.plan.at(this.tail) : undefined;
+    if (this.stream) {
+      // Batch k's images sit in the window in order, from the start of k's window.
+      const window = this.windowBatches * this.batch;
+      writeBuffer(device, this.indices, Uint32Array.from({ length: count }, (_, j) => j % window));
+    }
   }
 
   /** Sets which images form the batches: order (count) of image indices. */
@@ -124,13 +129,9 @@ export class Pass {
       writeBuffer(this.ctx.device, this.indices, order);
       return;
     }
-    // Streamed: batch k's images sit in the window in order, from the start of k's window.
+    // Streamed: the indices are the window's places (written once); stage() loads the images in this order.
     this.order = order.slice();
     this.orderVersion++;
-    const window = this.windowBatches * this.batch;
-    const local = new Uint32Array(this.count);
-    for (let j = 0; j < this.count; j++) local[j] = j % window;
-    writeBuffer(this.ctx.device, this.indices, local);
   }
 
   /** The first batch after batch k's data window (the pass's end when the split is resident). */

@@ -4,6 +4,7 @@
 // (up for positive, down for negative, over the layer's largest magnitude); and the first
 // convolution's filters as small images. One canvas: shown on the page and saved as a PNG.
 import type { FeatureMap } from '../explain/explainer.ts';
+import { valueRange } from '../explain/explanation-png.ts';
 import type { ConvFilters } from './explain-service.ts';
 
 const FONT = '13px system-ui, sans-serif';
@@ -30,16 +31,6 @@ interface Grid {
   title: string;
 }
 
-function extent(values: ArrayLike<number>): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    lo = Math.min(lo, values[i]);
-    hi = Math.max(hi, values[i]);
-  }
-  return [lo, hi];
-}
-
 /** Tiles' layout: the scale (screen pixels per value) and the columns that fit the width. */
 function gridLayout(g: Grid): { scale: number; columns: number; rows: number; height: number } {
   const scale = Math.max(1, Math.min(8, Math.floor(56 / Math.max(g.h, g.w))));
@@ -53,7 +44,7 @@ function drawGrid(ctx: CanvasRenderingContext2D, g: Grid, y0: number, values: Ar
   const { scale, columns, height } = gridLayout(g);
   ctx.fillStyle = INK;
   ctx.fillText(g.title, PAD, y0 + TITLE / 2);
-  const [lo, hi] = extent(values);
+  const [lo, hi] = valueRange(values);
   const span = hi - lo;
   const image = ctx.createImageData(g.w * scale, g.h * scale);
   for (let k = 0; k < g.count; k++) {
@@ -74,7 +65,7 @@ function drawGrid(ctx: CanvasRenderingContext2D, g: Grid, y0: number, values: Ar
 function drawBars(ctx: CanvasRenderingContext2D, title: string, values: Float32Array, y0: number): number {
   ctx.fillStyle = INK;
   ctx.fillText(title, PAD, y0 + TITLE / 2);
-  const [lo, hi] = extent(values);
+  const [lo, hi] = valueRange(values);
   const top = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
   const slot = (WIDTH - 2 * PAD) / values.length;
   const base = y0 + TITLE + BAR_HEIGHT / 2;
