@@ -11,12 +11,14 @@ import { fittedSize } from '../ui/numbers/image-source.ts';
 import { describeReading, type NumberReading } from '../ui/numbers/read-number.ts';
 import { readPicture, TooManyMarksError, type BatchClassifier, type PictureReading } from '../ui/numbers/read-picture.ts';
 import { grayscaleFromRgba, type GrayImage } from '../ui/segment.ts';
+import { MNIST_FIELD } from '../ui/mnist-style.ts';
+import { DIGITS } from '../ui/handwriting/samples.ts';
 
 /** Why `model` cannot read digits (null when it can): the reader's fields are 28x28x1 and its answers the digits 0-9. */
 export function digitModelProblem(model: ModelInfo): string | null {
   const [h, w, c] = model.inputShape;
-  if (h === 28 && w === 28 && c === 1 && model.classes === 10) return null;
-  return `the number reader needs a 10-class 28x28x1 digit model; this one takes ${h}x${w}x${c} and has ${model.classes} classes`;
+  if (h === MNIST_FIELD.height && w === MNIST_FIELD.width && c === 1 && model.classes === DIGITS) return null;
+  return `the number reader needs a ${DIGITS}-class ${MNIST_FIELD.height}x${MNIST_FIELD.width}x1 digit model; this one takes ${h}x${w}x${c} and has ${model.classes} classes`;
 }
 
 /** A photo as the reader's grayscale picture: over white, its longer side at most the reader's. */

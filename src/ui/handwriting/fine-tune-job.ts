@@ -10,6 +10,7 @@ import type { ModelInfo } from '../../model/model-info.ts';
 import { firstImages, fineTune, warmFineTune, type FineTuneSettings } from '../../train/fine-tune.ts';
 import { scoreModel, type Predict } from './fine-tune-scores.ts';
 import type { FineTuneEvent, FineTuneRequest } from './fine-tune-messages.ts';
+import { DIGITS } from './samples.ts';
 
 /** The worker's current model, as far as a fine-tune uses it. */
 export interface CurrentModel {
@@ -34,7 +35,7 @@ export interface FineTuneDeps {
 export function fineTuneProblem(model: ModelInfo | undefined, mnist: Pick<Mnist, 'imageShape' | 'classNames'> | undefined, req: FineTuneRequest): string | undefined {
   if (!model) return 'there is no model yet: train one or load weights';
   const [h, w, c] = model.inputShape;
-  if (model.classes !== 10) return `fine-tuning on handwriting needs a digit model (10 classes); this one has ${model.classes}`;
+  if (model.classes !== DIGITS) return `fine-tuning on handwriting needs a digit model (${DIGITS} classes); this one has ${model.classes}`;
   if (mnist && (mnist.imageShape[0] !== h || mnist.imageShape[1] !== w || mnist.imageShape[2] !== c)) {
     return `fine-tuning mixes in MNIST images (${mnist.imageShape.join('x')}); this model takes ${h}x${w}x${c}`;
   }
