@@ -13,6 +13,7 @@ import { summary } from '../model/summary.ts';
 import type { ModelInfo } from '../model/model-info.ts';
 import { modelOf, OptionsError } from '../train/options.ts';
 import { loadInitialModel, resolveModelSpec, type InitialModel } from './model-source.ts';
+import { checkInputPath } from './input-path.ts';
 import { networkDifference } from '../model/same-network.ts';
 import { saveKerasModelFile } from '../io/keras-disk.ts';
 import { kerasExportOfModel } from '../io/keras-model.ts';
@@ -221,6 +222,16 @@ function stopLine(kept: number | null, resume: boolean, epochs: number): string 
 }
 
 /**
+ * The inputs a run names (--init's file, --model's preset or file), checked before --out is
+ * locked: a mistyped command says what is wrong even while another run holds --out, and never
+ * takes the lock.
+ */
+async function checkNamedInputs(cli: CliOptions): Promise<void> {
+  if (cli.init) await checkInputPath('--init', cli.init, cli.init.toLowerCase().endsWith('.keras') ? undefined : 'model.json');
+  if (cli.model !== null && !cli.resume) await resolveModelSpec(cli.model);
+}
+
+/**
  * --out, checked (exit 2 when it cannot be written) and locked for this run (exit 2 when another
  * run holds it). The --node re-run works under its parent's lock.
  */
@@ -337,6 +348,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
+    await checkNamedInputs(command.options);
     // Claimed before the --node re-run: the lock belongs to this top-level process.
     const outDir = await claimOutDir(command.options);
     if (command.options.node) {

@@ -18,7 +18,7 @@ import { Rng } from '../model/rng.ts';
 import type { GpuContext } from '../layers/types.ts';
 import { readStepState, writeEpochStart, writeStepState } from '../layers/step-state.ts';
 import { TrainingStep } from './training-step.ts';
-import { MAX_STEPS_PER_SUBMIT, StepClock, type Pacing } from './step-pacing.ts';
+import { FIRST_PACING, MAX_STEPS_PER_SUBMIT, StepClock, stepsAfterPause, type Pacing } from './step-pacing.ts';
 import { firstNonFiniteBatch } from './metrics-readback.ts';
 import { uploadSplit } from './dataset-gpu.ts';
 import { Pass, identityOrder } from './pass.ts';
@@ -118,6 +118,11 @@ export class Trainer {
   private stepsDone = 0;
   /** Training steps submitted (all epochs of this trainer); stepsSubmitted - stepsDone are in flight. */
   private stepsSubmitted = 0;
+  /**
+   * Most steps that may be in flight now: the largest stepsAfterPause of the pacings the
+   * submits still on the GPU were made under (the pacing may change while they run).
+   */
+  private inFlightBound = stepsAfterPause(FIRST_PACING);
 
   private constructor(
     private readonly gpu: Gpu,
@@ -247,8 +252,9 @@ export class Trainer {
   }
 
   /** How steps are grouped into submits now, and the measured time per step (ms; undefined before the first). */
-  get pacing(): Pacing & { stepMs: number | undefined; stepsSubmitted: number; stepsDone: number } {
-    return { ...this.clock.pacing, stepMs: this.clock.stepMs, stepsSubmitted: this.stepsSubmitted, stepsDone: this.stepsDone };
+  get pacing(): Pacing & { stepMs: number | undefined; stepsSubmitted: number; stepsDone: number; inFlightBound: number } {
+    const { clock, stepsSubmitted, stepsDone, inFlightBound } = this;
+    return { ...clock.pacing, stepMs: clock.stepMs, stepsSubmitted, stepsDone, inFlightBound };
   }
 
   /** Finished epochs (a fit continues after them). */
@@ -353,13 +359,17 @@ export class Trainer {
     };
 
     // Submits on the GPU, oldest first; the pacing bounds how many steps may be in flight.
-    const inFlight: { steps: number; submittedAt: number; done: Promise<unknown> }[] = [];
+    const inFlight: { steps: number; bound: number; submittedAt: number; done: Promise<unknown> }[] = [];
+    const updateBound = () => {
+      this.inFlightBound = Math.max(stepsAfterPause(this.clock.pacing), ...inFlight.map((s) => s.bound));
+    };
     const drainTo = async (submits: number) => {
       while (inFlight.length > submits) {
         const s = inFlight.shift()!;
         await s.done;
         this.clock.record(s.steps, s.submittedAt, performance.now());
         this.stepsDone += s.steps;
+        updateBound();
       }
     };
     this.clock.idle();
@@ -380,7 +390,8 @@ export class Trainer {
         this.clock.idle();
       }
       this.checkAlive(control);
-      const { stepsPerSubmit, inFlight: depth } = this.clock.pacing;
+      const pacing = this.clock.pacing;
+      const { stepsPerSubmit, inFlight: depth } = pacing;
       const encoder = device.createCommandEncoder({ label: `epoch ${epoch} steps ${k}+` });
       const first = k;
       const end = Math.min(steps, k + stepsPerSubmit, pass.windowEnd(k));
@@ -389,7 +400,8 @@ export class Trainer {
       k = end;
       device.queue.submit([encoder.finish()]);
       this.stepsSubmitted += end - first;
-      inFlight.push({ steps: end - first, submittedAt: performance.now(), done: device.queue.onSubmittedWorkDone() });
+      inFlight.push({ steps: end - first, bound: stepsAfterPause(pacing), submittedAt: performance.now(), done: device.queue.onSubmittedWorkDone() });
+      updateBound();
       await drainTo(depth - 1);
       if (k >= nextRead && k < steps && pass.readback.canRead) {
         nextRead = k + readEvery;

@@ -2,11 +2,12 @@
 // come before any browser or GPU work: exit code 2 and one line on stderr naming the option or
 // file once, with the fix (the closest name) and the pointer to the command's help. Also that
 // plain `npm run` (with its banner on stdout) leaves a --json-out file clean.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProcess, type Run } from './run-process.ts';
+import { LOCK_FILE } from '../../src/cli/out-lock.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -35,7 +36,12 @@ function usageLine(run: Run, script: string): string {
 
 describe('usage errors of the commands', () => {
   it('train, evaluate and bench: exit 2, one line, the thing named once and the fix', async () => {
+    // --out held by another live run (this test process): a mistyped command still gets its
+    // usage error, checked before the lock, and leaves the other run's lock alone.
     const out = join(dir, 'out');
+    await mkdir(out);
+    const lock = JSON.stringify({ pid: process.pid, started: null });
+    await writeFile(join(out, LOCK_FILE), lock);
     const missing = join(dir, 'missing.keras');
     const [preset, init, evaluated, evalOption, benchOption] = await Promise.all([
       npmRun('train', ['--model', 'lenet', '--out', out]),
@@ -51,6 +57,7 @@ describe('usage errors of the commands', () => {
     expect(line.split(missing)).toHaveLength(2); // the path once
     expect(usageLine(evalOption, 'evaluate')).toContain('error: unknown option --jsn (did you mean --json?).');
     expect(usageLine(benchOption, 'bench')).toContain('error: unknown option --quik (did you mean --quick?).');
+    expect(await readFile(join(out, LOCK_FILE), 'utf8')).toBe(lock);
   });
 
   it('--json-out is checked before any work; plain npm run (banner on stdout) leaves the file alone', async () => {
