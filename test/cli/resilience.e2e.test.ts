@@ -320,15 +320,18 @@ describe('npm run train keeps every finished epoch', () => {
 });
 
 describe('npm run train refuses bad paths at once', () => {
-  it.each(['/proc/x', '/sys/kernel'])('--out %s exits 2 in under 5 s', async (path) => {
+  // Refused before any work: nothing on stdout (the model summary comes first of all), and well
+  // within the time a start-up takes (the bound is loose: the machine may be loaded).
+  it.each(['/proc/x', '/sys/kernel'])('--out %s exits 2 at once', async (path) => {
     const t0 = performance.now();
     const run = await train(['--out', path]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`--out ${path}: is on `);
-    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(run.stdout).toBe('');
+    expect(performance.now() - t0).toBeLessThan(15000);
   });
 
-  it.skipIf(process.getuid?.() === 0)('a read-only --out exits 2 in under 5 s (non-root)', async () => {
+  it.skipIf(process.getuid?.() === 0)('a read-only --out exits 2 at once (non-root)', async () => {
     const dir = await tempDir();
     await mkdir(join(dir, 'ro'));
     await chmod(join(dir, 'ro'), 0o555);
@@ -336,7 +339,8 @@ describe('npm run train refuses bad paths at once', () => {
     const run = await train(['--out', join(dir, 'ro')]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('cannot write there');
-    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(run.stdout).toBe('');
+    expect(performance.now() - t0).toBeLessThan(15000);
   });
 
   it.each([['../secret.bin', 'lies outside the model\'s folder'], ['/dev/zero', 'lies outside the model\'s folder']])(
