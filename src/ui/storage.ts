@@ -7,6 +7,7 @@ import type { EpochRecord, TrainOptions } from '../train/types.ts';
 import type { AutotuneMode } from '../tune/mode.ts';
 import type { TuningHistory } from '../tune/report.ts';
 import type { BatchHistory } from './chart-data.ts';
+import { deleteRecord, readRecord, writeRecord, type IdbPlace } from '../io/idb-record.ts';
 
 export interface Checkpoint {
   options: TrainOptions;
@@ -31,55 +32,20 @@ export interface Checkpoint {
   tuning?: TuningHistory;
 }
 
-const DB = 'webgpu-mnist';
-const STORE = 'checkpoints';
+/** The autosave: one record in its own database. */
+const CHECKPOINTS: IdbPlace = { db: 'webgpu-mnist', store: 'checkpoints' };
 const KEY = 'latest';
-
-/** Where a record lives: a database (version 1) with one object store. */
-export interface IdbPlace {
-  db: string;
-  store: string;
-}
-
-const CHECKPOINTS: IdbPlace = { db: DB, store: STORE };
-
-function open(place: IdbPlace): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(place.db, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(place.store);
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB open failed'));
-  });
-}
-
-/** Runs `op` in one transaction and resolves with its result once the transaction has completed. */
-export async function withStore<T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest, place: IdbPlace = CHECKPOINTS): Promise<T> {
-  const db = await open(place);
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      // 'strict': complete only once the write has reached the disk (browsers without the
-      // option ignore it and use their default).
-      const tx = mode === 'readwrite' ? db.transaction(place.store, mode, { durability: 'strict' }) : db.transaction(place.store, mode);
-      const req = op(tx.objectStore(place.store));
-      tx.oncomplete = () => resolve(req.result as T);
-      tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-    });
-  } finally {
-    db.close();
-  }
-}
 
 /** Writes the autosave; resolves once it is kept (the transaction completed). */
 export function saveCheckpoint(c: Checkpoint): Promise<void> {
-  return withStore<unknown>('readwrite', (s) => s.put(c, KEY)).then(() => undefined);
+  return writeRecord(CHECKPOINTS, KEY, c);
 }
 
 export async function loadCheckpoint(): Promise<Checkpoint | undefined> {
-  const c = await withStore<Checkpoint | undefined>('readonly', (s) => s.get(KEY));
+  const c = await readRecord<Checkpoint>(CHECKPOINTS, KEY);
   return c && c.weights instanceof Float32Array && Array.isArray(c.history) ? c : undefined;
 }
 
 export function clearCheckpoint(): Promise<void> {
-  return withStore<unknown>('readwrite', (s) => s.delete(KEY)).then(() => undefined);
+  return deleteRecord(CHECKPOINTS, KEY);
 }

@@ -1,7 +1,7 @@
 // Keeps the user's handwriting samples in IndexedDB (a database of their own beside the
 // autosave's, through storage.ts's transactions), so a reload keeps them. What is read back is checked sample by sample: a
 // malformed entry is left out, never fatal.
-import { withStore, type IdbPlace } from '../storage.ts';
+import { readRecord, writeRecord, type IdbPlace } from '../../io/idb-record.ts';
 import { DIGITS, type HandwritingSample } from './samples.ts';
 
 const PLACE: IdbPlace = { db: 'webgpu-mnist-handwriting', store: 'samples' };
@@ -44,9 +44,9 @@ export function samplesOfStored(value: unknown, size: number): HandwritingSample
 }
 
 export function saveSamples(samples: readonly HandwritingSample[]): Promise<void> {
-  return withStore<unknown>('readwrite', (s) => s.put(storedSamples(samples), KEY), PLACE).then(() => undefined);
+  return writeRecord(PLACE, KEY, storedSamples(samples));
 }
 
 export async function loadSamples(size: number): Promise<HandwritingSample[]> {
-  return samplesOfStored(await withStore<unknown>('readonly', (s) => s.get(KEY), PLACE), size);
+  return samplesOfStored(await readRecord<unknown>(PLACE, KEY), size);
 }
