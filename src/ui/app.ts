@@ -9,7 +9,8 @@ import { checkpointOfEpoch, resumeNote, resumeRequest, type CheckpointMessage } 
 import type { Panel, PanelContext } from './panel.ts';
 import { byId } from './panel.ts';
 import { PANELS } from './panels/index.ts';
-import { restoreCheckpoint, useShipped } from './panels/status-panel.ts';
+import { restoreCheckpoint, restoreTuned, useShipped } from './panels/status-panel.ts';
+import { forgetTunedModel, loadTunedModel } from './handwriting/tuned-store.ts';
 import type { PageToWorker, StartRequest, WorkerToPage } from './protocol.ts';
 import { autosaved, checkpointFound, deviceLost, initialState, messageShown, onWorkerMessage, runStarted, type PageState } from './state.ts';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from './storage.ts';
@@ -124,13 +125,16 @@ export function startApp(): void {
   worker.onmessage = (ev: MessageEvent<WorkerToPage>) => onMessage(ev.data);
   worker.onerror = (ev) => update((s) => ({ ...messageShown(s, `The training worker failed: ${ev.message || 'unknown error'}`, 'error'), running: false, busy: false }));
 
-  // On arrival: the autosave (the latest model trained in this browser) wins; else the shipped model.
-  loadCheckpoint()
-    .catch(() => undefined) // no IndexedDB (private mode): nothing to restore
-    .then((c) => {
-      if (c) {
-        update((s) => checkpointFound(s, c));
-        restoreCheckpoint(ctx, c);
-      } else useShipped(ctx);
-    });
+  // On arrival: the latest model made in this browser (the autosave of a run, or the model
+  // fine-tuned on the user's handwriting, whichever is newer) wins; else the shipped model.
+  Promise.all([
+    loadCheckpoint().catch(() => undefined), // no IndexedDB (private mode): nothing to restore
+    loadTunedModel(),
+  ]).then(([c, tuned]) => {
+    if (c) update((s) => checkpointFound(s, c));
+    if (tuned && (!c || tuned.savedAt > c.savedAt)) return restoreTuned(ctx, tuned);
+    if (tuned) void forgetTunedModel().catch(() => {}); // a run trained since replaced it
+    if (c) restoreCheckpoint(ctx, c);
+    else useShipped(ctx);
+  });
 }

@@ -141,6 +141,14 @@ describe('teach it your handwriting', () => {
     expect(await pageState<string>('(s) => s.active.label')).toBe('fine-tuned on your handwriting');
     await page.waitForFunction(([card, want]) => document.querySelector<HTMLElement>(card)?.dataset.heldBackRight === want, [CARD, String(Math.round(held.after * 10))] as const, { timeout: 60_000 });
 
+    // Kept in this browser: a reload brings the tuned model back, and going back still works.
+    await page.waitForFunction((card) => document.querySelector(`${card} [data-role="status"]`)?.textContent?.includes('kept in this browser'), CARD, { timeout: 30_000 });
+    await page.reload();
+    await waitModelReady();
+    expect(await pageState<string>('(s) => s.active.label')).toBe('fine-tuned on your handwriting');
+    await page.waitForFunction(([card, want]) => document.querySelector<HTMLElement>(card)?.dataset.heldBackRight === want, [CARD, String(Math.round(held.after * 10))] as const, { timeout: 60_000 });
+    await page.waitForSelector(`${CARD} [data-action="revert"]:not([hidden])`, { timeout: 30_000 });
+
     // Back to the shipped model: the held-back figure is the one before.
     await page.click(`${CARD} [data-action="revert"]`);
     await waitModelReady();
@@ -159,6 +167,8 @@ describe('teach it your handwriting', () => {
     expect(await page.getAttribute(CARD, 'data-samples')).toBe(String(10 * PER_DIGIT - 1));
     await page.reload();
     await page.waitForFunction((card) => document.querySelector<HTMLElement>(card)?.dataset.samples === '29', CARD, { timeout: 60_000 });
+    await waitModelReady();
+    expect(await pageState<string>('(s) => s.active.kind')).toBe('shipped'); // gone back: the tuned model is no longer kept
 
     // A picture of a digit (dark ink on light paper) becomes a sample of the digit asked for; a blank one is refused, naming the file.
     const asked = await page.inputValue(`${CARD} select[data-role="digit"]`);

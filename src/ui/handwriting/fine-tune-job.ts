@@ -112,7 +112,7 @@ export async function runFineTuneJob(deps: FineTuneDeps, req: FineTuneRequest): 
     if (!finite(weights)) return failed('the fine-tuned weights are not finite (try a smaller learning rate); the model is unchanged');
     const after = await scoreModel((images, n) => tuned.predict(images, n), req.heldBack, test, model.classes);
     await deps.install(model, weights);
-    send({ kind: 'done', reason: 'finished', before, after, previous: { spec: model.spec, weights: previous }, seconds: (performance.now() - t0) / 1000 });
+    send({ kind: 'done', reason: 'finished', before, after, tuned: weights, previous: { spec: model.spec, weights: previous }, seconds: (performance.now() - t0) / 1000 });
     return true;
   } finally {
     tuned.destroy();

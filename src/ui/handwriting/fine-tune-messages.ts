@@ -27,8 +27,17 @@ export type FineTuneEvent =
   | { kind: 'before'; scores: FineTuneScores }
   | { kind: 'progress'; step: number; steps: number; loss: number }
   /**
-   * Finished: the tuned weights are the current model now and `previous` the weights it
-   * replaced (to go back). Stopped: the model is unchanged, `after` and `previous` absent.
+   * Finished: the tuned weights (`tuned`) are the current model now and `previous` the weights
+   * they replaced (to go back). Stopped: the model is unchanged, `after`, `tuned` and
+   * `previous` absent.
    */
-  | { kind: 'done'; reason: 'finished' | 'stopped'; before: FineTuneScores; after?: FineTuneScores; previous?: { spec: ModelSpec; weights: Float32Array }; seconds: number }
+  | {
+      kind: 'done';
+      reason: 'finished' | 'stopped';
+      before: FineTuneScores;
+      after?: FineTuneScores;
+      tuned?: Float32Array;
+      previous?: { spec: ModelSpec; weights: Float32Array };
+      seconds: number;
+    }
   | { kind: 'failed'; message: string };

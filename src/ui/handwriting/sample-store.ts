@@ -1,10 +1,11 @@
 // Keeps the user's handwriting samples in IndexedDB (a database of their own beside the
-// autosave's, through storage.ts's transactions), so a reload keeps them. What is read back is checked sample by sample: a
+// autosave's), so a reload keeps them. What is read back is checked sample by sample: a
 // malformed entry is left out, never fatal.
 import { readRecord, writeRecord, type IdbPlace } from '../../io/idb-record.ts';
 import { DIGITS, type HandwritingSample } from './samples.ts';
 
-const PLACE: IdbPlace = { db: 'webgpu-mnist-handwriting', store: 'samples' };
+/** The handwriting's database: the samples, and the model fine-tuned on them (tuned-store.ts). */
+export const HANDWRITING_PLACE: IdbPlace = { db: 'webgpu-mnist-handwriting', store: 'samples' };
 const KEY = 'all';
 /** The stored record's layout; another version is not read. */
 export const STORED_VERSION = 1;
@@ -44,9 +45,9 @@ export function samplesOfStored(value: unknown, size: number): HandwritingSample
 }
 
 export function saveSamples(samples: readonly HandwritingSample[]): Promise<void> {
-  return writeRecord(PLACE, KEY, storedSamples(samples));
+  return writeRecord(HANDWRITING_PLACE, KEY, storedSamples(samples));
 }
 
 export async function loadSamples(size: number): Promise<HandwritingSample[]> {
-  return samplesOfStored(await readRecord<unknown>(PLACE, KEY), size);
+  return samplesOfStored(await readRecord<unknown>(HANDWRITING_PLACE, KEY), size);
 }

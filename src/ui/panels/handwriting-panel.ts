@@ -5,6 +5,7 @@
 // (handwriting/fine-tune-job.ts), shows the held-back and MNIST scores before and after, and
 // makes the tuned model current; "Use the model before fine-tuning" goes back.
 import '../handwriting/handwriting.css';
+import { forgetTunedModel, loadTunedModel, saveTunedModel, tunedModel, TUNED_LABEL } from '../handwriting/tuned-store.ts';
 import { DrawPad } from '../draw-pad.ts';
 import { byId, setText, type Panel, type PanelContext } from '../panel.ts';
 import { busyStarted, isIdle, type ActiveModel, type PageState } from '../state.ts';
@@ -223,6 +224,7 @@ export function createHandwritingPanel(ctx: PanelContext): Panel {
     const back = previous;
     if (!back?.event || !isIdle(ctx.state())) return;
     previous = undefined;
+    void forgetTunedModel().catch(() => {});
     ctx.update((s) => busyStarted(s, back.active));
     ctx.send({ type: 'useWeights', model: back.event.spec, weights: back.event.weights, label: 'the model before fine-tuning' });
     setText(status, 'Going back to the model before fine-tuning…');
@@ -246,13 +248,29 @@ export function createHandwritingPanel(ctx: PanelContext): Panel {
       return setText(status, 'Fine-tuning stopped: the model is unchanged.');
     }
     previous = { event: e.previous, active: activeBefore };
-    tunedActive = { kind: 'trained', label: 'fine-tuned on your handwriting' };
+    tunedActive = { kind: 'trained', label: TUNED_LABEL };
     const named = tunedActive;
     const modelStatus = `Fine-tuned on your handwriting (${asked.steps} steps on ${asked.trained} samples mixed with MNIST).`;
     ctx.update((s) => ({ ...s, busy: false, pendingActive: named, modelStatus }));
     resultTable(result, e.before, e.after);
     result.hidden = false;
-    setText(status, `Fine-tuned in ${e.seconds.toFixed(1)} s: the draw pad and the number reader now use the tuned model.`);
+    const done = `Fine-tuned in ${e.seconds.toFixed(1)} s: the draw pad and the number reader now use the tuned model`;
+    setText(status, `${done}.`);
+    if (e.previous && e.tuned) {
+      saveTunedModel(tunedModel(e.previous.spec, e.tuned, { weights: e.previous.weights, active: activeBefore }, modelStatus)).then(
+        () => setText(status, `${done}, kept in this browser.`),
+        (err: unknown) => setText(status, `${done}; it could not be kept in this browser (${err instanceof Error ? err.message : String(err)}): a reload goes back to the model before.`),
+      );
+    }
+  };
+
+  const adoptKeptTuned = (active: ActiveModel): void => {
+    void loadTunedModel().then((t) => {
+      if (!t || ctx.state().active !== active || previous) return;
+      previous = { event: { spec: t.spec, weights: t.previous.weights }, active: t.previous.active };
+      tunedActive = active;
+      ctx.update((s) => ({ ...s, modelStatus: t.status }));
+    });
   };
 
   const render = (s: PageState): void => {
@@ -264,8 +282,13 @@ export function createHandwritingPanel(ctx: PanelContext): Panel {
     buttons.revert.disabled = !isIdle(s);
     if (s.active !== lastActive) {
       lastActive = s.active;
-      // Another model (trained, loaded) replaced the tuned one: nothing to go back from.
-      if (previous && tunedActive && s.active !== tunedActive) previous = undefined;
+      // Another model (trained, loaded) replaced the tuned one: nothing to go back from, nothing to keep.
+      if (previous && tunedActive && s.active !== tunedActive) {
+        previous = undefined;
+        void forgetTunedModel().catch(() => {});
+      }
+      // The kept tuned model came back on arrival: going back works as before the reload.
+      if (!previous && !tuning && s.active.kind === 'trained' && s.active.label === TUNED_LABEL) adoptKeptTuned(s.active);
     }
   };
 

@@ -5,6 +5,7 @@ import { byId, setText, type Panel, type PanelContext } from '../panel.ts';
 import { busyStarted, checkpointDismissed, checkpointRestoring, isIdle, messageShown, type PageState } from '../state.ts';
 import { clearCheckpoint, type Checkpoint } from '../storage.ts';
 import { resumeNote } from '../autosave.ts';
+import { TUNED_LABEL, type TunedModel } from '../handwriting/tuned-store.ts';
 
 /** One line describing an autosave. */
 export function checkpointText(c: Checkpoint): string {
@@ -18,6 +19,12 @@ export function checkpointText(c: Checkpoint): string {
 export function restoreCheckpoint(ctx: PanelContext, c: Checkpoint): void {
   ctx.update((s) => checkpointRestoring(s, c));
   ctx.send({ type: 'useWeights', model: c.options.model, weights: c.weights, label: `the model saved after epoch ${c.epoch}` });
+}
+
+/** Makes the kept model fine-tuned on the user's handwriting the current one (the handwriting card then offers to go back). */
+export function restoreTuned(ctx: PanelContext, t: TunedModel): void {
+  ctx.update((s) => ({ ...busyStarted(s, { kind: 'trained', label: TUNED_LABEL }), modelHistory: undefined }));
+  ctx.send({ type: 'useWeights', model: t.spec, weights: t.weights, label: `the model ${TUNED_LABEL} (kept in this browser ${new Date(t.savedAt).toLocaleString()})` });
 }
 
 export function useShipped(ctx: PanelContext): void {
