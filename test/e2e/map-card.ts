@@ -20,8 +20,11 @@ export async function expectMapCard(page: Page, out: string): Promise<void> {
   await page.fill(`${CARD} [data-role="count"]`, '300');
   await page.click(`${CARD} [data-action="map"]`);
   await page.waitForSelector(`${CARD}[data-state="working"]`);
+  // While it maps, the page is busy: Train waits.
+  expect(await page.isDisabled('#train')).toBe(true);
   await page.waitForSelector(`${CARD}[data-state="ready"], ${CARD}[data-state="error"]`, { timeout: 120_000 });
   expect(await page.textContent(`${CARD} [data-role="status"]`)).toBe('');
+  await page.waitForSelector('#train:not([disabled])', { timeout: 10_000 });
   console.log(`map card: 300 test images mapped in ${((performance.now() - t0) / 1000).toFixed(1)} s (MNIST's download included)`);
   expect(await page.getAttribute(CARD, 'data-points')).toBe('300');
   expect(await page.$$eval(`${CARD} .map-legend li`, (els) => els.map((e) => e.textContent))).toEqual([...'0123456789'.split(''), 'misclassified']);

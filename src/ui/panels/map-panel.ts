@@ -124,12 +124,16 @@ export function createMapPanel(ctx: PanelContext): Panel {
     progress.hidden = false;
     progress.removeAttribute('value'); // indeterminate until the worker reports
     setText(status, 'Getting the test images…');
+    // The page is busy while mapping: a run, a load or a fine-tune waits for the map (the
+    // worker's GPU and the model must stay as they are).
+    ctx.update((s) => ({ ...s, busy: true }));
     ctx.send({ type: 'mapTestSet', id: inFlight, count: Number(countField.value || DEFAULT_MAP_COUNT), dataset: ctx.state().dataset });
   });
   saveButton.addEventListener('click', () => map && downloadPng(mapFigure(map), 'test-map.png'));
 
   const finished = (): void => {
     inFlight = 0;
+    ctx.update((s) => ({ ...s, busy: false }));
     progress.hidden = true;
     mapButton.disabled = !ready(ctx.state());
   };
