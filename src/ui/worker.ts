@@ -8,7 +8,8 @@ import { acquireGpu, describeAdapter, WebGpuUnavailableError, type Gpu } from '.
 import { liveGpuObjects, type GpuObjectKind } from '../gpu/gpu-objects.ts';
 import type { Mnist, MnistSplit } from '../data/mnist.ts';
 import { dataChoiceOf, DATASET_SIZES, DATASET_TITLES, type DataChoice, type DatasetName } from '../data/datasets.ts';
-import type { ImageDataset } from '../data/image-dataset.ts';
+import { describeDataset, type DatasetDescription, type ImageDataset } from '../data/image-dataset.ts';
+import { recordedDataset } from '../io/model-dataset.ts';
 import { readOwnDataset } from './own-dataset.ts';
 import { datasetFacts, modelDataMismatch } from '../data/dataset-facts.ts';
 import { fetchDataset } from '../data/fetch-dataset.ts';
@@ -42,6 +43,15 @@ function post(message: WorkerToPage, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
 }
 
+/** The dataset a model.json's text records (userDefinedMetadata), or null. */
+function recordedDatasetOfJson(text: string): DatasetDescription | null {
+  try {
+    return recordedDataset((JSON.parse(text) as { userDefinedMetadata?: unknown }).userDefinedMetadata);
+  } catch {
+    return null; // readModel has named what is wrong with the file
+  }
+}
+
 function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -60,6 +70,11 @@ let readingOwn = false;
  * for loaded weights (no training state, no dataset).
  */
 let trainer: Trainer | GpuModel | undefined;
+/**
+ * What the current model was trained on, where known (a run here, or the record of a loaded
+ * file): saved with it, so its files name the classes and the input scaling.
+ */
+let modelData: DatasetDescription | undefined;
 let training = false;
 let busy = false; // evaluating / building
 let abort: AbortController | undefined;
@@ -192,7 +207,7 @@ async function replaceModel(model: ModelInfo, weights: Float32Array): Promise<vo
 
 /** Loading weights: one at a time, never during a run; reports 'loaded' and 'model-ready', or the error. */
 async function loadWeights(
-  read: () => Promise<{ model: ModelInfo; params: Float32Array; message: string; testAccuracy?: number; history?: EpochRecord[] }>,
+  read: () => Promise<{ model: ModelInfo; params: Float32Array; message: string; testAccuracy?: number; history?: EpochRecord[]; dataset?: DatasetDescription | null }>,
   context: 'load' | 'shipped',
 ): Promise<void> {
   if (training || busy) return post({ type: 'error', context, message: 'stop the current run before loading weights' });
@@ -200,6 +215,7 @@ async function loadWeights(
   try {
     const r = await read();
     await replaceModel(r.model, r.params);
+    modelData = r.dataset ?? undefined;
     post({ type: 'loaded', message: r.message, spec: r.model.spec, testAccuracy: r.testAccuracy, history: r.history });
     explaining.weightsChanged();
     post({ type: 'model-ready' });
@@ -379,6 +395,7 @@ async function start(req: StartRequest): Promise<void> {
         run = built;
         if (trainer !== built) trainer?.destroy();
         trainer = built;
+        modelData = describeDataset(d);
         announceModel(built.model);
       },
       stage: () => phase('training'),
@@ -594,7 +611,7 @@ async function handle(msg: PageToWorker): Promise<void> {
       if (!model) return post({ type: 'error', context: 'save', message: 'there is no model to save yet' });
       try {
         const flat = await exclusive(() => model.getWeights());
-        const { modelJson, weightsBin } = exportModel(model.model, flat);
+        const { modelJson, weightsBin } = exportModel(model.model, flat, modelData ? { dataset: modelData } : {});
         post({ type: 'saved', modelJson: JSON.stringify(modelJson, null, 1), weights: weightsBin }, [weightsBin.buffer]);
       } catch (e) {
         post({ type: 'error', context: 'save', message: errorMessage(e) });
@@ -608,7 +625,8 @@ async function handle(msg: PageToWorker): Promise<void> {
         const flat = await exclusive(() => model.getWeights());
         // h5wasm (about 5 MB) is loaded only when a .keras file is saved or loaded.
         const [{ writeKerasFile }, { kerasFileOfModel }] = await Promise.all([import('../io/keras-file.ts'), import('../io/keras-model.ts')]);
-        const data = await writeKerasFile(kerasFileOfModel(model.model, flat, model instanceof Trainer ? { learningRate: model.options.learningRate } : {}));
+        const learningRate = model instanceof Trainer ? { learningRate: model.options.learningRate } : {};
+        const data = await writeKerasFile(kerasFileOfModel(model.model, flat, { ...learningRate, ...(modelData ? { dataset: modelData } : {}) }));
         post({ type: 'savedKeras', data }, [data.buffer]);
       } catch (e) {
         post({ type: 'error', context: 'save', message: errorMessage(e) });
@@ -619,8 +637,9 @@ async function handle(msg: PageToWorker): Promise<void> {
       return loadWeights(async () => {
         // h5wasm (about 5 MB) is loaded only when a .keras file is saved or loaded.
         const [{ readKerasFile }, { modelFromKerasFile }] = await Promise.all([import('../io/keras-file.ts'), import('../io/keras-model.ts')]);
-        const read = modelFromKerasFile(await readKerasFile(new Uint8Array(msg.data), msg.name), msg.name);
-        return { ...read, message: `Loaded ${msg.name}.` };
+        const file = await readKerasFile(new Uint8Array(msg.data), msg.name);
+        const read = modelFromKerasFile(file, msg.name);
+        return { ...read, message: `Loaded ${msg.name}.`, dataset: recordedDataset(file.metadata) };
       }, 'load');
     case 'load':
       return loadWeights(async () => {
@@ -628,7 +647,7 @@ async function handle(msg: PageToWorker): Promise<void> {
         const weights = msg.weights.length === 1 ? msg.weights[0].data : new Map(msg.weights.map((w) => [w.name, w.data] as const));
         const imported = readModel(msg.modelJson, weights, { source: msg.modelJsonName });
         const notes = imported.renamed.length ? ` (${imported.renamed.length} weights matched by layer order)` : '';
-        return { ...imported, message: `Loaded ${msg.modelJsonName} + ${msg.weights.map((w) => w.name).join(' + ')}${notes}.` };
+        return { ...imported, message: `Loaded ${msg.modelJsonName} + ${msg.weights.map((w) => w.name).join(' + ')}${notes}.`, dataset: recordedDatasetOfJson(msg.modelJson) };
       }, 'load');
     case 'useWeights':
       return loadWeights(async () => ({ model: modelInfo(msg.model), params: msg.weights, message: `Using ${msg.label}.` }), 'load');

@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from 'fast-png';
+import { recordedDataset } from '../../src/io/model-dataset.ts';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright';
@@ -146,6 +147,12 @@ it('reads a picked folder of colour classes, refuses bad data by name, fits the 
   const heads = await page.$$eval('#confusion tr:first-child th', (ths) => ths.map((t) => t.textContent));
   expect(heads).toEqual(['', 'blue', 'green', 'red']);
   expect(await page.textContent('#active-model')).toMatch(/2 epochs on colours/);
+  // Saved, the model's file records the data it learned: its class names and input scaling.
+  const [saved] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+  expect(saved.suggestedFilename()).toBe('model.json');
+  const record = recordedDataset(JSON.parse(readFileSync(await saved.path(), 'utf8')).userDefinedMetadata);
+  expect(record?.classNames).toEqual(['blue', 'green', 'red']);
+  expect(record?.imageShape).toEqual([8, 8, 3]);
   mkdirSync(join(ROOT, 'test-results', 'e2e'), { recursive: true });
   await page.screenshot({ path: join(ROOT, 'test-results', 'e2e', 'own-data.png'), fullPage: true });
   expect(errors).toEqual([]);
