@@ -172,7 +172,8 @@ export type WorkerToPage =
   /** How far the user's dataset is decoded (pictures done of total). */
   | { type: 'dataset-progress'; name: string; done: number; total: number }
   /** The user's dataset is read and split: what the page shows of it. */
-  | { type: 'own-dataset'; summary: DatasetSummary }
+  /** `kept`: the dataset given on an earlier visit, kept in this browser (not chosen for training by itself). */
+  | { type: 'own-dataset'; summary: DatasetSummary; kept: boolean }
   | { type: 'device-lost'; message: string }
   /** Autotuning went on without its cache (a corrupt one ignored, a write that failed). */
   | { type: 'tune-warning'; message: string }

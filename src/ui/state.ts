@@ -76,6 +76,8 @@ export interface PageState {
   dataset: DataChoice;
   /** The user's own dataset as the worker read it (the last one read well). */
   own?: DatasetSummary;
+  /** The own dataset came from an earlier visit (kept in this browser), not read in this one. */
+  ownKept?: boolean;
   /** The user's dataset being read: its name and how many pictures are decoded (total 0: listing). */
   ownReading?: { name: string; done: number; total: number };
   /** Why the last dataset given could not be read ('' when it could). */
@@ -210,7 +212,7 @@ const ON_MESSAGE: { [K in WorkerToPage['type']]: (s: PageState, m: Msg<K>) => Pa
   dataset: (s, m) => ({ ...s, datasets: { ...s.datasets, [m.name]: m.facts } }),
   'dataset-progress': (s, m) => ({ ...s, ownReading: { name: m.name, done: m.done, total: m.total } }),
   // A dataset read well is the one the next run trains on.
-  'own-dataset': (s, m) => ({ ...s, own: m.summary, ownReading: undefined, ownError: '', dataset: 'own' }),
+  'own-dataset': (s, m) => ({ ...s, own: m.summary, ownKept: m.kept, ownReading: undefined, ownError: '', dataset: m.kept ? s.dataset : 'own' }),
   prediction: (s, m) => ({ ...s, prediction: m.probabilities, predictionError: '' }),
   saved: (s) => ({ ...s, modelStatus: 'Saved model.json and weights.bin.' }),
   savedKeras: (s) => ({ ...s, modelStatus: 'Saved model.keras (Keras 3: keras.models.load_model("model.keras")).' }),

@@ -11,6 +11,7 @@ import { dataChoiceOf, DATASET_SIZES, DATASET_TITLES, type DataChoice, type Data
 import { describeDataset, type DatasetDescription, type ImageDataset } from '../data/image-dataset.ts';
 import { recordedDataset } from '../io/model-dataset.ts';
 import { readOwnDataset } from './own-dataset.ts';
+import { keepOwnDataset, loadKeptDataset } from './own-dataset-store.ts';
 import { datasetFacts, modelDataMismatch } from '../data/dataset-facts.ts';
 import { fetchDataset } from '../data/fetch-dataset.ts';
 import { DeviceLostError, NonFiniteError, Trainer } from '../train/trainer.ts';
@@ -669,8 +670,10 @@ async function handle(msg: PageToWorker): Promise<void> {
       try {
         const read = await readOwnDataset(msg.upload, (p) => post({ type: 'dataset-progress', name: msg.upload.name, ...p }));
         own = read.data;
+        const keeping = keepOwnDataset(read);
         post({ type: 'dataset', name: 'own', facts: datasetFacts(read.data) });
-        post({ type: 'own-dataset', summary: read.summary }, read.summary.samples.map((x) => x.image.buffer));
+        post({ type: 'own-dataset', summary: read.summary, kept: false }, read.summary.samples.map((x) => x.image.buffer));
+        await keeping.catch((e: unknown) => post({ type: 'error', context: 'dataset', message: `${read.data.name} was read but could not be kept in this browser (${errorMessage(e)}): after a reload, give it again` }));
       } catch (e) {
         post({ type: 'error', context: 'dataset', message: errorMessage(e) });
       } finally {
@@ -711,6 +714,14 @@ scope.addEventListener('unhandledrejection', (ev) => {
 scope.onmessage = (ev: MessageEvent<PageToWorker>) => {
   void handle(ev.data);
 };
+
+// The dataset the user gave on an earlier visit, kept in this browser (unless one was given meanwhile).
+loadKeptDataset().then((kept) => {
+  if (!kept || own || readingOwn) return;
+  own = kept.data;
+  post({ type: 'dataset', name: 'own', facts: datasetFacts(kept.data) });
+  post({ type: 'own-dataset', summary: kept.summary, kept: true });
+});
 
 // Say at once which adapter we will use (or why there is none).
 getGpu().catch((e: unknown) => {

@@ -153,6 +153,12 @@ it('reads a picked folder of colour classes, refuses bad data by name, fits the 
   const record = recordedDataset(JSON.parse(readFileSync(await saved.path(), 'utf8')).userDefinedMetadata);
   expect(record?.classNames).toEqual(['blue', 'green', 'red']);
   expect(record?.imageShape).toEqual([8, 8, 3]);
+
+  // Kept in this browser: after a reload the card shows the same data, and it can be chosen for a run again.
+  const shown = await headline();
+  await page.reload();
+  await page.waitForFunction((text) => document.getElementById('data-headline')?.textContent === text, `${shown} Kept in this browser from an earlier visit.`, { timeout: 30_000 });
+  await page.selectOption('#dataset', 'own');
   mkdirSync(join(ROOT, 'test-results', 'e2e'), { recursive: true });
   await page.screenshot({ path: join(ROOT, 'test-results', 'e2e', 'own-data.png'), fullPage: true });
   expect(errors).toEqual([]);

@@ -25,8 +25,8 @@ describe('the own dataset in the page state', () => {
     expect(s.ownReading).toEqual({ name: 'colours', done: 0, total: 0 });
     s = onWorkerMessage(s, { type: 'dataset-progress', name: 'colours', done: 30, total: 62 });
     expect(s.ownReading).toEqual({ name: 'colours', done: 30, total: 62 });
-    s = onWorkerMessage(s, { type: 'own-dataset', summary: SUMMARY });
-    expect(s).toMatchObject({ own: SUMMARY, ownReading: undefined, ownError: '', dataset: 'own' });
+    s = onWorkerMessage(s, { type: 'own-dataset', summary: SUMMARY, kept: false });
+    expect(s).toMatchObject({ own: SUMMARY, ownKept: false, ownReading: undefined, ownError: '', dataset: 'own' });
 
     s = ownDatasetGiven(s, 'empty.npz');
     s = onWorkerMessage(s, { type: 'error', context: 'dataset', message: 'empty.npz: an empty file (0 bytes)' });
@@ -34,6 +34,11 @@ describe('the own dataset in the page state', () => {
     expect(s.message.text).toBe('');
     // The server's list of built-in datasets leaves the choice of one's own alone.
     expect(datasetsProbed(s, ['mnist']).dataset).toBe('own');
+  });
+
+  it('shows a dataset kept from an earlier visit without choosing it for training', () => {
+    const s = onWorkerMessage(initialState(), { type: 'own-dataset', summary: SUMMARY, kept: true });
+    expect(s).toMatchObject({ own: SUMMARY, ownKept: true, dataset: initialState().dataset });
   });
 
   it("gives a run the dataset's name, size, colours and split, and names the finished run by it", () => {

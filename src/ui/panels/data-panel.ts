@@ -135,7 +135,7 @@ export function createDataPanel(ctx: PanelContext): Panel {
       summary.hidden = !s.own;
       if (s.own && s.own !== shown) {
         shown = s.own;
-        setText(byId('data-headline'), headline(s.own));
+        setText(byId('data-headline'), headline(s.own) + (s.ownKept ? ' Kept in this browser from an earlier visit.' : ''));
         classTable(byId('data-classes'), s.own);
         setText(byId('data-skipped'), s.own.skipped.count ? skippedLine(s.own.skipped.first, s.own.skipped.count) : '');
         sampleGrid(byId('data-samples'), s.own);
