@@ -1,6 +1,6 @@
 // Whether a model can take a dataset: the images' shape (H, W, C) must be the model's input and
-// the classes its output units. GPU-free: the CLI checks before any GPU work, the trainer again
-// when it is built.
+// the classes its output units. GPU-free and browser-safe: the CLI checks before any GPU work,
+// the trainer again when it is built, the page before it offers Train (one wording for all).
 import { listNames, shapeText, type DatasetDescription } from '../data/image-dataset.ts';
 import type { LayerInfo, ModelInfo } from '../model/model-info.ts';
 
@@ -14,13 +14,18 @@ function outputLayer(model: ModelInfo): LayerInfo {
  * input shape (H, W, C), and its classes must be the model's output units. One line naming both
  * (and the output layer).
  */
-export function datasetModelProblem(d: DatasetDescription, model: ModelInfo): string | null {
+export function datasetModelProblem(d: Pick<DatasetDescription, 'imageShape' | 'classNames'> & { name?: string }, model: ModelInfo): string | null {
+  const named = d.name ? ` (${d.name})` : '';
   if (shapeText(d.imageShape) !== shapeText(model.inputShape)) {
-    return `the model's input is ${shapeText(model.inputShape)} (height x width x channels), the dataset's images are ${shapeText(d.imageShape)} (${d.name})`;
+    return (
+      `the model's input is ${shapeText(model.inputShape)} (height x width x channels), the dataset's images are ${shapeText(d.imageShape)}${named}: ` +
+      `its InputLayer's batch_shape must be [null, ${d.imageShape.join(', ')}]`
+    );
   }
-  if (model.classes !== d.classNames.length) {
+  const classes = d.classNames.length;
+  if (model.classes !== classes) {
     const layer = outputLayer(model);
-    return `the model's output layer ${layer.spec.name} (${layer.spec.type}) has ${model.classes} units, the dataset ${d.classNames.length} classes ${listNames(d.classNames)} (${d.name})`;
+    return `the model's output layer ${layer.spec.name} (${layer.spec.type}) has ${model.classes} units, the dataset ${classes} classes ${listNames(d.classNames)}${named}: give it ${classes} units`;
   }
   return null;
 }

@@ -2,7 +2,8 @@
 // or the user's edit of it, checked as typed, and against the chosen dataset once the worker
 // has said what that holds. Pure (no DOM): the state keeps one of these.
 import { parseJsonContent } from '../io/json-content.ts';
-import { modelDataMismatch, type DatasetFacts } from '../data/dataset-facts.ts';
+import type { DatasetFacts } from '../data/dataset-facts.ts';
+import { datasetModelProblem } from '../train/dataset-fit.ts';
 import { DEFAULT_PRESET, PRESETS, type PresetName } from '../model/presets.ts';
 import { parseModelConfig, toKerasConfig, type ModelSpec } from '../model/model-spec.ts';
 import { modelInfo, type ModelInfo } from '../model/model-info.ts';
@@ -45,7 +46,7 @@ export function checkConfigText(text: string): { model?: ModelInfo; error: strin
  */
 export function configProblem(config: ModelConfigState, dataset: DatasetFacts | undefined): string {
   if (config.error || !config.model || !dataset) return config.error;
-  return modelDataMismatch(config.model, dataset) ?? '';
+  return datasetModelProblem(dataset, config.model) ?? '';
 }
 
 export function presetConfig(name: PresetName): ModelConfigState {

@@ -3,7 +3,7 @@
 // a Rescaling(1/255) put first where the model does not start with one. The user's config is
 // tried first, then each preset; the first that checks is offered. Pure (no DOM).
 import type { DatasetFacts } from '../data/dataset-facts.ts';
-import { modelDataMismatch } from '../data/dataset-facts.ts';
+import { datasetModelProblem } from '../train/dataset-fit.ts';
 import { PRESET_NAMES, PRESETS } from '../model/presets.ts';
 import { editedConfig, type ModelConfigState } from './model-config.ts';
 
@@ -68,7 +68,7 @@ export function fittedConfig(config: ModelConfigState, facts: Pick<DatasetFacts,
     }
     if (!fitJson(json, facts, rescale)) continue;
     const fitted = editedConfig(pretty(json));
-    if (fitted.model && !fitted.error && !modelDataMismatch(fitted.model, facts)) return { config: fitted, from: c.from };
+    if (fitted.model && !fitted.error && !datasetModelProblem(facts, fitted.model)) return { config: fitted, from: c.from };
   }
   return null;
 }

@@ -12,7 +12,8 @@ import { describeDataset, type DatasetDescription, type ImageDataset } from '../
 import { recordedDataset } from '../io/model-dataset.ts';
 import { readOwnDataset } from './own-dataset.ts';
 import { keepOwnDataset, loadKeptDataset } from './own-dataset-store.ts';
-import { datasetFacts, modelDataMismatch } from '../data/dataset-facts.ts';
+import { datasetFacts } from '../data/dataset-facts.ts';
+import { datasetModelProblem } from '../train/dataset-fit.ts';
 import { fetchDataset } from '../data/fetch-dataset.ts';
 import { DeviceLostError, NonFiniteError, Trainer } from '../train/trainer.ts';
 import { asDeviceLoss, runTrainingSession } from '../train/run-session.ts';
@@ -454,7 +455,7 @@ async function evaluate(count: number, dataset: DataChoice): Promise<void> {
   busy = true;
   try {
     const d = await getData(dataset);
-    const mismatch = modelDataMismatch(model.model, d);
+    const mismatch = datasetModelProblem(d, model.model);
     if (mismatch) throw new Error(`cannot evaluate on ${dataTitle(dataset)}: ${mismatch}`);
     const n = Math.max(1, Math.min(d.test.count, Math.floor(count)));
     phase('evaluating', `Evaluating on ${n.toLocaleString('en-US')} test images…`);
@@ -485,7 +486,7 @@ async function mapCurrent(msg: Extract<PageToWorker, { type: 'mapTestSet' }>): P
   try {
     const d = await getData(msg.dataset);
     if (downloading && !training && !busy) phase('idle'); // the download's phase is over
-    const mismatch = modelDataMismatch(source.model, d);
+    const mismatch = datasetModelProblem(d, source.model);
     if (mismatch) throw new Error(`cannot map ${dataTitle(msg.dataset)}: ${mismatch}`);
     const map = await mapTestSet(
       { source, data: d, exclusive, progress: (stage, done, total) => post({ type: 'testMapProgress', id: msg.id, stage, done, total }) },

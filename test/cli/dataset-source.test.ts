@@ -65,11 +65,11 @@ describe('the dataset of a run', () => {
 
   it('refuses, in one line, what does not fit the model or the options', async () => {
     await expect(prepareRunDataset(options(own({ imageSize: [9, 9] })), TINY_RGB, recorder())).rejects.toThrow(
-      `--dataset: the model's input is 8x8x3 (height x width x channels), the dataset's images are 9x9x3 (${folder})`,
+      `--dataset: the model's input is 8x8x3 (height x width x channels), the dataset's images are 9x9x3 (${folder}): its InputLayer's batch_shape must be [null, 9, 9, 3]`,
     );
     await expect(prepareRunDataset(options(null), TINY_RGB, recorder())).rejects.toThrow("--dataset: the model's input is 8x8x3 (height x width x channels), the dataset's images are 28x28x1 (mnist)");
     await expect(prepareRunDataset(options(own()), DEFAULT_MODEL, recorder())).rejects.toThrow(
-      `--dataset: the model's output layer dense_1 (Dense) has 10 units, the dataset 3 classes [cat, dog, fox] (${folder})`,
+      `--dataset: the model's output layer dense_1 (Dense) has 10 units, the dataset 3 classes [cat, dog, fox] (${folder}): give it 3 units`,
     );
     await expect(prepareRunDataset(options(own(), 13), TINY_RGB, recorder())).rejects.toThrow('--limit 13: the dataset has 12 training images');
     await expect(prepareRunDataset(options(own({ path: join(dir, 'notes.txt') })), TINY_RGB, recorder())).rejects.toThrow(/notes\.txt: not a folder of class folders or a Keras \.npz file$/);

@@ -126,7 +126,7 @@ it('reads a picked folder of colour classes, refuses bad data by name, fits the 
   // A model for 28x28x1 and 10 classes is refused, with the fit offered.
   await page.fill('#config', JSON.stringify(TINY_MISFIT));
   await page.waitForSelector('#data-fit:not([hidden])');
-  expect(await page.textContent('#data-fit-text')).toMatch(/does not fit this data: the model's input is \(28, 28, 1\), the dataset's images are \(8, 8, 3\)/);
+  expect(await page.textContent('#data-fit-text')).toMatch(/does not fit this data: the model's input is 28x28x1 \(height x width x channels\), the dataset's images are 8x8x3: its InputLayer's batch_shape must be \[null, 8, 8, 3\]/);
   expect(await page.isDisabled('#train')).toBe(true);
   await page.click('#data-fit');
   expect(await page.isHidden('#data-fit')).toBe(true);

@@ -12,7 +12,7 @@ describe('fitting the model to the data', () => {
   it('gives the preset the images, the classes and a Rescaling first', () => {
     const colour = facts([12, 12, 3], 3);
     const before = presetConfig('mnist-cnn');
-    expect(configProblem(before, colour)).toMatch(/the model's input is \(28, 28, 1\), the dataset's images are \(12, 12, 3\)/);
+    expect(configProblem(before, colour)).toMatch(/the model's input is 28x28x1 \(height x width x channels\), the dataset's images are 12x12x3/);
     const fitted = fittedConfig(before, colour, true)!;
     expect(fitted.from).toBe('the mnist-cnn preset');
     expect(configProblem(fitted.config, colour)).toBe('');

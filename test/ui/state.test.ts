@@ -210,12 +210,12 @@ describe('model config editor', () => {
     const wide = editedConfig(JSON.stringify(json));
     expect(wide.error).toBe('');
     expect(configProblem(wide, undefined)).toBe('');
-    expect(configProblem(wide, mnist)).toBe("the model's input is (32, 32, 1), the dataset's images are (28, 28, 1): set the InputLayer's batch_shape to [null, 28, 28, 1]");
+    expect(configProblem(wide, mnist)).toBe("the model's input is 32x32x1 (height x width x channels), the dataset's images are 28x28x1: its InputLayer's batch_shape must be [null, 28, 28, 1]");
     expect(configProblem(wide, { ...mnist, imageShape: [32, 32, 1] })).toBe('');
     const last = JSON.parse(presetConfig('lenet5').text);
     last.config.layers[last.config.layers.length - 1].config.units = 7;
     const seven = editedConfig(JSON.stringify(last));
-    expect(configProblem(seven, mnist)).toBe('the model ends in 7 classes, the dataset has 10: give the last Dense layer 10 units');
+    expect(configProblem(seven, mnist)).toMatch(/^the model's output layer \w+ \(Dense\) has 7 units, the dataset 10 classes \[0, 1, .*\]: give it 10 units$/);
     expect(configProblem(seven, { ...mnist, classNames: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] })).toBe('');
     expect(configProblem(editedConfig('{'), mnist)).toMatch(/^not valid JSON/);
   });
