@@ -50,8 +50,11 @@ const convPoolDropout: Fusion = {
           return { parts: [{ name: conv.spec.name, forward: c.inference, backward: [] }], destroy: destroyAll([c]) };
         }
         const convOut = scratch(`${conv.spec.name} output`); // (B, Ho, Wo, C) post-ReLU
+        // The floor pool reads rows and columns 0 .. 2*floor(Ho/2)-1: the conv computes only
+        // those (the rest of convOut is never read), and its backward skips them.
+        const used = { usedOutputHeight: 2 * Math.floor(ho / 2), usedOutputWidth: 2 * Math.floor(wo / 2) };
         if (!pc.training) {
-          const c = createConv2d(ctx, base, { input: io.input, output: convOut, params: io.params, batchSize: io.batchSize }, { kernels: pc.kernels });
+          const c = createConv2d(ctx, { ...base, ...used }, { input: io.input, output: convOut, params: io.params, batchSize: io.batchSize }, { kernels: pc.kernels });
           const p = createPoolDropout(ctx, { ...poolConfig, rate: 0, inferenceOnly: true }, { input: convOut, output: io.output, batchSize: io.batchSize });
           return {
             parts: [
@@ -64,8 +67,7 @@ const convPoolDropout: Fusion = {
         const convGrad = scratch(`${conv.spec.name} grad`); // (B, Ho, Wo, C) dL/d conv pre-activation
         const c = createConv2d(
           ctx,
-          // The floor pool reads rows and columns 0 .. 2*floor(Ho/2)-1: the conv's backward skips the rest.
-          { ...base, outputGradMasked: true, usedOutputHeight: 2 * Math.floor(ho / 2), usedOutputWidth: 2 * Math.floor(wo / 2) },
+          { ...base, outputGradMasked: true, ...used },
           { input: io.input, output: convOut, params: io.params, grads: io.grads, outputGrad: convGrad, inputGrad: io.inputGrad, batchSize: io.batchSize },
           { kernels: pc.kernels },
         );
