@@ -21,7 +21,7 @@ import type { InputScaling } from '../data/image-dataset.ts';
 import { inferenceModeModel } from './inference-mode-model.ts';
 import type { KernelChoices, KernelPass } from '../gpu/kernel-registry.ts';
 import { isFastConv } from '../layers/single-layers.ts';
-import { gradCam, type GradCam } from './grad-cam.ts';
+import { conv2dLayers, gradCam, type GradCam } from './grad-cam.ts';
 
 /** One layer's output for the explained image. */
 export interface FeatureMap {
@@ -86,7 +86,7 @@ export function modelInput(pixels: Uint8Array, scaling: InputScaling = 'divide-2
 
 /** The Conv2D layer Grad-CAM reads: `name`, or the model's last Conv2D (undefined when it has none). */
 export function gradCamLayerOf(model: ModelInfo, name?: string): string | undefined {
-  const convs = model.layers.filter((l) => l.spec.type === 'Conv2D').map((l) => l.spec.name);
+  const convs = conv2dLayers(model);
   if (name === undefined) return convs[convs.length - 1];
   if (!convs.includes(name)) throw new Error(`Grad-CAM: "${name}" is not a Conv2D layer of the model (its Conv2D layers: ${convs.join(', ') || 'none'})`);
   return name;

@@ -82,6 +82,7 @@ export function createExplainPanel(ctx: PanelContext): Panel {
   let inFlight = 0; // id of the request being answered (0: none)
   let nextId = 1;
   let sent: ExplainSubject | null = null;
+  let sentEpoch = 0; // the run's finished epochs when the shown explanation was asked for (0: not during a run)
   let convs: string[] = [];
 
   const request = (): void => {
@@ -89,6 +90,7 @@ export function createExplainPanel(ctx: PanelContext): Panel {
     dirty = false;
     inFlight = nextId++;
     sent = subject;
+    sentEpoch = epochs;
     const classIndex = classPick.value === '' ? undefined : Number(classPick.value);
     card.dataset.state = 'working';
     ctx.send({ type: 'explain', id: inFlight, image: subject.image, classIndex, camLayer: camPick.value || undefined });
@@ -183,6 +185,7 @@ export function createExplainPanel(ctx: PanelContext): Panel {
       if (msg.type === 'explanation' && sent) {
         show(msg.answer.explanation, sent.image, msg.answer.filters);
         card.dataset.explained = sent.title;
+        card.dataset.epoch = String(sentEpoch);
         card.dataset.state = 'ready';
       } else if (msg.type === 'explanationFailed') {
         status.hidden = false;
