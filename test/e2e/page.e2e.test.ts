@@ -10,6 +10,8 @@ import { launchWebGpuBrowser } from '../../src/cli/browser.ts';
 import { readKerasFile } from '../../src/io/keras-file.ts';
 import { modelFromKerasFile } from '../../src/io/keras-model.ts';
 
+import { expectWhyOf } from './explain-why.ts';
+import { mainThreadReport, watchMainThread } from './main-thread-watch.ts';
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT = join(ROOT, 'test-results', 'e2e');
 const RUN_TIMEOUT = 300_000;
@@ -227,9 +229,34 @@ describe('the page', () => {
     await page.fill('input[name=limit]', '600');
     await page.fill('input[name=validationSplit]', '0.1');
     await page.fill('input[name=evalCount]', '300');
+    // A digit on the pad and the Layers view open, both on a tall screen: the view follows the
+    // run (an explanation after each epoch) while the digit is drawn again and again.
+    const viewport = page.viewportSize()!;
+    await page.setViewportSize({ width: viewport.width, height: 2600 });
+    await drawOne();
+    await page.click('#explain-card [data-view="layers"] summary');
+    const t0 = performance.now();
+    await page.waitForSelector('#explain-card[data-state="ready"]', { timeout: 120_000 });
+    const firstExplanation = (performance.now() - t0) / 1000;
+    expect(await page.$eval('#explain-card', (c) => c.getBoundingClientRect().top < innerHeight)).toBe(true);
+    await watchMainThread(page);
     await page.click('#train');
+    await page.waitForFunction(() => document.body.dataset.running === 'true');
+    let strokes = 0;
+    for (; strokes < 40 && (await page.getAttribute('body', 'data-running')) === 'true'; strokes++) await drawOne();
     await page.waitForSelector('#results-card:not([hidden])', { timeout: RUN_TIMEOUT });
     await waitIdle();
+    const watched = await mainThreadReport(page);
+    const slowest = (v: number[]) => (v.length ? `${v[v.length - 1].toFixed(0)} ms` : 'none');
+    console.log(
+      `drawing while training with the Layers view open: first explanation ${firstExplanation.toFixed(1)} s; ${strokes} strokes, ${watched.moves} pointer moves, ` +
+        `${watched.slowMoves.length} of them handled in 16 ms or more (slowest ${slowest(watched.slowMoves)}); ${watched.longTasks.length} long tasks (longest ${slowest(watched.longTasks)}); ` +
+        `explanations shown: epochs ${watched.explainedEpochs.join(', ')}`,
+    );
+    expect(watched.explainedEpochs).toContain('1'); // the model after epoch 1, while the run went on
+    expect(watched.moves).toBeGreaterThan(50);
+    expect(watched.slowMoves.length).toBeLessThan(watched.moves / 4);
+    await page.setViewportSize(viewport);
     expect(await text('#stat-loss')).toMatch(/^\d+\.\d{4}$/);
     expect(await text('#stat-acc')).toMatch(/%$/);
     expect(await text('#stat-val-acc')).toMatch(/%$/);
@@ -248,6 +275,9 @@ describe('the page', () => {
     expect(total).toBe(300);
     expect(await page.locator('#worst figure').count()).toBeGreaterThan(0);
     expect(await page.locator('#worst figure.wrong').count()).toBe(await page.locator('#worst figure').count());
+    // a worst mistake's Why? button: the explain card shows that test image and its heat maps
+    console.log(`Why? beside a worst mistake: explained in ${(await expectWhyOf(page, '#worst figure:nth-child(1)')).toFixed(1)} s`);
+    for (const view of ['layers', 'why']) await page.click(`#explain-card [data-view="${view}"] summary`); // closed: the tests below explain nothing
     expect(await page.isEnabled('#save')).toBe(true);
     // Kernels "auto" on SwiftShader: the fixed rules, and the card says why
     expect(await page.inputValue('select[name=autotune]')).toBe('auto');
