@@ -3,6 +3,7 @@
 // mistake has a Why? button (the page's explain card shows why the model read it so).
 import type { Sample, TestResults } from './protocol.ts';
 import { imageCanvas } from './images.ts';
+import { whyButton } from './why-button.ts';
 
 function $(id: string): HTMLElement {
   return document.getElementById(id)!;
@@ -30,11 +31,7 @@ function sampleCell(s: Sample, r: TestResults, why?: WhySample): HTMLElement {
   cell.append(caption);
   if (why) {
     const title = `test image #${s.index} (true ${name(s.label)}, predicted ${name(s.predicted)})`;
-    const button = Object.assign(document.createElement('button'), { type: 'button', className: 'why', textContent: 'Why?' });
-    button.dataset.action = 'why';
-    button.setAttribute('aria-label', `Why? Explain ${title}`);
-    button.addEventListener('click', () => why(s, title));
-    cell.append(button);
+    cell.append(whyButton(title, () => why(s, title)));
   }
   return cell;
 }

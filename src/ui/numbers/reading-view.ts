@@ -5,6 +5,7 @@
 // sentence for screen readers is set by the panel.
 import { imageCanvas } from '../images.ts';
 import { SIDE } from '../mnist-style.ts';
+import { whyButton } from '../why-button.ts';
 import { doubtText, percentText, type NumberReading } from './read-number.ts';
 
 /** Draws the boxes of `reading` into `layer`, which lies exactly over a canvas of canvasWidth x canvasHeight pixels. */
@@ -85,11 +86,7 @@ export function showFields(strip: HTMLElement, reading: NumberReading, fields: U
       fig.append(canvas, caption);
       if (why) {
         const title = `digit ${i + 1} of the number read (read as ${d.uncertain ? '?' : d.digit})`;
-        const button = Object.assign(document.createElement('button'), { type: 'button', className: 'why', textContent: 'Why?' });
-        button.dataset.action = 'why';
-        button.setAttribute('aria-label', `Why? Explain ${title}`);
-        button.addEventListener('click', () => why(fields[i], title));
-        fig.append(button);
+        fig.append(whyButton(title, () => why(fields[i], title)));
       }
       return fig;
     }),

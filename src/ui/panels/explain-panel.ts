@@ -105,7 +105,12 @@ export function createExplainPanel(ctx: PanelContext): Panel {
     card.dataset.subject = next?.title ?? '';
     dirty = true;
   };
-  for (const v of views) v.addEventListener('toggle', request);
+  for (const v of views) {
+    v.addEventListener('toggle', () => {
+      drawOpenFigures();
+      request();
+    });
+  }
   classPick.addEventListener('change', changed);
   camPick.addEventListener('change', changed);
   saveLayers.addEventListener('click', () => downloadPng(layersCanvas, 'layers.png'));
@@ -124,22 +129,50 @@ export function createExplainPanel(ctx: PanelContext): Panel {
     camPick.value = kept;
   };
 
-  const show = (e: Explanation, image: Uint8Array, filters: Parameters<typeof drawLayersFigure>[2]): void => {
-    const shape = input?.shape;
-    if (!shape) return;
+  type Filters = Parameters<typeof drawLayersFigure>[2];
+  let shown: { e: Explanation; image: Uint8Array; filters: Filters; drawn: [layers: boolean, why: boolean] } | undefined;
+  const show = (e: Explanation, image: Uint8Array, filters: Filters): void => {
+    if (!input?.shape) return;
     offerConvs(convLayers(e));
     shapes.replaceChildren(...e.featureMaps.map((m) => Object.assign(document.createElement('li'), { textContent: layerTitle(m) })));
-    drawLayersFigure(layersCanvas, e.featureMaps, filters);
+    // Each figure is drawn while its view is open (opening a view draws the latest explanation).
+    shown = { e, image, filters, drawn: [false, false] };
+    drawOpenFigures();
+    caption.textContent = captionOf(e);
+    card.dataset.classIndex = String(e.classIndex);
+    saveLayers.disabled = saveWhy.disabled = false;
+  };
+  const drawOpenFigures = (): void => {
+    const shape = input?.shape;
+    if (!shown || !shape) return;
+    const start = performance.now();
+    const { e, image, filters, drawn } = shown;
+    if (views[0].open && !drawn[0]) {
+      drawLayersFigure(layersCanvas, e.featureMaps, filters);
+      drawn[0] = true;
+    }
+    if (views[1].open && !drawn[1]) {
+      drawWhyFigure(e, image, shape);
+      drawn[1] = true;
+    }
+    performance.measure('explain card: draw', { start }); // the main thread's time per explanation (devtools, the page tests)
+  };
+  const drawWhyFigure = (e: Explanation, image: Uint8Array, shape: ModelInput['shape']): void => {
     const r = explanationRaster(e, { values: image, shape }, { scale: Math.max(1, Math.round(112 / Math.max(shape[0], shape[1]))) });
     whyCanvas.width = r.width;
     whyCanvas.height = r.height;
     const picture = new ImageData(r.width, r.height);
-    for (let i = 0; i < r.width * r.height; i++) picture.data.set([r.data[3 * i], r.data[3 * i + 1], r.data[3 * i + 2], 255], 4 * i);
+    for (let i = 0, n = r.width * r.height; i < n; i++) {
+      picture.data[4 * i] = r.data[3 * i];
+      picture.data[4 * i + 1] = r.data[3 * i + 1];
+      picture.data[4 * i + 2] = r.data[3 * i + 2];
+      picture.data[4 * i + 3] = 255;
+    }
     whyCanvas.getContext('2d')?.putImageData(picture, 0, 0);
+  };
+  const captionOf = (e: Explanation): string => {
     const cam = e.gradCam && `${e.gradCam.layer === convs[convs.length - 1] ? 'last convolution' : 'convolution'} (${e.gradCam.layer})`;
-    caption.textContent = `${explanationText(e)}. Left: the picture as the model sees it; middle: how much each pixel moves the score of ${e.classIndex}; right: where the ${cam ?? 'network'} looks.`;
-    card.dataset.classIndex = String(e.classIndex);
-    saveLayers.disabled = saveWhy.disabled = false;
+    return `${explanationText(e)}. Left: the picture as the model sees it; middle: how much each pixel moves the score of ${e.classIndex}; right: where the ${cam ?? 'network'} looks.`;
   };
 
   return {
