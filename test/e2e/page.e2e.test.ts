@@ -233,14 +233,11 @@ describe('the page', () => {
     // run (an explanation after each epoch) while the digit is drawn again and again.
     const viewport = page.viewportSize()!;
     await page.setViewportSize({ width: viewport.width, height: 2600 });
-    await drawOne();
     await page.click('#explain-card [data-view="layers"] summary');
-    const t0 = performance.now();
-    await page.waitForSelector('#explain-card[data-state="ready"]', { timeout: 120_000 });
-    const firstExplanation = (performance.now() - t0) / 1000;
+    await drawOne();
     expect(await page.$eval('#explain-card', (c) => c.getBoundingClientRect().top < innerHeight)).toBe(true);
     await watchMainThread(page);
-    await page.click('#train');
+    await page.click('#train'); // the explainer's kernels compile as the trainer's do
     await page.waitForFunction(() => document.body.dataset.running === 'true');
     // Drawing until the epoch is half done: its last steps leave time for the explanation in flight to come back.
     const drawingOn = () =>
@@ -249,21 +246,21 @@ describe('the page', () => {
         return s.running && (!s.run?.progress || s.run.progress.step < s.run.progress.steps / 2);
       });
     let strokes = 0;
-    for (; strokes < 40 && (await drawingOn()); strokes++) await drawOne();
+    for (; strokes < 8 && (await drawingOn()); strokes++) await drawOne();
     // The Layers view shows the model after epoch 1, asked for while the run went on.
     await page.waitForFunction(() => (globalThis as unknown as { mainThreadWatch: { explainedEpochs: string[] } }).mainThreadWatch.explainedEpochs.includes('1'), undefined, { timeout: RUN_TIMEOUT });
+    await page.setViewportSize(viewport);
     await page.waitForSelector('#results-card:not([hidden])', { timeout: RUN_TIMEOUT });
     await waitIdle();
     const watched = await mainThreadReport(page);
     console.log(
-      `drawing while training with the Layers view open: first explanation ${firstExplanation.toFixed(1)} s; ${strokes} strokes; ` +
+      `drawing while training with the Layers view open: ${strokes} strokes; ` +
         `pointer moves waited ${durations(watched.moveWaits)}, handled within ${durations(watched.moveTimes)}; ` +
         `long tasks ${durations(watched.longTasks)}; the card drew each explanation in ${durations(watched.explainDraws)}; ` +
         `explanations shown after epochs ${watched.explainedEpochs.join(', ')}`,
     );
     expect(watched.moveTimes.length).toBeGreaterThan(50);
     expect(watched.moveTimes[Math.floor(watched.moveTimes.length / 2)]).toBeLessThan(50); // most moves are drawn at once
-    await page.setViewportSize(viewport);
     expect(await text('#stat-loss')).toMatch(/^\d+\.\d{4}$/);
     expect(await text('#stat-acc')).toMatch(/%$/);
     expect(await text('#stat-val-acc')).toMatch(/%$/);
