@@ -181,7 +181,7 @@ async function predictOnly(gpu: Gpu, config: HeadlessConfig, request: PredictReq
 /** Saliency and Grad-CAM of each image's most probable class, one explainer for all of them. */
 async function explainAll(gpu: Gpu, model: ModelInfo, params: GPUBuffer, pictures: Uint8Array, request: PredictRequest, stage: (s: string) => void): Promise<EncodedExplanation[]> {
   stage('explaining');
-  const explainer = new Explainer({ device: gpu.device, root: gpu.root }, model, params);
+  const explainer = new Explainer({ device: gpu.device, root: gpu.root }, model, params, { gradCamLayer: request.camLayer });
   try {
     const out: EncodedExplanation[] = [];
     const size = model.inputSize;

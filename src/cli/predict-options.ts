@@ -26,6 +26,8 @@ Options:
                           probabilities (one picture: OUT is the PNG file; several: OUT is a
                           folder of one PNG per picture); --json adds the saliency (H x W x C,
                           input order) and Grad-CAM (h x w) arrays
+  --cam-layer NAME        with --explain: the Conv2D layer Grad-CAM weighs (default: the
+                          model's last Conv2D)
   --numbers               read whole handwritten numbers in photos, as the page's number
                           reader does (a 10-class 28x28x1 digit model only)
   --adapter auto|gpu|swiftshader   which WebGPU adapter (default auto)
@@ -44,6 +46,8 @@ export interface PredictOptions {
   numbers: boolean;
   /** Where the explanation PNGs go (--explain), or null. */
   explain: string | null;
+  /** The Conv2D layer of Grad-CAM (--cam-layer; null: the last Conv2D). */
+  camLayer: string | null;
   adapter: AdapterChoice;
   node: boolean;
 }
@@ -58,6 +62,7 @@ export function parsePredictArgs(argv: string[]): PredictOptions | 'help' {
       top: { type: 'string' },
       numbers: { type: 'boolean' },
       explain: { type: 'string' },
+      'cam-layer': { type: 'string' },
       adapter: { type: 'string' },
       node: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -78,5 +83,8 @@ export function parsePredictArgs(argv: string[]): PredictOptions | 'help' {
   if (v.numbers && v.top !== undefined) throw new UsageError('--top applies to pictures classified whole, not to --numbers (each digit lists its own candidates)');
   if (v.explain !== undefined && v.explain.trim() === '') throw new UsageError('--explain: expected a PNG file or a folder');
   if (v.explain !== undefined && v.numbers) throw new UsageError('--explain applies to pictures classified whole, not to --numbers');
-  return { model, inputs, json: v.json ?? false, top, numbers: v.numbers ?? false, explain: v.explain ?? null, adapter, node: v.node ?? false };
+  const camLayer = v['cam-layer'] ?? null;
+  if (camLayer !== null && v.explain === undefined) throw new UsageError('--cam-layer applies with --explain (the layer Grad-CAM weighs)');
+  if (camLayer !== null && camLayer.trim() === '') throw new UsageError('--cam-layer: expected the name of a Conv2D layer of the model');
+  return { model, inputs, json: v.json ?? false, top, numbers: v.numbers ?? false, explain: v.explain ?? null, camLayer, adapter, node: v.node ?? false };
 }

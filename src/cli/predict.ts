@@ -5,7 +5,7 @@
 // their own number (up to the evaluation batch), with an evaluation-only model. Prints each
 // picture's most probable classes, or --json an array of { file, index, class, probabilities };
 // --numbers reads whole handwritten numbers as the page's number reader does; --explain writes
-// each picture's saliency and Grad-CAM as a PNG (predict-explain.ts). Pictures that
+// each picture's saliency and Grad-CAM (on --cam-layer's convolution) as a PNG (predict-explain.ts). Pictures that
 // cannot be read are skipped and listed in one line; none readable is an error.
 import { skippedLine, type SkippedFile } from '../data/image-folder.ts';
 import { shapeText } from '../data/image-dataset.ts';
@@ -27,6 +27,7 @@ import { predictionJson, predictionLine, type PicturePrediction } from './predic
 import { bytesToBase64, floatsToBase64, type EncodedExplanation, type HeadlessConfig } from './protocol.ts';
 import { decodeExplanation, explanationPaths, writeExplanation, type ExplanationJson } from './predict-explain.ts';
 import { runOnce } from './single-run.ts';
+import { conv2dLayers } from '../explain/grad-cam.ts';
 
 /** Names shown in the line of skipped files. */
 const SKIPPED_SHOWN = 10;
@@ -44,6 +45,7 @@ async function runOnGpu(
   printer: EventPrinter,
   explain = false,
 ): Promise<{ probs: Float32Array; explanations?: EncodedExplanation[] }> {
+  const camLayer = explain && o.camLayer !== null ? o.camLayer : undefined;
   const config: HeadlessConfig = {
     options: { ...DEFAULT_TRAIN_OPTIONS, model: loaded.model.spec },
     dataPack: null,
@@ -52,7 +54,7 @@ async function runOnGpu(
     testLimit: null,
     trainerModule: null,
     resume: null,
-    predict: { images: bytesToBase64(images), count, scaling: form.scaling, explain },
+    predict: { images: bytesToBase64(images), count, scaling: form.scaling, explain, camLayer },
   };
   const result = await runOnce(config, printer, o);
   return { probs: Float32Array.from(result.samples.probabilities.flat()), explanations: result.explanations };
@@ -78,6 +80,10 @@ async function predict(o: PredictOptions): Promise<void> {
   if (o.numbers) {
     const problem = digitModelProblem(loaded.model);
     if (problem) throw new UsageError(`--numbers: ${loaded.path}: ${problem}`);
+  }
+  const convs = conv2dLayers(loaded.model);
+  if (o.camLayer !== null && !convs.includes(o.camLayer)) {
+    throw new UsageError(`--cam-layer ${o.camLayer}: ${loaded.path} has no Conv2D layer of that name (its Conv2D layers: ${convs.join(', ') || 'none'})`);
   }
   const form = inputForm(loaded.path, loaded.model, loaded.dataset);
   const listing = await listPictures(o.inputs);

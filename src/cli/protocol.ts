@@ -66,6 +66,8 @@ export interface PredictRequest {
   scaling: InputScaling;
   /** Also explain each image's most probable class (saliency and Grad-CAM, src/explain/). */
   explain?: boolean;
+  /** The Conv2D layer Grad-CAM weighs (default: the model's last). */
+  camLayer?: string;
 }
 
 /** One image's explanation as it crosses from the page: the float arrays as base64 of little-endian float32. */

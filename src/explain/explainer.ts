@@ -21,7 +21,7 @@ import type { InputScaling } from '../data/image-dataset.ts';
 import { inferenceModeModel } from './inference-mode-model.ts';
 import type { KernelChoices, KernelPass } from '../gpu/kernel-registry.ts';
 import { isFastConv } from '../layers/single-layers.ts';
-import { gradCam, type GradCam } from './grad-cam.ts';
+import { conv2dLayers, gradCam, type GradCam } from './grad-cam.ts';
 
 /** One layer's output for the explained image. */
 export interface FeatureMap {
@@ -49,7 +49,7 @@ export interface Explanation {
 }
 
 export interface ExplainerOptions {
-  /** The Conv2D layer Grad-CAM uses (default: the model's last Conv2D). */
+  /** The Conv2D layer Grad-CAM uses when an explanation names none (default: the model's last Conv2D). */
   gradCamLayer?: string;
   /** Kernel choices by layer and pass, over the explainer's own (explainKernelChoices). */
   kernels?: KernelChoices;
@@ -86,7 +86,7 @@ export function modelInput(pixels: Uint8Array, scaling: InputScaling = 'divide-2
 
 /** The Conv2D layer Grad-CAM reads: `name`, or the model's last Conv2D (undefined when it has none). */
 export function gradCamLayerOf(model: ModelInfo, name?: string): string | undefined {
-  const convs = model.layers.filter((l) => l.spec.type === 'Conv2D').map((l) => l.spec.name);
+  const convs = conv2dLayers(model);
   if (name === undefined) return convs[convs.length - 1];
   if (!convs.includes(name)) throw new Error(`Grad-CAM: "${name}" is not a Conv2D layer of the model (its Conv2D layers: ${convs.join(', ') || 'none'})`);
   return name;
@@ -106,9 +106,9 @@ export class Explainer {
   private readonly maps: { layer: string; type: string; shape: readonly number[]; read: Readout }[];
   private readonly featureStaging: GPUBuffer;
   private readonly featureFloats: number;
-  private readonly gradientReads: Readout[]; // the input gradient, then the Grad-CAM layer's
-  private readonly gradientStaging: GPUBuffer;
-  private readonly camLayer?: { name: string; shape: readonly number[]; mapIndex: number };
+  private readonly inputGradient: Readout;
+  private readonly gradientStaging: GPUBuffer; // the input gradient, then the Grad-CAM layer's
+  private readonly camDefault?: string;
   private readonly owned: { destroy(): void }[] = [];
   private readonly ownParams?: GPUBuffer;
   private queue: Promise<unknown> = Promise.resolve();
@@ -166,14 +166,11 @@ export class Explainer {
       this.featureFloats = floats;
       this.featureStaging = own(device.createBuffer({ label: 'explain features staging', size: floats * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
 
-      this.gradientReads = [{ buffer: plan.inputGradient, offset: 0, count: model.inputSize }];
-      if (camName) {
-        const mapIndex = model.layers.findIndex((l) => l.spec.name === camName);
-        const shape = model.layers[mapIndex].outputShape;
-        this.camLayer = { name: camName, shape, mapIndex };
-        this.gradientReads.push({ buffer: plan.gradients.get(camName)!, offset: model.inputSize, count: shapeSize(shape) });
-      }
-      const gradientFloats = this.gradientReads.reduce((a, r) => a + r.count, 0);
+      // Every convolution keeps its own dL/d output: any of them can weigh Grad-CAM, chosen per explanation.
+      this.inputGradient = { buffer: plan.inputGradient, offset: 0, count: model.inputSize };
+      this.camDefault = camName;
+      const convFloats = model.layers.filter((l) => l.spec.type === 'Conv2D').map((l) => shapeSize(l.outputShape));
+      const gradientFloats = model.inputSize + Math.max(0, ...convFloats);
       this.gradientStaging = own(device.createBuffer({ label: 'explain gradients staging', size: gradientFloats * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
     } catch (e) {
       this.destroy();
@@ -183,26 +180,32 @@ export class Explainer {
 
   /**
    * Explains one image given as the model's input (H, W, C) floats (modelInput scales bytes):
-   * for `classIndex`, or the predicted class. Calls run one after another.
+   * for `classIndex`, or the predicted class; Grad-CAM on `camLayer` (a Conv2D), or the
+   * explainer's default. Calls run one after another.
    */
-  explain(input: Float32Array, classIndex?: number): Promise<Explanation> {
-    const run = this.queue.then(() => this.run(input, classIndex));
+  explain(input: Float32Array, classIndex?: number, camLayer?: string): Promise<Explanation> {
+    const run = this.queue.then(() => this.run(input, classIndex, camLayer));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
   /** explain() of image bytes (H, W, C), scaled as the model's dataset scales them. */
-  explainPixels(pixels: Uint8Array, scaling: InputScaling = 'divide-255', classIndex?: number): Promise<Explanation> {
-    return this.explain(modelInput(pixels, scaling), classIndex);
+  explainPixels(pixels: Uint8Array, scaling: InputScaling = 'divide-255', classIndex?: number, camLayer?: string): Promise<Explanation> {
+    return this.explain(modelInput(pixels, scaling), classIndex, camLayer);
   }
 
-  private async run(input: Float32Array, classIndex?: number): Promise<Explanation> {
+  private async run(input: Float32Array, classIndex?: number, camLayer?: string): Promise<Explanation> {
     const { model } = this;
     const { device } = this.ctx;
     if (input.length !== model.inputSize) throw new Error(`explain: expected ${model.inputShape.join(' x ')} = ${model.inputSize} input values, got ${input.length}`);
     if (classIndex !== undefined && !(Number.isInteger(classIndex) && classIndex >= 0 && classIndex < model.classes)) {
       throw new Error(`explain: class ${classIndex} is not one of the model's ${model.classes} classes (0 .. ${model.classes - 1})`);
     }
+    const camName = camLayer === undefined ? this.camDefault : gradCamLayerOf(model, camLayer);
+    const camIndex = model.layers.findIndex((l) => l.spec.name === camName);
+    const camShape = camIndex >= 0 ? model.layers[camIndex].outputShape : undefined;
+    const gradientReads = [this.inputGradient];
+    if (camName && camShape) gradientReads.push({ buffer: this.plan.gradients.get(camName)!, offset: model.inputSize, count: shapeSize(camShape) });
     writeBuffer(device, this.plan.input, input);
     const features = await this.runAndRead('explain forward', this.forward, this.maps.map((m) => m.read), this.featureStaging, this.featureFloats);
     const featureMaps = this.maps.map((m): FeatureMap => ({
@@ -216,16 +219,15 @@ export class Explainer {
     const oneHot = new Float32Array(model.classes);
     oneHot[cls] = 1;
     writeBuffer(device, this.logitsGrad, oneHot);
-    const gradients = await this.runAndRead('explain backward', this.backward, this.gradientReads, this.gradientStaging);
+    const gradients = await this.runAndRead('explain backward', this.backward, gradientReads, this.gradientStaging);
     const saliency = gradients.slice(0, model.inputSize);
-    const cam = this.camLayer;
     return {
       classIndex: cls,
       logits,
       probabilities,
       featureMaps,
       saliency,
-      gradCam: cam && gradCam(cam.name, cam.shape, featureMaps[cam.mapIndex].values, gradients.subarray(model.inputSize), model.inputShape),
+      gradCam: camName && camShape ? gradCam(camName, camShape, featureMaps[camIndex].values, gradients.subarray(model.inputSize), model.inputShape) : undefined,
     };
   }
 

@@ -2,8 +2,14 @@
 // (h, w, K; after its activation) and the gradient G = d(class score)/dA, the channel weights
 // alpha_k = mean over positions of G[., ., k] and the map ReLU(sum_k alpha_k * A[., ., k]),
 // (h, w); plus the map resized to the input's height and width (bilinear, half-pixel centres).
-// Pure functions on Float32Arrays (browser-safe).
+// Pure functions on Float32Arrays (browser- and Node-safe); and the layers it may weigh.
 import { resizeBilinearFloat } from '../data/images/resize-bilinear.ts';
+import type { ModelInfo } from '../model/model-info.ts';
+
+/** The names of the model's Conv2D layers, in order: Grad-CAM's choices. */
+export function conv2dLayers(model: Pick<ModelInfo, 'layers'>): string[] {
+  return model.layers.filter((l) => l.spec.type === 'Conv2D').map((l) => l.spec.name);
+}
 
 export interface GradCam {
   /** The convolution whose output weighs the map. */

@@ -1,7 +1,9 @@
 // The worker's side of the page's "Layers" and "Why?" views: one Explainer (src/explain/) for
 // the current model, built on the first request with a copy of its weights, its weights read
-// again after a run or a load changed them, replaced when the model is another. Each answer
-// carries the explanation and the first convolution's filters (for the filter images).
+// again after a run or a load changed them (or taken as given: an epoch's checkpoint during a
+// run), replaced when the model is another architecture (a new run of the same architecture
+// keeps it: no pipelines compiled again). Each answer carries the explanation and the first
+// convolution's filters (for the filter images).
 import { Explainer, type Explanation } from '../explain/explainer.ts';
 import type { GpuContext } from '../layers/types.ts';
 import type { ModelInfo } from '../model/model-info.ts';
@@ -31,33 +33,49 @@ function firstFilters(model: ModelInfo, weights: Float32Array): ConvFilters | un
   return { layer: conv.spec.name, shape: kernel.shape, values: weights.slice(kernel.offset, kernel.offset + kernel.size) };
 }
 
-export class ExplainService {
-  private current?: { source: ExplainSource; explainer: Explainer; filters?: ConvFilters; stale: boolean };
+/** What an explanation is asked for: the class (default: the predicted one) and the Grad-CAM layer (default: the last Conv2D). */
+export interface ExplainChoice {
+  classIndex?: number;
+  camLayer?: string;
+}
 
-  /** The model's weights changed (a run ended, weights were loaded): read them again before the next explanation. */
-  weightsChanged(): void {
-    if (this.current) this.current.stale = true;
+export class ExplainService {
+  private current?: { source: ExplainSource; spec: string; explainer: Explainer; filters?: ConvFilters; stale: boolean };
+  /** Weights given with weightsChanged, used instead of reading the source's. */
+  private given?: { source: ExplainSource; weights: Float32Array };
+
+  /**
+   * The model's weights changed (a run ended, weights were loaded, an epoch finished): read
+   * them again before the next explanation, or use `weights` (copied) as `source`'s where given.
+   * Weights are copied only once an explainer exists (before, the first request reads them).
+   */
+  weightsChanged(source?: ExplainSource, weights?: Float32Array): void {
+    if (!this.current) return;
+    this.current.stale = true;
+    this.given = source && weights ? { source, weights: weights.slice() } : undefined;
   }
 
   /** Forgets the explainer (its device was lost, or the model is gone). */
   reset(): void {
     this.current?.explainer.destroy();
     this.current = undefined;
+    this.given = undefined;
   }
 
-  /** Explains `image` ((H, W, C) bytes, scaled as MNIST's) for `classIndex` or the predicted class. */
-  async explain(ctx: GpuContext, source: ExplainSource, image: Uint8Array, classIndex?: number): Promise<ExplainAnswer> {
-    if (this.current?.source !== source) {
-      this.reset();
-      const weights = await source.getWeights();
-      this.current = { source, explainer: new Explainer(ctx, source.model, weights), filters: firstFilters(source.model, weights), stale: false };
-    } else if (this.current.stale) {
-      const weights = await source.getWeights();
-      this.current.explainer.setWeights(weights);
-      this.current.filters = firstFilters(source.model, weights);
-      this.current.stale = false;
+  /** Explains `image` ((H, W, C) bytes, scaled as MNIST's) as `choice` asks. */
+  async explain(ctx: GpuContext, source: ExplainSource, image: Uint8Array, choice: ExplainChoice = {}): Promise<ExplainAnswer> {
+    const spec = JSON.stringify(source.model.spec);
+    if (this.current?.source !== source || this.current.stale) {
+      const given = this.given?.source === source ? this.given.weights : undefined;
+      const weights = given ?? (await source.getWeights());
+      this.given = undefined;
+      if (this.current?.spec !== spec) {
+        this.reset();
+        this.current = { source, spec, explainer: new Explainer(ctx, source.model, weights), stale: false };
+      } else this.current.explainer.setWeights(weights);
+      Object.assign(this.current, { source, filters: firstFilters(source.model, weights), stale: false });
     }
     const { explainer, filters } = this.current;
-    return { explanation: await explainer.explainPixels(image, 'divide-255', classIndex), filters };
+    return { explanation: await explainer.explainPixels(image, 'divide-255', choice.classIndex, choice.camLayer), filters };
   }
 }

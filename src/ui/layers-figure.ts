@@ -47,12 +47,14 @@ function drawGrid(ctx: CanvasRenderingContext2D, g: Grid, y0: number, values: Ar
   const [lo, hi] = valueRange(values);
   const span = hi - lo;
   const image = ctx.createImageData(g.w * scale, g.h * scale);
+  const pixels = new Uint32Array(image.data.buffer); // RGBA bytes as one word each (little-endian: A B G R)
+  const rowWidth = g.w * scale;
   for (let k = 0; k < g.count; k++) {
-    for (let y = 0; y < g.h * scale; y++) {
-      for (let x = 0; x < g.w * scale; x++) {
-        const v = span > 0 ? (g.value(k, Math.floor(y / scale), Math.floor(x / scale)) - lo) / span : 0;
-        const byte = Math.round(255 * v);
-        image.data.set([byte, byte, byte, 255], (y * g.w * scale + x) * 4);
+    for (let y = 0; y < g.h; y++) {
+      for (let x = 0; x < g.w; x++) {
+        const byte = span > 0 ? Math.round((255 * (g.value(k, y, x) - lo)) / span) : 0;
+        const grey = (0xff000000 | (byte << 16) | (byte << 8) | byte) >>> 0;
+        for (let dy = 0; dy < scale; dy++) pixels.fill(grey, (y * scale + dy) * rowWidth + x * scale, (y * scale + dy) * rowWidth + (x + 1) * scale);
       }
     }
     const col = k % columns;

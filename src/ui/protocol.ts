@@ -54,7 +54,8 @@ export type PageToWorker =
    * What the network sees in one image ((H, W, C) bytes): every layer's output, the saliency and
    * Grad-CAM for `classIndex` (default: the predicted class). The reply carries the same id.
    */
-  | { type: 'explain'; id: number; image: Uint8Array; classIndex?: number }
+  /** Explains `image` ((H, W, C) bytes) for `classIndex` (default: the guess), Grad-CAM on `camLayer` (default: the last Conv2D). */
+  | { type: 'explain'; id: number; image: Uint8Array; classIndex?: number; camLayer?: string }
   /** Classify `count` images ((count, H, W, C) bytes) in one batch (the number reader). The reply carries the same id. */
   | { type: 'predictBatch'; id: number; images: Uint8Array; count: number }
   /**

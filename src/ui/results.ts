@@ -1,14 +1,19 @@
 // Renders test results: headline numbers, the sample-prediction grid, the confusion matrix
-// as a classes x classes heat table and the worst mistakes, each class by its name.
+// as a classes x classes heat table and the worst mistakes, each class by its name; each worst
+// mistake has a Why? button (the page's explain card shows why the model read it so).
 import type { Sample, TestResults } from './protocol.ts';
 import { imageCanvas } from './images.ts';
+import { whyButton } from './why-button.ts';
 
 function $(id: string): HTMLElement {
   return document.getElementById(id)!;
 }
 
-/** `true 7, predicted 1` in the classes' names. */
-function sampleCell(s: Sample, r: TestResults): HTMLElement {
+/** What a mistake's Why? button passes on: the test sample and what it is. */
+export type WhySample = (s: Sample, title: string) => void;
+
+/** `true 7, predicted 1` in the classes' names, with a Why? button where `why` is given. */
+function sampleCell(s: Sample, r: TestResults, why?: WhySample): HTMLElement {
   const name = (label: number) => r.classNames[label] ?? String(label);
   const ok = s.predicted === s.label;
   const cell = document.createElement('figure');
@@ -24,6 +29,10 @@ function sampleCell(s: Sample, r: TestResults): HTMLElement {
   };
   caption.append(part('pred', name(s.predicted)), part('conf', `${(s.confidence * 100).toFixed(0)}%`), part('truth', ok ? '✓' : `✗ true ${name(s.label)}`));
   cell.append(caption);
+  if (why) {
+    const title = `test image #${s.index} (true ${name(s.label)}, predicted ${name(s.predicted)})`;
+    cell.append(whyButton(title, () => why(s, title)));
+  }
   return cell;
 }
 
@@ -69,7 +78,7 @@ function confusionTable(table: HTMLElement, confusion: number[], names: readonly
   }
 }
 
-export function showResults(r: TestResults): void {
+export function showResults(r: TestResults, why?: WhySample): void {
   $('results-card').hidden = false;
   $('test-loss').textContent = r.loss.toFixed(4);
   $('test-acc').textContent = `${(r.accuracy * 100).toFixed(2)}%`;
@@ -77,6 +86,6 @@ export function showResults(r: TestResults): void {
   $('samples').replaceChildren(...r.samples.map((s) => sampleCell(s, r)));
   confusionTable($('confusion'), r.confusion, r.classNames);
   const worst = $('worst');
-  if (r.worst.length) worst.replaceChildren(...r.worst.map((s) => sampleCell(s, r)));
+  if (r.worst.length) worst.replaceChildren(...r.worst.map((s) => sampleCell(s, r, why)));
   else worst.textContent = 'No mistakes at all.';
 }

@@ -93,6 +93,15 @@ export interface PageState {
   /** The drawing on the pad as the model's input ((H, W, C) bytes; null: nothing drawn). */
   drawing: Uint8Array | null;
   predictionError: string;
+  /** A picture another card asked the "Inside the network" card to explain (a Why? button); a new drawing takes over. */
+  explainSubject?: ExplainSubject;
+}
+
+/** A picture to explain: (H, W, C) bytes as the model sees them, and what it is, for the card's caption. */
+export interface ExplainSubject {
+  image: Uint8Array;
+  /** e.g. "digit 2 of the number read", "test image #314 (true 4, predicted 9)". */
+  title: string;
 }
 
 export function initialState(): PageState {
@@ -339,6 +348,11 @@ export function checkpointRestoring(s: PageState, c: Checkpoint): PageState {
 /** The pad's drawing changed to `drawing` (the model's input; null: the pad is empty). */
 export function drawingChanged(s: PageState, drawing: Uint8Array | null): PageState {
   return drawing ? { ...s, drawing } : { ...s, drawing, prediction: null, predictionError: '' };
+}
+
+/** A Why? button asked the "Inside the network" card to explain `subject`. */
+export function explainAsked(s: PageState, subject: ExplainSubject): PageState {
+  return { ...s, explainSubject: subject };
 }
 
 /** The user gave the page a dataset: the worker reads it. */

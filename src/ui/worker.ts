@@ -406,6 +406,8 @@ async function start(req: StartRequest): Promise<void> {
       keep: (state, epoch, record) => {
         const events: TrainEvent[] = [...held, { type: 'epoch', epoch: epoch + shift, ...record }];
         held = [];
+        // An open "Layers" or "Why?" view shows the epoch's model next (the weights as kept).
+        if (run) explaining.weightsChanged(run, state.params);
         return keepCheckpoint({ type: 'checkpoint', epoch: epoch + shift, record, weights: state.params, state: shift === 0 ? state : null, events }, signal);
       },
       control: {
@@ -578,7 +580,7 @@ async function handle(msg: PageToWorker): Promise<void> {
       try {
         if (!model || !gpu) throw new Error('there is no model yet: train one or load weights');
         const ctx = { device: gpu.device, root: gpu.root };
-        const answer = await exclusive(() => explaining.explain(ctx, model, msg.image, msg.classIndex));
+        const answer = await exclusive(() => explaining.explain(ctx, model, msg.image, { classIndex: msg.classIndex, camLayer: msg.camLayer }));
         post({ type: 'explanation', id: msg.id, answer });
       } catch (e) {
         post({ type: 'explanationFailed', id: msg.id, message: errorMessage(e) });

@@ -35,7 +35,7 @@ const model = (shape: number[], units: number, rescaling = false) =>
 
 describe('predict options', () => {
   it('takes a model, then pictures and folders, with --json, --top, --numbers, --adapter, --node', () => {
-    expect(parse('m.keras', 'a.png', 'dir')).toEqual({ model: 'm.keras', inputs: ['a.png', 'dir'], json: false, top: DEFAULT_TOP, numbers: false, explain: null, adapter: 'auto', node: false });
+    expect(parse('m.keras', 'a.png', 'dir')).toEqual({ model: 'm.keras', inputs: ['a.png', 'dir'], json: false, top: DEFAULT_TOP, numbers: false, explain: null, camLayer: null, adapter: 'auto', node: false });
     expect(parse('run', 'a.png', '--json', '--top', '5', '--adapter', 'swiftshader', '--node')).toMatchObject({ json: true, top: 5, adapter: 'swiftshader', node: true });
     expect(parse('run', 'a.png', '--numbers')).toMatchObject({ numbers: true });
     expect(parse('-h')).toBe('help');
@@ -49,6 +49,9 @@ describe('predict options', () => {
     expect(parse('m', 'a.png', '--explain', 'why.png')).toMatchObject({ explain: 'why.png' });
     expect(() => parse('m', 'a.png', '--numbers', '--explain', 'x.png')).toThrow('--explain applies to pictures classified whole, not to --numbers');
     expect(() => parse('m', 'a.png', '--explain=')).toThrow('--explain: expected a PNG file or a folder');
+    expect(parse('m', 'a.png', '--explain', 'why.png', '--cam-layer', 'conv2d')).toMatchObject({ explain: 'why.png', camLayer: 'conv2d' });
+    expect(() => parse('m', 'a.png', '--cam-layer', 'conv2d')).toThrow('--cam-layer applies with --explain (the layer Grad-CAM weighs)');
+    expect(() => parse('m', 'a.png', '--explain', 'x.png', '--cam-layer=')).toThrow('--cam-layer: expected the name of a Conv2D layer of the model');
     expect(() => parse('m', 'a.png', '--adapter', 'cpu')).toThrow(/--adapter: expected auto, gpu or swiftshader, got "cpu"/);
     expect(() => parse('m', 'a.png', '--jsn')).toThrow('unknown option --jsn (did you mean --json?)');
   });

@@ -90,12 +90,13 @@ describe('npm run predict, end to end', () => {
     await saveModelFiles(join(dir, 'rgb-model'), rgbModel, initParams(rgbModel.params, 1));
 
     const predict = (args: string[]) => runProcess('npm', ['run', '--silent', 'predict', '--', ...args], { cwd: ROOT, env: process.env });
-    const [json, text, missing, notModel, numbers] = await Promise.all([
-      predict([modelDir, pics, jpeg, '--json', '--explain', join(dir, 'why'), '--adapter', 'swiftshader']),
+    const [json, text, missing, notModel, numbers, notConv] = await Promise.all([
+      predict([modelDir, pics, jpeg, '--json', '--explain', join(dir, 'why'), '--cam-layer', 'conv2d', '--adapter', 'swiftshader']),
       predict([join(modelDir, 'model.json'), pics, jpeg, '--top', '2', '--adapter', 'swiftshader']),
       predict([modelDir, join(dir, 'nowhere.png')]),
       predict([jpeg, pics]),
       predict([join(dir, 'rgb-model'), pics, '--numbers']),
+      predict([modelDir, jpeg, '--explain', join(dir, 'nothing.png'), '--cam-layer', 'dense']),
     ]);
 
     expect(json.code, json.stderr).toBe(0);
@@ -167,7 +168,9 @@ describe('npm run predict, end to end', () => {
     expect(notModel.code).toBe(2);
     expect(notModel.stderr.split('\n')).toHaveLength(2);
     expect(notModel.stderr).toMatch(new RegExp(`^error: ${jpeg}: `));
-    expect(numbers.code).toBe(2);
+    expect(notConv.code).toBe(2);
+    expect(notConv.stderr).toMatch(/^error: --cam-layer dense: .*model\/model\.json has no Conv2D layer of that name \(its Conv2D layers: conv2d\)\. Run `npm run predict -- --help` for the options\.\n$/);
+        expect(numbers.code).toBe(2);
     expect(numbers.stderr).toMatch(/^error: --numbers: .*rgb-model\/model\.json: the number reader needs a 10-class 28x28x1 digit model; this one takes 8x8x3 and has 3 classes\./);
   });
 });

@@ -1,6 +1,6 @@
 // The "Inside the network" card's checks, run on a page whose shipped model has read a drawn
 // 7: both views opened, every layer named with its shape, the heat maps drawn for the guess
-// and then for a chosen class, the view saved as a PNG; the card at the page's width and at
+// and then for a chosen class and a chosen convolution, the view saved as a PNG; the card at the page's width and at
 // 390 px with no console error, and axe clean. Screenshots go to `out`.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,6 +46,12 @@ export async function expectExplainCard(page: Page, modelDir: string, out: strin
   await page.selectOption(`${CARD} [data-role="class"]`, '3');
   await page.waitForSelector(`${CARD}[data-class-index="3"][data-state="ready"]`, { timeout: 60_000 });
   expect(await page.textContent(`${CARD} [data-role="caption"]`)).toMatch(/explained: 3;/);
+  // Grad-CAM on any convolution: the choices are the model's Conv2D layers, the last one by default.
+  expect(await page.$$eval(`${CARD} [data-role="cam-layer"] option`, (els) => els.map((e) => (e as HTMLOptionElement).value))).toEqual(['', 'conv2d', 'conv2d_1']);
+  await page.selectOption(`${CARD} [data-role="cam-layer"]`, 'conv2d');
+  await page.waitForFunction((card) => /Grad-CAM on conv2d\./.test(document.querySelector(`${card} [data-role="caption"]`)?.textContent ?? ''), CARD, { timeout: 60_000 });
+  expect(await page.textContent(`${CARD} [data-role="caption"]`)).toMatch(/explained: 3; Grad-CAM on conv2d\..*right: where the convolution \(conv2d\) looks/);
+  expect(await page.$eval(`${CARD} [data-figure="why"]`, colourPixels)).toBeGreaterThan(500);
   const [download] = await Promise.all([page.waitForEvent('download'), page.click(`${CARD} [data-action="save-why"]`)]);
   expect(download.suggestedFilename()).toBe('why.png');
   await page.locator(CARD).screenshot({ path: join(out, 'explain-card-desktop.png'), timeout: 60_000 });

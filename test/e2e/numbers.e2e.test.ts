@@ -15,7 +15,8 @@ import { parseImages, parseLabels } from '../../src/data/idx.ts';
 import { MNIST_FILES } from '../../src/data/mnist.ts';
 import { mnistDataDir, readMnistFile } from '../../src/data/mnist-node.ts';
 import { UNCERTAIN_BELOW } from '../../src/ui/numbers/read-number.ts';
-import { GLYPHS, InkCanvas } from '../ui/glyphs.ts';
+import { InkCanvas } from '../ui/glyphs.ts';
+import { glyph, padStrokes, type Point } from './number-pad.ts';
 import { numberPhoto } from '../ui/number-photos.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -28,7 +29,6 @@ let server: ViteDevServer;
 let browser: Browser;
 let page: Page;
 
-type Point = [number, number];
 
 /** What the panel shows once a read has finished: the number, and each box's digit, confidence and state. */
 interface Shown {
@@ -63,23 +63,8 @@ async function readAfter(act: () => Promise<void>): Promise<Shown> {
 }
 
 /** Mouse strokes along polylines given in the pad's canvas pixels. */
-async function strokes(lines: Point[][]): Promise<void> {
-  const pad = page.locator(`${CARD} canvas.number-pad`);
-  await pad.scrollIntoViewIfNeeded();
-  const box = (await pad.boundingBox())!;
-  const size = await pad.evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
-  const at = ([x, y]: Point): Point => [box.x + (x / size[0]) * box.width, box.y + (y / size[1]) * box.height];
-  for (const line of lines) {
-    await page.mouse.move(...at(line[0]));
-    await page.mouse.down();
-    for (const p of line.slice(1)) await page.mouse.move(...at(p), { steps: 4 });
-    await page.mouse.up();
-  }
-}
-
-/** The glyph's polylines mapped into a box of the pad (canvas pixels). */
-function glyph(name: string, x: number, y: number, width: number, height: number): Point[][] {
-  return GLYPHS[name].map((line) => line.map(([u, v]): Point => [x + u * width, y + v * height]));
+function strokes(lines: Point[][]): Promise<void> {
+  return padStrokes(page, lines);
 }
 
 /** A PNG of a grayscale image (0..255, (height, width)), encoded by the browser. */

@@ -1,7 +1,8 @@
 // The page on arrival, in real headless Chromium (WebGPU on SwiftShader where there is no
 // GPU): the shipped model (public/trained/mnist-cnn/) predicts a drawn 7 with no training and
 // no dataset download, its learning curves drawn, and the "Inside the network" card explains
-// it (explain-card.ts) and maps 300 test images (map-card.ts); the model chooser's errors name the layer
+// it (explain-card.ts), explains a digit of a number written on the number reader's pad
+// (its Why? button, explain-why.ts) and maps 300 test images (map-card.ts); the model chooser's errors name the layer
 // and option; axe finds no serious or critical violation; the phone layout keeps the pad and
 // results within reach; under a C locale the page starts, estimates the first run on arrival
 // and fits it to the adapter (the estimate compared with the run's real time); a start-up
@@ -15,6 +16,8 @@ import { seriousAxeViolations, startPageServer, type PageServer } from './page-s
 import { drawSeven } from './draw-digit.ts';
 import { expectExplainCard } from './explain-card.ts';
 import { expectMapCard } from './map-card.ts';
+import { expectWhyOf } from './explain-why.ts';
+import { glyph, padStrokes } from './number-pad.ts';
 import { launchWebGpuBrowser } from '../../src/cli/browser.ts';
 import { SHIPPED_MODEL_PATH } from '../../src/ui/shipped-model.ts';
 
@@ -86,6 +89,12 @@ describe('the page on arrival', () => {
     await expectShippedCurves(page);
     await page.screenshot({ path: join(OUT, 'arrival-1400x1000.png'), fullPage: false, timeout: 120_000 });
     await expectExplainCard(page, join(ROOT, 'public', SHIPPED_MODEL_PATH), OUT);
+    // A digit of a number read: its Why? button explains the field the model saw.
+    await padStrokes(page, [...glyph('4', 120, 50, 110, 170), ...glyph('2', 420, 40, 130, 190)]);
+    await page.waitForSelector('#numbers-card[data-state="read"]', { timeout: 60_000 });
+    expect(await page.getAttribute('#numbers-card', 'data-number')).toBe('42');
+    const whySeconds = await expectWhyOf(page, '#numbers-card .number-fields figure:nth-child(2)');
+    console.log(`Why? beside a digit read: explained in ${whySeconds.toFixed(1)} s`);
     await expectMapCard(page, OUT); // downloads MNIST's test images: after the no-download check
 
     // the options form: messages name the field's label and keep to its max; Momentum is SGD's only

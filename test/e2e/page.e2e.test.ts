@@ -10,6 +10,8 @@ import { launchWebGpuBrowser } from '../../src/cli/browser.ts';
 import { readKerasFile } from '../../src/io/keras-file.ts';
 import { modelFromKerasFile } from '../../src/io/keras-model.ts';
 
+import { expectWhyOf } from './explain-why.ts';
+import { durations, mainThreadReport, watchMainThread } from './main-thread-watch.ts';
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT = join(ROOT, 'test-results', 'e2e');
 const RUN_TIMEOUT = 300_000;
@@ -227,9 +229,38 @@ describe('the page', () => {
     await page.fill('input[name=limit]', '600');
     await page.fill('input[name=validationSplit]', '0.1');
     await page.fill('input[name=evalCount]', '300');
-    await page.click('#train');
+    // A digit on the pad and the Layers view open, both on a tall screen: the view follows the
+    // run (an explanation after each epoch) while the digit is drawn again and again.
+    const viewport = page.viewportSize()!;
+    await page.setViewportSize({ width: viewport.width, height: 2600 });
+    await page.click('#explain-card [data-view="layers"] summary');
+    await drawOne();
+    expect(await page.$eval('#explain-card', (c) => c.getBoundingClientRect().top < innerHeight)).toBe(true);
+    await watchMainThread(page);
+    await page.click('#train'); // the explainer's kernels compile as the trainer's do
+    await page.waitForFunction(() => document.body.dataset.running === 'true');
+    // Drawing until the epoch is half done: its last steps leave time for the explanation in flight to come back.
+    const drawingOn = () =>
+      page.evaluate(() => {
+        const s = (globalThis as unknown as { mnistPage: { state: { running: boolean; run?: { progress?: { step: number; steps: number } } } } }).mnistPage.state;
+        return s.running && (!s.run?.progress || s.run.progress.step < s.run.progress.steps / 2);
+      });
+    let strokes = 0;
+    for (; strokes < 8 && (await drawingOn()); strokes++) await drawOne();
+    // The Layers view shows the model after epoch 1, asked for while the run went on.
+    await page.waitForFunction(() => (globalThis as unknown as { mainThreadWatch: { explainedEpochs: string[] } }).mainThreadWatch.explainedEpochs.includes('1'), undefined, { timeout: RUN_TIMEOUT });
+    await page.setViewportSize(viewport);
     await page.waitForSelector('#results-card:not([hidden])', { timeout: RUN_TIMEOUT });
     await waitIdle();
+    const watched = await mainThreadReport(page);
+    console.log(
+      `drawing while training with the Layers view open: ${strokes} strokes; ` +
+        `pointer moves waited ${durations(watched.moveWaits)}, handled within ${durations(watched.moveTimes)}; ` +
+        `long tasks ${durations(watched.longTasks)}; the card drew each explanation in ${durations(watched.explainDraws)}; ` +
+        `explanations shown after epochs ${watched.explainedEpochs.join(', ')}`,
+    );
+    expect(watched.moveTimes.length).toBeGreaterThan(50);
+    expect(watched.moveTimes[Math.floor(watched.moveTimes.length / 2)]).toBeLessThan(50); // most moves are drawn at once
     expect(await text('#stat-loss')).toMatch(/^\d+\.\d{4}$/);
     expect(await text('#stat-acc')).toMatch(/%$/);
     expect(await text('#stat-val-acc')).toMatch(/%$/);
@@ -248,6 +279,9 @@ describe('the page', () => {
     expect(total).toBe(300);
     expect(await page.locator('#worst figure').count()).toBeGreaterThan(0);
     expect(await page.locator('#worst figure.wrong').count()).toBe(await page.locator('#worst figure').count());
+    // a worst mistake's Why? button: the explain card shows that test image and its heat maps
+    console.log(`Why? beside a worst mistake: explained in ${(await expectWhyOf(page, '#worst figure:nth-child(1)')).toFixed(1)} s`);
+    for (const view of ['layers', 'why']) await page.click(`#explain-card [data-view="${view}"] summary`); // closed: the tests below explain nothing
     expect(await page.isEnabled('#save')).toBe(true);
     // Kernels "auto" on SwiftShader: the fixed rules, and the card says why
     expect(await page.inputValue('select[name=autotune]')).toBe('auto');

@@ -97,6 +97,16 @@ describe('explanations against the float64 layer references', () => {
       } finally {
         first.destroy();
       }
+      // Any convolution per explanation, on the explainer built for the last one (no rebuild), then the default again.
+      const x = randomInput(SMALL, rng);
+      for (const layer of ['conv_a', undefined]) {
+        const got = await explainer.explain(x, 4, layer);
+        const name = layer ?? 'conv_b';
+        const ref = referenceExplanation(SMALL, params, x, 4, name);
+        expect(got.gradCam?.layer).toBe(name);
+        console.log(expectClose(`per-explanation ${name} grad-cam`, got.gradCam!.map, referenceGradCam(ref.camActivation, ref.camGrad, ref.camShape), 1e-5));
+      }
+      await expect(explainer.explain(x, 4, 'gap')).rejects.toThrow(/^Grad-CAM: "gap" is not a Conv2D layer of the model \(its Conv2D layers: conv_a, conv_b\)$/);
       expect(() => new Explainer({ device: gpu.device, root: gpu.root }, SMALL, params, { gradCamLayer: 'pool' })).toThrow(/"pool" is not a Conv2D layer of the model \(its Conv2D layers: conv_a, conv_b\)/);
       await expect(explainer.explain(new Float32Array(3))).rejects.toThrow(/expected 12 x 12 x 2 = 288 input values, got 3/);
       await expect(explainer.explain(randomInput(SMALL, rng), 5)).rejects.toThrow(/class 5 is not one of the model's 5 classes/);
@@ -116,7 +126,7 @@ describe("the page worker's explain service", () => {
     const service = new ExplainService();
     try {
       const check = async (src: typeof source, what: string) => {
-        const { explanation, filters } = await service.explain(ctx, src, pixels, 1);
+        const { explanation, filters } = await service.explain(ctx, src, pixels, { classIndex: 1 });
         const ref = referenceExplanation(SMALL, src.weights, modelInput(pixels), 1, 'conv_b');
         expectClose(`${what} saliency`, explanation.saliency, ref.saliency, 1e-5);
         const kernel = SMALL.params.get('conv_a/kernel');
@@ -129,6 +139,16 @@ describe("the page worker's explain service", () => {
       service.weightsChanged();
       await check(source, 'changed weights');
       await check({ ...source, weights: randomizedWeights(SMALL, 10, rng) }, 'another model');
+      // An epoch's weights given with the change are used, not the source's (read mid-run).
+      const epochWeights = randomizedWeights(SMALL, 11, rng);
+      const kept = epochWeights.slice();
+      service.weightsChanged(source, epochWeights);
+      epochWeights.fill(0); // the service kept a copy
+      source.getWeights = () => Promise.reject(new Error('read the source during a run'));
+      const given = await service.explain(ctx, source, pixels, { classIndex: 2, camLayer: 'conv_a' });
+      const ref = referenceExplanation(SMALL, kept, modelInput(pixels), 2, 'conv_a');
+      expect(given.explanation.gradCam?.layer).toBe('conv_a');
+      expectClose('given weights saliency', given.explanation.saliency, ref.saliency, 1e-5);
     } finally {
       service.reset();
     }

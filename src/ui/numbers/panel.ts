@@ -8,7 +8,7 @@ import { StrokePad } from '../stroke-pad.ts';
 import { cameraAvailable, captureFrame, drawImageFile, startCamera } from './image-source.ts';
 import { describeReading, UNCERTAIN_BELOW } from './read-number.ts';
 import { type BatchClassifier, readPicture, TooManyMarksError } from './read-picture.ts';
-import { layoutLabels, showBoxes, showFields } from './reading-view.ts';
+import { layoutLabels, showBoxes, showFields, type WhyDigit } from './reading-view.ts';
 import './numbers.css';
 
 export type { BatchClassifier } from './read-picture.ts';
@@ -46,7 +46,11 @@ const TEMPLATE = `
   <div class="number-fields digits" role="group" aria-label="What the model sees for each digit"></div>
 `;
 
-export function mountNumberReader(root: HTMLElement, classify: BatchClassifier): NumberReader {
+/**
+ * Mounts the reader in `root`; `why`, where given, is called with a digit's field when its
+ * Why? button is pressed.
+ */
+export function mountNumberReader(root: HTMLElement, classify: BatchClassifier, why?: WhyDigit): NumberReader {
   root.innerHTML = TEMPLATE;
   root.setAttribute('aria-labelledby', 'numbers-title');
   const q = <T extends Element>(selector: string) => root.querySelector(selector) as T;
@@ -93,7 +97,7 @@ export function mountNumberReader(root: HTMLElement, classify: BatchClassifier):
         return setState('empty', 'No digits found.');
       }
       showBoxes(boxes, reading, width, height);
-      showFields(fields, reading, reading.digits.map((d) => segmentation.candidates[d.candidate].pixels));
+      showFields(fields, reading, reading.digits.map((d) => segmentation.candidates[d.candidate].pixels), why);
       const polarity = segmentation.inverted ? '' : ' Light ink on a dark ground.';
       setState('read', describeReading(reading) + polarity);
       root.dataset.number = reading.text;

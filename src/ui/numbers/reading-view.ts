@@ -1,10 +1,11 @@
 // Shows a reading over the picture: a box around each digit labelled with the digit and its
 // confidence (an uncertain one dashed, with '?' and what it might be), and under it the
-// 28x28 fields the model saw. Labels never overlap: one that would is moved below its box,
+// 28x28 fields the model saw, each with a Why? button (the page's explain card shows why). Labels never overlap: one that would is moved below its box,
 // then shortened to the bare digit (layoutLabels; the panel calls it again on resize). The
 // sentence for screen readers is set by the panel.
 import { imageCanvas } from '../images.ts';
 import { SIDE } from '../mnist-style.ts';
+import { whyButton } from '../why-button.ts';
 import { doubtText, percentText, type NumberReading } from './read-number.ts';
 
 /** Draws the boxes of `reading` into `layer`, which lies exactly over a canvas of canvasWidth x canvasHeight pixels. */
@@ -67,8 +68,11 @@ function overlaps(a: DOMRect, b: DOMRect): boolean {
   return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 }
 
-/** The fields the model saw, each captioned with what it read. */
-export function showFields(strip: HTMLElement, reading: NumberReading, fields: Uint8Array[]): void {
+/** What a digit's Why? button passes on: the field the model saw (28x28 grey bytes) and what it is. */
+export type WhyDigit = (field: Uint8Array, title: string) => void;
+
+/** The fields the model saw, each captioned with what it read, with a Why? button each where `why` is given. */
+export function showFields(strip: HTMLElement, reading: NumberReading, fields: Uint8Array[], why?: WhyDigit): void {
   strip.replaceChildren(
     ...reading.digits.map((d, i) => {
       const fig = document.createElement('figure');
@@ -80,6 +84,10 @@ export function showFields(strip: HTMLElement, reading: NumberReading, fields: U
       const canvas = imageCanvas(fields[i], [SIDE, SIDE, 1]);
       canvas.setAttribute('aria-hidden', 'true');
       fig.append(canvas, caption);
+      if (why) {
+        const title = `digit ${i + 1} of the number read (read as ${d.uncertain ? '?' : d.digit})`;
+        fig.append(whyButton(title, () => why(fields[i], title)));
+      }
       return fig;
     }),
   );
