@@ -2,7 +2,7 @@
 // the current model, built on the first request with a copy of its weights, its weights read
 // again after a run or a load changed them (or taken as given: an epoch's checkpoint during a
 // run), replaced when the model is another architecture (a new run of the same architecture
-// keeps it: no pipelines compiled again). Each answer carries the explanation and the first
+// keeps it: no pipelines compiled again). Each answer carries the explanation and every
 // convolution's filters (for the filter images).
 import { Explainer, type Explanation } from '../explain/explainer.ts';
 import type { GpuContext } from '../layers/types.ts';
@@ -14,7 +14,7 @@ export interface ExplainSource {
   getWeights(): Promise<Float32Array>;
 }
 
-/** The first Conv2D's kernel, (kh, kw, in channels, filters) in Keras's order. */
+/** A Conv2D's kernel, (kh, kw, in channels, filters) in Keras's order. */
 export interface ConvFilters {
   layer: string;
   shape: readonly number[];
@@ -23,14 +23,15 @@ export interface ConvFilters {
 
 export interface ExplainAnswer {
   explanation: Explanation;
-  filters?: ConvFilters;
+  /** Every Conv2D's kernel, in layer order. */
+  filters: ConvFilters[];
 }
 
-function firstFilters(model: ModelInfo, weights: Float32Array): ConvFilters | undefined {
-  const conv = model.layers.find((l) => l.spec.type === 'Conv2D');
-  const kernel = conv?.weights.find((w) => w.weight === 'kernel');
-  if (!conv || !kernel) return undefined;
-  return { layer: conv.spec.name, shape: kernel.shape, values: weights.slice(kernel.offset, kernel.offset + kernel.size) };
+function convFilters(model: ModelInfo, weights: Float32Array): ConvFilters[] {
+  return model.layers.flatMap((l) => {
+    const kernel = l.spec.type === 'Conv2D' ? l.weights.find((w) => w.weight === 'kernel') : undefined;
+    return kernel ? [{ layer: l.spec.name, shape: kernel.shape, values: weights.slice(kernel.offset, kernel.offset + kernel.size) }] : [];
+  });
 }
 
 /** What an explanation is asked for: the class (default: the predicted one) and the Grad-CAM layer (default: the last Conv2D). */
@@ -40,7 +41,7 @@ export interface ExplainChoice {
 }
 
 export class ExplainService {
-  private current?: { source: ExplainSource; spec: string; explainer: Explainer; filters?: ConvFilters; stale: boolean };
+  private current?: { source: ExplainSource; spec: string; explainer: Explainer; filters: ConvFilters[]; stale: boolean };
   /** Weights given with weightsChanged, used instead of reading the source's. */
   private given?: { source: ExplainSource; weights: Float32Array };
 
@@ -71,9 +72,9 @@ export class ExplainService {
       this.given = undefined;
       if (this.current?.spec !== spec) {
         this.reset();
-        this.current = { source, spec, explainer: new Explainer(ctx, source.model, weights), stale: false };
+        this.current = { source, spec, explainer: new Explainer(ctx, source.model, weights), filters: [], stale: false };
       } else this.current.explainer.setWeights(weights);
-      Object.assign(this.current, { source, filters: firstFilters(source.model, weights), stale: false });
+      Object.assign(this.current, { source, filters: convFilters(source.model, weights), stale: false });
     }
     const { explainer, filters } = this.current;
     return { explanation: await explainer.explainPixels(image, 'divide-255', choice.classIndex, choice.camLayer), filters };

@@ -1,8 +1,10 @@
 // The "Layers" view's picture: for each layer of the network, in order, its name, type and
 // output shape, then its output for the drawn digit: an image output (h, w, c) as a grid of
 // its channels (grey, black .. white over the layer's own range), a flat one as a bar per unit
-// (up for positive, down for negative, over the layer's largest magnitude); and the first
-// convolution's filters as small images. One canvas: shown on the page and saved as a PNG.
+// (up for positive, down for negative, over the layer's largest magnitude); and each
+// convolution's filters: the first one's (one input channel) as a small image per filter, a
+// deeper one's as a row per filter of its per-input-channel kernels (the first
+// MAX_FILTER_ROWS filters). One canvas: shown on the page and saved as a PNG.
 import type { FeatureMap } from '../explain/explainer.ts';
 import { valueRange } from '../explain/explanation-png.ts';
 import type { ConvFilters } from './explain-service.ts';
@@ -22,20 +24,27 @@ export function layerTitle(m: Pick<FeatureMap, 'layer' | 'type' | 'shape'>): str
   return `${m.layer} · ${m.type} · ${m.shape.join('×')}`;
 }
 
-interface Grid {
+/** A deeper convolution's filters shown: one row each, this many at most. */
+export const MAX_FILTER_ROWS = 16;
+
+export interface Grid {
   /** Channel images: (h, w) values of each, read from channels-last data. */
   h: number;
   w: number;
   count: number;
   value: (k: number, y: number, x: number) => number;
   title: string;
+  /** Tiles per row (a deeper convolution's filters: its input channels); default: as many as fit. */
+  columns?: number;
 }
 
 /** Tiles' layout: the scale (screen pixels per value) and the columns that fit the width. */
 function gridLayout(g: Grid): { scale: number; columns: number; rows: number; height: number } {
-  const scale = Math.max(1, Math.min(8, Math.floor(56 / Math.max(g.h, g.w))));
+  const room = WIDTH - 2 * PAD;
+  const fitted = g.columns ? Math.floor((room / g.columns - TILE_GAP) / g.w) : 8;
+  const scale = Math.max(1, Math.min(8, fitted, Math.floor(56 / Math.max(g.h, g.w))));
   const tile = Math.max(g.w * scale, 1) + TILE_GAP;
-  const columns = Math.max(1, Math.min(g.count, Math.floor((WIDTH - 2 * PAD) / tile)));
+  const columns = g.columns ?? Math.max(1, Math.min(g.count, Math.floor(room / tile)));
   const rows = Math.ceil(g.count / columns);
   return { scale, columns, rows, height: TITLE + rows * (g.h * scale + TILE_GAP) };
 }
@@ -85,23 +94,29 @@ function mapGrid(m: FeatureMap): Grid | undefined {
   return { h, w, count: c, value: (k, y, x) => m.values[(y * w + x) * c + k], title: layerTitle(m) };
 }
 
-/** The filters (kh, kw, cin, cout) as cout x cin images. */
-function filterGrid(f: ConvFilters): Grid {
+/**
+ * A convolution's filters (kh, kw, cin, cout) as a grid: tile k is filter floor(k / cin)'s
+ * kernel over input channel k % cin, a row per filter (one input channel: as many as fit).
+ */
+export function filterGrid(f: ConvFilters): Grid {
   const [kh, kw, cin, cout] = f.shape;
+  const shown = cin === 1 ? cout : Math.min(cout, MAX_FILTER_ROWS);
+  const rows = shown < cout ? `the first ${shown} of ${cout} filters` : 'a row per filter';
   return {
-    h: kh, w: kw, count: cin * cout,
+    h: kh, w: kw, count: cin * shown,
     value: (k, y, x) => f.values[((y * kw + x) * cin + (k % cin)) * cout + Math.floor(k / cin)],
-    title: `${f.layer} filters · ${f.shape.join('×')}`,
+    title: `${f.layer} filters · ${f.shape.join('×')}${cin > 1 ? ` · ${rows}, a kernel per input channel` : ''}`,
+    ...(cin > 1 ? { columns: cin } : {}),
   };
 }
 
 /** Draws the view's picture onto `canvas` (resized to fit). */
-export function drawLayersFigure(canvas: HTMLCanvasElement, maps: readonly FeatureMap[], filters?: ConvFilters): void {
+export function drawLayersFigure(canvas: HTMLCanvasElement, maps: readonly FeatureMap[], filters: readonly ConvFilters[] = []): void {
   const parts = maps.map((m) => ({ m, grid: mapGrid(m) }));
   const heightOf = (p: (typeof parts)[number]) => (p.grid ? gridLayout(p.grid).height : TITLE + BAR_HEIGHT + TILE_GAP);
-  const filterPart = filters ? filterGrid(filters) : undefined;
+  const filterParts = filters.map((f) => ({ f, grid: filterGrid(f) }));
   canvas.width = WIDTH;
-  canvas.height = PAD * 2 + parts.reduce((a, p) => a + heightOf(p), 0) + (filterPart ? gridLayout(filterPart).height : 0);
+  canvas.height = PAD * 2 + parts.reduce((a, p) => a + heightOf(p), 0) + filterParts.reduce((a, p) => a + gridLayout(p.grid).height, 0);
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('no 2D canvas to draw the layers on');
   ctx.fillStyle = '#ffffff';
@@ -110,5 +125,5 @@ export function drawLayersFigure(canvas: HTMLCanvasElement, maps: readonly Featu
   ctx.textBaseline = 'middle';
   let y = PAD;
   for (const p of parts) y += p.grid ? drawGrid(ctx, p.grid, y, p.m.values) : drawBars(ctx, layerTitle(p.m), p.m.values, y);
-  if (filterPart && filters) drawGrid(ctx, filterPart, y, filters.values);
+  for (const p of filterParts) y += drawGrid(ctx, p.grid, y, p.f.values);
 }

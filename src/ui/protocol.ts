@@ -153,7 +153,7 @@ export type WorkerToPage =
   /** (count, classes) probabilities for a predictBatch, or why there are none. */
   | { type: 'batchPrediction'; id: number; probabilities: Float32Array }
   | { type: 'batchPredictionFailed'; id: number; message: string }
-  /** The answer to an 'explain' (the explanation and the first convolution's filters), or why there is none. */
+  /** The answer to an 'explain' (the explanation and every convolution's filters), or why there is none. */
   | { type: 'explanation'; id: number; answer: ExplainAnswer }
   | { type: 'explanationFailed'; id: number; message: string }
   /** How far the map of the test set is: images through the GPU, then UMAP's neighbours and layout epochs. */

@@ -129,10 +129,15 @@ describe("the page worker's explain service", () => {
         const { explanation, filters } = await service.explain(ctx, src, pixels, { classIndex: 1 });
         const ref = referenceExplanation(SMALL, src.weights, modelInput(pixels), 1, 'conv_b');
         expectClose(`${what} saliency`, explanation.saliency, ref.saliency, 1e-5);
-        const kernel = SMALL.params.get('conv_a/kernel');
-        expect(filters?.layer).toBe('conv_a');
-        expect(filters?.shape).toEqual([3, 3, 2, 4]);
-        expect(Array.from(filters!.values)).toEqual(Array.from(src.weights.subarray(kernel.offset, kernel.offset + kernel.size)));
+        // Every convolution's kernel, in layer order, as the weights hold it.
+        const convs = SMALL.layers.filter((l) => l.spec.type === 'Conv2D').map((l) => l.spec.name);
+        expect(filters.map((f) => f.layer)).toEqual(convs);
+        expect(filters[0].shape).toEqual([3, 3, 2, 4]);
+        for (const f of filters) {
+          const kernel = SMALL.params.get(`${f.layer}/kernel`);
+          expect(f.shape).toEqual(kernel.shape);
+          expect(Array.from(f.values)).toEqual(Array.from(src.weights.subarray(kernel.offset, kernel.offset + kernel.size)));
+        }
       };
       await check(source, 'first weights');
       source.weights = randomizedWeights(SMALL, 9, rng);

@@ -2,7 +2,7 @@
 // (explain-service.ts) while a view is open and the card on screen. The picture is the drawing
 // on the pad, or the one a Why? button elsewhere asked about (a digit of a number read, a
 // test image the model got wrong: state.explainSubject), whichever came last. "Layers": every
-// layer's output (layers-figure.ts) and the first convolution's filters; "Why?": the saliency
+// layer's output (layers-figure.ts) and every convolution's filters; "Why?": the saliency
 // and Grad-CAM heat maps beside the picture for the guess or a chosen class, Grad-CAM on a
 // chosen convolution (src/explain/explanation-png.ts's picture), with the top classes. While
 // a run trains, the open views show each finished epoch's model (one explanation an epoch).
@@ -24,7 +24,7 @@ const MARKUP = `
     <summary>Layers</summary>
     <div class="buttons"><button type="button" data-action="save-layers" disabled>Save PNG</button></div>
     <ol class="layer-shapes"></ol>
-    <canvas class="explain-figure" data-figure="layers" role="img" aria-label="Each layer's output for the drawn digit, and the first convolution's filters"></canvas>
+    <canvas class="explain-figure" data-figure="layers" role="img" aria-label="Each layer's output for the explained picture, and each convolution's filters"></canvas>
   </details>
   <details data-view="why">
     <summary>Why?</summary>
