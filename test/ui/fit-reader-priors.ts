@@ -9,7 +9,7 @@
 // shipped model; then a coordinate search scales one value at a time and keeps a change that
 // reads more numbers exactly, a misreading with no "?" counting as twelve lost. Prints the
 // values found and the score before and after.
-// Run: npx tsx test/ui/fit-reader-priors.ts   (about 3 minutes on two idle cores)
+// Run: npx tsx test/ui/fit-reader-priors.ts   (about 4 minutes on two shared cores)
 import { parseImages, parseLabels } from '../../src/data/idx.ts';
 import { mnistDataDir, readMnistFile } from '../../src/data/mnist-node.ts';
 import { MNIST_FILES } from '../../src/data/mnist.ts';
