@@ -260,17 +260,35 @@ function inkOnPath(s: Shape, xs: Int32Array): number {
 
 /**
  * Strokes the boundary cuts: runs of ink along it (the pixels just right of it), two runs
- * less than half a stroke width apart counting as one (a boundary grazing one stroke's edge).
+ * less than half a stroke width apart counting as one (a boundary grazing one stroke's edge),
+ * and a run through less than half a stroke width of ink not counting at all (a boundary
+ * brushing the ink where two touching digits meet, not cutting a stroke). A run's ink is
+ * what the boundary passes through row by row, sideways steps included (a slanted boundary
+ * crosses a stroke in few rows).
  */
 function crossings(s: Shape, xs: Int32Array): number {
   let runs = 0;
   let gap = Infinity; // rows since the last ink
+  let cut = 0; // ink pixels passed through in the run going on
+  const close = () => {
+    if (cut >= s.stroke / 2) runs++;
+    cut = 0;
+  };
   for (let y = 0; y < s.h; y++) {
     const ink = xs[y] >= 0 && xs[y] < s.w && s.mask[y * s.w + xs[y]] === 1;
-    if (ink && gap >= s.stroke / 2) runs++;
+    if (ink && gap >= s.stroke / 2 && cut > 0) close();
+    if (ink) cut += inkStepped(s, y, y > 0 ? xs[y - 1] : xs[y], xs[y]);
     gap = ink ? 0 : gap + 1;
   }
+  close();
   return runs;
+}
+
+/** Ink pixels of row y from column `from` to column `to` (both included). */
+function inkStepped(s: Shape, y: number, from: number, to: number): number {
+  let n = 0;
+  for (let x = Math.max(0, Math.min(from, to)); x <= Math.min(s.w - 1, Math.max(from, to)); x++) n += s.mask[y * s.w + x];
+  return n;
 }
 
 function inkLeftOf(s: Shape, xs: Int32Array): number {

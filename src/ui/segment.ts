@@ -16,7 +16,7 @@ import { type InkMap, medianHeight, mergeBrokenStrokes, mergeShortNeighbours, ty
 import { groupLines, levelLine, measureTilt, type TextLine } from './text-lines.ts';
 import { borderLevel, flattenPaper, otsuThreshold } from './threshold.ts';
 import { groupUnits, latticeOf } from './unit-lattice.ts';
-import { bestReadings, type Lattice } from './unit-readings.ts';
+import { bestReadings, type Lattice, PRIORS, type ReadingPriors } from './unit-readings.ts';
 
 export type { DigitBox } from './digit-field.ts';
 
@@ -105,6 +105,27 @@ const DEFAULTS: Required<SegmentOptions> = {
  * unit is cut only where it is far too wide for one digit (about 1.4 digit heights).
  */
 const SHAPE_ONLY_DIGIT_COST = 10;
+/**
+ * The shape and cut priors of the reading by shapes alone: PRIORS are fitted together with
+ * the classifier (which tells a wide digit from two touching ones), these stand alone.
+ */
+const SHAPE_ONLY_PRIORS: ReadingPriors = {
+  ...PRIORS,
+  wide: 0.98,
+  wideScale: 0.11,
+  narrow: 0.13,
+  narrowScale: 0.04,
+  small: 0.63,
+  smallScale: 0.1,
+  short: 0.63,
+  shortScale: 0.08,
+  flat: 1.26,
+  flatScale: 0.25,
+  cut: 1.47,
+  join: 0.5,
+  crossing: 5.6,
+  length: 0.75,
+};
 /** Cuts looked for per wide unit, tried in turn until the candidates fit maxCandidates. */
 const CUTS_PER_UNIT = [6, 3, 0];
 
@@ -181,7 +202,7 @@ function candidatesOf(lines: LineUnits[], maxCuts: number, cutWidth: number): Om
       const wideOnes = components.map((c) => c.x1 - c.x0 + 1 > cutWidth * scale);
       const cuts = components.map((c, i) => (wideOnes[i] && maxCuts > 0 ? proposeCuts(line.map, c, { digitHeight: scale, maxCuts }) : []));
       const lattice = latticeOf(line, components, cuts, scale, candidates);
-      const [byShape] = bestReadings(lattice, () => -SHAPE_ONLY_DIGIT_COST, 1).readings;
+      const [byShape] = bestReadings(lattice, () => -SHAPE_ONLY_DIGIT_COST, 1, SHAPE_ONLY_PRIORS).readings;
       digits.push(...byShape.pieces.map((p) => candidates[p.candidate]));
       return { lattice, wide: components.length > 1 || wideOnes[0], cuts: cuts.flat() };
     }),

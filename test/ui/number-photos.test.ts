@@ -14,14 +14,17 @@ import { shippedModelClassifier } from './shipped-classifier.ts';
 
 /** The generated set: seeds 1..SET; the held-out set: seeds SET+1..2*SET (not looked at while the reader's priors were fitted, on photos of MNIST's training digits). */
 const SET = 40;
-/** The least exact readings on the measured set. */
-const EXACT_MEASURED = 21;
+/** What the reader reaches on each set (the least exact readings, the most misreadings with no digit marked "?"). */
+const REACHED = {
+  measured: { exact: 21, wrongUnmarked: 2 },
+  heldOut: { exact: 22, wrongUnmarked: 5 },
+};
 /** The readers before, on each set: exact readings and misreadings with no digit marked "?". */
 const BEFORE = {
-  /** The reader before recognition-driven cuts: 14 and 10; before the fitted priors: 18 and 3. */
-  measured: { exact: 18, wrongUnmarked: 3 },
-  /** Before the fitted priors: 20 and 6. */
-  heldOut: { exact: 20, wrongUnmarked: 6 },
+  /** Before cheaper-cut doubt, brushing cuts and priors fitted on held-back digits: 21 and 2; before recognition-driven cuts: 14 and 10. */
+  measured: { exact: 21, wrongUnmarked: 2 },
+  /** Before cheaper-cut doubt, brushing cuts and priors fitted on held-back digits: 22 and 6. */
+  heldOut: { exact: 22, wrongUnmarked: 6 },
 };
 
 describe('the number reader on generated number photos', async () => {
@@ -64,16 +67,15 @@ describe('the number reader on generated number photos', async () => {
     return { exact, unmarked: unmarked.length };
   }
 
-  it(`reads ${SET} of them, each in one classifier batch, better than the readers before`, async () => {
+  it(`reads ${SET} of them, each in one classifier batch, at least as well as the reader before`, async () => {
     const { exact, unmarked } = await readSet(1, 'generated numbers', BEFORE.measured);
-    expect(exact).toBeGreaterThanOrEqual(EXACT_MEASURED);
-    expect(exact).toBeGreaterThan(BEFORE.measured.exact);
-    expect(unmarked).toBeLessThan(BEFORE.measured.wrongUnmarked);
+    expect(exact).toBeGreaterThanOrEqual(REACHED.measured.exact);
+    expect(unmarked).toBeLessThanOrEqual(REACHED.measured.wrongUnmarked);
   });
 
   it(`reads ${SET} more, held out while its priors were fitted, at least as well as before`, async () => {
     const { exact, unmarked } = await readSet(SET + 1, 'held-out numbers', BEFORE.heldOut);
-    expect(exact).toBeGreaterThanOrEqual(BEFORE.heldOut.exact);
-    expect(unmarked).toBeLessThanOrEqual(BEFORE.heldOut.wrongUnmarked);
+    expect(exact).toBeGreaterThanOrEqual(REACHED.heldOut.exact);
+    expect(unmarked).toBeLessThanOrEqual(REACHED.heldOut.wrongUnmarked);
   });
 });

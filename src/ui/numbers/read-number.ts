@@ -3,7 +3,9 @@
 // the way that best agrees with the classifier and with digit shapes (unit-readings.ts):
 // the candidate pieces' top probabilities times their shape and cut priors, best path
 // through the unit's cuts. How sure the reader is of a unit's cuts is the posterior of its
-// reading among all of them (never 100% for a unit that might be several digits); a digit's
+// reading among all of them (never 100% for a unit that might be several digits), and for
+// a unit read as one digit, also among them with its cuts made cheaper (the classifier reads
+// two touching digits as one as surely as it reads one digit); a digit's
 // confidence is its class probability times that; the number's is the product of its
 // digits'. A digit below the threshold, or from a unit whose cuts are in doubt, is shown as
 // '?' with its alternatives. Pure, no DOM.
@@ -109,11 +111,15 @@ export function readNumber(s: Pick<Segmentation, 'lines' | 'candidates'>, probab
       const pieceScore = (p: LatticePiece) => pieceLogLikelihood(rows[p.candidate], priors) + classShapeLogPrior(p, top[p.candidate], priors);
       const { readings, logTotal } = bestReadings(unit.lattice, pieceScore, READINGS_COMPARED, priors);
       const texts = readingTexts(readings, logTotal, (p) => top[p.candidate]);
-      const [chosen, ...others] = texts;
-      const cutConfidence = unit.wide ? Math.min(MOST_SURE_OF_CUTS, chosen.posterior) : 1;
+      const [chosen] = texts;
       const keptWhole = unit.wide && chosen.reading.pieces.length === 1;
+      // a unit kept whole is weighed again with cheaper cuts (the classifier reads two touching digits as one all too surely)
+      const cheap = keptWhole ? bestReadings(unit.lattice, pieceScore, READINGS_COMPARED, cheaperCuts(priors)) : null;
+      const weighed = cheap ? readingTexts(cheap.readings, cheap.logTotal, (p) => top[p.candidate]) : texts;
+      const wholePosterior = weighed.find((t) => t.text === chosen.text)?.posterior ?? 0;
+      const cutConfidence = unit.wide ? Math.min(MOST_SURE_OF_CUTS, chosen.posterior, wholePosterior) : 1;
       const cutsInDoubt = cutConfidence < (keptWhole ? Math.max(cutsThreshold, wholeThreshold) : cutsThreshold);
-      const alternatives = cutsInDoubt ? others.filter((t) => t.posterior >= ALTERNATIVE_AT_LEAST).map((t) => t.text) : [];
+      const alternatives = cutsInDoubt ? weighed.filter((t) => t.text !== chosen.text && t.posterior >= ALTERNATIVE_AT_LEAST).map((t) => t.text) : [];
       for (const p of chosen.reading.pieces) {
         const row = rows[p.candidate];
         const candidates = row
@@ -145,6 +151,11 @@ export function readNumber(s: Pick<Segmentation, 'lines' | 'candidates'>, probab
     uncertain: digits.some((d) => d.uncertain),
     confidence: digits.reduce((c, d) => c * d.confidence, 1),
   };
+}
+
+/** The priors with the cut priors scaled by their `doubtCut` share. */
+function cheaperCuts(p: ReadingPriors): ReadingPriors {
+  return { ...p, cut: p.cut * p.doubtCut, crossing: p.crossing * p.doubtCut, length: p.length * p.doubtCut };
 }
 
 function checkedRow(probabilities: Float32Array, i: number, classes: number): number[] {
