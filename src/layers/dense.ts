@@ -17,6 +17,8 @@ import { layerBatchSize, type BatchSize } from '../gpu/batch-size.ts';
 import { activationCode, ELEMENTWISE_ACTIVATIONS, type ElementwiseActivation } from '../model/activations.ts';
 import { dispatchKernel, entryDispatch, FIXED_RULES, type KernelChooser, type KernelEntry } from '../gpu/kernel-registry.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
+import { denseGemmEntry } from './gemm/dense-gemm-kernels.ts';
+import type { GemmTile } from '../gpu/gemm/gemm-tile.ts';
 
 /** Invocations per workgroup of every dense kernel (both variants). */
 export const DENSE_WORKGROUP_SIZE = 64;
@@ -180,9 +182,20 @@ function denseEntry(pass: keyof typeof PASSES, variant: DenseVariant): DenseEntr
  * gave 2-2.6x for each kernel. 8x8 blocks gained only 1.1-1.5x; 32x16 blocks were up to 20%
  * faster again than 16x16 but leave 32 forward invocations at batch 128.
  */
+const DENSE_GEMM_TILES: readonly GemmTile[] = [
+  { tm: 32, tn: 32, tk: 8, rm: 4, rn: 4, shared: true },
+  { tm: 16, tn: 16, tk: 16, rm: 4, rn: 4, shared: true },
+];
+
+/** A generated GEMM entry of `pass` (src/layers/gemm/), over the f32 layouts and with the pass's costs. */
+function denseGemm(pass: keyof typeof PASSES, tile: GemmTile): DenseEntry {
+  return { ...denseGemmEntry<DenseConfig>(pass, tile, { constants: PASSES[pass].constants, cost: PASSES[pass].cost }), wide: false };
+}
+
 export const DENSE_KERNELS: readonly DenseEntry[] = (['forward', 'backward-input', 'backward-weights'] as const).flatMap((pass) => [
   denseEntry(pass, 'tile16x16'),
   denseEntry(pass, 'tile4x4'),
+  ...DENSE_GEMM_TILES.map((tile) => denseGemm(pass, tile)),
 ]);
 
 export interface DenseOptions {
@@ -196,7 +209,8 @@ function denseKernel<E extends Entries>(ctx: GpuContext, entry: DenseEntry, conf
   // resources are the same raw buffers, so one typed path builds both.
   const layouts = entry.wide ? (LAYOUTS_VEC4 as unknown as typeof LAYOUTS_F32) : LAYOUTS_F32;
   return new Kernel(ctx.root, {
-    shader: entry.shaders[0],
+    shader: entry.shaders[0] ?? entry.id,
+    source: entry.generate?.(config),
     layout: pick(layouts),
     constants: entry.constants(config),
     variant: config.name,
