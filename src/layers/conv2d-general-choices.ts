@@ -9,30 +9,19 @@ import { conv2dGemmEntry } from './gemm/conv2d-gemm-kernels.ts';
 
 type Entries = readonly KernelEntry<Conv2dGeneralConfig>[];
 
-const STAGED_64x16 = { tm: 64, tn: 16, tk: 8, rm: 4, rn: 4, shared: true };
+/** Direct loads, 4x4 per invocation: the hand-written kernels' block. */
+const DIRECT_4x4 = { tm: 64, tn: 8, tk: 1, rm: 4, rn: 4, shared: false };
+/** Direct loads, 8 rows (positions) x 4 columns (channels): for few output channels. */
+const DIRECT_8x4 = { tm: 64, tn: 8, tk: 1, rm: 8, rn: 4, shared: false };
+/** Direct loads, 4 rows x 8 columns. */
+const DIRECT_4x8 = { tm: 32, tn: 16, tk: 1, rm: 4, rn: 8, shared: false };
+/** A and B staged in workgroup memory. */
 const STAGED_64x8 = { tm: 64, tn: 8, tk: 8, rm: 4, rn: 4, shared: true };
-const DIRECT_32x8 = { tm: 32, tn: 8, tk: 1, rm: 4, rn: 4, shared: false };
+const TILES = [DIRECT_4x4, DIRECT_8x4, DIRECT_4x8, STAGED_64x8];
 
-export const CONV2D_GENERAL_FORWARD: Entries = [
-  CONV2D_GENERAL_KERNELS.forward,
-  conv2dGemmEntry('forward', STAGED_64x16),
-  conv2dGemmEntry('forward', STAGED_64x8),
-  conv2dGemmEntry('forward', DIRECT_32x8),
-];
-
-export const CONV2D_GENERAL_INPUT: Entries = [
-  CONV2D_GENERAL_KERNELS.input,
-  conv2dGemmEntry('backward-input', STAGED_64x16),
-  conv2dGemmEntry('backward-input', STAGED_64x8),
-  conv2dGemmEntry('backward-input', DIRECT_32x8),
-];
-
-export const CONV2D_GENERAL_FILTER: Entries = [
-  CONV2D_GENERAL_KERNELS.filter,
-  conv2dGemmEntry('backward-filter', STAGED_64x16),
-  conv2dGemmEntry('backward-filter', STAGED_64x8),
-  conv2dGemmEntry('backward-filter', DIRECT_32x8),
-];
+export const CONV2D_GENERAL_FORWARD: Entries = [CONV2D_GENERAL_KERNELS.forward, ...TILES.map((t) => conv2dGemmEntry('forward', t))];
+export const CONV2D_GENERAL_INPUT: Entries = [CONV2D_GENERAL_KERNELS.input, ...TILES.map((t) => conv2dGemmEntry('backward-input', t))];
+export const CONV2D_GENERAL_FILTER: Entries = [CONV2D_GENERAL_KERNELS.filter, ...TILES.map((t) => conv2dGemmEntry('backward-filter', t))];
 
 /** Every general Conv2D kernel, for the registry. */
 export const CONV2D_GENERAL_ALL: Entries = [

@@ -183,8 +183,9 @@ function denseEntry(pass: keyof typeof PASSES, variant: DenseVariant): DenseEntr
  * faster again than 16x16 but leave 32 forward invocations at batch 128.
  */
 const DENSE_GEMM_TILES: readonly GemmTile[] = [
+  { tm: 64, tn: 32, tk: 1, rm: 8, rn: 8, shared: false },
+  { tm: 32, tn: 16, tk: 1, rm: 4, rn: 4, shared: false },
   { tm: 32, tn: 32, tk: 8, rm: 4, rn: 4, shared: true },
-  { tm: 16, tn: 16, tk: 16, rm: 4, rn: 4, shared: true },
 ];
 
 /** A generated GEMM entry of `pass` (src/layers/gemm/), over the f32 layouts and with the pass's costs. */

@@ -67,11 +67,11 @@ const kernelSet = (i: number): Partial<Record<KernelPass, string>> =>
  */
 const SET_CASES: readonly (readonly string[])[] = [
   [],
-  ['k5 same s2', 'k6x7 valid s2 (kernel past half the input)'],
-  ['1x1 hidden 32->64', 'k7x3 same'],
-  ['k2x4 same s(2,1) even kernel', 'k5 same s2'],
+  ['k5 same s2', 'k6x7 valid s2 (kernel past half the input)', 'k7x3 same'],
+  ['1x1 hidden 32->64'],
+  ['k2x4 same s(2,1) even kernel'],
+  ['k5 same s2'],
 ];
-
 function refShape(c: Conv2dGeneralConfig): ConvGeneralShape {
   return {
     B: c.batch, H: c.inHeight, W: c.inWidth, Cin: c.inChannels, Cout: c.outChannels,

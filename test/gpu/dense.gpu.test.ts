@@ -183,6 +183,8 @@ describe('dense', () => {
     // The mixed choice once per shape class is enough.
     if (set === MIXED && B > 5) continue;
     if (GEMM_SETS.includes(set) && !GEMM_CASES.has(c)) continue;
+    // A tile staged in workgroup memory compiles for seconds on SwiftShader: two shapes (no bias; batch 1).
+    if (set.forward.includes('.gemm-s') && !(c.B === 1 && c.OUT === 10) && c.useBias) continue;
     const relu = act === 'relu';
     const label = `${act}${useBias ? '' : ', no bias'}${withDx ? '' : ', no dx'}`;
     it(`${setName(set)}: forward + backward match the reference (B=${B}, ${IN}->${OUT} ${label})`, async () => {

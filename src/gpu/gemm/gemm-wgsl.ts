@@ -3,7 +3,13 @@
 // operands come from and where C goes; this file emits the tiling around them:
 //   GM, GN, GK          C is GM x GN, the sum runs over GK (overrides of the job, run-time
 //                       values where they grow with the batch)
-//   fn loadA(m, k)      A[m, k] for m < GM, k < GK (implicit: an im2col read, a transposed view)
+//   OUTER, INNER        GK = OUTER x INNER, k = outer * INNER + inner (a convolution's taps and
+//                       channels): A's address arithmetic is split so that each part is done once
+//   fn aOrigin(m) -> vec4u        what row m's addresses need (e.g. its output position), once per row
+//   fn aStep(outer) -> vec4u      what an outer step's addresses need (e.g. its tap), once per step
+//   fn aRow(origin, step) -> u32  row m's place for that outer step (an index, or a sentinel
+//                       the job's aAt reads as 0 or 1: padding, a bias row of ones)
+//   fn aAt(row, inner) -> f32     A[m, outer * INNER + inner] from aRow's value
 //   fn loadB4(k, n)     B[k, n..n+3] for k < GK, n < GN a multiple of 4 (columns past GN: any finite value)
 //   fn store(m, n, part, v)   C[m, n] = v (the epilogue: bias, activation, or a K-split's partial row)
 // and optionally a K split: `parts` workgroup layers, part p summing k in [p*length, min(GK, (p+1)*length)).
@@ -18,7 +24,7 @@ import { checkGemmTile, gemmInvocations, type GemmTile } from './gemm-tile.ts';
 export interface GemmJob {
   /** Header comment: what C, A and B are, the bindings and their shapes. */
   header: string;
-  /** WGSL defining GM, GN, GK (overrides), loadA, loadB4, store and whatever they need. */
+  /** WGSL defining GM, GN, GK, OUTER, INNER (overrides), aOrigin, aStep, aRow, aAt, loadB4, store and whatever they need. */
   operands: string;
   /** K split (default: none): WGSL expressions of the number of parts and of each part's K length. */
   split?: { parts: string; length: string };
@@ -32,11 +38,33 @@ function multiplyAdd(t: GemmTile): string {
   return lines(t.rm, (r) => lines(vecs, (j) => `      acc${r}_${j} += a${r} * b${j};`));
 }
 
-function directLoop(t: GemmTile): string {
-  return `  for (var k = kBegin; k < kEnd; k++) {
-${lines(t.rn / 4, (j) => `    let b${j} = loadB4(k, min(n0 + tx * RN + ${4 * j}u, GN - 1u));`)}
-${lines(t.rm, (r) => `    let a${r} = loadA(min(m0 + ty * RM + ${r}u, GM - 1u), k);`)}
+/** A[m, k] for a flat k (one aRow per element: the staged tiles and the K-split). */
+const flatA = (m: string, k: string) => `aAt(aRow(aOrigin(${m}), aStep(${k} / INNER)), ${k} % INNER)`;
+
+function directLoop(t: GemmTile, split: boolean): string {
+  const origins = lines(t.rm, (r) => `  let origin${r} = aOrigin(min(m0 + ty * RM + ${r}u, GM - 1u));`);
+  const bs = (indent: string, k: string) => lines(t.rn / 4, (j) => `${indent}let b${j} = loadB4(${k}, min(n0 + tx * RN + ${4 * j}u, GN - 1u));`);
+  if (split) {
+    // A run of single k: one step per k, shared by the rows.
+    return `${origins}
+  for (var k = kBegin; k < kEnd; k++) {
+    let step = aStep(k / INNER);
+${bs('    ', 'k')}
+${lines(t.rm, (r) => `    let a${r} = aAt(aRow(origin${r}, step), k % INNER);`)}
 ${multiplyAdd(t).replace(/^ {6}/gm, '    ')}
+  }`;
+  }
+  // The whole K: A's row places once per outer step, then a run of INNER consecutive k.
+  return `${origins}
+  for (var outer = 0u; outer < OUTER; outer++) {
+    let step = aStep(outer);
+${lines(t.rm, (r) => `    let row${r} = aRow(origin${r}, step);`)}
+    let kBase = outer * INNER;
+    for (var inner = 0u; inner < INNER; inner++) {
+${bs('      ', 'kBase + inner')}
+${lines(t.rm, (r) => `      let a${r} = aAt(row${r}, inner);`)}
+${multiplyAdd(t)}
+    }
   }`;
 }
 
@@ -44,7 +72,8 @@ function stagedLoop(t: GemmTile): string {
   return `  for (var k0 = kBegin; k0 < kEnd; k0 += TK) {
     for (var i = lid; i < TK * TM; i += WG) {
       let k = k0 + i / TM;
-      tileA[i] = select(0.0, loadA(min(m0 + i % TM, GM - 1u), min(k, kEnd - 1u)), k < kEnd);
+      let kc = min(k, kEnd - 1u);
+      tileA[i] = select(0.0, ${flatA('min(m0 + i % TM, GM - 1u)', 'kc')}, k < kEnd);
     }
     for (var i = lid; i < TK * (TN / 4u); i += WG) {
       tileB[i] = loadB4(min(k0 + i / (TN / 4u), kEnd - 1u), min(n0 + 4u * (i % (TN / 4u)), GN - 1u));
@@ -99,7 +128,7 @@ fn main(
   let tx = lid % (TN / RN);
   let ty = lid / (TN / RN);
 ${lines(t.rm, (r) => lines(vecs, (j) => `  var acc${r}_${j} = vec4f(0.0);`))}
-${t.shared ? stagedLoop(t) : directLoop(t)}
+${t.shared ? stagedLoop(t) : directLoop(t, job.split !== undefined)}
   if (!valid) { return; }
 ${lines(t.rm, (r) => `  let c${r} = array<vec4f, ${vecs}>(${lines(vecs, (j) => `acc${r}_${j}`).split('\n').join(', ')});`)}
   for (var r = 0u; r < RM; r++) {

@@ -4,7 +4,7 @@
 // size): part p writes its partial row of [dK | db] into `partials`, which the layer's reduce
 // (conv2d_general_backward_reduce) sums into the gradient buffer.
 import type { GemmJob } from '../../gpu/gemm/gemm-wgsl.ts';
-import { rowVec4Loader } from './wgsl-snippets.ts';
+import { ONES, OUTSIDE, rowVec4Loader } from './wgsl-snippets.ts';
 
 export const CONV2D_FILTER_GEMM: GemmJob = {
   header: `conv2d kernel (and bias) gradient as an implicit GEMM over one chunk of the output positions:
@@ -17,24 +17,35 @@ Bindings:
   partials: (CHUNKS, ROW) f32, each chunk's [dK (KH, KW, CIN, COUT) | db (COUT)], written
   split:    (max batch + 1) vec4u, read: row BATCH = (CHUNK, CHUNKS)
 Overrides: H, W, CIN, COUT, KH, KW, SH, SW, PAD_TOP, PAD_LEFT, HO, WO, ROW, GM (rows: KH*KW*CIN + USE_BIAS), OUT_VEC4; BATCH at run time.`,
-  operands: `
+  operands: `${OUTSIDE}
+${ONES}
 override OUT_VEC4: bool;
 override CHUNK: u32 = layout.$.split[BATCH].x;
 override CHUNKS: u32 = layout.$.split[BATCH].y;
 override GN: u32 = COUT;
 override GK: u32 = BATCH * HO * WO;
+override OUTER: u32 = GK;
+override INNER: u32 = 1u;
 
-fn loadA(m: u32, k: u32) -> f32 {
-  let taps = KH * KW * CIN;
-  if (m >= taps) { return 1.0; }
+// Row m: (kh, kw, c, is db's row); output position k: (n * H, oh * SH, ow * SW).
+fn aOrigin(m: u32) -> vec4u {
   let tap = m / CIN;
-  let ow = k % WO;
-  let oh = (k / WO) % HO;
-  let n = k / (WO * HO);
-  let ihp = oh * SH + tap / KW;
-  let iwp = ow * SW + tap % KW;
-  if (ihp < PAD_TOP || iwp < PAD_LEFT || ihp - PAD_TOP >= H || iwp - PAD_LEFT >= W) { return 0.0; }
-  return layout.$.x[((n * H + ihp - PAD_TOP) * W + iwp - PAD_LEFT) * CIN + m % CIN];
+  return vec4u(tap / KW, tap % KW, m % CIN, select(0u, 1u, m >= KH * KW * CIN));
+}
+fn aStep(k: u32) -> vec4u { return vec4u((k / (WO * HO)) * H, ((k / WO) % HO) * SH, (k % WO) * SW, 0u); }
+
+// Row m's input pixel at the output position (x's index), OUTSIDE in the padding, ONES on db's row.
+fn aRow(r: vec4u, p: vec4u) -> u32 {
+  if (r.w == 1u) { return ONES; }
+  let ihp = p.y + r.x;
+  let iwp = p.z + r.y;
+  if (ihp < PAD_TOP || iwp < PAD_LEFT || ihp - PAD_TOP >= H || iwp - PAD_LEFT >= W) { return OUTSIDE; }
+  return ((p.x + ihp - PAD_TOP) * W + iwp - PAD_LEFT) * CIN + r.z;
+}
+
+fn aAt(row: u32, inner: u32) -> f32 {
+  if (row == ONES) { return 1.0; }
+  return select(0.0, layout.$.x[select(0u, row, row != OUTSIDE)], row != OUTSIDE);
 }
 
 ${rowVec4Loader('loadB4', 'g', 'g4', 'COUT', '0u', 'OUT_VEC4')}

@@ -3,7 +3,7 @@
 // channels (channel fastest, as K's HWIO rows), read from x with the padding as zeros; B is the
 // kernel's rows. The bias and the activation are the epilogue.
 import type { GemmJob } from '../../gpu/gemm/gemm-wgsl.ts';
-import { rowVec4Loader } from './wgsl-snippets.ts';
+import { OUTSIDE, rowVec4Loader } from './wgsl-snippets.ts';
 
 export const CONV2D_FORWARD_GEMM: GemmJob = {
   header: `conv2d forward as an implicit GEMM: y[m, n] = act(sum_k A[m, k] K[k, n] + b[n]).
@@ -13,22 +13,29 @@ Bindings:
   params: flat f32, read: K (KH, KW, CIN, COUT) at K_OFFSET, b (COUT) at B_OFFSET (USE_BIAS); params4 the same as vec4 (OUT_VEC4)
   y:      (BATCH, HO, WO, COUT) f32, post-activation, written
 Overrides: H, W, CIN, COUT, KH, KW, SH, SW, PAD_TOP, PAD_LEFT, HO, WO, K_OFFSET, B_OFFSET, USE_BIAS, ACT, OUT_VEC4; BATCH at run time.`,
-  operands: `
+  operands: `${OUTSIDE}
 override USE_BIAS: bool;
 override OUT_VEC4: bool;
 override GM: u32 = BATCH * HO * WO;
 override GN: u32 = COUT;
 override GK: u32 = KH * KW * CIN;
+override OUTER: u32 = KH * KW;
+override INNER: u32 = CIN;
 
-fn loadA(m: u32, k: u32) -> f32 {
-  let ow = m % WO;
-  let oh = (m / WO) % HO;
-  let n = m / (WO * HO);
-  let tap = k / CIN;
-  let ihp = oh * SH + tap / KW;
-  let iwp = ow * SW + tap % KW;
-  if (ihp < PAD_TOP || iwp < PAD_LEFT || ihp - PAD_TOP >= H || iwp - PAD_LEFT >= W) { return 0.0; }
-  return layout.$.x[((n * H + ihp - PAD_TOP) * W + iwp - PAD_LEFT) * CIN + k % CIN];
+// Output position m: (n * H, oh * SH, ow * SW); tap t: (kh, kw).
+fn aOrigin(m: u32) -> vec4u { return vec4u((m / (WO * HO)) * H, ((m / WO) % HO) * SH, (m % WO) * SW, 0u); }
+fn aStep(tap: u32) -> vec4u { return vec4u(tap / KW, tap % KW, 0u, 0u); }
+
+// The input pixel under the tap (x's index of channel 0), or OUTSIDE in the padding.
+fn aRow(p: vec4u, t: vec4u) -> u32 {
+  let ihp = p.y + t.x;
+  let iwp = p.z + t.y;
+  if (ihp < PAD_TOP || iwp < PAD_LEFT || ihp - PAD_TOP >= H || iwp - PAD_LEFT >= W) { return OUTSIDE; }
+  return ((p.x + ihp - PAD_TOP) * W + iwp - PAD_LEFT) * CIN;
+}
+
+fn aAt(row: u32, c: u32) -> f32 {
+  return select(0.0, layout.$.x[select(0u, row + c, row != OUTSIDE)], row != OUTSIDE);
 }
 
 ${rowVec4Loader('loadB4', 'params', 'params4', 'COUT', 'K_OFFSET', 'OUT_VEC4')}

@@ -3,6 +3,7 @@
 // position m (0 where none does: outside the output, or between strides); B[k, n] is the
 // kernel's element (kh, kw, n, o), a transposed read. Every dx element is written.
 import type { GemmJob } from '../../gpu/gemm/gemm-wgsl.ts';
+import { OUTSIDE } from './wgsl-snippets.ts';
 
 export const CONV2D_INPUT_GEMM: GemmJob = {
   header: `conv2d input gradient as an implicit GEMM: dx[m, n] = sum_k A[m, k] B[k, n].
@@ -13,25 +14,28 @@ Bindings:
   params: flat f32, read: K (KH, KW, CIN, COUT) at K_OFFSET
   dx:     (BATCH, H, W, CIN) f32, written
 Overrides: H, W, CIN, COUT, KH, KW, SH, SW, PAD_TOP, PAD_LEFT, HO, WO, K_OFFSET; BATCH at run time.`,
-  operands: `
+  operands: `${OUTSIDE}
 override GM: u32 = BATCH * H * W;
 override GN: u32 = CIN;
 override GK: u32 = KH * KW * COUT;
+override OUTER: u32 = KH * KW;
+override INNER: u32 = COUT;
 
-fn loadA(m: u32, k: u32) -> f32 {
-  let iw = m % W;
-  let ih = (m / W) % H;
-  let n = m / (W * H);
-  let tap = k / COUT;
-  let kh = tap / KW;
-  let kw = tap % KW;
-  let ohs = ih + PAD_TOP;
-  let ows = iw + PAD_LEFT;
-  if (ohs < kh || ows < kw) { return 0.0; }
-  let oh = (ohs - kh) / SH;
-  let ow = (ows - kw) / SW;
-  if ((ohs - kh) % SH != 0u || (ows - kw) % SW != 0u || oh >= HO || ow >= WO) { return 0.0; }
-  return layout.$.g[((n * HO + oh) * WO + ow) * COUT + k % COUT];
+// Input position m: (n, ih + PAD_TOP, iw + PAD_LEFT); tap t: (kh, kw).
+fn aOrigin(m: u32) -> vec4u { return vec4u(m / (W * H), (m / W) % H + PAD_TOP, m % W + PAD_LEFT, 0u); }
+fn aStep(tap: u32) -> vec4u { return vec4u(tap / KW, tap % KW, 0u, 0u); }
+
+// The output position the tap reaches the input position from (g's index of channel 0), or OUTSIDE where none does.
+fn aRow(p: vec4u, t: vec4u) -> u32 {
+  if (p.y < t.x || p.z < t.y) { return OUTSIDE; }
+  let oh = (p.y - t.x) / SH;
+  let ow = (p.z - t.y) / SW;
+  if ((p.y - t.x) % SH != 0u || (p.z - t.y) % SW != 0u || oh >= HO || ow >= WO) { return OUTSIDE; }
+  return ((p.x * HO + oh) * WO + ow) * COUT;
+}
+
+fn aAt(row: u32, o: u32) -> f32 {
+  return select(0.0, layout.$.g[select(0u, row + o, row != OUTSIDE)], row != OUTSIDE);
 }
 
 fn loadB4(k: u32, n: u32) -> vec4f {

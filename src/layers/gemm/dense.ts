@@ -3,7 +3,7 @@
 // with db as one more row of A (all ones). g = dL/d(pre-activation) = activationBackward(dy, y)
 // (ACT 0, linear, when dy comes through the activation already). Every output element is written.
 import type { GemmJob } from '../../gpu/gemm/gemm-wgsl.ts';
-import { columnVec4Loader } from './wgsl-snippets.ts';
+import { columnVec4Loader, ONES } from './wgsl-snippets.ts';
 
 const SHAPES = 'Overrides: IN, OUT, W_OFFSET, B_OFFSET, USE_BIAS, ACT; BATCH at run time.';
 
@@ -28,8 +28,13 @@ override USE_BIAS: bool;
 override GM: u32 = BATCH;
 override GN: u32 = OUT;
 override GK: u32 = IN;
+override OUTER: u32 = 1u;
+override INNER: u32 = IN;
 
-fn loadA(m: u32, k: u32) -> f32 { return layout.$.input[m * IN + k]; }
+fn aOrigin(m: u32) -> vec4u { return vec4u(m * IN, 0u, 0u, 0u); }
+fn aStep(outer: u32) -> vec4u { return vec4u(0u); }
+fn aRow(p: vec4u, t: vec4u) -> u32 { return p.x; }
+fn aAt(row: u32, k: u32) -> f32 { return layout.$.input[row + k]; }
 
 ${weightRow}
 
@@ -49,10 +54,15 @@ Overrides: IN, OUT, W_OFFSET, ACT; BATCH at run time.`,
 override GM: u32 = BATCH;
 override GN: u32 = IN;
 override GK: u32 = OUT;
+override OUTER: u32 = 1u;
+override INNER: u32 = OUT;
 
 ${grad}
 
-fn loadA(m: u32, k: u32) -> f32 { return grad(m * OUT + k); }
+fn aOrigin(m: u32) -> vec4u { return vec4u(m * OUT, 0u, 0u, 0u); }
+fn aStep(outer: u32) -> vec4u { return vec4u(0u); }
+fn aRow(p: vec4u, t: vec4u) -> u32 { return p.x; }
+fn aAt(row: u32, k: u32) -> f32 { return grad(row + k); }
 
 ${columnVec4Loader('loadB4', 'params', 'IN', 'OUT', 'W_OFFSET')}
 
@@ -65,15 +75,21 @@ export const DENSE_WEIGHTS_GEMM: GemmJob = {
 Bindings: input (BATCH, IN) read; outputGrad (BATCH, OUT) read; output (BATCH, OUT) read unless ACT is linear;
   grads flat f32: dW at W_OFFSET, db at B_OFFSET, written.
 Overrides: IN, OUT, W_OFFSET, B_OFFSET, ACT, GM (rows: IN + USE_BIAS); BATCH at run time.`,
-  operands: `
+  operands: `${ONES}
 override GN: u32 = OUT;
 override GK: u32 = BATCH;
+override OUTER: u32 = 1u;
+override INNER: u32 = BATCH;
 
 ${grad}
 
-fn loadA(m: u32, k: u32) -> f32 {
-  if (m >= IN) { return 1.0; }
-  return layout.$.input[k * IN + m];
+// Column m of the input (read transposed), or ONES on db's row.
+fn aOrigin(m: u32) -> vec4u { return vec4u(select(m, ONES, m >= IN), 0u, 0u, 0u); }
+fn aStep(outer: u32) -> vec4u { return vec4u(0u); }
+fn aRow(p: vec4u, t: vec4u) -> u32 { return p.x; }
+fn aAt(row: u32, k: u32) -> f32 {
+  if (row == ONES) { return 1.0; }
+  return layout.$.input[k * IN + row];
 }
 
 fn loadB4(k: u32, n: u32) -> vec4f {

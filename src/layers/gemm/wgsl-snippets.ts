@@ -1,6 +1,12 @@
-// WGSL pieces the GEMM jobs of this folder share: four consecutive columns of a row-major
+// WGSL pieces the GEMM jobs of this folder share: the sentinels an aRow returns for a row that
+// reads as zeros (padding) or ones (a bias row), and four consecutive columns of a row-major
 // matrix read as one vec4 where the row length and offset allow it, else as four scalars with
 // the columns past the last clamped to it.
+
+/** aRow's value for a place in the padding: aAt reads 0. */
+export const OUTSIDE = 'const OUTSIDE = 0xffffffffu;';
+/** aRow's value for a bias row: aAt reads 1 (its sums are the bias gradient). */
+export const ONES = 'const ONES = 0xfffffffeu;';
 
 /**
  * `fn name(k: u32, n: u32) -> vec4f`: columns n..n+3 of row k of a (rows, cols) row-major
