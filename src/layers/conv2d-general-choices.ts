@@ -9,19 +9,33 @@ import { conv2dGemmEntry } from './gemm/conv2d-gemm-kernels.ts';
 
 type Entries = readonly KernelEntry<Conv2dGeneralConfig>[];
 
-/** Direct loads, 4x4 per invocation: the hand-written kernels' block. */
-const DIRECT_4x4 = { tm: 64, tn: 8, tk: 1, rm: 4, rn: 4, shared: false };
-/** Direct loads, 8 rows (positions) x 4 columns (channels): for few output channels. */
-const DIRECT_8x4 = { tm: 64, tn: 8, tk: 1, rm: 8, rn: 4, shared: false };
-/** Direct loads, 4 rows x 8 columns. */
+/** Direct loads, 4 positions x 8 output channels per invocation. */
 const DIRECT_4x8 = { tm: 32, tn: 16, tk: 1, rm: 4, rn: 8, shared: false };
-/** A and B staged in workgroup memory. */
-const STAGED_64x8 = { tm: 64, tn: 8, tk: 8, rm: 4, rn: 4, shared: true };
-const TILES = [DIRECT_4x4, DIRECT_8x4, DIRECT_4x8, STAGED_64x8];
+/** Direct loads, 4x4 per invocation (the hand-written kernels' block). */
+const DIRECT_4x4 = { tm: 64, tn: 8, tk: 1, rm: 4, rn: 4, shared: false };
 
-export const CONV2D_GENERAL_FORWARD: Entries = [CONV2D_GENERAL_KERNELS.forward, ...TILES.map((t) => conv2dGemmEntry('forward', t))];
-export const CONV2D_GENERAL_INPUT: Entries = [CONV2D_GENERAL_KERNELS.input, ...TILES.map((t) => conv2dGemmEntry('backward-input', t))];
-export const CONV2D_GENERAL_FILTER: Entries = [CONV2D_GENERAL_KERNELS.filter, ...TILES.map((t) => conv2dGemmEntry('backward-filter', t))];
+/**
+ * Forward: the generated 4x8 GEMM where a tap's run of input channels is 4 or longer, else the
+ * hand-written 'blocked'. On SwiftShader (bench/gemm-slots.gpu.ts, training at batch 128, three
+ * runs on a shared machine): lenet5's conv2d_1 (5x5 'valid', 6->16) 80.8 against 118.2 ms and
+ * 35.2 against 88.7 ms; strided-bn's conv2d_1 (3x3 stride 2 'same', 32->64) 205.0 against
+ * 257.7 ms. With one input channel (the first layers) neither wins by more than the noise
+ * (lenet5 162-168 against 113-223 ms, strided-bn 50.2 against 52.2 ms).
+ * Filter and input gradients keep the hand-written kernels: the GEMMs won only lenet5's
+ * conv2d_1 filter gradient (122 against 180 ms) and lost the others (strided-bn conv2d_1:
+ * filter 370 against 343 ms, input 622 against 302 ms). Tiles staged in workgroup memory lost
+ * every slot by 1.5-10x (a barrier per K step is costly on SwiftShader) and 8x4 blocks compiled
+ * for up to 30 s on a 7x3 kernel, so neither is offered.
+ */
+const longChannelRuns = (c: Conv2dGeneralConfig) => c.inChannels >= 4;
+
+export const CONV2D_GENERAL_FORWARD: Entries = [
+  conv2dGemmEntry('forward', DIRECT_4x8, longChannelRuns),
+  CONV2D_GENERAL_KERNELS.forward,
+  conv2dGemmEntry('forward', DIRECT_4x4),
+];
+export const CONV2D_GENERAL_INPUT: Entries = [CONV2D_GENERAL_KERNELS.input, ...[DIRECT_4x8, DIRECT_4x4].map((t) => conv2dGemmEntry('backward-input', t))];
+export const CONV2D_GENERAL_FILTER: Entries = [CONV2D_GENERAL_KERNELS.filter, ...[DIRECT_4x8, DIRECT_4x4].map((t) => conv2dGemmEntry('backward-filter', t))];
 
 /** Every general Conv2D kernel, for the registry. */
 export const CONV2D_GENERAL_ALL: Entries = [

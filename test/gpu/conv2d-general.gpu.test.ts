@@ -53,25 +53,25 @@ const CASES: Conv2dGeneralConfig[] = [
   layer('batch 4096 (2-D grid)', [4096, 32, 32, 1, 1], [1, 1, 1, 1], 'same', 'sigmoid'),
 ];
 
-/** The alternatives of each chosen pass; kernel set i takes the i-th of each list (the last where a list is shorter). */
+/** Kernel sets: the fixed rules (0), then each generated tile for all three passes. */
 const CHOICES: [KernelPass, readonly { id: string }[]][] = [
   ['forward', CONV2D_GENERAL_FORWARD], ['backward-filter', CONV2D_GENERAL_FILTER], ['backward-input', CONV2D_GENERAL_INPUT],
 ];
-const SET_COUNT = Math.max(...CHOICES.map(([, list]) => list.length));
-const kernelSet = (i: number): Partial<Record<KernelPass, string>> =>
-  Object.fromEntries(CHOICES.map(([pass, list]) => [pass, list[Math.min(i, list.length - 1)].id]));
+const TILES = CONV2D_GENERAL_FORWARD.map((e) => e.id.split('.')[2]).filter((v) => v.startsWith('gemm-'));
+const SET_COUNT = 1 + TILES.length;
+const kernelSet = (i: number): Partial<Record<KernelPass, string>> => i === 0 ? {} :
+  Object.fromEntries(CHOICES.map(([pass]) => [pass, `conv2d-general.${pass}.${TILES[i - 1]}`]));
 /**
- * The cases each kernel set other than the fixed rules' runs (its pipelines take seconds to
- * compile on SwiftShader): between them stride 2 with 'same', 1x1 and 7-wide kernels, odd
- * channel counts, K and the batch's positions not multiples of any tile, no bias.
+ * The cases each generated set runs (the fixed rules run them all): between them stride 2 with
+ * 'same', 1x1 and 7-wide kernels, odd channel counts, K and the batch's positions not
+ * multiples of any tile, no bias.
  */
 const SET_CASES: readonly (readonly string[])[] = [
   [],
-  ['k5 same s2', 'k6x7 valid s2 (kernel past half the input)', 'k7x3 same'],
-  ['1x1 hidden 32->64'],
-  ['k2x4 same s(2,1) even kernel'],
-  ['k5 same s2'],
+  ['k5 same s2', 'k6x7 valid s2 (kernel past half the input)', '1x1 hidden 32->64'],
+  ['k7x3 same', 'k2x4 same s(2,1) even kernel', '1x1 s2 (inputs no output reads)'],
 ];
+
 function refShape(c: Conv2dGeneralConfig): ConvGeneralShape {
   return {
     B: c.batch, H: c.inHeight, W: c.inWidth, Cin: c.inChannels, Cout: c.outChannels,
@@ -86,12 +86,14 @@ function label(c: Conv2dGeneralConfig): string {
 const f32 = (rng: Rng, n: number, lo: number, hi: number) => Float32Array.from(randArray(rng, n, lo, hi));
 
 describe('general conv2d layer vs float64 reference', () => {
-  it('the fixed rules choose the first supported entry of each pass', () => {
-    for (const [pass, list] of CHOICES) expect(fixedChoice(list as never, pass, CASES[0]).id).toBe(list[0].id);
+  it('the fixed rules: the generated 4x8 forward from 4 input channels, else the hand-written kernels', () => {
+    const fixed = (c: Conv2dGeneralConfig) => CHOICES.map(([pass, list]) => fixedChoice(list as never, pass, c).id.split('.')[2]);
+    expect(fixed(CASES[0])).toEqual(['blocked', 'split-k', 'blocked']); // 3 input channels
+    expect(fixed(CASES.find((c) => c.inChannels === 4)!)).toEqual(['gemm-d32x16k1r4x8', 'split-k', 'blocked']);
   });
 
   for (let set = 0; set < SET_COUNT; set++) for (const c of CASES) {
-    if (set > 0 && !(SET_CASES[set] ?? SET_CASES[SET_CASES.length - 1]).includes(c.name)) continue;
+    if (set > 0 && !SET_CASES[set].includes(c.name)) continue;
     const ids = kernelSet(set);
     it(`${label(c)} [${set === 0 ? 'fixed rules' : Object.values(ids).join(', ')}]`, async () => {
       const { root, device } = await getGpu();

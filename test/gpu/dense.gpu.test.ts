@@ -10,7 +10,7 @@
 // nothing else. An inference-only layer (no gradient buffers) builds no backward and gives the
 // same forward.
 import { describe, expect, it } from 'vitest';
-import { createDense, DENSE_KERNELS, type DenseConfig } from '../../src/layers/dense.ts';
+import { createDense, DENSE_GEMM_KERNELS, DENSE_KERNELS, type DenseConfig } from '../../src/layers/dense.ts';
 import { fixedChoice, layerChooser, type KernelPass } from '../../src/gpu/kernel-registry.ts';
 import { createBufferWith, createStorageBuffer, readF32 } from '../../src/gpu/buffers.ts';
 import { runDispatches } from '../../src/gpu/kernel.ts';
@@ -136,11 +136,12 @@ const TILE4 = blockSet('tile4x4', 'tile4x4');
 /** 16x16 forward with 4x4 gradients. */
 const MIXED = blockSet('tile16x16', 'tile4x4');
 /** The generated GEMMs (src/layers/gemm/), one set per tile. */
-const GEMM_SETS = [...new Set(DENSE_KERNELS.filter((e) => e.generate).map((e) => e.id.split('.')[2]))].map((tile) => blockSet(tile, tile));
+const GEMM_SETS = [...new Set(DENSE_GEMM_KERNELS.map((e) => e.id.split('.')[2]))].map((tile) => blockSet(tile, tile));
+const ENTRIES = [...DENSE_KERNELS, ...DENSE_GEMM_KERNELS];
 /** The kernel sets each shape runs (where every kernel of the set supports it). */
 const SETS = [TILE16, TILE4, MIXED, ...GEMM_SETS];
 const setName = (set: KernelSet) => [...new Set(Object.values(set))].join(' + ');
-const supported = (c: DenseConfig, set: KernelSet) => Object.values(set).every((id) => DENSE_KERNELS.find((e) => e.id === id)!.supports(c) === true);
+const supported = (c: DenseConfig, set: KernelSet) => Object.values(set).every((id) => ENTRIES.find((e) => e.id === id)!.supports(c) === true);
 
 describe('dense kernels', () => {
   it('the fixed rule takes tile16x16 where the shape allows vec4 views, else tile4x4', () => {
@@ -160,7 +161,7 @@ describe('dense kernels', () => {
 
   it('every registered dense kernel runs in one of the kernel sets', () => {
     const run = new Set(SETS.flatMap((set) => Object.values(set)));
-    expect(DENSE_KERNELS.map((e) => e.id).filter((id) => !run.has(id))).toEqual([]);
+    expect(ENTRIES.map((e) => e.id).filter((id) => !run.has(id))).toEqual([]);
   });
 
   it('refuses tile16x16 on a shape it does not support, and a bad activation or bias', async () => {
@@ -212,7 +213,7 @@ describe('dense', () => {
           { root, device },
           configOf(c),
           { input, output, params, grads, outputGrad, inputGrad },
-          { kernels: layerChooser(set) },
+          { kernels: layerChooser(set), entries: ENTRIES },
         );
         const ran = [...dense.forward, ...dense.backward].map((d) => d.kernel?.id);
         expect(ran).toEqual(PASSES.filter((p) => withDx || p !== 'backward-input').map((p) => set[p]));
