@@ -15,16 +15,18 @@ const DIRECT_4x8 = { tm: 32, tn: 16, tk: 1, rm: 4, rn: 8, shared: false };
 const DIRECT_4x4 = { tm: 64, tn: 8, tk: 1, rm: 4, rn: 4, shared: false };
 
 /**
- * Forward: the generated 4x8 GEMM where a tap's run of input channels is 4 or longer, else the
- * hand-written 'blocked'. On SwiftShader (bench/gemm-slots.gpu.ts, training at batch 128, one
- * run per pair on a shared machine; bench/results/gemm-slots-2026-12-07.txt): lenet5's
- * conv2d_1 (5x5 'valid', 6->16) 80.8 against 118.2 ms and 96.3 against 104.4 ms; strided-bn's
- * conv2d_1 (3x3 stride 2 'same', 32->64) 205.0 against 257.7 ms and 206.9 against 263.2 ms.
- * With one input channel (the first layers) the GEMM loses (lenet5 273.6 against 123.2 ms).
+ * Forward: the generated 4x8 GEMM (K in kernel rows) where a tap's run of input channels is 4
+ * or longer, else the hand-written 'blocked'. On SwiftShader (bench/gemm-slots.gpu.ts,
+ * training at batch 128, 2026-12-07, 23:46 UTC; bench/results/gemm-slots-2026-12-07.txt):
+ * lenet5's conv2d_1 (5x5 'valid', 6->16) 31.9 against 52.5 ms; strided-bn's conv2d_1 (3x3
+ * stride 2 'same', 32->64) 182.9 against 288.7 ms (K per tap instead of per kernel row, in two
+ * earlier runs: 80.8 / 96.3 against 118.2 / 104.4 ms, 205.0 / 206.9 against 257.7 / 263.2 ms).
+ * With one input channel (the first layers) they are even: lenet5 48.7 (4x4) against 52.5 ms,
+ * strided-bn 49.4 against 51.2 ms.
  * Filter and input gradients keep the hand-written kernels: the 4x8 GEMM won lenet5's conv2d_1
  * filter gradient (122.2 against 179.8 ms, 78.5 against 152.6 ms) but lost strided-bn's
  * (370.3 against 342.8 ms, 157.3 against 142.7 ms) and every input gradient (strided-bn
- * conv2d_1 370.0 against 174.2 ms); the tuner offers it. Tiles staged in workgroup memory lost
+ * conv2d_1 370.0 against 174.2 ms); the tuner offers them. Tiles staged in workgroup memory lost
  * every slot by 1.5-10x (a barrier per K step is costly on SwiftShader) and 8x4 blocks compiled
  * for up to 30 s on a 7x3 kernel, so neither is offered.
  */

@@ -59,8 +59,12 @@ const CHOICES: [KernelPass, readonly { id: string }[]][] = [
 ];
 const TILES = CONV2D_GENERAL_FORWARD.map((e) => e.id.split('.')[2]).filter((v) => v.startsWith('gemm-'));
 const SET_COUNT = 1 + TILES.length;
-const kernelSet = (i: number): Partial<Record<KernelPass, string>> => i === 0 ? {} :
-  Object.fromEntries(CHOICES.map(([pass]) => [pass, `conv2d-general.${pass}.${TILES[i - 1]}`]));
+/** Set i: the generated forward TILES[i - 1], and each gradient's generated kernel of the same tile where there is one. */
+const kernelSet = (i: number): Partial<Record<KernelPass, string>> =>
+  Object.fromEntries(CHOICES.flatMap(([pass, list]) => {
+    const id = `conv2d-general.${pass}.${TILES[i - 1]}`;
+    return i > 0 && list.some((e) => e.id === id) ? [[pass, id]] : [];
+  }));
 /**
  * The cases each generated set runs (the fixed rules run them all): between them stride 2 with
  * 'same', 1x1 and 7-wide kernels, odd channel counts, K and the batch's positions not
@@ -68,7 +72,7 @@ const kernelSet = (i: number): Partial<Record<KernelPass, string>> => i === 0 ? 
  */
 const SET_CASES: readonly (readonly string[])[] = [
   [],
-  ['k5 same s2', 'k6x7 valid s2 (kernel past half the input)', '1x1 hidden 32->64'],
+  ['k5 same s2', 'k6x7 valid s2 (kernel past half the input)', '1x1 hidden 32->64', '64x64 input k3 same s2'],
   ['k7x3 same', 'k2x4 same s(2,1) even kernel', '1x1 s2 (inputs no output reads)'],
 ];
 

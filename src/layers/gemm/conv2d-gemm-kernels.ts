@@ -25,6 +25,12 @@ function geometry(c: Conv2dGeneralConfig, s: Conv2dGeneralShape): Record<string,
   };
 }
 
+/** The forward's overrides. */
+const forwardConstants = (c: Conv2dGeneralConfig, s: Conv2dGeneralShape): Record<string, number> => ({
+  ...geometry(c, s), OUT_VEC4: vec4Constants(c).OUT_VEC4, K_OFFSET: c.kernelOffset, B_OFFSET: c.useBias ? c.biasOffset : 0,
+  USE_BIAS: c.useBias ? 1 : 0, ACT: activationCode(c.activation),
+});
+
 /** Rows of the filter gradient's C: the kernel's rows and, with a bias, db's row of ones. */
 const filterRows = (c: Conv2dGeneralConfig) => c.kernelHeight * c.kernelWidth * c.inChannels + (c.useBias ? 1 : 0);
 
@@ -38,10 +44,7 @@ const PASSES: Record<ConvGemmPass, {
   forward: {
     job: CONV2D_FORWARD_GEMM,
     general: CONV2D_GENERAL_KERNELS.forward,
-    constants: (c, s) => ({
-      ...geometry(c, s), OUT_VEC4: vec4Constants(c).OUT_VEC4, K_OFFSET: c.kernelOffset, B_OFFSET: c.useBias ? c.biasOffset : 0,
-      USE_BIAS: c.useBias ? 1 : 0, ACT: activationCode(c.activation),
-    }),
+    constants: forwardConstants,
     grid: (c, s) => [s.positions, c.outChannels, 1],
   },
   'backward-input': {
