@@ -18,11 +18,12 @@ const DIRECT_4x4 = { tm: 64, tn: 8, tk: 1, rm: 4, rn: 4, shared: false };
  * Forward: the generated 4x8 GEMM (K in kernel rows) where a tap's run of input channels is 4
  * or longer, else the hand-written 'blocked'. On SwiftShader (bench/gemm-slots.gpu.ts,
  * training at batch 128, 2026-12-07, 23:46 UTC; bench/results/gemm-slots-2026-12-07.txt):
- * lenet5's conv2d_1 (5x5 'valid', 6->16) 31.9 against 52.5 ms; strided-bn's conv2d_1 (3x3
- * stride 2 'same', 32->64) 182.9 against 288.7 ms (K per tap instead of per kernel row, in two
- * earlier runs: 80.8 / 96.3 against 118.2 / 104.4 ms, 205.0 / 206.9 against 257.7 / 263.2 ms).
- * With one input channel (the first layers) they are even: lenet5 48.7 (4x4) against 52.5 ms,
- * strided-bn 49.4 against 51.2 ms.
+ * lenet5's conv2d_1 (5x5 'valid', 6->16) 31.9 against 52.5 ms and 25.8 against 42.9 ms;
+ * strided-bn's conv2d_1 (3x3 stride 2 'same', 32->64) 182.9 against 288.7 ms and 180.0 against
+ * 180.6 ms (K per tap instead of per kernel row, in two earlier runs: 80.8 / 96.3 against
+ * 118.2 / 104.4 ms, 205.0 / 206.9 against 257.7 / 263.2 ms). With one input channel (the first
+ * layers) the GEMMs were even or ahead (lenet5 48.7 / 42.5 (4x4) against 52.5 / 50.6 ms,
+ * strided-bn 49.4 / 17.4 against 51.2 / 24.6 ms): two runs, not yet enough to move the rule.
  * Filter and input gradients keep the hand-written kernels: the 4x8 GEMM won lenet5's conv2d_1
  * filter gradient (122.2 against 179.8 ms, 78.5 against 152.6 ms) but lost strided-bn's
  * (370.3 against 342.8 ms, 157.3 against 142.7 ms) and every input gradient (strided-bn
