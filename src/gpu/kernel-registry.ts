@@ -59,8 +59,13 @@ export interface KernelEntry<C> {
   /** Keras layer type (or the plan's own stage: 'Gather', 'Loss', 'Optimizer'). */
   readonly layerType: string;
   readonly pass: KernelPass;
-  /** Files in shaders/ (without `.wgsl`). */
+  /** Files in shaders/ (without `.wgsl`); empty for a generated kernel (`generate`). */
   readonly shaders: readonly string[];
+  /**
+   * A generated kernel's WGSL template for `config` (src/gpu/gemm/), compiled over the same
+   * prelude as a file of shaders/; its tile parameters are compiled in, the shapes stay constants.
+   */
+  generate?(config: C): string;
   /** Invocations per workgroup (the shader's WORKGROUP_SIZE override). */
   readonly workgroupSize: number;
   /** true, or why this entry cannot compute `config`. */
@@ -221,7 +226,8 @@ export interface EntryKernelOptions<E extends Entries> {
 /** `entry`'s kernel for `config`: its first shader with its constants, its dispatches tagged with its id and cost. */
 export function entryKernel<C, E extends Entries>(root: TgpuRoot, entry: KernelEntry<C>, config: C, options: EntryKernelOptions<E>): Kernel<E> {
   return new Kernel(root, {
-    shader: entry.shaders[0],
+    shader: entry.shaders[0] ?? entry.id,
+    source: entry.generate?.(config),
     layout: options.layout,
     variant: options.variant,
     externals: options.externals,

@@ -44,6 +44,8 @@ export interface DispatchSizing {
 export interface KernelOptions<E extends Entries> {
   /** File name in shaders/ without `.wgsl`; also the label. */
   shader: string;
+  /** A generated template (src/gpu/gemm/) compiled instead of shaders/<shader>.wgsl; `shader` then only labels it. */
+  source?: string;
   layout: TgpuBindGroupLayout<E>;
   /**
    * Values of the shader's `override` constants: workgroup sizes (TypeScript is the one place
@@ -130,16 +132,17 @@ export class Kernel<E extends Entries> {
    * (ready once the build's `finish` resolves); elsewhere it is built at once.
    */
   constructor(root: TgpuRoot, options: KernelOptions<E>) {
-    const { shader, layout, constants = {}, externals = {}, variant, rewriteSource, entry } = options;
+    const { shader, source, layout, constants = {}, externals = {}, variant, rewriteSource, entry } = options;
     this.root = root;
     this.entry = entry;
     this.layout = layout;
     this.label = variant ? `${shader}[${variant}]` : shader;
-    const body = rewriteSource ? rewriteSource(shaderSource(shader)) : shaderSource(shader);
-    const template = withPrelude(body, Object.keys(constants), this.label);
-    this.readsBatch = readsBatchSize(template);
+    const template = source ?? shaderSource(shader);
+    const body = rewriteSource ? rewriteSource(template) : template;
+    const withLib = withPrelude(body, Object.keys(constants), this.label);
+    this.readsBatch = readsBatchSize(withLib);
     const batchExternals: Record<string, object> = this.readsBatch ? { batchLayout } : {};
-    this.code = tgpu.resolve({ template, externals: { ...libraryExternals(template), layout, ...batchExternals, ...externals } });
+    this.code = tgpu.resolve({ template: withLib, externals: { ...libraryExternals(withLib), layout, ...batchExternals, ...externals } });
     const layouts = this.readsBatch ? [root.unwrap(layout), root.unwrap(batchLayout)] : [root.unwrap(layout)];
     const layoutKey = layoutStructure(layout.entries) + (this.readsBatch ? '|batch' : '');
     const spec = { label: this.label, code: this.code, constants, bindGroupLayouts: layouts, layoutKey };

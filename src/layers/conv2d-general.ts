@@ -4,7 +4,7 @@
 // elementwise activation (the stored output y is post-activation). The seed network's fast
 // 3x3 kernels stay in conv2d.ts; this layer takes any other geometry.
 // Dispatches, built once per shape:
-//   forward:    y = act(conv(x, K) + b)                                   (conv2d_general_forward)
+//   forward:    y = act(conv(x, K) + b)   (conv2d_general_forward or a generated implicit GEMM)
 //   backward:   g = dy * act'(y)    (scratch (B,Ho,Wo,Cout); skipped for linear: g = dy)
 //               split-K partials of dK, db over chunks of the output positions, then a reduce
 //               that WRITES dK, db into `grads` at the parameters' offsets
@@ -14,11 +14,12 @@ import tgpu from 'typegpu';
 import * as d from 'typegpu/data';
 import type { TgpuBindGroupLayout } from 'typegpu';
 import type { Dispatch, Entries, Kernel } from '../gpu/kernel.ts';
-import { entryDispatch, entryKernel, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { entryDispatch, entryKernel, FIXED_RULES, type KernelChooser, type KernelEntry } from '../gpu/kernel-registry.ts';
 import { createBatchTable, layerBatchSize, type BatchSize } from '../gpu/batch-size.ts';
 import { createStorageBuffer } from '../gpu/buffers.ts';
 import { activationCode, type ElementwiseActivation } from '../model/activations.ts';
 import { CONV2D_GENERAL_KERNELS, CONV2D_GENERAL_WORKGROUP_SIZE } from './conv2d-general-kernels.ts';
+import { CONV2D_GENERAL_FILTER, CONV2D_GENERAL_FORWARD, CONV2D_GENERAL_INPUT } from './conv2d-general-choices.ts';
 
 export { CONV2D_GENERAL_WORKGROUP_SIZE };
 import type { GpuContext, LayerPlan } from './types.ts';
@@ -276,8 +277,14 @@ export type Conv2dGeneralPlan = LayerPlan & {
   inference: Dispatch[];
 };
 
-export function createConv2dGeneral(ctx: GpuContext, c: Conv2dGeneralConfig, b: Conv2dGeneralBuffers): Conv2dGeneralPlan {
+export interface Conv2dGeneralOptions {
+  /** Picks the forward, filter-gradient and input-gradient kernels (default: the fixed rules). */
+  kernels?: KernelChooser;
+}
+
+export function createConv2dGeneral(ctx: GpuContext, c: Conv2dGeneralConfig, b: Conv2dGeneralBuffers, options: Conv2dGeneralOptions = {}): Conv2dGeneralPlan {
   const s = conv2dGeneralShape(c);
+  const chooser = options.kernels ?? FIXED_RULES;
   const { device } = ctx;
   const paramFloats = Math.max(c.kernelOffset + s.kernelSize, c.useBias ? c.biasOffset + c.outChannels : 0);
   checkBuffer(device, c, 'input (B, H, W, Cin)', b.input, s.inputLength);
@@ -286,7 +293,7 @@ export function createConv2dGeneral(ctx: GpuContext, c: Conv2dGeneralConfig, b: 
   const K = CONV2D_GENERAL_KERNELS;
   const size = layerBatchSize(ctx.root, c.batch, b.batchSize);
   const forward = [
-    dispatchEntry(ctx, K.forward, c, forwardLayout, { x: b.input, x4: b.input, params: b.params, params4: b.params, y: b.output }, size.size, `${c.name}.forward`),
+    dispatchEntry(ctx, chooser.choose(c.name, CONV2D_GENERAL_FORWARD, 'forward', c), c, forwardLayout, { x: b.input, x4: b.input, params: b.params, params4: b.params, y: b.output }, size.size, `${c.name}.forward`),
   ];
   if (c.inferenceOnly) return { forward, inference: forward, backward: [], destroy: size.destroy };
 
@@ -305,8 +312,12 @@ export function createConv2dGeneral(ctx: GpuContext, c: Conv2dGeneralConfig, b: 
     scratch.push(g);
     backward.push(dispatchEntry(ctx, K.mask, c, activationLayout, { y: b.output, dy: outputGrad, g }, size.size, `${c.name}.backward_activation`));
   }
-  backward.push(...filterGradient(ctx, c, s, { x: b.input, g, grads }, size.size, scratch));
-  if (inputGrad) backward.push(inputGradient(ctx, c, { g, params: b.params, dx: inputGrad }, size.size));
+  const filter = chooser.choose(c.name, CONV2D_GENERAL_FILTER, 'backward-filter', c);
+  backward.push(...filterGradient(ctx, c, s, filter, { x: b.input, g, grads }, size.size, scratch));
+  if (inputGrad) {
+    const input = chooser.choose(c.name, CONV2D_GENERAL_INPUT, 'backward-input', c);
+    backward.push(dispatchEntry(ctx, input, c, inputLayout, { g, g4: g, params: b.params, params4: b.params, dx: inputGrad }, size.size, `${c.name}.backward_input`));
+  }
   return {
     forward,
     inference: forward,
@@ -326,6 +337,7 @@ function filterGradient(
   ctx: GpuContext,
   c: Conv2dGeneralConfig,
   s: Conv2dGeneralShape,
+  entry: KernelEntry<Conv2dGeneralConfig>,
   b: { x: GPUBuffer; g: GPUBuffer; grads: GPUBuffer },
   size: BatchSize,
   scratch: { destroy(): void }[],
@@ -345,17 +357,7 @@ function filterGradient(
   }, `${c.name}.split`);
   scratch.push(split);
   return [
-    dispatchEntry(ctx, CONV2D_GENERAL_KERNELS.filter, c, filterLayout, { x: b.x, x4: b.x, g: b.g, g4: b.g, partials, split }, size, `${c.name}.backward_filter`),
+    dispatchEntry(ctx, entry, c, filterLayout, { x: b.x, x4: b.x, g: b.g, g4: b.g, partials, split }, size, `${c.name}.backward_filter`),
     dispatchEntry(ctx, CONV2D_GENERAL_KERNELS.reduce, c, reduceLayout, { partials, grads: b.grads, split }, size, `${c.name}.backward_reduce`),
   ];
-}
-
-/** dx, every element written. */
-function inputGradient(
-  ctx: GpuContext,
-  c: Conv2dGeneralConfig,
-  b: { g: GPUBuffer; params: GPUBuffer; dx: GPUBuffer },
-  size: BatchSize,
-): Dispatch {
-  return dispatchEntry(ctx, CONV2D_GENERAL_KERNELS.input, c, inputLayout, { ...b, g4: b.g, params4: b.params }, size, `${c.name}.backward_input`);
 }

@@ -17,6 +17,8 @@ import { layerBatchSize, type BatchSize } from '../gpu/batch-size.ts';
 import { activationCode, ELEMENTWISE_ACTIVATIONS, type ElementwiseActivation } from '../model/activations.ts';
 import { dispatchKernel, entryDispatch, FIXED_RULES, type KernelChooser, type KernelEntry } from '../gpu/kernel-registry.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
+import { denseGemmEntry } from './gemm/dense-gemm-kernels.ts';
+import type { GemmTile } from '../gpu/gemm/gemm-tile.ts';
 
 /** Invocations per workgroup of every dense kernel (both variants). */
 export const DENSE_WORKGROUP_SIZE = 64;
@@ -185,9 +187,30 @@ export const DENSE_KERNELS: readonly DenseEntry[] = (['forward', 'backward-input
   denseEntry(pass, 'tile4x4'),
 ]);
 
+/** A generated GEMM entry of `pass` (src/layers/gemm/), over the f32 layouts and with the pass's costs. */
+function denseGemm(pass: keyof typeof PASSES, tile: GemmTile): DenseEntry {
+  return { ...denseGemmEntry<DenseConfig>(pass, tile, { constants: PASSES[pass].constants, cost: PASSES[pass].cost }), wide: false };
+}
+
+/**
+ * Dense as generated GEMMs: 8x8 per invocation from direct loads, and 4x4 from tiles staged in
+ * workgroup memory. Not in DENSE_KERNELS (so neither the fixed rules nor the tuner offer them):
+ * on SwiftShader (bench/gemm-slots.gpu.ts, lenet5 at batch 128, one run) neither beat
+ * 'tile16x16' where it applies (400->120 forward 6.6-6.9 against 4.3-5.2 ms, weight gradient
+ * 15-105 against 6.5-7.1 ms, two runs) nor 'tile4x4' on the 84->10 layer (forward 0.50 against
+ * 0.25 ms), and every extra candidate
+ * costs each tuning a plan build. A layer takes them through DenseOptions.entries.
+ */
+export const DENSE_GEMM_KERNELS: readonly DenseEntry[] = (['forward', 'backward-input', 'backward-weights'] as const).flatMap((pass) => [
+  denseGemm(pass, { tm: 64, tn: 32, tk: 1, rm: 8, rn: 8, shared: false }),
+  denseGemm(pass, { tm: 32, tn: 32, tk: 8, rm: 4, rn: 4, shared: true }),
+]);
+
 export interface DenseOptions {
   /** Picks each pass's kernel (default: the fixed rules). */
   kernels?: KernelChooser;
+  /** The alternatives it picks among (default: DENSE_KERNELS). */
+  entries?: readonly DenseEntry[];
 }
 
 /** The kernel `entry` for one layer with the layouts its element type needs. */
@@ -196,7 +219,8 @@ function denseKernel<E extends Entries>(ctx: GpuContext, entry: DenseEntry, conf
   // resources are the same raw buffers, so one typed path builds both.
   const layouts = entry.wide ? (LAYOUTS_VEC4 as unknown as typeof LAYOUTS_F32) : LAYOUTS_F32;
   return new Kernel(ctx.root, {
-    shader: entry.shaders[0],
+    shader: entry.shaders[0] ?? entry.id,
+    source: entry.generate?.(config),
     layout: pick(layouts),
     constants: entry.constants(config),
     variant: config.name,
@@ -218,9 +242,10 @@ export function createDense(ctx: GpuContext, config: DenseConfig, buffers: Dense
     if (!Number.isInteger(v) || v < 0) throw new Error(`${name}: bad ${k} ${v}`);
   }
   const kernels = options.kernels ?? FIXED_RULES;
+  const entries = options.entries ?? DENSE_KERNELS;
   const size = layerBatchSize(ctx.root, batch, buffers.batchSize);
 
-  const fwdEntry = kernels.choose(name, DENSE_KERNELS, 'forward', config);
+  const fwdEntry = kernels.choose(name, entries, 'forward', config);
   const fwd = denseKernel(ctx, fwdEntry, config, (l) => l.forward);
   const forward = [
     entryDispatch(fwd, fwdEntry, config, fwd.bind({ input: buffers.input, params: buffers.params, output: buffers.output }), size.size, `${name}.forward`),
@@ -231,12 +256,12 @@ export function createDense(ctx: GpuContext, config: DenseConfig, buffers: Dense
   if (!grads || !outputGrad) throw new Error(`${name}: grads and outputGrad are required unless inferenceOnly`);
   const backward: Dispatch[] = [];
   if (inputGrad) {
-    const entry = kernels.choose(name, DENSE_KERNELS, 'backward-input', config);
+    const entry = kernels.choose(name, entries, 'backward-input', config);
     const bwdX = denseKernel(ctx, entry, config, (l) => l.input);
     const bind = bwdX.bind({ outputGrad, output: buffers.output, params: buffers.params, inputGrad });
     backward.push(entryDispatch(bwdX, entry, config, bind, size.size, `${name}.backward_input`));
   }
-  const entry = kernels.choose(name, DENSE_KERNELS, 'backward-weights', config);
+  const entry = kernels.choose(name, entries, 'backward-weights', config);
   const bwdW = denseKernel(ctx, entry, config, (l) => l.weights);
   const bind = bwdW.bind({ input: buffers.input, outputGrad, output: buffers.output, grads });
   backward.push(entryDispatch(bwdW, entry, config, bind, size.size, `${name}.backward_weights`));

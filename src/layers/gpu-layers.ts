@@ -10,7 +10,7 @@ import { activation, batchNorm, dense, dropout, fastConv, floorMaxPool2x2, gener
 import { ACTIVATION_KERNELS } from './activation.ts';
 import { BATCH_NORM_KERNELS } from './batch-norm.ts';
 import { CONV2D_KERNELS, CONV2D_REDUCE_KERNEL } from './conv2d-kernels.ts';
-import { CONV2D_GENERAL_KERNELS } from './conv2d-general-kernels.ts';
+import { CONV2D_GENERAL_ALL } from './conv2d-general-choices.ts';
 import { DENSE_KERNELS } from './dense.ts';
 import { DROPOUT_KERNELS } from './dropout.ts';
 import { GLOBAL_AVG_POOL_KERNELS } from './global-avg-pool.ts';
@@ -27,7 +27,7 @@ export interface GpuLayerDefinition {
 }
 
 export const GPU_LAYERS = {
-  Conv2D: { builders: [fastConv, generalConv], kernels: [...CONV2D_KERNELS, CONV2D_REDUCE_KERNEL, ...Object.values(CONV2D_GENERAL_KERNELS)] },
+  Conv2D: { builders: [fastConv, generalConv], kernels: [...CONV2D_KERNELS, CONV2D_REDUCE_KERNEL, ...CONV2D_GENERAL_ALL] },
   MaxPooling2D: { builders: [floorMaxPool2x2, pool2d], kernels: [...Object.values(MAXPOOL_KERNELS), ...Object.values(POOL2D_KERNELS)] },
   AveragePooling2D: { builders: [pool2d], kernels: Object.values(POOL2D_KERNELS) },
   GlobalAveragePooling2D: { builders: [globalAveragePooling], kernels: Object.values(GLOBAL_AVG_POOL_KERNELS) },

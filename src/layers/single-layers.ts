@@ -100,7 +100,7 @@ export const generalConv: SingleLayerBuilder = (l, pc) => {
     createConv2dGeneral(ctx, generalConvConfig(l, io.batch, !pc.training), {
       input: io.input, output: io.output, params: io.params, grads: io.grads, outputGrad: io.outputGrad, inputGrad: io.inputGrad,
       batchSize: io.batchSize,
-    }),
+    }, { kernels: pc.kernels }),
   );
 };
 

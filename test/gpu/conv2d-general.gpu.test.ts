@@ -8,6 +8,8 @@
 // gives the training layer's forward bit for bit.
 import { describe, expect, it } from 'vitest';
 import { createConv2dGeneral, conv2dGeneralShape, type Conv2dGeneralConfig } from '../../src/layers/conv2d-general.ts';
+import { CONV2D_GENERAL_FILTER, CONV2D_GENERAL_FORWARD, CONV2D_GENERAL_INPUT } from '../../src/layers/conv2d-general-choices.ts';
+import { fixedChoice, layerChooser, type KernelPass } from '../../src/gpu/kernel-registry.ts';
 import { runDispatches } from '../../src/gpu/kernel.ts';
 import { BatchSize } from '../../src/gpu/batch-size.ts';
 import { createBufferWith, createStorageBuffer, readF32 } from '../../src/gpu/buffers.ts';
@@ -51,6 +53,29 @@ const CASES: Conv2dGeneralConfig[] = [
   layer('batch 4096 (2-D grid)', [4096, 32, 32, 1, 1], [1, 1, 1, 1], 'same', 'sigmoid'),
 ];
 
+/** Kernel sets: the fixed rules (0), then each generated tile for all three passes. */
+const CHOICES: [KernelPass, readonly { id: string }[]][] = [
+  ['forward', CONV2D_GENERAL_FORWARD], ['backward-filter', CONV2D_GENERAL_FILTER], ['backward-input', CONV2D_GENERAL_INPUT],
+];
+const TILES = CONV2D_GENERAL_FORWARD.map((e) => e.id.split('.')[2]).filter((v) => v.startsWith('gemm-'));
+const SET_COUNT = 1 + TILES.length;
+/** Set i: the generated forward TILES[i - 1], and each gradient's generated kernel of the same tile where there is one. */
+const kernelSet = (i: number): Partial<Record<KernelPass, string>> =>
+  Object.fromEntries(CHOICES.flatMap(([pass, list]) => {
+    const id = `conv2d-general.${pass}.${TILES[i - 1]}`;
+    return i > 0 && list.some((e) => e.id === id) ? [[pass, id]] : [];
+  }));
+/**
+ * The cases each generated set runs (the fixed rules run them all): between them stride 2 with
+ * 'same', 1x1 and 7-wide kernels, odd channel counts, K and the batch's positions not
+ * multiples of any tile, no bias.
+ */
+const SET_CASES: readonly (readonly string[])[] = [
+  [],
+  ['k5 same s2', 'k6x7 valid s2 (kernel past half the input)', '1x1 hidden 32->64', '64x64 input k3 same s2'],
+  ['k7x3 same', 'k2x4 same s(2,1) even kernel', '1x1 s2 (inputs no output reads)'],
+];
+
 function refShape(c: Conv2dGeneralConfig): ConvGeneralShape {
   return {
     B: c.batch, H: c.inHeight, W: c.inWidth, Cin: c.inChannels, Cout: c.outChannels,
@@ -65,8 +90,16 @@ function label(c: Conv2dGeneralConfig): string {
 const f32 = (rng: Rng, n: number, lo: number, hi: number) => Float32Array.from(randArray(rng, n, lo, hi));
 
 describe('general conv2d layer vs float64 reference', () => {
-  for (const c of CASES) {
-    it(label(c), async () => {
+  it('the fixed rules: the generated 4x8 forward from 4 input channels, else the hand-written kernels', () => {
+    const fixed = (c: Conv2dGeneralConfig) => CHOICES.map(([pass, list]) => fixedChoice(list as never, pass, c).id.split('.')[2]);
+    expect(fixed(CASES[0])).toEqual(['blocked', 'split-k', 'blocked']); // 3 input channels
+    expect(fixed(CASES.find((c) => c.inChannels === 4)!)).toEqual(['gemm-d32x16k1r4x8', 'split-k', 'blocked']);
+  });
+
+  for (let set = 0; set < SET_COUNT; set++) for (const c of CASES) {
+    if (set > 0 && !SET_CASES[set].includes(c.name)) continue;
+    const ids = kernelSet(set);
+    it(`${label(c)} [${set === 0 ? 'fixed rules' : Object.values(ids).join(', ')}]`, async () => {
       const { root, device } = await getGpu();
       const s = conv2dGeneralShape(c);
       const taps = c.kernelHeight * c.kernelWidth;
@@ -91,7 +124,8 @@ describe('general conv2d layer vs float64 reference', () => {
       await expectNoGpuErrors(device, async () => {
         const plan = createConv2dGeneral({ root, device }, c, {
           input: xBuf, output: yBuf, params: pBuf, grads: gradsBuf, outputGrad: dyBuf, inputGrad: dxBuf,
-        });
+        }, { kernels: set === 0 ? undefined : layerChooser(ids) });
+        if (set > 0) expect([...plan.forward, ...plan.backward].map((d) => d.kernel?.id)).toEqual(expect.arrayContaining(Object.values(ids)));
         expect(plan.inference).toEqual(plan.forward);
         // activation pass (not for linear), filter partials, reduce, dx
         expect(plan.backward.length).toBe(c.activation === 'linear' ? 3 : 4);

@@ -8,6 +8,7 @@ import { initParams } from '../../src/model/init.ts';
 import type { Rng } from '../../src/model/rng.ts';
 import { readF32 } from '../../src/gpu/buffers.ts';
 import { encodeDispatches } from '../../src/gpu/kernel.ts';
+import type { KernelChoices, KernelSlot } from '../../src/gpu/kernel-registry.ts';
 import { pipelinesCompiled } from '../../src/gpu/pipeline-cache.ts';
 import { Pass, identityOrder } from '../../src/train/pass.ts';
 import { TrainingStep } from '../../src/train/training-step.ts';
@@ -30,6 +31,11 @@ export interface StepsRun {
   optimizer: { kind: 'adam' | 'sgd'; lr: number; momentum: number };
   /** The step state's dropout seed. */
   seed: number;
+  /**
+   * Overrides of the fixed rules, from the slots of the plan the fixed rules build (e.g. the
+   * generated GEMMs wherever a slot offers one); default: the fixed rules.
+   */
+  kernels?: (slots: readonly KernelSlot[]) => KernelChoices;
 }
 
 /**
@@ -70,7 +76,13 @@ export async function gpuTrainingSteps(run: StepsRun, otherBatch?: number): Prom
   return expectNoGpuErrors(device, async () => {
     const step = new TrainingStep(ctx, { table: model.params, weights: run.w0, optimizer: run.optimizer, seed: run.seed });
     const data = uploadSplit(device, { images: run.images, labels: run.labels, count }, count, model.inputSize, 'train');
-    const pass = new Pass(ctx, model, { label: 'steps', count, batch, training: true }, step.passBuffers(data));
+    let pass = new Pass(ctx, model, { label: 'steps', count, batch, training: true }, step.passBuffers(data));
+    let kernels: KernelChoices | undefined;
+    if (run.kernels) {
+      kernels = run.kernels(pass.mainPlan.kernelSlots);
+      pass.destroy();
+      pass = new Pass(ctx, model, { label: 'steps', count, batch, training: true, kernels }, step.passBuffers(data));
+    }
     pass.setOrder(identityOrder(count));
     const encoder = device.createCommandEncoder();
     encodeDispatches(encoder, step.dispatches(pass, 0, steps));
@@ -79,7 +91,7 @@ export async function gpuTrainingSteps(run: StepsRun, otherBatch?: number): Prom
     let otherBatchPipelines: number | undefined;
     if (otherBatch !== undefined) {
       const compiled = pipelinesCompiled(device);
-      const other = new Pass(ctx, model, { label: 'steps (another batch size)', count, batch: otherBatch, training: true }, step.passBuffers(data));
+      const other = new Pass(ctx, model, { label: 'steps (another batch size)', count, batch: otherBatch, training: true, kernels }, step.passBuffers(data));
       otherBatchPipelines = pipelinesCompiled(device) - compiled;
       other.destroy();
     }
