@@ -17,8 +17,13 @@ import { FAKE_BUILD } from './fake-trainer.ts';
 const ROOT = resolve(import.meta.dirname, '../..');
 /** A small model with the general layers (strided 'same' Conv2D, BatchNormalization, AveragePooling2D, Dropout, two Dense). */
 const SMALL_CNN = join(ROOT, 'test', 'fixtures', 'models', 'small-cnn.json');
-/** Its slots with a choice of kernels in training: dense's forward, backward-input and backward-weights. */
-const TRAINING_SLOTS = 3;
+/**
+ * Its slots with a choice of kernels in training: the general conv's forward and filter gradient
+ * (hand-written or generated GEMM; the first layer has no input gradient) and dense's forward,
+ * backward-input and backward-weights; in evaluation the conv's and dense's forward.
+ */
+const TRAINING_SLOTS = 5;
+const EVALUATION_SLOTS = 2;
 
 function train(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return runProcess('npm', ['run', '--silent', 'train', '--', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
@@ -149,7 +154,7 @@ describe('npm run train', () => {
     const history = JSON.parse(await readFile(join(dir, 'out', 'history.json'), 'utf8'));
     expect(history.autotune).toMatchObject({ mode: 'on', active: 'on', timing: expect.stringMatching(/^(timestamp|wall)$/) });
     const slots: { plan: string; batch: number; source: string }[] = history.autotune.slots;
-    expect(slots.map((s) => `${s.plan} ${s.batch} ${s.source}`)).toEqual([...Array(TRAINING_SLOTS).fill('training 8 tuned'), 'evaluation 500 tuned']);
+    expect(slots.map((s) => `${s.plan} ${s.batch} ${s.source}`)).toEqual([...Array(TRAINING_SLOTS).fill('training 8 tuned'), ...Array(EVALUATION_SLOTS).fill('evaluation 500 tuned')]);
     const cache = JSON.parse(await readFile(cacheFile, 'utf8'));
     expect(cache).toMatchObject({ schema: 'webgpu-mnist-trainer/autotune', version: 1 });
     expect(Object.keys(cache.entries)).toHaveLength(slots.length);
