@@ -14,7 +14,6 @@ import { loadKerasModelFile } from '../io/keras-disk.ts';
 import { parseJsonContent } from '../io/json-content.ts';
 import { MAX_JSON_BYTES } from '../io/load-limits.ts';
 import type { AdamState } from '../io/keras-mapping.ts';
-import { recordedDataset } from '../io/model-dataset.ts';
 import type { DatasetDescription } from '../data/image-dataset.ts';
 
 /** Largest model config file read (a config is a few kilobytes; this refuses /dev/zero and the like). */
@@ -110,7 +109,7 @@ export async function loadInitialModel(path: string, option: string | null): Pro
 
 async function loadKeras(path: string): Promise<InitialModel> {
   const k = await loadKerasModelFile(path);
-  return { path: k.path, model: k.model, params: k.params, notes: [], dataset: recordedDataset(k.file.metadata), ...(k.adam ? { adam: k.adam } : {}) };
+  return { path: k.path, model: k.model, params: k.params, notes: [], dataset: k.dataset, ...(k.adam ? { adam: k.adam } : {}) };
 }
 
 async function loadTfjs(path: string): Promise<InitialModel> {

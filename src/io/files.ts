@@ -4,8 +4,6 @@ import { writeFileAtomic } from './atomic-write.ts';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { ModelInfo } from '../model/model-info.ts';
 import { exportModel, manifestGroups, readModel, WEIGHTS_FILE, WeightsFormatError, type ExportOptions, type ImportResult } from './tfjs-model.ts';
-import { recordedDataset } from './model-dataset.ts';
-import type { DatasetDescription } from '../data/image-dataset.ts';
 import { JsonContentError, parseJsonContent } from './json-content.ts';
 import { formatCount, MAX_JSON_BYTES, MAX_WEIGHTS_BYTES } from './load-limits.ts';
 
@@ -81,7 +79,7 @@ async function checkWeightFiles(
  * directory), validates them and returns the parameters. Throws WeightsFormatError for a
  * bad model, Error for unreadable files.
  */
-export async function loadModelFiles(path: string): Promise<ImportResult & { path: string; dataset: DatasetDescription | null }> {
+export async function loadModelFiles(path: string): Promise<ImportResult & { path: string }> {
   const jsonPath = await modelJsonPath(path);
   let bytes: Uint8Array;
   try {
@@ -106,8 +104,7 @@ export async function loadModelFiles(path: string): Promise<ImportResult & { pat
   const files = await checkWeightFiles(dir, groups);
   if (files.problems.length > 0) throw new WeightsFormatError(files.problems, jsonPath);
   for (const [p, file] of files.paths) weights.set(p, new Uint8Array(await readFile(file)));
-  const dataset = recordedDataset((json as { userDefinedMetadata?: unknown } | null)?.userDefinedMetadata);
-  return { ...readModel(json, weights, { source: jsonPath }), path: jsonPath, dataset };
+  return { ...readModel(json, weights, { source: jsonPath }), path: jsonPath };
 }
 
 /** Writes `dir`/model.json and `dir`/weights.bin (creating dir); returns their paths. */

@@ -6,6 +6,7 @@ import { writeFileAtomic } from './atomic-write.ts';
 import { KerasFileError, readKerasFile, writeKerasFile, type KerasFile } from './keras-file.ts';
 import { kerasFileFrom, type AdamState, type KerasExport } from './keras-mapping.ts';
 import { modelFromKerasFile } from './keras-model.ts';
+import type { DatasetDescription } from '../data/image-dataset.ts';
 import { isolatedWeightsReader } from './h5-isolated.ts';
 import { formatCount, MAX_KERAS_FILE_BYTES } from './load-limits.ts';
 import type { ModelInfo } from '../model/model-info.ts';
@@ -20,6 +21,8 @@ export interface LoadedKeras {
   params: Float32Array;
   /** Adam's state when the file holds one. */
   adam?: AdamState;
+  /** The dataset the file records the model was trained on (metadata.json), or null. */
+  dataset: DatasetDescription | null;
 }
 
 /**

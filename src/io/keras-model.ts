@@ -5,7 +5,7 @@ import { parseModelConfig } from '../model/model-spec.ts';
 import { KerasFileError, type KerasFile } from './keras-file.ts';
 import { kerasConfig, kerasMetadata } from './keras-config.ts';
 import { parameterCountProblem } from './load-limits.ts';
-import { datasetMetadata } from './model-dataset.ts';
+import { datasetMetadata, recordedDataset } from './model-dataset.ts';
 import type { DatasetDescription } from '../data/image-dataset.ts';
 import { adamFromKeras, kerasFileFrom, layoutOf, paramsFromKeras, type AdamState, type KerasExport } from './keras-mapping.ts';
 
@@ -22,13 +22,20 @@ export function modelOfKerasConfig(config: unknown, fileName: string): ModelInfo
   return model;
 }
 
-/** The model, weights and Adam state (when present) of a read .keras file; nothing is returned half-loaded. */
-export function modelFromKerasFile(file: KerasFile, fileName: string): { model: ModelInfo; params: Float32Array; adam?: AdamState } {
+/**
+ * The model, weights, Adam state (when present) and recorded dataset (metadata.json, or null) of
+ * a read .keras file; nothing is returned half-loaded.
+ */
+export function modelFromKerasFile(
+  file: KerasFile,
+  fileName: string,
+): { model: ModelInfo; params: Float32Array; adam?: AdamState; dataset: DatasetDescription | null } {
   const model = modelOfKerasConfig(file.config, fileName);
   const layout = layoutOf(model);
   const params = paramsFromKeras(file, fileName, layout);
   const adam = adamFromKeras(file, fileName, layout);
-  return adam ? { model, params, adam } : { model, params };
+  const dataset = recordedDataset(file.metadata);
+  return adam ? { model, params, adam, dataset } : { model, params, dataset };
 }
 
 export interface KerasModelOptions {

@@ -13,7 +13,7 @@
  * Browser-safe: no node imports (the disk helpers are in files.ts).
  */
 import type { DatasetDescription } from '../data/image-dataset.ts';
-import { datasetMetadata } from './model-dataset.ts';
+import { datasetMetadata, recordedDataset } from './model-dataset.ts';
 import type { ParamTable } from '../model/param-table.ts';
 import { modelInfo, type ModelInfo } from '../model/model-info.ts';
 import { parseModelConfig, toTfjsTopology } from '../model/model-spec.ts';
@@ -136,6 +136,8 @@ export interface ImportResult {
   renamed: { from: string; to: string }[];
   /** Weights in the file that this model does not use (e.g. optimizer state). */
   ignored: string[];
+  /** The dataset the model records it was trained on (userDefinedMetadata), or null. */
+  dataset: DatasetDescription | null;
 }
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8, uint8: 1, uint16: 2, float16: 2 };
@@ -437,7 +439,7 @@ export function readModel(modelJson: unknown, weights: WeightsInput, options: Im
   }
   if (problems.length > 0) throw new WeightsFormatError(problems, source);
 
-  return { model, params, renamed, ignored };
+  return { model, params, renamed, ignored, dataset: recordedDataset(json.userDefinedMetadata) };
 }
 
 /**
