@@ -6,11 +6,10 @@
 // others in one line.
 import { readFile, stat } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
-import { DatasetFolderError, isImageName, MAX_IMAGE_FILE_BYTES, walkFolder, type SkippedFile } from '../data/image-folder.ts';
+import { DatasetFolderError, isImageName, pictureSizeProblem, walkFolder, type SkippedFile } from '../data/image-folder.ts';
 import { decodeImage } from '../data/images/decode-image.ts';
 import { ImageDecodeError, type DecodedImage } from '../data/images/decoded-image.ts';
 import { fsReason } from '../io/fs-reason.ts';
-import { formatCount } from '../io/load-limits.ts';
 import { UsageError } from './cli-error.ts';
 
 /** A picture to read: its path as the user will see it (the given path, or the folder's path joined with the file's). */
@@ -28,14 +27,6 @@ export interface PictureListing {
 /** `path` shown under the folder it was found in, with '/' whatever the system's separator. */
 const shown = (folder: string, path: string) => [folder.replace(/[/\\]+$/, ''), ...relative(folder, path).split(sep)].join('/');
 
-/** Why a file of `size` bytes is not read, or null when it is. */
-function sizeProblem(size: number): string | null {
-  if (size < 0) return 'unreadable';
-  if (size === 0) return 'empty';
-  if (size > MAX_IMAGE_FILE_BYTES) return `${formatCount(size)} bytes, more than the ${formatCount(MAX_IMAGE_FILE_BYTES)} a picture may have`;
-  return null;
-}
-
 /** The pictures named by `paths` (files and folders), in the order given; throws a UsageError for a path that is neither. */
 export async function listPictures(paths: readonly string[]): Promise<PictureListing> {
   const files: PictureFile[] = [];
@@ -45,7 +36,7 @@ export async function listPictures(paths: readonly string[]): Promise<PictureLis
       throw new UsageError(`${path}: ${fsReason(e)}`);
     });
     if (info.isFile()) {
-      const problem = sizeProblem(info.size);
+      const problem = pictureSizeProblem(info.size);
       if (problem) skipped.push({ rel: path, why: problem });
       else files.push({ path, size: info.size });
       continue;
@@ -60,7 +51,7 @@ export async function listPictures(paths: readonly string[]): Promise<PictureLis
     }
     for (const f of found) {
       const rel = shown(path, f.path);
-      const problem = isImageName(f.name) ? sizeProblem(f.size) : 'not an image';
+      const problem = isImageName(f.name) ? pictureSizeProblem(f.size) : 'not an image';
       if (problem) skipped.push({ rel, why: problem });
       else files.push({ path: rel, size: f.size });
     }

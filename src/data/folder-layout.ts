@@ -55,6 +55,14 @@ export interface FolderLayout<F = unknown> {
 /** Largest picture file read (a 64-megapixel RGBA PNG stored without compression). */
 export const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
 
+/** Why a picture file of `size` bytes (-1: unreadable) is not read, or null when it is. */
+export function pictureSizeProblem(size: number): string | null {
+  if (size < 0) return 'unreadable';
+  if (size === 0) return 'empty';
+  if (size > MAX_IMAGE_FILE_BYTES) return `${formatCount(size)} bytes, more than the ${formatCount(MAX_IMAGE_FILE_BYTES)} a picture may have`;
+  return null;
+}
+
 export const isImageName = (name: string): boolean => IMAGE_EXTENSIONS.some((ext) => name.toLowerCase().endsWith(ext));
 
 /** Python's order of two '/'-separated paths as a depth-first walk of sorted folders meets them. */
@@ -107,10 +115,8 @@ export function layoutFolder<F>(entries: readonly TreeEntry<F>[], where: (rel: s
       let count = 0;
       for (const f of fileEntries.filter((e) => e.rel.startsWith(`${classDir}/`))) {
         inClass.add(f);
-        if (!isImageName(baseName(f.rel))) skipped.push({ rel: f.rel, why: 'not an image' });
-        else if (f.size < 0) skipped.push({ rel: f.rel, why: 'unreadable' });
-        else if (f.size === 0) skipped.push({ rel: f.rel, why: 'empty' });
-        else if (f.size > MAX_IMAGE_FILE_BYTES) skipped.push({ rel: f.rel, why: `${formatCount(f.size)} bytes, more than the ${formatCount(MAX_IMAGE_FILE_BYTES)} a picture may have` });
+        const problem = isImageName(baseName(f.rel)) ? pictureSizeProblem(f.size) : 'not an image';
+        if (problem) skipped.push({ rel: f.rel, why: problem });
         else {
           files.push({ rel: f.rel, size: f.size, label, split, source: f.source as F });
           count++;

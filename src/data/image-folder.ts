@@ -8,7 +8,7 @@ import { comparePaths, DatasetFolderError, layoutFolder, type SkippedFile, type 
 import type { ImageTarget } from './images/prepare-image.ts';
 import type { ImagePack } from './image-pack.ts';
 
-export { DatasetFolderError, isImageName, MAX_IMAGE_FILE_BYTES, skippedLine, type SkippedFile } from './folder-layout.ts';
+export { DatasetFolderError, isImageName, MAX_IMAGE_FILE_BYTES, pictureSizeProblem, skippedLine, type SkippedFile } from './folder-layout.ts';
 export type { DecodeProgress } from './folder-decode.ts';
 
 export interface FolderFile {
