@@ -1,5 +1,5 @@
 // The "Layers" view's picture: for each layer of the network, in order, its name, type and
-// output shape, then its output for the drawn digit: an image output (h, w, c) as a grid of
+// output shape, then its output for the picture explained: an image output (h, w, c) as a grid of
 // its channels (grey, black .. white over the layer's own range), a flat one as a bar per unit
 // (up for positive, down for negative, over the layer's largest magnitude); and each
 // convolution's filters: the first one's (one input channel) as a small image per filter, a

@@ -51,10 +51,10 @@ export type PageToWorker =
   /** Classify one image ((H, W, C) bytes, the model's input). The reply carries the same id. */
   | { type: 'predict'; id: number; image: Uint8Array }
   /**
-   * What the network sees in one image ((H, W, C) bytes): every layer's output, the saliency and
-   * Grad-CAM for `classIndex` (default: the predicted class). The reply carries the same id.
+   * What the network sees in one image ((H, W, C) bytes): every layer's output, the saliency for
+   * `classIndex` (default: the guess) and Grad-CAM on `camLayer` (default: the last Conv2D). The
+   * reply carries the same id.
    */
-  /** Explains `image` ((H, W, C) bytes) for `classIndex` (default: the guess), Grad-CAM on `camLayer` (default: the last Conv2D). */
   | { type: 'explain'; id: number; image: Uint8Array; classIndex?: number; camLayer?: string }
   /** Classify `count` images ((count, H, W, C) bytes) in one batch (the number reader). The reply carries the same id. */
   | { type: 'predictBatch'; id: number; images: Uint8Array; count: number }
@@ -172,8 +172,10 @@ export type WorkerToPage =
   | { type: 'dataset'; name: DataChoice; facts: DatasetFacts }
   /** How far the user's dataset is decoded (pictures done of total). */
   | { type: 'dataset-progress'; name: string; done: number; total: number }
-  /** The user's dataset is read and split: what the page shows of it. */
-  /** `kept`: the dataset given on an earlier visit, kept in this browser (not chosen for training by itself). */
+  /**
+   * The user's dataset is read and split: what the page shows of it. `kept`: the dataset given
+   * on an earlier visit, kept in this browser (not chosen for training by itself).
+   */
   | { type: 'own-dataset'; summary: DatasetSummary; kept: boolean }
   | { type: 'device-lost'; message: string }
   /** Autotuning went on without its cache (a corrupt one ignored, a write that failed). */

@@ -9,9 +9,8 @@ import { liveGpuObjects, type GpuObjectKind } from '../gpu/gpu-objects.ts';
 import type { Mnist, MnistSplit } from '../data/mnist.ts';
 import { dataChoiceOf, DATASET_SIZES, DATASET_TITLES, type DataChoice, type DatasetName } from '../data/datasets.ts';
 import { describeDataset, type DatasetDescription, type ImageDataset } from '../data/image-dataset.ts';
-import { recordedDataset } from '../io/model-dataset.ts';
 import { readOwnDataset } from './own-dataset.ts';
-import { keepOwnDataset, loadKeptDataset } from './own-dataset-store.ts';
+import { keepOwnDataset, loadKeptDataset, type KeptDataset } from './own-dataset-store.ts';
 import { datasetFacts } from '../data/dataset-facts.ts';
 import { datasetModelProblem } from '../train/dataset-fit.ts';
 import { fetchDataset } from '../data/fetch-dataset.ts';
@@ -43,15 +42,6 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 function post(message: WorkerToPage, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
-}
-
-/** The dataset a model.json's text records (userDefinedMetadata), or null. */
-function recordedDatasetOfJson(text: string): DatasetDescription | null {
-  try {
-    return recordedDataset((JSON.parse(text) as { userDefinedMetadata?: unknown }).userDefinedMetadata);
-  } catch {
-    return null; // readModel has named what is wrong with the file
-  }
 }
 
 function errorMessage(e: unknown): string {
@@ -143,6 +133,13 @@ async function acquireNewGpu(): Promise<Gpu> {
   });
   post({ type: 'adapter', adapter: gpu.adapter, description: describeAdapter(gpu.adapter) });
   return gpu;
+}
+
+/** Makes `read` the own dataset and tells the page (its facts, then its summary; the sample images are transferred). */
+function useOwn(read: KeptDataset, kept: boolean): void {
+  own = read.data;
+  post({ type: 'dataset', name: 'own', facts: datasetFacts(read.data) });
+  post({ type: 'own-dataset', summary: read.summary, kept }, read.summary.samples.map((x) => x.image.buffer));
 }
 
 /** A dataset's title in messages: the built-in's name, or the user's folder or file. */
@@ -641,9 +638,8 @@ async function handle(msg: PageToWorker): Promise<void> {
       return loadWeights(async () => {
         // h5wasm (about 5 MB) is loaded only when a .keras file is saved or loaded.
         const [{ readKerasFile }, { modelFromKerasFile }] = await Promise.all([import('../io/keras-file.ts'), import('../io/keras-model.ts')]);
-        const file = await readKerasFile(new Uint8Array(msg.data), msg.name);
-        const read = modelFromKerasFile(file, msg.name);
-        return { ...read, message: `Loaded ${msg.name}.`, dataset: recordedDataset(file.metadata) };
+        const read = modelFromKerasFile(await readKerasFile(new Uint8Array(msg.data), msg.name), msg.name);
+        return { ...read, message: `Loaded ${msg.name}.` };
       }, 'load');
     case 'load':
       return loadWeights(async () => {
@@ -651,7 +647,7 @@ async function handle(msg: PageToWorker): Promise<void> {
         const weights = msg.weights.length === 1 ? msg.weights[0].data : new Map(msg.weights.map((w) => [w.name, w.data] as const));
         const imported = readModel(msg.modelJson, weights, { source: msg.modelJsonName });
         const notes = imported.renamed.length ? ` (${imported.renamed.length} weights matched by layer order)` : '';
-        return { ...imported, message: `Loaded ${msg.modelJsonName} + ${msg.weights.map((w) => w.name).join(' + ')}${notes}.`, dataset: recordedDatasetOfJson(msg.modelJson) };
+        return { ...imported, message: `Loaded ${msg.modelJsonName} + ${msg.weights.map((w) => w.name).join(' + ')}${notes}.` };
       }, 'load');
     case 'useWeights':
       return loadWeights(async () => ({ model: modelInfo(msg.model), params: msg.weights, message: `Using ${msg.label}.` }), 'load');
@@ -672,10 +668,8 @@ async function handle(msg: PageToWorker): Promise<void> {
       readingOwn = true;
       try {
         const read = await readOwnDataset(msg.upload, (p) => post({ type: 'dataset-progress', name: msg.upload.name, ...p }));
-        own = read.data;
-        const keeping = keepOwnDataset(read);
-        post({ type: 'dataset', name: 'own', facts: datasetFacts(read.data) });
-        post({ type: 'own-dataset', summary: read.summary, kept: false }, read.summary.samples.map((x) => x.image.buffer));
+        const keeping = keepOwnDataset(read); // copies the sample images, which useOwn transfers
+        useOwn(read, false);
         await keeping.catch((e: unknown) => post({ type: 'error', context: 'dataset', message: `${read.data.name} was read but could not be kept in this browser (${errorMessage(e)}): after a reload, give it again` }));
       } catch (e) {
         post({ type: 'error', context: 'dataset', message: errorMessage(e) });
@@ -720,10 +714,7 @@ scope.onmessage = (ev: MessageEvent<PageToWorker>) => {
 
 // The dataset the user gave on an earlier visit, kept in this browser (unless one was given meanwhile).
 loadKeptDataset().then((kept) => {
-  if (!kept || own || readingOwn) return;
-  own = kept.data;
-  post({ type: 'dataset', name: 'own', facts: datasetFacts(kept.data) });
-  post({ type: 'own-dataset', summary: kept.summary, kept: true });
+  if (kept && !own && !readingOwn) useOwn(kept, true);
 });
 
 // Say at once which adapter we will use (or why there is none).
