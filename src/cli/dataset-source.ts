@@ -12,6 +12,7 @@ import { packSplits, PackFormatError } from '../data/image-pack.ts';
 import { colorModeOfChannels } from '../data/images/color-mode.ts';
 import { NpzFormatError } from '../data/npz.ts';
 import { preparePack, type PackRequest } from '../data/own-dataset-node.ts';
+import { DATASET_SIZES } from '../data/datasets.ts';
 import { fsReason } from '../io/fs-reason.ts';
 import { formatCount } from '../io/load-limits.ts';
 import type { ModelInfo } from '../model/model-info.ts';
@@ -35,8 +36,6 @@ export interface DatasetReport {
   /** A line for stderr (skipped files, the model's input scaling). */
   warn(line: string): void;
 }
-
-const BUILTIN_COUNTS = { train: 60_000, test: 10_000 };
 
 /** The pack request of --dataset PATH for `model`: a folder's size and colour mode from the options or the model. */
 async function packRequest(own: OwnDatasetOptions, model: ModelInfo): Promise<PackRequest> {
@@ -112,7 +111,7 @@ export async function prepareRunDataset(
 ): Promise<RunDataset> {
   const run = options.ownDataset
     ? await ownDataset(options.ownDataset, model, report)
-    : { description: builtinDescription(options.dataset), dataPack: null, trainCount: BUILTIN_COUNTS.train, testCount: BUILTIN_COUNTS.test };
+    : { description: builtinDescription(options.dataset), dataPack: null, trainCount: DATASET_SIZES[options.dataset].train, testCount: DATASET_SIZES[options.dataset].test };
   if (trainedOn) checkTrainedOn(run.description, trainedOn.description, trainedOn.allowMismatch, report);
   const problem = datasetModelProblem(run.description, model);
   if (problem) throw new CliError(`--dataset: ${problem}`, 2);

@@ -2,6 +2,8 @@
 // exit); every problem is a UsageError (exit code 2).
 import { ADAPTER_CHOICES, parseAdapterChoice, type AdapterChoice } from './adapter-choice.ts';
 import { UsageError } from './cli-error.ts';
+import { DATASET_SIZES } from '../data/datasets.ts';
+import { DEFAULT_TRAIN_OPTIONS } from '../train/types.ts';
 import { choiceError, parseCommandLine } from './command-line.ts';
 import { DATASET_OPTIONS, datasetUsage, parseDatasetArgs, type DatasetArgs } from './dataset-options.ts';
 
@@ -62,10 +64,10 @@ export function parseEvaluateArgs(argv: string[]): EvaluateOptions | 'help' {
   let testLimit: number | null = null;
   if (v['test-limit'] !== undefined) {
     testLimit = Number(v['test-limit']);
-    // MNIST's test set has 10,000 images; the user's own may have more.
-    const max = v.dataset !== undefined && dataset.path !== null ? Number.MAX_SAFE_INTEGER : 10_000;
-    if (!/^\s*\d+\s*$/.test(v['test-limit']) || testLimit < 1 || testLimit > max) {
-      throw new UsageError(`--test-limit: expected an integer from 1 to ${max === 10_000 ? '10,000' : 'the test images'}, got "${v['test-limit']}"`);
+    // A built-in dataset's test images (the default's without --dataset); the user's own may have more.
+    const builtinTest = v.dataset !== undefined && dataset.path !== null ? null : DATASET_SIZES[dataset.builtin ?? DEFAULT_TRAIN_OPTIONS.dataset].test;
+    if (!/^\s*\d+\s*$/.test(v['test-limit']) || testLimit < 1 || testLimit > (builtinTest ?? Number.MAX_SAFE_INTEGER)) {
+      throw new UsageError(`--test-limit: expected an integer from 1 to ${builtinTest === null ? 'the test images' : builtinTest.toLocaleString('en-US')}, got "${v['test-limit']}"`);
     }
   }
   return { path: parsed.positionals[0], dataset, allowDatasetMismatch: v['allow-dataset-mismatch'] ?? false, json: v.json ?? false, jsonOut: v['json-out'] ?? null, testLimit, adapter, node: v.node ?? false };

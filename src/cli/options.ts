@@ -7,6 +7,7 @@ import { ADAPTER_CHOICES, GPU_FLAG_REPLACED, hasGpuFlag, parseAdapterChoice, typ
 import { CACHE_OWNER } from '../tune/cache.ts';
 import { AUTOTUNE_MODES, DEFAULT_AUTOTUNE, parseAutotuneMode, type AutotuneMode } from '../tune/mode.ts';
 import { UsageError } from './cli-error.ts';
+import { DATASET_SIZES } from '../data/datasets.ts';
 import { choiceError, parseCommandLine } from './command-line.ts';
 
 export { UsageError };
@@ -241,6 +242,6 @@ export function parseTrainArgs(argv: readonly string[]): ParsedCommand {
   return {
     kind: 'train',
     options: { train, model: v.model ?? null, init: v.init ?? null, out: v.out ?? 'out', adapter, node: v.node ?? false, resume: v.resume ?? false, autotune, given: givenOptions(v, Boolean(train.ownDataset)),
-      testLimit: v['test-limit'] === undefined ? null : positiveInt('test-limit', v['test-limit'], train.ownDataset ? Number.MAX_SAFE_INTEGER : 10_000) },
+      testLimit: v['test-limit'] === undefined ? null : positiveInt('test-limit', v['test-limit'], train.ownDataset ? Number.MAX_SAFE_INTEGER : DATASET_SIZES[train.dataset].test) },
   };
 }
