@@ -6,20 +6,26 @@
 import { COLOR_MODE_CHANNELS, toColorMode } from '../data/images/color-mode.ts';
 import type { DecodedImage } from '../data/images/decoded-image.ts';
 import { resizeBilinear } from '../data/images/resize-bilinear.ts';
+import { resolve } from 'node:path';
 import type { ModelInfo } from '../model/model-info.ts';
 import { fittedSize } from '../ui/numbers/image-source.ts';
 import { describeReading, type NumberReading } from '../ui/numbers/read-number.ts';
 import { readPicture, TooManyMarksError, type BatchClassifier, type PictureReading } from '../ui/numbers/read-picture.ts';
 import { grayscaleFromRgba, type GrayImage } from '../ui/segment.ts';
-import { MNIST_FIELD } from '../ui/mnist-style.ts';
-import { DIGITS } from '../ui/handwriting/samples.ts';
+import { DIGITS, MNIST_FIELD } from '../ui/mnist-style.ts';
 
-/** Why `model` cannot read digits (null when it can): the reader's fields are 28x28x1 and its answers the digits 0-9. */
+/**
+ * Why `model` cannot read digits (null when it can): the reader's fields are 28x28x1 and its
+ * answers the digits 0-9 (and, from a number reader's model, "not one digit" after them).
+ */
 export function digitModelProblem(model: ModelInfo): string | null {
   const [h, w, c] = model.inputShape;
-  if (h === MNIST_FIELD.height && w === MNIST_FIELD.width && c === 1 && model.classes === DIGITS) return null;
+  if (h === MNIST_FIELD.height && w === MNIST_FIELD.width && c === 1 && (model.classes === DIGITS || model.classes === DIGITS + 1)) return null;
   return `the number reader needs a ${DIGITS}-class ${MNIST_FIELD.height}x${MNIST_FIELD.width}x1 digit model; this one takes ${h}x${w}x${c} and has ${model.classes} classes`;
 }
+
+/** The number reader's model as the repository ships it for the page (public/trained/number-reader/). */
+export const READER_MODEL_FILE = resolve(import.meta.dirname, '../../public/trained/number-reader/model.json');
 
 /** A photo as the reader's grayscale picture: over white, its longer side at most the reader's. */
 export function readerPicture(image: DecodedImage): GrayImage {

@@ -4,7 +4,8 @@
 // model's training images were (predict-input-form.ts), all of them in one run of batches of
 // their own number (up to the evaluation batch), with an evaluation-only model. Prints each
 // picture's most probable classes, or --json an array of { file, index, class, probabilities };
-// --numbers reads whole handwritten numbers as the page's number reader does; --explain writes
+// --numbers reads whole handwritten numbers as the page's number reader does (MODEL reads the
+// digits, the number reader's model says which pieces are one digit); --explain writes
 // each picture's saliency and Grad-CAM (on --cam-layer's convolution) as a PNG (predict-explain.ts). Pictures that
 // cannot be read are skipped and listed in one line; none readable is an error.
 import { skippedLine, type SkippedFile } from '../data/image-folder.ts';
@@ -21,7 +22,9 @@ import { EventPrinter } from './event-printer.ts';
 import { loadInitialModel, type InitialModel } from './model-source.ts';
 import { decodePictureFile, listPictures, type PictureFile } from './predict-files.ts';
 import { inputForm, type InputForm } from './predict-input-form.ts';
-import { digitModelProblem, numberJson, numberLine, readNumbers, readerPicture } from './predict-numbers.ts';
+import { digitModelProblem, numberJson, numberLine, READER_MODEL_FILE, readNumbers, readerPicture } from './predict-numbers.ts';
+import { withDigitsFrom } from '../ui/numbers/read-number.ts';
+import { DIGITS } from '../ui/mnist-style.ts';
 import { PREDICT_USAGE, parsePredictArgs, type PredictOptions } from './predict-options.ts';
 import { predictionJson, predictionLine, type PicturePrediction } from './predict-report.ts';
 import { bytesToBase64, floatsToBase64, type EncodedExplanation, type HeadlessConfig } from './protocol.ts';
@@ -128,7 +131,14 @@ async function predictNumbers(o: PredictOptions, loaded: InitialModel, form: Inp
   const pictures: { file: string; picture: GrayImage }[] = [];
   await eachPicture(files, skipped, (file, image) => pictures.push({ file, picture: readerPicture(image) }));
   reportSkipped(skipped, pictures.length);
-  const classify: BatchClassifier = async (fields, n) => (await runOnGpu(o, loaded, form, fields, n, printer)).probs;
+  // the reader's model says whether each piece is one digit; MODEL reads the digits (unless it is such a model itself)
+  const reader = loaded.model.classes === DIGITS ? await loadInitialModel(READER_MODEL_FILE, null) : null;
+  const classify: BatchClassifier = async (fields, n) => {
+    const own = (await runOnGpu(o, loaded, form, fields, n, printer)).probs;
+    if (!reader) return own;
+    const notOne = (await runOnGpu(o, reader, inputForm(reader.path, reader.model, reader.dataset), fields, n, printer)).probs;
+    return withDigitsFrom(notOne, own, n);
+  };
   const results = await readNumbers(pictures, classify);
   if (o.json) process.stdout.write(`${JSON.stringify(results.map(numberJson))}\n`);
   else for (const r of results) process.stdout.write(`${numberLine(r)}\n`);

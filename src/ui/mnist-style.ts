@@ -17,6 +17,8 @@ export interface FieldSize {
 }
 
 export const MNIST_FIELD: FieldSize = { height: SIDE, width: SIDE };
+/** The classes of a digit model: 0-9. */
+export const DIGITS = 10;
 
 /** The box a digit's longer side is scaled to in `field`: MNIST's FIT / SIDE of the shorter side. */
 export function fitBox(field: FieldSize): number {

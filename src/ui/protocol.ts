@@ -56,8 +56,13 @@ export type PageToWorker =
    * reply carries the same id.
    */
   | { type: 'explain'; id: number; image: Uint8Array; classIndex?: number; camLayer?: string }
-  /** Classify `count` images ((count, H, W, C) bytes) in one batch (the number reader). The reply carries the same id. */
-  | { type: 'predictBatch'; id: number; images: Uint8Array; count: number }
+  /**
+   * Classify `count` images ((count, H, W, C) bytes) in one batch with the page's model. The reply
+   * carries the same id. `reader`: the number reader's call, 28x28 grey fields answered by its
+   * own model (numbers/reader-model.ts), (count, 11) with "not one digit" last; with the digits
+   * read by the page's model instead when `reader` is 'model's digits'.
+   */
+  | { type: 'predictBatch'; id: number; images: Uint8Array; count: number; reader?: 'reader' | "model's digits" }
   /**
    * The map of what the network learned: the first `count` test images of `dataset` through the
    * current model, the input of its last Dense layer projected to 2-D with UMAP. Answered by

@@ -74,6 +74,11 @@ export interface ReadingPriors {
    * kept whole is in doubt when its pieces read as well with cuts this much cheaper.
    */
   doubtCut: number;
+  /**
+   * How much the reader model's "not one digit" counts against a digit's confidence: the
+   * share of its digit classes raised to this power (0: not at all; 1: as the model says).
+   */
+  notOneDigit: number;
 }
 
 /**
@@ -81,11 +86,12 @@ export interface ReadingPriors {
  * numbers read exactly, a misreading with no "?" counting as twelve) on 200 generated number
  * photos and 20 touching pairs made from the MNIST training digits the shipped model held
  * out for validation, never the test digits the reader is measured on
- * (test/ui/number-photos.test.ts).
+ * (test/ui/number-photos.test.ts), read as the page reads them: the shipped model's digits,
+ * the number reader's model's "not one digit" (public/trained/number-reader/).
  */
 export const PRIORS: ReadingPriors = {
-  wide: 0.753,
-  wideScale: 0.118,
+  wide: 0.736,
+  wideScale: 0.1,
   narrow: 0.182,
   narrowScale: 0.04,
   small: 0.416,
@@ -96,14 +102,15 @@ export const PRIORS: ReadingPriors = {
   flatScale: 0.122,
   straight: 4.65,
   straightCost: 3,
-  oneWide: 0.255,
-  sure: 12.8,
-  unsure: 0.562,
-  cut: 2.06,
+  oneWide: 0.714,
+  sure: 7.63,
+  unsure: 2.08,
+  cut: 1.03,
   join: 3.92,
   crossing: 5.47,
   length: 0.375,
   doubtCut: 0.389,
+  notOneDigit: 0.146,
 };
 
 /** Log prior that a piece of this size (in the line's digit heights) is one digit. */
@@ -122,10 +129,12 @@ export function shapeLogPrior(width: number, height: number, p: ReadingPriors = 
  * Log likelihood that a piece is one whole digit, from the classifier's probabilities for
  * it: the log odds of its top class, counted against it below `sure` (softmax probabilities
  * saturate: 0.94 and 0.99999 are both "sure", but their log odds, 2.8 and 11.5, tell a
- * fragment of a digit from a digit).
+ * fragment of a digit from a digit). Only the first `digits` classes are read; any after
+ * them (the reader model's "not one digit") count against the top one.
  */
-export function pieceLogLikelihood(row: ArrayLike<number>, p: ReadingPriors = PRIORS): number {
-  const top = topClass(row);
+export function pieceLogLikelihood(row: ArrayLike<number>, p: ReadingPriors = PRIORS, digits = row.length): number {
+  let top = 0;
+  for (let c = 1; c < digits; c++) if (row[c] > row[top]) top = c;
   let rest = 0;
   for (let c = 0; c < row.length; c++) if (c !== top) rest += row[c];
   const logOdds = Math.log(Math.max(row[top], 1e-30)) - Math.log(Math.max(rest, 1e-30));

@@ -26,6 +26,8 @@ import { testResults } from './metrics.ts';
 import type { BuildProgress } from '../gpu/pipeline-build.ts';
 import type { PageToWorker, StartRequest, WorkerPhase, WorkerToPage } from './protocol.ts';
 import { fetchShippedModel, SHIPPED_MODEL_PATH } from './shipped-model.ts';
+import { NumberReaderModel, READER_MODEL_PATH } from './numbers/reader-model.ts';
+import { withDigitsFrom } from './numbers/read-number.ts';
 import type { PlanKernelChoices } from '../gpu/kernel-registry.ts';
 import { modelOf } from '../train/options.ts';
 import { autotuneModel } from '../tune/autotune-run.ts';
@@ -128,11 +130,37 @@ async function acquireNewGpu(): Promise<Gpu> {
     lostReason = info.message || `reason: ${info.reason}`;
     trainer = undefined; // its buffers are gone with the device
     explaining.reset();
+    numberReader.forget();
     // While training, fit() throws DeviceLostError and the start handler reports it.
     if (!training) post({ type: 'device-lost', message: info.message || info.reason });
   });
   post({ type: 'adapter', adapter: gpu.adapter, description: describeAdapter(gpu.adapter) });
   return gpu;
+}
+
+/** The number reader's own model (built on the first reading, again after a device loss). */
+const numberReader = new NumberReaderModel(new URL(import.meta.env.BASE_URL + READER_MODEL_PATH, scope.location.href).href);
+
+/** The number reader: all the candidate digits of one picture in one GPU batch (two when the page's model reads the digits). */
+async function readNumberFields(msg: Extract<PageToWorker, { type: 'predictBatch' }>): Promise<void> {
+  try {
+    const g = await getGpu();
+    const reader = await numberReader.get({ device: g.device, root: g.root });
+    const model = msg.reader === "model's digits" ? trainer : undefined;
+    if (msg.reader === "model's digits" && !model) throw new Error('there is no model yet: train one or load weights');
+    for (const m of model ? [reader, model] : [reader]) {
+      if (!(Number.isInteger(msg.count) && msg.count >= 1 && msg.count <= EVAL_BATCH && msg.images.length === msg.count * m.model.inputSize)) {
+        throw new Error(`predictBatch: expected 1..${EVAL_BATCH} images of ${m.model.inputSize} bytes, got ${msg.images.length} bytes for ${msg.count}`);
+      }
+    }
+    const probabilities = await exclusive(async () => {
+      const answer = await reader.predict(msg.images, msg.count);
+      return model ? withDigitsFrom(answer, await model.predict(msg.images, msg.count), msg.count) : answer;
+    });
+    post({ type: 'batchPrediction', id: msg.id, probabilities }, [probabilities.buffer]);
+  } catch (e) {
+    post({ type: 'batchPredictionFailed', id: msg.id, message: errorMessage(e) });
+  }
 }
 
 /** Makes `read` the own dataset and tells the page (its facts, then its summary; the sample images are transferred). */
@@ -585,7 +613,7 @@ async function handle(msg: PageToWorker): Promise<void> {
       return;
     }
     case 'predictBatch': {
-      // the number reader: all the digits of one picture in one GPU batch
+      if (msg.reader) return readNumberFields(msg);
       const model = trainer;
       try {
         if (!model) throw new Error('there is no model yet: train one or load weights');

@@ -80,8 +80,9 @@ describe('the input form of a model', () => {
     expect(() => inputForm('m.json', model([28, 28, 1], 3), builtinDescription('mnist'))).toThrow(/^m\.json: the dataset it records does not fit the model: the model's output layer dense \(Dense\) has 3 units, the dataset 10 classes/);
   });
 
-  it('--numbers takes only a 10-class 28x28x1 model', () => {
+  it('--numbers takes only a 28x28x1 model of the 10 digits, or of the digits and "not one digit"', () => {
     expect(digitModelProblem(model([28, 28, 1], 10))).toBeNull();
+    expect(digitModelProblem(model([28, 28, 1], 11))).toBeNull();
     expect(digitModelProblem(modelInfo(presetSpec('small-color')))).toBe('the number reader needs a 10-class 28x28x1 digit model; this one takes 32x32x3 and has 10 classes');
     expect(digitModelProblem(model([28, 28, 1], 3))).toMatch(/has 3 classes$/);
   });

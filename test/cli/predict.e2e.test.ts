@@ -15,7 +15,12 @@ import { join, resolve } from 'node:path';
 import jpegJs from 'jpeg-js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { builtinDescription } from '../../src/data/image-dataset.ts';
-import { parseImages } from '../../src/data/idx.ts';
+import { parseImages, parseLabels } from '../../src/data/idx.ts';
+import { decodePictureFile } from '../../src/cli/predict-files.ts';
+import { readerPicture } from '../../src/cli/predict-numbers.ts';
+import { readPicture } from '../../src/ui/numbers/read-picture.ts';
+import { numberPhoto } from '../ui/number-photos.ts';
+import { readerClassifier, SHIPPED_MODEL_DIR } from '../ui/shipped-classifier.ts';
 import { prepareImage } from '../../src/data/images/prepare-image.ts';
 import { mnistDataDir, readMnistFile } from '../../src/data/mnist-node.ts';
 import { MNIST_FILES } from '../../src/data/mnist.ts';
@@ -89,15 +94,33 @@ describe('npm run predict, end to end', () => {
     const rgbModel = modelInfo(parseModelConfig(JSON.parse(await readFile(TINY_RGB, 'utf8'))));
     await saveModelFiles(join(dir, 'rgb-model'), rgbModel, initParams(rgbModel.params, 1));
 
+    // a generated number photo (2 0 2 5 1, the 2 and the 5 touching), read by --numbers with the shipped model
+    const testImages = parseImages(await readMnistFile(mnistDataDir(), MNIST_FILES.testImages), MNIST_FILES.testImages);
+    const testLabels = parseLabels(await readMnistFile(mnistDataDir(), MNIST_FILES.testLabels), MNIST_FILES.testLabels);
+    const photo = numberPhoto(14, { images: testImages.pixels, labels: testLabels });
+    const photoFile = join(dir, 'number.png');
+    await writeFile(photoFile, encodePng({ width: photo.width, height: photo.height, colorType: 0, depth: 8, samples: [...photo.gray] }));
+
     const predict = (args: string[]) => runProcess('npm', ['run', '--silent', 'predict', '--', ...args], { cwd: ROOT, env: process.env });
-    const [json, text, missing, notModel, numbers, notConv] = await Promise.all([
+    const [json, text, missing, notModel, numbers, notConv, readNumbers] = await Promise.all([
       predict([modelDir, pics, jpeg, '--json', '--explain', join(dir, 'why'), '--cam-layer', 'conv2d', '--adapter', 'swiftshader']),
       predict([join(modelDir, 'model.json'), pics, jpeg, '--top', '2', '--adapter', 'swiftshader']),
       predict([modelDir, join(dir, 'nowhere.png')]),
       predict([jpeg, pics]),
       predict([join(dir, 'rgb-model'), pics, '--numbers']),
       predict([modelDir, jpeg, '--explain', join(dir, 'nothing.png'), '--cam-layer', 'dense']),
+      predict([SHIPPED_MODEL_DIR, photoFile, '--numbers', '--json', '--adapter', 'swiftshader']),
     ]);
+
+    // --numbers: the shipped model's digits and the number reader's model's "not one digit", as the float64 reading of the same picture
+    expect(readNumbers.code, readNumbers.stderr).toBe(0);
+    const [read] = JSON.parse(readNumbers.stdout) as { reading: string; digits: { digit: number; confidence: number }[] }[];
+    const decoded = await decodePictureFile({ path: photoFile, size: (await readFile(photoFile)).length });
+    if ('why' in decoded) throw new Error(decoded.why);
+    const expected = (await readPicture(readerPicture(decoded.image), (await readerClassifier()).classify)).reading!;
+    expect(read.reading).toBe(photo.text);
+    expect(read.reading).toBe(expected.text);
+    read.digits.forEach((d, i) => expect(Math.abs(d.confidence - expected.digits[i].confidence)).toBeLessThan(1e-3));
 
     expect(json.code, json.stderr).toBe(0);
     const results = JSON.parse(json.stdout) as { file: string; index: number; class: string; probabilities: number[]; explanation: ExplanationJson }[];

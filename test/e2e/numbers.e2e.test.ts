@@ -3,7 +3,8 @@
 // pad, pictures of one uploaded and dropped (one of them a generated photo with touching
 // digits, read on a phone-wide page), a scribble marked uncertain. The model is the
 // trained one at public/trained/mnist-cnn/: the page loads it on arrival where it does so,
-// else the test loads the same files through the page's "Load weights" input.
+// else the test loads the same files through the page's "Load weights" input; the number
+// reader's own model (public/trained/number-reader/) says which pieces are one digit.
 // Screenshots and the test's pictures go to test-results/e2e/numbers/ (gitignored).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -28,6 +29,8 @@ const CARD = '#numbers-card';
 let server: ViteDevServer;
 let browser: Browser;
 let page: Page;
+/** Every URL the page and its worker asked for. */
+const fetched: string[] = [];
 
 
 /** What the panel shows once a read has finished: the number, and each box's digit, confidence and state. */
@@ -116,6 +119,7 @@ beforeAll(async () => {
   // an explicit locale: under LANG=C Chromium's default (en-US@posix) makes uPlot's NumberFormat throw
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   page = await context.newPage();
+  context.on('request', (r) => fetched.push(r.url()));
   page.on('pageerror', (e) => console.error('[page error]', e.message));
   page.on('console', (m) => {
     if (m.type() === 'error') console.error('[page console]', m.text());
@@ -231,6 +235,8 @@ describe('the number reader', async () => {
       await page.locator(CARD).screenshot({ path: join(OUT, 'touching-390.png') });
       console.log(`touching digits: ${s.text}`);
       expect(s.number).toBe('20251');
+      // the number reader's own model said which pieces are one digit
+      expect(fetched.some((u) => u.endsWith('/trained/number-reader/weights.bin'))).toBe(true);
       // two of the digits were cut out of one component
       const units = s.boxes.map((b) => b.unit);
       expect(new Set(units).size).toBeLessThan(units.length);

@@ -12,7 +12,7 @@ import { cutColumn, type InkMap, pieceOf } from '../../src/ui/digit-pieces.ts';
 import { readPicture } from '../../src/ui/numbers/read-picture.ts';
 import { segmentDigits } from '../../src/ui/segment.ts';
 import { touchingPair, type TouchingPair } from './number-photos.ts';
-import { shippedModelClassifier } from './shipped-classifier.ts';
+import { readerClassifier } from './shipped-classifier.ts';
 
 /** The share of the two digits' own ink (pixels inked by one digit only) that the cut puts on its digit's side. */
 function sharedOutRight(pair: TouchingPair, cut: CutProposal): number {
@@ -59,7 +59,7 @@ describe('cuts through touching MNIST digits of every class', async () => {
   });
 
   it('chooses the cut with the model: most pairs read exactly, in one batch each, none misread without a "?"', async () => {
-    const { classify, batches } = await shippedModelClassifier();
+    const { classify, batches } = await readerClassifier();
     const results: string[] = [];
     let exact = 0;
     let unmarked = 0;

@@ -5,11 +5,12 @@
 // which the shipped model held out for validation (it was trained with a validation split
 // of 0.1, Keras's last fraction), so that the model is no surer of them than of digits it
 // has never seen (on the digits it was trained on it misreads almost nothing, and priors
-// fitted there trust it too far). Every photo is segmented and classified once with the
-// shipped model; then a coordinate search scales one value at a time and keeps a change that
+// fitted there trust it too far; the number reader's model was fine-tuned only on pieces of
+// the other 54,000). Every photo is segmented and classified once as the page does it (the
+// shipped model's digits, the number reader's model's "not one digit"); then a coordinate search scales one value at a time and keeps a change that
 // reads more numbers exactly, a misreading with no "?" counting as twelve lost. Prints the
 // values found and the score before and after.
-// Run: npx tsx test/ui/fit-reader-priors.ts   (about 4 minutes on two shared cores)
+// Run: npx tsx test/ui/fit-reader-priors.ts   (about 3 minutes on two shared cores)
 import { parseImages, parseLabels } from '../../src/data/idx.ts';
 import { mnistDataDir, readMnistFile } from '../../src/data/mnist-node.ts';
 import { MNIST_FILES } from '../../src/data/mnist.ts';
@@ -18,7 +19,7 @@ import { readNumber, UNCERTAIN_BELOW } from '../../src/ui/numbers/read-number.ts
 import { type GrayImage, segmentDigits, type Segmentation } from '../../src/ui/segment.ts';
 import { PRIORS, type ReadingPriors } from '../../src/ui/unit-readings.ts';
 import { numberPhoto, touchingPair } from './number-photos.ts';
-import { shippedModelClassifier } from './shipped-classifier.ts';
+import { readerClassifier } from './shipped-classifier.ts';
 
 /** A misreading with no "?" costs this many exact readings. */
 const UNMARKED_COST = 12;
@@ -39,7 +40,7 @@ const dir = mnistDataDir();
 const images = parseImages(await readMnistFile(dir, MNIST_FILES.trainImages), MNIST_FILES.trainImages);
 const labels = parseLabels(await readMnistFile(dir, MNIST_FILES.trainLabels), MNIST_FILES.trainLabels);
 const source = { images: images.pixels.subarray(HELD_OUT_FROM * SIDE * SIDE), labels: labels.subarray(HELD_OUT_FROM) };
-const { classify } = await shippedModelClassifier();
+const { classify } = await readerClassifier();
 
 async function classified(truth: string, image: GrayImage): Promise<Read> {
   const segmentation = segmentDigits(image);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { describeReading, percentText, readNumber, UNCERTAIN_BELOW } from '../../src/ui/numbers/read-number.ts';
+import { describeReading, percentText, readNumber, UNCERTAIN_BELOW, withDigitsFrom } from '../../src/ui/numbers/read-number.ts';
 import { fittedSize } from '../../src/ui/numbers/image-source.ts';
 import type { Segmentation, SegmentedUnit } from '../../src/ui/segment.ts';
-import type { LatticePiece } from '../../src/ui/unit-readings.ts';
+import { type LatticePiece, PRIORS } from '../../src/ui/unit-readings.ts';
 
 /** A 10-class distribution with `p` on `digit` and the rest spread evenly (float64, then float32). */
 function row(digit: number, p: number, second?: [number, number]): number[] {
@@ -47,6 +47,11 @@ function segmentation(lines: { from: number; to: number; width: number; row: num
     })),
   };
   return { s, probs: Float32Array.from(rows.flat()) };
+}
+
+/** The reader model's row: `row(digit, p)` for the digits, times the chance `notOne` leaves them, then "not one digit". */
+function row11(digit: number, p: number, notOne: number): number[] {
+  return [...row(digit, p).map((v) => v * (1 - notOne)), notOne];
 }
 
 /** A narrow unit: one piece read as `digit` with probability `p`. */
@@ -112,8 +117,9 @@ describe('readNumber', () => {
   });
 
   it('marks a component that reads as well as one digit or two with "?" and both readings', () => {
+    // the whole as much too wide for one digit as a cut costs: one digit or two are as likely
     const unit = [
-      { from: 0, to: 2, width: 1.0, row: row(4, 0.9999) },
+      { from: 0, to: 2, width: PRIORS.wide + PRIORS.wideScale * Math.sqrt(PRIORS.cut), row: row(4, 0.9999) },
       { from: 0, to: 1, width: 0.55, row: row(4, 0.9999) },
       { from: 1, to: 2, width: 0.3, row: row(1, 0.9999), elongation: 6 }, // a straight stroke
     ];
@@ -163,6 +169,49 @@ describe('readNumber', () => {
     expect(() => readNumber(s, new Float32Array(15))).toThrow(/expected \(2, classes\) probabilities for 2 candidate digits, got 15/);
     expect(() => readNumber(s, Float32Array.from([...row(1, 0.5).map((v) => v * 2), ...row(2, 0.9)]))).toThrow(/candidate 0: .*sum to 1/);
     expect(() => readNumber(s, Float32Array.from([Number.NaN, ...row(1, 0.9).slice(1), ...row(2, 0.9)]))).toThrow(/candidate 0/);
+  });
+});
+
+describe('readNumber with the reader model\'s "not one digit" class', () => {
+  it('cuts a wide unit whose whole is not one digit, and keeps one whose pieces are not', () => {
+    // the same shapes and digit probabilities; only "not one digit" differs
+    const unit = (whole: number, pieces: number) => [
+      { from: 0, to: 2, width: 1.0, row: row11(8, 0.99, whole) },
+      { from: 0, to: 1, width: 0.5, row: row11(3, 0.99, pieces) },
+      { from: 1, to: 2, width: 0.5, row: row11(5, 0.99, pieces) },
+    ];
+    const merged = segmentation([[unit(0.97, 0.01)]]);
+    expect(readNumber(merged.s, merged.probs).text).toBe('35');
+    const whole = segmentation([[unit(0.01, 0.97)]]);
+    expect(readNumber(whole.s, whole.probs).text).toBe('8');
+  });
+
+  it('reads only digits: a piece most likely not one digit reads as its best digit, less sure, its candidates among the digits', () => {
+    const { s, probs } = segmentation([[[{ from: 0, to: 1, width: 0.6, row: row11(7, 0.99, 0) }], [{ from: 0, to: 1, width: 0.6, row: row11(4, 0.8, 0.9) }]]]);
+    const r = readNumber(s, probs);
+    const d = r.digits[1];
+    expect(d.digit).toBe(4);
+    expect(d.candidates.map((c) => c.digit)).not.toContain(10);
+    expect(d.candidates[0].probability).toBeCloseTo(0.8, 5);
+    expect(d.confidence).toBeCloseTo(0.8 * 0.1 ** PRIORS.notOneDigit, 5);
+    expect(d.uncertain).toBe(d.confidence < UNCERTAIN_BELOW);
+    const sure = readNumber(...(({ s, probs }) => [s, probs] as const)(segmentation([[[{ from: 0, to: 1, width: 0.6, row: row11(4, 0.8, 0) }]]])));
+    expect(sure.digits[0].confidence).toBeCloseTo(0.8, 5);
+  });
+});
+
+describe('withDigitsFrom', () => {
+  it("keeps the reader model's \"not one digit\" and takes the digits from the other model, scaled to what is left", () => {
+    const reader = Float32Array.from([...row11(3, 0.9, 0.25), ...row11(1, 0.5, 0)]);
+    const digits = Float32Array.from([...row(8, 0.6), ...row(2, 0.7)]);
+    const both = withDigitsFrom(reader, digits, 2);
+    expect(both).toHaveLength(22);
+    expect(both[10]).toBeCloseTo(0.25, 6);
+    expect(both[8]).toBeCloseTo(0.6 * 0.75, 6);
+    expect(both[11 + 2]).toBeCloseTo(0.7, 6);
+    expect(both[21]).toBe(0);
+    for (let i = 0; i < 2; i++) expect(both.subarray(i * 11, i * 11 + 11).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(() => withDigitsFrom(reader, digits.subarray(0, 10), 2)).toThrow(/expected \(2, 11\) and \(2, 10\)/);
   });
 });
 

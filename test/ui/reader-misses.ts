@@ -16,14 +16,15 @@ import { readPicture } from '../../src/ui/numbers/read-picture.ts';
 import { SIDE } from '../../src/ui/mnist-style.ts';
 import { topClass } from '../../src/ui/unit-readings.ts';
 import { numberPhoto } from './number-photos.ts';
-import { shippedModelClassifier } from './shipped-classifier.ts';
+import { readerClassifier } from './shipped-classifier.ts';
 
 const [first, last] = [Number(process.argv[2] ?? 1), Number(process.argv[3] ?? 80)];
+const modelDir = process.argv[4]; // default: the number reader's model
 const dir = mnistDataDir();
 const images = parseImages(await readMnistFile(dir, MNIST_FILES.testImages), MNIST_FILES.testImages);
 const labels = parseLabels(await readMnistFile(dir, MNIST_FILES.testLabels), MNIST_FILES.testLabels);
 const source = { images: images.pixels, labels };
-const { classify } = await shippedModelClassifier();
+const { classify } = await readerClassifier(modelDir);
 
 /** A piece is a digit's when this much of its box lies in the digit's box (made around the turned bitmap, so larger than its ink)... */
 const INSIDE = 0.75;

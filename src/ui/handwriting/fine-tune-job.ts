@@ -10,7 +10,7 @@ import type { ModelInfo } from '../../model/model-info.ts';
 import { firstImages, fineTune, warmFineTune, type FineTuneSettings } from '../../train/fine-tune.ts';
 import { scoreModel, type Predict } from './fine-tune-scores.ts';
 import type { FineTuneEvent, FineTuneRequest } from './fine-tune-messages.ts';
-import { DIGITS } from './samples.ts';
+import { DIGITS } from '../mnist-style.ts';
 
 /** The worker's current model, as far as a fine-tune uses it. */
 export interface CurrentModel {

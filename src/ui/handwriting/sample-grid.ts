@@ -1,8 +1,8 @@
 // The user's samples as thumbnails, one row per digit: each marked held back or not, with what
 // the current model reads it as, and a button that deletes it.
 import { imageCanvas } from '../images.ts';
-import { SIDE } from '../mnist-style.ts';
-import { DIGITS, isHeldBack, type HandwritingSample } from './samples.ts';
+import { DIGITS, SIDE } from '../mnist-style.ts';
+import { isHeldBack, type HandwritingSample } from './samples.ts';
 
 export class SampleGrid {
   private readonly thumbs = new Map<string, HTMLCanvasElement>();

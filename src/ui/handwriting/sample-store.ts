@@ -2,7 +2,8 @@
 // autosave's), so a reload keeps them. What is read back is checked sample by sample: a
 // malformed entry is left out, never fatal.
 import { readRecord, writeRecord, type IdbPlace } from '../../io/idb-record.ts';
-import { DIGITS, type HandwritingSample } from './samples.ts';
+import type { HandwritingSample } from './samples.ts';
+import { DIGITS } from '../mnist-style.ts';
 
 /** The handwriting's database: the samples, and the model fine-tuned on them (tuned-store.ts). */
 export const HANDWRITING_PLACE: IdbPlace = { db: 'webgpu-mnist-handwriting', store: 'samples' };

@@ -5,6 +5,7 @@
 // the trained and the held-back part. Pure, no DOM.
 import type { MnistSplit } from '../../data/mnist.ts';
 import { greyToChannels } from '../../data/image-pixels.ts';
+import { DIGITS } from '../mnist-style.ts';
 
 export interface HandwritingSample {
   /** Unique within the set. */
@@ -17,7 +18,6 @@ export interface HandwritingSample {
   image: Uint8Array;
 }
 
-export const DIGITS = 10;
 /** Samples of each digit asked for before fine-tuning is offered. */
 export const MIN_PER_DIGIT = 3;
 /** Seeds which place in each group of four samples of a digit is held back. */

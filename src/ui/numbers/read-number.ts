@@ -10,14 +10,16 @@
 // digits'. A digit below the threshold, or from a unit whose cuts are in doubt, is shown as
 // '?' with its alternatives. Pure, no DOM.
 import type { DigitBox, Segmentation } from '../segment.ts';
+import { DIGITS } from '../mnist-style.ts';
 import { bestReadings, classShapeLogPrior, type LatticePiece, pieceLogLikelihood, PRIORS, type ReadingPriors, topClass, type UnitReading } from '../unit-readings.ts';
 
 /**
  * A digit whose confidence is below this is shown as uncertain ('?'), not as a confident
- * answer. The model reads photographed digits less reliably than MNIST's own: on generated
- * number photos it misreads some at 80-95%.
+ * answer. Fitted with PRIORS (unit-readings.ts): a digit's confidence already counts the
+ * number reader's model's doubt that it is one digit, so it lies below the model's
+ * probability for the class.
  */
-export const UNCERTAIN_BELOW = 0.9;
+export const UNCERTAIN_BELOW = 0.765;
 /** A digit cut out of a wider component (or joined from several) is uncertain below this confidence: the model reads fragments of digits too confidently. */
 export const PIECE_UNCERTAIN_BELOW = 0.85;
 /** A component wide enough to be two digits but read as one is in doubt below this posterior (two touching digits read as one look like one digit to the model). */
@@ -42,9 +44,9 @@ export interface ReadDigit {
   box: DigitBox;
   /** The most probable class. */
   digit: number;
-  /** Its probability times how sure the reader is of the unit's cuts. */
+  /** Its probability (among the digits) times how sure the reader is that it is one digit (the reader model's, to the power PRIORS.notOneDigit) and of the unit's cuts. */
   confidence: number;
-  /** The most probable classes, most probable first (their bare class probabilities). */
+  /** The most probable classes, most probable first (their class probabilities among the digits). */
   candidates: Candidate[];
   uncertain: boolean;
   /** The line it is on (0 = the top line) and its unit's index in the reading (units are numbered across lines). */
@@ -86,7 +88,8 @@ export interface ReadOptions {
 
 /**
  * `probabilities` is (N, classes) row-major for the segmentation's N candidates, each row a
- * distribution. Throws when the sizes disagree or a row is not a distribution.
+ * distribution; with DIGITS + 1 classes the last is "not one digit" (it lowers a piece's
+ * likelihood and its digit's confidence, and is never read). Throws when the sizes disagree or a row is not a distribution.
  */
 export function readNumber(s: Pick<Segmentation, 'lines' | 'candidates'>, probabilities: Float32Array, options: ReadOptions = {}): NumberReading {
   const {
@@ -103,12 +106,15 @@ export function readNumber(s: Pick<Segmentation, 'lines' | 'candidates'>, probab
     throw new RangeError(`expected (${n}, classes) probabilities for ${n} candidate digits, got ${probabilities.length} values`);
   }
   const rows = Array.from({ length: n }, (_, i) => checkedRow(probabilities, i, classes));
-  const top = rows.map(topClass);
+  // a classifier with one class more than the digits (the number reader's model, reader-model.ts)
+  // says in its last one that a piece is not one digit: never read, always counted against one
+  const digitClasses = classes === DIGITS + 1 ? DIGITS : classes;
+  const top = rows.map((row) => topClass(row.slice(0, digitClasses)));
   const digits: ReadDigit[] = [];
   let unitIndex = 0;
   s.lines.forEach((line, lineIndex) => {
     for (const unit of line.units) {
-      const pieceScore = (p: LatticePiece) => pieceLogLikelihood(rows[p.candidate], priors) + classShapeLogPrior(p, top[p.candidate], priors);
+      const pieceScore = (p: LatticePiece) => pieceLogLikelihood(rows[p.candidate], priors, digitClasses) + classShapeLogPrior(p, top[p.candidate], priors);
       const { readings, logTotal } = bestReadings(unit.lattice, pieceScore, READINGS_COMPARED, priors);
       const texts = readingTexts(readings, logTotal, (p) => top[p.candidate]);
       const [chosen] = texts;
@@ -121,12 +127,14 @@ export function readNumber(s: Pick<Segmentation, 'lines' | 'candidates'>, probab
       const cutsInDoubt = cutConfidence < (keptWhole ? Math.max(cutsThreshold, wholeThreshold) : cutsThreshold);
       const alternatives = cutsInDoubt ? weighed.filter((t) => t.text !== chosen.text && t.posterior >= ALTERNATIVE_AT_LEAST).map((t) => t.text) : [];
       for (const p of chosen.reading.pieces) {
-        const row = rows[p.candidate];
-        const candidates = row
-          .map((probability, digit) => ({ digit, probability }))
+        // its classes as they are if it is one digit, and how sure the reader model is that it is one
+        const digitRow = rows[p.candidate].slice(0, digitClasses);
+        const oneDigit = digitClasses < classes ? digitRow.reduce((a, b) => a + b, 0) : 1;
+        const candidates = digitRow
+          .map((probability, digit) => ({ digit, probability: probability / oneDigit }))
           .sort((a, b) => b.probability - a.probability)
           .slice(0, CANDIDATES);
-        const confidence = candidates[0].probability * cutConfidence;
+        const confidence = candidates[0].probability * oneDigit ** priors.notOneDigit * cutConfidence;
         digits.push({
           box: s.candidates[p.candidate].box,
           digit: candidates[0].digit,
@@ -151,6 +159,24 @@ export function readNumber(s: Pick<Segmentation, 'lines' | 'candidates'>, probab
     uncertain: digits.some((d) => d.uncertain),
     confidence: digits.reduce((c, d) => c * d.confidence, 1),
   };
+}
+
+/**
+ * The reader model's probabilities ((n, DIGITS + 1): the digits, then "not one digit") with
+ * the digits read by another model instead ((n, DIGITS)): its digit probabilities times the
+ * reader model's belief that the piece is one digit.
+ */
+export function withDigitsFrom(reader: Float32Array, digits: Float32Array, n: number): Float32Array {
+  if (reader.length !== n * (DIGITS + 1) || digits.length !== n * DIGITS) {
+    throw new RangeError(`expected (${n}, ${DIGITS + 1}) and (${n}, ${DIGITS}) probabilities, got ${reader.length} and ${digits.length} values`);
+  }
+  const out = new Float32Array(n * (DIGITS + 1));
+  for (let i = 0; i < n; i++) {
+    const notOne = reader[i * (DIGITS + 1) + DIGITS];
+    for (let d = 0; d < DIGITS; d++) out[i * (DIGITS + 1) + d] = digits[i * DIGITS + d] * (1 - notOne);
+    out[i * (DIGITS + 1) + DIGITS] = notOne;
+  }
+  return out;
 }
 
 /** The priors with the cut priors scaled by their `doubtCut` share. */

@@ -12,8 +12,14 @@ export interface WorkerClassifier {
 /**
  * `ready()` says whether the worker has a model; without one a call fails at once with a hint.
  * Classifiers of different panels take ids from different `firstId`s (a reply is matched by id).
+ * `reader()`, where given, makes each call the number reader's (protocol.ts 'predictBatch').
  */
-export function workerClassifier(send: (msg: PageToWorker, transfer?: Transferable[]) => void, ready: () => boolean, firstId = 1): WorkerClassifier {
+export function workerClassifier(
+  send: (msg: PageToWorker, transfer?: Transferable[]) => void,
+  ready: () => boolean,
+  firstId = 1,
+  reader?: () => 'reader' | "model's digits",
+): WorkerClassifier {
   const pending = new Map<number, { resolve(p: Float32Array): void; reject(e: Error): void }>();
   let nextId = firstId;
   return {
@@ -22,7 +28,7 @@ export function workerClassifier(send: (msg: PageToWorker, transfer?: Transferab
       const id = nextId++;
       return new Promise<Float32Array>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        send({ type: 'predictBatch', id, images, count });
+        send({ type: 'predictBatch', id, images, count, ...(reader && { reader: reader() }) });
       });
     },
     onMessage(msg) {
