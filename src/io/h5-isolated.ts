@@ -8,28 +8,14 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { KerasFileError, readWeightsH5, type H5Weights } from './keras-h5.ts';
+import { readTimeLimit, replyError, type H5Reply, type H5Request } from './h5-read-job.ts';
 import type { WeightsReader } from './keras-file.ts';
 
-export interface H5Request {
-  id: number;
-  bytes: Uint8Array;
-  where: string;
-}
-
-export type H5Reply =
-  | { id: number; ok: true; weights: H5Weights }
-  /** known: a KerasFileError; crashed: the worker's HDF5 instance must not be used again. */
-  | { id: number; ok: false; message: string; known: boolean; crashed: boolean };
-
 export interface IsolationOptions {
-  /** Time a read may take before it is refused: default READ_TIMEOUT_MS plus READ_MS_PER_MB per MB of the file. */
+  /** Time a read may take before it is refused: default h5-read-job.ts readTimeLimit. */
   timeoutMs?: number;
 }
 
-/** The least time a read is given (a 3 MB file reads in about 0.1 s). */
-export const READ_TIMEOUT_MS = 5000;
-/** Time added per MB of the file (HDF5 reads about 100 MB/s; this allows ten times slower). */
-const READ_MS_PER_MB = 100;
 /** Time the worker may take to start (load the HDF5 library) before reads run in this thread instead. */
 const STARTUP_TIMEOUT_MS = 60_000;
 
@@ -107,7 +93,7 @@ function readIn(r: Running, bytes: Uint8Array, where: string, timeoutMs: number)
       done();
       if (reply.ok) return resolve(reply.weights);
       if (reply.crashed) stop(r);
-      reject(new KerasFileError(reply.known ? reply.message : `${where}: is damaged: the HDF5 library failed reading it (${reply.message})`));
+      reject(replyError(reply, where));
     };
     r.onDeath = (why) => {
       done();
@@ -142,7 +128,7 @@ async function readOnce(bytes: Uint8Array, where: string, timeoutMs: number): Pr
  * fresh library instance.
  */
 export function readWeightsH5Isolated(bytes: Uint8Array, where: string, options: IsolationOptions = {}): Promise<H5Weights> {
-  const timeoutMs = options.timeoutMs ?? READ_TIMEOUT_MS + Math.ceil((bytes.length / 1e6) * READ_MS_PER_MB);
+  const timeoutMs = options.timeoutMs ?? readTimeLimit(bytes.length);
   const read = queue.then(() => readOnce(bytes, where, timeoutMs));
   queue = read.catch(() => {});
   return read;

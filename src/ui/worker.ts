@@ -664,9 +664,9 @@ async function handle(msg: PageToWorker): Promise<void> {
     }
     case 'loadKeras':
       return loadWeights(async () => {
-        // h5wasm (about 5 MB) is loaded only when a .keras file is saved or loaded.
-        const [{ readKerasFile }, { modelFromKerasFile }] = await Promise.all([import('../io/keras-file.ts'), import('../io/keras-model.ts')]);
-        const read = modelFromKerasFile(await readKerasFile(new Uint8Array(msg.data), msg.name), msg.name);
+        // h5wasm (about 5 MB) is loaded only when a .keras file is saved or loaded; its weights are read in a worker of their own, ended when the read hangs
+        const [{ readKerasFile }, { modelFromKerasFile }, { workerWeightsReader }] = await Promise.all([import('../io/keras-file.ts'), import('../io/keras-model.ts'), import('../io/h5-isolated-browser.ts')]);
+        const read = modelFromKerasFile(await readKerasFile(new Uint8Array(msg.data), msg.name, workerWeightsReader()), msg.name);
         return { ...read, message: `Loaded ${msg.name}.` };
       }, 'load');
     case 'load':
