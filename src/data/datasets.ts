@@ -1,5 +1,6 @@
 // The datasets the trainer knows, by name: both are ten classes of 28x28 grayscale bytes in
 // the same IDX form (mnist.ts's Mnist), so everything after loading is shared. Browser-safe.
+import type { InputScaling } from './image-dataset.ts';
 
 export type DatasetName = 'mnist' | 'fashion-mnist';
 
@@ -54,6 +55,11 @@ export function datasetsOfManifest(json: unknown): DatasetName[] {
 export type DataChoice = DatasetName | 'own';
 
 /** The choice a run's options make: their own dataset where they have one, else the built-in. */
+/** How a model trained on `choice` reads its images' bytes: the built-in datasets divided by 255, the user's own as they are (as Keras gives them). */
+export function scalingOfChoice(choice: DataChoice): InputScaling {
+  return choice === 'own' ? 'none' : 'divide-255';
+}
+
 export function dataChoiceOf(options: { dataset: DatasetName; ownDataset?: unknown }): DataChoice {
   return options.ownDataset ? 'own' : options.dataset;
 }

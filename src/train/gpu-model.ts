@@ -66,7 +66,7 @@ export class GpuModel {
     /** Overrides of the kernel registry's fixed rules for every evaluation pass. */
     private readonly kernels?: KernelChoices,
     /** What the gather makes of the images' bytes: 'divide-255' (MNIST, Fashion-MNIST) or 'none' (the user's own images). */
-    private readonly scaling: InputScaling = 'divide-255',
+    readonly scaling: InputScaling = 'divide-255',
     /** Bytes of test images kept on the GPU at once; more are streamed (default: the device's largest binding). */
     residentBytes?: number,
   ) {

@@ -11,7 +11,7 @@ import { readF32, writeBuffer } from '../gpu/buffers.ts';
 import { encodeDispatches } from '../gpu/kernel.ts';
 import { buildingPipelines, PipelineBuild, type BuildProgress, type TrainerBuildCost } from '../gpu/pipeline-build.ts';
 import type { Mnist } from '../data/mnist.ts';
-import { describeDataset, type ImageDataset } from '../data/image-dataset.ts';
+import { describeDataset, type ImageDataset, type InputScaling } from '../data/image-dataset.ts';
 import type { ModelInfo } from '../model/model-info.ts';
 import { initParams } from '../model/init.ts';
 import { Rng } from '../model/rng.ts';
@@ -498,6 +498,11 @@ export class Trainer {
   }
 
   /** Class probabilities (N, classes) for N images given as bytes (N, H, W, C). */
+  /** What the model makes of the images' bytes (its dataset's input scaling). */
+  get scaling(): InputScaling {
+    return this.evaluator.scaling;
+  }
+
   predict(images: Uint8Array, count?: number): Promise<Float32Array> {
     return this.evaluator.predict(images, count);
   }

@@ -8,7 +8,7 @@ import { acquireGpu, describeAdapter, WebGpuUnavailableError, type Gpu } from '.
 import { liveGpuObjects, type GpuObjectKind } from '../gpu/gpu-objects.ts';
 import type { Mnist, MnistSplit } from '../data/mnist.ts';
 import { dataChoiceOf, DATASET_SIZES, DATASET_TITLES, type DataChoice, type DatasetName } from '../data/datasets.ts';
-import { describeDataset, type DatasetDescription, type ImageDataset } from '../data/image-dataset.ts';
+import { describeDataset, type DatasetDescription, type ImageDataset, type InputScaling } from '../data/image-dataset.ts';
 import { readOwnDataset } from './own-dataset.ts';
 import { keepOwnDataset, loadKeptDataset, type KeptDataset } from './own-dataset-store.ts';
 import { datasetFacts } from '../data/dataset-facts.ts';
@@ -201,9 +201,9 @@ function blankSplit(model: ModelInfo): MnistSplit {
   return { images: new Uint8Array(model.inputSize), labels: new Uint8Array(1), count: 1 };
 }
 
-/** Makes `weights` of `model` the current model, without downloading any dataset. */
-async function replaceModel(model: ModelInfo, weights: Float32Array): Promise<void> {
-  if (trainer && !gpuLost && trainer.model.params.sameLayout(model.params)) {
+/** Makes `weights` of `model` the current model, reading its images' bytes as `scaling` says, without downloading any dataset. */
+async function replaceModel(model: ModelInfo, weights: Float32Array, scaling: InputScaling = 'divide-255'): Promise<void> {
+  if (trainer && !gpuLost && trainer.model.params.sameLayout(model.params) && trainer.scaling === scaling) {
     // Same parameter table: just overwrite the parameters (queued after any pending predict).
     const same = trainer;
     await exclusive(async () => same.setWeights(weights));
@@ -216,7 +216,7 @@ async function replaceModel(model: ModelInfo, weights: Float32Array): Promise<vo
   device.pushErrorScope('validation');
   let next: GpuModel | undefined;
   try {
-    next = new GpuModel({ device, root: g.root }, model, weights, blankSplit(model));
+    next = new GpuModel({ device, root: g.root }, model, weights, blankSplit(model), undefined, undefined, scaling);
   } finally {
     const validation = await device.popErrorScope();
     const oom = await device.popErrorScope();
@@ -234,14 +234,15 @@ async function replaceModel(model: ModelInfo, weights: Float32Array): Promise<vo
 
 /** Loading weights: one at a time, never during a run; reports 'loaded' and 'model-ready', or the error. */
 async function loadWeights(
-  read: () => Promise<{ model: ModelInfo; params: Float32Array; message: string; testAccuracy?: number; history?: EpochRecord[]; dataset?: DatasetDescription | null }>,
+  read: () => Promise<{ model: ModelInfo; params: Float32Array; message: string; testAccuracy?: number; history?: EpochRecord[]; dataset?: DatasetDescription | null; scaling?: InputScaling }>,
   context: 'load' | 'shipped',
 ): Promise<void> {
   if (training || busy) return post({ type: 'error', context, message: 'stop the current run before loading weights' });
   busy = true;
   try {
     const r = await read();
-    await replaceModel(r.model, r.params);
+    // a model of the user's own images reads their bytes as they are (its dataset record, or the run it came from, says so)
+    await replaceModel(r.model, r.params, r.scaling ?? r.dataset?.scaling ?? 'divide-255');
     modelData = r.dataset ?? undefined;
     post({ type: 'loaded', message: r.message, spec: r.model.spec, testAccuracy: r.testAccuracy, history: r.history });
     explaining.weightsChanged();
@@ -678,7 +679,7 @@ async function handle(msg: PageToWorker): Promise<void> {
         return { ...imported, message: `Loaded ${msg.modelJsonName} + ${msg.weights.map((w) => w.name).join(' + ')}${notes}.` };
       }, 'load');
     case 'useWeights':
-      return loadWeights(async () => ({ model: modelInfo(msg.model), params: msg.weights, message: `Using ${msg.label}.` }), 'load');
+      return loadWeights(async () => ({ model: modelInfo(msg.model), params: msg.weights, message: `Using ${msg.label}.`, scaling: msg.scaling }), 'load');
     case 'loadShipped':
       return loadWeights(async () => {
         const shipped = await fetchShippedModel(new URL(import.meta.env.BASE_URL + SHIPPED_MODEL_PATH, scope.location.href).href);

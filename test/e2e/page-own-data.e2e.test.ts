@@ -159,6 +159,14 @@ it('reads a picked folder of colour classes, refuses bad data by name, fits the 
   await page.reload();
   await page.waitForFunction((text) => document.getElementById('data-headline')?.textContent === text, `${shown} Kept in this browser from an earlier visit.`, { timeout: 30_000 });
   await page.selectOption('#dataset', 'own');
+  // The run restored from the autosave reads the pictures' bytes as it was trained to (as they are, not divided by 255): evaluated again, it predicts the same classes
+  await page.waitForFunction(() => /after epoch 2/.test(document.getElementById('model-status')?.textContent ?? ''), undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => !(document.getElementById('evaluate') as HTMLButtonElement).disabled, undefined, { timeout: 60_000 });
+  await page.click('#evaluate');
+  await page.waitForFunction(() => document.querySelectorAll('#samples .pred').length > 0, undefined, { timeout: 120_000 });
+  const again = await page.$$eval('#samples .pred', (els) => els.map((e) => e.textContent));
+  expect(new Set(captions).size).toBeGreaterThan(1);
+  expect(again.slice(0, captions.length)).toEqual(captions.slice(0, again.length));
   mkdirSync(join(ROOT, 'test-results', 'e2e'), { recursive: true });
   await page.screenshot({ path: join(ROOT, 'test-results', 'e2e', 'own-data.png'), fullPage: true });
   expect(errors).toEqual([]);
