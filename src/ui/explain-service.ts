@@ -4,6 +4,7 @@
 // run), replaced when the model is another architecture (a new run of the same architecture
 // keeps it: no pipelines compiled again). Each answer carries the explanation and every
 // convolution's filters (for the filter images).
+import type { InputScaling } from '../data/image-dataset.ts';
 import { Explainer, type Explanation } from '../explain/explainer.ts';
 import type { GpuContext } from '../layers/types.ts';
 import type { ModelInfo } from '../model/model-info.ts';
@@ -11,6 +12,8 @@ import type { ModelInfo } from '../model/model-info.ts';
 /** What the worker's current model (a Trainer or a GpuModel) offers. */
 export interface ExplainSource {
   readonly model: ModelInfo;
+  /** What the model makes of the images' bytes (the user's own images: as they are). */
+  readonly scaling: InputScaling;
   getWeights(): Promise<Float32Array>;
 }
 
@@ -63,7 +66,7 @@ export class ExplainService {
     this.given = undefined;
   }
 
-  /** Explains `image` ((H, W, C) bytes, scaled as MNIST's) as `choice` asks. */
+  /** Explains `image` ((H, W, C) bytes, read as the source's scaling says) as `choice` asks. */
   async explain(ctx: GpuContext, source: ExplainSource, image: Uint8Array, choice: ExplainChoice = {}): Promise<ExplainAnswer> {
     const spec = JSON.stringify(source.model.spec);
     if (this.current?.source !== source || this.current.stale) {
@@ -77,6 +80,6 @@ export class ExplainService {
       Object.assign(this.current, { source, filters: convFilters(source.model, weights), stale: false });
     }
     const { explainer, filters } = this.current;
-    return { explanation: await explainer.explainPixels(image, 'divide-255', choice.classIndex, choice.camLayer), filters };
+    return { explanation: await explainer.explainPixels(image, source.scaling, choice.classIndex, choice.camLayer), filters };
   }
 }

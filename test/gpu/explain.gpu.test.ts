@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { Explainer, modelInput, type Explanation } from '../../src/explain/explainer.ts';
 import { ExplainService } from '../../src/ui/explain-service.ts';
+import type { InputScaling } from '../../src/data/image-dataset.ts';
 import { inferenceModeModel } from '../../src/explain/inference-mode-model.ts';
 import { resizeBilinearFloat } from '../../src/data/images/resize-bilinear.ts';
 import { modelInfo, type ModelInfo } from '../../src/model/model-info.ts';
@@ -121,13 +122,13 @@ describe("the page worker's explain service", () => {
     const gpu = await getGpu();
     const ctx = { device: gpu.device, root: gpu.root };
     const rng = new Rng(17);
-    const source = { model: SMALL, weights: randomizedWeights(SMALL, 8, rng), getWeights() { return Promise.resolve(this.weights.slice()); } };
+    const source = { model: SMALL, scaling: 'divide-255' as InputScaling, weights: randomizedWeights(SMALL, 8, rng), getWeights() { return Promise.resolve(this.weights.slice()); } };
     const pixels = Uint8Array.from({ length: SMALL.inputSize }, () => rng.nextInt(256));
     const service = new ExplainService();
     try {
       const check = async (src: typeof source, what: string) => {
         const { explanation, filters } = await service.explain(ctx, src, pixels, { classIndex: 1 });
-        const ref = referenceExplanation(SMALL, src.weights, modelInput(pixels), 1, 'conv_b');
+        const ref = referenceExplanation(SMALL, src.weights, modelInput(pixels, src.scaling), 1, 'conv_b');
         expectClose(`${what} saliency`, explanation.saliency, ref.saliency, 1e-5);
         // Every convolution's kernel, in layer order, as the weights hold it.
         const convs = SMALL.layers.filter((l) => l.spec.type === 'Conv2D').map((l) => l.spec.name);
@@ -144,6 +145,8 @@ describe("the page worker's explain service", () => {
       service.weightsChanged();
       await check(source, 'changed weights');
       await check({ ...source, weights: randomizedWeights(SMALL, 10, rng) }, 'another model');
+      // a model of the user's own images reads their bytes as they are
+      await check({ ...source, scaling: 'none', weights: randomizedWeights(SMALL, 12, rng) }, 'bytes as they are');
       // An epoch's weights given with the change are used, not the source's (read mid-run).
       const epochWeights = randomizedWeights(SMALL, 11, rng);
       const kept = epochWeights.slice();
