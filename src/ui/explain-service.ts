@@ -4,6 +4,7 @@
 // run), replaced when the model is another architecture (a new run of the same architecture
 // keeps it: no pipelines compiled again). Each answer carries the explanation and every
 // convolution's filters (for the filter images).
+import { conv2dLayers } from '../explain/grad-cam.ts';
 import type { InputScaling } from '../data/image-dataset.ts';
 import { Explainer, type Explanation } from '../explain/explainer.ts';
 import type { GpuContext } from '../layers/types.ts';
@@ -37,7 +38,7 @@ function convFilters(model: ModelInfo, weights: Float32Array): ConvFilters[] {
   });
 }
 
-/** What an explanation is asked for: the class (default: the predicted one) and the Grad-CAM layer (default: the last Conv2D). */
+/** What an explanation is asked for: the class (default: the predicted one) and the Grad-CAM layer (default, or when the model has no Conv2D of that name: the last Conv2D). */
 export interface ExplainChoice {
   classIndex?: number;
   camLayer?: string;
@@ -80,6 +81,8 @@ export class ExplainService {
       Object.assign(this.current, { source, filters: convFilters(source.model, weights), stale: false });
     }
     const { explainer, filters } = this.current;
-    return { explanation: await explainer.explainPixels(image, source.scaling, choice.classIndex, choice.camLayer), filters };
+    // a layer chosen for another model falls back to this one's last convolution (the answer names the layer used)
+    const camLayer = choice.camLayer && conv2dLayers(source.model).includes(choice.camLayer) ? choice.camLayer : undefined;
+    return { explanation: await explainer.explainPixels(image, source.scaling, choice.classIndex, camLayer), filters };
   }
 }

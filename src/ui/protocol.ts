@@ -53,8 +53,8 @@ export type PageToWorker =
   | { type: 'predict'; id: number; image: Uint8Array }
   /**
    * What the network sees in one image ((H, W, C) bytes): every layer's output, the saliency for
-   * `classIndex` (default: the guess) and Grad-CAM on `camLayer` (default: the last Conv2D). The
-   * reply carries the same id.
+   * `classIndex` (default: the guess) and Grad-CAM on `camLayer` (default, or when the model has
+   * no Conv2D of that name: the last Conv2D; the answer names the layer). The reply carries the same id.
    */
   | { type: 'explain'; id: number; image: Uint8Array; classIndex?: number; camLayer?: string }
   /**

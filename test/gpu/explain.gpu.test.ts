@@ -157,6 +157,9 @@ describe("the page worker's explain service", () => {
       const ref = referenceExplanation(SMALL, kept, modelInput(pixels), 2, 'conv_a');
       expect(given.explanation.gradCam?.layer).toBe('conv_a');
       expectClose('given weights saliency', given.explanation.saliency, ref.saliency, 1e-5);
+      // a Grad-CAM layer the model lacks (chosen for another model) falls back to its last convolution, named in the answer
+      const fallback = await service.explain(ctx, source, pixels, { classIndex: 2, camLayer: 'conv_of_another_model' });
+      expect(fallback.explanation.gradCam?.layer).toBe('conv_b');
     } finally {
       service.reset();
     }

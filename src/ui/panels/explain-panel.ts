@@ -83,7 +83,6 @@ export function createExplainPanel(ctx: PanelContext): Panel {
   let nextId = 1;
   let sent: ExplainSubject | null = null;
   let sentEpoch = 0; // the run's finished epochs when the shown explanation was asked for (0: not during a run)
-  let sentCam = ''; // the Grad-CAM layer asked for ('': the last convolution)
   let convs: string[] = []; // the Conv2D layers of the model last explained
 
   const request = (): void => {
@@ -92,10 +91,9 @@ export function createExplainPanel(ctx: PanelContext): Panel {
     inFlight = nextId++;
     sent = subject;
     sentEpoch = epochs;
-    sentCam = camPick.value;
     const classIndex = classPick.value === '' ? undefined : Number(classPick.value);
     card.dataset.state = 'working';
-    ctx.send({ type: 'explain', id: inFlight, image: subject.image, classIndex, camLayer: sentCam || undefined });
+    ctx.send({ type: 'explain', id: inFlight, image: subject.image, classIndex, camLayer: camPick.value || undefined }); // '': the last convolution
   };
   const changed = (): void => {
     dirty = true;
@@ -222,9 +220,6 @@ export function createExplainPanel(ctx: PanelContext): Panel {
         card.dataset.explained = sent.title;
         card.dataset.epoch = String(sentEpoch);
         card.dataset.state = 'ready';
-      } else if (msg.type === 'explanationFailed' && sentCam && msg.message.includes('is not a Conv2D layer')) {
-        camPick.value = ''; // another model, without the convolution chosen for the last one: its last one
-        dirty = true;
       } else if (msg.type === 'explanationFailed') {
         status.hidden = false;
         status.textContent = `No explanation: ${msg.message}`;
