@@ -2,7 +2,6 @@
 // The worker owns the GPU, the data and the Trainer; the page never waits on the GPU.
 import type { AdapterSummary } from '../gpu/device.ts';
 import type { DataChoice } from '../data/datasets.ts';
-import type { InputScaling } from '../data/image-dataset.ts';
 import type { DatasetUpload } from '../data/dataset-upload.ts';
 import type { DatasetSummary } from '../data/dataset-summary.ts';
 import type { DatasetFacts } from '../data/dataset-facts.ts';
@@ -88,8 +87,12 @@ export type PageToWorker =
   | { type: 'loadKeras'; name: string; data: ArrayBuffer }
   /** Import model.json + weights; a bad pair changes nothing. */
   | { type: 'load'; modelJson: string; modelJsonName: string; weights: { name: string; data: ArrayBuffer }[] }
-  /** Make these flat weights (the parameter table of `model`) the current model, e.g. an autosaved checkpoint; `scaling`: how it reads images' bytes (default 'divide-255'). */
-  | { type: 'useWeights'; model: ModelSpec; weights: Float32Array; label: string; scaling?: InputScaling }
+  /**
+   * Make these flat weights (the parameter table of `model`) the current model, e.g. an autosaved
+   * checkpoint; `data`: the dataset it was trained on (default MNIST), which says how it reads
+   * images' bytes and which its saved files record (the own dataset: the one the worker holds, where it fits).
+   */
+  | { type: 'useWeights'; model: ModelSpec; weights: Float32Array; label: string; data?: DataChoice }
   /**
    * How long a run of these options would take on this adapter: the worker times a few
    * training steps and an evaluation batch (building a small trainer of the model and batch

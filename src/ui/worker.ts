@@ -7,8 +7,8 @@ import { modelInfo, type ModelInfo } from '../model/model-info.ts';
 import { acquireGpu, describeAdapter, WebGpuUnavailableError, type Gpu } from '../gpu/device.ts';
 import { liveGpuObjects, type GpuObjectKind } from '../gpu/gpu-objects.ts';
 import type { Mnist, MnistSplit } from '../data/mnist.ts';
-import { dataChoiceOf, DATASET_SIZES, DATASET_TITLES, type DataChoice, type DatasetName } from '../data/datasets.ts';
-import { describeDataset, type DatasetDescription, type ImageDataset, type InputScaling } from '../data/image-dataset.ts';
+import { dataChoiceOf, DATASET_SIZES, DATASET_TITLES, scalingOfChoice, type DataChoice, type DatasetName } from '../data/datasets.ts';
+import { builtinDescription, describeDataset, type DatasetDescription, type ImageDataset, type InputScaling } from '../data/image-dataset.ts';
 import { readOwnDataset } from './own-dataset.ts';
 import { keepOwnDataset, loadKeptDataset, type KeptDataset } from './own-dataset-store.ts';
 import { datasetFacts } from '../data/dataset-facts.ts';
@@ -66,9 +66,16 @@ let readingOwn = false;
 let trainer: Trainer | GpuModel | undefined;
 /**
  * What the current model was trained on, where known (a run here, or the record of a loaded
- * file): saved with it, so its files name the classes and the input scaling.
+ * file; 'own': a restored run on the user's own dataset, whichever is held here when it is
+ * saved): saved with it, so its files name the classes and the input scaling.
  */
-let modelData: DatasetDescription | undefined;
+let modelData: DatasetDescription | 'own' | undefined;
+
+/** The dataset record saved with the current model (the own dataset only where it fits the model). */
+function savedDataset(model: ModelInfo): { dataset: DatasetDescription } | Record<string, never> {
+  const d = modelData === 'own' ? own && describeDataset(own) : modelData;
+  return d && !datasetModelProblem(d, model) ? { dataset: d } : {};
+}
 let training = false;
 let busy = false; // evaluating / building
 let abort: AbortController | undefined;
@@ -234,7 +241,7 @@ async function replaceModel(model: ModelInfo, weights: Float32Array, scaling: In
 
 /** Loading weights: one at a time, never during a run; reports 'loaded' and 'model-ready', or the error. */
 async function loadWeights(
-  read: () => Promise<{ model: ModelInfo; params: Float32Array; message: string; testAccuracy?: number; history?: EpochRecord[]; dataset?: DatasetDescription | null; scaling?: InputScaling }>,
+  read: () => Promise<{ model: ModelInfo; params: Float32Array; message: string; testAccuracy?: number; history?: EpochRecord[]; dataset?: DatasetDescription | 'own' | null; scaling?: InputScaling }>,
   context: 'load' | 'shipped',
 ): Promise<void> {
   if (training || busy) return post({ type: 'error', context, message: 'stop the current run before loading weights' });
@@ -242,7 +249,7 @@ async function loadWeights(
   try {
     const r = await read();
     // a model of the user's own images reads their bytes as they are (its dataset record, or the run it came from, says so)
-    await replaceModel(r.model, r.params, r.scaling ?? r.dataset?.scaling ?? 'divide-255');
+    await replaceModel(r.model, r.params, r.scaling ?? (r.dataset === 'own' ? 'none' : r.dataset?.scaling) ?? 'divide-255');
     modelData = r.dataset ?? undefined;
     post({ type: 'loaded', message: r.message, spec: r.model.spec, testAccuracy: r.testAccuracy, history: r.history });
     explaining.weightsChanged();
@@ -641,7 +648,7 @@ async function handle(msg: PageToWorker): Promise<void> {
       if (!model) return post({ type: 'error', context: 'save', message: 'there is no model to save yet' });
       try {
         const flat = await exclusive(() => model.getWeights());
-        const { modelJson, weightsBin } = exportModel(model.model, flat, modelData ? { dataset: modelData } : {});
+        const { modelJson, weightsBin } = exportModel(model.model, flat, savedDataset(model.model));
         post({ type: 'saved', modelJson: JSON.stringify(modelJson, null, 1), weights: weightsBin }, [weightsBin.buffer]);
       } catch (e) {
         post({ type: 'error', context: 'save', message: errorMessage(e) });
@@ -656,7 +663,7 @@ async function handle(msg: PageToWorker): Promise<void> {
         // h5wasm (about 5 MB) is loaded only when a .keras file is saved or loaded.
         const [{ writeKerasFile }, { kerasFileOfModel }] = await Promise.all([import('../io/keras-file.ts'), import('../io/keras-model.ts')]);
         const learningRate = model instanceof Trainer ? { learningRate: model.options.learningRate } : {};
-        const data = await writeKerasFile(kerasFileOfModel(model.model, flat, { ...learningRate, ...(modelData ? { dataset: modelData } : {}) }));
+        const data = await writeKerasFile(kerasFileOfModel(model.model, flat, { ...learningRate, ...savedDataset(model.model) }));
         post({ type: 'savedKeras', data }, [data.buffer]);
       } catch (e) {
         post({ type: 'error', context: 'save', message: errorMessage(e) });
@@ -679,7 +686,12 @@ async function handle(msg: PageToWorker): Promise<void> {
         return { ...imported, message: `Loaded ${msg.modelJsonName} + ${msg.weights.map((w) => w.name).join(' + ')}${notes}.` };
       }, 'load');
     case 'useWeights':
-      return loadWeights(async () => ({ model: modelInfo(msg.model), params: msg.weights, message: `Using ${msg.label}.`, scaling: msg.scaling }), 'load');
+      return loadWeights(async () => {
+        const model = modelInfo(msg.model);
+        const choice = msg.data ?? 'mnist';
+        const dataset = choice === 'own' ? 'own' : builtinDescription(choice);
+        return { model, params: msg.weights, message: `Using ${msg.label}.`, scaling: scalingOfChoice(choice), dataset };
+      }, 'load');
     case 'loadShipped':
       return loadWeights(async () => {
         const shipped = await fetchShippedModel(new URL(import.meta.env.BASE_URL + SHIPPED_MODEL_PATH, scope.location.href).href);

@@ -167,6 +167,9 @@ it('reads a picked folder of colour classes, refuses bad data by name, fits the 
   const again = await page.$$eval('#samples .pred', (els) => els.map((e) => e.textContent));
   expect(new Set(captions).size).toBeGreaterThan(1);
   expect(again.slice(0, captions.length)).toEqual(captions.slice(0, again.length));
+  // and, saved again, its file still records the data it learned
+  const [resaved] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+  expect(recordedDataset(JSON.parse(readFileSync(await resaved.path(), 'utf8')).userDefinedMetadata)?.classNames).toEqual(['blue', 'green', 'red']);
   mkdirSync(join(ROOT, 'test-results', 'e2e'), { recursive: true });
   await page.screenshot({ path: join(ROOT, 'test-results', 'e2e', 'own-data.png'), fullPage: true });
   expect(errors).toEqual([]);

@@ -1,7 +1,7 @@
 // The page's status: the adapter pill, the no-WebGPU help, the message banner and the
 // autosave banner (which model won on arrival, resume, use or discard the autosave).
 import { percent } from '../format.ts';
-import { dataChoiceOf, scalingOfChoice } from '../../data/datasets.ts';
+import { dataChoiceOf } from '../../data/datasets.ts';
 import { byId, setText, type Panel, type PanelContext } from '../panel.ts';
 import { busyStarted, checkpointDismissed, checkpointRestoring, isIdle, messageShown, type PageState } from '../state.ts';
 import { clearCheckpoint, type Checkpoint } from '../storage.ts';
@@ -19,7 +19,7 @@ export function checkpointText(c: Checkpoint): string {
 
 export function restoreCheckpoint(ctx: PanelContext, c: Checkpoint): void {
   ctx.update((s) => checkpointRestoring(s, c));
-  ctx.send({ type: 'useWeights', model: c.options.model, weights: c.weights, label: `the model saved after epoch ${c.epoch}`, scaling: scalingOfChoice(dataChoiceOf(c.options)) });
+  ctx.send({ type: 'useWeights', model: c.options.model, weights: c.weights, label: `the model saved after epoch ${c.epoch}`, data: dataChoiceOf(c.options) });
 }
 
 /** Makes the kept model fine-tuned on the user's handwriting the current one (the handwriting card then offers to go back). */
