@@ -12,10 +12,10 @@
 // KernelChooser (default: the fixed rules).
 import tgpu, { type TgpuBindGroupLayout } from 'typegpu';
 import * as d from 'typegpu/data';
-import { Kernel, type Dispatch, type Entries } from '../gpu/kernel.ts';
+import type { Dispatch, Entries, Kernel } from '../gpu/kernel.ts';
 import { layerBatchSize, type BatchSize } from '../gpu/batch-size.ts';
 import { activationCode, ELEMENTWISE_ACTIVATIONS, type ElementwiseActivation } from '../model/activations.ts';
-import { dispatchKernel, entryDispatch, FIXED_RULES, type KernelChooser, type KernelEntry } from '../gpu/kernel-registry.ts';
+import { entryDispatch, entryKernel, FIXED_RULES, type KernelChooser, type KernelEntry } from '../gpu/kernel-registry.ts';
 import type { GpuContext, LayerPlan } from './types.ts';
 import { denseGemmEntry } from './gemm/dense-gemm-kernels.ts';
 import type { GemmTile } from '../gpu/gemm/gemm-tile.ts';
@@ -218,14 +218,7 @@ function denseKernel<E extends Entries>(ctx: GpuContext, entry: DenseEntry, conf
   // The two element types' layouts differ only in the arrays' element type (f32 / vec4f); the
   // resources are the same raw buffers, so one typed path builds both.
   const layouts = entry.wide ? (LAYOUTS_VEC4 as unknown as typeof LAYOUTS_F32) : LAYOUTS_F32;
-  return new Kernel(ctx.root, {
-    shader: entry.shaders[0] ?? entry.id,
-    source: entry.generate?.(config),
-    layout: pick(layouts),
-    constants: entry.constants(config),
-    variant: config.name,
-    entry: dispatchKernel(entry, config),
-  });
+  return entryKernel(ctx.root, entry, config, { layout: pick(layouts), variant: config.name });
 }
 
 export function createDense(ctx: GpuContext, config: DenseConfig, buffers: DenseBuffers, options: DenseOptions = {}): DensePlan {
