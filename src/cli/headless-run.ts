@@ -5,12 +5,12 @@
 // classifies the images it is given); never rejects (errors come back with
 // the stage that failed).
 import { acquireGpu, describeAdapter, type Gpu } from '../gpu/device.ts';
-import type { Mnist, MnistSplit } from '../data/mnist.ts';
+import type { Mnist } from '../data/mnist.ts';
 import { describeDataset, type ImageDataset } from '../data/image-dataset.ts';
 import type { Trainer } from '../train/trainer.ts';
 import { asDeviceLoss, runTrainingSession, type TrainerFactory } from '../train/run-session.ts';
 import type { EpochRecord, TrainEvent } from '../train/types.ts';
-import { checkDataMatchesModel, GpuModel } from '../train/gpu-model.ts';
+import { blankSplit, checkDataMatchesModel, GpuModel } from '../train/gpu-model.ts';
 import { Explainer } from '../explain/explainer.ts';
 import { modelOf } from '../train/options.ts';
 import type { ModelInfo } from '../model/model-info.ts';
@@ -154,9 +154,7 @@ async function predictOnly(gpu: Gpu, config: HeadlessConfig, request: PredictReq
   if (!config.initialWeights) throw new Error('prediction needs weights');
   stage('building the model');
   const model = modelOf(config.options);
-  // The model's test pass is built over one blank image: prediction runs its own pass.
-  const blank: MnistSplit = { images: new Uint8Array(model.inputSize), labels: new Uint8Array(1), count: 1 };
-  const gpuModel = new GpuModel({ device: gpu.device, root: gpu.root }, model, base64ToFloats(config.initialWeights), blank, undefined, undefined, request.scaling);
+  const gpuModel = new GpuModel({ device: gpu.device, root: gpu.root }, model, base64ToFloats(config.initialWeights), blankSplit(model), undefined, undefined, request.scaling);
   try {
     stage('predicting');
     const pictures = base64ToBytes(request.images);

@@ -54,12 +54,12 @@ export function datasetsOfManifest(json: unknown): DatasetName[] {
 /** The page's dataset choice: a built-in one, or the user's own images given to the page ('own'). */
 export type DataChoice = DatasetName | 'own';
 
-/** The choice a run's options make: their own dataset where they have one, else the built-in. */
 /** How a model trained on `choice` reads its images' bytes: the built-in datasets divided by 255, the user's own as they are (as Keras gives them). */
 export function scalingOfChoice(choice: DataChoice): InputScaling {
   return choice === 'own' ? 'none' : 'divide-255';
 }
 
+/** The choice a run's options make: their own dataset where they have one, else the built-in. */
 export function dataChoiceOf(options: { dataset: DatasetName; ownDataset?: unknown }): DataChoice {
   return options.ownDataset ? 'own' : options.dataset;
 }

@@ -23,6 +23,11 @@ import { penultimateLayer, type PenultimateLayer } from '../explain/penultimate.
 /** Batch size of evaluation and prediction passes. */
 export const EVAL_BATCH = 500;
 
+/** The test split a model that only predicts is built over: one blank image (prediction runs its own pass). */
+export function blankSplit(model: ModelInfo): MnistSplit {
+  return { images: new Uint8Array(model.inputSize), labels: new Uint8Array(1), count: 1 };
+}
+
 /** GpuModel.penultimate's answer. */
 export interface PenultimateOutputs {
   layer: PenultimateLayer;

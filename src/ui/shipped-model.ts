@@ -49,7 +49,8 @@ export function parseShippedTest(json: unknown): ShippedTest | undefined {
   return { loss, accuracy, count };
 }
 
-async function fetchOk(url: string): Promise<Response> {
+/** `url` fetched; an error naming it when it is missing (a dev server's index.html counts as missing) or fails. */
+export async function fetchOk(url: string): Promise<Response> {
   const r = await fetch(url);
   // A dev server answers a missing file with index.html: only JSON and binary count.
   if (!r.ok || (r.headers.get('content-type') ?? '').includes('text/html')) {

@@ -16,7 +16,7 @@ import { datasetModelProblem } from '../train/dataset-fit.ts';
 import { fetchDataset } from '../data/fetch-dataset.ts';
 import { DeviceLostError, NonFiniteError, Trainer } from '../train/trainer.ts';
 import { asDeviceLoss, runTrainingSession } from '../train/run-session.ts';
-import { GpuModel } from '../train/gpu-model.ts';
+import { blankSplit, GpuModel } from '../train/gpu-model.ts';
 import type { EpochRecord, TrainEvent, TrainOptions } from '../train/types.ts';
 import { describeEstimate, estimateRun, fitRun, offerQuickRun, runShape, shortAdapterName } from '../train/run-estimate.ts';
 import { exportModel, readModel } from '../io/tfjs-model.ts';
@@ -145,6 +145,13 @@ async function acquireNewGpu(): Promise<Gpu> {
   return gpu;
 }
 
+/** Throws unless a predictBatch holds 1..EVAL_BATCH whole images of `model`'s input. */
+function checkBatch(msg: Extract<PageToWorker, { type: 'predictBatch' }>, model: ModelInfo): void {
+  if (!(Number.isInteger(msg.count) && msg.count >= 1 && msg.count <= EVAL_BATCH && msg.images.length === msg.count * model.inputSize)) {
+    throw new Error(`predictBatch: expected 1..${EVAL_BATCH} images of ${model.inputSize} bytes, got ${msg.images.length} bytes for ${msg.count}`);
+  }
+}
+
 /** The number reader's own model (built on the first reading, again after a device loss). */
 const numberReader = new NumberReaderModel(new URL(import.meta.env.BASE_URL + READER_MODEL_PATH, scope.location.href).href);
 
@@ -155,11 +162,7 @@ async function readNumberFields(msg: Extract<PageToWorker, { type: 'predictBatch
     const reader = await numberReader.get({ device: g.device, root: g.root });
     const model = msg.reader === "model's digits" ? trainer : undefined;
     if (msg.reader === "model's digits" && !model) throw new Error('there is no model yet: train one or load weights');
-    for (const m of model ? [reader, model] : [reader]) {
-      if (!(Number.isInteger(msg.count) && msg.count >= 1 && msg.count <= EVAL_BATCH && msg.images.length === msg.count * m.model.inputSize)) {
-        throw new Error(`predictBatch: expected 1..${EVAL_BATCH} images of ${m.model.inputSize} bytes, got ${msg.images.length} bytes for ${msg.count}`);
-      }
-    }
+    for (const m of model ? [reader, model] : [reader]) checkBatch(msg, m.model);
     const probabilities = await exclusive(async () => {
       const answer = await reader.predict(msg.images, msg.count);
       return model ? withDigitsFrom(answer, await model.predict(msg.images, msg.count), msg.count) : answer;
@@ -203,11 +206,6 @@ function announceModel(model: ModelInfo): void {
   post({ type: 'model-input', input: { shape: [h, w, c], classes: model.classes } });
 }
 
-/** The test split an evaluation-only model is built over: one blank image (it only predicts; evaluate() predicts the test set). */
-function blankSplit(model: ModelInfo): MnistSplit {
-  return { images: new Uint8Array(model.inputSize), labels: new Uint8Array(1), count: 1 };
-}
-
 /** Makes `weights` of `model` the current model, reading its images' bytes as `scaling` says, without downloading any dataset. */
 async function replaceModel(model: ModelInfo, weights: Float32Array, scaling: InputScaling = 'divide-255'): Promise<void> {
   if (trainer && !gpuLost && trainer.model.params.sameLayout(model.params) && trainer.scaling === scaling) {
@@ -241,7 +239,7 @@ async function replaceModel(model: ModelInfo, weights: Float32Array, scaling: In
 
 /** Loading weights: one at a time, never during a run; reports 'loaded' and 'model-ready', or the error. */
 async function loadWeights(
-  read: () => Promise<{ model: ModelInfo; params: Float32Array; message: string; testAccuracy?: number; history?: EpochRecord[]; dataset?: DatasetDescription | 'own' | null; scaling?: InputScaling }>,
+  read: () => Promise<{ model: ModelInfo; params: Float32Array; message: string; testAccuracy?: number; history?: EpochRecord[]; dataset?: DatasetDescription | 'own' | null }>,
   context: 'load' | 'shipped',
 ): Promise<void> {
   if (training || busy) return post({ type: 'error', context, message: 'stop the current run before loading weights' });
@@ -249,7 +247,7 @@ async function loadWeights(
   try {
     const r = await read();
     // a model of the user's own images reads their bytes as they are (its dataset record, or the run it came from, says so)
-    await replaceModel(r.model, r.params, r.scaling ?? (r.dataset === 'own' ? 'none' : r.dataset?.scaling) ?? 'divide-255');
+    await replaceModel(r.model, r.params, r.dataset === 'own' ? scalingOfChoice('own') : (r.dataset?.scaling ?? 'divide-255'));
     modelData = r.dataset ?? undefined;
     post({ type: 'loaded', message: r.message, spec: r.model.spec, testAccuracy: r.testAccuracy, history: r.history });
     explaining.weightsChanged();
@@ -625,9 +623,7 @@ async function handle(msg: PageToWorker): Promise<void> {
       const model = trainer;
       try {
         if (!model) throw new Error('there is no model yet: train one or load weights');
-        if (!(Number.isInteger(msg.count) && msg.count >= 1 && msg.count <= EVAL_BATCH && msg.images.length === msg.count * model.model.inputSize)) {
-          throw new Error(`predictBatch: expected 1..${EVAL_BATCH} images of ${model.model.inputSize} bytes, got ${msg.images.length} bytes for ${msg.count}`);
-        }
+        checkBatch(msg, model.model);
         const probabilities = await exclusive(() => model.predict(msg.images, msg.count));
         post({ type: 'batchPrediction', id: msg.id, probabilities }, [probabilities.buffer]);
       } catch (e) {
@@ -690,7 +686,7 @@ async function handle(msg: PageToWorker): Promise<void> {
         const model = modelInfo(msg.model);
         const choice = msg.data ?? 'mnist';
         const dataset = choice === 'own' ? 'own' : builtinDescription(choice);
-        return { model, params: msg.weights, message: `Using ${msg.label}.`, scaling: scalingOfChoice(choice), dataset };
+        return { model, params: msg.weights, message: `Using ${msg.label}.`, dataset };
       }, 'load');
     case 'loadShipped':
       return loadWeights(async () => {

@@ -6,7 +6,8 @@
 // its README.md); fetched and built once per device, on the first reading.
 import type { GpuContext } from '../../layers/types.ts';
 import { readModel } from '../../io/tfjs-model.ts';
-import { GpuModel } from '../../train/gpu-model.ts';
+import { blankSplit, GpuModel } from '../../train/gpu-model.ts';
+import { fetchOk } from '../shipped-model.ts';
 import { DIGITS } from '../mnist-style.ts';
 
 /** Where the reader's model lies under the page's base URL. */
@@ -39,16 +40,13 @@ export class NumberReaderModel {
   }
 
   private async build(ctx: GpuContext): Promise<GpuModel> {
-    const fetched = async (name: string) => {
-      const url = new URL(name, this.base).href;
-      const r = await fetch(url);
-      if (!r.ok || (r.headers.get('content-type') ?? '').includes('text/html')) throw new Error(`the number reader's model: ${url}: ${r.ok ? 'not found' : `HTTP ${r.status}`}`);
-      return r;
-    };
+    const fetched = (name: string) =>
+      fetchOk(new URL(name, this.base).href).catch((e: unknown) => {
+        throw new Error(`the number reader's model: ${e instanceof Error ? e.message : String(e)}`);
+      });
     const [json, weights] = await Promise.all([fetched('model.json').then((r) => r.text()), fetched('weights.bin').then((r) => r.arrayBuffer())]);
     const { model, params, dataset } = readModel(json, weights, { source: "the number reader's model.json" });
     if (model.classes !== DIGITS + 1) throw new Error(`the number reader's model has ${model.classes} classes, not the ${DIGITS} digits and "not one digit"`);
-    const one = { images: new Uint8Array(model.inputSize), labels: new Uint8Array(1), count: 1 };
-    return new GpuModel(ctx, model, params, one, undefined, undefined, dataset?.scaling ?? 'divide-255');
+    return new GpuModel(ctx, model, params, blankSplit(model), undefined, undefined, dataset?.scaling ?? 'divide-255');
   }
 }
